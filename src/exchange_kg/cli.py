@@ -1,0 +1,177 @@
+"""The ``exchange-kg`` command line.
+
+Exit codes scripts can rely on: 0 success; 1 the graph does not conform to the SHACL shapes;
+2 usage error (bad option); 3 bad input (a source, mapping or manifest that cannot be read,
+with file and line in the message).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from rdflib import Graph
+
+from exchange_kg import __version__
+from exchange_kg.iris import DEFAULT_BASE
+from exchange_kg.records import SourceError
+from exchange_kg.yamlfile import DataFileError
+
+EXIT_NOT_CONFORMING = 1
+EXIT_BAD_INPUT = 3
+
+
+def _project_dir() -> Path:
+    """Where ``sources/``, ``mappings/``, ``shapes/`` and ``ontology/`` live by default: the
+    current directory if it has them, else the checkout this package was installed from."""
+    cwd = Path.cwd()
+    if (cwd / "mappings").is_dir() and (cwd / "sources").is_dir():
+        return cwd
+    return Path(__file__).resolve().parents[2]
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exchange-kg")
+def main() -> None:
+    """exchange-kg: turn universities' partner lists into a validated knowledge graph of
+    academic exchange agreements, and publish it as Turtle, N-Triples and N-Quads.
+
+    Start with `exchange-kg build`; see `exchange-kg COMMAND --help` for each command.
+    """
+
+
+@main.command()
+@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with the source documents and manifest.yaml. [default: ./sources]")
+@click.option("--mappings", "mappings_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with one mapping file per source. [default: ./mappings]")
+@click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with the SHACL shapes (*.ttl). [default: ./shapes]")
+@click.option("--ontology", "ontology_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The ontology file. [default: ./ontology/exchange-kg.ttl]")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist"), show_default=True, help="Where to write the outputs.")
+@click.option("--base", default=lambda: os.environ.get("EXCHANGE_KG_BASE", DEFAULT_BASE),
+              show_default=f"$EXCHANGE_KG_BASE or {DEFAULT_BASE}",
+              help="Base IRI under which agreement, institution and record IRIs are minted.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster; unsafe).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path | None,
+          ontology_path: Path | None, out_dir: Path, base: str, no_validate: bool,
+          quiet: bool) -> None:
+    """Build the graph from the bundled (or given) sources.
+
+    Reads every document listed in sources/manifest.yaml with its mapping file, normalises
+    and merges the agreements, validates the graph against the SHACL shapes and writes the
+    graph (Turtle, N-Triples, per-source N-Quads), the ontology and a data-quality report that
+    accounts for every source line. Exits 1 if the graph does not conform.
+    """
+    from exchange_kg import outputs, pipeline, validate
+
+    root = _project_dir()
+    sources_dir = sources_dir or root / "sources"
+    mappings_dir = mappings_dir or root / "mappings"
+    shapes_dir = shapes_dir or root / "shapes"
+    ontology_path = ontology_path or root / "ontology" / "exchange-kg.ttl"
+    progress = (lambda m: None) if quiet else _say
+    started = time.perf_counter()
+    try:
+        result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress)
+        ontology = Graph().parse(ontology_path, format="turtle")
+    except (SourceError, DataFileError, FileNotFoundError, ValueError, KeyError) as exc:
+        _say(f"error: {exc}")
+        sys.exit(EXIT_BAD_INPUT)
+
+    validation = None
+    if not no_validate:
+        progress("validating against the SHACL shapes ...")
+        t = time.perf_counter()
+        validation = validate.validate(result.graph, validate.load_shapes(shapes_dir))
+        result.timings["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rep = outputs.write_outputs(result, validation, out_dir, ontology, ontology_path, base)
+    result.timings["write"] = time.perf_counter() - t
+
+    tot = rep["totals"]
+    _say(f"{tot['agreements']} agreements, {tot['institutions']} institutions, "
+         f"{tot['triples']} triples from {tot['records']} records")
+    _say(f"lines: {tot['record_lines']} in records, {tot['layout_lines']} layout, "
+         f"{tot['unreadable_lines']} unreadable of {tot['non_blank_lines']} non-blank "
+         f"({tot['accounted_percent']} % accounted); {tot['flags']} flagged fields")
+    for sid, check in result.checks:
+        if not check.passed:
+            _say(f"self-check FAILED: {sid}: {check.name}: stated {check.expected}, "
+                 f"found {check.found}{'; ' + check.detail if check.detail else ''}")
+    if validation is not None:
+        _say(validation.text())
+    timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    _say(f"wrote {out_dir}/ in {time.perf_counter() - started:.1f}s ({timing})")
+    if validation is not None and not validation.conforms:
+        _say(f"error: the graph does not conform; full report in {out_dir}/validation.ttl")
+        sys.exit(EXIT_NOT_CONFORMING)
+
+
+@main.command(name="validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with the SHACL shapes (*.ttl). [default: ./shapes]")
+@click.option("--format", "rdf_format", default=None,
+              help="RDF syntax of FILE (turtle, nt, nquads, trig, xml, json-ld); "
+                   "guessed from the extension by default.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the full SHACL validation report (Turtle) here.")
+def validate_cmd(file: Path, shapes_dir: Path | None, rdf_format: str | None,
+                 report_path: Path | None) -> None:
+    """Validate any RDF FILE against the exchange-kg SHACL shapes.
+
+    Exits 0 if it conforms, 1 if it does not, 3 if the file cannot be parsed.
+    """
+    from rdflib import Dataset
+    from rdflib.util import guess_format
+
+    from exchange_kg import dumps, validate
+
+    fmt = rdf_format or guess_format(str(file).removesuffix(".gz")) or "turtle"
+    try:
+        if fmt in ("nquads", "trig"):
+            ds = Dataset()
+            ds.parse(file, format=fmt)
+            data = Graph()
+            for triple in ds.triples((None, None, None)):
+                data.add(triple)
+        else:
+            data = Graph().parse(file, format=fmt)
+    except Exception as exc:  # rdflib raises many parser-specific types
+        _say(f"error: {file}: cannot parse as {fmt}: {exc}")
+        sys.exit(EXIT_BAD_INPUT)
+    shapes_dir = shapes_dir or _project_dir() / "shapes"
+    result = validate.validate(data, validate.load_shapes(shapes_dir))
+    click.echo(result.text(limit=40))
+    if report_path:
+        dumps.write_atomic(report_path, dumps.turtle(result.report))
+    sys.exit(0 if result.conforms else EXIT_NOT_CONFORMING)
+
+
+@main.command()
+def readers() -> None:
+    """List the readers a mapping file can name, with what each one reads."""
+    from exchange_kg import readers as registry
+
+    registry._load_all()
+    for name in sorted(registry.REGISTRY):
+        reader = registry.REGISTRY[name]
+        first = reader.doc.splitlines()[0] if reader.doc else ""
+        click.echo(f"{name}: {first}")
+        for opt in sorted(reader.options_schema.get("properties", {})):
+            click.echo(f"    option {opt}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

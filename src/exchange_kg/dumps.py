@@ -1,0 +1,62 @@
+"""Deterministic, atomic output files.
+
+Same graph, same bytes: N-Triples and N-Quads are written as sorted lines; Turtle comes from
+rdflib's serializer, which orders subjects and predicates; gzip files carry no timestamp.
+Every file is written next to its destination and renamed into place, so a reader (or a
+server) never sees half a dump.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ntriples_lines(graph: Graph) -> list[str]:
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return sorted({ln for ln in text.splitlines() if ln.strip()})
+
+
+def ntriples(graph: Graph) -> bytes:
+    return "".join(f"{ln}\n" for ln in ntriples_lines(graph)).encode("utf-8")
+
+
+def nquads(graphs: Iterable[tuple[URIRef, Graph]]) -> bytes:
+    lines: set[str] = set()
+    for name, graph in graphs:
+        suffix = f" <{name}> .\n"
+        for ln in ntriples_lines(graph):
+            lines.add(ln[: ln.rstrip().rfind(" .")] + suffix if ln.rstrip().endswith(" .")
+                      else ln + suffix)
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+def turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def gzipped(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="") as gz:
+        gz.write(data)
+    return buf.getvalue()

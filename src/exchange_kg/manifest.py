@@ -1,0 +1,130 @@
+"""The source manifest: which documents exist and what each says about itself."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from exchange_kg.yamlfile import load
+
+SCHEMA = {
+    "type": "object",
+    "required": ["documents"],
+    "additionalProperties": False,
+    "properties": {
+        "documents": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "file", "title", "label", "language", "publisher",
+                             "as_of", "original_file_name"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                    "file": {"type": "string", "minLength": 1},
+                    "title": {"type": ["string", "null"]},
+                    "label": {"type": "string", "minLength": 1},
+                    "language": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]+)*$"},
+                    "publisher": {
+                        "oneOf": [
+                            {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["name", "evidence"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "evidence": {"type": "string"},
+                                },
+                            },
+                            {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["known_as", "key"],
+                                "properties": {
+                                    "known_as": {"type": "string"},
+                                    "key": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                                },
+                            },
+                        ]
+                    },
+                    "as_of": {
+                        "type": ["string", "null"],
+                        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                    },
+                    "as_of_evidence": {"type": "string"},
+                    "original_file_name": {"type": "string"},
+                    "notes": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str | None  # set when the document (or clear evidence in it) names the host
+    known_as: str | None  # otherwise: how the host may be referred to honestly
+    key: str  # identity of the host across documents
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    path: Path
+    title: str | None
+    label: str
+    language: str
+    publisher: Publisher
+    as_of: str | None
+    original_file_name: str
+    notes: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def load_manifest(path: Path) -> list[Document]:
+    """Read the manifest; document files are resolved relative to it and must exist."""
+    data = load(path, SCHEMA)
+    docs: list[Document] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data["documents"]):
+        if entry["id"] in seen:
+            raise ValueError(f"{path}: document {i + 1}: duplicate id {entry['id']!r}")
+        seen.add(entry["id"])
+        pub = entry["publisher"]
+        publisher = Publisher(
+            name=pub.get("name"),
+            known_as=pub.get("known_as"),
+            key=pub.get("key") or _slug(pub["name"]),
+            evidence=pub.get("evidence"),
+        )
+        file_path = path.parent / entry["file"]
+        if not file_path.is_file():
+            raise FileNotFoundError(f"{path}: document {entry['id']!r}: no file {file_path}")
+        docs.append(
+            Document(
+                id=entry["id"],
+                path=file_path,
+                title=entry["title"],
+                label=entry["label"],
+                language=entry["language"],
+                publisher=publisher,
+                as_of=entry["as_of"],
+                original_file_name=entry["original_file_name"],
+                notes=entry.get("notes", ""),
+            )
+        )
+    return docs
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())

@@ -1,0 +1,178 @@
+"""Mapping files: the declarative rules that turn one source document into records.
+
+A mapping file (``mappings/<source-id>.yaml``) names the reader that splits the document into
+rows, says which normaliser each raw field goes through, and gives the constants the document
+implies (agreement level, the host's own unit). Everything a new partner list in a known
+layout needs is here, so adding one needs no code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from exchange_kg import readers
+from exchange_kg.records import FIELDS
+from exchange_kg.vocab import KINDS, LEVELS
+from exchange_kg.yamlfile import DataFileError, load, position
+
+NORMALISERS = ("country", "text", "partner", "date", "term", "quota", "kinds", "mark", "url",
+               "none")
+
+FIELD_RULE = {
+    "oneOf": [
+        {"type": "string", "enum": list(NORMALISERS)},
+        {
+            "type": "object",
+            "required": ["normalise"],
+            "additionalProperties": False,
+            "properties": {
+                "normalise": {"type": "string", "enum": list(NORMALISERS)},
+                "notation": {"type": "string", "enum": ["parentheses", "comma", "dash", "auto"]},
+                "why": {"type": "string"},
+            },
+        },
+    ]
+}
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source", "list", "sections"],
+    "properties": {
+        "source": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+        "list": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9-]*$",
+            "description": "the agreement list this document is an edition of",
+        },
+        "sections": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "reader", "fields", "constants"],
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                    "reader": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "options": {"type": "object"},
+                        },
+                    },
+                    "fields": {
+                        "type": "object",
+                        "propertyNames": {"enum": sorted(FIELDS)},
+                        "additionalProperties": FIELD_RULE,
+                    },
+                    "constants": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": [],
+                        "properties": {
+                            "level": {"enum": list(LEVELS)},
+                            "home_unit": {"type": "string", "minLength": 1},
+                            "kinds": {"type": "array", "items": {"enum": list(KINDS)}},
+                            "city_language": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    normaliser: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    reader: str
+    options: dict[str, Any]
+    fields: dict[str, FieldRule]
+    level: str | None
+    home_unit: str | None
+    kinds: tuple[str, ...]
+    city_language: str | None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    path: Path
+    source: str
+    list_id: str
+    sections: tuple[Section, ...]
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Load and check one mapping file, including each reader's own options schema."""
+    data = load(path, SCHEMA)
+    sections = []
+    for i, sec in enumerate(data["sections"]):
+        try:
+            reader = readers.get(sec["reader"]["name"])
+        except KeyError as exc:
+            line, col = _pos(path, ["sections", i, "reader", "name"])
+            raise DataFileError(f"{path}:{line}:{col}: {exc.args[0]}") from None
+        options = sec["reader"].get("options", {})
+        err = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator(reader.options_schema).iter_errors(options)
+        )
+        if err is not None:
+            where = ["sections", i, "reader", "options", *err.absolute_path]
+            line, col = _pos(path, where)
+            at = "/".join(map(str, where))
+            raise DataFileError(f"{path}:{line}:{col}: at {at}: {err.message}")
+        fields = {}
+        for name, rule in sec["fields"].items():
+            if isinstance(rule, str):
+                fields[name] = FieldRule(rule)
+            else:
+                opts = {k: v for k, v in rule.items() if k not in ("normalise", "why")}
+                fields[name] = FieldRule(rule["normalise"], opts)
+        const = sec["constants"]
+        sections.append(
+            Section(
+                name=sec["name"],
+                reader=reader.name,
+                options=options,
+                fields=fields,
+                level=const.get("level"),
+                home_unit=const.get("home_unit"),
+                kinds=tuple(const.get("kinds", ())),
+                city_language=const.get("city_language"),
+            )
+        )
+    return Mapping(path, data["source"], data["list"], tuple(sections))
+
+
+def _pos(path: Path, where: list[Any]) -> tuple[int, int]:
+    from ruamel.yaml import YAML
+
+    return position(YAML(typ="rt").load(path.read_text(encoding="utf-8")), where)
+
+
+def load_mappings(folder: Path) -> dict[str, Mapping]:
+    """All mapping files of a folder, keyed by the source id they map."""
+    out: dict[str, Mapping] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        mapping = load_mapping(path)
+        if mapping.source in out:
+            raise DataFileError(
+                f"{path}:1:1: source {mapping.source!r} is already mapped by "
+                f"{out[mapping.source].path.name}"
+            )
+        out[mapping.source] = mapping
+    return out

@@ -1,0 +1,203 @@
+"""One agreement, one resource: merge agreements read from several records.
+
+Two editions of one list (same ``list_id``) describe many of the same agreements; an agreement
+in both becomes one resource with both records as provenance. Within one document, identical
+rows are duplicates and merge too (the report lists them). The merged agreement takes, field
+by field, the best reading: a value nobody flagged beats a flagged one, and otherwise the
+earlier document in the manifest wins; disagreements between clean readings are flagged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz import fuzz
+
+from exchange_kg.agreements import Agreement, Party
+from exchange_kg.normalise.partner import institution_key
+from exchange_kg.records import Flag
+
+MERGED_FIELDS = ("start", "end", "open_ended", "duration_years", "auto_renewal", "quota",
+                 "waiver", "status")
+# Similarity (0-100) above which two partner descriptions in one list with the same start are
+# the same agreement read twice (OCR and typing differences between editions).
+FUZZY_SAME_PARTNER = 90.0
+
+
+def party_key(party: Party) -> tuple[str, str, tuple[str, ...]]:
+    return (
+        party.country or "",
+        institution_key(party.name),
+        tuple(sorted(institution_key(u) for u in party.units)),
+    )
+
+
+def agreement_key(a: Agreement) -> tuple[str, ...]:
+    """What identifies an agreement: never a row number, so IRIs survive row insertions."""
+    parties = sorted(KEY_JOIN.join((p[0], p[1], *p[2])) for p in map(party_key, a.parties))
+    return (
+        a.list_id,
+        a.level or "",
+        institution_key(a.home_unit or ""),
+        institution_key(a.consortium or ""),
+        *parties,
+        a.start.isoformat() if a.start else "",
+    )
+
+
+KEY_JOIN = "|"
+
+
+def _describe(a: Agreement) -> str:
+    return " ; ".join(
+        f"{p.name} ({', '.join(p.units)})" if p.units else p.name for p in a.parties
+    )
+
+
+def merge_agreements(agreements: list[Agreement], source_order: list[str]) -> list[Agreement]:
+    """Merge agreements that are the same; returns them in a deterministic order."""
+    rank = {sid: i for i, sid in enumerate(source_order)}
+    groups: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
+    for a in agreements:
+        groups[agreement_key(a)].append(a)
+    merged = []
+    for key, group in groups.items():
+        for subkey, sub in _split_distinct(key, group).items():
+            m = _merge_group(sub, rank)
+            m.key = subkey
+            merged.append(m)
+    merged = _fuzzy_merge_editions(merged, rank)
+    return sorted(merged, key=lambda a: (a.key, _first_line(a, rank)))
+
+
+def _split_distinct(
+    key: tuple[str, ...], group: list[Agreement]
+) -> dict[tuple[str, ...], list[Agreement]]:
+    """Tell apart agreements that share parties and start but that one document lists as
+    different (e.g. an MoU and an exchange agreement signed the same year)."""
+    distinct = any(
+        set(a.source_ids) & set(b.source_ids) and (_differs(a, b) or a.kinds != b.kinds)
+        for i, a in enumerate(group)
+        for b in group[i + 1:]
+    )
+    if not distinct:
+        return {key: group}
+    out: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
+    for a in group:
+        extra = (
+            ",".join(sorted(a.kinds)),
+            a.end.isoformat() if a.end else "",
+            "open" if a.open_ended else "",
+        )
+        out[(*key, *extra)].append(a)
+    return out
+
+
+def _first_line(a: Agreement, rank: dict[str, int]) -> tuple[int, int]:
+    rec = min(a.records, key=lambda r: (rank.get(r.source_id, 99), r.first_line))
+    return rank.get(rec.source_id, 99), rec.first_line
+
+
+def _merge_group(group: list[Agreement], rank: dict[str, int]) -> Agreement:
+    group = sorted(group, key=lambda a: _first_line(a, rank))
+    if len(group) == 1:
+        return group[0]
+    base = group[0]
+    for other in group[1:]:
+        same_source = set(other.source_ids) & set(base.source_ids)
+        if same_source and not _differs(base, other):
+            for rec in other.records:
+                rec.flags.append(Flag("partner", "duplicate-row",
+                                      "same agreement as an earlier row of this document"))
+        _absorb(base, other)
+    return base
+
+
+def _differs(a: Agreement, b: Agreement) -> bool:
+    return any(getattr(a, f) != getattr(b, f) for f in MERGED_FIELDS)
+
+
+def _absorb(base: Agreement, other: Agreement) -> None:
+    """Fold ``other`` into ``base``, keeping the better reading of each field."""
+    for name in MERGED_FIELDS:
+        mine, theirs = getattr(base, name), getattr(other, name)
+        if theirs is None or mine == theirs:
+            continue
+        if mine is None or (name in base.doubtful and name not in other.doubtful):
+            setattr(base, name, theirs)
+            if name not in other.doubtful:
+                base.doubtful.discard(name)
+            continue
+        if name not in other.doubtful and name not in base.doubtful:
+            other.records[0].flags.append(Flag(
+                name, "editions-disagree",
+                f"another reading says {_show(mine)}; that reading was kept", _show(theirs)))
+    for kind in other.kinds:
+        if kind not in base.kinds:
+            base.kinds = (*base.kinds, kind)
+    base.parties = _merge_parties(base.parties, other.parties)
+    base.records.extend(other.records)
+
+
+def _merge_parties(mine: tuple[Party, ...], theirs: tuple[Party, ...]) -> tuple[Party, ...]:
+    """Parties pair up by key; fill details (city, website) one side lacks."""
+    by_key = {party_key(p): p for p in theirs}
+    out = []
+    for p in mine:
+        q = by_key.get(party_key(p))
+        if q is not None:
+            p = Party(p.name, p.units, p.acronym or q.acronym, p.campus or q.campus,
+                      tuple(dict.fromkeys(p.alt_names + q.alt_names)), p.country or q.country,
+                      p.city or q.city, p.website or q.website)
+        out.append(p)
+    return tuple(out)
+
+
+def _show(value: object) -> str:
+    iso = getattr(value, "isoformat", None)
+    return iso() if callable(iso) else str(value)
+
+
+def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int]) -> list[Agreement]:
+    """Merge near-identical agreements of one list read from *different* documents.
+
+    Exact keys already merged what both editions spell alike; OCR and retyping leave small
+    differences ("Universtiy", a dropped accent) that only a fuzzy comparison catches. Only
+    pairs from different documents with the same level, home unit and start date qualify, and
+    each agreement merges at most once, best match first.
+    """
+    buckets: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
+    for a in agreements:
+        bucket = (a.list_id, a.level or "", institution_key(a.home_unit or ""),
+                  a.start.isoformat() if a.start else "?")
+        buckets[bucket].append(a)
+    absorbed: set[int] = set()
+    for bucket in buckets.values():
+        if len(bucket) < 2:
+            continue
+        pairs = []
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1:]:
+                if set(a.source_ids) & set(b.source_ids):
+                    continue
+                countries = {p.country for p in a.parties} | {p.country for p in b.parties}
+                if len(countries - {None}) > 1:
+                    continue
+                score = fuzz.token_sort_ratio(_describe(a), _describe(b), processor=_fold)
+                if score >= FUZZY_SAME_PARTNER:
+                    pairs.append((-score, _first_line(a, rank), _first_line(b, rank), a, b))
+        for neg, _, _, a, b in sorted(pairs, key=lambda t: t[:3]):
+            if id(a) in absorbed or id(b) in absorbed:
+                continue
+            keep, drop = sorted((a, b), key=lambda x: _first_line(x, rank))
+            drop.records[0].flags.append(Flag(
+                "partner", "matched-across-editions",
+                f"same agreement as {_describe(keep)!r} (similarity {-neg:.0f})",
+                _describe(drop)))
+            _absorb(keep, drop)
+            absorbed.add(id(drop))
+    return [a for a in agreements if id(a) not in absorbed]
+
+
+def _fold(text: str) -> str:
+    return institution_key(text)

@@ -1,0 +1,97 @@
+"""The normalisers a mapping file can name, behind one calling convention.
+
+``normalise(name, raw, field, options) -> (value, flags)``; ``value`` is None when nothing
+trustworthy could be read (a flag then says why).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from exchange_kg.records import Flag
+
+
+def normalise(name: str, raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    return _FUNCS[name](raw.strip(), field, options)
+
+
+def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.country import parse_country
+
+    match = parse_country(raw)
+    if match is None:
+        return None, [Flag(field, "country-unknown", "names no country we recognise", raw,
+                           withheld=True)]
+    flags = []
+    if match.method in ("fuzzy", "homoglyph"):
+        flags.append(Flag(field, "country-repaired",
+                          f"read as {match.name} ({match.method}, score {match.score:.0f})", raw))
+    return match.code, flags
+
+
+def _text(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    return " ".join(raw.split()) or None, []
+
+
+def _partner(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.partner import parse_partner
+
+    return parse_partner(raw, options.get("notation", "auto"))
+
+
+def _date(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.dates import parse_date
+
+    return parse_date(raw, field=field)
+
+
+def _term(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.term import parse_terms
+
+    return parse_terms(raw)
+
+
+def _quota(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.quota import parse_quota
+
+    return parse_quota(raw)
+
+
+def _kinds(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.kinds import parse_kinds
+
+    return parse_kinds(raw)
+
+
+def _mark(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    """A cell that is either a marker (``*``) or empty: the marker means true."""
+    if raw in ("*", "＊"):
+        return True, []
+    return None, [Flag(field, "unreadable", "expected a '*' mark", raw)]
+
+
+_URL = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+
+
+def _url(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    value = raw.strip()
+    if " " in value or not _URL.match(value):
+        return None, [Flag(field, "unreadable", "not a well-formed web address", raw,
+                           withheld=True)]
+    if not value.lower().startswith(("http://", "https://")):
+        value = "http://" + value
+    return value, []
+
+
+_FUNCS = {
+    "country": _country,
+    "text": _text,
+    "partner": _partner,
+    "date": _date,
+    "term": _term,
+    "quota": _quota,
+    "kinds": _kinds,
+    "mark": _mark,
+    "url": _url,
+}

@@ -1,0 +1,120 @@
+"""The data that flows between stages: what readers emit and what the mapper consumes.
+
+Readers turn a document into :class:`RawRecord` objects (strings, exactly as read, with the
+line numbers they came from) and account for every other line with a :class:`LineDisposition`.
+Normalisers turn raw strings into typed values and :class:`Flag` objects; nothing in this module
+knows about RDF, so readers can be tested without building a graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class LineStatus(str, Enum):
+    """What became of one source line. Every non-blank line gets exactly one."""
+
+    RECORD = "record"  # contributed to at least one record
+    LAYOUT = "layout"  # header, title, footer, legend, page marker, separator
+    UNREADABLE = "unreadable"  # could not be read; the reason says why
+
+
+@dataclass(frozen=True)
+class LineDisposition:
+    line: int  # 1-based line number in the source file
+    status: LineStatus
+    kind: str  # e.g. "row", "continuation", "header", "title", "footer", "legend", "page-break"
+    reason: str = ""  # required for UNREADABLE; free text explanation otherwise
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A doubt about one field of one record, shown in the report.
+
+    ``withheld`` means the value was *not* published as fact (e.g. a website that belongs to
+    another row); otherwise the value was published and the flag only explains how it was read.
+    """
+
+    field: str
+    code: str  # machine-readable, kebab-case: "ocr-repaired", "shifted-cell", "truncated", ...
+    message: str
+    value: str | None = None
+    withheld: bool = False
+
+
+@dataclass
+class RawRecord:
+    """One row of a source as read: raw strings keyed by field name.
+
+    Field names are the shared vocabulary below (``FIELDS``); a reader fills those it can and
+    the mapping file decides which normaliser each one goes through.
+    """
+
+    source_id: str
+    lines: tuple[int, ...]  # every line that contributed, ascending
+    raw: str  # the raw text of those lines, joined by "\n"
+    fields: dict[str, str] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+    # other readings of a field (e.g. further OCR passes), best first; informative only
+    alternatives: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0]
+
+
+# The raw field vocabulary shared by readers and mapping files.
+FIELDS: dict[str, str] = {
+    "country": "partner's country as written (any language, possibly garbled)",
+    "city": "partner's city as written",
+    "partner": "partner as written: institution, optional unit(s), or a consortium in brackets",
+    "start": "start / effective date as written (YYYY/MM/DD or YYYY)",
+    "term": "free-text term: year concluded, duration, kinds (Polish list)",
+    "quota": "mobility quota as written: '5', '×', 'ST10,LT5'",
+    "kind": "agreement type(s) as written: 'Bilateral/GE3', 'in process'",
+    "waiver": "'*' when the row carries the tuition-waiver mark, else empty",
+    "home_unit": "the host's own unit that holds the agreement (Tohoku department)",
+    "area": "world region heading as written",
+    "continent": "continent as written (Polish list)",
+    "website": "partner's website as written",
+    "row_number": "the document's own row number (Polish LP), for self-checks only",
+}
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """A figure the document states about itself, compared with what was read."""
+
+    name: str
+    expected: int | str
+    found: int | str
+    lines: tuple[int, ...] = ()
+    detail: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.expected == self.found
+
+
+@dataclass
+class ReaderResult:
+    records: list[RawRecord] = field(default_factory=list)
+    dispositions: dict[int, LineDisposition] = field(default_factory=dict)
+    checks: list[SelfCheck] = field(default_factory=list)
+
+    def mark(self, line: int, status: LineStatus, kind: str, reason: str = "") -> None:
+        """Record what became of a line; a line already used in a record stays a record line."""
+        current = self.dispositions.get(line)
+        if current is not None and current.status is LineStatus.RECORD:
+            return
+        self.dispositions[line] = LineDisposition(line, status, kind, reason)
+
+
+class SourceError(Exception):
+    """Bad input that stops a build: always names the file and the line."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = path, line, message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")

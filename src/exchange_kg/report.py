@@ -1,0 +1,193 @@
+"""The data-quality report: where every source line went, what is doubtful, what was checked.
+
+It is an output of the build like the graph, so it is deterministic (no timings, no dates) and
+comes in two forms: JSON for scripts and Markdown for people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from exchange_kg import __version__
+from exchange_kg.pipeline import BuildResult
+from exchange_kg.records import LineStatus
+from exchange_kg.validate import Validation
+from exchange_kg.vocab import XKG
+
+
+def build_report(build: BuildResult, validation: Validation | None, base: str) -> dict[str, Any]:
+    agreements_by_source: Counter[str] = Counter()
+    partners_by_source: dict[str, set[URIRef]] = {}
+    g = build.graph
+    for a_iri in g.subjects(RDF.type, XKG.Agreement):
+        for doc in g.objects(a_iri, XKG.listedIn):
+            sid = str(doc).rsplit("/", 1)[1]
+            agreements_by_source[sid] += 1
+            partners_by_source.setdefault(sid, set()).update(
+                g.objects(a_iri, XKG.partnerInstitution)
+            )
+    sources = []
+    for src in build.sources:
+        disp = src.result.dispositions
+        non_blank = src.non_blank
+        status = Counter(disp[n].status.value for n in non_blank if n in disp)
+        layout = Counter(disp[n].kind for n in non_blank if disp[n].status is LineStatus.LAYOUT)
+        unreadable = [
+            {"line": n, "reason": disp[n].reason, "text": src.lines[n - 1]}
+            for n in non_blank
+            if disp[n].status is LineStatus.UNREADABLE
+        ]
+        flags = []
+        for rec in src.result.records:
+            for f in rec.flags:
+                flags.append({
+                    "lines": list(rec.lines), "field": f.field, "code": f.code,
+                    "message": f.message, "value": f.value, "withheld": f.withheld,
+                    "raw": rec.raw,
+                })
+        sid = src.document.id
+        sources.append({
+            "id": sid,
+            "file": src.document.file_name,
+            "lines": {
+                "total": len(src.lines),
+                "non_blank": len(non_blank),
+                "record": status.get("record", 0),
+                "layout": status.get("layout", 0),
+                "unreadable": status.get("unreadable", 0),
+                "accounted_percent": _pct(sum(status.values()), len(non_blank)),
+            },
+            "layout_kinds": dict(sorted(layout.items())),
+            "records": len(src.result.records),
+            "agreements": agreements_by_source.get(sid, 0),
+            "partner_institutions": len(partners_by_source.get(sid, ())),
+            "unreadable": unreadable,
+            "flags": flags,
+            "flag_counts": dict(sorted(Counter(f["code"] for f in flags).items())),
+            "checks": [
+                {"name": c.name, "expected": c.expected, "found": c.found, "passed": c.passed,
+                 "detail": c.detail, "lines": list(c.lines)}
+                for c in src.result.checks
+            ],
+        })
+    totals = {
+        "sources": len(sources),
+        "non_blank_lines": sum(s["lines"]["non_blank"] for s in sources),
+        "record_lines": sum(s["lines"]["record"] for s in sources),
+        "layout_lines": sum(s["lines"]["layout"] for s in sources),
+        "unreadable_lines": sum(s["lines"]["unreadable"] for s in sources),
+        "records": sum(s["records"] for s in sources),
+        "agreements": len(build.agreements),
+        "institutions": len(set(g.subjects(RDF.type, XKG.Institution))),
+        "triples": len(g),
+        "flags": sum(len(s["flags"]) for s in sources),
+        "withheld_values": sum(1 for s in sources for f in s["flags"] if f["withheld"]),
+        "checks_failed": sum(1 for s in sources for c in s["checks"] if not c["passed"]),
+    }
+    totals["accounted_percent"] = _pct(
+        totals["record_lines"] + totals["layout_lines"] + totals["unreadable_lines"],
+        totals["non_blank_lines"],
+    )
+    report: dict[str, Any] = {
+        "generator": f"exchange-kg {__version__}",
+        "base": base,
+        "totals": totals,
+        "sources": sources,
+    }
+    if validation is not None:
+        report["validation"] = {
+            "conforms": validation.conforms,
+            "violations": validation.violations,
+            "warnings": validation.warnings,
+            "summary": [{"count": n, "result": what} for n, what in validation.summary],
+        }
+    return report
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 2) if whole else 100.0
+
+
+def to_json(report: dict[str, Any]) -> bytes:
+    return (json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+
+
+def to_markdown(report: dict[str, Any]) -> bytes:
+    t = report["totals"]
+    out = [
+        "# exchange-kg data-quality report",
+        "",
+        f"Generated by {report['generator']}; IRIs minted under `{report['base']}`.",
+        "",
+        "## Summary",
+        "",
+        "| figure | value |",
+        "|---|---|",
+        f"| source documents | {t['sources']} |",
+        f"| non-blank source lines | {t['non_blank_lines']} |",
+        f"| ... used in records | {t['record_lines']} |",
+        f"| ... recognised as layout | {t['layout_lines']} |",
+        f"| ... unreadable (listed below) | {t['unreadable_lines']} |",
+        f"| lines accounted for | {t['accounted_percent']} % |",
+        f"| records | {t['records']} |",
+        f"| agreements | {t['agreements']} |",
+        f"| institutions | {t['institutions']} |",
+        f"| triples | {t['triples']} |",
+        f"| flagged fields | {t['flags']} (values withheld from the graph: "
+        f"{t['withheld_values']}) |",
+        f"| failed self-checks | {t['checks_failed']} |",
+    ]
+    if "validation" in report:
+        v = report["validation"]
+        out += ["", "## SHACL validation", "",
+                f"{'Conforms' if v['conforms'] else '**Does not conform**'}: "
+                f"{v['violations']} violation(s), {v['warnings']} warning(s)."]
+        if v["summary"]:
+            out += ["", "| count | result |", "|---|---|"]
+            out += [f"| {r['count']} | {_cell(r['result'])} |" for r in v["summary"]]
+    for s in report["sources"]:
+        ln = s["lines"]
+        out += [
+            "", f"## {s['id']} (`{s['file']}`)", "",
+            f"{ln['non_blank']} non-blank lines: {ln['record']} in records, {ln['layout']} "
+            f"layout, {ln['unreadable']} unreadable ({ln['accounted_percent']} % accounted). "
+            f"{s['records']} records, {s['agreements']} agreements, "
+            f"{s['partner_institutions']} distinct partner institutions.",
+        ]
+        if s["layout_kinds"]:
+            out += ["", "Layout lines: " + ", ".join(
+                f"{k} {n}" for k, n in s["layout_kinds"].items()) + "."]
+        if s["checks"]:
+            out += ["", "### Self-checks", "", "| check | stated | found | result |",
+                    "|---|---|---|---|"]
+            for c in s["checks"]:
+                detail = f" — {c['detail']}" if c["detail"] else ""
+                out.append(f"| {_cell(c['name'])} | {c['expected']} | {c['found']} | "
+                           f"{'pass' if c['passed'] else '**FAIL**'}{_cell(detail)} |")
+        if s["unreadable"]:
+            out += ["", "### Unreadable lines", "", "| line | reason | text |", "|---|---|---|"]
+            out += [f"| {u['line']} | {_cell(u['reason'])} | {_cell(u['text'])} |"
+                    for u in s["unreadable"]]
+        if s["flags"]:
+            out += ["", "### Flagged fields", "",
+                    "| line(s) | field | flag | value | published | note |",
+                    "|---|---|---|---|---|---|"]
+            for f in s["flags"]:
+                lines = ",".join(map(str, f["lines"]))
+                out.append(
+                    f"| {lines} | {f['field']} | {f['code']} | {_cell(f['value'] or '')} | "
+                    f"{'no' if f['withheld'] else 'yes'} | {_cell(f['message'])} |"
+                )
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    text = " ".join(str(text).split())
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return text.replace("|", "\\|")
