@@ -106,7 +106,8 @@ def test_iris_survive_a_row_inserted_elsewhere(dist: Path, project_copy: Path) -
     before = _agreement_iris(dist)
     src = project_copy / "sources"
     # a new labelled row in the merged-cell table, a new numbered row, a new typed row
-    _insert_line(src / "gse-partners.tsv", 2, "Japan\tExample Institute of Technology\t2020/04/01\t5")
+    _insert_line(src / "gse-partners.tsv", 2,
+                 "Japan\tExample Institute of Technology\t2020/04/01\t5")
     _insert_line(src / "pl-partner-universities-2026.tsv", 10,
                  "7\tArgentyna\tRosario\tUniversidad Nacional de Rosario\t2025-2030\t"
                  "https://unr.edu.ar/\tAmeryka Południowa")

@@ -16,6 +16,26 @@ from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.records import Flag, RawRecord
 
+# How much a flag casts doubt on its field's value. Explanations of how a value was read
+# weigh nothing; a repair of a garbled but present reading weighs less than a guess between
+# two readings; any other flag weighs most.
+DOUBT = {
+    "country-from-merged-cell": 0, "country-from-count": 0, "bare-entry": 0,
+    "cells-swapped": 0, "matched-across-editions": 0, "duplicate-row": 0,
+    "editions-disagree": 0, "re-paired": 0,
+    "country-repaired": 1, "label-unrecognised": 1, "ocr-repaired": 1, "ocr-recovered": 1,
+}
+DOUBT_DEFAULT = 2
+
+
+def doubt_of(flags: list[Flag]) -> dict[str, int]:
+    doubt: dict[str, int] = {}
+    for f in flags:
+        weight = DOUBT.get(f.code, DOUBT_DEFAULT)
+        if weight:
+            doubt[f.field] = max(doubt.get(f.field, 0), weight)
+    return doubt
+
 
 @dataclass(frozen=True)
 class Party:
@@ -51,10 +71,17 @@ class Agreement:
     city_language: str | None = None
     # provenance: the records this agreement was read from, in build order
     records: list[RawRecord] = field(default_factory=list)
-    # fields whose value came from a flagged (doubtful) reading: used when merging editions
-    doubtful: set[str] = field(default_factory=set)
+    # how doubtful each field's reading is (0 = sure): the better reading wins in a merge
+    doubt: dict[str, int] = field(default_factory=dict)
     # identity, set by merge.merge_agreements; IRIs are minted from it
     key: tuple[str, ...] = ()
+    # what tells this agreement apart from another with the same parties and start
+    key_extra: tuple[str, ...] = ()
+
+    @property
+    def country(self) -> str | None:
+        """The partner side's country (every party of one row shares the row's country)."""
+        return next((p.country for p in self.parties if p.country), None)
 
     @property
     def source_ids(self) -> list[str]:
@@ -84,7 +111,7 @@ def build_agreements(
         record.flags.extend(flags)
         if value is not None:
             values[name] = value
-    doubtful = {f.field for f in record.flags}
+    doubt = doubt_of(record.flags)
 
     partner = values.get("partner")
     if partner is None:
@@ -98,7 +125,8 @@ def build_agreements(
             campus=p.campus,
             alt_names=p.alt_names,
             country=country,
-            city=values.get("city"),
+            # a place written into the name ("..., Równe, Ukraina") stands in for a city cell
+            city=values.get("city") or getattr(p, "place", None),
             website=values.get("website"),
         )
         for p in partner.parties
@@ -122,7 +150,7 @@ def build_agreements(
         base["kinds"] = _merge_kinds(base["kinds"], ("consortium",))
     terms = values.get("term")
     if not terms:
-        return [Agreement(**base, start=values.get("start"), records=[record], doubtful=doubtful)]
+        return [Agreement(**base, start=values.get("start"), records=[record], doubt=dict(doubt))]
     out = []
     for term in terms:
         out.append(
@@ -132,9 +160,10 @@ def build_agreements(
                 end=term.end,
                 open_ended=term.open_ended,
                 duration_years=term.duration_years,
-                auto_renewal=term.auto_renewal,
+                # a term that does not mention renewal says nothing about it
+                auto_renewal=True if term.auto_renewal else None,
                 records=[record],
-                doubtful=doubtful,
+                doubt=dict(doubt),
             )
         )
     return out

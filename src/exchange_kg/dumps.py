@@ -15,7 +15,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -33,6 +34,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def ntriples_lines(graph: Graph) -> list[str]:
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        # blank node labels are random per parse: name them canonically (RDF canonicalisation)
+        graph = to_canonical_graph(graph)
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     return sorted({ln for ln in text.splitlines() if ln.strip()})
 

@@ -29,7 +29,8 @@ class Minter:
             KEY_SEPARATOR.join((kind, *key)).encode("utf-8"), digest_size=5
         ).hexdigest()
         slug = slugify(slug_text)
-        return URIRef(f"{self.base}{kind}/{slug}-{digest}" if slug else f"{self.base}{kind}/{digest}")
+        local = f"{slug}-{digest}" if slug else digest
+        return URIRef(f"{self.base}{kind}/{local}")
 
     def named(self, kind: str, local: str) -> URIRef:
         """IRI for a thing that already has a stable identifier (a source id, a graph)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from exchange_kg.agreements import Agreement, Party
@@ -19,7 +19,7 @@ from exchange_kg.manifest import Document
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
 from exchange_kg.records import RawRecord
-from exchange_kg.vocab import KIND, LEVEL, MOBILITY, PREFIXES, SCHEMA, STATUS, XKG, ORG
+from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ORG, PREFIXES, SCHEMA, STATUS, XKG
 
 _DATATYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
@@ -161,7 +161,7 @@ class GraphBuilder:
         g.add((iri, XKG.homeInstitution, home_inst))
         g.add((iri, XKG.home, home))
 
-        partner_nodes, member_nodes, institutions = [], [], []
+        member_nodes, institutions = [], []
         for party in a.parties:
             inst = self.institution(party)
             institutions.append(inst)
@@ -171,11 +171,8 @@ class GraphBuilder:
                 self.orgs[inst].urls.append(party.website)
             nodes = [self.unit(inst, u) for u in party.units] or [inst]
             member_nodes.extend(nodes)
-        if a.consortium:
-            partner_nodes = [self.consortium(a, member_nodes)]
-        else:
-            partner_nodes = member_nodes
-        for node in partner_nodes:
+        partners = [self.consortium(a, member_nodes)] if a.consortium else member_nodes
+        for node in partners:
             g.add((iri, XKG.partner, node))
         for inst in institutions:
             g.add((iri, XKG.partnerInstitution, inst))
@@ -221,12 +218,15 @@ class GraphBuilder:
         g = self.graph
         for org in self.orgs.values():
             g.add((org.iri, RDF.type, org.rdf_type))
+            if org.rdf_type == XKG.UnidentifiedInstitution:
+                # explicit, so consumers without RDFS inference still see an institution
+                g.add((org.iri, RDF.type, XKG.Institution))
             if org.labels:
                 g.add((org.iri, SKOS.prefLabel, Literal(org.labels[0])))
                 for alt in org.labels[1:]:
                     g.add((org.iri, SKOS.altLabel, Literal(alt)))
             if org.known_as:
-                g.add((org.iri, XKG.knownAs, Literal(org.known_as, lang="en")))
+                g.add((org.iri, XKG.knownAs, Literal(org.known_as)))
             if org.country:
                 g.add((org.iri, SCHEMA.addressCountry, Literal(org.country)))
             for city, lang in org.cities:
@@ -287,5 +287,3 @@ def _agreement_label(a: Agreement) -> str:
     when = f", {a.start.isoformat()}" if a.start else ""
     return f"{partner}{when}"
 
-
-__all__ = ["GraphBuilder", "new_graph", "date_literal", "BNode"]

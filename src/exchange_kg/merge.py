@@ -10,6 +10,8 @@ earlier document in the manifest wins; disagreements between clean readings are 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
+from itertools import permutations
 
 from rapidfuzz import fuzz
 
@@ -22,6 +24,9 @@ MERGED_FIELDS = ("start", "end", "open_ended", "duration_years", "auto_renewal",
 # Similarity (0-100) above which two partner descriptions in one list with the same start are
 # the same agreement read twice (OCR and typing differences between editions).
 FUZZY_SAME_PARTNER = 90.0
+# ... and when the editions disagree on the country with no doubt on either side, only a
+# near-identical description counts as the same agreement.
+SAME_PARTNER_OTHER_COUNTRY = 97.0
 
 
 def party_key(party: Party) -> tuple[str, str, tuple[str, ...]]:
@@ -57,22 +62,34 @@ def _describe(a: Agreement) -> str:
 def merge_agreements(agreements: list[Agreement], source_order: list[str]) -> list[Agreement]:
     """Merge agreements that are the same; returns them in a deterministic order."""
     rank = {sid: i for i, sid in enumerate(source_order)}
+    repair_pairings(agreements)
     groups: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
     for a in agreements:
         groups[agreement_key(a)].append(a)
     merged = []
-    for key, group in groups.items():
-        for subkey, sub in _split_distinct(key, group).items():
+    for group in groups.values():
+        for extra, sub in _split_distinct(group).items():
             m = _merge_group(sub, rank)
-            m.key = subkey
+            m.key_extra = extra
             merged.append(m)
     merged = _fuzzy_merge_editions(merged, rank)
-    return sorted(merged, key=lambda a: (a.key, _first_line(a, rank)))
+    return _final_keys(merged, rank)
 
 
-def _split_distinct(
-    key: tuple[str, ...], group: list[Agreement]
-) -> dict[tuple[str, ...], list[Agreement]]:
+def _final_keys(agreements: list[Agreement], rank: dict[str, int]) -> list[Agreement]:
+    """Set each agreement's key from its merged values; keys must be unique (they make IRIs)."""
+    agreements.sort(key=lambda a: (agreement_key(a) + a.key_extra, _first_line(a, rank)))
+    seen: dict[tuple[str, ...], int] = {}
+    for a in agreements:
+        key = agreement_key(a) + a.key_extra
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        # Two agreements one document tells apart only by position: number them in order.
+        a.key = key if n == 0 else (*key, f"#{n + 1}")
+    return agreements
+
+
+def _split_distinct(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreement]]:
     """Tell apart agreements that share parties and start but that one document lists as
     different (e.g. an MoU and an exchange agreement signed the same year)."""
     distinct = any(
@@ -81,7 +98,7 @@ def _split_distinct(
         for b in group[i + 1:]
     )
     if not distinct:
-        return {key: group}
+        return {(): group}
     out: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
     for a in group:
         extra = (
@@ -89,7 +106,7 @@ def _split_distinct(
             a.end.isoformat() if a.end else "",
             "open" if a.open_ended else "",
         )
-        out[(*key, *extra)].append(a)
+        out[extra].append(a)
     return out
 
 
@@ -119,16 +136,16 @@ def _differs(a: Agreement, b: Agreement) -> bool:
 
 def _absorb(base: Agreement, other: Agreement) -> None:
     """Fold ``other`` into ``base``, keeping the better reading of each field."""
+    _reconcile_country(base, other)
     for name in MERGED_FIELDS:
         mine, theirs = getattr(base, name), getattr(other, name)
         if theirs is None or mine == theirs:
             continue
-        if mine is None or (name in base.doubtful and name not in other.doubtful):
+        if mine is None or base.doubt.get(name, 0) > other.doubt.get(name, 0):
             setattr(base, name, theirs)
-            if name not in other.doubtful:
-                base.doubtful.discard(name)
+            base.doubt[name] = other.doubt.get(name, 0)
             continue
-        if name not in other.doubtful and name not in base.doubtful:
+        if not other.doubt.get(name) and not base.doubt.get(name):
             other.records[0].flags.append(Flag(
                 name, "editions-disagree",
                 f"another reading says {_show(mine)}; that reading was kept", _show(theirs)))
@@ -137,6 +154,22 @@ def _absorb(base: Agreement, other: Agreement) -> None:
             base.kinds = (*base.kinds, kind)
     base.parties = _merge_parties(base.parties, other.parties)
     base.records.extend(other.records)
+
+
+def _reconcile_country(base: Agreement, other: Agreement) -> None:
+    """Editions may place a row in different merged country cells; keep the surer reading."""
+    mine, theirs = base.country, other.country
+    if theirs is None or mine == theirs:
+        return
+    if mine is None or base.doubt.get("country", 0) > other.doubt.get("country", 0):
+        base.parties = tuple(replace(p, country=theirs) for p in base.parties)
+        base.doubt["country"] = other.doubt.get("country", 0)
+        note, kept, lost = "another reading's country was kept", theirs, mine
+    else:
+        note, kept, lost = "this reading's country was kept", mine, theirs
+    base.records[0].flags.append(Flag(
+        "country", "editions-disagree",
+        f"the editions place this agreement in {mine} and in {theirs}; {note} ({kept})", lost))
 
 
 def _merge_parties(mine: tuple[Party, ...], theirs: tuple[Party, ...]) -> tuple[Party, ...]:
@@ -180,11 +213,13 @@ def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int]) -> 
             for b in bucket[i + 1:]:
                 if set(a.source_ids) & set(b.source_ids):
                     continue
-                countries = {p.country for p in a.parties} | {p.country for p in b.parties}
-                if len(countries - {None}) > 1:
-                    continue
                 score = fuzz.token_sort_ratio(_describe(a), _describe(b), processor=_fold)
-                if score >= FUZZY_SAME_PARTNER:
+                needed = FUZZY_SAME_PARTNER
+                if a.country and b.country and a.country != b.country and not (
+                    a.doubt.get("country") or b.doubt.get("country")
+                ):
+                    needed = SAME_PARTNER_OTHER_COUNTRY
+                if score >= needed:
                     pairs.append((-score, _first_line(a, rank), _first_line(b, rank), a, b))
         for neg, _, _, a, b in sorted(pairs, key=lambda t: t[:3]):
             if id(a) in absorbed or id(b) in absorbed:
@@ -197,6 +232,55 @@ def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int]) -> 
             _absorb(keep, drop)
             absorbed.add(id(drop))
     return [a for a in agreements if id(a) not in absorbed]
+
+
+def repair_pairings(agreements: list[Agreement]) -> None:
+    """Re-pair split cells that a reader could only pair by order, using another edition.
+
+    When k partner names and k date/quota cells of one document were orphaned together, the
+    reader pairs them in order and flags them ``paired-by-order`` with a group id. If another
+    document of the same list pairs the same partners with some permutation of those values,
+    that permutation is the better reading.
+    """
+    groups: dict[tuple[str, str], list[Agreement]] = defaultdict(list)
+    for a in agreements:
+        for rec in a.records:
+            for f in rec.flags:
+                if f.code == "paired-by-order" and f.value:
+                    groups[(rec.source_id, f.value)].append(a)
+    for (source_id, _), group in sorted(groups.items()):
+        group = list({id(a): a for a in group}.values())  # one may carry the flag twice
+        if not 2 <= len(group) <= 6:
+            continue
+        witnesses: dict[str, list[Agreement]] = defaultdict(list)
+        for w in agreements:
+            if w.list_id == group[0].list_id and source_id not in w.source_ids:
+                witnesses[institution_key(_describe(w))].append(w)
+        values = [(a.start, a.quota) for a in group]
+        identity = tuple(range(len(group)))
+        scores = {o: _pairing_score(group, values, witnesses, o) for o in permutations(identity)}
+        best = max(scores, key=lambda o: (scores[o], o == identity))
+        if best == identity or scores[best] <= scores[identity]:
+            continue
+        for j, (a, i) in enumerate(zip(group, best, strict=True)):
+            if i == j:
+                continue
+            a.start, a.quota = values[i]
+            a.records[0].flags.append(Flag(
+                "start", "re-paired",
+                "date and quota re-paired with this partner: another edition of the list "
+                "pairs them so", a.start.isoformat() if a.start else None))
+
+
+def _pairing_score(group: list[Agreement], values: list[tuple[object, object]],
+                   witnesses: dict[str, list[Agreement]], order: tuple[int, ...]) -> int:
+    """How well one pairing agrees with the other editions (a matching date counts double)."""
+    total = 0
+    for a, i in zip(group, order, strict=True):
+        start, quota = values[i]
+        for w in witnesses.get(institution_key(_describe(a)), []):
+            total += (w.start == start) * 2 + (w.quota == quota)
+    return total
 
 
 def _fold(text: str) -> str:

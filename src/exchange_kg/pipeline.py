@@ -17,8 +17,8 @@ from exchange_kg import readers
 from exchange_kg.agreements import Agreement, build_agreements
 from exchange_kg.iris import DEFAULT_BASE, Minter
 from exchange_kg.manifest import Document, load_manifest
-from exchange_kg.mapping_spec import Mapping, Section, load_mappings
 from exchange_kg.mapper import GraphBuilder
+from exchange_kg.mapping_spec import Mapping, Section, load_mappings
 from exchange_kg.merge import merge_agreements
 from exchange_kg.records import LineDisposition, LineStatus, ReaderResult, SelfCheck, SourceError
 

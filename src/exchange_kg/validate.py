@@ -1,18 +1,25 @@
-"""SHACL validation with pyshacl, summarised for people and kept in full for machines."""
+"""SHACL validation, summarised for people and kept in full for machines.
+
+pyshacl checks the SHACL Core constraints. SHACL-SPARQL constraints are run here instead, on
+pyoxigraph: pyshacl evaluates each one once per focus node with rdflib's SPARQL engine, which
+took minutes for a thousand agreements; evaluating the constraint once over the whole graph,
+with the shape's target joined into the query, gives the same results (SHACL 1.0 §5.3.1:
+the query's solutions with ``$this`` bound to each focus node) in well under a second.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 import pyshacl
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from exchange_kg.vocab import SH
-
-SHAPES_DIR_NAME = "shapes"
 
 
 @dataclass
@@ -45,26 +52,124 @@ def load_shapes(shapes_dir: Path) -> Graph:
 
 
 def validate(data: Graph, shapes: Graph) -> Validation:
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+    core = Graph()
+    for triple in shapes:
+        if triple[1] != SH.sparql:
+            core.add(triple)
+    _, report, _ = pyshacl.validate(data, shacl_graph=core, inference="none",
+                                    allow_warnings=True)
+    _add_sparql_results(data, shapes, report)
     counts: Counter[str] = Counter()
     severities: Counter[URIRef] = Counter()
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # only the report's own results: some carry nested detail results of their own
+    report_node = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
+    for result in report.objects(report_node, SH.result):
         sev = report.value(result, SH.resultSeverity)
         severities[sev] += 1
-        shape = _short(report, report.value(result, SH.sourceShape))
-        path = _short(report, report.value(result, SH.resultPath))
+        shape = _short(shapes, report.value(result, SH.sourceShape))
+        path = _short(shapes, report.value(result, SH.resultPath))
         message = report.value(result, SH.resultMessage) or ""
-        counts[f"{_short(report, sev)} {shape} {path}: {message}"] += 1
+        counts[f"{_short(shapes, sev)} {shape} {path}: {message}"] += 1
+    conforms = severities[SH.Violation] == 0
+    report.set((report_node, SH.conforms, Literal(conforms)))
     summary = sorted(((n, what) for what, n in counts.items()), key=lambda t: (-t[0], t[1]))
-    return Validation(
-        conforms=bool(conforms),
-        report=report,
-        violations=severities[SH.Violation],
-        warnings=severities[SH.Warning] + severities[SH.Info],
-        summary=summary,
+    return Validation(conforms, report, severities[SH.Violation],
+                      severities[SH.Warning] + severities[SH.Info], summary)
+
+
+_THIS = re.compile(r"\$this\b")
+_VAR_IN_MESSAGE = re.compile(r"\{[?$](\w+)\}")
+
+
+def _targets(shapes: Graph, shape: URIRef) -> list[str]:
+    """SPARQL patterns binding ?this to the shape's focus nodes."""
+    pats = [f"?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{c}> ."
+            for c in shapes.objects(shape, SH.targetClass)]
+    pats += [f"?this <{p}> ?__o ." for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    pats += [f"?__s <{p}> ?this ." for p in shapes.objects(shape, SH.targetObjectsOf)]
+    pats += [f"VALUES ?this {{ <{n}> }}" for n in shapes.objects(shape, SH.targetNode)]
+    return pats
+
+
+def _prefixes(shapes: Graph, constraint: URIRef) -> str:
+    lines = []
+    for decl_owner in shapes.objects(constraint, SH.prefixes):
+        for decl in shapes.objects(decl_owner, SH.declare):
+            prefix = shapes.value(decl, SH.prefix)
+            ns = shapes.value(decl, SH.namespace)
+            if prefix is not None and ns is not None:
+                lines.append(f"PREFIX {prefix}: <{ns}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def _add_sparql_results(data: Graph, shapes: Graph, report: Graph) -> None:
+    store = pyoxigraph.Store()
+    store.bulk_extend(
+        pyoxigraph.Quad(_ox(s), _ox(p), _ox(o), pyoxigraph.DefaultGraph()) for s, p, o in data
     )
+    report_node = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
+    for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
+        if (shapes.value(constraint, SH.deactivated) or Literal(False)).toPython():
+            continue
+        select = str(shapes.value(constraint, SH.select))
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        message = shapes.value(constraint, SH.message)
+        where = select.index("{")
+        for target in _targets(shapes, shape):
+            query = (_prefixes(shapes, constraint) + "\n" + _THIS.sub("?this", select[:where])
+                     + "{ " + target + " " + _THIS.sub("?this", select[where + 1:]))
+            results = store.query(query)
+            names = [v.value for v in results.variables]
+            for row in results:
+                _add_result(report, report_node, shape, constraint, severity, message,
+                            {n: row[n] for n in names})
+
+
+def _add_result(report: Graph, report_node: object, shape: URIRef, constraint: URIRef,
+                severity: URIRef, message: Literal | None, values: dict[str, object]) -> None:
+    result = BNode()
+    report.add((report_node, SH.result, result))
+    report.add((result, RDF.type, SH.ValidationResult))
+    report.add((result, SH.focusNode, _rdf(values["this"])))
+    report.add((result, SH.resultSeverity, severity))
+    report.add((result, SH.sourceShape, shape))
+    report.add((result, SH.sourceConstraint, constraint))
+    report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+    if values.get("value") is not None:
+        report.add((result, SH.value, _rdf(values["value"])))
+    if values.get("path") is not None:
+        report.add((result, SH.resultPath, _rdf(values["path"])))
+    if message is not None:
+        def fill(m: re.Match[str]) -> str:
+            term = values.get(m.group(1))
+            return str(term.value) if term is not None else m.group(0)
+
+        text = _VAR_IN_MESSAGE.sub(fill, str(message))
+        report.add((result, SH.resultMessage, Literal(text, lang=message.language)))
+
+
+def _ox(term: object) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    return pyoxigraph.Literal(str(term))
+
+
+def _rdf(term: object) -> URIRef | BNode | Literal:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, pyoxigraph.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _short(graph: Graph, term: object) -> str:

@@ -17,12 +17,12 @@ def normalise(name: str, raw: str, field: str, options: dict[str, Any]) -> tuple
 
 
 def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
-    from exchange_kg.normalise.country import parse_country
+    from exchange_kg.normalise.country import parse_country, unmatched_reason
 
     match = parse_country(raw)
     if match is None:
-        return None, [Flag(field, "country-unknown", "names no country we recognise", raw,
-                           withheld=True)]
+        reason = unmatched_reason(raw) or "names no country we recognise"
+        return None, [Flag(field, "country-unknown", reason, raw, withheld=True)]
     flags = []
     if match.method in ("fuzzy", "homoglyph"):
         flags.append(Flag(field, "country-repaired",
@@ -49,19 +49,19 @@ def _date(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag
 def _term(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.term import parse_terms
 
-    return parse_terms(raw)
+    return parse_terms(raw, field=field)
 
 
 def _quota(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.quota import parse_quota
 
-    return parse_quota(raw)
+    return parse_quota(raw, field=field)
 
 
 def _kinds(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.kinds import parse_kinds
 
-    return parse_kinds(raw)
+    return parse_kinds(raw, field=field)
 
 
 def _mark(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:

@@ -1,0 +1,437 @@
+"""Country names as partner lists write them -> ISO 3166-1 alpha-2.
+
+Partner lists name countries in English, in the publisher's language, by abbreviation, with an
+official name in parentheses, and (after OCR) garbled or in look-alike Cyrillic letters. The
+lookup goes from safe to risky and stops at the first answer:
+
+1. exact keys: curated aliases, then pycountry's English names (and forms derived from them,
+   such as "Bolivia" from "Bolivia, Plurinational State of"), then every translation pycountry
+   ships. A key that two countries claim within one tier is dropped unless one country clearly
+   outvotes the other: pycountry's translations contain a few mistakes.
+2. Cyrillic/Greek look-alike letters folded to Latin ("Могоссо" -> "Morocco").
+3. fuzzy matching (rapidfuzz) against English names and aliases only, accepted only with a
+   high score, a clear margin over the best *other* country, and not when the cell merely
+   extends a country name ("Indiana", "Hungaryan" are words built on a name, not garbles).
+
+A wrong country is worse than none, so every doubtful case returns None;
+:func:`unmatched_reason` says why. Curated data lives in ``data/`` (aliases, look-alike letters,
+names without an ISO code such as Kosovo, and the words used inside institution names).
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+from rapidfuzz import fuzz, process
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    code: str  # ISO 3166-1 alpha-2
+    name: str  # English short name from pycountry
+    method: str  # "exact" | "translation" | "alias" | "fuzzy" | "homoglyph" | "demonym"
+    score: float  # 0..100
+
+
+# Fuzzy acceptance: evidence-based (see tests/test_country.py for the table of real spellings).
+# One wrong letter in a six-letter name scores 83; two wrong letters in seven score 71.
+FUZZY_MIN_SCORE = 80.0
+FUZZY_MIN_MARGIN = 5.0  # over the best candidate naming a different country
+FUZZY_MIN_LENGTH = 4  # letters; shorter cells are too easy to hit by chance
+DEFAULT_FUZZY_LANGUAGES: tuple[str, ...] = ("en",)
+
+# Letters NFKD does not decompose but which readers of Latin-script names treat as plain letters.
+_LATIN_EXTRA = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+
+_TIERS = ("alias", "exact", "derived", "translation", "translation-derived")
+_METHOD = {
+    "alias": "alias",
+    "exact": "exact",
+    "derived": "exact",
+    "translation": "translation",
+    "translation-derived": "translation",
+}
+
+
+# ---------------------------------------------------------------------------- keys and data
+
+
+def fold_accents(text: str) -> str:
+    """Casefold and strip accents from Latin letters, keeping punctuation.
+
+    Accents are stripped from Latin letters only: in Indic scripts the combining marks are
+    vowels, and dropping them would make different names collide. Shared by the other
+    normalisers so "września", "Wrzesnia" and "WRZEŚNIA" compare equal everywhere.
+    """
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.combining(ch) and out and out[-1].isascii():
+            continue
+        out.append(_LATIN_EXTRA.get(ch, ch))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def text_key(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used for every name comparison."""
+    folded = fold_accents(text)
+    kept = (c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in folded)
+    return " ".join("".join(kept).split())
+
+
+_key = text_key
+
+
+def data_rows(filename: str) -> list[list[str]]:
+    """Rows of a curated TSV file in the package's data folder (header skipped, cells
+    stripped); the normalisers keep their vocabularies there rather than in code."""
+    text = resources.files("exchange_kg").joinpath("data", filename).read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+def _derived_forms(name: str) -> list[str]:
+    """Shorter forms implied by how ISO writes names: "Korea, Republic of" -> "Korea" and
+    "Republic of Korea"; "Boliwia - Wielonarodowe Państwo" -> "Boliwia"; "Palestyna (państwo)"
+    -> "Palestyna". Ambiguous results (two Koreas) are dropped later by the vote."""
+    forms: list[str] = []
+    for sep in (", ", " - ", " ("):
+        if sep in name:
+            head, _, tail = name.partition(sep)
+            forms.append(head)
+            if sep == ", ":
+                forms.append(f"{tail} {head}")
+    return forms
+
+
+def _english_names() -> Iterable[tuple[str, str, str]]:
+    """(tier, text, code) for pycountry's English names and forms derived from them."""
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                yield "exact", value, c.alpha_2
+                for form in _derived_forms(value):
+                    yield "derived", form, c.alpha_2
+
+
+def _languages() -> list[str]:
+    base = pycountry.LOCALES_DIR
+    return sorted(
+        lang
+        for lang in os.listdir(base)
+        if os.path.exists(os.path.join(base, lang, "LC_MESSAGES", "iso3166-1.mo"))
+    )
+
+
+def _translated_names(languages: Sequence[str]) -> Iterable[tuple[str, str, str, str]]:
+    """(tier, text, code, language) for every translation pycountry ships."""
+    for lang in languages:
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for c in pycountry.countries:
+            for attr in ("name", "official_name", "common_name"):
+                value = getattr(c, attr, None)
+                if not value:
+                    continue
+                text = tr.gettext(value)
+                if text == value:
+                    continue
+                yield "translation", text, c.alpha_2, lang
+                for form in _derived_forms(text):
+                    yield "translation-derived", form, c.alpha_2, lang
+
+
+def _vote(claims: dict[str, Counter[str]]) -> dict[str, str]:
+    """One code per key: the only claimant, or one with at least twice the runner-up's votes."""
+    out: dict[str, str] = {}
+    for key in sorted(claims):
+        ranked = sorted(claims[key].items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+            out[key] = ranked[0][0]
+    return out
+
+
+@dataclass(frozen=True)
+class _Index:
+    exact: dict[str, tuple[str, str]]  # key -> (code, method)
+    english: dict[str, str]  # key -> code; the default fuzzy pool (English names and aliases)
+    no_code: dict[str, str]  # key -> reason
+    homoglyphs: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """Built once, lazily: indexing ~160 languages takes a moment and most runs need it."""
+    claims: dict[str, dict[str, Counter[str]]] = {tier: defaultdict(Counter) for tier in _TIERS}
+    for alias, code, *_ in data_rows("country-aliases.tsv"):
+        claims["alias"][_key(alias)][code] += 1
+    for tier, text, code in _english_names():
+        claims[tier][_key(text)][code] += 1
+    for tier, text, code, _lang in _translated_names(_languages()):
+        claims[tier][_key(text)][code] += 1
+    exact: dict[str, tuple[str, str]] = {}
+    for tier in _TIERS:  # safest first: a key keeps the answer of the first tier that has it
+        for key, code in _vote(claims[tier]).items():
+            exact.setdefault(key, (code, _METHOD[tier]))
+    english = {k: c for k, (c, m) in exact.items() if m in ("alias", "exact")}
+    no_code = {_key(name): reason for name, reason, *_ in data_rows("country-no-code.tsv")}
+    homoglyphs = {char: latin for char, latin, *_ in data_rows("homoglyphs.tsv")}
+    return _Index(exact, english, no_code, homoglyphs)
+
+
+@lru_cache(maxsize=16)
+def _fuzzy_pool(languages: tuple[str, ...]) -> dict[str, str]:
+    """Space-free key -> code for the names fuzzy matching may land on.
+
+    Only the languages asked for: with all 160 the pool is so dense that garbles sit close
+    to some language's name for the wrong country ("Deland" is one letter from Dutch
+    "Nederland", yet the list it comes from means Poland)."""
+    idx = _index()
+    pool: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, code in idx.english.items():
+        pool[key.replace(" ", "")][code] += 2
+    others = [lang for lang in languages if lang != "en"]
+    for _tier, text, code, _lang in _translated_names(others):
+        pool[_key(text).replace(" ", "")][code] += 1
+    return _vote(pool)
+
+
+# ---------------------------------------------------------------------------- parse_country
+
+
+def _name(code: str) -> str:
+    return pycountry.countries.get(alpha_2=code).name
+
+
+def country_name(code: str, *, common: bool = False) -> str:
+    """English name of an alpha-2 code; ``common`` prefers the everyday name ("Taiwan")."""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        raise KeyError(f"not an ISO 3166-1 alpha-2 code: {code!r}")
+    if common and getattr(country, "common_name", None):
+        return country.common_name
+    return country.name
+
+
+def _lookup(key: str) -> CountryMatch | None:
+    idx = _index()
+    hit = idx.exact.get(key)
+    if hit is None and key.startswith("the "):
+        hit = idx.exact.get(key[4:])
+    if hit is None:
+        return None
+    code, method = hit
+    return CountryMatch(code, _name(code), method, 100.0)
+
+
+def _fold_homoglyphs(text: str) -> str:
+    table = _index().homoglyphs
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def _has_non_latin_letters(text: str) -> bool:
+    return any(ch.isalpha() and not ch.isascii() and "LATIN" not in unicodedata.name(ch, "")
+               for ch in text)
+
+
+def _fuzzy(key: str, languages: tuple[str, ...]) -> tuple[CountryMatch | None, str]:
+    query = key.replace(" ", "")
+    if sum(ch.isalpha() for ch in query) < FUZZY_MIN_LENGTH:
+        return None, "too short to repair safely"
+    pool = _fuzzy_pool(languages)
+    names = sorted(pool)
+    hits = process.extract(query, names, scorer=fuzz.ratio, limit=40)
+    best: dict[str, tuple[float, str]] = {}
+    for cand, score, _ in hits:
+        code = pool[cand]
+        if code not in best or score > best[code][0]:
+            best[code] = (score, cand)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    if not ranked:
+        return None, "no country name is close"
+    code, (score, cand) = ranked[0]
+    runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+    if score < FUZZY_MIN_SCORE:
+        return None, f"closest country name {cand!r} ({code}) scores only {score:.0f}"
+    if score - runner_up < FUZZY_MIN_MARGIN:
+        other = ranked[1]
+        return None, (f"ambiguous: {cand!r} ({code}, {score:.0f}) and {other[1][1]!r} "
+                      f"({other[0]}, {other[1][0]:.0f}) are about equally close")
+    if query.startswith(cand) and len(query) - len(cand) >= 2:
+        return None, f"extends the country name {cand!r}: a derived word, not a garbled name"
+    return CountryMatch(code, _name(code), "fuzzy", round(score, 1)), ""
+
+
+def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...]
+                 ) -> tuple[CountryMatch | None, str]:
+    key = _key(text)
+    if not key:
+        return None, "empty"
+    hit = _lookup(key)
+    if hit is not None:
+        return hit, ""
+    reason = _index().no_code.get(key)
+    if reason:
+        return None, reason
+    if _has_non_latin_letters(text):
+        folded = _key(_fold_homoglyphs(text))
+        hit = _lookup(folded)
+        if hit is not None:
+            return CountryMatch(hit.code, hit.name, "homoglyph", 100.0), ""
+        if fuzzy and folded.isascii():
+            match, why = _fuzzy(folded, languages)
+            if match is not None:
+                return CountryMatch(match.code, match.name, "homoglyph", match.score), ""
+            return None, why
+    if not fuzzy:
+        return None, "no exact country name"
+    if not key.isascii():
+        return None, "no country name in this script"
+    return _fuzzy(key, languages)
+
+
+def _split_parentheses(text: str) -> tuple[str, list[str]]:
+    """"Arabia Saudyjska (Królestwo Arabii Saudyjskiej)" -> main text and the parentheticals."""
+    main: list[str] = []
+    inner: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            if depth == 1:
+                current = []
+                continue
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                inner.append("".join(current))
+                continue
+        (current if depth else main).append(ch)
+    if depth:  # unbalanced: keep the tail as part of the main text
+        main.extend(current)
+    return "".join(main), [p for p in inner if p.strip()]
+
+
+def _resolve(text: str, fuzzy: bool, languages: Sequence[str]
+             ) -> tuple[CountryMatch | None, str]:
+    langs = tuple(languages)
+    if "(" not in text:
+        return _resolve_one(text, fuzzy, langs)
+    whole, why = _resolve_one(text, False, langs)  # "Chile (2)" must not be a fuzzy "Chile"
+    if whole is not None:
+        return whole, why
+    main, inner = _split_parentheses(text)
+    inner = [p for p in inner if not _key(p).isdigit()]  # "China (75)": a count
+    match, why = _resolve_one(main, fuzzy, langs)
+    if match is None:
+        return None, why
+    for part in inner:
+        other, _ = _resolve_one(part, False, langs)
+        if other is not None and other.code != match.code:
+            return None, (f"{main.strip()!r} reads as {match.code} but {part.strip()!r} "
+                          f"as {other.code}")
+    return match, ""
+
+
+def parse_country(
+    text: str,
+    *,
+    fuzzy: bool = True,
+    fuzzy_languages: Sequence[str] = DEFAULT_FUZZY_LANGUAGES,
+) -> CountryMatch | None:
+    """Return the country a cell names, or None when it names none (or none safely).
+
+    ``fuzzy_languages`` widens the pool OCR repair may land on beyond English names and
+    aliases (e.g. ``("en", "pl")`` for a Polish list); exact names work in every language.
+    """
+    return _resolve(text, fuzzy, fuzzy_languages)[0]
+
+
+def unmatched_reason(
+    text: str,
+    *,
+    fuzzy: bool = True,
+    fuzzy_languages: Sequence[str] = DEFAULT_FUZZY_LANGUAGES,
+) -> str | None:
+    """Why :func:`parse_country` returns None for ``text`` (None when it does not).
+
+    Used for flag messages: "names Kosovo, which has no ISO code" and "two countries are
+    equally close" call for different follow-up than "not a country at all"."""
+    match, why = _resolve(text, fuzzy, fuzzy_languages)
+    if match is not None:
+        return None
+    return why or "no country name recognised"
+
+
+# ---------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True)
+class _NamePhrases:
+    phrases: dict[tuple[str, ...], tuple[str, str]]  # tokens -> (code or "-", method)
+    longest: int
+    subject_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _name_phrases() -> _NamePhrases:
+    """English country names, aliases and demonyms usable as evidence inside a name.
+
+    Translations are left out on purpose: across 160 languages too many country names are
+    ordinary words elsewhere. Aliases with one- or two-letter parts ("US", "U. S. A.") are
+    left out too, since case is lost in the key and "us" is a word.
+    """
+    phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+    idx = _index()
+    for key, code in sorted(idx.english.items()):
+        method = idx.exact[key][1]
+        tokens = tuple(key.split())
+        if method == "alias" and min(len(t) for t in tokens) < 3:
+            continue
+        phrases.setdefault(tokens, (code, method))
+    for phrase, code, *_ in data_rows("country-words.tsv"):
+        # curated rows win: they carry demonyms and block false friends ("-")
+        phrases[tuple(_key(phrase).split())] = (code, "demonym" if code != "-" else "-")
+    subject = frozenset(_key(word) for word, *_ in data_rows("name-subject-words.tsv"))
+    return _NamePhrases(phrases, max(len(p) for p in phrases), subject)
+
+
+def countries_in_name(text: str) -> list[CountryMatch]:
+    """Countries an institution's name itself names or implies, in order of appearance.
+
+    Evidence for placing a row, so precision beats recall: whole words only, accent-
+    insensitive, curated false friends blocked ("Georgia Institute of Technology", "New
+    Mexico", "American University of Sharjah"), and a country word directly followed by a
+    subject word ("Center for Japanese Studies") is not evidence of place.
+    """
+    table = _name_phrases()
+    tokens = _key(text).split()
+    found: list[CountryMatch] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(table.longest, len(tokens) - i), 0, -1):
+            hit = table.phrases.get(tuple(tokens[i : i + n]))
+            if hit is None:
+                continue
+            code, method = hit
+            follows = tokens[i + n] if i + n < len(tokens) else ""
+            if code != "-" and follows not in table.subject_words and all(
+                m.code != code for m in found
+            ):
+                found.append(CountryMatch(code, _name(code), method, 100.0))
+            i += n
+            break
+        else:
+            i += 1
+    return found

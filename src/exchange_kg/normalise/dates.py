@@ -1,0 +1,214 @@
+"""Dates as partner lists write them -> :class:`DateValue` of year, month or day precision.
+
+The lists write ``2016/11/18``, ``2016-11-18``, ``02.04.2026`` (Polish footer), a bare year,
+or ``as of May 2016``. OCR adds dates that look like dates but are not: ``2018/00/31``,
+``2011/01/12/15``, ``2011/1/145`` (a quota digit glued on and a separator moved). Those are
+never turned into a confident wrong day: the value degrades to the precision that is still
+trustworthy and a ``date-garbled`` flag says what was dropped. Month names and lead-in words
+("as of", "stan na") live in ``data/date-words.tsv``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from exchange_kg.normalise.country import data_rows, fold_accents
+from exchange_kg.records import Flag
+
+MIN_YEAR = 1800  # older "agreements" are OCR misreads of the year, not history
+MAX_YEAR = 2100
+
+
+@dataclass(frozen=True)
+class DateValue:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.month is None and self.day is not None:
+            raise ValueError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month out of range: {self.month}")
+        if self.day is not None and not _valid_day(self.year, self.month or 1, self.day):
+            raise ValueError(f"day out of range: {self.year}-{self.month}-{self.day}")
+
+    @property
+    def precision(self) -> str:
+        """"day", "month" or "year": what the source actually stated."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def isoformat(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def _valid_day(year: int, month: int, day: int) -> bool:
+    return 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+@dataclass(frozen=True)
+class _Words:
+    months: dict[str, int]
+    prefixes: tuple[tuple[str, ...], ...]  # longest first
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    months: dict[str, int] = {}
+    prefixes: list[tuple[str, ...]] = []
+    for word, meaning, *_ in data_rows("date-words.tsv"):
+        tokens = tuple(_tokens(word))
+        if meaning == "prefix":
+            prefixes.append(tokens)
+        else:
+            months[" ".join(tokens)] = int(meaning)
+    prefixes.sort(key=lambda p: (-len(p), p))
+    return _Words(months, tuple(prefixes))
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+|\d+", fold_accents(text))
+
+
+_NUMERIC_YMD = re.compile(r"(\d{4})((?:[/.\-]\d*)*)")
+_NUMERIC_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
+
+
+def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, list[Flag]]:
+    """Read a date cell; garbled parts are dropped with a flag, never guessed."""
+    raw = text
+    text = _strip_wrapping(text)
+    if not text:
+        return None, []
+    compact = re.sub(r"\s*([/.\-])\s*", r"\1", text)
+    m = _NUMERIC_YMD.fullmatch(compact)
+    if m:
+        return _year_first(raw, int(m.group(1)), m.group(2), field)
+    m = _NUMERIC_DMY.fullmatch(compact)
+    if m:
+        return _day_first(raw, m, field)
+    value = _with_month_name(text)
+    if value is not None:
+        return value
+    return None, [Flag(field, "unreadable", "not a date in any layout we know", raw,
+                       withheld=True)]
+
+
+def _strip_wrapping(text: str) -> str:
+    """Drop brackets and a "label:" lead-in ("Data aktualizacji: 02.04.2026"), which carry no
+    part of the date."""
+    text = text.strip().strip("()[]").strip()
+    if ":" in text:
+        text = text.rsplit(":", 1)[1].strip()
+    return text
+
+
+def _year_first(raw: str, year: int, rest: str, field: str
+                ) -> tuple[DateValue | None, list[Flag]]:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None, [_garbled(field, raw, f"year {year} is not plausible", withheld=True)]
+    parts = re.split(r"[/.\-]", rest)[1:] if rest else []
+    flags: list[Flag] = []
+    if parts and parts[-1] == "":
+        parts = parts[:-1]
+        flags.append(Flag(field, "truncated", "the date is cut off after a separator", raw))
+    if "" in parts:
+        return DateValue(year), flags + [_garbled(field, raw, "empty date component")]
+    if len(parts) > 2:
+        flags.append(_garbled(field, raw, "more components than year/month/day; the day is "
+                                          "not trusted"))
+        parts = parts[:1]
+    value, problem = _trusted_prefix(year, parts)
+    if problem:
+        flags.append(_garbled(field, raw, f"{problem}; kept {value.isoformat()}"))
+    return value, flags
+
+
+def _trusted_prefix(year: int, parts: list[str]) -> tuple[DateValue, str]:
+    """Keep month and day while each is well formed; stop at the first that is not.
+
+    In a list that pads to two digits, a one- or three-digit part means digits were lost or
+    moved ("2011/1/145"), so neither that part nor anything after it can be trusted.
+    """
+    padded = any(len(p) >= 2 for p in parts)
+
+    def well_formed(part: str) -> bool:
+        return len(part) == 2 if padded else len(part) == 1
+
+    if not parts:
+        return DateValue(year), ""
+    month_s = parts[0]
+    if not well_formed(month_s):
+        return DateValue(year), f"month {month_s!r} has the wrong number of digits"
+    if not 1 <= int(month_s) <= 12:
+        return DateValue(year), f"month {month_s!r} does not exist"
+    month = int(month_s)
+    if len(parts) == 1:
+        return DateValue(year, month), ""
+    day_s = parts[1]
+    if not well_formed(day_s):
+        return DateValue(year, month), f"day {day_s!r} has the wrong number of digits"
+    if not _valid_day(year, month, int(day_s)):
+        return DateValue(year, month), f"day {day_s!r} does not exist in {year}-{month:02d}"
+    return DateValue(year, month, int(day_s)), ""
+
+
+def _day_first(raw: str, m: re.Match[str], field: str) -> tuple[DateValue | None, list[Flag]]:
+    """"02.04.2026" is day-first (European). With "/" or "-" the order is only certain when
+    one of the two numbers cannot be a month; otherwise only the year is kept."""
+    first, sep, second, year = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None, [_garbled(field, raw, f"year {year} is not plausible", withheld=True)]
+    if sep == "." or first > 12 >= second:
+        day, month = first, second
+    elif second > 12 >= first:
+        day, month = second, first
+    elif first > 12 and second > 12:
+        return DateValue(year), [_garbled(field, raw, "neither number can be a month")]
+    else:
+        msg = "day and month order is ambiguous; kept the year"
+        return DateValue(year), [Flag(field, "date-ambiguous", msg, raw)]
+    if not 1 <= month <= 12:
+        return DateValue(year), [_garbled(field, raw, f"month {month} is not valid")]
+    if not _valid_day(year, month, day):
+        return DateValue(year, month), [_garbled(field, raw, f"day {day} is not valid")]
+    return DateValue(year, month, day), []
+
+
+def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
+    """"May 2016", "as of May 2016", "18 November 2016", "November 18, 2016"."""
+    words = _words()
+    tokens = _tokens(text)
+    for prefix in words.prefixes:
+        if tuple(tokens[: len(prefix)]) == prefix:
+            tokens = tokens[len(prefix):]
+            break
+    months = [t for t in tokens if t in words.months]
+    years = [t for t in tokens if len(t) == 4 and t.isdigit()]
+    days = [t for t in tokens if t.isdigit() and len(t) <= 2]
+    if len(months) != 1 or len(years) != 1 or len(days) > 1 or len(tokens) != 2 + len(days):
+        return None
+    year, month = int(years[0]), words.months[months[0]]
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    if days:
+        if not _valid_day(year, month, int(days[0])):
+            return None
+        return DateValue(year, month, int(days[0])), []
+    return DateValue(year, month), []
+
+
+def _garbled(field: str, raw: str, message: str, *, withheld: bool = False) -> Flag:
+    return Flag(field, "date-garbled", message, raw, withheld=withheld)

@@ -1,0 +1,191 @@
+"""Agreement-type cells -> :class:`KindValue` (kinds and status from ``vocab``).
+
+Cells combine types freely ("Bilateral/GE3/Erasmus+", "Bilateral & Erasmus+", "MoU oraz umowa
+dot. wymian") and mix in a status ("in process"). The cell is tokenised and read as a sequence of
+known phrases from ``data/agreement-kinds.tsv`` (longest first); whatever is left is reported as
+an ``unknown-kind`` flag rather than dropped. The tokeniser and phrase matcher here are shared
+with :mod:`exchange_kg.normalise.term`, which reads kinds inside Polish term cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from exchange_kg.normalise.country import data_rows, fold_accents
+from exchange_kg.records import Flag
+from exchange_kg.vocab import KINDS, STATUSES
+
+STATUS_PREFIX = "status:"
+CONNECTOR = "-"  # value of phrases that only join others ("&", "oraz")
+NUMBER = "{n}"  # placeholder in a phrase: matches one number
+
+
+@dataclass(frozen=True)
+class KindValue:
+    kinds: tuple[str, ...] = ()
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # folded: lower case, no accents; dashes unified to "-"
+    start: int  # character span in the original text
+    end: int
+
+    @property
+    def is_number(self) -> bool:
+        return self.text.isdigit()
+
+
+_TOKEN = re.compile(r"[^\W_]+|[&+;]|[-\u2010-\u2015\u2212]")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and the symbols that carry meaning (& + ; and dashes).
+
+    Folding keeps string length for the scripts these lists use, so spans index the original
+    text; a character that folds to several ("ß") is handled by folding per match.
+    """
+    tokens: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        folded = fold_accents(m.group())
+        if re.fullmatch(r"[-\u2010-\u2015\u2212]", folded):
+            folded = "-"
+        tokens.append(Token(folded, m.start(), m.end()))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Phrase:
+    tokens: tuple[str, ...]  # folded tokens; NUMBER matches any number
+    value: str
+    flag: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    phrase: Phrase
+    length: int  # tokens consumed
+    numbers: tuple[int, ...]  # what the NUMBER placeholders matched
+
+
+class PhraseTable:
+    """Longest-match lookup of multi-word phrases (tables are small: a linear scan is fine)."""
+
+    def __init__(self, phrases: list[Phrase]) -> None:
+        unique: dict[tuple[str, ...], Phrase] = {}
+        for p in phrases:
+            unique.setdefault(p.tokens, p)  # first row wins, as in the data file
+        self.phrases = sorted(unique.values(), key=lambda p: (-len(p.tokens), p.tokens))
+
+    def match(self, tokens: list[Token], i: int) -> PhraseMatch | None:
+        for phrase in self.phrases:
+            n = len(phrase.tokens)
+            window = tokens[i : i + n]
+            if len(window) < n:
+                continue
+            numbers: list[int] = []
+            for want, tok in zip(phrase.tokens, window, strict=True):
+                if want == NUMBER and tok.is_number:
+                    numbers.append(int(tok.text))
+                elif want != tok.text:
+                    break
+            else:
+                return PhraseMatch(phrase, n, tuple(numbers))
+        return None
+
+
+def phrase_tokens(text: str) -> tuple[str, ...]:
+    """Tokens of a phrase as written in a data file ("{n}" kept as the number placeholder)."""
+    parts = re.split(r"(\{n\})", text)
+    out: list[str] = []
+    for part in parts:
+        if part == NUMBER:
+            out.append(NUMBER)
+        else:
+            out.extend(t.text for t in tokenize(part))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def kind_phrases() -> PhraseTable:
+    """The kind vocabulary, checked against ``vocab`` so a typo in the data fails loudly."""
+    phrases = []
+    for row in data_rows("agreement-kinds.tsv"):
+        phrase, value = row[0], row[1]
+        flag = row[2] if len(row) > 2 else ""
+        note = row[3] if len(row) > 3 else ""
+        _check_value(value)
+        phrases.append(Phrase(phrase_tokens(phrase), value, flag, note))
+    return PhraseTable(phrases)
+
+
+def _check_value(value: str) -> None:
+    if value == CONNECTOR:
+        return
+    if value.startswith(STATUS_PREFIX):
+        if value[len(STATUS_PREFIX):] not in STATUSES:
+            raise ValueError(f"agreement-kinds.tsv: unknown status {value!r}")
+    elif value not in KINDS:
+        raise ValueError(f"agreement-kinds.tsv: unknown kind {value!r}")
+
+
+def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag]]:
+    """Read an agreement-type cell into kinds (in order of mention) and a status."""
+    tokens = tokenize(text)
+    kinds: list[str] = []
+    statuses: list[str] = []
+    flags: list[Flag] = []
+    unknown_from: int | None = None
+    i = 0
+    while i < len(tokens):
+        hit = kind_phrases().match(tokens, i)
+        if hit is None:
+            if tokens[i].text != ";":
+                unknown_from = i if unknown_from is None else unknown_from
+            i += 1
+            continue
+        if unknown_from is not None:
+            flags.append(unknown_kind_flag(text, tokens[unknown_from:i], field))
+            unknown_from = None
+        apply_kind_phrase(hit, text, tokens[i : i + hit.length], kinds, statuses, flags, field)
+        i += hit.length
+    if unknown_from is not None:
+        flags.append(unknown_kind_flag(text, tokens[unknown_from:], field))
+    if len(statuses) > 1:
+        flags.append(Flag(field, "conflicting-status", f"several statuses: {statuses}", text))
+    return KindValue(tuple(kinds), statuses[0] if statuses else None), flags
+
+
+def apply_kind_phrase(
+    hit: PhraseMatch,
+    text: str,
+    tokens: list[Token],
+    kinds: list[str],
+    statuses: list[str],
+    flags: list[Flag],
+    field: str,
+) -> None:
+    """Add one matched phrase's kind or status (once), with its flag if the data gives one."""
+    value = hit.phrase.value
+    if value == CONNECTOR:
+        return
+    written = text[tokens[0].start : tokens[-1].end]
+    if hit.phrase.flag:
+        flags.append(Flag(field, hit.phrase.flag,
+                          f"read {written!r} as {value}: {hit.phrase.note}".rstrip(": "),
+                          written))
+    if value.startswith(STATUS_PREFIX):
+        status = value[len(STATUS_PREFIX):]
+        if status not in statuses:
+            statuses.append(status)
+    elif value not in kinds:
+        kinds.append(value)
+
+
+def unknown_kind_flag(text: str, tokens: list[Token], field: str) -> Flag:
+    written = text[tokens[0].start : tokens[-1].end]
+    return Flag(field, "unknown-kind", f"{written!r} is not an agreement type we know", written)

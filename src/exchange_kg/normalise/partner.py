@@ -1,0 +1,1126 @@
+"""Partner cells -> institution, units, acronym, campus; consortia and lists of several parties.
+
+Partner lists name a partner in many shapes: ``Institution (Unit/Unit)``, ``Institution, Unit,
+Unit``, ``Institution – Unit``, ``ACRONYM- Institution``, ``Consortium [A (u), B (u)]``, ``1) A 2)
+B``. Which separator means "unit follows" is a property of the document, so the mapping file passes
+a ``notation``; ``"auto"`` accepts only splits that the words themselves make obvious.
+
+Decisions (applied the same way in every notation):
+
+* The first piece of a cell names the institution whatever its head word: "Institute of
+  Technology Bandung" is an institution, "Institute of Physics" after a separator is a unit.
+  The one exception is a unit phrase followed by an institution ("Institute of Catalysis, Polish
+  Academy of Sciences"), which is read in that (reversed) order.
+* A city after a comma stays part of the institution ("Mohammed V University, Rabat"); only a
+  trailing piece that names a *country* is split off, as ``place`` ("... - Równe, Ukraina").
+* A unit keeps its own acronym in its name ("Institute for Pure and Applied Mathematics (IPAM)");
+  ``acronym`` is always the institution's.
+* A member university of a university system is a unit of the system when the notation puts it in
+  the unit position ("Vietnam National University, Hanoi (University of Science)", "State
+  University of New York, University at Albany"); in comma and dash notation this is flagged
+  because such a name also reads as an institution of its own.
+* A parenthesis or slash that repeats the name in another language is an alternative name
+  (``alt_names``), not a unit ("Instytut Badawczy Przemysłu Naftowego (Research Institute of
+  Petroleum Industry)").
+* When a split is not clear the whole text stays the institution and a ``unit-split-uncertain``
+  flag says why: precision over recall.
+
+Flags (field ``partner``, never withheld: they explain how a published name was read):
+``unit-split-uncertain`` (kept whole, or split only because the notation says so),
+``possibly-several-parties`` ("A and B Hospital", "A/B"), ``parent-in-name`` ("Institute of X of
+the Slovak Academy of Sciences" kept whole), ``truncated`` (a bracket never closed),
+``unbalanced-brackets``, ``stray-mark`` (a leading "*" or "-" removed), ``empty``.
+
+The words that mark units and institutions live in ``data/unit-words.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from functools import lru_cache
+from importlib import resources
+
+from exchange_kg.normalise.country import parse_country
+from exchange_kg.records import Flag
+
+NOTATIONS = ("auto", "parentheses", "comma", "dash")
+FIELD = "partner"
+
+
+@dataclass(frozen=True)
+class PartyName:
+    """One organisation named in a partner cell, split into its parts as written."""
+
+    institution: str  # cleaned institution name as written (no unit, no acronym parens)
+    units: tuple[str, ...] = ()  # units of that institution, each cleaned; empty if none
+    acronym: str | None = None  # the institution's acronym when given ("KIST", "TU Berlin")
+    campus: str | None = None  # "Batangas Campus/Laguna Campus", "Sunway Campus"
+    alt_names: tuple[str, ...] = ()  # other names given for the institution (translations ...)
+    place: str | None = None  # a trailing location that names a country ("Równe, Ukraina")
+
+
+@dataclass(frozen=True)
+class PartnerValue:
+    parties: tuple[PartyName, ...]  # several for a consortium or a "1) ... 2) ..." list
+    consortium: str | None = None  # consortium name when the cell is "Name [A (u), B (u)]"
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class _Term:
+    words: tuple[str, ...]
+    kind: str  # unit | institution | campus | place
+    type: str
+    lang: str
+    match: str  # exact | prefix | suffix
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    term: _Term
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    exact: dict[str, tuple[_Term, ...]]  # first word -> terms, longest first
+    prefix: tuple[_Term, ...]
+    suffix: tuple[_Term, ...]
+
+
+def _fold(text: str) -> str:
+    """Casefold and drop accents so that "Faculté" matches "faculte"."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+_FOLD_EXTRA = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "þ": "th",
+        "’": "'",
+        "‘": "'",
+    }
+)
+
+
+def _fold_token(token: str) -> str:
+    token = _fold(token)
+    token = re.sub(r"^[ldn]'", "", token)  # l'Université, d'Architecture
+    token = re.sub(r"'s$", "", token)
+    return token.strip(".,;:!?\"'()[]{}<>*+-–—/")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    text = resources.files("exchange_kg").joinpath("data/unit-words.tsv").read_text("utf-8")
+    exact: dict[str, list[_Term]] = {}
+    prefix: list[_Term] = []
+    suffix: list[_Term] = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        term_text, kind, type_, lang = (c.strip() for c in raw.split("\t"))
+        match = (
+            "suffix"
+            if term_text.startswith("*")
+            else "prefix"
+            if term_text.endswith("*")
+            else "exact"
+        )
+        words = tuple(_fold_token(w) for w in term_text.strip("*").split())
+        term = _Term(words, kind, type_, lang, match)
+        if match == "exact":
+            exact.setdefault(words[0], []).append(term)
+        else:
+            (prefix if match == "prefix" else suffix).append(term)
+    ordered = {k: tuple(sorted(v, key=lambda t: -len(t.words))) for k, v in exact.items()}
+    return _Lexicon(ordered, tuple(prefix), tuple(suffix))
+
+
+def _match_at(tokens: list[str], i: int) -> _Term | None:
+    lex = _lexicon()
+    for term in lex.exact.get(tokens[i], ()):
+        if tuple(tokens[i : i + len(term.words)]) == term.words:
+            return term
+    token = tokens[i]
+    for term in lex.prefix:
+        if token.startswith(term.words[0]):
+            return term
+    for term in lex.suffix:
+        if token.endswith(term.words[0]) and len(token) > len(term.words[0]):
+            return term
+    return None
+
+
+def _hits_in(tokens: list[str]) -> list[_Hit]:
+    """Lexicon terms found in folded tokens, left to right, longest match first."""
+    hits: list[_Hit] = []
+    i = 0
+    while i < len(tokens):
+        term = _match_at(tokens, i) if tokens[i] else None
+        if term is None:
+            i += 1
+            continue
+        hits.append(_Hit(i, i + len(term.words), term))
+        i += len(term.words)
+    return hits
+
+
+def _visible(text: str) -> str:
+    """The text without parenthesised or quoted spans: those are names, not structure."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)
+    text = re.sub(r"\([^()]*$", " ", text)  # an unclosed parenthesis runs to the end
+    return re.sub(r'"[^"]*"', " ", text)
+
+
+def _heads(text: str) -> list[_Hit]:
+    return [
+        h
+        for h in _hits_in([_fold_token(t) for t in _visible(text).split()])
+        if h.term.kind in ("unit", "institution")
+    ]
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_CONJUNCTIONS = _word_set("and & und et i y e oraz")
+_PREPOSITIONS = _word_set(
+    "of for in on at de des du di del della dei degli da do dos für fur zur der pour d"
+)
+_PLACE_CONNECTORS = _word_set(
+    "de del da do di du la le los las am an der sur en upon st. san santa"
+)
+_ARTICLES = _word_set("the la le les el il l")
+_DASHES = "-–—"
+
+
+def _tidy(text: str) -> str:
+    """Collapse whitespace and trim separators left at either end by a split."""
+    text = " ".join(text.split())
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.strip(" ,;:/" + _DASHES)
+        if text.count('"') % 2 == 1:
+            text = text.removeprefix('"') if text.startswith('"') else text.removesuffix('"')
+    return text
+
+
+def _top_level(text: str) -> list[bool]:
+    """For each character: is it outside brackets and quotes (and not a bracket itself)?"""
+    quotes = text.count('"') % 2 == 0  # an odd quote cannot delimit anything
+    mask: list[bool] = []
+    depth, in_quote = 0, False
+    for ch in text:
+        if ch == '"' and quotes:
+            in_quote = not in_quote
+        elif ch in "([" and not in_quote:
+            depth += 1
+        elif ch in ")]" and not in_quote:
+            depth = max(0, depth - 1)
+        mask.append(depth == 0 and not in_quote and ch not in "()[]")
+    return mask
+
+
+def _split_top(text: str, seps: str) -> list[tuple[str, str]]:
+    """Split at separator characters outside brackets and quotes: [(separator_before, raw)]."""
+    parts: list[tuple[str, str]] = []
+    sep, start = "", 0
+    for i, (ch, top) in enumerate(zip(text, _top_level(text), strict=True)):
+        if top and ch in seps:
+            parts.append((sep, text[start:i]))
+            sep, start = ch, i + 1
+    parts.append((sep, text[start:]))
+    return parts
+
+
+@dataclass(frozen=True)
+class _Piece:
+    core: str  # text before a trailing parenthetical
+    paren: str | None  # content of the trailing parenthetical
+    truncated: bool  # the parenthetical is never closed
+    raw: str
+
+
+def _piece(raw: str) -> _Piece:
+    text = raw.strip()
+    if text.endswith(")"):
+        depth = 0
+        for i in range(len(text) - 1, -1, -1):
+            if text[i] == ")":
+                depth += 1
+            elif text[i] == "(":
+                depth -= 1
+                if depth == 0:
+                    return _Piece(text[:i].strip(), text[i + 1 : -1].strip(), False, text)
+        return _Piece(text, None, False, text)
+    depth, opened = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "(":
+            opened = i if depth == 0 else opened
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+    if depth > 0 and opened >= 0:
+        return _Piece(text[:opened].strip(), text[opened + 1 :].strip(), True, text)
+    return _Piece(text, None, False, text)
+
+
+def _is_acronym(text: str) -> bool:
+    """A short token of capitals/digits, possibly with one more word: "KIST", "TU Berlin"."""
+    tokens = [t for t in text.split() if t not in _DASHES]
+    if not 1 <= len(tokens) <= 2:
+        return False
+    first = tokens[0]
+    if not re.fullmatch(r"[A-Z0-9][A-Za-z0-9&.\-+/]*", first):
+        return False
+    letters = [c for c in first if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    if upper < 2 or upper < 0.6 * len(letters):
+        return False
+    if len(tokens) == 2:
+        second = tokens[1]
+        if not (second[:1].isupper() and len(second) <= 15 and second.replace("-", "").isalpha()):
+            return False
+        if _heads(second):
+            return False
+    return True
+
+
+def _country(text: str) -> bool:
+    text = re.sub(r"^the\s+", "", text.strip(), flags=re.I)
+    if not text or len(text.split()) > 4 or _heads(text):
+        return False
+    try:
+        match = parse_country(text, fuzzy=False)  # type: ignore[call-arg]
+    except TypeError:  # a parse_country without the keyword
+        match = parse_country(text)
+    return match is not None and match.method not in ("fuzzy", "demonym") and match.score >= 90
+
+
+def _is_place(text: str) -> bool:
+    """A short capitalised name with no body word: "Hanoi", "Los Angeles", "College Park"."""
+    words = text.split()
+    if not 1 <= len(words) <= 4 or any(c.isdigit() for c in text) or "(" in text:
+        return False
+    if not all(w[:1].isupper() or _fold(w) in _PLACE_CONNECTORS for w in words):
+        return False
+    if any(_is_acronym(w) for w in words):
+        return False
+    hits = _hits_in([_fold_token(w) for w in words])
+    bodies = [h for h in hits if h.term.kind in ("unit", "institution")]
+    if not bodies:
+        return True
+    last = hits[-1]
+    return (
+        last.term.kind == "place"
+        and last.end == len(words)
+        and not any(h.term.kind == "institution" for h in hits)
+    )
+
+
+class _Cat(Enum):
+    EMPTY = "empty"
+    ACRONYM = "acronym"
+    CAMPUS = "campus"
+    COUNTRY = "country"
+    PLACE = "place"
+    UNIT = "unit"
+    INST = "institution"
+    OTHER = "other"
+
+
+def _category(text: str) -> _Cat:
+    """What a piece of a partner cell names, judged by its words alone."""
+    text = text.strip()
+    if not text:
+        return _Cat.EMPTY
+    if _is_acronym(text):
+        return _Cat.ACRONYM
+    tokens = [_fold_token(t) for t in _visible(text).split()]
+    if any(h.term.kind == "campus" for h in _hits_in(tokens)):
+        return _Cat.CAMPUS
+    if _country(text):
+        return _Cat.COUNTRY
+    if _is_place(text):
+        return _Cat.PLACE
+    heads = _heads(text)
+    if not heads:
+        return _Cat.OTHER
+    return _Cat.UNIT if heads[-1].term.kind == "unit" else _Cat.INST
+
+
+def _atom_category(raw: str) -> _Cat:
+    """Category of a piece, letting a parenthesised expansion speak for a bare short name."""
+    piece = _piece(raw)
+    cat = _category(piece.core) if piece.core else _Cat.EMPTY
+    if cat in (_Cat.ACRONYM, _Cat.PLACE, _Cat.OTHER, _Cat.EMPTY) and piece.paren:
+        inner = _category(piece.paren)
+        if inner in (_Cat.UNIT, _Cat.INST):
+            return inner
+    if cat is _Cat.EMPTY and piece.paren:
+        return _category(piece.paren)
+    return cat
+
+
+def _starts_with_unit(text: str) -> bool:
+    tokens = [_fold_token(t) for t in _visible(text).split()]
+    while tokens and tokens[0] in _ARTICLES:
+        tokens = tokens[1:]
+    hits = _hits_in(tokens)
+    return bool(hits) and hits[0].start == 0 and hits[0].term.kind == "unit"
+
+
+def _is_bare(text: str) -> bool:
+    """Only unit words ("College", "Graduate School"): a name that needs a shared complement."""
+    tokens = [t for t in (_fold_token(w) for w in text.split()) if t and t not in _ARTICLES]
+    hits = _hits_in(tokens)
+    covered = sum(h.end - h.start for h in hits if h.term.kind == "unit")
+    return bool(tokens) and covered == len(tokens)
+
+
+def _has_conjunction(text: str) -> bool:
+    return any(w in _CONJUNCTIONS for w in text.split())
+
+
+def _translation(a: str, b: str) -> bool:
+    """Same kind of body named in two languages: "Instytut ..." / "Research Institute ..."."""
+    ha, hb = _heads(a), _heads(b)
+    if not ha or not hb:
+        return False
+    ta, tb = ha[0].term, hb[0].term
+    return ta.type == tb.type and "*" not in (ta.lang, tb.lang) and ta.lang != tb.lang
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in institution_key(text).split() if len(w) > 2]
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = set(_content_words(a)), set(_content_words(b))
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+# --------------------------------------------------------------------------- draft of one party
+
+
+@dataclass
+class _Draft:
+    institution: str = ""
+    units: list[str] = field(default_factory=list)
+    acronym: str | None = None
+    campus: list[str] = field(default_factory=list)
+    alt_names: list[str] = field(default_factory=list)
+    place: str | None = None
+
+    def add_acronym(self, text: str) -> None:
+        text = _tidy(text)
+        if self.acronym is None:
+            self.acronym = text
+        elif text != self.acronym and text not in self.alt_names:
+            self.alt_names.append(text)
+
+    def build(self) -> PartyName:
+        units: list[str] = []
+        for unit in (_tidy(u) for u in self.units):
+            if unit and unit not in units:
+                units.append(unit)
+        campus = ", ".join(c for c in (_tidy(c) for c in self.campus) if c) or None
+        alts = tuple(dict.fromkeys(a for a in (_tidy(a) for a in self.alt_names) if a))
+        return PartyName(
+            _tidy(self.institution),
+            tuple(units),
+            self.acronym,
+            campus,
+            alts,
+            _tidy(self.place) if self.place else None,
+        )
+
+
+def _flag(flags: list[Flag], code: str, message: str, value: str | None) -> None:
+    flag = Flag(FIELD, code, message, value)
+    if flag not in flags:
+        flags.append(flag)
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def _clean(text: str, flags: list[Flag]) -> str:
+    """Whitespace, stray marks and quotes, OCR spacing around brackets, trailing punctuation."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace('""', '"')
+    text = re.sub(r"[“”„]", '"', text)
+    text = " ".join(text.split())
+    stripped = re.sub(r"^(?:[*•·]\s*|-\s+)+", "", text)
+    if stripped != text:
+        _flag(flags, "stray-mark", "a list or waiver mark before the name was removed", text)
+        text = stripped
+    text = _tidy(text)
+    if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
+        text = text[1:-1]  # the whole cell quoted, as a spreadsheet export does
+    text = re.sub(r"(?<=[^\s(\[/])\(", " (", text)  # "Bandung(Graduate School)"
+    text = re.sub(r"\)(?=[^\s)\],.;:/])", ") ", text)
+    text = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
+    text = re.sub(r"\s+,", ",", text)
+    text = _balance_close(text, flags)
+    text = _tidy(text)
+    return _strip_final_period(text)
+
+
+def _balance_close(text: str, flags: list[Flag]) -> str:
+    """Drop closing brackets that close nothing (a cell cut from the previous line's text)."""
+    out: list[str] = []
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0 and ch == ")" and re.search(r"(?:^|\s)\d{1,2}$", text[:i]):
+                out.append(ch)  # a list marker: "1) ... 2) ..."
+                continue
+            if depth == 0:
+                _flag(
+                    flags,
+                    "unbalanced-brackets",
+                    f"a closing {ch!r} without an opening one was dropped; the cell may be the "
+                    "tail of a longer name",
+                    text,
+                )
+                continue
+            depth -= 1
+        out.append(ch)
+    return "".join(out)
+
+
+def _strip_final_period(text: str) -> str:
+    """A final "." after a long word is punctuation; after "CO." or "e.V." it is the name's."""
+    match = re.search(r"(\S+)\.$", text)
+    if (
+        match
+        and len(match.group(1)) >= 4
+        and "." not in match.group(1)
+        and match.group(1).isalpha()
+    ):
+        return text[:-1]
+    return text
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def parse_partner(text: str, notation: str = "auto") -> tuple[PartnerValue, list[Flag]]:
+    """Split a partner cell into parties (institution, units, acronym, campus) and flags.
+
+    ``notation`` says which separator the source uses to attach units: "parentheses",
+    "comma", "dash", or "auto" (only splits the words make obvious).
+    """
+    if notation not in NOTATIONS:
+        raise ValueError(f"unknown partner notation {notation!r} (known: {', '.join(NOTATIONS)})")
+    flags: list[Flag] = []
+    cleaned = _clean(text, flags)
+    if not any(c.isalnum() for c in cleaned):
+        _flag(flags, "empty", "the partner cell names nothing", text)
+        return PartnerValue(()), flags
+    items = _numbered_items(cleaned)
+    if items:
+        parties = tuple(p for item in items for p in _parse_parties(item, notation, flags))
+        return PartnerValue(parties), flags
+    consortium = _consortium(cleaned, notation, flags)
+    if consortium is not None:
+        return consortium, flags
+    return PartnerValue(tuple(_parse_parties(cleaned, notation, flags))), flags
+
+
+def institution_key(name: str) -> str:
+    """A comparison key for institution names within one source.
+
+    Spelling variants that carry no meaning (case, accents, articles, punctuation, "&", "Univ.")
+    must not make two rows name two institutions; real typos are left to the matcher.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = _fold(text).replace("&", " and ")
+    text = re.sub(r"\buniv\b\.?", "university", text)
+    text = re.sub(r"^\W*(?:the\s+|la\s+|l\s*')", "", text)
+    text = re.sub(r"['`´]", "", text)
+    text = re.sub(r"[\W_]+", " ", text)
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- several parties
+
+
+def _numbered_items(text: str) -> list[str] | None:
+    """ "1) A 2) B" -> ["A", "B"] when the numbers run 1, 2, ... from the start."""
+    if not re.match(r"1\)\s", text):
+        return None
+    parts = re.split(r"(?:^|\s)(\d{1,2})\)\s+", text)
+    numbers, items = parts[1::2], parts[2::2]
+    if len(items) < 2 or numbers != [str(n) for n in range(1, len(items) + 1)] or parts[0].strip():
+        return None
+    return [item.strip() for item in items]
+
+
+def _consortium(text: str, notation: str, flags: list[Flag]) -> PartnerValue | None:
+    """ "Name [A (unit), B (unit)]" -> one party per member, named consortium."""
+    opened = text.find("[")
+    if opened < 0:
+        return None
+    depth, closed = 0, -1
+    for i in range(opened, len(text)):
+        if text[i] == "[":
+            depth += 1
+        elif text[i] == "]":
+            depth -= 1
+            if depth == 0:
+                closed = i
+                break
+    if closed >= 0 and text[closed + 1 :].strip():
+        return None  # brackets inside a longer name: not a member list
+    body = text[opened + 1 : closed] if closed >= 0 else text[opened + 1 :]
+    if closed < 0:
+        _flag(flags, "truncated", "the consortium's member list is never closed", text)
+    name = _tidy(text[:opened]) or None
+    if name is None:
+        _flag(
+            flags,
+            "unit-split-uncertain",
+            "a bracketed list of members without a consortium name",
+            text,
+        )
+    members = _members(body)
+    parties = tuple(p for m in members for p in _parse_parties(m, notation, flags))
+    return PartnerValue(parties, name)
+
+
+def _members(body: str) -> list[str]:
+    """Members are comma-separated; a piece without a body word continues the previous one."""
+    members: list[str] = []
+    for sep, raw in _split_top(body, ","):
+        piece = _piece(raw)
+        if members and not _heads(piece.core):
+            members[-1] += sep + raw
+        else:
+            members.append(raw)
+    return [m.strip() for m in members if m.strip()]
+
+
+def _parse_parties(text: str, notation: str, flags: list[Flag]) -> list[PartyName]:
+    """One party, or two when a top-level slash separates two institutions with units."""
+    segments = _split_top(text, "/")
+    if len(segments) == 2:
+        left, right = segments[0][1].strip(), segments[1][1].strip()
+        split = _slash_split(left, right, text, flags)
+        if split == "parties":
+            return [_parse_party(left, notation, flags), _parse_party(right, notation, flags)]
+        if split == "alt-name":
+            party = _parse_party(left, notation, flags)
+            return [replace(party, alt_names=(*party.alt_names, _tidy(right)))]
+    return [_parse_party(text, notation, flags)]
+
+
+def _slash_split(left: str, right: str, whole: str, flags: list[Flag]) -> str | None:
+    """Read "A, unit / B, unit" as two parties, "A / A in another wording" as an alternative."""
+    left_pieces, right_pieces = _split_top(left, ","), _split_top(right, ",")
+    left_first, right_first = left_pieces[0][1], right_pieces[0][1]
+    if not _heads(left_first) or not _heads(right_first) or _starts_with_unit(right_first):
+        return None
+    if len(left_pieces) > 1 or len(right_pieces) > 1:
+        both_institutions = all(_atom_category(p) is _Cat.INST for p in (left_first, right_first))
+        return "parties" if both_institutions else None
+    if _overlap(left, right) >= 0.5 or _translation(left, right):
+        return "alt-name"
+    _flag(
+        flags,
+        "possibly-several-parties",
+        "a slash separates two institution names; kept as one name",
+        whole,
+    )
+    return None
+
+
+# --------------------------------------------------------------------------- one party
+
+
+def _parse_party(text: str, notation: str, flags: list[Flag]) -> PartyName:
+    draft = _Draft()
+    body = _tidy(text)
+    if notation in ("dash", "auto"):
+        body = _apply_dash(body, notation, draft, flags)
+    _parse_pieces(body, notation, draft, flags)
+    party = draft.build()
+    if party.institution:
+        return party
+    _flag(flags, "unit-split-uncertain", "no institution name stands apart; kept whole", text)
+    return PartyName(_tidy(re.sub(r"[()\[\]]", " ", text)) or _tidy(text) or text)
+
+
+def _find_dash(text: str) -> int | None:
+    """Index of the first top-level dash used as a separator ("A - B", "A – B", "EMPA- Swiss")."""
+    mask = _top_level(text)
+    for m in re.finditer(r"\s*[-–—]\s*", text):
+        if not all(mask[m.start() : m.end()]):
+            continue
+        before = m.group().startswith(" ") or m.start() == 0
+        after = m.group().endswith(" ")
+        nxt = text[m.end() : m.end() + 1]
+        if m.start() == 0 or m.end() >= len(text):
+            continue
+        if (before and after) or (after and (nxt.isupper() or nxt.isdigit() or nxt == '"')):
+            return m.start()
+    return None
+
+
+def _apply_dash(text: str, notation: str, draft: _Draft, flags: list[Flag]) -> str:
+    """Resolve "left - right"; return the part that still names the institution."""
+    at = _find_dash(text)
+    if at is None:
+        return text
+    match = re.match(r"\s*[-–—]\s*", text[at:])
+    assert match is not None
+    left, right = text[:at].strip(), text[at + match.end() :].strip()
+    right_cat = _atom_category(right)
+    left_has_body = bool(_heads(left))
+    if right_cat is _Cat.ACRONYM and "(" not in right:
+        draft.add_acronym(right)
+        return left
+    if _is_acronym(left) and len(right.split()) >= 3 and _heads(right):
+        draft.add_acronym(left)
+        return right
+    if _names_country(right):
+        draft.place = right
+        return left
+    if right_cat is _Cat.CAMPUS:
+        draft.campus.append(right)
+        return left
+    if _translation(left, right):
+        draft.alt_names.append(right)
+        return left
+    if left_has_body and right_cat is _Cat.UNIT:
+        _split_units(right, False, draft, flags)
+        return left
+    if left_has_body and right_cat is _Cat.INST:
+        if notation == "dash":
+            _split_units(right, True, draft, flags)
+            _flag(
+                flags,
+                "unit-split-uncertain",
+                f"{right!r} reads like an institution of its own; taken as a unit (member) of "
+                f"{left!r} by the source's dash notation",
+                text,
+            )
+            return left
+        _flag(
+            flags,
+            "unit-split-uncertain",
+            "a dash joins two institution names; kept as one name",
+            text,
+        )
+        return text
+    if left_has_body and right_cat is _Cat.OTHER and len(right.split()) > 1:
+        _flag(
+            flags,
+            "unit-split-uncertain",
+            f"{right!r} after a dash names no unit type; kept in the institution's name",
+            text,
+        )
+    return text
+
+
+def _names_country(text: str) -> bool:
+    """ "Równe, Ukraina": places ending in a country name."""
+    parts = [p.strip() for _, p in _split_top(text, ",")]
+    if not parts or not _country(parts[-1]):
+        return False
+    return all(_category(p) is _Cat.PLACE for p in parts[:-1])
+
+
+def _parse_pieces(text: str, notation: str, draft: _Draft, flags: list[Flag]) -> None:
+    """Comma pieces: institution, its qualifiers (city, acronym, campus), then units."""
+    pieces = [_piece(raw) for _, raw in _split_top(text, ",") if raw.strip()]
+    if not pieces:
+        return
+    if not pieces[0].core:
+        draft.institution = _tidy(text.strip("()[] "))
+        _flag(flags, "unit-split-uncertain", "the whole cell is in brackets; read as a name", text)
+        return
+    for p in pieces:
+        if p.truncated:
+            _flag(
+                flags, "truncated", "a parenthesis is never closed: the cell looks cut off", p.raw
+            )
+    pieces = _take_place(pieces, draft)
+    pieces = _take_leading_acronym(pieces, draft)
+    pieces = _take_reversed_unit(pieces, draft)
+    names = [_institution_core(pieces[0], notation, draft, flags)]
+    i = 1
+    while i < len(pieces):
+        taken = _take_qualifier(pieces, i, notation, draft, names, flags)
+        if taken == 0:
+            break
+        i += taken
+    if i < len(pieces):
+        _unit_region(pieces[i:], notation, draft, names, flags)
+    draft.institution = ", ".join(n for n in names if n)
+    _check_institution(draft.institution, flags)
+
+
+def _take_place(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
+    if len(pieces) < 2 or draft.place or pieces[-1].paren or not _country(pieces[-1].core):
+        return pieces
+    j = len(pieces) - 1
+    while j - 1 >= 1 and not pieces[j - 1].paren and _category(pieces[j - 1].core) is _Cat.PLACE:
+        j -= 1
+    draft.place = ", ".join(p.core for p in pieces[j:])
+    return pieces[:j]
+
+
+def _take_leading_acronym(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
+    """ "MCI, Management Center Innsbruck": an acronym, then the full name."""
+    if len(pieces) == 2 and not pieces[0].paren and _is_acronym(pieces[0].core):
+        full = pieces[1]
+        if len(full.core.split()) >= 3 and _heads(full.core):
+            draft.add_acronym(pieces[0].core)
+            return [full]
+    return pieces
+
+
+def _take_reversed_unit(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
+    """ "Institute of Catalysis, Polish Academy of Sciences": unit first, institution second."""
+    if len(pieces) < 2:
+        return pieces
+    first, second = pieces[0], pieces[1]
+    if not _starts_with_unit(first.core) or _category(first.core) is not _Cat.UNIT:
+        return pieces
+    if _atom_category(second.raw) is not _Cat.INST or _starts_with_unit(second.core):
+        return pieces
+    draft.units.append(first.raw)
+    return pieces[1:]
+
+
+def _institution_core(piece: _Piece, notation: str, draft: _Draft, flags: list[Flag]) -> str:
+    units_before = len(draft.units)
+    core = _split_glued(piece.core, draft, flags)
+    if piece.paren and len(draft.units) > units_before:
+        draft.units[units_before] += f" ({piece.paren})"  # the unit's own parenthesis
+        return core
+    _flag_inner_paren(core, flags)
+    kept = _institution_paren(piece.paren, core, notation, draft, flags)
+    return f"{core} ({kept})" if kept else core
+
+
+def _flag_inner_paren(core: str, flags: list[Flag]) -> None:
+    """A parenthesis inside a name ("SKEMA (CERAM + ESC ...) Business School") is left alone."""
+    for content in re.findall(r"\(([^()]*)\)", core):
+        if not _is_acronym(content):
+            _flag(
+                flags,
+                "unit-split-uncertain",
+                f"({content}) inside the name may be a unit or a former name; kept whole",
+                core,
+            )
+            return
+
+
+def _take_qualifier(
+    pieces: list[_Piece], i: int, notation: str, draft: _Draft, names: list[str], flags: list[Flag]
+) -> int:
+    """Consume pieces that qualify the institution rather than name a unit; return how many."""
+    piece = pieces[i]
+    cat = _atom_category(piece.raw)
+    core_cat = _category(piece.core)
+    if core_cat is _Cat.PLACE or (core_cat is _Cat.COUNTRY and not piece.paren):
+        kept = _institution_paren(piece.paren, names[0], notation, draft, flags)
+        names.append(f"{piece.core} ({kept})" if kept else piece.core)
+        return 1
+    if cat is _Cat.ACRONYM and not piece.paren and draft.acronym is None:
+        draft.add_acronym(piece.core)
+        return 1
+    if cat is _Cat.CAMPUS:
+        draft.campus.append(piece.raw)
+        return 1
+    if cat is _Cat.OTHER and not draft.units:
+        run = _continuation_run(pieces, i)
+        if run:
+            names.extend(p.raw for p in pieces[i : i + run])
+            return run
+    return 0
+
+
+def _continuation_run(pieces: list[_Piece], i: int) -> int:
+    """Pieces that continue a name's list ("for Lasers, Plasma and Radiation Physics")."""
+    j = i
+    while j < len(pieces) and _atom_category(pieces[j].raw) is _Cat.OTHER:
+        j += 1
+        if _has_conjunction(pieces[j - 1].raw):
+            return j - i
+    return 0
+
+
+def _unit_region(
+    pieces: list[_Piece], notation: str, draft: _Draft, names: list[str], flags: list[Flag]
+) -> None:
+    """The pieces after the institution and its qualifiers: units, if the notation allows."""
+    first = pieces[0]
+    region = ", ".join(p.raw for p in pieces)
+    cat = _atom_category(first.raw)
+    if cat is _Cat.UNIT:
+        _split_units(region, notation == "comma", draft, flags)
+    elif cat is _Cat.INST and notation == "comma":
+        _comma_member(pieces, draft, names, flags)
+    elif notation == "comma":
+        _split_units(region, True, draft, flags)
+    else:
+        names.append(region)
+        if cat is _Cat.INST or any(_heads(p.raw) for p in pieces):
+            _flag(
+                flags,
+                "unit-split-uncertain",
+                f"{region!r} after a comma does not read as a unit; kept in the institution's name",
+                region,
+            )
+
+
+def _comma_member(pieces: list[_Piece], draft: _Draft, names: list[str], flags: list[Flag]) -> None:
+    """ "SUNY, University at Albany" / "King's College London, University of London, School"."""
+    first = pieces[0]
+    if len(pieces) == 1:
+        draft.units.append(first.raw)
+        _flag(
+            flags,
+            "unit-split-uncertain",
+            f"{first.raw!r} reads like an institution of its own (a member of a university "
+            f"system?); taken as a unit of {names[0]!r} by the comma notation",
+            first.raw,
+        )
+        return
+    names.append(first.raw)
+    _flag(
+        flags,
+        "unit-split-uncertain",
+        f"two institution names in a row; {first.raw!r} is kept in the institution's name",
+        first.raw,
+    )
+    _split_units(", ".join(p.raw for p in pieces[1:]), True, draft, flags)
+
+
+def _institution_paren(
+    content: str | None, core: str, notation: str, draft: _Draft, flags: list[Flag]
+) -> str | None:
+    """Read the institution's trailing parenthesis; return what stays in its name."""
+    if not content:
+        return None
+    if _is_acronym(content):
+        draft.add_acronym(content)
+        return None
+    if _translation(core, content):
+        draft.alt_names.append(content)
+        return None
+    cat = _category(content)
+    if cat is _Cat.CAMPUS:
+        draft.campus.append(content)
+        return None
+    if cat in (_Cat.PLACE, _Cat.OTHER) and len(content.split()) == 1:
+        if notation == "parentheses":
+            _flag(
+                flags,
+                "unit-split-uncertain",
+                f"({content}) is one word with no unit type; kept in the institution's name",
+                content,
+            )
+        return content
+    if notation == "parentheses" or cat is _Cat.UNIT:
+        _split_units(content, notation == "parentheses", draft, flags)
+        return None
+    _flag(
+        flags,
+        "unit-split-uncertain",
+        f"({content}) may be a unit or another name of the institution; kept in its name",
+        content,
+    )
+    return content
+
+
+def _split_units(text: str, trusted: bool, draft: _Draft, flags: list[Flag]) -> None:
+    """Split a run of units at "," and "/" where the next part is itself a unit phrase.
+
+    A part without a unit word continues the previous unit ("Faculty of Mathematics, Computer
+    Science and Natural Sciences"); a bare unit word before a slash shares the complement that
+    follows ("College/Graduate School of Engineering").
+    """
+    units: list[str] = []
+    unchecked: list[bool] = []  # a comma continuation with no conjunction to confirm it
+    for sep, raw in _split_top(text, ",/"):
+        atom = raw.strip()
+        if not atom:
+            continue
+        cat = _atom_category(atom)
+        if cat is _Cat.CAMPUS:
+            draft.campus.append(atom)
+        elif units and sep == "/" and _is_bare(units[-1]):
+            units[-1] += sep + raw
+        elif not units or cat in (_Cat.UNIT, _Cat.INST):
+            units.append(raw)
+            unchecked.append(False)
+        else:
+            units[-1] += sep + raw
+            unchecked[-1] = sep == "," and not _has_conjunction(atom)
+    for unit, doubtful in zip(units, unchecked, strict=True):
+        if doubtful:
+            _flag(
+                flags,
+                "unit-split-uncertain",
+                f"{_tidy(unit)!r}: a part after a comma names no unit type and was kept in "
+                "the unit's name",
+                _tidy(unit),
+            )
+    if units and trusted and _atom_category(units[0].split("/")[0]) not in (_Cat.UNIT, _Cat.INST):
+        _flag(
+            flags,
+            "unit-split-uncertain",
+            f"{_tidy(units[0])!r} names no unit type; taken as a unit by the source's notation",
+            _tidy(units[0]),
+        )
+    draft.units.extend(units)
+
+
+# --------------------------------------------------------------------------- glued names
+
+_GLUE_TYPES = {"faculty", "school", "college", "department", "division"}
+
+
+def _split_glued(core: str, draft: _Draft, flags: list[Flag]) -> str:
+    """ "Monash University Sunway Campus", "Fujian Medical University School of Stomatology"."""
+    tokens = core.split()
+    folded = [_fold_token(t) for t in tokens]
+    hits = _hits_in(folded)
+    if "(" in core or '"' in core or len(tokens) < 3:
+        return core
+    campus_at = _glued_campus(folded, hits)
+    if campus_at is not None:
+        draft.campus.append(" ".join(tokens[campus_at:]))
+        tokens, folded = tokens[:campus_at], folded[:campus_at]
+        hits = _hits_in(folded)
+    unit_at = _glued_unit(tokens, folded, hits)
+    if unit_at is not None:
+        draft.units.insert(0, " ".join(tokens[unit_at:]))
+        head = " ".join(tokens[:unit_at])
+        return re.sub(r"['’]s$", "", head)
+    _flag_glued(tokens, folded, hits, core, flags)
+    return " ".join(tokens)
+
+
+def _glued_campus(folded: list[str], hits: list[_Hit]) -> int | None:
+    if not hits or hits[-1].term.kind != "campus" or hits[-1].end != len(folded):
+        return None
+    bodies = [h for h in hits if h.term.kind in ("unit", "institution")]
+    if bodies and bodies[-1].end < hits[-1].start:
+        return bodies[-1].end
+    return None
+
+
+def _followed_by_preposition(folded: list[str], hit: _Hit) -> bool:
+    return hit.end < len(folded) and folded[hit.end] in _PREPOSITIONS
+
+
+def _glued_unit(tokens: list[str], folded: list[str], hits: list[_Hit]) -> int | None:
+    """Where a unit starts right after the institution's head word (or after a possessive)."""
+    for k, hit in enumerate(hits):
+        if hit.start == 0 or hit.term.kind != "unit" or hit.term.type not in _GLUE_TYPES:
+            continue
+        if not tokens[hit.start][:1].isupper() or not _followed_by_preposition(folded, hit):
+            continue
+        previous = hits[k - 1] if k else None
+        adjacent = previous is not None and previous.end == hit.start
+        if adjacent and previous.term.kind == "institution":
+            return hit.start
+        possessive = re.search(r"['’]s$", tokens[hit.start - 1])
+        if possessive and any(h.term.kind in ("unit", "institution") for h in hits[:k]):
+            return hit.start
+    return None
+
+
+def _flag_glued(
+    tokens: list[str], folded: list[str], hits: list[_Hit], core: str, flags: list[Flag]
+) -> None:
+    for k, hit in enumerate(hits):
+        if hit.start == 0 or hit.term.kind != "unit" or hit.term.type not in _GLUE_TYPES:
+            continue
+        never_in_names = hit.term.type in ("department", "faculty", "division")
+        if not tokens[hit.start][:1].isupper():
+            continue
+        if not never_in_names and not _followed_by_preposition(folded, hit):
+            continue
+        if any(h.term.kind == "institution" for h in hits[:k]):
+            _flag(
+                flags,
+                "unit-split-uncertain",
+                f"{' '.join(tokens[hit.start :])!r} may be a unit glued to the institution's "
+                "name; kept whole",
+                core,
+            )
+            return
+
+
+def _check_institution(name: str, flags: list[Flag]) -> None:
+    """Flags for names that may hide a parent body or a second party."""
+    visible = _visible(name)
+    for m in reversed(list(re.finditer(r"\s+of\s+(?:the\s+)?", visible))):
+        before, after = visible[: m.start()], visible[m.end() :]
+        if not after[:1].isupper():
+            continue
+        if any(h.term.kind == "unit" for h in _heads(before)) and any(
+            h.term.kind == "institution" for h in _heads(after)
+        ):
+            first = next(h for h in _heads(after))
+            parent = (
+                f" ({after.strip()!r})"
+                if first.term.kind == "institution" and first.start < 4
+                else ""
+            )
+            _flag(
+                flags,
+                "parent-in-name",
+                f"the name embeds the body it belongs to{parent}; kept whole",
+                name,
+            )
+            break
+    for m in re.finditer(r"\s+(?:and|&)\s+", visible):
+        before, after = visible[: m.start()], visible[m.end() :]
+        left = _heads(before)
+        if not left or left[-1].end != len(before.split()):
+            continue  # "Institute of Physics and ...": the left part does not end in a body word
+        if after[:1].isupper() and len(after.split()) >= 2 and _heads(after):
+            _flag(
+                flags,
+                "possibly-several-parties",
+                "'and' joins two body names; kept as one name",
+                name,
+            )
+            break

@@ -1,0 +1,108 @@
+"""Mobility quota cells -> :class:`QuotaValue`.
+
+A quota cell says how many students may go each way: a bare number (``5``), places per
+mobility kind (``ST10,LT5``: short-term and long-term) or ``×``, the mark for "no student
+exchange quota" (OCR also gives ``x``, ``xx``). A cell cut off at the column edge
+(``ST10,LT``) keeps what is legible and flags the rest: the long-term places are *unknown*,
+which is not the same as zero. Labels such as ST/LT live in ``data/quota-labels.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from exchange_kg.normalise.country import data_rows
+from exchange_kg.records import Flag
+from exchange_kg.vocab import MOBILITY_KINDS
+
+# Characters that print as a cross: the list's own mark and what OCR made of it.
+CROSS_MARKS = frozenset("×xX✕✖✗✘╳ⅹｘＸ")
+CANONICAL_CROSS = "×"
+_MAX_MARK_LENGTH = 3  # "xx" is a doubled mark; a longer run of x's is not a mark
+
+
+@dataclass(frozen=True)
+class QuotaValue:
+    no_student_quota: bool
+    places: tuple[tuple[str, int], ...] = ()  # (mobility kind, number of places)
+
+    def places_for(self, mobility: str) -> int | None:
+        """Places stated for one mobility kind; None when the cell does not say."""
+        for kind, number in self.places:
+            if kind == mobility:
+                return number
+        return None
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, str]:
+    labels = {label.upper(): kind for label, kind, *_ in data_rows("quota-labels.tsv")}
+    unknown = sorted(set(labels.values()) - set(MOBILITY_KINDS))
+    if unknown:
+        raise ValueError(f"quota-labels.tsv names unknown mobility kinds: {unknown}")
+    return labels
+
+
+def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, list[Flag]]:
+    """Read a quota cell; anything not clearly a quota is refused with a flag."""
+    raw = text
+    text = text.strip()
+    if not text:
+        return None, []
+    compact = "".join(text.split())
+    if len(compact) <= _MAX_MARK_LENGTH and all(ch in CROSS_MARKS for ch in compact):
+        return _no_quota(raw, compact, field)
+    if compact.isdigit():
+        return QuotaValue(False, (("unspecified", int(compact)),)), []
+    return _labelled(raw, text, field)
+
+
+def _no_quota(raw: str, compact: str, field: str) -> tuple[QuotaValue, list[Flag]]:
+    flags = []
+    if len(compact) > 1:
+        flags.append(Flag(field, "ocr-repaired",
+                          f"read {compact!r} as the no-quota mark {CANONICAL_CROSS}", raw))
+    return QuotaValue(True, ()), flags
+
+
+_TOKEN = re.compile(r"([A-Za-z]+)(\d*)")
+
+
+def _labelled(raw: str, text: str, field: str) -> tuple[QuotaValue | None, list[Flag]]:
+    """"ST10,LT5" and its truncated forms "ST10,LT" / "ST10,L"."""
+    labels = _labels()
+    places: list[tuple[str, int]] = []
+    flags: list[Flag] = []
+    text = re.sub(r"([A-Za-z])\s+(\d)", r"\1\2", text)  # "ST 10" -> "ST10"
+    for token in (t for t in re.split(r"[\s,;/]+", text) if t):
+        m = _TOKEN.fullmatch(token)
+        kind = _kind_of(m.group(1).upper(), labels, cut_off=not m.group(2)) if m else None
+        if m is None or kind is None or any(k == kind for k, _ in places):
+            return None, [_unreadable(raw, field)]
+        if m.group(2):
+            places.append((kind, int(m.group(2))))
+        else:
+            flags.append(Flag(field, "truncated",
+                              f"{kind} places cut off ({token!r}): unknown, not zero",
+                              raw, withheld=True))
+    if not places:
+        return None, flags or [_unreadable(raw, field)]
+    return QuotaValue(False, tuple(places)), flags
+
+
+def _kind_of(label: str, labels: dict[str, str], *, cut_off: bool) -> str | None:
+    """The mobility kind of a label, or (at a cut-off cell end) of a label cut short: "L" of
+    "LT", when only one label starts that way."""
+    if label in labels:
+        return labels[label]
+    if not cut_off:
+        return None
+    starts = [kind for full, kind in labels.items() if full.startswith(label)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _unreadable(raw: str, field: str) -> Flag:
+    return Flag(field, "unreadable", "not a quota: expected a number, × or ST/LT places", raw,
+                withheld=True)

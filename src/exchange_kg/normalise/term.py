@@ -1,0 +1,317 @@
+"""Free-text term cells ("ROK ZAWARCIA I OKRES TRWANIA") -> one :class:`Term` per agreement.
+
+A Polish partner list writes the year an agreement was concluded and how long it runs in
+one free-text cell, sometimes several agreements in one cell::
+
+    2017 na czas nieokreślony                       open-ended from 2017
+    2024-2029                                       a range
+    2008 - na 5 lat automatycznie przedłużana       five years, renewed automatically
+    MoU - 2026 -2031; umowa dotycząca wymian 2026 - na czas nieokreślony   two agreements
+
+The cell is tokenised and read left to right against two phrase tables: the term vocabulary
+(``data/term-phrases.tsv``: indefinite, n years, automatic renewal, range dashes, "and") and
+the agreement kinds (``data/agreement-kinds.tsv`` via :mod:`.kinds`). A new year starts a new
+term unless it closes a range; ``;`` separates clauses, and a clause that names only kinds
+("2025 - 2030; student exchange agreement") qualifies the term before it. Adding a language
+means adding rows to the data files, not code. Garbled years ("ZV15") are never repaired into
+a guess: the start stays unknown and a ``date-garbled`` flag carries the raw text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from exchange_kg.normalise.country import data_rows
+from exchange_kg.normalise.dates import MAX_YEAR, MIN_YEAR, DateValue
+from exchange_kg.normalise.kinds import (
+    CONNECTOR,
+    Phrase,
+    PhraseMatch,
+    PhraseTable,
+    Token,
+    apply_kind_phrase,
+    kind_phrases,
+    phrase_tokens,
+    tokenize,
+)
+from exchange_kg.records import Flag
+
+MEANINGS = (
+    "open-ended",
+    "open-ended-truncated",
+    "duration",
+    "auto-renewal",
+    "renewal-every",
+    "range",
+    "connector",
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    start: DateValue | None
+    end: DateValue | None
+    open_ended: bool
+    duration_years: int | None
+    auto_renewal: bool
+    kinds: tuple[str, ...]
+    text: str  # the clause of the cell this term was read from
+
+
+@lru_cache(maxsize=1)
+def term_phrases() -> PhraseTable:
+    """The term vocabulary; an unknown meaning in the data file fails loudly."""
+    phrases = []
+    for phrase, meaning, *rest in data_rows("term-phrases.tsv"):
+        if meaning not in MEANINGS:
+            raise ValueError(f"term-phrases.tsv: unknown meaning {meaning!r} for {phrase!r}")
+        phrases.append(Phrase(phrase_tokens(phrase), meaning, "", rest[-1] if rest else ""))
+    return PhraseTable(phrases)
+
+
+@dataclass
+class _Draft:
+    """A term being read; ``first``/``last`` are token indexes bounding its text."""
+
+    first: int
+    last: int
+    start: DateValue | None = None
+    end: DateValue | None = None
+    open_ended: bool = False
+    duration_years: int | None = None
+    auto_renewal: bool = False
+    kinds: list[str] = field(default_factory=list)
+    dated: bool = False  # has a start, end, duration or open-endedness (even a garbled one)
+
+    def closes_range(self) -> bool:
+        return (self.dated and self.end is None and not self.open_ended
+                and self.duration_years is None)
+
+
+@dataclass
+class _ClauseState:
+    """Reading position inside one ";"-separated clause."""
+
+    current: _Draft | None = None
+    pending: list[str] = field(default_factory=list)  # kinds named before the first year
+    pending_from: int | None = None
+    after_range: bool = False  # the last meaningful token was a range dash
+    unknown: list[int] = field(default_factory=list)
+    drafts: list[_Draft] = field(default_factory=list)
+
+
+@dataclass
+class _Reader:
+    text: str
+    tokens: list[Token]
+    field_name: str
+    flags: list[Flag] = field(default_factory=list)
+    terms: list[_Draft] = field(default_factory=list)
+
+    def read(self) -> None:
+        clause: list[int] = []
+        for i, tok in enumerate(self.tokens):
+            if tok.text == ";":
+                self._clause(clause)
+                clause = []
+            else:
+                clause.append(i)
+        self._clause(clause)
+
+    # -- one clause ----------------------------------------------------------------------
+
+    def _clause(self, indexes: list[int]) -> None:
+        if not indexes:
+            return
+        state = _ClauseState()
+        pos = 0
+        while pos < len(indexes):  # a clause's indexes are consecutive: phrases never span ";"
+            i = indexes[pos]
+            step, what = self._step(state, i)
+            if what == "unknown":
+                state.unknown.append(i)
+            else:
+                self._flush_unknown(state.unknown)
+            state.after_range = what == "range" or (state.after_range and what == "connector")
+            pos += step
+        self._flush_unknown(state.unknown)
+        self._close_clause(state, indexes)
+
+    def _step(self, state: _ClauseState, i: int) -> tuple[int, str]:
+        """Read the token(s) at ``i``; return how many were consumed and what they were.
+
+        Order matters: known phrases win over the garbled-year guess, so "GE3" is a kind.
+        """
+        tok = self.tokens[i]
+        year = _year(tok)
+        if year is not None:
+            self._year_token(state, tok, year, i)
+            return 1, "year"
+        hit = term_phrases().match(self.tokens, i)
+        if hit is not None:
+            meaning = hit.phrase.value
+            if meaning not in ("range", "connector"):
+                self._apply_term(self._current(state, i), hit, i)
+            return hit.length, meaning
+        hit = kind_phrases().match(self.tokens, i)
+        if hit is not None:
+            if hit.phrase.value == CONNECTOR:
+                return hit.length, "connector"
+            if state.current is not None:
+                self._apply_kind(state.current.kinds, hit, i)
+                state.current.last = max(state.current.last, i + hit.length - 1)
+            else:
+                state.pending_from = i if state.pending_from is None else state.pending_from
+                self._apply_kind(state.pending, hit, i)
+            return hit.length, "kind"
+        if _garbled_year(tok):
+            self._year_token(state, tok, None, i)
+            return 1, "year"
+        return 1, "unknown"
+
+    def _year_token(self, state: _ClauseState, tok: Token, year: int | None, i: int) -> None:
+        """A year closes an open range or starts a new term."""
+        current = state.current
+        if current is not None and state.after_range and current.closes_range():
+            self._end(current, tok, year, i)
+            return
+        self._start(self._new_draft(state, i), tok, year, i)
+
+    def _current(self, state: _ClauseState, i: int) -> _Draft:
+        """The term being read, or a new one ("na czas nieokreślony" with no year before)."""
+        return state.current if state.current is not None else self._new_draft(state, i)
+
+    def _new_draft(self, state: _ClauseState, i: int) -> _Draft:
+        """A new term; kinds named before it in the clause ("MoU - 2026") are its own."""
+        first = i if state.pending_from is None else state.pending_from
+        draft = _Draft(first, i, kinds=list(state.pending))
+        state.pending, state.pending_from = [], None
+        state.current = draft
+        state.drafts.append(draft)
+        return draft
+
+    def _close_clause(self, state: _ClauseState, indexes: list[int]) -> None:
+        """A clause of kinds only qualifies the term before it; otherwise it stands alone."""
+        if state.drafts:
+            self.terms.extend(state.drafts)
+            return
+        if not state.pending:
+            return
+        if self.terms:
+            prev = self.terms[-1]
+            prev.kinds.extend(k for k in state.pending if k not in prev.kinds)
+            prev.last = indexes[-1]
+            return
+        assert state.pending_from is not None
+        self.terms.append(_Draft(state.pending_from, indexes[-1], kinds=list(state.pending)))
+
+    # -- pieces ----------------------------------------------------------------------
+
+    def _start(self, draft: _Draft, tok: Token, year: int | None, i: int) -> None:
+        draft.dated, draft.last = True, i
+        if year is not None:
+            draft.start = DateValue(year)
+        else:
+            self.flags.append(Flag(self.field_name, "date-garbled",
+                                   f"year {tok.text.upper()!r} is garbled; start left unknown",
+                                   self.text[tok.start:tok.end], withheld=True))
+
+    def _end(self, draft: _Draft, tok: Token, year: int | None, i: int) -> None:
+        draft.last = i
+        if year is None:
+            self.flags.append(Flag(self.field_name, "date-garbled",
+                                   f"end year {tok.text.upper()!r} is garbled; end left unknown",
+                                   self.text[tok.start:tok.end], withheld=True))
+            return
+        draft.end = DateValue(year)
+        if draft.start is not None and year < draft.start.year:
+            self.flags.append(Flag(self.field_name, "inconsistent-term",
+                                   f"ends ({year}) before it starts ({draft.start.year})",
+                                   self._span(draft)))
+
+    def _apply_term(self, draft: _Draft, hit: PhraseMatch, i: int) -> None:
+        meaning = hit.phrase.value
+        draft.last = max(draft.last, i + hit.length - 1)
+        if meaning in ("open-ended", "open-ended-truncated"):
+            draft.open_ended = draft.dated = True
+            if meaning == "open-ended-truncated":
+                written = self._written(i, i + hit.length - 1)
+                self.flags.append(Flag(self.field_name, "truncated",
+                                       f"{written!r} is cut off; read as an indefinite term",
+                                       written))
+        elif meaning in ("duration", "renewal-every"):
+            years = hit.numbers[0]
+            if draft.duration_years not in (None, years):
+                self.flags.append(Flag(self.field_name, "inconsistent-term",
+                                       f"two durations: {draft.duration_years} and {years} "
+                                       "years", self._written(i, i + hit.length - 1)))
+            draft.duration_years, draft.dated = years, True
+            draft.auto_renewal = draft.auto_renewal or meaning == "renewal-every"
+        elif meaning == "auto-renewal":
+            draft.auto_renewal = True
+
+    def _apply_kind(self, kinds: list[str], hit: PhraseMatch, i: int) -> None:
+        statuses: list[str] = []
+        apply_kind_phrase(hit, self.text, self.tokens[i : i + hit.length], kinds, statuses,
+                          self.flags, self.field_name)
+        for status in statuses:
+            self.flags.append(Flag(self.field_name, "unknown-term-text",
+                                   f"status {status!r} inside a term cell is not used",
+                                   status))
+
+    def _flush_unknown(self, unknown: list[int]) -> None:
+        if not unknown:
+            return
+        written = self._written(unknown[0], unknown[-1])
+        self.flags.append(Flag(self.field_name, "unknown-term-text",
+                               f"{written!r} was not understood", written))
+        unknown.clear()
+
+    def _written(self, first: int, last: int) -> str:
+        return self.text[self.tokens[first].start : self.tokens[last].end]
+
+    def _span(self, draft: _Draft) -> str:
+        """The draft's text, widened to close a bracket it opened."""
+        start = self.tokens[draft.first].start
+        end = self.tokens[draft.last].end
+        opened = self.text.count("(", start, end) - self.text.count(")", start, end)
+        while opened > 0:
+            close = self.text.find(")", end)
+            if close < 0:
+                break
+            end, opened = close + 1, opened - 1
+        return self.text[start:end].strip()
+
+    def result(self) -> list[Term]:
+        return [
+            Term(
+                start=d.start,
+                end=d.end,
+                open_ended=d.open_ended,
+                duration_years=d.duration_years,
+                auto_renewal=d.auto_renewal,
+                kinds=tuple(d.kinds),
+                text=self._span(d),
+            )
+            for d in self.terms
+        ]
+
+
+def _year(tok: Token) -> int | None:
+    if len(tok.text) == 4 and tok.text.isdigit() and MIN_YEAR <= int(tok.text) <= MAX_YEAR:
+        return int(tok.text)
+    return None
+
+
+def _garbled_year(tok: Token) -> bool:
+    """A token standing where a year stands but not one: "ZV15", "20l5", "215"."""
+    has_digit = any(c.isdigit() for c in tok.text)
+    return has_digit and 3 <= len(tok.text) <= 6 and _year(tok) is None
+
+
+def parse_terms(text: str, *, field: str = "term") -> tuple[list[Term], list[Flag]]:
+    """Read a term cell into terms in order of mention, with flags for anything doubtful."""
+    reader = _Reader(text, tokenize(text), field)
+    reader.read()
+    return reader.result(), reader.flags

@@ -1,0 +1,164 @@
+"""Generic helpers for tab-separated table text: cells, headers, trailing values.
+
+Extracted tables lose their grid in predictable ways: a header is repeated on every page and
+sometimes truncated ("Quot"), a cell spills onto a line of its own, and the value columns at
+the end of a row (a date, a quota) end up glued to the text before them. These helpers read
+such lines without knowing which document they come from; the column names and patterns come
+from the caller.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+# A date as partner lists write it, tolerant of OCR truncation ("2023/03/2") and one-digit
+# months/days. The day takes at most two digits so a glued quota ("2016/11/185") stays apart.
+DATE_PATTERN = r"\d{4}/\d{1,2}/\d{1,2}"
+# A quota: a count, a cross (also as OCR reads it: x, xx), or short/long-term pairs
+# ("ST10,LT5", truncated "ST10,LT"). Kept strict so ordinary words are never taken as one.
+QUOTA_PATTERN = r"(?:[×✕xX]{1,2}|\d{1,3}|(?:ST|LT)\d*(?:,\s?(?:ST|LT)\d*)*)"
+
+# Patterns of the value columns a trailing-value parser can recognise, by field name.
+VALUE_PATTERNS: dict[str, str] = {"start": DATE_PATTERN, "quota": QUOTA_PATTERN}
+
+
+def split_cells(line: str) -> list[str]:
+    """Tab-separated cells, each stripped; a line without tabs is one cell."""
+    return [cell.strip() for cell in line.split("\t")]
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form for tolerant comparisons."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def cell_matches(cell: str, expected: str, min_ratio: float = 85.0) -> bool:
+    """Whether a header cell reads as the expected text.
+
+    Accepts truncation (an extraction that cut "Quota" to "Quot") and small misreadings, so a
+    repeated page header is recognised however the page was extracted.
+    """
+    a, b = fold(cell), fold(expected)
+    if not a or not b:
+        return a == b
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+        return True
+    return fuzz.ratio(a, b) >= min_ratio
+
+
+def header_at_end(cells: Sequence[str], header: Sequence[str]) -> bool:
+    """Whether the last ``len(header)`` cells are the header (cells before it may be noise)."""
+    if not header or len(cells) < len(header):
+        return False
+    tail = cells[len(cells) - len(header) :]
+    return all(cell_matches(c, h) for c, h in zip(tail, header, strict=True))
+
+
+def paren_balance(text: str) -> int:
+    """Opening minus closing brackets: >0 means the text stops inside a bracket."""
+    return sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")
+
+
+def has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+@dataclass(frozen=True)
+class SplitText:
+    """A text cell with the value tokens that were glued to its end peeled off."""
+
+    text: str  # what is left: usually a name, possibly empty
+    values: dict[str, str] = field(default_factory=dict)  # field name -> value as written
+
+
+def peel_values(
+    text: str,
+    value_columns: Sequence[str],
+    patterns: Mapping[str, str] = VALUE_PATTERNS,
+) -> SplitText:
+    """Split trailing value tokens (e.g. "... 2021/11/04 5") off a text, last column first.
+
+    A value column may be missing at the end (a row without a quota) but the order is kept:
+    the quota is only looked for after the date, never before it. Values glued behind text
+    must include the first value column, so a name ending in a number ("Paris 8") keeps it.
+    """
+    rest = text.strip()
+    values: dict[str, str] = {}
+    for column in reversed(value_columns):
+        pattern = patterns.get(column)
+        if pattern is None:
+            break
+        match = re.search(rf"(?:^|\s)({pattern})$", rest)
+        if match is None:
+            continue
+        values[column] = match.group(1)
+        rest = rest[: match.start(1)].rstrip()
+    if rest and value_columns and value_columns[0] not in values:
+        return SplitText(text.strip(), {})
+    ordered = {c: values[c] for c in value_columns if c in values}
+    return SplitText(rest, ordered)
+
+
+def value_columns_of(
+    columns: Sequence[str], patterns: Mapping[str, str] = VALUE_PATTERNS
+) -> list[str]:
+    """The trailing columns whose values have a recognisable shape (date, quota)."""
+    tail: list[str] = []
+    for column in reversed(columns):
+        if column not in patterns:
+            break
+        tail.insert(0, column)
+    return tail
+
+
+def row_from_cells(
+    cells: Sequence[str],
+    columns: Sequence[str],
+    patterns: Mapping[str, str] = VALUE_PATTERNS,
+) -> dict[str, str]:
+    """Map the cells of a short line (fewer cells than columns) onto columns.
+
+    Trailing cells that have the shape of the trailing value columns are taken as those values
+    (a single cell may also carry glued values); the remaining cells are right-aligned onto the
+    text columns, because extractions drop empty leading cells far more often than inner ones.
+    """
+    value_cols = value_columns_of(columns, patterns)
+    text_cols = list(columns[: len(columns) - len(value_cols)])
+    remaining = [c for c in cells]
+    values: dict[str, str] = {}
+    cols_left = list(value_cols)
+    while remaining and cols_left:
+        last = remaining[-1]
+        split = peel_values(last, cols_left, patterns)
+        if not split.values:
+            break
+        values.update(split.values)
+        taken = list(split.values)
+        cols_left = cols_left[: cols_left.index(taken[0])]
+        if split.text:
+            remaining[-1] = split.text
+            break
+        remaining.pop()
+    out: dict[str, str] = {}
+    texts = [c for c in remaining if c]
+    for column, cell in zip(reversed(text_cols), reversed(texts), strict=False):
+        out[column] = cell
+    if len(texts) > len(text_cols) and text_cols:
+        # more text cells than text columns: keep everything, glued into the first text column
+        extra = texts[: len(texts) - len(text_cols) + 1]
+        out[text_cols[0]] = " ".join(extra)
+    out.update(values)
+    return {c: out[c] for c in columns if c in out}

@@ -1,0 +1,1094 @@
+"""Reader for tables whose country column is a merged cell ("merged-cell-table").
+
+In such a PDF table the country is one cell spanning a group of rows; text extraction puts its
+label on ONE row of the group, usually the row holding the cell's vertical middle, and leaves
+the others empty. A blank country cell is therefore not "same as the row above": the reader
+rebuilds the groups from where the labels sit, how tall each row is (long names wrap), where
+institution names themselves name a country, and page breaks, and flags every inferred value.
+
+The same layout comes as clean TSV and as OCR text. OCR adds cells split onto lines of their
+own and, on its first page, garbled passes glued in front of the clean cells; those are read
+by :mod:`exchange_kg.readers.ocr_passes`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+import pycountry
+from rapidfuzz import fuzz
+
+from exchange_kg.normalise import country as country_module
+from exchange_kg.readers import register
+from exchange_kg.readers.cells import (
+    QUOTA_PATTERN,
+    VALUE_PATTERNS,
+    fold,
+    has_letters,
+    header_at_end,
+    is_blank,
+    paren_balance,
+    row_from_cells,
+    split_cells,
+    value_columns_of,
+)
+from exchange_kg.readers.ocr_passes import (
+    PassEntry,
+    TargetRow,
+    Vocabulary,
+    align,
+    clean_pass_text,
+    consensus_name,
+    consensus_value,
+    norm_value,
+    reading_of,
+    repair_words,
+    segment_pass,
+)
+from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult
+
+OPTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "columns": {
+            "type": "array",
+            "items": {"type": "string", "enum": sorted(FIELDS)},
+            "minItems": 2,
+            "uniqueItems": True,
+            "description": "field names of the table columns, in order",
+        },
+        "header": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "header cells; matched tolerantly to spot repeated page headers",
+        },
+        "merged": {
+            "type": "array",
+            "items": {"type": "string", "enum": sorted(FIELDS)},
+            "description": "columns whose values are merged cells spanning a group of rows",
+        },
+        "ocr_passes": {
+            "type": "boolean",
+            "description": "cells in front of a row's cells are OCR passes (extra readings)",
+        },
+        "title_patterns": {
+            "type": "array",
+            "items": {"type": "string", "format": "regex"},
+            "description": "regexes for stray title lines",
+        },
+        "separator_patterns": {
+            "type": "array",
+            "items": {"type": "string", "format": "regex"},
+            "description": "regexes for separator lines (default: lines of dashes)",
+        },
+        "wrap_width": {
+            "type": "integer",
+            "minimum": 10,
+            "description": "characters per printed line of the name column (row heights)",
+        },
+        "page_break_cost": {
+            "type": "number",
+            "minimum": 0,
+            "description": "cost, in printed lines, of a merged group straddling a page",
+        },
+        "ambiguity_margin": {
+            "type": "number",
+            "minimum": 0,
+            "description": "cost gap (printed lines) under which a boundary is ambiguous",
+        },
+        "top_label_cost": {
+            "type": "number",
+            "minimum": 0,
+            "description": "cost (printed lines) of a label on its group's first row",
+        },
+    },
+    "required": ["columns"],
+    "additionalProperties": False,
+}
+
+# Why 60: the partner column of these A4 tables holds about 55-65 characters a printed line.
+# On the older edition every group whose extent is certain has its label row holding the
+# group's vertical centre for any width from 55 to 80, except three groups starting a page
+# and one beside tall rows (Germany).
+DEFAULT_WRAP_WIDTH = 60
+# Group boundaries coincided with every page break in both editions, so straddling a page is
+# allowed (evidence may demand it) but costs about one printed line.
+DEFAULT_PAGE_BREAK_COST = 1.0
+DEFAULT_AMBIGUITY_MARGIN = 0.5
+# A label on its group's first row instead of its middle: 9 of the 39 groups of two or more
+# rows in the two editions (5 of them at page tops), so allowed, at a small cost.
+DEFAULT_TOP_LABEL_COST = 0.5
+DEFAULT_SEPARATORS = (r"^[\s\-=_–—]{3,}$",)
+_DATE_OK = re.compile(r"(\d{4})/(\d{2})/(\d{2})")
+
+
+@dataclass(frozen=True)
+class _Options:
+    columns: tuple[str, ...]
+    header: tuple[str, ...]
+    merged: tuple[str, ...]
+    ocr_passes: bool
+    titles: tuple[re.Pattern[str], ...]
+    separators: tuple[re.Pattern[str], ...]
+    wrap_width: int
+    page_break_cost: float
+    ambiguity_margin: float
+    top_label_cost: float
+
+    @classmethod
+    def of(cls, options: dict[str, Any]) -> _Options:
+        return cls(
+            columns=tuple(options["columns"]),
+            header=tuple(options.get("header", ())),
+            merged=tuple(options.get("merged", ())),
+            ocr_passes=bool(options.get("ocr_passes", False)),
+            titles=tuple(re.compile(p) for p in options.get("title_patterns", ())),
+            separators=tuple(
+                re.compile(p) for p in options.get("separator_patterns", DEFAULT_SEPARATORS)
+            ),
+            wrap_width=int(options.get("wrap_width", DEFAULT_WRAP_WIDTH)),
+            page_break_cost=float(options.get("page_break_cost", DEFAULT_PAGE_BREAK_COST)),
+            ambiguity_margin=float(options.get("ambiguity_margin", DEFAULT_AMBIGUITY_MARGIN)),
+            top_label_cost=float(options.get("top_label_cost", DEFAULT_TOP_LABEL_COST)),
+        )
+
+    @property
+    def value_columns(self) -> list[str]:
+        return value_columns_of(self.columns)
+
+    @property
+    def name_column(self) -> str:
+        """The long text column: it decides row heights and carries country evidence."""
+        if "partner" in self.columns:
+            return "partner"
+        texts = [c for c in self.columns if c not in self.merged and c not in VALUE_PATTERNS]
+        return texts[0] if texts else self.columns[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Scanning lines
+
+
+@dataclass
+class _Item:
+    """A non-layout line: a full row (``row``) or part of one (``fragment``)."""
+
+    line: int
+    page: int
+    kind: str
+    cells: dict[str, str]
+    lead: str = ""  # text in cells before the row's own cells (OCR passes)
+
+
+@dataclass
+class _Scan:
+    items: list[_Item] = field(default_factory=list)
+    passes: list[tuple[int, int, str]] = field(default_factory=list)  # (line, page, text)
+
+
+def _scan(lines: Sequence[str], opts: _Options, result: ReaderResult) -> _Scan:
+    """Sort lines into layout (marked at once), rows and fragments, tracking pages."""
+    scan = _Scan()
+    page = 0
+    width = len(opts.columns)
+    for number, line in enumerate(lines, start=1):
+        if is_blank(line):
+            continue
+        stripped = line.strip()
+        cells = split_cells(line)
+        filled = [c for c in cells if c]
+        if any(p.search(stripped) for p in opts.separators):
+            result.mark(number, LineStatus.LAYOUT, "separator")
+        elif header_at_end(cells, opts.header):
+            page += 1
+            lead = " ".join(cells[: len(cells) - len(opts.header)]).strip()
+            _mark_header(result, number, lead, opts)
+            if lead and opts.ocr_passes:
+                scan.passes.append((number, page, lead))
+        elif len(filled) <= 1 and any(p.search(stripped) for p in opts.titles):
+            result.mark(number, LineStatus.LAYOUT, "title")
+        elif len(cells) >= width:
+            tail = cells[len(cells) - width :]
+            lead = " ".join(cells[: len(cells) - width]).strip()
+            scan.items.append(
+                _Item(number, page, "row", dict(zip(opts.columns, tail, strict=True)), lead)
+            )
+            if lead and opts.ocr_passes:
+                scan.passes.append((number, page, lead))
+        else:
+            scan.items.append(_Item(number, page, "fragment", row_from_cells(cells, opts.columns)))
+    return scan
+
+
+def _mark_header(result: ReaderResult, number: int, lead: str, opts: _Options) -> None:
+    reason = "repeated table header (page break)"
+    if lead and opts.ocr_passes:
+        reason += "; the OCR passes in front of it were read as alternative readings"
+    elif lead:
+        reason += f"; text in front of it not read: {lead[:60]!r}"
+    result.mark(number, LineStatus.LAYOUT, "header", reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Drafts: rows being assembled
+
+
+@dataclass
+class _Draft:
+    lines: list[int]
+    page: int
+    cells: dict[str, str]
+    flags: list[Flag] = field(default_factory=list)
+    alternatives: dict[str, list[str]] = field(default_factory=dict)
+    continuation: list[str] = field(default_factory=list)
+    read_by_passes: bool = False  # on a page the OCR passes read
+
+
+def _name_of(draft: _Draft, opts: _Options) -> str:
+    parts = [draft.cells.get(opts.name_column, "")] + draft.continuation
+    return " ".join(p for p in parts if p).strip()
+
+
+def _continues(prev: _Draft, text: str, values: dict[str, str], opts: _Options) -> bool:
+    """Whether a fragment is the rest of the previous row's name cell.
+
+    It is when it closes a bracket the row left open, starts like the inside of a name
+    (lower case, an opening bracket), or the row's name is still open and the fragment
+    brings no values of its own. Values that contradict the row's values rule it out.
+    """
+    for column, value in values.items():
+        if prev.cells.get(column) and norm_value(prev.cells[column]) != norm_value(value):
+            return False
+    if paren_balance(text) < 0:
+        return True
+    if text[:1].islower() or text[:1] in "([":
+        return True
+    return paren_balance(_name_of(prev, opts)) > 0 and not values
+
+
+@dataclass
+class _Orphans:
+    """Name lines and value lines of split cells, waiting to be paired."""
+
+    names: list[_Draft] = field(default_factory=list)
+    values: list[_Item] = field(default_factory=list)
+    page: int = -1
+
+
+def _build_drafts(scan: _Scan, opts: _Options) -> tuple[list[_Draft], list[_Item]]:
+    """Rows become drafts; split cells are joined. Returns drafts and unpaired value lines."""
+    drafts: list[_Draft] = []
+    unpaired: list[_Item] = []
+    orphans = _Orphans()
+    value_cols = opts.value_columns
+    for item in scan.items:
+        if item.page != orphans.page:
+            unpaired += _pair_orphans(orphans, opts)
+            orphans = _Orphans(page=item.page)
+        if item.kind == "row":
+            unpaired += _pair_orphans(orphans, opts)
+            orphans = _Orphans(page=item.page)
+            drafts.append(_Draft([item.line], item.page, dict(item.cells)))
+            if item.lead and not opts.ocr_passes:
+                drafts[-1].flags.append(
+                    Flag(
+                        opts.columns[0],
+                        "extra-cells",
+                        "cells before the row's own cells were not read",
+                        item.lead,
+                    )
+                )
+            continue
+        text = item.cells.get(opts.name_column, "")
+        values = {c: item.cells[c] for c in value_cols if item.cells.get(c)}
+        labelled = any(item.cells.get(c) for c in opts.merged)
+        prev = drafts[-1] if drafts and drafts[-1].page == item.page else None
+        if text and not labelled and prev is not None and _continues(prev, text, values, opts):
+            prev.lines.append(item.line)
+            prev.continuation.append(text)
+            continue
+        if text and values:
+            unpaired += _pair_orphans(orphans, opts)
+            orphans = _Orphans(page=item.page)
+            drafts.append(_Draft([item.line], item.page, dict(item.cells)))
+        elif text:
+            draft = _Draft([item.line], item.page, dict(item.cells))
+            drafts.append(draft)
+            orphans.names.append(draft)
+        else:
+            orphans.values.append(item)
+    unpaired += _pair_orphans(orphans, opts)
+    return drafts, unpaired
+
+
+def _pair_orphans(orphans: _Orphans, opts: _Options) -> list[_Item]:
+    """Pair name lines with value lines in order; several at once are flagged as such.
+
+    In order is the only reading the text supports, but when more than one name waits, the
+    extraction may have reordered the values, so a later stage can re-pair them using other
+    evidence (another edition of the list) from the ``group:<line>`` value of the flag.
+    """
+    names, values = orphans.names, orphans.values
+    if not names and not values:
+        return []
+    first_value_col = opts.value_columns[0] if opts.value_columns else opts.columns[-1]
+    several = max(len(names), len(values)) > 1
+    group = f"group:{min([d.lines[0] for d in names] + [v.line for v in values])}"
+    for draft, item in zip(names, values, strict=False):
+        draft.lines.append(item.line)
+        for column in opts.value_columns:
+            if item.cells.get(column):
+                draft.cells[column] = item.cells[column]
+        if several:
+            draft.flags.append(
+                Flag(
+                    first_value_col,
+                    "paired-by-order",
+                    f"{len(names)} names and {len(values)} value lines were split from their "
+                    "rows; paired in the order they appear",
+                    group,
+                )
+            )
+    for draft in names[len(values) :]:
+        draft.flags.append(
+            Flag(
+                first_value_col,
+                "values-missing",
+                "name on a line of its own; no value line found for it",
+            )
+        )
+    return values[len(names) :]
+
+
+# --------------------------------------------------------------------------------------------
+# OCR passes
+
+
+def _valid_date(value: str) -> bool:
+    match = _DATE_OK.fullmatch(value)
+    if not match:
+        return False
+    year, month, day = (int(g) for g in match.groups())
+    return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _valid_quota(value: str) -> bool:
+    return re.fullmatch(QUOTA_PATTERN, value) is not None
+
+
+_VALIDATORS: dict[str, Callable[[str], bool]] = {"start": _valid_date, "quota": _valid_quota}
+_ENTRY_VALUES = {"start": "date", "quota": "quota"}  # value column -> PassEntry attribute
+
+
+def _apply_passes(
+    drafts: list[_Draft], scan: _Scan, opts: _Options, labels: list[str]
+) -> list[PassEntry]:
+    """Align every pass to the rows of its pages and use the readings per field."""
+    pages = {page for _, page, _ in scan.passes}
+    targets = [d for d in drafts if d.page in pages]
+    rows = [
+        TargetRow(
+            d.cells.get(opts.name_column, ""), d.cells.get("start", ""), d.cells.get("quota", "")
+        )
+        for d in targets
+    ]
+    for draft in targets:
+        draft.read_by_passes = True
+    readings: list[list[tuple[PassEntry, str]]] = [[] for _ in targets]
+    entries_all: list[PassEntry] = []
+    for line, _, text in scan.passes:
+        entries = segment_pass(text, line)
+        entries_all += entries
+        for e_index, r_index in align(entries, rows).items():
+            entry = entries[e_index]
+            readings[r_index].append((entry, reading_of(entry, rows[r_index], labels)))
+    for draft, row, found in zip(targets, rows, readings, strict=True):
+        if found:
+            _use_readings(draft, row, found, opts)
+    return entries_all
+
+
+def _use_readings(
+    draft: _Draft, row: TargetRow, found: list[tuple[PassEntry, str]], opts: _Options
+) -> None:
+    name_col = opts.name_column
+    names = [text for _, text in found]
+    where = ", ".join(str(n) for n in sorted({e.line for e, _ in found}))
+    consensus = consensus_name(names)
+    if not row.name and consensus.value:
+        draft.cells[name_col] = consensus.value
+        draft.flags.append(
+            Flag(
+                name_col,
+                "ocr-recovered",
+                f"cell empty in the clean row; read from the OCR passes (lines {where}): "
+                f"{consensus.support} of {consensus.total} readings agree",
+                consensus.value,
+            )
+        )
+    others = [r for r in consensus.ranked if r != draft.cells.get(name_col)]
+    if others:
+        draft.alternatives[name_col] = others
+    for column in opts.value_columns:
+        attribute = _ENTRY_VALUES.get(column)
+        if attribute is None:
+            continue
+        values = [getattr(e, attribute) for e, _ in found]
+        _use_value_readings(draft, column, values, where)
+
+
+def _use_value_readings(draft: _Draft, column: str, values: list[str | None], where: str) -> None:
+    """Keep the clean value unless empty or malformed; then take what the passes agree on."""
+    is_valid = _VALIDATORS.get(column)
+    if is_valid is None:
+        return
+    current = draft.cells.get(column, "")
+    distinct = sorted({v for v in values if v and norm_value(v) != norm_value(current)})
+    if distinct:
+        draft.alternatives[column] = distinct
+    if current and is_valid(current):
+        return
+    agreed = consensus_value(values, is_valid)
+    if agreed is None:
+        return
+    draft.cells[column] = agreed
+    code = "ocr-repaired" if current else "ocr-recovered"
+    what = f"clean cell {current!r} is malformed" if current else "clean cell empty"
+    draft.flags.append(
+        Flag(
+            column,
+            code,
+            f"{what}; value agreed by the OCR passes (lines {where})",
+            current or agreed,
+        )
+    )
+
+
+def _repair_continuations(drafts: list[_Draft], opts: _Options, scan: _Scan) -> None:
+    """Correct OCR-misread words in continuation lines, using the document's own wording."""
+    continuation_lines = {n for d in drafts for n in d.lines[1:] if d.continuation}
+    texts = [clean_pass_text(text) for _, _, text in scan.passes]
+    texts += [
+        " ".join(item.cells.values()) for item in scan.items if item.line not in continuation_lines
+    ]
+    vocab = Vocabulary(texts)
+    for draft in drafts:
+        if not draft.continuation:
+            continue
+        before = draft.cells.get(opts.name_column, "")
+        repaired = []
+        for text in draft.continuation:
+            fixed, fixes = repair_words(text, before, vocab)
+            for old, new in fixes:
+                draft.flags.append(
+                    Flag(
+                        opts.name_column,
+                        "ocr-repaired",
+                        f"{old!r} read as {new!r}: the document writes {new!r} in this context",
+                        old,
+                    )
+                )
+            repaired.append(fixed)
+            before = fixed
+        draft.continuation = repaired
+
+
+# --------------------------------------------------------------------------------------------
+# Merged cells: which group each row belongs to
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One table row as the merged-cell assignment sees it."""
+
+    line: int
+    label: str  # the merged cell's text on this row ("" when empty)
+    name: str  # the row's long text: its height and its evidence
+    page: int
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The merged-cell value decided for one row, and how."""
+
+    text: str | None  # the value to publish (None: undetermined)
+    code: str | None  # what the group resolved to (e.g. ISO code), if known
+    own: bool  # the row carries the label itself
+    recognised: bool = True  # ``text`` resolves by itself (else the note says how it was read)
+    label_line: int | None = None  # a line of the group's label
+    evidence: tuple[str, ...] = ()  # codes the row's own name points to
+    alternative: str | None = None  # the other group's label text when the choice is close
+    alternative_line: int | None = None
+    gap: float | None = None  # cost difference to that alternative, in printed lines
+    conflict: bool = False  # the row's name points elsewhere
+    note: str = ""  # how the group's label was understood, when not plainly
+    group_text: str | None = None  # what rows inferred into this group are given
+
+
+@dataclass
+class _Block:
+    first: int  # slot index of the first label row
+    last: int  # slot index of the last label row
+    rows: list[int]  # slot indices of the label rows
+    code: str | None
+    source: str  # how the code was found: "label" | "fuzzy" | "evidence" | "unknown"
+    note: str = ""
+    guess: str | None = None  # a fuzzy reading of an unrecognised label
+
+
+Resolver = Callable[[str], tuple[str | None, bool]]  # text -> (code, confident)
+
+
+def country_resolver(text: str) -> tuple[str | None, bool]:
+    """ISO code of a country label, and whether the match is more than a fuzzy guess."""
+    match = country_module.parse_country(text)
+    if match is None:
+        return None, False
+    return match.code, match.method != "fuzzy" and match.score >= 90
+
+
+def country_evidence(name: str) -> tuple[str, ...]:
+    """Countries an institution's own name states ("Indian Institute ..." -> IN)."""
+    find = getattr(country_module, "countries_in_name", None)
+    if find is None or not name:
+        return ()
+    codes: list[str] = []
+    for item in find(name) or ():
+        code = item if isinstance(item, str) else getattr(item, "code", None)
+        if code and code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def country_name(code: str) -> str:
+    """A readable English name for an ISO code ("Taiwan" rather than the formal name)."""
+    found = pycountry.countries.get(alpha_2=code)
+    if found is None:
+        return code
+    return getattr(found, "common_name", None) or found.name
+
+
+def _label_blocks(
+    slots: Sequence[Slot],
+    resolve: Resolver,
+    evidence: Sequence[tuple[str, ...]],
+    code_name: Callable[[str], str],
+) -> list[_Block]:
+    """Group label rows into one block per merged cell.
+
+    Consecutive labels naming the same country are one cell read twice. A label that names
+    no country (OCR garbage), or only by a fuzzy guess, joins the directly adjacent block it
+    resembles most, since a garbled second reading of a cell sits right next to the first.
+    Alone, it keeps its fuzzy guess, or the country its row's name states, or stays unknown.
+    """
+    blocks: list[_Block] = []
+    for i, slot in enumerate(slots):
+        if not slot.label:
+            continue
+        code, confident = resolve(slot.label)
+        if code is not None and confident:
+            blocks.append(_Block(i, i, [i], code, "label"))
+        else:
+            blocks.append(_Block(i, i, [i], None, "unknown", guess=code))
+    blocks = _attach_unknown(_merge_same(blocks), slots, code_name)
+    for block in blocks:
+        if block.code is not None:
+            continue
+        named = sorted({c for i in block.rows for c in evidence[i]})
+        text = " / ".join(slots[i].label for i in block.rows)
+        if block.guess is not None:
+            block.code, block.source = block.guess, "fuzzy"
+            block.note = f"label {text!r} read as {code_name(block.guess)} by a fuzzy match"
+        elif len(named) == 1:
+            block.code, block.source = named[0], "evidence"
+            block.note = (
+                f"label {text!r} not recognised; its row's name points to {code_name(named[0])}"
+            )
+        else:
+            block.note = f"label {text!r} not recognised as a country"
+    return _merge_same(blocks)
+
+
+def _merge_same(blocks: list[_Block]) -> list[_Block]:
+    merged: list[_Block] = []
+    for block in blocks:
+        if merged and block.code is not None and merged[-1].code == block.code:
+            prev = merged[-1]
+            prev.last, prev.rows = block.last, prev.rows + block.rows
+            prev.note = prev.note or block.note
+        else:
+            merged.append(block)
+    return merged
+
+
+def _attach_unknown(
+    blocks: list[_Block], slots: Sequence[Slot], code_name: Callable[[str], str]
+) -> list[_Block]:
+    out: list[_Block] = []
+    k = 0
+    while k < len(blocks):
+        block = blocks[k]
+        if block.code is not None:
+            out.append(block)
+            k += 1
+            continue
+        # a run of directly adjacent unrecognised labels is one cell
+        while (
+            k + 1 < len(blocks)
+            and blocks[k + 1].code is None
+            and blocks[k + 1].first == block.last + 1
+        ):
+            nxt = blocks[k + 1]
+            block = _Block(
+                block.first,
+                nxt.last,
+                block.rows + nxt.rows,
+                None,
+                "unknown",
+                guess=block.guess or nxt.guess,
+            )
+            k += 1
+        prev = (
+            out[-1]
+            if out and out[-1].code is not None and out[-1].last + 1 == block.first
+            else None
+        )
+        nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+        nxt = (
+            nxt
+            if nxt is not None and nxt.code is not None and nxt.first == block.last + 1
+            else None
+        )
+        target = _closest(block, prev, nxt, slots, code_name)
+        text = " / ".join(slots[i].label for i in block.rows)
+        if target is not None:
+            where = "above" if target is prev else "below"
+            target.first, target.last = min(target.first, block.first), max(target.last, block.last)
+            target.rows = sorted(target.rows + block.rows)
+            note = f"label {text!r} not recognised; read with the adjacent label {where}"
+            target.note = f"{target.note}; {note}" if target.note else note
+        else:
+            out.append(block)
+        k += 1
+    return out
+
+
+def _closest(
+    block: _Block,
+    prev: _Block | None,
+    nxt: _Block | None,
+    slots: Sequence[Slot],
+    code_name: Callable[[str], str],
+) -> _Block | None:
+    """The directly adjacent block an unrecognised label most resembles (None on a tie)."""
+    if prev is None or nxt is None:
+        return prev or nxt
+    text = fold(" ".join(slots[i].label for i in block.rows))
+
+    def likeness(other: _Block) -> float:
+        names = [slots[i].label for i in other.rows] + [code_name(other.code or "")]
+        return max(fuzz.ratio(text, fold(n)) for n in names)
+
+    a, b = likeness(prev), likeness(nxt)
+    if a == b:
+        return None
+    return prev if a > b else nxt
+
+
+Cost = tuple[int, Fraction]  # (evidence violations, geometry in printed lines)
+
+
+def _add(a: Cost, b: Cost) -> Cost:
+    return (a[0] + b[0], a[1] + b[1])
+
+
+class _Geometry:
+    """Costs of candidate groups: how far the label sits from where the layout puts it.
+
+    A merged cell's label is printed at the cell's vertical middle, so the row that carries
+    it is the one at the group's middle, rows being as tall as their wrapped name. Sometimes
+    it is the group's first row instead (seen at page tops and beside tall rows); that costs
+    a fixed ``top_cost`` however large the group, so such a group ends wherever its neighbour
+    is best centred.
+    """
+
+    def __init__(
+        self,
+        slots: Sequence[Slot],
+        blocks: list[_Block],
+        evidence: Sequence[tuple[str, ...]],
+        width: int,
+        page_cost: float,
+        top_cost: float,
+    ) -> None:
+        self.slots, self.blocks, self.evidence = slots, blocks, evidence
+        heights = [max(1, math.ceil(len(s.name) / width)) for s in slots]
+        self.top = [0]
+        for h in heights:
+            self.top.append(self.top[-1] + h)
+        self.page_cost = Fraction(str(page_cost))
+        self.top_cost = Fraction(str(top_cost))
+        bases = [_institution(s.name) for s in slots]
+        # linked[i]: slots i-1 and i name the same institution, so no boundary between them
+        self.linked = [False] + [
+            bool(bases[i]) and bases[i] == bases[i - 1] for i in range(1, len(slots))
+        ]
+
+    def cost(self, j: int, start: int, end: int) -> Cost:
+        """Cost of group ``j`` spanning slots ``start..end`` (inclusive)."""
+        block = self.blocks[j]
+        label_top, label_bottom = self.top[block.first], self.top[block.last + 1]
+        centre = Fraction(self.top[start] + self.top[end + 1], 2)
+        geometry = abs(Fraction(label_top + label_bottom, 2) - centre)
+        if block.first == start:
+            geometry = min(geometry, self.top_cost)
+        breaks = sum(1 for i in range(start, end) if self.slots[i].page != self.slots[i + 1].page)
+        violations = sum(self._violates(i, j) for i in range(start, end + 1))
+        violations += int(j > 0 and self.linked[start])
+        return (violations, geometry + self.page_cost * breaks)
+
+    def _violates(self, i: int, j: int) -> int:
+        """1 when row ``i``'s name names the neighbouring group's country but not group ``j``'s."""
+        named = self.evidence[i]
+        if not named or self.blocks[j].code in named:
+            return 0
+        for k in (j - 1, j + 1):
+            if 0 <= k < len(self.blocks) and self.blocks[k].code in named:
+                return 1
+        return 0
+
+
+def _institution(name: str) -> str:
+    """The institution part of a partner name (before its unit in brackets or after a comma).
+
+    Two adjacent agreements with one institution ("Chulalongkorn University (Faculty of
+    Engineering)", "... (Faculty of Science)") are in one country, hence in one group.
+    """
+    base = fold(re.split(r"[(\[,]", name, maxsplit=1)[0])
+    return base if len(base) >= 8 else ""
+
+
+@dataclass
+class _Plan:
+    boundaries: list[int]  # boundaries[j]: first slot of group j+1
+    optimum: Cost
+    prefix: list[dict[int, Cost]]  # best cost of groups 0..j when group j ends before b
+    suffix: list[dict[int, Cost]]  # best cost of groups j..m-1 when group j starts at s
+
+
+def _plan(geo: _Geometry, n: int) -> _Plan:
+    """Choose all boundaries jointly (dynamic programming over boundary positions).
+
+    Ties go to the later boundary: a row between two labels then stays with the label above
+    it, the direction labels were seen to drift (top rows of pages, tall rows).
+    """
+    blocks = geo.blocks
+    m = len(blocks)
+    options = [range(blocks[j].last + 1, blocks[j + 1].first + 1) for j in range(m - 1)]
+    starts = [[0]] + [list(o) for o in options]
+    suffix: list[dict[int, Cost]] = [{} for _ in range(m)]
+    for s in starts[m - 1]:
+        suffix[m - 1][s] = geo.cost(m - 1, s, n - 1)
+    for j in range(m - 2, -1, -1):
+        for s in starts[j]:
+            suffix[j][s] = min(_add(geo.cost(j, s, b - 1), suffix[j + 1][b]) for b in options[j])
+    prefix: list[dict[int, Cost]] = [{} for _ in range(m - 1)]
+    for j in range(m - 1):
+        for b in options[j]:
+            if j == 0:
+                prefix[j][b] = geo.cost(0, 0, b - 1)
+            else:
+                prefix[j][b] = min(
+                    _add(prefix[j - 1][s], geo.cost(j, s, b - 1)) for s in options[j - 1]
+                )
+    boundaries: list[int] = []
+    s = 0
+    for j in range(m - 1):
+        target = suffix[j][s]
+        b = max(b for b in options[j] if _add(geo.cost(j, s, b - 1), suffix[j + 1][b]) == target)
+        boundaries.append(b)
+        s = b
+    return _Plan(boundaries, suffix[0][0], prefix, suffix)
+
+
+def assign_merged(
+    slots: Sequence[Slot],
+    *,
+    resolve: Resolver = country_resolver,
+    evidence: Callable[[str], tuple[str, ...]] = country_evidence,
+    code_name: Callable[[str], str] = country_name,
+    wrap_width: int = DEFAULT_WRAP_WIDTH,
+    page_break_cost: float = DEFAULT_PAGE_BREAK_COST,
+    ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN,
+    top_label_cost: float = DEFAULT_TOP_LABEL_COST,
+) -> list[Choice]:
+    """Decide the merged-cell value of every row.
+
+    Each label block owns a contiguous group of rows. Between two blocks, the boundary is
+    where (a) no row lands in a group its own name contradicts, and no two adjacent rows of
+    one institution are parted; (b) each label sits, as nearly as possible, at its group's
+    vertical centre (rows are as tall as their wrapped name; a label on the group's first
+    row costs ``top_label_cost``); (c) groups do not straddle pages. All boundaries are
+    chosen jointly. A row whose best placement on the other side costs at most
+    ``ambiguity_margin`` printed lines more is reported as ambiguous, with that side.
+    """
+    n = len(slots)
+    named = [evidence(s.name) for s in slots]
+    blocks = _label_blocks(slots, resolve, named, code_name)
+    if not blocks:
+        return [Choice(None, None, False, False, evidence=named[i]) for i in range(n)]
+    geo = _Geometry(slots, blocks, named, wrap_width, page_break_cost, top_label_cost)
+    plan = _plan(geo, n)
+    bounds = [0, *plan.boundaries, n]
+    texts = [_block_text(b, slots, resolve, code_name) for b in blocks]
+    choices: list[Choice] = []
+    for j in range(len(blocks)):
+        for i in range(bounds[j], bounds[j + 1]):
+            choices.append(_choice(i, j, texts, slots, named, geo, plan, resolve, ambiguity_margin))
+    return choices
+
+
+def _block_text(
+    block: _Block, slots: Sequence[Slot], resolve: Resolver, code_name: Callable[[str], str]
+) -> str:
+    """The text published for rows inferred into a group.
+
+    The group's recognised label as written (so "Могоссо" reaches the normaliser as the
+    document wrote it); when no label of the group is recognised but the names in it state
+    the country, that country's name.
+    """
+    for i in block.rows:
+        code, confident = resolve(slots[i].label)
+        if confident and code == block.code:
+            return slots[i].label
+    if block.source == "evidence" and block.code is not None:
+        return code_name(block.code)
+    return slots[block.rows[0]].label
+
+
+def _choice(
+    i: int,
+    j: int,
+    texts: list[str],
+    slots: Sequence[Slot],
+    named: Sequence[tuple[str, ...]],
+    geo: _Geometry,
+    plan: _Plan,
+    resolve: Resolver,
+    margin: float,
+) -> Choice:
+    block = geo.blocks[j]
+    own = bool(slots[i].label)
+    text = slots[i].label if own else texts[j]
+    code, confident = resolve(text)
+    base = Choice(
+        text,
+        block.code,
+        own,
+        recognised=confident and code == block.code,
+        label_line=slots[block.rows[0]].line,
+        evidence=named[i],
+        conflict=bool(named[i]) and block.code is not None and block.code not in named[i],
+        note=block.note,
+        group_text=texts[j],
+    )
+    if own or block.first <= i <= block.last:
+        return base
+    other = j + 1 if i > block.last else j - 1
+    if not 0 <= other < len(geo.blocks):
+        return base
+    boundary = min(j, other)
+    # the best plan in which row i lands on the other side of this boundary
+    if other > j:
+        sides = [b for b in plan.prefix[boundary] if b <= i]
+    else:
+        sides = [b for b in plan.prefix[boundary] if b > i]
+    if not sides:
+        return base
+    alt = min(_add(plan.prefix[boundary][b], plan.suffix[boundary + 1][b]) for b in sides)
+    if alt[0] != plan.optimum[0] or float(alt[1] - plan.optimum[1]) > margin:
+        return base
+    return replace(
+        base,
+        alternative=texts[other],
+        alternative_line=slots[geo.blocks[other].rows[0]].line,
+        gap=float(alt[1] - plan.optimum[1]),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The reader
+
+
+@register("merged-cell-table", OPTIONS_SCHEMA)
+def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+    """A table with a merged (group-spanning) first column, clean or OCR'd.
+
+    Rows become records; repeated headers, titles and separators are layout; cells split over
+    lines are joined (several at once: paired in order and flagged); OCR passes give other
+    readings and fill empty cells; the merged column is inferred per row and flagged.
+    """
+    opts = _Options.of(options)
+    result = ReaderResult()
+    scan = _scan(lines, opts, result)
+    drafts, unpaired = _build_drafts(scan, opts)
+    merged = [c for c in opts.merged if c in opts.columns]
+    for draft in drafts:
+        for column in merged:
+            _clean_label(draft, column)
+    if opts.ocr_passes and scan.passes:
+        labels = sorted({d.cells.get(c, "") for d in drafts for c in merged} - {""})
+        entries = _apply_passes(drafts, scan, opts, labels)
+        _repair_continuations(drafts, opts, scan)
+    else:
+        entries = []
+    for column in merged:
+        _assign_column(drafts, column, opts)
+    for draft in drafts:
+        _emit(draft, lines, source_id, opts, result)
+    for item in unpaired:
+        result.mark(item.line, LineStatus.UNREADABLE, "row", _unpaired_reason(item, entries, opts))
+    return result
+
+
+def _clean_label(draft: _Draft, column: str) -> None:
+    """A merged cell holding no letters ("_", ".") is extraction noise, not a label."""
+    text = draft.cells.get(column, "")
+    if text and not has_letters(text):
+        draft.flags.append(
+            Flag(column, "ocr-noise", f"cell holds {text!r}, no letters; read as empty", text)
+        )
+        draft.cells[column] = ""
+
+
+def _assign_column(drafts: list[_Draft], column: str, opts: _Options) -> None:
+    slots = [Slot(d.lines[0], d.cells.get(column, ""), _name_of(d, opts), d.page) for d in drafts]
+    if column == "country":
+        choices = assign_merged(
+            slots,
+            wrap_width=opts.wrap_width,
+            page_break_cost=opts.page_break_cost,
+            ambiguity_margin=opts.ambiguity_margin,
+            top_label_cost=opts.top_label_cost,
+        )
+    else:
+        choices = assign_merged(
+            slots,
+            resolve=lambda t: (fold(t), True),
+            evidence=lambda _: (),
+            code_name=str,
+            wrap_width=opts.wrap_width,
+            page_break_cost=opts.page_break_cost,
+            ambiguity_margin=opts.ambiguity_margin,
+            top_label_cost=opts.top_label_cost,
+        )
+    for draft, choice in zip(drafts, choices, strict=True):
+        _apply_choice(draft, column, choice)
+
+
+def _apply_choice(draft: _Draft, column: str, choice: Choice) -> None:
+    if choice.own:
+        if not choice.recognised and choice.note:
+            if choice.code is not None and choice.group_text not in (None, choice.text):
+                # The row's own label is garbage; its group's recognised label is the reading.
+                # The garbled text stays in the flag (and in the record's raw line).
+                draft.cells[column] = choice.group_text
+                note = f"{choice.note}; read as the group's label {choice.group_text!r}"
+                draft.flags.append(Flag(column, "label-unrecognised", note, choice.text))
+            else:
+                draft.flags.append(Flag(column, "label-unrecognised", choice.note, choice.text))
+        if choice.conflict:
+            draft.flags.append(_conflict_flag(column, choice))
+        return
+    if choice.text is None:
+        draft.cells.pop(column, None)
+        draft.flags.append(
+            Flag(column, "country-unknown", "cell empty and the table has no label at all")
+        )
+        return
+    draft.cells[column] = choice.text
+    message = (
+        f"cell empty on this row; taken from the merged cell labelled {choice.text!r} "
+        f"(line {choice.label_line})"
+    )
+    if choice.code and choice.code in choice.evidence:
+        message += f"; the name itself points to {choice.code}"
+    if choice.alternative is not None:
+        draft.flags.append(
+            Flag(
+                column,
+                "country-ambiguous",
+                f"{message}; could also belong to the group labelled {choice.alternative!r} "
+                f"(line {choice.alternative_line}): {_closeness(choice.gap)}",
+                choice.text,
+            )
+        )
+        draft.alternatives.setdefault(column, []).append(choice.alternative)
+    else:
+        draft.flags.append(Flag(column, "country-from-merged-cell", message, choice.text))
+    if not choice.recognised and choice.note:
+        draft.flags.append(Flag(column, "label-unrecognised", choice.note, choice.text))
+    if choice.conflict:
+        draft.flags.append(_conflict_flag(column, choice))
+
+
+def _closeness(gap: float | None) -> str:
+    if not gap:
+        return "the layout fits both equally well"
+    return f"that fits the layout only {gap:g} printed line(s) worse"
+
+
+def _conflict_flag(column: str, choice: Choice) -> Flag:
+    return Flag(
+        column,
+        "country-evidence-conflict",
+        f"the institution name points to {', '.join(choice.evidence)}, "
+        f"but the row sits in the group of {choice.code}",
+        choice.text,
+    )
+
+
+def _emit(
+    draft: _Draft, lines: Sequence[str], source_id: str, opts: _Options, result: ReaderResult
+) -> None:
+    name = _name_of(draft, opts)
+    numbers = tuple(sorted(draft.lines))
+    if not name:
+        reason = "no partner name in any reading"
+        if draft.read_by_passes:
+            reason += " (clean cell empty and no OCR pass reads this row)"
+        for number in numbers:
+            result.mark(number, LineStatus.UNREADABLE, "row", reason)
+        return
+    fields = {c: draft.cells[c] for c in opts.columns if draft.cells.get(c)}
+    fields[opts.name_column] = name
+    record = RawRecord(
+        source_id,
+        numbers,
+        "\n".join(lines[n - 1] for n in numbers),
+        {c: fields[c] for c in opts.columns if c in fields},
+        draft.flags,
+        draft.alternatives,
+    )
+    result.records.append(record)
+    for k, number in enumerate(numbers):
+        result.mark(number, LineStatus.RECORD, "row" if k == 0 else "continuation")
+
+
+def _unpaired_reason(item: _Item, entries: list[PassEntry], opts: _Options) -> str:
+    values = " ".join(item.cells.get(c, "") for c in opts.value_columns).strip()
+    reason = f"values {values!r} without a partner name on this line or the lines around it"
+    date = item.cells.get("start", "")
+    if entries:
+        same = [e for e in entries if date and e.date and e.date.startswith(date)]
+        reason += (
+            "; no OCR pass reads a row with this date"
+            if not same
+            else f"; OCR passes on lines {sorted({e.line for e in same})} carry this date"
+        )
+    return "no partner name in any reading: " + reason

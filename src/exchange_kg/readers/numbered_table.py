@@ -1,0 +1,230 @@
+"""Reader "numbered-table": a delimited table whose rows carry the document's own row numbers.
+
+The numbers are the document's statement about itself: rows 1..N, each once. Checking them
+catches rows lost or duplicated anywhere between the original spreadsheet and our records.
+
+Two kinds of damage are repaired or flagged by content, never by position:
+
+* swapped cells — the institution typed into the city column and the city into the institution
+  column; spotted because one cell reads like an institution ("University", "Instytut", ...)
+  and the other does not;
+* shifted columns — for a stretch of rows the website/continent columns slide against the rest
+  of the row; :mod:`exchange_kg.normalise.fit` finds values that fit another row better and the
+  reader flags them as withheld (option ``fit_checks``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.fit import Row, looks_like_institution, shifted_cells
+from exchange_kg.readers import register
+from exchange_kg.readers.simple_table import (
+    COLUMN_NAMES,
+    COMMON_OPTIONS,
+    cell_count_problem,
+    cells_to_fields,
+    classify_layout,
+    split_cells,
+)
+from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
+
+CHECK_NAME = "row numbers consecutive"
+
+OPTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["columns"],
+    "properties": {
+        **COMMON_OPTIONS,
+        "number_field": {
+            "type": "string",
+            "default": "row_number",
+            "description": "the column holding the document's own row number",
+        },
+        "swapped_cells": {
+            "type": "array",
+            "items": {"type": "array", "items": COLUMN_NAMES, "minItems": 2, "maxItems": 2},
+            "description": "pairs [place field, institution field] to check for swapped content;"
+            " default [[city, partner]] when both columns exist",
+        },
+        "fit_checks": {
+            "type": "array",
+            "items": {"enum": ["website", "continent"]},
+            "description": "fields checked against the rest of their row (shifted columns)",
+        },
+        "fit_window": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 12,
+            "description": "how many rows away a shifted value's owner may be",
+        },
+    },
+}
+
+_ROW_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
+
+
+@register("numbered-table", OPTIONS_SCHEMA)
+def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+    """Rows numbered 1..N under a header; checks the numbering, swapped and shifted cells."""
+    result = ReaderResult()
+    columns = options["columns"]
+    number_field = options.get("number_field", "row_number")
+    delimiter = options.get("delimiter", "\t")
+    seen_header = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        cells = split_cells(line, delimiter)
+        layout = classify_layout(line, cells, options, seen_header)
+        if layout is not None:
+            seen_header = seen_header or layout[0] == "header"
+            result.mark(number, LineStatus.LAYOUT, *layout)
+            continue
+        problem = _row_problem(cells, columns, number_field, options.get("min_cells"))
+        if problem is not None:
+            result.mark(number, LineStatus.UNREADABLE, "row", problem)
+            continue
+        record = RawRecord(source_id, (number,), line, cells_to_fields(cells, columns))
+        result.records.append(record)
+        result.mark(number, LineStatus.RECORD, "row")
+    for place, institution in _swap_pairs(options, columns):
+        for record in result.records:
+            swap_if_crossed(record, place, institution)
+    if options.get("fit_checks"):
+        flag_shifted_cells(result.records, options["fit_checks"], options.get("fit_window", 12))
+    result.checks.append(row_number_check(result.records, number_field))
+    return result
+
+
+def _row_problem(
+    cells: list[str], columns: list[str], number_field: str, min_cells: int | None
+) -> str | None:
+    if number_field in columns:
+        position = columns.index(number_field)
+        value = cells[position] if position < len(cells) else ""
+        if not _ROW_NUMBER.match(value):
+            return f"no row number in column {position + 1} (found {value!r}): not a table row"
+    return cell_count_problem(cells, columns, min_cells)
+
+
+def _swap_pairs(options: dict[str, Any], columns: list[str]) -> list[tuple[str, str]]:
+    if "swapped_cells" in options:
+        return [(a, b) for a, b in options["swapped_cells"]]
+    if "city" in columns and "partner" in columns:
+        return [("city", "partner")]
+    return []
+
+
+def _has_acronym(text: str) -> bool:
+    """An all-capitals word such as "ENSTA" or "TECUP" marks an institution, not a place."""
+    return any(len(w) >= 3 and w.isupper() and w.isalpha() for w in re.findall(r"\w+", text))
+
+
+def swap_if_crossed(record: RawRecord, place: str, institution: str) -> bool:
+    """Swap back a place cell holding the institution and an institution cell holding a place.
+
+    Both conditions are required: "University Park" is a real town, and next to "Pennsylvania
+    State University" it stays where it is.
+    """
+    place_text = record.fields.get(place, "")
+    inst_text = record.fields.get(institution, "")
+    if not place_text or not inst_text:
+        return False
+    if not looks_like_institution(place_text):
+        return False
+    if looks_like_institution(inst_text) or _has_acronym(inst_text):
+        return False
+    record.fields[place], record.fields[institution] = inst_text, place_text
+    record.flags.append(
+        Flag(
+            institution,
+            "cells-swapped",
+            f"the {place} cell held the institution {place_text!r} and the {institution} cell the "
+            f"place {inst_text!r}; swapped back",
+            place_text,
+        )
+    )
+    return True
+
+
+def _row_name(record: RawRecord, number_field: str = "row_number") -> str:
+    number = record.fields.get(number_field)
+    if number:
+        return f"row {number.rstrip('.').strip()} (line {record.first_line})"
+    return f"line {record.first_line}"
+
+
+def _country_code(text: str) -> str | None:
+    if not text:
+        return None
+    match = parse_country(text)
+    return match.code if match is not None else None
+
+
+def flag_shifted_cells(records: list[RawRecord], fields: list[str], window: int = 12) -> int:
+    """Attach withheld flags to website/continent cells that belong to another row.
+
+    Returns the number of flags added. Rows whose country cannot be resolved are still compared
+    by name; their continent is simply not judged.
+    """
+    rows = [
+        Row(
+            name=_row_name(record),
+            institution=record.fields.get("partner", ""),
+            country_code=_country_code(record.fields.get("country", "")),
+            city=record.fields.get("city"),
+            website=record.fields.get("website"),
+            continent=record.fields.get("continent"),
+        )
+        for record in records
+    ]
+    found = shifted_cells(rows, fields, window)
+    for index in sorted(found):
+        records[index].flags.extend(found[index])
+    return sum(len(flags) for flags in found.values())
+
+
+def row_number_check(records: list[RawRecord], number_field: str = "row_number") -> SelfCheck:
+    """The document numbers its rows 1..N: compare with the numbers actually read."""
+    numbered = [
+        (int(_ROW_NUMBER.match(r.fields[number_field]).group(1)), r.first_line)
+        for r in records
+        if _ROW_NUMBER.match(r.fields.get(number_field, ""))
+    ]
+    expected = f"1..{len(numbered)}"
+    values = [n for n, _ in numbered]
+    counts = Counter(values)
+    top = max(values, default=0)
+    gaps = [n for n in range(1, top + 1) if n not in counts]
+    duplicates = sorted(n for n, c in counts.items() if c > 1)
+    disorder = [
+        (n, line)
+        for (prev, _), (n, line) in zip(numbered, numbered[1:], strict=False)
+        if n < prev and n not in duplicates
+    ]
+    problems = []
+    if gaps:
+        problems.append("missing " + ", ".join(map(str, gaps)))
+    if duplicates:
+        problems.append(
+            "repeated "
+            + "; ".join(
+                f"{n} (lines {', '.join(str(line) for v, line in numbered if v == n)})"
+                for n in duplicates
+            )
+        )
+    if disorder:
+        problems.append(
+            "out of sequence " + ", ".join(f"{n} (line {line})" for n, line in disorder)
+        )
+    found = expected if not problems else f"1..{top}: " + "; ".join(problems)
+    lines = tuple(
+        sorted({line for v, line in numbered if v in duplicates} | {line for _, line in disorder})
+    )
+    detail = "; ".join(problems) if problems else f"{len(numbered)} rows numbered 1..{top}"
+    return SelfCheck(CHECK_NAME, expected, found, lines, detail)

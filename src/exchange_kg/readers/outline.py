@@ -1,0 +1,365 @@
+"""Reader for outline lists: ``<Region>`` headings, country headings, one institution a line.
+
+The layout (Tohoku University's university-level list is the model) is a printed outline, so
+structure comes from the text of each line, not from columns: a ``<Region>`` marker, a line that
+names a country, entries that start with a bullet (``- * Name``: the star marks a tuition
+waiver) and, now and then, an entry whose bullet was lost in extraction. A document may hold
+several layouts one after another, so the reader only accounts for the lines of its own section
+(``start_marker`` .. line before ``end_marker``).
+
+The section helpers at the top (:func:`section_range`, :class:`LayoutPatterns`,
+:func:`mark_preamble`) are shared with the content-table reader, which reads the other section
+of the same kind of document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from exchange_kg.normalise.country import parse_country
+from exchange_kg.readers import register
+from exchange_kg.records import (
+    Flag,
+    LineStatus,
+    RawRecord,
+    ReaderResult,
+    SelfCheck,
+    SourceError,
+)
+
+# --- section and layout helpers (shared with content_table) ---------------------------------
+
+DEFAULT_LEGEND = r"(?i)^\(\s*\*.*\)$"
+DEFAULT_AS_OF = r"(?i)^\(\s*as\s+of\b[^()]*\)$"
+
+SECTION_SCHEMA: dict[str, Any] = {
+    "start_marker": {
+        "type": "string",
+        "description": "regex; the section starts at the first line it matches",
+    },
+    "end_marker": {
+        "type": ["string", "null"],
+        "description": "regex; the section ends before the first later line it matches",
+    },
+    "owns_preamble": {
+        "type": "boolean",
+        "description": "mark the lines before this section (document title); set it on the "
+        "reader of the first section only",
+    },
+    "title_patterns": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "regexes of further title lines (the section title and the document's "
+        "first line are recognised without them)",
+    },
+    "legend_pattern": {"type": "string", "description": "regex of legend lines"},
+    "as_of_pattern": {"type": "string", "description": "regex of 'as of' page stamps"},
+}
+
+
+def section_range(lines: list[str], options: dict[str, Any], source_id: str) -> tuple[int, int]:
+    """Return the first and last line number (1-based, inclusive) of the reader's section.
+
+    Several readers share one file, so each must know exactly which lines are its own; a marker
+    that matches nothing is a mapping error, not an empty section.
+    """
+    start_re = re.compile(options["start_marker"])
+    start = next((n for n, text in enumerate(lines, 1) if start_re.search(text)), None)
+    if start is None:
+        marker = options["start_marker"]
+        raise SourceError(source_id, None, f"start_marker {marker!r} matches no line")
+    end = len(lines)
+    end_marker = options.get("end_marker")
+    if end_marker:
+        end_re = re.compile(end_marker)
+        after = (n for n in range(start + 1, len(lines) + 1) if end_re.search(lines[n - 1]))
+        end = next(after, len(lines) + 1) - 1
+    return start, end
+
+
+def document_title(lines: list[str], before: int) -> str | None:
+    """The first non-blank line, if it precedes line ``before`` (this section's start).
+
+    Printed documents repeat their title on every page, so copies of it are layout. A first
+    line inside the section is data or a section title, never taken as the document title.
+    """
+    return next((text.strip() for text in lines[: before - 1] if text.strip()), None)
+
+
+@dataclass(frozen=True)
+class LayoutPatterns:
+    """Lines that describe the page rather than the data, recognised by their text."""
+
+    section_title: re.Pattern[str]
+    titles: tuple[re.Pattern[str], ...]
+    doc_title: str | None
+    legend: re.Pattern[str]
+    as_of: re.Pattern[str]
+
+    @classmethod
+    def from_options(cls, lines: list[str], options: dict[str, Any], start: int) -> LayoutPatterns:
+        return cls(
+            section_title=re.compile(options["start_marker"]),
+            titles=tuple(re.compile(p) for p in options.get("title_patterns", [])),
+            doc_title=document_title(lines, before=start),
+            legend=re.compile(options.get("legend_pattern", DEFAULT_LEGEND)),
+            as_of=re.compile(options.get("as_of_pattern", DEFAULT_AS_OF)),
+        )
+
+    def classify(self, text: str) -> tuple[str, str] | None:
+        """Return (kind, reason) when the line is page furniture, else None."""
+        stripped = text.strip()
+        if self.section_title.search(text) or any(p.search(stripped) for p in self.titles):
+            return "title", "section title"
+        if self.doc_title is not None and stripped == self.doc_title:
+            return "title", "document title (repeated on each page)"
+        if self.legend.search(stripped):
+            return "legend", "explains a mark used in the list"
+        if self.as_of.search(stripped):
+            return "page-break", "'as of' stamp printed on each page"
+        return None
+
+
+def mark_preamble(result: ReaderResult, lines: list[str], start: int) -> None:
+    """Account for the lines before the first section: the document's own title block."""
+    for n in range(1, start):
+        if lines[n - 1].strip():
+            result.mark(n, LineStatus.LAYOUT, "title", "document preamble before the first section")
+
+
+# --- the outline reader -----------------------------------------------------------------------
+
+DEFAULT_TOTAL = r"(?i)^total\s+of\s+(?P<n>\d+)\s+(?:institutions?|partners?|universities)\b.*$"
+DEFAULT_REGION = r"^<(?P<region>[^<>]+)>\s*(?P<rest>.*)$"
+DEFAULT_NO_COUNTRY = ["International Organization", "International Organizations"]
+
+_BULLET = re.compile(r"^(?:[-\u2013\u2022]\s*)?(?P<mark>\*)?\s*(?P<name>\S.*?)\s*$")
+_BOLD = re.compile(r"^\*\*(?P<text>.+?)\*\*$")
+
+OPTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["start_marker"],
+    "properties": {
+        **SECTION_SCHEMA,
+        "no_country_headings": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "headings that group entries without naming a country",
+        },
+        "total_pattern": {
+            "type": "string",
+            "description": "regex of the stated total; named group 'n' is the number",
+        },
+        "region_pattern": {
+            "type": "string",
+            "description": "regex of region headings; groups 'region' and 'rest' (a country "
+            "heading glued to the region)",
+        },
+    },
+}
+
+
+@dataclass
+class _Line:
+    """One non-blank line of the section, classified before headings are resolved."""
+
+    number: int
+    text: str  # stripped, for matching; the record keeps the line as written
+    role: str  # "layout" | "total" | "region" | "entry" | "plain"
+    kind: str = ""
+    reason: str = ""
+    region: str | None = None
+    heading: str | None = None  # country heading text (glued to a region, bold or plain)
+    name: str | None = None
+    mark: str = ""
+    total: int | None = None
+
+
+@dataclass
+class _Context:
+    """What the headings above the current line say."""
+
+    area: str | None = None
+    country: str | None = None
+    heading_flag: Flag | None = None
+
+
+@register("outline-list", OPTIONS_SCHEMA)
+def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+    """Read a region/country outline with one institution a line (university-level list)."""
+    start, end = section_range(lines, options, source_id)
+    result = ReaderResult()
+    if options.get("owns_preamble"):
+        mark_preamble(result, lines, start)
+    items = _classify(lines, start, end, options)
+    _resolve_plain_lines(items, options)
+    _emit(items, lines, source_id, options, result)
+    return result
+
+
+def _classify(lines: list[str], start: int, end: int, options: dict[str, Any]) -> list[_Line]:
+    layout = LayoutPatterns.from_options(lines, options, start)
+    total_re = re.compile(options.get("total_pattern", DEFAULT_TOTAL))
+    region_re = re.compile(options.get("region_pattern", DEFAULT_REGION))
+    items: list[_Line] = []
+    for n in range(start, end + 1):
+        text = lines[n - 1].strip()
+        if text:
+            items.append(_classify_line(n, text, layout, total_re, region_re))
+    return items
+
+
+def _classify_line(
+    n: int,
+    text: str,
+    layout: LayoutPatterns,
+    total_re: re.Pattern[str],
+    region_re: re.Pattern[str],
+) -> _Line:
+    furniture = layout.classify(text)
+    if furniture is not None:
+        return _Line(n, text, "layout", kind=furniture[0], reason=furniture[1])
+    total = total_re.search(text)
+    if total is not None:
+        return _Line(n, text, "total", total=int(total.group("n")))
+    region = region_re.search(text)
+    if region is not None:
+        rest = _unbold(region.group("rest").strip()) or None
+        return _Line(n, text, "region", region=region.group("region").strip(), heading=rest)
+    bold = _BOLD.search(text)
+    if bold is not None:
+        return _Line(n, text, "region", heading=bold.group("text").strip())
+    if text[0] in "-\u2013\u2022*":
+        bullet = _BULLET.search(text)
+        if bullet is not None:
+            mark = bullet.group("mark") or ""
+            return _Line(n, text, "entry", name=bullet.group("name"), mark=mark)
+    return _Line(n, text, "plain", name=text)
+
+
+def _unbold(text: str) -> str:
+    bold = _BOLD.search(text)
+    return bold.group("text").strip() if bold else text
+
+
+def _resolve_plain_lines(items: list[_Line], options: dict[str, Any]) -> None:
+    """Decide for each unbulleted line whether it is a country heading or an institution.
+
+    A recognised country name (or a configured no-country heading) is a heading. An unrecognised
+    line is still a heading when bulleted entries follow it and it does not stand directly under
+    another heading (a heading with no entries is implausible; an institution whose bullet was
+    lost is not). Everything else is an institution listed without a bullet.
+    """
+    no_country = {h.casefold() for h in options.get("no_country_headings", DEFAULT_NO_COUNTRY)}
+    content = [item for item in items if item.role not in ("layout", "total")]
+    for i, item in enumerate(content):
+        if item.role != "plain":
+            continue
+        assert item.name is not None
+        if item.name.casefold() in no_country or parse_country(item.name) is not None:
+            item.role, item.heading = "region", item.name
+            continue
+        prev = content[i - 1] if i > 0 else None
+        nxt = content[i + 1] if i + 1 < len(content) else None
+        under_heading = prev is not None and prev.role == "region" and prev.heading is not None
+        if not under_heading and nxt is not None and nxt.role == "entry":
+            item.role, item.heading = "region", item.name
+
+
+def _emit(
+    items: list[_Line],
+    lines: list[str],
+    source_id: str,
+    options: dict[str, Any],
+    result: ReaderResult,
+) -> None:
+    no_country = {h.casefold() for h in options.get("no_country_headings", DEFAULT_NO_COUNTRY)}
+    ctx = _Context()
+    totals: list[_Line] = []
+    for item in items:
+        if item.role == "layout":
+            result.mark(item.number, LineStatus.LAYOUT, item.kind, item.reason)
+        elif item.role == "total":
+            totals.append(item)
+            result.mark(item.number, LineStatus.LAYOUT, "total", "the list's own stated total")
+        elif item.role == "region":
+            _enter_heading(item, ctx, no_country)
+            result.mark(item.number, LineStatus.LAYOUT, "heading", _heading_reason(item))
+        else:
+            result.records.append(_record(item, ctx, source_id, lines[item.number - 1]))
+            result.mark(item.number, LineStatus.RECORD, "entry")
+    for total in totals:
+        result.checks.append(
+            SelfCheck(
+                "university-level total",
+                expected=total.total if total.total is not None else "",
+                found=len(result.records),
+                lines=(total.number,),
+                detail="stated total vs entries read (one entry a line)",
+            )
+        )
+
+
+def _heading_reason(item: _Line) -> str:
+    parts = []
+    if item.region:
+        parts.append(f"region {item.region!r}")
+    if item.heading:
+        parts.append(f"country heading {item.heading!r}")
+    return ", ".join(parts)
+
+
+def _enter_heading(item: _Line, ctx: _Context, no_country: set[str]) -> None:
+    if item.region is not None:
+        ctx.area, ctx.country, ctx.heading_flag = item.region, None, None
+    if item.heading is None:
+        return
+    heading = item.heading
+    if heading.casefold() in no_country:
+        ctx.country = None
+        ctx.heading_flag = Flag(
+            "country",
+            "no-country",
+            f"listed under {heading!r}, a heading that names no country",
+            value=heading,
+        )
+    else:
+        ctx.country = heading
+        ctx.heading_flag = None
+        if parse_country(heading) is None:
+            ctx.heading_flag = Flag(
+                "country",
+                "country-unrecognised",
+                f"heading {heading!r} is not a recognised country name; read as a heading "
+                "because entries follow it",
+                value=heading,
+            )
+
+
+def _record(item: _Line, ctx: _Context, source_id: str, raw: str) -> RawRecord:
+    assert item.name is not None
+    fields: dict[str, str] = {}
+    if ctx.area is not None:
+        fields["area"] = ctx.area
+    if ctx.country is not None:
+        fields["country"] = ctx.country
+    fields["partner"], fields["waiver"] = item.name, item.mark
+    flags: list[Flag] = []
+    if ctx.heading_flag is not None:
+        flags.append(ctx.heading_flag)
+    elif ctx.country is None:
+        flags.append(Flag("country", "country-missing", "entry stands before any country heading"))
+    if item.role == "plain":
+        flags.append(
+            Flag(
+                "partner",
+                "bare-entry",
+                "line has no bullet and no waiver mark; read as an institution because it "
+                "is not a country heading",
+                value=item.name,
+            )
+        )
+    return RawRecord(source_id, (item.number,), raw, fields, flags)

@@ -1,0 +1,152 @@
+"""Reader "simple-table": one delimited row per record under a header row.
+
+The plainest layout a partner list comes in (a spreadsheet saved as text): a header row, then
+one agreement per row, cells in a fixed order. What makes it worth a reader is accounting for
+every line: a row whose cell count does not match the header is reported as unreadable with the
+counts, never silently padded or cut. The helpers here are shared with "numbered-table".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from exchange_kg.readers import register
+from exchange_kg.records import FIELDS, LineStatus, RawRecord, ReaderResult
+
+IGNORED_COLUMN = "-"  # a column the mapping chooses not to read
+
+COLUMN_NAMES = {"type": "string", "enum": [*sorted(FIELDS), IGNORED_COLUMN]}
+
+COMMON_OPTIONS: dict[str, Any] = {
+    "columns": {
+        "type": "array",
+        "minItems": 1,
+        "items": COLUMN_NAMES,
+        "description": "field name of each cell, in order; '-' skips a column",
+    },
+    "header": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "the header row's cells as written (compared ignoring case and spaces)",
+    },
+    "delimiter": {"type": "string", "minLength": 1, "default": "\t"},
+    "min_cells": {
+        "type": "integer",
+        "minimum": 1,
+        "description": "rows may omit trailing cells down to this many (default: all columns)",
+    },
+    "footer_patterns": {
+        "type": "array",
+        "items": {"type": "string", "format": "regex"},
+        "description": "regexes for footer lines (e.g. an update date); searched in the line",
+    },
+    "title_patterns": {
+        "type": "array",
+        "items": {"type": "string", "format": "regex"},
+        "description": "regexes for title / section lines anywhere in the document",
+    },
+}
+
+OPTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["columns"],
+    "properties": COMMON_OPTIONS,
+}
+
+
+def split_cells(line: str, delimiter: str = "\t") -> list[str]:
+    """Cells of a line, stripped, without trailing empty cells (exports pad rows with tabs)."""
+    cells = [cell.strip() for cell in line.split(delimiter)]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _header_key(cell: str) -> str:
+    return " ".join(cell.casefold().split())
+
+
+def is_header(cells: Sequence[str], header: Sequence[str]) -> bool:
+    """Whether a row repeats the header (exports repeat it on every page)."""
+    if not header:
+        return False
+    wanted = [_header_key(c) for c in header]
+    while wanted and not wanted[-1]:
+        wanted.pop()
+    return [_header_key(c) for c in cells] == wanted
+
+
+def search_any(patterns: Sequence[str], text: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
+
+
+def classify_layout(
+    line: str, cells: Sequence[str], options: dict[str, Any], seen_header: bool
+) -> tuple[str, str] | None:
+    """(kind, reason) when a line is layout rather than data, else None.
+
+    Before the header, a line that is not itself the header is preamble (a title): the table has
+    not begun, so it cannot be a row.
+    """
+    text = " ".join(cells)
+    if is_header(cells, options.get("header", [])):
+        return "header", "column headings"
+    if search_any(options.get("footer_patterns", []), line):
+        return "footer", f"footer: {text}"
+    if search_any(options.get("title_patterns", []), line):
+        return "title", f"title: {text}"
+    if options.get("header") and not seen_header:
+        return "title", f"before the table header: {text}"
+    return None
+
+
+def cells_to_fields(cells: Sequence[str], columns: Sequence[str]) -> dict[str, str]:
+    """Field dict of a row; empty cells are left out so "absent" has one spelling."""
+    return {
+        name: cell
+        for name, cell in zip(columns, cells, strict=False)
+        if name != IGNORED_COLUMN and cell
+    }
+
+
+def cell_count_problem(
+    cells: Sequence[str], columns: Sequence[str], min_cells: int | None
+) -> str | None:
+    """Why a row's cell count cannot be trusted, or None when it is fine."""
+    least = min_cells if min_cells is not None else len(columns)
+    found = f"{len(cells)} cell{'s' if len(cells) != 1 else ''}"
+    if len(cells) > len(columns):
+        extra = " | ".join(cells[len(columns) :])
+        return f"{found} where the table has {len(columns)} (extra: {extra})"
+    if len(cells) < least:
+        return f"{found} where the table has {len(columns)} (at least {least} needed)"
+    return None
+
+
+@register("simple-table", OPTIONS_SCHEMA)
+def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+    """One record per delimited row under a header; layout: blank lines, header, footer, title."""
+    result = ReaderResult()
+    columns = options["columns"]
+    delimiter = options.get("delimiter", "\t")
+    seen_header = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        cells = split_cells(line, delimiter)
+        layout = classify_layout(line, cells, options, seen_header)
+        if layout is not None:
+            seen_header = seen_header or layout[0] == "header"
+            result.mark(number, LineStatus.LAYOUT, *layout)
+            continue
+        problem = cell_count_problem(cells, columns, options.get("min_cells"))
+        if problem is not None:
+            result.mark(number, LineStatus.UNREADABLE, "row", problem)
+            continue
+        record = RawRecord(source_id, (number,), line, cells_to_fields(cells, columns))
+        result.records.append(record)
+        result.mark(number, LineStatus.RECORD, "row")
+    return result

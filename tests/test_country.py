@@ -1,0 +1,318 @@
+"""Country normaliser: every country spelling in the bundled sources, plus synthetic cases.
+
+The table below is the evidence for the fuzzy thresholds: each garble is either mapped (the
+score and margin support it) or refused (a wrong country is worse than none).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from exchange_kg.normalise.country import (
+    CountryMatch,
+    countries_in_name,
+    country_name,
+    data_rows,
+    parse_country,
+    text_key,
+    unmatched_reason,
+)
+
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+
+# Every spelling found in a country position of the five sources -> expected code (None:
+# must not be read as a country).
+EXPECTED: dict[str, str | None] = {
+    # English (GSE lists, agreement-types list, Tohoku)
+    "Argentina": "AR", "Australia": "AU", "Austria": "AT", "Bangladesh": "BD",
+    "Belarus": "BY", "Belgium": "BE", "Brazil": "BR", "Brunei": "BN", "Bulgaria": "BG",
+    "Canada": "CA", "Chile": "CL", "China": "CN", "Croatia": "HR", "Cuba": "CU",
+    "Cyprus": "CY", "Czech": "CZ", "Czech Republic": "CZ", "Denmark": "DK", "Egypt": "EG",
+    "Estonia": "EE", "Finland": "FI", "France": "FR", "Germany": "DE", "Greece": "GR",
+    "Hong Kong": "HK", "Hungary": "HU", "Iceland": "IS", "India": "IN", "Indonesia": "ID",
+    "Iran": "IR", "Italy": "IT", "Japan": "JP", "Kazakhstan": "KZ", "Korea": "KR",
+    "Kuwait": "KW", "Kyrgyz Republic": "KG", "Malaysia": "MY", "Mexico": "MX",
+    "Mongolia": "MN", "Morocco": "MA", "Netherlands": "NL", "New Zealand": "NZ",
+    "Nigeria": "NG", "Panama": "PA", "Philippines": "PH", "Poland": "PL", "Portugal": "PT",
+    "Romania": "RO", "Russia": "RU", "Singapore": "SG", "Slovakia": "SK", "Slovenia": "SI",
+    "South Africa": "ZA", "South Korea": "KR", "Spain": "ES", "Sri Lanka": "LK",
+    "Sweden": "SE", "Switzerland": "CH", "Taiwan": "TW", "Thailand": "TH", "Turkey": "TR",
+    "U. S. A.": "US", "UK": "GB", "USA": "US", "Ukraine": "UA", "United Kingdom": "GB",
+    "United States of America": "US", "Uzbekistan": "UZ", "Venezuela": "VE",
+    "Vietnam": "VN",
+    # Polish (KRAJ column)
+    "Albania": "AL", "Algieria": "DZ", "Arabia Saudyjska (Królestwo Arabii Saudyjskiej)": "SA",
+    "Argentyna": "AR", "Armenia": "AM", "Azerbejdżan": "AZ",
+    "Bahrajn (Królestwo Bahrajnu)": "BH", "Bangladesz": "BD", "Białoruś": "BY",
+    "Boliwia": "BO", "Bośnia i Hercegowina": "BA", "Brazylia": "BR", "Chiny": "CN",
+    "Chorwacja": "HR", "Czechy": "CZ", "Dominikana": "DO", "Egipt": "EG", "Ekwador": "EC",
+    "Etiopia": "ET", "Finlandia": "FI", "Francja": "FR", "Grecja": "GR", "Gruzja": "GE",
+    "Hiszpania": "ES", "Holandia": "NL", "Indie": "IN", "Indonezja": "ID", "Islandia": "IS",
+    "Japonia": "JP",
+    "Kamerun": "CM", "Kanada": "CA", "Kazachstan": "KZ", "Kolumbia": "CO",
+    "Korea Południowa": "KR", "Kosowo (Republika Kosowa)": None, "Kuba": "CU",
+    "Kurdystan (Region Kurdystanu)": "IQ", "Macedonia": "MK", "Malezja": "MY",
+    "Maroko": "MA", "Meksyk": "MX", "Niemcy": "DE", "Norwegia": "NO", "Oman": "OM",
+    "Pakistan": "PK", "Peru": "PE", "Portugalia": "PT", "Puerto Rico": "PR",
+    "Republika Zielonego Przylądka": "CV", "Rosja": "RU", "Rumunia": "RO", "Rwanda": "RW",
+    "Serbia": "RS", "Singapur": "SG", "Słowacja": "SK", "Słowenia": "SI", "Szwajcaria": "CH",
+    "Szwecja": "SE", "Tadżykistan": "TJ", "Tajlandia": "TH", "Togo": "TG", "Turcja": "TR",
+    "Ukraina": "UA", "Węgry": "HU", "Wielka Brytania": "GB",
+    "Wielka Brytania - Brytyjskie Wyspy Dziewicze": "VG", "Wietnam": "VN", "Włochy": "IT",
+    "Zjednoczone Emiraty Arabskie": "AE", "izrael": "IL",
+    # OCR garble in the clean-ish table parts, and Cyrillic look-alikes
+    "Могоссо": "MA",  # homoglyphs: М о г(r) о с с о
+    "Siovakia": "SK",  # one misread letter in eight
+    "T Oland": "PL",  # split word, P lost: 83 against 77 for Holland
+    "Deland": None,  # closest is England (77): below threshold, and the list means Poland
+    "Nathardanda": None,  # Netherlands scores only 64
+    "Vieteere": None,  # Vietnam scores only 53
+    "mananu": None,  # not a country
+    "_": None,  # OCR debris in the country cell
+    # headings and headers that share the column
+    "Country": None, "Country/Area": None, "KRAJ": None, "International Organization": None,
+}
+
+# Country labels inside the squashed OCR passes at the top of gse-partners-newer-ocr.txt,
+# where no tab separates them from the partner name (listed by hand for that reason).
+OCR_LABELS: dict[str, str | None] = {
+    "Brunel": "BN",  # one letter (83)
+    "Bruneli": "BN",  # one extra letter (92)
+    "Czeoh": "CZ",  # one letter of Czech (80)
+    "Czeech": "CZ",  # one extra letter (91)
+    "Zozeh": None,  # Czech only 60
+    "Fence": None,  # France only 73, and the line continues with Chinese institutions
+    "Marman": None,  # 62
+    "Karmare": None,  # 57
+    "Rurgary": None,  # Hungary 71: two letters of seven wrong
+    "Hungaryan": None,  # a word built on "Hungary" (adjective), not a garbled name
+    "Principal": None,  # an English word
+    "Chrinese": None,  # adjective, not a country cell
+}
+
+
+def _cells(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _spellings_in_sources() -> set[str]:
+    found: set[str] = set()
+    for name in ("gse-partners.tsv", "gse-partners-newer-ocr.txt"):
+        for cells in _cells(SOURCES / name):
+            # country, partner, date, quota: the country cell is fourth from the end
+            if len(cells) >= 4 and cells[-4].strip():
+                found.add(cells[-4].strip())
+    for cells in _cells(SOURCES / "partners-agreement-types.tsv"):
+        if len(cells) == 3 and cells[0].strip():
+            found.add(cells[0].strip())
+    for cells in _cells(SOURCES / "pl-partner-universities-2026.tsv"):
+        if len(cells) > 2 and cells[0].strip().isdigit():
+            found.add(cells[1].strip())
+    tohoku = (SOURCES / "tohoku-agreements-2016.txt").read_text(encoding="utf-8")
+    found |= {m.group(1) for m in re.finditer(r"(?:^|\t)([^\t\n]+?) \(\d+\)", tohoku, re.M)}
+    lines = [line.strip() for line in tohoku.splitlines() if line.strip()]
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        if nxt.startswith("- ") and not line.startswith(("- ", "(")):
+            found.add(re.sub(r"<[^>]*>|\*\*", "", line).strip())  # "<Oceania>**Australia**"
+    return found
+
+
+def test_every_country_spelling_in_the_sources_has_an_expectation() -> None:
+    missing = sorted(_spellings_in_sources() - set(EXPECTED))
+    assert not missing, f"new country spellings in the sources, add them to EXPECTED: {missing}"
+
+
+@pytest.mark.parametrize(("text", "code"), sorted({**EXPECTED, **OCR_LABELS}.items()))
+def test_parse_country_reads_source_spellings(text: str, code: str | None) -> None:
+    match = parse_country(text)
+    assert (match.code if match else None) == code, (text, match, unmatched_reason(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        ("Germany", "exact"),
+        ("Czech Republic", "exact"),
+        ("Korea", "alias"),
+        ("U. S. A.", "alias"),
+        ("Algieria", "translation"),
+        ("Могоссо", "homoglyph"),
+        ("P\u043eland", "homoglyph"),  # one Cyrillic o inside a Latin word
+        ("Siovakia", "fuzzy"),
+        ("Chile (2)", "exact"),  # a count in parentheses is not a garble of the name
+        ("Siovakia (2)", "fuzzy"),
+    ],
+)
+def test_match_method_says_how_the_name_was_read(text: str, method: str) -> None:
+    match = parse_country(text)
+    assert match is not None and match.method == method
+
+
+def test_fuzzy_match_reports_its_similarity() -> None:
+    match = parse_country("Siovakia")
+    assert match is not None and 80 <= match.score < 100
+    assert parse_country("Slovakia") == CountryMatch("SK", "Slovakia", "exact", 100.0)
+
+
+def test_fuzzy_can_be_switched_off() -> None:
+    assert parse_country("Siovakia", fuzzy=False) is None
+    assert parse_country("Slovakia", fuzzy=False) is not None
+
+
+def test_fuzzy_languages_widen_the_repair_pool() -> None:
+    # "Niemczy" is one letter off Polish "Niemcy": not repaired against English names alone
+    assert parse_country("Niemczy") is None
+    match = parse_country("Niemczy", fuzzy_languages=("en", "pl"))
+    assert match is not None and match.code == "DE" and match.method == "fuzzy"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("GERMANY", "DE"),
+        ("  france ", "FR"),
+        ("The Netherlands", "NL"),
+        ("**Australia**", "AU"),
+        ("China (75)", "CN"),  # Tohoku count in parentheses
+        ("Deutschland", "DE"),  # pycountry's German translation
+        ("Republic of Korea", "KR"),  # derived from "Korea, Republic of"
+        ("Bolivia", "BO"),  # derived from "Bolivia, Plurinational State of"
+        ("Türkiye", "TR"),
+        ("Côte d'Ivoire", "CI"),
+        ("Cote dIvoire", "CI"),  # spaces are ignored when repairing: "cotedivoire"
+        ("Paraguai", "PY"),  # translations vote: one language's mistake (NI) is outvoted
+        ("Mexico", "MX"),  # English beats a wrong translation that says MY
+        ("Польша", "PL"),  # real Russian is a translation, not a homoglyph
+        ("Europe", None),
+        ("", None),
+        ("  ", None),
+        ("Indiana", None),  # extends "India": not a garble
+        ("Belgian Nuclear Research Centre", None),
+        ("Fraunhofer Institute (Germany)", None),  # only the parenthetical names a country
+        ("Polska (Niemcy)", None),  # the parts contradict each other
+    ],
+)
+def test_parse_country_synthetic(text: str, code: str | None) -> None:
+    match = parse_country(text)
+    assert (match.code if match else None) == code
+
+
+def test_kosovo_has_no_iso_code_and_says_so() -> None:
+    for text in ("Kosovo", "Kosowo (Republika Kosowa)", "Republic of Kosovo"):
+        assert parse_country(text) is None
+        reason = unmatched_reason(text)
+        assert reason is not None and "ISO 3166-1" in reason
+
+
+def test_unmatched_reason_explains_refusals() -> None:
+    assert unmatched_reason("Germany") is None
+    assert "scores only" in (unmatched_reason("Nathardanda") or "")
+    assert "derived word" in (unmatched_reason("Hungaryan") or "")
+
+
+def test_every_returned_code_is_iso_3166_1() -> None:
+    texts = list(EXPECTED) + list(OCR_LABELS)
+    for match in filter(None, map(parse_country, texts)):
+        assert pycountry.countries.get(alpha_2=match.code) is not None
+        assert match.name == pycountry.countries.get(alpha_2=match.code).name
+
+
+def test_country_name() -> None:
+    assert country_name("DE") == "Germany"
+    assert country_name("tw") == "Taiwan, Province of China"
+    assert country_name("TW", common=True) == "Taiwan"
+    with pytest.raises(KeyError):
+        country_name("XK")
+
+
+def test_text_key_folds_case_accents_and_punctuation() -> None:
+    assert text_key("Łódź, WRZEŚNIA") == text_key("lodz wrzesnia") == "lodz wrzesnia"
+    assert text_key("U. S. A.") == "u s a"
+
+
+# ---------------------------------------------------------------------------- in names
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [
+        ("Universiti Brunei Darussalam (Faculty of Science)", ["BN"]),
+        ("Universiti Teknologi Brunei", ["BN"]),
+        ("University of the Philippines Los Baños", ["PH"]),
+        ("Central China Normal University (School of Computer)", ["CN"]),
+        ("Universiti Kebangsaan Malaysia (Faculty of Science and Technology)", ["MY"]),
+        ("North University of China (Graduate School of Instrument and Electronics)", ["CN"]),
+        ("Indian Institute of Technology Hyderabad", ["IN"]),
+        ("Indonesian Institute of Sciences", ["ID"]),
+        ("Chinese Academy of Sciences", ["CN"]),
+        ("Moroccan Foundation for Science, Innovation and Research", ["MA"]),
+        ("Institute of Catalysis and Surface Chemistry, Polish Academy of Sciences", ["PL"]),
+        ("Korea Advanced Institute of Science and Technology", ["KR"]),
+        ("Thai Academic Consortium [Mahidol University (Faculty of Science)]", ["TH"]),
+        ("Vietnam National University, Hanoi", ["VN"]),
+        ("Vietnamese Academy of Science and Technology", ["VN"]),
+        ("Hungarian Academy of Sciences (Wigner Research Centre for Physics)", ["HU"]),
+        ("Slovak Academy of Sciences (Institute of Physics)", ["SK"]),
+        ("Russian Academy of Sciences, General Physics Institute", ["RU"]),
+        ("Swiss Federal Institute of Technology at Lausanne", ["CH"]),
+        ("Swedish University of Agricultural Sciences", ["SE"]),
+        ("Universiti Teknologi Malaysia (Malaysia\u2013Japan International Institute of "
+         "Technology)", ["MY", "JP"]),
+        ("Egypt-Japan University of Science and Technology (E-JUST)", ["EG", "JP"]),
+        ("Vietnam National University, Hanoi (Vietnam-Japan University)", ["VN", "JP"]),
+        ("Universidad Tecnologica de Panama", ["PA"]),
+        ("UNIVERSIDAD CATÓLICA DE CHILE", ["CL"]),
+        ("Inner Mongolia Normal University", ["CN"]),  # a Chinese region, not Mongolia
+        ("Mongolian University of Science and Technology", ["MN"]),
+        ("Narodowa Akademia Metalurgiczna Ukrainy", ["UA"]),
+        # false friends: no evidence
+        ("Georgia Institute of Technology", []),
+        ("Indiana University Bloomington", []),
+        ("New Mexico State University", []),
+        ("New Jersey Institute of Technology", []),
+        ("University of New South Wales", []),
+        ("University of British Columbia", []),
+        ("American University of Sharjah", []),
+        ("Jordan University of Science and Technology", []),
+        ("Masaryk University", []),
+        ("The University of Iowa (College of Engineering)", []),
+        # a country word naming a subject of study is not evidence of place
+        ("Korea University, Center for Japanese Studies", ["KR"]),
+        ("Minzu University of China, the Department of Mongolian Language and Literature",
+         ["CN"]),
+        ("Peking University, Center of Japanese Studies", []),
+    ],
+)
+def test_countries_in_name(name: str, codes: list[str]) -> None:
+    assert [m.code for m in countries_in_name(name)] == codes
+
+
+def test_countries_in_name_reports_each_country_once_in_order() -> None:
+    found = countries_in_name("Japan-China-Japan Institute of China")
+    assert [m.code for m in found] == ["JP", "CN"]
+    assert [m.method for m in countries_in_name("Indian Institute of Science, India")] == [
+        "demonym"
+    ]
+
+
+# ---------------------------------------------------------------------------- data files
+
+
+def test_alias_file_codes_are_iso() -> None:
+    for alias, code, *_ in data_rows("country-aliases.tsv"):
+        assert pycountry.countries.get(alpha_2=code) is not None, alias
+
+
+def test_country_words_codes_are_iso_or_blocked() -> None:
+    for phrase, code, *_ in data_rows("country-words.tsv"):
+        assert code == "-" or pycountry.countries.get(alpha_2=code) is not None, phrase
+
+
+def test_homoglyph_table_maps_single_letters_to_ascii() -> None:
+    for char, latin, *_ in data_rows("homoglyphs.tsv"):
+        assert len(char) == 1 and not char.isascii()
+        assert len(latin) == 1 and latin.isascii() and latin.isalpha()

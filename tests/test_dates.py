@@ -1,0 +1,149 @@
+"""Date normaliser: every date cell in the sources, OCR garble, and the other layouts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from exchange_kg.normalise.dates import DateValue, parse_date
+
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+
+# Garbled dates found in the sources -> (expected ISO value or None, expected flag code).
+GARBLED: dict[str, tuple[str | None, str]] = {
+    "2023/03/2": ("2023-03", "date-garbled"),  # day cut to one digit by a line break
+}
+
+# Garbled dates inside the squashed OCR passes (no tab around them, so listed by hand).
+OCR_SQUASHED: dict[str, tuple[str | None, str]] = {
+    "2018/00/31": ("2018", "date-garbled"),  # month 00
+    "2017/02/00": ("2017-02", "date-garbled"),  # day 00
+    "2011/01/12/15": ("2011-01", "date-garbled"),  # four parts: which is the day?
+    "2011/1/145": ("2011", "date-garbled"),  # a digit moved: month and day both suspect
+    "2016/11/185": ("2016-11", "date-garbled"),  # quota 5 glued to the day
+    "2012/04/0": ("2012-04", "date-garbled"),
+}
+
+
+def _date_cells() -> set[str]:
+    cells: set[str] = set()
+    for name in ("gse-partners.tsv", "gse-partners-newer-ocr.txt", "tohoku-agreements-2016.txt"):
+        for line in (SOURCES / name).read_text(encoding="utf-8").splitlines():
+            stripped = (c.strip() for c in line.split("\t"))
+            cells |= {c for c in stripped if re.fullmatch(r"\d{4}/[\d/]*", c)}
+    return cells
+
+
+def test_sources_have_date_cells_including_the_known_garbles() -> None:
+    cells = _date_cells()
+    assert len(cells) > 300
+    assert set(GARBLED) <= cells
+
+
+@pytest.mark.parametrize("cell", sorted(_date_cells()))
+def test_every_date_cell_in_the_sources(cell: str) -> None:
+    value, flags = parse_date(cell)
+    if cell in GARBLED:
+        iso, code = GARBLED[cell]
+        assert (value.isoformat() if value else None) == iso
+        assert [f.code for f in flags] == [code]
+        return
+    assert value is not None and value.precision == "day", cell
+    assert value.isoformat() == cell.replace("/", "-")
+    assert flags == []
+
+
+@pytest.mark.parametrize(("cell", "expected"), sorted(OCR_SQUASHED.items()))
+def test_ocr_garbled_dates_degrade_with_a_flag(cell: str, expected: tuple[str | None, str]
+                                               ) -> None:
+    iso, code = expected
+    value, flags = parse_date(cell)
+    assert (value.isoformat() if value else None) == iso
+    assert [f.code for f in flags] == [code]
+    assert flags[0].value == cell and flags[0].field == "start"
+
+
+def test_polish_footer_date_is_day_first() -> None:
+    footer = (SOURCES / "pl-partner-universities-2026.tsv").read_text(encoding="utf-8")
+    last = [line for line in footer.splitlines() if line.strip()][-1].split("\t")[0]
+    assert last.startswith("Data aktualizacji")
+    value, flags = parse_date(last)
+    assert value == DateValue(2026, 4, 2) and flags == []
+
+
+def test_tohoku_as_of_line_is_month_precision() -> None:
+    text = (SOURCES / "tohoku-agreements-2016.txt").read_text(encoding="utf-8")
+    as_of = next(line for line in text.splitlines() if "as of" in line)
+    value, flags = parse_date(as_of)
+    assert value == DateValue(2016, 5) and value.precision == "month" and flags == []
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "codes"),
+    [
+        ("2016/11/18", "2016-11-18", []),
+        ("2016-11-18", "2016-11-18", []),
+        ("2016.11.18", "2016-11-18", []),
+        ("2016 / 11 / 18", "2016-11-18", []),
+        ("2016/5/3", "2016-05-03", []),  # unpadded throughout: consistent, so trusted
+        ("2016/05", "2016-05", []),
+        ("2016", "2016", []),
+        ("02.04.2026", "2026-04-02", []),
+        ("2.4.2026", "2026-04-02", []),
+        ("13/05/2016", "2016-05-13", []),  # day-first is the only reading
+        ("05/13/2016", "2016-05-13", []),  # month-first is the only reading
+        ("05/06/2016", "2016", ["date-ambiguous"]),
+        ("May 2016", "2016-05", []),
+        ("as of May 2016", "2016-05", []),
+        ("(as of May 2016)", "2016-05", []),
+        ("Sept 2019", "2019-09", []),
+        ("18 November 2016", "2016-11-18", []),
+        ("November 18, 2016", "2016-11-18", []),
+        ("2 kwietnia 2026", "2026-04-02", []),
+        ("stan na 2 kwietnia 2026", "2026-04-02", []),
+        ("1998/", "1998", ["truncated"]),
+        ("1998/05/", "1998-05", ["truncated"]),
+        ("2019/02/29", "2019-02", ["date-garbled"]),  # not a leap year
+        ("2020/02/29", "2020-02-29", []),
+        ("2019/13/01", "2019", ["date-garbled"]),
+        ("31.02.2020", "2020-02", ["date-garbled"]),
+        ("0140/", None, ["date-garbled"]),  # year 140
+        ("hello", None, ["unreadable"]),
+        ("May", None, ["unreadable"]),
+        ("", None, []),
+        ("   ", None, []),
+    ],
+)
+def test_parse_date_layouts(text: str, iso: str | None, codes: list[str]) -> None:
+    value, flags = parse_date(text)
+    assert (value.isoformat() if value else None) == iso
+    assert [f.code for f in flags] == codes
+
+
+def test_unreadable_and_implausible_dates_are_withheld() -> None:
+    for text in ("hello", "0140/"):
+        _, flags = parse_date(text)
+        assert flags and all(f.withheld for f in flags)
+
+
+def test_field_name_is_configurable() -> None:
+    _, flags = parse_date("2018/00/31", field="end")
+    assert flags[0].field == "end"
+
+
+def test_date_value_precision_and_isoformat() -> None:
+    assert DateValue(2016, 11, 18).precision == "day"
+    assert DateValue(2016, 5).precision == "month"
+    assert DateValue(2016).precision == "year"
+    assert DateValue(2016, 5).isoformat() == "2016-05" == str(DateValue(2016, 5))
+    assert DateValue(987).isoformat() == "0987"
+
+
+@pytest.mark.parametrize(("year", "month", "day"), [(2016, 13, None), (2016, 2, 30),
+                                                    (2016, None, 1), (2016, 0, None)])
+def test_date_value_rejects_impossible_dates(year: int, month: int | None, day: int | None
+                                             ) -> None:
+    with pytest.raises(ValueError):
+        DateValue(year, month, day)

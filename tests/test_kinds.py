@@ -1,0 +1,112 @@
+"""Agreement-kind normaliser: every agreement type in the sources plus Polish phrases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exchange_kg.normalise.kinds import KindValue, kind_phrases, parse_kinds, tokenize
+from exchange_kg.vocab import KINDS, STATUSES
+
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+
+EXPECTED: dict[str, KindValue] = {
+    "Bilateral": KindValue(("bilateral",)),
+    "Erasmus+": KindValue(("erasmus-plus",)),
+    "Bilateral/GE3": KindValue(("bilateral", "ge3")),
+    "Bilateral/Erasmus+": KindValue(("bilateral", "erasmus-plus")),
+    "Bilateral/Erasmus+/GE3": KindValue(("bilateral", "erasmus-plus", "ge3")),
+    "Bilateral/GE3/Erasmus+": KindValue(("bilateral", "ge3", "erasmus-plus")),
+    "Bilateral & Erasmus+": KindValue(("bilateral", "erasmus-plus")),
+    "in process": KindValue((), "in-process"),
+}
+
+
+def _kind_cells() -> set[str]:
+    cells: set[str] = set()
+    path = SOURCES / "partners-agreement-types.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[2].strip() and parts[2].strip() != "Agreement type":
+            cells.add(parts[2].strip())
+    return cells
+
+
+def test_every_agreement_type_in_the_sources_has_an_expectation() -> None:
+    cells = _kind_cells()
+    assert "Bilateral" in cells
+    assert cells <= set(EXPECTED), sorted(cells - set(EXPECTED))
+
+
+@pytest.mark.parametrize("cell", sorted(_kind_cells()))
+def test_every_agreement_type_in_the_sources(cell: str) -> None:
+    value, flags = parse_kinds(cell)
+    assert value == EXPECTED[cell]
+    assert flags == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("GE3", KindValue(("ge3",))),
+        ("List Intencyjny", KindValue(("letter-of-intent",))),
+        ("list intencyjny", KindValue(("letter-of-intent",))),
+        ("MoU", KindValue(("memorandum-of-understanding",))),
+        ("Memorandum of Understanding", KindValue(("memorandum-of-understanding",))),
+        ("umowa o współpracy", KindValue(("cooperation-agreement",))),
+        ("UMOWA O WSPOLPRACY", KindValue(("cooperation-agreement",))),
+        ("umowa o współpracy naukowej, kulturalnej i edukacyjnej",
+         KindValue(("cooperation-agreement",))),
+        ("umowa dotycząca wymian", KindValue(("student-exchange",))),
+        ("umowa dot. wymian", KindValue(("student-exchange",))),
+        ("student exchange agreement", KindValue(("student-exchange",))),
+        ("MoU oraz umowa dot. wymian",
+         KindValue(("memorandum-of-understanding", "student-exchange"))),
+        ("Bilateral, Bilateral", KindValue(("bilateral",))),  # once, in order of mention
+        ("Bilateral (in process)", KindValue(("bilateral",), "in-process")),
+        ("", KindValue()),
+    ],
+)
+def test_parse_kinds_phrases(text: str, expected: KindValue) -> None:
+    value, flags = parse_kinds(text)
+    assert value == expected
+    assert flags == []
+
+
+def test_garbled_mou_is_read_and_flagged() -> None:
+    value, flags = parse_kinds("M&U")
+    assert value == KindValue(("memorandum-of-understanding",))
+    assert [(f.code, f.value) for f in flags] == [("ocr-repaired", "M&U")]
+    assert not flags[0].withheld
+
+
+def test_unknown_tokens_are_flagged_not_dropped() -> None:
+    value, flags = parse_kinds("Bilateral/Framework Agreement")
+    assert value == KindValue(("bilateral",))
+    assert [(f.code, f.value) for f in flags] == [("unknown-kind", "Framework Agreement")]
+    value, flags = parse_kinds("Erasmus")  # the pre-2014 programme is not silently Erasmus+
+    assert value == KindValue(()) and flags[0].code == "unknown-kind"
+
+
+def test_field_name_is_configurable() -> None:
+    _, flags = parse_kinds("Dunno", field="term")
+    assert flags[0].field == "term"
+
+
+def test_phrase_table_uses_only_vocabulary_names() -> None:
+    for phrase in kind_phrases().phrases:
+        value = phrase.value
+        if value == "-":
+            continue
+        if value.startswith("status:"):
+            assert value.removeprefix("status:") in STATUSES
+        else:
+            assert value in KINDS
+
+
+def test_tokenize_keeps_spans_of_the_original_text() -> None:
+    text = "Współpraca & Erasmus+ – GE3"
+    tokens = tokenize(text)
+    assert [t.text for t in tokens] == ["wspolpraca", "&", "erasmus", "+", "-", "ge3"]
+    assert [text[t.start : t.end] for t in tokens][0] == "Współpraca"

@@ -1,0 +1,110 @@
+"""Quota normaliser: every quota cell in the GSE lists, OCR variants and junk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exchange_kg.normalise.quota import QuotaValue, parse_quota
+
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+
+NO_QUOTA = QuotaValue(True, ())
+
+# Every non-numeric quota cell in the sources -> (value, flag codes). Plain numbers are
+# checked generically below.
+EXPECTED: dict[str, tuple[QuotaValue | None, list[str]]] = {
+    "×": (NO_QUOTA, []),
+    "ST10,LT": (QuotaValue(False, (("short-term", 10),)), ["truncated"]),
+    "ST10,L": (QuotaValue(False, (("short-term", 10),)), ["truncated"]),
+    "ST30,LT": (QuotaValue(False, (("short-term", 30),)), ["truncated"]),
+    "ST10,LT5": (QuotaValue(False, (("short-term", 10), ("long-term", 5))), []),
+    "ST30,LT10": (QuotaValue(False, (("short-term", 30), ("long-term", 10))), []),
+    # headers sharing the column
+    "Quota": (None, ["unreadable"]),
+    "Quot": (None, ["unreadable"]),
+}
+
+# Quota tokens from the squashed OCR passes (no tab around them).
+OCR_SQUASHED: dict[str, tuple[QuotaValue | None, list[str]]] = {
+    "x": (NO_QUOTA, []),
+    "xx": (NO_QUOTA, ["ocr-repaired"]),
+    "\\$": (None, ["unreadable"]),
+}
+
+
+def _quota_cells() -> set[str]:
+    cells: set[str] = set()
+    for name in ("gse-partners.tsv", "gse-partners-newer-ocr.txt"):
+        for line in (SOURCES / name).read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 4 and parts[-1].strip():
+                cells.add(parts[-1].strip())
+    return cells
+
+
+def test_every_non_numeric_quota_cell_has_an_expectation() -> None:
+    cells = _quota_cells()
+    assert {"5", "×", "ST10,LT"} <= cells
+    missing = sorted(c for c in cells if not c.isdigit() and c not in EXPECTED)
+    assert not missing, f"new quota spellings in the sources: {missing}"
+
+
+@pytest.mark.parametrize("cell", sorted(_quota_cells()))
+def test_every_quota_cell_in_the_sources(cell: str) -> None:
+    value, flags = parse_quota(cell)
+    if cell.isdigit():
+        assert value == QuotaValue(False, (("unspecified", int(cell)),)) and flags == []
+        return
+    expected, codes = EXPECTED[cell]
+    assert value == expected
+    assert [f.code for f in flags] == codes
+
+
+@pytest.mark.parametrize(("cell", "expected"), sorted(OCR_SQUASHED.items()))
+def test_ocr_quota_tokens(cell: str, expected: tuple[QuotaValue | None, list[str]]) -> None:
+    value, flags = parse_quota(cell)
+    assert value == expected[0]
+    assert [f.code for f in flags] == expected[1]
+
+
+@pytest.mark.parametrize("mark", ["×", "x", "X", "✕", "✖", "xx", " × "])
+def test_cross_marks_mean_no_quota_never_a_number(mark: str) -> None:
+    value, _ = parse_quota(mark)
+    assert value is not None and value.no_student_quota and value.places == ()
+
+
+def test_truncated_long_term_is_unknown_not_zero() -> None:
+    value, flags = parse_quota("ST10,LT")
+    assert value is not None and value.places_for("long-term") is None
+    assert value.places_for("short-term") == 10
+    assert flags[0].withheld and flags[0].field == "quota" and "long-term" in flags[0].message
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected", "codes"),
+    [
+        ("", None, []),
+        ("  ", None, []),
+        ("0", QuotaValue(False, (("unspecified", 0),)), []),
+        ("12", QuotaValue(False, (("unspecified", 12),)), []),
+        ("ST 10, LT 5", QuotaValue(False, (("short-term", 10), ("long-term", 5))), []),
+        ("st10;lt5", QuotaValue(False, (("short-term", 10), ("long-term", 5))), []),
+        ("LT", None, ["truncated"]),
+        ("$", None, ["unreadable"]),
+        ("xxxx", None, ["unreadable"]),  # too long to be a doubled mark
+        ("L5", None, ["unreadable"]),  # a cut label with a number is not a cut-off cell
+        ("ST10,ST5", None, ["unreadable"]),  # the same kind twice
+        ("5 students", None, ["unreadable"]),
+    ],
+)
+def test_parse_quota_synthetic(cell: str, expected: QuotaValue | None, codes: list[str]) -> None:
+    value, flags = parse_quota(cell)
+    assert value == expected
+    assert [f.code for f in flags] == codes
+
+
+def test_unreadable_quota_is_withheld() -> None:
+    _, flags = parse_quota("$")
+    assert flags[0].withheld and flags[0].value == "$"

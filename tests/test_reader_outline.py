@@ -1,0 +1,226 @@
+"""The outline-list reader: region/country headings with one institution a line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exchange_kg.readers import REGISTRY
+from exchange_kg.readers.outline import read, section_range
+from exchange_kg.records import LineStatus, SourceError
+
+TOHOKU = Path(__file__).resolve().parents[1] / "sources" / "tohoku-agreements-2016.txt"
+OPTIONS = {
+    "start_marker": r"^University Level Agreements\s*$",
+    "end_marker": r"^Department Level Agreements\s*$",
+    "owns_preamble": True,
+    "no_country_headings": ["International Organization"],
+}
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    return TOHOKU.read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="module")
+def result(lines: list[str]):
+    return read(lines, "tohoku", OPTIONS)
+
+
+def by_line(result, n: int):
+    return next(r for r in result.records if r.lines == (n,))
+
+
+def flag_codes(record) -> list[str]:
+    return [f.code for f in record.flags]
+
+
+def test_registered_under_its_mapping_name() -> None:
+    assert REGISTRY["outline-list"].read is read
+
+
+def test_real_list_reads_the_stated_total_of_institutions(result) -> None:
+    (check,) = result.checks
+    assert check.name == "university-level total"
+    assert (check.expected, check.found) == (207, 207)
+    assert check.passed
+    assert check.lines == (7,)
+
+
+def test_every_line_of_preamble_and_section_is_accounted_once(lines, result) -> None:
+    start, end = section_range(lines, OPTIONS, "tohoku")
+    assert (start, end) == (5, 341)
+    non_blank = {n for n in range(1, end + 1) if lines[n - 1].strip()}
+    assert set(result.dispositions) == non_blank
+    record_lines = [n for rec in result.records for n in rec.lines]
+    assert len(record_lines) == len(set(record_lines))
+    assert all(result.dispositions[n].status is LineStatus.RECORD for n in record_lines)
+    assert not [d for d in result.dispositions.values() if d.status is LineStatus.UNREADABLE]
+
+
+def test_bulleted_entry_with_waiver_mark(result) -> None:
+    rec = by_line(result, 13)
+    assert rec.fields == {
+        "area": "Europe",
+        "country": "Austria",
+        "partner": "Global Education for European Engineers and Entrepreneurs (GE4)",
+        "waiver": "*",
+    }
+    assert rec.raw == "- * Global Education for European Engineers and Entrepreneurs (GE4)"
+    assert rec.flags == []
+
+
+def test_bulleted_entry_without_waiver_mark(result) -> None:
+    rec = by_line(result, 128)
+    assert rec.fields["partner"] == "Imperial College London"
+    assert rec.fields["waiver"] == ""
+    assert rec.fields["country"] == "United Kingdom"
+
+
+def test_unbulleted_line_under_a_heading_is_an_institution(result) -> None:
+    rec = by_line(result, 18)
+    assert rec.fields["partner"] == "Belgian Nuclear Research Centre"
+    assert rec.fields["country"] == "Belgium"
+    assert "bare-entry" in flag_codes(rec)
+    assert by_line(result, 89).fields["country"] == "Poland"
+
+
+def test_heading_after_a_bare_entry_starts_a_new_country(result) -> None:
+    # "Russia" follows the bare Polish entry; whether or not the country module knows the
+    # name yet, the bullets below it make it a heading, not a Polish institution.
+    assert result.dispositions[91].kind == "heading"
+    assert by_line(result, 93).fields["country"] == "Russia"
+    assert by_line(result, 153).fields["country"] == "Turkey"
+
+
+def test_region_glued_to_bold_country_heading(result) -> None:
+    assert result.dispositions[281].status is LineStatus.LAYOUT
+    rec = by_line(result, 283)
+    assert (rec.fields["area"], rec.fields["country"]) == ("Oceania", "Australia")
+    assert by_line(result, 290).fields["country"] == "New Zealand"
+    assert by_line(result, 294).fields["area"] == "North America"
+
+
+def test_no_country_heading_gives_entries_without_country(result) -> None:
+    rec = by_line(result, 334)
+    assert rec.fields["partner"] == "ITER International Fusion Energy Organization"
+    assert "country" not in rec.fields
+    assert flag_codes(rec) == ["no-country"]
+
+
+def test_page_furniture_is_layout(result) -> None:
+    kinds = {n: result.dispositions[n].kind for n in (3, 5, 7, 212, 336, 340)}
+    assert kinds == {
+        3: "title",
+        5: "title",
+        7: "total",
+        212: "page-break",
+        336: "legend",
+        340: "title",
+    }
+
+
+def test_lines_of_the_next_section_are_left_alone(lines, result) -> None:
+    assert max(result.dispositions) == 340
+    other = read(lines, "tohoku", {**OPTIONS, "owns_preamble": False})
+    assert 3 not in other.dispositions
+    assert len(other.records) == 207
+
+
+SYNTHETIC = """\
+Partner Universities
+
+Overseas Partners
+Listed: 5 partners
+<Asia>
+Japan
+- * Kyoto University
+- Osaka University
+
+Atlantis
+- Atlantis Polytechnic
+[stamp 2020]
+Consortia
+- * Big Network
+(* waiver)
+Next Part
+Ignored line
+"""
+
+
+def synthetic_options(**extra):
+    return {
+        "start_marker": "^Overseas Partners$",
+        "end_marker": "^Next Part$",
+        "owns_preamble": True,
+        "no_country_headings": ["Consortia"],
+        "total_pattern": r"^Listed: (?P<n>\d+) partners$",
+        "as_of_pattern": r"^\[stamp \d{4}\]$",
+        **extra,
+    }
+
+
+def test_synthetic_list_with_configured_patterns() -> None:
+    lines = SYNTHETIC.split("\n")
+    result = read(lines, "synthetic", synthetic_options())
+    partners = [r.fields["partner"] for r in result.records]
+    assert partners == [
+        "Kyoto University",
+        "Osaka University",
+        "Atlantis Polytechnic",
+        "Big Network",
+    ]
+    countries = [r.fields.get("country") for r in result.records]
+    assert countries == ["Japan", "Japan", "Atlantis", None]
+    assert result.records[0].fields["area"] == "Asia"
+    assert flag_codes(result.records[2]) == ["country-unrecognised"]
+    assert result.dispositions[12].kind == "page-break"
+    assert result.dispositions[15].kind == "legend"
+    assert 16 not in result.dispositions and 17 not in result.dispositions
+    # the document states 5 but lists 4: the check fails rather than being fudged
+    (check,) = result.checks
+    assert (check.expected, check.found, check.passed) == (5, 4, False)
+
+
+def test_default_patterns_do_not_know_a_custom_stamp() -> None:
+    lines = SYNTHETIC.split("\n")
+    options = synthetic_options()
+    del options["as_of_pattern"]
+    result = read(lines, "synthetic", options)
+    # without the option the stamp is not page furniture; it is read as an entry, visibly
+    rec = next(r for r in result.records if r.lines == (12,))
+    assert "bare-entry" in flag_codes(rec)
+
+
+def test_entry_before_any_heading_is_flagged() -> None:
+    lines = ["Section", "- * Lonely Institute", "France", "- Sorbonne"]
+    result = read(lines, "s", {"start_marker": "^Section$"})
+    first, second = result.records
+    assert "country" not in first.fields and flag_codes(first) == ["country-missing"]
+    assert second.fields["country"] == "France" and second.flags == []
+    assert result.checks == []
+
+
+def test_missing_start_marker_is_a_source_error() -> None:
+    with pytest.raises(SourceError, match="start_marker"):
+        read(["nothing here"], "s", {"start_marker": "^Absent$"})
+
+
+def test_reading_is_deterministic(lines) -> None:
+    first = read(lines, "tohoku", OPTIONS)
+    second = read(lines, "tohoku", OPTIONS)
+    assert first.records == second.records
+    assert list(first.dispositions.items()) == list(second.dispositions.items())
+
+
+def test_document_title_only_comes_from_before_the_section() -> None:
+    # no preamble: the first line is the section title, and a repeated entry stays an entry
+    lines = ["Partners", "France", "- Sorbonne", "- Sorbonne"]
+    result = read(lines, "s", {"start_marker": "^Partners$"})
+    assert [r.lines for r in result.records] == [(3,), (4,)]
+    with_title = ["My List", "Partners", "France", "- Sorbonne", "My List", "- Lyon"]
+    result = read(with_title, "s", {"start_marker": "^Partners$"})
+    assert result.dispositions[5].kind == "title"
+    assert [r.fields["partner"] for r in result.records] == ["Sorbonne", "Lyon"]

@@ -1,0 +1,139 @@
+"""The simple-table reader: the agreement-types list and synthetic tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from exchange_kg.readers import REGISTRY
+from exchange_kg.readers.simple_table import OPTIONS_SCHEMA, is_header, read, split_cells
+from exchange_kg.records import LineStatus, ReaderResult
+
+TYPES = Path(__file__).resolve().parents[1] / "sources" / "partners-agreement-types.tsv"
+OPTIONS = {"columns": ["country", "partner", "kind"],
+           "header": ["Country", "University name", "Agreement type"]}
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    return TYPES.read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="module")
+def result(lines: list[str]) -> ReaderResult:
+    return read(lines, "types", OPTIONS)
+
+
+def test_registered_with_a_schema_that_accepts_the_mapping_options() -> None:
+    assert REGISTRY["simple-table"].read is read
+    jsonschema.validate(OPTIONS, OPTIONS_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"columns": ["country", "no-such-field"]}, OPTIONS_SCHEMA)
+
+
+# ------------------------------------------------------------------------ the real list
+
+
+def test_every_non_blank_line_is_accounted_for(lines: list[str], result: ReaderResult) -> None:
+    non_blank = {n for n, line in enumerate(lines, start=1) if line.strip()}
+    assert set(result.dispositions) == non_blank
+    recorded = {n for n, d in result.dispositions.items() if d.status is LineStatus.RECORD}
+    assert recorded == {n for r in result.records for n in r.lines}
+
+
+def test_one_record_per_data_row(result: ReaderResult) -> None:
+    assert len(result.records) == 108
+    assert not [d for d in result.dispositions.values() if d.status is LineStatus.UNREADABLE]
+
+
+def test_header_is_layout_and_blank_lines_need_nothing(result: ReaderResult) -> None:
+    assert (result.dispositions[3].status, result.dispositions[3].kind) == (
+        LineStatus.LAYOUT, "header")
+    for blank in (1, 2, 43, 83):
+        assert blank not in result.dispositions
+
+
+def test_rows_around_blank_lines_are_read(result: ReaderResult) -> None:
+    by_line = {r.lines[0]: r for r in result.records}
+    assert by_line[42].fields["partner"] == "HEC School of Management"
+    assert by_line[44].fields == {"country": "France", "partner": "PSL Dauphine",
+                                  "kind": "Bilateral"}
+    assert by_line[84].fields["partner"] == "Pohang University"
+
+
+def test_last_line_without_newline_is_a_record(result: ReaderResult) -> None:
+    last = result.records[-1]
+    assert last.fields == {"country": "Vietnam", "partner": "VinUniversity", "kind": "Bilateral"}
+    assert last.raw == "Vietnam\tVinUniversity\tBilateral"
+
+
+def test_cells_are_kept_as_written(result: ReaderResult) -> None:
+    kinds = {r.fields["kind"] for r in result.records}
+    assert {"Bilateral & Erasmus+", "in process", "Bilateral/Erasmus+/GE3"} <= kinds
+
+
+# ------------------------------------------------------------------------ synthetic tables
+
+
+def test_split_cells_drops_trailing_empties_only() -> None:
+    assert split_cells("a\t\tb\t \t") == ["a", "", "b"]
+    assert split_cells("a;b", ";") == ["a", "b"]
+
+
+def test_header_comparison_ignores_case_and_spacing() -> None:
+    assert is_header(["country", " University  name", "AGREEMENT TYPE"], OPTIONS["header"])
+    assert not is_header(["Country", "University name"], OPTIONS["header"])
+
+
+def test_wrong_cell_counts_are_unreadable_with_the_counts() -> None:
+    text = ["Country\tUniversity name\tAgreement type",
+            "Chile\tUniversidad de Chile\tBilateral\t\t",  # trailing empties: fine
+            "Chile\tUniversidad de Chile",  # a cell missing
+            "Chile\tUniversidad\tde Chile\tBilateral"]  # a cell too many
+    result = read(text, "t", OPTIONS)
+    assert [r.lines for r in result.records] == [(2,)]
+    assert result.dispositions[3].status is LineStatus.UNREADABLE
+    assert "2 cells where the table has 3" in result.dispositions[3].reason
+    assert result.dispositions[4].status is LineStatus.UNREADABLE
+    assert "extra: Bilateral" in result.dispositions[4].reason
+
+
+def test_min_cells_allows_a_missing_trailing_cell() -> None:
+    text = ["Country\tUniversity name\tAgreement type", "Chile\tUniversidad de Chile"]
+    result = read(text, "t", {**OPTIONS, "min_cells": 2})
+    assert result.records[0].fields == {"country": "Chile", "partner": "Universidad de Chile"}
+
+
+def test_repeated_header_title_and_footer_are_layout() -> None:
+    text = ["Partner universities 2024", "Country\tUniversity name\tAgreement type",
+            "Chile\tUniversidad de Chile\tBilateral", "Country\tUniversity name\tAgreement type",
+            "Peru\tPUCP\tErasmus+", "Updated: 2024-05-01"]
+    result = read(text, "t", {**OPTIONS, "footer_patterns": ["^Updated:"]})
+    kinds = [(n, d.status, d.kind) for n, d in sorted(result.dispositions.items())]
+    assert kinds == [
+        (1, LineStatus.LAYOUT, "title"), (2, LineStatus.LAYOUT, "header"),
+        (3, LineStatus.RECORD, "row"), (4, LineStatus.LAYOUT, "header"),
+        (5, LineStatus.RECORD, "row"), (6, LineStatus.LAYOUT, "footer"),
+    ]
+    assert "2024-05-01" in result.dispositions[6].reason
+
+
+def test_ignored_and_empty_columns_are_left_out() -> None:
+    result = read(["7\tChile\t\tBilateral"], "t", {"columns": ["-", "country", "partner",
+                                                              "kind"]})
+    assert result.records[0].fields == {"country": "Chile", "kind": "Bilateral"}
+
+
+def test_lines_before_the_header_are_titles_not_rows() -> None:
+    text = ["Chile\tUniversidad de Chile\tBilateral", "Country\tUniversity name\tAgreement type"]
+    result = read(text, "t", OPTIONS)
+    assert not result.records
+    assert result.dispositions[1].kind == "title"
+
+
+def test_without_a_header_option_every_row_is_data() -> None:
+    result = read(["Chile\tUniversidad de Chile\tBilateral"], "t",
+                  {"columns": ["country", "partner", "kind"]})
+    assert len(result.records) == 1

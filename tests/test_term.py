@@ -1,0 +1,205 @@
+"""Polish term cells: every value of "ROK ZAWARCIA I OKRES TRWANIA", plus synthetic cases."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exchange_kg.normalise.dates import DateValue
+from exchange_kg.normalise.term import Term, parse_terms, term_phrases
+
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+POLISH = SOURCES / "pl-partner-universities-2026.tsv"
+
+MOU = "memorandum-of-understanding"
+LOI = "letter-of-intent"
+
+
+def T(start: int | None, end: int | None = None, *, open_ended: bool = False,
+      duration: int | None = None, auto: bool = False, kinds: tuple[str, ...] = (),
+      text: str) -> Term:
+    return Term(DateValue(start) if start else None, DateValue(end) if end else None,
+                open_ended, duration, auto, kinds, text)
+
+
+# Cells that are not "YYYY na czas nieokreślony" or a plain "YYYY-YYYY" range
+# -> (terms, flag codes).
+EXPECTED: dict[str, tuple[list[Term], list[str]]] = {
+    "2025-na czas nieokreślony (automatycznie)": (
+        [T(2025, open_ended=True, auto=True, text="2025-na czas nieokreślony (automatycznie)")],
+        []),
+    "2024 - czas nieokreślony": (
+        [T(2024, open_ended=True, text="2024 - czas nieokreślony")], []),
+    "2025- czas nieokreślony": (
+        [T(2025, open_ended=True, text="2025- czas nieokreślony")], []),
+    "2015 - na czas nieokreślony": (
+        [T(2015, open_ended=True, text="2015 - na czas nieokreślony")], []),
+    "2008 - na 5 lat automatycznie przedłużana": (
+        [T(2008, duration=5, auto=True, text="2008 - na 5 lat automatycznie przedłużana")], []),
+    "2012 na czas nieokreślony 2015 na 5 lat z automatycznym przedłużeniem": (
+        [T(2012, open_ended=True, text="2012 na czas nieokreślony"),
+         T(2015, duration=5, auto=True, text="2015 na 5 lat z automatycznym przedłużeniem")],
+        []),
+    "2016 na czas nieokreślony oraz 2025 na czas nieokreślony (okres obowiązywania "
+    "przedłużony co 4 lata)": (
+        [T(2016, open_ended=True, text="2016 na czas nieokreślony"),
+         T(2025, open_ended=True, duration=4, auto=True,
+           text="2025 na czas nieokreślony (okres obowiązywania przedłużony co 4 lata)")],
+        []),
+    "MoU - 2026 -2031; umowa dotycząca wymian 2026 - na czas nieokreślony": (
+        [T(2026, 2031, kinds=(MOU,), text="MoU - 2026 -2031"),
+         T(2026, open_ended=True, kinds=("student-exchange",),
+           text="umowa dotycząca wymian 2026 - na czas nieokreślony")],
+        []),
+    "2003 na czas nieokreślony (umowa o współpracy); 2024 na czas nieokreślony (M&U)": (
+        [T(2003, open_ended=True, kinds=("cooperation-agreement",),
+           text="2003 na czas nieokreślony (umowa o współpracy)"),
+         T(2024, open_ended=True, kinds=(MOU,), text="2024 na czas nieokreślony (M&U)")],
+        ["ocr-repaired"]),
+    "2015 na czas nieokreślony; 2025-2030 - umowa o współpracy naukowej, kulturalnej i "
+    "edukacyjnej": (
+        [T(2015, open_ended=True, text="2015 na czas nieokreślony"),
+         T(2025, 2030, kinds=("cooperation-agreement",),
+           text="2025-2030 - umowa o współpracy naukowej, kulturalnej i edukacyjnej")],
+        []),
+    "2026 - na czas nieokreślony (MoU oraz umowa dot. wymian)": (
+        [T(2026, open_ended=True, kinds=(MOU, "student-exchange"),
+           text="2026 - na czas nieokreślony (MoU oraz umowa dot. wymian)")],
+        []),
+    "2014 List Intencyjny": ([T(2014, kinds=(LOI,), text="2014 List Intencyjny")], []),
+    "2014 List intencyjny": ([T(2014, kinds=(LOI,), text="2014 List intencyjny")], []),
+    "2011 list intencyjny": ([T(2011, kinds=(LOI,), text="2011 list intencyjny")], []),
+    "2009 - list intencyjny": ([T(2009, kinds=(LOI,), text="2009 - list intencyjny")], []),
+    "2001 - List intencyjny": ([T(2001, kinds=(LOI,), text="2001 - List intencyjny")], []),
+    "2025 - 2030; student exchange agreement": (
+        [T(2025, 2030, kinds=("student-exchange",),
+           text="2025 - 2030; student exchange agreement")],
+        []),
+    "2025 - 2030 (automatycznie przedłużona)": (
+        [T(2025, 2030, auto=True, text="2025 - 2030 (automatycznie przedłużona)")], []),
+    "2017 na czas nieokreślony; 2025 na czas nieokreślony": (
+        [T(2017, open_ended=True, text="2017 na czas nieokreślony"),
+         T(2025, open_ended=True, text="2025 na czas nieokreślony")], []),
+    "2025 na czas nieokreślony; 2007 na czas nieokreślony": (
+        [T(2025, open_ended=True, text="2025 na czas nieokreślony"),
+         T(2007, open_ended=True, text="2007 na czas nieokreślony")], []),
+    "2019 na czas nieokreślony; 2025 - 2030": (
+        [T(2019, open_ended=True, text="2019 na czas nieokreślony"),
+         T(2025, 2030, text="2025 - 2030")], []),
+    # garbled years are not repaired into 2015/2014; "na czas" is cut-off "nieokreślony"
+    "ZV15 List Intencyjny; ZV14 na czas": (
+        [T(None, kinds=(LOI,), text="ZV15 List Intencyjny"),
+         T(None, open_ended=True, text="ZV14 na czas")],
+        ["date-garbled", "date-garbled", "truncated"]),
+    "2005 na czas nieokreślony; ZV25-na czas": (
+        [T(2005, open_ended=True, text="2005 na czas nieokreślony"),
+         T(None, open_ended=True, text="ZV25-na czas")],
+        ["date-garbled", "truncated"]),
+}
+
+_INDEFINITE = re.compile(r"(\d{4}) na czas nieokreślony")
+_RANGE = re.compile(r"(\d{4}) ?- ?(\d{4})")
+
+
+def _term_cells() -> set[str]:
+    cells: set[str] = set()
+    for line in POLISH.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) > 4 and parts[0].strip().isdigit() and parts[4].strip():
+            cells.add(parts[4].strip())
+    return cells
+
+
+def _expected(cell: str) -> tuple[list[Term], list[str]]:
+    if cell in EXPECTED:
+        return EXPECTED[cell]
+    m = _INDEFINITE.fullmatch(cell)
+    if m:
+        return [T(int(m.group(1)), open_ended=True, text=cell)], []
+    m = _RANGE.fullmatch(cell)
+    if m:
+        return [T(int(m.group(1)), int(m.group(2)), text=cell)], []
+    raise KeyError(cell)
+
+
+def test_every_term_cell_in_the_polish_list_has_an_expectation() -> None:
+    cells = _term_cells()
+    assert len(cells) >= 80
+    missing = []
+    for cell in sorted(cells):
+        try:
+            _expected(cell)
+        except KeyError:
+            missing.append(cell)
+    assert not missing, f"new term spellings in the Polish list: {missing}"
+    assert set(EXPECTED) <= cells  # the table is about real values, not stale ones
+
+
+@pytest.mark.parametrize("cell", sorted(_term_cells()))
+def test_every_term_cell_in_the_polish_list(cell: str) -> None:
+    terms, flags = parse_terms(cell)
+    expected_terms, codes = _expected(cell)
+    assert terms == expected_terms
+    assert [f.code for f in flags] == codes
+    assert all(f.field == "term" for f in flags)
+
+
+def test_garbled_year_flag_carries_the_raw_text_and_is_withheld() -> None:
+    _, flags = parse_terms("ZV15 List Intencyjny; ZV14 na czas")
+    garbled = [f for f in flags if f.code == "date-garbled"]
+    assert [f.value for f in garbled] == ["ZV15", "ZV14"]
+    assert all(f.withheld for f in garbled)
+    truncated = next(f for f in flags if f.code == "truncated")
+    assert not truncated.withheld  # published as open-ended, with the doubt shown
+
+
+def _summary(terms: list[Term]) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in vars(t).items() if k != "text" and v not in (None, False, ())}
+        for t in terms
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "codes"),
+    [
+        ("", [], []),
+        ("2017", [{"start": DateValue(2017)}], []),
+        ("na czas nieokreślony", [{"open_ended": True}], []),
+        ("2024 do 2029", [{"start": DateValue(2024), "end": DateValue(2029)}], []),
+        ("2024 – 2029", [{"start": DateValue(2024), "end": DateValue(2029)}], []),
+        ("2020 na 3 lata", [{"start": DateValue(2020), "duration_years": 3}], []),
+        ("2020 for 3 years, renewed automatically",
+         [{"start": DateValue(2020), "duration_years": 3, "auto_renewal": True}], []),
+        ("2018 indefinitely", [{"start": DateValue(2018), "open_ended": True}], []),
+        ("2030-2025", [{"start": DateValue(2030), "end": DateValue(2025)}],
+         ["inconsistent-term"]),
+        ("2019 na czas nieokreślony (umowa ramowa)",
+         [{"start": DateValue(2019), "open_ended": True}], ["unknown-term-text"]),
+        ("student exchange agreement", [{"kinds": ("student-exchange",)}], []),
+        ("2019 - 20X9", [{"start": DateValue(2019)}], ["date-garbled"]),
+        ("2019 GE3 na czas nieokreślony",  # a kind with a digit is not a garbled year
+         [{"start": DateValue(2019), "open_ended": True, "kinds": ("ge3",)}], []),
+        ("Bilateral & Erasmus+ 2019-2024",
+         [{"start": DateValue(2019), "end": DateValue(2024),
+           "kinds": ("bilateral", "erasmus-plus")}], []),
+    ],
+)
+def test_parse_terms_synthetic(text: str, expected: list[dict[str, Any]], codes: list[str]
+                               ) -> None:
+    terms, flags = parse_terms(text)
+    assert _summary(terms) == expected
+    assert [f.code for f in flags] == codes
+
+
+def test_field_name_is_configurable() -> None:
+    _, flags = parse_terms("ZV15", field="start")
+    assert [f.field for f in flags] == ["start"]
+
+
+def test_term_vocabulary_comes_from_the_data_file() -> None:
+    meanings = {p.value for p in term_phrases().phrases}
+    assert {"open-ended", "duration", "auto-renewal", "range"} <= meanings
