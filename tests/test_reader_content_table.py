@@ -47,7 +47,7 @@ def check(result, name: str):
 
 
 def test_registered_under_its_mapping_name() -> None:
-    assert REGISTRY["content-table"].read is read
+    assert REGISTRY["content-table"].read_fn is read
 
 
 def test_every_self_check_on_the_real_table_passes(result) -> None:

@@ -52,7 +52,7 @@ def flag(record, code: str):
 
 def test_registered_with_its_options_schema() -> None:
     reader = get("merged-cell-table")
-    assert reader.read is read
+    assert reader.read_fn is read
     assert REGISTRY["merged-cell-table"].options_schema["required"] == ["columns"]
     assert {"columns", "header", "merged", "ocr_passes", "title_patterns"} <= set(
         reader.options_schema["properties"]

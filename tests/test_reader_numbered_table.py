@@ -41,7 +41,7 @@ def codes(record: RawRecord, field: str) -> list[str]:
 
 
 def test_registered_with_a_schema_that_accepts_the_mapping_options() -> None:
-    assert REGISTRY["numbered-table"].read is read
+    assert REGISTRY["numbered-table"].read_fn is read
     jsonschema.validate(OPTIONS, OPTIONS_SCHEMA)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**OPTIONS, "fit_checks": ["city"]}, OPTIONS_SCHEMA)

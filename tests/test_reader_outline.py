@@ -38,7 +38,7 @@ def flag_codes(record) -> list[str]:
 
 
 def test_registered_under_its_mapping_name() -> None:
-    assert REGISTRY["outline-list"].read is read
+    assert REGISTRY["outline-list"].read_fn is read
 
 
 def test_real_list_reads_the_stated_total_of_institutions(result) -> None:

@@ -27,7 +27,7 @@ def result(lines: list[str]) -> ReaderResult:
 
 
 def test_registered_with_a_schema_that_accepts_the_mapping_options() -> None:
-    assert REGISTRY["simple-table"].read is read
+    assert REGISTRY["simple-table"].read_fn is read
     jsonschema.validate(OPTIONS, OPTIONS_SCHEMA)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"columns": ["country", "no-such-field"]}, OPTIONS_SCHEMA)

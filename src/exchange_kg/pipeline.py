@@ -20,7 +20,16 @@ from exchange_kg.manifest import Document, load_manifest
 from exchange_kg.mapper import GraphBuilder
 from exchange_kg.mapping_spec import Mapping, Section, load_mappings
 from exchange_kg.merge import merge_agreements
-from exchange_kg.records import LineDisposition, LineStatus, ReaderResult, SelfCheck, SourceError
+from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.partner import institution_key, parse_partner
+from exchange_kg.records import (
+    LineDisposition,
+    LineStatus,
+    ReadContext,
+    ReaderResult,
+    SelfCheck,
+    SourceError,
+)
 
 Progress = Callable[[str], None]
 
@@ -68,13 +77,15 @@ def read_lines(path: Path) -> list[str]:
     return [ln.removesuffix("\r") for ln in lines]
 
 
-def read_source(doc: Document, mapping: Mapping) -> SourceResult:
+def read_source(
+    doc: Document, mapping: Mapping, context: ReadContext | None = None
+) -> SourceResult:
     """Run every section's reader over the document and account for every line."""
     lines = read_lines(doc.path)
     combined = ReaderResult()
     sections: list[Section] = []
     for section in mapping.sections:
-        result = readers.get(section.reader).read(lines, doc.id, section.options)
+        result = readers.get(section.reader).read(lines, doc.id, section.options, context)
         sections.extend(section for _ in result.records)
         combined.records.extend(result.records)
         combined.checks.extend(result.checks)
@@ -90,6 +101,24 @@ def read_source(doc: Document, mapping: Mapping) -> SourceResult:
             combined.mark(i, LineStatus.UNREADABLE, "unaccounted",
                           "no reader of this document's mapping accounted for this line")
     return SourceResult(doc, mapping, lines, combined, sections)
+
+
+def known_countries(sources: list[SourceResult]) -> dict[str, tuple[str, ...]]:
+    """Institution key -> countries of rows that carry their own, unflagged country label."""
+    found: dict[str, set[str]] = {}
+    for src in sources:
+        for rec, section in zip(src.result.records, src.sections, strict=True):
+            label = rec.fields.get("country", "")
+            if not label or any(f.field == "country" for f in rec.flags):
+                continue
+            match = parse_country(label, fuzzy=False)
+            rule = section.fields.get("partner")
+            if match is None or rule is None or "partner" not in rec.fields:
+                continue
+            value, _ = parse_partner(rec.fields["partner"], rule.options.get("notation", "auto"))
+            for party in value.parties:
+                found.setdefault(institution_key(party.institution), set()).add(match.code)
+    return {key: tuple(sorted(codes)) for key, codes in sorted(found.items())}
 
 
 def _merge_disposition(result: ReaderResult, disp: LineDisposition) -> None:
@@ -124,6 +153,13 @@ def build(
     for i, doc in enumerate(documents, start=1):
         progress(f"[{i}/{len(documents)}] reading {doc.file_name}")
         sources.append(read_source(doc, mappings[doc.id]))
+    # Second look for readers that infer a country from layout: where another document names
+    # the same institution under an explicit country, that is evidence.
+    context = ReadContext(known_countries(sources))
+    for i, src in enumerate(sources):
+        if any(readers.get(s.reader).uses_context for s in src.mapping.sections):
+            progress(f"re-reading {src.document.file_name} with evidence from the other lists")
+            sources[i] = read_source(src.document, src.mapping, context)
     timings["read"] = time.perf_counter() - t0
 
     t = time.perf_counter()

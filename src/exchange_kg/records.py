@@ -8,6 +8,7 @@ knows about RDF, so readers can be tested without building a graph.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -109,6 +110,18 @@ class ReaderResult:
         if current is not None and current.status is LineStatus.RECORD:
             return
         self.dispositions[line] = LineDisposition(line, status, kind, reason)
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What the rest of the build knows that a reader may use as evidence.
+
+    ``known_countries`` maps an institution key (``normalise.partner.institution_key``) to the
+    countries under which some document lists that institution with an explicit country label
+    of its own row: a strong hint where a reader must infer a country from layout alone.
+    """
+
+    known_countries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class SourceError(Exception):

@@ -2,27 +2,39 @@
 
 Each reader is a function ``read(lines, source_id, options) -> ReaderResult`` registered under
 the name a mapping file uses. ``lines`` is the document split into lines (no line endings), so
-line ``n`` of the file is ``lines[n - 1]``. Options come from the mapping file, already checked
-against the reader's own JSON schema (``OPTIONS_SCHEMA`` beside the function).
+line ``n`` of the file is ``lines[n - 1]``. A reader that can use evidence from other documents
+takes a fourth parameter ``context`` (:class:`~exchange_kg.records.ReadContext`). Options come
+from the mapping file, already checked against the reader's own JSON schema.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from exchange_kg.records import ReaderResult
+from exchange_kg.records import ReadContext, ReaderResult
 
-ReadFn = Callable[[list[str], str, dict[str, Any]], ReaderResult]
+ReadFn = Callable[..., ReaderResult]
 
 
 @dataclass(frozen=True)
 class Reader:
     name: str
-    read: ReadFn
+    read_fn: ReadFn
     options_schema: dict[str, Any]
     doc: str
+
+    @property
+    def uses_context(self) -> bool:
+        return "context" in inspect.signature(self.read_fn).parameters
+
+    def read(self, lines: list[str], source_id: str, options: dict[str, Any],
+             context: ReadContext | None = None) -> ReaderResult:
+        if self.uses_context:
+            return self.read_fn(lines, source_id, options, context=context)
+        return self.read_fn(lines, source_id, options)
 
 
 REGISTRY: dict[str, Reader] = {}

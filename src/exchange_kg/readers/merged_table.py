@@ -24,6 +24,7 @@ import pycountry
 from rapidfuzz import fuzz
 
 from exchange_kg.normalise import country as country_module
+from exchange_kg.normalise.partner import institution_key, parse_partner
 from exchange_kg.readers import register
 from exchange_kg.readers.cells import (
     QUOTA_PATTERN,
@@ -50,7 +51,14 @@ from exchange_kg.readers.ocr_passes import (
     repair_words,
     segment_pass,
 )
-from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult
+from exchange_kg.records import (
+    FIELDS,
+    Flag,
+    LineStatus,
+    RawRecord,
+    ReadContext,
+    ReaderResult,
+)
 
 OPTIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -565,6 +573,24 @@ def country_evidence(name: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _evidence_with(context: ReadContext | None) -> Callable[[str], tuple[str, ...]]:
+    """The name's own evidence, plus where other documents list the same institution."""
+    known = context.known_countries if context else {}
+    if not known:
+        return country_evidence
+
+    def evidence(name: str) -> tuple[str, ...]:
+        codes = list(country_evidence(name))
+        value, _ = parse_partner(name, "auto")
+        for party in value.parties:
+            for code in known.get(institution_key(party.institution), ()):
+                if code not in codes:
+                    codes.append(code)
+        return tuple(codes)
+
+    return evidence
+
+
 def country_name(code: str) -> str:
     """A readable English name for an ISO code ("Taiwan" rather than the formal name)."""
     found = pycountry.countries.get(alpha_2=code)
@@ -926,7 +952,8 @@ def _choice(
 
 
 @register("merged-cell-table", OPTIONS_SCHEMA)
-def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+def read(lines: list[str], source_id: str, options: dict[str, Any],
+         context: ReadContext | None = None) -> ReaderResult:
     """A table with a merged (group-spanning) first column, clean or OCR'd.
 
     Rows become records; repeated headers, titles and separators are layout; cells split over
@@ -948,7 +975,7 @@ def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderRes
     else:
         entries = []
     for column in merged:
-        _assign_column(drafts, column, opts)
+        _assign_column(drafts, column, opts, context)
     for draft in drafts:
         _emit(draft, lines, source_id, opts, result)
     for item in unpaired:
@@ -966,11 +993,14 @@ def _clean_label(draft: _Draft, column: str) -> None:
         draft.cells[column] = ""
 
 
-def _assign_column(drafts: list[_Draft], column: str, opts: _Options) -> None:
+def _assign_column(
+    drafts: list[_Draft], column: str, opts: _Options, context: ReadContext | None = None
+) -> None:
     slots = [Slot(d.lines[0], d.cells.get(column, ""), _name_of(d, opts), d.page) for d in drafts]
     if column == "country":
         choices = assign_merged(
             slots,
+            evidence=_evidence_with(context),
             wrap_width=opts.wrap_width,
             page_break_cost=opts.page_break_cost,
             ambiguity_margin=opts.ambiguity_margin,
@@ -1033,7 +1063,16 @@ def _apply_choice(draft: _Draft, column: str, choice: Choice) -> None:
         draft.flags.append(Flag(column, "country-from-merged-cell", message, choice.text))
     if not choice.recognised and choice.note:
         draft.flags.append(Flag(column, "label-unrecognised", choice.note, choice.text))
-    if choice.conflict:
+    if choice.conflict and len(choice.evidence) == 1 and column == "country":
+        # Layout put an unlabelled row in a group its own name (or another document's explicit
+        # label for the same institution) contradicts: the evidence is the better reading.
+        draft.cells[column] = country_name(choice.evidence[0])
+        draft.flags.append(Flag(
+            column, "country-from-evidence",
+            f"the row sits in the group of {choice.code}, but the institution name or another "
+            f"document's explicit label says {choice.evidence[0]}; read as {choice.evidence[0]}",
+            choice.text))
+    elif choice.conflict:
         draft.flags.append(_conflict_flag(column, choice))
 
 
