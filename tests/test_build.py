@@ -117,3 +117,14 @@ def test_iris_survive_a_row_inserted_elsewhere(dist: Path, project_copy: Path) -
     after = _agreement_iris(project_copy / "dist")
     assert before <= after, sorted(before - after)[:5]
     assert len(after - before) == 3
+
+
+def test_iris_are_minted_under_the_configured_base(tmp_path: Path) -> None:
+    base = "https://data.example.org/exchange/"
+    proc = run_build(tmp_path / "dist", "--base", base)
+    assert proc.returncode == 0, proc.stderr  # the shapes check IRI paths, not the base
+    g = Graph().parse(tmp_path / "dist" / "exchange-kg.nt", format="nt")
+    minted = {s for s in g.subjects() if "/agreement/" in str(s) or "/institution/" in str(s)}
+    assert minted and all(str(s).startswith(base) for s in minted)
+    report = json.loads((tmp_path / "dist" / "report.json").read_text())
+    assert report["base"] == base

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from exchange_kg.normalise import country as country_module
@@ -11,8 +9,8 @@ from exchange_kg.readers import REGISTRY
 from exchange_kg.readers import outline as outline_reader
 from exchange_kg.readers.content_table import LabelAt, label_key, place_groups, read, split_cells
 from exchange_kg.records import LineStatus
+from reader_helpers import TOHOKU, by_line, flag_codes, source_lines
 
-TOHOKU = Path(__file__).resolve().parents[1] / "sources" / "tohoku-agreements-2016.txt"
 OPTIONS = {"start_marker": r"^Department Level Agreements\s*$"}
 OUTLINE_OPTIONS = {
     "start_marker": r"^University Level Agreements\s*$",
@@ -23,20 +21,12 @@ OUTLINE_OPTIONS = {
 
 @pytest.fixture(scope="module")
 def lines() -> list[str]:
-    return TOHOKU.read_text(encoding="utf-8").split("\n")
+    return source_lines(TOHOKU)
 
 
 @pytest.fixture(scope="module")
 def result(lines: list[str]):
     return read(lines, "tohoku", OPTIONS)
-
-
-def by_line(result, n: int):
-    return next(r for r in result.records if r.lines == (n,))
-
-
-def codes(record) -> list[str]:
-    return [f.code for f in record.flags]
 
 
 def check(result, name: str):
@@ -131,16 +121,16 @@ def test_shifted_row_keeps_waiver_and_department(result) -> None:
 def test_canada_count_hands_later_rows_to_the_usa(result) -> None:
     canada = [by_line(result, n) for n in range(574, 581)]
     assert {r.fields["country"] for r in canada} == {"Canada"}
-    assert all("country-from-count" not in codes(r) for r in canada)
+    assert all("country-from-count" not in flag_codes(r) for r in canada)
     assert by_line(result, 575).fields["partner"] == (
         "McGill University, Montreal Neurological Institute"
     )
     for n in (581, 582, 583):
         rec = by_line(result, n)
         assert rec.fields["country"] == "U. S. A."
-        assert "country-from-count" in codes(rec)
+        assert "country-from-count" in flag_codes(rec)
         assert rec.fields["area"] == "North America"
-    assert "country-from-count" not in codes(by_line(result, 584))
+    assert "country-from-count" not in flag_codes(by_line(result, 584))
     assert check(result, "department-level count: U. S. A.").found == 30
 
 
@@ -148,14 +138,14 @@ def test_misplaced_ukraine_label_stays_in_the_uk_group(result) -> None:
     assert by_line(result, 791).fields["country"] == "UK"
     york = by_line(result, 792)
     assert york.fields["country"] == "UK"
-    assert {"country-from-count", "misplaced-country-label"} <= set(codes(york))
+    assert {"country-from-count", "misplaced-country-label"} <= set(flag_codes(york))
     misplaced = next(f for f in york.flags if f.code == "misplaced-country-label")
     assert misplaced.value == "Ukraine"
     assert by_line(result, 793).fields["country"] == "UK"
-    assert "misplaced-country-label" not in codes(by_line(result, 793))
+    assert "misplaced-country-label" not in flag_codes(by_line(result, 793))
     ukraine = by_line(result, 794)
     assert ukraine.fields["country"] == "Ukraine"
-    assert "country-from-count" not in codes(ukraine)
+    assert "country-from-count" not in flag_codes(ukraine)
     assert by_line(result, 795).fields["country"] == "Uzbekistan"
     assert check(result, "department-level count: UK").found == 12
     assert check(result, "department-level count: Ukraine").found == 1
@@ -207,11 +197,11 @@ def test_synthetic_cells_by_content(synthetic) -> None:
     first = by_line(synthetic, 3)
     assert first.fields["partner"] == "École Centrale, Lab"
     assert first.fields["start"] == "1998/"
-    assert {"rejoined-cell", "truncated"} <= set(codes(first))
+    assert {"rejoined-cell", "truncated"} <= set(flag_codes(first))
     second = by_line(synthetic, 4)
     assert (second.fields["partner"], second.fields["waiver"]) == ("Université de Lyon", "*")
     assert second.fields["start"] == "2002"
-    assert "truncated" in codes(second)
+    assert "truncated" in flag_codes(second)
     assert by_line(synthetic, 5).fields["country"] == "France"
 
 
@@ -326,9 +316,9 @@ def test_contradicting_labels_resolved_by_counts_in_a_table() -> None:
         7: "UK",
         8: "Ukraine",
     }
-    assert "country-from-count" in codes(by_line(result, 4))
+    assert "country-from-count" in flag_codes(by_line(result, 4))
     assert by_line(result, 4).fields["area"] == "North America"
-    assert "misplaced-country-label" in codes(by_line(result, 7))
+    assert "misplaced-country-label" in flag_codes(by_line(result, 7))
     assert all(c.passed for c in result.checks)
 
 
@@ -353,13 +343,14 @@ def test_institution_naming_another_country_is_flagged(monkeypatch) -> None:
     )
     result = read(text.split("\n"), "syn", {"start_marker": "^Dept$"})
     hk, peking, ejust = result.records
-    assert "country-name-conflict" in codes(hk)
-    assert "country-name-conflict" not in codes(peking)  # only the name before the comma counts
-    assert "country-name-conflict" not in codes(ejust)
+    assert "country-name-conflict" in flag_codes(hk)
+    # only the institution's name before the comma counts
+    assert "country-name-conflict" not in flag_codes(peking)
+    assert "country-name-conflict" not in flag_codes(ejust)
     ignored = read(
         text.split("\n"), "syn", {"start_marker": "^Dept$", "ignore_name_countries": ["HK"]}
     )
-    assert "country-name-conflict" not in codes(ignored.records[0])
+    assert "country-name-conflict" not in flag_codes(ignored.records[0])
 
 
 def test_reading_is_deterministic(lines) -> None:
@@ -373,7 +364,7 @@ def test_real_hong_kong_rows_under_china_are_flagged_not_moved(result) -> None:
     assert hku.fields["country"] == "China"
     conflict = next(f for f in hku.flags if f.code == "country-name-conflict")
     assert conflict.value == "HK" and not conflict.withheld
-    assert "country-name-conflict" not in codes(by_line(result, 348))
+    assert "country-name-conflict" not in flag_codes(by_line(result, 348))
 
 
 def test_institution_spread_over_cells_is_joined_when_the_department_is_known() -> None:
@@ -385,7 +376,7 @@ def test_institution_spread_over_cells_is_joined_when_the_department_is_known() 
     fudan = by_line(result, 3)
     assert fudan.fields["partner"] == "Fudan University, School of Physics"
     assert fudan.fields["home_unit"] == "Graduate School"
-    assert "joined-cells" in codes(fudan)
+    assert "joined-cells" in flag_codes(fudan)
 
 
 def test_two_country_cells_on_one_line_are_unreadable() -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from exchange_kg.readers import REGISTRY, get
 from exchange_kg.readers.merged_table import Slot, assign_merged, read
 from exchange_kg.records import LineStatus
+from reader_helpers import flag_codes, source_lines
 
-SOURCES = Path(__file__).resolve().parents[1] / "sources"
 HEADER = ["Country/Area", "Partner University/School/Institute", "Effective Since", "Quota"]
 OPTIONS = {
     "columns": ["country", "partner", "start", "quota"],
@@ -20,26 +18,19 @@ OPTIONS = {
 }
 
 
-def _lines(name: str) -> list[str]:
-    return (SOURCES / name).read_text(encoding="utf-8").split("\n")
-
-
 @pytest.fixture(scope="module")
 def older():
-    return read(_lines("gse-partners.tsv"), "gse", {**OPTIONS, "ocr_passes": False})
+    return read(source_lines("gse-partners.tsv"), "gse", {**OPTIONS, "ocr_passes": False})
 
 
 @pytest.fixture(scope="module")
 def newer():
-    return read(_lines("gse-partners-newer-ocr.txt"), "gse-ocr", {**OPTIONS, "ocr_passes": True})
+    lines = source_lines("gse-partners-newer-ocr.txt")
+    return read(lines, "gse-ocr", {**OPTIONS, "ocr_passes": True})
 
 
 def record_at(result, line: int):
     return next(r for r in result.records if r.first_line == line)
-
-
-def codes(record) -> list[str]:
-    return [f.code for f in record.flags]
 
 
 def flag(record, code: str):
@@ -63,7 +54,7 @@ def test_registered_with_its_options_schema() -> None:
     ("name", "ocr"), [("gse-partners.tsv", False), ("gse-partners-newer-ocr.txt", True)]
 )
 def test_every_non_blank_line_is_accounted_for(name: str, ocr: bool) -> None:
-    lines = _lines(name)
+    lines = source_lines(name)
     result = read(lines, name, {**OPTIONS, "ocr_passes": ocr})
     non_blank = {n for n, line in enumerate(lines, start=1) if line.strip()}
     assert set(result.dispositions) == non_blank
@@ -95,7 +86,7 @@ def test_newer_edition_layout_and_unreadable_lines(newer) -> None:
 
 
 def test_records_keep_raw_lines(older, newer) -> None:
-    lines = _lines("gse-partners.tsv")
+    lines = source_lines("gse-partners.tsv")
     liege = record_at(older, 5)
     assert liege.raw == lines[4]
     assert liege.fields["partner"] == "University of Liege (Faculty of Applied Sciences)"
@@ -111,10 +102,10 @@ def test_records_keep_raw_lines(older, newer) -> None:
 
 def test_belgium_brunei_china_stretch(older) -> None:
     assert record_at(older, 4).fields["country"] == "Belgium"
-    assert codes(record_at(older, 4)) == []  # its own label: no doubt
+    assert flag_codes(record_at(older, 4)) == []  # its own label: no doubt
     liege = record_at(older, 5)
     assert liege.fields["country"] == "Belgium"
-    assert {"country-from-merged-cell", "country-ambiguous"} & set(codes(liege))
+    assert {"country-from-merged-cell", "country-ambiguous"} & set(flag_codes(liege))
     ubd = record_at(older, 6)
     assert ubd.fields["country"] == "Brunei"
     assert "the name itself points to BN" in flag(ubd, "country-from-merged-cell").message
@@ -162,7 +153,7 @@ def test_usa_and_vietnam_across_the_last_page(older) -> None:
 def test_morocco_group_keeps_the_cyrillic_label_text(newer) -> None:
     for line in (65, 66, 68):
         assert record_at(newer, line).fields["country"] == "Могоссо", line
-    assert "country-from-merged-cell" in codes(record_at(newer, 68))
+    assert "country-from-merged-cell" in flag_codes(record_at(newer, 68))
 
 
 def test_newer_thai_group_and_same_institution_rows(newer) -> None:
@@ -186,7 +177,7 @@ def test_split_name_and_values_are_joined(newer) -> None:
     mohammed = record_at(newer, 68)
     assert mohammed.fields["partner"] == "University Mohammed First"
     assert (mohammed.fields["start"], mohammed.fields["quota"]) == ("2020/11/09", "5")
-    assert "paired-by-order" not in codes(mohammed)  # one name, one value line: no doubt
+    assert "paired-by-order" not in flag_codes(mohammed)  # one name, one value line: no doubt
 
 
 def test_two_split_rows_are_paired_in_order_and_flagged(newer) -> None:
@@ -233,7 +224,7 @@ def test_empty_partner_cells_are_recovered_from_the_passes(newer) -> None:
         "Zhengzhou University (School of Materials Science and Engineering/School of "
         "Mechanics and Engineering Science)"
     )
-    assert "ocr-recovered" in codes(zhengzhou)
+    assert "ocr-recovered" in flag_codes(zhengzhou)
 
 
 def test_miskolc_is_recovered_and_completed_by_its_continuation_line(newer) -> None:
@@ -245,7 +236,7 @@ def test_miskolc_is_recovered_and_completed_by_its_continuation_line(newer) -> N
     )
     assert miskolc.fields["country"] == "Hungary"
     assert flag(miskolc, "ocr-repaired").value == "Sichence"
-    assert "ocr-recovered" in codes(miskolc)
+    assert "ocr-recovered" in flag_codes(miskolc)
     assert newer.dispositions[32].status is LineStatus.RECORD
     assert newer.dispositions[32].kind == "continuation"
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jsonschema
 import pytest
 
 from exchange_kg.readers import REGISTRY
 from exchange_kg.readers.numbered_table import OPTIONS_SCHEMA, read, row_number_check
 from exchange_kg.records import LineStatus, RawRecord, ReaderResult
+from reader_helpers import source_lines
 
-POLISH = Path(__file__).resolve().parents[1] / "sources" / "pl-partner-universities-2026.tsv"
+POLISH = "pl-partner-universities-2026.tsv"
 COLUMNS = ["row_number", "country", "city", "partner", "term", "website", "continent"]
 OPTIONS = {
     "columns": COLUMNS,
@@ -24,7 +23,7 @@ OPTIONS = {
 
 @pytest.fixture(scope="module")
 def lines() -> list[str]:
-    return POLISH.read_text(encoding="utf-8").split("\n")
+    return source_lines(POLISH)
 
 
 @pytest.fixture(scope="module")

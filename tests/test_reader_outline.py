@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from exchange_kg.readers import REGISTRY
-from exchange_kg.readers.outline import read, section_range
+from exchange_kg.readers.outline import read
+from exchange_kg.readers.sections import section_range
 from exchange_kg.records import LineStatus, SourceError
+from reader_helpers import TOHOKU, by_line, flag_codes, source_lines
 
-TOHOKU = Path(__file__).resolve().parents[1] / "sources" / "tohoku-agreements-2016.txt"
 OPTIONS = {
     "start_marker": r"^University Level Agreements\s*$",
     "end_marker": r"^Department Level Agreements\s*$",
@@ -21,20 +20,12 @@ OPTIONS = {
 
 @pytest.fixture(scope="module")
 def lines() -> list[str]:
-    return TOHOKU.read_text(encoding="utf-8").split("\n")
+    return source_lines(TOHOKU)
 
 
 @pytest.fixture(scope="module")
 def result(lines: list[str]):
     return read(lines, "tohoku", OPTIONS)
-
-
-def by_line(result, n: int):
-    return next(r for r in result.records if r.lines == (n,))
-
-
-def flag_codes(record) -> list[str]:
-    return [f.code for f in record.flags]
 
 
 def test_registered_under_its_mapping_name() -> None:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jsonschema
 import pytest
 
 from exchange_kg.readers import REGISTRY
 from exchange_kg.readers.simple_table import OPTIONS_SCHEMA, is_header, read, split_cells
 from exchange_kg.records import LineStatus, ReaderResult
+from reader_helpers import source_lines
 
-TYPES = Path(__file__).resolve().parents[1] / "sources" / "partners-agreement-types.tsv"
+TYPES = "partners-agreement-types.tsv"
 OPTIONS = {"columns": ["country", "partner", "kind"],
            "header": ["Country", "University name", "Agreement type"]}
 
 
 @pytest.fixture(scope="module")
 def lines() -> list[str]:
-    return TYPES.read_text(encoding="utf-8").split("\n")
+    return source_lines(TYPES)
 
 
 @pytest.fixture(scope="module")

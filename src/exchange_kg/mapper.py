@@ -151,8 +151,7 @@ class GraphBuilder:
     # -- agreements ------------------------------------------------------------------------
     def agreement(self, a: Agreement) -> URIRef:
         g = self.graph
-        first = a.parties[0]
-        iri = self.minter.iri("agreement", first.name, *a.key)
+        iri = self.minter.iri("agreement", a.consortium or a.parties[0].name, *a.key)
         g.add((iri, RDF.type, XKG.Agreement))
 
         host_doc = self.documents[a.records[0].source_id]

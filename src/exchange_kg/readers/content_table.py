@@ -23,12 +23,7 @@ from typing import Any
 from exchange_kg.normalise import country as country_module
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.readers import register
-from exchange_kg.readers.outline import (
-    SECTION_SCHEMA,
-    LayoutPatterns,
-    mark_preamble,
-    section_range,
-)
+from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
 
 DEFAULT_AREAS = [
@@ -363,10 +358,7 @@ class _Row:
 @register("content-table", OPTIONS_SCHEMA)
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """Read a shifted Area/Country (n)/Institution/Department/Year table by cell content."""
-    start, end = section_range(lines, options, source_id)
-    result = ReaderResult()
-    if options.get("owns_preamble"):
-        mark_preamble(result, lines, start)
+    start, end, result = open_section(lines, options, source_id)
     pats = _Patterns.from_options(lines, options, start)
     cells, totals = _read_lines(lines, start, end, pats, result)
     known_units = _known_units(cells)

@@ -17,20 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import Row, looks_like_institution, shifted_cells
 from exchange_kg.readers import register
-from exchange_kg.readers.simple_table import (
-    COLUMN_NAMES,
-    COMMON_OPTIONS,
-    cell_count_problem,
-    cells_to_fields,
-    classify_layout,
-    split_cells,
-)
-from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
+from exchange_kg.readers.simple_table import COLUMN_NAMES, COMMON_OPTIONS, read_rows
+from exchange_kg.records import Flag, RawRecord, ReaderResult, SelfCheck
 
 CHECK_NAME = "row numbers consecutive"
 
@@ -71,27 +65,11 @@ _ROW_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
 @register("numbered-table", OPTIONS_SCHEMA)
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """Rows numbered 1..N under a header; checks the numbering, swapped and shifted cells."""
-    result = ReaderResult()
     columns = options["columns"]
     number_field = options.get("number_field", "row_number")
-    delimiter = options.get("delimiter", "\t")
-    seen_header = False
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        cells = split_cells(line, delimiter)
-        layout = classify_layout(line, cells, options, seen_header)
-        if layout is not None:
-            seen_header = seen_header or layout[0] == "header"
-            result.mark(number, LineStatus.LAYOUT, *layout)
-            continue
-        problem = _row_problem(cells, columns, number_field, options.get("min_cells"))
-        if problem is not None:
-            result.mark(number, LineStatus.UNREADABLE, "row", problem)
-            continue
-        record = RawRecord(source_id, (number,), line, cells_to_fields(cells, columns))
-        result.records.append(record)
-        result.mark(number, LineStatus.RECORD, "row")
+    result = read_rows(
+        lines, source_id, options, lambda cells: _row_number_problem(cells, columns, number_field)
+    )
     for place, institution in _swap_pairs(options, columns):
         for record in result.records:
             swap_if_crossed(record, place, institution)
@@ -101,15 +79,14 @@ def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderRes
     return result
 
 
-def _row_problem(
-    cells: list[str], columns: list[str], number_field: str, min_cells: int | None
-) -> str | None:
+def _row_number_problem(cells: Sequence[str], columns: list[str], number_field: str) -> str | None:
+    """Why a line is not a numbered row (its number cell holds no number), or None."""
     if number_field in columns:
         position = columns.index(number_field)
         value = cells[position] if position < len(cells) else ""
         if not _ROW_NUMBER.match(value):
             return f"no row number in column {position + 1} (found {value!r}): not a table row"
-    return cell_count_problem(cells, columns, min_cells)
+    return None
 
 
 def _swap_pairs(options: dict[str, Any], columns: list[str]) -> list[tuple[str, str]]:

@@ -7,9 +7,8 @@ waiver) and, now and then, an entry whose bullet was lost in extraction. A docum
 several layouts one after another, so the reader only accounts for the lines of its own section
 (``start_marker`` .. line before ``end_marker``).
 
-The section helpers at the top (:func:`section_range`, :class:`LayoutPatterns`,
-:func:`mark_preamble`) are shared with the content-table reader, which reads the other section
-of the same kind of document.
+The section and page-furniture helpers (:mod:`exchange_kg.readers.sections`) are shared with
+the content-table reader, which reads the other section of the same kind of document.
 """
 
 from __future__ import annotations
@@ -20,116 +19,8 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.readers import register
-from exchange_kg.records import (
-    Flag,
-    LineStatus,
-    RawRecord,
-    ReaderResult,
-    SelfCheck,
-    SourceError,
-)
-
-# --- section and layout helpers (shared with content_table) ---------------------------------
-
-DEFAULT_LEGEND = r"(?i)^\(\s*\*.*\)$"
-DEFAULT_AS_OF = r"(?i)^\(\s*as\s+of\b[^()]*\)$"
-
-SECTION_SCHEMA: dict[str, Any] = {
-    "start_marker": {
-        "type": "string",
-        "description": "regex; the section starts at the first line it matches",
-    },
-    "end_marker": {
-        "type": ["string", "null"],
-        "description": "regex; the section ends before the first later line it matches",
-    },
-    "owns_preamble": {
-        "type": "boolean",
-        "description": "mark the lines before this section (document title); set it on the "
-        "reader of the first section only",
-    },
-    "title_patterns": {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "regexes of further title lines (the section title and the document's "
-        "first line are recognised without them)",
-    },
-    "legend_pattern": {"type": "string", "description": "regex of legend lines"},
-    "as_of_pattern": {"type": "string", "description": "regex of 'as of' page stamps"},
-}
-
-
-def section_range(lines: list[str], options: dict[str, Any], source_id: str) -> tuple[int, int]:
-    """Return the first and last line number (1-based, inclusive) of the reader's section.
-
-    Several readers share one file, so each must know exactly which lines are its own; a marker
-    that matches nothing is a mapping error, not an empty section.
-    """
-    start_re = re.compile(options["start_marker"])
-    start = next((n for n, text in enumerate(lines, 1) if start_re.search(text)), None)
-    if start is None:
-        marker = options["start_marker"]
-        raise SourceError(source_id, None, f"start_marker {marker!r} matches no line")
-    end = len(lines)
-    end_marker = options.get("end_marker")
-    if end_marker:
-        end_re = re.compile(end_marker)
-        after = (n for n in range(start + 1, len(lines) + 1) if end_re.search(lines[n - 1]))
-        end = next(after, len(lines) + 1) - 1
-    return start, end
-
-
-def document_title(lines: list[str], before: int) -> str | None:
-    """The first non-blank line, if it precedes line ``before`` (this section's start).
-
-    Printed documents repeat their title on every page, so copies of it are layout. A first
-    line inside the section is data or a section title, never taken as the document title.
-    """
-    return next((text.strip() for text in lines[: before - 1] if text.strip()), None)
-
-
-@dataclass(frozen=True)
-class LayoutPatterns:
-    """Lines that describe the page rather than the data, recognised by their text."""
-
-    section_title: re.Pattern[str]
-    titles: tuple[re.Pattern[str], ...]
-    doc_title: str | None
-    legend: re.Pattern[str]
-    as_of: re.Pattern[str]
-
-    @classmethod
-    def from_options(cls, lines: list[str], options: dict[str, Any], start: int) -> LayoutPatterns:
-        return cls(
-            section_title=re.compile(options["start_marker"]),
-            titles=tuple(re.compile(p) for p in options.get("title_patterns", [])),
-            doc_title=document_title(lines, before=start),
-            legend=re.compile(options.get("legend_pattern", DEFAULT_LEGEND)),
-            as_of=re.compile(options.get("as_of_pattern", DEFAULT_AS_OF)),
-        )
-
-    def classify(self, text: str) -> tuple[str, str] | None:
-        """Return (kind, reason) when the line is page furniture, else None."""
-        stripped = text.strip()
-        if self.section_title.search(text) or any(p.search(stripped) for p in self.titles):
-            return "title", "section title"
-        if self.doc_title is not None and stripped == self.doc_title:
-            return "title", "document title (repeated on each page)"
-        if self.legend.search(stripped):
-            return "legend", "explains a mark used in the list"
-        if self.as_of.search(stripped):
-            return "page-break", "'as of' stamp printed on each page"
-        return None
-
-
-def mark_preamble(result: ReaderResult, lines: list[str], start: int) -> None:
-    """Account for the lines before the first section: the document's own title block."""
-    for n in range(1, start):
-        if lines[n - 1].strip():
-            result.mark(n, LineStatus.LAYOUT, "title", "document preamble before the first section")
-
-
-# --- the outline reader -----------------------------------------------------------------------
+from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
+from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
 
 DEFAULT_TOTAL = r"(?i)^total\s+of\s+(?P<n>\d+)\s+(?:institutions?|partners?|universities)\b.*$"
 DEFAULT_REGION = r"^<(?P<region>[^<>]+)>\s*(?P<rest>.*)$"
@@ -190,10 +81,7 @@ class _Context:
 @register("outline-list", OPTIONS_SCHEMA)
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """Read a region/country outline with one institution a line (university-level list)."""
-    start, end = section_range(lines, options, source_id)
-    result = ReaderResult()
-    if options.get("owns_preamble"):
-        mark_preamble(result, lines, start)
+    start, end, result = open_section(lines, options, source_id)
     items = _classify(lines, start, end, options)
     _resolve_plain_lines(items, options)
     _emit(items, lines, source_id, options, result)

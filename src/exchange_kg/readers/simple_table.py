@@ -3,13 +3,14 @@
 The plainest layout a partner list comes in (a spreadsheet saved as text): a header row, then
 one agreement per row, cells in a fixed order. What makes it worth a reader is accounting for
 every line: a row whose cell count does not match the header is reported as unreadable with the
-counts, never silently padded or cut. The helpers here are shared with "numbered-table".
+counts, never silently padded or cut. The row loop (:func:`read_rows`) and its helpers are
+shared with "numbered-table".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from exchange_kg.readers import register
@@ -126,9 +127,23 @@ def cell_count_problem(
     return None
 
 
-@register("simple-table", OPTIONS_SCHEMA)
-def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
-    """One record per delimited row under a header; layout: blank lines, header, footer, title."""
+# A reader's own reason to refuse a row, given its cells; None lets the row be read.
+RowCheck = Callable[[Sequence[str]], str | None]
+
+
+def read_rows(
+    lines: list[str],
+    source_id: str,
+    options: dict[str, Any],
+    row_check: RowCheck | None = None,
+) -> ReaderResult:
+    """Account for every line of a delimited table: layout, unreadable row or one record.
+
+    Shared by "simple-table" and "numbered-table" so both treat blank lines, headers, footers,
+    titles and cell counts identically. ``row_check`` lets a reader refuse a row for a reason of
+    its own (numbered-table: no row number) before the cell count is judged; it returns the
+    reason, or None when the row may be read.
+    """
     result = ReaderResult()
     columns = options["columns"]
     delimiter = options.get("delimiter", "\t")
@@ -142,7 +157,9 @@ def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderRes
             seen_header = seen_header or layout[0] == "header"
             result.mark(number, LineStatus.LAYOUT, *layout)
             continue
-        problem = cell_count_problem(cells, columns, options.get("min_cells"))
+        problem = row_check(cells) if row_check is not None else None
+        if problem is None:
+            problem = cell_count_problem(cells, columns, options.get("min_cells"))
         if problem is not None:
             result.mark(number, LineStatus.UNREADABLE, "row", problem)
             continue
@@ -150,3 +167,9 @@ def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderRes
         result.records.append(record)
         result.mark(number, LineStatus.RECORD, "row")
     return result
+
+
+@register("simple-table", OPTIONS_SCHEMA)
+def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+    """One record per delimited row under a header; layout: blank lines, header, footer, title."""
+    return read_rows(lines, source_id, options)
