@@ -107,7 +107,18 @@ VALID = """
     schema:addressCountry "BE" ;
     schema:addressLocality "Leuven" ;
     schema:url <https://www.kuleuven.be/> ;
-    org:hasUnit <unit/kul-engineering-9f8e7d> .
+    org:hasUnit <unit/kul-engineering-9f8e7d> ;
+    owl:sameAs <https://ror.org/05f950310> , <http://www.wikidata.org/entity/Q1000> ;
+    xkg:rorId "05f950310" ;
+    xkg:wikidataId "Q1000" ;
+    xkg:link <institution/ku-leuven-6a5b4c/link/ror> .
+
+<institution/ku-leuven-6a5b4c/link/ror> a xkg:Link ;
+    xkg:linkTarget <https://ror.org/05f950310> ;
+    xkg:matchMethod "exact" ;
+    xkg:matchScore 1.0 ;
+    xkg:matchedName "KU Leuven" ;
+    xkg:linkSource "synthetic test dump" .
 
 <unit/kul-engineering-9f8e7d> a xkg:Unit ;
     skos:prefLabel "Faculty of Engineering Science"@en ;
@@ -602,6 +613,24 @@ UNUSUAL: list[tuple[str, str, Rules]] = [
         XKGSH["Institution-urlIsWeb"],
     ),
     ("document-without-title", drop(PL_DOC, "dcterms:title"), XKGSH["SourceDocument-titleStated"]),
+]
+
+# Links to ROR and Wikidata (shapes/links.shapes.ttl). The identifiers are made up.
+OTHER_ROR = "0abcdef12"
+BROKEN += [
+    ("ror-id-malformed", replace(KUL, "xkg:rorId", '"ror-12345"'),
+     {XKGSH["Linked-rorId"], XKGSH["Linked-sameAsMatchesIds"]}),
+    ("two-qids", f"INSERT DATA {{ {KUL} xkg:wikidataId 'Q2' ; owl:sameAs "
+     "<http://www.wikidata.org/entity/Q2> }", XKGSH["Linked-wikidataId"]),
+    ("same-as-elsewhere", f"INSERT DATA {{ {KUL} owl:sameAs <http://dbpedia.org/resource/X> }}",
+     XKGSH["Linked-sameAs"]),
+    ("two-ror-ids", f"INSERT DATA {{ {KUL} xkg:rorId '{OTHER_ROR}' ; owl:sameAs "
+     f"<https://ror.org/{OTHER_ROR}> }}", XKGSH["Linked-oneRorUnlessCurated"]),
+    ("ror-shared-in-country", f"INSERT DATA {{ {node('institution/leuven-other-1a1a1a')} "
+     "a xkg:Institution ; skos:prefLabel 'Leuven (other)' ; schema:addressCountry 'BE' ; "
+     "xkg:rorId '05f950310' ; owl:sameAs <https://ror.org/05f950310> }",
+     XKGSH["Linked-rorUniqueInCountry"]),
+    ("id-without-same-as", drop(KUL, "owl:sameAs"), XKGSH["Linked-sameAsMatchesIds"]),
 ]
 
 

@@ -66,6 +66,7 @@ CLASSES = (
     "SourceDocument",
     "SourceRecord",
     "Quota",
+    "Link",
 )
 OBJECT_PROPERTIES = (
     "home",
@@ -79,6 +80,8 @@ OBJECT_PROPERTIES = (
     "mobilityKind",
     "listedIn",
     "inDocument",
+    "link",
+    "linkTarget",
 )
 DATATYPE_PROPERTIES = (
     "startDate",
@@ -97,4 +100,11 @@ DATATYPE_PROPERTIES = (
     "fileName",
     "sha256",
     "knownAs",
+    "rorId",
+    "wikidataId",
+    "matchMethod",
+    "matchScore",
+    "matchedName",
+    "linkSource",
+    "curated",
 )
