@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pycountry
+
 from exchange_kg.mapping_spec import Section
 from exchange_kg.normalise import registry
+from exchange_kg.normalise.country import countries_in_name
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.records import Flag, RawRecord
@@ -22,7 +25,7 @@ from exchange_kg.records import Flag, RawRecord
 DOUBT = {
     "country-from-merged-cell": 0, "country-from-count": 0, "bare-entry": 0,
     "cells-swapped": 0, "matched-across-editions": 0, "duplicate-row": 0,
-    "editions-disagree": 0, "re-paired": 0,
+    "editions-disagree": 0, "re-paired": 0, "country-refined": 0,
     "country-repaired": 1, "label-unrecognised": 1, "ocr-repaired": 1, "ocr-recovered": 1,
 }
 DOUBT_DEFAULT = 2
@@ -116,7 +119,7 @@ def build_agreements(
     partner = values.get("partner")
     if partner is None:
         return []
-    country = values.get("country")
+    country = _refine_country(values.get("country"), record)
     parties = tuple(
         Party(
             name=p.institution,
@@ -167,6 +170,23 @@ def build_agreements(
             )
         )
     return out
+
+
+def _refine_country(country: str | None, record: RawRecord) -> str | None:
+    """A list may file a partner under a country whose territory has its own ISO 3166-1 code
+    ("China" for a Hong Kong university). When the partner's name names such a territory and
+    ISO 3166-2 lists it as a subdivision of the labelled country, the specific code is the
+    one researchers join on; the flag keeps what the list said."""
+    if country is None:
+        return None
+    for match in countries_in_name(record.fields.get("partner", "")):
+        if match.code != country and pycountry.subdivisions.get(code=f"{country}-{match.code}"):
+            record.flags.append(Flag(
+                "country", "country-refined",
+                f"listed under {country}; the name names {match.name}, which ISO 3166-2 lists "
+                f"as part of {country} and ISO 3166-1 codes {match.code}", country))
+            return match.code
+    return country
 
 
 def _merge_kinds(*groups: tuple[str, ...]) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ can ask what one document says, and the union equals the union of the views.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -19,6 +20,7 @@ from exchange_kg.manifest import Document
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
 from exchange_kg.records import RawRecord
+from exchange_kg.resolve import Cluster, mention_key
 from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ORG, PREFIXES, SCHEMA, STATUS, XKG
 
 _DATATYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
@@ -38,6 +40,7 @@ class _Org:
     country: str | None = None
     cities: list[tuple[str, str | None]] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    pref_label: str | None = None  # when set, wins over the first label seen
     unit_of: URIRef | None = None
     members: list[URIRef] = field(default_factory=list)
     known_as: str | None = None
@@ -48,8 +51,12 @@ class _Org:
 
 
 class GraphBuilder:
-    def __init__(self, minter: Minter, documents: list[Document]) -> None:
+    def __init__(
+        self, minter: Minter, documents: list[Document], clusters: Iterable[Cluster] = ()
+    ) -> None:
         self.minter = minter
+        # mention key -> the resolved institution it belongs to
+        self.cluster_of = {k: c for c in clusters for k in c.mention_keys}
         self.documents = {d.id: d for d in documents}
         self.graph = new_graph()
         self.orgs: dict[URIRef, _Org] = {}
@@ -76,11 +83,19 @@ class GraphBuilder:
             org.add_label(pub.known_as)
         return iri
 
-    def institution(self, party: Party) -> URIRef:
-        iri = self.minter.iri(
-            "institution", party.name, party.country or "", institution_key(party.name)
-        )
-        org = self._org(iri, XKG.Institution)
+    def institution(self, party: Party, cluster: Cluster | None = None) -> URIRef:
+        if cluster is not None:
+            # one institution, one IRI: minted from the resolved cluster, not the spelling
+            iri = self.minter.iri("institution", cluster.pref_label, cluster.id)
+            org = self._org(iri, XKG.Institution)
+            org.pref_label = cluster.pref_label
+            for label in (*cluster.labels, *cluster.acronyms):
+                org.add_label(label)
+        else:
+            iri = self.minter.iri(
+                "institution", party.name, party.country or "", institution_key(party.name)
+            )
+            org = self._org(iri, XKG.Institution)
         org.add_label(party.name)
         for alt in (*party.alt_names, party.acronym):
             org.add_label(alt)
@@ -161,8 +176,8 @@ class GraphBuilder:
         g.add((iri, XKG.home, home))
 
         member_nodes, institutions = [], []
-        for party in a.parties:
-            inst = self.institution(party)
+        for i, party in enumerate(a.parties):
+            inst = self.institution(party, self.cluster_of.get(mention_key(a, i)))
             institutions.append(inst)
             if party.city:
                 self.orgs[inst].cities.append((party.city, a.city_language))
@@ -221,9 +236,11 @@ class GraphBuilder:
                 # explicit, so consumers without RDFS inference still see an institution
                 g.add((org.iri, RDF.type, XKG.Institution))
             if org.labels:
-                g.add((org.iri, SKOS.prefLabel, Literal(org.labels[0])))
-                for alt in org.labels[1:]:
-                    g.add((org.iri, SKOS.altLabel, Literal(alt)))
+                pref = org.pref_label or org.labels[0]
+                g.add((org.iri, SKOS.prefLabel, Literal(pref)))
+                for alt in org.labels:
+                    if alt != pref:
+                        g.add((org.iri, SKOS.altLabel, Literal(alt)))
             if org.known_as:
                 g.add((org.iri, XKG.knownAs, Literal(org.known_as)))
             if org.country:

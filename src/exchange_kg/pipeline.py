@@ -30,6 +30,7 @@ from exchange_kg.records import (
     SelfCheck,
     SourceError,
 )
+from exchange_kg.resolve import Cluster, mentions_from_agreements, resolve
 
 Progress = Callable[[str], None]
 
@@ -56,6 +57,7 @@ class BuildResult:
     source_graphs: dict[str, Graph]
     builder: GraphBuilder
     timings: dict[str, float] = field(default_factory=dict)
+    clusters: list[Cluster] = field(default_factory=list)
 
     @property
     def checks(self) -> list[tuple[str, SelfCheck]]:
@@ -175,7 +177,13 @@ def build(
              f"{len(merged)} agreements")
 
     t = time.perf_counter()
-    builder = GraphBuilder(Minter(base), documents)
+    clusters = resolve(mentions_from_agreements(merged))
+    timings["resolve"] = time.perf_counter() - t
+    progress(f"resolved {sum(len(a.parties) for a in merged)} partner mentions into "
+             f"{len(clusters)} institutions")
+
+    t = time.perf_counter()
+    builder = GraphBuilder(Minter(base), documents, clusters)
     for doc in documents:
         builder.document(doc)
     for a in merged:
@@ -184,4 +192,4 @@ def build(
     source_graphs = builder.source_graphs()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")
-    return BuildResult(sources, merged, builder.graph, source_graphs, builder, timings)
+    return BuildResult(sources, merged, builder.graph, source_graphs, builder, timings, clusters)

@@ -1,0 +1,193 @@
+"""Mentions -> clusters: one cluster per institution, precision first.
+
+1. **Block by country.** Mentions are never merged across countries: "Northeastern
+   University" in China and in the USA, "Soochow University" in Taiwan and in China, stay
+   apart. A mention without a country is compared only with others without one.
+2. **Group by normalised name.** Mentions whose names normalise to the same key (and carry no
+   different ROR IDs) are one group: "Ecole Centrale de Paris" / "École Centrale de Paris"
+   (names of common words only need the same city as well).
+3. **Score candidate pairs of groups** (``score.relate_groups``): only groups that share a
+   proper-name token, its first four letters, a website name, or an acronym and the initials
+   it abbreviates are compared, so the work grows with the number of similar names, not its
+   square.
+4. **Merge conservatively.** Pairs scoring at least ``MERGE`` are taken best first (ties by
+   key: the order of the input never matters). Two clusters merge only if the merge is
+   supported by all their members: no pair across them conflicts (different numbers, ROR
+   IDs), none scores below ``MIN_LINK`` (clearly different names), and the average across
+   them is at least ``AVERAGE_LINK``. So "A ~ B" and "B ~ C" do not chain A and C together
+   when A and C are plainly different.
+
+The result depends only on the set of mentions: shuffling them gives the same clusters, and a
+mention that shares no name token with a cluster cannot change it (nor its id).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+
+from exchange_kg.resolve.label import choose_label, cluster_ids
+from exchange_kg.resolve.model import Cluster, Mention
+from exchange_kg.resolve.names import initials, is_distinctive, parse_name, place_tokens
+from exchange_kg.resolve.score import (
+    CONFLICT,
+    MERGE,
+    BlockContext,
+    Group,
+    Relation,
+    block_context,
+    relate_groups,
+)
+
+AVERAGE_LINK = 0.7
+MIN_LINK = 0.4
+SKELETON_BUCKET = 64
+
+
+def resolve(mentions: Iterable[Mention]) -> list[Cluster]:
+    """Cluster mentions of institutions; clusters sorted by id, members by key."""
+    by_key: dict[str, Mention] = {}
+    for m in mentions:
+        if m.key in by_key and by_key[m.key] != m:
+            raise ValueError(f"two different mentions share the key {m.key!r}")
+        by_key[m.key] = m
+    blocks: dict[str | None, list[Mention]] = defaultdict(list)
+    for m in by_key.values():
+        blocks[m.country].append(m)
+    drafts: list[tuple[str | None, list[Group], list[str]]] = []
+    for country in sorted(blocks, key=lambda c: c or ""):
+        drafts.extend(_resolve_block(country, blocks[country]))
+    return _finish(drafts)
+
+
+def group_mentions(country: str | None, mentions: Iterable[Mention]) -> list[Group]:
+    """Mentions with the same normalised name (and no different ROR IDs), sorted by key.
+
+    A name of common words only ("University of Applied Sciences") identifies nothing by
+    itself, so such mentions are grouped only with the same city; a name with no words at
+    all is never grouped with another."""
+    buckets: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        form = parse_name(m.name, country)
+        key = form.key
+        if not key:
+            key = f"#unnamed {m.key}"
+        elif not (form.distinctive or form.acronyms):
+            key += f"#in {' '.join(place_tokens(m.city)) if m.city else ''}"
+        buckets[f"{key}#{m.ror_id}" if m.ror_id else key].append(m)
+    return [Group.of(k, country, buckets[k]) for k in sorted(buckets)]
+
+
+def _resolve_block(country: str | None, mentions: list[Mention]
+                   ) -> list[tuple[str | None, list[Group], list[str]]]:
+    groups = group_mentions(country, mentions)
+    ctx = block_context(groups)
+    scores: dict[tuple[int, int], Relation] = {}
+    for i, j in sorted(candidate_pairs(groups)):
+        scores[(i, j)] = relate_groups(groups[i], groups[j], ctx)
+    members = {i: [i] for i in range(len(groups))}
+    root = list(range(len(groups)))
+    evidence: dict[int, list[str]] = {i: _group_evidence(g) for i, g in enumerate(groups)}
+    edges = sorted(
+        ((rel.score, i, j) for (i, j), rel in scores.items() if rel.score >= MERGE),
+        key=lambda e: (-e[0], groups[e[1]].key, groups[e[2]].key),
+    )
+    for _, i, j in edges:
+        ri, rj = root[i], root[j]
+        if ri == rj or not _supported(members[ri], members[rj], scores):
+            continue
+        keep, gone = min(ri, rj), max(ri, rj)
+        members[keep] += members.pop(gone)
+        evidence[keep] += [*evidence.pop(gone), scores[(i, j)].reason]
+        for k in members[keep]:
+            root[k] = keep
+    return [
+        (country, [groups[k] for k in sorted(ms)], evidence[r])
+        for r, ms in sorted(members.items())
+    ]
+
+
+def _supported(xs: list[int], ys: list[int], scores: dict[tuple[int, int], Relation]) -> bool:
+    """May two clusters merge? Every member pair must be compatible, the average strong."""
+    values = []
+    for x in xs:
+        for y in ys:
+            rel = scores.get((min(x, y), max(x, y)))
+            value = rel.score if rel is not None else 0.0
+            if value == CONFLICT or value < MIN_LINK:
+                return False
+            values.append(value)
+    return sum(values) / len(values) >= AVERAGE_LINK
+
+
+def candidate_pairs(groups: list[Group]) -> set[tuple[int, int]]:
+    """Pairs of groups worth scoring: a shared proper-name token or its first four letters
+    (misspellings), a long shared skeleton of common words, a shared website name, or an
+    acronym of one abbreviating a run of the other's words."""
+    index: dict[str, set[int]] = defaultdict(set)
+    for k, g in enumerate(groups):
+        for f in g.forms:
+            for t in f.distinctive:
+                index[f"t:{t}"].add(k)
+                index[f"p:{t[:4]}"].add(k)
+            skeleton = tuple(t for t in f.flat if not is_distinctive(t))
+            for label in g.domain_labels:
+                index[f"d:{label}"].add(k)
+            if len(skeleton) >= 2 and len(f.distinctive) <= 2:
+                # "Kiyv/Kyiv National University of Construction and Architecture": a
+                # misspelt first letters, a long shared skeleton of common words
+                index["s:" + " ".join(skeleton)].add(k)
+    pairs: set[tuple[int, int]] = set()
+    for key, ks in index.items():
+        if key.startswith("s:") and len(ks) > SKELETON_BUCKET:
+            continue  # "X University of Technology": too common to say anything
+        pairs.update(combinations(sorted(ks), 2))
+    spelled = [{s for f in g.forms for s in initials(f)} for g in groups]
+    for k, g in enumerate(groups):
+        for acr in g.side.acronyms:
+            for other, strings in enumerate(spelled):
+                if other != k and any(acr in s for s in strings):
+                    pairs.add((min(k, other), max(k, other)))
+    return pairs
+
+
+def _group_evidence(g: Group) -> list[str]:
+    raws = sorted({f.raw for f in g.names})
+    if len(raws) < 2:
+        return []
+    return [f"same normalised name: {' = '.join(repr(r) for r in raws)}"]
+
+
+def _finish(drafts: list[tuple[str | None, list[Group], list[str]]]) -> list[Cluster]:
+    items = []
+    for country, groups, evidence in drafts:
+        mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.key)
+        label = choose_label(
+            ((m.name, m.source_id) for m in mentions),
+            ((a, m.source_id) for m in mentions for a in m.alt_names),
+            country,
+        )
+        items.append((country, label, groups, mentions, evidence))
+    ids = cluster_ids([(c, label, tuple(g.key for g in gs)) for c, label, gs, _, _ in items])
+    clusters = []
+    for cid, (country, label, _, mentions, evidence) in zip(ids, items, strict=True):
+        labels = sorted({m.name for m in mentions} | {a for m in mentions for a in m.alt_names}
+                        - {""})
+        clusters.append(Cluster(
+            id=cid,
+            pref_label=label,
+            labels=tuple(labels),
+            country=country,
+            mention_keys=tuple(m.key for m in mentions),
+            evidence=list(evidence),
+            acronyms=tuple(sorted({m.acronym for m in mentions if m.acronym})),
+            websites=tuple(sorted({m.website for m in mentions if m.website})),
+            cities=tuple(sorted({m.city for m in mentions if m.city})),
+            ror_ids=tuple(sorted({m.ror_id for m in mentions if m.ror_id})),
+        ))
+    return sorted(clusters, key=lambda c: c.id)
+
+
+__all__ = ["AVERAGE_LINK", "MIN_LINK", "BlockContext", "candidate_pairs", "group_mentions",
+           "resolve"]

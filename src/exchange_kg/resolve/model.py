@@ -1,0 +1,52 @@
+"""What entity resolution takes and gives: mentions of institutions in, clusters out.
+
+A mention is one party of one agreement as a source names it; a cluster is one institution.
+Both are plain frozen values so that resolution is a pure function of its input (same
+mentions in any order -> same clusters), which the IRIs minted from cluster ids rely on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One institution as one source row names it (units already split off)."""
+
+    key: str  # unique per mention; how the caller finds its mention in the result
+    name: str
+    alt_names: tuple[str, ...] = ()  # other names the row gives (translations ...)
+    acronym: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2; mentions are never merged across it
+    city: str | None = None
+    website: str | None = None
+    source_id: str = ""
+    line: int = 0
+    ror_id: str | None = None  # a ROR ID already known for this mention (curated, linked)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One institution: every mention that names it, with a label and the reasons.
+
+    ``id`` is ``{country}/{key}``: ``country`` is the ISO code in lower case (``xx`` when
+    unknown) and ``key`` the canonical form of the preferred label (lower case, accents
+    removed, native words in English, articles dropped, words joined by "-"), e.g.
+    ``de/rwth-aachen-university``. It depends on the cluster's content only — never on input
+    order, row numbers or chance — so it survives rebuilds, reordering and the addition of
+    unrelated mentions; it changes only when the preferred label changes to a spelling with a
+    different canonical form (a more official or more frequent spelling joins the cluster).
+    Two clusters whose labels share a canonical form get a suffix from their member keys.
+    """
+
+    id: str
+    pref_label: str
+    labels: tuple[str, ...]  # every spelling seen (names and alternative names), sorted
+    country: str | None
+    mention_keys: tuple[str, ...]  # sorted
+    evidence: list[str] = field(default_factory=list)  # why the members were merged
+    acronyms: tuple[str, ...] = ()  # acronyms the sources give, as written, sorted
+    websites: tuple[str, ...] = ()  # web addresses the sources give, sorted
+    cities: tuple[str, ...] = ()  # city cells the sources give, sorted
+    ror_ids: tuple[str, ...] = ()  # ROR IDs given on members (several only if curated so)

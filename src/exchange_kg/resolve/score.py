@@ -1,0 +1,499 @@
+"""How likely two names (and the rows behind them) mean one institution: a score in [0, 1].
+
+Scores are fixed steps, not a learned model, so that each merge can be explained and the
+threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
+
+=====  ==================================================================================
+1.0    the same normalised name (word order of its parts, spacing, accents, articles,
+       native vs English words aside), or the same ROR ID
+0.9    the same name but for a misspelt proper name (one letter in seven, two in eleven,
+       or another ending of the same stem: "Karlsruher"/"Karlsruhe"); or an acronym of one
+       is the initials of words in the other and the rest agrees ("RWTH Aachen" /
+       "Rheinisch-Westfälische Technische Hochschule Aachen"); or the other gives the
+       acronym one has in its name ("KTH Royal Institute of Technology" / "The Royal ...
+       (KTH)")
+0.85   one is a translation of the other with words moved ("Universitas Airlangga" /
+       "Airlangga University"); one is the other without any head word ("RWTH Aachen");
+       one is the other plus the city its own row gives; an acronym abbreviates the other
+       name and the rest of one name is words of that expansion ("ITESM Monterrey")
+0.8    one is the other plus a place qualifier (", Beijing", " at Chicago") that no other
+       name in the country adds to the same base (else it is a university system:
+       "University of California, Davis" is not "University of California"); one is the
+       other after two or more patron's names ("Georg-August-Universität Göttingen"); one
+       is the other plus an acronym, and the other's rows give no acronym
+0.7    two English names with words moved ("Miami University" / "University of Miami"),
+       or names one letter apart in a short proper name ("Hunan"/"Henan"): different
+       institutions often enough that evidence must decide (a shared website domain does)
+0.6    the same words with proper names in another order
+<=0.5  related but different names ("Tianjin University" / "Tianjin University of
+       Technology", a bare system name / one of its members, a name of common words only);
+       used only to stop chaining when groups are merged
+=====  ==================================================================================
+
+Evidence shifts a score that is below 1.0: the same website domain (+0.1), the same city
+(+0.05), the same acronym given (+0.1); different domains (-0.05), different cities (-0.1),
+different acronyms (-0.05). Different numbers ("Lyon 1" / "Lyon 2") or different ROR IDs
+make a pair a conflict: never in one cluster, however the others connect them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tldextract
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from exchange_kg.resolve.model import Mention
+from exchange_kg.resolve.names import (
+    TYPE,
+    NameForm,
+    acronym_of,
+    contractions,
+    is_distinctive,
+    parse_name,
+    place_tokens,
+    with_acronym,
+    word_class,
+)
+
+MERGE = 0.8
+CONFLICT = -1.0
+
+EXACT, STRONG, WEAK, NONE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Relation:
+    score: float
+    reason: str
+    kind: str = ""  # "same" | "contained" | "other"
+    extras: tuple[str, ...] = ()  # tokens only the longer name has
+    longer: str = ""  # "a" | "b" when one name contains the other
+
+    def __lt__(self, other: Relation) -> bool:
+        return (self.score, self.reason) < (other.score, other.reason)
+
+
+NO_RELATION = Relation(0.0, "no shared name")
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def token_match(a: str, b: str) -> int:
+    """EXACT, STRONG (a misspelling a reader would not notice), WEAK (one letter in a short
+    word: "Hunan"/"Henan" are different provinces) or NONE."""
+    if a == b:
+        return EXACT
+    if a.isdigit() or b.isdigit() or not (is_distinctive(a) and is_distinctive(b)):
+        return NONE
+    short = min(len(a), len(b))
+    dist = OSA.distance(a, b, score_cutoff=3)
+    if (short >= 7 and dist <= 1) or (short >= 11 and dist <= 2):
+        return STRONG
+    prefix = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        prefix += 1
+    if prefix >= 6 and prefix >= 0.75 * short and abs(len(a) - len(b)) <= 3:
+        return STRONG
+    if short >= 4 and dist <= 1:
+        return WEAK
+    return NONE
+
+
+@dataclass
+class Alignment:
+    pairs: list[tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
+    extra_a: list[int] = field(default_factory=list)
+    extra_b: list[int] = field(default_factory=list)
+    level: int = EXACT
+    typos: list[str] = field(default_factory=list)
+
+
+def align(a: tuple[str, ...], b: tuple[str, ...]) -> Alignment:
+    """Pair the tokens of two names: equal ones, then runs that are one word on the other
+    side ("Gadjah Mada"/"Gadjamada"), then misspellings, closest first."""
+    free_a, free_b = set(range(len(a))), set(range(len(b)))
+    out = Alignment()
+    for i, t in enumerate(a):
+        j = next((j for j in sorted(free_b) if b[j] == t), None)
+        if j is not None:
+            out.pairs.append(((i,), (j,)))
+            free_a.discard(i)
+            free_b.discard(j)
+    for x, y, free_x, free_y, flip in ((a, b, free_a, free_b, False), (b, a, free_b, free_a, True)):
+        for i in sorted(free_x):
+            if not is_distinctive(x[i]):
+                continue
+            for n in (2, 3):
+                hit = _run_match(x[i], y, free_y, n)
+                if hit is None:
+                    continue
+                run, level = hit
+                out.pairs.append(((*run,), (i,)) if flip else ((i,), (*run,)))
+                out.level = max(out.level, level)
+                free_x.discard(i)
+                free_y.difference_update(run)
+                break
+    candidates = []
+    for i in free_a:
+        for j in free_b:
+            level = token_match(a[i], b[j])
+            if level != NONE:
+                candidates.append((level, OSA.distance(a[i], b[j]), i, j))
+    for level, _, i, j in sorted(candidates):
+        if i in free_a and j in free_b:
+            out.pairs.append(((i,), (j,)))
+            out.level = max(out.level, level)
+            out.typos.append(f"{a[i]}/{b[j]}")
+            free_a.discard(i)
+            free_b.discard(j)
+    out.extra_a, out.extra_b = sorted(free_a), sorted(free_b)
+    return out
+
+
+def _run_match(token: str, other: tuple[str, ...], free: set[int], n: int
+               ) -> tuple[list[int], int] | None:
+    for start in range(len(other) - n + 1):
+        run = list(range(start, start + n))
+        if not all(k in free and is_distinctive(other[k]) for k in run):
+            continue
+        level = token_match(token, "".join(other[k] for k in run))
+        if level in (EXACT, STRONG):
+            return run, level
+    return None
+
+
+def _order_kept(form_a: NameForm, form_b: NameForm, al: Alignment, only_distinctive: bool
+                ) -> bool:
+    seq = []
+    for ia, ib in sorted(al.pairs):
+        i = ia[0]
+        if form_a.acronym_flags[i] or (only_distinctive and not is_distinctive(form_a.flat[i])):
+            continue
+        seq.append(ib[0])
+    return seq == sorted(seq)
+
+
+# --------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True)
+class Side:
+    """What a name's group knows besides the name: used to read containment."""
+
+    cities: tuple[tuple[str, ...], ...] = ()
+    acronyms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class BlockContext:
+    """Facts about all names in one country that a pair's reading depends on."""
+
+    systems: frozenset[str] = frozenset()  # keys that several names qualify differently
+
+
+def relate(a: NameForm, b: NameForm, side_a: Side = Side(), side_b: Side = Side(),
+           ctx: BlockContext = BlockContext()) -> Relation:
+    """How two written names relate (no evidence beyond the names and their rows' cities)."""
+    if a.numbers and b.numbers and a.numbers != b.numbers:
+        return Relation(CONFLICT, f"different numbers ({a.raw!r} / {b.raw!r})")
+    if not (a.distinctive or a.acronyms) or not (b.distinctive or b.acronyms):
+        # "University of Applied Sciences" names a kind of body, not one body
+        return Relation(0.5, "a name of common words only", "other") if a.key == b.key \
+            else NO_RELATION
+    if a.key == b.key:
+        return Relation(1.0, "same normalised name", "same")
+    if a.parts == b.parts:
+        return Relation(1.0, "same name, parts in another order", "same")
+    if a.concat == b.concat:
+        return Relation(1.0, "same name but for spacing", "same")
+    al = align(a.flat, b.flat)
+    if not al.pairs:
+        return NO_RELATION
+    typo = {EXACT: 1.0, STRONG: 0.9, WEAK: 0.7}[al.level]
+    typo_note = f"; spelt differently: {', '.join(al.typos)}" if al.typos else ""
+    if not al.extra_a and not al.extra_b:
+        return _same_tokens(a, b, al, typo, typo_note)
+    if al.extra_a and al.extra_b:
+        ratio = fuzz.token_sort_ratio(a.key, b.key) / 100
+        return Relation(round(0.5 * ratio, 3), "different words", "other")
+    if al.extra_a:
+        rel = _contained(b, a, al.extra_a, side_b, ctx)
+        longer = "a"
+    else:
+        rel = _contained(a, b, al.extra_b, side_a, ctx)
+        longer = "b"
+    score = min(rel.score, typo) if rel.score >= 0.5 else rel.score
+    return Relation(score, rel.reason + typo_note, rel.kind, rel.extras, longer)
+
+
+def _same_tokens(a: NameForm, b: NameForm, al: Alignment, typo: float, note: str) -> Relation:
+    if _order_kept(a, b, al, only_distinctive=False):
+        return Relation(typo, "same name" + note, "same")
+    if not _order_kept(a, b, al, only_distinctive=True):
+        return Relation(min(0.6, typo), "same words, names in another order" + note, "same")
+    if a.native != b.native:
+        return Relation(min(0.85, typo), "translation with words moved" + note, "same")
+    return Relation(min(0.7, typo), "same words in another order" + note, "same")
+
+
+def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side,
+               ctx: BlockContext) -> Relation:
+    """``short``'s tokens are all in ``long``; what are the extra ones?"""
+    extras = tuple(long.flat[i] for i in extra_idx)
+    if not short.distinctive and not short.acronyms:
+        return Relation(0.3, "a generic name inside another", "contained", extras)
+    if all(long.acronym_flags[i] for i in extra_idx):
+        acrs = set(extras)
+        if acrs <= side.acronyms:
+            return Relation(0.9, f"the other gives the acronym {'/'.join(extras).upper()}",
+                            "contained", extras)
+        if side.acronyms:
+            return Relation(0.5, "different acronyms", "contained", extras)
+        return Relation(0.8, f"the same name with the acronym {'/'.join(extras).upper()}",
+                        "contained", extras)
+    plain = tuple(long.flat[i] for i in extra_idx if not long.acronym_flags[i])
+    if all(word_class(t) == TYPE for t in plain) and not short.has_type:
+        return Relation(0.85, f"the same name without {' '.join(plain)!r}", "contained",
+                        extras)
+    if any(_same_place(plain, city) for city in side.cities):
+        return Relation(0.85, f"the other adds {' '.join(plain)!r}, the row's city",
+                        "contained", extras)
+    qualifier = _qualifier(long, extra_idx)
+    if qualifier is not None:
+        if short.key in ctx.systems:
+            return Relation(0.5, f"{' '.join(plain)!r} qualifies a name other rows qualify "
+                                 "otherwise (a system of institutions)", "contained", extras)
+        return Relation(0.8, f"the same name qualified by {qualifier!r}", "contained", extras)
+    if _patron_prefix(short, long, extra_idx):
+        return Relation(0.8, f"the same name after {' '.join(plain)!r}", "contained", extras)
+    return Relation(0.4, f"one name adds {' '.join(plain)!r}", "contained", extras)
+
+
+def _same_place(tokens: tuple[str, ...], city: tuple[str, ...]) -> bool:
+    if not tokens or not city:
+        return False
+    if tokens == city or "".join(tokens) == "".join(city):
+        return True
+    return len(tokens) == len(city) and all(
+        token_match(x, y) in (EXACT, STRONG) for x, y in zip(tokens, city, strict=True)
+    )
+
+
+def is_qualifier(tokens: tuple[str, ...]) -> bool:
+    """A part that can only say where: no head word, few words, at least one name."""
+    return (1 <= len(tokens) <= 4 and not any(word_class(t) == TYPE for t in tokens)
+            and any(is_distinctive(t) for t in tokens))
+
+
+def _qualifier(long: NameForm, extra_idx: list[int]) -> str | None:
+    segs = {long.flat_segments[i] for i in extra_idx}
+    if len(segs) != 1:
+        return None
+    seg = segs.pop()
+    whole = [i for i, s in enumerate(long.flat_segments) if s == seg]
+    if whole != extra_idx or len(whole) == len(long.flat):
+        return None
+    if any(long.words[long.flat_words[i]].quoted for i in whole):
+        return None  # a quoted part is a name ("L'Orientale"), not a place
+    tokens = tuple(long.flat[i] for i in whole)
+    return " ".join(tokens) if is_qualifier(tokens) else None
+
+
+def _patron_prefix(short: NameForm, long: NameForm, extra_idx: list[int]) -> bool:
+    """ "Georg-August-Universität Göttingen" is "University of Göttingen": two or more
+    leading proper names before a one-name university. One word is not enough ("Hebei
+    Northeastern University"), nor a compound with the place ("Xi'an Jiaotong-Liverpool")."""
+    k = len(extra_idx)
+    if k < 2 or extra_idx != list(range(k)) or len(short.distinctive) != 1 or not short.has_type:
+        return False
+    if not all(is_distinctive(long.flat[i]) and not long.acronym_flags[i] for i in extra_idx):
+        return False
+    last_word = long.flat_words[k - 1]
+    words = long.words
+    if words[last_word].hyphen_next and last_word + 1 < len(words):
+        following = words[last_word + 1].canon
+        if any(is_distinctive(t) for t in following):
+            return False
+    return all(w.text[:1].isupper() for w in words[: last_word + 1] if not w.stop)
+
+
+# --------------------------------------------------------------------------- groups
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    # The bundled suffix list only: no network, no cache files, the same answer every run.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def site_of(url: str) -> tuple[str, str] | None:
+    """(registered domain, its name label) of a web address: ("knuba.edu.ua", "knuba")."""
+    parts = _extractor()(url.strip())
+    if not parts.domain or not parts.suffix:
+        return None
+    return f"{parts.domain}.{parts.suffix}".lower(), parts.domain.lower()
+
+
+@dataclass
+class Group:
+    """Mentions in one country whose names normalise to the same key: one name, many rows."""
+
+    key: str
+    country: str | None
+    mentions: list[Mention]
+    forms: tuple[NameForm, ...]  # the distinct names and alternative names, sorted
+    names: tuple[NameForm, ...]  # the names only
+    side: Side
+    domains: frozenset[str]
+    domain_labels: frozenset[str]
+    given_acronyms: frozenset[str]
+    ror_ids: frozenset[str]
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, key: str, country: str | None, mentions: Iterable[Mention]) -> Group:
+        ms = sorted(mentions, key=lambda m: m.key)
+        names = {m.name for m in ms}
+        alts = {a for m in ms for a in m.alt_names if a.strip()}
+        given = set()
+        for m in ms:
+            if not m.acronym:
+                continue
+            acr = acronym_of(m.acronym)
+            if acr:
+                given.add(acr)
+            else:
+                alts.add(m.acronym)  # "TU Berlin": a short name, not an acronym
+        name_forms = tuple(parse_name(n, country) for n in sorted(names))
+        forms = name_forms + tuple(parse_name(a, country) for a in sorted(alts - names))
+        # "The Royal Institute of Technology" with acronym KTH is also "... (KTH)"
+        forms += tuple(with_acronym(f, acr) for f in name_forms for acr in sorted(given)
+                       if acr not in f.acronyms)
+        cities = tuple(sorted({place_tokens(m.city) for m in ms if m.city} - {()}))
+        sites = sorted({s for m in ms if m.website for s in [site_of(m.website)] if s})
+        acronyms = frozenset(given | {a for f in name_forms for a in f.acronyms})
+        return cls(
+            key=key, country=country, mentions=ms, forms=forms, names=name_forms,
+            side=Side(cities, acronyms),
+            domains=frozenset(s[0] for s in sites),
+            domain_labels=frozenset(s[1] for s in sites),
+            given_acronyms=frozenset(given),
+            ror_ids=frozenset(m.ror_id for m in ms if m.ror_id),
+            numbers=frozenset(n for f in name_forms for n in f.numbers),
+        )
+
+
+def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
+    """The best reading of any name of ``g`` against any name of ``h``, plus evidence."""
+    if g.ror_ids and h.ror_ids:
+        if g.ror_ids & h.ror_ids:
+            return Relation(1.0, f"same ROR ID {sorted(g.ror_ids & h.ror_ids)[0]}", "same")
+        return Relation(CONFLICT, "different ROR IDs")
+    if g.numbers and h.numbers and g.numbers != h.numbers:
+        return Relation(CONFLICT, "different numbers in the names")
+    best = NO_RELATION
+    for fa in g.forms:
+        for fb in h.forms:
+            best = max(best, _named(relate(fa, fb, g.side, h.side, ctx), fa, fb))
+    if best.score < 1.0:
+        best = max(best, _by_acronym(g, h, ctx), _by_acronym(h, g, ctx))
+    if best.score <= 0.3 or best.score >= 1.0:
+        return best
+    return _with_evidence(best, g, h)
+
+
+def _by_acronym(g: Group, h: Group, ctx: BlockContext) -> Relation:
+    """An acronym of ``g`` abbreviating words of ``h``'s names, the rest agreeing."""
+    best = NO_RELATION
+    for acr in sorted(g.side.acronyms):
+        for fb in h.forms:
+            for c in contractions(fb, acr):
+                for fa in g.forms:
+                    rel = relate(with_acronym(fa, acr), c.form, g.side, h.side, ctx)
+                    note = f"{acr.upper()} = initials of {c.span_text!r}"
+                    if rel.score >= 0.9:
+                        found = Relation(0.9, note, "same")
+                    elif rel.score >= MERGE and rel.kind == "contained":
+                        found = Relation(rel.score, f"{note}; {rel.reason}", "same")
+                    elif rel.kind == "contained" and rel.longer == "a" and _within(
+                            rel.extras, c.span_tokens, acr):
+                        found = Relation(0.85, f"{note}, words both names use", "same")
+                    else:
+                        continue
+                    best = max(best, _named(found, fa, fb))
+    return best
+
+
+def _named(rel: Relation, a: NameForm, b: NameForm) -> Relation:
+    """The relation with the two spellings it was read from in front of its reason."""
+    if rel.score <= 0:
+        return rel
+    first, second = sorted((a.raw, b.raw))
+    return Relation(rel.score, f"{first!r} ~ {second!r}: {rel.reason}", rel.kind, rel.extras,
+                    rel.longer)
+
+
+def _within(extras: tuple[str, ...], span: tuple[str, ...], acr: str) -> bool:
+    words = [t for t in extras if t != acr]
+    return bool(words) and all(
+        any(token_match(t, s) in (EXACT, STRONG) for s in span) for t in words
+    )
+
+
+def _with_evidence(rel: Relation, g: Group, h: Group) -> Relation:
+    delta = 0.0
+    notes = []
+    if g.domains & h.domains:
+        delta += 0.1
+        notes.append(f"same website domain {sorted(g.domains & h.domains)[0]}")
+    elif g.domain_labels & h.domain_labels:
+        delta += 0.1
+        notes.append(f"same website name {sorted(g.domain_labels & h.domain_labels)[0]}")
+    elif g.domains and h.domains:
+        delta -= 0.05
+        notes.append("different websites")
+    if g.side.cities and h.side.cities:
+        if any(_same_place(x, y) for x in g.side.cities for y in h.side.cities):
+            delta += 0.05
+            notes.append("same city")
+        else:
+            delta -= 0.1
+            notes.append("different cities")
+    if g.given_acronyms and h.given_acronyms:
+        if g.given_acronyms & h.given_acronyms:
+            delta += 0.1
+            notes.append(f"same acronym {sorted(g.given_acronyms & h.given_acronyms)[0]}")
+        else:
+            delta -= 0.05
+            notes.append("different acronyms")
+    if not notes:
+        return rel
+    score = round(min(0.95, max(0.0, rel.score + delta)), 3)
+    return Relation(score, f"{rel.reason}; {'; '.join(notes)}", rel.kind, rel.extras,
+                    rel.longer)
+
+
+def block_context(groups: Iterable[Group]) -> BlockContext:
+    """Names several rows qualify differently ("University of California, Davis" / ",
+    Berkeley") are systems: a bare mention of them must not join one member."""
+    qualifiers: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for g in groups:
+        for f in g.names:
+            if len(f.segments) < 2:
+                continue
+            seg_ids = sorted(set(f.flat_segments))
+            for s in seg_ids:
+                tokens = tuple(t for t, x, acr in zip(f.flat, f.flat_segments, f.acronym_flags,
+                                                      strict=True) if x == s and not acr)
+                rest = tuple(t for t, x in zip(f.flat, f.flat_segments, strict=True) if x != s)
+                if is_qualifier(tokens) and any(word_class(t) == TYPE for t in rest):
+                    qualifiers[" ".join(rest)].add(tokens)
+    return BlockContext(frozenset(k for k, q in qualifiers.items() if len(q) >= 2))

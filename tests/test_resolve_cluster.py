@@ -1,0 +1,236 @@
+"""Clustering synthetic mentions: merges, non-merges, chaining, determinism, stability."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from exchange_kg.resolve import Cluster, Mention, resolve
+from exchange_kg.resolve.cluster import group_mentions
+from exchange_kg.resolve.score import block_context, relate_groups
+
+_counter = iter(range(10**6))
+
+
+def m(name: str, country: str | None = "DE", **kw: object) -> Mention:
+    """A mention with a unique key; ``kw`` sets the optional fields."""
+    n = next(_counter)
+    return Mention(key=kw.pop("key", f"m{n:04d}"), name=name, country=country,
+                   source_id=str(kw.pop("source_id", "src")), line=n, **kw)  # type: ignore[arg-type]
+
+
+def cluster_of(clusters: list[Cluster], key: str) -> Cluster:
+    return next(c for c in clusters if key in c.mention_keys)
+
+
+def together(clusters: list[Cluster], *mentions: Mention) -> bool:
+    return len({cluster_of(clusters, x.key).id for x in mentions}) == 1
+
+
+def score(a: Mention, b: Mention) -> float:
+    groups = group_mentions(a.country, [a, b])
+    assert len(groups) == 2
+    return relate_groups(groups[0], groups[1], block_context(groups)).score
+
+
+def test_rwth_spellings_resolve_to_one_institution() -> None:
+    ms = [
+        m("RWTH Aachen University", source_id="a"),
+        m("Rheinisch-Westfälische Technische Hochschule Aachen", source_id="b"),
+        m("Aachen University RWTH", source_id="c"),
+        m("RWTH Aachen", source_id="b"),
+        m("Aachen University of Applied Sciences", source_id="c"),
+    ]
+    clusters = resolve(ms)
+    assert together(clusters, *ms[:4])
+    assert not together(clusters, ms[0], ms[4])
+    rwth = cluster_of(clusters, ms[0].key)
+    assert rwth.pref_label == "RWTH Aachen University"
+    assert rwth.id == "de/rwth-aachen-university"
+    assert set(rwth.labels) == {x.name for x in ms[:4]}
+    assert any("RWTH = initials of 'Rheinisch Westfälische Technische Hochschule'" in e
+               for e in rwth.evidence)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (("Technical University of Munich", {"acronym": "TUM"}), ("Technische Universität München",
+                                                              {})),
+    (("KTH Royal Institute of Technology", {}), ("The Royal Institute of Technology",
+                                                 {"acronym": "KTH"})),
+    (("Universitas Airlangga", {}), ("Airlangga University", {})),
+    (("Georg-August-Universität Göttingen", {}), ("University of Göttingen", {})),
+    (("Karlsruhe Institute of Technology", {}), ("Karlsruher Institut für Technologie", {})),
+    (("Universitas Gadjamada", {}), ("Universitas Gadjah Mada", {})),
+    (("Tsinghua University", {}), ("Tsinghua University, Beijing", {})),
+    (("China University of Geosciences", {"city": "Wuhan"}),
+     ("China University of Geosciences (Wuhan)", {})),
+    (("ITESM Monterrey", {}), ("Instituto Tecnológico y de Estudios Superiores de Monterrey", {})),
+    (("Kiyv National University of Construction", {"city": "Kijów",
+                                                   "website": "https://eng.knuba.edu.ua"}),
+     ("Kyiv National University of Construction", {"city": "Kyiv",
+                                                   "website": "https://knuba.org.ua/"})),
+])
+def test_true_merges(a: tuple[str, dict], b: tuple[str, dict]) -> None:
+    x, y = m(a[0], **a[1]), m(b[0], **b[1])
+    assert together(resolve([x, y]), x, y)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Beijing Institute of Technology", "Beijing University of Technology"),
+    ("Tianjin University", "Tianjin University of Technology"),
+    ("Tianjin University", "Tianjin Polytechnic University"),
+    ("University College London", "University of London"),
+    ("Chonnam National University", "Chungnam National University"),
+    ("Hunan University", "Henan University"),  # one letter, no evidence
+    ("Miami University", "University of Miami"),  # English names in another order
+    ("Université Lumière Lyon 2", "Université Claude Bernard Lyon 1"),
+    ("Université de Rennes 1", "Université de Rennes 2"),
+    ("Concordia University", "Concordia University of Edmonton"),
+    ("Indian Institute of Science", "Indian Institute of Science Education and Research Pune"),
+    ("University of Naples", 'University of Naples "L\'Orientale"'),  # a quoted name
+    ("Xi'an Jiaotong-Liverpool University", "Liverpool University"),
+    ("Vietnam Academy of Science and Technology",
+     "The Institute of Marine Geology and Geophysics Vietnam Academy of Science and Technology"),
+])
+def test_non_merges(a: str, b: str) -> None:
+    x, y = m(a), m(b)
+    assert not together(resolve([x, y]), x, y)
+
+
+def test_same_name_in_different_countries_stays_apart() -> None:
+    ms = [m("Northeastern University", "CN"), m("Northeastern University", "US"),
+          m("Soochow University", "TW"), m("Soochow University", "CN"),
+          m("Northeastern University", "CN", source_id="other")]
+    clusters = resolve(ms)
+    assert not together(clusters, ms[0], ms[1])
+    assert not together(clusters, ms[2], ms[3])
+    assert together(clusters, ms[0], ms[4])
+    assert {c.id for c in clusters} == {"cn/northeastern-university", "us/northeastern-university",
+                                        "tw/soochow-university", "cn/soochow-university"}
+
+
+def test_university_systems_do_not_absorb_a_bare_mention() -> None:
+    bare = m("University of California", "US")
+    members = [m(f"University of California, {c}", "US") for c in ("Davis", "Berkeley")]
+    clusters = resolve([bare, *members])
+    assert len(clusters) == 3
+    # with a single qualifier the bare name is read as that institution
+    alone = resolve([bare, members[0]])
+    assert together(alone, bare, members[0])
+
+
+def test_a_chain_is_not_followed_to_a_plainly_different_name() -> None:
+    # "RWTH Aachen" could be short for either; the two long names differ in their head word
+    short = m("RWTH Aachen")
+    uni = m("RWTH Aachen University")
+    inst = m("RWTH Aachen Institute")
+    assert score(short, uni) >= 0.8 and score(short, inst) >= 0.8
+    assert score(uni, inst) < 0.8
+    clusters = resolve([short, uni, inst])
+    assert not together(clusters, uni, inst)
+    assert together(clusters, short, uni) or together(clusters, short, inst)
+
+
+def test_conflicting_numbers_block_a_chain_through_a_bare_name() -> None:
+    bare = m("Université Claude Bernard Lyon")
+    one, two = m("Université Claude Bernard Lyon 1"), m("Université Claude Bernard Lyon 2")
+    clusters = resolve([bare, one, two])
+    assert not together(clusters, one, two)
+
+
+def test_ror_ids_decide_when_given() -> None:
+    a = m("University of Foo", ror_id="https://ror.org/00aaaaa00")
+    b = m("University of Foo", ror_id="https://ror.org/00bbbbb00")
+    c = m("Foo University", ror_id="https://ror.org/00aaaaa00")
+    clusters = resolve([a, b, c])
+    assert not together(clusters, a, b)
+    assert together(clusters, a, c)
+    # the two "University of Foo" clusters get distinct ids that do not depend on order
+    ids = sorted(x.id for x in clusters)
+    assert len(ids) == 2 and all(re.fullmatch(r"de/[a-z0-9-]+", i) for i in ids)
+
+
+def test_website_evidence_cannot_merge_different_names() -> None:
+    # a shifted column gave two universities one website: names must still agree
+    a = m("Odessa National Polytechnic University", "UA", website="http://onu.edu.ua/en/")
+    b = m("Odessa National Mechnikov University", "UA", website="http://onu.edu.ua/")
+    assert not together(resolve([a, b]), a, b)
+
+
+def test_evidence_decides_a_short_one_letter_difference() -> None:
+    a = m("Kiyv Institute", "UA")
+    b = m("Kyiv Institute", "UA")
+    assert not together(resolve([a, b]), a, b)
+    a2 = m("Kiyv Institute", "UA", website="http://kyivinst.edu.ua")
+    b2 = m("Kyiv Institute", "UA", website="https://www.kyivinst.edu.ua/en")
+    assert together(resolve([a2, b2]), a2, b2)
+
+
+SAMPLE = [
+    ("RWTH Aachen University", "DE"), ("Rheinisch-Westfälische Technische Hochschule Aachen", "DE"),
+    ("Aachen University RWTH", "DE"), ("RWTH Aachen", "DE"),
+    ("Technical University of Munich", "DE"),
+    ("Technische Universität München", "DE"), ("University of Göttingen", "DE"),
+    ("Georg-August-Universität Göttingen", "DE"), ("Northeastern University", "CN"),
+    ("Northeastern University", "US"), ("University of California, Davis", "US"),
+    ("University of California", "US"), ("University of California, Berkeley", "US"),
+    ("Tsinghua University", "CN"), ("Tsinghua University, Beijing", "CN"),
+    ("Chonnam National University", "KR"), ("Chungnam National University", "KR"),
+    ("Institut Teknologi Bandung", "ID"), ("Bandung Institute of Technology", "ID"),
+    ("Institute of Technology Bandung", "ID"), ("ITER", None),
+]
+
+
+def _sample() -> list[Mention]:
+    return [Mention(key=f"k{i:03d}", name=n, country=c, source_id=f"s{i % 3}", line=i)
+            for i, (n, c) in enumerate(SAMPLE)]
+
+
+def test_shuffled_input_gives_the_same_output() -> None:
+    expected = resolve(_sample())
+    for seed in range(5):
+        shuffled = _sample()
+        random.Random(seed).shuffle(shuffled)
+        assert resolve(shuffled) == expected
+
+
+def test_an_unrelated_mention_leaves_other_clusters_unchanged() -> None:
+    before = resolve(_sample())
+    after = resolve([*_sample(), Mention(key="new", name="Universidad de Sevilla", country="ES"),
+                     Mention(key="new2", name="Kyoto University", country="DE")])
+    assert {c.id: c for c in before}.items() <= {c.id: c for c in after}.items()
+
+
+def test_ids_depend_on_content_not_on_keys_or_lines() -> None:
+    a = _sample()
+    b = [Mention(key=f"other-{x.key}", name=x.name, country=x.country, line=x.line + 100)
+         for x in reversed(a)]
+    assert [c.id for c in resolve(a)] == [c.id for c in resolve(b)]
+
+
+def test_duplicate_keys_are_refused() -> None:
+    with pytest.raises(ValueError, match="share the key"):
+        resolve([Mention(key="x", name="A University"), Mention(key="x", name="B University")])
+
+
+def test_preferred_label_is_the_full_english_form() -> None:
+    ms = [m("Technische Universität Dresden"), m("TU Dresden"),
+          m("Technical University of Dresden"), m("TECHNICAL UNIVERSITY OF DRESDEN")]
+    clusters = resolve(ms)
+    assert len(clusters) == 1
+    assert clusters[0].pref_label == "Technical University of Dresden"
+    # every spelling is kept
+    assert len(clusters[0].labels) == 4
+
+
+def test_names_of_common_words_need_the_same_city() -> None:
+    a = m("University of Applied Sciences")
+    b = m("University of Applied Sciences", city="Bonn")
+    c = m("University of Applied Sciences", city="Bonn")
+    clusters = resolve([a, b, c])
+    assert together(clusters, b, c)
+    assert not together(clusters, a, b)
+    # ids stay distinct and do not depend on the mentions' keys
+    assert len({x.id for x in clusters}) == 2
