@@ -12,11 +12,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_build(out: Path, *extra: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_build(out: Path, *extra: str, cwd: Path = ROOT,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a child process, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "exchange_kg.cli", "build", "-o", str(out), *extra],
-        cwd=cwd, capture_output=True, text=True, timeout=900,
+        cwd=cwd, capture_output=True, text=True, timeout=900, env=env,
     )
 
 

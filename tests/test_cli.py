@@ -60,3 +60,13 @@ def test_validate_accepts_the_build_and_rejects_a_broken_graph(dist: Path, tmp_p
     assert proc.returncode == 1, proc.stdout
     assert "DOES NOT CONFORM" in proc.stdout
     assert (tmp_path / "report.ttl").stat().st_size > 0
+
+
+def test_build_without_a_ror_dump_says_linking_was_skipped(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "EXCHANGE_KG_ROR_DUMP"}
+    proc = run_build(tmp_path / "dist", "--no-validate", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "linking to ROR skipped" in proc.stderr
+    assert not (tmp_path / "dist" / "ror-links.csv").exists()

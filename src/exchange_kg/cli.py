@@ -17,6 +17,8 @@ from rdflib import Graph
 
 from exchange_kg import __version__
 from exchange_kg.iris import DEFAULT_BASE
+from exchange_kg.link.curation import CurationError
+from exchange_kg.link.ror_dump import DumpError
 from exchange_kg.records import SourceError
 from exchange_kg.yamlfile import DataFileError
 
@@ -61,11 +63,15 @@ def main() -> None:
 @click.option("--base", default=lambda: os.environ.get("EXCHANGE_KG_BASE", DEFAULT_BASE),
               show_default=f"$EXCHANGE_KG_BASE or {DEFAULT_BASE}",
               help="Base IRI under which agreement, institution and record IRIs are minted.")
+@click.option("--ror-dump", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="EXCHANGE_KG_ROR_DUMP", show_envvar=True,
+              help="A ROR data dump (release zip, JSON or JSON Lines, optionally gzipped) to link "
+                   "institutions to ROR and Wikidata. Without one, linking is skipped.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster; unsafe).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path | None,
-          ontology_path: Path | None, out_dir: Path, base: str, no_validate: bool,
-          quiet: bool) -> None:
+          ontology_path: Path | None, out_dir: Path, base: str, ror_dump: Path | None,
+          no_validate: bool, quiet: bool) -> None:
     """Build the graph from the bundled (or given) sources.
 
     Reads every document listed in sources/manifest.yaml with its mapping file, normalises
@@ -83,9 +89,19 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     progress = (lambda m: None) if quiet else _say
     started = time.perf_counter()
     try:
-        result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress)
+        index = None
+        if ror_dump is None:
+            _say("linking to ROR skipped: no --ror-dump and no EXCHANGE_KG_ROR_DUMP")
+        else:
+            from exchange_kg.link import load_dump
+
+            progress(f"loading the ROR dump {ror_dump.name} ...")
+            index = load_dump(ror_dump)
+        result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress,
+                                ror_index=index)
         ontology = Graph().parse(ontology_path, format="turtle")
-    except (SourceError, DataFileError, FileNotFoundError, ValueError, KeyError) as exc:
+    except (SourceError, DataFileError, FileNotFoundError, ValueError, KeyError,
+            DumpError, CurationError) as exc:
         _say(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)
 
@@ -99,6 +115,12 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     rep = outputs.write_outputs(result, validation, out_dir, ontology, ontology_path, base)
     result.timings["write"] = time.perf_counter() - t
 
+    if result.links is not None:
+        from exchange_kg.link import format_summary
+        from exchange_kg.link.runner import write_run
+
+        write_run(result.links, out_dir)
+        _say(format_summary(result.links.summary))
     tot = rep["totals"]
     _say(f"{tot['agreements']} agreements, {tot['institutions']} institutions, "
          f"{tot['triples']} triples from {tot['records']} records")
@@ -171,6 +193,15 @@ def readers() -> None:
         click.echo(f"{name}: {first}")
         for opt in sorted(reader.options_schema.get("properties", {})):
             click.echo(f"    option {opt}")
+
+
+def _register() -> None:
+    from exchange_kg.link.command import link_command
+
+    main.add_command(link_command)
+
+
+_register()
 
 
 if __name__ == "__main__":  # pragma: no cover

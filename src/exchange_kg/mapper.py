@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from exchange_kg.agreements import Agreement, Party
 from exchange_kg.iris import Minter
+from exchange_kg.link.matcher import MatchResult
+from exchange_kg.link.runner import LinkRun
 from exchange_kg.manifest import Document
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
@@ -44,6 +46,7 @@ class _Org:
     unit_of: URIRef | None = None
     members: list[URIRef] = field(default_factory=list)
     known_as: str | None = None
+    link: MatchResult | None = None  # the institution's ROR linking result, when linked
 
     def add_label(self, label: str | None) -> None:
         if label and label not in self.labels:
@@ -52,9 +55,16 @@ class _Org:
 
 class GraphBuilder:
     def __init__(
-        self, minter: Minter, documents: list[Document], clusters: Iterable[Cluster] = ()
+        self,
+        minter: Minter,
+        documents: list[Document],
+        clusters: Iterable[Cluster] = (),
+        links: LinkRun | None = None,
     ) -> None:
         self.minter = minter
+        # cluster id -> its linking result; the dump named in every link's provenance
+        self.link_of = {r.query.key: r for r in links.results} if links else {}
+        self.link_source = _link_source(links)
         # mention key -> the resolved institution it belongs to
         self.cluster_of = {k: c for c in clusters for k in c.mention_keys}
         self.documents = {d.id: d for d in documents}
@@ -89,6 +99,7 @@ class GraphBuilder:
             iri = self.minter.iri("institution", cluster.pref_label, cluster.id)
             org = self._org(iri, XKG.Institution)
             org.pref_label = cluster.pref_label
+            org.link = self.link_of.get(cluster.id)
             for label in (*cluster.labels, *cluster.acronyms):
                 org.add_label(label)
         else:
@@ -254,6 +265,31 @@ class GraphBuilder:
                 g.add((org.unit_of, ORG.hasUnit, org.iri))
             for m in org.members:
                 g.add((org.iri, ORG.hasMember, m))
+            if org.link is not None and org.link.chosen is not None:
+                self._write_link(org.iri, org.link)
+
+    def _write_link(self, iri: URIRef, result: MatchResult) -> None:
+        """owl:sameAs the ROR record and its Wikidata entity, the identifiers as plain
+        literals, and the link's provenance."""
+        g, c = self.graph, result.chosen
+        assert c is not None
+        ror = URIRef(c.ror_id)
+        g.add((iri, OWL.sameAs, ror))
+        g.add((iri, XKG.rorId, Literal(c.ror_id.rsplit("/", 1)[1])))
+        if c.wikidata:
+            g.add((iri, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{c.wikidata}")))
+            g.add((iri, XKG.wikidataId, Literal(c.wikidata)))
+        node = URIRef(f"{iri}/link/ror")
+        curated = result.decision.startswith("curated")
+        g.add((iri, XKG.link, node))
+        g.add((node, RDF.type, XKG.Link))
+        g.add((node, XKG.linkTarget, ror))
+        g.add((node, XKG.matchMethod, Literal("curated" if curated else c.method)))
+        g.add((node, XKG.matchScore, Literal(f"{c.score:.3f}", datatype=XSD.decimal)))
+        if c.name:
+            g.add((node, XKG.matchedName, Literal(c.name)))
+        g.add((node, XKG.linkSource, Literal(self.link_source)))
+        g.add((node, XKG.curated, Literal(curated)))
 
     def source_graphs(self) -> dict[str, Graph]:
         """Each source's view: triples about its subjects and what they point to."""
@@ -281,6 +317,13 @@ class GraphBuilder:
 
 # Do not pull other documents' records into a view by following these links.
 _NO_FOLLOW = {XKG.inDocument, XKG.listedIn, PROV.wasDerivedFrom, ORG.hasUnit, DCTERMS.publisher}
+
+
+def _link_source(links: LinkRun | None) -> str:
+    if links is None or links.dump is None:
+        return ""
+    d = links.dump
+    return f"{d.name} (sha256 {d.sha256})" if d.sha256 else d.name
 
 
 def new_graph() -> Graph:

@@ -24,6 +24,12 @@ FILES = {
     "report.json": "the same report for scripts",
     "validation.ttl": "the full SHACL validation report",
 }
+# written too when the build links to ROR (a dump was given)
+LINK_FILES = {
+    "ror-links.csv": "every linked institution: ROR ID, Wikidata QID, score, method, dump",
+    "ror-review.csv": "institutions for a curator: ambiguous or unmatched, with candidates",
+    "ror-link-summary.json": "linked / ambiguous / no match, per source",
+}
 
 
 def write_outputs(

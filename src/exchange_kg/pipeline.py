@@ -16,6 +16,10 @@ from rdflib import Graph
 from exchange_kg import readers
 from exchange_kg.agreements import Agreement, build_agreements
 from exchange_kg.iris import DEFAULT_BASE, Minter
+from exchange_kg.link.online import RorApiClient
+from exchange_kg.link.ror_index import RorIndex
+from exchange_kg.link.runner import LinkRun
+from exchange_kg.link.stage import CURATION_FILE, resolve_and_link
 from exchange_kg.manifest import Document, load_manifest
 from exchange_kg.mapper import GraphBuilder
 from exchange_kg.mapping_spec import Mapping, Section, load_mappings
@@ -58,6 +62,7 @@ class BuildResult:
     builder: GraphBuilder
     timings: dict[str, float] = field(default_factory=dict)
     clusters: list[Cluster] = field(default_factory=list)
+    links: LinkRun | None = None  # None when linking was not asked for
 
     @property
     def checks(self) -> list[tuple[str, SelfCheck]]:
@@ -137,7 +142,11 @@ def build(
     mappings_dir: Path,
     base: str = DEFAULT_BASE,
     progress: Progress = lambda msg: None,
+    ror_index: RorIndex | None = None,
+    ror_client: RorApiClient | None = None,
+    curation_path: Path | None = None,
 ) -> BuildResult:
+    """Build the graph; with a ROR index (or API client), link institutions to ROR too."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     documents = load_manifest(sources_dir / "manifest.yaml")
@@ -177,13 +186,19 @@ def build(
              f"{len(merged)} agreements")
 
     t = time.perf_counter()
-    clusters = resolve(mentions_from_agreements(merged))
-    timings["resolve"] = time.perf_counter() - t
-    progress(f"resolved {sum(len(a.parties) for a in merged)} partner mentions into "
-             f"{len(clusters)} institutions")
+    mentions = mentions_from_agreements(merged)
+    links: LinkRun | None = None
+    if ror_index is None and ror_client is None:
+        clusters = resolve(mentions)
+    else:
+        clusters, links = resolve_and_link(
+            mentions, merged, curation_path or mappings_dir / CURATION_FILE, ror_index,
+            ror_client, progress)
+    timings["resolve+link" if links else "resolve"] = time.perf_counter() - t
+    progress(f"resolved {len(mentions)} partner mentions into {len(clusters)} institutions")
 
     t = time.perf_counter()
-    builder = GraphBuilder(Minter(base), documents, clusters)
+    builder = GraphBuilder(Minter(base), documents, clusters, links)
     for doc in documents:
         builder.document(doc)
     for a in merged:
@@ -192,4 +207,5 @@ def build(
     source_graphs = builder.source_graphs()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")
-    return BuildResult(sources, merged, builder.graph, source_graphs, builder, timings, clusters)
+    return BuildResult(sources, merged, builder.graph, source_graphs, builder, timings, clusters,
+                       links)

@@ -1,0 +1,239 @@
+"""A curator's decisions about ROR links: a reviewed TSV file that every build applies.
+
+The matcher links only what it is sure of; everything else goes to the review file. A curator
+reads that file and records a decision per institution in ``mappings/ror-curation.tsv``:
+
+``accept``  link to ``ror_id``, a candidate the matcher proposed but did not choose;
+``choose``  link to ``ror_id``, an ID the curator found elsewhere (the matcher did not offer it);
+``reject``  never link this institution (with ``ror_id``: never link it to that ID).
+
+A row applies to the institution one of whose labels has the row's key (``our_label`` compared
+as a name key, so case and accents do not matter) in the row's country. Decisions live in the
+repository next to the mappings, so they survive every rebuild. The file is checked strictly:
+every error names ``file:line`` so a typo never silently drops a decision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from exchange_kg.link.decision import link_blocker
+from exchange_kg.link.model import Candidate, MatchResult
+from exchange_kg.link.names import normalise
+from exchange_kg.link.ror_dump import canonical_ror_id
+from exchange_kg.link.ror_index import RorIndex
+
+COLUMNS = ("our_label", "country", "decision", "ror_id", "note", "reviewed_by", "reviewed_on")
+REQUIRED = ("our_label", "country", "decision", "ror_id")
+DECISIONS = ("accept", "choose", "reject")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+HEADER = (
+    "# ROR curation: one decision per institution, tab-separated, applied by every build.\n"
+    "# decision: accept (link to ror_id, a candidate from the review file) | choose (link to\n"
+    "# ror_id found elsewhere) | reject (never link; with ror_id: never link to that ID).\n"
+    "# our_label: any label of the institution as the review file shows it; country: ISO 3166-1\n"
+    "# alpha-2 (empty when the source names none); ror_id: https://ror.org/0xxxxxxxx or the bare\n"
+    "# ID, required for accept and choose; reviewed_on: YYYY-MM-DD. Lines starting with # are\n"
+    "# comments.\n"
+    + "\t".join(COLUMNS) + "\n"
+)
+
+
+class CurationError(ValueError):
+    """A curation file that does not follow its format; ``errors`` holds every ``file:line``."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CurationRow:
+    our_label: str
+    country: str | None
+    decision: str
+    ror_id: str | None
+    note: str = ""
+    reviewed_by: str = ""
+    reviewed_on: str = ""
+    where: str = ""  # file:line, for messages and provenance
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return normalise(self.our_label), self.country or ""
+
+    def describe(self) -> str:
+        who = ", ".join(x for x in (self.reviewed_by, self.reviewed_on) if x)
+        parts = [f"{self.decision} ({self.where})"]
+        if who:
+            parts.append(f"reviewed by {who}")
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Curation:
+    rows: tuple[CurationRow, ...] = ()
+
+    def lookup(self, labels: Sequence[str], country: str | None) -> CurationRow | None:
+        """The row for an institution: its preferred label first, then its alternatives."""
+        by_key = {row.key: row for row in self.rows}
+        for label in labels:
+            row = by_key.get((normalise(label), country or ""))
+            if row is not None:
+                return row
+        return None
+
+    def unused(self, results: Sequence[MatchResult]) -> list[CurationRow]:
+        """Rows that matched no institution of this build (stale after an edit of a source)."""
+        used = {id(self.lookup(r.query.labels, r.query.country)) for r in results}
+        return [row for row in self.rows if id(row) not in used]
+
+
+def load_curation(path: Path) -> Curation:
+    """Read and check a curation file; a missing file is an empty curation."""
+    path = Path(path)
+    if not path.exists():
+        return Curation()
+    errors: list[str] = []
+    rows: list[CurationRow] = []
+    header: list[str] | None = None
+    seen: dict[tuple[str, str], str] = {}
+    text = path.read_text(encoding="utf-8-sig")
+    for n, line in enumerate(text.splitlines(), start=1):
+        where = f"{path}:{n}"
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if header is None:
+            header = cells
+            unknown = [c for c in header if c not in COLUMNS]
+            missing = [c for c in REQUIRED if c not in header]
+            if unknown:
+                errors.append(f"{where}: unknown column(s) {', '.join(unknown)} "
+                              f"(columns: {', '.join(COLUMNS)})")
+            if missing:
+                errors.append(f"{where}: missing column(s) {', '.join(missing)}")
+            if len(set(header)) != len(header):
+                errors.append(f"{where}: a column is named twice")
+            if unknown or missing:
+                break
+            continue
+        if len(cells) > len(header):
+            errors.append(f"{where}: {len(cells)} cells but the header has {len(header)}")
+            continue
+        values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+        row, row_errors = _row(values, where)
+        errors.extend(row_errors)
+        if row is None:
+            continue
+        if row.key in seen:
+            errors.append(f"{where}: {row.our_label!r} ({row.country or 'no country'}) was "
+                          f"already decided at {seen[row.key]}")
+            continue
+        seen[row.key] = where
+        rows.append(row)
+    if header is None and not errors:
+        errors.append(f"{path}:1: no header line ({chr(9).join(COLUMNS)})")
+    if errors:
+        raise CurationError(errors)
+    return Curation(tuple(rows))
+
+
+def _row(values: dict[str, str], where: str) -> tuple[CurationRow | None, list[str]]:
+    errors = []
+    label = values.get("our_label", "")
+    if not normalise(label):
+        errors.append(f"{where}: our_label is empty")
+    country = values.get("country", "").upper() or None
+    if country is not None and not _COUNTRY.match(country):
+        errors.append(f"{where}: country {values['country']!r} is not an ISO 3166-1 alpha-2 code")
+    decision = values.get("decision", "").lower()
+    if decision not in DECISIONS:
+        errors.append(f"{where}: decision {values.get('decision', '')!r} is not one of "
+                      f"{', '.join(DECISIONS)}")
+    raw_id = values.get("ror_id", "")
+    ror_id = canonical_ror_id(raw_id) if raw_id else None
+    if raw_id and ror_id is None:
+        errors.append(f"{where}: ror_id {raw_id!r} is not a ROR ID")
+    if decision in ("accept", "choose") and not raw_id:
+        errors.append(f"{where}: decision {decision} needs a ror_id")
+    reviewed_on = values.get("reviewed_on", "")
+    if reviewed_on:
+        try:
+            date.fromisoformat(reviewed_on)
+        except ValueError:
+            errors.append(f"{where}: reviewed_on {reviewed_on!r} is not a date (YYYY-MM-DD)")
+    if errors:
+        return None, errors
+    return CurationRow(label, country, decision, ror_id, values.get("note", ""),
+                       values.get("reviewed_by", ""), reviewed_on, where), []
+
+
+def apply_curation(results: Sequence[MatchResult], curation: Curation,
+                   index: RorIndex | None = None) -> list[MatchResult]:
+    """The results with every curator's decision applied (new objects; the input is untouched).
+
+    With ``index``, an accepted or chosen ID that is not among the candidates gets its names,
+    country and Wikidata QID from the dump, and an inactive one is replaced by its successor
+    like any match; without it such a link carries the bare ID.
+    """
+    out = []
+    for result in results:
+        row = curation.lookup(result.query.labels, result.query.country)
+        out.append(result if row is None else _apply(result, row, index))
+    return out
+
+
+def _apply(result: MatchResult, row: CurationRow, index: RorIndex | None) -> MatchResult:
+    note = row.describe()
+    if row.decision == "reject":
+        if row.ror_id is None or (result.chosen and result.chosen.ror_id == row.ror_id):
+            kept = [c for c in result.candidates if c.ror_id != row.ror_id]
+            return replace(result, chosen=None, candidates=kept, decision="curated-reject",
+                           reason="rejected by a curator", curation_note=note)
+        kept = [c for c in result.candidates if c.ror_id != row.ror_id]
+        return replace(result, candidates=kept, curation_note=note)
+    assert row.ror_id is not None
+    chosen = next((c for c in result.candidates
+                   if row.ror_id in (c.ror_id, c.followed_successor_from)), None)
+    if chosen is None:
+        chosen = _from_index(row.ror_id, result, index)
+    decision = "curated-accept" if row.decision == "accept" else "curated-choose"
+    # A curator may link what the matcher only proposed (an acronym, another country), but an
+    # inactive record without a single successor is no link for anybody.
+    if chosen.status not in ("active", "unknown"):
+        return replace(result, chosen=None, decision=decision, curation_note=note,
+                       reason=f"the curated ID cannot be linked: {link_blocker(chosen)}")
+    chosen = replace(chosen, evidence=tuple(sorted(set(chosen.evidence) | {"curated"})))
+    others = [c for c in result.candidates if c.ror_id != chosen.ror_id]
+    return replace(result, chosen=chosen, candidates=[chosen] + others, decision=decision,
+                   reason="", curation_note=note)
+
+
+def _from_index(ror_id: str, result: MatchResult, index: RorIndex | None) -> Candidate:
+    label = result.query.label
+    record = index.get(ror_id) if index is not None else None
+    if record is None:
+        return Candidate(ror_id=ror_id, name="", score=1.0, method="curated", status="unknown",
+                         matched_label=label)
+    seen = {record.id}
+    origin = None
+    while record.status != "active":
+        successors = record.related("successor")
+        nxt = index.get(successors[0].id) if len(successors) == 1 and index else None
+        if nxt is None or nxt.id in seen:
+            break
+        origin = origin or ror_id
+        seen.add(nxt.id)
+        record = nxt
+    return Candidate(ror_id=record.id, name=record.display_name, score=1.0, method="curated",
+                     wikidata=record.wikidata, country=record.country, status=record.status,
+                     display_name=record.display_name, city=record.city, matched_label=label,
+                     followed_successor_from=origin)

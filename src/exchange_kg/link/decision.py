@@ -1,0 +1,166 @@
+"""Candidates -> a decision: successors followed, one candidate per ROR ID, and a link only
+when one candidate alone is highly probable (see ``matcher`` for the rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from exchange_kg.link.model import Candidate, InstitutionQuery, MatchResult
+from exchange_kg.link.names import normalise
+from exchange_kg.link.ror_dump import RorRecord
+from exchange_kg.link.ror_index import RorIndex
+from exchange_kg.link.scoring import Hit
+
+CHOSEN_MIN = 0.95  # a candidate below this is never linked automatically
+MARGIN = 0.03  # ... nor when another record scores within this of it
+REVIEW_MIN = 0.5  # candidates below this are not worth a curator's time
+MAX_CANDIDATES = 5
+MAX_SUCCESSOR_HOPS = 5
+SUCCESSOR_FACTOR = 0.99
+SPLIT_SUCCESSOR = 0.80
+
+
+def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
+    """Hits -> candidates, inactive records replaced by their successors, one per ROR ID."""
+    best: dict[str, Candidate] = {}
+    for hit in hits:
+        for cand in _follow(index, hit):
+            old = best.get(cand.ror_id)
+            if old is None or (cand.score, cand.followed_successor_from is None) > (
+                    old.score, old.followed_successor_from is None):
+                if old is not None:
+                    cand = replace(cand, evidence=tuple(sorted(set(cand.evidence)
+                                                               | set(old.evidence))))
+                best[cand.ror_id] = cand
+    return sorted(best.values(), key=lambda c: (-c.score, c.ror_id))
+
+
+def _candidate(rec: RorRecord, hit: Hit, score: float, evidence: set[str],
+               followed_from: str | None = None) -> Candidate:
+    return Candidate(
+        ror_id=rec.id, name=hit.name, score=round(score, 3), method=hit.method,
+        wikidata=rec.wikidata, country=rec.country, status=rec.status,
+        display_name=rec.display_name, city=rec.city, matched_label=hit.label,
+        followed_successor_from=followed_from, evidence=tuple(sorted(evidence)),
+    )
+
+
+def _follow(index: RorIndex, hit: Hit) -> list[Candidate]:
+    """An active record as it is; an inactive one as its successor(s), when the dump has them."""
+    rec = index.records[hit.index]
+    if rec.status == "active":
+        return [_candidate(rec, hit, hit.score, hit.evidence)]
+    current, score, seen = rec, hit.score, {rec.id}
+    for _ in range(MAX_SUCCESSOR_HOPS):
+        successors = current.related("successor")
+        if not successors:
+            break
+        if len(successors) > 1:
+            out = [_candidate(rec, hit, hit.score, hit.evidence | {"split"})]
+            for rel in successors:
+                nxt = index.get(rel.id)
+                if nxt is not None and nxt.status == "active":
+                    out.append(_candidate(nxt, hit, SPLIT_SUCCESSOR * score,
+                                          hit.evidence | {"successor", "split"}, rec.id))
+            return out
+        nxt = index.get(successors[0].id)
+        if nxt is None or nxt.id in seen:
+            return [_candidate(rec, hit, hit.score, hit.evidence | {"successor-not-in-dump"})]
+        seen.add(nxt.id)
+        current, score = nxt, score * SUCCESSOR_FACTOR
+        if current.status == "active":
+            return [_candidate(current, hit, score, hit.evidence | {"successor"}, rec.id)]
+    return [_candidate(rec, hit, hit.score, hit.evidence)]
+
+
+def link_blocker(c: Candidate) -> str | None:
+    """Why a candidate may not be linked, or None."""
+    if c.status != "active":
+        if "split" in c.evidence:
+            return f"{c.ror_id} is {c.status} and was split into several successors"
+        if "successor-not-in-dump" in c.evidence:
+            return f"{c.ror_id} is {c.status}; its successor is not in the dump"
+        return f"{c.ror_id} is {c.status} and has no successor"
+    if "other-country" in c.evidence:
+        return f"{c.ror_id} lies in another country ({c.country})"
+    if c.method == "acronym":
+        return "only the acronym matches"
+    return None
+
+
+def decide(index: RorIndex, query: InstitutionQuery, candidates: list[Candidate],
+            domain_records: set[int]) -> MatchResult:
+    shown = [c for c in candidates if c.score >= REVIEW_MIN][:MAX_CANDIDATES]
+    if not shown:
+        return MatchResult(query, None, [], "no-match", "no candidate in the dump")
+    top = shown[0]
+    runner_up = shown[1] if len(shown) > 1 else None
+    blocker = link_blocker(top)
+    if blocker is None and top.score < CHOSEN_MIN:
+        blocker = f"best score {top.score:.3f} is below {CHOSEN_MIN}"
+    if blocker is None and runner_up is not None and top.score - runner_up.score < MARGIN:
+        winner = _break_tie(index, query, [c for c in candidates if top.score - c.score < MARGIN])
+        if winner is not None:
+            top = winner
+            shown = [top] + [c for c in shown if c.ror_id != top.ror_id]
+        else:
+            blocker = (f"{top.ror_id} ({top.score:.3f}) and {runner_up.ror_id} "
+                       f"({runner_up.score:.3f}) are too close")
+    if blocker is None and domain_records and not _related_to_any(index, top, domain_records):
+        blocker = "the website's domain belongs to another ROR record"
+    if blocker is None:
+        return MatchResult(query, top, shown, "linked", "")
+    if top.status != "active" and not any(c.status == "active" for c in shown):
+        return MatchResult(query, None, shown, "no-match", blocker)
+    return MatchResult(query, None, shown, "ambiguous", blocker)
+
+
+def _break_tie(index: RorIndex, query: InstitutionQuery,
+               close: list[Candidate]) -> Candidate | None:
+    """Among candidates with (nearly) the same name score, the one that independent evidence
+    singles out: the only one owning our website's domain, the only one in our city, or the
+    parent of all the others (ROR lists a parent's name as an alias of its children)."""
+    # the domain only breaks a tie between names; a candidate that the domain lifted into the
+    # tie (method "domain") against a name match is a conflict for a person to look at
+    if any(c.method == "domain" for c in close):
+        return None
+    with_domain = [c for c in close if "domain" in c.evidence]
+    if len(with_domain) == 1:
+        return _with_evidence(with_domain[0], "tie-broken-by-domain")
+    if query.city:
+        city = normalise(query.city)
+        in_city = [c for c in close if c.city and normalise(c.city) == city]
+        if len(in_city) == 1:
+            return _with_evidence(in_city[0], "tie-broken-by-city")
+    for cand in close:
+        rec = index.get(cand.ror_id)
+        if rec is None:
+            continue
+        kids = {r.id for r in rec.related("child")}
+        others = [c for c in close if c.ror_id != cand.ror_id]
+        if all(c.ror_id in kids or _has_parent(index, c.ror_id, cand.ror_id) for c in others):
+            return _with_evidence(cand, "tie-broken-by-parent")
+    return None
+
+
+def _has_parent(index: RorIndex, child_id: str, parent_id: str) -> bool:
+    rec = index.get(child_id)
+    return rec is not None and any(r.id == parent_id for r in rec.related("parent"))
+
+
+def _with_evidence(cand: Candidate, note: str) -> Candidate | None:
+    if link_blocker(cand) is not None:
+        return None
+    return replace(cand, evidence=tuple(sorted(set(cand.evidence) | {note})))
+
+
+def _related_to_any(index: RorIndex, cand: Candidate, records: set[int]) -> bool:
+    """The candidate (or the record it succeeds, its parent or child) owns the domain."""
+    ids = {cand.ror_id}
+    if cand.followed_successor_from:
+        ids.add(cand.followed_successor_from)
+    rec = index.get(cand.ror_id)
+    if rec is not None:
+        ids.update(r.id for r in rec.relationships if r.type in ("parent", "child"))
+    return any(index.records[i].id in ids for i in records)

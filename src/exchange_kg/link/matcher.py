@@ -1,0 +1,246 @@
+"""Match one institution against a ROR index: candidates with scores, and a link only when sure.
+
+Precision comes first, as in ROR's own affiliation matcher, which marks a result ``chosen`` only
+when it alone is highly probable. Here a candidate is *chosen* when
+
+* its score reaches ``CHOSEN_MIN`` — in practice only an exact name, alias or other-language
+  label (possibly after dropping a qualifier the record itself explains: its city, country,
+  acronym or parent), the same words in another order or with other particles, or a weaker name
+  match corroborated by the website's domain or the acronym;
+* no other record comes within ``MARGIN`` of it;
+* it is an active record (an inactive or withdrawn one is replaced by its single successor; one
+  without a successor, or with several, is never linked);
+* it lies in the query's country: the same name in two countries is two institutions;
+* the query's website does not belong to another ROR record.
+
+An acronym alone, a typo-tolerant or partial name match, or a candidate found only in another
+country is a *candidate* for the review file, never a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from exchange_kg.link.decision import (
+    CHOSEN_MIN,
+    MAX_SUCCESSOR_HOPS,
+    decide,
+    link_blocker,
+    resolve_candidates,
+)
+from exchange_kg.link.model import DECISIONS, METHODS, Candidate, InstitutionQuery, MatchResult
+from exchange_kg.link.names import (
+    acronym_key,
+    distinctive_words,
+    looks_like_acronym,
+    normalise,
+    registered_domain,
+)
+from exchange_kg.link.ror_dump import RorRecord
+from exchange_kg.link.ror_index import RorIndex
+from exchange_kg.link.scoring import (
+    WORD_OVERLAP_MIN,
+    Hit,
+    QueryForms,
+    query_forms,
+    score_record,
+    word_overlap,
+)
+
+__all__ = ["CHOSEN_MIN", "DECISIONS", "MAX_SUCCESSOR_HOPS", "METHODS", "Candidate",
+           "InstitutionQuery", "MatchResult", "countries_of", "link_blocker", "match",
+           "match_all", "match_unit"]
+
+ACRONYM = 0.85
+CORROBORATED_BY_ACRONYM = 0.05
+DOMAIN_CONFIRMS = 0.96
+DOMAIN_AND_ACRONYM = 0.96
+DOMAIN_ONLY = 0.70
+OTHER_COUNTRY = 0.50
+NO_COUNTRY_FACTOR = 0.96
+REGIONS = {"CN": ("HK", "MO")}
+REGION_FACTOR = 0.98  # a record in a region of the query's country, not the country itself
+
+
+def countries_of(country: str | None) -> tuple[str, ...]:
+    """The ROR country codes a source's country covers: itself, and for China the special
+    administrative regions, which partner lists often file under China while ROR (like ISO)
+    gives them codes of their own. Taiwan is never folded in: its namesakes of mainland
+    universities ("Soochow University") are other institutions."""
+    if country is None:
+        return ()
+    return (country, *REGIONS.get(country, ()))
+
+
+def _in_country(rec: RorRecord, query: InstitutionQuery) -> bool:
+    return rec.country in countries_of(query.country)
+
+
+def _query_acronyms(query: InstitutionQuery) -> list[str]:
+    out = list(query.acronyms)
+    out += [label for label in query.labels if looks_like_acronym(label)]
+    return list(dict.fromkeys(a for a in out if acronym_key(a)))
+
+
+def _candidate_records(index: RorIndex, query: InstitutionQuery,
+                       qforms: QueryForms) -> set[int]:
+    """Records worth scoring: equal keys, shared rare words in the country, a typo scan."""
+    country = query.country
+    found: set[int] = set()
+    for _label, key, _dropped in qforms:
+        found.update(index.by_key(key))
+    if country is None:
+        return found
+    word_hits: dict[int, int] = {}
+    for _label, key, dropped in qforms:
+        if dropped:
+            continue
+        for word in set(distinctive_words(key)):
+            for code in countries_of(country):
+                for i in index.by_word(code, word):
+                    word_hits[i] = word_hits.get(i, 0) + 1
+    ranked = sorted(word_hits, key=lambda i: (-word_hits[i], i))[:200]
+    found.update(ranked)
+    if not ranked:  # no rare word in common: maybe a typo in the only rare word
+        keys, owners = index.country_keys(country)
+        if keys:
+            for _label, key, dropped in qforms:
+                if dropped:
+                    continue
+                for _k, _score, pos in process.extract(
+                        key, keys, scorer=fuzz.ratio, score_cutoff=85, limit=20):
+                    found.add(owners[pos])
+    return found
+
+
+def match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
+    """Candidates for one institution and, when one alone is highly probable, the chosen one."""
+    qforms = query_forms(query)
+    qcity = normalise(query.city) if query.city else ""
+    country = query.country
+    hits: dict[int, Hit] = {}
+    for i in sorted(_candidate_records(index, query, qforms)):
+        rec = index.records[i]
+        if country is not None and not _in_country(rec, query):
+            continue
+        hit = score_record(index, i, query, qforms, qcity)
+        if hit is not None:
+            if country is not None and rec.country != country:
+                hit.score = round(hit.score * REGION_FACTOR, 3)
+                hit.evidence.add("region")
+            hits[i] = hit
+    _add_acronym_hits(index, query, hits)
+    query_domains = {d for d in (registered_domain(x) for x in query.domains) if d}
+    domain_records = _add_domain_hits(index, query, qforms, query_domains, hits)
+    if country is None:
+        for hit in hits.values():
+            hit.score = round(hit.score * NO_COUNTRY_FACTOR, 3)
+            hit.evidence.add("no-country")
+    elif max((h.score for h in hits.values()), default=0) < CHOSEN_MIN:
+        _add_other_country_hits(index, query, qforms, hits)
+    candidates = resolve_candidates(index, hits.values())
+    return decide(index, query, candidates, domain_records)
+
+
+def _add_acronym_hits(index: RorIndex, query: InstitutionQuery, hits: dict[int, Hit]) -> None:
+    """An acronym in the country alone is a candidate; next to a name match it corroborates."""
+    if query.country is None:
+        return
+    for acronym in _query_acronyms(query):
+        for i in index.by_acronym(acronym):
+            rec = index.records[i]
+            if not _in_country(rec, query):
+                continue
+            hit = hits.get(i)
+            if hit is None:
+                hits[i] = Hit(i, ACRONYM, "acronym", _acronym_of(rec, acronym), acronym,
+                               {"acronym"})
+            elif "acronym" not in hit.evidence:
+                hit.evidence.add("acronym")
+                if hit.score >= ACRONYM and hit.score < CHOSEN_MIN:
+                    hit.score = round(min(hit.score + CORROBORATED_BY_ACRONYM, 0.97), 3)
+
+
+def _acronym_of(rec: RorRecord, acronym: str) -> str:
+    key = acronym_key(acronym)
+    return next((a for a in rec.acronyms if acronym_key(a) == key), acronym)
+
+
+def _add_domain_hits(index: RorIndex, query: InstitutionQuery,
+                     qforms: QueryForms, domains: set[str],
+                     hits: dict[int, Hit]) -> set[int]:
+    """The website's domain confirms a name match, or proposes a candidate of its own.
+
+    A confirmed match needs more than the domain: the same distinctive words (give or take a
+    spelling slip), a name match already in the review range, or the acronym. A site shared by
+    an institution and its institutes would otherwise link a faculty to the whole university.
+    """
+    owners: set[int] = set()
+    for domain in sorted(domains):
+        for i in index.by_domain(domain):
+            rec = index.records[i]
+            if query.country is not None and not _in_country(rec, query):
+                continue
+            owners.add(i)
+            hit = hits.get(i)
+            if hit is None:
+                hit = hits[i] = Hit(i, DOMAIN_ONLY, "domain", rec.display_name, query.label)
+            if "domain" in hit.evidence:
+                continue
+            hit.evidence.add("domain")
+            if hit.score >= CHOSEN_MIN:
+                continue
+            if "acronym" in hit.evidence:
+                hit.score, hit.method = max(hit.score, DOMAIN_AND_ACRONYM), "domain"
+            elif hit.score >= ACRONYM:
+                hit.score, hit.method = DOMAIN_CONFIRMS, "domain"
+            else:
+                name, overlap = word_overlap(index, i, qforms, query.country)
+                if overlap >= WORD_OVERLAP_MIN:
+                    hit.score, hit.method, hit.name = DOMAIN_CONFIRMS, "domain", name
+    return owners
+
+
+def _add_other_country_hits(index: RorIndex, query: InstitutionQuery,
+                            qforms: QueryForms,
+                            hits: dict[int, Hit]) -> None:
+    """Exact names elsewhere: a hint for the curator (a wrong country in the source), no link."""
+    for label, key, dropped in qforms:
+        if dropped:
+            continue
+        for i in index.by_key(key):
+            rec = index.records[i]
+            if i in hits or _in_country(rec, query):
+                continue
+            name = next((v for v, _k, fs in index.names[i] if any(k == key for k, _ in fs)),
+                        rec.display_name)
+            hits[i] = Hit(i, OTHER_COUNTRY, "exact", name, label, {"other-country"})
+
+
+def match_all(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
+    """``match`` for every query, in the given order."""
+    return [match(index, q) for q in queries]
+
+
+def match_unit(index: RorIndex, query: InstitutionQuery, parent_id: str) -> MatchResult:
+    """A unit (faculty, institute) against the ROR records that are children of its institution.
+
+    A unit is linked only when ROR has it as its own record under that parent; the parent's name
+    may be dropped from a child's name ("Institute of Physics, Chinese Academy of Sciences").
+    """
+    parent = index.get(parent_id)
+    extra: set[str] = set()
+    if parent is not None:
+        for _value, _kind, name_forms in index.names[index.by_id[parent.id]]:
+            extra.update(key for key, _ in name_forms)
+        extra.update(normalise(a) for a in parent.acronyms)
+    qforms = query_forms(query)
+    qcity = normalise(query.city) if query.city else ""
+    hits: dict[int, Hit] = {}
+    for i in index.children_of(parent_id):
+        hit = score_record(index, i, query, qforms, qcity, extra)
+        if hit is not None:
+            hits[i] = hit
+    return decide(index, query, resolve_candidates(index, hits.values()), set())

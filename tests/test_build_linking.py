@@ -1,0 +1,70 @@
+"""`exchange-kg build` with a ROR dump: links in the graph, one IRI per institution."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from conftest import run_build
+from exchange_kg.link.synthetic import qid, ror_id, v2_record, write_release_zip
+
+
+def query(dist: Path, name: str) -> list[dict[str, str | None]]:
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(dist / "exchange-kg.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    text = resources.files("exchange_kg.queries").joinpath(name).read_text()
+    results = store.query(text)
+    names = [v.value for v in results.variables]
+    return [{n: (row[n].value if row[n] is not None else None) for n in names}
+            for row in results]
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("linked")
+    dump = write_release_zip(tmp / "ror-synthetic.zip", [
+        v2_record(501, "Northeastern University", "US", wikidata=qid(501)),
+        v2_record(502, "Northeastern University", "CN", wikidata=qid(502)),
+        v2_record(503, "RWTH Aachen University", "DE", wikidata=qid(503),
+                  labels=[("Rheinisch-Westfälische Technische Hochschule Aachen", "de")],
+                  aliases=["RWTH Aachen"]),
+    ], [])
+    env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(tmp / "cache")}
+    proc = run_build(tmp / "dist", "--ror-dump", str(dump), env=env)
+    assert proc.returncode == 0, proc.stderr
+    return tmp / "dist"
+
+
+def test_linked_partners_have_ror_and_wikidata_ids(linked: Path) -> None:
+    rows = query(linked, "linked-partners-ror-wikidata.rq")
+    ids = {(r["label"], r["country"]): (r["rorId"], r["wikidataId"]) for r in rows}
+    assert ids[("Northeastern University", "US")] == (ror_id(501).rsplit("/", 1)[1], qid(501))
+    assert ids[("Northeastern University", "CN")] == (ror_id(502).rsplit("/", 1)[1], qid(502))
+    rwth = [key for key in ids if "Aachen" in key[0]]
+    assert len(rwth) == 1, rwth  # every RWTH spelling is one institution with one link
+    assert (linked / "ror-links.csv").stat().st_size > 0
+    assert (linked / "ror-review.csv").exists()
+
+
+def test_no_two_institutions_of_a_country_share_a_ror_id(linked: Path) -> None:
+    rows = query(linked, "linked-partners-ror-wikidata.rq")
+    seen: dict[tuple[str | None, str | None], str | None] = {}
+    for r in rows:
+        key = (r["country"], r["rorId"])
+        assert seen.setdefault(key, r["institution"]) == r["institution"], key
+
+
+@pytest.mark.skipif(not os.environ.get("EXCHANGE_KG_ROR_DUMP"),
+                    reason="EXCHANGE_KG_ROR_DUMP is not set: no ROR snapshot to link against")
+def test_the_bundled_build_links_most_partners_to_the_snapshot(dist: Path) -> None:
+    rows = query(dist, "linked-partners-ror-wikidata.rq")
+    assert len(rows) > 500
+    assert sum(1 for r in rows if r["wikidataId"]) > 0.9 * len(rows)
+    countries = {}
+    for r in rows:
+        assert countries.setdefault((r["country"], r["rorId"]), r["institution"]) == \
+            r["institution"]
