@@ -114,6 +114,12 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     t = time.perf_counter()
     rep = outputs.write_outputs(result, validation, out_dir, ontology, ontology_path, base)
     result.timings["write"] = time.perf_counter() - t
+    from exchange_kg.serve.store import build_store
+
+    t = time.perf_counter()
+    progress("building the query store ...")
+    build_store(out_dir)
+    result.timings["store"] = time.perf_counter() - t
 
     if result.links is not None:
         from exchange_kg.link import format_summary
@@ -197,8 +203,10 @@ def readers() -> None:
 
 def _register() -> None:
     from exchange_kg.link.command import link_command
+    from exchange_kg.serve.cli import serve
 
     main.add_command(link_command)
+    main.add_command(serve)
 
 
 _register()

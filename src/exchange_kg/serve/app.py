@@ -1,0 +1,174 @@
+"""The ASGI application: routes, CORS, security headers, errors without stack traces.
+
+Starlette on uvicorn: the app is a handful of routes over a read-only store, so a small
+toolkit with first-class streaming file responses (Range, If-Range) and Jinja templates fits
+better than a framework built around JSON APIs and request models.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from exchange_kg.serve import negotiate, pages, sparql
+from exchange_kg.serve.config import ServeConfig
+from exchange_kg.serve.downloads import file_response
+from exchange_kg.serve.results import serialise_graph
+from exchange_kg.serve.runtime import HERE, Runtime, runtime
+from exchange_kg.serve.void import void_description
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+ROBOTS = "User-agent: *\nDisallow: /sparql\nDisallow: /query\n"
+
+
+class SecurityHeaders:
+    """Headers every response gets; pages also get a Content-Security-Policy that allows
+    nothing from other sites (the pages need nothing from the network)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"strict-origin-when-cross-origin"))
+                content_type = dict(headers).get(b"content-type", b"")
+                if content_type.startswith(b"text/html") and b"content-security-policy" \
+                        not in names:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def void(request: Request) -> Response:
+    rt = runtime(request)
+    fmt_param = request.query_params.get("format")
+    fmt = (negotiate.from_param(fmt_param, negotiate.GRAPH_FORMATS) if fmt_param
+           else negotiate.negotiate(request.headers.get("accept"), negotiate.GRAPH_FORMATS))
+    if fmt is None:
+        # a browser asking for HTML gets Turtle, which it shows as text
+        fmt = negotiate.TURTLE
+    triples = void_description(rt.summary, rt.config.base, rt.config.dist_dir)
+    return Response(serialise_graph(triples, fmt), media_type=fmt.content_type,
+                    headers={"Vary": "Accept"})
+
+
+async def dump_file(request: Request) -> Response:
+    info = runtime(request).files.info(request.path_params["name"])
+    if info is None:
+        raise HTTPException(404, "no such download")
+    return file_response(request, info)
+
+
+async def linked_data(request: Request) -> Response:
+    """Any other path: a minted IRI (303 to a document about it) or such a document."""
+    rt = runtime(request)
+    path = request.path_params["path"]
+    iri = await anyio.to_thread.run_sync(rt.linked.thing, path)
+    if iri is not None:
+        fmt = rt.linked.choose(request.headers.get("accept"), request.query_params.get("format"))
+        if fmt is None:
+            return sparql.text(406, "descriptions are available as " + ", ".join(
+                f.media_type for f in (negotiate.HTML, *negotiate.GRAPH_FORMATS)))
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/{path}.{fmt.extension}", status_code=303,
+                                headers={"Vary": "Accept"})
+    found = await anyio.to_thread.run_sync(rt.linked.document, path)
+    if found is None:
+        raise HTTPException(404, f"Nothing in the graph is known as /{path}.")
+    iri, fmt = found
+    if fmt is negotiate.HTML:
+        return await pages.entity(request, iri)
+    triples = await anyio.to_thread.run_sync(rt.linked.description, iri)
+    body = serialise_graph(triples, fmt)
+    return Response(body, media_type=fmt.content_type,
+                    headers={"Link": f'<{iri}>; rel="describes"'})
+
+
+async def health(request: Request) -> Response:
+    rt = runtime(request)
+    return JSONResponse({"status": "ok", "triples": rt.summary.triples,
+                         "workers": rt.config.workers, "workers_replaced": rt.pool.killed})
+
+
+async def robots(request: Request) -> Response:
+    return PlainTextResponse(ROBOTS)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    headers = getattr(exc, "headers", None)
+    if negotiate.html_preferred(request.headers.get("accept")) and hasattr(
+            request.app.state, "runtime"):
+        return pages.render(request, "error.html", status=exc.status_code,
+                            code=exc.status_code, message=exc.detail)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """The client learns only that something failed; the server (uvicorn) logs the traceback,
+    as Starlette re-raises the exception after this response."""
+    return PlainTextResponse("internal server error\n", status_code=500)
+
+
+def create_app(config: ServeConfig) -> Starlette:
+    """The web app over the store in ``config.dist_dir/store`` (built beforehand)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        rt = await anyio.to_thread.run_sync(Runtime, config)
+        await anyio.to_thread.run_sync(rt.start)
+        app.state.runtime = rt
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(rt.close)
+
+    routes = [
+        Route("/", pages.home),
+        Route("/institutions", pages.institutions),
+        Route("/query", pages.query_page, methods=["GET", "POST"]),
+        Route("/query/results", pages.query_results, methods=["GET", "POST"]),
+        Route("/stats", pages.stats),
+        Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
+        Route("/dumps", pages.dumps),
+        Route("/dumps/", lambda request: RedirectResponse("/dumps", status_code=301)),
+        Route("/dumps/{name}", dump_file),
+        Route("/.well-known/void", void),
+        Route("/health", health),
+        Route("/robots.txt", robots),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        Route("/{path:path}", linked_data),
+    ]
+    middleware = [
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
+                   allow_headers=["Accept", "Content-Type", "Range", "If-None-Match",
+                                  "If-Modified-Since", "If-Range"],
+                   expose_headers=["Content-Length", "Content-Range", "ETag", "Last-Modified",
+                                   "Location", "Link", "Vary"],
+                   max_age=86400),
+        Middleware(SecurityHeaders),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers={HTTPException: http_error, Exception: server_error})

@@ -1,0 +1,1 @@
+"""Example queries the query page offers besides the project's own (``exchange_kg/queries``)."""

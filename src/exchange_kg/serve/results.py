@@ -1,0 +1,303 @@
+"""Run one query on a store and serialise its result, within the limits.
+
+This runs inside a query worker process. SELECT results are written by our own serialisers
+(SPARQL 1.1 Query Results JSON, XML, CSV and TSV) rather than pyoxigraph's, because ours stop
+at the row and byte limits while streaming instead of after materialising the whole answer.
+Graph results (CONSTRUCT, DESCRIBE) are collected up to the row limit and written by
+pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph
+
+from exchange_kg.serve import negotiate
+from exchange_kg.serve.negotiate import Format
+from exchange_kg.vocab import PREFIXES
+
+PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything a worker needs to answer one request (picklable)."""
+
+    query: str
+    accept: str | None = None
+    format: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int = 10_000
+    max_bytes: int = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A worker's answer: an HTTP status, a body and what the result was."""
+
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    # "select", "ask" or "graph" once the query ran
+    kind: str | None = None
+    rows: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> QueryOutcome:
+        return cls(status, (message.rstrip() + "\n").encode("utf-8"))
+
+    @property
+    def message(self) -> str:
+        return self.body.decode("utf-8", "replace").strip() if self.status != 200 else ""
+
+
+class LimitExceeded(Exception):
+    """The result grew past a limit; the message says which and how to stay within it."""
+
+
+class _Sink:
+    """A byte buffer that refuses to grow past ``max_bytes``."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.buffer = io.BytesIO()
+        self.max_bytes = max_bytes
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        if self.buffer.tell() + len(data) > self.max_bytes:
+            raise LimitExceeded(f"the result is larger than this endpoint's limit of "
+                                f"{self.max_bytes} bytes; add a LIMIT or select fewer columns")
+        self.buffer.write(data)
+
+
+# --- SELECT / ASK serialisers -------------------------------------------------------------
+
+Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+
+
+def _json_term(term: Term) -> dict[str, object]:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Triple):
+        return {"type": "triple", "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        }}
+    out: dict[str, object] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, pyoxigraph.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
+                f"<predicate>{_xml_term(term.predicate)}</predicate>"
+                f"<object>{_xml_term(term.object)}</object></triple>")
+    if term.language:
+        attr = f" xml:lang={quoteattr(term.language)}"
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        attr = f" datatype={quoteattr(term.datatype.value)}"
+    else:
+        attr = ""
+    return f"<literal{attr}>{escape(term.value)}</literal>"
+
+
+def _csv_field(text: str) -> str:
+    if any(c in text for c in '",\r\n') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.BlankNode):
+        return _csv_field(f"_:{term.value}")
+    if isinstance(term, pyoxigraph.Triple):
+        return _csv_field(str(term))
+    return _csv_field(term.value)
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.Triple):
+        return f"<< {term.subject} {term.predicate} {term.object} >>"
+    return str(term)  # N-Triples form, which escapes tabs and line breaks
+
+
+def _write_solutions(fmt: Format, variables: list[str], rows: Iterable[pyoxigraph.QuerySolution],
+                     sink: _Sink, max_rows: int) -> int:
+    """Stream ``rows`` into ``sink`` in ``fmt``; the number of rows written."""
+    count = 0
+
+    def limited() -> Iterator[pyoxigraph.QuerySolution]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            if count > max_rows:
+                raise LimitExceeded(
+                    f"the result has more than {max_rows} rows, this endpoint's limit; add a "
+                    f"LIMIT (and ORDER BY with OFFSET to page), or download the dumps")
+            yield row
+
+    if fmt is negotiate.JSON:
+        head = json.dumps(variables, separators=(",", ":"))
+        sink.write('{"head":{"vars":' + head + '},"results":{"bindings":[')
+        for i, row in enumerate(limited()):
+            binding = {v: _json_term(row[v]) for v in variables if row[v] is not None}
+            sink.write(("," if i else "")
+                       + json.dumps(binding, ensure_ascii=False, separators=(",", ":")))
+        sink.write("]}}\n")
+    elif fmt is negotiate.XML:
+        sink.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                   '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
+        sink.write("".join(f"<variable name={quoteattr(v)}/>" for v in variables))
+        sink.write("</head><results>")
+        for row in limited():
+            sink.write("<result>" + "".join(
+                f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
+                for v in variables if row[v] is not None) + "</result>")
+        sink.write("</results></sparql>\n")
+    elif fmt is negotiate.CSV:
+        sink.write(",".join(_csv_field(v) for v in variables) + "\r\n")
+        for row in limited():
+            sink.write(",".join(_csv_term(row[v]) for v in variables) + "\r\n")
+    else:  # TSV
+        sink.write("\t".join(f"?{v}" for v in variables) + "\n")
+        for row in limited():
+            sink.write("\t".join(_tsv_term(row[v]) for v in variables) + "\n")
+    return count
+
+
+def _write_boolean(fmt: Format, value: bool, sink: _Sink) -> None:
+    text = "true" if value else "false"
+    if fmt is negotiate.JSON:
+        sink.write('{"head":{},"boolean":' + text + "}\n")
+    elif fmt is negotiate.XML:
+        sink.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                   '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                   f"<boolean>{text}</boolean></sparql>\n")
+    else:  # CSV and TSV define no boolean form; a lone value, as other engines write it
+        sink.write(text + "\n")
+
+
+_RDF_FORMATS = {
+    negotiate.TURTLE.key: pyoxigraph.RdfFormat.TURTLE,
+    negotiate.NTRIPLES.key: pyoxigraph.RdfFormat.N_TRIPLES,
+    negotiate.JSONLD.key: pyoxigraph.RdfFormat.JSON_LD,
+    negotiate.RDFXML.key: pyoxigraph.RdfFormat.RDF_XML,
+}
+
+
+def _used_prefixes(triples: list[pyoxigraph.Triple]) -> dict[str, str]:
+    """The project prefixes some IRI of ``triples`` starts with (no unused declarations)."""
+    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object)
+            if isinstance(term, pyoxigraph.NamedNode)}
+    iris |= {t.object.datatype.value for t in triples
+             if isinstance(t.object, pyoxigraph.Literal) and t.object.datatype}
+    namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/"
+                  for iri in iris}
+    return {name: ns for name, ns in PREFIX_MAP.items() if ns in namespaces}
+
+
+def serialise_graph(triples: Iterable[pyoxigraph.Triple], fmt: Format) -> bytes:
+    """Triples in one of the graph formats, with the project's prefixes where the format has
+    them; N-Triples lines sorted so the same graph gives the same bytes."""
+    if fmt is negotiate.NTRIPLES:
+        lines = sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in triples})
+        return "".join(lines).encode("utf-8")
+    triples = list(triples)
+    prefixes = _used_prefixes(triples) if fmt in (negotiate.TURTLE, negotiate.RDFXML) else None
+    data = pyoxigraph.serialize(triples, format=_RDF_FORMATS[fmt.key], prefixes=prefixes)
+    return data if data is not None else b""
+
+
+# --- running a query ----------------------------------------------------------------------
+
+def _dataset(job: QueryJob) -> dict[str, object]:
+    """pyoxigraph's dataset arguments for the protocol's default-graph-uri / named-graph-uri.
+
+    Without either, the default graph is the store's default graph (the merge of all named
+    graphs) and every named graph is available to GRAPH.
+    """
+    options: dict[str, object] = {}
+    if job.default_graphs or job.named_graphs:
+        options["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs]
+        options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs]
+    return options
+
+
+def _not_acceptable(kind: str, formats: tuple[Format, ...]) -> QueryOutcome:
+    offered = ", ".join(f"{f.media_type} (format={f.key})" for f in formats)
+    return QueryOutcome.error(406, f"no acceptable format for a {kind} result; this endpoint "
+                                   f"offers {offered}")
+
+
+def _choose(job: QueryJob, formats: tuple[Format, ...]) -> Format | None:
+    if job.format:
+        return negotiate.from_param(job.format, formats)
+    return negotiate.negotiate(job.accept, formats)
+
+
+def run_query(store: pyoxigraph.Store, job: QueryJob) -> QueryOutcome:
+    """Evaluate ``job`` on ``store``: 200 with the serialised result, 400 for a query the
+    parser rejects (with its message), 406 when no offered format is acceptable, 403 when
+    the result exceeds a limit."""
+    try:
+        result = store.query(job.query, **_dataset(job))
+    except SyntaxError as exc:
+        return QueryOutcome.error(400, f"malformed query: {exc}")
+    except (ValueError, OSError) as exc:
+        return QueryOutcome.error(400, f"query failed: {exc}")
+    try:
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            fmt = _choose(job, negotiate.RESULT_FORMATS)
+            if fmt is None:
+                return _not_acceptable("ASK", negotiate.RESULT_FORMATS)
+            sink = _Sink(job.max_bytes)
+            _write_boolean(fmt, bool(result), sink)
+            return QueryOutcome(200, sink.buffer.getvalue(), fmt.content_type, "ask", 1)
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            fmt = _choose(job, negotiate.RESULT_FORMATS)
+            if fmt is None:
+                return _not_acceptable("SELECT", negotiate.RESULT_FORMATS)
+            sink = _Sink(job.max_bytes)
+            variables = [v.value for v in result.variables]
+            rows = _write_solutions(fmt, variables, result, sink, job.max_rows)
+            return QueryOutcome(200, sink.buffer.getvalue(), fmt.content_type, "select", rows)
+        fmt = _choose(job, negotiate.GRAPH_FORMATS)
+        if fmt is None:
+            return _not_acceptable("CONSTRUCT/DESCRIBE", negotiate.GRAPH_FORMATS)
+        triples = []
+        for triple in result:
+            triples.append(triple)
+            if len(triples) > job.max_rows:
+                raise LimitExceeded(f"the result has more than {job.max_rows} triples, this "
+                                    f"endpoint's limit; add a LIMIT or download the dumps")
+        body = serialise_graph(triples, fmt)
+        if len(body) > job.max_bytes:
+            raise LimitExceeded(f"the result is larger than this endpoint's limit of "
+                                f"{job.max_bytes} bytes; add a LIMIT or download the dumps")
+        return QueryOutcome(200, body, fmt.content_type, "graph", len(triples))
+    except LimitExceeded as exc:
+        return QueryOutcome.error(403, f"result too large: {exc}")
+    except (ValueError, OSError) as exc:  # evaluation errors surface while iterating
+        return QueryOutcome.error(400, f"query failed: {exc}")

@@ -1,0 +1,171 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query operation only).
+
+- ``GET /sparql?query=...``; ``POST`` with ``application/x-www-form-urlencoded`` (``query=``)
+  or with the query as an ``application/sparql-query`` body; ``default-graph-uri`` and
+  ``named-graph-uri`` as the protocol defines them.
+- The result format follows the Accept header, or a ``format`` parameter (``json``, ``xml``,
+  ``csv``, ``tsv`` for SELECT/ASK; ``turtle``, ``ntriples``, ``jsonld``, ``rdfxml`` for
+  CONSTRUCT/DESCRIBE, or any of their media types); ``download=1`` asks for an attachment.
+- ``GET /sparql`` without a query returns the Service Description (or, to a browser, the
+  query page).
+- Refused: SPARQL Update (``update=`` or ``application/sparql-update``: 403), SERVICE (403),
+  queries over the length limit (413/414); a malformed query gets 400 with the parser's
+  message; a query over the time limit 504; a result over the row or byte limit 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from exchange_kg.serve import guard, negotiate
+from exchange_kg.serve.results import QueryJob, QueryOutcome, serialise_graph
+from exchange_kg.serve.runtime import Runtime, runtime
+from exchange_kg.serve.void import service_description
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    query: str | None
+    format: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    download: bool
+
+
+def text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) past ``limit`` bytes before reading it all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"request body larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise ProtocolError(413, f"request body larger than {limit} bytes")
+    return bytes(body)
+
+
+def _single(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise ProtocolError(400, f"more than one '{name}' parameter")
+    return values[0] if values else None
+
+
+async def parse_request(request: Request, max_query_length: int) -> ProtocolRequest:
+    """The protocol parameters of a GET or POST request, or a ProtocolError."""
+    params: dict[str, list[str]] = {}
+    for key, val in request.query_params.multi_items():
+        params.setdefault(key, []).append(val)
+    query: str | None = None
+    if request.method == "POST":
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == SPARQL_UPDATE:
+            raise ProtocolError(403, guard.UPDATE_REFUSED)
+        limit = max_query_length * 4 + 16_384  # room for percent-encoding and other fields
+        body = await _read_body(request, limit)
+        if media == FORM:
+            try:
+                form = parse_qs(body.decode("utf-8"), keep_blank_values=True,
+                                strict_parsing=False)
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "the form is not UTF-8") from None
+            for key, values in form.items():
+                params[key] = values
+        elif media == SPARQL_QUERY:
+            if "query" in params:
+                raise ProtocolError(400, "a query both in the body and in the URL")
+            try:
+                query = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "the query is not UTF-8") from None
+        else:
+            raise ProtocolError(415, f"POST a query as {FORM} (query=...) or as "
+                                     f"{SPARQL_QUERY}, not {media or 'no content type'}")
+    if "update" in params:
+        raise ProtocolError(403, guard.UPDATE_REFUSED)
+    if query is None:
+        query = _single(params, "query")
+    if query is not None and len(query) > max_query_length:
+        status = 414 if request.method == "GET" else 413
+        raise ProtocolError(status, f"the query has {len(query)} characters; this endpoint "
+                                    f"accepts at most {max_query_length}")
+    return ProtocolRequest(
+        query=query,
+        format=_single(params, "format"),
+        default_graphs=tuple(params.get("default-graph-uri", [])),
+        named_graphs=tuple(params.get("named-graph-uri", [])),
+        download=(_single(params, "download") or "") not in ("", "0", "false"),
+    )
+
+
+async def execute(rt: Runtime, job: QueryJob) -> QueryOutcome:
+    """Guard, then run ``job`` on a worker; explain a parse error that is an Update."""
+    refusal = await anyio.to_thread.run_sync(guard.service_refusal, job.query)
+    if refusal:
+        return QueryOutcome.error(403, refusal)
+    outcome = await anyio.to_thread.run_sync(rt.pool.run, job, limiter=rt.query_threads)
+    if outcome.status == 400 and await anyio.to_thread.run_sync(guard.is_update, job.query):
+        return QueryOutcome.error(403, guard.UPDATE_REFUSED)
+    return outcome
+
+
+def _service_description(request: Request, rt: Runtime, fmt_param: str | None) -> Response:
+    accept = request.headers.get("accept")
+    if fmt_param is None and negotiate.html_preferred(accept):
+        return RedirectResponse("/query", status_code=303)
+    fmt = (negotiate.from_param(fmt_param, negotiate.GRAPH_FORMATS) if fmt_param
+           else negotiate.negotiate(accept, negotiate.GRAPH_FORMATS))
+    if fmt is None:
+        return text(406, "the service description is available as " + ", ".join(
+            f.media_type for f in negotiate.GRAPH_FORMATS))
+    body = serialise_graph(service_description(rt.summary, rt.config.base), fmt)
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+async def endpoint(request: Request) -> Response:
+    rt = runtime(request)
+    try:
+        req = await parse_request(request, rt.config.max_query_length)
+    except ProtocolError as exc:
+        return text(exc.status, exc.message)
+    if req.query is None:
+        if request.method == "POST":
+            return text(400, "no query: send one as 'query' (form) or as an "
+                             f"{SPARQL_QUERY} body")
+        return _service_description(request, rt, req.format)
+    accept = request.headers.get("accept")
+    if request.method == "GET" and req.format is None and negotiate.html_preferred(accept):
+        return RedirectResponse("/query?" + urlencode({"query": req.query}), status_code=303)
+    job = QueryJob(query=req.query, accept=accept, format=req.format,
+                   default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                   max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes)
+    outcome = await execute(rt, job)
+    headers = {"Vary": "Accept", **outcome.headers}
+    if outcome.status == 200 and req.download:
+        ext = next((f.extension for f in (*negotiate.RESULT_FORMATS, *negotiate.GRAPH_FORMATS)
+                    if outcome.content_type.startswith(f.media_type + ";")
+                    or outcome.content_type == f.media_type), "txt")
+        headers["Content-Disposition"] = f'attachment; filename="query-result.{ext}"'
+    return Response(outcome.body, status_code=outcome.status,
+                    media_type=outcome.content_type, headers=headers)

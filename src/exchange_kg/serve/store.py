@@ -1,0 +1,109 @@
+"""The persistent pyoxigraph store the server queries, built from the build's N-Quads.
+
+The store holds every named graph of ``exchange-kg.nq`` (one per source document, plus the
+ontology) and, as its default graph, their RDF merge: oxigraph's "union default graph" would
+repeat a triple once per graph that states it (an institution named by two documents would
+come back twice from ``SELECT ?label``), so the merge is materialised once, here, and queries
+see a set as SPARQL's dataset semantics says.
+
+The store is written next to its final place and renamed into it, so a server never opens half
+a store; a stamp records which N-Quads file (by SHA-256) it was built from, so ``serve`` can
+tell a stale store from a current one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pyoxigraph
+
+NQUADS = "exchange-kg.nq"
+STORE_DIR = "store"
+DB_DIR = "oxigraph"
+STAMP = "stamp.json"
+
+_MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def store_path(dist_dir: Path) -> Path:
+    """The folder ``build_store`` writes for ``dist_dir``."""
+    return dist_dir / STORE_DIR
+
+
+def database_path(dist_dir: Path) -> Path:
+    """The oxigraph database inside the store folder (what ``Store.read_only`` opens)."""
+    return store_path(dist_dir) / DB_DIR
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def store_is_current(dist_dir: Path) -> bool:
+    """True if ``dist_dir/store`` exists and was built from the current ``exchange-kg.nq``."""
+    stamp = store_path(dist_dir) / STAMP
+    nquads = dist_dir / NQUADS
+    if not stamp.is_file() or not nquads.is_file():
+        return False
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return recorded.get("sha256") == _sha256(nquads)
+
+
+def build_store(dist_dir: Path) -> Path:
+    """Build ``dist_dir/store`` from ``dist_dir/exchange-kg.nq`` and return its path.
+
+    The new store is loaded in a temporary folder beside the old one, closed, stamped and
+    renamed into place; the old one (if any) is renamed aside first and removed last, so the
+    path never holds a partly written store.
+    """
+    nquads = dist_dir / NQUADS
+    if not nquads.is_file():
+        raise FileNotFoundError(f"{nquads}: no N-Quads dump to build the store from "
+                                "(run `exchange-kg build` first)")
+    target = store_path(dist_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}-new-", dir=dist_dir))
+    try:
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a server may run as another user
+        store = pyoxigraph.Store(str(tmp / DB_DIR))
+        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.update(_MERGE)
+        store.flush()
+        store.optimize()
+        stamp = {
+            "source": NQUADS,
+            "sha256": _sha256(nquads),
+            "quads": len(store),
+            "pyoxigraph": pyoxigraph.__version__,
+        }
+        del store  # closes the database before it is renamed
+        (tmp / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n",
+                                 encoding="utf-8")
+        old = None
+        if target.exists():
+            old = dist_dir / f".{STORE_DIR}-old-{uuid.uuid4().hex[:8]}"
+            os.rename(target, old)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def open_read_only(dist_dir: Path) -> pyoxigraph.Store:
+    """Open the built store for reading; several processes may do so at once."""
+    return pyoxigraph.Store.read_only(str(database_path(dist_dir)))

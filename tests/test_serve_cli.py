@@ -1,0 +1,57 @@
+"""``exchange-kg serve``: what it builds before serving, and its options."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from exchange_kg.serve import cli
+from exchange_kg.serve.store import store_is_current
+from test_serve_support import SYNTHETIC_BASE, write_synthetic_dist
+
+
+def test_missing_build_is_built_with_the_build_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+
+    def fake_run(command: list[str], check: bool) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        write_synthetic_dist(Path(command[command.index("-o") + 1]))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(cli.subprocess, "run", fake_run)
+    dist = tmp_path / "dist"
+    cli.ensure_dist(dist, SYNTHETIC_BASE)
+    assert len(calls) == 1
+    assert calls[0][1:5] == ["-m", "exchange_kg.cli", "build", "-o"]
+    assert calls[0][-2:] == ["--base", SYNTHETIC_BASE]
+    cli.ensure_dist(dist, SYNTHETIC_BASE)
+    assert len(calls) == 1, "an existing build is served as it is"
+
+
+def test_failed_build_stops_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli.subprocess, "run",
+                        lambda command, check: subprocess.CompletedProcess(command, 1))
+    with pytest.raises(click.ClickException, match="exit 1"):
+        cli.ensure_dist(tmp_path / "dist", None)
+
+
+def test_stale_store_is_rebuilt(tmp_path: Path) -> None:
+    dist = write_synthetic_dist(tmp_path / "dist")
+    with (dist / "exchange-kg.nq").open("a") as fh:
+        fh.write('<http://x/s> <http://x/p> "changed" <http://x/g> .\n')
+    assert not store_is_current(dist)
+    cli.ensure_store(dist)
+    assert store_is_current(dist)
+
+
+def test_help_shows_safe_defaults() -> None:
+    result = CliRunner().invoke(cli.serve, ["--help"])
+    assert result.exit_code == 0
+    assert "127.0.0.1" in result.output
+    for option in ("--timeout", "--workers", "--max-rows", "--max-query-length", "--base"):
+        assert option in result.output

@@ -1,0 +1,133 @@
+"""Result serialisation in every format, read back by independent parsers, and the limits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from exchange_kg.serve.results import QueryJob, run_query
+
+EX = "http://example.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SELECT = f"""SELECT ?s ?label ?n ?missing WHERE {{
+  ?s <{EX}label> ?label . OPTIONAL {{ ?s <{EX}n> ?n }} OPTIONAL {{ ?s <{EX}none> ?missing }}
+}} ORDER BY ?s"""
+
+
+@pytest.fixture(scope="module")
+def store() -> pyoxigraph.Store:
+    s = pyoxigraph.Store()
+    g1, g2 = NamedNode(EX + "g1"), NamedNode(EX + "g2")
+    s.add(Quad(NamedNode(EX + "a"), NamedNode(EX + "label"),
+               Literal('quote " comma, tab\tnewline\nend', language="en"), g1))
+    s.add(Quad(NamedNode(EX + "a"), NamedNode(EX + "n"),
+               Literal("5", datatype=NamedNode(XSD + "integer")), g1))
+    s.add(Quad(NamedNode(EX + "b"), NamedNode(EX + "label"), Literal("<b> & Ünïcödé"), g2))
+    s.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return s
+
+
+# the rows of SELECT, terms in N-Triples syntax, unbound variables left out
+EXPECTED = [
+    {"s": f"<{EX}a>", "label": '"quote \\" comma, tab\\tnewline\\nend"@en',
+     "n": f'"5"^^<{XSD}integer>'},
+    {"s": f"<{EX}b>", "label": '"<b> & Ünïcödé"'},
+]
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [
+    ("json", pyoxigraph.QueryResultsFormat.JSON),
+    ("xml", pyoxigraph.QueryResultsFormat.XML),
+    ("tsv", pyoxigraph.QueryResultsFormat.TSV),
+])
+def test_select_round_trips(store: pyoxigraph.Store, fmt: str,
+                            parser: pyoxigraph.QueryResultsFormat) -> None:
+    outcome = run_query(store, QueryJob(SELECT, format=fmt))
+    assert outcome.status == 200 and outcome.kind == "select" and outcome.rows == 2
+    parsed = pyoxigraph.parse_query_results(outcome.body, format=parser)
+    names = [v.value for v in parsed.variables]
+    assert names == ["s", "label", "n", "missing"]
+    rows = [{n: str(row[n]) for n in names if row[n] is not None} for row in parsed]
+    assert rows == EXPECTED
+
+
+def test_select_json_is_the_w3c_shape(store: pyoxigraph.Store) -> None:
+    data = json.loads(run_query(store, QueryJob(SELECT, accept="application/json")).body)
+    first = data["results"]["bindings"][0]
+    assert data["head"]["vars"] == ["s", "label", "n", "missing"]
+    assert first["label"] == {"type": "literal", "value": 'quote " comma, tab\tnewline\nend',
+                              "xml:lang": "en"}
+    assert first["n"] == {"type": "literal", "value": "5", "datatype": XSD + "integer"}
+    assert "missing" not in first
+
+
+def test_select_csv_quotes_what_needs_quoting(store: pyoxigraph.Store) -> None:
+    outcome = run_query(store, QueryJob(SELECT, accept="text/csv"))
+    assert outcome.content_type == "text/csv; charset=utf-8"
+    assert b"\r\n" in outcome.body
+    rows = list(csv.reader(io.StringIO(outcome.body.decode("utf-8"), newline="")))
+    assert rows[0] == ["s", "label", "n", "missing"]
+    assert rows[1] == [EX + "a", 'quote " comma, tab\tnewline\nend', "5", ""]
+    assert rows[2] == [EX + "b", "<b> & Ünïcödé", "", ""]
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [
+    ("json", b'"boolean":true'), ("xml", b"<boolean>true</boolean>"),
+    ("csv", b"true"), ("tsv", b"true"),
+])
+def test_ask_in_every_format(store: pyoxigraph.Store, fmt: str, marker: bytes) -> None:
+    outcome = run_query(store, QueryJob(f"ASK {{ <{EX}a> ?p ?o }}", format=fmt))
+    assert outcome.status == 200 and outcome.kind == "ask" and marker in outcome.body
+    assert b"false" in run_query(store, QueryJob(f"ASK {{ <{EX}zz> ?p ?o }}", format=fmt)).body
+
+
+@pytest.mark.parametrize(("fmt", "rdf_format", "media"), [
+    ("turtle", pyoxigraph.RdfFormat.TURTLE, "text/turtle"),
+    ("ntriples", pyoxigraph.RdfFormat.N_TRIPLES, "application/n-triples"),
+    ("jsonld", pyoxigraph.RdfFormat.JSON_LD, "application/ld+json"),
+    ("rdfxml", pyoxigraph.RdfFormat.RDF_XML, "application/rdf+xml"),
+])
+def test_graph_results_round_trip(store: pyoxigraph.Store, fmt: str,
+                                  rdf_format: pyoxigraph.RdfFormat, media: str) -> None:
+    outcome = run_query(store, QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", format=fmt))
+    assert outcome.status == 200 and outcome.kind == "graph"
+    assert outcome.content_type.startswith(media)
+    back = {(str(t.subject), str(t.predicate), str(t.object))
+            for t in pyoxigraph.parse(outcome.body, format=rdf_format)}
+    direct = {(str(t.subject), str(t.predicate), str(t.object))
+              for t in store.query("CONSTRUCT WHERE { ?s ?p ?o }")}
+    assert back == direct and len(back) == 3
+
+
+def test_default_graph_is_the_merge_and_dataset_parameters_narrow_it(
+        store: pyoxigraph.Store) -> None:
+    def count(job: QueryJob) -> int:
+        return int(json.loads(run_query(store, job).body)["results"]["bindings"][0]["n"]
+                   ["value"])
+
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert count(QueryJob(q)) == 3
+    assert count(QueryJob(q, default_graphs=(EX + "g2",))) == 1
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(QueryJob(named, named_graphs=(EX + "g1",))) == 2
+
+
+def test_limits(store: pyoxigraph.Store) -> None:
+    too_many = run_query(store, QueryJob(SELECT, max_rows=1))
+    assert too_many.status == 403 and "more than 1 rows" in too_many.message
+    too_big = run_query(store, QueryJob(SELECT, max_bytes=50))
+    assert too_big.status == 403 and "50 bytes" in too_big.message
+    graph = run_query(store, QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", max_rows=2))
+    assert graph.status == 403 and "triples" in graph.message
+
+
+def test_errors_carry_the_parser_message(store: pyoxigraph.Store) -> None:
+    bad = run_query(store, QueryJob("SELECT * WHERE { ?s ?p ?o "))
+    assert bad.status == 400 and "error at 1:" in bad.message
+    refused = run_query(store, QueryJob("ASK {}", accept="text/html"))
+    assert refused.status == 406 and "application/sparql-results+json" in refused.message

@@ -1,0 +1,63 @@
+"""The persistent store: built from the N-Quads, default graph = merge, atomic replacement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from exchange_kg.serve import store as store_module
+from exchange_kg.serve.store import build_store, open_read_only, store_is_current
+from test_serve_support import ALPHA, SYNTHETIC_QUADS, write_synthetic_dist
+
+
+def _leftovers(dist: Path) -> list[str]:
+    return sorted(p.name for p in dist.iterdir() if p.name.startswith(".store"))
+
+
+def test_store_holds_graphs_and_their_merge(tmp_path: Path) -> None:
+    dist = write_synthetic_dist(tmp_path / "dist")
+    assert store_is_current(dist)
+    stamp = json.loads((dist / "store" / "stamp.json").read_text())
+    distinct = {(s, p, o) for s, p, o, _ in SYNTHETIC_QUADS}
+    assert stamp["quads"] == len(SYNTHETIC_QUADS) + len(distinct)
+    s = open_read_only(dist)
+    rows = list(s.query(f"SELECT ?l WHERE {{ <{ALPHA}> "
+                        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"))
+    assert len(rows) == 1, "a triple stated by two documents is one triple of the default graph"
+    graphs = {g.value for g in s.named_graphs()}
+    assert {q[3] for q in SYNTHETIC_QUADS} == graphs
+
+
+def test_stale_store_is_detected_and_replaced_atomically(tmp_path: Path) -> None:
+    dist = write_synthetic_dist(tmp_path / "dist")
+    nq = dist / "exchange-kg.nq"
+    nq.write_text(nq.read_text() + '<http://x/s> <http://x/p> "new" <http://x/g> .\n')
+    assert not store_is_current(dist)
+    build_store(dist)
+    assert store_is_current(dist)
+    assert _leftovers(dist) == []
+    s = open_read_only(dist)
+    assert s.contains_named_graph(pyoxigraph.NamedNode("http://x/g"))
+
+
+def test_failed_build_keeps_the_old_store_and_leaves_nothing(tmp_path: Path) -> None:
+    dist = write_synthetic_dist(tmp_path / "dist")
+    before = (dist / "store" / "stamp.json").read_text()
+    (dist / "exchange-kg.nq").write_text("<http://x/s> this is not N-Quads .\n")
+    with pytest.raises(SyntaxError):
+        build_store(dist)
+    assert (dist / "store" / "stamp.json").read_text() == before
+    assert _leftovers(dist) == []
+
+
+def test_missing_nquads_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="exchange-kg build"):
+        build_store(tmp_path)
+    assert not store_is_current(tmp_path)
+
+
+def test_store_layout_constants_match_paths(tmp_path: Path) -> None:
+    assert store_module.database_path(tmp_path) == tmp_path / "store" / "oxigraph"
