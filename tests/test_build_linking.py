@@ -32,6 +32,13 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
         v2_record(503, "RWTH Aachen University", "DE", wikidata=qid(503),
                   labels=[("Rheinisch-Westfälische Technische Hochschule Aachen", "de")],
                   aliases=["RWTH Aachen"]),
+        # a unit ROR has as its own record, child of its institution
+        v2_record(504, "Chinese Academy of Sciences", "CN", wikidata=qid(504),
+                  relationships=[("child", 505, "Institute of Metal Research")]),
+        v2_record(505, "Institute of Metal Research", "CN", wikidata=qid(505),
+                  relationships=[("parent", 504, "Chinese Academy of Sciences")]),
+        # a namesake that is nobody's child must not be taken by any unit
+        v2_record(506, "Institute of Physics", "CN"),
     ], [])
     env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(tmp / "cache")}
     proc = run_build(tmp / "dist", "--ror-dump", str(dump), env=env)
@@ -68,3 +75,16 @@ def test_the_bundled_build_links_most_partners_to_the_snapshot(dist: Path) -> No
     for r in rows:
         assert countries.setdefault((r["country"], r["rorId"]), r["institution"]) == \
             r["institution"]
+
+
+def test_a_unit_is_linked_only_to_its_institutions_own_child_record(linked: Path) -> None:
+    from rdflib import Graph
+
+    g = Graph().parse(linked / "exchange-kg.nt", format="nt")
+    rows = g.query("""
+        PREFIX xkg: <https://w3id.org/exchange-kg/ontology#>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?unit ?ror WHERE { ?u a xkg:Unit ; skos:prefLabel ?unit ; xkg:rorId ?ror }""")
+    linked_units = {str(unit): str(ror) for unit, ror in rows}
+    assert linked_units == {"Institute of Metal Research": ror_id(505).rsplit("/", 1)[1]}

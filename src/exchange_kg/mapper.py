@@ -64,6 +64,8 @@ class GraphBuilder:
         self.minter = minter
         # cluster id -> its linking result; the dump named in every link's provenance
         self.link_of = {r.query.key: r for r in links.results} if links else {}
+        self.unit_link_of = links.unit_links if links else {}
+        self.cluster_id_of: dict[URIRef, str] = {}  # institution IRI -> its cluster id
         self.link_source = _link_source(links)
         # mention key -> the resolved institution it belongs to
         self.cluster_of = {k: c for c in clusters for k in c.mention_keys}
@@ -100,6 +102,7 @@ class GraphBuilder:
             org = self._org(iri, XKG.Institution)
             org.pref_label = cluster.pref_label
             org.link = self.link_of.get(cluster.id)
+            self.cluster_id_of[iri] = cluster.id
             for label in (*cluster.labels, *cluster.acronyms):
                 org.add_label(label)
         else:
@@ -118,6 +121,9 @@ class GraphBuilder:
         org = self._org(iri, XKG.Unit)
         org.add_label(name)
         org.unit_of = institution
+        cluster_id = self.cluster_id_of.get(institution)
+        if cluster_id is not None:
+            org.link = self.unit_link_of.get((cluster_id, institution_key(name)))
         return iri
 
     def consortium(self, a: Agreement, members: list[URIRef]) -> URIRef:

@@ -109,6 +109,8 @@ class LinkRun:
     results: list[MatchResult]
     dump: DumpInfo | None
     summary: dict[str, Any] = field(default_factory=dict)
+    # (institution cluster id, unit key) -> link, for units ROR has as records of their own
+    unit_links: dict[tuple[str, str], MatchResult] = field(default_factory=dict)
 
 
 def link(queries: Sequence[InstitutionQuery], curation: Curation, index: RorIndex | None = None,

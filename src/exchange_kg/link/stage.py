@@ -16,11 +16,13 @@ from pathlib import Path
 
 from exchange_kg.agreements import Agreement
 from exchange_kg.link.curation import load_curation
+from exchange_kg.link.matcher import InstitutionQuery, MatchResult, match_unit
 from exchange_kg.link.online import RorApiClient
 from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.runner import LinkRun, link, link_mentions, queries_from_clusters
 from exchange_kg.link.summary import summarise
-from exchange_kg.resolve import Cluster, Mention, resolve
+from exchange_kg.normalise.partner import institution_key
+from exchange_kg.resolve import Cluster, Mention, mention_key, resolve
 
 CURATION_FILE = "ror-curation.tsv"
 
@@ -38,9 +40,43 @@ def resolve_and_link(
     clusters = resolve([replace(m, ror_id=ids.get(m.key)) for m in mentions])
     run = link(queries_from_clusters(clusters, agreements), curation, index=index, client=client)
     kept = keep_one_per_ror_id(run)
+    if index is not None:
+        run.unit_links = link_units(index, agreements, clusters, run)
     progress(f"linked {run.summary['linked']} of {len(clusters)} institutions to ROR"
              + (f" ({kept} sent to review: they share a ROR ID)" if kept else ""))
     return clusters, run
+
+
+UnitLinks = dict[tuple[str, str], MatchResult]
+
+
+def link_units(index: RorIndex, agreements: Sequence[Agreement], clusters: Sequence[Cluster],
+               run: LinkRun) -> UnitLinks:
+    """(institution cluster id, unit key) -> link, for units ROR has as records of their own.
+
+    A unit is only ever linked to a child record of its own institution's ROR record, so a
+    faculty never takes the identifier of its university (or of a namesake elsewhere).
+    """
+    cluster_of = {k: c for c in clusters for k in c.mention_keys}
+    parent = {r.query.key: r.chosen.ror_id for r in run.results if r.chosen is not None}
+    found: UnitLinks = {}
+    seen: set[tuple[str, str]] = set()
+    for a in agreements:
+        for i, party in enumerate(a.parties):
+            cluster = cluster_of.get(mention_key(a, i))
+            if cluster is None or cluster.id not in parent:
+                continue
+            for unit in party.units:
+                key = (cluster.id, institution_key(unit))
+                if key in seen:
+                    continue
+                seen.add(key)
+                query = InstitutionQuery(labels=(unit,), country=cluster.country,
+                                         key=f"{cluster.id} / {unit}")
+                result = match_unit(index, query, parent[cluster.id])
+                if result.chosen is not None:
+                    found[key] = result
+    return found
 
 
 def keep_one_per_ror_id(run: LinkRun) -> int:
