@@ -65,7 +65,7 @@ def ensure_store(dist_dir: Path) -> None:
               help="Memory ceiling of a query worker in MiB (0: none).")
 @click.option("--license", "license_iri", default=None,
               help="Licence IRI of the dataset for its description. "
-                   "[default: the ontology's dcterms:license]")
+                   "[default: none stated: the source documents state no licence]")
 @click.option("--rebuild-store", is_flag=True, help="Rebuild dist/store even if it is current.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info",
                                                  "debug"]), default="info", show_default=True)

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 import pyoxigraph
 
-from exchange_kg.vocab import ONTOLOGY_IRI
-
 PREFIXES = """PREFIX xkg: <https://w3id.org/exchange-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -150,12 +148,6 @@ def summarise(store: pyoxigraph.Store, base: str) -> DatasetSummary:
         SELECT ?year (COUNT(DISTINCT ?a) AS ?n) WHERE {
           ?a a xkg:Agreement ; xkg:startYear ?year .
         } GROUP BY ?year ORDER BY ?year""")]
-    ontology = select(store, f"""
-        SELECT ?license ?title ?description WHERE {{
-          OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:license ?license }}
-          OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:title ?title }}
-          OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:description ?description }}
-        }} LIMIT 1""")
     examples = [value(r["x"]) for r in select(store, """
         SELECT ?x WHERE {
           { SELECT ?x WHERE { ?x a xkg:Agreement ; xkg:quota ?q ; xkg:startDate ?d } LIMIT 1 }
@@ -177,7 +169,9 @@ def summarise(store: pyoxigraph.Store, base: str) -> DatasetSummary:
         per_year=[(y, n) for y, n in per_year if y],
         per_kind=_concept_counts(store, "xkg:kind"),
         per_level=_concept_counts(store, "xkg:level"),
-        license=value(ontology[0]["license"]) or None if ontology else None,
+        # The ontology's licence is not the data's: the source documents state none, so the
+        # dataset states a licence only when the operator gives one (`serve --license`).
+        license=None,
         title="exchange-kg: academic exchange agreements",
         description=("Universities' published partner lists of academic exchange agreements, "
                      "read from five documents in several languages and layouts, normalised, "
