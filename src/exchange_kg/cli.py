@@ -19,20 +19,12 @@ from exchange_kg import __version__
 from exchange_kg.iris import DEFAULT_BASE
 from exchange_kg.link.curation import CurationError
 from exchange_kg.link.ror_dump import DumpError
+from exchange_kg.project import project_dir
 from exchange_kg.records import SourceError
 from exchange_kg.yamlfile import DataFileError
 
 EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 3
-
-
-def _project_dir() -> Path:
-    """Where ``sources/``, ``mappings/``, ``shapes/`` and ``ontology/`` live by default: the
-    current directory if it has them, else the checkout this package was installed from."""
-    cwd = Path.cwd()
-    if (cwd / "mappings").is_dir() and (cwd / "sources").is_dir():
-        return cwd
-    return Path(__file__).resolve().parents[2]
 
 
 def _say(message: str) -> None:
@@ -81,7 +73,7 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     """
     from exchange_kg import outputs, pipeline, validate
 
-    root = _project_dir()
+    root = project_dir()
     sources_dir = sources_dir or root / "sources"
     mappings_dir = mappings_dir or root / "mappings"
     shapes_dir = shapes_dir or root / "shapes"
@@ -179,7 +171,7 @@ def validate_cmd(file: Path, shapes_dir: Path | None, rdf_format: str | None,
     except Exception as exc:  # rdflib raises many parser-specific types
         _say(f"error: {file}: cannot parse as {fmt}: {exc}")
         sys.exit(EXIT_BAD_INPUT)
-    shapes_dir = shapes_dir or _project_dir() / "shapes"
+    shapes_dir = shapes_dir or project_dir() / "shapes"
     result = validate.validate(data, validate.load_shapes(shapes_dir))
     click.echo(result.text(limit=40))
     if report_path:

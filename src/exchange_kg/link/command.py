@@ -20,17 +20,13 @@ from exchange_kg.link.runner import (
     write_run,
 )
 from exchange_kg.link.summary import format_summary
+from exchange_kg.project import project_dir
 
 DUMP_ENV = "EXCHANGE_KG_ROR_DUMP"
 CURATION_FILE = "ror-curation.tsv"
 EXIT_BAD_INPUT = 3
 
 
-def _project_dir() -> Path:
-    cwd = Path.cwd()
-    if (cwd / "mappings").is_dir() and (cwd / "sources").is_dir():
-        return cwd
-    return Path(__file__).resolve().parents[3]
 
 
 @click.command(name="link")
@@ -73,7 +69,7 @@ def link_command(sources_dir: Path | None, mappings_dir: Path | None, dump_path:
 
     if dump_path is None and not online:
         raise click.UsageError(f"give --ror-dump (or set {DUMP_ENV}) or --online")
-    root = _project_dir()
+    root = project_dir()
     sources_dir = sources_dir or root / "sources"
     mappings_dir = mappings_dir or root / "mappings"
     cache = cache_dir or default_cache_dir()
