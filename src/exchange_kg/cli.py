@@ -2,7 +2,8 @@
 
 Exit codes scripts can rely on: 0 success; 1 the graph does not conform to the SHACL shapes;
 2 usage error (bad option); 3 bad input (a source, mapping or manifest that cannot be read,
-with file and line in the message).
+with file and line in the message); 4 (publish) the store could not be reached, refused the
+credentials or rejected the data.
 """
 
 from __future__ import annotations
@@ -195,10 +196,12 @@ def readers() -> None:
 
 def _register() -> None:
     from exchange_kg.link.command import link_command
+    from exchange_kg.publish import publish_cmd
     from exchange_kg.serve.cli import serve
 
     main.add_command(link_command)
     main.add_command(serve)
+    main.add_command(publish_cmd)
 
 
 _register()

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
@@ -59,8 +60,36 @@ def nquads(graphs: Iterable[tuple[URIRef, Graph]]) -> bytes:
     return "".join(sorted(lines)).encode("utf-8")
 
 
-def turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+def turtle(graph: Graph, prefixes: dict[str, str] | None = None) -> bytes:
+    """Prefixed Turtle, grouped by subject, deterministic.
+
+    Written by pyoxigraph from the sorted N-Triples lines, so each subject's triples are
+    consecutive (and grouped into one block) and the order is fixed: rdflib's serializer
+    computes a qname per term by scanning every namespace and was 85x slower at 10x scale.
+    """
+    nt = ntriples(graph)
+    if prefixes is None:
+        # the graph's bound prefixes that the data uses (rdflib binds dozens by default)
+        prefixes = {p: str(ns) for p, ns in graph.namespace_manager.namespaces()
+                    if p and str(ns) not in _NOT_PREFIXED and f"<{ns}".encode() in nt}
+    triples = pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    body = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    # pyoxigraph writes its own @prefix lines first; keep ours (sorted) for a stable header
+    lines = body.decode("utf-8").split("\n")
+    while lines and lines[0].startswith("@prefix"):
+        lines.pop(0)
+    out = [header.rstrip("\n")]
+    for line in lines:
+        # a blank line before each subject's block, as people write Turtle
+        if line and not line[0].isspace():
+            out.append("")
+        out.append(line)
+    return "\n".join(out).rstrip("\n").__add__("\n").encode("utf-8")
+
+
+# rdflib binds these by default; they would only clutter the header
+_NOT_PREFIXED = {"http://www.w3.org/XML/1998/namespace"}
 
 
 def gzipped(data: bytes) -> bytes:

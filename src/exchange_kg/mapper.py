@@ -128,7 +128,9 @@ class GraphBuilder:
 
     def consortium(self, a: Agreement, members: list[URIRef]) -> URIRef:
         name = a.consortium or ""
-        iri = self.minter.iri("consortium", name, a.list_id, institution_key(name))
+        # keyed by its members too: one list may name two different consortia alike
+        iri = self.minter.iri("consortium", name, a.list_id, institution_key(name),
+                              *sorted(map(str, members)))
         org = self._org(iri, XKG.Consortium)
         org.add_label(name)
         countries = {p.country for p in a.parties}

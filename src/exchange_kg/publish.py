@@ -341,12 +341,27 @@ def publish(
     client: GraphStoreClient | None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress = lambda msg: None,
+    default_graph: Path | None = None,
 ) -> list[GraphResult]:
     """Replace every graph of ``dump`` on the store. With ``client=None`` (a dry run) nothing
-    is sent; the plan (graphs, triples, requests) is reported as if it had been."""
+    is sent; the plan (graphs, triples, requests) is reported as if it had been.
+
+    ``default_graph`` (the build's N-Triples dump) also replaces the store's default graph
+    with the merged graph, for stores whose queries read the default graph and that have no
+    "union default graph" setting: each triple once, however many documents state it."""
     results: list[GraphResult] = []
     with tempfile.TemporaryDirectory(prefix="exchange-kg-publish-") as tmp:
-        parts = split_dump(dump, Path(tmp))
+        (Path(tmp) / "named").mkdir()
+        parts = split_dump(dump, Path(tmp) / "named")
+        if default_graph is not None:
+            if any(p.name is None for p in parts):
+                raise BadInputError(f"{dump} has default-graph triples of its own; "
+                                    "publish it without the merged default graph")
+            (Path(tmp) / "default").mkdir()
+            merged = split_dump(default_graph, Path(tmp) / "default")
+            if any(p.name is not None for p in merged):
+                raise BadInputError(f"{default_graph}: expected N-Triples (no named graphs)")
+            parts = merged + parts
         for part in parts:
             label = part.name or "(default graph)"
             requests = part.request_count(batch_size)
@@ -389,12 +404,17 @@ def publish(
               show_default=True, help="Seconds before the first retry; doubled each time.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
               show_default=True, help="Seconds to wait for the store's answer to a request.")
+@click.option("--with-default-graph", is_flag=True,
+              help="Also replace the store's default graph with the merged graph "
+                   "(exchange-kg.nt beside the N-Quads), for stores without a union default "
+                   "graph. Leave off on a store whose default graph holds other data.")
 @click.option("--dry-run", is_flag=True,
               help="Read the dump and print the graphs and requests, send nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def publish_cmd(endpoint: str, dist_dir: Path, dump: Path | None, batch_size: int,
                 user: str | None, token: str | None, retries: int, backoff: float,
-                timeout: float, dry_run: bool, quiet: bool) -> None:
+                timeout: float, with_default_graph: bool, dry_run: bool,
+                quiet: bool) -> None:
     """Load the built graph into a SPARQL 1.1 Graph Store Protocol endpoint.
 
     Every named graph of the build (one per source document, plus the ontology) replaces the
@@ -420,7 +440,8 @@ def publish_cmd(endpoint: str, dist_dir: Path, dump: Path | None, batch_size: in
         raise click.BadParameter(str(exc), param_hint="--to") from None
     started = time.perf_counter()
     try:
-        results = publish(dump, client, batch_size, progress)
+        merged = dump.with_name("exchange-kg.nt") if with_default_graph else None
+        results = publish(dump, client, batch_size, progress, default_graph=merged)
     except BadInputError as exc:
         say(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)

@@ -1,0 +1,841 @@
+"""The exchange-kg benchmark: build stages at several scales, and peers side by side.
+
+    python bench/run.py                       # scales 1 and 10, all peers (a few minutes)
+    python bench/run.py --scales 100,1000 --no-peers --no-endpoint
+
+What it measures (see bench/README.md for how to read it):
+
+* the build at each scale of synthetic data (bench/generate.py), in a child process per scale
+  so peak memory is that build's own: seconds, rows/s, triples/s and peak RSS of each stage
+  (read, normalise, resolve/link when the pipeline has them, map, validate, write);
+* dump writing per format; Turtle writing against rdflib's serializer and ``oxigraph convert``;
+* the mapping stage against morph-kgc on the same tidy table with an equivalent RML mapping
+  (bench/agreements.rml.ttl), morph-kgc running in its own virtualenv because it pins older
+  rdflib and pyoxigraph than exchange-kg needs;
+* SPARQL latency (p50/p99) and throughput at 1, 4 and 16 concurrent clients for the query mix
+  in src/exchange_kg/queries/, against ``oxigraph serve-read-only`` on the same store,
+  rdflib-endpoint, and ``exchange-kg serve`` when the installed exchange-kg has it.
+
+Every server is started here on 127.0.0.1 on a free port and stopped here; every request loop
+is bounded by a request count and a time budget. Results go to a table on stdout and to JSON.
+Top-level imports are the standard library only: the same file runs the morph-kgc child in the
+peer virtualenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import http.client
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RML = BENCH / "agreements.rml.ttl"
+QUERIES = ROOT / "src" / "exchange_kg" / "queries"
+
+TARGETS = {
+    "map_vs_morph_kgc": 2.0,  # our mapping throughput / morph-kgc's, at least
+    "turtle_vs_rdflib": 10.0,  # our Turtle writing speed / rdflib's, at least
+    "endpoint_vs_oxigraph": 0.7,  # our endpoint throughput / oxigraph server's, at least
+    "endpoint_vs_rdflib_endpoint": 10.0,
+    "endpoint_p99_ms_16_clients": 100.0,  # at most, on the bundled graph
+    "build_1000x_seconds": 300.0,  # at most
+    "build_1000x_peak_rss_mb": 4096.0,  # at most
+}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def find_tool(name: str) -> str | None:
+    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+
+
+def median_of(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+class RssSampler:
+    """Samples this process's resident set size every few milliseconds, so each build stage
+    gets its own peak (ru_maxrss only gives the peak so far)."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.samples: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _rss(self) -> int:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * self._page
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.perf_counter(), self._rss()))
+            self._stop.wait(self.interval)
+
+    def start(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def peak_mb(self, start: float, end: float) -> float:
+        inside = [rss for t, rss in self.samples if start <= t <= end]
+        return round(max(inside, default=0) / 2**20, 1)
+
+
+@contextlib.contextmanager
+def server(cmd: list[str], port: int, ready_path: str, timeout: float = 180,
+           log: Path | None = None, env: dict[str, str] | None = None) -> Iterator[None]:
+    """Run a server process on 127.0.0.1:port until the block ends; wait (bounded) until it
+    answers HTTP on ready_path."""
+    out = log.open("wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} exited with {proc.returncode}"
+                                   + (f"; see {log}" if log else ""))
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", ready_path)
+                conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{cmd[0]} did not answer within {timeout:.0f}s") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
+# --- the build, in a child process ----------------------------------------------------------------
+
+
+def child_build(args: argparse.Namespace) -> dict[str, Any]:
+    """One scale's build with per-stage timings and memory (runs in its own process)."""
+    from rdflib import Graph
+
+    from exchange_kg import dumps, outputs, pipeline, validate
+    from exchange_kg.iris import DEFAULT_BASE, Minter
+
+    gen, out = Path(args.gen), Path(args.out)
+    sampler = RssSampler().start()
+    messages: list[tuple[float, str]] = []
+    t0 = time.perf_counter()
+    result = pipeline.build(gen / "sources", gen / "mappings",
+                            progress=lambda m: messages.append((time.perf_counter(), m)))
+    t_build = time.perf_counter()
+    stages: list[tuple[str, float, float]] = []
+    cursor = t0
+    for name, seconds in result.timings.items():  # the pipeline's own stages, in order
+        stages.append((name, cursor, cursor + seconds))
+        cursor += seconds
+    if stages:  # time the pipeline spent outside its named stages goes to the last one
+        name, start, _ = stages[-1]
+        stages[-1] = (name, start, t_build)
+    records = sum(len(s.result.records) for s in result.sources)
+    triples = len(result.graph)
+    # progress on stderr, so a build stopped half-way still tells where its time went
+    say(f"built {records} records -> {triples} triples: " + ", ".join(
+        f"{k} {v:.1f}s" for k, v in result.timings.items()))
+    ontology_path = ROOT / "ontology" / "exchange-kg.ttl"
+    ontology = Graph().parse(ontology_path, format="turtle")
+
+    validation = None
+    if args.validate:
+        t = time.perf_counter()
+        validation = validate.validate(result.graph, validate.load_shapes(ROOT / "shapes"))
+        stages.append(("validate", t, time.perf_counter()))
+        say(f"validated in {stages[-1][2] - t:.1f}s")
+    t = time.perf_counter()
+    outputs.write_outputs(result, validation, out, ontology, ontology_path, DEFAULT_BASE)
+    stages.append(("write", t, time.perf_counter()))
+    total = time.perf_counter() - t0
+
+    report: dict[str, Any] = {
+        "records": records, "agreements": len(result.agreements), "triples": triples,
+        "documents": len(result.sources), "seconds": round(total, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "validated": validation is not None,
+        "conforms": None if validation is None else validation.conforms,
+        "stages": [], "dumps": {}, "peers": {},
+    }
+    for name, start, end in stages:
+        seconds = end - start
+        report["stages"].append({
+            "stage": name, "seconds": round(seconds, 3),
+            "rows_per_s": round(records / seconds) if seconds else None,
+            "triples_per_s": round(triples / seconds) if seconds else None,
+            "peak_rss_mb": sampler.peak_mb(start, end),
+        })
+    sampler.stop()
+
+    if args.dump_detail:
+        minter = Minter(DEFAULT_BASE)
+        named = [(minter.named("graph", sid), g) for sid, g in sorted(result.source_graphs.items())]
+        for fmt, fn in (("turtle", lambda: dumps.turtle(result.graph)),
+                        ("ntriples", lambda: dumps.ntriples(result.graph)),
+                        ("nquads", lambda: dumps.nquads(named))):
+            times = repeat(fn, args.repeat)
+            report["dumps"][fmt] = {"seconds": round(median_of(times), 3),
+                                    "triples_per_s": round(triples / median_of(times))}
+    if args.peers:
+        report["peers"] = peer_comparisons(result, out, args)
+    return report
+
+
+def repeat(fn: Callable[[], object], n: int) -> list[float]:
+    times = []
+    for _ in range(max(1, n)):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def peer_comparisons(result: Any, out: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Turtle writing and the mapping stage, each against its peers on the same input."""
+    from exchange_kg import dumps
+
+    peers: dict[str, Any] = {}
+    triples = len(result.graph)
+    ours = median_of(repeat(lambda: dumps.turtle(result.graph), args.repeat))
+    rdflib_t = median_of(repeat(lambda: result.graph.serialize(format="turtle"), args.repeat))
+    turtle: dict[str, Any] = {"triples": triples, "ours_s": round(ours, 3),
+                              "rdflib_s": round(rdflib_t, 3),
+                              "vs_rdflib": round(rdflib_t / ours, 2)}
+    oxigraph = find_tool("oxigraph")
+    if oxigraph:
+        nt, ttl = out / "exchange-kg.nt", out / "oxigraph-convert.ttl"
+        cmd = [oxigraph, "convert", "--from-file", str(nt), "--to-file", str(ttl)]
+        times = repeat(lambda: subprocess.run(cmd, check=True, capture_output=True),
+                       args.repeat)
+        ttl.unlink(missing_ok=True)
+        turtle["oxigraph_convert_s"] = round(median_of(times), 3)
+        turtle["vs_oxigraph_convert"] = round(median_of(times) / ours, 2)
+        turtle["note"] = "oxigraph convert time includes parsing the N-Triples dump"
+    else:
+        turtle["oxigraph_convert_s"] = None
+        turtle["note"] = "oxigraph CLI not found (pip install oxigraph)"
+    # The fix proposed for dumps.turtle, measured here so its figure is reproducible: Turtle
+    # from the sorted N-Triples the build writes anyway, by pyoxigraph's serializer (sorted
+    # lines keep each subject together, so the output is grouped and deterministic).
+    import pyoxigraph
+
+    from exchange_kg.vocab import PREFIXES
+
+    nt_bytes = dumps.ntriples(result.graph)
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    cand = median_of(repeat(lambda: pyoxigraph.serialize(
+        pyoxigraph.parse(nt_bytes, format=pyoxigraph.RdfFormat.N_TRIPLES),
+        format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes), args.repeat))
+    turtle["candidate_pyoxigraph_from_nt_s"] = round(cand, 3)
+    turtle["candidate_vs_rdflib"] = round(rdflib_t / cand, 2)
+    peers["turtle"] = turtle
+
+    ours_map = result.timings.get("map")
+    mapping: dict[str, Any] = {"ours_s": round(ours_map, 3) if ours_map else None,
+                               "ours_rows": len(result.agreements), "ours_triples": triples}
+    morph_python = args.morph_python
+    if morph_python and Path(morph_python).exists():
+        table_dir = out / "tidy"
+        rows = write_tidy_table(result, table_dir)
+        proc = subprocess.run([morph_python, str(Path(__file__).resolve()), "_morph",
+                               "--table-dir", str(table_dir), "--repeat", str(args.repeat)],
+                              capture_output=True, text=True, timeout=3600)
+        if proc.returncode == 0:
+            morph = json.loads(proc.stdout.strip().splitlines()[-1])
+            mapping.update(morph_rows=rows, morph_s=morph["seconds"],
+                           morph_triples=morph["triples"])
+            if ours_map:
+                ours_tps, morph_tps = triples / ours_map, morph["triples"] / morph["seconds"]
+                mapping.update(ours_triples_per_s=round(ours_tps),
+                               morph_triples_per_s=round(morph_tps),
+                               vs_morph_kgc_triples=round(ours_tps / morph_tps, 2),
+                               vs_morph_kgc_rows=round((len(result.agreements) / ours_map)
+                                                       / (rows / morph["seconds"]), 2))
+        else:
+            mapping["note"] = "morph-kgc failed: " + proc.stderr.strip()[-500:]
+    else:
+        mapping["note"] = "morph-kgc virtualenv not available (see --morph-python)"
+    peers["mapping"] = mapping
+    return peers
+
+
+def write_tidy_table(result: Any, table_dir: Path) -> int:
+    """The agreements as one tidy CSV row each, for bench/agreements.rml.ttl.
+
+    The values are read back from the graph our mapper built, so the table carries exactly
+    the IRIs and literals we publish (RML has no function to mint our hashed IRIs); only the
+    first partner, record, kind and quota of an agreement go into its row."""
+    from rdflib import RDF, RDFS, XSD, URIRef
+    from rdflib.namespace import PROV, SKOS
+
+    from exchange_kg.vocab import SCHEMA, XKG
+
+    g = result.graph
+
+    def first(s: Any, p: URIRef) -> Any:
+        return min(g.objects(s, p), default=None)
+
+    def text(v: Any) -> str:
+        return "" if v is None else str(v)
+
+    def local(v: Any) -> str:
+        return "" if v is None else str(v).rsplit("/", 1)[-1]
+
+    table_dir.mkdir(parents=True, exist_ok=True)
+    cols = ["agreement", "label", "home", "home_institution", "partner", "partner_institution",
+            "partner_name", "partner_country", "level", "kind", "start", "start_year",
+            "open_ended", "listed_in", "record", "line", "raw", "quota", "mobility", "places"]
+    n = 0
+    with (table_dir / "agreements.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(cols)
+        for a in sorted(g.subjects(RDF.type, XKG.Agreement)):
+            inst, rec, quota = (first(a, XKG.partnerInstitution), first(a, PROV.wasDerivedFrom),
+                                first(a, XKG.quota))
+            start = first(a, XKG.startDate)
+            writer.writerow([
+                a, text(first(a, RDFS.label)), text(first(a, XKG.home)),
+                text(first(a, XKG.homeInstitution)), text(first(a, XKG.partner)), text(inst),
+                text(first(inst, SKOS.prefLabel)) if inst else "",
+                text(first(inst, SCHEMA.addressCountry)) if inst else "",
+                local(first(a, XKG.level)), local(first(a, XKG.kind)),
+                text(start) if start is not None and start.datatype == XSD.date else "",
+                text(first(a, XKG.startYear)), text(first(a, XKG.openEnded)).lower(),
+                text(first(a, XKG.listedIn)), text(rec),
+                text(first(rec, XKG.lineNumber)) if rec else "",
+                text(first(rec, XKG.rawText)) if rec else "",
+                text(quota), local(first(quota, XKG.mobilityKind)) if quota else "",
+                text(first(quota, XKG.places)) if quota else ""])
+            n += 1
+    return n
+
+
+def child_morph(args: argparse.Namespace) -> None:
+    """Run morph-kgc on the tidy table (runs in the morph-kgc virtualenv)."""
+    import morph_kgc
+
+    table_dir = Path(args.table_dir)
+    mapping = RML.read_text(encoding="utf-8").replace(
+        '"agreements.csv"', json.dumps(str(table_dir / "agreements.csv")))
+    (table_dir / "mapping.rml.ttl").write_text(mapping, encoding="utf-8")
+    config = f"[DataSource1]\nmappings: {table_dir / 'mapping.rml.ttl'}\n"
+    times, count = [], 0
+    for _ in range(max(1, args.repeat)):
+        t = time.perf_counter()
+        triples = morph_kgc.materialize_set(config)
+        times.append(time.perf_counter() - t)
+        count = len(triples)
+    print(json.dumps({"seconds": round(median_of(times), 3), "triples": count}))
+
+
+# --- SPARQL endpoints ---------------------------------------------------------------------------
+
+
+def run_load(port: int, path: str, queries: list[str], clients: int, max_requests: int,
+             max_seconds: float) -> dict[str, Any]:
+    """`clients` threads, each on its own keep-alive connection, sending the query mix in
+    turn; stops after max_requests in all or max_seconds, whichever comes first."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    issued = 0
+    deadline = time.monotonic() + max_seconds
+
+    def take() -> bool:
+        nonlocal issued
+        with lock:
+            if issued >= max_requests or time.monotonic() > deadline:
+                return False
+            issued += 1
+            return True
+
+    def worker(tid: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        i = tid
+        while take():
+            body = urllib.parse.urlencode({"query": queries[i % len(queries)]})
+            i += 1
+            t = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/sparql-results+json"})
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except (OSError, http.client.HTTPException) as exc:
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                resp = None
+                err = type(exc).__name__
+            dt = time.perf_counter() - t
+            with lock:
+                if ok:
+                    latencies.append(dt)
+                else:
+                    errors.append(f"HTTP {resp.status}" if resp is not None else err)
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=max_seconds + 240)
+    wall = time.perf_counter() - t0
+    return {"clients": clients, "requests": len(latencies), "errors": len(errors),
+            "error_kinds": sorted(set(errors))[:5], "seconds": round(wall, 3),
+            "throughput_rps": round(len(latencies) / wall, 2) if wall else None,
+            "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+            "p99_ms": round(percentile(latencies, 99) * 1000, 2)}
+
+
+def query_rows(port: int, path: str, query: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    conn.request("POST", path, body=urllib.parse.urlencode({"query": query}), headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json"})
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    if resp.status != 200:
+        raise RuntimeError(f"HTTP {resp.status}: {data[:300]!r}")
+    return len(json.loads(data)["results"]["bindings"])
+
+
+def endpoint_bench(dist: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    queries = [p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("*.rq"))]
+    nq = dist / "exchange-kg.nq"
+    results: dict[str, Any] = {"graph": nq.name, "queries": [p.name for p in
+                                                           sorted(QUERIES.glob("*.rq"))],
+                               "servers": {}, "notes": []}
+    clients = [int(c) for c in args.clients.split(",")]
+
+    def measure(name: str, port: int, path: str) -> None:
+        rows = [query_rows(port, path, q) for q in queries]  # warm-up and a sanity check
+        runs = []
+        for c in clients:
+            say(f"  {name}: {c} client(s)")
+            runs.append(run_load(port, path, queries, c, max(args.requests, 20 * c),
+                                 args.seconds))
+        results["servers"][name] = {"rows_per_query": rows, "runs": runs}
+
+    oxigraph = find_tool("oxigraph")
+    if oxigraph:
+        store = work / "oxigraph-store"
+        build_store(nq, store)
+        port = free_port()
+        with server([oxigraph, "serve-read-only", "--location", str(store), "--bind",
+                     f"127.0.0.1:{port}"], port, "/", log=work / "oxigraph.log"):
+            measure("oxigraph", port, "/query")
+    else:
+        results["notes"].append("oxigraph CLI not found: pip install oxigraph")
+
+    rdflib_endpoint = find_tool("rdflib-endpoint")
+    if rdflib_endpoint and not args.no_rdflib_endpoint:
+        port = free_port()
+        with server([rdflib_endpoint, "serve", "--host", "127.0.0.1", "--port", str(port),
+                     str(nq)], port, "/", log=work / "rdflib-endpoint.log"):
+            measure("rdflib-endpoint", port, "/")
+    else:
+        results["notes"].append("rdflib-endpoint skipped (pip install rdflib-endpoint)")
+
+    ours = ours_serve_command(dist)
+    if ours is None:
+        results["notes"].append("exchange-kg serve: not in the installed exchange-kg yet; "
+                                "column skipped")
+    else:
+        cmd, path, ready = ours
+        port = free_port()
+        cmd = [part.format(port=port, dist=dist) for part in cmd]
+        try:
+            with server(cmd, port, ready, log=work / "exchange-kg-serve.log"):
+                measure("exchange-kg", port, path)
+        except RuntimeError as exc:
+            results["notes"].append(f"exchange-kg serve failed to start: {exc}")
+    return results
+
+
+def build_store(nq: Path, store: Path) -> None:
+    """An Oxigraph store laid out as `exchange-kg serve` lays out its own: every named graph,
+    plus their merge as the default graph (so queries see each triple once, not once per
+    document stating it, as a union default graph would)."""
+    import pyoxigraph
+
+    shutil.rmtree(store, ignore_errors=True)
+    db = pyoxigraph.Store(str(store))
+    db.bulk_load(path=str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
+    db.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    db.flush()
+    del db
+
+
+def ours_serve_command(dist: Path) -> tuple[list[str], str, str] | None:
+    """How to start our own endpoint, if this exchange-kg has one: `exchange-kg serve`, else
+    the serve package's own command line. BENCH_SERVE_CMD (with {port} and {dist}) and
+    BENCH_SERVE_PATH override the guess."""
+    override = os.environ.get("BENCH_SERVE_CMD")
+    path = os.environ.get("BENCH_SERVE_PATH", "/sparql")
+    if override:
+        return override.split(), path, "/"
+    import importlib.util
+
+    if importlib.util.find_spec("exchange_kg.serve") is None:
+        return None
+    for entry in (["-m", "exchange_kg.cli", "serve"], ["-m", "exchange_kg.serve.cli"]):
+        proc = subprocess.run([sys.executable, *entry, "--help"], capture_output=True,
+                              text=True, cwd=ROOT)
+        if proc.returncode == 0 and "--port" in proc.stdout:
+            break
+    else:
+        return None
+    cmd = [sys.executable, *entry, "--port", "{port}"]
+    if "--host" in proc.stdout:
+        cmd += ["--host", "127.0.0.1"]
+    for opt in ("--dist", "--from", "--data"):
+        if opt in proc.stdout:
+            cmd += [opt, "{dist}"]
+            break
+    return cmd, path, "/"
+
+
+# --- the parent: orchestration and the report -----------------------------------------------------
+
+
+def ensure_morph_python(work: Path, setup: bool) -> str | None:
+    env = os.environ.get("BENCH_MORPH_PYTHON")
+    if env:
+        return env
+    venv = work / "venv-morph-kgc"
+    python = venv / "bin" / "python"
+    if python.exists():
+        return str(python)
+    if not setup:
+        return None
+    say(f"setting up morph-kgc in its own virtualenv ({venv}) ...")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "morph-kgc"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        say(f"  could not install morph-kgc: {proc.stderr.strip()[-300:]}")
+        return None
+    return str(python)
+
+
+def run_scale(scale: float, work: Path, args: argparse.Namespace, morph: str | None,
+              peers: bool) -> dict[str, Any]:
+    gen_dir = work / f"gen-{scale:g}"
+    t = time.perf_counter()
+    cmd = [sys.executable, str(BENCH / "generate.py"), "--scale", f"{scale:g}", "--out",
+           str(gen_dir), "--seed", str(args.seed)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    generated = json.loads((gen_dir / "generated.json").read_text())
+    say(f"scale {scale:g}: generated {generated['rows']} rows in "
+        f"{generated['documents']} documents ({time.perf_counter() - t:.1f}s); building ...")
+    out = work / f"dist-{scale:g}"
+    child = [sys.executable, str(Path(__file__).resolve()), "_build", "--gen", str(gen_dir),
+             "--out", str(out), "--repeat", str(args.repeat)]
+    if scale <= args.validate_max_scale:
+        child.append("--validate")
+    if peers:
+        child += ["--peers", "--dump-detail"]
+    if morph:
+        child += ["--morph-python", morph]
+    proc = subprocess.run(child, stdout=subprocess.PIPE, text=True)  # progress to stderr
+    if proc.returncode != 0:
+        raise RuntimeError(f"build at scale {scale:g} failed (exit {proc.returncode})")
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report["generated"] = {k: v for k, v in generated.items() if k != "per_document"}
+    return report
+
+
+def bundled_dist(work: Path) -> Path:
+    out = work / "dist-bundled"
+    if not (out / "exchange-kg.nq").exists():
+        say("building the bundled sources for the endpoint benchmark ...")
+        subprocess.run([sys.executable, "-m", "exchange_kg.cli", "build", "-q", "-o", str(out)],
+                       cwd=ROOT, check=False, capture_output=True)
+    return out
+
+
+def fmt(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) and digits:
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int | float):
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w)
+                     for i, (h, w) in enumerate(zip(header, widths, strict=True)))
+    out = [line, "-" * len(line)]
+    for r in rows:
+        out.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                             for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+    return "\n".join(out)
+
+
+def verdict(value: float | None, target: float, at_least: bool = True) -> str:
+    if value is None:
+        return "n/a"
+    ok = value >= target if at_least else value <= target
+    return f"{'holds' if ok else 'MISSED'} (target {'>=' if at_least else '<='} {target:g})"
+
+
+def render(results: dict[str, Any]) -> str:
+    parts = []
+    for scale, rep in results["scales"].items():
+        head = (f"== build, scale {scale}: {rep['documents']} documents, {rep['records']:,} "
+                f"rows, {rep['agreements']:,} agreements, {rep['triples']:,} triples; "
+                f"{rep['seconds']:.1f}s, peak RSS {rep['peak_rss_mb']:,.0f} MB"
+                + ("" if rep["validated"] else "; validation skipped") + " ==")
+        rows = [[s["stage"], fmt(s["seconds"], 2), fmt(s["rows_per_s"]),
+                 fmt(s["triples_per_s"]), fmt(s["peak_rss_mb"])] for s in rep["stages"]]
+        for name, d in rep.get("dumps", {}).items():
+            rows.append([f"dump {name}", fmt(d["seconds"], 2), "-", fmt(d["triples_per_s"]),
+                         "-"])
+        parts.append(head + "\n" + table(rows, ["stage", "seconds", "rows/s", "triples/s",
+                                                 "peak RSS MB"]))
+    comp: list[list[str]] = []
+    for scale, rep in results["scales"].items():
+        peers = rep.get("peers") or {}
+        t = peers.get("turtle")
+        if t:
+            comp.append([f"Turtle writing vs rdflib serializer ({scale})",
+                         f"{t['ours_s']:.2f}s", f"{t['rdflib_s']:.2f}s",
+                         f"{t['vs_rdflib']:.2f}x", verdict(t["vs_rdflib"],
+                                                           TARGETS["turtle_vs_rdflib"])])
+            comp.append([f"proposed Turtle writer vs rdflib ({scale})",
+                         f"{t['candidate_pyoxigraph_from_nt_s']:.2f}s", f"{t['rdflib_s']:.2f}s",
+                         f"{t['candidate_vs_rdflib']:.2f}x", "(candidate fix, see README)"])
+            if t.get("oxigraph_convert_s") is not None:
+                comp.append([f"Turtle writing vs oxigraph convert ({scale})",
+                             f"{t['ours_s']:.2f}s", f"{t['oxigraph_convert_s']:.2f}s",
+                             f"{t['vs_oxigraph_convert']:.2f}x", "(reported)"])
+        m = peers.get("mapping")
+        if m and m.get("morph_s"):
+            comp.append([f"mapping vs morph-kgc, triples/s ({scale})",
+                         fmt(m["ours_triples_per_s"]), fmt(m["morph_triples_per_s"]),
+                         f"{m['vs_morph_kgc_triples']:.2f}x",
+                         verdict(m["vs_morph_kgc_triples"], TARGETS["map_vs_morph_kgc"])])
+            comp.append([f"mapping vs morph-kgc, rows/s ({scale})",
+                         fmt(m["ours_rows"] / m["ours_s"]), fmt(m["morph_rows"] / m["morph_s"]),
+                         f"{m['vs_morph_kgc_rows']:.2f}x", "(reported)"])
+        elif m:
+            comp.append([f"mapping vs morph-kgc ({scale})", "-", "-", "-", m.get("note", "")])
+    if comp:
+        parts.append("== peers (ratio = ours faster by) ==\n"
+                     + table(comp, ["comparison", "ours", "peer", "ratio", "target"]))
+    ep = results.get("endpoint")
+    if ep:
+        rows = []
+        for name, srv in ep["servers"].items():
+            for run in srv["runs"]:
+                rows.append([name, str(run["clients"]), fmt(run["throughput_rps"], 1),
+                             fmt(run["p50_ms"], 1), fmt(run["p99_ms"], 1), str(run["requests"]),
+                             str(run["errors"])])
+        parts.append("== SPARQL endpoint, bundled graph, query mix "
+                     f"{', '.join(ep['queries'])} ==\n"
+                     + table(rows, ["server", "clients", "req/s", "p50 ms", "p99 ms",
+                                    "requests", "errors"])
+                     + "".join(f"\nnote: {n}" for n in ep["notes"]))
+        ratios = results.get("endpoint_ratios", {})
+        if ratios:
+            parts.append("\n".join(f"{k}: {v}" for k, v in ratios.items()))
+    return "\n\n".join(parts)
+
+
+def endpoint_ratios(ep: dict[str, Any]) -> dict[str, str]:
+    servers = ep["servers"]
+    if "exchange-kg" not in servers:
+        return {}
+
+    def rps(name: str, clients: int) -> float | None:
+        for run in servers.get(name, {}).get("runs", []):
+            if run["clients"] == clients:
+                return run["throughput_rps"]
+        return None
+
+    out = {}
+    for c in (1, 4, 16):
+        ours = rps("exchange-kg", c)
+        for peer, key in (("oxigraph", "endpoint_vs_oxigraph"),
+                          ("rdflib-endpoint", "endpoint_vs_rdflib_endpoint")):
+            theirs = rps(peer, c)
+            if ours and theirs:
+                ratio = ours / theirs
+                out[f"endpoint vs {peer}, {c} clients"] = (
+                    f"{ratio:.2f}x {verdict(ratio, TARGETS[key])}")
+    for run in servers["exchange-kg"]["runs"]:
+        if run["clients"] == 16:
+            out["endpoint p99 at 16 clients"] = (
+                f"{run['p99_ms']:.1f} ms "
+                f"{verdict(run['p99_ms'], TARGETS['endpoint_p99_ms_16_clients'], False)}")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="exchange-kg benchmark")
+    sub = ap.add_argument_group("benchmark")
+    sub.add_argument("--scales", default="1,10",
+                     help="comma-separated scales of synthetic data (multiples of the "
+                          "bundled rows), e.g. 1,10,100,1000")
+    sub.add_argument("--out", type=Path, default=BENCH / "results.json")
+    sub.add_argument("--work", type=Path,
+                     default=Path(tempfile.gettempdir()) / "exchange-kg-bench",
+                     help="scratch folder for generated data, builds, stores")
+    sub.add_argument("--seed", type=int, default=1)
+    sub.add_argument("--repeat", type=int, default=3,
+                     help="repetitions of each peer comparison (the median is reported)")
+    sub.add_argument("--validate-max-scale", type=float, default=10,
+                     help="skip SHACL validation above this scale (it dominates: see README)")
+    sub.add_argument("--peers-max-scale", type=float, default=10,
+                     help="run the Turtle and mapping peer comparisons up to this scale")
+    sub.add_argument("--no-peers", action="store_true")
+    sub.add_argument("--no-endpoint", action="store_true")
+    sub.add_argument("--no-rdflib-endpoint", action="store_true")
+    sub.add_argument("--no-setup", action="store_true",
+                     help="do not create the morph-kgc virtualenv if it is missing")
+    sub.add_argument("--clients", default="1,4,16")
+    sub.add_argument("--requests", type=int, default=300,
+                     help="requests per endpoint run (at least 20 per client)")
+    sub.add_argument("--seconds", type=float, default=30,
+                     help="time budget per endpoint run")
+    # internal child modes
+    ap.add_argument("mode", nargs="?", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--gen", help=argparse.SUPPRESS)
+    ap.add_argument("--table-dir", help=argparse.SUPPRESS)
+    ap.add_argument("--validate", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--peers", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--dump-detail", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--morph-python", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.mode == "_build":
+        print(json.dumps(child_build(args)))
+        return 0
+    if args.mode == "_morph":
+        child_morph(args)
+        return 0
+
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    scales = [float(s) for s in args.scales.split(",") if s.strip()]
+    morph = None if args.no_peers else ensure_morph_python(work, not args.no_setup)
+    results: dict[str, Any] = {
+        "command": " ".join(["python bench/run.py", *(argv or sys.argv[1:])]),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(),
+                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
+        "targets": TARGETS, "scales": {},
+    }
+    for scale in scales:
+        peers = not args.no_peers and scale <= args.peers_max_scale
+        results["scales"][f"{scale:g}x"] = run_scale(scale, work, args, morph, peers)
+        write_json(args.out, results)
+    if not args.no_endpoint:
+        say("endpoint benchmark on the bundled graph ...")
+        results["endpoint"] = endpoint_bench(bundled_dist(work), work, args)
+        results["endpoint_ratios"] = endpoint_ratios(results["endpoint"])
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["target_check"] = target_check(results)
+    write_json(args.out, results)
+    m = results["machine"]
+    print(f"machine: {m['cpus']} CPUs, Python {m['python']}; load average "
+          f"{m['load_average_at_start'][0]} at start, {m['load_average_at_end'][0]} at end "
+          "(anything above 0 means other processes shared the cores)\n")
+    print(render(results))
+    print("\n" + "\n".join(f"{k}: {v}" for k, v in results["target_check"].items()))
+    say(f"\nwrote {args.out}")
+    return 0
+
+
+def target_check(results: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    big = results["scales"].get("1000x")
+    if big:
+        out["1000x build time"] = (f"{big['seconds']:.0f}s "
+                                   + verdict(big["seconds"], TARGETS["build_1000x_seconds"],
+                                             False))
+        out["1000x peak RSS"] = (f"{big['peak_rss_mb']:.0f} MB "
+                                 + verdict(big["peak_rss_mb"],
+                                           TARGETS["build_1000x_peak_rss_mb"], False))
+    else:
+        out["1000x build"] = "not run (add 1000 to --scales)"
+    scales = results["scales"]
+    if len(scales) >= 2:
+        keys = list(scales)
+        a, b = scales[keys[0]], scales[keys[-1]]
+        growth = (b["seconds"] / a["seconds"]) / (b["records"] / a["records"])
+        out[f"growth {keys[0]} -> {keys[-1]}"] = (
+            f"time grew {growth:.2f}x faster than the rows (1.0 = linear)")
+    return out
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
