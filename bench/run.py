@@ -45,6 +45,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from exchange_kg.processes import stop
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RML = BENCH / "agreements.rml.ttl"
@@ -148,12 +150,7 @@ def server(cmd: list[str], port: int, ready_path: str, timeout: float = 180,
                 time.sleep(0.1)
         yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        stop(proc, timeout=15)
         if log:
             out.close()  # type: ignore[union-attr]
 

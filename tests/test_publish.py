@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import DefaultGraph, RdfFormat, parse
 
+from exchange_kg.processes import stop
 from exchange_kg.publish import (
     EXIT_BAD_INPUT,
     EXIT_STORE_FAILED,
@@ -77,12 +78,7 @@ def oxigraph(tmp_path: Path) -> Iterator[str]:
                 time.sleep(0.05)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, timeout=10)
 
 
 def sparql(base: str, query: str) -> list[dict[str, str]]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from exchange_kg.processes import stop
 from exchange_kg.serve.store import build_store
 
 _CACHE: dict[str, Path] = {}
@@ -158,9 +159,4 @@ def running_server(dist: Path, log: Path, *options: str,
                 time.sleep(0.2)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+            stop(proc, timeout=15)

@@ -539,8 +539,21 @@ def parse_partner(text: str, notation: str = "auto") -> tuple[PartnerValue, list
     """Split a partner cell into parties (institution, units, acronym, campus) and flags.
 
     ``notation`` says which separator the source uses to attach units: "parentheses",
-    "comma", "dash", or "auto" (only splits the words make obvious).
+    "comma", "dash", or "auto" (only splits the words make obvious). The build asks for the
+    same cell several times (country evidence, then normalisation), so results are cached;
+    each caller gets its own flag list.
     """
+    value, flags = _parse_partner_cached(text, notation)
+    return value, list(flags)
+
+
+@lru_cache(maxsize=65536)
+def _parse_partner_cached(text: str, notation: str) -> tuple[PartnerValue, tuple[Flag, ...]]:
+    value, flags = _parse_partner(text, notation)
+    return value, tuple(flags)
+
+
+def _parse_partner(text: str, notation: str) -> tuple[PartnerValue, list[Flag]]:
     if notation not in NOTATIONS:
         raise ValueError(f"unknown partner notation {notation!r} (known: {', '.join(NOTATIONS)})")
     flags: list[Flag] = []
