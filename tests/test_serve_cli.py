@@ -55,3 +55,24 @@ def test_help_shows_safe_defaults() -> None:
     assert "127.0.0.1" in result.output
     for option in ("--timeout", "--workers", "--max-rows", "--max-query-length", "--base"):
         assert option in result.output
+
+
+def test_serve_passes_its_performance_options(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from exchange_kg.serve import app
+
+    dist = write_synthetic_dist(tmp_path / "dist")
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(app, "create_app", lambda config: seen.setdefault("config", config))
+    monkeypatch.setattr(uvicorn, "run", lambda application, **options: seen.update(options))
+    runner = CliRunner()
+    assert runner.invoke(cli.serve, ["-d", str(dist)]).exit_code == 0
+    assert seen["access_log"] is False and seen["host"] == "127.0.0.1"
+    assert seen["config"].memory_quads == 1_000_000  # type: ignore[attr-defined]
+    seen.clear()
+    result = runner.invoke(cli.serve, ["-d", str(dist), "--access-log", "--memory-quads", "0"])
+    assert result.exit_code == 0
+    assert seen["access_log"] is True
+    assert seen["config"].memory_quads == 0  # type: ignore[attr-defined]

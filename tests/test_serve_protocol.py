@@ -250,3 +250,30 @@ def test_internal_errors_show_no_stack_trace(client: TestClient,
     r = client.get("/graph/gse-partners.html")
     assert r.status_code == 500
     assert "secret" not in r.text and "Traceback" not in r.text and "/srv" not in r.text
+
+
+def test_an_identical_request_is_answered_from_the_kept_answers(client: TestClient) -> None:
+    answers = client.app.state.runtime.answers  # type: ignore[attr-defined]
+    query = COUNT_AGREEMENTS + " # kept"
+    hits = answers.hits
+    first = client.get("/sparql", params={"query": query})
+    again = client.get("/sparql", params={"query": query})
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and answers.hits == hits + 1
+    as_csv = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert as_csv.text.splitlines()[0] == "n" and answers.hits == hits + 1
+
+
+def test_without_a_cache_every_request_runs(serve_dist: Path) -> None:  # noqa: F811
+    config = ServeConfig(dist_dir=serve_dist, base=BASE, workers=1, cache_mb=0)
+    with TestClient(create_app(config)) as c:
+        for _ in range(2):
+            assert c.get("/sparql", params={"query": COUNT_AGREEMENTS}).status_code == 200
+        assert c.app.state.runtime.answers.hits == 0  # type: ignore[attr-defined]
+
+
+def test_queries_wait_for_a_worker_in_the_event_loop(client: TestClient) -> None:
+    """One hand-off thread per worker, so waiting queries queue in arrival order in the
+    limiter instead of racing for a freed worker in the pool's queue."""
+    rt = client.app.state.runtime  # type: ignore[attr-defined]
+    assert rt.query_threads.total_tokens == rt.config.workers == 2

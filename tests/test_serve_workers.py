@@ -59,6 +59,18 @@ def test_the_pool_recovers_its_size_after_a_kill(pool: WorkerPool) -> None:
     assert answers == [200] * 4
 
 
+def test_under_light_load_one_warm_worker_answers(pool: WorkerPool) -> None:
+    used: list[int] = []
+    for worker in list(pool._workers):
+        def send(job: object, worker: object = worker, original=worker.conn.send) -> None:
+            used.append(id(worker))
+            original(job)
+        worker.conn.send = send  # type: ignore[method-assign]
+    answers = [pool.run(QueryJob(CHEAP)).status for _ in range(4)]
+    assert answers == [200] * 4
+    assert len(used) == 4 and len(set(used)) == 1, "the idle workers took turns"
+
+
 def test_busy_pool_says_so(synthetic_dist: Path) -> None:  # noqa: F811
     p = WorkerPool(database_path(synthetic_dist), size=1, timeout=2.0)
     p.start()

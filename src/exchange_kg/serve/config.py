@@ -27,6 +27,11 @@ class ServeConfig:
     max_bytes: int = 32 * 1024 * 1024
     # memory ceiling of one worker process (MiB); None for none
     worker_memory_mb: int | None = 2048
+    # a store of at most this many quads is copied into each worker's memory (about 0.75 KB
+    # a quad), where oxigraph answers two to three times as fast as on disk; 0: never
+    memory_quads: int = 1_000_000
+    # MiB of recent successful answers replayed to identical requests; 0: none
+    cache_mb: int = 64
     # the dataset's licence IRI; None: the licence the ontology states
     license: str | None = None
 

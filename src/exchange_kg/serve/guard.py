@@ -51,9 +51,15 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(list(item))
 
 
+def may_use_service(query: str) -> bool:
+    """False when ``query`` cannot use SERVICE (the letters do not occur): a quick check,
+    with no parsing, that clears the common case."""
+    return _SERVICE.search(query) is not None
+
+
 def service_refusal(query: str) -> str | None:
     """Why ``query`` is refused for using SERVICE, or None if it does not use it."""
-    if not _SERVICE.search(query):
+    if not may_use_service(query):
         return None
     from rdflib.plugins.sparql.parser import parseQuery
 

@@ -120,13 +120,23 @@ async def parse_request(request: Request, max_query_length: int) -> ProtocolRequ
 
 
 async def execute(rt: Runtime, job: QueryJob) -> QueryOutcome:
-    """Guard, then run ``job`` on a worker; explain a parse error that is an Update."""
-    refusal = await anyio.to_thread.run_sync(guard.service_refusal, job.query)
-    if refusal:
-        return QueryOutcome.error(403, refusal)
+    """The kept answer to the same request, or: guard, then run ``job`` on a worker (and keep
+    a success); explain a parse error that is an Update.
+
+    Only a query that mentions "service" needs the (slow, locked) parser, so only that one
+    leaves the event loop for the check; the rest are cleared by a regular expression.
+    """
+    kept = rt.answers.get(job)
+    if kept is not None:
+        return kept
+    if guard.may_use_service(job.query):
+        refusal = await anyio.to_thread.run_sync(guard.service_refusal, job.query)
+        if refusal:
+            return QueryOutcome.error(403, refusal)
     outcome = await anyio.to_thread.run_sync(rt.pool.run, job, limiter=rt.query_threads)
     if outcome.status == 400 and await anyio.to_thread.run_sync(guard.is_update, job.query):
         return QueryOutcome.error(403, guard.UPDATE_REFUSED)
+    rt.answers.put(job, outcome)
     return outcome
 
 
