@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import run_build
 
 
@@ -70,3 +72,18 @@ def test_build_without_a_ror_dump_says_linking_was_skipped(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     assert "linking to ROR skipped" in proc.stderr
     assert not (tmp_path / "dist" / "ror-links.csv").exists()
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_validate_engines_agree_on_a_small_file(tmp_path: Path, engine: str) -> None:
+    """`--engine pyshacl` is the reference a user cross-checks with: same verdict, same rule."""
+    path = tmp_path / "one.ttl"
+    path.write_text(
+        "@prefix xkg: <https://w3id.org/exchange-kg/ontology#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://w3id.org/exchange-kg/institution/x-0a1b2c3d4e> a xkg:Institution ;\n"
+        '    skos:prefLabel "X" ; schema:addressCountry "Japan" .\n', encoding="utf-8")
+    proc = cli("validate", str(path), "--engine", engine)
+    assert proc.returncode == 1, proc.stdout
+    assert "1 violation(s)" in proc.stdout and "addressCountry" in proc.stdout

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
 from exchange_kg import readers
-from exchange_kg.records import ReadContext
+from exchange_kg.manifest import Document, load_manifest
+from exchange_kg.mapping_spec import Mapping, load_mappings
+from exchange_kg.pipeline import known_countries, read_source, read_sources
+from exchange_kg.records import ReadContext, SourceError
 
 OPTIONS = {
     "columns": ["country", "partner", "start", "quota"],
@@ -40,14 +49,34 @@ def test_another_documents_explicit_label_is_evidence() -> None:
 
 
 def test_known_countries_come_only_from_rows_with_their_own_label() -> None:
-    from conftest import ROOT
-    from exchange_kg.manifest import load_manifest
-    from exchange_kg.mapping_spec import load_mappings
-    from exchange_kg.pipeline import known_countries, read_source
-
-    docs = {d.id: d for d in load_manifest(ROOT / "sources" / "manifest.yaml")}
-    mappings = load_mappings(ROOT / "mappings")
+    documents, mappings = _bundled()
+    docs = {d.id: d for d in documents}
     gse = read_source(docs["gse-partners"], mappings["gse-partners"])
     known = known_countries([gse])
     assert known["mahidol university"] == ("TH",)  # line 95: the Thailand label's own row
     assert "chulalongkorn university" not in known  # only ever in an inferred row there
+
+
+def _bundled() -> tuple[list[Document], dict[str, Mapping]]:
+    return load_manifest(ROOT / "sources" / "manifest.yaml"), load_mappings(ROOT / "mappings")
+
+
+def test_reading_in_worker_processes_gives_the_same_sources() -> None:
+    documents, mappings = _bundled()
+    serial = read_sources(documents, mappings, workers=1)
+    parallel = read_sources(documents, mappings, workers=2)
+    assert [(s.document, s.lines, s.result, s.sections) for s in parallel] == [
+        (s.document, s.lines, s.result, s.sections) for s in serial]
+    # the second look, with the other documents' evidence, happened in the workers too
+    first_look = read_source(documents[0], mappings[documents[0].id])
+    assert parallel[0].result != first_look.result
+
+
+def test_a_source_error_in_a_worker_still_names_its_file_and_line(tmp_path: Path) -> None:
+    documents, mappings = _bundled()
+    broken = tmp_path / "broken.tsv"
+    broken.write_bytes(b"fine\n\xff not UTF-8\n")
+    documents[1] = dataclasses.replace(documents[1], path=broken)
+    with pytest.raises(SourceError) as raised:
+        read_sources(documents, mappings, workers=2)
+    assert (raised.value.path, raised.value.line) == (str(broken), 2)

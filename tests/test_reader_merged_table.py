@@ -430,3 +430,13 @@ def test_rows_before_the_first_label_and_without_any_label() -> None:
 def test_assignment_is_deterministic() -> None:
     rows = slots(*[("Alpha" if i == 3 else "Beta" if i == 9 else "", f"n{i}") for i in range(14)])
     assert assign(rows) == assign(rows)
+
+
+def test_fractional_costs_add_up_exactly() -> None:
+    # boundary after row 2 or after row 3 costs the same (1.0 line); ties go to the later
+    # boundary. Row 2 would cost 1.3 - 1.0 = 0.3 lines in Beta's group: exactly 0.3, which
+    # floating-point sums would miss
+    rows = [*slots(("Alpha", "u1"), ("", "u2")), Slot(3, "", "u3", 2), Slot(4, "Beta", "u4", 2)]
+    choices = assign(rows, page_break_cost=0.3, top_label_cost=0.7)
+    assert [c.code for c in choices] == ["AA", "AA", "AA", "BB"]
+    assert (choices[1].gap, choices[2].gap) == (0.3, 0.0)

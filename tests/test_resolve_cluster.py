@@ -234,3 +234,8 @@ def test_names_of_common_words_need_the_same_city() -> None:
     assert not together(clusters, a, b)
     # ids stay distinct and do not depend on the mentions' keys
     assert len({x.id for x in clusters}) == 2
+
+
+def test_resolving_countries_in_worker_processes_gives_the_same_clusters() -> None:
+    assert len({x.country for x in _sample()}) > 1
+    assert resolve(_sample(), workers=2) == resolve(_sample(), workers=1)

@@ -137,3 +137,16 @@ def test_acronym_fields(text: str, expected: str | None) -> None:
 ])
 def test_city_cells(city: str, expected: tuple[str, ...]) -> None:
     assert place_tokens(city) == expected
+
+
+def test_spellings_that_compare_alike_share_a_shape() -> None:
+    # a corrected head word, a dropped accent: nothing the scorer reads differs
+    assert parse_name("Katuti Univeristy of Technology").shape == \
+        parse_name("Katuti University of Technology").shape
+    assert parse_name("Universite de Strasbourg").shape == \
+        parse_name("Université de Strasbourg").shape
+    # another head word, or a lower-case first letter (patron names are told by capitals)
+    assert parse_name("Katuti College of Technology").shape != \
+        parse_name("Katuti University of Technology").shape
+    assert parse_name("katuti University of Technology").shape != \
+        parse_name("Katuti University of Technology").shape

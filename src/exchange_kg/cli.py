@@ -102,7 +102,7 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     if not no_validate:
         progress("validating against the SHACL shapes ...")
         t = time.perf_counter()
-        validation = validate.validate(result.graph, validate.load_shapes(shapes_dir))
+        validation = validate.validate(result.store(), validate.load_shapes(shapes_dir))
         result.timings["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     rep = outputs.write_outputs(result, validation, out_dir, ontology, ontology_path, base)
@@ -148,8 +148,12 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
                    "guessed from the extension by default.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full SHACL validation report (Turtle) here.")
+@click.option("--engine", type=click.Choice(["turbo", "pyshacl"]), default="turbo",
+              show_default=True,
+              help="SHACL engine: pyshacl-turbo (fast), or pySHACL, the reference "
+                   "implementation (slow on big graphs; for cross-checking).")
 def validate_cmd(file: Path, shapes_dir: Path | None, rdf_format: str | None,
-                 report_path: Path | None) -> None:
+                 report_path: Path | None, engine: str) -> None:
     """Validate any RDF FILE against the exchange-kg SHACL shapes.
 
     Exits 0 if it conforms, 1 if it does not, 3 if the file cannot be parsed.
@@ -173,10 +177,10 @@ def validate_cmd(file: Path, shapes_dir: Path | None, rdf_format: str | None,
         _say(f"error: {file}: cannot parse as {fmt}: {exc}")
         sys.exit(EXIT_BAD_INPUT)
     shapes_dir = shapes_dir or project_dir() / "shapes"
-    result = validate.validate(data, validate.load_shapes(shapes_dir))
+    result = validate.validate(validate.store_of(data), validate.load_shapes(shapes_dir), engine)
     click.echo(result.text(limit=40))
     if report_path:
-        dumps.write_atomic(report_path, dumps.turtle(result.report))
+        dumps.write_atomic(report_path, dumps.graph_turtle(result.report))
     sys.exit(0 if result.conforms else EXIT_NOT_CONFORMING)
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-
-from rdflib import URIRef
+from functools import lru_cache
 
 DEFAULT_BASE = "https://w3id.org/exchange-kg/"
 KEY_SEPARATOR = "\x1f"
@@ -23,20 +22,21 @@ class Minter:
             base += "/"
         self.base = base
 
-    def iri(self, kind: str, slug_text: str, *key: str) -> URIRef:
+    def iri(self, kind: str, slug_text: str, *key: str) -> str:
         """IRI for a thing of ``kind`` identified by ``key`` (slug_text only decorates)."""
         digest = hashlib.blake2b(
             KEY_SEPARATOR.join((kind, *key)).encode("utf-8"), digest_size=5
         ).hexdigest()
         slug = slugify(slug_text)
         local = f"{slug}-{digest}" if slug else digest
-        return URIRef(f"{self.base}{kind}/{local}")
+        return f"{self.base}{kind}/{local}"
 
-    def named(self, kind: str, local: str) -> URIRef:
+    def named(self, kind: str, local: str) -> str:
         """IRI for a thing that already has a stable identifier (a source id, a graph)."""
-        return URIRef(f"{self.base}{kind}/{local}")
+        return f"{self.base}{kind}/{local}"
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across agreements and lists
 def slugify(text: str, limit: int = 48) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))

@@ -11,8 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from exchange_kg.agreements import Agreement, Party
 from exchange_kg.iris import Minter
@@ -23,28 +22,37 @@ from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
 from exchange_kg.records import RawRecord
 from exchange_kg.resolve import Cluster, mention_key
-from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ORG, PREFIXES, SCHEMA, STATUS, XKG
+from exchange_kg.triples import XSD, TripleGraph, boolean, literal
+from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ORG, SCHEMA, STATUS, XKG
 
-_DATATYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+_DATATYPE = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
 
 
-def date_literal(value: DateValue) -> Literal:
-    return Literal(value.isoformat(), datatype=_DATATYPE[value.precision])
+def date_literal(value: DateValue) -> str:
+    return literal(value.isoformat(), _DATATYPE[value.precision])
+
+
+def _n(value: str) -> str:
+    """A minted (uncached: each is used a few times) IRI as an N-Triples term."""
+    return f"<{value}>"
 
 
 @dataclass
 class _Org:
-    """What the sources say about one organisation, gathered before writing it."""
+    """What the sources say about one organisation, gathered before writing it.
 
-    iri: URIRef
-    rdf_type: URIRef
+    IRIs here and in the builder's methods are plain strings; the graph holds N-Triples terms.
+    """
+
+    iri: str
+    rdf_type: str
     labels: list[str] = field(default_factory=list)  # first = preferred
     country: str | None = None
     cities: list[tuple[str, str | None]] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     pref_label: str | None = None  # when set, wins over the first label seen
-    unit_of: URIRef | None = None
-    members: list[URIRef] = field(default_factory=list)
+    unit_of: str | None = None
+    members: list[str] = field(default_factory=list)
     known_as: str | None = None
     link: MatchResult | None = None  # the institution's ROR linking result, when linked
 
@@ -65,25 +73,26 @@ class GraphBuilder:
         # cluster id -> its linking result; the dump named in every link's provenance
         self.link_of = {r.query.key: r for r in links.results} if links else {}
         self.unit_link_of = links.unit_links if links else {}
-        self.cluster_id_of: dict[URIRef, str] = {}  # institution IRI -> its cluster id
+        self.cluster_id_of: dict[str, str] = {}  # institution IRI -> its cluster id
         self.link_source = _link_source(links)
         # mention key -> the resolved institution it belongs to
         self.cluster_of = {k: c for c in clusters for k in c.mention_keys}
         self.documents = {d.id: d for d in documents}
-        self.graph = new_graph()
-        self.orgs: dict[URIRef, _Org] = {}
-        self.record_iris: dict[int, URIRef] = {}
+        self.graph = TripleGraph()
+        self.orgs: dict[str, _Org] = {}
+        self.record_iris: dict[int, str] = {}
         self._record_seen: dict[tuple[str, str], int] = defaultdict(int)
-        self.subjects_by_source: dict[str, set[URIRef]] = defaultdict(set)
+        # source id -> the subjects (N-Triples terms) it states directly
+        self.subjects_by_source: dict[str, set[str]] = defaultdict(set)
 
     # -- organisations -------------------------------------------------------------------
-    def _org(self, iri: URIRef, rdf_type: URIRef) -> _Org:
+    def _org(self, iri: str, rdf_type: str) -> _Org:
         org = self.orgs.get(iri)
         if org is None:
             org = self.orgs[iri] = _Org(iri, rdf_type)
         return org
 
-    def publisher(self, doc: Document) -> URIRef:
+    def publisher(self, doc: Document) -> str:
         pub = doc.publisher
         if pub.name:
             iri = self.minter.iri("institution", pub.name, "", institution_key(pub.name))
@@ -95,7 +104,7 @@ class GraphBuilder:
             org.add_label(pub.known_as)
         return iri
 
-    def institution(self, party: Party, cluster: Cluster | None = None) -> URIRef:
+    def institution(self, party: Party, cluster: Cluster | None = None) -> str:
         if cluster is not None:
             # one institution, one IRI: minted from the resolved cluster, not the spelling
             iri = self.minter.iri("institution", cluster.pref_label, cluster.id)
@@ -116,7 +125,7 @@ class GraphBuilder:
         org.country = org.country or party.country
         return iri
 
-    def unit(self, institution: URIRef, name: str) -> URIRef:
+    def unit(self, institution: str, name: str) -> str:
         iri = self.minter.iri("unit", name, str(institution), institution_key(name))
         org = self._org(iri, XKG.Unit)
         org.add_label(name)
@@ -126,7 +135,7 @@ class GraphBuilder:
             org.link = self.unit_link_of.get((cluster_id, institution_key(name)))
         return iri
 
-    def consortium(self, a: Agreement, members: list[URIRef]) -> URIRef:
+    def consortium(self, a: Agreement, members: list[str]) -> str:
         name = a.consortium or ""
         # keyed by its members too: one list may name two different consortia alike
         iri = self.minter.iri("consortium", name, a.list_id, institution_key(name),
@@ -142,57 +151,59 @@ class GraphBuilder:
         return iri
 
     # -- records and documents ------------------------------------------------------------
-    def document(self, doc: Document) -> URIRef:
-        g = self.graph
-        iri = self.minter.named("source", doc.id)
-        g.add((iri, RDF.type, XKG.SourceDocument))
-        g.add((iri, DCTERMS.identifier, Literal(doc.id)))
+    def document(self, doc: Document) -> str:
+        add = self.graph.add
+        iri_ = self.minter.named("source", doc.id)
+        s = _n(iri_)
+        add(s, _RDF_TYPE, _XKG.SourceDocument)
+        add(s, _DCTERMS.identifier, literal(doc.id))
         if doc.title:
-            g.add((iri, DCTERMS.title, Literal(doc.title)))
-        g.add((iri, RDFS.label, Literal(doc.label, lang="en")))
-        g.add((iri, DCTERMS.language, Literal(doc.language)))
-        g.add((iri, DCTERMS.publisher, self.publisher(doc)))
+            add(s, _DCTERMS.title, literal(doc.title))
+        add(s, _RDFS.label, literal(doc.label, lang="en"))
+        add(s, _DCTERMS.language, literal(doc.language))
+        add(s, _DCTERMS.publisher, _n(self.publisher(doc)))
         if doc.as_of:
-            g.add((iri, XKG.asOf, date_literal(_as_of(doc.as_of))))
-        g.add((iri, XKG.originalFileName, Literal(doc.original_file_name)))
-        g.add((iri, XKG.fileName, Literal(doc.file_name)))
-        g.add((iri, XKG.sha256, Literal(doc.sha256())))
+            add(s, _XKG.asOf, date_literal(_as_of(doc.as_of)))
+        add(s, _XKG.originalFileName, literal(doc.original_file_name))
+        add(s, _XKG.fileName, literal(doc.file_name))
+        add(s, _XKG.sha256, literal(doc.sha256()))
         if doc.notes:
-            g.add((iri, RDFS.comment, Literal(doc.notes, lang="en")))
-        self.subjects_by_source[doc.id].add(iri)
-        return iri
+            add(s, _RDFS.comment, literal(doc.notes, lang="en"))
+        self.subjects_by_source[doc.id].add(s)
+        return iri_
 
-    def record(self, rec: RawRecord) -> URIRef:
-        iri = self.record_iris.get(id(rec))
-        if iri is not None:
-            return iri
+    def record(self, rec: RawRecord) -> str:
+        s = self.record_iris.get(id(rec))
+        if s is not None:
+            return s
         # Identical raw text twice in one document: number the occurrences (content order,
         # not line numbers, so unrelated insertions leave the IRI alone).
         n = self._record_seen[(rec.source_id, rec.raw)]
         self._record_seen[(rec.source_id, rec.raw)] += 1
         digest = self.minter.iri("record", "", rec.source_id, rec.raw, str(n)).rsplit("/", 1)[1]
-        iri = self.minter.named("record", f"{rec.source_id}/{digest}")
-        g = self.graph
-        g.add((iri, RDF.type, XKG.SourceRecord))
-        g.add((iri, XKG.inDocument, self.minter.named("source", rec.source_id)))
+        s = _n(self.minter.named("record", f"{rec.source_id}/{digest}"))
+        add = self.graph.add
+        add(s, _RDF_TYPE, _XKG.SourceRecord)
+        add(s, _XKG.inDocument, _n(self.minter.named("source", rec.source_id)))
         for line in rec.lines:
-            g.add((iri, XKG.lineNumber, Literal(line, datatype=XSD.positiveInteger)))
-        g.add((iri, XKG.rawText, Literal(rec.raw)))
-        self.record_iris[id(rec)] = iri
-        self.subjects_by_source[rec.source_id].add(iri)
-        return iri
+            add(s, _XKG.lineNumber, literal(str(line), XSD + "positiveInteger"))
+        add(s, _XKG.rawText, literal(rec.raw))
+        self.record_iris[id(rec)] = s
+        self.subjects_by_source[rec.source_id].add(s)
+        return s
 
     # -- agreements ------------------------------------------------------------------------
-    def agreement(self, a: Agreement) -> URIRef:
-        g = self.graph
-        iri = self.minter.iri("agreement", a.consortium or a.parties[0].name, *a.key)
-        g.add((iri, RDF.type, XKG.Agreement))
+    def agreement(self, a: Agreement) -> str:
+        add = self.graph.add
+        iri_ = self.minter.iri("agreement", a.consortium or a.parties[0].name, *a.key)
+        s = _n(iri_)
+        add(s, _RDF_TYPE, _XKG.Agreement)
 
         host_doc = self.documents[a.records[0].source_id]
         home_inst = self.publisher(host_doc)
         home = self.unit(home_inst, a.home_unit) if a.home_unit else home_inst
-        g.add((iri, XKG.homeInstitution, home_inst))
-        g.add((iri, XKG.home, home))
+        add(s, _XKG.homeInstitution, _n(home_inst))
+        add(s, _XKG.home, _n(home))
 
         member_nodes, institutions = [], []
         for i, party in enumerate(a.parties):
@@ -206,125 +217,126 @@ class GraphBuilder:
             member_nodes.extend(nodes)
         partners = [self.consortium(a, member_nodes)] if a.consortium else member_nodes
         for node in partners:
-            g.add((iri, XKG.partner, node))
+            add(s, _XKG.partner, _n(node))
         for inst in institutions:
-            g.add((iri, XKG.partnerInstitution, inst))
+            add(s, _XKG.partnerInstitution, _n(inst))
 
-        g.add((iri, RDFS.label, Literal(_agreement_label(a), lang="en")))
+        add(s, _RDFS.label, literal(_agreement_label(a), lang="en"))
         if a.level:
-            g.add((iri, XKG.level, LEVEL[a.level]))
+            add(s, _XKG.level, _n(f"{LEVEL}{a.level}"))
         for kind in a.kinds:
-            g.add((iri, XKG.kind, KIND[kind]))
+            add(s, _XKG.kind, _n(f"{KIND}{kind}"))
         if a.status:
-            g.add((iri, XKG.status, STATUS[a.status]))
+            add(s, _XKG.status, _n(f"{STATUS}{a.status}"))
         if a.start:
-            g.add((iri, XKG.startDate, date_literal(a.start)))
-            g.add((iri, XKG.startYear, Literal(a.start.year, datatype=XSD.integer)))
+            add(s, _XKG.startDate, date_literal(a.start))
+            add(s, _XKG.startYear, literal(str(a.start.year), XSD + "integer"))
         if a.end:
-            g.add((iri, XKG.endDate, date_literal(a.end)))
+            add(s, _XKG.endDate, date_literal(a.end))
         if a.open_ended is not None:
-            g.add((iri, XKG.openEnded, Literal(a.open_ended)))
+            add(s, _XKG.openEnded, boolean(a.open_ended))
         if a.duration_years:
-            g.add((iri, XKG.duration, Literal(f"P{a.duration_years}Y", datatype=XSD.duration)))
+            add(s, _XKG.duration, literal(f"P{a.duration_years}Y", XSD + "duration"))
         if a.auto_renewal is not None:
-            g.add((iri, XKG.autoRenewal, Literal(a.auto_renewal)))
+            add(s, _XKG.autoRenewal, boolean(a.auto_renewal))
         if a.waiver is not None:
-            g.add((iri, XKG.tuitionWaiver, Literal(a.waiver)))
+            add(s, _XKG.tuitionWaiver, boolean(a.waiver))
         if a.quota is not None:
             if a.quota.no_student_quota:
-                g.add((iri, XKG.studentExchangeQuota, Literal(False)))
+                add(s, _XKG.studentExchangeQuota, boolean(False))
             for kind, places in a.quota.places:
-                q = URIRef(f"{iri}/quota/{kind}")
-                g.add((iri, XKG.quota, q))
-                g.add((q, RDF.type, XKG.Quota))
-                g.add((q, XKG.mobilityKind, MOBILITY[kind]))
-                g.add((q, XKG.places, Literal(places, datatype=XSD.nonNegativeInteger)))
+                q = _n(f"{iri_}/quota/{kind}")
+                add(s, _XKG.quota, q)
+                add(q, _RDF_TYPE, _XKG.Quota)
+                add(q, _XKG.mobilityKind, _n(f"{MOBILITY}{kind}"))
+                add(q, _XKG.places, literal(str(places), XSD + "nonNegativeInteger"))
         for sid in a.source_ids:
-            g.add((iri, XKG.listedIn, self.minter.named("source", sid)))
-            self.subjects_by_source[sid].add(iri)
+            add(s, _XKG.listedIn, _n(self.minter.named("source", sid)))
+            self.subjects_by_source[sid].add(s)
         for rec in a.records:
-            g.add((iri, PROV.wasDerivedFrom, self.record(rec)))
-        return iri
+            add(s, _PROV.wasDerivedFrom, self.record(rec))
+        return iri_
 
     def finish(self) -> None:
         """Write the gathered organisations: one preferred label, the rest alternatives."""
-        g = self.graph
+        add = self.graph.add
         for org in self.orgs.values():
-            g.add((org.iri, RDF.type, org.rdf_type))
+            s = _n(org.iri)
+            add(s, _RDF_TYPE, _n(org.rdf_type))
             if org.rdf_type == XKG.UnidentifiedInstitution:
                 # explicit, so consumers without RDFS inference still see an institution
-                g.add((org.iri, RDF.type, XKG.Institution))
+                add(s, _RDF_TYPE, _XKG.Institution)
             if org.labels:
                 pref = org.pref_label or org.labels[0]
-                g.add((org.iri, SKOS.prefLabel, Literal(pref)))
+                add(s, _SKOS.prefLabel, literal(pref))
                 for alt in org.labels:
                     if alt != pref:
-                        g.add((org.iri, SKOS.altLabel, Literal(alt)))
+                        add(s, _SKOS.altLabel, literal(alt))
             if org.known_as:
-                g.add((org.iri, XKG.knownAs, Literal(org.known_as)))
+                add(s, _XKG.knownAs, literal(org.known_as))
             if org.country:
-                g.add((org.iri, SCHEMA.addressCountry, Literal(org.country)))
+                add(s, _SCHEMA.addressCountry, literal(org.country))
             for city, lang in org.cities:
-                g.add((org.iri, SCHEMA.addressLocality, Literal(city, lang=lang)))
+                add(s, _SCHEMA.addressLocality, literal(city, lang=lang))
             for url in org.urls:
-                g.add((org.iri, SCHEMA.url, Literal(url, datatype=XSD.anyURI)))
+                add(s, _SCHEMA.url, literal(url, XSD + "anyURI"))
             if org.unit_of is not None:
-                g.add((org.iri, ORG.unitOf, org.unit_of))
-                g.add((org.unit_of, ORG.hasUnit, org.iri))
+                add(s, _ORG.unitOf, _n(org.unit_of))
+                add(_n(org.unit_of), _ORG.hasUnit, s)
             for m in org.members:
-                g.add((org.iri, ORG.hasMember, m))
+                add(s, _ORG.hasMember, _n(m))
             if org.link is not None and org.link.chosen is not None:
                 self._write_link(org.iri, org.link)
 
-    def _write_link(self, iri: URIRef, result: MatchResult) -> None:
+    def _write_link(self, org: str, result: MatchResult) -> None:
         """owl:sameAs the ROR record and its Wikidata entity, the identifiers as plain
         literals, and the link's provenance."""
-        g, c = self.graph, result.chosen
+        add, c = self.graph.add, result.chosen
         assert c is not None
-        ror = URIRef(c.ror_id)
-        g.add((iri, OWL.sameAs, ror))
-        g.add((iri, XKG.rorId, Literal(c.ror_id.rsplit("/", 1)[1])))
+        s, ror = _n(org), _n(c.ror_id)
+        add(s, _OWL.sameAs, ror)
+        add(s, _XKG.rorId, literal(c.ror_id.rsplit("/", 1)[1]))
         if c.wikidata:
-            g.add((iri, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{c.wikidata}")))
-            g.add((iri, XKG.wikidataId, Literal(c.wikidata)))
-        node = URIRef(f"{iri}/link/ror")
+            add(s, _OWL.sameAs, _n(f"http://www.wikidata.org/entity/{c.wikidata}"))
+            add(s, _XKG.wikidataId, literal(c.wikidata))
+        node = _n(f"{org}/link/ror")
         curated = result.decision.startswith("curated")
-        g.add((iri, XKG.link, node))
-        g.add((node, RDF.type, XKG.Link))
-        g.add((node, XKG.linkTarget, ror))
-        g.add((node, XKG.matchMethod, Literal("curated" if curated else c.method)))
-        g.add((node, XKG.matchScore, Literal(f"{c.score:.3f}", datatype=XSD.decimal)))
+        add(s, _XKG.link, node)
+        add(node, _RDF_TYPE, _XKG.Link)
+        add(node, _XKG.linkTarget, ror)
+        add(node, _XKG.matchMethod, literal("curated" if curated else c.method))
+        add(node, _XKG.matchScore, literal(f"{c.score:.3f}", XSD + "decimal"))
         if c.name:
-            g.add((node, XKG.matchedName, Literal(c.name)))
-        g.add((node, XKG.linkSource, Literal(self.link_source)))
-        g.add((node, XKG.curated, Literal(curated)))
+            add(node, _XKG.matchedName, literal(c.name))
+        add(node, _XKG.linkSource, literal(self.link_source))
+        add(node, _XKG.curated, boolean(curated))
 
-    def source_graphs(self) -> dict[str, Graph]:
-        """Each source's view: triples about its subjects and what they point to."""
-        out = {}
-        for sid, subjects in self.subjects_by_source.items():
-            view = new_graph()
-            todo, seen = list(subjects), set()
-            while todo:
-                s = todo.pop()
-                if s in seen:
-                    continue
-                seen.add(s)
-                for _, p, o in self.graph.triples((s, None, None)):
-                    view.add((s, p, o))
-                    if isinstance(o, URIRef) and p not in _NO_FOLLOW and o in self._subjects():
-                        todo.append(o)
-            out[sid] = view
-        return out
-
-    def _subjects(self) -> set[URIRef]:
-        if not hasattr(self, "_subject_cache"):
-            self._subject_cache = set(self.graph.subjects())
-        return self._subject_cache
+    def source_views(self) -> dict[str, set[str]]:
+        """Each source's view, as the subjects whose triples it holds: its own subjects and
+        what they point to (so an agreement's view carries its partners and their labels)."""
+        return {sid: self.graph.reachable(subjects, _NO_FOLLOW)
+                for sid, subjects in sorted(self.subjects_by_source.items())}
 
 
+class _Terms:
+    """A namespace's terms as N-Triples terms, each computed on first use and then a plain
+    attribute (rdflib's Namespace builds and validates a new URIRef on every access)."""
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        term = f"<{self._namespace}{name}>"
+        setattr(self, name, term)
+        return term
+
+
+_XKG, _DCTERMS, _RDFS, _SKOS, _SCHEMA, _ORG, _OWL, _PROV = (
+    _Terms(str(ns)) for ns in (XKG, DCTERMS, RDFS, SKOS, SCHEMA, ORG, OWL, PROV))
+_RDF_TYPE = _n(str(RDF.type))
 # Do not pull other documents' records into a view by following these links.
-_NO_FOLLOW = {XKG.inDocument, XKG.listedIn, PROV.wasDerivedFrom, ORG.hasUnit, DCTERMS.publisher}
+_NO_FOLLOW = frozenset((_XKG.inDocument, _XKG.listedIn, _PROV.wasDerivedFrom, _ORG.hasUnit,
+                        _DCTERMS.publisher))
 
 
 def _link_source(links: LinkRun | None) -> str:
@@ -332,13 +344,6 @@ def _link_source(links: LinkRun | None) -> str:
         return ""
     d = links.dump
     return f"{d.name} (sha256 {d.sha256})" if d.sha256 else d.name
-
-
-def new_graph() -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
 
 
 def _as_of(text: str) -> DateValue:

@@ -78,15 +78,15 @@ def merge_agreements(agreements: list[Agreement], source_order: list[str]) -> li
 
 def _final_keys(agreements: list[Agreement], rank: dict[str, int]) -> list[Agreement]:
     """Set each agreement's key from its merged values; keys must be unique (they make IRIs)."""
-    agreements.sort(key=lambda a: (agreement_key(a) + a.key_extra, _first_line(a, rank)))
+    keyed = sorted((((agreement_key(a) + a.key_extra, _first_line(a, rank)), a)
+                    for a in agreements), key=lambda pair: pair[0])
     seen: dict[tuple[str, ...], int] = {}
-    for a in agreements:
-        key = agreement_key(a) + a.key_extra
+    for (key, _), a in keyed:
         n = seen.get(key, 0)
         seen[key] = n + 1
         # Two agreements one document tells apart only by position: number them in order.
         a.key = key if n == 0 else (*key, f"#{n + 1}")
-    return agreements
+    return [a for _, a in keyed]
 
 
 def _split_distinct(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreement]]:
@@ -208,19 +208,18 @@ def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int]) -> 
     for bucket in buckets.values():
         if len(bucket) < 2:
             continue
+        texts = [_fold(_describe(a)) for a in bucket]
         pairs = []
-        for i, a in enumerate(bucket):
-            for b in bucket[i + 1:]:
-                if set(a.source_ids) & set(b.source_ids):
-                    continue
-                score = fuzz.token_sort_ratio(_describe(a), _describe(b), processor=_fold)
-                needed = FUZZY_SAME_PARTNER
-                if a.country and b.country and a.country != b.country and not (
-                    a.doubt.get("country") or b.doubt.get("country")
-                ):
-                    needed = SAME_PARTNER_OTHER_COUNTRY
-                if score >= needed:
-                    pairs.append((-score, _first_line(a, rank), _first_line(b, rank), a, b))
+        for i, j in _cross_document_pairs(bucket):
+            a, b = bucket[i], bucket[j]
+            score = fuzz.token_sort_ratio(texts[i], texts[j])
+            needed = FUZZY_SAME_PARTNER
+            if a.country and b.country and a.country != b.country and not (
+                a.doubt.get("country") or b.doubt.get("country")
+            ):
+                needed = SAME_PARTNER_OTHER_COUNTRY
+            if score >= needed:
+                pairs.append((-score, _first_line(a, rank), _first_line(b, rank), a, b))
         for neg, _, _, a, b in sorted(pairs, key=lambda t: t[:3]):
             if id(a) in absorbed or id(b) in absorbed:
                 continue
@@ -232,6 +231,24 @@ def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int]) -> 
             _absorb(keep, drop)
             absorbed.add(id(drop))
     return [a for a in agreements if id(a) not in absorbed]
+
+
+def _cross_document_pairs(bucket: list[Agreement]) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, in order, of agreements with no document in common.
+
+    Agreements are grouped by their documents first, so a long list read from one document
+    (or rows already merged across both editions) adds no comparisons.
+    """
+    by_sources: dict[frozenset[str], list[int]] = defaultdict(list)
+    for i, a in enumerate(bucket):
+        by_sources[frozenset(a.source_ids)].append(i)
+    groups = list(by_sources.items())
+    pairs = []
+    for x, (sources, members) in enumerate(groups):
+        for others, other_members in groups[x + 1:]:
+            if not sources & others:
+                pairs.extend((min(i, j), max(i, j)) for i in members for j in other_members)
+    return sorted(pairs)
 
 
 def repair_pairings(agreements: list[Agreement]) -> None:
@@ -248,14 +265,21 @@ def repair_pairings(agreements: list[Agreement]) -> None:
             for f in rec.flags:
                 if f.code == "paired-by-order" and f.value:
                     groups[(rec.source_id, f.value)].append(a)
+    if not groups:
+        return
+    # Agreements by list and described partners, in build order: the candidate witnesses.
+    described: dict[tuple[str, str], list[Agreement]] = defaultdict(list)
+    for w in agreements:
+        described[(w.list_id, institution_key(_describe(w)))].append(w)
     for (source_id, _), group in sorted(groups.items()):
         group = list({id(a): a for a in group}.values())  # one may carry the flag twice
         if not 2 <= len(group) <= 6:
             continue
-        witnesses: dict[str, list[Agreement]] = defaultdict(list)
-        for w in agreements:
-            if w.list_id == group[0].list_id and source_id not in w.source_ids:
-                witnesses[institution_key(_describe(w))].append(w)
+        witnesses: dict[str, list[Agreement]] = {}
+        for a in group:
+            key = institution_key(_describe(a))
+            witnesses[key] = [w for w in described.get((group[0].list_id, key), ())
+                              if source_id not in w.source_ids]
         values = [(a.start, a.quota) for a in group]
         identity = tuple(range(len(group)))
         scores = {o: _pairing_score(group, values, witnesses, o) for o in permutations(identity)}

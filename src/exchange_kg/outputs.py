@@ -11,6 +11,7 @@ from exchange_kg import dumps, report
 from exchange_kg.iris import Minter
 from exchange_kg.pipeline import BuildResult
 from exchange_kg.validate import Validation
+from exchange_kg.vocab import PREFIXES
 
 # name -> what it is; the README's table of outputs is checked against this in the tests
 FILES = {
@@ -41,23 +42,24 @@ def write_outputs(
     base: str,
 ) -> dict[str, Any]:
     minter = Minter(base)
-    nt = dumps.ntriples(build.graph)
-    named = [(minter.named("graph", sid), g) for sid, g in sorted(build.source_graphs.items())]
-    named.append((minter.named("graph", "ontology"), ontology))
-    nq = dumps.nquads(named)
+    nt_path = out_dir / "exchange-kg.nt"
+    # the dumps stream to disk: at 1000x scale they are gigabytes
+    dumps.write_lines_atomic(nt_path, build.graph.sorted_lines(), out_dir / "exchange-kg.nt.gz")
+    views = {minter.named("graph", sid): subjects for sid, subjects in build.source_views.items()}
+    ontology_graph = (minter.named("graph", "ontology"), dumps.ntriples_lines(ontology))
+    dumps.write_lines_atomic(out_dir / "exchange-kg.nq",
+                             dumps.nquads_lines(build.graph, views, [ontology_graph]),
+                             out_dir / "exchange-kg.nq.gz")
+    dumps.turtle_file(nt_path, out_dir / "exchange-kg.ttl",
+                      {p: str(ns) for p, ns in PREFIXES.items()})
     rep = report.build_report(build, validation, base)
     files = {
-        "exchange-kg.ttl": dumps.turtle(build.graph),
-        "exchange-kg.nt": nt,
-        "exchange-kg.nt.gz": dumps.gzipped(nt),
-        "exchange-kg.nq": nq,
-        "exchange-kg.nq.gz": dumps.gzipped(nq),
         "ontology.ttl": ontology_path.read_bytes(),
         "report.md": report.to_markdown(rep),
         "report.json": report.to_json(rep),
     }
     if validation is not None:
-        files["validation.ttl"] = dumps.turtle(validation.report)
+        files["validation.ttl"] = dumps.graph_turtle(validation.report)
     for name, data in files.items():
         dumps.write_atomic(out_dir / name, data)
     return rep

@@ -7,13 +7,13 @@ progress through a callback so the CLI can show it and tests can stay quiet.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph
 
-from exchange_kg import readers
+from exchange_kg import pool, readers
 from exchange_kg.agreements import Agreement, build_agreements
 from exchange_kg.iris import DEFAULT_BASE, Minter
 from exchange_kg.link.online import RorApiClient
@@ -24,6 +24,7 @@ from exchange_kg.manifest import Document, load_manifest
 from exchange_kg.mapper import GraphBuilder
 from exchange_kg.mapping_spec import Mapping, Section, load_mappings
 from exchange_kg.merge import merge_agreements
+from exchange_kg.normalise import country as country_names
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.partner import institution_key, parse_partner
 from exchange_kg.records import (
@@ -35,6 +36,7 @@ from exchange_kg.records import (
     SourceError,
 )
 from exchange_kg.resolve import Cluster, mentions_from_agreements, resolve
+from exchange_kg.triples import LineReader, TripleGraph
 
 Progress = Callable[[str], None]
 
@@ -57,8 +59,9 @@ class SourceResult:
 class BuildResult:
     sources: list[SourceResult]
     agreements: list[Agreement]
-    graph: Graph
-    source_graphs: dict[str, Graph]
+    graph: TripleGraph
+    # source id -> the subjects of its named graph (see GraphBuilder.source_views)
+    source_views: dict[str, set[str]]
     builder: GraphBuilder
     timings: dict[str, float] = field(default_factory=dict)
     clusters: list[Cluster] = field(default_factory=list)
@@ -67,6 +70,14 @@ class BuildResult:
     @property
     def checks(self) -> list[tuple[str, SelfCheck]]:
         return [(s.document.id, c) for s in self.sources for c in s.result.checks]
+
+    def store(self) -> pyoxigraph.Store:
+        """A fresh in-memory store of the graph (default graph), for validation or queries;
+        fed line by line, so the graph is never also held as one N-Triples text."""
+        store = pyoxigraph.Store()
+        store.bulk_load(LineReader(f"{s} {p} {o} ." for s, p, o in self.graph),
+                        format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return store
 
 
 def read_lines(path: Path) -> list[str]:
@@ -112,20 +123,136 @@ def read_source(
 
 def known_countries(sources: list[SourceResult]) -> dict[str, tuple[str, ...]]:
     """Institution key -> countries of rows that carry their own, unflagged country label."""
+    return _merge_countries(labelled_countries(src) for src in sources)
+
+
+def labelled_countries(src: SourceResult) -> dict[str, set[str]]:
+    """:func:`known_countries` of one document, so that it can be found where it is read."""
     found: dict[str, set[str]] = {}
-    for src in sources:
-        for rec, section in zip(src.result.records, src.sections, strict=True):
-            label = rec.fields.get("country", "")
-            if not label or any(f.field == "country" for f in rec.flags):
-                continue
-            match = parse_country(label, fuzzy=False)
-            rule = section.fields.get("partner")
-            if match is None or rule is None or "partner" not in rec.fields:
-                continue
-            value, _ = parse_partner(rec.fields["partner"], rule.options.get("notation", "auto"))
-            for party in value.parties:
-                found.setdefault(institution_key(party.institution), set()).add(match.code)
-    return {key: tuple(sorted(codes)) for key, codes in sorted(found.items())}
+    for rec, section in zip(src.result.records, src.sections, strict=True):
+        label = rec.fields.get("country", "")
+        if not label or any(f.field == "country" for f in rec.flags):
+            continue
+        match = parse_country(label, fuzzy=False)
+        rule = section.fields.get("partner")
+        if match is None or rule is None or "partner" not in rec.fields:
+            continue
+        value, _ = parse_partner(rec.fields["partner"], rule.options.get("notation", "auto"))
+        for party in value.parties:
+            found.setdefault(institution_key(party.institution), set()).add(match.code)
+    return found
+
+
+def _merge_countries(found: Iterable[dict[str, set[str]]]) -> dict[str, tuple[str, ...]]:
+    merged: dict[str, set[str]] = {}
+    for countries in found:
+        for key, codes in countries.items():
+            merged.setdefault(key, set()).update(codes)
+    return {key: tuple(sorted(codes)) for key, codes in sorted(merged.items())}
+
+
+# From this many bytes of documents on, they are read in worker processes by default: below
+# it, reading takes about as long as starting them.
+PARALLEL_BYTES = 1_000_000
+
+
+def read_sources(documents: list[Document], mappings: dict[str, Mapping],
+                 progress: Progress = lambda msg: None, workers: int | None = None
+                 ) -> list[SourceResult]:
+    """Read every document, then re-read those whose readers infer a country from layout.
+
+    The second look uses evidence from all documents: where another document names the same
+    institution under an explicit country, that is evidence. Documents are independent, so
+    both passes run in ``workers`` processes (default: one per CPU once the documents reach
+    ``PARALLEL_BYTES``); the result is the same as reading them one after the other.
+    """
+    if workers is None:
+        size = sum(doc.path.stat().st_size for doc in documents)
+        workers = pool.cpu_count() if size >= PARALLEL_BYTES else 1
+    workers = min(workers, len(documents))
+    jobs = [(doc, mappings[doc.id]) for doc in documents]
+    again = [i for i, (_, mapping) in enumerate(jobs)
+             if any(readers.get(s.reader).uses_context for s in mapping.sections)]
+    first = _read_all(jobs, _Pass(None, bool(again)), workers, progress, "reading {}")
+    sources = [src for src, _ in first]
+    if not again:
+        return sources
+    context = ReadContext(_merge_countries(countries for _, countries in first))
+    second = _read_all([jobs[i] for i in again], _Pass(context, False),
+                       min(workers, len(again)), progress,
+                       "re-reading {} with evidence from the other lists")
+    for i, (src, _) in zip(again, second, strict=True):
+        sources[i] = src
+    return sources
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """How documents are read in one pass: with which context, collecting which evidence."""
+
+    context: ReadContext | None
+    labelled_countries: bool  # collect the document's own country labels for the next pass
+
+
+_Read = tuple[SourceResult, dict[str, set[str]]]
+
+
+def _read_all(jobs: list[tuple[Document, Mapping]], how: _Pass, workers: int,
+              progress: Progress, message: str) -> list[_Read]:
+    """``_read_one`` for every job, in job order; in worker processes when ``workers`` > 1."""
+    if workers <= 1:
+        out = []
+        for i, (doc, mapping) in enumerate(jobs, start=1):
+            progress(f"[{i}/{len(jobs)}] {message.format(doc.file_name)}")
+            out.append(_read_one(doc, mapping, how))
+        return out
+    country_names.preload()  # once here, shared by the forked workers
+    out = []
+    with pool.executor(workers, _set_pass, (how,)) as executor:
+        done = executor.map(_read_in_worker, *zip(*jobs, strict=True))
+        for i, ((doc, mapping), payload) in enumerate(zip(jobs, done, strict=True), start=1):
+            progress(f"[{i}/{len(jobs)}] {message.format(doc.file_name)}")
+            if isinstance(payload, _Failure):
+                raise SourceError(payload.path, payload.line, payload.message)
+            lines, result, positions, countries = payload
+            sections = [mapping.sections[k] for k in positions]
+            out.append((SourceResult(doc, mapping, lines, result, sections), countries))
+    return out
+
+
+def _read_one(doc: Document, mapping: Mapping, how: _Pass) -> _Read:
+    src = read_source(doc, mapping, how.context)
+    return src, labelled_countries(src) if how.labelled_countries else {}
+
+
+# In a worker process: the pass it serves (set once when it starts, not sent with each job).
+_worker_pass = _Pass(None, False)
+
+
+def _set_pass(how: _Pass) -> None:
+    global _worker_pass
+    _worker_pass = how
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A :class:`SourceError` raised in a worker, as its parts: the exception itself does not
+    survive pickling."""
+
+    path: str
+    line: int | None
+    message: str
+
+
+def _read_in_worker(doc: Document, mapping: Mapping
+                    ) -> tuple[list[str], ReaderResult, list[int], dict[str, set[str]]] | _Failure:
+    """``_read_one`` in a worker; sections go back by position (the parent has the mapping)."""
+    try:
+        src, countries = _read_one(doc, mapping, _worker_pass)
+    except SourceError as exc:
+        return _Failure(exc.path, exc.line, exc.message)
+    position = {id(section): k for k, section in enumerate(mapping.sections)}
+    return src.lines, src.result, [position[id(s)] for s in src.sections], countries
 
 
 def _merge_disposition(result: ReaderResult, disp: LineDisposition) -> None:
@@ -160,17 +287,7 @@ def build(
         raise SourceError(str(sources_dir / "manifest.yaml"), None,
                           f"mapping(s) for unknown source(s) {', '.join(extra)}")
 
-    sources: list[SourceResult] = []
-    for i, doc in enumerate(documents, start=1):
-        progress(f"[{i}/{len(documents)}] reading {doc.file_name}")
-        sources.append(read_source(doc, mappings[doc.id]))
-    # Second look for readers that infer a country from layout: where another document names
-    # the same institution under an explicit country, that is evidence.
-    context = ReadContext(known_countries(sources))
-    for i, src in enumerate(sources):
-        if any(readers.get(s.reader).uses_context for s in src.mapping.sections):
-            progress(f"re-reading {src.document.file_name} with evidence from the other lists")
-            sources[i] = read_source(src.document, src.mapping, context)
+    sources = read_sources(documents, mappings, progress)
     timings["read"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -204,8 +321,7 @@ def build(
     for a in merged:
         builder.agreement(a)
     builder.finish()
-    source_graphs = builder.source_graphs()
+    views = builder.source_views()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")
-    return BuildResult(sources, merged, builder.graph, source_graphs, builder, timings, clusters,
-                       links)
+    return BuildResult(sources, merged, builder.graph, views, builder, timings, clusters, links)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class LineStatus(str, Enum):
+class LineStatus(StrEnum):
     """What became of one source line. Every non-blank line gets exactly one."""
 
     RECORD = "record"  # contributed to at least one record

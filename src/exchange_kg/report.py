@@ -10,26 +10,26 @@ import json
 from collections import Counter
 from typing import Any
 
-from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from exchange_kg import __version__
 from exchange_kg.pipeline import BuildResult
 from exchange_kg.records import LineStatus
+from exchange_kg.triples import iri
 from exchange_kg.validate import Validation
 from exchange_kg.vocab import XKG
 
 
 def build_report(build: BuildResult, validation: Validation | None, base: str) -> dict[str, Any]:
     agreements_by_source: Counter[str] = Counter()
-    partners_by_source: dict[str, set[URIRef]] = {}
+    partners_by_source: dict[str, set[str]] = {}
     g = build.graph
-    for a_iri in g.subjects(RDF.type, XKG.Agreement):
-        for doc in g.objects(a_iri, XKG.listedIn):
-            sid = str(doc).rsplit("/", 1)[1]
+    for a_iri in g.subjects_with(iri(RDF.type), iri(XKG.Agreement)):
+        for doc in g.objects(a_iri, iri(XKG.listedIn)):
+            sid = doc.removesuffix(">").rsplit("/", 1)[1]
             agreements_by_source[sid] += 1
             partners_by_source.setdefault(sid, set()).update(
-                g.objects(a_iri, XKG.partnerInstitution)
+                g.objects(a_iri, iri(XKG.partnerInstitution))
             )
     sources = []
     for src in build.sources:
@@ -83,7 +83,7 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
         "unreadable_lines": sum(s["lines"]["unreadable"] for s in sources),
         "records": sum(s["records"] for s in sources),
         "agreements": len(build.agreements),
-        "institutions": len(set(g.subjects(RDF.type, XKG.Institution))),
+        "institutions": len(g.subjects_with(iri(RDF.type), iri(XKG.Institution))),
         "triples": len(g),
         "flags": sum(len(s["flags"]) for s in sources),
         "withheld_values": sum(1 for s in sources for f in s["flags"] if f["withheld"]),

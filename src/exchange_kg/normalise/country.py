@@ -71,6 +71,8 @@ def fold_accents(text: str) -> str:
     vowels, and dropping them would make different names collide. Shared by the other
     normalisers so "września", "Wrzesnia" and "WRZEŚNIA" compare equal everywhere.
     """
+    if text.isascii():
+        return text.lower()  # the same, without the per-letter work (most cells)
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", text.casefold()):
         if unicodedata.combining(ch) and out and out[-1].isascii():
@@ -81,12 +83,16 @@ def fold_accents(text: str) -> str:
 
 def text_key(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for every name comparison."""
+    if text.isascii():
+        return " ".join(text.lower().translate(_ASCII_NON_ALNUM).split())
     folded = fold_accents(text)
     kept = (c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in folded)
     return " ".join("".join(kept).split())
 
 
 _key = text_key
+# text_key's work on ASCII text, done by one str.translate
+_ASCII_NON_ALNUM = {c: " " for c in range(128) if not chr(c).isalnum()}
 
 
 def data_rows(filename: str) -> list[list[str]]:
@@ -187,6 +193,12 @@ def _index() -> _Index:
     no_code = {_key(name): reason for name, reason, *_ in data_rows("country-no-code.tsv")}
     homoglyphs = {char: latin for char, latin, *_ in data_rows("homoglyphs.tsv")}
     return _Index(exact, english, no_code, homoglyphs)
+
+
+def preload() -> None:
+    """Build the name index now rather than on first use (worker processes forked afterwards
+    share it instead of each building their own)."""
+    _index()
 
 
 @lru_cache(maxsize=16)
@@ -325,7 +337,13 @@ def _split_parentheses(text: str) -> tuple[str, list[str]]:
 
 def _resolve(text: str, fuzzy: bool, languages: Sequence[str]
              ) -> tuple[CountryMatch | None, str]:
-    langs = tuple(languages)
+    return _resolve_cell(text, fuzzy, tuple(languages))
+
+
+@lru_cache(maxsize=65536)
+def _resolve_cell(text: str, fuzzy: bool, langs: tuple[str, ...]
+                  ) -> tuple[CountryMatch | None, str]:
+    """Cached: the cells of a build name the same few hundred countries over and over."""
     if "(" not in text:
         return _resolve_one(text, fuzzy, langs)
     whole, why = _resolve_one(text, False, langs)  # "Chile (2)" must not be a fuzzy "Chile"

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 import tldextract
@@ -97,6 +97,8 @@ _PHONETIC = str.maketrans({"k": "c", "w": "v", "y": "i"})
 
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form, so "Montanuniversität" and "montanuniversitat" compare equal."""
+    if text.isascii():
+        return text.lower()  # the same, without the per-letter work (most names)
     text = text.lower().translate(_FOLD)
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
@@ -206,8 +208,12 @@ def _clean_host(host: str) -> str:
     return host
 
 
+@lru_cache(maxsize=65536)
 def parse_site(url: str) -> SiteAddress | None:
-    """Split a web address as a list writes it; None when it has no recognisable host."""
+    """Split a web address as a list writes it; None when it has no recognisable host.
+
+    Cached: the shift detector compares each doubtful address with two dozen neighbouring
+    rows, and every comparison starts here."""
     if not url or not url.strip():
         return None
     host, path = _split_address(url)
@@ -264,7 +270,7 @@ def institution_stems() -> tuple[str, ...]:
 
 def looks_like_institution(text: str) -> bool:
     """Whether a cell names an institution rather than a place (used to spot swapped cells)."""
-    return any(w.startswith(stem) for w in _words(text) for stem in institution_stems())
+    return any(w.startswith(institution_stems()) for w in _words(text))
 
 
 @lru_cache(maxsize=1)
@@ -295,13 +301,15 @@ class NameWords:
     stop: tuple[bool, ...]
     acronym: tuple[bool, ...]
 
-    @property
-    def content(self) -> list[int]:
-        return [i for i, s in enumerate(self.stop) if not s]
+    # computed once: a name is compared with every doubtful address in its neighbourhood
 
-    @property
-    def distinctive(self) -> list[int]:
-        return [i for i, g in enumerate(self.generic) if not g]
+    @cached_property
+    def content(self) -> tuple[int, ...]:
+        return tuple(i for i, s in enumerate(self.stop) if not s)
+
+    @cached_property
+    def distinctive(self) -> tuple[int, ...]:
+        return tuple(i for i, g in enumerate(self.generic) if not g)
 
 
 def _acronyms(text: str) -> set[str]:
@@ -327,7 +335,7 @@ def name_words(institution: str) -> NameWords:
         stop.append(is_stop)
         acronym.append(is_acronym)
         generic.append(not is_acronym and (
-            is_stop or len(word) < 3 or any(word.startswith(s) for s in stems)
+            is_stop or len(word) < 3 or word.startswith(stems)
             or _names_a_country(raw)))
     return NameWords(tuple(words), tuple(generic), tuple(stop), tuple(acronym))
 
@@ -364,11 +372,13 @@ def _align(label: str, name: NameWords, ordered: bool) -> Chunks | None:
     move adjectives ("Kazachski Uniwersytet Narodowy" is KazNU).
     """
     words = name.words
+    memo: dict[tuple[int, int], tuple[float, Chunks] | None] = {}
 
-    @cache
     def best(pos: int, state: int) -> tuple[float, Chunks] | None:
         if pos == len(label):
             return 0.0, ()
+        if (pos, state) in memo:
+            return memo[(pos, state)]
         found: tuple[float, Chunks] | None = None
         candidates = range(state, len(words)) if ordered else range(len(words))
         for wi in candidates:
@@ -389,6 +399,7 @@ def _align(label: str, name: NameWords, ordered: bool) -> Chunks | None:
                 total = gain + tail[0]
                 if found is None or total > found[0]:
                     found = (total, ((piece, wi), *tail[1]))
+        memo[(pos, state)] = found
         return found
 
     result = best(0, 0)

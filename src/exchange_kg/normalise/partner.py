@@ -96,6 +96,8 @@ class _Lexicon:
 
 def _fold(text: str) -> str:
     """Casefold and drop accents so that "Faculté" matches "faculte"."""
+    if text.isascii():
+        return text.lower()  # the same, without the per-letter work (most names)
     text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
@@ -120,7 +122,9 @@ _FOLD_EXTRA = str.maketrans(
 )
 
 
+@lru_cache(maxsize=65536)
 def _fold_token(token: str) -> str:
+    """A word as the lexicon spells it; cached, since names repeat the same few hundred words."""
     token = _fold(token)
     token = re.sub(r"^[ldn]'", "", token)  # l'Université, d'Architecture
     token = re.sub(r"'s$", "", token)
@@ -159,7 +163,13 @@ def _match_at(tokens: list[str], i: int) -> _Term | None:
     for term in lex.exact.get(tokens[i], ()):
         if tuple(tokens[i : i + len(term.words)]) == term.words:
             return term
-    token = tokens[i]
+    return _affix_term(tokens[i])
+
+
+@lru_cache(maxsize=65536)
+def _affix_term(token: str) -> _Term | None:
+    """The first prefix or suffix term that matches one word (cached: the lists are long)."""
+    lex = _lexicon()
     for term in lex.prefix:
         if token.startswith(term.words[0]):
             return term
@@ -185,6 +195,8 @@ def _hits_in(tokens: list[str]) -> list[_Hit]:
 
 def _visible(text: str) -> str:
     """The text without parenthesised or quoted spans: those are names, not structure."""
+    if "(" not in text and "[" not in text and '"' not in text:
+        return text
     previous = None
     while previous != text:
         previous = text
@@ -249,6 +261,8 @@ def _top_level(text: str) -> list[bool]:
 
 def _split_top(text: str, seps: str) -> list[tuple[str, str]]:
     """Split at separator characters outside brackets and quotes: [(separator_before, raw)]."""
+    if not any(sep in text for sep in seps):
+        return [("", text)]  # most cells: nothing to split, no need to scan the brackets
     parts: list[tuple[str, str]] = []
     sep, start = "", 0
     for i, (ch, top) in enumerate(zip(text, _top_level(text), strict=True)):
@@ -355,8 +369,10 @@ class _Cat(Enum):
     OTHER = "other"
 
 
+@lru_cache(maxsize=65536)
 def _category(text: str) -> _Cat:
-    """What a piece of a partner cell names, judged by its words alone."""
+    """What a piece of a partner cell names, judged by its words alone (cached: the same
+    pieces, "Faculty of Engineering", recur across rows and lists)."""
     text = text.strip()
     if not text:
         return _Cat.EMPTY
@@ -571,11 +587,13 @@ def _parse_partner(text: str, notation: str) -> tuple[PartnerValue, list[Flag]]:
     return PartnerValue(tuple(_parse_parties(cleaned, notation, flags))), flags
 
 
+@lru_cache(maxsize=1 << 17)
 def institution_key(name: str) -> str:
     """A comparison key for institution names within one source.
 
     Spelling variants that carry no meaning (case, accents, articles, punctuation, "&", "Univ.")
-    must not make two rows name two institutions; real typos are left to the matcher.
+    must not make two rows name two institutions; real typos are left to the matcher. Cached:
+    merging keys every agreement several times, by the same few names.
     """
     text = unicodedata.normalize("NFKC", name)
     text = _fold(text).replace("&", " and ")

@@ -7,13 +7,29 @@ trustworthy could be read (a flag then says why).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from exchange_kg.records import Flag
 
 
 def normalise(name: str, raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    if name in _CELL_ONLY:
+        value, flags = _normalise_cell(name, raw.strip(), field)
+        return value, list(flags)
     return _FUNCS[name](raw.strip(), field, options)
+
+
+# Normalisers whose reading depends on the cell alone, not on options. Their cells repeat
+# (dates, term phrases, agreement types), so each distinct cell is read once; every caller
+# gets its own flag list, and values are immutable.
+_CELL_ONLY = frozenset({"date", "term", "quota", "kinds"})
+
+
+@lru_cache(maxsize=65536)
+def _normalise_cell(name: str, raw: str, field: str) -> tuple[Any, tuple[Flag, ...]]:
+    value, flags = _FUNCS[name](raw, field, {})
+    return value, tuple(flags)
 
 
 def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
@@ -49,7 +65,8 @@ def _date(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag
 def _term(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.term import parse_terms
 
-    return parse_terms(raw, field=field)
+    terms, flags = parse_terms(raw, field=field)
+    return tuple(terms), flags
 
 
 def _quota(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:

@@ -726,7 +726,9 @@ def _closest(
     return prev if a > b else nxt
 
 
-Cost = tuple[int, Fraction]  # (evidence violations, geometry in printed lines)
+# (evidence violations, geometry in units of 1/scale printed line: exact integers, so sums
+# and ties are exact, and cheap where the planner adds up thousands of candidate groups)
+Cost = tuple[int, int]
 
 
 def _add(a: Cost, b: Cost) -> Cost:
@@ -741,6 +743,9 @@ class _Geometry:
     it is the group's first row instead (seen at page tops and beside tall rows); that costs
     a fixed ``top_cost`` however large the group, so such a group ends wherever its neighbour
     is best centred.
+
+    The planner asks for the cost of every candidate span of every group, so page breaks and
+    evidence violations are prefix sums: each cost is a constant-time lookup.
     """
 
     def __init__(
@@ -752,13 +757,29 @@ class _Geometry:
         page_cost: float,
         top_cost: float,
     ) -> None:
-        self.slots, self.blocks, self.evidence = slots, blocks, evidence
+        self.blocks, self.evidence = blocks, evidence
         heights = [max(1, math.ceil(len(s.name) / width)) for s in slots]
         self.top = [0]
         for h in heights:
             self.top.append(self.top[-1] + h)
-        self.page_cost = Fraction(str(page_cost))
-        self.top_cost = Fraction(str(top_cost))
+        page, top = Fraction(str(page_cost)), Fraction(str(top_cost))
+        self.scale = math.lcm(2, page.denominator, top.denominator)
+        self.page_cost = int(page * self.scale)
+        self.top_cost = int(top * self.scale)
+        # breaks[i]: page breaks between slots 0..i
+        self.breaks = [0]
+        for i in range(1, len(slots)):
+            self.breaks.append(self.breaks[-1] + (slots[i].page != slots[i - 1].page))
+        # violations[j][i - lowest[j]]: rows lowest[j]..i-1 that group j's evidence rules out;
+        # group j can only span rows between its neighbouring blocks
+        self.lowest = [blocks[j - 1].last + 1 if j else 0 for j in range(len(blocks))]
+        self.violations = []
+        for j in range(len(blocks)):
+            highest = blocks[j + 1].first if j + 1 < len(blocks) else len(slots)
+            counts = [0]
+            for i in range(self.lowest[j], highest):
+                counts.append(counts[-1] + self._violates(i, j))
+            self.violations.append(counts)
         bases = [_institution(s.name) for s in slots]
         # linked[i]: slots i-1 and i name the same institution, so no boundary between them
         self.linked = [False] + [
@@ -768,15 +789,19 @@ class _Geometry:
     def cost(self, j: int, start: int, end: int) -> Cost:
         """Cost of group ``j`` spanning slots ``start..end`` (inclusive)."""
         block = self.blocks[j]
-        label_top, label_bottom = self.top[block.first], self.top[block.last + 1]
-        centre = Fraction(self.top[start] + self.top[end + 1], 2)
-        geometry = abs(Fraction(label_top + label_bottom, 2) - centre)
+        label_middle = self.top[block.first] + self.top[block.last + 1]
+        geometry = abs(label_middle - self.top[start] - self.top[end + 1]) * (self.scale // 2)
         if block.first == start:
             geometry = min(geometry, self.top_cost)
-        breaks = sum(1 for i in range(start, end) if self.slots[i].page != self.slots[i + 1].page)
-        violations = sum(self._violates(i, j) for i in range(start, end + 1))
+        breaks = self.breaks[end] - self.breaks[start]
+        counts, lowest = self.violations[j], self.lowest[j]
+        violations = counts[end + 1 - lowest] - counts[start - lowest]
         violations += int(j > 0 and self.linked[start])
         return (violations, geometry + self.page_cost * breaks)
+
+    def lines(self, geometry: int) -> float:
+        """A geometry cost in printed lines."""
+        return geometry / self.scale
 
     def _violates(self, i: int, j: int) -> int:
         """1 when row ``i``'s name names the neighbouring group's country but not group ``j``'s."""
@@ -937,13 +962,14 @@ def _choice(
     if not sides:
         return base
     alt = min(_add(plan.prefix[boundary][b], plan.suffix[boundary + 1][b]) for b in sides)
-    if alt[0] != plan.optimum[0] or float(alt[1] - plan.optimum[1]) > margin:
+    gap = geo.lines(alt[1] - plan.optimum[1])
+    if alt[0] != plan.optimum[0] or gap > margin:
         return base
     return replace(
         base,
         alternative=texts[other],
         alternative_line=slots[geo.blocks[other].rows[0]].line,
-        gap=float(alt[1] - plan.optimum[1]),
+        gap=gap,
     )
 
 

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import combinations
 
+from exchange_kg import pool
 from exchange_kg.resolve.label import choose_label, cluster_ids
 from exchange_kg.resolve.model import Cluster, Mention
 from exchange_kg.resolve.names import initials, is_distinctive, parse_name, place_tokens
@@ -35,7 +37,6 @@ from exchange_kg.resolve.score import (
     MERGE,
     BlockContext,
     Group,
-    Relation,
     block_context,
     relate_groups,
 )
@@ -43,10 +44,17 @@ from exchange_kg.resolve.score import (
 AVERAGE_LINK = 0.7
 MIN_LINK = 0.4
 SKELETON_BUCKET = 64
+# From this many mentions on, countries are resolved in worker processes by default: below
+# it, resolving takes about as long as starting them.
+PARALLEL_MENTIONS = 20_000
 
 
-def resolve(mentions: Iterable[Mention]) -> list[Cluster]:
-    """Cluster mentions of institutions; clusters sorted by id, members by key."""
+def resolve(mentions: Iterable[Mention], workers: int | None = None) -> list[Cluster]:
+    """Cluster mentions of institutions; clusters sorted by id, members by key.
+
+    Countries are independent, so they are resolved in ``workers`` processes (default: one
+    per CPU for large inputs, see ``PARALLEL_MENTIONS``); the result is the same.
+    """
     by_key: dict[str, Mention] = {}
     for m in mentions:
         if m.key in by_key and by_key[m.key] != m:
@@ -55,10 +63,55 @@ def resolve(mentions: Iterable[Mention]) -> list[Cluster]:
     blocks: dict[str | None, list[Mention]] = defaultdict(list)
     for m in by_key.values():
         blocks[m.country].append(m)
-    drafts: list[tuple[str | None, list[Group], list[str]]] = []
-    for country in sorted(blocks, key=lambda c: c or ""):
-        drafts.extend(_resolve_block(country, blocks[country]))
-    return _finish(drafts)
+    countries = sorted(blocks, key=lambda c: c or "")
+    if workers is None:
+        workers = pool.cpu_count() if len(by_key) >= PARALLEL_MENTIONS else 1
+    if min(workers, len(countries)) <= 1:
+        drafts = {c: _block_drafts(c, blocks[c]) for c in countries}
+    else:
+        largest_first = sorted(countries, key=lambda c: -len(blocks[c]))
+        with pool.executor(min(workers, len(countries)), _set_blocks, (blocks,)) as executor:
+            drafts = dict(zip(largest_first, executor.map(_drafts_in_worker, largest_first),
+                              strict=True))
+    return _finish([d for c in countries for d in drafts[c]], by_key)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A cluster before its id is given: what a worker sends back (keys, not objects)."""
+
+    country: str | None
+    label: str
+    group_keys: tuple[str, ...]
+    mention_keys: tuple[str, ...]  # sorted
+    evidence: tuple[str, ...]
+
+
+def _block_drafts(country: str | None, mentions: list[Mention]) -> list[_Draft]:
+    drafts = []
+    for groups, evidence in _resolve_block(country, mentions):
+        members = sorted((m for g in groups for m in g.mentions), key=lambda m: m.key)
+        label = choose_label(
+            ((m.name, m.source_id) for m in members),
+            ((a, m.source_id) for m in members for a in m.alt_names),
+            country,
+        )
+        drafts.append(_Draft(country, label, tuple(g.key for g in groups),
+                             tuple(m.key for m in members), tuple(evidence)))
+    return drafts
+
+
+# In a worker process: the mentions of every country, handed over once when it starts.
+_worker_blocks: dict[str | None, list[Mention]] = {}
+
+
+def _set_blocks(blocks: dict[str | None, list[Mention]]) -> None:
+    global _worker_blocks
+    _worker_blocks = blocks
+
+
+def _drafts_in_worker(country: str | None) -> list[_Draft]:
+    return _block_drafts(country, _worker_blocks[country])
 
 
 def group_mentions(country: str | None, mentions: Iterable[Mention]) -> list[Group]:
@@ -80,17 +133,22 @@ def group_mentions(country: str | None, mentions: Iterable[Mention]) -> list[Gro
 
 
 def _resolve_block(country: str | None, mentions: list[Mention]
-                   ) -> list[tuple[str | None, list[Group], list[str]]]:
+                   ) -> list[tuple[list[Group], list[str]]]:
     groups = group_mentions(country, mentions)
     ctx = block_context(groups)
-    scores: dict[tuple[int, int], Relation] = {}
+    # Only merge candidates keep their reasons: a large country has millions of scored pairs.
+    scores: dict[tuple[int, int], float] = {}
+    reasons: dict[tuple[int, int], str] = {}
     for i, j in sorted(candidate_pairs(groups)):
-        scores[(i, j)] = relate_groups(groups[i], groups[j], ctx)
+        rel = relate_groups(groups[i], groups[j], ctx)
+        scores[(i, j)] = rel.score
+        if rel.score >= MERGE:
+            reasons[(i, j)] = rel.reason
     members = {i: [i] for i in range(len(groups))}
     root = list(range(len(groups)))
     evidence: dict[int, list[str]] = {i: _group_evidence(g) for i, g in enumerate(groups)}
     edges = sorted(
-        ((rel.score, i, j) for (i, j), rel in scores.items() if rel.score >= MERGE),
+        ((scores[pair], *pair) for pair in reasons),
         key=lambda e: (-e[0], groups[e[1]].key, groups[e[2]].key),
     )
     for _, i, j in edges:
@@ -99,22 +157,21 @@ def _resolve_block(country: str | None, mentions: list[Mention]
             continue
         keep, gone = min(ri, rj), max(ri, rj)
         members[keep] += members.pop(gone)
-        evidence[keep] += [*evidence.pop(gone), scores[(i, j)].reason]
+        evidence[keep] += [*evidence.pop(gone), reasons[(i, j)]]
         for k in members[keep]:
             root[k] = keep
     return [
-        (country, [groups[k] for k in sorted(ms)], evidence[r])
+        ([groups[k] for k in sorted(ms)], evidence[r])
         for r, ms in sorted(members.items())
     ]
 
 
-def _supported(xs: list[int], ys: list[int], scores: dict[tuple[int, int], Relation]) -> bool:
+def _supported(xs: list[int], ys: list[int], scores: dict[tuple[int, int], float]) -> bool:
     """May two clusters merge? Every member pair must be compatible, the average strong."""
     values = []
     for x in xs:
         for y in ys:
-            rel = scores.get((min(x, y), max(x, y)))
-            value = rel.score if rel is not None else 0.0
+            value = scores.get((min(x, y), max(x, y)), 0.0)
             if value == CONFLICT or value < MIN_LINK:
                 return False
             values.append(value)
@@ -143,13 +200,30 @@ def candidate_pairs(groups: list[Group]) -> set[tuple[int, int]]:
         if key.startswith("s:") and len(ks) > SKELETON_BUCKET:
             continue  # "X University of Technology": too common to say anything
         pairs.update(combinations(sorted(ks), 2))
-    spelled = [{s for f in g.forms for s in initials(f)} for g in groups]
+    spelling = _initials_index(groups)
     for k, g in enumerate(groups):
         for acr in g.side.acronyms:
-            for other, strings in enumerate(spelled):
-                if other != k and any(acr in s for s in strings):
+            for other in spelling.get(acr, ()):
+                if other != k:
                     pairs.add((min(k, other), max(k, other)))
     return pairs
+
+
+def _initials_index(groups: list[Group]) -> dict[str, set[int]]:
+    """Every run of letters within a group's initials -> the groups whose initials contain it.
+
+    Initials are short (one letter a word), so listing their substrings is cheap, and an
+    acronym then finds the names it may abbreviate by one lookup instead of a scan of the
+    whole country.
+    """
+    index: dict[str, set[int]] = defaultdict(set)
+    for k, g in enumerate(groups):
+        for f in g.forms:
+            for s in initials(f):
+                for start in range(len(s) + 1):
+                    for end in range(start, len(s) + 1):
+                        index[s[start:end]].add(k)
+    return index
 
 
 def _group_evidence(g: Group) -> list[str]:
@@ -159,28 +233,20 @@ def _group_evidence(g: Group) -> list[str]:
     return [f"same normalised name: {' = '.join(repr(r) for r in raws)}"]
 
 
-def _finish(drafts: list[tuple[str | None, list[Group], list[str]]]) -> list[Cluster]:
-    items = []
-    for country, groups, evidence in drafts:
-        mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.key)
-        label = choose_label(
-            ((m.name, m.source_id) for m in mentions),
-            ((a, m.source_id) for m in mentions for a in m.alt_names),
-            country,
-        )
-        items.append((country, label, groups, mentions, evidence))
-    ids = cluster_ids([(c, label, tuple(g.key for g in gs)) for c, label, gs, _, _ in items])
+def _finish(drafts: list[_Draft], by_key: dict[str, Mention]) -> list[Cluster]:
+    ids = cluster_ids([(d.country, d.label, d.group_keys) for d in drafts])
     clusters = []
-    for cid, (country, label, _, mentions, evidence) in zip(ids, items, strict=True):
+    for cid, d in zip(ids, drafts, strict=True):
+        mentions = [by_key[k] for k in d.mention_keys]
         labels = sorted({m.name for m in mentions} | {a for m in mentions for a in m.alt_names}
                         - {""})
         clusters.append(Cluster(
             id=cid,
-            pref_label=label,
+            pref_label=d.label,
             labels=tuple(labels),
-            country=country,
-            mention_keys=tuple(m.key for m in mentions),
-            evidence=list(evidence),
+            country=d.country,
+            mention_keys=d.mention_keys,
+            evidence=list(d.evidence),
             acronyms=tuple(sorted({m.acronym for m in mentions if m.acronym})),
             websites=tuple(sorted({m.website for m in mentions if m.website})),
             cities=tuple(sorted({m.city for m in mentions if m.city})),

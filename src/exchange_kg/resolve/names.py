@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from rapidfuzz import process
@@ -94,11 +94,16 @@ def vocabulary() -> _Vocabulary:
                        places)
 
 
+@lru_cache(maxsize=1 << 18)
 def word_class(token: str) -> str | None:
-    """type / generic / stop for a canonical token; None for a distinctive one (a name)."""
+    """type / generic / stop for a canonical token; None for a distinctive one (a name).
+
+    Cached, as is :func:`is_distinctive`: scoring asks about the same tokens millions of times.
+    """
     return vocabulary().classes.get(token)
 
 
+@lru_cache(maxsize=1 << 18)
 def is_distinctive(token: str) -> bool:
     return word_class(token) is None and not token.isdigit()
 
@@ -108,6 +113,8 @@ def is_distinctive(token: str) -> bool:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Universität" and "UNIVERSITAT" compare equal."""
+    if text.isascii():
+        return text.lower()  # the same, without the per-letter work (most names)
     text = unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRA))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
@@ -174,28 +181,41 @@ class NameForm:
     native: bool  # some word was translated from another language
     numbers: frozenset[str]  # "1" in "Lyon 1", "2" from a final "II"
 
-    @property
+    # Derived views, computed once per form: a form is compared with many others.
+
+    @cached_property
     def key(self) -> str:
         """Order-sensitive canonical text: equal keys mean the same name."""
         return " ".join(self.flat)
 
-    @property
+    @cached_property
     def concat(self) -> str:
         """The key without spaces: "Viet Nam" and "Vietnam" agree here."""
         return "".join(self.flat)
 
-    @property
+    @cached_property
     def parts(self) -> tuple[tuple[str, ...], ...]:
         """Parts in a fixed order, each acronym a part of its own: order-free comparison."""
         return tuple(sorted((*[s for s in self.segments if s], *[(a,) for a in self.acronyms])))
 
-    @property
+    @cached_property
     def distinctive(self) -> tuple[str, ...]:
         return tuple(t for t in self.flat if is_distinctive(t))
 
-    @property
+    @cached_property
     def has_type(self) -> bool:
         return any(word_class(t) == TYPE for t in self.flat)
+
+    @cached_property
+    def shape(self) -> tuple[object, ...]:
+        """All that comparing this name with another reads (``score.relate``): the form but
+        for its raw text and its words' letters beyond the capital of the first. Spellings of
+        one name that differ only in case or accents share a shape, so they are compared once.
+        """
+        words = tuple((w.canon, w.segment, w.acronym, w.quoted, w.hyphen_next, w.stop,
+                       w.text[:1].isupper()) for w in self.words)
+        return (self.flat, self.acronym_flags, self.flat_words, self.flat_segments,
+                self.segments, self.acronyms, self.native, self.numbers, words)
 
 
 # --------------------------------------------------------------------------- parsing

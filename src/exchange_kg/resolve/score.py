@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import tldextract
 from rapidfuzz import fuzz
@@ -50,6 +50,7 @@ from rapidfuzz.distance import OSA
 from exchange_kg.resolve.model import Mention
 from exchange_kg.resolve.names import (
     TYPE,
+    Contraction,
     NameForm,
     acronym_of,
     contractions,
@@ -84,9 +85,11 @@ NO_RELATION = Relation(0.0, "no shared name")
 # --------------------------------------------------------------------------- tokens
 
 
+@lru_cache(maxsize=1 << 18)
 def token_match(a: str, b: str) -> int:
     """EXACT, STRONG (a misspelling a reader would not notice), WEAK (one letter in a short
-    word: "Hunan"/"Henan" are different provinces) or NONE."""
+    word: "Hunan"/"Henan" are different provinces) or NONE. Cached: names of one country
+    share their tokens, so the same pairs come up again and again."""
     if a == b:
         return EXACT
     if a.isdigit() or b.isdigit() or not (is_distinctive(a) and is_distinctive(b)):
@@ -119,15 +122,30 @@ class Alignment:
 def align(a: tuple[str, ...], b: tuple[str, ...]) -> Alignment:
     """Pair the tokens of two names: equal ones, then runs that are one word on the other
     side ("Gadjah Mada"/"Gadjamada"), then misspellings, closest first."""
-    free_a, free_b = set(range(len(a))), set(range(len(b)))
     out = Alignment()
+    unpaired: dict[str, list[int]] = {}  # token -> its free positions in b, ascending
+    for j, t in enumerate(b):
+        unpaired.setdefault(t, []).append(j)
+    free_a, free_b = set(), set(range(len(b)))
     for i, t in enumerate(a):
-        j = next((j for j in sorted(free_b) if b[j] == t), None)
-        if j is not None:
+        if unpaired.get(t):
+            j = unpaired[t].pop(0)
             out.pairs.append(((i,), (j,)))
-            free_a.discard(i)
             free_b.discard(j)
+        else:
+            free_a.add(i)
+    if free_a and free_b:
+        _align_rest(a, b, free_a, free_b, out)
+    out.extra_a, out.extra_b = sorted(free_a), sorted(free_b)
+    return out
+
+
+def _align_rest(a: tuple[str, ...], b: tuple[str, ...], free_a: set[int], free_b: set[int],
+                out: Alignment) -> None:
+    """The tokens equal ones left unpaired: runs, then misspellings (see :func:`align`)."""
     for x, y, free_x, free_y, flip in ((a, b, free_a, free_b, False), (b, a, free_b, free_a, True)):
+        if not free_x or len(free_y) < 2 or not _has_run(y, free_y):
+            continue  # the usual case, checked once: no run for any word to match
         for i in sorted(free_x):
             if not is_distinctive(x[i]):
                 continue
@@ -154,19 +172,26 @@ def align(a: tuple[str, ...], b: tuple[str, ...]) -> Alignment:
             out.typos.append(f"{a[i]}/{b[j]}")
             free_a.discard(i)
             free_b.discard(j)
-    out.extra_a, out.extra_b = sorted(free_a), sorted(free_b)
-    return out
+
+
+def _has_run(tokens: tuple[str, ...], free: set[int]) -> bool:
+    """Whether two adjacent free tokens are names (every run ``_run_match`` takes starts so)."""
+    return any(k + 1 in free and is_distinctive(tokens[k]) and is_distinctive(tokens[k + 1])
+               for k in free)
 
 
 def _run_match(token: str, other: tuple[str, ...], free: set[int], n: int
                ) -> tuple[list[int], int] | None:
     for start in range(len(other) - n + 1):
-        run = list(range(start, start + n))
+        run = range(start, start + n)
+        # neither equal nor a misspelling when the lengths differ by more than three letters
+        if abs(sum(len(other[k]) for k in run) - len(token)) > 3:
+            continue
         if not all(k in free and is_distinctive(other[k]) for k in run):
             continue
         level = token_match(token, "".join(other[k] for k in run))
         if level in (EXACT, STRONG):
-            return run, level
+            return list(run), level
     return None
 
 
@@ -357,6 +382,37 @@ class Group:
     given_acronyms: frozenset[str]
     ror_ids: frozenset[str]
     numbers: frozenset[str]
+    # forms derived per acronym, made on first use: a group is scored against many others
+    _acronym_forms: dict[str, tuple[NameForm, ...]] = field(
+        default_factory=dict, repr=False, compare=False)
+    _contractions: dict[str, tuple[tuple[NameForm, Contraction, int], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    def with_acronym(self, acronym: str) -> tuple[NameForm, ...]:
+        """Each of :attr:`forms` with ``acronym`` added as a part of its own."""
+        found = self._acronym_forms.get(acronym)
+        if found is None:
+            found = tuple(with_acronym(f, acronym) for f in self.forms)
+            self._acronym_forms[acronym] = found
+        return found
+
+    def contractions(self, acronym: str) -> tuple[tuple[NameForm, Contraction, int], ...]:
+        """(form, contraction, shape) for every way ``acronym`` abbreviates words of a form;
+        contractions of one shape (see :attr:`shapes`) share the number."""
+        found = self._contractions.get(acronym)
+        if found is None:
+            first: dict[tuple[object, ...], int] = {}
+            found = tuple((f, c, first.setdefault(c.form.shape, len(first)))
+                          for f in self.forms for c in contractions(f, acronym))
+            self._contractions[acronym] = found
+        return found
+
+    @cached_property
+    def shapes(self) -> tuple[int, ...]:
+        """A number per form, the same for forms of one shape (``NameForm.shape``): they
+        compare alike with anything, so each pair of shapes is compared once."""
+        first: dict[tuple[object, ...], int] = {}
+        return tuple(first.setdefault(f.shape, len(first)) for f in self.forms)
 
     @classmethod
     def of(cls, key: str, country: str | None, mentions: Iterable[Mention]) -> Group:
@@ -400,9 +456,17 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
     if g.numbers and h.numbers and g.numbers != h.numbers:
         return Relation(CONFLICT, "different numbers in the names")
     best = NO_RELATION
-    for fa in g.forms:
-        for fb in h.forms:
-            best = max(best, _named(relate(fa, fb, g.side, h.side, ctx), fa, fb))
+    # Popular institutions have dozens of spellings, most alike but for case and accents:
+    # each pair of shapes is read once (a relation's reason never quotes the raw names; the
+    # one that does, a conflict, is never the best).
+    read: dict[tuple[int, int], Relation] = {}
+    for fa, sa in zip(g.forms, g.shapes, strict=True):
+        for fb, sb in zip(h.forms, h.shapes, strict=True):
+            rel = read.get((sa, sb))
+            if rel is None:
+                rel = read[(sa, sb)] = relate(fa, fb, g.side, h.side, ctx)
+            if rel.score >= best.score:  # a lower score never wins: spare naming it
+                best = max(best, _named(rel, fa, fb))
     if best.score < 1.0:
         best = max(best, _by_acronym(g, h, ctx), _by_acronym(h, g, ctx))
     if best.score <= 0.3 or best.score >= 1.0:
@@ -413,22 +477,26 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
 def _by_acronym(g: Group, h: Group, ctx: BlockContext) -> Relation:
     """An acronym of ``g`` abbreviating words of ``h``'s names, the rest agreeing."""
     best = NO_RELATION
+    # as in relate_groups; a form's shape decides the shape it takes with an acronym added
+    read: dict[tuple[str, int, int], Relation] = {}
     for acr in sorted(g.side.acronyms):
-        for fb in h.forms:
-            for c in contractions(fb, acr):
-                for fa in g.forms:
-                    rel = relate(with_acronym(fa, acr), c.form, g.side, h.side, ctx)
-                    note = f"{acr.upper()} = initials of {c.span_text!r}"
-                    if rel.score >= 0.9:
-                        found = Relation(0.9, note, "same")
-                    elif rel.score >= MERGE and rel.kind == "contained":
-                        found = Relation(rel.score, f"{note}; {rel.reason}", "same")
-                    elif rel.kind == "contained" and rel.longer == "a" and _within(
-                            rel.extras, c.span_tokens, acr):
-                        found = Relation(0.85, f"{note}, words both names use", "same")
-                    else:
-                        continue
-                    best = max(best, _named(found, fa, fb))
+        for fb, c, sc in h.contractions(acr):
+            for fa, fa_acr, sa in zip(g.forms, g.with_acronym(acr), g.shapes, strict=True):
+                rel = read.get((acr, sa, sc))
+                if rel is None:
+                    rel = read[(acr, sa, sc)] = relate(fa_acr, c.form, g.side, h.side, ctx)
+                if rel.score >= 0.9:
+                    score, more = 0.9, ""
+                elif rel.score >= MERGE and rel.kind == "contained":
+                    score, more = rel.score, f"; {rel.reason}"
+                elif rel.kind == "contained" and rel.longer == "a" and _within(
+                        rel.extras, c.span_tokens, acr):
+                    score, more = 0.85, ", words both names use"
+                else:
+                    continue
+                if score >= best.score:  # a lower score never wins: spare naming it
+                    note = f"{acr.upper()} = initials of {c.span_text!r}{more}"
+                    best = max(best, _named(Relation(score, note, "same"), fa, fb))
     return best
 
 

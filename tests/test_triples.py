@@ -1,0 +1,147 @@
+"""The mapper's graph: N-Triples terms that any parser reads back as the intended RDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from exchange_kg import dumps
+from exchange_kg.triples import XSD, TripleGraph, boolean, iri, literal
+
+EX = "http://example.org/"
+
+
+def parse(lines: list[str]) -> set[pyoxigraph.Triple]:
+    return set(pyoxigraph.parse("\n".join(lines).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES))
+
+
+@pytest.mark.parametrize("text", ['say "hi"', "back\\slash", "two\nlines", "tab\there",
+                                  "cr\rhere", "bell\x07", "Łódź 東北大学 👍"])
+def test_literals_round_trip_through_a_real_parser(text: str) -> None:
+    g = TripleGraph()
+    g.add(iri(EX + "s"), iri(EX + "p"), literal(text))
+    g.add(iri(EX + "s"), iri(EX + "q"), literal(text, lang="pl"))
+    (plain,), (tagged,) = (
+        [t.object for t in parse(g.lines()) if t.predicate.value == EX + p] for p in "pq")
+    assert plain == pyoxigraph.Literal(text)
+    assert tagged == pyoxigraph.Literal(text, language="pl")
+
+
+def test_typed_literals_keep_their_datatype_and_xsd_string_is_plain() -> None:
+    assert literal("2007", XSD + "gYear") == f'"2007"^^<{XSD}gYear>'
+    assert literal("JP", XSD + "string") == literal("JP") == '"JP"'
+    assert boolean(False) == f'"false"^^<{XSD}boolean>'
+
+
+def test_a_triple_added_twice_is_one_triple() -> None:
+    g = TripleGraph()
+    for _ in range(2):
+        g.add(iri(EX + "s"), iri(EX + "p"), literal("x"))
+    g.add(iri(EX + "s"), iri(EX + "p"), literal("y"))
+    assert len(g) == 2 == len(list(g))
+    assert (iri(EX + "s"), iri(EX + "p"), literal("y")) in g
+
+
+def test_lines_are_sorted_whatever_the_insertion_order() -> None:
+    triples = [(iri(EX + s), iri(EX + p), literal(o)) for s, p, o in
+               [("b", "p", "1"), ("a", "q", "2"), ("a", "p", "3"), ("ab", "p", "4")]]
+    one, other = TripleGraph(), TripleGraph()
+    for t in triples:
+        one.add(*t)
+    for t in reversed(triples):
+        other.add(*t)
+    assert one.lines() == other.lines() == sorted(one.lines())
+    assert dumps.ntriples(one) == dumps.ntriples(other)
+
+
+def test_reachable_follows_iri_objects_but_not_the_excluded_predicates() -> None:
+    g = TripleGraph()
+    a, b, c, d = (iri(EX + n) for n in "abcd")
+    g.add(a, iri(EX + "partner"), b)
+    g.add(b, iri(EX + "unitOf"), c)
+    g.add(a, iri(EX + "listedIn"), d)
+    g.add(d, iri(EX + "title"), literal("other document"))
+    g.add(c, iri(EX + "label"), literal("c"))
+    assert g.reachable([a], frozenset({iri(EX + "listedIn")})) == {a, b, c}
+    assert g.reachable([a], frozenset()) == {a, b, c, d}
+
+
+def test_nquads_put_each_graphs_lines_in_it_and_sort_the_whole_file() -> None:
+    g = TripleGraph()
+    g.add(iri(EX + "z"), iri(EX + "p"), literal("1"))
+    g.add(iri(EX + "a"), iri(EX + "p"), literal("2"))
+    ontology = [f'<{EX}o> <{EX}p> "3" .']
+    lines = list(dumps.nquads_lines(g, {EX + "g2": {iri(EX + "z")},
+                                        EX + "g1": {iri(EX + "z"), iri(EX + "a")}},
+                                    [(EX + "g0", ontology)]))
+    nq = "\n".join(lines).encode()
+    assert lines == sorted(lines) and len(lines) == 4
+    quads = set(pyoxigraph.parse(nq, format=pyoxigraph.RdfFormat.N_QUADS))
+    assert {q.graph_name.value for q in quads if q.subject.value == EX + "z"} == {EX + "g1",
+                                                                                EX + "g2"}
+
+
+REPORT = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+[] a sh:ValidationReport ; sh:conforms false ;
+   sh:result [ sh:focusNode <http://example.org/a> ; sh:resultPath [ sh:inversePath
+                <http://example.org/p> ] ; sh:resultMessage "one" ] ,
+             [ sh:focusNode <http://example.org/b> ; sh:resultMessage "two" ] .
+"""
+
+
+def test_blank_node_trees_get_the_same_labels_on_every_parse() -> None:
+    from rdflib import Graph
+
+    first = dumps.ntriples(Graph().parse(data=REPORT, format="turtle"))
+    second = dumps.ntriples(Graph().parse(data=REPORT, format="turtle"))
+    assert first == second
+    labels = set(re.findall(r"_:(\w+)", first.decode()))
+    assert len(labels) == 4 and all(re.fullmatch("[0-9a-f]{24}", x) for x in labels)
+    assert len(parse(first.decode().splitlines())) == 10
+
+
+def test_blank_nodes_that_are_not_trees_are_still_labelled_deterministically() -> None:
+    from rdflib import Graph
+
+    shared = ("[] <http://example.org/p> _:x . [] <http://example.org/q> _:x . "
+              "_:x <http://example.org/r> 1 .")
+    assert (dumps.ntriples(Graph().parse(data=shared, format="turtle"))
+            == dumps.ntriples(Graph().parse(data=shared, format="turtle")))
+
+
+def test_streamed_dumps_are_in_the_order_of_sorting_whole_lines() -> None:
+    """Subject by subject equals line by line, even where one IRI extends another
+    ("x" < "x-1" but "<x>" > "<x-1>", since "-" sorts before ">")."""
+    g = TripleGraph()
+    for s in ("x", "x-1", "x/1", "y"):
+        for p, o in (("p", "b"), ("p", "a"), ("p-1", "a"), ("q", "a b"), ("q", "a")):
+            g.add(iri(EX + s), iri(EX + p), literal(o))
+    assert list(g.sorted_lines()) == sorted(g.lines()) == g.lines()
+    views = {EX + "g": {iri(EX + "x"), iri(EX + "y")}, EX + "g-1": {iri(EX + "x"), iri(EX + "x-1")}}
+    quads = list(dumps.nquads_lines(g, views))
+    assert quads == sorted(quads) and len(quads) == 20  # x twice, x-1 and y once
+
+
+def test_store_is_fed_every_triple(tmp_path: Path) -> None:
+    from exchange_kg.triples import LineReader
+
+    lines = [f'<{EX}s{i}> <{EX}p> "{"é" * (i % 7)}{i}" .' for i in range(25_000)]
+    store = pyoxigraph.Store()
+    store.bulk_load(LineReader(lines), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(store) == 25_000
+    assert LineReader(lines).read() == ("\n".join(lines) + "\n").encode()
+
+
+def test_dump_files_stream_with_a_gzip_twin(tmp_path: Path) -> None:
+    import gzip
+
+    lines = [f"line {i}" for i in range(25_001)]
+    dumps.write_lines_atomic(tmp_path / "x.nt", iter(lines), tmp_path / "x.nt.gz")
+    data = (tmp_path / "x.nt").read_bytes()
+    assert data == ("\n".join(lines) + "\n").encode()
+    assert gzip.decompress((tmp_path / "x.nt.gz").read_bytes()) == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.nt", "x.nt.gz"]  # no temp files
