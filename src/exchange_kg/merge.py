@@ -63,23 +63,29 @@ def merge_agreements(agreements: list[Agreement], source_order: list[str]) -> li
     """Merge agreements that are the same; returns them in a deterministic order."""
     rank = {sid: i for i, sid in enumerate(source_order)}
     repair_pairings(agreements)
+    # id -> key of every agreement no other has been folded into (whose key still holds)
+    keys: dict[int, tuple[str, ...]] = {}
     groups: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
     for a in agreements:
-        groups[agreement_key(a)].append(a)
+        keys[id(a)] = key = agreement_key(a)
+        groups[key].append(a)
     merged = []
     for group in groups.values():
         for extra, sub in _split_distinct(group).items():
             m = _merge_group(sub, rank)
             m.key_extra = extra
             merged.append(m)
-    merged = _fuzzy_merge_editions(merged, rank)
-    return _final_keys(merged, rank)
+            if len(sub) > 1:
+                del keys[id(m)]
+    merged = _fuzzy_merge_editions(merged, rank, keys)
+    return _final_keys(merged, rank, keys)
 
 
-def _final_keys(agreements: list[Agreement], rank: dict[str, int]) -> list[Agreement]:
+def _final_keys(agreements: list[Agreement], rank: dict[str, int],
+                keys: dict[int, tuple[str, ...]]) -> list[Agreement]:
     """Set each agreement's key from its merged values; keys must be unique (they make IRIs)."""
-    keyed = sorted((((agreement_key(a) + a.key_extra, _first_line(a, rank)), a)
-                    for a in agreements), key=lambda pair: pair[0])
+    keyed = sorted(((((keys.get(id(a)) or agreement_key(a)) + a.key_extra,
+                      _first_line(a, rank)), a) for a in agreements), key=lambda pair: pair[0])
     seen: dict[tuple[str, ...], int] = {}
     for (key, _), a in keyed:
         n = seen.get(key, 0)
@@ -191,7 +197,8 @@ def _show(value: object) -> str:
     return iso() if callable(iso) else str(value)
 
 
-def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int]) -> list[Agreement]:
+def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int],
+                          keys: dict[int, tuple[str, ...]]) -> list[Agreement]:
     """Merge near-identical agreements of one list read from *different* documents.
 
     Exact keys already merged what both editions spell alike; OCR and retyping leave small
@@ -229,6 +236,7 @@ def _fuzzy_merge_editions(agreements: list[Agreement], rank: dict[str, int]) -> 
                 f"same agreement as {_describe(keep)!r} (similarity {-neg:.0f})",
                 _describe(drop)))
             _absorb(keep, drop)
+            keys.pop(id(keep), None)
             absorbed.add(id(drop))
     return [a for a in agreements if id(a) not in absorbed]
 

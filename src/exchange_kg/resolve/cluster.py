@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from exchange_kg import pool
-from exchange_kg.resolve.label import choose_label, cluster_ids
+from exchange_kg.resolve.label import choose_label, cluster_ids, label_key
 from exchange_kg.resolve.model import Cluster, Mention
 from exchange_kg.resolve.names import initials, is_distinctive, parse_name, place_tokens
 from exchange_kg.resolve.score import (
@@ -82,6 +82,7 @@ class _Draft:
 
     country: str | None
     label: str
+    label_key: str  # see label.label_key
     group_keys: tuple[str, ...]
     mention_keys: tuple[str, ...]  # sorted
     evidence: tuple[str, ...]
@@ -96,8 +97,9 @@ def _block_drafts(country: str | None, mentions: list[Mention]) -> list[_Draft]:
             ((a, m.source_id) for m in members for a in m.alt_names),
             country,
         )
-        drafts.append(_Draft(country, label, tuple(g.key for g in groups),
-                             tuple(m.key for m in members), tuple(evidence)))
+        drafts.append(_Draft(country, label, label_key(label, country),
+                             tuple(g.key for g in groups), tuple(m.key for m in members),
+                             tuple(evidence)))
     return drafts
 
 
@@ -234,7 +236,7 @@ def _group_evidence(g: Group) -> list[str]:
 
 
 def _finish(drafts: list[_Draft], by_key: dict[str, Mention]) -> list[Cluster]:
-    ids = cluster_ids([(d.country, d.label, d.group_keys) for d in drafts])
+    ids = cluster_ids([(d.country, d.label_key, d.group_keys) for d in drafts])
     clusters = []
     for cid, d in zip(ids, drafts, strict=True):
         mentions = [by_key[k] for k in d.mention_keys]

@@ -80,16 +80,19 @@ def choose_label(
     return ranked[0]
 
 
+def label_key(label: str, country: str | None) -> str:
+    """The canonical form of a preferred label, as cluster ids spell it."""
+    return "-".join(parse_name(label, country).flat) or "unnamed"
+
+
 def cluster_ids(items: list[tuple[str | None, str, tuple[str, ...]]]) -> list[str]:
-    """Ids for (country, preferred label, member name keys) triples, in the same order.
+    """Ids for (country, :func:`label_key` of the preferred label, member name keys) triples,
+    in the same order.
 
     ``{country}/{canonical label}``; when two clusters' labels share a canonical form (only
     possible when curated ROR IDs keep same-named groups apart) both get a suffix hashed
     from their members' canonical names, so neither id depends on which was built first."""
-    bases = []
-    for country, label, _ in items:
-        key = "-".join(parse_name(label, country).flat) or "unnamed"
-        bases.append(f"{(country or 'xx').lower()}/{key}")
+    bases = [f"{(country or 'xx').lower()}/{key}" for country, key, _ in items]
     counts = Counter(bases)
     out = []
     for base, (_, _, members) in zip(bases, items, strict=True):
