@@ -62,17 +62,10 @@ class TripleGraph:
     def __len__(self) -> int:
         return self._count
 
-    def __contains__(self, triple: tuple[str, str, str]) -> bool:
-        s, p, o = triple
-        return (p, o) in self._by_subject.get(s, ())
-
     def __iter__(self) -> Iterator[tuple[str, str, str]]:
         for s, block in self._by_subject.items():
             for p, o in block:
                 yield s, p, o
-
-    def subjects(self) -> Iterable[str]:
-        return self._by_subject.keys()
 
     def objects(self, s: str, p: str) -> list[str]:
         return [o for p2, o in self._by_subject.get(s, ()) if p2 == p]
