@@ -15,11 +15,13 @@ import pytest
 from exchange_kg.normalise.country import (
     CountryMatch,
     countries_in_name,
+    country_codes,
     country_name,
     data_rows,
     parse_country,
     text_key,
     unmatched_reason,
+    user_assigned,
 )
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
@@ -54,7 +56,7 @@ EXPECTED: dict[str, str | None] = {
     "Hiszpania": "ES", "Holandia": "NL", "Indie": "IN", "Indonezja": "ID", "Islandia": "IS",
     "Japonia": "JP",
     "Kamerun": "CM", "Kanada": "CA", "Kazachstan": "KZ", "Kolumbia": "CO",
-    "Korea Południowa": "KR", "Kosowo (Republika Kosowa)": None, "Kuba": "CU",
+    "Korea Południowa": "KR", "Kosowo (Republika Kosowa)": "XK", "Kuba": "CU",
     "Kurdystan (Region Kurdystanu)": "IQ", "Macedonia": "MK", "Malezja": "MY",
     "Maroko": "MA", "Meksyk": "MX", "Niemcy": "DE", "Norwegia": "NO", "Oman": "OM",
     "Pakistan": "PK", "Peru": "PE", "Portugalia": "PT", "Puerto Rico": "PR",
@@ -201,11 +203,13 @@ def test_parse_country_synthetic(text: str, code: str | None) -> None:
     assert (match.code if match else None) == code
 
 
-def test_kosovo_has_no_iso_code_and_says_so() -> None:
-    for text in ("Kosovo", "Kosowo (Republika Kosowa)", "Republic of Kosovo"):
-        assert parse_country(text) is None
-        reason = unmatched_reason(text)
-        assert reason is not None and "ISO 3166-1" in reason
+def test_kosovo_is_the_user_assigned_code_registries_use() -> None:
+    # not ISO 3166-1, but ROR, Wikidata and the EU code Kosovo XK: joins need the same code
+    for text in ("Kosovo", "Kosowo (Republika Kosowa)", "Republic of Kosovo", "Kosova"):
+        match = parse_country(text)
+        assert match is not None and match.code == "XK" and match.name == "Kosovo"
+        assert unmatched_reason(text) is None
+    assert "XK" in country_codes() and "XK" not in {c.alpha_2 for c in pycountry.countries}
 
 
 def test_unmatched_reason_explains_refusals() -> None:
@@ -214,19 +218,20 @@ def test_unmatched_reason_explains_refusals() -> None:
     assert "derived word" in (unmatched_reason("Hungaryan") or "")
 
 
-def test_every_returned_code_is_iso_3166_1() -> None:
+def test_every_returned_code_is_iso_3166_1_or_user_assigned() -> None:
     texts = list(EXPECTED) + list(OCR_LABELS)
     for match in filter(None, map(parse_country, texts)):
-        assert pycountry.countries.get(alpha_2=match.code) is not None
-        assert match.name == pycountry.countries.get(alpha_2=match.code).name
+        iso = pycountry.countries.get(alpha_2=match.code)
+        assert match.name == (iso.name if iso else user_assigned()[match.code])
 
 
 def test_country_name() -> None:
     assert country_name("DE") == "Germany"
     assert country_name("tw") == "Taiwan, Province of China"
     assert country_name("TW", common=True) == "Taiwan"
+    assert country_name("XK") == "Kosovo"
     with pytest.raises(KeyError):
-        country_name("XK")
+        country_name("XA")
 
 
 def test_text_key_folds_case_accents_and_punctuation() -> None:
@@ -302,9 +307,9 @@ def test_countries_in_name_reports_each_country_once_in_order() -> None:
 # ---------------------------------------------------------------------------- data files
 
 
-def test_alias_file_codes_are_iso() -> None:
+def test_alias_file_codes_are_iso_or_user_assigned() -> None:
     for alias, code, *_ in data_rows("country-aliases.tsv"):
-        assert pycountry.countries.get(alpha_2=code) is not None, alias
+        assert code in country_codes(), alias
 
 
 def test_country_words_codes_are_iso_or_blocked() -> None:

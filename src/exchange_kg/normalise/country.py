@@ -221,13 +221,29 @@ def _fuzzy_pool(languages: tuple[str, ...]) -> dict[str, str]:
 # ---------------------------------------------------------------------------- parse_country
 
 
+@lru_cache(maxsize=1)
+def user_assigned() -> dict[str, str]:
+    """Codes outside ISO 3166-1 that registries use for places ISO does not list (Kosovo's
+    XK, used by ROR, Wikidata and the EU): code -> English name, from
+    ``data/country-user-assigned.tsv``."""
+    return {code: name for code, name, *_ in data_rows("country-user-assigned.tsv")}
+
+
+def country_codes() -> frozenset[str]:
+    """Every code a country may be published as: ISO 3166-1 alpha-2 and the user-assigned."""
+    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(user_assigned())
+
+
 def _name(code: str) -> str:
-    return pycountry.countries.get(alpha_2=code).name
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country is not None else user_assigned()[code]
 
 
 def country_name(code: str, *, common: bool = False) -> str:
     """English name of an alpha-2 code; ``common`` prefers the everyday name ("Taiwan")."""
     country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None and code.upper() in user_assigned():
+        return user_assigned()[code.upper()]
     if country is None:
         raise KeyError(f"not an ISO 3166-1 alpha-2 code: {code!r}")
     if common and getattr(country, "common_name", None):

@@ -16,11 +16,11 @@ from urllib.parse import parse_qs
 
 import anyio.to_thread
 import jinja2
-import pycountry
 import pyoxigraph
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from exchange_kg.normalise.country import country_name as normalised_country_name
 from exchange_kg.serve import charts, entities, negotiate
 from exchange_kg.serve.charts import Bar
 from exchange_kg.serve.results import QueryJob
@@ -40,11 +40,11 @@ SHORT_PREFIXES = sorted([*((name, str(ns)) for name, ns in PREFIXES.items()),
 
 
 def country_name(code: str) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code (the code if unknown)."""
-    country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
-    if country is None:
+    """The English short name of a country code (the code if unknown)."""
+    try:
+        return normalised_country_name(code, common=True)
+    except KeyError:
         return code
-    return getattr(country, "common_name", None) or country.name
 
 
 def short(iri: str) -> str:
