@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exchange_kg.serve import negotiate, pages, sparql
 from exchange_kg.serve.config import ServeConfig
+from exchange_kg.serve.connections import RejectAmbiguousLength
 from exchange_kg.serve.downloads import file_response
 from exchange_kg.serve.results import serialise_graph
 from exchange_kg.serve.runtime import HERE, Runtime, runtime
@@ -109,7 +110,8 @@ async def linked_data(request: Request) -> Response:
 async def health(request: Request) -> Response:
     rt = runtime(request)
     return JSONResponse({"status": "ok", "triples": rt.summary.triples,
-                         "workers": rt.config.workers, "workers_replaced": rt.pool.killed})
+                         "workers": rt.config.workers, "workers_replaced": rt.pool.killed,
+                         "network_sandbox": rt.pool.unsandboxed is None})
 
 
 async def robots(request: Request) -> Response:
@@ -162,6 +164,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/{path:path}", linked_data),
     ]
     middleware = [
+        Middleware(RejectAmbiguousLength),
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
                    allow_headers=["Accept", "Content-Type", "Range", "If-None-Match",
                                   "If-Modified-Since", "If-Range"],

@@ -73,6 +73,12 @@ def ensure_store(dist_dir: Path) -> None:
 @click.option("--license", "license_iri", default=None,
               help="Licence IRI of the dataset for its description. "
                    "[default: none stated: the source documents state no licence]")
+@click.option("--header-timeout", type=click.FloatRange(0.5, 600), default=10.0,
+              show_default=True,
+              help="Seconds a client has to send a request's headers before its connection "
+                   "is closed (a client trickling headers byte by byte holds a connection).")
+@click.option("--max-connections", type=click.IntRange(1), default=512, show_default=True,
+              help="Open connections at most; further ones are closed at once.")
 @click.option("--access-log", is_flag=True,
               help="Log every request (off by default: it costs about a third of a "
                    "millisecond a request, and a reverse proxy in front usually logs them).")
@@ -82,11 +88,13 @@ def ensure_store(dist_dir: Path) -> None:
 def serve(dist_dir: Path, host: str, port: int, base: str | None, workers: int,
           timeout: float, max_query_length: int, max_rows: int, max_bytes: int,
           worker_memory: int, memory_quads: int, cache_mb: int, license_iri: str | None,
-          access_log: bool, rebuild_store: bool, log_level: str) -> None:
+          header_timeout: float, max_connections: int, access_log: bool, rebuild_store: bool,
+          log_level: str) -> None:
     """Serve the graph: SPARQL endpoint, linked-data IRIs, downloads and pages.
 
-    SPARQL 1.1 at /sparql (read-only; SERVICE refused; each query stopped after --timeout
-    seconds), every IRI under the base dereferenceable (HTML for browsers, Turtle, JSON-LD,
+    SPARQL 1.1 at /sparql (read-only; SERVICE refused: query workers cannot open network
+    connections; each query stopped after --timeout seconds or when its client disconnects),
+    every IRI under the base dereferenceable (HTML for browsers, Turtle, JSON-LD,
     N-Triples or RDF/XML for programs), the dumps at /dumps, a VoID description at
     /.well-known/void, and pages for people at /. Builds dist/ and its query store first if
     they are missing. Listens on 127.0.0.1 unless told otherwise.
@@ -95,6 +103,7 @@ def serve(dist_dir: Path, host: str, port: int, base: str | None, workers: int,
 
     from exchange_kg.iris import DEFAULT_BASE
     from exchange_kg.serve.app import create_app
+    from exchange_kg.serve.connections import bounded_protocol
 
     ensure_dist(dist_dir, base or os.environ.get("EXCHANGE_KG_BASE"))
     if rebuild_store:
@@ -113,7 +122,8 @@ def serve(dist_dir: Path, host: str, port: int, base: str | None, workers: int,
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s: %(message)s")
     _say(f"serving {dist_dir}/ (IRIs under {config.base}) on http://{host}:{port}/")
     uvicorn.run(create_app(config), host=host, port=port, log_level=log_level,
-                access_log=access_log, server_header=False, timeout_graceful_shutdown=5)
+                access_log=access_log, server_header=False, timeout_graceful_shutdown=5,
+                http=bounded_protocol(header_timeout, max_connections))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,94 +1,83 @@
-"""What the public endpoint refuses before a query reaches the store.
+"""What the public endpoint refuses, and how a refusal is explained.
 
-``SERVICE`` makes the engine fetch any URL the query names, from the server's network: that is
-refused. Deciding whether a query *uses* SERVICE needs a parser, not a substring search: the
-word may sit in a comment, a string, an IRI or a prefixed name (legitimately: the Service
-Description namespace is ``...sparql-service-description#``), and the keyword itself is case
-insensitive. So:
+``SERVICE`` would make the server fetch any URL a query names. No parser of ours decides
+whether a query uses it: a second parser that disagrees with the engine on one byte (an
+escape in a comment, say) lets a real ``SERVICE`` through. The engine parses the query, and
+the query worker it runs in cannot open network sockets (``sandbox``); an engine that tries
+gets a refused connection, which ``engine_refusal`` explains as this endpoint's 403.
 
-1. a query in which the letters ``service`` do not occur at all cannot use SERVICE (oxigraph
-   does not decode ``\\u`` escapes outside strings and IRIs, so the keyword cannot be spelled
-   any other way) -- the common case, decided without parsing;
-2. otherwise the query is parsed with rdflib's SPARQL 1.1 grammar and refused if its parse tree
-   has a ``ServiceGraphPattern``, and also refused if rdflib cannot parse it (a query that
-   mentions "service" in a syntax rdflib lacks is refused rather than trusted).
+Where the sandbox cannot be installed (not Linux), ``service_suspected`` refuses, before the
+engine sees it, every query in which the letters ``service`` occur in any case, also after
+decoding ``\\u`` escapes: anywhere, strings, comments and names included. Oxigraph's parser
+matches the keyword without looking at the characters around it (``trueSERVICE<x>{}`` is a
+SERVICE call to it), so no narrower reading of the text is safe. That refuses some harmless
+queries (``?service``, a string containing the word) there, and none that uses SERVICE.
 
-SPARQL Update is refused too; the workers open the store read-only anyway.
+SPARQL Update is refused too (the workers open the store read-only anyway); ``is_update``
+only explains why an update sent as a query failed to parse.
+
+Every check here is a single pass over the text, with no backtracking, so a long query costs
+microseconds per kilobyte; they run in the query worker, under the query's time limit.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from typing import Any
-
-_SERVICE = re.compile("service", re.IGNORECASE)
-_UPDATE_WORD = re.compile(r"\b(insert|delete|load|clear|create|drop|copy|move|add|with)\b",
-                          re.IGNORECASE)
-
-# pyparsing's packrat cache is shared state: one parse at a time
-_PARSER_LOCK = threading.Lock()
 
 SERVICE_REFUSED = ("SERVICE is not allowed on this endpoint: federated queries would make the "
                    "server fetch other sites. Query the other endpoint yourself, or download "
                    "the dumps and combine them locally.")
-SERVICE_UNVERIFIED = ("this query mentions 'service' and could not be parsed to check that it "
-                      "does not use SERVICE, which this endpoint does not allow: {detail}")
 UPDATE_REFUSED = ("SPARQL Update is not accepted: this endpoint is read-only. "
                   "Download the dumps to change a copy of the graph.")
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every node of an rdflib parse tree (CompValues, ParseResults, lists, dicts)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        yield item
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
-            stack.extend(list(item))
+_UPDATE_VERBS = frozenset({"insert", "delete", "load", "clear", "create", "drop", "copy",
+                           "move", "add", "with"})
+# one token of a query's prologue at a time; each alternative consumes at least one character
+# and none can match a prefix of another's input, so scanning is linear
+_PROLOGUE_TOKEN = re.compile(
+    r"[ \t\r\n]+|#[^\r\n]*|<[^<>\s]*>|(?:base|prefix)\b|[^\s:<>#]*:|([A-Za-z]+)",
+    re.IGNORECASE)
 
 
-def may_use_service(query: str) -> bool:
-    """False when ``query`` cannot use SERVICE (the letters do not occur): a quick check,
-    with no parsing, that clears the common case."""
-    return _SERVICE.search(query) is not None
+def _decoded(text: str) -> str:
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else ""
+
+    return _ESCAPE.sub(char, text)
 
 
-def service_refusal(query: str) -> str | None:
-    """Why ``query`` is refused for using SERVICE, or None if it does not use it."""
-    if not may_use_service(query):
-        return None
-    from rdflib.plugins.sparql.parser import parseQuery
+def service_suspected(query: str) -> bool:
+    """True if ``query`` might use SERVICE (the check where there is no sandbox)."""
+    return "service" in query.lower() or "service" in _decoded(query).lower()
 
-    try:
-        with _PARSER_LOCK:
-            tree = parseQuery(query)
-    except Exception as exc:  # pyparsing raises several types; all mean "not verified"
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return SERVICE_UNVERIFIED.format(detail=detail)
-    for node in _walk(tree):
-        if getattr(node, "name", None) == "ServiceGraphPattern":
-            return SERVICE_REFUSED
+
+def engine_refusal(error: BaseException, query: str) -> str | None:
+    """SERVICE_REFUSED, with the engine's words, if ``error`` is the engine failing to call a
+    service, else None (the error is the query's own).
+
+    The engine reports a failed SERVICE call (the sandbox refused the connection or the name
+    look-up, or the engine itself refused the address) as an I/O error; the only other I/O
+    errors of a read-only store are storage faults, which a query without the word
+    ``service`` cannot be confused with.
+    """
+    if isinstance(error, OSError) and service_suspected(query):
+        return f"{SERVICE_REFUSED} (The engine said: {error}.)"
     return None
 
 
 def is_update(text: str) -> bool:
-    """True if ``text`` is a SPARQL Update request (used to explain a query parse error)."""
-    if not _UPDATE_WORD.search(text):
-        return False
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        with _PARSER_LOCK:
-            parseUpdate(text)
-    except Exception:  # not an update either: the query parser's message stands
-        return False
-    return True
-
-
-def warm_up() -> None:
-    """Build rdflib's grammar now, so the first guarded request does not pay for it."""
-    service_refusal("SELECT * WHERE { ?service ?p ?o }")
+    """True if ``text`` is an attempt at SPARQL Update: its first keyword after the prologue
+    (BASE and PREFIX declarations, comments) is an update operation."""
+    pos = 0
+    while pos < len(text):
+        match = _PROLOGUE_TOKEN.match(text, pos)
+        if match is None:
+            return False
+        word = match.group(1)
+        if word is not None:
+            return word.lower() in _UPDATE_VERBS
+        pos = match.end()
+    return False

@@ -32,8 +32,12 @@ class LinkedData:
         self.paths = paths
 
     def known(self, iri: str) -> bool:
-        """True if the graph says anything about ``iri`` or it names a graph."""
-        node = NamedNode(iri)
+        """True if the graph says anything about ``iri`` or it names a graph (never for a
+        path that makes no IRI: a space, ``<``, ``"``, ``{``, a control character)."""
+        try:
+            node = NamedNode(iri)
+        except ValueError:
+            return False
         for _ in self.store.quads_for_pattern(node, None, None, DefaultGraph()):
             return True
         for _ in self.store.quads_for_pattern(None, None, node, DefaultGraph()):
@@ -41,7 +45,10 @@ class LinkedData:
         return self.is_graph(iri)
 
     def is_graph(self, iri: str) -> bool:
-        return self.store.contains_named_graph(NamedNode(iri))
+        try:
+            return self.store.contains_named_graph(NamedNode(iri))
+        except ValueError:
+            return False
 
     def thing(self, path: str) -> str | None:
         """The IRI a request path names, if the graph knows it."""

@@ -269,7 +269,7 @@ async def _run(request: Request, query: str) -> ResultView:
                    accept=f"{negotiate.JSON.media_type}, {negotiate.NTRIPLES.media_type}",
                    max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes)
     started = time.perf_counter()
-    outcome = await execute(rt, job)
+    outcome = await execute(rt, job, request)
     return _view(rt, outcome, time.perf_counter() - started)
 
 

@@ -4,8 +4,8 @@ The same request (query text, Accept header, ``format``, dataset parameters, lim
 ``QueryJob``) always gets the same bytes from an immutable store, so a successful answer can be
 replayed without a worker. Two kinds are never kept: failures (a timeout or a busy pool says
 nothing about the next try) and queries calling a function whose value changes from one
-evaluation to the next (``RAND``, ``NOW``, ``UUID``, ``STRUUID``), found by name as ``guard``
-finds SERVICE, so a mere mention (even ``ex:now(``) also skips the cache.
+evaluation to the next (``RAND``, ``NOW``, ``UUID``, ``STRUUID``), found by name with a regular
+expression, so a mere mention (even ``ex:now(``) also skips the cache.
 
 Least recently used answers go first once the bodies pass the byte budget; an answer larger
 than an eighth of the budget is not kept, so one huge result cannot flush the rest. The cache

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
-from exchange_kg.serve import negotiate
+from exchange_kg.serve import guard, negotiate
 from exchange_kg.serve.negotiate import Format
 from exchange_kg.vocab import PREFIXES
 
@@ -308,44 +308,58 @@ def _select(store: pyoxigraph.Store, job: QueryJob, result: pyoxigraph.QuerySolu
     return QueryOutcome(200, sink.buffer.getvalue(), fmt.content_type, "select")
 
 
-def run_query(store: pyoxigraph.Store, job: QueryJob) -> QueryOutcome:
+def run_query(store: pyoxigraph.Store, job: QueryJob, *,
+              network_denied: bool = False) -> QueryOutcome:
     """Evaluate ``job`` on ``store``: 200 with the serialised result, 400 for a query the
-    parser rejects (with its message), 406 when no offered format is acceptable, 403 when
-    the result exceeds a limit."""
+    parser rejects (with its message), 403 for an update or a SERVICE call (see ``guard``)
+    or a result over a limit, 406 when no offered format is acceptable.
+
+    ``network_denied`` says that this process cannot open network connections (``sandbox``),
+    so the engine may run any query; otherwise a query that might use SERVICE is refused
+    before it runs.
+    """
+    if not network_denied and guard.service_suspected(job.query):
+        return QueryOutcome.error(403, guard.SERVICE_REFUSED)
     try:
-        result = store.query(job.query, **_dataset(job))
+        return _evaluate(store, job)
     except SyntaxError as exc:
+        if guard.is_update(job.query):
+            return QueryOutcome.error(403, guard.UPDATE_REFUSED)
         return QueryOutcome.error(400, f"malformed query: {exc}")
-    except (ValueError, OSError) as exc:
-        return QueryOutcome.error(400, f"query failed: {exc}")
-    try:
-        if isinstance(result, pyoxigraph.QueryBoolean):
-            fmt = _choose(job, negotiate.RESULT_FORMATS)
-            if fmt is None:
-                return _not_acceptable("ASK", negotiate.RESULT_FORMATS)
-            sink = _Sink(job.max_bytes)
-            _write_boolean(fmt, bool(result), sink)
-            return QueryOutcome(200, sink.buffer.getvalue(), fmt.content_type, "ask")
-        if isinstance(result, pyoxigraph.QuerySolutions):
-            fmt = _choose(job, negotiate.RESULT_FORMATS)
-            if fmt is None:
-                return _not_acceptable("SELECT", negotiate.RESULT_FORMATS)
-            return _select(store, job, result, fmt)
-        fmt = _choose(job, negotiate.GRAPH_FORMATS)
-        if fmt is None:
-            return _not_acceptable("CONSTRUCT/DESCRIBE", negotiate.GRAPH_FORMATS)
-        triples = []
-        for triple in result:
-            triples.append(triple)
-            if len(triples) > job.max_rows:
-                raise LimitExceeded(f"the result has more than {job.max_rows} triples, this "
-                                    f"endpoint's limit; add a LIMIT or download the dumps")
-        body = serialise_graph(triples, fmt)
-        if len(body) > job.max_bytes:
-            raise LimitExceeded(f"the result is larger than this endpoint's limit of "
-                                f"{job.max_bytes} bytes; add a LIMIT or download the dumps")
-        return QueryOutcome(200, body, fmt.content_type, "graph")
     except LimitExceeded as exc:
         return QueryOutcome.error(403, f"result too large: {exc}")
-    except (ValueError, OSError) as exc:  # evaluation errors surface while iterating
+    except (ValueError, OSError, RuntimeError) as exc:  # evaluation errors, also mid-result
+        refusal = guard.engine_refusal(exc, job.query) if network_denied else None
+        if refusal:
+            return QueryOutcome.error(403, refusal)
         return QueryOutcome.error(400, f"query failed: {exc}")
+
+
+def _evaluate(store: pyoxigraph.Store, job: QueryJob) -> QueryOutcome:
+    result = store.query(job.query, **_dataset(job))
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        fmt = _choose(job, negotiate.RESULT_FORMATS)
+        if fmt is None:
+            return _not_acceptable("ASK", negotiate.RESULT_FORMATS)
+        sink = _Sink(job.max_bytes)
+        _write_boolean(fmt, bool(result), sink)
+        return QueryOutcome(200, sink.buffer.getvalue(), fmt.content_type, "ask")
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        fmt = _choose(job, negotiate.RESULT_FORMATS)
+        if fmt is None:
+            return _not_acceptable("SELECT", negotiate.RESULT_FORMATS)
+        return _select(store, job, result, fmt)
+    fmt = _choose(job, negotiate.GRAPH_FORMATS)
+    if fmt is None:
+        return _not_acceptable("CONSTRUCT/DESCRIBE", negotiate.GRAPH_FORMATS)
+    triples = []
+    for triple in result:
+        triples.append(triple)
+        if len(triples) > job.max_rows:
+            raise LimitExceeded(f"the result has more than {job.max_rows} triples, this "
+                                f"endpoint's limit; add a LIMIT or download the dumps")
+    body = serialise_graph(triples, fmt)
+    if len(body) > job.max_bytes:
+        raise LimitExceeded(f"the result is larger than this endpoint's limit of "
+                            f"{job.max_bytes} bytes; add a LIMIT or download the dumps")
+    return QueryOutcome(200, body, fmt.content_type, "graph")

@@ -21,7 +21,7 @@ import pyoxigraph
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from exchange_kg.serve import dataset, entities, guard
+from exchange_kg.serve import dataset, entities
 from exchange_kg.serve.config import ServeConfig
 from exchange_kg.serve.downloads import DumpFiles
 from exchange_kg.serve.linked_data import LinkedData
@@ -144,7 +144,6 @@ class Runtime:
         return result
 
     def start(self) -> None:
-        guard.warm_up()
         self.pool.start()
         log.info("serving %d triples from %s with %d query workers",
                  self.summary.triples, self.config.dist_dir, self.config.workers)

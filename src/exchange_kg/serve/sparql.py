@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
@@ -119,24 +121,38 @@ async def parse_request(request: Request, max_query_length: int) -> ProtocolRequ
     )
 
 
-async def execute(rt: Runtime, job: QueryJob) -> QueryOutcome:
-    """The kept answer to the same request, or: guard, then run ``job`` on a worker (and keep
-    a success); explain a parse error that is an Update.
+async def execute(rt: Runtime, job: QueryJob, request: Request | None = None) -> QueryOutcome:
+    """The kept answer to the same request, or ``job`` run on a worker (a success is kept).
 
-    Only a query that mentions "service" needs the (slow, locked) parser, so only that one
-    leaves the event loop for the check; the rest are cleared by a regular expression.
+    Everything that decides about the query -- SERVICE, Update, the limits -- happens in the
+    worker, under the time limit (``results.run_query``): the event loop only hands it over.
+    With ``request``, the worker's work is stopped if the client disconnects meanwhile.
     """
     kept = rt.answers.get(job)
     if kept is not None:
         return kept
-    if guard.may_use_service(job.query):
-        refusal = await anyio.to_thread.run_sync(guard.service_refusal, job.query)
-        if refusal:
-            return QueryOutcome.error(403, refusal)
-    outcome = await anyio.to_thread.run_sync(rt.pool.run, job, limiter=rt.query_threads)
-    if outcome.status == 400 and await anyio.to_thread.run_sync(guard.is_update, job.query):
-        return QueryOutcome.error(403, guard.UPDATE_REFUSED)
+    if request is None:
+        outcome = await anyio.to_thread.run_sync(rt.pool.run, job, limiter=rt.query_threads)
+    else:
+        outcome = await _run_while_connected(rt, job, request)
     rt.answers.put(job, outcome)
+    return outcome
+
+
+async def _run_while_connected(rt: Runtime, job: QueryJob, request: Request) -> QueryOutcome:
+    gone = threading.Event()
+
+    async def watch() -> None:
+        # the body, if any, has been read: the next message is the disconnect
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(watch)
+        outcome = await anyio.to_thread.run_sync(
+            functools.partial(rt.pool.run, job, cancelled=gone), limiter=rt.query_threads)
+        tasks.cancel_scope.cancel()
     return outcome
 
 
@@ -170,7 +186,7 @@ async def endpoint(request: Request) -> Response:
     job = QueryJob(query=req.query, accept=accept, format=req.format,
                    default_graphs=req.default_graphs, named_graphs=req.named_graphs,
                    max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes)
-    outcome = await execute(rt, job)
+    outcome = await execute(rt, job, request)
     headers = {"Vary": "Accept", **outcome.headers}
     if outcome.status == 200 and req.download:
         ext = next((f.extension for f in (*negotiate.RESULT_FORMATS, *negotiate.GRAPH_FORMATS)

@@ -6,6 +6,10 @@ timeout has its worker killed (SIGKILL: the work really stops) and a fresh worke
 the background; the other workers keep answering meanwhile. A worker also exits on its own if
 the server dies, and can be given a memory ceiling so one query cannot exhaust the machine.
 
+Before it does anything else a worker shuts itself off the network (``sandbox``), so no query
+can make the server fetch a URL, and a query whose client has gone is stopped the same way as
+one that ran out of time.
+
 ``WorkerPool.run`` blocks; the web app calls it from a thread.
 """
 
@@ -28,6 +32,9 @@ log = logging.getLogger("exchange_kg.serve")
 
 # a spawned interpreter imports pyoxigraph and opens the store in well under this
 START_TIMEOUT = 60.0
+# how often a waiting request looks whether its client has gone (an answer is taken as soon
+# as it arrives, whatever this is)
+CANCEL_CHECK = 0.25
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -52,8 +59,14 @@ def _limit_memory(megabytes: int | None) -> None:
 
 def worker_main(database: str, conn: Connection, parent_pid: int,
                 memory_limit_mb: int | None, memory_quads: int) -> None:
-    """A worker's life: open the store read-only (copied into memory if it has at most
-    ``memory_quads`` quads), say ready, answer jobs until told to stop."""
+    """A worker's life: leave the network, open the store read-only (copied into memory if
+    it has at most ``memory_quads`` quads), say ready, answer jobs until told to stop."""
+    from exchange_kg.serve.sandbox import deny_network
+
+    # first, while this is the only thread: everything the worker does from here on is
+    # under the filter
+    unsandboxed = deny_network()
+
     from exchange_kg.serve.results import run_query
     from exchange_kg.serve.worker_store import open_worker_stores
 
@@ -64,7 +77,7 @@ def worker_main(database: str, conn: Connection, parent_pid: int,
     except OSError as exc:
         conn.send(("failed", str(exc)))
         return
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", unsandboxed))
     while True:
         try:
             job = conn.recv()
@@ -73,7 +86,7 @@ def worker_main(database: str, conn: Connection, parent_pid: int,
         if job is None:
             return
         try:
-            outcome = run_query(stores.for_job(job), job)
+            outcome = run_query(stores.for_job(job), job, network_denied=unsandboxed is None)
         except MemoryError:
             outcome = QueryOutcome.error(503, "the query needed more memory than a query "
                                               "worker may use")
@@ -111,6 +124,8 @@ class WorkerPool:
         self.memory_limit_mb = memory_limit_mb
         self.memory_quads = memory_quads
         self.killed = 0
+        # why the workers could not be kept off the network (None: they are)
+        self.unsandboxed: str | None = None
         self._ctx = multiprocessing.get_context("spawn")
         # last in, first out: under light load the worker that just answered takes the next
         # query too, with its caches still warm (a fifth less CPU a query at one client)
@@ -140,6 +155,10 @@ class WorkerPool:
         if status != "ready":
             worker.kill()
             raise RuntimeError(f"a query worker could not open the store: {detail}")
+        if detail is not None and self.unsandboxed is None:
+            self.unsandboxed = detail
+            log.warning("query workers cannot be kept off the network here (%s): every query "
+                        "mentioning 'service' is refused instead", detail)
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -187,24 +206,33 @@ class WorkerPool:
 
     # --- queries ----------------------------------------------------------------------------
 
-    def run(self, job: QueryJob, wait: float | None = None) -> QueryOutcome:
+    def run(self, job: QueryJob, wait: float | None = None,
+            cancelled: threading.Event | None = None) -> QueryOutcome:
         """Answer ``job`` on the next free worker.
 
         Waits up to ``wait`` seconds (default: the timeout) for a free worker (503 if none
         frees up), then up to the timeout for the answer (504, and the worker is killed).
+        Once ``cancelled`` is set (the client has gone), the worker is killed too: its work
+        would be thrown away.
         """
         try:
             worker = self._idle.get(timeout=self.timeout if wait is None else wait)
         except queue.Empty:
             return QueryOutcome(503, b"all query workers are busy; try again shortly\n",
                                 headers={"Retry-After": "5"})
+        deadline = time.monotonic() + self.timeout
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(self.timeout):
-                log.warning("query stopped after %.1fs: %.200r", self.timeout, job.query)
-                self._retire(worker)
-                return QueryOutcome.error(504, f"the query ran longer than this endpoint's "
-                                               f"limit of {self.timeout:g} s and was stopped")
+            while not worker.conn.poll(min(CANCEL_CHECK, max(deadline - time.monotonic(), 0))):
+                if cancelled is not None and cancelled.is_set():
+                    self._retire(worker)
+                    return QueryOutcome.error(499, "the client closed the connection")
+                if time.monotonic() >= deadline:
+                    log.warning("query stopped after %.1fs: %.200r", self.timeout, job.query)
+                    self._retire(worker)
+                    return QueryOutcome.error(504, f"the query ran longer than this "
+                                                   f"endpoint's limit of {self.timeout:g} s "
+                                                   f"and was stopped")
             outcome = worker.conn.recv()
         except (EOFError, OSError) as exc:
             log.error("a query worker died: %s", exc)

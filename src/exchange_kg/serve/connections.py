@@ -1,0 +1,88 @@
+"""HTTP connections: the limits a public server needs and uvicorn leaves open.
+
+- **Slow headers.** uvicorn closes a keep-alive connection that sends nothing, but a client
+  that sends its headers a byte at a time keeps its connection, and a task, forever. Here a
+  request's line and headers must arrive within ``header_timeout`` seconds of the connection
+  opening (or of the previous response), else the connection is closed.
+- **Too many connections.** Past ``max_connections`` open connections a new one is closed at
+  once, before it costs a task or a buffer; uvicorn's own ``limit_concurrency`` answers 503
+  only once a request has been read.
+- **Ambiguous length.** A request with both ``Content-Length`` and ``Transfer-Encoding`` is
+  read one way by us and perhaps the other way by a proxy in front: the bytes after it could
+  be smuggled in as a request of their own. It is refused with 400 and the connection closed,
+  as RFC 9112 (section 6.1) allows, so nothing after it is read.
+
+The first two need the HTTP protocol object, so the server runs on a subclass of uvicorn's h11
+protocol that touches only its connection state (``conn``, ``cycle``, ``transport``); the third
+is plain ASGI middleware.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import h11
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+
+def bounded_protocol(header_timeout: float, max_connections: int) -> type[H11Protocol]:
+    """uvicorn's h11 protocol with a header deadline and a cap on open connections."""
+
+    class BoundedH11Protocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > max_connections:
+                transport.close()
+                return
+            self._await_headers()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._await_headers()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_waiting()
+            super().connection_lost(exc)
+
+        def _await_headers(self) -> None:
+            self._stop_waiting()
+            if not self.transport.is_closing():
+                self._header_timer = self.loop.call_later(header_timeout, self._headers_late)
+
+        def _stop_waiting(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            # h11 stays IDLE until a request's headers are complete; after that the request
+            # is being answered and the query time limit applies instead
+            answering = self.cycle is not None and not self.cycle.response_complete
+            if self.conn.their_state is h11.IDLE and not answering:
+                self.transport.close()
+
+    return BoundedH11Protocol
+
+
+class RejectAmbiguousLength:
+    """400, and close the connection, for a request with two ways of saying its length."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            names = {name for name, _ in scope["headers"]}
+            if b"content-length" in names and b"transfer-encoding" in names:
+                body = b"a request may not have both Content-Length and Transfer-Encoding\n"
+                await send({"type": "http.response.start", "status": 400, "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
