@@ -18,9 +18,13 @@ MOU = "memorandum-of-understanding"
 LOI = "letter-of-intent"
 
 
-def T(start: int | None, end: int | None = None, *, open_ended: bool = False,
-      duration: int | None = None, auto: bool = False, kinds: tuple[str, ...] = (),
+def T(start: int | None, end: int | None = None, *, open_ended: bool | None = None,
+      duration: int | None = None, auto: bool | None = None, kinds: tuple[str, ...] = (),
       text: str) -> Term:
+    """A term as the cell states it: a range or a duration states a fixed term (open_ended
+    False); without one, and without an indefinite phrase, open-endedness is unstated."""
+    if open_ended is None and (end or duration):
+        open_ended = False
     return Term(DateValue(start) if start else None, DateValue(end) if end else None,
                 open_ended, duration, auto, kinds, text)
 

@@ -96,9 +96,15 @@ class Agreement:
 
 
 def build_agreements(
-    record: RawRecord, section: Section, list_id: str, publisher_key: str
+    record: RawRecord, section: Section, list_id: str, publisher_key: str,
+    marked: frozenset[str] = frozenset(),
 ) -> list[Agreement]:
-    """Normalise one record's fields and turn it into agreements (possibly none)."""
+    """Normalise one record's fields and turn it into agreements (possibly none).
+
+    ``marked`` names the mark fields (a waiver ``*``) that some row of the record's section
+    carries: only there does a row without the mark say "no". A list that never uses the
+    mark says nothing about waivers, so nothing is published for it.
+    """
     values: dict[str, Any] = {}
     withheld = {f.field for f in record.flags if f.withheld}
     for name, raw in record.fields.items():
@@ -145,8 +151,7 @@ def build_agreements(
         kinds=_merge_kinds(section.kinds, kinds_value.kinds if kinds_value else ()),
         status=kinds_value.status if kinds_value else None,
         quota=values.get("quota"),
-        # The mark's absence means "no waiver" only where the list uses the mark at all.
-        waiver=values.get("waiver", False if "waiver" in section.fields else None),
+        waiver=_mark(values, record, "waiver", marked),
         city_language=section.city_language,
     )
     if partner.consortium and "consortium" not in base["kinds"]:
@@ -159,17 +164,53 @@ def build_agreements(
         out.append(
             Agreement(
                 **{**base, "kinds": _merge_kinds(base["kinds"], term.kinds)},
-                start=term.start,
+                start=_start(values.get("start"), term.start, record),
                 end=term.end,
                 open_ended=term.open_ended,
                 duration_years=term.duration_years,
-                # a term that does not mention renewal says nothing about it
-                auto_renewal=True if term.auto_renewal else None,
+                auto_renewal=term.auto_renewal,
                 records=[record],
                 doubt=dict(doubt),
             )
         )
     return out
+
+
+def _start(column: DateValue | None, term: DateValue | None, record: RawRecord
+           ) -> DateValue | None:
+    """The start date when both a start column and the term cell give one.
+
+    The term cell usually names only the year concluded; a start column in the same year is
+    the same fact, more precisely. When the years differ the start column, the field that
+    says what it is, wins and the disagreement is flagged.
+    """
+    if column is None or term is None:
+        return column or term
+    if column.year != term.year:
+        record.flags.append(Flag(
+            "start", "inconsistent-term",
+            f"the start column says {column.isoformat()}, the term cell {term.isoformat()}; "
+            "kept the start column", term.isoformat()))
+    return column
+
+
+def _mark(values: dict[str, Any], record: RawRecord, name: str, marked: frozenset[str]
+          ) -> bool | None:
+    """A mark field's value: the mark itself, or "no" for a row left blank in a list that
+    uses the mark; a cell holding something else is unread, not "no"."""
+    if name in values:
+        return bool(values[name])
+    if name in marked and not record.fields.get(name, "").strip():
+        return False
+    return None
+
+
+def marked_fields(records: list[RawRecord], section: Section) -> frozenset[str]:
+    """The mark fields (normaliser ``mark``) that at least one of ``records`` carries."""
+    return frozenset(
+        name for name, rule in section.fields.items()
+        if rule.normaliser == "mark" and any(r.fields.get(name, "").strip() for r in records)
+    )
 
 
 def _refine_country(country: str | None, record: RawRecord) -> str | None:

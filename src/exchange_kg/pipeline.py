@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph
 
 from exchange_kg import pool, readers
-from exchange_kg.agreements import Agreement, build_agreements
+from exchange_kg.agreements import Agreement, build_agreements, marked_fields
 from exchange_kg.iris import DEFAULT_BASE, Minter
 from exchange_kg.link.online import RorApiClient
 from exchange_kg.link.ror_index import RorIndex
@@ -293,10 +293,13 @@ def build(
     t = time.perf_counter()
     agreements: list[Agreement] = []
     for src in sources:
+        marked = {id(section): marked_fields([r for r, s in zip(src.result.records,
+                                                                 src.sections, strict=True)
+                                              if s is section], section)
+                  for section in src.mapping.sections}
         for rec, section in zip(src.result.records, src.sections, strict=True):
-            agreements.extend(
-                build_agreements(rec, section, src.mapping.list_id, src.document.publisher.key)
-            )
+            agreements.extend(build_agreements(rec, section, src.mapping.list_id,
+                                               src.document.publisher.key, marked[id(section)]))
     merged = merge_agreements(agreements, [d.id for d in documents])
     timings["normalise"] = time.perf_counter() - t
     progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "

@@ -50,11 +50,18 @@ MEANINGS = (
 
 @dataclass(frozen=True)
 class Term:
+    """One agreement's term as the cell states it; None wherever the cell says nothing.
+
+    ``open_ended`` is True only for an indefinite-period phrase and False only where the cell
+    states a fixed term (a range, an end, a duration); ``auto_renewal`` is True or None: a
+    term that does not mention renewal says nothing about it.
+    """
+
     start: DateValue | None
     end: DateValue | None
-    open_ended: bool
+    open_ended: bool | None
     duration_years: int | None
-    auto_renewal: bool
+    auto_renewal: bool | None
     kinds: tuple[str, ...]
     text: str  # the clause of the cell this term was read from
 
@@ -79,6 +86,7 @@ class _Draft:
     start: DateValue | None = None
     end: DateValue | None = None
     open_ended: bool = False
+    fixed: bool = False  # states a fixed term: a range (even with a garbled end), a duration
     duration_years: int | None = None
     auto_renewal: bool = False
     kinds: list[str] = field(default_factory=list)
@@ -218,7 +226,7 @@ class _Reader:
                                    self.text[tok.start:tok.end], withheld=True))
 
     def _end(self, draft: _Draft, tok: Token, year: int | None, i: int) -> None:
-        draft.last = i
+        draft.last, draft.fixed = i, True
         if year is None:
             self.flags.append(Flag(self.field_name, "date-garbled",
                                    f"end year {tok.text.upper()!r} is garbled; end left unknown",
@@ -246,7 +254,7 @@ class _Reader:
                 self.flags.append(Flag(self.field_name, "inconsistent-term",
                                        f"two durations: {draft.duration_years} and {years} "
                                        "years", self._written(i, i + hit.length - 1)))
-            draft.duration_years, draft.dated = years, True
+            draft.duration_years, draft.dated, draft.fixed = years, True, True
             draft.auto_renewal = draft.auto_renewal or meaning == "renewal-every"
         elif meaning == "auto-renewal":
             draft.auto_renewal = True
@@ -288,9 +296,9 @@ class _Reader:
             Term(
                 start=d.start,
                 end=d.end,
-                open_ended=d.open_ended,
+                open_ended=True if d.open_ended else (False if d.fixed else None),
                 duration_years=d.duration_years,
-                auto_renewal=d.auto_renewal,
+                auto_renewal=True if d.auto_renewal else None,
                 kinds=tuple(d.kinds),
                 text=self._span(d),
             )

@@ -1,0 +1,161 @@
+"""Never invent a fact: a field the source does not state is absent from the graph.
+
+For every field a mapping can publish, a row whose cell is empty or holds text no vocabulary
+understands must give no triple for it, and a value the row does state must not drag in
+values it does not (a year alone is not an indefinite term; a list that never marks a waiver
+says nothing about waivers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from exchange_kg.normalise import registry
+from exchange_kg.normalise.term import parse_terms
+from tiny_project import build_graph, write_project
+
+XKG = Namespace("https://w3id.org/exchange-kg/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+
+MAPPING = """source: tiny-list
+list: tiny-list
+sections:
+  - name: partners
+    reader:
+      name: simple-table
+      options:
+        columns: [country, city, partner, kind, start, term, quota, waiver, website]
+        header: [Country, City, Partner, Kind, Start, Term, Quota, Waiver, Website]
+        min_cells: 3
+    fields:
+      country: country
+      city: text
+      partner: {normalise: partner, notation: auto}
+      kind: kinds
+      start: date
+      term: term
+      quota: quota
+      waiver: mark
+      website: url
+    constants: {}
+"""
+HEADER = "Country\tCity\tPartner\tKind\tStart\tTerm\tQuota\tWaiver\tWebsite\n"
+
+# what an agreement and its partner institution may say, and the field each comes from
+AGREEMENT_FIELDS = {
+    "kind": (XKG.kind, XKG.status),
+    "start": (XKG.startDate, XKG.startYear),
+    "term": (XKG.endDate, XKG.openEnded, XKG.duration, XKG.autoRenewal),
+    "quota": (XKG.quota, XKG.studentExchangeQuota),
+    "waiver": (XKG.tuitionWaiver,),
+    "constants": (XKG.level,),
+}
+PARTNER_FIELDS = {
+    "country": (SCHEMA.addressCountry,),
+    "city": (SCHEMA.addressLocality,),
+    "website": (SCHEMA.url,),
+}
+
+
+def _agreement(graph: Graph, partner: str) -> URIRef:
+    for a in graph.subjects(RDF.type, XKG.Agreement):
+        if any(partner in str(label) for label in graph.objects(a, RDFS.label)):
+            return a
+    raise AssertionError(f"no agreement with {partner!r}")
+
+
+def _stated(graph: Graph, a: URIRef) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, predicates in AGREEMENT_FIELDS.items():
+        found[name] = [str(p) for p in predicates if (a, p, None) in graph]
+    partner = graph.value(a, XKG.partnerInstitution)
+    for name, predicates in PARTNER_FIELDS.items():
+        found[name] = [str(p) for p in predicates if (partner, p, None) in graph]
+    return found
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    rows = [
+        "\t\tEmpty Cells University",
+        # a city cell is free text: whatever it says is what the list states, so it is empty
+        "Atlantis\t\tUnknown Cells University\tsome deal\tsoon\tfor a while\tmany\t"
+        "?\tnot a web address",
+        "\t\tYear Only University\t\t\t2017",
+        "\t\tKind Only University\t\t\tstudent exchange agreement",
+        "\t\tMarked University\t\t\t\t\t*",
+    ]
+    root = write_project(tmp_path_factory.mktemp("tiny"), HEADER + "\n".join(rows) + "\n",
+                         MAPPING)
+    return build_graph(root)
+
+
+@pytest.mark.parametrize("partner", ["Empty Cells University", "Unknown Cells University"])
+@pytest.mark.parametrize("field", [*AGREEMENT_FIELDS, *PARTNER_FIELDS])
+def test_an_empty_or_unknown_cell_gives_no_triple(graph: Graph, partner: str, field: str
+                                                  ) -> None:
+    a = _agreement(graph, partner)
+    if field == "waiver" and partner == "Empty Cells University":
+        # this list marks waivers ("*" on another row), so an unmarked row states "no"
+        assert (a, XKG.tuitionWaiver, Literal(False)) in graph
+        return
+    assert _stated(graph, a)[field] == []
+
+
+def test_a_year_alone_states_a_start_and_nothing_about_the_term(graph: Graph) -> None:
+    a = _agreement(graph, "Year Only University")
+    assert (a, XKG.startYear, Literal("2017", datatype=XSD.integer)) in graph
+    assert _stated(graph, a)["term"] == []
+
+
+def test_a_kind_in_the_term_cell_states_no_term(graph: Graph) -> None:
+    a = _agreement(graph, "Kind Only University")
+    assert _stated(graph, a)["term"] == []
+    assert (a, XKG.kind, URIRef("https://w3id.org/exchange-kg/vocab/agreement-kind/"
+                                "student-exchange")) in graph
+
+
+def test_the_mark_is_published_where_a_row_carries_it(graph: Graph) -> None:
+    a = _agreement(graph, "Marked University")
+    assert (a, XKG.tuitionWaiver, Literal(True)) in graph
+
+
+def test_a_list_that_never_marks_says_nothing_about_waivers(tmp_path: Path) -> None:
+    root = write_project(tmp_path, HEADER + "Chile\tSantiago\tUniversidad de Chile\n", MAPPING)
+    graph = build_graph(root)
+    assert list(graph.triples((None, XKG.tuitionWaiver, None))) == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "open_ended"),
+    [
+        ("2017", None),                     # the year concluded, nothing about the term
+        ("2017 automatic renewal", None),   # renewal says nothing about a fixed term
+        ("2017-2022", False),               # a range states a fixed term
+        ("2017 - 20X2", False),             # ... even when its end is garbled
+        ("2017 for 5 years", False),        # so does a duration
+        ("2017 indefinitely", True),
+        ("2017 whatever this means", None),  # unknown text: flagged, never guessed
+    ],
+)
+def test_open_ended_only_where_the_cell_says_so(cell: str, open_ended: bool | None) -> None:
+    terms, _ = parse_terms(cell)
+    assert [t.open_ended for t in terms] == [open_ended]
+    assert all(t.auto_renewal in (True, None) for t in terms)
+
+
+@pytest.mark.parametrize("normaliser", ["country", "text", "partner", "date", "term", "quota",
+                                        "kinds", "mark", "url"])
+@pytest.mark.parametrize("cell", ["", "   "])
+def test_every_normaliser_reads_an_empty_cell_as_nothing(normaliser: str, cell: str) -> None:
+    value, _ = registry.normalise(normaliser, cell, "x", {})
+    if normaliser == "kinds":
+        assert not value.kinds and value.status is None
+    elif normaliser == "partner":
+        assert value.parties == () and value.consortium is None
+    else:
+        assert value in (None, ())
