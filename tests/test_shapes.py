@@ -195,7 +195,7 @@ VALID = """
 
 <record/gse-partners/99> a xkg:SourceRecord ;
     xkg:inDocument <source/gse-partners> ;
-    xkg:lineNumber "99"^^xsd:positiveInteger ;
+    xkg:location "Partners!A99:D99" ;
     xkg:rawText "\\tThai Academic Consortium [Mahidol University (Faculty of Science), ...]\\t×" .
 
 <record/pl-partners/327> a xkg:SourceRecord ;
@@ -556,7 +556,12 @@ BROKEN: list[tuple[str, str, Rules]] = [
     (
         "record-without-line",
         drop(RECORD, "xkg:lineNumber"),
-        XKGSH["SourceRecord-lineNumber"],
+        XKGSH.SourceRecordPlaceShape,
+    ),
+    (
+        "location-empty",
+        add(f'{RECORD} xkg:location ""'),
+        XKGSH["SourceRecord-location"],
     ),
     ("line-number-zero", replace(RECORD, "xkg:lineNumber", "0"), XKGSH["SourceRecord-lineNumber"]),
     (

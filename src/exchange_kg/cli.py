@@ -61,10 +61,12 @@ def main() -> None:
               help="A ROR data dump (release zip, JSON or JSON Lines, optionally gzipped) to link "
                    "institutions to ROR and Wikidata. Without one, linking is skipped.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster; unsafe).")
+@click.option("--ocr", is_flag=True,
+              help="Give PDFs without a text layer one with OCRmyPDF first (needs ocrmypdf).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path | None,
           ontology_path: Path | None, out_dir: Path, base: str, ror_dump: Path | None,
-          no_validate: bool, quiet: bool) -> None:
+          no_validate: bool, ocr: bool, quiet: bool) -> None:
     """Build the graph from the bundled (or given) sources.
 
     Reads every document listed in sources/manifest.yaml with its mapping file, normalises
@@ -91,7 +93,7 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
             progress(f"loading the ROR dump {ror_dump.name} ...")
             index = load_dump(ror_dump)
         result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress,
-                                ror_index=index)
+                                ror_index=index, ocr=ocr)
         ontology = Graph().parse(ontology_path, format="turtle")
     except (SourceError, DataFileError, FileNotFoundError, ValueError, KeyError,
             DumpError, CurationError) as exc:

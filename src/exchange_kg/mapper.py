@@ -185,8 +185,14 @@ class GraphBuilder:
         add = self.graph.add
         add(s, _RDF_TYPE, _XKG.SourceRecord)
         add(s, _XKG.inDocument, _n(self.minter.named("source", rec.source_id)))
-        for line in rec.lines:
+        # A text extract's lines are the file's lines; any other document's rows are located
+        # in the original instead, with the file's own line numbers where it has lines (CSV).
+        lines = sorted({n for loc in rec.locations for n in loc.lines}) if rec.locations \
+            else rec.lines
+        for line in lines:
             add(s, _XKG.lineNumber, literal(str(line), XSD + "positiveInteger"))
+        for where in dict.fromkeys(loc.text for loc in rec.locations):
+            add(s, _XKG.location, literal(where))
         add(s, _XKG.rawText, literal(rec.raw))
         self.record_iris[id(rec)] = s
         self.subjects_by_source[rec.source_id].add(s)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from exchange_kg import pool, readers
+from exchange_kg import formats, pool, readers
 from exchange_kg.agreements import Agreement, build_agreements, marked_fields
 from exchange_kg.iris import DEFAULT_BASE, Minter
 from exchange_kg.link.online import RorApiClient
@@ -30,6 +30,7 @@ from exchange_kg.normalise.partner import institution_key, parse_partner
 from exchange_kg.records import (
     LineDisposition,
     LineStatus,
+    Location,
     ReadContext,
     ReaderResult,
     SelfCheck,
@@ -49,6 +50,8 @@ class SourceResult:
     result: ReaderResult
     # the mapping section each record was read under, parallel to result.records
     sections: list[Section] = field(default_factory=list)
+    # where each line stands in the original; None for a text extract (lines are the file's)
+    locations: list[Location] | None = None
 
     @property
     def non_blank(self) -> list[int]:
@@ -80,30 +83,21 @@ class BuildResult:
         return store
 
 
-def read_lines(path: Path) -> list[str]:
-    """The document's lines, numbered as an editor numbers them (only "\\n" ends a line)."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(str(path), line, f"not valid UTF-8 ({exc.reason})") from None
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [ln.removesuffix("\r") for ln in lines]
-
-
 def read_source(
-    doc: Document, mapping: Mapping, context: ReadContext | None = None
+    doc: Document, mapping: Mapping, context: ReadContext | None = None, *, ocr: bool = False
 ) -> SourceResult:
-    """Run every section's reader over the document and account for every line."""
-    lines = read_lines(doc.path)
+    """Run every section's reader over the document and account for every line.
+
+    The document is opened by :mod:`exchange_kg.formats`: a text extract as its lines, any
+    other file as its tables' rows, each located in the original.
+    """
+    view = formats.open_view(doc.path, [s.options for s in mapping.sections], ocr=ocr)
+    lines = view.lines
     combined = ReaderResult()
     sections: list[Section] = []
-    for section in mapping.sections:
-        result = readers.get(section.reader).read(lines, doc.id, section.options, context)
+    for k, section in enumerate(mapping.sections):
+        result = readers.get(section.reader).read(view.lines_for(k), doc.id,
+                                                  view.section_options[k], context)
         sections.extend(section for _ in result.records)
         combined.records.extend(result.records)
         combined.checks.extend(result.checks)
@@ -111,14 +105,18 @@ def read_source(
             _merge_disposition(combined, disp)
             if disp.status is LineStatus.RECORD and not 1 <= line <= len(lines):
                 raise SourceError(str(doc.path), line, "reader used a line past the end")
+    for disp in view.dispositions.values():
+        _merge_disposition(combined, disp)
     for rec in combined.records:
         for line in rec.lines:
             _merge_disposition(combined, LineDisposition(line, LineStatus.RECORD, "row"))
+        if view.locations is not None:
+            rec.locations = tuple(view.locations[n - 1] for n in rec.lines)
     for i, text in enumerate(lines, start=1):
         if text.strip() and i not in combined.dispositions:
             combined.mark(i, LineStatus.UNREADABLE, "unaccounted",
                           "no reader of this document's mapping accounted for this line")
-    return SourceResult(doc, mapping, lines, combined, sections)
+    return SourceResult(doc, mapping, lines, combined, sections, view.locations)
 
 
 def known_countries(sources: list[SourceResult]) -> dict[str, tuple[str, ...]]:
@@ -157,8 +155,8 @@ PARALLEL_BYTES = 1_000_000
 
 
 def read_sources(documents: list[Document], mappings: dict[str, Mapping],
-                 progress: Progress = lambda msg: None, workers: int | None = None
-                 ) -> list[SourceResult]:
+                 progress: Progress = lambda msg: None, workers: int | None = None,
+                 ocr: bool = False) -> list[SourceResult]:
     """Read every document, then re-read those whose readers infer a country from layout.
 
     The second look uses evidence from all documents: where another document names the same
@@ -173,12 +171,12 @@ def read_sources(documents: list[Document], mappings: dict[str, Mapping],
     jobs = [(doc, mappings[doc.id]) for doc in documents]
     again = [i for i, (_, mapping) in enumerate(jobs)
              if any(readers.get(s.reader).uses_context for s in mapping.sections)]
-    first = _read_all(jobs, _Pass(None, bool(again)), workers, progress, "reading {}")
+    first = _read_all(jobs, _Pass(None, bool(again), ocr), workers, progress, "reading {}")
     sources = [src for src, _ in first]
     if not again:
         return sources
     context = ReadContext(_merge_countries(countries for _, countries in first))
-    second = _read_all([jobs[i] for i in again], _Pass(context, False),
+    second = _read_all([jobs[i] for i in again], _Pass(context, False, ocr),
                        min(workers, len(again)), progress,
                        "re-reading {} with evidence from the other lists")
     for i, (src, _) in zip(again, second, strict=True):
@@ -192,6 +190,7 @@ class _Pass:
 
     context: ReadContext | None
     labelled_countries: bool  # collect the document's own country labels for the next pass
+    ocr: bool = False  # give PDFs without a text layer one first (``--ocr``)
 
 
 _Read = tuple[SourceResult, dict[str, set[str]]]
@@ -214,14 +213,15 @@ def _read_all(jobs: list[tuple[Document, Mapping]], how: _Pass, workers: int,
             progress(f"[{i}/{len(jobs)}] {message.format(doc.file_name)}")
             if isinstance(payload, _Failure):
                 raise SourceError(payload.path, payload.line, payload.message)
-            lines, result, positions, countries = payload
+            lines, result, positions, countries, locations = payload
             sections = [mapping.sections[k] for k in positions]
-            out.append((SourceResult(doc, mapping, lines, result, sections), countries))
+            out.append((SourceResult(doc, mapping, lines, result, sections, locations),
+                        countries))
     return out
 
 
 def _read_one(doc: Document, mapping: Mapping, how: _Pass) -> _Read:
-    src = read_source(doc, mapping, how.context)
+    src = read_source(doc, mapping, how.context, ocr=how.ocr)
     return src, labelled_countries(src) if how.labelled_countries else {}
 
 
@@ -245,14 +245,16 @@ class _Failure:
 
 
 def _read_in_worker(doc: Document, mapping: Mapping
-                    ) -> tuple[list[str], ReaderResult, list[int], dict[str, set[str]]] | _Failure:
+                    ) -> tuple[list[str], ReaderResult, list[int], dict[str, set[str]],
+                               list[Location] | None] | _Failure:
     """``_read_one`` in a worker; sections go back by position (the parent has the mapping)."""
     try:
         src, countries = _read_one(doc, mapping, _worker_pass)
     except SourceError as exc:
         return _Failure(exc.path, exc.line, exc.message)
     position = {id(section): k for k, section in enumerate(mapping.sections)}
-    return src.lines, src.result, [position[id(s)] for s in src.sections], countries
+    return (src.lines, src.result, [position[id(s)] for s in src.sections], countries,
+            src.locations)
 
 
 def _merge_disposition(result: ReaderResult, disp: LineDisposition) -> None:
@@ -272,6 +274,7 @@ def build(
     ror_index: RorIndex | None = None,
     ror_client: RorApiClient | None = None,
     curation_path: Path | None = None,
+    ocr: bool = False,
 ) -> BuildResult:
     """Build the graph; with a ROR index (or API client), link institutions to ROR too."""
     timings: dict[str, float] = {}
@@ -287,7 +290,7 @@ def build(
         raise SourceError(str(sources_dir / "manifest.yaml"), None,
                           f"mapping(s) for unknown source(s) {', '.join(extra)}")
 
-    sources = read_sources(documents, mappings, progress)
+    sources = read_sources(documents, mappings, progress, ocr=ocr)
     timings["read"] = time.perf_counter() - t0
 
     t = time.perf_counter()

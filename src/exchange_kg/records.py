@@ -44,6 +44,20 @@ class Flag:
     withheld: bool = False
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where a row stands in the original document, for documents that are not text extracts.
+
+    ``text`` says it as the format's users say it: ``Partners!A12:D12`` (sheet and cell range),
+    ``page 2, box 56.7 120.3 538.6 134.9`` (PDF points from the page's top-left corner),
+    ``table 2, row 5`` (HTML), ``row 12`` (CSV record, the header counted, as RFC 7111 counts).
+    ``lines`` are the file's own line numbers where it has lines (CSV), else empty.
+    """
+
+    text: str
+    lines: tuple[int, ...] = ()
+
+
 @dataclass
 class RawRecord:
     """One row of a source as read: raw strings keyed by field name.
@@ -59,6 +73,9 @@ class RawRecord:
     flags: list[Flag] = field(default_factory=list)
     # other readings of a field (e.g. further OCR passes), best first; informative only
     alternatives: dict[str, list[str]] = field(default_factory=dict)
+    # where each of ``lines`` stands in the original, when the document is not a text extract
+    # (``lines`` then number the rows as read: see :mod:`exchange_kg.formats`)
+    locations: tuple[Location, ...] = ()
 
     @property
     def first_line(self) -> int:

@@ -37,8 +37,11 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
         non_blank = src.non_blank
         status = Counter(disp[n].status.value for n in non_blank if n in disp)
         layout = Counter(disp[n].kind for n in non_blank if disp[n].status is LineStatus.LAYOUT)
+        # Lines of a spreadsheet, PDF or web page are its rows as read: "where" locates them.
+        where = src.locations
         unreadable = [
-            {"line": n, "reason": disp[n].reason, "text": src.lines[n - 1]}
+            {"line": n, "reason": disp[n].reason, "text": src.lines[n - 1],
+             **({"where": where[n - 1].text} if where else {})}
             for n in non_blank
             if disp[n].status is LineStatus.UNREADABLE
         ]
@@ -49,6 +52,7 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
                     "lines": list(rec.lines), "field": f.field, "code": f.code,
                     "message": f.message, "value": f.value, "withheld": f.withheld,
                     "raw": rec.raw,
+                    **({"where": [loc.text for loc in rec.locations]} if where else {}),
                 })
         sid = src.document.id
         sources.append({
@@ -171,14 +175,15 @@ def to_markdown(report: dict[str, Any]) -> bytes:
                            f"{'pass' if c['passed'] else '**FAIL**'}{_cell(detail)} |")
         if s["unreadable"]:
             out += ["", "### Unreadable lines", "", "| line | reason | text |", "|---|---|---|"]
-            out += [f"| {u['line']} | {_cell(u['reason'])} | {_cell(u['text'])} |"
-                    for u in s["unreadable"]]
+            out += [f"| {_cell(u.get('where', u['line']))} | {_cell(u['reason'])} | "
+                    f"{_cell(u['text'])} |" for u in s["unreadable"]]
         if s["flags"]:
             out += ["", "### Flagged fields", "",
                     "| line(s) | field | flag | value | published | note |",
                     "|---|---|---|---|---|---|"]
             for f in s["flags"]:
-                lines = ",".join(map(str, f["lines"]))
+                lines = _cell("; ".join(f["where"])) if "where" in f else \
+                    ",".join(map(str, f["lines"]))
                 out.append(
                     f"| {lines} | {f['field']} | {f['code']} | {_cell(f['value'] or '')} | "
                     f"{'no' if f['withheld'] else 'yes'} | {_cell(f['message'])} |"

@@ -94,6 +94,7 @@ DATATYPE_PROPERTIES = (
     "studentExchangeQuota",
     "places",
     "lineNumber",
+    "location",
     "rawText",
     "asOf",
     "originalFileName",

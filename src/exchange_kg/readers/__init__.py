@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from exchange_kg.formats import with_document_options
 from exchange_kg.records import ReadContext, ReaderResult
 
 ReadFn = Callable[..., ReaderResult]
@@ -42,7 +43,10 @@ REGISTRY: dict[str, Reader] = {}
 
 def register(name: str, options_schema: dict[str, Any]) -> Callable[[ReadFn], ReadFn]:
     def deco(fn: ReadFn) -> ReadFn:
-        REGISTRY[name] = Reader(name, fn, options_schema, (fn.__doc__ or "").strip())
+        # Every reader also takes the document options (sheet, table, pages, encoding, ...):
+        # they say where in the file its table is, whatever the layout.
+        schema = with_document_options(options_schema)
+        REGISTRY[name] = Reader(name, fn, schema, (fn.__doc__ or "").strip())
         return fn
 
     return deco

@@ -91,11 +91,20 @@ class SourceLine:
     document: Value
     lines: list[int]
     raw_text: str
+    # where the row stands in a spreadsheet, PDF or web page ("Partners!A12:D12")
+    locations: list[str] = field(default_factory=list)
 
     @property
     def where(self) -> str:
+        if self.locations:
+            return f"{self.document.text}, {'; '.join(self.locations)}"
         numbers = ", ".join(str(n) for n in self.lines)
         return f"{self.document.text}, line{'s' if len(self.lines) > 1 else ''} {numbers}"
+
+    @property
+    def place(self) -> str:
+        """Lines of a text file, or the rows' locations in any other document."""
+        return "; ".join(self.locations) or ", ".join(str(n) for n in self.lines)
 
 
 @dataclass
@@ -227,7 +236,8 @@ def agreements(store: pyoxigraph.Store, iris: list[str]) -> list[Agreement]:
             a.records.append(SourceLine(
                 iri=rec.value, document=docs[0] if docs else Value("?"),
                 lines=sorted(number(n) for n in r.get(x + "lineNumber", [])),
-                raw_text=_first(r, x + "rawText")))
+                raw_text=_first(r, x + "rawText"),
+                locations=sorted(o.value for o in r.get(x + "location", []))))
         a.records.sort(key=lambda s: (s.document.text, s.lines))
         out.append(a)
     return out

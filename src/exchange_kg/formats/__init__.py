@@ -1,0 +1,227 @@
+"""Documents as universities publish them, turned into the lines the layout readers read.
+
+The layout readers (merged-cell table, numbered table, ...) know how a partner list is laid
+out; this package knows how a file stores it. A text extract (``.txt``, ``.tsv``) is read as
+its lines, as it always was. A spreadsheet, CSV file, HTML page or PDF is read as tables of
+cells with their merged ranges (:mod:`.grid`), and each table row becomes one tab-separated
+line, so the same mapping file — same reader, same fields, normalisers and constants — reads a
+list's extract and its original. What only the original knows is kept: a merged cell is a
+group known exactly (every row it spans gets its value), and every line carries its place in
+the original (``Partners!A12:D12``, a page and box, a table and row, a CSV record).
+
+The document options below live among each section's reader options: which sheet, table or
+pages the section reads, and how to decode the file. Sections reading the same table share its
+lines; each reader sees only its own tables' lines (the others are blank to it), so line
+numbers are one numbering for the whole document and every line is accounted for once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.formats.grid import Table, render
+from exchange_kg.records import LineDisposition, LineStatus, Location, SourceError
+
+FORMATS = ("text", "csv", "xlsx", "xls", "ods", "html", "pdf")
+
+_SUFFIXES = {
+    ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf",
+    ".txt": "text", ".tsv": "text", ".tab": "text",
+}
+
+_CHOICE = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1}]}
+
+DOCUMENT_OPTIONS: dict[str, Any] = {
+    "format": {
+        "enum": list(FORMATS),
+        "description": "how the file stores the list (default: from its name and content); "
+        "text = a text extract read line by line",
+    },
+    "sheet": {**_CHOICE, "description": "spreadsheets: the sheet to read, by name or 1-based "
+              "position (default: the only sheet with content)"},
+    "table": {
+        "oneOf": [_CHOICE, {"type": "array", "minItems": 1, "items": _CHOICE}],
+        "description": "HTML: the table(s) to read, by 1-based number, id or caption "
+        "(default: the page's only table)",
+    },
+    "pages": {
+        "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1},
+                  {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1}}],
+        "description": "PDF: the pages to read, e.g. 3, '2-5', '1,3,7-' (default: all)",
+    },
+    "pdf_tables": {
+        "enum": ["lines", "text"],
+        "description": "PDF: find table cells by ruling lines (default; merged cells known) "
+        "or by text alignment (tables without rules; merged cells not known)",
+    },
+    "encoding": {
+        "type": "string",
+        "minLength": 1,
+        "description": "CSV, HTML and text: the file's encoding when it is not UTF-8 and "
+        "detection is not certain (e.g. cp1252, cp1250, iso-8859-2)",
+    },
+    "delimiter": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 1,
+        "description": "CSV: the delimiter (default: detected from the first rows)",
+    },
+}
+DOCUMENT_KEYS = frozenset(DOCUMENT_OPTIONS)
+_DOCUMENT_WIDE = ("format", "encoding")  # must be the same in every section
+
+
+def with_document_options(schema: dict[str, Any]) -> dict[str, Any]:
+    """A reader's options schema with the document options added (its own definitions win)."""
+    props = schema.get("properties")
+    if props is None:
+        return schema
+    return {**schema, "properties": {**DOCUMENT_OPTIONS, **props}}
+
+
+def detect_format(path: Path, declared: str | None = None) -> str:
+    """The declared format, else the one the file's content shows, else its suffix says.
+
+    Content first for binary formats, because lists are often saved under the wrong name
+    (an "Excel" export that is an HTML table, an .xls that is really XLSX).
+    """
+    if declared:
+        return declared
+    by_name = _SUFFIXES.get(path.suffix.lower())
+    if by_name == "text":
+        return "text"
+    with path.open("rb") as f:
+        head = f.read(2048)
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith(b"PK\x03\x04"):
+        return "ods" if b"opendocument.spreadsheet" in head else "xlsx"
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<table" in lowered:
+        return "html"
+    return by_name or "text"
+
+
+@dataclass
+class View:
+    """A document as numbered lines for the readers, with what the format layer knows.
+
+    ``locations`` is None for a text extract (its lines are the file's lines); otherwise
+    ``locations[n - 1]`` places line ``n`` in the original.
+    """
+
+    format: str
+    lines: list[str]
+    locations: list[Location] | None
+    section_lines: list[frozenset[int] | None]  # per section: its lines (None: all)
+    section_options: list[dict[str, Any]]  # per section: the options its reader takes
+    dispositions: dict[int, LineDisposition] = field(default_factory=dict)
+
+    def lines_for(self, section: int) -> list[str]:
+        """The lines as section ``section``'s reader sees them: others' and accounted ones
+        blank, numbering unchanged."""
+        own = self.section_lines[section]
+        if own is None and not self.dispositions:
+            return self.lines
+        return [text if (own is None or n in own) and n not in self.dispositions else ""
+                for n, text in enumerate(self.lines, start=1)]
+
+
+def open_view(path: Path, sections: Sequence[dict[str, Any]], *, ocr: bool = False) -> View:
+    """Read the document once for all sections of its mapping (see module doc)."""
+    fmt = _one(path, sections, "format")
+    fmt = detect_format(path, fmt)
+    encoding = _one(path, sections, "encoding")
+    if fmt == "text":
+        lines = read_text_lines(path, encoding)
+        options = [{k: v for k, v in s.items() if k not in DOCUMENT_KEYS or k == "delimiter"}
+                   for s in sections]
+        return View(fmt, lines, None, [None] * len(sections), options)
+    options = [{k: v for k, v in s.items() if k not in DOCUMENT_KEYS} for s in sections]
+    view = View(fmt, [], [], [], options)
+    placed: dict[str, range] = {}
+    for opts in sections:
+        own: set[int] = set()
+        for table in _tables(path, fmt, opts, encoding, ocr):
+            if table.name not in placed:
+                placed[table.name] = _append(view, table)
+            own.update(placed[table.name])
+        view.section_lines.append(frozenset(own))
+    return view
+
+
+def _one(path: Path, sections: Sequence[dict[str, Any]], key: str) -> Any:
+    values = {json.dumps(s.get(key)) for s in sections if key in s}
+    if len(values) > 1:
+        raise SourceError(str(path), None, f"the mapping's sections disagree on `{key}:` "
+                          "(one document has one)")
+    return next((s[key] for s in sections if key in s), None)
+
+
+def _tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
+            ocr: bool) -> list[Table]:
+    if fmt == "csv":
+        from exchange_kg.formats.delimited import read_csv
+
+        return [read_csv(path, encoding, opts.get("delimiter"))]
+    if fmt in ("xlsx", "xls", "ods"):
+        from exchange_kg.formats.spreadsheet import read_sheet
+
+        return [read_sheet(path, opts.get("sheet"), ods=fmt == "ods")]
+    if fmt == "html":
+        from exchange_kg.formats.html import read_tables
+
+        return read_tables(path, opts.get("table"), encoding)
+    from exchange_kg.formats.pdf import read_pages
+
+    strategy = opts.get("pdf_tables", "lines")
+    tables = read_pages(path, opts.get("pages"), strategy, ocr)
+    for t in tables:
+        t.name = f"{t.name} ({strategy})"
+    return tables
+
+
+def _append(view: View, table: Table) -> range:
+    assert view.locations is not None
+    first = len(view.lines) + 1
+    for row in render(table):
+        view.lines.append(row.text)
+        view.locations.append(row.location)
+        n = len(view.lines)
+        if row.unreadable:
+            view.dispositions[n] = LineDisposition(n, LineStatus.UNREADABLE, "row",
+                                                   row.unreadable)
+        elif row.layout and row.text:
+            view.dispositions[n] = LineDisposition(n, LineStatus.LAYOUT, "group-label",
+                                                   row.layout)
+    return range(first, len(view.lines) + 1)
+
+
+def read_text_lines(path: Path, encoding: str | None = None) -> list[str]:
+    """A text extract's lines, numbered as an editor numbers them (only "\\n" ends a line).
+
+    UTF-8 unless the mapping declares another encoding: an extract is made by the user, who
+    knows what it is, and a wrong guess would misread names without a word.
+    """
+    data = path.read_bytes()
+    name = encoding or "utf-8"
+    try:
+        text = data.decode(name)
+    except LookupError:
+        raise SourceError(str(path), None, f"unknown encoding {name!r}") from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(str(path), line, f"not valid {'UTF-8' if name == 'utf-8' else name} "
+                          f"({exc.reason})") from None
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [ln.removesuffix("\r") for ln in lines]

@@ -1,0 +1,153 @@
+"""A table as a grid of cells with its merged ranges, and how it becomes lines for the readers.
+
+Every format adapter (spreadsheet, CSV, HTML, PDF) produces :class:`Table` objects: rows of cell
+texts, the merged ranges exactly as the file states them, and where each row stands in the
+original. The layout readers read lines of tab-separated cells (as a text extract has them), so
+a table is rendered into such lines here, in one place for all formats:
+
+* a merged range spanning several rows gives its value to every row it spans: a merged country
+  cell is a group known exactly, so the reader sees every row's own label and infers nothing;
+* a row whose only content is merged cells that other rows of the group carry (a group label
+  on a row of its own) is layout, accounted for here and not shown to the readers;
+* cells wrapped over several lines (a PDF cell, a spreadsheet cell with line breaks) are one
+  cell, their lines joined by spaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from exchange_kg.records import Location
+
+# A merged range (first row, first column, last row, last column), 0-based and inclusive,
+# in the table's own row and column numbering.
+Merge = tuple[int, int, int, int]
+
+_BREAKS = re.compile(r"\s*[\r\n\t\v\f\u2028\u2029]+\s*")
+
+
+@dataclass
+class Table:
+    """One table of a document: cell texts, merged ranges and each row's place in the original.
+
+    ``cells`` may be ragged (rows shorter than the widest); ``locations[i]`` locates row ``i``.
+    """
+
+    name: str
+    cells: list[list[str]]
+    locations: list[Location]
+    merges: list[Merge] = field(default_factory=list)
+    unreadable: dict[int, str] = field(default_factory=dict)  # row -> why it cannot be read
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as text: spreadsheet dates as ISO dates, whole numbers without ".0".
+
+    ISO 8601 because a date stored as a date has no order to guess; the date normaliser reads
+    it like any other date a list writes.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return one_line(str(value))
+
+
+def one_line(text: str) -> str:
+    """A cell's text on one line: line breaks and tabs inside a cell become single spaces."""
+    return _BREAKS.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class RenderedRow:
+    """One row as a reader sees it, or the reason it is layout without being shown."""
+
+    text: str
+    location: Location
+    layout: str = ""  # non-empty: the row is layout (group label on its own row), with why
+    unreadable: str = ""  # non-empty: the format cannot read the row, with why
+
+
+def render(table: Table) -> list[RenderedRow]:
+    """The table's rows as tab-separated lines, merged ranges filled in (see module doc)."""
+    width = max((len(r) for r in table.cells), default=0)
+    cells = [list(r) + [""] * (width - len(r)) for r in table.cells]
+    carried: dict[tuple[int, int], Merge] = {}  # cell -> the multi-row merge that fills it
+    for merge in table.merges:
+        r0, c0, r1, c1 = merge
+        if r0 >= len(cells) or c0 >= width:
+            continue
+        r1, c1 = min(r1, len(cells) - 1), min(c1, width - 1)
+        value = cells[r0][c0]
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                cells[r][c] = ""
+            cells[r][c0] = value
+            if r1 > r0:
+                carried[(r, c0)] = merge
+    own = [any(v and (r, c) not in carried for c, v in enumerate(row))
+           for r, row in enumerate(cells)]
+    out = []
+    for r, row in enumerate(cells):
+        layout = "" if own[r] else _label_row(r, row, carried, own)
+        out.append(RenderedRow(_line(row), table.locations[r], layout,
+                               table.unreadable.get(r, "")))
+    return out
+
+
+def _label_row(r: int, row: Sequence[str], carried: dict[tuple[int, int], Merge],
+               own: Sequence[bool]) -> str:
+    """Why row ``r`` is a group label on a row of its own, or "" when it is not one.
+
+    It is when all its text comes from merged ranges spanning several rows and each of those
+    ranges also spans a row with content of its own: the label belongs to those rows.
+    """
+    merges = {carried[(r, c)] for c, v in enumerate(row) if v}
+    if not merges or not all(any(own[k] for k in range(m[0], m[2] + 1)) for m in merges):
+        return ""
+    labels = ", ".join(repr(row[m[1]]) for m in sorted(merges, key=lambda m: m[1]))
+    return f"label {labels} of a merged cell on a row of its own; the rows it spans carry it"
+
+
+def _line(row: Sequence[str]) -> str:
+    """Tab-joined cells. A row with one filled cell keeps only the cells up to it (a title,
+    a note, a page number), as an extract has it; fuller rows keep the table's width, so a
+    reader can tell a whole row from a fragment."""
+    filled = [c for c, v in enumerate(row) if v]
+    if not filled:
+        return ""
+    if len(filled) == 1:
+        return "\t".join(row[: filled[0] + 1])
+    return "\t".join(row)
+
+
+def column_letters(index: int) -> str:
+    """Spreadsheet column name of a 0-based index: 0 -> A, 25 -> Z, 26 -> AA."""
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(ord("A") + rem) + name
+    return name
+
+
+def sheet_reference(sheet: str) -> str:
+    """A sheet name as a cell reference writes it: quoted when it is not a plain word."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"

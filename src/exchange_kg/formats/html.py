@@ -1,0 +1,127 @@
+"""HTML tables of a saved web page, with ``rowspan`` / ``colspan`` as merged ranges.
+
+Parsed with lxml's HTML parser (libxml2), which reads real pages as browsers do: missing
+``</td>``, ``<tbody>`` or not, stray markup. Tables are numbered 1.. in document order (nested
+tables included); the mapping picks one or several by number, ``id`` or caption. Cells are laid
+out with the HTML table model: a cell spanning rows occupies its column in the rows below, so
+the following cells of those rows move right.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.formats.delimited import decode
+from exchange_kg.formats.grid import Merge, Table
+from exchange_kg.records import Location, SourceError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+
+
+def read_tables(path: Path, choice: Any, encoding: str | None) -> list[Table]:
+    """The chosen tables of the page: a number, an ``id``, a caption, or a list of them."""
+    import lxml.html
+
+    data = path.read_bytes()
+    if encoding is None:
+        declared = _META_CHARSET.search(data[:4096])
+        encoding = declared.group(1).decode("ascii") if declared else None
+    text = decode(path, data, encoding)
+    # A declaration inside a str confuses libxml2; the text is already decoded.
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as exc:  # lxml.etree.ParserError for an empty document
+        raise SourceError(str(path), None, f"cannot read the HTML: {exc}") from None
+    tables = root.xpath("//table")
+    if not tables:
+        raise SourceError(str(path), None, "the page has no <table>")
+    picks = choice if isinstance(choice, list) else [choice]
+    if choice is None:
+        if len(tables) > 1:
+            raise SourceError(str(path), None,
+                              f"the page has {len(tables)} tables; say which to read with the "
+                              f"reader option `table:` (number, id or caption): "
+                              f"{_listing(tables)}")
+        picks = [1]
+    return [_table(tables, k, _pick(path, tables, p)) for k, p in enumerate(picks)]
+
+
+def _pick(path: Path, tables: list[Any], choice: Any) -> int:
+    """The 1-based number of the table a choice names."""
+    if isinstance(choice, int):
+        if 1 <= choice <= len(tables):
+            return choice
+        raise SourceError(str(path), None,
+                          f"table {choice} asked for; the page has {len(tables)}: "
+                          f"{_listing(tables)}")
+    wanted = " ".join(str(choice).split()).casefold()
+    for n, table in enumerate(tables, start=1):
+        if table.get("id") == choice or _caption(table).casefold() == wanted:
+            return n
+    raise SourceError(str(path), None, f"no table with id or caption {choice!r}; the page has "
+                      f"{_listing(tables)}")
+
+
+def _caption(table: Any) -> str:
+    captions = table.xpath("./caption")
+    return " ".join(captions[0].text_content().split()) if captions else ""
+
+
+def _listing(tables: list[Any]) -> str:
+    parts = []
+    for n, table in enumerate(tables, start=1):
+        rows = _rows(table)
+        first = " | ".join(_text(c) for c in rows[0].xpath("./th|./td"))[:60] if rows else ""
+        name = f"id {table.get('id')!r}, " if table.get("id") else ""
+        caption = f"caption {_caption(table)!r}, " if _caption(table) else ""
+        parts.append(f"{n}: {name}{caption}{len(rows)} rows, first {first!r}")
+    return "; ".join(parts)
+
+
+def _rows(table: Any) -> list[Any]:
+    """The table's own rows (not those of tables nested in its cells), in document order."""
+    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+
+
+def _text(cell: Any) -> str:
+    """A cell's text as a browser shows it: white space collapsed, ``<br>`` and block ends
+    as spaces (a line break inside a cell only wraps it)."""
+    for el in cell.iter("br", "p", "div", "li"):
+        el.tail = " " + (el.tail or "")
+    return " ".join(cell.text_content().split())
+
+
+def _span(cell: Any, name: str) -> int:
+    try:
+        return max(1, min(int(cell.get(name, "1")), 65534))
+    except ValueError:
+        return 1
+
+
+def _table(tables: list[Any], k: int, number: int) -> Table:
+    table = tables[number - 1]
+    rows = _rows(table)
+    grid: dict[tuple[int, int], str] = {}
+    taken: set[tuple[int, int]] = set()
+    merges: list[Merge] = []
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr.xpath("./th|./td"):
+            while (r, c) in taken:
+                c += 1
+            rowspan = min(_span(cell, "rowspan"), len(rows) - r)
+            colspan = _span(cell, "colspan")
+            grid[(r, c)] = _text(cell)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, c + dc))
+            if rowspan > 1 or colspan > 1:
+                merges.append((r, c, r + rowspan - 1, c + colspan - 1))
+            c += colspan
+    width = max((c for _, c in taken), default=-1) + 1
+    cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
+    return Table(f"table {number}", cells, locations, merges)

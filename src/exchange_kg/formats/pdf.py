@@ -1,0 +1,158 @@
+"""PDF tables with a text layer, read with their cell geometry (pdfplumber).
+
+pdfplumber finds a table from its ruling lines and gives every cell its bounding box, so a cell
+spanning several rows (a merged country cell) is known from the page: its box reaches over the
+rows below, where no cell of that column starts. Text outside the tables (titles, page numbers,
+footers) comes as one-cell rows in reading order, for the readers to account for as they do in
+a text extract. Tables of consecutive pages follow each other, repeated headers included (the
+readers know a repeated header). A document without any text is a scan: it needs a text layer
+first, which OCRmyPDF adds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.formats.grid import Merge, Table, one_line
+from exchange_kg.records import Location, SourceError
+
+TABLE_SETTINGS: dict[str, dict[str, Any]] = {
+    "lines": {"vertical_strategy": "lines", "horizontal_strategy": "lines"},
+    "text": {"vertical_strategy": "text", "horizontal_strategy": "text"},
+}
+_EPS = 0.5  # points: coordinates closer than this are the same ruling line
+
+NO_TEXT_LAYER = (
+    "has no text layer (a scanned document?): nothing to read. Add one with OCRmyPDF "
+    "(`ocrmypdf --skip-text IN.pdf OUT.pdf`; packages `ocrmypdf` and `tesseract-ocr`) and "
+    "point the manifest at the result, or build with `--ocr` where OCRmyPDF is installed"
+)
+
+
+def ocr_engine() -> str | None:
+    """The OCRmyPDF command when it is installed, else None."""
+    return shutil.which("ocrmypdf")
+
+
+def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list[Table]:
+    """One table per chosen page: its table rows and the text lines around them, top down."""
+    import pdfplumber
+
+    if ocr:
+        return _with_ocr(path, pages, strategy)
+    try:
+        document = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises several types for damaged files
+        raise SourceError(str(path), None, f"cannot read the PDF: {exc}") from None
+    with document:
+        count = len(document.pages)
+        numbers = page_numbers(path, pages, count)
+        tables = [_page(document.pages[n - 1], n, strategy) for n in numbers]
+    if all(t.unreadable for t in tables):
+        raise SourceError(str(path), None, NO_TEXT_LAYER)
+    return tables
+
+
+def _with_ocr(path: Path, pages: Any, strategy: str) -> list[Table]:
+    engine = ocr_engine()
+    if engine is None:
+        raise SourceError(str(path), None, "--ocr asks for OCRmyPDF, which is not installed "
+                          "(packages `ocrmypdf` and `tesseract-ocr`)")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / path.name
+        run = subprocess.run([engine, "--skip-text", "--quiet", str(path), str(out)],
+                             capture_output=True, text=True, check=False)
+        if run.returncode != 0:
+            raise SourceError(str(path), None,
+                              f"OCRmyPDF failed: {run.stderr.strip()[-300:]}")
+        return read_pages(out, pages, strategy)
+
+
+def page_numbers(path: Path, pages: Any, count: int) -> list[int]:
+    """The 1-based page numbers a ``pages`` option names: 3, "2-5", "1,3,7-", [1, 2]."""
+    if pages is None:
+        return list(range(1, count + 1))
+    parts = pages if isinstance(pages, list) else str(pages).split(",")
+    numbers: list[int] = []
+    for part in parts:
+        text = str(part).strip()
+        first, _, last = text.partition("-")
+        try:
+            a = int(first)
+            b = (int(last) if last.strip() else count) if "-" in text else a
+        except ValueError:
+            raise SourceError(str(path), None, f"pages: cannot read {text!r} "
+                              "(write 3, '2-5', '1,3,7-')") from None
+        if not 1 <= a <= b <= count:
+            raise SourceError(str(path), None,
+                              f"pages: {text!r} is outside the document's {count} pages")
+        numbers.extend(n for n in range(a, b + 1) if n not in numbers)
+    return numbers
+
+
+def _box(x0: float, top: float, x1: float, bottom: float) -> str:
+    return " ".join(f"{v:.1f}" for v in (x0, top, x1, bottom))
+
+
+def _page(page: Any, number: int, strategy: str) -> Table:
+    rows: list[tuple[float, list[str], Location, list[Merge]]] = []
+    found = page.find_tables(TABLE_SETTINGS[strategy]) if page.chars else []
+    for table in found:
+        rows.extend(_table_rows(table, number))
+    boxes = [t.bbox for t in found]
+    for line in page.extract_text_lines() if page.chars else []:
+        middle = (line["top"] + line["bottom"]) / 2
+        if any(b[1] - _EPS <= middle <= b[3] + _EPS and b[0] - _EPS <= (line["x0"] + line["x1"])
+               / 2 <= b[2] + _EPS for b in boxes):
+            continue
+        box = _box(line["x0"], line["top"], line["x1"], line["bottom"])
+        where = Location(f"page {number}, box {box}")
+        rows.append((line["top"], [one_line(line["text"])], where, []))
+    rows.sort(key=lambda r: r[0])
+    cells: list[list[str]] = []
+    locations: list[Location] = []
+    merges: list[Merge] = []
+    for _, row, where, spans in rows:
+        # a table's merges are stated on its first row, relative to it
+        base = len(cells)
+        merges.extend((r0 + base, c0, r1 + base, c1) for r0, c0, r1, c1 in spans)
+        cells.append(row)
+        locations.append(where)
+    if not page.chars:
+        # a scanned page among pages with text: listed as unreadable, never skipped quietly
+        cells, locations = [["[no text on this page]"]], [Location(f"page {number}")]
+        return Table(f"page {number}", cells, locations, unreadable={0: "the page has no "
+                     "text layer (a scanned page?); OCRmyPDF can add one"})
+    return Table(f"page {number}", cells, locations, merges)
+
+
+def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Location, list[Merge]]]:
+    """The rows of one table; the first carries the table's merged ranges (rows relative to
+    the table's first row), so they stay right when text lines are sorted in between."""
+    texts = table.extract()
+    plumbed = table.rows
+    tops = [r.bbox[1] for r in plumbed]
+    width = max((len(r.cells) for r in plumbed), default=0)
+    lefts = [min((r.cells[j][0] for r in plumbed if j < len(r.cells) and r.cells[j]),
+                 default=float("inf")) for j in range(width)]
+    x0, _, x1, bottom = table.bbox
+    merges: list[Merge] = []
+    out = []
+    for i, (row, text) in enumerate(zip(plumbed, texts, strict=True)):
+        for j, cell in enumerate(row.cells):
+            if cell is None:
+                continue
+            last_row = max(k for k in range(i, len(tops)) if tops[k] < cell[3] - _EPS)
+            last_col = max(k for k in range(j, width) if lefts[k] < cell[2] - _EPS)
+            if last_row > i or last_col > j:
+                merges.append((i, j, last_row, last_col))
+        row_bottom = tops[i + 1] if i + 1 < len(tops) else bottom
+        where = Location(f"page {number}, box {_box(x0, tops[i], x1, row_bottom)}")
+        out.append((tops[i], [one_line(t or "") for t in text], where, []))
+    if out:
+        out[0] = (*out[0][:3], merges)
+    return out

@@ -1,0 +1,119 @@
+"""Spreadsheets (XLSX, XLSM, XLS, ODS): cell values, merged ranges and sheet names.
+
+Values come from python-calamine (calamine, in Rust): one fast reader for all four formats that
+returns typed values (dates as dates, numbers as numbers) and the merged ranges of XLSX and XLS.
+It does not report the merged ranges of ODS files, so those are read from the file's
+``content.xml`` (``table:number-rows-spanned`` / ``number-columns-spanned``) in one streaming
+pass.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.formats.grid import Merge, Table, cell_text, column_letters, sheet_reference
+from exchange_kg.records import Location, SourceError
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
+    """The chosen sheet (by name or 1-based position) as a table, merged ranges included.
+
+    Without a choice the workbook must have one sheet with content: guessing among several
+    could read the wrong one without a word.
+    """
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types per format
+        raise SourceError(str(path), None, f"cannot read the spreadsheet: {exc}") from None
+    names = list(workbook.sheet_names)
+    name = _choose(path, workbook, names, sheet)
+    data = workbook.get_sheet_by_name(name)
+    rows = data.to_python(skip_empty_area=False)
+    cells = [[cell_text(v) for v in row] for row in rows]
+    merges = _ods_merges(path, name) if ods else [
+        (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
+    width = max((len(r) for r in cells), default=0)
+    last = column_letters(max(width - 1, 0))
+    ref = sheet_reference(name)
+    locations = [Location(f"{ref}!A{i}:{last}{i}") for i in range(1, len(cells) + 1)]
+    return Table(name, cells, locations, merges)
+
+
+def _choose(path: Path, workbook: Any, names: list[str], sheet: str | int | None) -> str:
+    if isinstance(sheet, int):
+        if not 1 <= sheet <= len(names):
+            raise SourceError(str(path), None,
+                              f"sheet {sheet} asked for; the workbook has {len(names)}: "
+                              f"{_listing(names)}")
+        return names[sheet - 1]
+    if isinstance(sheet, str):
+        if sheet in names:
+            return sheet
+        folded = [n for n in names if n.casefold().strip() == sheet.casefold().strip()]
+        if len(folded) == 1:
+            return folded[0]
+        raise SourceError(str(path), None,
+                          f"no sheet named {sheet!r}; the workbook has {_listing(names)}")
+    filled = [n for n in names if workbook.get_sheet_by_name(n).to_python()]
+    if len(filled) == 1:
+        return filled[0]
+    if not filled:
+        raise SourceError(str(path), None, "the workbook has no sheet with any cell filled")
+    raise SourceError(str(path), None,
+                      f"the workbook has {len(filled)} sheets with content ({_listing(filled)}); "
+                      "say which to read with the reader option `sheet:` (name or position)")
+
+
+def _listing(names: list[str]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+def _ods_merges(path: Path, sheet: str) -> list[Merge]:
+    """Merged ranges of one sheet of an ODS file, in the sheet's 0-based row/column numbers."""
+    from lxml import etree
+
+    merges: list[Merge] = []
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+            inside = False
+            depth = 0  # nesting of tables inside the chosen one (sub-tables are not rows)
+            row = col = 0
+            for event, el in etree.iterparse(stream, events=("start", "end")):
+                tag = el.tag
+                if tag == _T + "table":
+                    if event == "start":
+                        if inside:
+                            depth += 1
+                        elif el.get(_T + "name") == sheet:
+                            inside = True
+                    elif inside:
+                        if depth:
+                            depth -= 1
+                        else:
+                            break
+                    continue
+                if not inside or depth:
+                    if event == "end" and not inside:
+                        el.clear()
+                    continue
+                if tag == _T + "table-row":
+                    if event == "start":
+                        col = 0
+                    else:
+                        row += int(el.get(_T + "number-rows-repeated", "1"))
+                        el.clear()
+                elif tag in (_T + "table-cell", _T + "covered-table-cell") and event == "start":
+                    rows = int(el.get(_T + "number-rows-spanned", "1"))
+                    cols = int(el.get(_T + "number-columns-spanned", "1"))
+                    if rows > 1 or cols > 1:
+                        merges.append((row, col, row + rows - 1, col + cols - 1))
+                    col += int(el.get(_T + "number-columns-repeated", "1"))
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise SourceError(str(path), None, f"cannot read the ODS merged cells: {exc}") from None
+    return merges

@@ -1,0 +1,283 @@
+"""The format layer: files as published turned into located lines for the layout readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import originals
+from exchange_kg.formats import detect_format, open_view
+from exchange_kg.formats.grid import Table, cell_text, column_letters, render, sheet_reference
+from exchange_kg.formats.pdf import ocr_engine, page_numbers
+from exchange_kg.records import Location, SourceError
+from test_originals import cli_build, make_project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def table(cells: list[list[str]], merges: list[tuple[int, int, int, int]]) -> Table:
+    return Table("t", cells, [Location(f"r{i}") for i in range(len(cells))], merges)
+
+
+# --- grid ------------------------------------------------------------------------------------
+
+def test_a_merged_cell_gives_its_value_to_every_row_it_spans() -> None:
+    rows = render(table([["China", "A", "2020-01-01"], ["", "B", "2021-01-01"],
+                         ["Japan", "C", "2019-01-01"]], [(0, 0, 1, 0)]))
+    assert [r.text for r in rows] == ["China\tA\t2020-01-01", "China\tB\t2021-01-01",
+                                      "Japan\tC\t2019-01-01"]
+    assert not any(r.layout for r in rows)
+
+
+def test_a_label_on_a_row_of_its_own_is_layout_when_its_rows_carry_it() -> None:
+    rows = render(table([["India", "", ""], ["", "A", "5"], ["", "B", "3"], ["Iran", "C", "1"]],
+                        [(0, 0, 2, 0)]))
+    assert rows[0].layout.startswith("label 'India' of a merged cell")
+    assert [r.text for r in rows[1:3]] == ["India\tA\t5", "India\tB\t3"]
+    assert not rows[3].layout
+
+
+def test_a_merged_cell_alone_is_not_taken_for_a_label_row() -> None:
+    """A title merged over two rows carries nothing for other rows: it stays for the reader."""
+    rows = render(table([["Partner list", ""], ["", ""], ["A", "B"]], [(0, 0, 1, 1)]))
+    assert rows[0].text == "Partner list" and not rows[0].layout
+
+
+def test_a_row_spanning_columns_keeps_its_text_in_its_first_cell() -> None:
+    rows = render(table([["Asia", "", ""], ["China", "A", "5"]], [(0, 0, 0, 2)]))
+    assert [r.text for r in rows] == ["Asia", "China\tA\t5"]
+
+
+def test_a_row_with_one_filled_cell_keeps_its_column_but_no_trailing_cells() -> None:
+    rows = render(table([["", "", "5", ""], ["a", "b", "", ""]], []))
+    assert [r.text for r in rows] == ["\t\t5", "a\tb\t\t"]
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (dt.date(2017, 6, 28), "2017-06-28"),
+    (dt.datetime(2017, 6, 28), "2017-06-28"),
+    (dt.datetime(2017, 6, 28, 9, 30), "2017-06-28 09:30:00"),
+    (5.0, "5"),
+    (2.5, "2.5"),
+    (None, ""),
+    ("Chinese Academy\nof Sciences", "Chinese Academy of Sciences"),
+    ("a\tb", "a b"),
+])
+def test_cell_values_as_text(value: object, text: str) -> None:
+    assert cell_text(value) == text
+
+
+def test_cell_references() -> None:
+    assert [column_letters(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    assert sheet_reference("Partners") == "Partners"
+    assert sheet_reference("Partner list") == "'Partner list'"
+    assert sheet_reference("Rok 2024'") == "'Rok 2024'''"
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+def test_format_from_content_before_name(tmp_path: Path) -> None:
+    html = tmp_path / "export.xls"  # "Excel" exports of web applications are HTML tables
+    html.write_text("<html><body><table><tr><td>a</td></tr></table></body></html>")
+    pdf = tmp_path / "list"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    tsv = tmp_path / "list.tsv"
+    tsv.write_bytes(b"%PDF but a text extract all the same\n")
+    assert detect_format(html) == "html"
+    assert detect_format(pdf) == "pdf"
+    assert detect_format(tsv) == "text"
+    assert detect_format(tsv, "csv") == "csv"
+
+
+def test_text_extract_is_read_as_before_unless_an_encoding_is_declared(tmp_path: Path) -> None:
+    path = tmp_path / "list.tsv"
+    path.write_bytes("Łódź\tUniwersytet\n".encode("cp1250"))
+    with pytest.raises(SourceError, match=r"list.tsv:1: not valid UTF-8"):
+        open_view(path, [{}])
+    view = open_view(path, [{"encoding": "cp1250", "delimiter": "\t"}])
+    assert view.lines == ["Łódź\tUniwersytet"] and view.locations is None
+    assert view.section_options == [{"delimiter": "\t"}]  # the reader's own option stays
+
+
+def write_ods(path: Path, content: str) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+ manifest:version="1.2"><manifest:file-entry manifest:full-path="/"
+ manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>""")
+        z.writestr("content.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet>{content}</office:spreadsheet></office:body>
+</office:document-content>""")
+
+
+def test_ods_merged_ranges_count_repeated_rows_and_columns(tmp_path: Path) -> None:
+    """Rows and cells written once with a repeat count still take their places."""
+    path = tmp_path / "list.ods"
+    write_ods(path, """<table:table table:name="Other"><table:table-row>
+<table:table-cell table:number-rows-spanned="5" office:value-type="string"><text:p>x</text:p>
+</table:table-cell></table:table-row></table:table>
+<table:table table:name="Partners">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Country</text:p>
+</table:table-cell><table:table-cell office:value-type="string"><text:p>Partner</text:p>
+</table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="2">
+<table:table-cell table:number-columns-repeated="2"/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="1"/>
+<table:table-cell table:number-rows-spanned="2" office:value-type="string">
+<text:p>Poland</text:p></table:table-cell></table:table-row>
+<table:table-row><table:covered-table-cell/><table:covered-table-cell/></table:table-row>
+</table:table>""")
+    from exchange_kg.formats.spreadsheet import _ods_merges
+
+    assert _ods_merges(path, "Partners") == [(3, 1, 4, 1)]
+    assert _ods_merges(path, "Other") == [(0, 0, 4, 0)]
+
+
+def write_html(path: Path, body: str) -> Path:
+    path.write_text(f"<!DOCTYPE html><html><body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+def test_html_rowspan_and_colspan_take_their_places(tmp_path: Path) -> None:
+    path = write_html(tmp_path / "p.html", """<table>
+<tr><th>Country</th><th>Partner</th><th>Since</th></tr>
+<tr><td rowspan="2">Spain</td><td>Universidad de Granada<br>(Facultad de Ciencias)</td>
+<td>2019</td></tr><tr><td>Universitat de Barcelona</td><td>2020</td></tr>
+<tr><td colspan="3">Asia</td></tr>
+<tr><td>Japan</td><td>Kyoto <b>University</b></td><td><table><tr><td>x</td></tr></table>
+</td></tr></table>""")
+    view = open_view(path, [{"table": 1}])
+    assert view.lines == ["Country\tPartner\tSince",
+                          "Spain\tUniversidad de Granada (Facultad de Ciencias)\t2019",
+                          "Spain\tUniversitat de Barcelona\t2020", "Asia",
+                          "Japan\tKyoto University\tx"]
+    assert [loc.text for loc in view.locations or []][2] == "table 1, row 3"
+
+
+def test_html_page_with_several_tables_needs_one_named(tmp_path: Path) -> None:
+    path = write_html(tmp_path / "p.html", """<table id="nav"><tr><td>Home</td></tr></table>
+<table><caption>Partner universities</caption><tr><td>Spain</td><td>Granada</td></tr></table>
+<table><tr><td>Japan</td><td>Kyoto</td></tr></table>""")
+    with pytest.raises(SourceError, match=r"3 tables.*`table:`.*1: id 'nav'.*2: caption "
+                                          r"'Partner universities'"):
+        open_view(path, [{}])
+    assert open_view(path, [{"table": "Partner universities"}]).lines == ["Spain\tGranada"]
+    assert open_view(path, [{"table": "nav"}]).lines == ["Home"]
+    assert open_view(path, [{"table": [2, 3]}]).lines == ["Spain\tGranada", "Japan\tKyoto"]
+    with pytest.raises(SourceError, match="no table with id or caption 'Partners'"):
+        open_view(path, [{"table": "Partners"}])
+
+
+def test_sections_reading_different_tables_each_see_only_their_own(tmp_path: Path) -> None:
+    path = write_html(tmp_path / "p.html", """<table><tr><td>University level</td></tr>
+<tr><td>Kyoto University</td></tr></table>
+<table><tr><td>Faculty level</td></tr><tr><td>Osaka University</td></tr></table>""")
+    view = open_view(path, [{"table": 1}, {"table": 2}, {"table": 2}])
+    assert view.lines_for(0) == ["University level", "Kyoto University", "", ""]
+    assert view.lines_for(1) == ["", "", "Faculty level", "Osaka University"]
+    assert view.lines_for(2) == view.lines_for(1)  # one table read once, shared
+
+
+def test_sections_must_agree_on_the_document_format(tmp_path: Path) -> None:
+    path = write_html(tmp_path / "p.html", "<table><tr><td>a</td></tr></table>")
+    with pytest.raises(SourceError, match="disagree on `format:`"):
+        open_view(path, [{"format": "html"}, {"format": "csv"}])
+
+
+def test_csv_delimiter_sniffed_and_quoted_cells_over_lines(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text('Country|Partner|Since\nSpain|"Universidad de Granada\n(Ciencias)"|2019\n'
+                    '\nJapan|"Kyoto | Uji"|2020\n', encoding="utf-8")
+    view = open_view(path, [{}])
+    assert view.lines == ["Country\tPartner\tSince",
+                          "Spain\tUniversidad de Granada (Ciencias)\t2019", "",
+                          "Japan\tKyoto | Uji\t2020"]
+    assert [(loc.text, loc.lines) for loc in view.locations or []] == [
+        ("row 1", (1,)), ("row 2", (2, 3)), ("row 3", (4,)), ("row 4", (5,))]
+
+
+def test_csv_in_utf16_and_declared_encodings(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("Kraj;Uczelnia\nPolska;Politechnika Łódzka\n", encoding="utf-16")
+    assert open_view(path, [{}]).lines[1] == "Polska\tPolitechnika Łódzka"
+    path.write_bytes("Kraj;Uczelnia\nPolska;Politechnika Łódzka\n".encode("cp1250"))
+    view = open_view(path, [{"encoding": "cp1250", "delimiter": ";"}])
+    assert view.lines[1] == "Polska\tPolitechnika Łódzka"
+    with pytest.raises(SourceError, match=r"list.csv:2: not valid utf-8"):
+        open_view(path, [{"encoding": "utf-8"}])
+
+
+def test_pages_option() -> None:
+    path = Path("x.pdf")
+    assert page_numbers(path, None, 3) == [1, 2, 3]
+    assert page_numbers(path, "1,3-", 5) == [1, 3, 4, 5]
+    assert page_numbers(path, [2, 2, 1], 5) == [2, 1]
+    assert page_numbers(path, 4, 5) == [4]
+    with pytest.raises(SourceError, match="outside the document's 5 pages"):
+        page_numbers(path, "4-9", 5)
+
+
+def scanned_pdf(path: Path) -> Path:
+    """A page that is only a picture of text, as a scanner makes it."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (600, 200), 255)
+    ImageDraw.Draw(image).text((20, 80), "Kyoto University  2019/01/01  5", fill=0)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(image, x=10, y=10, w=180)
+    pdf.output(str(path))
+    return path
+
+
+def test_scanned_pdf_is_a_clear_error_naming_the_file(tmp_path: Path) -> None:
+    document = scanned_pdf(tmp_path / "scan.pdf")
+    folder = make_project(tmp_path / "p", "gse-partners", document)
+    code, message = cli_build(folder, tmp_path / "dist", "--no-validate")
+    assert code == 3
+    assert "scan.pdf: has no text layer" in message and "OCRmyPDF" in message
+
+
+@pytest.mark.skipif(ocr_engine() is not None, reason="OCRmyPDF is installed here")
+def test_ocr_without_an_engine_says_what_to_install(tmp_path: Path) -> None:
+    document = scanned_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(SourceError, match="--ocr asks for OCRmyPDF, which is not installed"):
+        open_view(document, [{}], ocr=True)
+
+
+@pytest.mark.skipif(ocr_engine() is None, reason="no OCR engine (ocrmypdf) installed")
+def test_ocr_gives_a_scan_a_text_layer(tmp_path: Path) -> None:
+    document = scanned_pdf(tmp_path / "scan.pdf")
+    view = open_view(document, [{"pdf_tables": "text"}], ocr=True)
+    assert any("Kyoto" in line for line in view.lines)
+
+
+@pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
+def test_pdf_rows_carry_page_and_box_and_merged_cells_are_known(tmp_path: Path) -> None:
+    layout = originals.Layout(
+        [["Country", "Partner", "Since", "Quota"]]
+        + [["Spain" if i == 0 else "", f"Universidad {i} " + "de Ciencias " * (i % 3 * 4),
+            "2019/01/01", "5"] for i in range(4)]
+        + [["Japan", "Kyoto University", "2020/02/02", "3"]],
+        merges=[(1, 4)])
+    path = tmp_path / "t.pdf"
+    originals.write_pdf(layout, path, title="Partner list")
+    view = open_view(path, [{}])
+    rows = [line for line in view.lines if "\t" in line]
+    assert rows[0] == "Country\tPartner\tSince\tQuota"
+    assert all(r.startswith("Spain\t") for r in rows[1:5]) and rows[5].startswith("Japan\t")
+    wrapped = rows[3].split("\t")[1]
+    assert wrapped == "Universidad 2 " + " ".join(["de", "Ciencias"] * 8)  # one cell, joined
+    assert view.lines[0] == "Partner list"  # text outside the table, for the reader to judge
+    assert all(loc.text.startswith("page 1, box ") for loc in view.locations or [])
