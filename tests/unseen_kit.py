@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -116,6 +117,9 @@ def published(graph: Graph) -> list[dict[str, str]]:
     for a in sorted(graph.subjects(RDF.type, XKG.Agreement)):
         lines = [int(n) for rec in graph.objects(a, PROV.wasDerivedFrom)
                  for n in graph.objects(rec, XKG.lineNumber)]
+        if not lines:  # a spreadsheet or web page: the row its location names
+            lines = [_row_of(str(w)) for rec in graph.objects(a, PROV.wasDerivedFrom)
+                     for w in graph.objects(rec, XKG.location) if _row_of(str(w))]
         institutions = sorted(graph.objects(a, XKG.partnerInstitution))
         units = [p for p in graph.objects(a, XKG.partner) if (p, RDF.type, XKG.Unit) in graph]
         row = {
@@ -141,6 +145,13 @@ def published(graph: Graph) -> list[dict[str, str]]:
         row["quota"] = ";".join(sorted(quota))
         out.append(row)
     return out
+
+
+def _row_of(location: str) -> int:
+    """The row number of a spreadsheet range ("Partners!A12:E12") or an HTML table row
+    ("table 2, row 12"); 0 for a PDF box, which has none."""
+    match = re.search(r"![A-Z]+(\d+):|, row (\d+)$", location)
+    return int(match.group(1) or match.group(2)) if match else 0
 
 
 def _join(groups) -> str:  # noqa: ANN001

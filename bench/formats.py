@@ -1,0 +1,103 @@
+"""How long reading a partner list takes in each format it is published in.
+
+    python bench/formats.py                 # the originals of gse-partners and 10,000-row ones
+    python bench/formats.py --rows 50000    # another large size
+
+For each format the originals of ``sources/gse-partners.tsv`` (written by tests/originals.py,
+as the format tests write them) are read twice over: "open" is the format layer alone (file ->
+located lines), "read" adds the layout reader of the list's mapping (merged-cell-table), as
+``exchange-kg build`` reads a source. Figures are the median of ``--repeat`` runs in this
+process, after one warm-up run. The text extract is the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import originals  # noqa: E402
+from exchange_kg.formats import open_view  # noqa: E402
+from exchange_kg.manifest import Document, Publisher  # noqa: E402
+from exchange_kg.mapping_spec import load_mapping  # noqa: E402
+from exchange_kg.pipeline import read_source  # noqa: E402
+
+OPTIONS = {"xlsx": {"sheet": "Partners"}, "ods": {"sheet": "Partners"},
+           "html": {"table": "partners"}}
+
+
+def write(folder: Path, extract: originals.Extract, name: str) -> dict[str, Path]:
+    layout = originals.merged_layout(extract)
+    files = {fmt: folder / f"{name}.{fmt}" for fmt in ("xlsx", "ods", "html", "csv", "pdf")}
+    originals.write_xlsx(layout, files["xlsx"])
+    originals.write_ods(layout, files["ods"])
+    originals.write_html(layout, files["html"], extract.title)
+    originals.write_csv(extract, files["csv"], encoding="utf-16")
+    text = folder / f"{name}.tsv"
+    text.write_text("".join("\t".join(r) + "\n" for r in layout.rows), encoding="utf-8")
+    files = {"text": text, **files}
+    if originals.font_path() is None:
+        del files["pdf"]
+    else:
+        originals.write_pdf(layout, files["pdf"], extract.title)
+    return files
+
+
+def median_seconds(run, repeat: int) -> float:  # noqa: ANN001
+    run()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def measure(files: dict[str, Path], repeat: int) -> list[tuple[str, int, int, float, float]]:
+    base = load_mapping(ROOT / "mappings" / "gse-partners.yaml")
+    out = []
+    for fmt, path in files.items():
+        options = OPTIONS.get(fmt, {})
+        section = base.sections[0]
+        section = dataclasses.replace(section, options={**section.options, **options})
+        mapping = dataclasses.replace(base, sections=(section,))
+        doc = Document(id="gse-partners", path=path, title=None, label="bench", language="en",
+                       publisher=Publisher(None, "bench", "bench"), as_of=None,
+                       original_file_name=path.name)
+        view = open_view(path, [section.options])
+        records = len(read_source(doc, mapping).result.records)
+        opened = median_seconds(lambda p=path, o=section.options: open_view(p, [o]), repeat)
+        read = median_seconds(lambda d=doc, m=mapping: read_source(d, m), repeat)
+        out.append((fmt, len(view.lines), records, opened, read))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000, help="rows of the large documents")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    extract = originals.extract_rows("gse-partners")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for label, ex in (("gse-partners", extract),
+                          (f"{args.rows} rows", originals.large_extract(extract, args.rows))):
+            files = write(folder, ex, label.replace(" ", "-"))
+            print(f"\n{label}: {len(ex.rows)} partner rows")
+            print(f"{'format':<6} {'size':>9} {'lines':>7} {'records':>7} "
+                  f"{'open s':>8} {'read s':>8} {'rows/s':>9}")
+            for fmt, lines, records, opened, read in measure(files, args.repeat):
+                size = files[fmt].stat().st_size
+                print(f"{fmt:<6} {size:>9,} {lines:>7,} {records:>7,} {opened:>8.3f} "
+                      f"{read:>8.3f} {lines / read:>9,.0f}")
+
+
+if __name__ == "__main__":
+    main()
