@@ -350,8 +350,9 @@ def write_tidy_table(result: Any, table_dir: Path) -> int:
 
     table_dir.mkdir(parents=True, exist_ok=True)
     cols = ["agreement", "label", "home", "home_institution", "partner", "partner_institution",
-            "partner_name", "partner_country", "level", "kind", "start", "start_year",
-            "open_ended", "listed_in", "record", "line", "raw", "quota", "mobility", "places"]
+            "partner_name", "partner_address", "partner_country", "level", "kind", "start",
+            "start_year", "open_ended", "listed_in", "record", "line", "raw", "quota", "mobility",
+            "places"]
     n = 0
     with (table_dir / "agreements.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -360,11 +361,12 @@ def write_tidy_table(result: Any, table_dir: Path) -> int:
             inst, rec, quota = (first(a, XKG.partnerInstitution), first(a, PROV.wasDerivedFrom),
                                 first(a, XKG.quota))
             start = first(a, XKG.startDate)
+            address = first(inst, SCHEMA.address) if inst else None
             writer.writerow([
                 a, text(first(a, RDFS.label)), text(first(a, XKG.home)),
                 text(first(a, XKG.homeInstitution)), text(first(a, XKG.partner)), text(inst),
                 text(first(inst, SKOS.prefLabel)) if inst else "",
-                text(first(inst, SCHEMA.addressCountry)) if inst else "",
+                text(address), text(first(address, SCHEMA.addressCountry)) if address else "",
                 local(first(a, XKG.level)), local(first(a, XKG.kind)),
                 text(start) if start is not None and start.datatype == XSD.date else "",
                 text(first(a, XKG.startYear)), text(first(a, XKG.openEnded)).lower(),

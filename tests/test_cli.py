@@ -83,7 +83,9 @@ def test_validate_engines_agree_on_a_small_file(tmp_path: Path, engine: str) -> 
         "@prefix schema: <https://schema.org/> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "<https://w3id.org/exchange-kg/institution/x-0a1b2c3d4e> a xkg:Institution ;\n"
-        '    skos:prefLabel "X" ; schema:addressCountry "Japan" .\n', encoding="utf-8")
+        '    skos:prefLabel "X" ; schema:address <https://w3id.org/exchange-kg/institution/'
+        'x-0a1b2c3d4e/address> .\n<https://w3id.org/exchange-kg/institution/x-0a1b2c3d4e/address>'
+        ' a schema:PostalAddress ; schema:addressCountry "Japan" .\n', encoding="utf-8")
     proc = cli("validate", str(path), "--engine", engine)
     assert proc.returncode == 1, proc.stdout
     assert "1 violation(s)" in proc.stdout and "addressCountry" in proc.stdout

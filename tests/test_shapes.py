@@ -98,6 +98,9 @@ VALID = """
 <institution/publisher-of-gse-3c4d5e> a xkg:Institution , xkg:UnidentifiedInstitution ;
     xkg:knownAs "the publisher of the Graduate School of Engineering partner list"@en ;
     skos:prefLabel "the publisher of the Graduate School of Engineering partner list" ;
+    schema:address <institution/publisher-of-gse-3c4d5e/address> .
+
+<institution/publisher-of-gse-3c4d5e/address> a schema:PostalAddress ;
     schema:addressCountry "JP" .
 
 <unit/gse-0a1b2c> a xkg:Unit ;
@@ -107,8 +110,7 @@ VALID = """
 <institution/ku-leuven-6a5b4c> a xkg:Institution ;
     skos:prefLabel "KU Leuven"@en , "Katholieke Universiteit Leuven"@nl ;
     skos:altLabel "KUL" ;
-    schema:addressCountry "BE" ;
-    schema:addressLocality "Leuven" ;
+    schema:address <institution/ku-leuven-6a5b4c/address> ;
     schema:url <https://www.kuleuven.be/> ;
     org:hasUnit <unit/kul-engineering-9f8e7d> ;
     owl:sameAs <https://ror.org/05f950310> , <http://www.wikidata.org/entity/Q1000> ;
@@ -123,6 +125,10 @@ VALID = """
     xkg:matchedName "KU Leuven" ;
     xkg:linkSource "synthetic test dump" .
 
+<institution/ku-leuven-6a5b4c/address> a schema:PostalAddress ;
+    schema:addressCountry "BE" ;
+    schema:addressLocality "Leuven" .
+
 <unit/kul-engineering-9f8e7d> a xkg:Unit ;
     skos:prefLabel "Faculty of Engineering Science"@en ;
     org:unitOf <institution/ku-leuven-6a5b4c> .
@@ -130,6 +136,9 @@ VALID = """
 <consortium/thai-academic-consortium-7a8b9c> a xkg:Consortium ;
     skos:prefLabel "Thai Academic Consortium"@en ;
     org:hasMember <unit/mahidol-science-8d9e0f> , <institution/chulalongkorn-university-4c5b6a> ;
+    schema:address <consortium/thai-academic-consortium-7a8b9c/address> .
+
+<consortium/thai-academic-consortium-7a8b9c/address> a schema:PostalAddress ;
     schema:addressCountry "TH" .
 
 <unit/mahidol-science-8d9e0f> a xkg:Unit ;
@@ -138,26 +147,38 @@ VALID = """
 
 <institution/mahidol-university-1f2e3d> a xkg:Institution ;
     skos:prefLabel "Mahidol University"@en ;
+    schema:address <institution/mahidol-university-1f2e3d/address> .
+
+<institution/mahidol-university-1f2e3d/address> a schema:PostalAddress ;
     schema:addressCountry "TH" .
 
 <institution/chulalongkorn-university-4c5b6a> a xkg:Institution ;
     skos:prefLabel "Chulalongkorn University" ;
+    schema:address <institution/chulalongkorn-university-4c5b6a/address> .
+
+<institution/chulalongkorn-university-4c5b6a/address> a schema:PostalAddress ;
     schema:addressCountry "TH" .
 
 <institution/polish-university-2b3c4d> a xkg:Institution ;
     skos:prefLabel "Example University of Technology"@en ;
+    schema:address <institution/polish-university-2b3c4d/address> .
+
+<institution/polish-university-2b3c4d/address> a schema:PostalAddress ;
     schema:addressCountry "PL" .
 
 <institution/lviv-university-5d6e7f> a xkg:Institution ;
     skos:prefLabel "Narodowy Uniwersytet Lwowski im. Iwana Franka"@pl ;
+    schema:address <institution/lviv-university-5d6e7f/address> ;
+    schema:url <http://lnu.edu.ua/> .
+
+<institution/lviv-university-5d6e7f/address> a schema:PostalAddress ;
     schema:addressCountry "UA" ;
-    schema:addressLocality "Lwów"@pl ;
-    schema:url "http://lnu.edu.ua/"^^xsd:anyURI .
+    schema:addressLocality "Lwów"@pl .
 
 <source/gse-partners> a xkg:SourceDocument ;
     dcterms:identifier "gse-partners" ;
     dcterms:title "Academic Exchange Agreement (Graduate School of Engineering)"@en ;
-    dcterms:language "en" ;
+    dcterms:language <http://publications.europa.eu/resource/authority/language/ENG> ;
     dcterms:publisher <institution/publisher-of-gse-3c4d5e> ;
     xkg:originalFileName "001_d8c7a84d7ea26628.txt" ;
     xkg:fileName "gse-partners.tsv" ;
@@ -166,7 +187,7 @@ VALID = """
 <source/gse-partners-newer-ocr> a xkg:SourceDocument ;
     dcterms:identifier "gse-partners-newer-ocr" ;
     dcterms:title "Academic Exchange Agreement (Graduate School of Engineering)"@en ;
-    dcterms:language "en" ;
+    dcterms:language <http://publications.europa.eu/resource/authority/language/ENG> ;
     dcterms:publisher <institution/publisher-of-gse-3c4d5e> ;
     xkg:asOf "2023"^^xsd:gYear ;
     xkg:originalFileName "000_f1a72038fed3489a.txt" ;
@@ -176,12 +197,15 @@ VALID = """
 <source/pl-partners> a xkg:SourceDocument ;
     dcterms:identifier "pl-partners" ;
     dcterms:title "Uczelnie partnerskie"@pl ;
-    dcterms:language "pl" ;
+    dcterms:language <http://publications.europa.eu/resource/authority/language/POL> ;
     dcterms:publisher <institution/polish-university-2b3c4d> ;
     xkg:asOf "2026-01-15"^^xsd:date ;
     xkg:originalFileName "003_ed64fcf3a3d14cb7.txt" ;
     xkg:fileName "pl-partner-universities-2026.tsv" ;
     xkg:sha256 "00000000000000000000000000000000000000000000000000000000000000a3" .
+
+<http://publications.europa.eu/resource/authority/language/ENG> a dcterms:LinguisticSystem .
+<http://publications.europa.eu/resource/authority/language/POL> a dcterms:LinguisticSystem .
 
 <record/gse-partners/4> a xkg:SourceRecord ;
     xkg:inDocument <source/gse-partners> ;
@@ -218,8 +242,10 @@ LONG_TERM_QUOTA = node("agreement/gse-kul-1a2b3c/quota/long-term")
 HOST = node("institution/publisher-of-gse-3c4d5e")
 HOST_UNIT = node("unit/gse-0a1b2c")
 KUL = node("institution/ku-leuven-6a5b4c")
+KUL_ADDRESS = node("institution/ku-leuven-6a5b4c/address")
 KUL_UNIT = node("unit/kul-engineering-9f8e7d")
 THAI = node("consortium/thai-academic-consortium-7a8b9c")
+THAI_ADDRESS = node("consortium/thai-academic-consortium-7a8b9c/address")
 MAHIDOL = node("institution/mahidol-university-1f2e3d")
 MAHIDOL_UNIT = node("unit/mahidol-science-8d9e0f")
 CHULA = node("institution/chulalongkorn-university-4c5b6a")
@@ -411,12 +437,12 @@ BROKEN: list[tuple[str, str, Rules]] = [
     # institution
     (
         "bad-country-code",
-        replace(KUL, "schema:addressCountry", '"XX"'),
+        replace(KUL_ADDRESS, "schema:addressCountry", '"XX"'),
         XKGSH["Institution-addressCountry"],
     ),
     (
         "lower-case-country-code",
-        replace(KUL, "schema:addressCountry", '"be"'),
+        replace(KUL_ADDRESS, "schema:addressCountry", '"be"'),
         XKGSH["Institution-addressCountry"],
     ),
     (
@@ -441,13 +467,29 @@ BROKEN: list[tuple[str, str, Rules]] = [
     ),
     (
         "city-as-number",
-        add(f"{KUL} schema:addressLocality 3000"),
+        add(f"{KUL_ADDRESS} schema:addressLocality 3000"),
         XKGSH["Institution-addressLocality"],
     ),
     (
         "website-as-plain-string",
         add(f'{KUL} schema:url "https://www.kuleuven.be/en"'),
         XKGSH["Institution-url"],
+    ),
+    (
+        "website-as-anyuri-literal",
+        replace(KUL, "schema:url", '"https://www.kuleuven.be/"^^xsd:anyURI'),
+        XKGSH["Institution-url"],
+    ),
+    (
+        "address-not-a-postal-address",
+        remove(f"{KUL_ADDRESS} a schema:PostalAddress"),
+        XKGSH["Institution-address"],
+    ),
+    (
+        "two-addresses",
+        add(f'{KUL} schema:address {node("institution/ku-leuven-6a5b4c/address-2")}',
+            f'{node("institution/ku-leuven-6a5b4c/address-2")} a schema:PostalAddress'),
+        XKGSH["Institution-address"],
     ),
     (
         "institution-iri-outside-layout",
@@ -501,7 +543,7 @@ BROKEN: list[tuple[str, str, Rules]] = [
     ),
     (
         "consortium-country-name-not-code",
-        replace(THAI, "schema:addressCountry", '"Thailand"'),
+        replace(THAI_ADDRESS, "schema:addressCountry", '"Thailand"'),
         XKGSH["Consortium-addressCountry"],
     ),
     ("consortium-without-name", drop(THAI, "skos:prefLabel"), XKGSH["Consortium-prefLabel"]),
@@ -522,8 +564,8 @@ BROKEN: list[tuple[str, str, Rules]] = [
         XKGSH["SourceDocument-title"],
     ),
     (
-        "document-language-not-a-tag",
-        replace(PL_DOC, "dcterms:language", '"Polish language"'),
+        "document-language-as-a-tag",
+        replace(PL_DOC, "dcterms:language", '"pl"'),
         XKGSH["SourceDocument-language"],
     ),
     (
@@ -612,12 +654,12 @@ UNUSUAL: list[tuple[str, str, Rules]] = [
     ),
     (
         "named-institution-without-country",
-        drop(KUL, "schema:addressCountry"),
+        drop(KUL_ADDRESS, "schema:addressCountry"),
         XKGSH["Institution-countryKnown"],
     ),
     (
         "website-without-scheme",
-        replace(KUL, "schema:url", '"www.kuleuven.be"^^xsd:anyURI'),
+        replace(KUL, "schema:url", "<ftp://www.kuleuven.be/>"),
         XKGSH["Institution-urlIsWeb"],
     ),
     ("document-without-title", drop(PL_DOC, "dcterms:title"), XKGSH["SourceDocument-titleStated"]),
@@ -635,8 +677,10 @@ BROKEN += [
     ("two-ror-ids", f"INSERT DATA {{ {KUL} xkg:rorId '{OTHER_ROR}' ; owl:sameAs "
      f"<https://ror.org/{OTHER_ROR}> }}", XKGSH["Linked-oneRorUnlessCurated"]),
     ("ror-shared-in-country", f"INSERT DATA {{ {node('institution/leuven-other-1a1a1a')} "
-     "a xkg:Institution ; skos:prefLabel 'Leuven (other)' ; schema:addressCountry 'BE' ; "
-     "xkg:rorId '05f950310' ; owl:sameAs <https://ror.org/05f950310> }",
+     "a xkg:Institution ; skos:prefLabel 'Leuven (other)' ; schema:address "
+     f"{node('institution/leuven-other-1a1a1a/address')} ; xkg:rorId '05f950310' ; "
+     f"owl:sameAs <https://ror.org/05f950310> . {node('institution/leuven-other-1a1a1a/address')}"
+     " a schema:PostalAddress ; schema:addressCountry 'BE' }",
      XKGSH["Linked-rorUniqueInCountry"]),
     ("id-without-same-as", drop(KUL, "owl:sameAs"), XKGSH["Linked-sameAsMatchesIds"]),
 ]

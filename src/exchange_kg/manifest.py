@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from exchange_kg.languages import language_iri
 from exchange_kg.yamlfile import load
 
 SCHEMA = {
@@ -107,6 +108,9 @@ def load_manifest(path: Path) -> list[Document]:
             key=pub.get("key") or _slug(pub["name"]),
             evidence=pub.get("evidence"),
         )
+        if language_iri(entry["language"]) is None:
+            raise ValueError(f"{path}: document {entry['id']!r}: language "
+                             f"{entry['language']!r} is not an ISO 639 language")
         file_path = path.parent / entry["file"]
         if not file_path.is_file():
             raise FileNotFoundError(f"{path}: document {entry['id']!r}: no file {file_path}")

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
+import pyoxigraph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from exchange_kg.agreements import Agreement, Party
 from exchange_kg.iris import Minter
+from exchange_kg.languages import language_iri, written_in
 from exchange_kg.link.matcher import MatchResult
 from exchange_kg.link.runner import LinkRun
 from exchange_kg.manifest import Document
@@ -160,7 +163,10 @@ class GraphBuilder:
         if doc.title:
             add(s, _DCTERMS.title, literal(doc.title))
         add(s, _RDFS.label, literal(doc.label, lang="en"))
-        add(s, _DCTERMS.language, literal(doc.language))
+        language = language_iri(doc.language)
+        if language:  # the manifest refuses a language ISO 639 does not know
+            add(s, _DCTERMS.language, _n(language))
+            add(_n(language), _RDF_TYPE, _DCTERMS.LinguisticSystem)
         add(s, _DCTERMS.publisher, _n(self.publisher(doc)))
         if doc.as_of:
             add(s, _XKG.asOf, date_literal(_as_of(doc.as_of)))
@@ -216,7 +222,9 @@ class GraphBuilder:
             inst = self.institution(party, self.cluster_of.get(mention_key(a, i)))
             institutions.append(inst)
             if party.city:
-                self.orgs[inst].cities.append((party.city, a.city_language))
+                city = (party.city, written_in(party.city, a.city_language))
+                if city not in self.orgs[inst].cities:
+                    self.orgs[inst].cities.append(city)
             if party.website:
                 self.orgs[inst].urls.append(party.website)
             nodes = [self.unit(inst, u) for u in party.units] or [inst]
@@ -280,12 +288,17 @@ class GraphBuilder:
                         add(s, _SKOS.altLabel, literal(alt))
             if org.known_as:
                 add(s, _XKG.knownAs, literal(org.known_as))
-            if org.country:
-                add(s, _SCHEMA.addressCountry, literal(org.country))
-            for city, lang in org.cities:
-                add(s, _SCHEMA.addressLocality, literal(city, lang=lang))
+            if org.country or org.cities:
+                # schema.org states country and city on the organisation's PostalAddress
+                address = _n(f"{org.iri}/address")
+                add(s, _SCHEMA.address, address)
+                add(address, _RDF_TYPE, _SCHEMA.PostalAddress)
+                if org.country:
+                    add(address, _SCHEMA.addressCountry, literal(org.country))
+                for city, lang in org.cities:
+                    add(address, _SCHEMA.addressLocality, literal(city, lang=lang))
             for url in org.urls:
-                add(s, _SCHEMA.url, literal(url, XSD + "anyURI"))
+                add(s, _SCHEMA.url, _n(web_iri(url)))
             if org.unit_of is not None:
                 add(s, _ORG.unitOf, _n(org.unit_of))
                 add(_n(org.unit_of), _ORG.hasUnit, s)
@@ -343,6 +356,17 @@ _RDF_TYPE = _n(str(RDF.type))
 # Do not pull other documents' records into a view by following these links.
 _NO_FOLLOW = frozenset((_XKG.inDocument, _XKG.listedIn, _PROV.wasDerivedFrom, _ORG.hasUnit,
                         _DCTERMS.publisher))
+
+
+def web_iri(url: str) -> str:
+    """A web address as an IRI: characters an IRI may not hold (spaces, quotes, braces, a
+    backslash) percent-encoded; everything else, non-ASCII letters included, kept."""
+    try:
+        return pyoxigraph.NamedNode(url).value
+    except ValueError:
+        return quote(url, safe="".join(chr(c) for c in range(0x21, 0x7F)
+                                       if chr(c) not in '<>"{}|\\^`') + "%",
+                     encoding="utf-8")
 
 
 def _link_source(links: LinkRun | None) -> str:

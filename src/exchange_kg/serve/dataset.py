@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pycountry
 import pyoxigraph
 
 PREFIXES = """PREFIX xkg: <https://w3id.org/exchange-kg/ontology#>
@@ -55,6 +56,13 @@ class Source:
     agreements: int
     records: int
     graph_triples: int
+
+    @property
+    def language_name(self) -> str:
+        """The English name of the document's language (its IRI ends in an ISO 639 code)."""
+        code = self.language.rsplit("/", 1)[-1].lower()
+        found = pycountry.languages.get(alpha_3=code) if len(code) == 3 else None
+        return found.name if found is not None else code
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,8 @@ def summarise(store: pyoxigraph.Store, base: str) -> DatasetSummary:
         SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p""")]
     per_country = [(value(r["country"]), number(r["n"])) for r in select(store, """
         SELECT ?country (COUNT(DISTINCT ?a) AS ?n) WHERE {
-          ?a a xkg:Agreement ; xkg:partnerInstitution ?p . ?p schema:addressCountry ?country .
+          ?a a xkg:Agreement ; xkg:partnerInstitution ?p .
+          ?p schema:address/schema:addressCountry ?country .
         } GROUP BY ?country ORDER BY DESC(?n) ?country""")]
     per_year = [(number(r["year"]), number(r["n"])) for r in select(store, """
         SELECT ?year (COUNT(DISTINCT ?a) AS ?n) WHERE {

@@ -24,7 +24,8 @@ OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", "http://purl.org/dc/terms/title")
 ORGANISATION_CLASSES = {str(XKG.Institution), str(XKG.UnidentifiedInstitution),
                         str(XKG.Unit), str(XKG.Consortium)}
-# what an organisation's page lists first, in this order
+SCHEMA_ADDRESS = "https://schema.org/address"
+# what an organisation's page lists first, in this order (country and city are on its address)
 ORGANISATION_FACTS = (
     (SKOS + "altLabel", "Also known as"),
     (str(XKG.knownAs), "Known as"),
@@ -200,7 +201,8 @@ def agreements(store: pyoxigraph.Store, iris: list[str]) -> list[Agreement]:
               if isinstance(o, pyoxigraph.NamedNode)}
     names = labels(store, linked | second)
     countries = {value(r["x"]): value(r["c"]) for r in select(store, f"""
-        SELECT ?x ?c WHERE {{ VALUES ?x {{ {_iri_list(linked)} }} ?x schema:addressCountry ?c }}
+        SELECT ?x ?c WHERE {{ VALUES ?x {{ {_iri_list(linked)} }}
+                              ?x schema:address/schema:addressCountry ?c }}
         """)} if linked else {}
     x = str(XKG)
     out = []
@@ -288,6 +290,23 @@ def resource(store: pyoxigraph.Store, iri: str) -> Resource:
         types=[_value(o, names) for o in props.get(RDF_TYPE, [])],
         statements=statements, incoming=incoming,
         same_as=[_value(o, names) for o in props.get(OWL_SAME_AS, [])])
+
+
+def organisation_facts(store: pyoxigraph.Store, res: Resource
+                       ) -> list[tuple[str, str, list[Value]]]:
+    """(label, property, values) of ``ORGANISATION_FACTS`` that the organisation or its
+    postal address states."""
+    addresses = [v.iri for v in res.values(SCHEMA_ADDRESS) if v.iri]
+    on_address: dict[str, list[Value]] = defaultdict(list)
+    for props in describe_properties(store, addresses).values():
+        for prop, objs in props.items():
+            on_address[prop].extend(_value(o, {}) for o in objs)
+    facts = []
+    for prop, label in ORGANISATION_FACTS:
+        found = res.values(prop) or on_address.get(prop, [])
+        if found:
+            facts.append((label, prop, found))
+    return facts
 
 
 def property_labels(store: pyoxigraph.Store) -> dict[str, str]:

@@ -147,8 +147,7 @@ def _entity_context(rt: Runtime, iri: str) -> tuple[str, dict[str, Any]]:
     if str(XKG.Agreement) in types:
         return "agreement.html", {"res": res, "a": entities.agreements(store, [iri])[0]}
     if types & entities.ORGANISATION_CLASSES:
-        facts = [(label, prop, res.values(prop)) for prop, label in entities.ORGANISATION_FACTS
-                 if res.values(prop)]
+        facts = entities.organisation_facts(store, res)
         return "organisation.html", {"res": res, "facts": facts,
                                      "agreements": entities.agreements_of(store, iri)}
     return "resource.html", {"res": res}

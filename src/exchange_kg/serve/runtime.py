@@ -87,7 +87,7 @@ def _institutions(store: pyoxigraph.Store) -> list[InstitutionRow]:
           ?x a ?t .
           OPTIONAL { ?x skos:prefLabel ?l }
           OPTIONAL { ?x xkg:knownAs ?known }
-          OPTIONAL { ?x schema:addressCountry ?c }
+          OPTIONAL { ?x schema:address/schema:addressCountry ?c }
           OPTIONAL { { ?a xkg:partnerInstitution ?x } UNION { ?a xkg:homeInstitution ?x }
                      UNION { ?a xkg:partner ?x } }
         } GROUP BY ?x ?kind""")
