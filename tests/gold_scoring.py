@@ -97,7 +97,7 @@ class BuiltGraph:
               { ?org a xkg:Institution } UNION { ?org a xkg:Unit }
               { ?org skos:prefLabel ?label } UNION { ?org skos:altLabel ?label }
               OPTIONAL { ?org xkg:rorId ?ror }
-              OPTIONAL { ?org schema:addressCountry ?country }
+              OPTIONAL { ?org schema:address/schema:addressCountry ?country }
             }"""):
             org = self.orgs.setdefault(row["org"].value, Organisation(row["org"].value))
             org.labels.add(_key(row["label"].value))

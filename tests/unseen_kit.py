@@ -124,7 +124,8 @@ def published(graph: Graph) -> list[dict[str, str]]:
         units = [p for p in graph.objects(a, XKG.partner) if (p, RDF.type, XKG.Unit) in graph]
         row = {
             "line": str(min(lines)) if lines else "",
-            "country": _join(graph.objects(i, SCHEMA.addressCountry) for i in institutions),
+            "country": _join(graph.objects(i, SCHEMA.address / SCHEMA.addressCountry)
+                             for i in institutions),
             "partner": _join(graph.objects(i, SKOS.prefLabel) for i in institutions),
             "unit": _join(graph.objects(u, SKOS.prefLabel) for u in units),
             "start": _one(graph, a, XKG.startDate),
