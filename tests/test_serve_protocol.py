@@ -221,7 +221,7 @@ def test_protocol_errors(client: TestClient) -> None:
 
 
 def test_download_parameter_makes_an_attachment(client: TestClient) -> None:
-    r = client.post("/sparql", data={"query": "ASK {}", "format": "csv", "download": "1"})
+    r = client.post("/sparql", data={"query": "SELECT * {}", "format": "csv", "download": "1"})
     assert r.headers["content-disposition"] == 'attachment; filename="query-result.csv"'
 
 

@@ -154,6 +154,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/query/results", pages.query_results, methods=["GET", "POST"]),
         Route("/stats", pages.stats),
         Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
+        Route("/sparql/", sparql.endpoint, methods=["GET", "POST"]),
         Route("/dumps", pages.dumps),
         Route("/dumps/", lambda request: RedirectResponse("/dumps", status_code=301)),
         Route("/dumps/{name}", dump_file),

@@ -40,6 +40,8 @@ XML = Format("xml", "application/sparql-results+xml", "srx", "XML",
 CSV = Format("csv", "text/csv", "csv", "CSV")
 TSV = Format("tsv", "text/tab-separated-values", "tsv", "TSV")
 RESULT_FORMATS = (JSON, XML, CSV, TSV)
+# ASK results: the CSV and TSV results formats define no boolean
+BOOLEAN_FORMATS = (JSON, XML)
 
 # RDF graphs (CONSTRUCT, DESCRIBE, resource descriptions)
 TURTLE = Format("turtle", "text/turtle", "ttl", "Turtle", ("application/x-turtle",))

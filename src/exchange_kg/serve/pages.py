@@ -266,7 +266,8 @@ async def _run(request: Request, query: str) -> ResultView:
                                             f"{rt.config.max_query_length}")
     job = QueryJob(query=query,
                    accept=f"{negotiate.JSON.media_type}, {negotiate.NTRIPLES.media_type}",
-                   max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes)
+                   max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes,
+                   base_iri=rt.config.base)
     started = time.perf_counter()
     outcome = await execute(rt, job, request)
     return _view(rt, outcome, time.perf_counter() - started)

@@ -43,6 +43,8 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
     max_bytes: int = 32 * 1024 * 1024
+    # what relative IRIs in the query resolve against (the query's own BASE wins)
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,15 +198,14 @@ def _write_solutions(fmt: Format, variables: list[str], rows: Iterable[pyoxigrap
 
 
 def _write_boolean(fmt: Format, value: bool, sink: _Sink) -> None:
+    """An ASK result in JSON or XML, the only results formats that define a boolean."""
     text = "true" if value else "false"
     if fmt is negotiate.JSON:
         sink.write('{"head":{},"boolean":' + text + "}\n")
-    elif fmt is negotiate.XML:
+    else:
         sink.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                    '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
                    f"<boolean>{text}</boolean></sparql>\n")
-    else:  # CSV and TSV define no boolean form; a lone value, as other engines write it
-        sink.write(text + "\n")
 
 
 class _NativeOutput:
@@ -267,12 +268,13 @@ def serialise_graph(triples: Iterable[pyoxigraph.Triple], fmt: Format) -> bytes:
 # --- running a query ----------------------------------------------------------------------
 
 def _dataset(job: QueryJob) -> dict[str, object]:
-    """pyoxigraph's dataset arguments for the protocol's default-graph-uri / named-graph-uri.
+    """pyoxigraph's dataset arguments for the protocol's default-graph-uri / named-graph-uri
+    (which override the query's FROM / FROM NAMED, as the protocol says), and its base IRI.
 
     Without either, the default graph is the store's default graph (the merge of all named
     graphs) and every named graph is available to GRAPH.
     """
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"base_iri": job.base_iri} if job.base_iri else {}
     if job.default_graphs or job.named_graphs:
         options["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs]
         options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs]
@@ -338,9 +340,9 @@ def run_query(store: pyoxigraph.Store, job: QueryJob, *,
 def _evaluate(store: pyoxigraph.Store, job: QueryJob) -> QueryOutcome:
     result = store.query(job.query, **_dataset(job))
     if isinstance(result, pyoxigraph.QueryBoolean):
-        fmt = _choose(job, negotiate.RESULT_FORMATS)
+        fmt = _choose(job, negotiate.BOOLEAN_FORMATS)
         if fmt is None:
-            return _not_acceptable("ASK", negotiate.RESULT_FORMATS)
+            return _not_acceptable("ASK", negotiate.BOOLEAN_FORMATS)
         sink = _Sink(job.max_bytes)
         _write_boolean(fmt, bool(result), sink)
         return QueryOutcome(200, sink.buffer.getvalue(), fmt.content_type, "ask")

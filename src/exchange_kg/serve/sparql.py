@@ -4,10 +4,14 @@
   or with the query as an ``application/sparql-query`` body; ``default-graph-uri`` and
   ``named-graph-uri`` as the protocol defines them.
 - The result format follows the Accept header, or a ``format`` parameter (``json``, ``xml``,
-  ``csv``, ``tsv`` for SELECT/ASK; ``turtle``, ``ntriples``, ``jsonld``, ``rdfxml`` for
-  CONSTRUCT/DESCRIBE, or any of their media types); ``download=1`` asks for an attachment.
+  ``csv``, ``tsv`` for SELECT, ``json``, ``xml`` for ASK; ``turtle``, ``ntriples``,
+  ``jsonld``, ``rdfxml`` for CONSTRUCT/DESCRIBE, or any of their media types);
+  ``download=1`` asks for an attachment.
 - ``GET /sparql`` without a query returns the Service Description (or, to a browser, the
-  query page).
+  query page). ``/sparql/`` is the same endpoint (the W3C protocol tests address it so).
+- Relative IRIs in a query resolve against the data's base IRI (``--base``), so
+  ``<institution/x>`` names a resource of this dataset; a query's own ``BASE`` wins.
+- ASK results come as JSON or XML only: the CSV and TSV results formats define no boolean.
 - Refused: SPARQL Update (``update=`` or ``application/sparql-update``: 403), SERVICE (403),
   queries over the length limit (413/414); a malformed query gets 400 with the parser's
   message; a query over the time limit 504; a result over the row or byte limit 403.
@@ -67,6 +71,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+def _charset(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
 def _single(params: dict[str, list[str]], name: str) -> str | None:
     values = params.get(name, [])
     if len(values) > 1:
@@ -81,9 +93,13 @@ async def parse_request(request: Request, max_query_length: int) -> ProtocolRequ
         params.setdefault(key, []).append(val)
     query: str | None = None
     if request.method == "POST":
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type = request.headers.get("content-type", "")
+        media = content_type.split(";")[0].strip().lower()
         if media == SPARQL_UPDATE:
             raise ProtocolError(403, guard.UPDATE_REFUSED)
+        charset = _charset(content_type)
+        if charset not in (None, "utf-8", "utf8"):
+            raise ProtocolError(415, f"the protocol sends queries in UTF-8, not {charset}")
         limit = max_query_length * 4 + 16_384  # room for percent-encoding and other fields
         body = await _read_body(request, limit)
         if media == FORM:
@@ -185,7 +201,8 @@ async def endpoint(request: Request) -> Response:
         return RedirectResponse("/query?" + urlencode({"query": req.query}), status_code=303)
     job = QueryJob(query=req.query, accept=accept, format=req.format,
                    default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                   max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes)
+                   max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes,
+                   base_iri=rt.config.base)
     outcome = await execute(rt, job, request)
     headers = {"Vary": "Accept", **outcome.headers}
     if outcome.status == 200 and req.download:
