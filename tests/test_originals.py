@@ -193,6 +193,22 @@ def test_cli_builds_a_workbook_through_its_mapping_file(
     assert f'{LOCATION} "Partners!A4:D4"' in nt
     report = (out / "report.json").read_text(encoding="utf-8")
     assert '"group-label"' in report
+    # the agreement page shows where its row stands in the workbook
+    from starlette.testclient import TestClient
+
+    from exchange_kg.iris import DEFAULT_BASE
+    from exchange_kg.serve.app import create_app
+    from exchange_kg.serve.config import ServeConfig
+
+    record = next(s for s, p, o in (line.split(" ", 2) for line in nt.splitlines())
+                  if p == LOCATION and o.startswith('"Partners!A4:D4"'))
+    agreement = next(s for s, p, o in (line.split(" ", 2) for line in nt.splitlines())
+                     if p == PROV_DERIVED and o.startswith(record))
+    path = agreement.strip("<>").removeprefix(DEFAULT_BASE)
+    with TestClient(create_app(ServeConfig(dist_dir=out, base=DEFAULT_BASE, workers=1))) as c:
+        page = c.get(f"/{path}.html")
+    assert page.status_code == 200
+    assert "Partners!A4:D4" in page.text and "KU Leuven" in page.text
 
 
 def test_workbook_with_several_sheets_needs_the_sheet_named(

@@ -17,6 +17,7 @@ numbers are one numbering for the whole document and every line is accounted for
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -134,8 +135,32 @@ class View:
                 for n, text in enumerate(self.lines, start=1)]
 
 
+# Views of the last documents opened, so that the second reading pass (with evidence from the
+# other lists) does not parse a PDF or workbook again. Keyed by the file's content and the
+# options, so an edited file or mapping is read anew.
+_CACHE: dict[tuple[Any, ...], View] = {}
+_CACHE_SIZE = 8
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
 def open_view(path: Path, sections: Sequence[dict[str, Any]], *, ocr: bool = False) -> View:
     """Read the document once for all sections of its mapping (see module doc)."""
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    key = (str(path.resolve()), digest, ocr,
+           json.dumps(list(sections), sort_keys=True, default=str))
+    view = _CACHE.get(key)
+    if view is None:
+        view = _open(path, sections, ocr)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = view
+    return view
+
+
+def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool) -> View:
     fmt = _one(path, sections, "format")
     fmt = detect_format(path, fmt)
     encoding = _one(path, sections, "encoding")

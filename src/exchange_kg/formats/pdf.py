@@ -11,6 +11,7 @@ first, which OCRmyPDF adds.
 
 from __future__ import annotations
 
+import bisect
 import shutil
 import subprocess
 import tempfile
@@ -132,8 +133,13 @@ def _page(page: Any, number: int, strategy: str) -> Table:
 
 def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Location, list[Merge]]]:
     """The rows of one table; the first carries the table's merged ranges (rows relative to
-    the table's first row), so they stay right when text lines are sorted in between."""
-    texts = table.extract()
+    the table's first row), so they stay right when text lines are sorted in between.
+
+    Each character goes to the cell its centre falls in, as pdfplumber's own extraction
+    decides, but in one pass over the characters rather than one per row.
+    """
+    from pdfplumber.utils import extract_text
+
     plumbed = table.rows
     tops = [r.bbox[1] for r in plumbed]
     width = max((len(r.cells) for r in plumbed), default=0)
@@ -141,8 +147,9 @@ def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Locatio
                  default=float("inf")) for j in range(width)]
     x0, _, x1, bottom = table.bbox
     merges: list[Merge] = []
-    out = []
-    for i, (row, text) in enumerate(zip(plumbed, texts, strict=True)):
+    boxes: dict[tuple[int, int], tuple[float, float, float, float]] = {}
+    owner: dict[tuple[int, int], tuple[int, int]] = {}  # grid position -> cell that covers it
+    for i, row in enumerate(plumbed):
         for j, cell in enumerate(row.cells):
             if cell is None:
                 continue
@@ -150,9 +157,29 @@ def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Locatio
             last_col = max(k for k in range(j, width) if lefts[k] < cell[2] - _EPS)
             if last_row > i or last_col > j:
                 merges.append((i, j, last_row, last_col))
+            boxes[(i, j)] = cell
+            for r in range(i, last_row + 1):
+                for c in range(j, last_col + 1):
+                    owner.setdefault((r, c), (i, j))
+    chars: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for char in table.page.chars:
+        v_mid = (char["top"] + char["bottom"]) / 2
+        h_mid = (char["x0"] + char["x1"]) / 2
+        if not (x0 <= h_mid < x1 and tops[0] <= v_mid < bottom):
+            continue
+        at = owner.get((bisect.bisect_right(tops, v_mid) - 1,
+                        bisect.bisect_right(lefts, h_mid) - 1))
+        if at is not None:
+            box = boxes[at]
+            if box[0] <= h_mid < box[2] and box[1] <= v_mid < box[3]:
+                chars.setdefault(at, []).append(char)
+    out = []
+    for i in range(len(plumbed)):
+        texts = [one_line(extract_text(chars[(i, j)])) if (i, j) in chars else ""
+                 for j in range(width)]
         row_bottom = tops[i + 1] if i + 1 < len(tops) else bottom
         where = Location(f"page {number}, box {_box(x0, tops[i], x1, row_bottom)}")
-        out.append((tops[i], [one_line(t or "") for t in text], where, []))
+        out.append((tops[i], texts, where, []))
     if out:
         out[0] = (*out[0][:3], merges)
     return out
