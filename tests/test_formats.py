@@ -230,10 +230,11 @@ def test_pages_option() -> None:
 def scanned_pdf(path: Path) -> Path:
     """A page that is only a picture of text, as a scanner makes it."""
     from fpdf import FPDF
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.new("L", (600, 200), 255)
-    ImageDraw.Draw(image).text((20, 80), "Kyoto University  2019/01/01  5", fill=0)
+    image = Image.new("L", (1800, 300), 255)
+    font = ImageFont.load_default(size=64)
+    ImageDraw.Draw(image).text((40, 100), "Kyoto University  2019/01/01  5", fill=0, font=font)
     pdf = FPDF()
     pdf.add_page()
     pdf.image(image, x=10, y=10, w=180)
@@ -260,7 +261,7 @@ def test_ocr_without_an_engine_says_what_to_install(tmp_path: Path) -> None:
 def test_ocr_gives_a_scan_a_text_layer(tmp_path: Path) -> None:
     document = scanned_pdf(tmp_path / "scan.pdf")
     view = open_view(document, [{"pdf_tables": "text"}], ocr=True)
-    assert any("Kyoto" in line for line in view.lines)
+    assert any("Kyoto University" in line and "2019/01/01" in line for line in view.lines)
 
 
 @pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)

@@ -156,6 +156,22 @@ def test_records_locate_their_rows_in_the_original(
         assert where.text.startswith("page 1, box ")
 
 
+@needs_font
+def test_pdf_table_without_ruling_lines_reads_like_an_extract(
+    files: dict[str, Path], gse_text: BuildResult, tmp_path: Path,
+) -> None:
+    """Read by text position alone (as a table without rules must be), merged cells are not
+    known: the reader infers them as it does for an extract, and flags what it inferred."""
+    result = build_project(make_project(tmp_path, "gse-partners", files["pdf"],
+                                        {"pdf_tables": "text"}))
+    same = {a.key for a in result.agreements} & {a.key for a in gse_text.agreements}
+    assert len(same) >= 0.9 * len(gse_text.agreements)
+    flags = {f.code for r in result.sources[0].result.records for f in r.flags}
+    assert "country-from-merged-cell" in flags
+    disp = result.sources[0].result.dispositions
+    assert all(n in disp for n in result.sources[0].non_blank)
+
+
 def test_csv_in_an_uncertain_legacy_encoding_asks_for_it(
     files: dict[str, Path], tmp_path: Path,
 ) -> None:

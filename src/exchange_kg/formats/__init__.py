@@ -57,8 +57,9 @@ DOCUMENT_OPTIONS: dict[str, Any] = {
     },
     "pdf_tables": {
         "enum": ["lines", "text"],
-        "description": "PDF: find table cells by ruling lines (default; merged cells known) "
-        "or by text alignment (tables without rules; merged cells not known)",
+        "description": "PDF: read tables cell by cell from their ruling lines, other text by "
+        "position (default; merged cells of ruled tables known), or all text by position "
+        "only, ignoring rules (merged cells then inferred by the reader)",
     },
     "encoding": {
         "type": "string",

@@ -23,7 +23,6 @@ from exchange_kg.records import Location, SourceError
 
 TABLE_SETTINGS: dict[str, dict[str, Any]] = {
     "lines": {"vertical_strategy": "lines", "horizontal_strategy": "lines"},
-    "text": {"vertical_strategy": "text", "horizontal_strategy": "text"},
 }
 _EPS = 0.5  # points: coordinates closer than this are the same ruling line
 
@@ -99,20 +98,21 @@ def _box(x0: float, top: float, x1: float, bottom: float) -> str:
     return " ".join(f"{v:.1f}" for v in (x0, top, x1, bottom))
 
 
+_Row = tuple[float, list[str], Location, list[Merge]]
+
+
 def _page(page: Any, number: int, strategy: str) -> Table:
-    rows: list[tuple[float, list[str], Location, list[Merge]]] = []
-    found = page.find_tables(TABLE_SETTINGS[strategy]) if page.chars else []
+    """The page's rows top down: ruled tables cell by cell, other text split at wide gaps."""
+    if not page.chars:
+        # a scanned page among pages with text: listed as unreadable, never skipped quietly
+        return Table(f"page {number}", [["[no text on this page]"]], [Location(f"page {number}")],
+                     unreadable={0: "the page has no text layer (a scanned page?); OCRmyPDF "
+                                 "can add one"})
+    found = page.find_tables(TABLE_SETTINGS["lines"]) if strategy == "lines" else []
+    rows: list[_Row] = []
     for table in found:
         rows.extend(_table_rows(table, number))
-    boxes = [t.bbox for t in found]
-    for line in page.extract_text_lines() if page.chars else []:
-        middle = (line["top"] + line["bottom"]) / 2
-        if any(b[1] - _EPS <= middle <= b[3] + _EPS and b[0] - _EPS <= (line["x0"] + line["x1"])
-               / 2 <= b[2] + _EPS for b in boxes):
-            continue
-        box = _box(line["x0"], line["top"], line["x1"], line["bottom"])
-        where = Location(f"page {number}, box {box}")
-        rows.append((line["top"], [one_line(line["text"])], where, []))
+    rows.extend(_text_rows(page, number, [t.bbox for t in found]))
     rows.sort(key=lambda r: r[0])
     cells: list[list[str]] = []
     locations: list[Location] = []
@@ -123,12 +123,99 @@ def _page(page: Any, number: int, strategy: str) -> Table:
         merges.extend((r0 + base, c0, r1 + base, c1) for r0, c0, r1, c1 in spans)
         cells.append(row)
         locations.append(where)
-    if not page.chars:
-        # a scanned page among pages with text: listed as unreadable, never skipped quietly
-        cells, locations = [["[no text on this page]"]], [Location(f"page {number}")]
-        return Table(f"page {number}", cells, locations, unreadable={0: "the page has no "
-                     "text layer (a scanned page?); OCRmyPDF can add one"})
     return Table(f"page {number}", cells, locations, merges)
+
+
+def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(b[0] - _EPS <= x <= b[2] + _EPS and b[1] - _EPS <= y <= b[3] + _EPS
+               for b in boxes)
+
+
+# A gap between words wider than this share of the line's height separates cells: a space is
+# about 0.3 of the font size, the padding between two columns of a table more than 0.6.
+CELL_GAP = 0.6
+_ANCHOR_TOLERANCE = 3.0  # points: cells starting this close start in one column
+
+
+def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, float]]
+               ) -> list[_Row]:
+    """Text outside ruled tables, as rows of cells: a table without ruling lines, or the
+    titles and page numbers around a ruled one.
+
+    Words far apart are in different cells; cells go into columns by where they start (the
+    starting positions several lines share), so an empty first cell stays empty, as a text
+    extract has it. Lines whose boxes overlap vertically are one row (a value centred beside a
+    name wrapped over two lines joins both), unless both have several cells: those are two
+    rows, whatever lies between them. Merged cells are not known here.
+    """
+    from pdfplumber.utils import extract_words
+
+    chars = [c for c in page.chars if not _inside(c, boxes)] if boxes else page.chars
+    words = sorted(extract_words(chars, x_tolerance=1.5, y_tolerance=2.0),
+                   key=lambda w: (w["top"], w["x0"]))
+    lines: list[list[dict[str, Any]]] = []
+    for word in words:
+        if lines:
+            last = lines[-1]
+            height = last[0]["bottom"] - last[0]["top"]
+            if word["top"] <= last[0]["top"] + height / 2:
+                last.append(word)
+                continue
+        lines.append([word])
+    split = [_cells_of(sorted(line, key=lambda w: w["x0"])) for line in lines]
+    anchors = _anchors([c[0] for cells in split for c in cells])
+    groups: list[list[int]] = []  # lines of one row: each overlaps the row's lines above it
+    bottom = float("-inf")
+    full = False  # the row has a line of several cells: another such line is another row
+    for k, line in enumerate(lines):
+        top = min(w["top"] for w in line)
+        several = len(split[k]) > 1
+        if groups and top < bottom - _EPS and not (several and full):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+            bottom, full = float("-inf"), False
+        bottom = max(bottom, max(w["bottom"] for w in line))
+        full = full or several
+    out = []
+    for group in groups:
+        columns: dict[int, list[str]] = {}
+        for k in group:
+            for x0, text in split[k]:
+                column = max(0, sum(1 for a in anchors if a <= x0 + _ANCHOR_TOLERANCE) - 1)
+                columns.setdefault(column, []).append(text)
+        row = [" ".join(columns.get(c, [])) for c in range(max(columns) + 1)]
+        found = [w for k in group for w in lines[k]]
+        box = _box(min(w["x0"] for w in found), min(w["top"] for w in found),
+                   max(w["x1"] for w in found), max(w["bottom"] for w in found))
+        out.append((found[0]["top"], row, Location(f"page {number}, box {box}"), []))
+    return out
+
+
+def _cells_of(line: list[dict[str, Any]]) -> list[tuple[float, str]]:
+    """(x0, text) of each cell of a line: words joined until a gap wider than CELL_GAP."""
+    height = max(w["bottom"] - w["top"] for w in line)
+    cells: list[tuple[float, list[str]]] = []
+    right = None
+    for word in line:
+        if right is None or word["x0"] - right > CELL_GAP * height:
+            cells.append((word["x0"], []))
+        cells[-1][1].append(word["text"])
+        right = word["x1"]
+    return [(x0, " ".join(texts)) for x0, texts in cells]
+
+
+def _anchors(starts: list[float]) -> list[float]:
+    """Column starts: positions where cells of at least two lines start."""
+    clusters: list[list[float]] = []
+    for x in sorted(starts):
+        if clusters and x - clusters[-1][-1] <= _ANCHOR_TOLERANCE:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return [min(c) for c in clusters if len(c) >= 2]
 
 
 def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Location, list[Merge]]]:
