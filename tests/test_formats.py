@@ -102,6 +102,27 @@ def test_text_extract_is_read_as_before_unless_an_encoding_is_declared(tmp_path:
     assert view.section_options == [{"delimiter": "\t"}]  # the reader's own option stays
 
 
+def test_xls_values_dates_and_merged_cells(tmp_path: Path) -> None:
+    """The legacy binary workbook, as older university systems still export it."""
+    xlwt = pytest.importorskip("xlwt", reason="xlwt writes the .xls this test reads")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Partners")
+    for c, text in enumerate(["Country", "Partner", "Since", "Places"]):
+        sheet.write(0, c, text)
+    sheet.write_merge(1, 2, 0, 0, "China")
+    sheet.write(1, 1, "Jilin University")
+    sheet.write(1, 2, dt.date(2016, 8, 30), xlwt.easyxf(num_format_str="dd.mm.yyyy"))
+    sheet.write(1, 3, 3)
+    sheet.write(2, 1, "Hunan University")
+    path = tmp_path / "list.xls"
+    book.save(str(path))
+    view = open_view(path, [{}])
+    assert view.lines == ["Country\tPartner\tSince\tPlaces",
+                          "China\tJilin University\t2016-08-30\t3",
+                          "China\tHunan University\t\t"]
+    assert [loc.text for loc in view.locations or []][2] == "Partners!A3:D3"
+
+
 def write_ods(path: Path, content: str) -> None:
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
