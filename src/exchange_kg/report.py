@@ -58,6 +58,8 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
         sources.append({
             "id": sid,
             "file": src.document.file_name,
+            # an original (spreadsheet, CSV, web page, PDF): its lines are the rows read
+            **({"rows": True} if where else {}),
             "lines": {
                 "total": len(src.lines),
                 "non_blank": len(non_blank),
@@ -158,7 +160,8 @@ def to_markdown(report: dict[str, Any]) -> bytes:
         ln = s["lines"]
         out += [
             "", f"## {s['id']} (`{s['file']}`)", "",
-            f"{ln['non_blank']} non-blank lines: {ln['record']} in records, {ln['layout']} "
+            f"{ln['non_blank']} non-{'empty rows' if s.get('rows') else 'blank lines'}: "
+            f"{ln['record']} in records, {ln['layout']} "
             f"layout, {ln['unreadable']} unreadable ({ln['accounted_percent']} % accounted). "
             f"{s['records']} records, {s['agreements']} agreements, "
             f"{s['partner_institutions']} distinct partner institutions.",
