@@ -123,6 +123,23 @@ def test_xls_values_dates_and_merged_cells(tmp_path: Path) -> None:
     assert [loc.text for loc in view.locations or []][2] == "Partners!A3:D3"
 
 
+def test_a_table_placed_right_of_column_a_reads_from_its_first_column(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Lista"
+    sheet["C3"], sheet["D3"] = "Kraj", "Uczelnia"
+    sheet["C4"], sheet["D4"], sheet["D5"] = "Polska", "Politechnika Łódzka", "Uniwersytet Łódzki"
+    sheet.merge_cells("C4:C5")
+    path = tmp_path / "lista.xlsx"
+    book.save(path)
+    view = open_view(path, [{}])
+    assert view.lines[2:] == ["Kraj\tUczelnia", "Polska\tPolitechnika Łódzka",
+                              "Polska\tUniwersytet Łódzki"]
+    assert (view.locations or [])[4].text == "Lista!C5:D5"
+
+
 def write_ods(path: Path, content: str) -> None:
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",

@@ -38,10 +38,16 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
     cells = [[cell_text(v) for v in row] for row in rows]
     merges = _ods_merges(path, name) if ods else [
         (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
+    # A table placed further right (from column B or C) reads as if it started in column A, so
+    # the mapping's columns are the table's; its cell references stay those of the sheet.
     width = max((len(r) for r in cells), default=0)
-    last = column_letters(max(width - 1, 0))
+    skip = min((next(c for c, v in enumerate(r) if v) for r in cells if any(r)), default=0)
+    skip = min([skip, *(c0 for _, c0, _, _ in merges)])
+    cells = [r[skip:] for r in cells]
+    merges = [(r0, c0 - skip, r1, c1 - skip) for r0, c0, r1, c1 in merges]
+    first, last = column_letters(skip), column_letters(max(width - 1, skip))
     ref = sheet_reference(name)
-    locations = [Location(f"{ref}!A{i}:{last}{i}") for i in range(1, len(cells) + 1)]
+    locations = [Location(f"{ref}!{first}{i}:{last}{i}") for i in range(1, len(cells) + 1)]
     return Table(name, cells, locations, merges)
 
 
