@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -97,9 +98,24 @@ def test_text_extract_is_read_as_before_unless_an_encoding_is_declared(tmp_path:
     path.write_bytes("Łódź\tUniwersytet\n".encode("cp1250"))
     with pytest.raises(SourceError, match=r"list.tsv:1: not valid UTF-8"):
         open_view(path, [{}])
-    view = open_view(path, [{"encoding": "cp1250", "delimiter": "\t"}])
+    view = open_view(path, [{"encoding": "cp1250", "delimiter": "\t"}], splits_cells=[True])
     assert view.lines == ["Łódź\tUniwersytet"] and view.locations is None
     assert view.section_options == [{"delimiter": "\t"}]  # the reader's own option stays
+
+
+@pytest.mark.parametrize(("name", "options", "message"), [
+    ("list.tsv", {"delimiter": ";"}, "`delimiter:` is for csv files; this document is read as "
+                                     "text"),
+    ("list.tsv", {"sheet": "Partners"}, "`sheet:` is for xlsx, xls, ods files"),
+    ("list.html", {"pages": "1-2"}, "`pages:` is for pdf files; this document is read as html"),
+])
+def test_an_option_the_format_would_ignore_is_an_error(
+    tmp_path: Path, name: str, options: dict[str, str], message: str,
+) -> None:
+    path = tmp_path / name
+    path.write_text("<table><tr><td>a</td></tr></table>" if name.endswith("html") else "a\tb\n")
+    with pytest.raises(SourceError, match=re.escape(message)):
+        open_view(path, [options])
 
 
 def test_xls_values_dates_and_merged_cells(tmp_path: Path) -> None:

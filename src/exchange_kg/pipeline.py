@@ -91,7 +91,9 @@ def read_source(
     The document is opened by :mod:`exchange_kg.formats`: a text extract as its lines, any
     other file as its tables' rows, each located in the original.
     """
-    view = formats.open_view(doc.path, [s.options for s in mapping.sections], ocr=ocr)
+    view = formats.open_view(
+        doc.path, [s.options for s in mapping.sections], ocr=ocr,
+        splits_cells=[readers.get(s.reader).splits_cells for s in mapping.sections])
     lines = view.lines
     combined = ReaderResult()
     sections: list[Section] = []

@@ -75,6 +75,17 @@ DOCUMENT_OPTIONS: dict[str, Any] = {
     },
 }
 DOCUMENT_KEYS = frozenset(DOCUMENT_OPTIONS)
+# The formats each document option means something for: elsewhere it would be ignored without
+# a word, so it is an error. (A text extract's ``delimiter`` belongs to readers that split
+# cells on it; see ``open_view``.)
+APPLIES_TO = {
+    "sheet": ("xlsx", "xls", "ods"),
+    "table": ("html",),
+    "pages": ("pdf",),
+    "pdf_tables": ("pdf",),
+    "encoding": ("csv", "html", "text"),
+    "delimiter": ("csv",),
+}
 _DOCUMENT_WIDE = ("format", "encoding")  # must be the same in every section
 
 
@@ -147,24 +158,39 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def open_view(path: Path, sections: Sequence[dict[str, Any]], *, ocr: bool = False) -> View:
-    """Read the document once for all sections of its mapping (see module doc)."""
+def open_view(path: Path, sections: Sequence[dict[str, Any]], *, ocr: bool = False,
+              splits_cells: Sequence[bool] = ()) -> View:
+    """Read the document once for all sections of its mapping (see module doc).
+
+    ``splits_cells[k]`` says that section ``k``'s reader takes a ``delimiter`` of its own
+    for a text extract's cells; without it, a ``delimiter`` for a text extract is an error.
+    """
     digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     key = (str(path.resolve()), digest, ocr,
            json.dumps(list(sections), sort_keys=True, default=str))
     view = _CACHE.get(key)
     if view is None:
-        view = _open(path, sections, ocr)
+        view = _open(path, sections, ocr, splits_cells)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = view
     return view
 
 
-def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool) -> View:
+def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
+          splits_cells: Sequence[bool]) -> View:
     fmt = _one(path, sections, "format")
     fmt = detect_format(path, fmt)
     encoding = _one(path, sections, "encoding")
+    for k, opts in enumerate(sections):
+        for key, formats in APPLIES_TO.items():
+            own = key == "delimiter" and fmt == "text" and k < len(splits_cells) \
+                and splits_cells[k]
+            if key in opts and fmt not in formats and not own:
+                raise SourceError(str(path), None,
+                                  f"reader option `{key}:` is for {', '.join(formats)} files; "
+                                  f"this document is read as {fmt} (set `format:` if that "
+                                  "is wrong)")
     if fmt == "text":
         lines = read_text_lines(path, encoding)
         options = [{k: v for k, v in s.items() if k not in DOCUMENT_KEYS or k == "delimiter"}

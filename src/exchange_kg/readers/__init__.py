@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from exchange_kg.formats import with_document_options
+from exchange_kg.formats import DOCUMENT_OPTIONS, with_document_options
 from exchange_kg.records import ReadContext, ReaderResult
 
 ReadFn = Callable[..., ReaderResult]
@@ -26,6 +26,13 @@ class Reader:
     read_fn: ReadFn
     options_schema: dict[str, Any]
     doc: str
+
+    @property
+    def splits_cells(self) -> bool:
+        """Whether the reader takes a ``delimiter`` of its own (for a text extract's cells),
+        rather than only the document option that a CSV file's delimiter is."""
+        return self.options_schema["properties"].get("delimiter") \
+            is not DOCUMENT_OPTIONS["delimiter"]
 
     @property
     def uses_context(self) -> bool:
