@@ -147,3 +147,39 @@ def test_date_value_rejects_impossible_dates(year: int, month: int | None, day: 
                                              ) -> None:
     with pytest.raises(ValueError):
         DateValue(year, month, day)
+
+
+# ------------------------------------------------------------------- date order per document
+
+
+@pytest.mark.parametrize(("cells", "order"), [
+    (["25/09/2015", "04/07/2019"], "dmy"),          # 25 cannot be a month
+    (["03/15/2018", "7/4/2019", "11/02/2019"], "mdy"),
+    (["04/07/2019", "01/03/2016"], None),          # nothing decides
+    (["25/09/2015", "03/15/2018"], None),           # contradictory: must be declared
+    (["2016/11/18", "2017"], None),                 # year-first dates say nothing about D/M
+    (["bis 31.05.2021", "2019–2024"], "dmy"),       # dates inside term cells count too
+])
+def test_the_date_order_is_decided_per_document(cells: list[str], order: str | None) -> None:
+    from exchange_kg.normalise.dates import decide_date_order
+
+    decided = decide_date_order(cells)
+    assert decided.order == order
+    if order is None and decided.day_first and decided.month_first:
+        assert "declare date_order" in decided.reason
+
+
+@pytest.mark.parametrize(("order", "cell", "expected"), [
+    ("dmy", "04/07/2019", DateValue(2019, 7, 4)),
+    ("mdy", "04/07/2019", DateValue(2019, 4, 7)),
+    (None, "04/07/2019", DateValue(2019)),          # undecided: only the year, flagged
+    ("dmy", "03/15/2018", DateValue(2018)),         # contradicts the order: garbled, flagged
+])
+def test_an_ambiguous_date_follows_the_document_order(order: str | None, cell: str,
+                                                      expected: DateValue) -> None:
+    from exchange_kg.normalise.vocabulary import BUILTIN, using
+
+    with using(BUILTIN.with_date_order(order)):
+        value, flags = parse_date(cell)
+    assert value == expected
+    assert bool(flags) == (expected.day is None)

@@ -82,9 +82,9 @@ def test_garbled_mou_is_read_and_flagged() -> None:
 
 
 def test_unknown_tokens_are_flagged_not_dropped() -> None:
-    value, flags = parse_kinds("Bilateral/Framework Agreement")
+    value, flags = parse_kinds("Bilateral/Handshake Deal")
     assert value == KindValue(("bilateral",))
-    assert [(f.code, f.value) for f in flags] == [("unknown-kind", "Framework Agreement")]
+    assert [(f.code, f.value) for f in flags] == [("unknown-kind", "Handshake Deal")]
     value, flags = parse_kinds("Erasmus")  # the pre-2014 programme is not silently Erasmus+
     assert value == KindValue(()) and flags[0].code == "unknown-kind"
 

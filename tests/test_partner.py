@@ -571,11 +571,11 @@ def test_unit_word_list_is_well_formed() -> None:
     from importlib import resources
 
     text = resources.files("exchange_kg").joinpath("data/unit-words.tsv").read_text("utf-8")
-    rows = [r.split("\t") for r in text.splitlines() if r.strip() and not r.startswith("#")]
+    rows = [r.split("\t") for r in text.splitlines() if r.strip() and not r.startswith("#")][1:]
     assert len(rows) > 100
     assert all(len(r) == 4 for r in rows)
     assert {r[1] for r in rows} == {"unit", "institution", "campus", "place"}
-    terms = [r[0].casefold() for r in rows]
+    terms = [(r[0].casefold(), r[3]) for r in rows]  # one entry per word and language
     assert len(terms) == len(set(terms))
 
 

@@ -96,7 +96,13 @@ def test_truncated_long_term_is_unknown_not_zero() -> None:
         ("xxxx", None, ["unreadable"]),  # too long to be a doubled mark
         ("L5", None, ["unreadable"]),  # a cut label with a number is not a cut-off cell
         ("ST10,ST5", None, ["unreadable"]),  # the same kind twice
-        ("5 students", None, ["unreadable"]),
+        ("5 students", QuotaValue(False, (("unspecified", 5),)), []),  # a word that counts
+        ("je 2", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 plazas", QuotaValue(False, (("unspecified", 2),)), []),
+        ("5 apples", None, ["unreadable"]),  # a word that counts nothing we know
+        ("2 x 5", None, ["unreadable"]),  # two numbers
+        ("N/A", None, []),  # says the quota is not stated
+        ("—", None, []),
     ],
 )
 def test_parse_quota_synthetic(cell: str, expected: QuotaValue | None, codes: list[str]) -> None:

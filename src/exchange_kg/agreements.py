@@ -7,7 +7,7 @@ each doubt next to the line that caused it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pycountry
@@ -17,6 +17,7 @@ from exchange_kg.normalise import registry
 from exchange_kg.normalise.country import countries_in_name
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.quota import QuotaValue
+from exchange_kg.normalise.term import Term
 from exchange_kg.records import Flag, RawRecord
 
 # How much a flag casts doubt on its field's value. Explanations of how a value was read
@@ -126,10 +127,16 @@ def build_agreements(
     if partner is None:
         return []
     country = _refine_country(values.get("country"), record)
+    unit = values.get("unit")
+    if unit is not None and len(partner.parties) != 1:
+        flag(record, "unit", "unit-unassigned",
+             f"a unit column names {unit!r} but the partner cell names "
+             f"{len(partner.parties)} institutions; not attached", unit)
+        unit = None
     parties = tuple(
         Party(
             name=p.institution,
-            units=p.units,
+            units=_with_unit(p.units, unit),
             acronym=p.acronym,
             campus=p.campus,
             alt_names=p.alt_names,
@@ -156,7 +163,7 @@ def build_agreements(
     )
     if partner.consortium and "consortium" not in base["kinds"]:
         base["kinds"] = _merge_kinds(base["kinds"], ("consortium",))
-    terms = values.get("term")
+    terms = _with_ends(values.get("term") or (), values.get("end") or (), record)
     if not terms:
         return [Agreement(**base, start=values.get("start"), records=[record], doubt=dict(doubt))]
     out = []
@@ -174,6 +181,38 @@ def build_agreements(
             )
         )
     return out
+
+
+def _with_unit(units: tuple[str, ...], unit: str | None) -> tuple[str, ...]:
+    """The units a partner cell names, and the one a unit column names (once)."""
+    if unit is None or unit in units:
+        return units
+    return (*units, unit)
+
+
+def _with_ends(terms: tuple[Term, ...], ends: tuple[Term, ...], record: RawRecord
+               ) -> tuple[Term, ...]:
+    """Terms of the term cell completed by what an end column states (an end date, an
+    indefinite period, a duration). One of each is one agreement; several of either cannot
+    be paired, so the end column is left out and flagged."""
+    if not ends:
+        return terms
+    if not terms:
+        return ends
+    if len(terms) != 1 or len(ends) != 1:
+        flag(record, "end", "end-unassigned",
+             f"{len(terms)} terms and {len(ends)} end readings cannot be paired; the end "
+             "column is not used", record.fields.get("end"))
+        return terms
+    term, end = terms[0], ends[0]
+    return (replace(
+        term,
+        end=term.end or end.end,
+        open_ended=term.open_ended if term.open_ended is not None else end.open_ended,
+        duration_years=term.duration_years or end.duration_years,
+        auto_renewal=term.auto_renewal or end.auto_renewal,
+        kinds=(*term.kinds, *(k for k in end.kinds if k not in term.kinds)),
+    ),)
 
 
 def _start(column: DateValue | None, term: DateValue | None, record: RawRecord

@@ -128,6 +128,9 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     _say(f"lines: {tot['record_lines']} in records, {tot['layout_lines']} layout, "
          f"{tot['unreadable_lines']} unreadable of {tot['non_blank_lines']} non-blank "
          f"({tot['accounted_percent']} % accounted); {tot['flags']} flagged fields")
+    if tot["not_understood_values"]:
+        _say(f"{tot['not_understood_values']} cell value(s) no vocabulary understood: "
+             f"see 'Cells no vocabulary understood' in {out_dir}/report.md")
     for sid, check in result.checks:
         if not check.passed:
             _say(f"self-check FAILED: {sid}: {check.name}: stated {check.expected}, "

@@ -15,9 +15,16 @@ from typing import Any
 import jsonschema
 
 from exchange_kg import readers
+from exchange_kg.normalise.vocabulary import (
+    BUILTIN,
+    DATE_ORDERS,
+    TABLES,
+    Entry,
+    Vocabulary,
+)
 from exchange_kg.records import FIELDS
 from exchange_kg.vocab import KINDS, LEVELS
-from exchange_kg.yamlfile import DataFileError, load, position
+from exchange_kg.yamlfile import DataFileError, load, position, schema_error
 
 NORMALISERS = ("country", "text", "partner", "date", "term", "quota", "kinds", "mark", "url",
                "none")
@@ -38,6 +45,38 @@ FIELD_RULE = {
     ]
 }
 
+def _vocabulary_schema() -> dict[str, Any]:
+    """What a mapping's ``vocabulary:`` may hold: per table, written text -> its value."""
+    from exchange_kg.normalise.kinds import kind_values
+    from exchange_kg.normalise.quota import WORD_MEANINGS
+    from exchange_kg.normalise.term import MEANINGS
+    from exchange_kg.vocab import MOBILITY_KINDS
+
+    continent = "(africa|antarctica|asia|europe|north-america|oceania|south-america)"
+    values: dict[str, dict[str, Any]] = {
+        "countries": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "continents": {"type": "string", "pattern": f"^{continent}(\\|{continent})*$"},
+        "terms": {"enum": list(MEANINGS)},
+        "kinds": {"enum": kind_values()},
+        "quota": {"enum": [*MOBILITY_KINDS, *WORD_MEANINGS]},
+        "dates": {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 12},
+                            {"enum": ["prefix", "filler"]}]},
+        "units": {"type": "string",
+                  "pattern": "^(unit|institution|campus|place)(:[a-z-]+)?$"},
+        "headers": {"enum": sorted(FIELDS)},
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "words of this source the built-in vocabularies lack or read otherwise",
+        "properties": {
+            table: {"type": "object", "description": TABLES[table].description,
+                    "propertyNames": {"minLength": 1}, "additionalProperties": value}
+            for table, value in values.items()
+        },
+    }
+
+
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -49,6 +88,12 @@ SCHEMA: dict[str, Any] = {
             "pattern": "^[a-z0-9][a-z0-9-]*$",
             "description": "the agreement list this document is an edition of",
         },
+        "date_order": {
+            "enum": list(DATE_ORDERS),
+            "description": "how the document writes numeric dates (dmy: 04/07/2019 is 4 July),"
+            " for a document whose own dates do not decide it",
+        },
+        "vocabulary": _vocabulary_schema(),
         "sections": {
             "type": "array",
             "minItems": 1,
@@ -114,6 +159,8 @@ class Mapping:
     source: str
     list_id: str
     sections: tuple[Section, ...]
+    # the source's own words and its declared date order (if any)
+    vocabulary: Vocabulary = BUILTIN
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -127,14 +174,10 @@ def load_mapping(path: Path) -> Mapping:
             line, col = _pos(path, ["sections", i, "reader", "name"])
             raise DataFileError(f"{path}:{line}:{col}: {exc.args[0]}") from None
         options = sec["reader"].get("options", {})
-        err = jsonschema.exceptions.best_match(
-            jsonschema.Draft202012Validator(reader.options_schema).iter_errors(options)
-        )
-        if err is not None:
-            where = ["sections", i, "reader", "options", *err.absolute_path]
-            line, col = _pos(path, where)
-            at = "/".join(map(str, where))
-            raise DataFileError(f"{path}:{line}:{col}: at {at}: {err.message}")
+        errors = list(jsonschema.Draft202012Validator(reader.options_schema).iter_errors(options))
+        if errors:
+            raise schema_error(path, _document(path), errors,
+                               prefix=("sections", i, "reader", "options"))
         fields = {}
         for name, rule in sec["fields"].items():
             if isinstance(rule, str):
@@ -155,13 +198,37 @@ def load_mapping(path: Path) -> Mapping:
                 city_language=const.get("city_language"),
             )
         )
-    return Mapping(path, data["source"], data["list"], tuple(sections))
+    vocabulary = _vocabulary(path, data.get("vocabulary", {}), data.get("date_order"))
+    return Mapping(path, data["source"], data["list"], tuple(sections), vocabulary)
+
+
+def _vocabulary(path: Path, tables: dict[str, dict[str, Any]], date_order: str | None
+                ) -> Vocabulary:
+    """The mapping's own vocabulary entries (in the source's language, hence language "")."""
+    from exchange_kg.normalise.country import country_codes
+
+    extra = []
+    for table, words in tables.items():
+        for text, value in words.items():
+            if table == "countries" and value not in country_codes():
+                line, col = _pos(path, ["vocabulary", table, text])
+                raise DataFileError(f"{path}:{line}:{col}: at vocabulary/{table}/{text}: "
+                                    f"{value!r} is not an ISO 3166-1 alpha-2 code")
+            extra.append((table, Entry(text, str(value), "")))
+    if not extra and date_order is None:
+        return BUILTIN
+    return Vocabulary(tuple(extra), date_order, str(path))
+
+
+def _document(path: Path) -> Any:
+    """The mapping file as ruamel.yaml reads it, with the position of every key."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
 
 
 def _pos(path: Path, where: list[Any]) -> tuple[int, int]:
-    from ruamel.yaml import YAML
-
-    return position(YAML(typ="rt").load(path.read_text(encoding="utf-8")), where)
+    return position(_document(path), where)
 
 
 def load_mappings(folder: Path) -> dict[str, Mapping]:

@@ -26,11 +26,14 @@ from exchange_kg.mapping_spec import Mapping, Section, load_mappings
 from exchange_kg.merge import merge_agreements
 from exchange_kg.normalise import country as country_names
 from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.dates import DateOrder, decide_date_order
 from exchange_kg.normalise.partner import institution_key, parse_partner
+from exchange_kg.normalise.vocabulary import Vocabulary, using
 from exchange_kg.records import (
     LineDisposition,
     LineStatus,
     Location,
+    RawRecord,
     ReadContext,
     ReaderResult,
     SelfCheck,
@@ -52,6 +55,16 @@ class SourceResult:
     sections: list[Section] = field(default_factory=list)
     # where each line stands in the original; None for a text extract (lines are the file's)
     locations: list[Location] | None = None
+    # how the document writes numeric dates: declared in its mapping, or decided from its dates
+    date_order: DateOrder | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The source's words and date order: what its records are normalised under."""
+        order = self.mapping.vocabulary.date_order
+        if order is None and self.date_order is not None:
+            order = self.date_order.order
+        return self.mapping.vocabulary.with_date_order(order)
 
     @property
     def non_blank(self) -> list[int]:
@@ -89,8 +102,15 @@ def read_source(
     """Run every section's reader over the document and account for every line.
 
     The document is opened by :mod:`exchange_kg.formats`: a text extract as its lines, any
-    other file as its tables' rows, each located in the original.
+    other file as its tables' rows, each located in the original. Its vocabulary (the
+    mapping's own words) is in force while it is read.
     """
+    with using(mapping.vocabulary):
+        return _read_source(doc, mapping, context, ocr)
+
+
+def _read_source(doc: Document, mapping: Mapping, context: ReadContext | None, ocr: bool
+                 ) -> SourceResult:
     view = formats.open_view(
         doc.path, [s.options for s in mapping.sections], ocr=ocr,
         splits_cells=[readers.get(s.reader).splits_cells for s in mapping.sections])
@@ -118,7 +138,16 @@ def read_source(
         if text.strip() and i not in combined.dispositions:
             combined.mark(i, LineStatus.UNREADABLE, "unaccounted",
                           "no reader of this document's mapping accounted for this line")
-    return SourceResult(doc, mapping, lines, combined, sections, view.locations)
+    return SourceResult(doc, mapping, lines, combined, sections, view.locations,
+                        decide_date_order(_date_cells(combined.records, sections)))
+
+
+def _date_cells(records: list[RawRecord], sections: list[Section]) -> list[str]:
+    """Every cell a date or term normaliser will read: the evidence for the date order."""
+    return [raw for rec, section in zip(records, sections, strict=True)
+            for name, raw in rec.fields.items()
+            if (rule := section.fields.get(name)) is not None
+            and rule.normaliser in ("date", "term")]
 
 
 def known_countries(sources: list[SourceResult]) -> dict[str, tuple[str, ...]]:
@@ -215,16 +244,19 @@ def _read_all(jobs: list[tuple[Document, Mapping]], how: _Pass, workers: int,
             progress(f"[{i}/{len(jobs)}] {message.format(doc.file_name)}")
             if isinstance(payload, _Failure):
                 raise SourceError(payload.path, payload.line, payload.message)
-            lines, result, positions, countries, locations = payload
+            lines, result, positions, countries, locations, order = payload
             sections = [mapping.sections[k] for k in positions]
-            out.append((SourceResult(doc, mapping, lines, result, sections, locations),
+            out.append((SourceResult(doc, mapping, lines, result, sections, locations, order),
                         countries))
     return out
 
 
 def _read_one(doc: Document, mapping: Mapping, how: _Pass) -> _Read:
     src = read_source(doc, mapping, how.context, ocr=how.ocr)
-    return src, labelled_countries(src) if how.labelled_countries else {}
+    if not how.labelled_countries:
+        return src, {}
+    with using(mapping.vocabulary):
+        return src, labelled_countries(src)
 
 
 # In a worker process: the pass it serves (set once when it starts, not sent with each job).
@@ -248,7 +280,7 @@ class _Failure:
 
 def _read_in_worker(doc: Document, mapping: Mapping
                     ) -> tuple[list[str], ReaderResult, list[int], dict[str, set[str]],
-                               list[Location] | None] | _Failure:
+                               list[Location] | None, DateOrder | None] | _Failure:
     """``_read_one`` in a worker; sections go back by position (the parent has the mapping)."""
     try:
         src, countries = _read_one(doc, mapping, _worker_pass)
@@ -256,7 +288,7 @@ def _read_in_worker(doc: Document, mapping: Mapping
         return _Failure(exc.path, exc.line, exc.message)
     position = {id(section): k for k, section in enumerate(mapping.sections)}
     return (src.lines, src.result, [position[id(s)] for s in src.sections], countries,
-            src.locations)
+            src.locations, src.date_order)
 
 
 def _merge_disposition(result: ReaderResult, disp: LineDisposition) -> None:
@@ -266,6 +298,20 @@ def _merge_disposition(result: ReaderResult, disp: LineDisposition) -> None:
         disp.status is LineStatus.RECORD and current.status is not LineStatus.RECORD
     ):
         result.dispositions[disp.line] = disp
+
+
+def source_agreements(src: SourceResult) -> list[Agreement]:
+    """Normalise one source's records into agreements, under the source's vocabulary."""
+    marked = {id(section): marked_fields([r for r, s in zip(src.result.records,
+                                                             src.sections, strict=True)
+                                          if s is section], section)
+              for section in src.mapping.sections}
+    out: list[Agreement] = []
+    with using(src.vocabulary):
+        for rec, section in zip(src.result.records, src.sections, strict=True):
+            out.extend(build_agreements(rec, section, src.mapping.list_id,
+                                        src.document.publisher.key, marked[id(section)]))
+    return out
 
 
 def build(
@@ -298,13 +344,7 @@ def build(
     t = time.perf_counter()
     agreements: list[Agreement] = []
     for src in sources:
-        marked = {id(section): marked_fields([r for r, s in zip(src.result.records,
-                                                                 src.sections, strict=True)
-                                              if s is section], section)
-                  for section in src.mapping.sections}
-        for rec, section in zip(src.result.records, src.sections, strict=True):
-            agreements.extend(build_agreements(rec, section, src.mapping.list_id,
-                                               src.document.publisher.key, marked[id(section)]))
+        agreements.extend(source_agreements(src))
     merged = merge_agreements(agreements, [d.id for d in documents])
     timings["normalise"] = time.perf_counter() - t
     progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "

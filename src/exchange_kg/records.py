@@ -58,6 +58,12 @@ class Location:
     lines: tuple[int, ...] = ()
 
 
+# Flag codes a normaliser raises when no vocabulary understood (part of) a cell: the report
+# lists their values per field, so a user sees which words to add to the mapping's vocabulary.
+NOT_UNDERSTOOD = frozenset({"country-unknown", "unknown-kind", "unknown-term-text",
+                            "unreadable"})
+
+
 @dataclass
 class RawRecord:
     """One row of a source as read: raw strings keyed by field name.
@@ -87,8 +93,10 @@ FIELDS: dict[str, str] = {
     "country": "partner's country as written (any language, possibly garbled)",
     "city": "partner's city as written",
     "partner": "partner as written: institution, optional unit(s), or a consortium in brackets",
-    "start": "start / effective date as written (YYYY/MM/DD or YYYY)",
-    "term": "free-text term: year concluded, duration, kinds (Polish list)",
+    "unit": "the partner's unit (faculty, school, department) in a column of its own",
+    "start": "start / effective date as written (any date layout, or a year)",
+    "end": "end date as written, or a phrase in its place ('indefinido', '5 anos')",
+    "term": "free-text term: year concluded, duration, end, renewal, kinds",
     "quota": "mobility quota as written: '5', '×', 'ST10,LT5'",
     "kind": "agreement type(s) as written: 'Bilateral/GE3', 'in process'",
     "waiver": "'*' when the row carries the tuition-waiver mark, else empty",

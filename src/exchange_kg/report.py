@@ -13,11 +13,14 @@ from typing import Any
 from rdflib.namespace import RDF
 
 from exchange_kg import __version__
-from exchange_kg.pipeline import BuildResult
-from exchange_kg.records import LineStatus
+from exchange_kg.pipeline import BuildResult, SourceResult
+from exchange_kg.records import NOT_UNDERSTOOD, LineStatus
 from exchange_kg.triples import iri
 from exchange_kg.validate import Validation
 from exchange_kg.vocab import XKG
+
+# normalisers that read cells through a vocabulary (a web address or a name has none)
+VOCABULARY_NORMALISERS = frozenset({"country", "date", "term", "quota", "kinds", "mark"})
 
 
 def build_report(build: BuildResult, validation: Validation | None, base: str) -> dict[str, Any]:
@@ -55,6 +58,7 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
                     **({"where": [loc.text for loc in rec.locations]} if where else {}),
                 })
         sid = src.document.id
+        not_understood = _not_understood(src)
         sources.append({
             "id": sid,
             "file": src.document.file_name,
@@ -75,6 +79,8 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
             "unreadable": unreadable,
             "flags": flags,
             "flag_counts": dict(sorted(Counter(f["code"] for f in flags).items())),
+            "not_understood": not_understood,
+            "date_order": _date_order(src),
             "checks": [
                 {"name": c.name, "expected": c.expected, "found": c.found, "passed": c.passed,
                  "detail": c.detail, "lines": list(c.lines)}
@@ -93,6 +99,8 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
         "triples": len(g),
         "flags": sum(len(s["flags"]) for s in sources),
         "withheld_values": sum(1 for s in sources for f in s["flags"] if f["withheld"]),
+        "not_understood_values": sum(len(v) for s in sources
+                                     for v in s["not_understood"].values()),
         "checks_failed": sum(1 for s in sources for c in s["checks"] if not c["passed"]),
     }
     totals["accounted_percent"] = _pct(
@@ -113,6 +121,31 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
             "summary": [{"count": n, "result": what} for n, what in validation.summary],
         }
     return report
+
+
+def _not_understood(src: SourceResult) -> dict[str, list[dict[str, Any]]]:
+    """Per field, every cell text (or part of one) no vocabulary understood, with how many
+    times it occurs: the words a mapping's ``vocabulary:`` could teach."""
+    found: dict[str, Counter[str]] = {}
+    for rec, section in zip(src.result.records, src.sections, strict=True):
+        for f in rec.flags:
+            rule = section.fields.get(f.field)
+            if (f.code in NOT_UNDERSTOOD and f.value and rule is not None
+                    and rule.normaliser in VOCABULARY_NORMALISERS):
+                found.setdefault(f.field, Counter())[f.value] += 1
+    return {name: [{"value": v, "count": n}
+                   for v, n in sorted(found[name].items(), key=lambda kv: (-kv[1], kv[0]))]
+            for name in sorted(found)}
+
+
+def _date_order(src: SourceResult) -> dict[str, str | None]:
+    declared = src.mapping.vocabulary.date_order
+    if declared is not None:
+        return {"order": declared, "how": "declared in the mapping"}
+    decided = src.date_order
+    if decided is None:
+        return {"order": None, "how": "no dates read"}
+    return {"order": decided.order, "how": decided.reason}
 
 
 def _pct(part: int, whole: int) -> float:
@@ -147,6 +180,7 @@ def to_markdown(report: dict[str, Any]) -> bytes:
         f"| flagged fields | {t['flags']} (values withheld from the graph: "
         f"{t['withheld_values']}) |",
         f"| failed self-checks | {t['checks_failed']} |",
+        f"| cell values no vocabulary understood | {t['not_understood_values']} |",
     ]
     if "validation" in report:
         v = report["validation"]
@@ -169,6 +203,16 @@ def to_markdown(report: dict[str, Any]) -> bytes:
         if s["layout_kinds"]:
             out += ["", "Layout lines: " + ", ".join(
                 f"{k} {n}" for k, n in s["layout_kinds"].items()) + "."]
+        order = s["date_order"]
+        if order["order"] is not None or "declare" in order["how"]:
+            out += ["", f"Numeric dates read as {order['order'] or 'undecided'} "
+                        f"({order['how']})."]
+        if s["not_understood"]:
+            out += ["", "### Cells no vocabulary understood", "",
+                    "Words to add to the mapping's `vocabulary:` (or to the built-in data) if "
+                    "they mean something:", "", "| field | value | count |", "|---|---|---|"]
+            out += [f"| {name} | {_cell(v['value'])} | {v['count']} |"
+                    for name, values in s["not_understood"].items() for v in values]
         if s["checks"]:
             out += ["", "### Self-checks", "", "| check | stated | found | result |",
                     "|---|---|---|---|"]

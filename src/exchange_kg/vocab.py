@@ -52,6 +52,9 @@ KINDS = (
     "consortium",
     "cooperation-agreement",
     "student-exchange",
+    "framework",
+    "specific",
+    "double-degree",
 )
 STATUSES = ("in-process",)
 MOBILITY_KINDS = ("short-term", "long-term", "unspecified")

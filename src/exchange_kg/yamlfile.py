@@ -6,6 +6,7 @@ ruamel.yaml keeps the position of every key and item, which PyYAML's safe loader
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,51 @@ def load(path: Path, schema: dict[str, Any]) -> dict[str, Any]:
         raise DataFileError(f"{path}: cannot read ({exc.strerror})") from None
     if doc is None:
         raise DataFileError(f"{path}:1:1: the file is empty")
-    errors = sorted(
-        jsonschema.Draft202012Validator(schema).iter_errors(doc),
-        key=lambda e: (list(map(str, e.absolute_path)), e.message),
-    )
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
     if errors:
-        err = errors[0]
-        line, col = position(doc, list(err.absolute_path))
-        at = "/".join(map(str, err.absolute_path)) or "(top level)"
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise DataFileError(f"{path}:{line}:{col}: at {at}: {err.message}{more}")
+        raise schema_error(path, doc, errors)
     return plain(doc)
+
+
+def schema_error(path: Path, doc: Any, errors: list[jsonschema.ValidationError],
+                 prefix: tuple[Any, ...] = ()) -> DataFileError:
+    """The error a person should see first, at the line and column of the key it is about.
+
+    An unknown or misspelt key is reported at that key with the nearest allowed one
+    ("unknown key 'lsit'; did you mean 'list'?") and before anything it causes (a required
+    key then missing). Otherwise the first problem in document order. ``prefix`` is where
+    the validated part sits in ``doc`` (a reader's options inside a mapping file).
+    """
+    problems = sorted((_problem(e, prefix) for e in errors),
+                      key=lambda p: (not p[2], position(doc, p[0]), p[1]))
+    where, message, _ = problems[0]
+    line, col = position(doc, where)
+    at = "/".join(map(str, where)) or "(top level)"
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return DataFileError(f"{path}:{line}:{col}: at {at}: {message}{more}")
+
+
+def _problem(err: jsonschema.ValidationError, prefix: tuple[Any, ...]
+             ) -> tuple[list[Any], str, bool]:
+    """(path of the offending node, message, whether it is about an unknown key)."""
+    where = [*prefix, *err.absolute_path]
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = sorted(err.schema.get("properties", {}))
+        unknown = [k for k in err.instance if k not in allowed]
+        if unknown:
+            return [*where, unknown[0]], unknown_key(str(unknown[0]), allowed), True
+    if "propertyNames" in err.schema_path and isinstance(err.instance, str):
+        allowed = sorted(err.schema.get("enum", []))
+        return [*where, err.instance], unknown_key(err.instance, allowed), True
+    return where, err.message, False
+
+
+def unknown_key(key: str, allowed: list[str]) -> str:
+    """"unknown key 'lsit'; did you mean 'list'?" (or the allowed keys when none is close)."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    return f"unknown key {key!r} (allowed: {', '.join(allowed)})"
 
 
 def position(doc: Any, path: list[Any]) -> tuple[int, int]:

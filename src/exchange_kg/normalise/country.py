@@ -27,10 +27,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import pycountry
 from rapidfuzz import fuzz, process
+
+from exchange_kg.normalise.vocabulary import Vocabulary, active, builtin_entries, data_rows
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,6 @@ def text_key(text: str) -> str:
 _key = text_key
 # text_key's work on ASCII text, done by one str.translate
 _ASCII_NON_ALNUM = {c: " " for c in range(128) if not chr(c).isalnum()}
-
-
-def data_rows(filename: str) -> list[list[str]]:
-    """Rows of a curated TSV file in the package's data folder (header skipped, cells
-    stripped); the normalisers keep their vocabularies there rather than in code."""
-    text = resources.files("exchange_kg").joinpath("data", filename).read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
-    return [[cell.strip() for cell in row] for row in rows]
 
 
 def _derived_forms(name: str) -> list[str]:
@@ -179,8 +172,8 @@ class _Index:
 def _index() -> _Index:
     """Built once, lazily: indexing ~160 languages takes a moment and most runs need it."""
     claims: dict[str, dict[str, Counter[str]]] = {tier: defaultdict(Counter) for tier in _TIERS}
-    for alias, code, *_ in data_rows("country-aliases.tsv"):
-        claims["alias"][_key(alias)][code] += 1
+    for entry in builtin_entries("countries"):
+        claims["alias"][_key(entry.text)][entry.value] += 1
     for tier, text, code in _english_names():
         claims[tier][_key(text)][code] += 1
     for tier, text, code, _lang in _translated_names(_languages()):
@@ -190,7 +183,8 @@ def _index() -> _Index:
         for key, code in _vote(claims[tier]).items():
             exact.setdefault(key, (code, _METHOD[tier]))
     english = {k: c for k, (c, m) in exact.items() if m in ("alias", "exact")}
-    no_code = {_key(name): reason for name, reason, *_ in data_rows("country-no-code.tsv")}
+    no_code = {_key(name): reason for name, _language, reason, *_ in
+               data_rows("country-no-code.tsv")}
     homoglyphs = {char: latin for char, latin, *_ in data_rows("homoglyphs.tsv")}
     return _Index(exact, english, no_code, homoglyphs)
 
@@ -251,7 +245,18 @@ def country_name(code: str, *, common: bool = False) -> str:
     return country.name
 
 
-def _lookup(key: str) -> CountryMatch | None:
+@lru_cache(maxsize=64)
+def _source_names(vocabulary: Vocabulary) -> dict[str, str]:
+    """Key -> code of the names a source's own vocabulary adds (they win over built-in ones)."""
+    return {_key(e.text): e.value for e in vocabulary.entries("countries")}
+
+
+def _lookup(key: str, vocabulary: Vocabulary) -> CountryMatch | None:
+    own = _source_names(vocabulary) if not vocabulary.builtin else {}
+    for candidate in (key, key[4:] if key.startswith("the ") else None):
+        if candidate is not None and candidate in own:
+            code = own[candidate]
+            return CountryMatch(code, _name(code), "alias", 100.0)
     idx = _index()
     hit = idx.exact.get(key)
     if hit is None and key.startswith("the "):
@@ -300,12 +305,12 @@ def _fuzzy(key: str, languages: tuple[str, ...]) -> tuple[CountryMatch | None, s
     return CountryMatch(code, _name(code), "fuzzy", round(score, 1)), ""
 
 
-def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...]
+def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...], vocabulary: Vocabulary
                  ) -> tuple[CountryMatch | None, str]:
     key = _key(text)
     if not key:
         return None, "empty"
-    hit = _lookup(key)
+    hit = _lookup(key, vocabulary)
     if hit is not None:
         return hit, ""
     reason = _index().no_code.get(key)
@@ -313,7 +318,7 @@ def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...]
         return None, reason
     if _has_non_latin_letters(text):
         folded = _key(_fold_homoglyphs(text))
-        hit = _lookup(folded)
+        hit = _lookup(folded, vocabulary)
         if hit is not None:
             return CountryMatch(hit.code, hit.name, "homoglyph", 100.0), ""
         if fuzzy and folded.isascii():
@@ -353,25 +358,26 @@ def _split_parentheses(text: str) -> tuple[str, list[str]]:
 
 def _resolve(text: str, fuzzy: bool, languages: Sequence[str]
              ) -> tuple[CountryMatch | None, str]:
-    return _resolve_cell(text, fuzzy, tuple(languages))
+    return _resolve_cell(text, fuzzy, tuple(languages), active())
 
 
 @lru_cache(maxsize=65536)
-def _resolve_cell(text: str, fuzzy: bool, langs: tuple[str, ...]
+def _resolve_cell(text: str, fuzzy: bool, langs: tuple[str, ...], vocabulary: Vocabulary
                   ) -> tuple[CountryMatch | None, str]:
     """Cached: the cells of a build name the same few hundred countries over and over."""
     if "(" not in text:
-        return _resolve_one(text, fuzzy, langs)
-    whole, why = _resolve_one(text, False, langs)  # "Chile (2)" must not be a fuzzy "Chile"
+        return _resolve_one(text, fuzzy, langs, vocabulary)
+    # "Chile (2)" must not be a fuzzy "Chile"
+    whole, why = _resolve_one(text, False, langs, vocabulary)
     if whole is not None:
         return whole, why
     main, inner = _split_parentheses(text)
     inner = [p for p in inner if not _key(p).isdigit()]  # "China (75)": a count
-    match, why = _resolve_one(main, fuzzy, langs)
+    match, why = _resolve_one(main, fuzzy, langs, vocabulary)
     if match is None:
         return None, why
     for part in inner:
-        other, _ = _resolve_one(part, False, langs)
+        other, _ = _resolve_one(part, False, langs, vocabulary)
         if other is not None and other.code != match.code:
             return None, (f"{main.strip()!r} reads as {match.code} but {part.strip()!r} "
                           f"as {other.code}")
@@ -423,15 +429,19 @@ def _name_phrases() -> _NamePhrases:
     """English country names, aliases and demonyms usable as evidence inside a name.
 
     Translations are left out on purpose: across 160 languages too many country names are
-    ordinary words elsewhere. Aliases with one- or two-letter parts ("US", "U. S. A.") are
-    left out too, since case is lost in the key and "us" is a word.
+    ordinary words elsewhere. Aliases with one- or two-letter parts ("US", "U. S. A.") and
+    abbreviations ("EAU") are left out too, since case is lost in the key and "us", "eau"
+    are words.
     """
     phrases: dict[tuple[str, ...], tuple[str, str]] = {}
     idx = _index()
+    # abbreviations ("EAU", "U.A.E.") are words in other languages ("l'eau") once case is gone
+    abbreviations = {_key(e.text) for e in builtin_entries("countries")
+                     if not any(c.islower() for c in e.text)}
     for key, code in sorted(idx.english.items()):
         method = idx.exact[key][1]
         tokens = tuple(key.split())
-        if method == "alias" and min(len(t) for t in tokens) < 3:
+        if method == "alias" and (min(len(t) for t in tokens) < 3 or key in abbreviations):
             continue
         phrases.setdefault(tokens, (code, method))
     for phrase, code, *_ in data_rows("country-words.tsv"):

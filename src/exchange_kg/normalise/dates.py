@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exchange_kg.normalise.country import data_rows, fold_accents
+from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
 MIN_YEAR = 1800  # older "agreements" are OCR misreads of the year, not history
@@ -62,20 +64,31 @@ def _valid_day(year: int, month: int, day: int) -> bool:
 class _Words:
     months: dict[str, int]
     prefixes: tuple[tuple[str, ...], ...]  # longest first
+    fillers: frozenset[str]  # words between a date's parts ("de", the "er" of "1er")
 
 
-@lru_cache(maxsize=1)
 def _words() -> _Words:
+    return _words_of(active())
+
+
+@lru_cache(maxsize=64)
+def _words_of(vocabulary: Vocabulary) -> _Words:
     months: dict[str, int] = {}
     prefixes: list[tuple[str, ...]] = []
-    for word, meaning, *_ in data_rows("date-words.tsv"):
-        tokens = tuple(_tokens(word))
-        if meaning == "prefix":
+    fillers: set[str] = set()
+    for entry in entries("dates", vocabulary):
+        tokens = tuple(_tokens(entry.text))
+        if entry.value == "prefix":
             prefixes.append(tokens)
+        elif entry.value == "filler":
+            fillers.update(tokens)
+        elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
+            months.setdefault(" ".join(tokens), int(entry.value))
         else:
-            months[" ".join(tokens)] = int(meaning)
+            raise ValueError(f"date-words.tsv: unknown meaning {entry.value!r} for "
+                             f"{entry.text!r}")
     prefixes.sort(key=lambda p: (-len(p), p))
-    return _Words(months, tuple(prefixes))
+    return _Words(months, tuple(prefixes), frozenset(fillers))
 
 
 def _tokens(text: str) -> list[str]:
@@ -166,12 +179,19 @@ def _trusted_prefix(year: int, parts: list[str]) -> tuple[DateValue, str]:
 
 
 def _day_first(raw: str, m: re.Match[str], field: str) -> tuple[DateValue | None, list[Flag]]:
-    """"02.04.2026" is day-first (European). With "/" or "-" the order is only certain when
-    one of the two numbers cannot be a month; otherwise only the year is kept."""
+    """Day and month of "02.04.2026", "04/07/2019", "7/4/2019".
+
+    The source's date order (declared in its mapping, or decided from the dates of the whole
+    document: see :func:`decide_date_order`) says which comes first. Without one, "." is
+    day-first (no list writes month-first with dots) and "/" or "-" is certain only when one
+    of the two numbers cannot be a month; otherwise only the year is kept, never guessed."""
     first, sep, second, year = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None, [_garbled(field, raw, f"year {year} is not plausible", withheld=True)]
-    if sep == "." or first > 12 >= second:
+    order = active().date_order
+    if order == "mdy":
+        day, month = second, first
+    elif order == "dmy" or sep == "." or first > 12 >= second:
         day, month = first, second
     elif second > 12 >= first:
         day, month = second, first
@@ -195,6 +215,7 @@ def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
         if tuple(tokens[: len(prefix)]) == prefix:
             tokens = tokens[len(prefix):]
             break
+    tokens = [t for t in tokens if t not in words.fillers]
     months = [t for t in tokens if t in words.months]
     years = [t for t in tokens if len(t) == 4 and t.isdigit()]
     days = [t for t in tokens if t.isdigit() and len(t) <= 2]
@@ -208,6 +229,51 @@ def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
             return None
         return DateValue(year, month, int(days[0])), []
     return DateValue(year, month), []
+
+
+_NUMERIC_ORDER = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How a document writes numeric dates, and the evidence for it."""
+
+    order: str | None  # "dmy", "mdy", or None when the document does not say
+    day_first: int  # dates only day-first can read ("25/09/2015")
+    month_first: int  # dates only month-first can read ("03/15/2018")
+
+    @property
+    def reason(self) -> str:
+        if self.order is None and self.day_first and self.month_first:
+            return (f"{self.day_first} date(s) read only day-first and {self.month_first} "
+                    "only month-first: declare date_order in the mapping")
+        if self.order is None:
+            return "no date decides between day-first and month-first"
+        count = self.day_first if self.order == "dmy" else self.month_first
+        return f"{count} date(s) can only be read {self.order}, none the other way"
+
+
+def decide_date_order(cells: Iterable[str]) -> DateOrder:
+    """Decide a document's numeric date order from the dates that only one order can read.
+
+    Decided for the whole document, never row by row: "04/07/2019" in a list whose other
+    dates include "25/09/2015" is the 4th of July. A document with both kinds, or none, is
+    undecided (its mapping must declare the order).
+    """
+    day_first = month_first = 0
+    for cell in cells:
+        for m in _NUMERIC_ORDER.finditer(cell):
+            first, second = int(m.group(1)), int(m.group(2))
+            if first > 12 >= second >= 1:
+                day_first += 1
+            elif second > 12 >= first >= 1:
+                month_first += 1
+    order = None
+    if day_first and not month_first:
+        order = "dmy"
+    elif month_first and not day_first:
+        order = "mdy"
+    return DateOrder(order, day_first, month_first)
 
 
 def _garbled(field: str, raw: str, message: str, *, withheld: bool = False) -> Flag:

@@ -25,11 +25,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib.resources import files
 
 import tldextract
 from rapidfuzz import fuzz
 
+from exchange_kg.normalise.vocabulary import Vocabulary, active, data_rows, entries
 from exchange_kg.records import Flag
 
 # A name score at or above FIT_SCORE counts as "the address belongs to this institution";
@@ -109,19 +109,13 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", _APOSTROPHES.sub("", fold(text)))
 
 
-def _data_lines(name: str) -> list[list[str]]:
-    text = files("exchange_kg").joinpath("data", name).read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip()]
-    return rows[1:]  # the first line is the header
-
-
 # --------------------------------------------------------------------------------- continents
 
 
 @lru_cache(maxsize=1)
 def _country_continents() -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
-    for row in _data_lines("continents.tsv"):
+    for row in data_rows("continents.tsv"):
         code, primary = row[0].strip().upper(), row[1].strip()
         alternates = [a for a in (row[3] if len(row) > 3 else "").strip().split("|") if a]
         table[code] = (primary, *alternates)
@@ -132,11 +126,11 @@ def _continent_key(text: str) -> str:
     return " ".join(_words(text))
 
 
-@lru_cache(maxsize=1)
-def _continent_names() -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=64)
+def _continent_names(vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
-    for row in _data_lines("continent-names.tsv"):
-        table[_continent_key(row[0])] = tuple(row[1].strip().split("|"))
+    for entry in entries("continents", vocabulary):
+        table.setdefault(_continent_key(entry.text), tuple(entry.value.split("|")))
     return table
 
 
@@ -147,7 +141,7 @@ def continents_of(country_code: str) -> tuple[str, ...] | None:
 
 def parse_continent(text: str) -> tuple[str, ...] | None:
     """Continents a written continent name may mean ("Ameryka" means either America)."""
-    return _continent_names().get(_continent_key(text))
+    return _continent_names(active()).get(_continent_key(text))
 
 
 def continent_fits(continent_text: str, country_code: str) -> tuple[bool | None, str]:
@@ -257,7 +251,7 @@ def same_country(a: str, b: str) -> bool:
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     institution, generic = [], []
-    for row in _data_lines("institution-words.tsv"):
+    for row in data_rows("institution-words.tsv"):
         stem, kind = fold(row[0].strip()), row[1].strip()
         (institution if kind == "institution" else generic).append(stem)
     return tuple(institution), tuple(generic)

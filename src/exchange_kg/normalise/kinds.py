@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exchange_kg.normalise.country import data_rows, fold_accents
+from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 from exchange_kg.vocab import KINDS, STATUSES
 
@@ -38,12 +39,18 @@ class Token:
     def is_number(self) -> bool:
         return self.text.isdigit()
 
+    @property
+    def is_date(self) -> bool:
+        """A numeric date kept whole ("31.08.2027", "2019-06-21"), not a number."""
+        return _DATE.fullmatch(self.text) is not None
 
-_TOKEN = re.compile(r"[^\W_]+|[&+;]|[-\u2010-\u2015\u2212]")
+
+_DATE = re.compile(r"\d{1,2}([./])\d{1,2}\1\d{4}|\d{4}([./-])\d{1,2}\2\d{1,2}")
+_TOKEN = re.compile(rf"{_DATE.pattern}|[^\W_]+|[&+;]|[-\u2010-\u2015\u2212]")
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words, numbers and the symbols that carry meaning (& + ; and dashes).
+    """Words, numbers, numeric dates and the symbols that carry meaning (& + ; and dashes).
 
     Folding keeps string length for the scripts these lists use, so spans index the original
     text; a character that folds to several ("ß") is handled by folding per match.
@@ -110,27 +117,29 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
 def kind_phrases() -> PhraseTable:
-    """The kind vocabulary, checked against ``vocab`` so a typo in the data fails loudly."""
+    """The kind vocabulary in force (built-in, plus the active source's own phrases)."""
+    return _kind_phrases(active())
+
+
+@lru_cache(maxsize=64)
+def _kind_phrases(vocabulary: Vocabulary) -> PhraseTable:
     phrases = []
-    for row in data_rows("agreement-kinds.tsv"):
-        phrase, value = row[0], row[1]
-        flag = row[2] if len(row) > 2 else ""
-        note = row[3] if len(row) > 3 else ""
-        _check_value(value)
-        phrases.append(Phrase(phrase_tokens(phrase), value, flag, note))
+    for entry in entries("kinds", vocabulary):
+        check_kind_value(entry.value)
+        phrases.append(Phrase(phrase_tokens(entry.text), entry.value, entry.flag, entry.note))
     return PhraseTable(phrases)
 
 
-def _check_value(value: str) -> None:
-    if value == CONNECTOR:
-        return
-    if value.startswith(STATUS_PREFIX):
-        if value[len(STATUS_PREFIX):] not in STATUSES:
-            raise ValueError(f"agreement-kinds.tsv: unknown status {value!r}")
-    elif value not in KINDS:
-        raise ValueError(f"agreement-kinds.tsv: unknown kind {value!r}")
+def kind_values() -> list[str]:
+    """Every value a kind phrase may have: a kind, ``status:`` a status, or the connector."""
+    return [*KINDS, *(STATUS_PREFIX + s for s in STATUSES), CONNECTOR]
+
+
+def check_kind_value(value: str) -> None:
+    """A kind phrase's value must be a kind or status of ``vocab``: a typo fails loudly."""
+    if value not in kind_values():
+        raise ValueError(f"agreement-kinds.tsv: unknown kind or status {value!r}")
 
 
 def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag]]:

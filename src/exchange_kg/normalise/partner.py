@@ -41,9 +41,9 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
-from importlib import resources
 
 from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
 NOTATIONS = ("auto", "parentheses", "comma", "dash")
@@ -131,16 +131,23 @@ def _fold_token(token: str) -> str:
     return token.strip(".,;:!?\"'()[]{}<>*+-–—/")
 
 
-@lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    text = resources.files("exchange_kg").joinpath("data/unit-words.tsv").read_text("utf-8")
+    return _lexicon_of(active())
+
+
+@lru_cache(maxsize=64)
+def _lexicon_of(vocabulary: Vocabulary) -> _Lexicon:
+    """The unit words in force: built-in, after the active source's own (which win)."""
     exact: dict[str, list[_Term]] = {}
     prefix: list[_Term] = []
     suffix: list[_Term] = []
-    for raw in text.splitlines():
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        term_text, kind, type_, lang = (c.strip() for c in raw.split("\t"))
+    seen: set[tuple[str, str]] = set()
+    for entry in entries("units", vocabulary):
+        term_text, lang = entry.text, entry.language
+        kind, _, type_ = entry.value.partition(":")
+        if (term_text.casefold(), lang) in seen and not vocabulary.builtin:
+            continue  # overridden by the source's own entry
+        seen.add((term_text.casefold(), lang))
         match = (
             "suffix"
             if term_text.startswith("*")
@@ -159,17 +166,18 @@ def _lexicon() -> _Lexicon:
 
 
 def _match_at(tokens: list[str], i: int) -> _Term | None:
-    lex = _lexicon()
+    vocabulary = active()
+    lex = _lexicon_of(vocabulary)
     for term in lex.exact.get(tokens[i], ()):
         if tuple(tokens[i : i + len(term.words)]) == term.words:
             return term
-    return _affix_term(tokens[i])
+    return _affix_term(tokens[i], vocabulary)
 
 
 @lru_cache(maxsize=65536)
-def _affix_term(token: str) -> _Term | None:
+def _affix_term(token: str, vocabulary: Vocabulary) -> _Term | None:
     """The first prefix or suffix term that matches one word (cached: the lists are long)."""
-    lex = _lexicon()
+    lex = _lexicon_of(vocabulary)
     for term in lex.prefix:
         if token.startswith(term.words[0]):
             return term
@@ -369,10 +377,15 @@ class _Cat(Enum):
     OTHER = "other"
 
 
-@lru_cache(maxsize=65536)
 def _category(text: str) -> _Cat:
-    """What a piece of a partner cell names, judged by its words alone (cached: the same
-    pieces, "Faculty of Engineering", recur across rows and lists)."""
+    """What a piece of a partner cell names, judged by its words alone."""
+    return _category_in(text, active())
+
+
+@lru_cache(maxsize=65536)
+def _category_in(text: str, vocabulary: Vocabulary) -> _Cat:
+    """:func:`_category` under one vocabulary (cached: the same pieces, "Faculty of
+    Engineering", recur across rows and lists)."""
     text = text.strip()
     if not text:
         return _Cat.EMPTY
@@ -559,12 +572,13 @@ def parse_partner(text: str, notation: str = "auto") -> tuple[PartnerValue, list
     same cell several times (country evidence, then normalisation), so results are cached;
     each caller gets its own flag list.
     """
-    value, flags = _parse_partner_cached(text, notation)
+    value, flags = _parse_partner_cached(text, notation, active())
     return value, list(flags)
 
 
 @lru_cache(maxsize=65536)
-def _parse_partner_cached(text: str, notation: str) -> tuple[PartnerValue, tuple[Flag, ...]]:
+def _parse_partner_cached(text: str, notation: str, vocabulary: Vocabulary
+                          ) -> tuple[PartnerValue, tuple[Flag, ...]]:
     value, flags = _parse_partner(text, notation)
     return value, tuple(flags)
 
@@ -702,6 +716,8 @@ def _slash_split(left: str, right: str, whole: str, flags: list[Flag]) -> str | 
 def _parse_party(text: str, notation: str, flags: list[Flag]) -> PartyName:
     draft = _Draft()
     body = _tidy(text)
+    if notation != "comma":  # in comma notation a colon belongs inside a unit's name
+        body = _apply_colon(body, draft, flags)
     if notation in ("dash", "auto"):
         body = _apply_dash(body, notation, draft, flags)
     _parse_pieces(body, notation, draft, flags)
@@ -710,6 +726,25 @@ def _parse_party(text: str, notation: str, flags: list[Flag]) -> PartyName:
         return party
     _flag(flags, "unit-split-uncertain", "no institution name stands apart; kept whole", text)
     return PartyName(_tidy(re.sub(r"[()\[\]]", " ", text)) or _tidy(text) or text)
+
+
+def _apply_colon(text: str, draft: _Draft, flags: list[Flag]) -> str:
+    """ "Université Laval : Faculté des sciences et de génie": a unit after a colon.
+
+    In every notation but comma (whose units may carry a colon of their own); only when the left
+    side names an institution and the right side starts like a unit, else the name stays
+    whole ("Universidad Paris 1: Panthéon-Sorbonne")."""
+    mask = _top_level(text)
+    at = next((i for i, ch in enumerate(text) if ch == ":" and mask[i]), None)
+    if at is None:
+        return text
+    left, right = text[:at].strip(), text[at + 1 :].strip()
+    if not left or not right or not _heads(left):
+        return text
+    if _atom_category(right) is not _Cat.UNIT and not _starts_with_unit(right):
+        return text
+    _split_units(right, False, draft, flags)
+    return left
 
 
 def _find_dash(text: str) -> int | None:

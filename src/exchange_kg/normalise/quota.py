@@ -4,7 +4,8 @@ A quota cell says how many students may go each way: a bare number (``5``), plac
 mobility kind (``ST10,LT5``: short-term and long-term) or ``×``, the mark for "no student
 exchange quota" (OCR also gives ``x``, ``xx``). A cell cut off at the column edge
 (``ST10,LT``) keeps what is legible and flags the rest: the long-term places are *unknown*,
-which is not the same as zero. Labels such as ST/LT live in ``data/quota-labels.tsv``.
+which is not the same as zero. Labels such as ST/LT live in ``data/quota-words.tsv``, with the
+words that say what a number counts ("2 plazas", "je 2") and that a quota is not stated ("N/A").
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exchange_kg.normalise.country import data_rows
+from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 from exchange_kg.vocab import MOBILITY_KINDS
 
@@ -36,17 +38,50 @@ class QuotaValue:
         return None
 
 
-@lru_cache(maxsize=1)
-def _labels() -> dict[str, str]:
-    labels = {label.upper(): kind for label, kind, *_ in data_rows("quota-labels.tsv")}
-    unknown = sorted(set(labels.values()) - set(MOBILITY_KINDS))
-    if unknown:
-        raise ValueError(f"quota-labels.tsv names unknown mobility kinds: {unknown}")
-    return labels
+# Meanings of words in quota cells besides the mobility-kind labels (ST, LT).
+WORD_MEANINGS = ("places", "each", "unstated")
+
+
+@dataclass(frozen=True)
+class _Words:
+    labels: dict[str, str]  # upper-case label -> mobility kind ("ST" -> "short-term")
+    counting: frozenset[str]  # folded words that say what a number counts ("plazas", "je")
+    unstated: frozenset[str]  # cells that say the quota is not stated ("N/A", "—")
+
+
+def _words() -> _Words:
+    return _words_of(active())
+
+
+@lru_cache(maxsize=64)
+def _words_of(vocabulary: Vocabulary) -> _Words:
+    labels: dict[str, str] = {}
+    counting: set[str] = set()
+    unstated: set[str] = set()
+    for entry in entries("quota", vocabulary):
+        if entry.value in MOBILITY_KINDS:
+            labels.setdefault(entry.text.upper(), entry.value)
+        elif entry.value == "unstated":
+            unstated.add(_cell_key(entry.text))
+        elif entry.value in WORD_MEANINGS:
+            counting.update(fold_accents(w) for w in entry.text.split())
+        else:
+            raise ValueError(f"quota-words.tsv: unknown meaning {entry.value!r} for "
+                             f"{entry.text!r}")
+    return _Words(labels, frozenset(counting), frozenset(unstated))
+
+
+def _cell_key(text: str) -> str:
+    """A whole cell compared ignoring case, accents and spacing ("n/a" = "N/A")."""
+    return "".join(fold_accents(text).split())
 
 
 def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, list[Flag]]:
-    """Read a quota cell; anything not clearly a quota is refused with a flag."""
+    """Read a quota cell; anything not clearly a quota is refused with a flag.
+
+    A number with words that only say what it counts ("2 plazas", "je 2", "3 students") is
+    that many places; a cell that says the quota is not stated ("N/A", "—") gives nothing.
+    """
     raw = text
     text = text.strip()
     if not text:
@@ -56,7 +91,28 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
         return _no_quota(raw, compact, field)
     if compact.isdigit():
         return QuotaValue(False, (("unspecified", int(compact)),)), []
+    words = _words()
+    if _cell_key(text) in words.unstated:
+        return None, []
+    counted = _counted(text, words)
+    if counted is not None:
+        return QuotaValue(False, (("unspecified", counted),)), []
     return _labelled(raw, text, field)
+
+
+def _counted(text: str, words: _Words) -> int | None:
+    """The number of "2 plazas" / "je 2": one number, every other word a counting word."""
+    tokens = re.findall(r"[^\W\d_]+|\d+|[^\w\s]", text)
+    numbers = [t for t in tokens if t.isdigit()]
+    others = [t for t in tokens if not t.isdigit()]
+    if len(numbers) != 1 or not others:
+        return None
+    for token in others:
+        if token.isalpha() and fold_accents(token) not in words.counting:
+            return None
+        if not token.isalpha() and token not in "().,:/":
+            return None
+    return int(numbers[0])
 
 
 def _no_quota(raw: str, compact: str, field: str) -> tuple[QuotaValue, list[Flag]]:
@@ -72,7 +128,7 @@ _TOKEN = re.compile(r"([A-Za-z]+)(\d*)")
 
 def _labelled(raw: str, text: str, field: str) -> tuple[QuotaValue | None, list[Flag]]:
     """"ST10,LT5" and its truncated forms "ST10,LT" / "ST10,L"."""
-    labels = _labels()
+    labels = _words().labels
     places: list[tuple[str, int]] = []
     flags: list[Flag] = []
     text = re.sub(r"([A-Za-z])\s+(\d)", r"\1\2", text)  # "ST 10" -> "ST10"

@@ -10,12 +10,13 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from exchange_kg.normalise.vocabulary import Vocabulary, active
 from exchange_kg.records import Flag
 
 
 def normalise(name: str, raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     if name in _CELL_ONLY:
-        value, flags = _normalise_cell(name, raw.strip(), field)
+        value, flags = _normalise_cell(name, raw.strip(), field, active())
         return value, list(flags)
     return _FUNCS[name](raw.strip(), field, options)
 
@@ -27,7 +28,9 @@ _CELL_ONLY = frozenset({"date", "term", "quota", "kinds"})
 
 
 @lru_cache(maxsize=65536)
-def _normalise_cell(name: str, raw: str, field: str) -> tuple[Any, tuple[Flag, ...]]:
+def _normalise_cell(name: str, raw: str, field: str, vocabulary: Vocabulary
+                    ) -> tuple[Any, tuple[Flag, ...]]:
+    """One cell under one vocabulary (the source's words and date order)."""
     value, flags = _FUNCS[name](raw, field, {})
     return value, tuple(flags)
 
@@ -65,7 +68,7 @@ def _date(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag
 def _term(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.term import parse_terms
 
-    terms, flags = parse_terms(raw, field=field)
+    terms, flags = parse_terms(raw, field=field, role="end" if field == "end" else "term")
     return tuple(terms), flags
 
 

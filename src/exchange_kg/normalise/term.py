@@ -22,8 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from exchange_kg.normalise.country import data_rows
-from exchange_kg.normalise.dates import MAX_YEAR, MIN_YEAR, DateValue
+from exchange_kg.normalise.dates import MAX_YEAR, MIN_YEAR, DateValue, parse_date
 from exchange_kg.normalise.kinds import (
     CONNECTOR,
     Phrase,
@@ -35,6 +34,7 @@ from exchange_kg.normalise.kinds import (
     phrase_tokens,
     tokenize,
 )
+from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
 MEANINGS = (
@@ -44,6 +44,9 @@ MEANINGS = (
     "auto-renewal",
     "renewal-every",
     "range",
+    "until",
+    "from",
+    "renewable",
     "connector",
 )
 
@@ -66,14 +69,19 @@ class Term:
     text: str  # the clause of the cell this term was read from
 
 
-@lru_cache(maxsize=1)
 def term_phrases() -> PhraseTable:
-    """The term vocabulary; an unknown meaning in the data file fails loudly."""
+    """The term vocabulary in force (built-in, plus the active source's own phrases)."""
+    return _term_phrases(active())
+
+
+@lru_cache(maxsize=64)
+def _term_phrases(vocabulary: Vocabulary) -> PhraseTable:
     phrases = []
-    for phrase, meaning, *rest in data_rows("term-phrases.tsv"):
-        if meaning not in MEANINGS:
-            raise ValueError(f"term-phrases.tsv: unknown meaning {meaning!r} for {phrase!r}")
-        phrases.append(Phrase(phrase_tokens(phrase), meaning, "", rest[-1] if rest else ""))
+    for entry in entries("terms", vocabulary):
+        if entry.value not in MEANINGS:
+            raise ValueError(f"term-phrases.tsv: unknown meaning {entry.value!r} for "
+                             f"{entry.text!r}")
+        phrases.append(Phrase(phrase_tokens(entry.text), entry.value, "", entry.note))
     return PhraseTable(phrases)
 
 
@@ -105,6 +113,7 @@ class _ClauseState:
     pending: list[str] = field(default_factory=list)  # kinds named before the first year
     pending_from: int | None = None
     after_range: bool = False  # the last meaningful token was a range dash
+    until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
     unknown: list[int] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
 
@@ -114,6 +123,7 @@ class _Reader:
     text: str
     tokens: list[Token]
     field_name: str
+    role: str = "term"  # "end": the cell is an end column, so its dates are ends
     flags: list[Flag] = field(default_factory=list)
     terms: list[_Draft] = field(default_factory=list)
 
@@ -132,7 +142,7 @@ class _Reader:
     def _clause(self, indexes: list[int]) -> None:
         if not indexes:
             return
-        state = _ClauseState()
+        state = _ClauseState(until=self.role == "end")
         pos = 0
         while pos < len(indexes):  # a clause's indexes are consecutive: phrases never span ";"
             i = indexes[pos]
@@ -152,14 +162,16 @@ class _Reader:
         Order matters: known phrases win over the garbled-year guess, so "GE3" is a kind.
         """
         tok = self.tokens[i]
-        year = _year(tok)
-        if year is not None:
-            self._year_token(state, tok, year, i)
+        value = _date_value(tok)
+        if value is not None:
+            self._year_token(state, tok, value, i)
             return 1, "year"
         hit = term_phrases().match(self.tokens, i)
         if hit is not None:
             meaning = hit.phrase.value
-            if meaning not in ("range", "connector"):
+            if meaning == "until":
+                state.until = True
+            elif meaning not in ("range", "connector", "from", "renewable"):
                 self._apply_term(self._current(state, i), hit, i)
             return hit.length, meaning
         hit = kind_phrases().match(self.tokens, i)
@@ -178,13 +190,21 @@ class _Reader:
             return 1, "year"
         return 1, "unknown"
 
-    def _year_token(self, state: _ClauseState, tok: Token, year: int | None, i: int) -> None:
-        """A year closes an open range or starts a new term."""
+    def _year_token(self, state: _ClauseState, tok: Token, value: DateValue | None, i: int
+                    ) -> None:
+        """A date (or year) after "until" ends a term; else it closes an open range or
+        starts a new term."""
         current = state.current
-        if current is not None and state.after_range and current.closes_range():
-            self._end(current, tok, year, i)
+        if state.until:
+            state.until = False
+            if current is None or current.end is not None or current.open_ended:
+                current = self._new_draft(state, i)
+            self._end(current, tok, value, i)
             return
-        self._start(self._new_draft(state, i), tok, year, i)
+        if current is not None and state.after_range and current.closes_range():
+            self._end(current, tok, value, i)
+            return
+        self._start(self._new_draft(state, i), tok, value, i)
 
     def _current(self, state: _ClauseState, i: int) -> _Draft:
         """The term being read, or a new one ("na czas nieokreślony" with no year before)."""
@@ -216,26 +236,26 @@ class _Reader:
 
     # -- pieces ----------------------------------------------------------------------
 
-    def _start(self, draft: _Draft, tok: Token, year: int | None, i: int) -> None:
+    def _start(self, draft: _Draft, tok: Token, value: DateValue | None, i: int) -> None:
         draft.dated, draft.last = True, i
-        if year is not None:
-            draft.start = DateValue(year)
+        if value is not None:
+            draft.start = value
         else:
             self.flags.append(Flag(self.field_name, "date-garbled",
                                    f"year {tok.text.upper()!r} is garbled; start left unknown",
                                    self.text[tok.start:tok.end], withheld=True))
 
-    def _end(self, draft: _Draft, tok: Token, year: int | None, i: int) -> None:
-        draft.last, draft.fixed = i, True
-        if year is None:
+    def _end(self, draft: _Draft, tok: Token, value: DateValue | None, i: int) -> None:
+        draft.last, draft.fixed, draft.dated = i, True, True
+        if value is None:
             self.flags.append(Flag(self.field_name, "date-garbled",
                                    f"end year {tok.text.upper()!r} is garbled; end left unknown",
                                    self.text[tok.start:tok.end], withheld=True))
             return
-        draft.end = DateValue(year)
-        if draft.start is not None and year < draft.start.year:
+        draft.end = value
+        if draft.start is not None and value.year < draft.start.year:
             self.flags.append(Flag(self.field_name, "inconsistent-term",
-                                   f"ends ({year}) before it starts ({draft.start.year})",
+                                   f"ends ({value.year}) before it starts ({draft.start.year})",
                                    self._span(draft)))
 
     def _apply_term(self, draft: _Draft, hit: PhraseMatch, i: int) -> None:
@@ -306,6 +326,17 @@ class _Reader:
         ]
 
 
+def _date_value(tok: Token) -> DateValue | None:
+    """A year ("2024") or a whole date ("31.08.2027", read in the source's date order)."""
+    year = _year(tok)
+    if year is not None:
+        return DateValue(year)
+    if not tok.is_date:
+        return None
+    value, _ = parse_date(tok.text)
+    return value
+
+
 def _year(tok: Token) -> int | None:
     if len(tok.text) == 4 and tok.text.isdigit() and MIN_YEAR <= int(tok.text) <= MAX_YEAR:
         return int(tok.text)
@@ -318,8 +349,13 @@ def _garbled_year(tok: Token) -> bool:
     return has_digit and 3 <= len(tok.text) <= 6 and _year(tok) is None
 
 
-def parse_terms(text: str, *, field: str = "term") -> tuple[list[Term], list[Flag]]:
-    """Read a term cell into terms in order of mention, with flags for anything doubtful."""
-    reader = _Reader(text, tokenize(text), field)
+def parse_terms(text: str, *, field: str = "term", role: str = "term"
+                ) -> tuple[list[Term], list[Flag]]:
+    """Read a term cell into terms in order of mention, with flags for anything doubtful.
+
+    ``role="end"`` reads an end column ("Término", "Expiry"): a date there is an end, and a
+    phrase (indefinite, n years) means what it means in a term cell.
+    """
+    reader = _Reader(text, tokenize(text), field, role)
     reader.read()
     return reader.result(), reader.flags

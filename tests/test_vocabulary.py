@@ -1,0 +1,199 @@
+"""The vocabularies as reviewed data: every entry well formed, with its language, and the
+main languages of partner lists covered in every table (the bioregistry way: the data is
+checked like code)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from exchange_kg.mapping_spec import load_mapping
+from exchange_kg.normalise import country as country_module
+from exchange_kg.normalise.dates import parse_date
+from exchange_kg.normalise.fit import CONTINENTS, parse_continent
+from exchange_kg.normalise.kinds import kind_values, parse_kinds
+from exchange_kg.normalise.partner import parse_partner
+from exchange_kg.normalise.quota import WORD_MEANINGS, parse_quota
+from exchange_kg.normalise.term import MEANINGS, parse_terms
+from exchange_kg.normalise.vocabulary import TABLES, builtin_entries, using
+from exchange_kg.records import FIELDS
+from exchange_kg.vocab import MOBILITY_KINDS
+from exchange_kg.yamlfile import DataFileError
+
+LANGUAGES = ("en", "pl", "es", "pt", "fr", "de", "it")
+SHARED = ("mul", "*")  # an entry several languages write alike ("Erasmus+", "ST")
+
+
+def _valid_value(table: str, value: str) -> bool:
+    if table == "countries":
+        return value in country_module.country_codes()
+    if table == "continents":
+        return set(value.split("|")) <= set(CONTINENTS)
+    if table == "terms":
+        return value in MEANINGS
+    if table == "kinds":
+        return value in kind_values()
+    if table == "quota":
+        return value in (*MOBILITY_KINDS, *WORD_MEANINGS)
+    if table == "dates":
+        return value in ("prefix", "filler") or (value.isdigit() and 1 <= int(value) <= 12)
+    if table == "units":
+        kind, _, type_ = value.partition(":")
+        return kind in ("unit", "institution", "campus", "place") and bool(type_)
+    if table == "headers":
+        return value in FIELDS
+    raise AssertionError(table)
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_entry_is_well_formed_and_has_its_language(table: str) -> None:
+    entries = builtin_entries(table)
+    assert entries, table
+    values: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in entries:
+        assert e.text.strip() == e.text and e.text, (table, e)
+        assert e.language in SHARED or pycountry.languages.get(alpha_2=e.language), (table, e)
+        assert _valid_value(table, e.value), (table, e)
+        values[(e.text.casefold(), e.language)].add(e.value)
+    clashing = {k: v for k, v in values.items() if len(v) > 1}
+    assert not clashing, f"{TABLES[table].file}: one text, one language, two values: {clashing}"
+
+
+def _covered(table: str, language: str) -> set[str]:
+    return {e.value for e in builtin_entries(table) if e.language in (language, *SHARED)}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_main_language_is_covered_in_every_table(language: str) -> None:
+    terms = _covered("terms", language)
+    assert {"open-ended", "duration", "auto-renewal", "until"} <= terms, terms
+    kinds = _covered("kinds", language)
+    assert {"bilateral", "framework", "specific", "memorandum-of-understanding",
+            "letter-of-intent", "double-degree", "erasmus-plus"} <= kinds, kinds
+    continents = {c for v in _covered("continents", language) for c in v.split("|")}
+    assert set(CONTINENTS) - {"antarctica"} <= continents, continents
+    units = {v.split(":")[1] for v in _covered("units", language) if v.startswith("unit:")}
+    assert {"faculty", "school", "department", "institute", "college"} <= units, units
+    months = {v for v in _covered("dates", language) if v.isdigit()}
+    assert months == {str(m) for m in range(1, 13)}, months
+    assert "places" in _covered("quota", language)
+    headers = _covered("headers", language)
+    assert {"country", "partner", "start", "quota", "kind"} <= headers, headers
+
+
+# Country cells as lists write them, per language: abbreviations and everyday names included.
+COUNTRY_CELLS = {
+    "en": {"USA": "US", "U.S.A.": "US", "UK": "GB", "U.K.": "GB", "UAE": "AE", "U.A.E.": "AE",
+           "S. Korea": "KR", "P.R. China": "CN", "Hong Kong SAR": "HK", "The Netherlands": "NL"},
+    "es": {"EE. UU.": "US", "EE.UU.": "US", "EEUU": "US", "Estados Unidos": "US",
+           "Reino Unido": "GB", "Gran Bretaña": "GB", "EAU": "AE", "Corea del Sur": "KR",
+           "Países Bajos": "NL", "Alemania": "DE"},
+    "pt": {"EUA": "US", "E.U.A.": "US", "Reino Unido": "GB", "Grã-Bretanha": "GB",
+           "Emirados Árabes Unidos": "AE", "Coreia do Sul": "KR", "Holanda": "NL",
+           "Alemanha": "DE", "Moçambique": "MZ"},
+    "fr": {"États-Unis": "US", "É.-U.": "US", "Royaume-Uni": "GB", "Grande-Bretagne": "GB",
+           "EAU": "AE", "Émirats arabes unis": "AE", "Corée du Sud": "KR", "Pays-Bas": "NL",
+           "Allemagne": "DE"},
+    "de": {"USA": "US", "Vereinigte Staaten": "US", "Großbritannien": "GB", "VAE": "AE",
+           "Vereinigte Arabische Emirate": "AE", "Südkorea": "KR", "Niederlande": "NL",
+           "VR China": "CN"},
+    "it": {"Stati Uniti": "US", "Stati Uniti d'America": "US", "Regno Unito": "GB",
+           "Gran Bretagna": "GB", "Emirati Arabi Uniti": "AE", "Corea del Sud": "KR",
+           "Paesi Bassi": "NL", "Germania": "DE"},
+    "pl": {"USA": "US", "Stany Zjednoczone": "US", "Wielka Brytania": "GB", "ZEA": "AE",
+           "Zjednoczone Emiraty Arabskie": "AE", "Korea Południowa": "KR", "Holandia": "NL",
+           "Anglia": "GB"},
+}
+
+
+@pytest.mark.parametrize(("language", "cell", "code"),
+                         [(lang, cell, code) for lang, cells in COUNTRY_CELLS.items()
+                          for cell, code in cells.items()])
+def test_country_cells_in_each_language(language: str, cell: str, code: str) -> None:
+    match = country_module.parse_country(cell)
+    assert match is not None and match.code == code, (cell, match)
+    assert match.method not in ("fuzzy", "homoglyph"), match  # read, not repaired
+
+
+@pytest.mark.parametrize("phrase", ["l'eau", "Escuela de Aguas"])
+def test_abbreviations_are_no_evidence_inside_names(phrase: str) -> None:
+    # "EAU" is the Emirates in a country cell but "eau" is water inside a French name
+    assert country_module.countries_in_name(f"École nationale de {phrase}") == []
+
+
+@pytest.mark.parametrize(("cell", "month"), [
+    ("marzo de 2019", 3), ("15 de março de 2024", 3), ("1er septembre 2018", 9),
+    ("Oktober 2018", 10), ("12 dicembre 2020", 12), ("3 maja 2021", 5), ("August 2016", 8),
+])
+def test_month_names_in_each_language(cell: str, month: int) -> None:
+    value, flags = parse_date(cell)
+    assert value is not None and value.month == month and not flags
+
+
+@pytest.mark.parametrize(("continent", "codes"), [
+    ("Amérique du Nord", ("north-america",)), ("Südamerika", ("south-america",)),
+    ("Americhe", ("north-america", "south-america")), ("Ásia", ("asia",)),
+    ("Oceanía", ("oceania",)), ("EUROPA", ("europe",)),
+])
+def test_continent_names_in_each_language(continent: str, codes: tuple[str, ...]) -> None:
+    assert parse_continent(continent) == codes
+
+
+MAPPING = """source: tiny-list
+list: tiny-list
+vocabulary:
+  countries: {"Ruritania del Sur": "RU"}
+  terms: {"sin caducidad": open-ended}
+  kinds: {"acuerdo de pasantía": student-exchange}
+  quota: {"becas": places}
+  dates: {"brumaire": 11}
+  units: {"Cátedra": "unit:chair"}
+sections:
+  - name: partners
+    reader: {name: simple-table, options: {columns: [country, partner]}}
+    fields: {country: country, partner: partner}
+    constants: {}
+"""
+
+
+def test_a_mapping_adds_words_for_its_own_source_only(tmp_path: Path) -> None:
+    path = tmp_path / "tiny-list.yaml"
+    path.write_text(MAPPING, encoding="utf-8")
+    vocabulary = load_mapping(path).vocabulary
+    cells = [
+        lambda: country_module.parse_country("Ruritania del Sur"),
+        lambda: parse_terms("2019 sin caducidad")[0][0].open_ended,
+        lambda: parse_kinds("Acuerdo de pasantía")[0].kinds,
+        lambda: parse_quota("3 becas")[0],
+        lambda: parse_date("4 brumaire 2019")[0],
+        lambda: parse_partner("Universidad X (Cátedra de Física)", "auto")[0].parties[0].units,
+    ]
+    with using(vocabulary):
+        inside = [read() for read in cells]
+    outside = [read() for read in cells]
+    assert inside[0] is not None and inside[0].code == "RU"
+    assert inside[1] is True and inside[2] == ("student-exchange",)
+    assert inside[3] is not None and inside[4] is not None and inside[4].month == 11
+    assert inside[5] == ("Cátedra de Física",)
+    assert outside[0] is None and outside[1] is None and outside[2] == ()
+    assert outside[3] is None and outside[4] is None
+
+
+@pytest.mark.parametrize(("entry", "where"), [
+    ('terms: {"sin caducidad": forever}', "vocabulary/terms/sin caducidad"),
+    ('countries: {"Ruritania": "QQ"}', "vocabulary/countries/Ruritania"),
+    ('dates: {"brumaire": 13}', "vocabulary/dates/brumaire"),
+    ('tables: {"x": y}', "vocabulary"),
+])
+def test_a_wrong_vocabulary_entry_is_an_error_at_its_line(tmp_path: Path, entry: str,
+                                                          where: str) -> None:
+    path = tmp_path / "tiny-list.yaml"
+    head, _, rest = MAPPING.partition("vocabulary:\n")
+    text = head + f"vocabulary:\n  {entry}\n" + rest[rest.index("sections:"):]
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_mapping(path)
+    assert f"{path}:4:" in str(err.value) and where in str(err.value), str(err.value)
