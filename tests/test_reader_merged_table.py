@@ -433,10 +433,11 @@ def test_assignment_is_deterministic() -> None:
 
 
 def test_fractional_costs_add_up_exactly() -> None:
-    # boundary after row 2 or after row 3 costs the same (1.0 line); ties go to the later
-    # boundary. Row 2 would cost 1.3 - 1.0 = 0.3 lines in Beta's group: exactly 0.3, which
-    # floating-point sums would miss
+    # Alpha keeping u3 across the page (0.5 + break 0.3 + off-page row 0.2), Beta reaching
+    # back for u2 (the same) and the page break as the boundary (0.5 + 0.5) all cost exactly
+    # 1.0 line, which floating-point sums of 0.3, 0.2 and 0.7 would miss; the tie goes to
+    # the boundary that leaves no row on another page than its label
     rows = [*slots(("Alpha", "u1"), ("", "u2")), Slot(3, "", "u3", 2), Slot(4, "Beta", "u4", 2)]
     choices = assign(rows, page_break_cost=0.3, top_label_cost=0.7)
-    assert [c.code for c in choices] == ["AA", "AA", "AA", "BB"]
-    assert (choices[1].gap, choices[2].gap) == (0.3, 0.0)
+    assert [c.code for c in choices] == ["AA", "AA", "BB", "BB"]
+    assert (choices[1].gap, choices[2].gap) == (0.0, 0.0)

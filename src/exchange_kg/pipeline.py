@@ -123,6 +123,7 @@ def _read_source(doc: Document, mapping: Mapping, context: ReadContext | None, o
         sections.extend(section for _ in result.records)
         combined.records.extend(result.records)
         combined.checks.extend(result.checks)
+        combined.notes.extend(result.notes)
         for line, disp in result.dispositions.items():
             _merge_disposition(combined, disp)
             if disp.status is LineStatus.RECORD and not 1 <= line <= len(lines):

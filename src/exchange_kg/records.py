@@ -128,6 +128,8 @@ class ReaderResult:
     records: list[RawRecord] = field(default_factory=list)
     dispositions: dict[int, LineDisposition] = field(default_factory=dict)
     checks: list[SelfCheck] = field(default_factory=list)
+    # decisions a reader took for the whole document (where labels stand, ...), for the report
+    notes: list[str] = field(default_factory=list)
 
     def mark(self, line: int, status: LineStatus, kind: str, reason: str = "") -> None:
         """Record what became of a line; a line already used in a record stays a record line."""

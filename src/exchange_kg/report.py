@@ -80,6 +80,7 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
             "flags": flags,
             "flag_counts": dict(sorted(Counter(f["code"] for f in flags).items())),
             "not_understood": not_understood,
+            "reader_notes": list(src.result.notes),
             "date_order": _date_order(src),
             "checks": [
                 {"name": c.name, "expected": c.expected, "found": c.found, "passed": c.passed,
@@ -203,6 +204,8 @@ def to_markdown(report: dict[str, Any]) -> bytes:
         if s["layout_kinds"]:
             out += ["", "Layout lines: " + ", ".join(
                 f"{k} {n}" for k, n in s["layout_kinds"].items()) + "."]
+        if s["reader_notes"]:
+            out += ["", *(f"- {note}" for note in s["reader_notes"])]
         order = s["date_order"]
         if order["order"] is not None or "declare" in order["how"]:
             out += ["", f"Numeric dates read as {order['order'] or 'undecided'} "

@@ -747,6 +747,17 @@ def _apply_colon(text: str, draft: _Draft, flags: list[Flag]) -> str:
     return left
 
 
+def _names_unit_after_acronym(left: str, right: str) -> bool:
+    """ "DTU Compute" after "Technical University of Denmark": an acronym and a word the
+    institution's name does not contain names a unit called by the acronym ("DTU Compute",
+    "EPFL ENAC"); "TU Berlin" after "Technische Universität Berlin" is the name's short form."""
+    tokens = right.split()
+    if len(tokens) != 2:
+        return False
+    words = {_fold_token(w) for w in left.split()}
+    return _fold_token(tokens[1]) not in words
+
+
 def _find_dash(text: str) -> int | None:
     """Index of the first top-level dash used as a separator ("A - B", "A – B", "EMPA- Swiss")."""
     mask = _top_level(text)
@@ -773,6 +784,10 @@ def _apply_dash(text: str, notation: str, draft: _Draft, flags: list[Flag]) -> s
     left, right = text[:at].strip(), text[at + match.end() :].strip()
     right_cat = _atom_category(right)
     left_has_body = bool(_heads(left))
+    if right_cat is _Cat.ACRONYM and "(" not in right and notation == "dash" and left_has_body \
+            and _names_unit_after_acronym(left, right):
+        _split_units(right, True, draft, flags)  # "Technical University of Denmark - DTU Compute"
+        return left
     if right_cat is _Cat.ACRONYM and "(" not in right:
         draft.add_acronym(right)
         return left

@@ -60,6 +60,10 @@ from exchange_kg.records import (
     ReaderResult,
 )
 
+# Where a merged cell prints its label: vertically centred (the default of PDF tables), at the
+# top or at the bottom of the cell. "auto" decides per document (see choose_alignment).
+ALIGNMENTS = ("auto", "first", "middle", "last")
+
 OPTIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -114,6 +118,11 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "minimum": 0,
             "description": "cost (printed lines) of a label on its group's first row",
         },
+        "label_position": {
+            "enum": list(ALIGNMENTS),
+            "description": "where a merged cell's label stands in its group: first, middle or "
+            "last row; auto (default) decides per document from the layout",
+        },
     },
     "required": ["columns"],
     "additionalProperties": False,
@@ -131,6 +140,10 @@ DEFAULT_AMBIGUITY_MARGIN = 0.5
 # A label on its group's first row instead of its middle: 9 of the 39 groups of two or more
 # rows in the two editions (5 of them at page tops), so allowed, at a small cost.
 DEFAULT_TOP_LABEL_COST = 0.5
+# A group split by a page break is measured on its label's page; each of its rows printed on
+# another page costs this much (printed lines), so a group does not reach across a page
+# break for rows a centred neighbour fits as well.
+OFF_PAGE_ROW_COST = Fraction(1, 5)
 DEFAULT_SEPARATORS = (r"^[\s\-=_–—]{3,}$",)
 _DATE_OK = re.compile(r"(\d{4})/(\d{2})/(\d{2})")
 
@@ -147,6 +160,7 @@ class _Options:
     page_break_cost: float
     ambiguity_margin: float
     top_label_cost: float
+    alignment: str
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> _Options:
@@ -163,6 +177,7 @@ class _Options:
             page_break_cost=float(options.get("page_break_cost", DEFAULT_PAGE_BREAK_COST)),
             ambiguity_margin=float(options.get("ambiguity_margin", DEFAULT_AMBIGUITY_MARGIN)),
             top_label_cost=float(options.get("top_label_cost", DEFAULT_TOP_LABEL_COST)),
+            alignment=options.get("label_position", "auto"),
         )
 
     @property
@@ -220,6 +235,8 @@ def _scan(lines: Sequence[str], opts: _Options, result: ReaderResult) -> _Scan:
                 scan.passes.append((number, page, lead))
         elif len(filled) <= 1 and any(p.search(stripped) for p in opts.titles):
             result.mark(number, LineStatus.LAYOUT, "title")
+        elif (label := _label_only(cells, opts)) is not None:
+            scan.items.append(_Item(number, page, "label", {label[0]: label[1]}))
         elif len(cells) >= width:
             tail = cells[len(cells) - width :]
             lead = " ".join(cells[: len(cells) - width]).strip()
@@ -231,6 +248,28 @@ def _scan(lines: Sequence[str], opts: _Options, result: ReaderResult) -> _Scan:
         else:
             scan.items.append(_Item(number, page, "fragment", row_from_cells(cells, opts.columns)))
     return scan
+
+
+def _label_only(cells: Sequence[str], opts: _Options) -> tuple[str, str] | None:
+    """(column, text) of a line that holds only a merged cell's label.
+
+    PDF extraction puts the label of a merged cell on a line of its own when it does not
+    line up with a row's text (centred in a group with an even number of rows, or printed
+    above its group). Such a line is the group's label, never a row: one filled cell, in a
+    merged column's position (or alone on the line), that reads as a label of that column
+    (for the country column: a country name).
+    """
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if len(filled) != 1 or not opts.merged:
+        return None
+    index, text = filled[0]
+    for column in opts.merged:
+        position = opts.columns.index(column) if column in opts.columns else -1
+        if index != position and not (len(cells) == 1 and position == 0):
+            continue
+        if column != "country" or country_resolver(text)[1]:
+            return column, text
+    return None
 
 
 def _mark_header(result: ReaderResult, number: int, lead: str, opts: _Options) -> None:
@@ -255,6 +294,7 @@ class _Draft:
     alternatives: dict[str, list[str]] = field(default_factory=dict)
     continuation: list[str] = field(default_factory=list)
     read_by_passes: bool = False  # on a page the OCR passes read
+    label_only: bool = False  # a merged cell's label on a line of its own: layout, no row
 
 
 def _name_of(draft: _Draft, opts: _Options) -> str:
@@ -298,6 +338,9 @@ def _build_drafts(scan: _Scan, opts: _Options) -> tuple[list[_Draft], list[_Item
         if item.page != orphans.page:
             unpaired += _pair_orphans(orphans, opts)
             orphans = _Orphans(page=item.page)
+        if item.kind == "label":
+            drafts.append(_Draft([item.line], item.page, dict(item.cells), label_only=True))
+            continue
         if item.kind == "row":
             unpaired += _pair_orphans(orphans, opts)
             orphans = _Orphans(page=item.page)
@@ -316,6 +359,7 @@ def _build_drafts(scan: _Scan, opts: _Options) -> tuple[list[_Draft], list[_Item
         values = {c: item.cells[c] for c in value_cols if item.cells.get(c)}
         labelled = any(item.cells.get(c) for c in opts.merged)
         prev = drafts[-1] if drafts and drafts[-1].page == item.page else None
+        prev = prev if prev is not None and not prev.label_only else None
         if text and not labelled and prev is not None and _continues(prev, text, values, opts):
             prev.lines.append(item.line)
             prev.continuation.append(text)
@@ -398,7 +442,7 @@ def _apply_passes(
 ) -> list[PassEntry]:
     """Align every pass to the rows of its pages and use the readings per field."""
     pages = {page for _, page, _ in scan.passes}
-    targets = [d for d in drafts if d.page in pages]
+    targets = [d for d in drafts if d.page in pages and not d.label_only]
     rows = [
         TargetRow(
             d.cells.get(opts.name_column, ""), d.cells.get("start", ""), d.cells.get("quota", "")
@@ -518,6 +562,7 @@ class Slot:
     label: str  # the merged cell's text on this row ("" when empty)
     name: str  # the row's long text: its height and its evidence
     page: int
+    label_only: bool = False  # a label on a line of its own: no height, no row
 
 
 @dataclass(frozen=True)
@@ -742,7 +787,11 @@ class _Geometry:
     it is the one at the group's middle, rows being as tall as their wrapped name. Sometimes
     it is the group's first row instead (seen at page tops and beside tall rows); that costs
     a fixed ``top_cost`` however large the group, so such a group ends wherever its neighbour
-    is best centred.
+    is best centred. Other documents print labels at the top or the bottom of the cell
+    (``alignment`` "first" or "last"): the label's line then starts or ends its group. A
+    label on a line of its own has no height: it sits between two rows. A group split by a
+    page break prints its label in the part on the label's page, so only that part is
+    measured (the break itself costs ``page_cost``).
 
     The planner asks for the cost of every candidate span of every group, so page breaks and
     evidence violations are prefix sums: each cost is a constant-time lookup.
@@ -756,20 +805,29 @@ class _Geometry:
         width: int,
         page_cost: float,
         top_cost: float,
+        alignment: str = "middle",
     ) -> None:
-        self.blocks, self.evidence = blocks, evidence
-        heights = [max(1, math.ceil(len(s.name) / width)) for s in slots]
+        self.blocks, self.evidence, self.alignment = blocks, evidence, alignment
+        heights = [0 if s.label_only else max(1, math.ceil(len(s.name) / width))
+                   for s in slots]
         self.top = [0]
         for h in heights:
             self.top.append(self.top[-1] + h)
         page, top = Fraction(str(page_cost)), Fraction(str(top_cost))
-        self.scale = math.lcm(2, page.denominator, top.denominator)
+        self.scale = math.lcm(2, page.denominator, top.denominator, OFF_PAGE_ROW_COST.denominator)
         self.page_cost = int(page * self.scale)
         self.top_cost = int(top * self.scale)
-        # breaks[i]: page breaks between slots 0..i
+        self.off_page_cost = int(OFF_PAGE_ROW_COST * self.scale)
+        # breaks[i]: page breaks between slots 0..i; each slot's page spans page_span[i]
         self.breaks = [0]
         for i in range(1, len(slots)):
             self.breaks.append(self.breaks[-1] + (slots[i].page != slots[i - 1].page))
+        self.page_span: list[tuple[int, int]] = []
+        first = 0
+        for i in range(len(slots) + 1):
+            if i == len(slots) or (i and slots[i].page != slots[i - 1].page):
+                self.page_span += [(first, i - 1)] * (i - first)
+                first = i
         # violations[j][i - lowest[j]]: rows lowest[j]..i-1 that group j's evidence rules out;
         # group j can only span rows between its neighbouring blocks
         self.lowest = [blocks[j - 1].last + 1 if j else 0 for j in range(len(blocks))]
@@ -789,15 +847,34 @@ class _Geometry:
     def cost(self, j: int, start: int, end: int) -> Cost:
         """Cost of group ``j`` spanning slots ``start..end`` (inclusive)."""
         block = self.blocks[j]
-        label_middle = self.top[block.first] + self.top[block.last + 1]
-        geometry = abs(label_middle - self.top[start] - self.top[end + 1]) * (self.scale // 2)
-        if block.first == start:
-            geometry = min(geometry, self.top_cost)
-        breaks = self.breaks[end] - self.breaks[start]
         counts, lowest = self.violations[j], self.lowest[j]
         violations = counts[end + 1 - lowest] - counts[start - lowest]
         violations += int(j > 0 and self.linked[start])
-        return (violations, geometry + self.page_cost * breaks)
+        breaks = self.breaks[end] - self.breaks[start]
+        off_page = 0
+        if breaks:  # the geometry is measured on the label's page only
+            off_page = self.off_page(j, start, end)
+            on_page = self.page_span[block.first]
+            start, end = max(start, on_page[0]), min(end, on_page[1])
+        top = self.top
+        # A label printed at the top (bottom) of its cell stands exactly on the group's first
+        # (last) line, unlike a centred one whose row depends on estimated row heights: each
+        # line it is off counts double.
+        if self.alignment == "first":
+            geometry = abs(top[block.first] - top[start]) * 2 * self.scale
+        elif self.alignment == "last":
+            geometry = abs(top[block.last + 1] - top[end + 1]) * 2 * self.scale
+        else:
+            label_middle = top[block.first] + top[block.last + 1]
+            geometry = abs(label_middle - top[start] - top[end + 1]) * (self.scale // 2)
+            if block.first == start:
+                geometry = min(geometry, self.top_cost)
+        return (violations, geometry + self.page_cost * breaks + self.off_page_cost * off_page)
+
+    def off_page(self, j: int, start: int, end: int) -> int:
+        """Rows of group ``j`` (``start..end``) printed on another page than its label."""
+        first, last = self.page_span[self.blocks[j].first]
+        return max(0, first - start) + max(0, end - last)
 
     def lines(self, geometry: int) -> float:
         """A geometry cost in printed lines."""
@@ -835,8 +912,9 @@ class _Plan:
 def _plan(geo: _Geometry, n: int) -> _Plan:
     """Choose all boundaries jointly (dynamic programming over boundary positions).
 
-    Ties go to the later boundary: a row between two labels then stays with the label above
-    it, the direction labels were seen to drift (top rows of pages, tall rows).
+    Ties go to the boundary that leaves fewer rows on another page than their label, then to
+    the later one: a row between two labels then stays with the label above it, the
+    direction labels were seen to drift (top rows of pages, tall rows).
     """
     blocks = geo.blocks
     m = len(blocks)
@@ -861,7 +939,9 @@ def _plan(geo: _Geometry, n: int) -> _Plan:
     s = 0
     for j in range(m - 1):
         target = suffix[j][s]
-        b = max(b for b in options[j] if _add(geo.cost(j, s, b - 1), suffix[j + 1][b]) == target)
+        tied = [b for b in options[j] if _add(geo.cost(j, s, b - 1), suffix[j + 1][b]) == target]
+        b = min(tied, key=lambda b: (geo.off_page(j, s, b - 1)
+                                      + geo.off_page(j + 1, b, blocks[j + 1].first), -b))
         boundaries.append(b)
         s = b
     return _Plan(boundaries, suffix[0][0], prefix, suffix)
@@ -877,6 +957,8 @@ def assign_merged(
     page_break_cost: float = DEFAULT_PAGE_BREAK_COST,
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN,
     top_label_cost: float = DEFAULT_TOP_LABEL_COST,
+    alignment: str = "middle",
+    notes: list[str] | None = None,
 ) -> list[Choice]:
     """Decide the merged-cell value of every row.
 
@@ -893,7 +975,13 @@ def assign_merged(
     blocks = _label_blocks(slots, resolve, named, code_name)
     if not blocks:
         return [Choice(None, None, False, False, evidence=named[i]) for i in range(n)]
-    geo = _Geometry(slots, blocks, named, wrap_width, page_break_cost, top_label_cost)
+    if alignment == "auto":
+        alignment, note = choose_alignment(slots, blocks, named, wrap_width, page_break_cost,
+                                           top_label_cost)
+        if note and notes is not None:
+            notes.append(note)
+    geo = _Geometry(slots, blocks, named, wrap_width, page_break_cost, top_label_cost,
+                    alignment)
     plan = _plan(geo, n)
     bounds = [0, *plan.boundaries, n]
     texts = [_block_text(b, slots, resolve, code_name) for b in blocks]
@@ -902,6 +990,55 @@ def assign_merged(
         for i in range(bounds[j], bounds[j + 1]):
             choices.append(_choice(i, j, texts, slots, named, geo, plan, resolve, ambiguity_margin))
     return choices
+
+
+def choose_alignment(
+    slots: Sequence[Slot],
+    blocks: list[_Block],
+    named: Sequence[tuple[str, ...]],
+    wrap_width: int = DEFAULT_WRAP_WIDTH,
+    page_break_cost: float = DEFAULT_PAGE_BREAK_COST,
+    top_label_cost: float = DEFAULT_TOP_LABEL_COST,
+) -> tuple[str, str]:
+    """Where this document prints merged-cell labels: the alignment under which its labels
+    and the rows whose names state their country fit best, decided once per document.
+
+    Each alignment is tried on its own (middle without the first-row allowance); first or
+    last is chosen when it explains the layout better than both others by at least one
+    printed line per ten groups: a document consistently aligned at the top or bottom fits
+    that alignment almost exactly and the others badly. Otherwise middle, the common case,
+    with labels on a first row allowed at a small cost (as PDF tables do at page tops). A
+    document another alignment fits about as well, grouping its rows differently, cannot
+    say: its mapping must declare ``label_position`` (the report says so). Returns the
+    alignment and a note for the report ("" when there is nothing to say).
+    """
+    costs, bounds = {}, {}
+    for alignment in ("middle", "first", "last"):
+        top = top_label_cost if alignment != "middle" else float(len(slots) + 1)
+        geo = _Geometry(slots, blocks, named, wrap_width, page_break_cost, top, alignment)
+        plan = _plan(geo, len(slots))
+        costs[alignment] = (plan.optimum[0], geo.lines(plan.optimum[1]))
+        bounds[alignment] = plan.boundaries
+    margin = max(1.0, len(blocks) / 10)
+
+    def better(a: str, b: str) -> bool:
+        return costs[a][0] < costs[b][0] or (costs[a][0] == costs[b][0]
+                                             and costs[a][1] + margin <= costs[b][1])
+
+    chosen = next((edge for edge, other in (("first", "last"), ("last", "first"))
+                   if better(edge, "middle") and better(edge, other)), "middle")
+    fits = ", ".join(f"{a} {c[1]:g}" for a, c in costs.items())
+    rivals = [a for a in costs if a != chosen and bounds[a] != bounds[chosen]
+              and not better(chosen, a)]
+    if rivals:
+        return chosen, (f"merged-cell labels on the {' or '.join(rivals)} row of their group "
+                        f"fit the layout about as well as on the {chosen} row (printed lines "
+                        f"off: {fits}) but group the rows differently; read as {chosen}: "
+                        "declare label_position in the mapping")
+    if chosen != "middle":
+        return chosen, (f"merged-cell labels read as standing on the {chosen} row of their "
+                        f"group: that fits the layout best (printed lines off: {fits})")
+    return "middle", ""
 
 
 def _block_text(
@@ -1001,8 +1138,12 @@ def read(lines: list[str], source_id: str, options: dict[str, Any],
     else:
         entries = []
     for column in merged:
-        _assign_column(drafts, column, opts, context)
+        _assign_column(drafts, column, opts, context, result.notes)
     for draft in drafts:
+        if draft.label_only:
+            result.mark(draft.lines[0], LineStatus.LAYOUT, "label",
+                        "a merged cell's label on a line of its own: the label of its group")
+            continue
         _emit(draft, lines, source_id, opts, result)
     for item in unpaired:
         result.mark(item.line, LineStatus.UNREADABLE, "row", _unpaired_reason(item, entries, opts))
@@ -1020,9 +1161,11 @@ def _clean_label(draft: _Draft, column: str) -> None:
 
 
 def _assign_column(
-    drafts: list[_Draft], column: str, opts: _Options, context: ReadContext | None = None
+    drafts: list[_Draft], column: str, opts: _Options, context: ReadContext | None = None,
+    notes: list[str] | None = None,
 ) -> None:
-    slots = [Slot(d.lines[0], d.cells.get(column, ""), _name_of(d, opts), d.page) for d in drafts]
+    slots = [Slot(d.lines[0], d.cells.get(column, ""), _name_of(d, opts), d.page, d.label_only)
+             for d in drafts]
     if column == "country":
         choices = assign_merged(
             slots,
@@ -1031,6 +1174,8 @@ def _assign_column(
             page_break_cost=opts.page_break_cost,
             ambiguity_margin=opts.ambiguity_margin,
             top_label_cost=opts.top_label_cost,
+            alignment=opts.alignment,
+            notes=notes,
         )
     else:
         choices = assign_merged(
@@ -1042,9 +1187,12 @@ def _assign_column(
             page_break_cost=opts.page_break_cost,
             ambiguity_margin=opts.ambiguity_margin,
             top_label_cost=opts.top_label_cost,
+            alignment=opts.alignment,
+            notes=notes,
         )
     for draft, choice in zip(drafts, choices, strict=True):
-        _apply_choice(draft, column, choice)
+        if not draft.label_only:
+            _apply_choice(draft, column, choice)
 
 
 def _apply_choice(draft: _Draft, column: str, choice: Choice) -> None:

@@ -2,6 +2,9 @@
 
 The numbers are the document's statement about itself: rows 1..N, each once. Checking them
 catches rows lost or duplicated anywhere between the original spreadsheet and our records.
+A row without a number continues the numbered row above it (a wrapped name, or a further
+agreement sharing the cells merged down from that row); a one-cell row naming a continent
+or a country is a heading.
 
 Two kinds of damage are repaired or flagged by content, never by position:
 
@@ -68,7 +71,9 @@ def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderRes
     columns = options["columns"]
     number_field = options.get("number_field", "row_number")
     result = read_rows(
-        lines, source_id, options, lambda cells: _row_number_problem(cells, columns, number_field)
+        lines, source_id, options,
+        row_check=lambda cells: _row_number_problem(cells, columns, number_field),
+        continues=lambda cells: _continues(cells, columns, number_field),
     )
     for place, institution in _swap_pairs(options, columns):
         for record in result.records:
@@ -87,6 +92,16 @@ def _row_number_problem(cells: Sequence[str], columns: list[str], number_field: 
         if not _ROW_NUMBER.match(value):
             return f"no row number in column {position + 1} (found {value!r}): not a table row"
     return None
+
+
+def _continues(cells: Sequence[str], columns: list[str], number_field: str) -> bool:
+    """A row with an empty number cell and cells of its own continues the numbered row above
+    (a spreadsheet's cells merged down several rows)."""
+    if number_field not in columns:
+        return False
+    position = columns.index(number_field)
+    value = cells[position] if position < len(cells) else ""
+    return not value and any(c for i, c in enumerate(cells) if i != position)
 
 
 def _swap_pairs(options: dict[str, Any], columns: list[str]) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import register
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
@@ -136,7 +137,8 @@ def _unbold(text: str) -> str:
 def _resolve_plain_lines(items: list[_Line], options: dict[str, Any]) -> None:
     """Decide for each unbulleted line whether it is a country heading or an institution.
 
-    A recognised country name (or a configured no-country heading) is a heading. An unrecognised
+    A recognised country name (or a configured no-country heading) is a heading, a continent
+    or world-region name a region heading. An unrecognised
     line is still a heading when bulleted entries follow it and it does not stand directly under
     another heading (a heading with no entries is implausible; an institution whose bullet was
     lost is not). Everything else is an institution listed without a bullet.
@@ -149,6 +151,9 @@ def _resolve_plain_lines(items: list[_Line], options: dict[str, Any]) -> None:
         assert item.name is not None
         if item.name.casefold() in no_country or parse_country(item.name) is not None:
             item.role, item.heading = "region", item.name
+            continue
+        if parse_continent(item.name) is not None:  # "EUROPA", "Americhe": a region heading
+            item.role, item.region = "region", item.name
             continue
         prev = content[i - 1] if i > 0 else None
         nxt = content[i + 1] if i + 1 < len(content) else None

@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import register
-from exchange_kg.records import FIELDS, LineStatus, RawRecord, ReaderResult
+from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult
 
 IGNORED_COLUMN = "-"  # a column the mapping chooses not to read
 
@@ -129,6 +131,32 @@ def cell_count_problem(
 
 # A reader's own reason to refuse a row, given its cells; None lets the row be read.
 RowCheck = Callable[[Sequence[str]], str | None]
+# Whether a row continues the record above it (numbered-table: a row without a number).
+Continues = Callable[[Sequence[str]], bool]
+
+# Columns whose text alone on a continuation row is the rest of the row above's cell (a
+# wrapped name), not a second agreement.
+WRAPPING_COLUMNS = frozenset({"partner", "city"})
+
+
+def heading(cells: Sequence[str], columns: Sequence[str]) -> tuple[str, str | None] | None:
+    """(reason, country text) when a row is a heading inside the table, else None.
+
+    A heading is a row with one filled cell, outside the partner column, that names a
+    continent or world region ("EUROPA", "Amérique du Nord") or a country; a country
+    heading's name is returned so rows without a country of their own can take it.
+    """
+    filled = [(i, cell) for i, cell in enumerate(cells) if cell]
+    if len(filled) != 1:
+        return None
+    index, text = filled[0]
+    if index < len(columns) and columns[index] == "partner":
+        return None
+    if parse_continent(text) is not None:
+        return f"heading: {text} (a continent or region)", None
+    if parse_country(text, fuzzy=False) is not None:
+        return f"heading: {text} (a country)", text
+    return None
 
 
 def read_rows(
@@ -136,18 +164,22 @@ def read_rows(
     source_id: str,
     options: dict[str, Any],
     row_check: RowCheck | None = None,
+    continues: Continues | None = None,
 ) -> ReaderResult:
     """Account for every line of a delimited table: layout, unreadable row or one record.
 
     Shared by "simple-table" and "numbered-table" so both treat blank lines, headers, footers,
-    titles and cell counts identically. ``row_check`` lets a reader refuse a row for a reason of
-    its own (numbered-table: no row number) before the cell count is judged; it returns the
-    reason, or None when the row may be read.
+    titles, headings inside the table and cell counts identically. ``row_check`` lets a reader
+    refuse a row for a reason of its own (numbered-table: no row number) before the cell
+    count is judged; it returns the reason, or None when the row may be read. A row
+    ``continues`` accepts belongs to the record above (see :func:`_continuation`).
     """
     result = ReaderResult()
     columns = options["columns"]
     delimiter = options.get("delimiter", "\t")
     seen_header = False
+    heading_country: str | None = None
+    anchor: RawRecord | None = None  # the last record that does not continue another
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -157,6 +189,15 @@ def read_rows(
             seen_header = seen_header or layout[0] == "header"
             result.mark(number, LineStatus.LAYOUT, *layout)
             continue
+        found = heading(cells, columns)
+        if found is not None:
+            heading_country = found[1]
+            result.mark(number, LineStatus.LAYOUT, "heading", found[0])
+            continue
+        if continues is not None and anchor is not None and continues(cells):
+            _continuation(result, anchor, number, line, cells, columns,
+                          options.get("number_field", "row_number"))
+            continue
         problem = row_check(cells) if row_check is not None else None
         if problem is None:
             problem = cell_count_problem(cells, columns, options.get("min_cells"))
@@ -164,9 +205,46 @@ def read_rows(
             result.mark(number, LineStatus.UNREADABLE, "row", problem)
             continue
         record = RawRecord(source_id, (number,), line, cells_to_fields(cells, columns))
+        if heading_country and "country" in columns and "country" not in record.fields:
+            record.fields["country"] = heading_country
+            record.flags.append(Flag("country", "country-from-heading",
+                                     f"no country on the row; taken from the heading "
+                                     f"{heading_country!r} above it", heading_country))
         result.records.append(record)
         result.mark(number, LineStatus.RECORD, "row")
+        anchor = record
     return result
+
+
+def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: str,
+                  cells: Sequence[str], columns: Sequence[str], number_field: str) -> None:
+    """A row that continues the record above it.
+
+    Spreadsheets export cells merged down several rows as a value and blanks: a row whose
+    own cells are only the wrapped rest of a name extends the record above; a row with cells
+    of its own (another agreement type, date, term, quota, unit) is a further agreement that
+    shares the blank cells of the row above, each taken value flagged.
+    """
+    own = cells_to_fields(cells, columns)
+    if set(own) <= WRAPPING_COLUMNS and all(k in anchor.fields for k in own):
+        for name, text in own.items():
+            anchor.fields[name] = f"{anchor.fields[name]} {text}"
+        anchor.lines = (*anchor.lines, number)
+        anchor.raw = f"{anchor.raw}\n{line}"
+        result.mark(number, LineStatus.RECORD, "continuation")
+        return
+    fields = dict(own)
+    flags = []
+    for name, text in anchor.fields.items():
+        if name not in fields and name != number_field:
+            fields[name] = text
+            flags.append(Flag(name, "merged-cell-inherited",
+                              f"cell empty on a row that continues line {anchor.first_line}; "
+                              f"taken from that row", text))
+    record = RawRecord(anchor.source_id, (number,), line,
+                       {c: fields[c] for c in columns if c in fields}, flags)
+    result.records.append(record)
+    result.mark(number, LineStatus.RECORD, "row")
 
 
 @register("simple-table", OPTIONS_SCHEMA)
