@@ -178,6 +178,13 @@ def load_mapping(path: Path) -> Mapping:
         if errors:
             raise schema_error(path, _document(path), errors,
                                prefix=("sections", i, "reader", "options"))
+        problems = consistency_problems(sec, reader)
+        if problems:
+            where, message = problems[0]
+            line, col = _pos(path, ["sections", i, *where])
+            at = "/".join(map(str, ["sections", i, *where]))
+            more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+            raise DataFileError(f"{path}:{line}:{col}: at {at}: {message}{more}")
         fields = {}
         for name, rule in sec["fields"].items():
             if isinstance(rule, str):
@@ -200,6 +207,69 @@ def load_mapping(path: Path) -> Mapping:
         )
     vocabulary = _vocabulary(path, data.get("vocabulary", {}), data.get("date_order"))
     return Mapping(path, data["source"], data["list"], tuple(sections), vocabulary)
+
+
+# The normalisers that make sense for each field ("none": read but not published).
+ALLOWED_NORMALISERS: dict[str, tuple[str, ...]] = {
+    "country": ("country", "none"),
+    "city": ("text", "none"),
+    "partner": ("partner",),
+    "unit": ("text", "none"),
+    "start": ("date", "none"),
+    "end": ("term", "date", "none"),
+    "term": ("term", "none"),
+    "quota": ("quota", "none"),
+    "kind": ("kinds", "none"),
+    "waiver": ("mark", "none"),
+    "home_unit": ("text", "none"),
+    "area": ("none", "text"),
+    "continent": ("none", "text"),
+    "website": ("url", "none"),
+    "row_number": ("none",),
+}
+
+
+def consistency_problems(sec: dict[str, Any], reader: readers.Reader
+                         ) -> list[tuple[list[Any], str]]:
+    """What makes a section's columns, fields, options and constants disagree, each with the
+    path (inside the section) of the key to fix. Nothing here may go wrong silently: a field
+    mapped but never read would build a different graph without a word."""
+    options = sec["reader"].get("options", {})
+    problems: list[tuple[list[Any], str]] = [
+        (["reader", "options", *where], message) for where, message in reader.check(options)]
+    provided = reader.provides(options)
+    fields = sec["fields"]
+    columns = list(options.get("columns", ()))
+    for name in fields:
+        if name not in provided:
+            given = ", ".join(sorted(provided))
+            problems.append((["fields", name], f"field {name!r} is mapped but the {reader.name} "
+                             f"reader gives no such field here (it gives: {given})"))
+    for name in sorted(provided - set(fields)):
+        where = (["reader", "options", "columns", columns.index(name)] if name in columns
+                 else ["fields"])
+        problems.append((where, f"the reader gives field {name!r} but fields: has no rule for "
+                                f"it (add '{name}: none' to read it without publishing it, or "
+                                "name the column '-')"))
+    for name, rule in fields.items():
+        normaliser = rule if isinstance(rule, str) else rule["normalise"]
+        allowed = ALLOWED_NORMALISERS.get(name, NORMALISERS)
+        where = ["fields", name] if isinstance(rule, str) else ["fields", name, "normalise"]
+        if normaliser not in allowed:
+            problems.append((where, f"field {name!r} cannot be read with the {normaliser!r} "
+                                    f"normaliser (use one of: {', '.join(allowed)})"))
+        if isinstance(rule, dict) and "notation" in rule and normaliser != "partner":
+            problems.append((["fields", name, "notation"],
+                             "notation applies to the partner normaliser only"))
+    const = sec["constants"]
+    if "city_language" in const and "city" not in provided:
+        problems.append((["constants", "city_language"],
+                         "city_language is the language of the city column, but no column "
+                         "gives the city"))
+    if "home_unit" in const and "home_unit" in fields:
+        problems.append((["constants", "home_unit"],
+                         "home_unit is both a constant and a field: keep one"))
+    return problems
 
 
 def _vocabulary(path: Path, tables: dict[str, dict[str, Any]], date_order: str | None

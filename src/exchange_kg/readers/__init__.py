@@ -18,6 +18,14 @@ from exchange_kg.formats import DOCUMENT_OPTIONS, with_document_options
 from exchange_kg.records import ReadContext, ReaderResult
 
 ReadFn = Callable[..., ReaderResult]
+# The fields a reader gives its records under some options (a table: its columns).
+Provides = Callable[[dict[str, Any]], frozenset[str]]
+# Inconsistencies between a reader's options: (path inside the options, message) each.
+OptionsCheck = Callable[[dict[str, Any]], list[tuple[tuple[Any, ...], str]]]
+
+
+def _no_problems(options: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,8 @@ class Reader:
     read_fn: ReadFn
     options_schema: dict[str, Any]
     doc: str
+    provides: Provides
+    check: OptionsCheck = _no_problems
 
     @property
     def splits_cells(self) -> bool:
@@ -48,15 +58,66 @@ class Reader:
 REGISTRY: dict[str, Reader] = {}
 
 
-def register(name: str, options_schema: dict[str, Any]) -> Callable[[ReadFn], ReadFn]:
+def register(name: str, options_schema: dict[str, Any], provides: Provides,
+             check: OptionsCheck = _no_problems) -> Callable[[ReadFn], ReadFn]:
+    """Register a reader under the name mapping files use, with what the mapping checker
+    needs: the options' schema, the fields it gives (so a mapped field no column provides
+    is an error) and a check of the options against each other."""
     def deco(fn: ReadFn) -> ReadFn:
         # Every reader also takes the document options (sheet, table, pages, encoding, ...):
         # they say where in the file its table is, whatever the layout.
         schema = with_document_options(options_schema)
-        REGISTRY[name] = Reader(name, fn, schema, (fn.__doc__ or "").strip())
+        REGISTRY[name] = Reader(name, fn, schema, (fn.__doc__ or "").strip(), provides, check)
         return fn
 
     return deco
+
+
+def table_columns(options: dict[str, Any]) -> frozenset[str]:
+    """What a table reader provides: its named columns ("-" skips one)."""
+    return frozenset(c for c in options.get("columns", ()) if c != "-")
+
+
+def check_columns(options: dict[str, Any], listed: tuple[str, ...] = ()
+                  ) -> list[tuple[tuple[Any, ...], str]]:
+    """Problems shared by the table readers: a column named twice, a header whose length is
+    not the columns', and options (``listed``) naming fields that are not columns."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    columns = list(options.get("columns", ()))
+    seen: set[str] = set()
+    for i, column in enumerate(columns):
+        if column != "-" and column in seen:
+            problems.append((("columns", i), f"column {column!r} is named twice"))
+        seen.add(column)
+    header = options.get("header")
+    if header is not None and len(header) != len(columns):
+        problems.append((("header",), f"{len(header)} header cells for {len(columns)} "
+                                      f"columns: they must pair up one to one"))
+    for option in listed:
+        for i, name in enumerate(options.get(option, ())):
+            if name not in seen:
+                problems.append(((option, i), f"{name!r} is not one of the columns "
+                                              f"({', '.join(columns)})"))
+    for option, value in options.items():
+        if option.endswith(("_patterns", "_pattern", "_marker")):
+            for i, pattern in enumerate(value if isinstance(value, list) else [value]):
+                problem = _regex_problem(pattern)
+                if problem:
+                    where = (option, i) if isinstance(value, list) else (option,)
+                    problems.append((where, problem))
+    return problems
+
+
+def _regex_problem(pattern: object) -> str | None:
+    import re
+
+    if not isinstance(pattern, str):
+        return None
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"not a regular expression: {exc}"
+    return None
 
 
 def get(name: str) -> Reader:

@@ -22,7 +22,7 @@ from typing import Any
 
 from exchange_kg.normalise import country as country_module
 from exchange_kg.normalise.country import parse_country
-from exchange_kg.readers import register
+from exchange_kg.readers import check_columns, register
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
 
@@ -355,7 +355,8 @@ class _Row:
     flags: list[Flag]
 
 
-@register("content-table", OPTIONS_SCHEMA)
+@register("content-table", OPTIONS_SCHEMA, lambda options: frozenset(FIELD_ORDER),
+          lambda options: check_columns(options))
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """Read a shifted Area/Country (n)/Institution/Department/Year table by cell content."""
     start, end, result = open_section(lines, options, source_id)

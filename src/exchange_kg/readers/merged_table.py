@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from exchange_kg.normalise import country as country_module
 from exchange_kg.normalise.partner import institution_key, parse_partner
-from exchange_kg.readers import register
+from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.cells import (
     QUOTA_PATTERN,
     VALUE_PATTERNS,
@@ -1114,7 +1114,8 @@ def _choice(
 # The reader
 
 
-@register("merged-cell-table", OPTIONS_SCHEMA)
+@register("merged-cell-table", OPTIONS_SCHEMA, table_columns,
+          lambda options: check_columns(options, ("merged",)))
 def read(lines: list[str], source_id: str, options: dict[str, Any],
          context: ReadContext | None = None) -> ReaderResult:
     """A table with a merged (group-spanning) first column, clean or OCR'd.

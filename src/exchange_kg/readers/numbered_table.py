@@ -25,7 +25,7 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import Row, looks_like_institution, shifted_cells
-from exchange_kg.readers import register
+from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.simple_table import COLUMN_NAMES, COMMON_OPTIONS, read_rows
 from exchange_kg.records import Flag, RawRecord, ReaderResult, SelfCheck
 
@@ -65,7 +65,22 @@ OPTIONS_SCHEMA: dict[str, Any] = {
 _ROW_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
 
 
-@register("numbered-table", OPTIONS_SCHEMA)
+def _check(options: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    problems = check_columns(options, ("fit_checks",))
+    columns = options.get("columns", [])
+    number_field = options.get("number_field", "row_number")
+    if number_field not in columns:
+        where = ("number_field",) if "number_field" in options else ("columns",)
+        problems.append((where, f"the row-number column {number_field!r} is not one of the "
+                                "columns"))
+    for i, pair in enumerate(options.get("swapped_cells", ())):
+        for k, name in enumerate(pair):
+            if name not in columns:
+                problems.append((("swapped_cells", i, k), f"{name!r} is not one of the columns"))
+    return problems
+
+
+@register("numbered-table", OPTIONS_SCHEMA, table_columns, _check)
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """Rows numbered 1..N under a header; checks the numbering, swapped and shifted cells."""
     columns = options["columns"]

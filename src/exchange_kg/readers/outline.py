@@ -19,7 +19,7 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
-from exchange_kg.readers import register
+from exchange_kg.readers import check_columns, register
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
 
@@ -54,6 +54,10 @@ OPTIONS_SCHEMA: dict[str, Any] = {
 }
 
 
+# The fields an outline gives its records: the headings above an entry, the entry, its mark.
+FIELDS_GIVEN = frozenset({"area", "country", "partner", "waiver"})
+
+
 @dataclass
 class _Line:
     """One non-blank line of the section, classified before headings are resolved."""
@@ -79,7 +83,8 @@ class _Context:
     heading_flag: Flag | None = None
 
 
-@register("outline-list", OPTIONS_SCHEMA)
+@register("outline-list", OPTIONS_SCHEMA, lambda options: FIELDS_GIVEN,
+          lambda options: check_columns(options))
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """Read a region/country outline with one institution a line (university-level list)."""
     start, end, result = open_section(lines, options, source_id)

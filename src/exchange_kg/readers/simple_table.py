@@ -15,7 +15,7 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
-from exchange_kg.readers import register
+from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult
 
 IGNORED_COLUMN = "-"  # a column the mapping chooses not to read
@@ -247,7 +247,8 @@ def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: st
     result.mark(number, LineStatus.RECORD, "row")
 
 
-@register("simple-table", OPTIONS_SCHEMA)
+@register("simple-table", OPTIONS_SCHEMA, table_columns,
+          lambda options: check_columns(options, ()))
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """One record per delimited row under a header; layout: blank lines, header, footer, title."""
     return read_rows(lines, source_id, options)
