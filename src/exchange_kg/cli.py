@@ -203,6 +203,55 @@ def readers() -> None:
             click.echo(f"    option {opt}")
 
 
+@main.command(name="new-mapping")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "source_id", help="Source id for the mapping and the manifest "
+              "(lower case, digits, dashes). [default: from the file name]")
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the proposed mapping file here (never overwrites a file) instead of "
+                   "printing it.")
+@click.option("--rows", default=10, show_default=True, help="How many agreements to preview.")
+def new_mapping(document: Path, source_id: str | None, out_path: Path | None,
+                rows: int) -> None:
+    """Look at a new partner list and propose its mapping file.
+
+    Proposes the layout (reader), header cells, the field of each column, the partner
+    notation, the date order, title and footer lines and where merged-cell labels stand;
+    then reads DOCUMENT with the proposal and shows how the first agreements read, the cells
+    no vocabulary understood and what to check. The mapping goes to stdout (or --out), the
+    rest to stderr. Exit 3 if the document has no table header or outline to go on.
+    """
+    import re as _re
+
+    from exchange_kg import propose
+
+    source_id = source_id or _re.sub(r"[^a-z0-9]+", "-", document.stem.lower()).strip("-")
+    if not _re.fullmatch(r"[a-z0-9][a-z0-9-]*", source_id or ""):
+        raise click.BadParameter(f"{source_id!r}: use lower case letters, digits and dashes",
+                                 param_hint="--id")
+    if out_path is not None and out_path.exists():
+        raise click.BadParameter(f"{out_path} exists; not overwriting it", param_hint="--out")
+    try:
+        proposal = propose.propose(document, source_id)
+        text = proposal.yaml()
+        report = propose.preview(proposal, document, rows)
+        entry = propose.manifest_entry(proposal, document)
+    except (SourceError, DataFileError, ValueError) as exc:
+        _say(f"error: {exc}")
+        sys.exit(EXIT_BAD_INPUT)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        from exchange_kg.dumps import write_atomic
+
+        write_atomic(out_path, text.encode("utf-8"))
+        _say(f"wrote {out_path}")
+    _say("")
+    _say(report)
+    _say("Manifest entry for sources/manifest.yaml:\n")
+    _say(entry)
+
+
 def _register() -> None:
     from exchange_kg.link.command import link_command
     from exchange_kg.publish import publish_cmd

@@ -425,6 +425,12 @@ def _starts_with_unit(text: str) -> bool:
     return bool(hits) and hits[0].start == 0 and hits[0].term.kind == "unit"
 
 
+def names_unit(text: str) -> bool:
+    """Whether a piece of a partner cell names a unit ("Faculty of Science", "Wydział ...",
+    "École polytechnique de ..."): what tells which separator a list puts before units."""
+    return _atom_category(text) is _Cat.UNIT or _starts_with_unit(text)
+
+
 def _is_bare(text: str) -> bool:
     """Only unit words ("College", "Graduate School"): a name that needs a shared complement."""
     tokens = [t for t in (_fold_token(w) for w in text.split()) if t and t not in _ARTICLES]

@@ -1,0 +1,579 @@
+"""``exchange-kg new-mapping``: look at a new partner list and propose its mapping file.
+
+A user with a sixth list should not have to read the code to map it. This module reads the
+document the way the readers will, and proposes what a mapping file says: which layout (a
+table with its own row numbers, a table whose country is a merged cell, a plain table, an
+outline of headings and entries, a table whose columns drifted), the header cells and the
+field each names (from the header vocabulary, ``data/header-words.tsv``, and from what the
+cells hold when a header says nothing), the partner notation, the date order, the title and
+footer lines, where merged-cell labels stand. It then reads the document with the proposal,
+so it can say how the first rows will be read and which cells no vocabulary understood.
+
+Everything proposed is evidence from the document; where the document cannot decide (the
+date order of a list whose every date has day <= 12, labels that fit the first and the last
+row of their group alike) the proposal says so in a comment to check, never silently.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.normalise.country import parse_country, text_key
+from exchange_kg.normalise.dates import parse_date
+from exchange_kg.normalise.fit import parse_continent
+from exchange_kg.normalise.kinds import parse_kinds
+from exchange_kg.normalise.partner import names_unit
+from exchange_kg.normalise.vocabulary import builtin_entries
+from exchange_kg.readers.cells import cell_matches
+
+# Languages whose lists write numeric dates day first; proposed when the dates cannot say.
+DAY_FIRST_LANGUAGES = frozenset({"de", "es", "fr", "it", "pl", "pt", "nl", "cs", "sk", "hu"})
+DELIMITERS = ("\t", ";", "|", ",")
+_URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+_NUMBER = re.compile(r"^\d{1,4}\.?$")
+_COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
+_BULLET = re.compile(r"^\s*(?:[-\u2013\u2022]\s*\*?|\*)\s*\S")
+_TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
+
+# The normaliser each field goes through, and why a field is read but not published.
+NORMALISERS = {"country": "country", "city": "text", "unit": "text", "start": "date",
+               "end": "term", "term": "term", "quota": "quota", "kind": "kinds",
+               "waiver": "mark", "website": "url", "home_unit": "text"}
+NOT_PUBLISHED = {
+    "row_number": "the document's own numbering, used for a self-check",
+    "continent": "checked against the country; derivable, not published",
+    "area": "world region; the country is what we publish",
+}
+
+
+@dataclass
+class Proposal:
+    """A proposed mapping file, and what the user should check in it."""
+
+    source_id: str
+    language: str | None
+    mapping: dict[str, Any]
+    comments: dict[str, str] = field(default_factory=dict)  # option/field -> why, to check
+    notes: list[str] = field(default_factory=list)
+
+    def yaml(self) -> str:
+        return _to_yaml(self)
+
+
+# --------------------------------------------------------------------------------- lines
+
+
+def document_lines(path: Path) -> list[str]:
+    """The document as the readers see it: a text extract's lines, or the rows of an
+    original's tables (spreadsheet, CSV, HTML, PDF) with its cells tab-separated."""
+    from exchange_kg import formats
+
+    return formats.open_view(path, [{}]).lines
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    cells = [c.strip() for c in line.split(delimiter)]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _delimiter(lines: Sequence[str]) -> str | None:
+    """The delimiter that splits most lines into three or more cells."""
+    counts = {d: sum(1 for ln in lines if len(_cells(ln, d)) >= 3) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+    return best if counts[best] >= 3 else None
+
+
+def _header_table() -> list[tuple[str, str, str]]:
+    """(folded header text, field, language) of the header vocabulary."""
+    return [(text_key(e.text), e.value, e.language) for e in builtin_entries("headers")]
+
+
+def header_field(cell: str) -> tuple[str | None, str | None]:
+    """The field a header cell names, and the language of the wording (None: unknown)."""
+    key = text_key(cell)
+    if not key:
+        return None, None
+    table = _header_table()
+    for text, name, language in table:
+        if text == key:
+            return name, language
+    for text, name, language in table:  # a header cut short ("Quot") or slightly misread
+        if len(key) >= 3 and cell_matches(key, text, 90.0):
+            return name, language
+    return None, None
+
+
+def _header_line(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
+    """(index, leading cells) of the first line whose cells are header words (two at least).
+
+    The header may stand at the end of a line whose first cells are something else (OCR
+    passes glued in front of each row): those leading cells are counted, not read."""
+    for i, line in enumerate(lines):
+        cells = _cells(line, delimiter)
+        if len(cells) < 2:
+            continue
+        known = [header_field(c)[0] is not None for c in cells]
+        if sum(known) < 2:
+            continue
+        lead = 0
+        while lead < len(cells) and not known[lead]:
+            lead += 1
+        if sum(known[lead:]) * 2 > len(cells) - lead:
+            return i, lead
+    return None
+
+
+# --------------------------------------------------------------------------------- columns
+
+
+def _column_by_content(values: Sequence[str]) -> str | None:
+    """The field a column's cells look like when its header says nothing ("Kolumna1")."""
+    filled = [v for v in values if v]
+    if not filled:
+        return None
+
+    def share(test: Any) -> float:
+        return sum(1 for v in filled if test(v)) / len(filled)
+
+    if share(lambda v: bool(_URL.match(v)) or "." in v and " " not in v and "/" in v) > 0.6:
+        return "website"
+    if share(lambda v: parse_continent(v) is not None) > 0.6:
+        return "continent"
+    if share(lambda v: parse_date(v)[0] is not None and not v.isdigit()) > 0.6:
+        return "start"
+    if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
+        return "country"
+    if share(lambda v: bool(_NUMBER.match(v))) > 0.8:
+        return "quota"
+    return None
+
+
+def _columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list[str], Counter]:
+    columns: list[str] = []
+    languages: Counter[str] = Counter()
+    for i, cell in enumerate(header):
+        name, language = header_field(cell)
+        if name is None:
+            name = _column_by_content([r[i] if i < len(r) else "" for r in rows])
+        if name is None or name in columns:
+            name = "-"
+        if language not in (None, "mul"):
+            languages[language] += 1
+        columns.append(name)
+    return columns, languages
+
+
+def _notation(partners: Sequence[str]) -> str:
+    """How the partner cells attach units: the separator followed by a unit most often."""
+    counts: Counter[str] = Counter()
+    for cell in partners:
+        for m in re.finditer(r"\(([^()]+)\)", cell):
+            if names_unit(m.group(1)):
+                counts["parentheses"] += 1
+        for m in re.finditer(r"\s[-–—]\s+(.+)$", cell):
+            if names_unit(m.group(1)) or m.group(1).split()[0].isupper():
+                counts["dash"] += 1
+        for piece in cell.split(", ")[1:]:
+            if names_unit(piece):
+                counts["comma"] += 1
+    ranked = counts.most_common(2) + [("auto", 0), ("auto", 0)]
+    (notation, count), (_, runner_up) = ranked[0], ranked[1]
+    if count >= max(2, len(partners) / 60) and count >= 2 * runner_up:
+        return notation
+    return "auto"
+
+
+# --------------------------------------------------------------------------------- layouts
+
+
+def _table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: int,
+                   language_votes: Counter) -> dict[str, Any]:
+    header = _cells(lines[header_at], delimiter)[lead:]
+    rows = [_cells(ln, delimiter) for ln in lines[header_at + 1:] if ln.strip()]
+    rows = [r[len(r) - len(header):] if len(r) > len(header) else r for r in rows if len(r) >= 2]
+    columns, languages = _columns(header, rows)
+    language_votes.update(languages)
+    options: dict[str, Any] = {"columns": columns, "header": header}
+    if delimiter != "\t":
+        options["delimiter"] = delimiter
+    index = {c: i for i, c in enumerate(columns)}
+
+    def column(name: str) -> list[str]:
+        return [r[index[name]] if index[name] < len(r) else "" for r in rows]
+
+    if "country" in index and sum(1 for v in column("country") if _COUNTED.match(v)) >= 3:
+        reader = "content-table"
+        options = {"start_marker": _marker(lines[_title_before(lines, header_at)])}
+    elif "row_number" in index:
+        reader = "numbered-table"
+        checks = [c for c in ("website", "continent") if c in index]
+        if checks:
+            options["fit_checks"] = checks
+    elif "country" in index and _merged(column("country")):
+        reader = "merged-cell-table"
+        options["merged"] = ["country"]
+        if lead:  # text in front of the header: OCR passes glued onto the rows
+            options["ocr_passes"] = True
+    else:
+        reader = "simple-table"
+    if reader in ("simple-table", "numbered-table"):
+        least = min((len(r) for r in rows if len(r) >= 2), default=len(columns))
+        if least < len(columns):
+            options["min_cells"] = max(least, index.get("partner", 0) + 1)
+    return {"reader": reader, "options": options, "columns": columns,
+            "partners": column("partner") if "partner" in index else []}
+
+
+def _merged(values: Sequence[str]) -> bool:
+    """A country column most of whose cells are empty: a merged cell labelling a group."""
+    return bool(values) and sum(1 for v in values if not v) >= len(values) / 3
+
+
+def _title_before(lines: Sequence[str], at: int) -> int:
+    """The nearest non-blank line before ``at`` that is a title (no delimiter, no digits)."""
+    for i in range(at - 1, -1, -1):
+        text = lines[i].strip()
+        if text and "\t" not in text and not re.search(r"\d", text):
+            return i
+    return 0
+
+
+def _marker(text: str) -> str:
+    return "^" + re.escape(text.strip()).replace("\\ ", " ") + "\\s*$"
+
+
+def _outline_sections(lines: Sequence[str]) -> tuple[int, int] | None:
+    """(first, last) index of a run of bulleted entries under headings, if the document has
+    one: the outline layout."""
+    bullets = [i for i, ln in enumerate(lines) if _bulleted(ln)]
+    if len(bullets) < 3:
+        return None
+    return bullets[0], bullets[-1]
+
+
+def _pattern_for(line: str) -> str:
+    """A title or footer pattern: the line's first words, numbers generalised."""
+    words = line.strip().split()[:3]
+    pattern = re.escape(" ".join(words))
+    return "^" + re.sub(r"\d+", r"\\d+", pattern.replace("\\ ", " "))
+
+
+# --------------------------------------------------------------------------------- propose
+
+
+def propose(path: Path, source_id: str) -> Proposal:
+    """Propose a mapping for the document at ``path`` and check it by reading with it."""
+    lines = document_lines(path)
+    languages: Counter[str] = Counter()
+    sections: list[dict[str, Any]] = []
+    delimiter = _delimiter(lines)
+    found = _header_line(lines, delimiter) if delimiter else None
+    header_at, lead = found if found is not None else (None, 0)
+    outline = _outline_sections(lines)
+    notes: list[str] = []
+    comments: dict[str, str] = {}
+    if outline is not None and (header_at is None or outline[0] < header_at):
+        sections.append(_outline(lines, outline, header_at, languages, comments))
+    if header_at is not None and delimiter is not None:
+        table = _table_section(lines, delimiter, header_at, lead, languages)
+        if sections and table["reader"] == "content-table":
+            sections[0]["reader"]["options"]["end_marker"] = table["options"]["start_marker"]
+        sections.append(_section(table, languages))
+    if not sections:
+        raise ValueError(f"{path}: no table header and no outline of entries found; "
+                         "start from the mapping of a list with a similar layout")
+    language = languages.most_common(1)[0][0] if languages else None
+    mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
+    proposal = Proposal(source_id, language, mapping, comments, notes)
+    _refine(proposal, path)
+    return proposal
+
+
+def _section(table: dict[str, Any], languages: Counter) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    reader, options = table["reader"], table["options"]
+    provided = (["area", "country", "partner", "waiver", "home_unit", "start"]
+                if reader == "content-table" else [c for c in table["columns"] if c != "-"])
+    for name in provided:
+        if name == "partner":
+            notation = "comma" if reader == "content-table" else _notation(table["partners"])
+            fields[name] = {"normalise": "partner", "notation": notation}
+        elif name in NOT_PUBLISHED:
+            fields[name] = {"normalise": "none", "why": NOT_PUBLISHED[name]}
+        else:
+            fields[name] = NORMALISERS.get(name, "text")
+    constants: dict[str, Any] = {}
+    if "city" in provided and languages:
+        constants["city_language"] = languages.most_common(1)[0][0]
+    return {"name": "partners" if reader != "content-table" else "table",
+            "reader": {"name": reader, "options": options}, "fields": fields,
+            "constants": constants}
+
+
+def _outline(lines: Sequence[str], bullets: tuple[int, int], header_at: int | None,
+             languages: Counter, comments: dict[str, str]) -> dict[str, Any]:
+    first = bullets[0]
+    # the headings above the first entry, then the title the section starts with
+    i = first - 1
+    while i > 0 and (not lines[i].strip() or _heading(lines[i])
+                     or lines[i].strip().lower().startswith(_TOTAL_WORDS)):
+        i -= 1
+    title = lines[i].strip()
+    options: dict[str, Any] = {"start_marker": _marker(title), "owns_preamble": True}
+    for line in lines[bullets[1]:]:
+        text = line.strip()
+        if re.search(r"\d", text) and text.lower().startswith(_TOTAL_WORDS):
+            number = re.search(r"\d+", text)
+            assert number is not None
+            options["total_pattern"] = "(?i)^" + re.escape(text[: number.start()]).replace(
+                "\\ ", r"\s*") + r"(?P<n>\d+)"
+    constants: dict[str, Any] = {}
+    kinds, _ = parse_kinds(title)
+    if kinds.kinds:
+        constants["kinds"] = list(kinds.kinds)
+        comments["kinds"] = f"the section title {title!r} names the kind of its agreements"
+    for line in lines[first:bullets[1] + 1]:
+        for entry in builtin_entries("continents"):
+            if text_key(entry.text) == text_key(line) and entry.language != "mul":
+                languages[entry.language] += 1
+    entries = [re.sub(r"^\s*[-\u2013\u2022]?\s*\*?\s*", "", ln)
+               for ln in lines[first:bullets[1] + 1] if _bulleted(ln)]
+    return {"name": "partners", "reader": {"name": "outline-list", "options": options},
+            "fields": {"country": "country",
+                       "area": {"normalise": "none", "why": NOT_PUBLISHED["area"]},
+                       "partner": {"normalise": "partner", "notation": _notation(entries)},
+                       "waiver": "mark"},
+            "constants": constants}
+
+
+def _bulleted(line: str) -> bool:
+    """An outline entry: a bullet (or the waiver mark) at the start of a line of one cell."""
+    return "\t" not in line.strip() and bool(_BULLET.match(line))
+
+
+def _heading(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and not _bulleted(line) and (
+        parse_country(text, fuzzy=False) is not None or parse_continent(text) is not None
+        or bool(re.match(r"^<[^<>]+>", text)))
+
+
+# --------------------------------------------------------------------------------- refining
+
+
+def _refine(proposal: Proposal, path: Path) -> None:
+    """Read the document with the proposal; learn title/footer lines, the date order and
+    where labels stand from how it reads, and read again."""
+    for _ in range(3):
+        src = read_with(proposal, path)
+        if not _learn(proposal, src):
+            break
+    src = read_with(proposal, path)
+    order = src.date_order
+    if order is not None and order.order is None and not order.month_first:
+        if _has_ambiguous_dates(src) and proposal.language in DAY_FIRST_LANGUAGES:
+            proposal.mapping["date_order"] = "dmy"
+            proposal.comments["date_order"] = (
+                f"CHECK: no date in the document decides the order; {proposal.language} lists "
+                "write the day first")
+    elif order is not None and order.order is None and order.day_first and order.month_first:
+        proposal.notes.append(f"numeric dates: {order.reason}")
+
+
+def _has_ambiguous_dates(src: Any) -> bool:
+    return any(flag.code == "date-ambiguous" for rec in src.result.records for flag in rec.flags
+               ) or any(re.search(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b", raw)
+                        for rec in src.result.records for raw in rec.fields.values())
+
+
+def _learn(proposal: Proposal, src: Any) -> bool:
+    """Add what one reading taught; True when the proposal changed."""
+    changed = False
+    for section in proposal.mapping["sections"]:
+        reader, options = section["reader"]["name"], section["reader"]["options"]
+        if reader == "merged-cell-table":
+            for note in src.result.notes:
+                if "declare label_position" in note and "label_position" not in options:
+                    options["label_position"] = "first"
+                    proposal.comments["label_position"] = (
+                        "CHECK: the layout fits labels on the first and the last row of a "
+                        "group alike; first is the more common")
+                    changed = True
+        if reader not in ("merged-cell-table", "simple-table", "numbered-table"):
+            continue
+        last_record = max((n for r in src.result.records for n in r.lines), default=0)
+        furniture = [n for n, d in sorted(src.result.dispositions.items())
+                     if d.status.value == "unreadable"]
+        furniture += [r.first_line for r in src.result.records if _page_furniture(r, src)]
+        for n in sorted(furniture):
+            text = src.lines[n - 1].strip()
+            if len([c for c in re.split(r"[\t;|]", text) if c.strip()]) != 1:
+                continue
+            key = ("footer_patterns" if n > last_record and reader != "merged-cell-table"
+                   else "title_patterns")
+            pattern = _pattern_for(text)
+            if pattern not in options.get(key, []):
+                options.setdefault(key, []).append(pattern)
+                changed = True
+    return changed
+
+
+def _page_furniture(record: Any, src: Any) -> bool:
+    """A name on a line of its own with no values that stands just before a repeated
+    header or at the end of the document: a title or footer printed on the page."""
+    if len(record.lines) != 1 or not any(f.code == "values-missing" for f in record.flags):
+        return False
+    for n in range(record.first_line + 1, len(src.lines) + 1):
+        if src.lines[n - 1].strip():
+            disp = src.result.dispositions.get(n)
+            return disp is not None and disp.kind == "header"
+    return True
+
+
+def read_with(proposal: Proposal, path: Path) -> Any:
+    """Read the document with the proposed mapping, as the build would."""
+    from exchange_kg.manifest import Document, Publisher
+    from exchange_kg.mapping_spec import load_mapping
+    from exchange_kg.pipeline import read_source
+
+    with tempfile.TemporaryDirectory() as tmp:
+        mapping_path = Path(tmp) / f"{proposal.source_id}.yaml"
+        mapping_path.write_text(proposal.yaml(), encoding="utf-8")
+        mapping = load_mapping(mapping_path)
+    doc = Document(proposal.source_id, path, None, "proposal", proposal.language or "und",
+                   Publisher(None, "the publisher", "proposal"), None, path.name)
+    return read_source(doc, mapping)
+
+
+# --------------------------------------------------------------------------------- YAML
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if re.fullmatch(r"[A-Za-z_][\w.-]*", text) and text.lower() not in (
+            "true", "false", "yes", "no", "null", "on", "off"):
+        return text
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _flow(values: Sequence[Any]) -> str:
+    return "[" + ", ".join(_scalar(v) for v in values) + "]"
+
+
+def _to_yaml(p: Proposal) -> str:
+    m = p.mapping
+    out = [f"# Proposed by exchange-kg new-mapping for {p.source_id}"
+           + (f" (language: {p.language})" if p.language else "") + ".",
+           "# Check the lines marked CHECK, the constants (level, home_unit) the document",
+           "# implies, and then run exchange-kg build; the report lists what was not read.",
+           f"source: {m['source']}", f"list: {m['list']}"]
+    if "date_order" in m:
+        out.append(f"date_order: {m['date_order']}  # {p.comments.get('date_order', '')}")
+    out.append("sections:")
+    for sec in m["sections"]:
+        out += [f"  - name: {sec['name']}", "    reader:", f"      name: {sec['reader']['name']}",
+                "      options:"]
+        for key, value in sec["reader"]["options"].items():
+            text = _flow(value) if isinstance(value, list) else _scalar(value)
+            comment = f"  # {p.comments[key]}" if key in p.comments else ""
+            out.append(f"        {key}: {text}{comment}")
+        out.append("    fields:")
+        for name, rule in sec["fields"].items():
+            if isinstance(rule, str):
+                out.append(f"      {name}: {rule}")
+            else:
+                inner = ", ".join(f"{k}: {_scalar(v)}" for k, v in rule.items())
+                out.append(f"      {name}: {{{inner}}}")
+        constants = sec["constants"]
+        if not constants:
+            out.append("    constants: {}  # level: university | department; home_unit: ...")
+            continue
+        out.append("    constants:")
+        for key, value in constants.items():
+            text = _flow(value) if isinstance(value, list) else _scalar(value)
+            comment = f"  # {p.comments[key]}" if key in p.comments else ""
+            out.append(f"      {key}: {text}{comment}")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------- preview
+
+
+def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
+    """How the first rows read with the proposal, what no vocabulary understood, what was
+    not read and what to check: the user's next step without opening the code."""
+    from exchange_kg.pipeline import source_agreements
+    from exchange_kg.records import NOT_UNDERSTOOD
+
+    src = read_with(proposal, path)
+    agreements = source_agreements(src)
+    out = [f"How the first {min(rows, len(agreements))} of {len(agreements)} agreements read:",
+           ""]
+    table = [("line", "country", "partner", "unit", "start", "end / term", "kinds", "quota")]
+    for a in agreements[:rows]:
+        party = a.parties[0]
+        term = (str(a.end) if a.end else "open-ended" if a.open_ended else
+                f"{a.duration_years} years" if a.duration_years else "")
+        if a.auto_renewal:
+            term = f"{term}, renewed".strip(", ")
+        quota = "" if a.quota is None else ("×" if a.quota.no_student_quota else ",".join(
+            f"{n}" if k == "unspecified" else f"{k} {n}" for k, n in a.quota.places))
+        table.append((str(a.records[0].first_line), a.country or "-", a.consortium or party.name,
+                      "; ".join(party.units), str(a.start or ""), term, ",".join(a.kinds),
+                      quota))
+    widths = [min(40, max(len(r[i]) for r in table)) for i in range(len(table[0]))]
+    out += ["  " + "  ".join(c[:40].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+            for r in table]
+    unknown: dict[str, Counter[str]] = {}
+    for rec, section in zip(src.result.records, src.sections, strict=True):
+        for flag in rec.flags:
+            rule = section.fields.get(flag.field)
+            if flag.code in NOT_UNDERSTOOD and flag.value and rule is not None and \
+                    rule.normaliser in ("country", "date", "term", "quota", "kinds", "mark"):
+                unknown.setdefault(flag.field, Counter())[flag.value] += 1
+    out += ["", "Cells no vocabulary understood (add them to the mapping's vocabulary: if they "
+            "mean something):" if unknown else "Every cell was understood."]
+    for name, values in sorted(unknown.items()):
+        listed = ", ".join(f"{v!r} ×{n}" for v, n in values.most_common(12))
+        out.append(f"  {name}: {listed}")
+    unreadable = sorted(n for n, d in src.result.dispositions.items()
+                        if d.status.value == "unreadable")
+    if unreadable:
+        out += ["", f"{len(unreadable)} line(s) not read (lines "
+                f"{', '.join(map(str, unreadable[:10]))}{' ...' if len(unreadable) > 10 else ''})"
+                ": a title or footer pattern, or another layout, may be missing."]
+    checks = [c for c in proposal.comments.values() if c.startswith("CHECK")]
+    checks += [*proposal.notes, *src.result.notes]
+    if checks:
+        out += ["", "To check:", *(f"  - {c}" for c in checks)]
+    return "\n".join(out) + "\n"
+
+
+def manifest_entry(proposal: Proposal, path: Path) -> str:
+    """The entry to add to sources/manifest.yaml for the document."""
+    first = next((ln.strip() for ln in document_lines(path) if ln.strip()), "")
+    title = first if first and "\t" not in first and len(first) < 150 else None
+    return "\n".join([
+        f"  - id: {proposal.source_id}",
+        f"    file: {path.name}",
+        f"    title: {_scalar(title) if title else 'null'}  # the document's own title, if any",
+        f"    label: {_scalar('partner list ' + proposal.source_id)}  # your short description",
+        f"    language: {proposal.language or 'und'}",
+        "    publisher:",
+        "      known_as: \"the institution that publishes this partner list\"  # or name:",
+        f"      key: {proposal.source_id}-publisher",
+        "    as_of: null  # the date the document states it is current as of",
+        f"    original_file_name: {path.name}",
+    ]) + "\n"

@@ -1,0 +1,88 @@
+"""`exchange-kg new-mapping` proposes a working mapping for every bundled source and every
+list of the generalisation kit: read with the proposal, each document gives the same
+agreements as with its hand-written mapping (the constants a document only implies, level
+and home unit, aside)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from exchange_kg import pipeline
+from exchange_kg.manifest import Document, load_manifest
+from exchange_kg.mapping_spec import load_mapping, load_mappings
+from exchange_kg.propose import propose, read_with
+from unseen_kit import kit_lists
+
+
+def _documents() -> list[tuple[Path, Document]]:
+    roots = [ROOT, *kit_lists()]
+    return [(root, doc) for root in roots
+            for doc in load_manifest(root / "sources" / "manifest.yaml")]
+
+
+def _facts(src: pipeline.SourceResult) -> list[tuple[object, ...]]:
+    """What each agreement says, but for the constants (level, home unit)."""
+    out = []
+    for a in pipeline.source_agreements(src):
+        out.append((a.records[0].lines, a.country, a.consortium,
+                    tuple((p.name, p.units, p.acronym) for p in a.parties), str(a.start),
+                    str(a.end), a.open_ended, a.duration_years, a.auto_renewal,
+                    tuple(sorted(a.kinds)), a.status, str(a.quota), a.waiver))
+    return sorted(out, key=str)
+
+
+@pytest.mark.parametrize(("root", "doc"), _documents(), ids=lambda x: getattr(x, "id", ""))
+def test_the_proposal_reads_the_document_as_its_own_mapping_does(root: Path, doc: Document
+                                                                 ) -> None:
+    curated = pipeline.read_source(doc, load_mappings(root / "mappings")[doc.id])
+    proposal = propose(doc.path, doc.id)
+    proposed = read_with(proposal, doc.path)
+    assert _facts(proposed) == _facts(curated)
+    unreadable = {n for n, d in proposed.result.dispositions.items()
+                  if d.status.value == "unreadable"}
+    assert unreadable <= {n for n, d in curated.result.dispositions.items()
+                          if d.status.value == "unreadable"}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "exchange_kg.cli", "new-mapping", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_command_writes_a_mapping_that_loads_and_previews_the_rows(tmp_path: Path) -> None:
+    doc = next(iter(kit_lists())) / "sources"
+    document = next(p for p in doc.iterdir() if p.name != "manifest.yaml")
+    out = tmp_path / "proposal.yaml"
+    proc = _cli(str(document), "--id", "tiny-list", "-o", str(out), "--rows", "3")
+    assert proc.returncode == 0, proc.stderr
+    mapping = load_mapping(out)
+    assert mapping.source == "tiny-list" and mapping.sections
+    assert "How the first 3 of" in proc.stderr and "Manifest entry" in proc.stderr
+    again = _cli(str(document), "-o", str(out))
+    assert again.returncode == 2 and "not overwriting" in again.stderr
+
+
+def test_the_command_says_what_no_vocabulary_understood(tmp_path: Path) -> None:
+    document = tmp_path / "list.tsv"
+    document.write_text("País\tUniversidad\tVigencia\n"
+                        "Chile\tUniversidad de Chile\tpara siempre jamás\n"
+                        "Perú\tPontificia Universidad Católica del Perú\tindefinida\n"
+                        "Atlantis\tUniversidad de Poseidonia\tindefinida\n", encoding="utf-8")
+    proc = _cli(str(document))
+    assert proc.returncode == 0, proc.stderr
+    assert "simple-table" in proc.stdout and "columns: [country, partner, term]" in proc.stdout
+    assert "term: 'para siempre jamás'" in proc.stderr
+    assert "country: 'Atlantis'" in proc.stderr
+
+
+def test_a_document_with_nothing_to_go_on_is_bad_input(tmp_path: Path) -> None:
+    document = tmp_path / "notes.txt"
+    document.write_text("Some notes about our partners.\nNothing tabular here.\n",
+                        encoding="utf-8")
+    proc = _cli(str(document))
+    assert proc.returncode == 3 and "no table header" in proc.stderr
