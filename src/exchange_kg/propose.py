@@ -69,12 +69,44 @@ class Proposal:
 # --------------------------------------------------------------------------------- lines
 
 
-def document_lines(path: Path) -> list[str]:
-    """The document as the readers see it: a text extract's lines, or the rows of an
-    original's tables (spreadsheet, CSV, HTML, PDF) with its cells tab-separated."""
-    from exchange_kg import formats
+def document_lines(path: Path) -> tuple[list[str], dict[str, Any]]:
+    """The document as the readers see it (a text extract's lines, or the rows of an
+    original's tables with their cells tab-separated), and the document options the format
+    layer asked for to read it (the sheet or HTML table with a header, an encoding or a
+    delimiter it could not detect), each chosen by trying the candidates in turn."""
+    found = _open(path, {}, depth=0)
+    if found is None:
+        raise ValueError(f"{path}: no sheet, table, encoding or delimiter gives a table with a "
+                         "header; say which with the reader options (see the README)")
+    return found
 
-    return formats.open_view(path, [{}]).lines
+
+_CANDIDATES: dict[str, Sequence[Any]] = {"delimiter": (";", ",", "\t", "|"),
+                                         "encoding": ("utf-8", "cp1252", "latin-1")}
+
+
+def _open(path: Path, options: dict[str, Any], depth: int
+          ) -> tuple[list[str], dict[str, Any]] | None:
+    from exchange_kg import formats
+    from exchange_kg.records import SourceError
+
+    try:
+        view = formats.open_view(path, [options])
+    except SourceError as exc:
+        asked = re.search(r"reader option `(\w+):`", exc.message)
+        if asked is None or depth > 3 or asked.group(1) in options:
+            return None
+        key = asked.group(1)
+        for candidate in _CANDIDATES.get(key, range(1, 21)):
+            found = _open(path, {**options, key: candidate}, depth + 1)
+            if found is not None:
+                return found
+        return None
+    lines = view.lines
+    delimiter = _delimiter(lines)
+    if not delimiter or (view.locations is not None and delimiter != "\t"):
+        return (lines, options) if not options else None  # an outline: no table to choose
+    return (lines, options) if _header_line(lines, delimiter) is not None else None
 
 
 def _cells(line: str, delimiter: str) -> list[str]:
@@ -271,7 +303,7 @@ def _pattern_for(line: str) -> str:
 
 def propose(path: Path, source_id: str) -> Proposal:
     """Propose a mapping for the document at ``path`` and check it by reading with it."""
-    lines = document_lines(path)
+    lines, document_options = document_lines(path)
     languages: Counter[str] = Counter()
     sections: list[dict[str, Any]] = []
     delimiter = _delimiter(lines)
@@ -290,6 +322,9 @@ def propose(path: Path, source_id: str) -> Proposal:
     if not sections:
         raise ValueError(f"{path}: no table header and no outline of entries found; "
                          "start from the mapping of a list with a similar layout")
+    for key, value in document_options.items():
+        sections[-1]["reader"]["options"][key] = value
+        comments[key] = f"CHECK: the {key} that gives a table with a header"
     language = languages.most_common(1)[0][0] if languages else None
     mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
     proposal = Proposal(source_id, language, mapping, comments, notes)
@@ -563,7 +598,7 @@ def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
 
 def manifest_entry(proposal: Proposal, path: Path) -> str:
     """The entry to add to sources/manifest.yaml for the document."""
-    first = next((ln.strip() for ln in document_lines(path) if ln.strip()), "")
+    first = next((ln.strip() for ln in document_lines(path)[0] if ln.strip()), "")
     title = first if first and "\t" not in first and len(first) < 150 else None
     return "\n".join([
         f"  - id: {proposal.source_id}",
