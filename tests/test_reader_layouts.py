@@ -181,3 +181,15 @@ def test_continent_headings_in_an_outline_are_regions() -> None:
         "Université Paris Cité", "Universidad Nacional Autónoma de México"]
     assert [r.fields.get("area") for r in result.records] == ["EUROPA", "AMERICHE"]
     assert status(result, 2) == ("layout", "heading")
+
+
+def test_split_cells_pair_up_with_dates_in_any_numeric_order() -> None:
+    # OCR put a row's values on a line of their own; the date is day-first
+    result = read("merged-cell-table", table(
+        "Chile\tUniversidad de Chile\t21/06/2019\t2",
+        "\tPontificia Universidad Católica de Chile",
+        "21.06.2019 3",
+    ), **MERGED)
+    catolica = next(r for r in result.records if r.first_line == 3)
+    assert catolica.lines == (3, 4)
+    assert (catolica.fields["start"], catolica.fields["quota"]) == ("21.06.2019", "3")

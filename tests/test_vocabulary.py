@@ -197,3 +197,27 @@ def test_a_wrong_vocabulary_entry_is_an_error_at_its_line(tmp_path: Path, entry:
     with pytest.raises(DataFileError) as err:
         load_mapping(path)
     assert f"{path}:4:" in str(err.value) and where in str(err.value), str(err.value)
+
+
+def test_the_report_lists_every_cell_no_vocabulary_understood(tmp_path: Path) -> None:
+    from exchange_kg import pipeline, report
+    from tiny_project import write_project
+
+    mapping = MAPPING.replace("columns: [country, partner]", "columns: [country, partner, term]")
+    mapping = mapping.replace("fields: {country: country, partner: partner}",
+                              "fields: {country: country, partner: partner, term: term}")
+    head, _, rest = mapping.partition("vocabulary:\n")
+    mapping = head + rest[rest.index("sections:"):]
+    rows = ["Atlantis\tUniversidad de Poseidonia\tpara siempre",
+            "Atlantis\tUniversidad del Mar\tpara siempre",
+            "Chile\tUniversidad de Chile\t2019 sin fin"]
+    root = write_project(tmp_path, "\n".join(rows) + "\n", mapping)
+    built = pipeline.build(root / "sources", root / "mappings")
+    source = report.build_report(built, None, "https://example.org/")["sources"][0]
+    assert source["not_understood"] == {
+        "country": [{"value": "Atlantis", "count": 2}],
+        "term": [{"value": "para siempre", "count": 2}, {"value": "sin fin", "count": 1}],
+    }
+    markdown = report.to_markdown(report.build_report(built, None, "https://example.org/"))
+    assert b"### Cells no vocabulary understood" in markdown
+    assert b"| term | sin fin | 1 |" in markdown

@@ -23,8 +23,13 @@ DATE_PATTERN = r"\d{4}/\d{1,2}/\d{1,2}"
 # ("ST10,LT5", truncated "ST10,LT"). Kept strict so ordinary words are never taken as one.
 QUOTA_PATTERN = r"(?:[×✕xX]{1,2}|\d{1,3}|(?:ST|LT)\d*(?:,\s?(?:ST|LT)\d*)*)"
 
+# A date in any numeric order lists use: year first as above, or day/month first with "/"
+# or "." ("21/06/2019", "06/21/2019", "21.06.2019"); which of day and month comes first is
+# the normaliser's business (decided per document), here it only marks a value.
+VALUE_DATE_PATTERN = rf"(?:{DATE_PATTERN}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}})"
+
 # Patterns of the value columns a trailing-value parser can recognise, by field name.
-VALUE_PATTERNS: dict[str, str] = {"start": DATE_PATTERN, "quota": QUOTA_PATTERN}
+VALUE_PATTERNS: dict[str, str] = {"start": VALUE_DATE_PATTERN, "quota": QUOTA_PATTERN}
 
 
 def split_cells(line: str) -> list[str]:
