@@ -135,6 +135,8 @@ def _error(tmp_path: Path, text: str) -> str:
      "the reader gives field 'term' but fields: has no rule"),
     ("header and columns of different lengths", '"Term"]', '"Term", "Website"]', "9:9",
      "6 header cells for 5 columns"),
+    ("more cells required than there are columns", "        title_patterns",
+     "        min_cells: 9\n        title_patterns", "10:9", "min_cells 9 is more than the 5"),
     ("a regex that does not compile", "'^Partner universities'", "'^Partner (universities'",
      "10:26", "not a regular expression"),
     ("a normaliser the field cannot take", "      term: term", "      term: date", "16:7",
@@ -179,3 +181,9 @@ def test_a_mapping_mistake_stops_the_build_with_exit_3(tmp_path: Path) -> None:
         env={**__import__("os").environ, "EXCHANGE_KG_ROR_DUMP": ""})
     assert proc.returncode == 3, proc.stderr
     assert "tiny-list.yaml:16:7" in proc.stderr and "did you mean 'term'?" in proc.stderr
+
+
+def test_a_section_named_twice_is_an_error(tmp_path: Path) -> None:
+    section = NUMBERED[NUMBERED.index("  - name: partners"):]
+    message = _error(tmp_path, NUMBERED + section)
+    assert message.startswith("20:5:") and "named twice" in message, message

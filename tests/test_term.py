@@ -193,6 +193,8 @@ def _summary(terms: list[Term]) -> list[dict[str, Any]]:
         ("durée indéterminée", [{"open_ended": True}], []),
         ("unbefristet", [{"open_ended": True}], []),
         ("tempo indeterminato", [{"open_ended": True}], []),
+        ("2019 bis auf Weiteres", [{"start": DateValue(2019), "open_ended": True}], []),
+        ("2020 hasta nuevo aviso", [{"start": DateValue(2020), "open_ended": True}], []),
         ("prazo indeterminado", [{"open_ended": True}], []),
         ("student exchange agreement", [{"kinds": ("student-exchange",)}], []),
         ("2019 - 20X9", [{"start": DateValue(2019)}], ["date-garbled"]),

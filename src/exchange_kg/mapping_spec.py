@@ -167,6 +167,12 @@ def load_mapping(path: Path) -> Mapping:
     """Load and check one mapping file, including each reader's own options schema."""
     data = load(path, SCHEMA)
     sections = []
+    names = [sec["name"] for sec in data["sections"]]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            line, col = _pos(path, ["sections", i, "name"])
+            raise DataFileError(f"{path}:{line}:{col}: at sections/{i}/name: section {name!r} "
+                                "is named twice")
     for i, sec in enumerate(data["sections"]):
         try:
             reader = readers.get(sec["reader"]["name"])

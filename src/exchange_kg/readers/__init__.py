@@ -89,6 +89,10 @@ def check_columns(options: dict[str, Any], listed: tuple[str, ...] = ()
         if column != "-" and column in seen:
             problems.append((("columns", i), f"column {column!r} is named twice"))
         seen.add(column)
+    least = options.get("min_cells")
+    if isinstance(least, int) and least > len(columns):
+        problems.append((("min_cells",), f"min_cells {least} is more than the "
+                                         f"{len(columns)} columns"))
     header = options.get("header")
     if header is not None and len(header) != len(columns):
         problems.append((("header",), f"{len(header)} header cells for {len(columns)} "
