@@ -55,7 +55,7 @@ def test_validate_accepts_the_build_and_rejects_a_broken_graph(dist: Path, tmp_p
     country = "<https://schema.org/addressCountry>"
     broken = [ln for ln in text if partner not in ln]  # no agreement has a partner any more
     broken += [ln.rsplit('"', 1)[0].rsplit('"', 1)[0] + '"XX" .'
-               for ln in text if country in ln][:1]  # and one bad country code
+               for ln in text if f"> {country} " in ln][:1]  # and one bad country code
     path = tmp_path / "broken.nt"
     path.write_text("\n".join(broken) + "\n", encoding="utf-8")
     proc = cli("validate", str(path), "--report", str(tmp_path / "report.ttl"))

@@ -76,3 +76,41 @@ def test_serve_passes_its_performance_options(tmp_path: Path,
     assert result.exit_code == 0
     assert seen["access_log"] is True
     assert seen["config"].memory_quads == 0  # type: ignore[attr-defined]
+
+
+def test_publication_file_and_flags_reach_the_server(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from exchange_kg.serve import app
+
+    dist = write_synthetic_dist(tmp_path / "dist")
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(app, "create_app", lambda config: seen.setdefault("config", config))
+    monkeypatch.setattr(uvicorn, "run", lambda application, **options: None)
+    path = tmp_path / "publication.yaml"
+    path.write_text("license: https://creativecommons.org/licenses/by/4.0/\n"
+                    "publisher:\n  name: Example Library\n  type: academia\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.serve, ["-d", str(dist), "--publication", str(path),
+                                            "--contact", "data@example.org"])
+    assert result.exit_code == 0, result.output
+    publication = seen["config"].publication  # type: ignore[attr-defined]
+    assert publication.license == "https://creativecommons.org/licenses/by/4.0/"
+    assert publication.publisher.name == "Example Library"
+    assert publication.contact.email == "data@example.org"
+    assert "states no" not in result.output  # nothing a catalogue expects is missing
+    seen.clear()
+    result = CliRunner().invoke(cli.serve, ["-d", str(dist), "--license", "https://x.org/l"])
+    assert "states no publisher, no contact point" in result.output
+    assert seen["config"].publication.license == "https://x.org/l"  # type: ignore[attr-defined]
+
+
+def test_a_mistake_in_the_publication_file_names_its_line(tmp_path: Path) -> None:
+    dist = write_synthetic_dist(tmp_path / "dist")
+    path = tmp_path / "publication.yaml"
+    path.write_text("license: https://creativecommons.org/licenses/by/4.0/\n"
+                    "publisher:\n  name: Example Library\n  type: university\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli.serve, ["-d", str(dist), "--publication", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:4:" in result.output and "university" in result.output

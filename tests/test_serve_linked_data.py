@@ -21,6 +21,7 @@ from test_serve_support import (  # noqa: F401  (fixtures)
     QUOTA,
     RECORD,
     SYNTHETIC_BASE,
+    parse_rdf,
     serve_dist,
     synthetic_dist,
 )
@@ -88,7 +89,7 @@ def test_documents_describe_the_thing_and_what_links_to_it(
     iri = _one(store, TOHOKU_QUERY)
     r = client.get(f"/{iri.removeprefix(BASE)}.{extension}")
     assert r.status_code == 200 and r.headers["content-type"].startswith(media)
-    g = Graph().parse(data=r.content, format=rdflib_format)
+    g = parse_rdf(r.content, rdflib_format)
     thing = URIRef(iri)
     assert (thing, RDF.type, XKG.Institution) in g
     incoming = set(g.subjects(XKG.homeInstitution, thing))
@@ -173,3 +174,21 @@ def test_paths_map_iris_both_ways() -> None:
     assert paths.href("https://ror.org/000000000") == "https://ror.org/000000000"
     assert paths.href("javascript:alert(1)") == "#"
     assert paths.href("data:text/html,<script>") == "#"
+
+
+@pytest.mark.parametrize("extension", ["html", "ttl", "jsonld", "nt", "rdf"])
+def test_documents_have_validators_and_answer_conditional_requests(
+        client: TestClient, store: pyoxigraph.Store, extension: str) -> None:
+    path = _one(store, TOHOKU_QUERY).removeprefix(BASE)
+    first = client.get(f"/{path}.{extension}")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert first.status_code == 200 and etag.startswith('"')
+    assert "max-age" in first.headers["cache-control"]
+    same = client.get(f"/{path}.{extension}")
+    assert same.headers["etag"] == etag  # the store does not change while it is served
+    by_tag = client.get(f"/{path}.{extension}", headers={"If-None-Match": f'"x", {etag}'})
+    assert by_tag.status_code == 304 and not by_tag.content and by_tag.headers["etag"] == etag
+    by_date = client.get(f"/{path}.{extension}", headers={"If-Modified-Since": modified})
+    assert by_date.status_code == 304
+    changed = client.get(f"/{path}.{extension}", headers={"If-None-Match": '"other"'})
+    assert changed.status_code == 200 and changed.content == first.content

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from exchange_kg.serve.app import create_app
 from exchange_kg.serve.config import ServeConfig
-from test_serve_support import serve_dist  # noqa: F401  (fixture)
+from test_serve_support import parse_rdf, serve_dist  # noqa: F401  (fixture)
 
 BASE = "https://w3id.org/exchange-kg/"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -107,11 +107,11 @@ def test_construct_and_describe_formats(client: TestClient, accept: str, fmt: st
     by_param = client.post("/sparql", data={"query": CONSTRUCT, "format": fmt})
     for r in (by_accept, by_param):
         assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
-        g = Graph().parse(data=r.content, format=rdflib_format)
+        g = parse_rdf(r.content, rdflib_format)
         assert len(g) == 3
     describe = client.get("/sparql", params={
         "query": f"DESCRIBE <{BASE}source/gse-partners>"}, headers={"Accept": accept})
-    g = Graph().parse(data=describe.content, format=rdflib_format)
+    g = parse_rdf(describe.content, rdflib_format)
     assert (URIRef(f"{BASE}source/gse-partners"), None, None) in g
 
 
@@ -145,7 +145,7 @@ def test_service_description(client: TestClient) -> None:
     names = {str(o) for o in g.objects(None, SD.name)}
     assert f"{BASE}graph/gse-partners" in names
     jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"})
-    assert len(Graph().parse(data=jsonld.text, format="json-ld")) == len(g)
+    assert len(parse_rdf(jsonld.text, "json-ld")) == len(g)
 
 
 def test_browsers_are_sent_to_the_query_page(client: TestClient) -> None:

@@ -20,7 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
+from exchange_kg.jsonld import CONTEXT_PATH, context_document
 from exchange_kg.processes import stop
 from exchange_kg.serve.store import build_store
 
@@ -28,6 +30,18 @@ _CACHE: dict[str, Path] = {}
 
 XKG = "https://w3id.org/exchange-kg/ontology#"
 SYNTHETIC_BASE = "https://example.org/kg/"
+
+
+def parse_rdf(data: str | bytes, rdflib_format: str) -> Graph:
+    """Parse a served document with rdflib; for JSON-LD, with the published context given
+    inline, as a client that has fetched it would (tests do not touch the network)."""
+    if rdflib_format == "json-ld":
+        doc = json.loads(data)
+        if isinstance(doc, dict) and isinstance(doc.get("@context"), str) \
+                and doc["@context"].endswith(CONTEXT_PATH):
+            doc["@context"] = context_document()["@context"]
+        data = json.dumps(doc)
+    return Graph().parse(data=data, format=rdflib_format)
 
 
 @pytest.fixture(scope="session")

@@ -89,6 +89,15 @@ def nquads_lines(graph: TripleGraph, views: dict[str, set[str]],
     return heapq.merge(main, others)
 
 
+def merge_sorted(*sorted_lines: Iterable[str]) -> Iterator[str]:
+    """The union of sorted line streams, sorted, each line once."""
+    previous = None
+    for line in heapq.merge(*sorted_lines):
+        if line != previous:
+            yield line
+            previous = line
+
+
 def turtle_file(nt_path: Path, path: Path, prefixes: dict[str, str]) -> None:
     """Prefixed Turtle from a sorted N-Triples file, grouped by subject, deterministic; the
     streaming form of :func:`turtle` for dumps too big to hold in memory."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from exchange_kg import dumps, report
+from exchange_kg import dumps, jsonld, report
 from exchange_kg.iris import Minter
 from exchange_kg.pipeline import BuildResult
 from exchange_kg.validate import Validation
@@ -15,9 +15,10 @@ from exchange_kg.vocab import PREFIXES
 
 # name -> what it is; the README's table of outputs is checked against this in the tests
 FILES = {
-    "exchange-kg.ttl": "the whole graph as prefixed Turtle",
-    "exchange-kg.nt": "the whole graph as N-Triples (sorted lines)",
+    "exchange-kg.ttl": "the whole dataset (data, ontology, concept schemes) as prefixed Turtle",
+    "exchange-kg.nt": "the whole dataset as N-Triples (sorted lines)",
     "exchange-kg.nt.gz": "the same, gzip-compressed",
+    "exchange-kg.jsonld": "the whole dataset as JSON-LD, compacted with the published context",
     "exchange-kg.nq": "one named graph per source document, plus the ontology, as N-Quads",
     "exchange-kg.nq.gz": "the same, gzip-compressed",
     "ontology.ttl": "the exchange-agreement ontology (OWL) with its SKOS concept schemes",
@@ -43,15 +44,20 @@ def write_outputs(
 ) -> dict[str, Any]:
     minter = Minter(base)
     nt_path = out_dir / "exchange-kg.nt"
-    # the dumps stream to disk: at 1000x scale they are gigabytes
-    dumps.write_lines_atomic(nt_path, build.graph.sorted_lines(), out_dir / "exchange-kg.nt.gz")
+    # the dumps stream to disk: at 1000x scale they are gigabytes. The complete dumps carry
+    # the ontology and its concept schemes too, so that a level or a kind arrives with labels.
+    ontology_lines = dumps.ntriples_lines(ontology)
+    dumps.write_lines_atomic(nt_path, dumps.merge_sorted(build.graph.sorted_lines(),
+                                                         ontology_lines),
+                             out_dir / "exchange-kg.nt.gz")
     views = {minter.named("graph", sid): subjects for sid, subjects in build.source_views.items()}
-    ontology_graph = (minter.named("graph", "ontology"), dumps.ntriples_lines(ontology))
+    ontology_graph = (minter.named("graph", "ontology"), ontology_lines)
     dumps.write_lines_atomic(out_dir / "exchange-kg.nq",
                              dumps.nquads_lines(build.graph, views, [ontology_graph]),
                              out_dir / "exchange-kg.nq.gz")
     dumps.turtle_file(nt_path, out_dir / "exchange-kg.ttl",
                       {p: str(ns) for p, ns in PREFIXES.items()})
+    dumps.write_lines_atomic(out_dir / "exchange-kg.jsonld", jsonld.dump_lines(nt_path))
     rep = report.build_report(build, validation, base)
     files = {
         "ontology.ttl": ontology_path.read_bytes(),

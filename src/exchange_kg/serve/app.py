@@ -8,6 +8,7 @@ better than a framework built around JSON APIs and request models.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 
 import anyio.to_thread
@@ -21,7 +22,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from exchange_kg.serve import negotiate, pages, sparql
+from exchange_kg import jsonld
+from exchange_kg.serve import conditional, negotiate, pages, sparql
 from exchange_kg.serve.config import ServeConfig
 from exchange_kg.serve.connections import RejectAmbiguousLength
 from exchange_kg.serve.downloads import file_response
@@ -70,9 +72,19 @@ async def void(request: Request) -> Response:
     if fmt is None:
         # a browser asking for HTML gets Turtle, which it shows as text
         fmt = negotiate.TURTLE
-    triples = void_description(rt.summary, rt.config.base, rt.config.dist_dir)
-    return Response(serialise_graph(triples, fmt), media_type=fmt.content_type,
-                    headers={"Vary": "Accept"})
+    triples = void_description(rt.summary, rt.config.base, rt.files.available(),
+                               rt.config.publication)
+    response = Response(serialise_graph(triples, fmt, rt.config.base),
+                        media_type=fmt.content_type, headers={"Vary": "Accept"})
+    return conditional.respond(request, response, rt.built)
+
+
+async def jsonld_context(request: Request) -> Response:
+    """The published JSON-LD context of this version: its address never changes meaning."""
+    rt = runtime(request)
+    body = json.dumps(jsonld.context_document(), ensure_ascii=False, indent=1).encode("utf-8")
+    response = Response(body, media_type="application/ld+json")
+    return conditional.respond(request, response, rt.built, max_age=86400)
 
 
 async def dump_file(request: Request) -> Response:
@@ -102,9 +114,10 @@ async def linked_data(request: Request) -> Response:
     if fmt is negotiate.HTML:
         return await pages.entity(request, iri)
     triples = await anyio.to_thread.run_sync(rt.linked.description, iri)
-    body = serialise_graph(triples, fmt)
-    return Response(body, media_type=fmt.content_type,
-                    headers={"Link": f'<{iri}>; rel="describes"'})
+    body = serialise_graph(triples, fmt, rt.config.base)
+    response = Response(body, media_type=fmt.content_type,
+                        headers={"Link": f'<{iri}>; rel="describes"'})
+    return conditional.respond(request, response, rt.built)
 
 
 async def health(request: Request) -> Response:
@@ -159,6 +172,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/dumps/", lambda request: RedirectResponse("/dumps", status_code=301)),
         Route("/dumps/{name}", dump_file),
         Route("/.well-known/void", void),
+        Route(f"/{jsonld.CONTEXT_PATH}", jsonld_context),
         Route("/health", health),
         Route("/robots.txt", robots),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

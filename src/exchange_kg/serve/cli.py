@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from exchange_kg.serve.config import ServeConfig, base_of_build
+from exchange_kg.serve.publication import Publication, load_publication, with_flags
 from exchange_kg.serve.store import NQUADS, build_store, store_is_current
+from exchange_kg.yamlfile import DataFileError
 
 
 def _say(message: str) -> None:
@@ -39,6 +41,19 @@ def ensure_store(dist_dir: Path) -> None:
         return
     _say(f"building the query store in {dist_dir}/store ...")
     build_store(dist_dir)
+
+
+def _publication(path: Path | None, license_iri: str | None, publisher: str | None,
+                 contact: str | None) -> Publication:
+    try:
+        base = load_publication(path) if path else Publication()
+    except DataFileError as exc:
+        raise click.BadParameter(str(exc), param_hint="--publication") from None
+    publication = with_flags(base, license_iri, publisher, contact)
+    if publication.missing:
+        _say("the dataset description states no " + ", no ".join(publication.missing)
+             + " (give them with --publication FILE or --license / --publisher / --contact)")
+    return publication
 
 
 @click.command()
@@ -70,9 +85,18 @@ def ensure_store(dist_dir: Path) -> None:
 @click.option("--cache-mb", type=click.IntRange(0), default=64, show_default=True,
               help="MiB of recent answers replayed to identical requests (the data does not "
                    "change while serving); 0: run every request.")
+@click.option("--publication", "publication_file", envvar="EXCHANGE_KG_PUBLICATION",
+              type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="YAML file with the dataset's licence, rights, publisher, contact point "
+                   "and planned availability, for its DCAT-AP description (see README). "
+                   "[env: EXCHANGE_KG_PUBLICATION]")
 @click.option("--license", "license_iri", default=None,
-              help="Licence IRI of the dataset for its description. "
+              help="Licence IRI of the dataset (overrides the publication file). "
                    "[default: none stated: the source documents state no licence]")
+@click.option("--publisher", "publisher_name", default=None,
+              help="Name of the organisation publishing the dataset (overrides the file).")
+@click.option("--contact", default=None,
+              help="Contact point: an e-mail address or a web page (overrides the file).")
 @click.option("--header-timeout", type=click.FloatRange(0.5, 600), default=10.0,
               show_default=True,
               help="Seconds a client has to send a request's headers before its connection "
@@ -87,8 +111,10 @@ def ensure_store(dist_dir: Path) -> None:
                                                  "debug"]), default="info", show_default=True)
 def serve(dist_dir: Path, host: str, port: int, base: str | None, workers: int,
           timeout: float, max_query_length: int, max_rows: int, max_bytes: int,
-          worker_memory: int, memory_quads: int, cache_mb: int, license_iri: str | None,
-          header_timeout: float, max_connections: int, access_log: bool, rebuild_store: bool,
+          worker_memory: int, memory_quads: int, cache_mb: int,
+          publication_file: Path | None, license_iri: str | None,
+          publisher_name: str | None, contact: str | None, header_timeout: float,
+          max_connections: int, access_log: bool, rebuild_store: bool,
           log_level: str) -> None:
     """Serve the graph: SPARQL endpoint, linked-data IRIs, downloads and pages.
 
@@ -118,7 +144,8 @@ def serve(dist_dir: Path, host: str, port: int, base: str | None, workers: int,
         dist_dir=dist_dir, base=base or built_with or DEFAULT_BASE,
         workers=workers, timeout=timeout, max_query_length=max_query_length,
         max_rows=max_rows, max_bytes=max_bytes, worker_memory_mb=worker_memory or None,
-        memory_quads=memory_quads, cache_mb=cache_mb, license=license_iri)
+        memory_quads=memory_quads, cache_mb=cache_mb,
+        publication=_publication(publication_file, license_iri, publisher_name, contact))
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s: %(message)s")
     _say(f"serving {dist_dir}/ (IRIs under {config.base}) on http://{host}:{port}/")
     uvicorn.run(create_app(config), host=host, port=port, log_level=log_level,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from exchange_kg.iris import DEFAULT_BASE
+from exchange_kg.serve.publication import Publication
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class ServeConfig:
     memory_quads: int = 1_000_000
     # MiB of recent successful answers replayed to identical requests; 0: none
     cache_mb: int = 64
-    # the dataset's licence IRI; None: the licence the ontology states
-    license: str | None = None
+    # licence, rights, publisher and contact point the operator gives (none by default)
+    publication: Publication = field(default_factory=Publication)
 
     def __post_init__(self) -> None:
         if not self.base.endswith(("/", "#")):

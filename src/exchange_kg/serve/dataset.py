@@ -18,6 +18,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX schema: <https://schema.org/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 Row = dict[str, pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None]
@@ -82,9 +83,19 @@ class DatasetSummary:
     per_year: list[tuple[int, int]]
     per_kind: list[tuple[str, str, int]]
     per_level: list[tuple[str, str, int]]
-    license: str | None
     title: str
     description: str
+    # VoID: resources named under the base, distinct subjects of the default graph (distinct
+    # objects are not counted: the store keeps "5"^^xsd:nonNegativeInteger as
+    # "5"^^xsd:integer, so it would count fewer than the dumps hold)
+    entities: int = 0
+    distinct_subjects: int = 0
+    # owl:sameAs links by the IRI space they point into
+    links: dict[str, int] = field(default_factory=dict)
+    # first start year and last end year any agreement states
+    period: tuple[int, int] | None = None
+    # the languages of the source documents (EU language authority IRIs)
+    languages: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -139,6 +150,39 @@ def _concept_counts(store: pyoxigraph.Store, prop: str) -> list[tuple[str, str, 
     return [(value(r["c"]), value(r["label"]), number(r["n"])) for r in rows]
 
 
+# The IRI spaces whose owl:sameAs links the dataset description counts as VoID linksets
+LINK_TARGETS = {"ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
+
+
+def _void_counts(store: pyoxigraph.Store, base: str) -> dict[str, int]:
+    row = select(store, f"""
+        SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
+          ?s ?p ?o .
+          # an error (the unbound ?none) leaves ?e unbound: only IRIs under the base count
+          BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{base}"), ?s, ?none) AS ?e)
+        }}""")[0]
+    return {k: number(v) for k, v in row.items()}
+
+
+def _links(store: pyoxigraph.Store) -> dict[str, int]:
+    return {key: number(select(store, f"""
+        SELECT (COUNT(*) AS ?n) WHERE {{
+          ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), "{space}")) }}""")[0]["n"])
+        for key, space in LINK_TARGETS.items()}
+
+
+def _period(store: pyoxigraph.Store) -> tuple[int, int] | None:
+    first = number(select(store, """
+        SELECT (MIN(?start) AS ?n) WHERE { ?a xkg:startYear ?start }""")[0]["n"])
+    # the last year an agreement is stated to run: its end, or the date a list is current as of
+    last = number(select(store, """
+        SELECT (MAX(xsd:integer(SUBSTR(STR(?date), 1, 4))) AS ?n) WHERE {
+          { ?a xkg:endDate ?date } UNION { ?d xkg:asOf ?date } }""")[0]["n"])
+    if not first:
+        return None
+    return first, max(first, last)
+
+
 def summarise(store: pyoxigraph.Store, base: str) -> DatasetSummary:
     """Count what the store holds (a second or so on the bundled graph)."""
     graph_sizes = {value(r["g"]): number(r["n"]) for r in select(store, """
@@ -162,6 +206,8 @@ def summarise(store: pyoxigraph.Store, base: str) -> DatasetSummary:
           { SELECT ?x WHERE { ?x a xkg:Agreement ; xkg:quota ?q ; xkg:startDate ?d } LIMIT 1 }
           UNION { SELECT ?x WHERE { ?x a xkg:Institution ; skos:prefLabel ?l } LIMIT 1 }
         }""")]
+    sources = _sources(store, graph_sizes, base)
+    counts = _void_counts(store, base)
     return DatasetSummary(
         triples=triples,
         agreements=_count(store, "xkg:Agreement"),
@@ -170,7 +216,7 @@ def summarise(store: pyoxigraph.Store, base: str) -> DatasetSummary:
         consortia=_count(store, "xkg:Consortium"),
         countries=len(per_country),
         records=_count(store, "xkg:SourceRecord"),
-        sources=_sources(store, graph_sizes, base),
+        sources=sources,
         graphs=sorted(graph_sizes.items()),
         classes=classes,
         properties=properties,
@@ -178,12 +224,14 @@ def summarise(store: pyoxigraph.Store, base: str) -> DatasetSummary:
         per_year=[(y, n) for y, n in per_year if y],
         per_kind=_concept_counts(store, "xkg:kind"),
         per_level=_concept_counts(store, "xkg:level"),
-        # The ontology's licence is not the data's: the source documents state none, so the
-        # dataset states a licence only when the operator gives one (`serve --license`).
-        license=None,
         title="exchange-kg: academic exchange agreements",
         description=("Universities' published partner lists of academic exchange agreements, "
-                     "read from five documents in several languages and layouts, normalised, "
-                     "merged and linked back to the source lines they came from."),
+                     f"read from {len(sources)} documents, normalised, merged and linked back "
+                     "to the source lines they came from."),
+        entities=counts["entities"],
+        distinct_subjects=counts["subjects"],
+        links=_links(store),
+        period=_period(store),
+        languages=sorted({s.language for s in sources if s.language}),
         examples=examples,
     )

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from exchange_kg.outputs import FILES as OUTPUT_FILES
+from exchange_kg.serve.conditional import not_modified
 
 
 @dataclass(frozen=True)
@@ -26,37 +26,52 @@ class Download:
     name: str
     # media type of the (uncompressed) content
     media_type: str
-    # part of the dataset (listed as a VoID data dump), rather than a report about it
-    rdf: bool
+    # what it is, for people (the downloads page) and catalogues (its DCAT description)
+    title: str
+    # the part of the dataset it holds: "dataset" (all of it), "ontology", or None (a report
+    # about the build, not data)
+    part: str | None
+    # its format in the EU file-type vocabulary DCAT-AP uses, and the W3C specification
+    eu_format: str | None = None
+    spec: str | None = None
     gzip: bool = False
-
-    @property
-    def description(self) -> str:
-        return OUTPUT_FILES.get(self.name, "")
 
     @property
     def content_type(self) -> str:
         if self.gzip:
             return "application/gzip"
         text = self.media_type.startswith("text/") or self.media_type in (
-            "application/n-triples", "application/n-quads", "application/json")
+            "application/n-triples", "application/n-quads", "application/json",
+            "application/ld+json")
         return f"{self.media_type}; charset=utf-8" if text else self.media_type
 
 
+_TURTLE = ("text/turtle", "RDF_TURTLE", "https://www.w3.org/TR/turtle/")
+_NTRIPLES = ("application/n-triples", "RDF_N_TRIPLES", "https://www.w3.org/TR/n-triples/")
+_NQUADS = ("application/n-quads", "RDF_N_QUADS", "https://www.w3.org/TR/n-quads/")
+_JSONLD = ("application/ld+json", "JSON_LD", "https://www.w3.org/TR/json-ld11/")
+_WHOLE = "the whole dataset (data, ontology and concept schemes)"
 _LIST = (
-    Download("exchange-kg.ttl", "text/turtle", True),
-    Download("exchange-kg.nt.gz", "application/n-triples", True, gzip=True),
-    Download("exchange-kg.nq.gz", "application/n-quads", True, gzip=True),
-    Download("exchange-kg.nt", "application/n-triples", True),
-    Download("exchange-kg.nq", "application/n-quads", True),
-    Download("ontology.ttl", "text/turtle", True),
-    Download("report.md", "text/markdown", False),
-    Download("report.json", "application/json", False),
-    Download("validation.ttl", "text/turtle", False),
+    Download("exchange-kg.ttl", _TURTLE[0], f"{_WHOLE} as prefixed Turtle", "dataset",
+             *_TURTLE[1:]),
+    Download("exchange-kg.jsonld", _JSONLD[0],
+             f"{_WHOLE} as JSON-LD, compacted with the published context", "dataset",
+             *_JSONLD[1:]),
+    Download("exchange-kg.nt.gz", _NTRIPLES[0], f"{_WHOLE} as N-Triples (sorted lines), gzip",
+             "dataset", *_NTRIPLES[1:], gzip=True),
+    Download("exchange-kg.nq.gz", _NQUADS[0], "one named graph per source document, plus the "
+             "ontology, as N-Quads, gzip", "dataset", *_NQUADS[1:], gzip=True),
+    Download("exchange-kg.nt", _NTRIPLES[0], f"{_WHOLE} as N-Triples (sorted lines)",
+             "dataset", *_NTRIPLES[1:]),
+    Download("exchange-kg.nq", _NQUADS[0], "one named graph per source document, plus the "
+             "ontology, as N-Quads", "dataset", *_NQUADS[1:]),
+    Download("ontology.ttl", _TURTLE[0], "the ontology alone (OWL) with its SKOS concept "
+             "schemes", "ontology", *_TURTLE[1:]),
+    Download("report.md", "text/markdown", "the data-quality report for people", None),
+    Download("report.json", "application/json", "the data-quality report for scripts", None),
+    Download("validation.ttl", _TURTLE[0], "the full SHACL validation report", None),
 )
 DOWNLOADS = {d.name: d for d in _LIST}
-# name -> (media type, description) of the RDF dumps, for the dataset description
-DUMPS = {d.name: (d.media_type, d.description) for d in _LIST if d.rdf}
 
 
 @dataclass(frozen=True)
@@ -111,29 +126,13 @@ class DumpFiles:
         return [i for i in (self.info(d.name) for d in _LIST) if i is not None]
 
 
-def _not_modified(request: Request, info: FileInfo) -> bool:
-    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-        return "*" in tags or info.etag in tags
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since:
-        try:
-            since = parsedate_to_datetime(if_modified_since).timestamp()
-        except (TypeError, ValueError):
-            return False
-        return int(info.mtime) <= since
-    return False
-
-
 def file_response(request: Request, info: FileInfo) -> Response:
     headers = {
         "ETag": info.etag,
         "Last-Modified": info.last_modified,
         "Cache-Control": "public, max-age=300",
     }
-    if _not_modified(request, info):
+    if not_modified(request, info.etag, info.mtime):
         return Response(status_code=304, headers=headers)
     return FileResponse(info.path, headers=headers, media_type=info.download.content_type,
                         filename=info.download.name)

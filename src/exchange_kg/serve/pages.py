@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from exchange_kg.normalise.country import country_name as normalised_country_name
-from exchange_kg.serve import charts, entities, negotiate
+from exchange_kg.serve import charts, conditional, entities, negotiate
 from exchange_kg.serve.charts import Bar
 from exchange_kg.serve.results import QueryJob
 from exchange_kg.serve.runtime import Runtime, runtime
@@ -160,7 +160,8 @@ async def entity(request: Request, iri: str) -> Response:
     path = rt.paths.local(iri) or request.url.path
     alternates = [(f.label, f"{path}.{f.extension}", f.media_type)
                   for f in negotiate.GRAPH_FORMATS]
-    return render(request, template, iri=iri, alternates=alternates, **context)
+    response = render(request, template, iri=iri, alternates=alternates, **context)
+    return conditional.respond(request, response, rt.built)
 
 
 # --- the query page -----------------------------------------------------------------------

@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
+from exchange_kg import jsonld
 from exchange_kg.serve import guard, negotiate
 from exchange_kg.serve.negotiate import Format
 from exchange_kg.vocab import PREFIXES
@@ -253,13 +254,20 @@ def _used_prefixes(triples: list[pyoxigraph.Triple]) -> dict[str, str]:
     return {name: ns for name, ns in PREFIX_MAP.items() if ns in namespaces}
 
 
-def serialise_graph(triples: Iterable[pyoxigraph.Triple], fmt: Format) -> bytes:
+def serialise_graph(triples: Iterable[pyoxigraph.Triple], fmt: Format,
+                    base: str | None = None) -> bytes:
     """Triples in one of the graph formats, with the project's prefixes where the format has
-    them; N-Triples lines sorted so the same graph gives the same bytes."""
+    them; N-Triples lines sorted so the same graph gives the same bytes; JSON-LD compacted
+    with the context published under ``base`` when it is given."""
     if fmt is negotiate.NTRIPLES:
         lines = sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in triples})
         return "".join(lines).encode("utf-8")
     triples = list(triples)
+    if fmt is negotiate.JSONLD and base is not None:
+        try:
+            return jsonld.compact(triples, base)
+        except ValueError:  # an RDF-star triple term, which compact JSON-LD cannot hold
+            pass
     prefixes = _used_prefixes(triples) if fmt in (negotiate.TURTLE, negotiate.RDFXML) else None
     data = pyoxigraph.serialize(triples, format=_RDF_FORMATS[fmt.key], prefixes=prefixes)
     return data if data is not None else b""
@@ -360,7 +368,7 @@ def _evaluate(store: pyoxigraph.Store, job: QueryJob) -> QueryOutcome:
         if len(triples) > job.max_rows:
             raise LimitExceeded(f"the result has more than {job.max_rows} triples, this "
                                 f"endpoint's limit; add a LIMIT or download the dumps")
-    body = serialise_graph(triples, fmt)
+    body = serialise_graph(triples, fmt, job.base_iri)
     if len(body) > job.max_bytes:
         raise LimitExceeded(f"the result is larger than this endpoint's limit of "
                             f"{job.max_bytes} bytes; add a LIMIT or download the dumps")

@@ -7,7 +7,6 @@ one can be killed.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from exchange_kg.serve.downloads import DumpFiles
 from exchange_kg.serve.linked_data import LinkedData
 from exchange_kg.serve.paths import Paths
 from exchange_kg.serve.result_cache import ResultCache
-from exchange_kg.serve.store import database_path
+from exchange_kg.serve.store import NQUADS, database_path
 from exchange_kg.serve.workers import WorkerPool
 
 log = logging.getLogger("exchange_kg.serve")
@@ -106,10 +105,9 @@ class Runtime:
         self.store = pyoxigraph.Store.read_only(str(database_path(config.dist_dir)))
         self.linked = LinkedData(self.store, self.paths)
         self.files = DumpFiles(config.dist_dir)
-        summary = dataset.summarise(self.store, config.base)
-        if config.license:
-            summary = dataclasses.replace(summary, license=config.license)
-        self.summary = summary
+        # when the served build was written: the Last-Modified of everything said about it
+        self.built = (config.dist_dir / NQUADS).stat().st_mtime
+        self.summary = dataset.summarise(self.store, config.base)
         self.examples = load_examples()
         self.property_labels = entities.property_labels(self.store)
         self.institutions = _institutions(self.store)

@@ -181,7 +181,8 @@ def _service_description(request: Request, rt: Runtime, fmt_param: str | None) -
     if fmt is None:
         return text(406, "the service description is available as " + ", ".join(
             f.media_type for f in negotiate.GRAPH_FORMATS))
-    body = serialise_graph(service_description(rt.summary, rt.config.base), fmt)
+    body = serialise_graph(service_description(rt.summary, rt.config.base), fmt,
+                           rt.config.base)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
