@@ -63,7 +63,7 @@ def horizontal_bars(bars: list[Bar], title: str, width: int = 720,
     plot = width - label_width - value_room
     top_value = max((b.value for b in bars), default=0) or 1
     height = top + row * len(bars) + 8
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="group" '
              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'font-family={quoteattr(FONT)} aria-label={quoteattr(title)}>',
              f"<title>{escape(title)}</title>"]
@@ -94,7 +94,7 @@ def columns(bars: list[Bar], title: str, width: int = 860, height: int = 260,
     top_value = _nice_max(max((b.value for b in bars), default=0))
     slot = plot_w / max(len(bars), 1)
     gap = min(2.0, slot * 0.2)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="group" '
              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'font-family={quoteattr(FONT)} aria-label={quoteattr(title)}>',
              f"<title>{escape(title)}</title>"]
