@@ -379,9 +379,9 @@ def gse_rows(world: World, rng: random.Random, n: int) -> list[GseRow]:
             a, b = rng.sample(inst.units, 2)
             partner = f"{name} ({a}/{b})"
         elif r < 0.61:
-            others = [world.pick(rng, country) for _ in range(rng.randint(2, 3))]
-            members = ", ".join(f"{o.english} ({rng.choice(o.units)})" for o in others)
-            partner = f"{country.english} Academic Consortium [{members}]"
+            members = consortium_members(world, rng, country, rng.randint(2, 3))
+            partner = (f"{country.english} Academic Consortium [{', '.join(members)}]"
+                       if len(members) > 1 else name)
         else:
             partner = name
         y, m, d = date(rng, 1983, 2023)
@@ -389,6 +389,22 @@ def gse_rows(world: World, rng: random.Random, n: int) -> list[GseRow]:
                         GseRow(country, inst, partner, f"{y}/{m:02d}/{d:02d}",
                                weighted(rng, QUOTAS)))
     return sorted(rows.values(), key=lambda r: (r.country.english, r.partner))
+
+
+def consortium_members(world: World, rng: random.Random, country: Country, n: int
+                       ) -> list[str]:
+    """``n`` different members ("institution (unit)") of one consortium: a list never names
+    the same member twice, and drawing with replacement from a small country's skewed pool
+    did (a "consortium" of one member, which the shapes rightly refuse)."""
+    members: list[str] = []
+    for _ in range(20 * n):
+        inst = world.pick(rng, country)
+        member = f"{inst.english} ({rng.choice(inst.units)})"
+        if member not in members:
+            members.append(member)
+            if len(members) == n:
+                break
+    return members
 
 
 def country_label(rng: random.Random, country: Country, noisy: bool) -> str:

@@ -132,3 +132,17 @@ def test_the_real_build_reads_every_generated_row(tmp_path: Path) -> None:
     assert totals["checks_failed"] == 0
     # name reuse: fewer institutions than partner rows, as resolution merges spellings
     assert totals["institutions"] < summary["rows"] * 0.9
+
+
+def test_a_consortium_never_names_the_same_member_twice() -> None:
+    """Drawing members with replacement from a small country's skewed pool once gave a
+    100x "consortium" listing one member twice, which the build rightly refused (exit 1)."""
+    import random
+
+    world = gen.World(200, seed=1)
+    country = min((c for c in gen.COUNTRIES if world.by_country.get(c.code)),
+                  key=lambda c: len(world.by_country[c.code]))
+    rng = random.Random(5)
+    draws = [gen.consortium_members(world, rng, country, 3) for _ in range(200)]
+    assert all(len(set(d)) == len(d) for d in draws)
+    assert all(len(d) >= 2 for d in draws)
