@@ -104,7 +104,8 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     if not no_validate:
         progress("validating against the SHACL shapes ...")
         t = time.perf_counter()
-        validation = validate.validate(result.store(), validate.load_shapes(shapes_dir))
+        validation = validate.validate(result.store(), validate.load_shapes(shapes_dir),
+                                       graph=result.graph)
         result.timings["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     rep = outputs.write_outputs(result, validation, out_dir, ontology, ontology_path, base)
@@ -153,9 +154,10 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
                    "guessed from the extension by default.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full SHACL validation report (Turtle) here.")
-@click.option("--engine", type=click.Choice(["turbo", "pyshacl"]), default="turbo",
+@click.option("--engine", type=click.Choice(["native", "turbo", "pyshacl"]), default="native",
               show_default=True,
-              help="SHACL engine: pyshacl-turbo (fast), or pySHACL, the reference "
+              help="SHACL engine: the build's own (linear: SHACL Core subject by subject, "
+                   "SHACL-SPARQL as queries), pyshacl-turbo, or pySHACL, the reference "
                    "implementation (slow on big graphs; for cross-checking).")
 def validate_cmd(file: Path, shapes_dir: Path | None, rdf_format: str | None,
                  report_path: Path | None, engine: str) -> None:

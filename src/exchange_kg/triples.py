@@ -67,6 +67,21 @@ class TripleGraph:
             for p, o in block:
                 yield s, p, o
 
+    @classmethod
+    def of_store(cls, store: pyoxigraph.Store) -> TripleGraph:
+        """The default graph of a store (a user's file to validate, say)."""
+        graph = cls()
+        for q in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
+            graph.add(str(q.subject), str(q.predicate), str(q.object))
+        return graph
+
+    def block(self, s: str) -> Iterable[tuple[str, str]]:
+        """The (predicate, object) pairs of subject ``s`` (none if it is not a subject)."""
+        return self._by_subject.get(s, ())
+
+    def subjects(self) -> Iterable[str]:
+        return self._by_subject.keys()
+
     def objects(self, s: str, p: str) -> list[str]:
         return [o for p2, o in self._by_subject.get(s, ()) if p2 == p]
 
