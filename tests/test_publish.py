@@ -34,6 +34,7 @@ from exchange_kg.publish import (
     StoreAuthError,
     StoreRejectedError,
     StoreUnreachableError,
+    default_deadline,
     graph_url,
     publish,
     publish_cmd,
@@ -325,3 +326,65 @@ def test_unreachable_port_is_reported_after_retrying(tiny_dump: Path) -> None:
         publish(tiny_dump, client)
     code, out = run_publish("--to", url, "--file", str(tiny_dump), "--retries", "0")
     assert code == EXIT_STORE_FAILED and f"cannot reach the store at {url}" in out
+
+
+class SilentStore:
+    """A listener on 127.0.0.1 that accepts connections, reads what it is sent and never
+    answers: the worst store to publish to."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/store"
+        self.accepted = 0
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            self.held.append(conn)
+
+    def __enter__(self) -> SilentStore:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+        self.thread.join(timeout=5)
+
+
+def test_a_store_that_never_answers_costs_the_deadline_not_retries_times_timeout(
+        tiny_dump: Path) -> None:
+    with SilentStore() as store:
+        started = time.monotonic()
+        code, out = run_publish("--to", store.url, "--file", str(tiny_dump), "--deadline", "2",
+                                "--timeout", "60", "--retries", "5")
+        took = time.monotonic() - started
+    assert code == EXIT_STORE_FAILED
+    assert "deadline of 2 s" in out and store.url in out
+    assert took < 30  # without the deadline: 6 attempts x 60 s
+    assert store.accepted >= 1
+
+
+def test_the_deadline_also_cuts_a_request_in_flight(tiny_dump: Path) -> None:
+    with SilentStore() as store:
+        client = GraphStoreClient(store.url, timeout=60, retries=0, deadline=1.0)
+        started = time.monotonic()
+        with pytest.raises(StoreUnreachableError, match="deadline of 1 s"):
+            publish(tiny_dump, client)
+        assert time.monotonic() - started < 20
+
+
+def test_the_default_deadline_grows_with_the_dump(tmp_path: Path) -> None:
+    small, big = tmp_path / "small.nq", tmp_path / "big.nq"
+    small.write_bytes(b"x" * 1000)
+    big.write_bytes(b"x" * 50_000_000)
+    assert default_deadline(small) == pytest.approx(60.0, abs=0.01)
+    assert default_deadline(big) == pytest.approx(110.0)
+    assert default_deadline(small, tmp_path / "missing.nt") == default_deadline(small)

@@ -22,6 +22,7 @@ carry only ground triples, which a store holds as a set, so retrying them is ide
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import http.client
 import os
@@ -29,6 +30,7 @@ import random
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,8 +47,13 @@ TOKEN_ENV = "EXCHANGE_KG_PUBLISH_TOKEN"
 DEFAULT_BATCH_SIZE = 50_000
 DEFAULT_RETRIES = 5
 DEFAULT_BACKOFF = 0.5
-DEFAULT_TIMEOUT = 300.0
+DEFAULT_TIMEOUT = 120.0
 MAX_BACKOFF = 30.0
+# The default total deadline: a minute, plus a second per megabyte to send (a store taking
+# longer than that per megabyte is not one to wait for). A store that accepts connections and
+# never answers then costs about a minute for the bundled build, not retries x timeout.
+DEADLINE_BASE = 60.0
+DEADLINE_PER_MB = 1.0
 NTRIPLES = "application/n-triples"
 
 # Exit codes of the command, in line with ``exchange-kg build``: 3 the input cannot be read,
@@ -221,6 +228,8 @@ class GraphStoreClient:
     backoff: float = DEFAULT_BACKOFF
     sleep: Callable[[float], None] = time.sleep
     progress: Progress = lambda msg: None
+    # seconds for everything this client sends, from its creation; None: no deadline
+    deadline: float | None = None
     _conn: http.client.HTTPConnection | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -230,6 +239,15 @@ class GraphStoreClient:
         self._scheme = parts.scheme
         self._host = parts.hostname
         self._port = parts.port
+        self._ends = None if self.deadline is None else time.monotonic() + self.deadline
+
+    def _remaining(self) -> float | None:
+        return None if self._ends is None else self._ends - time.monotonic()
+
+    def _past_deadline(self, last: str) -> StoreUnreachableError:
+        return StoreUnreachableError(
+            f"gave up on the store at {self.endpoint} at the deadline of {self.deadline:g} s "
+            f"(--deadline){'; last problem: ' + last if last else ''}")
 
     def put(self, graph: str | None, body: bytes) -> None:
         self._send("PUT", graph, body)
@@ -242,12 +260,37 @@ class GraphStoreClient:
             self._conn.close()
             self._conn = None
 
-    def _connection(self) -> http.client.HTTPConnection:
+    def _connection(self, timeout: float) -> http.client.HTTPConnection:
         if self._conn is None:
             cls = (http.client.HTTPSConnection if self._scheme == "https"
                    else http.client.HTTPConnection)
-            self._conn = cls(self._host, self._port, timeout=self.timeout)
+            self._conn = cls(self._host, self._port, timeout=timeout)
+        else:
+            self._conn.timeout = timeout
+            if self._conn.sock is not None:
+                self._conn.sock.settimeout(timeout)
         return self._conn
+
+    def _exchange(self, method: str, target: str, body: bytes, headers: dict[str, str],
+                  remaining: float | None) -> tuple[int, str, http.client.HTTPResponse]:
+        """One request and its whole answer. The socket timeout bounds each wait; a watchdog
+        closes the connection at the deadline, so a store that trickles its answer a byte at
+        a time cannot outlast it either."""
+        timeout = self.timeout if remaining is None else max(0.01, min(self.timeout, remaining))
+        conn = self._connection(timeout)
+        watchdog = None
+        if remaining is not None:
+            watchdog = threading.Timer(max(0.01, remaining), _shut, (conn,))
+            watchdog.daemon = True
+            watchdog.start()
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            resp = conn.getresponse()
+            text = resp.read().decode("utf-8", "replace")
+            return resp.status, text, resp
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
 
     def _send(self, method: str, graph: str | None, body: bytes) -> None:
         url = graph_url(self.endpoint, graph)
@@ -260,12 +303,12 @@ class GraphStoreClient:
         last = ""
         for attempt in range(1, attempts + 1):
             delay = min(MAX_BACKOFF, self.backoff * 2 ** (attempt - 1))
+            remaining = self._remaining()
+            if remaining is not None and remaining <= 0:
+                self.close()
+                raise self._past_deadline(last)
             try:
-                conn = self._connection()
-                conn.request(method, target, body=body, headers=headers)
-                resp = conn.getresponse()
-                text = resp.read().decode("utf-8", "replace")
-                status = resp.status
+                status, text, resp = self._exchange(method, target, body, headers, remaining)
                 if resp.getheader("Connection", "").lower() == "close":
                     self.close()
             except socket.gaierror as exc:
@@ -291,15 +334,33 @@ class GraphStoreClient:
                     raise StoreRejectedError(
                         f"the store at {self.endpoint} rejected {method} of {what} "
                         f"{graph or ''} with HTTP {status}{_server_says(text)}".replace("  ", " "))
+            remaining = self._remaining()
+            if remaining is not None and remaining <= 0:
+                raise self._past_deadline(last)
             if attempt < attempts:
                 self.progress(f"  {method} failed ({last}); retrying in {delay:.1f}s "
                               f"[{attempt}/{attempts - 1}]")
-                self.sleep(delay * (0.75 + random.random() / 2))  # jitter: no thundering herd
+                pause = delay * (0.75 + random.random() / 2)  # jitter: no thundering herd
+                self.sleep(pause if remaining is None else min(pause, remaining))
         if last.startswith("HTTP "):
             raise StoreRejectedError(f"the store at {self.endpoint} kept failing: {last} "
                                      f"(after {attempts} attempts)")
         raise StoreUnreachableError(f"cannot reach the store at {self.endpoint}: {last} "
                                     f"(after {attempts} attempts)")
+
+
+def _shut(conn: http.client.HTTPConnection) -> None:
+    """Cut a connection from another thread: a request blocked on it fails at once."""
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def default_deadline(*dumps: Path) -> float:
+    """Seconds a publish of these files may take in all, by default (see DEADLINE_BASE)."""
+    size = sum(p.stat().st_size for p in dumps if p.is_file())
+    return DEADLINE_BASE + DEADLINE_PER_MB * size / 1e6
 
 
 def _describe(exc: BaseException) -> str:
@@ -404,6 +465,10 @@ def publish(
               show_default=True, help="Seconds before the first retry; doubled each time.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
               show_default=True, help="Seconds to wait for the store's answer to a request.")
+@click.option("--deadline", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help=f"Seconds the whole publish may take, retries included; then exit 4. "
+                   f"[default: {DEADLINE_BASE:g} plus {DEADLINE_PER_MB:g} per MB of the dump; "
+                   "0: no deadline]")
 @click.option("--with-default-graph", is_flag=True,
               help="Also replace the store's default graph with the merged graph "
                    "(exchange-kg.nt beside the N-Quads), for stores without a union default "
@@ -413,8 +478,8 @@ def publish(
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def publish_cmd(endpoint: str, dist_dir: Path, dump: Path | None, batch_size: int,
                 user: str | None, token: str | None, retries: int, backoff: float,
-                timeout: float, with_default_graph: bool, dry_run: bool,
-                quiet: bool) -> None:
+                timeout: float, deadline: float | None, with_default_graph: bool,
+                dry_run: bool, quiet: bool) -> None:
     """Load the built graph into a SPARQL 1.1 Graph Store Protocol endpoint.
 
     Every named graph of the build (one per source document, plus the ontology) replaces the
@@ -432,15 +497,17 @@ def publish_cmd(endpoint: str, dist_dir: Path, dump: Path | None, batch_size: in
     elif user is not None:
         password = os.environ.get(PASSWORD_ENV)
     dump = dump or dist_dir / "exchange-kg.nq"
+    merged = dump.with_name("exchange-kg.nt") if with_default_graph else None
+    if deadline is None:
+        deadline = default_deadline(dump, *([merged] if merged else []))
     try:
         client = None if dry_run else GraphStoreClient(
             endpoint, auth_header(user, password, token), timeout=timeout, retries=retries,
-            backoff=backoff, progress=progress)
+            backoff=backoff, progress=progress, deadline=deadline or None)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--to") from None
     started = time.perf_counter()
     try:
-        merged = dump.with_name("exchange-kg.nt") if with_default_graph else None
         results = publish(dump, client, batch_size, progress, default_graph=merged)
     except BadInputError as exc:
         say(f"error: {exc}")
