@@ -7,7 +7,7 @@ stub server that answers what a misconfigured or failing store answers.
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import json
 import re
 import shutil
@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import DefaultGraph, RdfFormat, parse
 
+from exchange_kg.httpauth import Authenticator, parse_challenges
 from exchange_kg.processes import stop
 from exchange_kg.publish import (
     EXIT_BAD_INPUT,
@@ -271,25 +272,95 @@ def test_401_names_the_url_and_how_to_pass_credentials(tiny_dump: Path) -> None:
     assert len(stub.requests) == 1  # an auth failure is not retried
 
 
-def test_credentials_are_sent_and_a_403_says_they_were_refused(tiny_dump: Path) -> None:
-    with StubStore([(403, {}, "Forbidden")]) as stub:
-        client = GraphStoreClient(stub.url, "Basic " + base64.b64encode(b"ann:pw").decode())
+def test_credentials_wait_for_the_challenge_and_a_second_refusal_is_final(
+        tiny_dump: Path) -> None:
+    with StubStore([(401, {"WWW-Authenticate": 'Basic realm="store"'}, ""),
+                    (403, {}, "Forbidden")]) as stub:
+        client = GraphStoreClient(stub.url, Authenticator("ann", "pw"))
         with pytest.raises(StoreAuthError, match="refused the credentials"):
             publish(tiny_dump, client)
-    assert stub.requests[0][2]["Authorization"] == "Basic YW5uOnB3"
+    assert "Authorization" not in stub.requests[0][2]  # not sent before the store asked
+    assert stub.requests[1][2]["Authorization"] == "Basic YW5uOnB3"
+    assert len(stub.requests) == 2
 
 
 def test_user_option_and_password_env_make_basic_auth(tiny_dump: Path) -> None:
-    with StubStore([(204, {}, "")]) as stub:
+    with StubStore([(401, {"WWW-Authenticate": 'Basic realm="store"'}, ""),
+                    (204, {}, ""), (204, {}, "")]) as stub:
         result = CliRunner().invoke(publish_cmd, ["--to", stub.url, "--file", str(tiny_dump),
                                                   "--user", "ann"],
                                     env={"EXCHANGE_KG_PUBLISH_PASSWORD": "pw"})
     assert result.exit_code == 0, result.output
-    method, target, headers, body = stub.requests[0]
+    method, target, headers, body = stub.requests[1]
     assert method == "PUT" and target == "/store?graph=" + urllib.parse.quote(G1, safe="")
     assert headers["Authorization"] == "Basic YW5uOnB3"
     assert headers["Content-Type"] == "application/n-triples"
     assert body == f"<{EX}s> <{EX}p> \"o\" .\n".encode()
+    assert len(stub.requests) == 2
+
+
+def test_a_403_without_a_challenge_gets_basic_once(tiny_dump: Path) -> None:
+    with StubStore([(403, {}, "Forbidden"), (204, {}, "")]) as stub:
+        publish(tiny_dump, GraphStoreClient(stub.url, Authenticator("ann", "pw")))
+    assert [r[2].get("Authorization") for r in stub.requests] == [None, "Basic YW5uOnB3"]
+
+
+def _digest_expected(params: dict[str, str], method: str, password: str) -> str:
+    ha1 = hashlib.md5(f"{params['username']}:{params['realm']}:{password}".encode()).hexdigest()
+    ha2 = hashlib.md5(f"{method}:{params['uri']}".encode()).hexdigest()
+    return hashlib.md5(f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:auth:{ha2}"
+                       .encode()).hexdigest()
+
+
+def test_digest_answers_the_challenge_and_reuses_the_nonce(tmp_path: Path) -> None:
+    dump = tmp_path / "two.nq"
+    dump.write_text(f"<{EX}s> <{EX}p> \"o\" <{G1}> .\n<{EX}s> <{EX}p> \"o\" <{G2}> .\n")
+    challenge = ('Digest realm="SPARQL", domain="/store", nonce="n0nce", '
+                 'opaque="0paque", stale="false", qop="auth", algorithm="MD5"')
+    with StubStore([(401, {"WWW-Authenticate": challenge, "Connection": "close"}, ""),
+                    (201, {}, ""), (201, {}, "")]) as stub:
+        publish(dump, GraphStoreClient(stub.url, Authenticator("dba", "s3cret")))
+    assert "Authorization" not in stub.requests[0][2]
+    answers = []
+    for method, target, headers, _ in stub.requests[1:]:
+        scheme, _, rest = headers["Authorization"].partition(" ")
+        assert scheme == "Digest"
+        params = parse_challenges([f"Digest {rest}"])[0].params
+        assert params["uri"] == target and params["opaque"] == "0paque"
+        assert params["response"] == _digest_expected(params, method, "s3cret")
+        answers.append(params["nc"])
+    assert answers == ["00000001", "00000002"]  # one challenge, the nonce counted up
+    assert len(stub.requests) == 3
+
+
+def test_a_refused_digest_for_a_fresh_nonce_is_final_an_expired_one_is_renewed(
+        tiny_dump: Path) -> None:
+    def challenge(nonce: str, stale: str = "false") -> dict[str, str]:
+        return {"WWW-Authenticate": f'Digest realm="r", nonce="{nonce}", qop="auth", '
+                                    f'stale="{stale}"'}
+    with (StubStore([(401, challenge("a"), ""), (401, challenge("b"), "")]) as stub,
+          pytest.raises(StoreAuthError, match="refused the credentials")):
+        publish(tiny_dump, GraphStoreClient(stub.url, Authenticator("dba", "wrong")))
+    assert len(stub.requests) == 2
+    auth = Authenticator("dba", "pw")
+    assert auth.retry_after_refusal(None, [challenge("a")["WWW-Authenticate"]])
+    auth.header("PUT", "/x")
+    auth.header("PUT", "/x")  # the nonce reused
+    assert auth.retry_after_refusal("Digest ...", [challenge("b", "true")["WWW-Authenticate"]])
+    assert 'nonce="b"' in (auth.header("PUT", "/x") or "")
+
+
+def test_challenges_are_parsed_as_rfc_7235_says() -> None:
+    parsed = parse_challenges(['Basic realm="a, b", Digest realm="x\\"y", nonce=abc, qop="auth"'])
+    assert [(c.scheme, c.params) for c in parsed] == [
+        ("basic", {"realm": "a, b"}),
+        ("digest", {"realm": 'x"y', "nonce": "abc", "qop": "auth"})]
+
+
+def test_a_bearer_token_is_sent_with_every_request(tiny_dump: Path) -> None:
+    with StubStore([(204, {}, "")]) as stub:
+        publish(tiny_dump, GraphStoreClient(stub.url, Authenticator(token="t0k")))
+    assert stub.requests[0][2]["Authorization"] == "Bearer t0k"
 
 
 def test_400_is_reported_with_the_servers_message(tiny_dump: Path) -> None:

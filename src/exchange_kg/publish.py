@@ -21,7 +21,6 @@ carry only ground triples, which a store holds as a set, so retrying them is ide
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import gzip
 import http.client
@@ -39,6 +38,9 @@ from typing import IO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import click
+
+from exchange_kg import virtuoso_loader
+from exchange_kg.httpauth import Authenticator
 
 USER_ENV = "EXCHANGE_KG_PUBLISH_USER"
 PASSWORD_ENV = "EXCHANGE_KG_PUBLISH_PASSWORD"
@@ -58,6 +60,7 @@ NTRIPLES = "application/n-triples"
 
 # Exit codes of the command, in line with ``exchange-kg build``: 3 the input cannot be read,
 # 4 the store could not be reached, refused the credentials or rejected the data.
+EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
 EXIT_STORE_FAILED = 4
 
@@ -206,23 +209,13 @@ def graph_url(endpoint: str, graph: str | None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
-def auth_header(user: str | None, password: str | None, token: str | None) -> str | None:
-    """The Authorization header for HTTP Basic (user and password) or a bearer token."""
-    if token:
-        return f"Bearer {token}"
-    if user is None:
-        return None
-    raw = f"{user}:{password or ''}".encode()
-    return "Basic " + base64.b64encode(raw).decode("ascii")
-
-
 @dataclass
 class GraphStoreClient:
     """PUT and POST graphs to one Graph Store Protocol endpoint, retrying what may succeed on
     a second try (connection errors, timeouts, 408, 429, 5xx) with exponential backoff."""
 
     endpoint: str
-    authorization: str | None = None
+    auth: Authenticator = field(default_factory=Authenticator)
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF
@@ -284,21 +277,49 @@ class GraphStoreClient:
             watchdog.daemon = True
             watchdog.start()
         try:
-            conn.request(method, target, body=body, headers=headers)
-            resp = conn.getresponse()
+            try:
+                conn.request(method, target, body=body, headers=headers)
+            except (BrokenPipeError, ConnectionResetError) as exc:
+                # The store may have answered before reading the whole body (Virtuoso does,
+                # refusing credentials) and closed: its answer is still there to read.
+                try:
+                    resp = conn.getresponse()
+                except (OSError, http.client.HTTPException):
+                    raise exc from None
+            else:
+                resp = conn.getresponse()
             text = resp.read().decode("utf-8", "replace")
             return resp.status, text, resp
         finally:
             if watchdog is not None:
                 watchdog.cancel()
 
+    def _authenticated(self, method: str, target: str, body: bytes, headers: dict[str, str],
+                       remaining: float | None) -> tuple[int, str, http.client.HTTPResponse]:
+        """One request, sent again (at most twice) when the store answers 401 or 403 with a
+        challenge the credentials can meet: a first Basic or Digest, an expired nonce."""
+        for round_ in range(3):
+            sent = self.auth.header(method, target)
+            if sent is None:
+                headers.pop("Authorization", None)
+            else:
+                headers["Authorization"] = sent
+            status, text, resp = self._exchange(method, target, body, headers, remaining)
+            if resp.getheader("Connection", "").lower() == "close":
+                self.close()
+            if status not in (401, 403) or round_ == 2 or not self.auth.retry_after_refusal(
+                    sent, resp.msg.get_all("WWW-Authenticate") or []):
+                break
+            remaining = self._remaining()
+            if remaining is not None and remaining <= 0:
+                break
+        return status, text, resp
+
     def _send(self, method: str, graph: str | None, body: bytes) -> None:
         url = graph_url(self.endpoint, graph)
         split = urlsplit(url)
         target = f"{split.path}?{split.query}"
         headers = {"Content-Type": NTRIPLES, "Content-Length": str(len(body))}
-        if self.authorization:
-            headers["Authorization"] = self.authorization
         attempts = max(1, self.retries + 1)
         last = ""
         for attempt in range(1, attempts + 1):
@@ -308,9 +329,8 @@ class GraphStoreClient:
                 self.close()
                 raise self._past_deadline(last)
             try:
-                status, text, resp = self._exchange(method, target, body, headers, remaining)
-                if resp.getheader("Connection", "").lower() == "close":
-                    self.close()
+                status, text, resp = self._authenticated(method, target, body, headers,
+                                                         remaining)
             except socket.gaierror as exc:
                 self.close()
                 raise StoreUnreachableError(
@@ -323,7 +343,7 @@ class GraphStoreClient:
                     return
                 if status in (401, 403):
                     raise StoreAuthError(_auth_message(self.endpoint, status, text,
-                                                       bool(self.authorization)))
+                                                       self.auth.has_credentials))
                 if status in (408, 429) or status >= 500:
                     last = f"HTTP {status}{_server_says(text)}"
                     retry_after = resp.getheader("Retry-After", "")
@@ -380,10 +400,13 @@ def _server_says(text: str) -> str:
 
 def _auth_message(endpoint: str, status: int, text: str, had_credentials: bool) -> str:
     what = "refused the credentials" if had_credentials else "requires credentials"
-    return (f"the store at {endpoint} {what} (HTTP {status}{_server_says(text)}); pass "
-            f"--user NAME:PASSWORD (or set {USER_ENV} and {PASSWORD_ENV}) for HTTP Basic, or "
-            f"--token (or {TOKEN_ENV}) for a bearer token, of an account allowed to write "
-            "graphs")
+    hint = ""
+    if urlsplit(endpoint).path.rstrip("/").endswith("/sparql-graph-crud"):
+        hint = " (Virtuoso takes writes with credentials at /sparql-graph-crud-auth)"
+    return (f"the store at {endpoint} {what} (HTTP {status}{_server_says(text)}){hint}; pass "
+            f"--user NAME:PASSWORD (or set {USER_ENV} and {PASSWORD_ENV}; HTTP Basic or "
+            f"Digest, as the store asks), or --token (or {TOKEN_ENV}) for a bearer token, of "
+            "an account allowed to write graphs")
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -442,7 +465,9 @@ def publish(
 @click.option("--to", "endpoint", required=True, metavar="URL",
               help="Graph Store Protocol endpoint of the store, e.g. an Oxigraph server's "
                    "/store, Fuseki's /DATASET/data, GraphDB's "
-                   "/repositories/REPO/rdf-graphs/service.")
+                   "/repositories/REPO/rdf-graphs/service, Virtuoso's "
+                   "/sparql-graph-crud-auth; or virtuoso+isql://HOST[:1111] to load through "
+                   "Virtuoso's bulk loader (large builds).")
 @click.option("--from", "dist_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("dist"), show_default=True,
               help="The build's output folder; its exchange-kg.nq is published.")
@@ -454,7 +479,8 @@ def publish(
                    "0 sends each graph in one PUT (atomic per graph, one large body).")
 @click.option("--user", default=lambda: os.environ.get(USER_ENV), metavar="NAME[:PASSWORD]",
               show_default=f"${USER_ENV}",
-              help=f"HTTP Basic user; the password after a colon or in ${PASSWORD_ENV}.")
+              help=f"User (HTTP Basic or Digest, as the store asks; the SQL user for "
+                   f"virtuoso+isql); the password after a colon or in ${PASSWORD_ENV}.")
 @click.option("--token", default=lambda: os.environ.get(TOKEN_ENV),
               show_default=f"${TOKEN_ENV}", help="Bearer token (instead of --user).")
 @click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES,
@@ -468,24 +494,35 @@ def publish(
 @click.option("--deadline", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help=f"Seconds the whole publish may take, retries included; then exit 4. "
                    f"[default: {DEADLINE_BASE:g} plus {DEADLINE_PER_MB:g} per MB of the dump; "
-                   "0: no deadline]")
+                   "none for virtuoso+isql; 0: no deadline]")
 @click.option("--with-default-graph", is_flag=True,
               help="Also replace the store's default graph with the merged graph "
                    "(exchange-kg.nt beside the N-Quads), for stores without a union default "
                    "graph. Leave off on a store whose default graph holds other data.")
+@click.option("--load-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="virtuoso+isql: a folder the Virtuoso server may read (DirsAllowed) where "
+                   "the dump is placed for its loader while it loads.  [default: the dump's "
+                   "folder]")
+@click.option("--server-dir", metavar="PATH",
+              help="virtuoso+isql: the --load-dir folder as the server sees it, if its path "
+                   "differs there (another machine's mount, a container).")
+@click.option("--isql", "isql_program", metavar="PROGRAM",
+              help="virtuoso+isql: Virtuoso's isql.  [default: isql-vt or isql on PATH]")
 @click.option("--dry-run", is_flag=True,
               help="Read the dump and print the graphs and requests, send nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def publish_cmd(endpoint: str, dist_dir: Path, dump: Path | None, batch_size: int,
                 user: str | None, token: str | None, retries: int, backoff: float,
                 timeout: float, deadline: float | None, with_default_graph: bool,
+                load_dir: Path | None, server_dir: str | None, isql_program: str | None,
                 dry_run: bool, quiet: bool) -> None:
-    """Load the built graph into a SPARQL 1.1 Graph Store Protocol endpoint.
+    """Load the built graph into a SPARQL 1.1 Graph Store Protocol endpoint, or into
+    Virtuoso through its bulk loader (--to virtuoso+isql://HOST:PORT).
 
     Every named graph of the build (one per source document, plus the ontology) replaces the
-    graph of the same name on the store; graphs not in the build are left alone. Exits 3 if
-    the dump cannot be read, 4 if the store cannot be reached, refuses the credentials or
-    rejects the data.
+    graph of the same name on the store; graphs not in the build are left alone. Exits 2 if
+    isql is missing, 3 if the dump cannot be read, 4 if the store cannot be reached, refuses
+    the credentials or rejects the data.
     """
     def say(msg: str) -> None:
         click.echo(msg, err=True)
@@ -497,12 +534,23 @@ def publish_cmd(endpoint: str, dist_dir: Path, dump: Path | None, batch_size: in
     elif user is not None:
         password = os.environ.get(PASSWORD_ENV)
     dump = dump or dist_dir / "exchange-kg.nq"
+    if endpoint.startswith(f"{virtuoso_loader.SCHEME}:"):
+        if with_default_graph or token:
+            raise click.UsageError("--with-default-graph and --token do not apply to "
+                                   f"{virtuoso_loader.SCHEME}: Virtuoso's queries read every "
+                                   "graph, and isql logs in with --user")
+        _bulk(endpoint, dump, user, password, load_dir or dump.parent, server_dir,
+              isql_program, deadline or None, dry_run, say, progress)
+        return
+    if load_dir or server_dir or isql_program:
+        raise click.UsageError(f"--load-dir, --server-dir and --isql are for --to "
+                               f"{virtuoso_loader.SCHEME}://HOST:PORT")
     merged = dump.with_name("exchange-kg.nt") if with_default_graph else None
     if deadline is None:
         deadline = default_deadline(dump, *([merged] if merged else []))
     try:
         client = None if dry_run else GraphStoreClient(
-            endpoint, auth_header(user, password, token), timeout=timeout, retries=retries,
+            endpoint, Authenticator(user, password, token), timeout=timeout, retries=retries,
             backoff=backoff, progress=progress, deadline=deadline or None)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--to") from None
@@ -523,3 +571,38 @@ def publish_cmd(endpoint: str, dist_dir: Path, dump: Path | None, batch_size: in
     verb = "would publish" if dry_run else "published"
     say(f"{verb} {len(results)} graphs, {triples} triples in {requests} requests to "
         f"{endpoint}" + ("" if dry_run else f" in {time.perf_counter() - started:.1f}s"))
+
+
+def _bulk(endpoint: str, dump: Path, user: str | None, password: str | None, load_dir: Path,
+          server_dir: str | None, program: str | None, deadline: float | None, dry_run: bool,
+          say: Progress, progress: Progress) -> None:
+    """``publish --to virtuoso+isql://``: the bulk loader, with the exit codes of the rest."""
+    try:
+        target = virtuoso_loader.parse_target(endpoint)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--to") from None
+    started = time.perf_counter()
+    try:
+        if not dump.is_file():
+            raise virtuoso_loader.DumpError(f"{dump}: no such file (run `exchange-kg build` "
+                                            "first, or pass --from with the build's folder)")
+        if dry_run:
+            graphs = virtuoso_loader.dump_graphs(dump)
+            for name, n in graphs.items():
+                progress(f"would replace <{name}>: {n} triples")
+            say(f"would publish {len(graphs)} graphs, {sum(graphs.values())} triples through "
+                f"the bulk loader of {target.url}, from {load_dir.resolve()}")
+            return
+        if user is None:
+            raise click.UsageError(f"{virtuoso_loader.SCHEME} needs --user NAME[:PASSWORD] "
+                                   f"(or ${USER_ENV}) of a DBA account")
+        isql = virtuoso_loader.Isql(virtuoso_loader.find_isql(program), target, user,
+                                    password or "", deadline=deadline)
+        result = virtuoso_loader.bulk_load(dump, isql, load_dir.resolve(), server_dir,
+                                           progress)
+    except virtuoso_loader.LoaderError as exc:
+        say(f"error: {exc}")
+        sys.exit({"usage": EXIT_USAGE, "input": EXIT_BAD_INPUT}.get(exc.kind,
+                                                                     EXIT_STORE_FAILED))
+    say(f"published {len(result.graphs)} graphs, {sum(result.graphs.values())} triples "
+        f"through the bulk loader of {target.url} in {time.perf_counter() - started:.1f}s")
