@@ -84,6 +84,31 @@ def test_institution_search(client: TestClient) -> None:
     assert "No institution matches" in client.get("/institutions", params={"q": "zzzz"}).text
 
 
+def test_institutions_sort_page_facet_and_export(client: TestClient) -> None:
+    top = client.get("/institutions.json", params={"sort": "agreements", "desc": "1"}).json()
+    counts = [r["agreements"] for r in top["rows"]]
+    assert counts == sorted(counts, reverse=True) and len(counts) == 50
+    assert top["rows"][0]["label"] == "Tohoku University" and top["pages"] > 10
+    assert top["next"] and "page=2" in top["next"]
+    second = client.get(top["next"].replace("/institutions.json", "/institutions.json")).json()
+    assert second["page"] == 2 and second["rows"][0]["agreements"] <= counts[-1]
+    facets = top["facets"]
+    assert {"country", "source", "linked", "level", "kind", "type"} <= set(facets)
+    linked = next(f["count"] for f in facets["linked"] if f["value"] == "linked to ROR")
+    only = client.get("/institutions.json", params={"linked": "linked to ROR",
+                                                     "size": "1000"}).json()
+    assert only["total"] == linked and all(r["ror_id"] for r in only["rows"])
+    japan = client.get("/institutions.csv", params={"country": "jp"})
+    assert japan.headers["content-type"].startswith("text/csv")
+    lines = japan.text.strip().splitlines()
+    assert lines[0].startswith("iri,label,type,country") and len(lines) > 10
+    assert all(",JP," in line for line in lines[1:])
+    # search finds every spelling, without accents
+    assert client.get("/institutions.json", params={"q": "TOHOKU"}).json()["total"] >= 1
+    page = client.get("/institutions", params={"sort": "country"})
+    assert 'aria-sort="ascending"' in page.text and 'rel="next"' in page.text
+
+
 def test_institution_page_lists_its_agreements_with_source_lines(
         client: TestClient, store: pyoxigraph.Store) -> None:
     iri = next(iter(store.query(

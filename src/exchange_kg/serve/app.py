@@ -163,6 +163,7 @@ def create_app(config: ServeConfig) -> Starlette:
     routes = [
         Route("/", pages.home),
         Route("/institutions", pages.institutions),
+        Route("/institutions.{ext:str}", pages.institutions_export),
         Route("/query", pages.query_page, methods=["GET", "POST"]),
         Route("/query/results", pages.query_results, methods=["GET", "POST"]),
         Route("/stats", pages.stats),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,10 +17,10 @@ import anyio.to_thread
 import jinja2
 import pyoxigraph
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from exchange_kg.normalise.country import country_name as normalised_country_name
-from exchange_kg.serve import charts, conditional, entities, negotiate
+from exchange_kg.serve import browse, charts, conditional, entities, negotiate
 from exchange_kg.serve.charts import Bar
 from exchange_kg.serve.results import QueryJob
 from exchange_kg.serve.runtime import Runtime, runtime
@@ -78,25 +77,59 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", examples=rt.examples, sources=rt.summary.sources)
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+INSTITUTION_FACETS = (
+    browse.Facet("country", "Country", lambda r: (r.country,) if r.country else (),
+                 country_name),
+    browse.Facet("source", "Source document", lambda r: r.sources),
+    browse.Facet("linked", "ROR", lambda r: (r.linked,)),
+    browse.Facet("level", "Agreement level", lambda r: r.levels),
+    browse.Facet("kind", "Agreement kind", lambda r: r.kinds),
+    browse.Facet("type", "Type", lambda r: (r.kind,)),
+)
+INSTITUTION_COLUMNS = (
+    browse.Column("name", "Name", lambda r: browse.fold(r.label)),
+    browse.Column("country", "Country", lambda r: country_name(r.country) if r.country else ""),
+    browse.Column("agreements", "Agreements", lambda r: r.agreements, numeric=True),
+)
+INSTITUTION_FIELDS = (
+    ("iri", lambda r: r.iri), ("label", lambda r: r.label), ("type", lambda r: r.kind),
+    ("country", lambda r: r.country), ("agreements", lambda r: r.agreements),
+    ("ror_id", lambda r: r.ror), ("sources", lambda r: r.sources),
+    ("levels", lambda r: r.levels), ("kinds", lambda r: r.kinds),
+)
+
+
+def _institution_page(request: Request) -> browse.Page:
+    rt = runtime(request)
+    params = dict(request.query_params)
+    if "country" in params:
+        params["country"] = params["country"].upper()
+    return browse.browse(rt.institutions, params, INSTITUTION_FACETS, INSTITUTION_COLUMNS,
+                         search=lambda r: r.names, default_sort="name")
 
 
 async def institutions(request: Request) -> Response:
-    rt = runtime(request)
-    q = request.query_params.get("q", "").strip()
-    country = request.query_params.get("country", "").strip().upper()
-    rows = rt.institutions
-    if q:
-        needle = _fold(q)
-        rows = [r for r in rows if needle in _fold(r.label)]
-    if country:
-        rows = [r for r in rows if r.country == country]
-    countries = sorted({r.country for r in rt.institutions if r.country},
-                       key=lambda c: country_name(c))
-    return render(request, "institutions.html", rows=rows, q=q, country=country,
-                  countries=countries, total=len(rt.institutions))
+    page = _institution_page(request)
+    return render(request, "institutions.html", page=page, columns=INSTITUTION_COLUMNS)
+
+
+async def institutions_export(request: Request) -> Response:
+    """``/institutions.json`` (one page, with the next page's address and the facets) and
+    ``/institutions.csv`` (every matching row)."""
+    page = _institution_page(request)
+    if request.path_params["ext"] == "csv":
+        return Response(browse.as_csv(page.matching, INSTITUTION_FIELDS),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'inline; filename="institutions.csv"'})
+    data = {
+        "total": page.total, "page": page.page, "pages": page.pages, "size": page.size,
+        "next": page.url("/institutions.json", page=page.page + 1)
+        if page.page < page.pages else None,
+        "rows": [{name: get(r) for name, get in INSTITUTION_FIELDS} for r in page.rows],
+        "facets": {v.facet.name: [{"value": value, "label": v.facet.label(value), "count": n}
+                                  for value, n in v.counts] for v in page.facets},
+    }
+    return JSONResponse(data)
 
 
 async def stats(request: Request) -> Response:

@@ -20,7 +20,7 @@ import pyoxigraph
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from exchange_kg.serve import dataset, entities
+from exchange_kg.serve import browse, dataset, entities
 from exchange_kg.serve.config import ServeConfig
 from exchange_kg.serve.downloads import DumpFiles
 from exchange_kg.serve.linked_data import LinkedData
@@ -69,33 +69,6 @@ def load_examples() -> list[Example]:
     return found
 
 
-@dataclass(frozen=True)
-class InstitutionRow:
-    iri: str
-    label: str
-    country: str
-    agreements: int
-    kind: str
-
-
-def _institutions(store: pyoxigraph.Store) -> list[InstitutionRow]:
-    rows = dataset.select(store, """
-        SELECT ?x ?kind (SAMPLE(COALESCE(?l, ?known)) AS ?label) (SAMPLE(?c) AS ?country)
-               (COUNT(DISTINCT ?a) AS ?n) WHERE {
-          VALUES (?t ?kind) { (xkg:Institution "institution") (xkg:Consortium "consortium") }
-          ?x a ?t .
-          OPTIONAL { ?x skos:prefLabel ?l }
-          OPTIONAL { ?x xkg:knownAs ?known }
-          OPTIONAL { ?x schema:address/schema:addressCountry ?c }
-          OPTIONAL { { ?a xkg:partnerInstitution ?x } UNION { ?a xkg:homeInstitution ?x }
-                     UNION { ?a xkg:partner ?x } }
-        } GROUP BY ?x ?kind""")
-    out = [InstitutionRow(dataset.value(r["x"]), dataset.value(r["label"]),
-                          dataset.value(r["country"]), dataset.number(r["n"]),
-                          dataset.value(r["kind"])) for r in rows]
-    return sorted(out, key=lambda r: (r.label.casefold() or "~", r.iri))
-
-
 class Runtime:
     """The server's shared state: settings, store, workers, answers, counts, templates."""
 
@@ -110,7 +83,7 @@ class Runtime:
         self.summary = dataset.summarise(self.store, config.base)
         self.examples = load_examples()
         self.property_labels = entities.property_labels(self.store)
-        self.institutions = _institutions(self.store)
+        self.institutions = browse.institutions(self.store)
         self.pool = WorkerPool(database_path(config.dist_dir), size=config.workers,
                                timeout=config.timeout, memory_limit_mb=config.worker_memory_mb,
                                memory_quads=config.memory_quads)
