@@ -254,3 +254,18 @@ def test_void_and_dcat_description(client: TestClient, store: pyoxigraph.Store,
 def test_health_and_robots(client: TestClient) -> None:
     assert client.get("/health").json()["status"] == "ok"
     assert "Disallow: /sparql" in client.get("/robots.txt").text
+
+
+def test_ontology_page_lists_classes_properties_and_every_scheme_with_its_concepts(
+        client: TestClient, store: pyoxigraph.Store) -> None:
+    page = client.get("/ontology.html").text
+    schemes = {r["s"].value: r["n"].value for r in store.query(
+        "SELECT ?s (COUNT(?c) AS ?n) WHERE { ?s a <http://www.w3.org/2004/02/skos/core#"
+        "ConceptScheme> . ?c <http://www.w3.org/2004/02/skos/core#inScheme> ?s } GROUP BY ?s")}
+    assert len(schemes) >= 4
+    section = page.split('id="concept-schemes"', 1)[1]
+    for scheme in schemes:
+        assert scheme in section
+    assert section.count("<dt>") == sum(int(n) for n in schemes.values())
+    assert "xkg:Agreement" in page and "Domain" in page and "Range" in page
+    assert "Object properties" in page and "Datatype properties" in page

@@ -324,20 +324,36 @@ class OntologyTerm:
     label: str
     comment: str
     kind: str
+    scheme: str = ""  # a concept's scheme
+    domain: list[str] = field(default_factory=list)
+    range: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
 
 
 def ontology_terms(store: pyoxigraph.Store) -> list[OntologyTerm]:
-    """Classes, properties and concepts the ontology defines, for its page."""
+    """Classes, properties, concept schemes and their concepts the ontology defines, with
+    domains, ranges, superclasses and schemes, for its page."""
+    root = ONTOLOGY_IRI.rsplit("/", 1)[0] + "/"
     rows = select(store, f"""
-        SELECT ?x ?kind (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment) WHERE {{
+        SELECT ?x ?kind (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment) (SAMPLE(?s) AS ?scheme)
+               (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?domains)
+               (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?ranges)
+               (GROUP_CONCAT(DISTINCT STR(?p); separator=" ") AS ?parents) WHERE {{
           ?x a ?t .
           VALUES (?t ?kind) {{
             (owl:Class "class") (owl:ObjectProperty "object property")
             (owl:DatatypeProperty "datatype property") (skos:ConceptScheme "concept scheme")
             (skos:Concept "concept") }}
-          FILTER(STRSTARTS(STR(?x), "{ONTOLOGY_IRI.rsplit('/', 1)[0]}/"))
+          FILTER(STRSTARTS(STR(?x), "{root}"))
           OPTIONAL {{ ?x rdfs:label|skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), "en")) }}
           OPTIONAL {{ ?x rdfs:comment|skos:definition ?c }}
+          OPTIONAL {{ ?x skos:inScheme ?s }}
+          OPTIONAL {{ ?x rdfs:domain ?d FILTER(isIRI(?d)) }}
+          OPTIONAL {{ ?x rdfs:range ?r FILTER(isIRI(?r)) }}
+          OPTIONAL {{ ?x rdfs:subClassOf ?p FILTER(isIRI(?p)) }}
         }} GROUP BY ?x ?kind ORDER BY ?kind ?x""")
-    return [OntologyTerm(value(r["x"]), value(r["label"]), value(r["comment"]), value(r["kind"]))
+    return [OntologyTerm(value(r["x"]), value(r["label"]), value(r["comment"]),
+                         value(r["kind"]), value(r["scheme"]),
+                         value(r["domains"]).split(), value(r["ranges"]).split(),
+                         value(r["parents"]).split())
             for r in rows]
