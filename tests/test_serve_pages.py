@@ -269,3 +269,11 @@ def test_ontology_page_lists_classes_properties_and_every_scheme_with_its_concep
     assert section.count("<dt>") == sum(int(n) for n in schemes.values())
     assert "xkg:Agreement" in page and "Domain" in page and "Range" in page
     assert "Object properties" in page and "Datatype properties" in page
+
+
+def test_a_syntax_error_says_where_and_what_was_expected_in_words(client: TestClient) -> None:
+    r = client.get("/query", params={"query": "SELECT ?x WHERE {\n  ?x ?p ?o\n} LIMIT x"})
+    assert r.status_code == 400
+    assert "Line 3, column 9: expected" in r.text and "a digit" in r.text
+    assert "&#39;0&#39;..=&#39;9&#39;" not in r.text.split("<details>")[0]  # no raw ranges
+    assert "} LIMIT x\n        ^" in r.text  # the line, with a marker under the spot

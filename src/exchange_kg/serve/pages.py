@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from exchange_kg.normalise.country import country_name as normalised_country_name
-from exchange_kg.serve import browse, charts, conditional, entities, negotiate
+from exchange_kg.serve import browse, charts, conditional, entities, negotiate, syntax
 from exchange_kg.serve.charts import Bar
 from exchange_kg.serve.results import QueryJob
 from exchange_kg.serve.runtime import Runtime, runtime
@@ -211,6 +211,7 @@ class Cell:
 class ResultView:
     status: int = 200
     error: str = ""
+    syntax: syntax.SyntaxProblem | None = None  # where a syntax error is, in words
     kind: str = ""
     columns: list[str] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)
@@ -254,10 +255,12 @@ def _term_json(term: Any) -> dict[str, Any]:
     return out
 
 
-def _view(rt: Runtime, outcome: Any, elapsed: float) -> ResultView:
+def _view(rt: Runtime, outcome: Any, elapsed: float, query: str = "") -> ResultView:
     view = ResultView(status=outcome.status, kind=outcome.kind or "", elapsed_ms=elapsed * 1000)
     if outcome.status != 200:
         view.error = outcome.message
+        if outcome.status == 400:
+            view.syntax = syntax.explain(outcome.message, query)
         return view
     if outcome.kind == "ask":
         view.boolean = json.loads(outcome.body)["boolean"]
@@ -304,7 +307,7 @@ async def _run(request: Request, query: str) -> ResultView:
                    base_iri=rt.config.base)
     started = time.perf_counter()
     outcome = await execute(rt, job, request)
-    return _view(rt, outcome, time.perf_counter() - started)
+    return _view(rt, outcome, time.perf_counter() - started, query)
 
 
 async def _query_and_result(request: Request) -> tuple[str | None, ResultView | None]:
