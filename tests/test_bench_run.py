@@ -1,0 +1,30 @@
+"""The benchmark measures the real build and fails loudly when that build fails."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load(name: str) -> object:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_build_that_exits_non_zero_is_a_failure_not_a_figure(tmp_path: Path) -> None:
+    pytest.importorskip("psutil")
+    run, gen = load("run"), load("generate")
+    gen.generate(0.1, tmp_path / "gen", seed=3)  # type: ignore[attr-defined]
+    mapping = next((tmp_path / "gen" / "mappings").glob("*eng-partners.yaml"))
+    mapping.write_text(mapping.read_text().replace("columns:", "colums:"))
+    with pytest.raises(run.BuildFailed, match=r"(?s)exited 3.*colums"):  # type: ignore[attr-defined]
+        run.real_build(tmp_path / "gen", tmp_path / "dist", tmp_path / "build.log")  # type: ignore[attr-defined]
