@@ -145,3 +145,31 @@ def test_dump_files_stream_with_a_gzip_twin(tmp_path: Path) -> None:
     assert data == ("\n".join(lines) + "\n").encode()
     assert gzip.decompress((tmp_path / "x.nt.gz").read_bytes()) == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.nt", "x.nt.gz"]  # no temp files
+
+
+def test_streamed_turtle_is_byte_for_byte_pyoxigraphs(tmp_path: Path) -> None:
+    """``turtle_file`` writes Turtle from the N-Triples text without parsing it; it must give
+    exactly what pyoxigraph's writer gives (``dumps.turtle``), edge cases of prefixed names
+    and bare literals included."""
+    ex, xsd = "http://example.org/ns#", "http://www.w3.org/2001/XMLSchema#"
+    g = TripleGraph()
+    s = "<http://example.org/ns#s>"
+    locals_ = ["a.b", "a.", ".a", "-a", "a-b", "1a", "a/b", "a%20b", "a b", "a:b", "é", "_a",
+               "a~b", "a(b)", "", "a?b", "a\u00b7b", "a\u0301"]
+    for i, local in enumerate(locals_):
+        g.add(s, f"<{ex}p{i}>", f"<{ex}{local}>" if " " not in local else f"<{ex}x{i}>")
+    for value, datatype in [("true", "boolean"), ("1", "boolean"), ("01", "integer"),
+                            ("-5", "integer"), ("+5", "integer"), ("1.50", "decimal"),
+                            ("1.", "decimal"), ("1e5", "double"), ("1.5E-3", "double"),
+                            ("INF", "double"), ("x", "integer"), ("2024", "gYear")]:
+        g.add(s, f"<{ex}lit>", literal(value, xsd + datatype))
+    g.add(s, f"<{ex}lit>", literal('quote " tab \t newline \n back \\ é'))
+    g.add(s, f"<{ex}lit>", literal("hallo", lang="de"))
+    g.add(s, "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", f"<{ex}C>")
+    g.add("_:b1", f"<{ex}p0>", "_:b2")
+    g.add("<http://other.example/x>", f"<{ex}p0>", "<http://other.example/y>")
+    prefixes = {"ex": ex, "xsd": xsd, "exl": ex + "l", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+    nt = tmp_path / "g.nt"
+    nt.write_bytes(dumps.ntriples(g))
+    dumps.turtle_file(nt, tmp_path / "g.ttl", prefixes)
+    assert (tmp_path / "g.ttl").read_bytes() == dumps.turtle(nt.read_bytes(), prefixes)
