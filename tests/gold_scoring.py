@@ -105,12 +105,16 @@ class BuiltGraph:
                 org.ror_ids.add(row["ror"].value)
             if row["country"] is not None:
                 org.countries.add(row["country"].value)
-        # (source id, line) -> institutions partnering in an agreement read from that line
+        # (source id, line) -> institutions a row from that line names: the partner
+        # institutions of its agreement and what they are part of ("State University of New
+        # York (University at Albany)" names both)
         self.by_line: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in store.query(_PREFIXES + """
+            PREFIX org: <http://www.w3.org/ns/org#>
             SELECT ?doc ?line ?inst WHERE {
-              ?agreement prov:wasDerivedFrom ?rec ; xkg:partnerInstitution ?inst .
+              ?agreement prov:wasDerivedFrom ?rec ; xkg:partnerInstitution ?partner .
               ?rec xkg:inDocument ?doc ; xkg:lineNumber ?line .
+              ?partner org:subOrganizationOf? ?inst .
             }"""):
             doc = row["doc"].value.rsplit("/", 1)[1]
             self.by_line[(doc, row["line"].value)].add(row["inst"].value)

@@ -39,6 +39,12 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
                   relationships=[("parent", 504, "Chinese Academy of Sciences")]),
         # a namesake that is nobody's child must not be taken by any unit
         v2_record(506, "Institute of Physics", "CN"),
+        # the host of one list, a partner in another
+        v2_record(507, "Tohoku University", "JP", wikidata=qid(507)),
+        # a university one list files under the wrong country
+        v2_record(508, "Eindhoven University of Technology", "NL", city="Eindhoven"),
+        v2_record(509, "Some University of Eindhoven", "NL", city="Eindhoven"),
+        v2_record(510, "Other Eindhoven Institute", "NL", city="Eindhoven"),
     ], [])
     env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(tmp / "cache")}
     proc = run_build(tmp / "dist", "--ror-dump", str(dump), env=env)
@@ -88,3 +94,36 @@ def test_a_unit_is_linked_only_to_its_institutions_own_child_record(linked: Path
         SELECT ?unit ?ror WHERE { ?u a xkg:Unit ; skos:prefLabel ?unit ; xkg:rorId ?ror }""")
     linked_units = {str(unit): str(ror) for unit, ror in rows}
     assert linked_units == {"Institute of Metal Research": ror_id(505).rsplit("/", 1)[1]}
+
+
+def test_the_host_is_one_institution_with_its_partner_side(linked: Path) -> None:
+    from rdflib import Graph, URIRef
+
+    g = Graph().parse(linked / "exchange-kg.nt", format="nt")
+    tohoku = ror_id(507).rsplit("/", 1)[1]
+    rows = list(g.query(f"""
+        PREFIX xkg: <https://w3id.org/exchange-kg/ontology#>
+        PREFIX schema: <https://schema.org/>
+        SELECT ?inst ?country (COUNT(DISTINCT ?home) AS ?homes) (COUNT(DISTINCT ?p) AS ?partner)
+        WHERE {{
+          ?inst xkg:rorId "{tohoku}" ; schema:address/schema:addressCountry ?country .
+          OPTIONAL {{ ?home xkg:homeInstitution ?inst }}
+          OPTIONAL {{ ?p xkg:partnerInstitution ?inst }}
+        }} GROUP BY ?inst ?country"""))
+    # one resource: the publisher of the Tohoku list and a partner of the Polish list
+    assert len(rows) == 1, rows
+    inst, country, homes, partners = rows[0]
+    assert str(country) == "JP" and int(homes) > 600 and int(partners) >= 1
+    # the IRI the partner had before is recorded as replaced by the host's
+    replaced = {str(s) for s in g.subjects(
+        URIRef("http://purl.org/dc/terms/isReplacedBy"), inst)}
+    assert len(replaced) == 1 and "tohoku-university" in next(iter(replaced))
+
+
+def test_a_wrong_country_is_revised_on_evidence_and_flagged(linked: Path) -> None:
+    import json
+
+    report = json.loads((linked / "report.json").read_text())
+    flags = [f for src in report["sources"] for f in src["flags"]
+             if f["code"] == "country-revised"]
+    assert any("Eindhoven University of Technology: NL" in f["message"] for f in flags)

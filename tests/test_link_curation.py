@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORDS = [
     v2_record(201, "Concordia College", "US", city="Moorhead", wikidata=qid(201)),
     v2_record(202, "Concordia College", "US", city="Bronxville", wikidata=qid(202)),
-    v2_record(203, "École Pour l'Exemple Avancée", "FR", acronyms=["EPEA"], wikidata=qid(203)),
+    v2_record(203, "École Pour l'Exemple Avancée", "FR", acronyms=["EXPA"], wikidata=qid(203)),
     v1_record(204, "Northeastern University", "US", wikidata=[qid(204)]),
     v2_record(205, "Institute Nobody Would Guess", "NL", wikidata=qid(205)),
-    v2_record(206, "Predecessor College", "NL", status="inactive",
+    v2_record(206, "Predecessor College", "NL", status="withdrawn",
               relationships=[("successor", 207, "Successor University")]),
     v2_record(207, "Successor University", "NL", wikidata=qid(207)),
 ]
@@ -42,7 +42,7 @@ RECORDS = [
 def queries() -> list[InstitutionQuery]:
     return [
         InstitutionQuery(("Concordia College",), "US", source_rows=("list-a:10", "list-b:4")),
-        InstitutionQuery(("EPEA",), "FR", source_rows=("list-a:11",)),
+        InstitutionQuery(("EXPA",), "FR", source_rows=("list-a:11",)),
         InstitutionQuery(("Northeastern University",), "US", source_rows=("list-b:7",)),
         InstitutionQuery(("Our Own Spelling Institute", "OOSI"), "NL",
                          source_rows=("list-b:9",)),
@@ -64,14 +64,14 @@ def test_round_trip_review_then_curate_then_rebuild(tmp_path: Path) -> None:
     review = tmp_path / "ror-review.csv"
     assert write_review(review, results) == 4
     rows = {row["our_label"]: row for row in read_review(review)}
-    assert set(rows) == {"Concordia College", "EPEA", "Our Own Spelling Institute",
+    assert set(rows) == {"Concordia College", "EXPA", "Our Own Spelling Institute",
                          "Not In Any Registry"}
     concordia = rows["Concordia College"]
     assert concordia["source_rows"] == "list-a:10 list-b:4"
     assert {concordia["candidate1_ror_id"], concordia["candidate2_ror_id"]} == {
         ror_id(201), ror_id(202)}
     assert float(concordia["candidate1_score"]) == 1.0
-    assert rows["EPEA"]["candidate1_method"] == "acronym"
+    assert rows["EXPA"]["candidate1_method"] == "acronym"
 
     # 2. a curator decides, copying labels and IDs from the review file
     bronxville = next(concordia[f"candidate{n}_ror_id"] for n in (1, 2)
@@ -82,7 +82,7 @@ def test_round_trip_review_then_curate_then_rebuild(tmp_path: Path) -> None:
         + "\t".join(COLUMNS) + "\n"
         + f"Concordia College\tUS\taccept\t{bronxville}\tthe list names Bronxville\tA. Curator"
           "\t2026-01-05\n"
-        + f"epea\tFR\taccept\t{rows['EPEA']['candidate1_ror_id']}\t\t\t\n"
+        + f"expa\tFR\taccept\t{rows['EXPA']['candidate1_ror_id']}\t\t\t\n"
         + "Northeastern University\tUS\treject\t\tthe partner is a namesake\tA. Curator\t\n"
         + f"OOSI\tNL\tchoose\t{ror_id(206).rsplit('/', 1)[1]}\tfound by hand\t\t\n",
         encoding="utf-8")
@@ -96,12 +96,12 @@ def test_round_trip_review_then_curate_then_rebuild(tmp_path: Path) -> None:
         assert (accepted.decision, accepted.chosen.ror_id) == ("curated-accept", ror_id(202))
         assert accepted.chosen.wikidata == qid(202)
         assert "A. Curator" in accepted.curation_note and "2026-01-05" in accepted.curation_note
-        assert by_label["EPEA"].chosen.ror_id == ror_id(203)
+        assert by_label["EXPA"].chosen.ror_id == ror_id(203)
         rejected = by_label["Northeastern University"]
         assert (rejected.decision, rejected.chosen) == ("curated-reject", None)
         chosen = by_label["Our Own Spelling Institute"]  # matched through its alternative label
         assert chosen.decision == "curated-choose"
-        # the chosen ID was inactive: its successor is linked, as for any match
+        # the chosen ID was withdrawn: its successor is linked, as for any match
         assert chosen.chosen.ror_id == ror_id(207)
         assert chosen.chosen.followed_successor_from == ror_id(206)
         assert chosen.chosen.wikidata == qid(207)
@@ -203,6 +203,6 @@ def test_unused_rows_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "c.tsv"
     path.write_text("\t".join(COLUMNS) + "\n"
                     + "Gone From The Sources\tNL\treject\t\t\t\t\n"
-                    + "EPEA\tFR\treject\t\t\t\t\n", encoding="utf-8")
+                    + "EXPA\tFR\treject\t\t\t\t\n", encoding="utf-8")
     curation = load_curation(path)
     assert [r.our_label for r in curation.unused(results)] == ["Gone From The Sources"]

@@ -32,10 +32,12 @@ def index() -> RorIndex:
                   relationships=[("successor", 108, "Exampleton University")]),
         v2_record(108, "Exampleton University", "GB", wikidata=qid(108),
                   relationships=[("predecessor", 107, "Old Polytechnic of Exampleton")]),
-        v2_record(109, "Divided University", "FR", status="inactive",
+        v2_record(109, "Divided University", "FR", status="withdrawn",
                   relationships=[("successor", 110, "Divided University North"),
                                  ("successor", 111, "Divided University South")]),
         v2_record(110, "Divided North University", "FR"),
+        v2_record(140, "Duplicate Polytechnic of Exampleton", "GB", status="withdrawn",
+                  relationships=[("successor", 108, "Exampleton University")]),
         v2_record(111, "Divided South University", "FR"),
         v2_record(112, "Vanished Institute of Nowhere", "IT", status="withdrawn"),
         # two records with one name in one country, told apart by their city only
@@ -73,6 +75,20 @@ def index() -> RorIndex:
         v2_record(129, "Russian Academy of Examples", "RU"),
         # a Hong Kong record, filed under China by some partner lists
         v2_record(130, "City University of Examples", "HK", city="Hong Kong"),
+        # an acronym that is no abbreviation of the record's names
+        v2_record(131, "Lambda Research Foundation", "FR", acronyms=["ZQXW"]),
+        # the same name in two languages, and two universities of one city and words
+        v2_record(132, "European Mining Academy", "UA", city="Kyiv"),
+        v2_record(133, "Washington Example University", "US"),
+        v2_record(134, "University of Washington Example", "US"),
+        # named after someone, in front of the name
+        v2_record(135, "Ivan Petrenko Northern Technical University", "UA", city="Lutsk"),
+        # an institution whose labs share its website
+        v2_record(136, "Grand Institute of Examples", "FR", website="https://www.gie.fr/",
+                  relationships=[("child", n, f"Lab {n}") for n in range(137, 143)]),
+        *[v2_record(n, f"Example Lab {n}", "FR", website=f"https://lab{n}.gie.fr/",
+                    relationships=[("parent", 136, "Grand Institute of Examples")])
+          for n in range(137, 143)],
     ]
     return build_index(parse_record(r) for r in records)
 
@@ -112,14 +128,25 @@ def test_a_name_in_another_country_is_only_a_hint(index: RorIndex) -> None:
     assert all("other-country" in c.evidence and c.score <= 0.5 for c in res.candidates)
 
 
-def test_acronym_only_is_a_candidate_never_a_link(index: RorIndex) -> None:
+def test_an_acronym_the_record_spells_out_is_a_link(index: RorIndex) -> None:
+    # "EPEA" is the record's acronym and the initials of its name, the only one in France
     res = match(index, q("EPEA", "FR"))
-    assert res.chosen is None and res.decision == "ambiguous"
-    assert res.candidates[0].ror_id == ror_id(105)
-    assert res.candidates[0].method == "acronym"
-    assert "acronym" in res.reason
+    assert res.chosen is not None and res.chosen.ror_id == ror_id(105)
+    assert "acronym-spelled-out" in res.chosen.evidence
     # the same acronym in another country finds nothing
     assert match(index, q("EPEA", "BE")).candidates == []
+
+
+def test_acronym_only_is_otherwise_a_candidate_never_a_link(index: RorIndex) -> None:
+    # the record's acronym, but no abbreviation of its names
+    res = match(index, q("ZQXW", "FR"))
+    assert res.chosen is None and res.decision == "ambiguous"
+    assert res.candidates[0].ror_id == ror_id(131)
+    assert res.candidates[0].method == "acronym"
+    assert "acronym" in res.reason
+    # two letters collide too often to be a name
+    short = match(index, q("AE", "CN"))
+    assert short.chosen is None and short.candidates[0].ror_id == ror_id(123)
 
 
 def test_acronym_field_corroborates_a_weak_name(index: RorIndex) -> None:
@@ -149,11 +176,22 @@ def test_a_site_of_another_record_blocks_an_exact_name(index: RorIndex) -> None:
     assert match(index, q("Harbour Arts College", "NZ")).decision == "linked"
 
 
-def test_inactive_record_is_replaced_by_its_successor(index: RorIndex) -> None:
+def test_inactive_record_stands_for_itself_with_its_successor(index: RorIndex) -> None:
+    # the list names the institution as it was: its own record, the successor recorded
     res = match(index, q("Old Polytechnic of Exampleton", "GB"))
     assert res.decision == "linked"
+    assert res.chosen.ror_id == ror_id(107)
+    assert res.chosen.status == "inactive"
+    assert res.chosen.successors == (ror_id(108),)
+    assert res.chosen.followed_successor_from is None
+
+
+def test_withdrawn_record_is_replaced_by_its_successor(index: RorIndex) -> None:
+    # a withdrawn record is a duplicate: it stands for its successor, the same organisation
+    res = match(index, q("Duplicate Polytechnic of Exampleton", "GB"))
+    assert res.decision == "linked"
     assert res.chosen.ror_id == ror_id(108)
-    assert res.chosen.followed_successor_from == ror_id(107)
+    assert res.chosen.followed_successor_from == ror_id(140)
     assert res.chosen.wikidata == qid(108)
     assert res.chosen.status == "active"
 
@@ -286,3 +324,41 @@ def test_registered_domain() -> None:
     assert registered_domain("https://www.akita-u.ac.jp/eng/") == "akita-u.ac.jp"
     assert registered_domain("gtu.ge/en/") == "gtu.ge"
     assert registered_domain("not a site") is None
+
+
+def test_a_name_in_another_language_links_through_the_word_tables(index: RorIndex) -> None:
+    # Polish "Europejska Akademia Górnicza" = "European Mining Academy": other words, other order
+    res = match(index, q("Europejska Akademia Górnicza", "UA"))
+    assert res.chosen is not None and res.chosen.ror_id == ror_id(132)
+    assert res.chosen.method == "translation"
+
+
+def test_reordered_english_words_are_no_translation(index: RorIndex) -> None:
+    # in one language, "X University" and "University of X" may be two universities
+    res = match(index, q("Example University of Washington", "US"))
+    assert res.chosen is None
+    assert all(c.method != "translation" for c in res.candidates)
+
+
+def test_a_name_named_after_someone_matches_across_spellings(index: RorIndex) -> None:
+    # Polish declines and spells the patron's name its own way; ROR puts it in front
+    res = match(index, q("Północny Uniwersytet Techniczny im. I. Pietrenki w Łucku", "UA",
+                         city="Łuck"))
+    assert res.chosen is not None and res.chosen.ror_id == ror_id(135)
+    other = match(index, q("Północny Uniwersytet Techniczny im. I. Kowalenki", "UA"))
+    assert other.chosen is None
+
+
+def test_a_site_shared_with_its_labs_belongs_to_the_institution(index: RorIndex) -> None:
+    # six labs on the institution's domain: the domain is the parent's, and confirms a name
+    res = match(index, q("Grand Institut of Examples", "FR", domains=("http://www.gie.fr/",)))
+    assert res.chosen is not None and res.chosen.ror_id == ror_id(136)
+    assert "domain" in res.chosen.evidence
+
+
+def test_a_slip_in_the_name_is_linked_in_the_record_s_city(index: RorIndex) -> None:
+    alone = match(index, q("Kastelhom University", "FI"))
+    assert alone.chosen is None
+    told = match(index, q("Kastelhom University", "FI", city="Somewhere"))
+    assert told.chosen is not None and told.chosen.ror_id == ror_id(116)
+    assert "city" in told.chosen.evidence

@@ -20,7 +20,7 @@ from exchange_kg.link.synthetic import qid, ror_id, v2_record
 RECORDS = {r["id"]: r for r in [
     v2_record(301, "Soochow University", "TW", city="Taipei", wikidata=qid(301)),
     v2_record(302, "Soochow University", "CN", city="Suzhou", wikidata=qid(302)),
-    v2_record(303, "Old Polytechnic of Exampleton", "GB", status="inactive",
+    v2_record(303, "Old Polytechnic of Exampleton", "GB", status="withdrawn",
               relationships=[("successor", 304, "Exampleton University")]),
     v2_record(304, "Exampleton University", "GB", wikidata=qid(304)),
     v2_record(305, "Harbour Arts College", "NZ"),
@@ -130,7 +130,8 @@ def test_answers_are_cached_on_disk(api: str, tmp_path: Path) -> None:
 
 
 def test_successors_are_fetched_and_followed(api: str, tmp_path: Path) -> None:
-    # the API returns the inactive record (as with all_status); the client fetches its successor
+    # the API returns the withdrawn record (as with all_status); the client fetches its
+    # successor
     old = RECORDS[ror_id(303)]
     StubApi.overrides["Old Polytechnic of Exampleton, United Kingdom"] = {
         "number_of_results": 1,

@@ -2,8 +2,8 @@
 bundled sources, spelt as the sources spell them, resolve to plausible records.
 
 Nothing here names an identifier from the registry: the assertions are on what a person would
-check (the country, the name, that several spellings agree, that a merged institution is
-followed to its successor).
+check (the country, the name, that several spellings agree, that a merged institution keeps
+its own record and names its successor).
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ def index() -> RorIndex:
     return idx
 
 
-def linked(index: RorIndex, label: str, country: str, **kw: object):  # type: ignore[no-untyped-def]
+def linked(index: RorIndex, label: str, country: str, status: str = "active",
+           **kw: object):  # type: ignore[no-untyped-def]
     res = match(index, InstitutionQuery((label,), country, **kw))  # type: ignore[arg-type]
     assert res.chosen is not None, (label, res.decision, res.reason, res.candidates[:2])
     assert res.chosen.country == country
-    assert res.chosen.status == "active"
+    assert res.chosen.status == status
     return res.chosen
 
 
@@ -78,10 +79,13 @@ def test_native_and_english_names(index: RorIndex, label: str, country: str, wor
     assert word in normalise(chosen.display_name)
 
 
-def test_a_merged_institution_is_followed_to_its_successor(index: RorIndex) -> None:
-    chosen = linked(index, "University of Glamorgan", "GB")
-    assert chosen.followed_successor_from is not None
-    assert chosen.followed_successor_from != chosen.ror_id
+def test_a_merged_institution_keeps_its_record_and_names_its_successor(index: RorIndex) -> None:
+    # the list names the university as it was: its own (inactive) record, not its successor's
+    chosen = linked(index, "University of Glamorgan", "GB", status="inactive")
+    assert normalise(chosen.display_name) == "university of glamorgan"
+    assert chosen.successors and chosen.ror_id not in chosen.successors
+    successor = index.get(chosen.successors[0])
+    assert successor is not None and successor.status == "active"
 
 
 def test_an_institution_missing_from_the_partial_registry_is_not_forced(index: RorIndex) -> None:

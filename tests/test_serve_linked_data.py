@@ -144,6 +144,21 @@ def test_one_iri_of_each_kind_over_http(client: TestClient, store: pyoxigraph.St
         assert client.get(f"/{path}.nt").status_code == 200
 
 
+def test_a_replaced_iri_redirects_to_its_successor(client: TestClient,
+                                                   store: pyoxigraph.Store) -> None:
+    # the host of one list merged with its entry in another: the partner's old IRI moved
+    old = _one(store, """PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?old WHERE { ?old dcterms:isReplacedBy ?new } ORDER BY ?old LIMIT 1""")
+    new = _one(store, f"""PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?new WHERE {{ <{old}> dcterms:isReplacedBy ?new }}""")
+    path, new_path = old.removeprefix(BASE), new.removeprefix(BASE)
+    r = client.get(f"/{path}", follow_redirects=False)
+    assert r.status_code == 301 and r.headers["location"] == f"/{new_path}"
+    r = client.get(f"/{path}.ttl", follow_redirects=False)
+    assert r.status_code == 301 and r.headers["location"] == f"/{new_path}.ttl"
+    assert client.get(f"/{path}", headers={"Accept": "text/turtle"}).status_code == 200
+
+
 def test_unknown_paths_are_404(client: TestClient) -> None:
     assert client.get("/institution/no-such-thing").status_code == 404
     assert client.get("/institution/no-such-thing.ttl").status_code == 404

@@ -683,6 +683,11 @@ BROKEN += [
      " a schema:PostalAddress ; schema:addressCountry 'BE' }",
      XKGSH["Linked-rorUniqueInCountry"]),
     ("id-without-same-as", drop(KUL, "owl:sameAs"), XKGSH["Linked-sameAsMatchesIds"]),
+    ("unit-is-an-institution", add(f"{KUL_UNIT} a xkg:Institution"),
+     {XKGSH["Unit-notAnInstitution"], XKGSH.InstitutionIriShape,
+      XKGSH["Agreement-partnerInstitutionsCoverPartners"]}),
+    ("unit-same-as-an-institution", add(f"{KUL_UNIT} owl:sameAs <https://ror.org/05f950310>"),
+     XKGSH["Unit-notAnInstitution"]),
 ]
 
 

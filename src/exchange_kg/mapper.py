@@ -24,7 +24,8 @@ from exchange_kg.manifest import Document
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
 from exchange_kg.records import RawRecord
-from exchange_kg.resolve import Cluster, mention_key
+from exchange_kg.resolve import Cluster, mention_key, publisher_key
+from exchange_kg.resolve.units import UnitPlan, host_parent
 from exchange_kg.triples import XSD, TripleGraph, boolean, literal
 from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ORG, SCHEMA, STATUS, XKG
 
@@ -71,8 +72,10 @@ class GraphBuilder:
         documents: list[Document],
         clusters: Iterable[Cluster] = (),
         links: LinkRun | None = None,
+        units: UnitPlan | None = None,
     ) -> None:
         self.minter = minter
+        self.units = units or UnitPlan()
         # cluster id -> its linking result; the dump named in every link's provenance
         self.link_of = {r.query.key: r for r in links.results} if links else {}
         self.unit_link_of = links.unit_links if links else {}
@@ -81,6 +84,17 @@ class GraphBuilder:
         # mention key -> the resolved institution it belongs to
         self.cluster_of = {k: c for c in clusters for k in c.mention_keys}
         self.documents = {d.id: d for d in documents}
+        self.cluster_by_id = {c.id: c for c in clusters}
+        self.host_key_of: dict[str, str] = {}  # IRI of a host that is no cluster -> its key
+        self.sub_of: dict[str, set[str]] = defaultdict(set)  # org:subOrganizationOf
+        # unit IRI -> IRIs of spellings merged into it (see resolve.units)
+        self.unit_replaced: dict[str, set[str]] = defaultdict(set)
+        # cluster id -> the named host whose institution it is (see _cluster_iri)
+        self.host_of = {c.id: d.publisher for d in documents if d.publisher.name
+                        for c in [self.cluster_of.get(publisher_key(d.publisher.key))] if c}
+        self.clusters_used: dict[str, Cluster] = {}  # institution IRI -> its cluster
+        # institution IRI -> the sources whose agreements name it (home or partner side)
+        self.org_sources: dict[str, set[str]] = defaultdict(set)
         self.graph = TripleGraph()
         self.orgs: dict[str, _Org] = {}
         self.record_iris: dict[int, str] = {}
@@ -97,39 +111,76 @@ class GraphBuilder:
 
     def publisher(self, doc: Document) -> str:
         pub = doc.publisher
-        if pub.name:
-            iri = self.minter.iri("institution", pub.name, "", institution_key(pub.name))
+        cluster = self.cluster_of.get(publisher_key(pub.key)) if pub.name else None
+        if cluster is not None:
+            # the host resolved like every partner: one institution with its partner side
+            iri = self._cluster_org(cluster).iri
+        elif pub.name:
+            iri = self._host_iri(pub.name)
             self._org(iri, XKG.Institution).add_label(pub.name)
+            self.host_key_of[iri] = host_parent(pub.key)
         else:
             iri = self.minter.named("institution", f"unidentified-{pub.key}")
+            self.host_key_of[iri] = host_parent(pub.key)
             org = self._org(iri, XKG.UnidentifiedInstitution)
             org.known_as = pub.known_as
             org.add_label(pub.known_as)
         return iri
 
+    def _host_iri(self, name: str) -> str:
+        return self.minter.iri("institution", name, "", institution_key(name))
+
+    def _cluster_iri(self, cluster: Cluster) -> str:
+        """One institution, one IRI: minted from the resolved cluster, not a spelling. A named
+        host keeps the IRI it has as the host (it is the largest side of its lists)."""
+        host = self.host_of.get(cluster.id)
+        if host is not None and host.name:
+            return self._host_iri(host.name)
+        return self.minter.iri("institution", cluster.pref_label, cluster.id)
+
+    def _cluster_org(self, cluster: Cluster) -> _Org:
+        iri = self._cluster_iri(cluster)
+        org = self.orgs.get(iri)
+        if org is not None:
+            return org
+        org = self._org(iri, XKG.Institution)
+        org.pref_label = cluster.pref_label
+        org.link = self.link_of.get(cluster.id)
+        org.country = cluster.country
+        self.cluster_id_of[iri] = cluster.id
+        self.clusters_used[iri] = cluster
+        for label in (*cluster.labels, *cluster.acronyms):
+            org.add_label(label)
+        return org
+
     def institution(self, party: Party, cluster: Cluster | None = None) -> str:
         if cluster is not None:
-            # one institution, one IRI: minted from the resolved cluster, not the spelling
-            iri = self.minter.iri("institution", cluster.pref_label, cluster.id)
-            org = self._org(iri, XKG.Institution)
-            org.pref_label = cluster.pref_label
-            org.link = self.link_of.get(cluster.id)
-            self.cluster_id_of[iri] = cluster.id
-            for label in (*cluster.labels, *cluster.acronyms):
-                org.add_label(label)
+            org = self._cluster_org(cluster)
         else:
             iri = self.minter.iri(
                 "institution", party.name, party.country or "", institution_key(party.name)
             )
             org = self._org(iri, XKG.Institution)
+            org.country = org.country or party.country
         org.add_label(party.name)
         for alt in (*party.alt_names, party.acronym):
             org.add_label(alt)
-        org.country = org.country or party.country
-        return iri
+        return org.iri
+
+    def parent_key(self, institution: str) -> str:
+        """How ``resolve.units`` names an institution: its cluster id, or its host's key."""
+        return self.cluster_id_of.get(institution) or self.host_key_of.get(institution,
+                                                                              institution)
 
     def unit(self, institution: str, name: str) -> str:
-        iri = self.minter.iri("unit", name, str(institution), institution_key(name))
+        parent = self.parent_key(institution)
+        spelling = self.units.name(parent, name)
+        if spelling != name:
+            # one unit, named by its most frequent spelling; the other IRI is replaced
+            self.unit_replaced[self._unit_iri(institution, spelling)].add(
+                self._unit_iri(institution, name))
+            name = spelling
+        iri = self._unit_iri(institution, name)
         org = self._org(iri, XKG.Unit)
         org.add_label(name)
         org.unit_of = institution
@@ -137,6 +188,38 @@ class GraphBuilder:
         if cluster_id is not None:
             org.link = self.unit_link_of.get((cluster_id, institution_key(name)))
         return iri
+
+    def _party_nodes(self, inst: str, units: tuple[str, ...], institutions: list[str]
+                     ) -> list[str]:
+        """The partner nodes of a party: its units, or itself. A "unit" that is an institution
+        of its own (``resolve.units``) is that institution, part of the row's institution; the
+        units named after it are its units. ``institutions`` gets the institutions behind the
+        nodes (the row's own is replaced when no node is left under it)."""
+        if not units:
+            return [inst]
+        nodes: list[str] = []
+        behind: list[str] = []
+        parent = inst
+        for k, u in enumerate(units):
+            target = self.units.promoted(self.parent_key(parent), u)
+            if target is not None and target in self.cluster_by_id:
+                org = self._cluster_org(self.cluster_by_id[target])
+                self.sub_of[org.iri].add(parent)
+                org.add_label(u)
+                parent = org.iri
+                if k == len(units) - 1:
+                    nodes.append(org.iri)
+                    behind.append(org.iri)
+                continue
+            nodes.append(self.unit(parent, u))
+            behind.append(parent)
+        if inst not in behind:
+            institutions.remove(inst)
+        institutions.extend(b for b in behind if b not in institutions)
+        return nodes
+
+    def _unit_iri(self, institution: str, name: str) -> str:
+        return self.minter.iri("unit", name, str(institution), institution_key(name))
 
     def consortium(self, a: Agreement, members: list[str]) -> str:
         name = a.consortium or ""
@@ -227,13 +310,15 @@ class GraphBuilder:
                     self.orgs[inst].cities.append(city)
             if party.website:
                 self.orgs[inst].urls.append(party.website)
-            nodes = [self.unit(inst, u) for u in party.units] or [inst]
+            nodes = self._party_nodes(inst, party.units, institutions)
             member_nodes.extend(nodes)
         partners = [self.consortium(a, member_nodes)] if a.consortium else member_nodes
         for node in partners:
             add(s, _XKG.partner, _n(node))
-        for inst in institutions:
+        for inst in dict.fromkeys(institutions):
             add(s, _XKG.partnerInstitution, _n(inst))
+        for inst in (home_inst, *institutions):
+            self.org_sources[inst].update(a.source_ids)
 
         add(s, _RDFS.label, literal(_agreement_label(a), lang="en"))
         if a.level:
@@ -304,8 +389,35 @@ class GraphBuilder:
                 add(_n(org.unit_of), _ORG.hasUnit, s)
             for m in org.members:
                 add(s, _ORG.hasMember, _n(m))
+            for parent in sorted(self.sub_of.get(org.iri, ())):
+                add(s, _ORG.subOrganizationOf, _n(parent))
             if org.link is not None and org.link.chosen is not None:
                 self._write_link(org.iri, org.link)
+        self._write_replacements()
+
+    def _write_replacements(self) -> None:
+        """``old dcterms:isReplacedBy new`` for every IRI an institution had before evidence
+        merged it into another (``Cluster.replaced``), or before a host became the institution
+        a partner list names: old links keep working (``serve`` redirects them)."""
+        add = self.graph.add
+        for iri_, cluster in sorted(self.clusters_used.items()):
+            old = {self.minter.iri("institution", label, cid) for label, cid in cluster.replaced}
+            if cluster.id in self.host_of and any(
+                    not k.startswith("publisher") for k in cluster.mention_keys):
+                old.add(self.minter.iri("institution", cluster.pref_label, cluster.id))
+            old.discard(iri_)
+            sources = sorted(self.org_sources.get(iri_, ()))
+            for o in sorted(old):
+                add(_n(o), _DCTERMS.isReplacedBy, _n(iri_))
+                for sid in sources:
+                    self.subjects_by_source[sid].add(_n(o))
+        for unit, olds in sorted(self.unit_replaced.items()):
+            sources = sorted(self.org_sources.get(self.orgs[unit].unit_of or "", ()))
+            for o in sorted(olds - {unit}):
+                add(_n(o), _DCTERMS.isReplacedBy, _n(unit))
+                for sid in sources:
+                    self.subjects_by_source[sid].add(_n(o))
+
 
     def _write_link(self, org: str, result: MatchResult) -> None:
         """owl:sameAs the ROR record and its Wikidata entity, the identifiers as plain
@@ -329,6 +441,11 @@ class GraphBuilder:
             add(node, _XKG.matchedName, literal(c.name))
         add(node, _XKG.linkSource, literal(self.link_source))
         add(node, _XKG.curated, boolean(curated))
+        if curated and result.curation_note:
+            add(node, _SKOS.editorialNote, literal(result.curation_note))
+        for successor in c.successors:
+            # ROR records the institution as inactive: the organisation that continues it
+            add(s, _XKG.succeededBy, _n(successor))
 
     def source_views(self) -> dict[str, set[str]]:
         """Each source's view, as the subjects whose triples it holds: its own subjects and

@@ -16,10 +16,11 @@ import pyoxigraph
 from exchange_kg import formats, pool, readers
 from exchange_kg.agreements import Agreement, build_agreements, marked_fields
 from exchange_kg.iris import DEFAULT_BASE, Minter
+from exchange_kg.link.curation import CurationRow, load_curation
 from exchange_kg.link.online import RorApiClient
 from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.runner import LinkRun
-from exchange_kg.link.stage import CURATION_FILE, resolve_and_link
+from exchange_kg.link.stage import CURATION_FILE, plan_agreement_units, resolve_and_link
 from exchange_kg.manifest import Document, load_manifest
 from exchange_kg.mapper import GraphBuilder
 from exchange_kg.mapping_spec import Mapping, Section, load_mappings
@@ -30,6 +31,7 @@ from exchange_kg.normalise.dates import DateOrder, decide_date_order
 from exchange_kg.normalise.partner import institution_key, parse_partner
 from exchange_kg.normalise.vocabulary import Vocabulary, using
 from exchange_kg.records import (
+    Flag,
     LineDisposition,
     LineStatus,
     Location,
@@ -39,7 +41,13 @@ from exchange_kg.records import (
     SelfCheck,
     SourceError,
 )
-from exchange_kg.resolve import Cluster, mentions_from_agreements, resolve
+from exchange_kg.resolve import (
+    Cluster,
+    mention_key,
+    mentions_from_agreements,
+    publisher_mentions,
+)
+from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.triples import LineReader, TripleGraph
 
 Progress = Callable[[str], None]
@@ -82,6 +90,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     clusters: list[Cluster] = field(default_factory=list)
     links: LinkRun | None = None  # None when linking was not asked for
+    # curation rows that name no institution of this build (stale after a source edit)
+    stale_curation: list[CurationRow] = field(default_factory=list)
 
     @property
     def checks(self) -> list[tuple[str, SelfCheck]]:
@@ -328,6 +338,8 @@ def build(
     """Build the graph; with a ROR index (or API client), link institutions to ROR too."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    # the curator's file first: a typo in it should not wait for every source to be read
+    curation = load_curation(curation_path or mappings_dir / CURATION_FILE)
     documents = load_manifest(sources_dir / "manifest.yaml")
     mappings = load_mappings(mappings_dir)
     unmapped = [d.id for d in documents if d.id not in mappings]
@@ -352,19 +364,16 @@ def build(
              f"{len(merged)} agreements")
 
     t = time.perf_counter()
-    mentions = mentions_from_agreements(merged)
-    links: LinkRun | None = None
-    if ror_index is None and ror_client is None:
-        clusters = resolve(mentions)
-    else:
-        clusters, links = resolve_and_link(
-            mentions, merged, curation_path or mappings_dir / CURATION_FILE, ror_index,
-            ror_client, progress)
+    mentions = mentions_from_agreements(merged) + publisher_mentions(documents)
+    identity = resolve_and_link(mentions, merged, curation, ror_index, ror_client, progress)
+    clusters, links = identity.clusters, identity.links
+    _flag_countries(merged, identity.country_notes)
     timings["resolve+link" if links else "resolve"] = time.perf_counter() - t
-    progress(f"resolved {len(mentions)} partner mentions into {len(clusters)} institutions")
+    progress(f"resolved {len(mentions)} mentions into {len(clusters)} institutions")
 
     t = time.perf_counter()
-    builder = GraphBuilder(Minter(base), documents, clusters, links)
+    units = plan_agreement_units(merged, documents, clusters, links)
+    builder = GraphBuilder(Minter(base), documents, clusters, links, units)
     for doc in documents:
         builder.document(doc)
     for a in merged:
@@ -373,4 +382,18 @@ def build(
     views = builder.source_views()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")
-    return BuildResult(sources, merged, builder.graph, views, builder, timings, clusters, links)
+    return BuildResult(sources, merged, builder.graph, views, builder, timings, clusters, links,
+                       identity.stale_curation)
+
+
+def _flag_countries(agreements: list[Agreement], notes: list[CountryNote]) -> None:
+    """Show every country the graph does not take from the row as written, on the row."""
+    by_key = {n.mention_key: n for n in notes}
+    for a in agreements:
+        for i, party in enumerate(a.parties):
+            note = by_key.get(mention_key(a, i))
+            if note is not None and a.records:
+                code = "country-revised" if note.source_country else "country-from-evidence"
+                a.records[0].flags.append(Flag(
+                    "country", code, f"{party.name}: {note.country}, {note.reason}",
+                    note.source_country))

@@ -84,6 +84,7 @@ OBJECT_PROPERTIES = (
     "listedIn",
     "inDocument",
     "link",
+    "succeededBy",
     "linkTarget",
 )
 DATATYPE_PROPERTIES = (

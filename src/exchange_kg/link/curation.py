@@ -1,16 +1,20 @@
-"""A curator's decisions about ROR links: a reviewed TSV file that every build applies.
+"""A curator's decisions about identity and ROR links: a reviewed TSV file every build applies.
 
-The matcher links only what it is sure of; everything else goes to the review file. A curator
-reads that file and records a decision per institution in ``mappings/ror-curation.tsv``:
+The matcher links only what it is sure of, and resolution merges only what the evidence
+supports; everything else goes to the review file. A curator reads it and records decisions in
+``mappings/ror-curation.tsv``:
 
-``accept``  link to ``ror_id``, a candidate the matcher proposed but did not choose;
-``choose``  link to ``ror_id``, an ID the curator found elsewhere (the matcher did not offer it);
-``reject``  never link this institution (with ``ror_id``: never link it to that ID).
+``accept``     link to ``ror_id``, a candidate the matcher proposed but did not choose;
+``choose``     link to ``ror_id``, an ID the curator found elsewhere (not proposed);
+``reject``     never link this institution (with ``ror_id``: never link it to that ID);
+``same``       the institutions named ``our_label`` and ``other_label`` are one: merge them;
+``different``  they are two: never merge them.
 
 A row applies to the institution one of whose labels has the row's key (``our_label`` compared
 as a name key, so case and accents do not matter) in the row's country. Decisions live in the
-repository next to the mappings, so they survive every rebuild. The file is checked strictly:
-every error names ``file:line`` so a typo never silently drops a decision.
+repository next to the mappings, so they survive every rebuild. The file is checked strictly,
+before any source is read: every error names ``file:line`` so a typo never silently drops a
+decision.
 """
 
 from __future__ import annotations
@@ -21,25 +25,32 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from exchange_kg.link.decision import link_blocker
+from exchange_kg.link.decision import link_blocker, successors_of
 from exchange_kg.link.model import Candidate, MatchResult
 from exchange_kg.link.names import normalise
 from exchange_kg.link.ror_dump import canonical_ror_id
 from exchange_kg.link.ror_index import RorIndex
+from exchange_kg.resolve.model import Decision
 
-COLUMNS = ("our_label", "country", "decision", "ror_id", "note", "reviewed_by", "reviewed_on")
+# other_label came last, after the first files were written: their header still reads
+COLUMNS = ("our_label", "country", "decision", "ror_id", "note", "reviewed_by", "reviewed_on",
+           "other_label")
 REQUIRED = ("our_label", "country", "decision", "ror_id")
-DECISIONS = ("accept", "choose", "reject")
+LINK_DECISIONS = ("accept", "choose", "reject")
+IDENTITY_DECISIONS = ("same", "different")
+DECISIONS = LINK_DECISIONS + IDENTITY_DECISIONS
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 HEADER = (
-    "# ROR curation: one decision per institution, tab-separated, applied by every build.\n"
+    "# ROR curation: decisions about institutions, tab-separated, applied by every build.\n"
     "# decision: accept (link to ror_id, a candidate from the review file) | choose (link to\n"
-    "# ror_id found elsewhere) | reject (never link; with ror_id: never link to that ID).\n"
-    "# our_label: any label of the institution as the review file shows it; country: ISO 3166-1\n"
-    "# alpha-2 (empty when the source names none); ror_id: https://ror.org/0xxxxxxxx or the bare\n"
-    "# ID, required for accept and choose; reviewed_on: YYYY-MM-DD. Lines starting with # are\n"
-    "# comments.\n"
+    "# ror_id found elsewhere) | reject (never link; with ror_id: never link to that ID) |\n"
+    "# same (our_label and other_label are one institution: merge them) | different (they\n"
+    "# are two: never merge them). our_label, other_label: any label of the institution as the\n"
+    "# review file or the graph shows it; country: ISO 3166-1 alpha-2 (empty when the source\n"
+    "# names none); ror_id: https://ror.org/0xxxxxxxx or the bare ID, required for accept and\n"
+    "# choose; reviewed_on: YYYY-MM-DD. Columns are separated by tabs. Lines starting with #\n"
+    "# are comments.\n"
     + "\t".join(COLUMNS) + "\n"
 )
 
@@ -58,13 +69,17 @@ class CurationRow:
     country: str | None
     decision: str
     ror_id: str | None
+    other_label: str = ""
     note: str = ""
     reviewed_by: str = ""
     reviewed_on: str = ""
     where: str = ""  # file:line, for messages and provenance
 
     @property
-    def key(self) -> tuple[str, str]:
+    def key(self) -> tuple[str, ...]:
+        if self.decision in IDENTITY_DECISIONS:
+            pair = sorted((normalise(self.our_label), normalise(self.other_label)))
+            return ("identity", *pair, self.country or "")
         return normalise(self.our_label), self.country or ""
 
     def describe(self) -> str:
@@ -82,18 +97,39 @@ class Curation:
     rows: tuple[CurationRow, ...] = ()
 
     def lookup(self, labels: Sequence[str], country: str | None) -> CurationRow | None:
-        """The row for an institution: its preferred label first, then its alternatives."""
-        by_key = {row.key: row for row in self.rows}
+        """The link decision for an institution: its preferred label first, then the others."""
+        by_key = {row.key: row for row in self.rows if row.decision in LINK_DECISIONS}
         for label in labels:
             row = by_key.get((normalise(label), country or ""))
             if row is not None:
                 return row
         return None
 
+    def decisions(self) -> list[Decision]:
+        """The ``same`` and ``different`` rows, as resolution takes them."""
+        return [Decision(row.decision, row.our_label, row.other_label, row.country, row.where)
+                for row in self.rows if row.decision in IDENTITY_DECISIONS]
+
     def unused(self, results: Sequence[MatchResult]) -> list[CurationRow]:
-        """Rows that matched no institution of this build (stale after an edit of a source)."""
+        """Rows that name no institution of this build (stale after an edit of a source).
+
+        A link decision is used when it matched an institution; an identity decision when
+        both of its labels name an institution of its country."""
         used = {id(self.lookup(r.query.labels, r.query.country)) for r in results}
-        return [row for row in self.rows if id(row) not in used]
+        keys: dict[str, set[str]] = {}
+        for r in results:
+            keys.setdefault(r.query.country or "", set()).update(
+                normalise(label) for label in r.query.labels)
+        out = []
+        for row in self.rows:
+            if row.decision in IDENTITY_DECISIONS:
+                known = keys.get(row.country or "", set())
+                if normalise(row.our_label) in known and normalise(row.other_label) in known:
+                    continue
+            elif id(row) in used:
+                continue
+            out.append(row)
+        return out
 
 
 def load_curation(path: Path) -> Curation:
@@ -109,6 +145,12 @@ def load_curation(path: Path) -> Curation:
     for n, line in enumerate(text.splitlines(), start=1):
         where = f"{path}:{n}"
         if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if "\t" not in line and re.search(r"\S {2,}\S|\S \S", line.strip()):
+            errors.append(f"{where}: no tab on this line: columns are separated by tabs, "
+                          "not spaces (an editor may have replaced them)")
+            if header is None:
+                break
             continue
         cells = [c.strip() for c in line.split("\t")]
         if header is None:
@@ -164,6 +206,17 @@ def _row(values: dict[str, str], where: str) -> tuple[CurationRow | None, list[s
         errors.append(f"{where}: ror_id {raw_id!r} is not a ROR ID")
     if decision in ("accept", "choose") and not raw_id:
         errors.append(f"{where}: decision {decision} needs a ror_id")
+    other = values.get("other_label", "")
+    if decision in IDENTITY_DECISIONS:
+        if not normalise(other):
+            errors.append(f"{where}: decision {decision} needs an other_label (the other "
+                          "institution)")
+        elif normalise(other) == normalise(label):
+            errors.append(f"{where}: our_label and other_label name the same spelling")
+        if raw_id:
+            errors.append(f"{where}: decision {decision} takes no ror_id")
+    elif other:
+        errors.append(f"{where}: other_label is only for the decisions same and different")
     reviewed_on = values.get("reviewed_on", "")
     if reviewed_on:
         try:
@@ -172,7 +225,7 @@ def _row(values: dict[str, str], where: str) -> tuple[CurationRow | None, list[s
             errors.append(f"{where}: reviewed_on {reviewed_on!r} is not a date (YYYY-MM-DD)")
     if errors:
         return None, errors
-    return CurationRow(label, country, decision, ror_id, values.get("note", ""),
+    return CurationRow(label, country, decision, ror_id, other, values.get("note", ""),
                        values.get("reviewed_by", ""), reviewed_on, where), []
 
 
@@ -181,7 +234,7 @@ def apply_curation(results: Sequence[MatchResult], curation: Curation,
     """The results with every curator's decision applied (new objects; the input is untouched).
 
     With ``index``, an accepted or chosen ID that is not among the candidates gets its names,
-    country and Wikidata QID from the dump, and an inactive one is replaced by its successor
+    country and Wikidata QID from the dump, and a withdrawn one is replaced by its successor
     like any match; without it such a link carries the bare ID.
     """
     out = []
@@ -206,12 +259,14 @@ def _apply(result: MatchResult, row: CurationRow, index: RorIndex | None) -> Mat
     if chosen is None:
         chosen = _from_index(row.ror_id, result, index)
     decision = "curated-accept" if row.decision == "accept" else "curated-choose"
-    # A curator may link what the matcher only proposed (an acronym, another country), but an
-    # inactive record without a single successor is no link for anybody.
-    if chosen.status not in ("active", "unknown"):
+    # A curator may link what the matcher only proposed (an acronym, another country), but a
+    # withdrawn record without a single successor is no link for anybody.
+    if chosen.status not in ("active", "inactive", "unknown"):
         return replace(result, chosen=None, decision=decision, curation_note=note,
                        reason=f"the curated ID cannot be linked: {link_blocker(chosen)}")
-    chosen = replace(chosen, evidence=tuple(sorted(set(chosen.evidence) | {"curated"})))
+    # a person decided: the link is curated everywhere it is shown, whatever the matcher scored
+    chosen = replace(chosen, method="curated", score=1.0,
+                     evidence=tuple(sorted(set(chosen.evidence) | {"curated"})))
     others = [c for c in result.candidates if c.ror_id != chosen.ror_id]
     return replace(result, chosen=chosen, candidates=[chosen] + others, decision=decision,
                    reason="", curation_note=note)
@@ -225,7 +280,7 @@ def _from_index(ror_id: str, result: MatchResult, index: RorIndex | None) -> Can
                          matched_label=label)
     seen = {record.id}
     origin = None
-    while record.status != "active":
+    while record.status == "withdrawn":
         successors = record.related("successor")
         nxt = index.get(successors[0].id) if len(successors) == 1 and index else None
         if nxt is None or nxt.id in seen:
@@ -236,4 +291,4 @@ def _from_index(ror_id: str, result: MatchResult, index: RorIndex | None) -> Can
     return Candidate(ror_id=record.id, name=record.display_name, score=1.0, method="curated",
                      wikidata=record.wikidata, country=record.country, status=record.status,
                      display_name=record.display_name, city=record.city, matched_label=label,
-                     followed_successor_from=origin)
+                     followed_successor_from=origin, successors=successors_of(record))

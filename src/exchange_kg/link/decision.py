@@ -1,5 +1,6 @@
-"""Candidates -> a decision: successors followed, one candidate per ROR ID, and a link only
-when one candidate alone is highly probable (see ``matcher`` for the rules)."""
+"""Candidates -> a decision: withdrawn records followed to their successors, one candidate per
+ROR ID, and a link only when one candidate alone is highly probable (see ``matcher`` for the
+rules)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ SPLIT_SUCCESSOR = 0.80
 
 
 def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
-    """Hits -> candidates, inactive records replaced by their successors, one per ROR ID."""
+    """Hits -> candidates, withdrawn records replaced by their successors, one per ROR ID."""
     best: dict[str, Candidate] = {}
     for hit in hits:
         for cand in _follow(index, hit):
@@ -43,13 +44,27 @@ def _candidate(rec: RorRecord, hit: Hit, score: float, evidence: set[str],
         wikidata=rec.wikidata, country=rec.country, status=rec.status,
         display_name=rec.display_name, city=rec.city, matched_label=hit.label,
         followed_successor_from=followed_from, evidence=tuple(sorted(evidence)),
+        successors=successors_of(rec),
     )
 
 
+def successors_of(rec: RorRecord) -> tuple[str, ...]:
+    """The records ROR says continue an inactive one (none for an active record)."""
+    if rec.status != "inactive":
+        return ()
+    return tuple(sorted(r.id for r in rec.related("successor")))
+
+
 def _follow(index: RorIndex, hit: Hit) -> list[Candidate]:
-    """An active record as it is; an inactive one as its successor(s), when the dump has them."""
+    """A record as it is, unless it is withdrawn: then its successor(s), when the dump has them.
+
+    An *inactive* record (a university that merged into another, or closed) stands for the
+    institution as the list names it: the agreement was made with it, so it keeps its own
+    record, and the successor ROR gives is recorded alongside. A *withdrawn* record is a
+    duplicate or an error, so it stands for its successor, the same organisation.
+    """
     rec = index.records[hit.index]
-    if rec.status == "active":
+    if rec.status != "withdrawn":
         return [_candidate(rec, hit, hit.score, hit.evidence)]
     current, score, seen = rec, hit.score, {rec.id}
     for _ in range(MAX_SUCCESSOR_HOPS):
@@ -60,7 +75,7 @@ def _follow(index: RorIndex, hit: Hit) -> list[Candidate]:
             out = [_candidate(rec, hit, hit.score, hit.evidence | {"split"})]
             for rel in successors:
                 nxt = index.get(rel.id)
-                if nxt is not None and nxt.status == "active":
+                if nxt is not None and nxt.status != "withdrawn":
                     out.append(_candidate(nxt, hit, SPLIT_SUCCESSOR * score,
                                           hit.evidence | {"successor", "split"}, rec.id))
             return out
@@ -69,14 +84,14 @@ def _follow(index: RorIndex, hit: Hit) -> list[Candidate]:
             return [_candidate(rec, hit, hit.score, hit.evidence | {"successor-not-in-dump"})]
         seen.add(nxt.id)
         current, score = nxt, score * SUCCESSOR_FACTOR
-        if current.status == "active":
+        if current.status != "withdrawn":
             return [_candidate(current, hit, score, hit.evidence | {"successor"}, rec.id)]
     return [_candidate(rec, hit, hit.score, hit.evidence)]
 
 
 def link_blocker(c: Candidate) -> str | None:
     """Why a candidate may not be linked, or None."""
-    if c.status != "active":
+    if c.status not in ("active", "inactive", "unknown"):
         if "split" in c.evidence:
             return f"{c.ror_id} is {c.status} and was split into several successors"
         if "successor-not-in-dump" in c.evidence:
@@ -84,7 +99,7 @@ def link_blocker(c: Candidate) -> str | None:
         return f"{c.ror_id} is {c.status} and has no successor"
     if "other-country" in c.evidence:
         return f"{c.ror_id} lies in another country ({c.country})"
-    if c.method == "acronym":
+    if c.method == "acronym" and "acronym-spelled-out" not in c.evidence:
         return "only the acronym matches"
     return None
 
@@ -111,7 +126,7 @@ def decide(index: RorIndex, query: InstitutionQuery, candidates: list[Candidate]
         blocker = "the website's domain belongs to another ROR record"
     if blocker is None:
         return MatchResult(query, top, shown, "linked", "")
-    if top.status != "active" and not any(c.status == "active" for c in shown):
+    if top.status == "withdrawn" and not any(c.status != "withdrawn" for c in shown):
         return MatchResult(query, None, shown, "no-match", blocker)
     return MatchResult(query, None, shown, "ambiguous", blocker)
 
@@ -133,6 +148,11 @@ def _break_tie(index: RorIndex, query: InstitutionQuery,
         in_city = [c for c in close if c.city and normalise(c.city) == city]
         if len(in_city) == 1:
             return _with_evidence(in_city[0], "tie-broken-by-city")
+    for cand in close:
+        others = [c for c in close if c.ror_id != cand.ror_id]
+        if others and all(c.ror_id in cand.successors for c in others):
+            # the institution's own (inactive) record, not the one that succeeded it
+            return _with_evidence(cand, "tie-broken-by-predecessor")
     for cand in close:
         rec = index.get(cand.ror_id)
         if rec is None:
@@ -156,11 +176,18 @@ def _with_evidence(cand: Candidate, note: str) -> Candidate | None:
 
 
 def _related_to_any(index: RorIndex, cand: Candidate, records: set[int]) -> bool:
-    """The candidate (or the record it succeeds, its parent or child) owns the domain."""
-    ids = {cand.ror_id}
+    """The candidate (or the record it replaces, its successor, parent or child) owns the
+    domain, or one of their units does (an inactive university's labs now under its
+    successor keep the old site)."""
+    ids = {cand.ror_id, *cand.successors}
     if cand.followed_successor_from:
         ids.add(cand.followed_successor_from)
     rec = index.get(cand.ror_id)
     if rec is not None:
         ids.update(r.id for r in rec.relationships if r.type in ("parent", "child"))
-    return any(index.records[i].id in ids for i in records)
+    for i in records:
+        owner = index.records[i]
+        if owner.id in ids or any(r.type == "parent" and r.id in ids
+                                  for r in owner.relationships):
+            return True
+    return False

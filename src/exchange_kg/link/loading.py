@@ -14,11 +14,13 @@ import pickle
 import tempfile
 from collections import Counter
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from exchange_kg.link import names, ror_dump, ror_index
 from exchange_kg.link.ror_dump import DumpError, read_records
 from exchange_kg.link.ror_index import DumpInfo, RorIndex, build_index
+from exchange_kg.resolve import names as resolve_names
 
 # Bump when the pickle's layout changes; the code fingerprint below catches everything else.
 INDEX_VERSION = 1
@@ -27,10 +29,14 @@ CACHE_ENV = "EXCHANGE_KG_CACHE_DIR"
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A digest of the modules an index is built by: editing them invalidates cached indexes."""
+    """A digest of the modules and word lists an index is built by: editing them invalidates
+    cached indexes."""
     digest = hashlib.sha256()
-    for module in (names, ror_dump, ror_index):
+    for module in (names, ror_dump, ror_index, resolve_names):
         digest.update(Path(module.__file__ or "").read_bytes())
+    data = resources.files("exchange_kg.resolve").joinpath("data")
+    for filename in (*resolve_names.equivalence_files(), "word-classes.tsv"):
+        digest.update(data.joinpath(filename).read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -5,11 +5,14 @@ when it alone is highly probable. Here a candidate is *chosen* when
 
 * its score reaches ``CHOSEN_MIN`` — in practice only an exact name, alias or other-language
   label (possibly after dropping a qualifier the record itself explains: its city, country,
-  acronym or parent), the same words in another order or with other particles, or a weaker name
-  match corroborated by the website's domain or the acronym;
+  acronym or parent), the same words in another order or with other particles, the same words
+  in another language once both names are read through the translation tables, or a weaker
+  name match corroborated by the website's domain or the acronym;
 * no other record comes within ``MARGIN`` of it;
-* it is an active record (an inactive or withdrawn one is replaced by its single successor; one
-  without a successor, or with several, is never linked);
+* its record stands for an organisation: an active one, or an inactive one (a university that
+  merged into another stays itself, with its successor recorded); a withdrawn record (a
+  duplicate) is replaced by its single successor, and one without a successor, or with
+  several, is never linked;
 * it lies in the query's country: the same name in two countries is two institutions;
 * the query's website does not belong to another ROR record.
 
@@ -25,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from exchange_kg.link.decision import (
     CHOSEN_MIN,
+    MARGIN,
     MAX_SUCCESSOR_HOPS,
     decide,
     link_blocker,
@@ -41,19 +45,30 @@ from exchange_kg.link.names import (
 from exchange_kg.link.ror_dump import RorRecord
 from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.scoring import (
+    SURNAME_MIN,
     WORD_OVERLAP_MIN,
     Hit,
     QueryForms,
+    named_after,
     query_forms,
+    same_city,
     score_record,
+    spells_out,
     word_overlap,
+    words_within_record,
 )
+from exchange_kg.resolve.names import canonical_key
 
 __all__ = ["CHOSEN_MIN", "DECISIONS", "MAX_SUCCESSOR_HOPS", "METHODS", "Candidate",
            "InstitutionQuery", "MatchResult", "countries_of", "link_blocker", "match",
            "match_all", "match_unit"]
 
 ACRONYM = 0.85
+ACRONYM_NAMED = 0.95  # our name is an acronym the record has and spells out: a link
+ACRONYM_NAMED_MIN = 4  # ... if it has this many letters (short ones collide too often)
+CITY_CONFIRMS = 0.03
+MAX_WORD_RECORDS = 20  # records per near-miss word worth scoring
+CITY_CONFIRMS_FROM = 0.9
 CORROBORATED_BY_ACRONYM = 0.05
 DOMAIN_CONFIRMS = 0.96
 DOMAIN_AND_ACRONYM = 0.96
@@ -86,11 +101,14 @@ def _query_acronyms(query: InstitutionQuery) -> list[str]:
 
 def _candidate_records(index: RorIndex, query: InstitutionQuery,
                        qforms: QueryForms) -> set[int]:
-    """Records worth scoring: equal keys, shared rare words in the country, a typo scan."""
+    """Records worth scoring: equal keys (as written or translated), shared rare words in the
+    country."""
     country = query.country
     found: set[int] = set()
     for _label, key, _dropped in qforms:
         found.update(index.by_key(key))
+    for label in query.labels:
+        found.update(index.by_canonical(canonical_key(label)))
     if country is None:
         return found
     word_hits: dict[int, int] = {}
@@ -103,15 +121,35 @@ def _candidate_records(index: RorIndex, query: InstitutionQuery,
                     word_hits[i] = word_hits.get(i, 0) + 1
     ranked = sorted(word_hits, key=lambda i: (-word_hits[i], i))[:200]
     found.update(ranked)
-    if not ranked:  # no rare word in common: maybe a typo in the only rare word
-        keys, owners = index.country_keys(country)
-        if keys:
-            for _label, key, dropped in qforms:
-                if dropped:
-                    continue
-                for _k, _score, pos in process.extract(
-                        key, keys, scorer=fuzz.ratio, score_cutoff=85, limit=20):
-                    found.add(owners[pos])
+    return found
+
+
+def _near_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms) -> set[int]:
+    """Records a misspelt or transliterated word hides: "Afaisal" for "Alfaisal",
+    "Serikbajewa" (Polish) for "Serikbayev", "Pristina" for "Prishtina". Slower than
+    ``_candidate_records`` (a fuzzy scan of the country), so only asked when that found
+    nothing sure."""
+    country = query.country
+    found: set[int] = set()
+    if country is None:
+        return found
+    rare = {w for _label, key, dropped in qforms if not dropped
+            for w in distinctive_words(key) if len(w) >= 6}
+    rare |= {named[0] for label in query.labels for named in [named_after(label)] if named}
+    for code in countries_of(country):
+        vocab = index.country_words(code)
+        for word in sorted(rare):
+            for other, _score, _pos in process.extract(
+                    word, vocab, scorer=fuzz.ratio, score_cutoff=SURNAME_MIN, limit=5):
+                found.update(index.words[(code, other)][:MAX_WORD_RECORDS])
+    keys, owners = index.country_keys(country)
+    if keys:
+        for _label, key, dropped in qforms:
+            if dropped:
+                continue
+            for _k, _score, pos in process.extract(
+                    key, keys, scorer=fuzz.ratio, score_cutoff=85, limit=20):
+                found.add(owners[pos])
     return found
 
 
@@ -121,16 +159,12 @@ def match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
     qcity = normalise(query.city) if query.city else ""
     country = query.country
     hits: dict[int, Hit] = {}
-    for i in sorted(_candidate_records(index, query, qforms)):
-        rec = index.records[i]
-        if country is not None and not _in_country(rec, query):
-            continue
-        hit = score_record(index, i, query, qforms, qcity)
-        if hit is not None:
-            if country is not None and rec.country != country:
-                hit.score = round(hit.score * REGION_FACTOR, 3)
-                hit.evidence.add("region")
-            hits[i] = hit
+    _score_records(index, query, qforms, qcity, _candidate_records(index, query, qforms), hits)
+    if max((h.score for h in hits.values()), default=0) < CHOSEN_MIN + MARGIN:
+        # nothing so sure that a near miss could not compete: look for near misses too
+        near = _near_records(index, query, qforms) - set(hits)
+        _score_records(index, query, qforms, qcity, near, hits)
+    _add_city_evidence(index, query, qcity, hits)
     _add_acronym_hits(index, query, hits)
     query_domains = {d for d in (registered_domain(x) for x in query.domains) if d}
     domain_records = _add_domain_hits(index, query, qforms, query_domains, hits)
@@ -144,19 +178,63 @@ def match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
     return decide(index, query, candidates, domain_records)
 
 
+def _score_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms, qcity: str,
+                   records: set[int], hits: dict[int, Hit]) -> None:
+    country = query.country
+    for i in sorted(records):
+        rec = index.records[i]
+        if country is not None and not _in_country(rec, query):
+            continue
+        hit = score_record(index, i, query, qforms, qcity)
+        if hit is not None:
+            if country is not None and rec.country != country:
+                hit.score = round(hit.score * REGION_FACTOR, 3)
+                hit.evidence.add("region")
+            hits[i] = hit
+
+
+def _add_city_evidence(index: RorIndex, query: InstitutionQuery, qcity: str,
+                       hits: dict[int, Hit]) -> None:
+    """A near match (a spelling slip, a qualifier too many) of a record in our city: the city
+    is independent evidence for it."""
+    if not qcity:
+        return
+    for i, hit in hits.items():
+        city = index.records[i].city
+        if not city or not same_city(qcity, city):
+            continue
+        hit.evidence.add("city")
+        if hit.method == "fuzzy" and CITY_CONFIRMS_FROM <= hit.score < CHOSEN_MIN:
+            hit.score = round(min(hit.score + CITY_CONFIRMS, CHOSEN_MIN + 0.01), 3)
+
+
 def _add_acronym_hits(index: RorIndex, query: InstitutionQuery, hits: dict[int, Hit]) -> None:
-    """An acronym in the country alone is a candidate; next to a name match it corroborates."""
+    """An acronym in the country alone is a candidate; next to a name match it corroborates.
+
+    When our name *is* an acronym ("ESSCA", "UDLAP"), the country's only record with that
+    acronym is a link if the record's own name spells it out: as one of its words ("ESSCA
+    School of Management") or as its initials ("Universidad de las Américas Puebla"). The
+    registry's acronym and its name then agree with ours, two pieces of evidence.
+    """
     if query.country is None:
         return
+    bare = {acronym_key(label) for label in query.labels if looks_like_acronym(label)}
     for acronym in _query_acronyms(query):
-        for i in index.by_acronym(acronym):
+        in_country = [i for i in index.by_acronym(acronym)
+                      if _in_country(index.records[i], query)]
+        for i in in_country:
             rec = index.records[i]
-            if not _in_country(rec, query):
-                continue
             hit = hits.get(i)
             if hit is None:
-                hits[i] = Hit(i, ACRONYM, "acronym", _acronym_of(rec, acronym), acronym,
-                               {"acronym"})
+                evidence = {"acronym"}
+                score = ACRONYM
+                key = acronym_key(acronym)
+                if (key in bare and len(key) >= ACRONYM_NAMED_MIN and len(in_country) == 1
+                        and spells_out(rec, key)):
+                    evidence.add("acronym-spelled-out")
+                    score = ACRONYM_NAMED
+                hits[i] = Hit(i, score, "acronym", _acronym_of(rec, acronym), acronym,
+                               evidence)
             elif "acronym" not in hit.evidence:
                 hit.evidence.add("acronym")
                 if hit.score >= ACRONYM and hit.score < CHOSEN_MIN:
@@ -200,6 +278,8 @@ def _add_domain_hits(index: RorIndex, query: InstitutionQuery,
                 name, overlap = word_overlap(index, i, qforms, query.country)
                 if overlap >= WORD_OVERLAP_MIN:
                     hit.score, hit.method, hit.name = DOMAIN_CONFIRMS, "domain", name
+                elif words_within_record(index, i, query):
+                    hit.score, hit.method = DOMAIN_CONFIRMS, "domain"
     return owners
 
 

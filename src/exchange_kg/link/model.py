@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-METHODS = ("exact", "alias", "label", "acronym", "fuzzy", "domain", "curated")
+METHODS = ("exact", "alias", "label", "translation", "acronym", "fuzzy", "domain", "curated")
 DECISIONS = ("linked", "ambiguous", "no-match", "curated-accept", "curated-reject",
              "curated-choose")
 
@@ -58,8 +58,9 @@ class Candidate:
     display_name: str = ""
     city: str | None = None
     matched_label: str = ""  # our label that matched
-    followed_successor_from: str | None = None
+    followed_successor_from: str | None = None  # a withdrawn record this one replaces
     evidence: tuple[str, ...] = ()  # domain, acronym, successor, other-country, ...
+    successors: tuple[str, ...] = ()  # for an inactive record: the records that continue it
 
 
 @dataclass

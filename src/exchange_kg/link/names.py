@@ -171,6 +171,13 @@ def forms(text: str) -> list[NameForm]:
     # a head of generic words only ("University of Applied Sciences - ...") names nobody
     if len(segments) > 1 and len(content_words(head)) >= 2 and distinctive_words(head):
         add(head, inner + tuple(normalise(s) for s in segments[1:]))
+    # a trailing acronym ("Fraunhofer Institute for ... Computing SCAI")
+    words = base.split()
+    if len(words) >= 3 and looks_like_acronym(words[-1]) and not any(
+            looks_like_acronym(w) for w in words[:-1]):
+        rest = normalise(" ".join(words[:-1]))
+        if distinctive_words(rest):
+            add(rest, inner + (normalise(words[-1]),))
     return out
 
 

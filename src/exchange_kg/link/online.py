@@ -176,10 +176,11 @@ def match_online(client: RorApiClient, query: InstitutionQuery) -> MatchResult:
 
 
 def _fetch_successors(client: RorApiClient, records: dict[str, RorRecord]) -> None:
-    """Bring in the successors of inactive candidates, so they can be followed as with a dump."""
+    """Bring in the successors of withdrawn candidates, so they can be followed as with a
+    dump."""
     tried: set[str] = set()
     for _ in range(MAX_SUCCESSOR_HOPS):
-        missing = sorted({rel.id for r in records.values() if r.status != "active"
+        missing = sorted({rel.id for r in records.values() if r.status == "withdrawn"
                           for rel in r.related("successor")} - set(records) - tried)
         if not missing:
             return

@@ -21,6 +21,8 @@ from exchange_kg.link.names import (
     host_suffixes,
 )
 from exchange_kg.link.ror_dump import RorName, RorRecord, RorRelationship
+from exchange_kg.resolve.countries import place_key
+from exchange_kg.resolve.names import canonical_key
 
 # A word shared by more names than this within one country does not narrow the search.
 MAX_POSTINGS = 400
@@ -53,6 +55,9 @@ class RorIndex:
         self.by_id: dict[str, int] = {}
         self.names: list[tuple[IndexedName, ...]] = []
         self.keys: dict[str, list[int]] = defaultdict(list)
+        # canonical words of a name in a fixed order (see resolve.names.canonical_key):
+        # translations and reorderings of one name meet here
+        self.canon: dict[str, list[int]] = defaultdict(list)
         self.words: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.acronyms: dict[str, list[int]] = defaultdict(list)
         self.domains: dict[str, list[int]] = defaultdict(list)
@@ -60,7 +65,8 @@ class RorIndex:
         self._country_keys: dict[str, tuple[list[str], list[int]]] = {}
         for record in records:
             self._add(record)
-        for table in (self.keys, self.words, self.acronyms, self.domains, self.children):
+        for table in (self.keys, self.canon, self.words, self.acronyms, self.domains,
+                      self.children):
             table.default_factory = None  # look-ups must not grow the tables
 
     def _add(self, record: RorRecord) -> None:
@@ -87,6 +93,11 @@ class RorIndex:
                 if not hits or hits[-1] != i:
                     hits.append(i)
             words.update(content_words(name_forms[0][0]))
+            canon = canonical_key(name.value)
+            if canon:
+                hits = self.canon[canon]
+                if not hits or hits[-1] != i:
+                    hits.append(i)
         self.names.append(tuple(indexed))
         for word in sorted(words):
             self.words[(country, word)].append(i)
@@ -126,6 +137,9 @@ class RorIndex:
     def by_key(self, key: str) -> list[int]:
         return self.keys.get(key, [])
 
+    def by_canonical(self, key: str) -> list[int]:
+        return self.canon.get(key, [])
+
     def by_word(self, country: str, word: str) -> list[int]:
         """Records of one country whose names contain the word (empty if the word is common)."""
         hits = self.words.get((country, word), [])
@@ -135,30 +149,70 @@ class RorIndex:
         return self.acronyms.get(acronym_key(acronym), [])
 
     def by_domain(self, domain: str) -> list[int]:
+        """Records whose websites are on ``domain``; when many share it, only the one the
+        others are all under (an institution and its labs on one site), else none."""
         hits = self.domains.get(domain, [])
-        return hits if len(hits) <= MAX_DOMAIN_RECORDS else []
+        if len(hits) <= MAX_DOMAIN_RECORDS:
+            return hits
+        ids = {self.records[i].id for i in hits}
+        roots = [i for i in hits if not any(r.type == "parent" and r.id in ids
+                                            for r in self.records[i].relationships)]
+        return roots if len(roots) == 1 else []
+
+    def city_countries(self, min_records: int = 3, share: float = 0.9) -> dict[str, str]:
+        """City name (``resolve.countries.place_key``) -> the country its records are in,
+        for cities with at least ``min_records`` records, ``share`` of them in one country:
+        a gazetteer for telling where a name's city is. Worked out once, on first use."""
+        cached = self.__dict__.get("_city_countries")
+        if cached is not None:
+            return cached
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for rec in self.records:
+            if rec.city and rec.country:
+                counts[place_key(rec.city)][rec.country] += 1
+        out: dict[str, str] = {}
+        for city, by_country in counts.items():
+            total = sum(by_country.values())
+            country, n = max(by_country.items(), key=lambda kv: (kv[1], kv[0]))
+            if len(city) >= 4 and total >= min_records and n >= share * total:
+                out[city] = country
+        self.__dict__["_city_countries"] = out
+        return out
 
     def children_of(self, ror_id: str) -> list[int]:
         return self.children.get(ror_id, [])
 
+    def country_words(self, country: str) -> list[str]:
+        """The words of one country's names, for finding a misspelt or transliterated word
+        ("Afaisal", "Serikbayeva"). Worked out for all countries at once, on first use."""
+        cache = self.__dict__.get("_country_words")
+        if cache is None:
+            grouped: dict[str, list[str]] = defaultdict(list)
+            for c, w in self.words:
+                grouped[c].append(w)
+            cache = self.__dict__["_country_words"] = {c: sorted(ws)
+                                                       for c, ws in grouped.items()}
+        return cache.get(country, [])
+
     def country_keys(self, country: str) -> tuple[list[str], list[int]]:
-        """All full-name keys of one country with their records, for a typo-tolerant scan."""
-        cached = self._country_keys.get(country)
-        if cached is None:
-            keys: list[str] = []
-            owners: list[int] = []
+        """All full-name keys of one country with their records, for a typo-tolerant scan;
+        worked out for all countries in one pass, on first use."""
+        if not self._country_keys:
+            grouped: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
             for i, record in enumerate(self.records):
-                if (record.country or "") == country:
-                    for _value, _kind, name_forms in self.names[i]:
-                        keys.append(name_forms[0][0])
-                        owners.append(i)
-            cached = self._country_keys[country] = (keys, owners)
-        return cached
+                keys, owners = grouped[record.country or ""]
+                for _value, _kind, name_forms in self.names[i]:
+                    keys.append(name_forms[0][0])
+                    owners.append(i)
+            self._country_keys = dict(grouped)
+        return self._country_keys.get(country, ([], []))
 
     def __getstate__(self) -> dict[str, Any]:
         """Records as plain tuples: unpickling them is several times faster than objects."""
         state = dict(self.__dict__)
         state["_country_keys"] = {}  # derived on demand
+        state.pop("_city_countries", None)
+        state.pop("_country_words", None)
         state["records"] = [_record_to_tuple(r) for r in self.records]
         return state
 

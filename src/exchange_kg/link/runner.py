@@ -11,15 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from exchange_kg.agreements import Agreement
 from exchange_kg.dumps import write_atomic
 from exchange_kg.link.curation import Curation, apply_curation
-from exchange_kg.link.matcher import InstitutionQuery, MatchResult, match
+from exchange_kg.link.matcher import Candidate, InstitutionQuery, MatchResult, match
 from exchange_kg.link.names import normalise
 from exchange_kg.link.online import RorApiClient, match_online
 from exchange_kg.link.review import review_csv
@@ -32,7 +33,8 @@ REVIEW_FILE = "ror-review.csv"
 SUMMARY_FILE = "ror-link-summary.json"
 LINK_COLUMNS = ("our_label", "country", "institution", "decision", "ror_id", "ror_name",
                 "wikidata", "ror_country", "score", "method", "matched_name", "matched_label",
-                "followed_successor_from", "evidence", "source_rows", "dump", "dump_sha256")
+                "followed_successor_from", "successors", "evidence", "curation", "source_rows",
+                "dump", "dump_sha256")
 
 
 def queries_from_agreements(agreements: Iterable[Agreement]) -> list[InstitutionQuery]:
@@ -83,13 +85,16 @@ def queries_from_clusters(clusters: Iterable[Cluster],
 
 
 def link_mentions(mentions: Iterable[Mention], curation: Curation,
-                  index: RorIndex | None = None,
-                  client: RorApiClient | None = None) -> dict[str, str]:
-    """mention key -> ROR ID for every mention that links on its own (curation applied).
+                  index: RorIndex | None = None, client: RorApiClient | None = None
+                  ) -> tuple[dict[str, Candidate], dict[str, str]]:
+    """(mention key -> the chosen candidate of every mention that links on its own, curation
+    applied; mention key -> the one other country where ROR has its exact name while no
+    record of its own country comes close).
 
     Meant as evidence for entity resolution ("same ROR record" joins two spellings that share
-    no words, "Free University of Berlin" and "Freie Universität Berlin"); mentions that read
-    the same are matched once.
+    no words, "Free University of Berlin" and "Freie Universität Berlin"; a mention without a
+    country takes its record's; a row filed under the wrong country is found); mentions that
+    read the same are matched once.
     """
     groups: dict[InstitutionQuery, list[str]] = {}
     for m in mentions:
@@ -100,8 +105,18 @@ def link_mentions(mentions: Iterable[Mention], curation: Curation,
         groups.setdefault(query, []).append(m.key)
     queries = list(groups)
     run = link(queries, curation, index=index, client=client)
-    return {key: r.chosen.ror_id for q, r in zip(queries, run.results, strict=True)
-            if r.chosen is not None for key in groups[q]}
+    chosen: dict[str, Candidate] = {}
+    elsewhere: dict[str, str] = {}
+    for q, r in zip(queries, run.results, strict=True):
+        if r.chosen is not None:
+            chosen.update((key, r.chosen) for key in groups[q])
+            continue
+        countries = {c.country for c in r.candidates}
+        if (q.country and r.candidates and len(countries) == 1
+                and all("other-country" in c.evidence for c in r.candidates)):
+            elsewhere.update((key, next(iter(countries))) for key in groups[q]
+                             if next(iter(countries)))
+    return chosen, elsewhere
 
 
 @dataclass
@@ -113,6 +128,21 @@ class LinkRun:
     unit_links: dict[tuple[str, str], MatchResult] = field(default_factory=dict)
 
 
+# One build asks about the same names more than once (each mention, then each institution,
+# most of which are one mention): answers are kept per index for the questions that matter.
+_answers: weakref.WeakKeyDictionary[RorIndex, dict[tuple[object, ...], MatchResult]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _cached_match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
+    answers = _answers.setdefault(index, {})
+    question = (query.labels, query.country, query.acronyms, query.domains, query.city)
+    found = answers.get(question)
+    if found is None:
+        found = answers[question] = match(index, query)
+    return replace(found, query=query) if found.query is not query else found
+
+
 def link(queries: Sequence[InstitutionQuery], curation: Curation, index: RorIndex | None = None,
          client: RorApiClient | None = None) -> LinkRun:
     """Match every query against a dump index (or, with ``client``, the ROR API) and apply the
@@ -120,7 +150,7 @@ def link(queries: Sequence[InstitutionQuery], curation: Curation, index: RorInde
     if (index is None) == (client is None):
         raise ValueError("link against exactly one of a dump index or an API client")
     if index is not None:
-        results = [match(index, q) for q in queries]
+        results = [_cached_match(index, q) for q in queries]
         dump = index.info
     else:
         assert client is not None
@@ -144,7 +174,8 @@ def links_csv(run: LinkRun) -> bytes:
             "ror_country": c.country or "", "score": f"{c.score:.3f}", "method": c.method,
             "matched_name": c.name, "matched_label": c.matched_label,
             "followed_successor_from": c.followed_successor_from or "",
-            "evidence": " ".join(c.evidence), "source_rows": " ".join(r.query.source_rows),
+            "successors": " ".join(c.successors), "evidence": " ".join(c.evidence),
+            "curation": r.curation_note, "source_rows": " ".join(r.query.source_rows),
             "dump": run.dump.name if run.dump else "",
             "dump_sha256": run.dump.sha256 if run.dump else "",
         })

@@ -1,22 +1,25 @@
 """How well one of our names fits one ROR record: the name comparisons and their scores.
 
 A score says how the names relate, not how similar their letters are: an equal key (1.0, an
-alias 0.96), the same words with other particles (0.97) or in another order (0.95), a qualifier
-dropped that the record explains (its city, parent, acronym: minus 0.01) or does not (0.90), a
-spelling slip in a long word (0.90-0.94), and otherwise a plain fuzzy ratio scaled below 0.85.
-Only the first kinds can reach the matcher's threshold for a link (0.95) on their own.
+alias 0.96), the same words with other particles (0.97) or in another order (0.95), the same
+words once translated (0.97, reordered 0.96), a qualifier dropped that the record explains (its
+city, parent, acronym: minus 0.01) or does not (0.90), a spelling slip in a long word
+(0.90-0.94), and otherwise a plain fuzzy ratio scaled below 0.85. Only the first kinds can
+reach the matcher's threshold for a link (0.95) on their own.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
 from exchange_kg.link.model import InstitutionQuery
 from exchange_kg.link.names import (
+    STOPWORDS,
     content_words,
     country_name_keys,
     distinctive_words,
@@ -24,7 +27,15 @@ from exchange_kg.link.names import (
     normalise,
     word_variant_key,
 )
+from exchange_kg.link.ror_dump import RorRecord
 from exchange_kg.link.ror_index import RorIndex
+from exchange_kg.resolve.names import (
+    TYPE,
+    canonical_words,
+    place_tokens,
+    vocabulary,
+    word_class,
+)
 
 # Score of an equal key, by the kind of ROR name it equals.
 # An alias is a weaker claim than a record's own name: ROR lists a parent's or predecessor's name
@@ -43,6 +54,15 @@ CITY_WORDS_WEAK = 0.88
 TYPO_MAX = 0.94
 FUZZY_MAX = 0.85
 WORD_OVERLAP_MIN = 0.75
+PARTLY_EXPLAINED_DROP = 0.95
+PLACE_IN_OTHER_NAME = 0.90
+NAMED_AFTER = 0.96
+SURNAME_MIN = 80  # a declined, transliterated surname: "Franki" / "Franko", "Puszkina" / "Pushkin"
+DESCRIPTORS_ADDED = 0.95
+RANK_WORDS = frozenset(("national", "higher", "advanced"))
+TRANSLATED = 0.97
+TRANSLATED_REORDERED = 0.96
+ALIAS_PENALTY = 0.01
 
 QueryForms = list[tuple[str, str, tuple[str, ...]]]  # (our label, key, dropped qualifiers)
 
@@ -83,6 +103,18 @@ class _RecordContext:
         return frozenset(keys | self.extra)
 
     @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Every content word of the record's names and its city."""
+        words: set[str] = set(self.city.split())
+        for value, _kind, _forms in self.index.names[self.i]:
+            words.update(content_words(normalise(value)))
+        return frozenset(words)
+
+    def partly_explains(self, dropped: str) -> bool:
+        """A part we add names at least one thing the record is known by (city, a name)."""
+        return any(w in self.name_words for w in distinctive_words(dropped))
+
+    @cached_property
     def record_dropped_ok(self) -> frozenset[str]:
         rec, query = self.record, self.query
         keys = {normalise(a) for a in query.acronyms} | {normalise(a) for a in rec.acronyms}
@@ -103,6 +135,10 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
                      and all(d in ctx.record_dropped_ok for d in rdropped))
         if explained:
             return KIND_SCORE[kind] - EXPLAINED_DROP, KIND_METHOD[kind]
+        if not rdropped and kind != "alias" and all(ctx.partly_explains(d) for d in qdropped):
+            # "SKEMA (CERAM + ESC Lille School of Management) Business School": the part we
+            # add names the record's city (or another of its names) among other things
+            return PARTLY_EXPLAINED_DROP, "fuzzy"
         return UNEXPLAINED_DROP, "fuzzy"
     if qdropped or rdropped:
         return None  # word-level comparison is done on the whole names only
@@ -127,7 +163,14 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
     city_score = _city_difference(qw, rw, ctx.city, qcity)
     if city_score is not None:
         return city_score, "fuzzy"
+    if _place_in_other_name(qw, rw, ctx):
+        return PLACE_IN_OTHER_NAME, "fuzzy"
     typo = _typo_score(qw, rw)
+    if typo is None and ctx.city:
+        # "Afaisal University of Riyadh": a slip in the name, plus the record's city
+        cw = tuple(ctx.city.split())
+        if len(qw) > len(cw) and qw[-len(cw):] == cw:
+            typo = _typo_score(qw[:-len(cw)], rw)
     if typo is not None:
         return typo, "fuzzy"
     ratio = fuzz.token_sort_ratio(qkey, rkey) / 100
@@ -155,6 +198,16 @@ def _city_difference(qw: tuple[str, ...], rw: tuple[str, ...], city: str,
                     return CITY_WORDS
                 return CITY_WORDS_WEAK
     return None
+
+
+def _place_in_other_name(qw: tuple[str, ...], rw: tuple[str, ...], ctx: _RecordContext) -> bool:
+    """Our name is the record's plus one trailing proper name that another of the record's
+    names carries ("École Nationale Supérieure des Télécommunications de Paris" for the record
+    also named "Télécom Paris")."""
+    if len(qw) != len(rw) + 1 or qw[:-1] != rw:
+        return False
+    extra = qw[-1]
+    return extra in ctx.name_words and bool(distinctive_words(extra))
 
 
 def _typo_score(qw: tuple[str, ...], rw: tuple[str, ...]) -> float | None:
@@ -208,6 +261,155 @@ def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: Query
                 score, method = res
                 if best is None or (score, -len(value)) > (best.score, -len(best.name)):
                     best = Hit(i, score, method, value, label)
+    if best is None or best.score < TRANSLATED:
+        for other in (_translated(index, i, query), _named_after(index, i, query),
+                      _descriptors_added(index, i, query)):
+            if other is not None and (best is None or other.score > best.score):
+                best = other
+    return best
+
+
+_PATRON_MARKERS = ("im", "imienia", "imeni", "named after")
+_PATRON_END = frozenset(("w", "we", "in", "v", "of", "at"))
+_TRANSLIT = (("szcz", "shch"), ("sz", "sh"), ("cz", "ch"), ("rz", "zh"), ("w", "v"), ("j", "y"))
+
+
+def _translit(word: str) -> str:
+    """Polish spelling of a Slavic name in English letters ("Puszkina" -> "pushkina")."""
+    for a, b in _TRANSLIT:
+        word = word.replace(a, b)
+    return word
+
+
+@lru_cache(maxsize=65536)
+def named_after(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the surname a name is "named after", the name's own words without the patron) for
+    "Państwowy Uniwersytet im. A. S. Puszkina w Brześciu" -> ("pushkina", canonical words of
+    "Państwowy Uniwersytet w Brześciu"); None without such a part."""
+    words = normalise(text).split()
+    for k, w in enumerate(words):
+        marker = 2 if w == "named" and words[k + 1:k + 2] == ["after"] else (
+            1 if w in _PATRON_MARKERS else 0)
+        if not marker:
+            continue
+        end = k + marker
+        while end < len(words) and words[end] not in _PATRON_END:
+            end += 1
+        patron = [x for x in words[k + marker:end] if len(x) > 1]
+        if not patron or len(patron[-1]) < 4:
+            return None
+        rest = " ".join(words[:k] + words[end:])
+        return _translit(patron[-1]), canonical_words(rest)[0]
+    return None
+
+
+def _named_after(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
+    """Our name says whom the institution is named after ("im. A. S. Puszkina"); a ROR name
+    has the same surname (as "named after ..." or in front, "Brest State A.S. Pushkin
+    University") and otherwise the same words once translated. Polish declines and spells
+    the surname its own way, so surnames are compared in English letters, loosely."""
+    best: Hit | None = None
+    for label in query.labels:
+        ours = named_after(label)
+        if ours is None or not ours[1]:
+            continue
+        surname, rest = ours
+        for value, kind, _forms in index.names[i]:
+            theirs = named_after(value)
+            if theirs is not None:
+                their_surname, their_rest = theirs
+            else:
+                words = list(canonical_words(value)[0])
+                hits = [k for k, w in enumerate(words)
+                        if fuzz.ratio(_translit(w), surname) >= SURNAME_MIN]
+                if len(hits) != 1:
+                    continue
+                k = hits[0]
+                their_surname = _translit(words[k])
+                # the first name or initials in front of the surname go with it
+                start = k
+                while start > 0 and (len(words[start - 1]) == 1 or (
+                        word_class(words[start - 1]) is None and words[start - 1] not in rest)):
+                    start -= 1
+                their_rest = tuple(words[:start] + words[k + 1:])
+            if fuzz.ratio(their_surname, surname) < SURNAME_MIN:
+                continue
+            # our name may add the record's city ("... w Łucku")
+            city = set(place_tokens(index.records[i].city or "")) - set(their_rest)
+            mine = sorted(t for t in rest if len(t) > 1 and t not in city)
+            if mine != sorted(t for t in their_rest if len(t) > 1):
+                continue
+            score = round(NAMED_AFTER - (ALIAS_PENALTY if kind == "alias" else 0.0), 3)
+            if best is None or score > best.score:
+                best = Hit(i, score, "translation", value, label)
+    return best
+
+
+def _descriptors_added(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
+    """A ROR name is ours with words of rank added ("École *Nationale Supérieure* des Mines
+    d'Albi-Carmaux", "Moroccan Foundation for *Advanced* Science ..."): only when our name has
+    two proper names or more, and the added words are ``RANK_WORDS`` with "higher" or
+    "advanced" among them. A subject added is another institution ("Chang Gung University"
+    and "Chang Gung University *of Science and Technology*"; a university and its "University
+    of Economics and Law"). A bare name without a head word ("PSL Dauphine") may sit inside a
+    registry name that adds a head word (and its city: "Université Paris Dauphine-PSL")."""
+    best: Hit | None = None
+    for label in query.labels:
+        qw = canonical_words(label)[0]
+        proper = [t for t in qw if word_class(t) is None and not t.isdigit()]
+        if len(proper) < 2 or len(set(qw)) != len(qw):
+            continue
+        bare = not any(word_class(t) == TYPE for t in qw)
+        for value, _kind, _forms in index.names[i]:
+            rw = canonical_words(value)[0]
+            if not set(qw) < set(rw):
+                continue
+            extra = [t for t in rw if t not in qw]
+            if bare:
+                # a head word, descriptors and the record's place, nothing else
+                city = set(place_tokens(index.records[i].city or ""))
+                ok = any(word_class(t) == TYPE for t in extra) and all(
+                    word_class(t) is not None or t in city or t in vocabulary().places
+                    for t in extra)
+            else:
+                ok = set(extra) <= RANK_WORDS and bool(set(extra) & {"higher", "advanced"})
+            if not ok:
+                continue
+            if best is None or best.score < DESCRIPTORS_ADDED:
+                best = Hit(i, DESCRIPTORS_ADDED, "fuzzy", value, label)
+    return best
+
+
+def _translated(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
+    """Our name and a ROR name in any language say the same words once both are read through
+    the equivalence tables (``resolve.names.canonical_words``): "Rosyjska Akademia Nauk" and
+    "Russian Academy of Sciences". The same words in the same order score ``TRANSLATED``;
+    in another order only when a word was translated ("Uniwersytet Europejski" / "European
+    University"), because in one language "Washington University" and "University of
+    Washington" are two universities. A name of descriptors only names nobody."""
+    best: Hit | None = None
+    for label in query.labels:
+        qw, qnative = canonical_words(label)
+        if not any(word_class(t) is None for t in qw):
+            continue
+        qkey = " ".join(sorted(qw))
+        if i not in index.by_canonical(qkey):
+            continue  # no name of the record has these words (the index says so at once)
+        for value, kind, _forms in index.names[i]:
+            rw, rnative = canonical_words(value)
+            if " ".join(sorted(rw)) != qkey:
+                continue
+            if qw == rw:
+                score = TRANSLATED
+            elif qnative or rnative:
+                score = TRANSLATED_REORDERED
+            else:
+                continue
+            if kind == "alias":
+                score -= ALIAS_PENALTY
+            score = round(score, 3)
+            if best is None or score > best.score:
+                best = Hit(i, score, "translation", value, label)
     return best
 
 
@@ -241,3 +443,48 @@ def _covered(words: list[str], other: list[str]) -> float:
                 len(o) >= 5 and fuzz.ratio(w, o) >= 80 for o in other)):
             found += 1
     return found / len(words)
+
+
+def same_city(a: str, b: str) -> bool:
+    """Two city names for one place ("Kijów" / "Kyiv", "Priştina" / "Pristina")."""
+    if normalise(a) == normalise(b):
+        return True
+    pa, pb = place_tokens(a), place_tokens(b)
+    return bool(pa) and pa == pb
+
+
+def spells_out(rec: RorRecord, acronym: str) -> bool:
+    """One of the record's names spells out ``acronym`` (folded, no dots): as one of its words
+    ("ESSCA School of Management") or as its initials, with or without the small words
+    ("Universidad de las Américas Puebla" = UDLAP)."""
+    key = acronym.lower()
+    for name in rec.names:
+        if name.kind == "acronym":
+            continue
+        # "l'Exemple" is a word of its own here: acronyms skip the article
+        words = normalise(re.sub(r"['’]", " ", name.value)).split()
+        if key in words:
+            return True
+        every = "".join(w[0] for w in words)
+        content = "".join(w[0] for w in words if w not in STOPWORDS and len(w) > 1)
+        if key in (every, content):
+            return True
+    return False
+
+
+def words_within_record(index: RorIndex, i: int, query: InstitutionQuery) -> bool:
+    """Every word of one of our names (read through the translation tables) is a word of some
+    name of the record: not a similarity, but no contradiction either. Enough when the
+    record owns our website ("Uniwersytet Zarządzania i Prawa w Chmielnicku" on the site of
+    Khmelnytskyi University of Management and Law)."""
+    record_words: set[str] = set()
+    for value, _kind, _forms in index.names[i]:
+        record_words.update(canonical_words(value)[0])
+    # a record of another kind on the same site (the university's hospital) is not ours
+    kinds = {t for t in record_words if word_class(t) == TYPE}
+    for label in query.labels:
+        words = canonical_words(label)[0]
+        if len(words) >= 2 and any(word_class(t) is None for t in words) \
+                and set(words) <= record_words and kinds <= set(words):
+            return True
+    return False

@@ -1,50 +1,139 @@
-"""The build's linking stage: ROR evidence for resolution, then one link per institution.
+"""The build's identity stage: mentions -> institutions, linked to ROR when a dump is given.
 
-Linking runs twice over different units: first per mention (a ROR match on its own is evidence
-that two spellings with no words in common are one institution), then per resolved
-institution, which is what gets published. If two institutions of one country still end up on
-one ROR record, only the surer link is kept and the other goes to review: two resources sharing
-an identifier would make researchers count one partner twice.
+1. Every mention that links to ROR on its own gets that link as evidence (a ROR match says
+   that two spellings with no words in common are one institution), and a mention without a
+   country takes its record's (see ``resolve.countries``).
+2. Resolution clusters mentions by name and merges clusters that share a ROR record, a website
+   or a curator's ``same`` (``resolve``).
+3. Each institution is linked as a whole (all its spellings, acronyms, websites); clusters of
+   one country that now link to one record are merged too, so no two resources of a country
+   share a ROR ID. Where a curator's ``different`` forbids the merge, only the surer link is
+   kept and the other goes to review with the reason.
+
+Without a dump (or API client) steps 1 and 3 are skipped; curation's ``same`` and
+``different`` still apply.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 
 from exchange_kg.agreements import Agreement
-from exchange_kg.link.curation import load_curation
+from exchange_kg.link.curation import Curation, CurationRow
 from exchange_kg.link.matcher import InstitutionQuery, MatchResult, match_unit
 from exchange_kg.link.online import RorApiClient
 from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.runner import LinkRun, link, link_mentions, queries_from_clusters
 from exchange_kg.link.summary import summarise
+from exchange_kg.manifest import Document
 from exchange_kg.normalise.partner import institution_key
-from exchange_kg.resolve import Cluster, Mention, mention_key, resolve
+from exchange_kg.resolve import Cluster, Mention, mention_key, merge_clusters, resolve
+from exchange_kg.resolve.countries import CountryNote, settle_countries
+from exchange_kg.resolve.identity import survivor_rank
+from exchange_kg.resolve.mentions import publisher_key
+from exchange_kg.resolve.units import UnitPlan, host_parent, plan_units
 
 CURATION_FILE = "ror-curation.tsv"
+
+
+@dataclass
+class Identity:
+    """What the identity stage found: institutions, their links, and what to report."""
+
+    clusters: list[Cluster]
+    links: LinkRun | None  # None when linking was not asked for
+    country_notes: list[CountryNote] = field(default_factory=list)
+    stale_curation: list[CurationRow] = field(default_factory=list)
 
 
 def resolve_and_link(
     mentions: Sequence[Mention],
     agreements: Sequence[Agreement],
-    curation_path: Path,
+    curation: Curation,
     index: RorIndex | None = None,
     client: RorApiClient | None = None,
     progress: Callable[[str], None] = lambda m: None,
-) -> tuple[list[Cluster], LinkRun]:
-    curation = load_curation(curation_path)
-    ids = link_mentions(mentions, curation, index=index, client=client)
-    clusters = resolve([replace(m, ror_id=ids.get(m.key)) for m in mentions])
+) -> Identity:
+    decisions = curation.decisions()
+    linking = index is not None or client is not None
+    ror_country: dict[str, str] = {}
+    elsewhere: dict[str, str] = {}
+    if linking:
+        chosen, elsewhere = link_mentions(mentions, curation, index=index, client=client)
+        mentions = [replace(m, ror_id=chosen[m.key].ror_id) if m.key in chosen else m
+                    for m in mentions]
+        ror_country = {k: c.country for k, c in chosen.items() if c.country}
+    cities = index.city_countries() if index is not None else {}
+    mentions, notes = settle_countries(mentions, ror_country, elsewhere, cities)
+    if any(n.source_country for n in notes) and linking:
+        # a revised country is a new question for the linker
+        moved = {n.mention_key for n in notes if n.source_country}
+        again, _ = link_mentions([m for m in mentions if m.key in moved], curation,
+                                 index=index, client=client)
+        mentions = [replace(m, ror_id=again[m.key].ror_id) if m.key in again else m
+                    for m in mentions]
+    clusters = resolve(mentions, decisions=decisions)
+    if not linking:
+        stale = [row for row in curation.unused(_label_only_results(clusters))
+                 if row.decision in ("same", "different")]
+        _say_stale(stale, progress)
+        return Identity(clusters, None, notes, stale)
     run = link(queries_from_clusters(clusters, agreements), curation, index=index, client=client)
+    clusters, run = merge_linked(clusters, run, agreements, curation)
     kept = keep_one_per_ror_id(run)
     if index is not None:
         run.unit_links = link_units(index, agreements, clusters, run)
     progress(f"linked {run.summary['linked']} of {len(clusters)} institutions to ROR"
              + (f" ({kept} sent to review: they share a ROR ID)" if kept else ""))
-    return clusters, run
+    stale = curation.unused(run.results)
+    _say_stale(stale, progress)
+    return Identity(clusters, run, notes, stale)
+
+
+def _say_stale(rows: list[CurationRow], progress: Callable[[str], None]) -> None:
+    for row in rows:
+        names = f"{row.our_label!r}" + (f" / {row.other_label!r}" if row.other_label else "")
+        progress(f"curation: {row.where}: {row.decision} {names} ({row.country or 'no country'}) "
+                 "names no institution of this build (stale?)")
+
+
+def merge_linked(clusters: list[Cluster], run: LinkRun, agreements: Sequence[Agreement],
+                 curation: Curation) -> tuple[list[Cluster], LinkRun]:
+    """Merge institutions of one country that link to the same ROR record; each merged
+    institution keeps the surest link of its parts, now describing all its spellings."""
+    ror_of = {r.query.key: r.chosen.ror_id for r in run.results if r.chosen is not None}
+    merged, new_id = merge_clusters(clusters, ror_of, curation.decisions())
+    if len(merged) == len(clusters):
+        return clusters, run
+    parts: dict[str, list[MatchResult]] = defaultdict(list)
+    for r in run.results:
+        parts[new_id[r.query.key]].append(r)
+    queries = {q.key: q for q in queries_from_clusters(
+        [c for c in merged if len(parts[c.id]) > 1], agreements)}
+    results = []
+    for c in merged:
+        rs = parts[c.id]
+        if len(rs) == 1:
+            results.append(rs[0])
+            continue
+        best = min(rs, key=lambda r: (r.chosen is None,
+                                      -(r.chosen.score if r.chosen else 0.0),
+                                      survivor_rank(_cluster(clusters, r.query.key),
+                                                    r.chosen is not None)))
+        results.append(replace(best, query=queries[c.id]))
+    return merged, LinkRun(results, run.dump, summarise(results), run.unit_links)
+
+
+def _cluster(clusters: list[Cluster], cid: str) -> Cluster:
+    return next(c for c in clusters if c.id == cid)
+
+
+def _label_only_results(clusters: list[Cluster]) -> list[MatchResult]:
+    """Unlinked results for clusters, so that curation can say which rows name nobody."""
+    return [MatchResult(InstitutionQuery(labels=(c.pref_label, *c.labels), country=c.country,
+                                         key=c.id), None) for c in clusters]
 
 
 UnitLinks = dict[tuple[str, str], MatchResult]
@@ -80,21 +169,25 @@ def link_units(index: RorIndex, agreements: Sequence[Agreement], clusters: Seque
 
 
 def keep_one_per_ror_id(run: LinkRun) -> int:
-    """Within a country, one institution per ROR record; returns how many links were undone."""
+    """Within a country, one institution per ROR record; returns how many links were undone.
+
+    Institutions that link to one record are merged before this (``merge_linked``); what is
+    left are those a curator said are different: the surer link stays."""
     by_target: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, r in enumerate(run.results):
-        if r.chosen is not None and not r.decision.startswith("curated"):
+        if r.chosen is not None:
             by_target[(r.query.country or "", r.chosen.ror_id)].append(i)
     undone = 0
     for (_, ror_id), idx in sorted(by_target.items()):
         if len(idx) < 2:
             continue
 
-        def strength(i: int) -> tuple[bool, float, int, str]:
-            c = run.results[i].chosen
+        def strength(i: int) -> tuple[bool, bool, float, int, str]:
+            r = run.results[i]
+            c = r.chosen
             assert c is not None
-            return (c.followed_successor_from is None, c.score,
-                    len(run.results[i].query.source_rows), run.results[i].query.key)
+            return (r.decision.startswith("curated"), c.followed_successor_from is None,
+                    c.score, len(r.query.source_rows), r.query.key)
 
         best = max(idx, key=strength)
         winner = run.results[best].query.label
@@ -104,9 +197,36 @@ def keep_one_per_ror_id(run: LinkRun) -> int:
             r = run.results[i]
             run.results[i] = replace(
                 r, chosen=None, decision="ambiguous",
-                reason=f"shares ROR ID {ror_id} with {winner!r}, which matched it better; "
-                       "one of the two is probably a spelling the resolver did not merge")
+                reason=f"shares ROR ID {ror_id} with {winner!r}, which a curator keeps apart "
+                       "from it (different); one ROR ID names one organisation, so only the "
+                       "surer link is kept")
             undone += 1
     if undone:
         run.summary = summarise(run.results)
     return undone
+
+
+
+def plan_agreement_units(agreements: Sequence[Agreement], documents: Sequence[Document],
+                         clusters: Sequence[Cluster], links: LinkRun | None) -> UnitPlan:
+    """The unit plan (``resolve.units``) for every unit the agreements name, partner and
+    host side, with the ROR links as evidence of which "units" are institutions."""
+    cluster_of = {k: c.id for c in clusters for k in c.mention_keys}
+    docs = {d.id: d for d in documents}
+    units: list[tuple[str, str]] = []
+    for a in agreements:
+        for i, party in enumerate(a.parties):
+            parent = cluster_of.get(mention_key(a, i))
+            if parent is not None:
+                units.extend((parent, u) for u in party.units)
+        if a.home_unit and a.records:
+            pub = docs[a.records[0].source_id].publisher
+            host = cluster_of.get(publisher_key(pub.key)) if pub.name else None
+            units.append((host or host_parent(pub.key), a.home_unit))
+    ror_of: dict[str, str] = {}
+    unit_ror: dict[tuple[str, str], str] = {}
+    if links is not None:
+        ror_of = {r.query.key: r.chosen.ror_id for r in links.results if r.chosen is not None}
+        unit_ror = {key: r.chosen.ror_id for key, r in links.unit_links.items()
+                    if r.chosen is not None}
+    return plan_units(units, clusters, ror_of, unit_ror)

@@ -13,9 +13,11 @@
 4. **Merge conservatively.** Pairs scoring at least ``MERGE`` are taken best first (ties by
    key: the order of the input never matters). Two clusters merge only if the merge is
    supported by all their members: no pair across them conflicts (different numbers, ROR
-   IDs), none scores below ``MIN_LINK`` (clearly different names), and the average across
-   them is at least ``AVERAGE_LINK``. So "A ~ B" and "B ~ C" do not chain A and C together
-   when A and C are plainly different.
+   IDs, a curator's ``different``), none scores below ``MIN_LINK`` (clearly different names),
+   and the average across them is at least ``AVERAGE_LINK``. So "A ~ B" and "B ~ C" do not
+   chain A and C together when A and C are plainly different.
+5. **Merge on identity evidence** (``identity``): clusters of one country that share a ROR
+   record or a website, or that a curator says are one, even when their names share no word.
 
 The result depends only on the set of mentions: shuffling them gives the same clusters, and a
 mention that shares no name token with a cluster cannot change it (nor its id).
@@ -29,8 +31,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from exchange_kg import pool
+from exchange_kg.link.names import normalise
+from exchange_kg.resolve.identity import merge_clusters
 from exchange_kg.resolve.label import choose_label, cluster_ids, label_key
-from exchange_kg.resolve.model import Cluster, Mention
+from exchange_kg.resolve.model import Cluster, Decision, Mention
 from exchange_kg.resolve.names import initials, is_distinctive, parse_name, place_tokens
 from exchange_kg.resolve.score import (
     CONFLICT,
@@ -49,12 +53,15 @@ SKELETON_BUCKET = 64
 PARALLEL_MENTIONS = 20_000
 
 
-def resolve(mentions: Iterable[Mention], workers: int | None = None) -> list[Cluster]:
+def resolve(mentions: Iterable[Mention], workers: int | None = None,
+            decisions: Iterable[Decision] = ()) -> list[Cluster]:
     """Cluster mentions of institutions; clusters sorted by id, members by key.
 
-    Countries are independent, so they are resolved in ``workers`` processes (default: one
-    per CPU for large inputs, see ``PARALLEL_MENTIONS``); the result is the same.
+    ``decisions`` are a curator's ``same`` / ``different`` words on identity. Countries are
+    independent, so they are resolved in ``workers`` processes (default: one per CPU for large
+    inputs, see ``PARALLEL_MENTIONS``); the result is the same.
     """
+    decisions = tuple(decisions)
     by_key: dict[str, Mention] = {}
     for m in mentions:
         if m.key in by_key and by_key[m.key] != m:
@@ -66,14 +73,17 @@ def resolve(mentions: Iterable[Mention], workers: int | None = None) -> list[Clu
     countries = sorted(blocks, key=lambda c: c or "")
     if workers is None:
         workers = pool.cpu_count() if len(by_key) >= PARALLEL_MENTIONS else 1
+    apart = tuple(d for d in decisions if d.kind == "different")
     if min(workers, len(countries)) <= 1:
-        drafts = {c: _block_drafts(c, blocks[c]) for c in countries}
+        drafts = {c: _block_drafts(c, blocks[c], apart) for c in countries}
     else:
         largest_first = sorted(countries, key=lambda c: -len(blocks[c]))
-        with pool.executor(min(workers, len(countries)), _set_blocks, (blocks,)) as executor:
+        with pool.executor(min(workers, len(countries)), _set_blocks,
+                           (blocks, apart)) as executor:
             drafts = dict(zip(largest_first, executor.map(_drafts_in_worker, largest_first),
                               strict=True))
-    return _finish([d for c in countries for d in drafts[c]], by_key)
+    clusters = _finish([d for c in countries for d in drafts[c]], by_key)
+    return merge_clusters(clusters, decisions=decisions)[0]
 
 
 @dataclass(frozen=True)
@@ -88,9 +98,10 @@ class _Draft:
     evidence: tuple[str, ...]
 
 
-def _block_drafts(country: str | None, mentions: list[Mention]) -> list[_Draft]:
+def _block_drafts(country: str | None, mentions: list[Mention],
+                  apart: tuple[Decision, ...] = ()) -> list[_Draft]:
     drafts = []
-    for groups, evidence in _resolve_block(country, mentions):
+    for groups, evidence in _resolve_block(country, mentions, apart):
         members = sorted((m for g in groups for m in g.mentions), key=lambda m: m.key)
         label = choose_label(
             ((m.name, m.source_id) for m in members),
@@ -103,25 +114,29 @@ def _block_drafts(country: str | None, mentions: list[Mention]) -> list[_Draft]:
     return drafts
 
 
-# In a worker process: the mentions of every country, handed over once when it starts.
+# In a worker process: the mentions of every country and the curator's ``different``
+# decisions, handed over once when it starts.
 _worker_blocks: dict[str | None, list[Mention]] = {}
+_worker_apart: tuple[Decision, ...] = ()
 
 
-def _set_blocks(blocks: dict[str | None, list[Mention]]) -> None:
-    global _worker_blocks
-    _worker_blocks = blocks
+def _set_blocks(blocks: dict[str | None, list[Mention]], apart: tuple[Decision, ...]) -> None:
+    global _worker_blocks, _worker_apart
+    _worker_blocks, _worker_apart = blocks, apart
 
 
 def _drafts_in_worker(country: str | None) -> list[_Draft]:
-    return _block_drafts(country, _worker_blocks[country])
+    return _block_drafts(country, _worker_blocks[country], _worker_apart)
 
 
-def group_mentions(country: str | None, mentions: Iterable[Mention]) -> list[Group]:
+def group_mentions(country: str | None, mentions: Iterable[Mention],
+                   apart: tuple[Decision, ...] = ()) -> list[Group]:
     """Mentions with the same normalised name (and no different ROR IDs), sorted by key.
 
     A name of common words only ("University of Applied Sciences") identifies nothing by
     itself, so such mentions are grouped only with the same city; a name with no words at
-    all is never grouped with another."""
+    all is never grouped with another; two spellings a curator said are different
+    institutions are never one group, even when they read the same."""
     buckets: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         form = parse_name(m.name, country)
@@ -130,18 +145,32 @@ def group_mentions(country: str | None, mentions: Iterable[Mention]) -> list[Gro
             key = f"#unnamed {m.key}"
         elif not (form.distinctive or form.acronyms):
             key += f"#in {' '.join(place_tokens(m.city)) if m.city else ''}"
+        key += _apart_side(m, country, apart)
         buckets[f"{key}#{m.ror_id}" if m.ror_id else key].append(m)
     return [Group.of(k, country, buckets[k]) for k in sorted(buckets)]
 
 
-def _resolve_block(country: str | None, mentions: list[Mention]
-                   ) -> list[tuple[list[Group], list[str]]]:
-    groups = group_mentions(country, mentions)
+def _apart_side(m: Mention, country: str | None, apart: tuple[Decision, ...]) -> str:
+    """Which side of the curator's ``different`` decisions a mention is on ("" for none)."""
+    names = {normalise(t) for t in (m.name, *m.alt_names)}
+    sides = [f"#apart{n}{'ab'[side]}" for n, d in enumerate(apart)
+             if (d.country or None) == country
+             for side, label in enumerate((d.label, d.other_label)) if normalise(label) in names]
+    return "".join(sides)
+
+
+def _resolve_block(country: str | None, mentions: list[Mention],
+                   apart: tuple[Decision, ...] = ()) -> list[tuple[list[Group], list[str]]]:
+    groups = group_mentions(country, mentions, apart)
     ctx = block_context(groups)
+    kept_apart = _kept_apart(country, groups, apart)
     # Only merge candidates keep their reasons: a large country has millions of scored pairs.
     scores: dict[tuple[int, int], float] = {}
     reasons: dict[tuple[int, int], str] = {}
     for i, j in sorted(candidate_pairs(groups)):
+        if (i, j) in kept_apart:
+            scores[(i, j)] = CONFLICT
+            continue
         rel = relate_groups(groups[i], groups[j], ctx)
         scores[(i, j)] = rel.score
         if rel.score >= MERGE:
@@ -166,6 +195,22 @@ def _resolve_block(country: str | None, mentions: list[Mention]
         ([groups[k] for k in sorted(ms)], evidence[r])
         for r, ms in sorted(members.items())
     ]
+
+
+def _kept_apart(country: str | None, groups: list[Group],
+                apart: tuple[Decision, ...]) -> set[tuple[int, int]]:
+    """Pairs of groups a curator said are different institutions."""
+    out: set[tuple[int, int]] = set()
+    if not apart:
+        return out
+    keys = [{normalise(t) for m in g.mentions for t in (m.name, *m.alt_names)} for g in groups]
+    for dec in apart:
+        if (dec.country or None) != country:
+            continue
+        left = [i for i, k in enumerate(keys) if normalise(dec.label) in k]
+        right = [i for i, k in enumerate(keys) if normalise(dec.other_label) in k]
+        out.update((min(a, b), max(a, b)) for a in left for b in right if a != b)
+    return out
 
 
 def _supported(xs: list[int], ys: list[int], scores: dict[tuple[int, int], float]) -> bool:

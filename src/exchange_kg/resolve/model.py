@@ -24,6 +24,8 @@ class Mention:
     source_id: str = ""
     line: int = 0
     ror_id: str | None = None  # a ROR ID already known for this mention (curated, linked)
+    # the country was implied by the layout (a merged cell, a count), not stated by the row
+    country_inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,19 @@ class Cluster:
     websites: tuple[str, ...] = ()  # web addresses the sources give, sorted
     cities: tuple[str, ...] = ()  # city cells the sources give, sorted
     ror_ids: tuple[str, ...] = ()  # ROR IDs given on members (several only if curated so)
+    # (preferred label, id) of clusters merged into this one by identity evidence (see
+    # ``identity``): their IRIs are recorded as replaced by this cluster's
+    replaced: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A curator's word on identity: the institutions named ``label`` and ``other_label`` in
+    ``country`` are one (``same``) or two (``different``). ``where`` is the curation file's
+    ``file:line``, quoted in the clusters' evidence."""
+
+    kind: str  # "same" | "different"
+    label: str
+    other_label: str
+    country: str | None
+    where: str = ""

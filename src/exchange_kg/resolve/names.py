@@ -64,6 +64,15 @@ def _rows(filename: str) -> list[list[str]]:
     return rows
 
 
+def equivalence_files() -> list[str]:
+    """The equivalence tables: ``equivalents.tsv`` (abbreviations, head words several languages
+    share, place names), then one ``words-<language>.tsv`` per language."""
+    folder = resources.files("exchange_kg.resolve").joinpath("data")
+    langs = sorted(f.name for f in folder.iterdir() if f.name.startswith("words-")
+                   and f.name.endswith(".tsv"))
+    return ["equivalents.tsv", *langs]
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     classes: dict[str, str]  # canonical word -> type | generic | stop
@@ -77,9 +86,10 @@ def vocabulary() -> _Vocabulary:
     """The curated word lists (loaded once): word classes and equivalences."""
     classes = {word: cls for word, cls, *_ in _rows("word-classes.tsv")}
     equivalents: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
-    for form, english, kind, *_ in _rows("equivalents.tsv"):
-        target = () if english == "-" else tuple(english.split())
-        equivalents[tuple(form.split())] = (target, kind)
+    for filename in equivalence_files():
+        for form, english, kind, *_ in _rows(filename):
+            target = () if english == "-" else tuple(english.split())
+            equivalents.setdefault(tuple(form.split()), (target, kind))
     # Only head words and descriptors are corrected: they are what OCR and typists garble
     # ("Universtiy", "Unwersytet"), and correcting a proper name would invent a match.
     correctable = sorted(
@@ -496,3 +506,50 @@ def place_tokens(city: str) -> tuple[str, ...]:
     main = re.split(r"[(,]", city, maxsplit=1)[0]
     form = parse_name(main)
     return tuple(t for t in form.flat if word_class(t) != STOP)
+
+
+# --------------------------------------------------------------------------- canonical words
+
+
+@lru_cache(maxsize=1 << 18)
+def canonical_words(text: str) -> tuple[tuple[str, ...], bool]:
+    """(canonical English tokens of a name in written order, whether a word was translated).
+
+    The light cousin of :func:`parse_name` for comparing a name with registry records in
+    bulk: folding, elisions, the equivalence table (translations, abbreviations, place names)
+    and the "technical university" phrase, but no spelling correction, acronym or part
+    detection. Used to index every name of a ROR dump, so it must stay cheap.
+    """
+    vocab = vocabulary()
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    raw = [x for x in re.split(r"[\s/\-,;:()\[\]\"]+", text) if x]
+    if len(raw) > 1 and raw[-1].isupper() and raw[-1].lower() in _ROMAN:
+        raw[-1] = _ROMAN[raw[-1].lower()]  # "Université Grenoble I" is number 1, not "and"
+    words = [w for w in map(_fold_word, raw) if w]
+    out: list[str] = []
+    native = False
+    i = 0
+    while i < len(words):
+        for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+            hit = vocab.equivalents.get(tuple(words[i:i + n]))
+            if hit is not None:
+                target, kind = hit
+                native = native or (kind == "word" and target != (words[i],))
+                out.extend(target)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    tokens = [t for t in out if vocab.classes.get(t) != STOP]
+    for k in range(len(tokens) - 1):
+        # "Technical University", "Universidad Técnica", "University of Technology": one kind
+        if {tokens[k], tokens[k + 1]} == {"technical", "university"}:
+            tokens[k], tokens[k + 1] = "university", "technology"
+    return tuple(tokens), native
+
+
+def canonical_key(text: str) -> str:
+    """The canonical words of a name in a fixed order: equal for translations and for the
+    same words in another order ("Uniwersytet Europejski" / "European University")."""
+    return " ".join(sorted(canonical_words(text)[0]))

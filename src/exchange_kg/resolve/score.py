@@ -288,7 +288,7 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
     if all(word_class(t) == TYPE for t in plain) and not short.has_type:
         return Relation(0.85, f"the same name without {' '.join(plain)!r}", "contained",
                         extras)
-    if any(_same_place(plain, city) for city in side.cities):
+    if any(same_place(plain, city) for city in side.cities):
         return Relation(0.85, f"the other adds {' '.join(plain)!r}, the row's city",
                         "contained", extras)
     qualifier = _qualifier(long, extra_idx)
@@ -302,7 +302,7 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
     return Relation(0.4, f"one name adds {' '.join(plain)!r}", "contained", extras)
 
 
-def _same_place(tokens: tuple[str, ...], city: tuple[str, ...]) -> bool:
+def same_place(tokens: tuple[str, ...], city: tuple[str, ...]) -> bool:
     if not tokens or not city:
         return False
     if tokens == city or "".join(tokens) == "".join(city):
@@ -449,9 +449,9 @@ class Group:
 
 def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
     """The best reading of any name of ``g`` against any name of ``h``, plus evidence."""
-    if g.ror_ids and h.ror_ids:
-        if g.ror_ids & h.ror_ids:
-            return Relation(1.0, f"same ROR ID {sorted(g.ror_ids & h.ror_ids)[0]}", "same")
+    # The same ROR ID is evidence for ``identity``, which merges whole clusters and keeps one
+    # side's identity; here only different IDs count: they keep two names apart.
+    if g.ror_ids and h.ror_ids and not g.ror_ids & h.ror_ids:
         return Relation(CONFLICT, "different ROR IDs")
     if g.numbers and h.numbers and g.numbers != h.numbers:
         return Relation(CONFLICT, "different numbers in the names")
@@ -529,7 +529,7 @@ def _with_evidence(rel: Relation, g: Group, h: Group) -> Relation:
         delta -= 0.05
         notes.append("different websites")
     if g.side.cities and h.side.cities:
-        if any(_same_place(x, y) for x in g.side.cities for y in h.side.cities):
+        if any(same_place(x, y) for x in g.side.cities for y in h.side.cities):
             delta += 0.05
             notes.append("same city")
         else:

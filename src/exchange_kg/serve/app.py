@@ -98,6 +98,9 @@ async def linked_data(request: Request) -> Response:
     """Any other path: a minted IRI (303 to a document about it) or such a document."""
     rt = runtime(request)
     path = request.path_params["path"]
+    moved = await anyio.to_thread.run_sync(rt.linked.replacement, path)
+    if moved is not None:  # merged into another resource: links to the old IRI keep working
+        return RedirectResponse(request.scope.get("root_path", "") + moved, status_code=301)
     iri = await anyio.to_thread.run_sync(rt.linked.thing, path)
     if iri is not None:
         fmt = rt.linked.choose(request.headers.get("accept"), request.query_params.get("format"))

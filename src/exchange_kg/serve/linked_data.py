@@ -20,6 +20,7 @@ from exchange_kg.serve.negotiate import Format
 from exchange_kg.serve.paths import Paths
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+IS_REPLACED_BY = NamedNode("http://purl.org/dc/terms/isReplacedBy")
 OWL_ONTOLOGY = NamedNode("http://www.w3.org/2002/07/owl#Ontology")
 DOCUMENT_FORMATS = (negotiate.HTML, *negotiate.GRAPH_FORMATS)
 
@@ -49,6 +50,26 @@ class LinkedData:
             return self.store.contains_named_graph(NamedNode(iri))
         except ValueError:
             return False
+
+    def replacement(self, path: str) -> str | None:
+        """Where a retired IRI (an institution merged into another) now points: the local path
+        of its ``dcterms:isReplacedBy``, with the document extension the request had."""
+        stem, dot, extension = path.rpartition(".")
+        candidates = [(path, "")]
+        if dot and negotiate.by_extension(extension, DOCUMENT_FORMATS) is not None:
+            candidates.append((stem, "." + extension))
+        for thing_path, suffix in candidates:
+            for iri in self.paths.iris_for(thing_path):
+                try:
+                    node = NamedNode(iri)
+                except ValueError:  # a path that makes no IRI
+                    continue
+                for quad in self.store.quads_for_pattern(node, IS_REPLACED_BY, None,
+                                                         DefaultGraph()):
+                    local = self.paths.local(quad.object.value)
+                    if local is not None:
+                        return local + suffix
+        return None
 
     def thing(self, path: str) -> str | None:
         """The IRI a request path names, if the graph knows it."""

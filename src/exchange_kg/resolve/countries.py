@@ -1,0 +1,165 @@
+"""A mention's country from evidence: the source's country is evidence too, not the truth.
+
+Resolution never merges across countries, so a mention without a country (a host the manifest
+names, a row under a country name the normaliser could not read) could never join its
+institution, and a row a list files under the wrong country would become a second institution
+there. ``settle_countries`` gives such mentions the country the evidence supports and says why,
+so that the report shows every country the graph does not take from the source as written.
+
+Evidence for a country other than the row's:
+
+* ``ror``: the name is, exactly, a ROR record's in one other country, and no record of the
+  row's country comes close (``elsewhere``, found by the linker);
+* ``domain``: the website's country-code domain (``.ua``, ``.edu.pl``; not the ones sold
+  worldwide such as ``.io`` or ``.co``);
+* ``city``: a city in the name that the registry places in one country only ("CAUPD *Beijing*
+  Planning & Design Consultants").
+
+A country the layout implied (a merged cell, a count) yields to one piece of evidence; a
+country the row states yields only to the registry and one more piece agreeing. Evidence for
+the row's own country, or for two others, leaves it as it is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import tldextract
+
+from exchange_kg.resolve.model import Mention
+from exchange_kg.resolve.names import fold, parse_name
+
+# Country-code domains sold to anyone: they say nothing about where the owner is.
+OPEN_CC_DOMAINS = frozenset(("io", "co", "me", "tv", "ai", "fm", "ly", "to", "cc", "ws", "nu",
+                             "gg", "la", "so", "sh", "ac", "app", "bz", "vc", "tk", "ml", "ga",
+                             "cf", "gq", "eu", "asia"))
+_TLD_COUNTRY = {"uk": "GB"}
+
+
+@dataclass(frozen=True)
+class CountryNote:
+    """Why a mention's country is not the one its source gives."""
+
+    mention_key: str
+    source_country: str | None
+    country: str
+    reason: str
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=8192)
+def domain_country(url: str) -> str | None:
+    """The country a website's country-code top-level domain names, if it names one."""
+    suffix = _extractor()(url.strip()).suffix.lower()
+    if not suffix:
+        return None
+    tld = suffix.rsplit(".", 1)[-1]
+    if len(tld) != 2 or tld in OPEN_CC_DOMAINS:
+        return None
+    return _TLD_COUNTRY.get(tld, tld.upper())
+
+
+def place_key(text: str) -> str:
+    """A city name as ``cities`` keys it: folded, letters and spaces only ("Xi'an" -> "xian")."""
+    return " ".join("".join(c for c in w if c.isalnum()) for w in fold(text).split())
+
+
+def city_country(name: str, cities: Mapping[str, str]) -> set[str]:
+    """Countries of the cities a name mentions (``cities``: ``place_key`` -> country)."""
+    words = [w for w in place_key(name.replace("-", " ")).split() if w.isalpha()]
+    found: set[str] = set()
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            country = cities.get(" ".join(words[i:i + n]))
+            if country:
+                found.add(country)
+    return found
+
+
+def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str] | None = None,
+                     elsewhere: Mapping[str, str] | None = None,
+                     cities: Mapping[str, str] | None = None
+                     ) -> tuple[list[Mention], list[CountryNote]]:
+    """Mentions with their countries settled, and a note for each one that changed.
+
+    ``ror_country``: mention key -> the country of its confident ROR link; ``elsewhere``:
+    mention key -> the one other country where ROR has its exact name; ``cities``: folded
+    city name -> the one country the registry places it in.
+
+    A mention without a country takes the country of its ROR link, else that of the other
+    mentions spelling its name the same way when they are all in one country. A mention with
+    a country is revised as the module docstring says.
+    """
+    ror_country = ror_country or {}
+    elsewhere = elsewhere or {}
+    cities = cities or {}
+    mentions = list(mentions)
+    names_in: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.country:
+            key = _name_key(m.name, m.country)
+            if key:
+                names_in[key].add(m.country)
+    out: list[Mention] = []
+    notes: list[CountryNote] = []
+    for m in mentions:
+        if m.country:
+            revised = _revised(m, elsewhere.get(m.key), cities)
+            if revised is None:
+                out.append(m)
+            else:
+                out.append(replace(m, country=revised[0]))
+                notes.append(CountryNote(m.key, m.country, *revised))
+            continue
+        country, reason = None, ""
+        if m.key in ror_country:
+            country = ror_country[m.key]
+            reason = "the country of the ROR record it is linked to"
+        else:
+            seen = names_in.get(_name_key(m.name, None) or "", set())
+            if len(seen) == 1:
+                country = next(iter(seen))
+                reason = "the country under which other rows list the same name"
+        if country is None:
+            out.append(m)
+            continue
+        out.append(replace(m, country=country))
+        notes.append(CountryNote(m.key, None, country, reason))
+    return out, notes
+
+
+def _revised(m: Mention, ror: str | None, cities: Mapping[str, str]) -> tuple[str, str] | None:
+    """(country, reason) when the evidence outweighs the row's country, else None."""
+    votes: dict[str, list[str]] = defaultdict(list)
+    if ror:
+        votes[ror].append(f"ROR has the name only in {ror}")
+    if m.website:
+        tld = domain_country(m.website)
+        if tld:
+            votes[tld].append(f"the website's domain is in {tld}")
+    for c in sorted(city_country(m.name, cities)):
+        votes[c].append(f"the name names a city in {c}")
+    if m.country in votes or len(votes) != 1:
+        return None
+    country, reasons = next(iter(votes.items()))
+    strong = ror is not None and len(reasons) >= 2
+    if not (m.country_inferred or strong):
+        return None
+    how = "the layout put it" if m.country_inferred else "the row says"
+    return country, f"{how} {m.country}, but " + "; ".join(reasons)
+
+
+def _name_key(name: str, country: str | None) -> str | None:
+    """The canonical form of a name that identifies something (a distinctive word in it)."""
+    form = parse_name(name, country)
+    return form.key if form.distinctive else None
+
+
+__all__ = ["CountryNote", "city_country", "domain_country", "place_key", "settle_countries"]
