@@ -37,3 +37,13 @@ def test_every_gold_row_names_a_partner_of_the_build(dist: Path) -> None:
     s = score(BuiltGraph(dist), institutions, pairs)
     assert not s.missing
     assert all("not found" not in p for p in s.wrong_pairs)
+
+
+@pytest.mark.skipif(not os.environ.get("EXCHANGE_KG_ROR_DUMP"), reason="needs the ROR dump")
+def test_the_build_meets_the_gold_targets(dist: Path) -> None:
+    institutions, pairs = read_gold()
+    s = score(BuiltGraph(dist), institutions, pairs)
+    assert s.precision >= 0.98, s.wrong_links
+    assert s.recall >= 0.95, s.missed_links
+    assert s.pair_accuracy >= 0.9, s.wrong_pairs
+    assert s.country_accuracy >= 0.99, s.wrong_countries
