@@ -173,3 +173,24 @@ def test_streamed_turtle_is_byte_for_byte_pyoxigraphs(tmp_path: Path) -> None:
     nt.write_bytes(dumps.ntriples(g))
     dumps.turtle_file(nt, tmp_path / "g.ttl", prefixes)
     assert (tmp_path / "g.ttl").read_bytes() == dumps.turtle(nt.read_bytes(), prefixes)
+
+
+@pytest.mark.parametrize("workers", [2, 3, 7])
+def test_turtle_written_in_parts_is_the_same_file(tmp_path: Path, workers: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large dump is turned into Turtle by several processes, each a range of whole
+    subject blocks; the file must be the one a single process writes."""
+    g = TripleGraph()
+    for i in range(300):
+        s = f"<{EX}s/{i % 97}>"
+        g.add(s, f"<{EX}p{i % 5}>", literal(f"v{i}"))
+        g.add(s, f"<{EX}p{i % 3}>", f"<{EX}o{i % 11}>")
+    nt = tmp_path / "g.nt"
+    nt.write_bytes(dumps.ntriples(g))
+    prefixes = {"ex": EX}
+    dumps.turtle_file(nt, tmp_path / "one.ttl", prefixes)
+    monkeypatch.setattr(dumps, "PARALLEL_TURTLE_BYTES", 0)
+    monkeypatch.setattr(dumps.pool, "cpu_count", lambda: workers)
+    dumps.turtle_file(nt, tmp_path / "parts.ttl", prefixes)
+    assert (tmp_path / "parts.ttl").read_bytes() == (tmp_path / "one.ttl").read_bytes()
+    assert (tmp_path / "one.ttl").read_bytes() == dumps.turtle(nt.read_bytes(), prefixes)

@@ -13,6 +13,7 @@ import hashlib
 import heapq
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -23,6 +24,7 @@ import pyoxigraph
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
+from exchange_kg import pool
 from exchange_kg.triples import TripleGraph
 
 
@@ -116,49 +118,128 @@ def turtle_file(nt_path: Path, path: Path, prefixes: dict[str, str]) -> None:
             used.update(_used_prefixes(prefixes, tail + chunk))
             tail = chunk[-4096:]  # a namespace split across two chunks
     used = {p: used[p] for p in sorted(used)}
-    with nt_path.open(encoding="utf-8") as lines:
-        write_lines_atomic(path, _turtle_lines(lines, used))
+    size = nt_path.stat().st_size
+    workers = pool.cpu_count() if size >= PARALLEL_TURTLE_BYTES else 1
+    bounds = _subject_bounds(nt_path, workers) if workers > 1 else [0, size]
+    if len(bounds) <= 2:
+        with _atomic(path) as fh:
+            for chunk in _turtle_lines(_lines_between(nt_path, 0, size), used):
+                fh.write(chunk)
+        return
+    # Subjects are independent: each worker writes the Turtle of a range of whole subject
+    # blocks, and the parts, one after the other, are the file one process would write.
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        parts = [Path(tmp) / f"part-{i}" for i in range(len(bounds) - 1)]
+        with pool.executor(len(parts)) as workers_pool:
+            list(workers_pool.map(_turtle_part, [nt_path] * len(parts), bounds[:-1],
+                                  bounds[1:], parts, [used] * len(parts)))
+        with _atomic(path) as fh:
+            fh.write(_turtle_header(used))
+            for part in parts:
+                with part.open("rb") as src:
+                    shutil.copyfileobj(src, fh, 1 << 22)
 
 
-def _turtle_lines(lines: Iterable[str], prefixes: dict[str, str]) -> Iterator[str]:
-    """Turtle of sorted N-Triples lines, as chunks of lines (joined, without the last
-    newline): the loop is the whole cost, so it is kept to a few operations per line."""
+# From this size on the N-Triples dump is turned into Turtle by a process per CPU: below it,
+# starting them costs more than it saves.
+PARALLEL_TURTLE_BYTES = 50_000_000
+
+
+def _turtle_part(nt_path: Path, start: int, end: int, out: Path, prefixes: dict[str, str]
+                 ) -> None:
+    with out.open("wb") as fh:
+        for chunk in _turtle_lines(_lines_between(nt_path, start, end), prefixes, header=False):
+            fh.write(chunk)
+
+
+def _subject_bounds(nt_path: Path, parts: int) -> list[int]:
+    """Byte offsets cutting the sorted N-Triples file into about ``parts`` equal ranges,
+    each cut at the start of a subject's first line."""
+    size = nt_path.stat().st_size
+    cuts = [0]
+    with nt_path.open("rb") as fh:
+        for k in range(1, parts):
+            fh.seek(max(size * k // parts, cuts[-1]))
+            fh.readline()  # to the start of a line
+            pos = fh.tell()
+            line = fh.readline()
+            subject = line.split(b" ", 1)[0]
+            while line and line.split(b" ", 1)[0] == subject:
+                pos = fh.tell()
+                line = fh.readline()
+            if line and pos > cuts[-1]:
+                cuts.append(pos)
+    return [*cuts, size]
+
+
+def _lines_between(path: Path, start: int, end: int) -> Iterator[bytes]:
+    """The lines (without their newline) of ``path`` from byte ``start`` to ``end``, both at
+    line starts, read in large blocks; bytes, as UTF-8 needs no decoding to be rewritten."""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        left = end - start
+        rest = b""
+        while left > 0:
+            block = fh.read(min(1 << 24, left))
+            if not block:
+                break
+            left -= len(block)
+            block = rest + block
+            cut = block.rfind(b"\n")
+            rest = block[cut + 1:]
+            yield from block[:cut].split(b"\n")
+        if rest:
+            yield rest
+
+
+def _turtle_header(prefixes: dict[str, str]) -> bytes:
+    return ("\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes.items())
+            + "\n").encode("utf-8")
+
+
+def _turtle_lines(lines: Iterable[bytes], prefixes: dict[str, str], header: bool = True
+                  ) -> Iterator[bytes]:
+    """Turtle of sorted N-Triples lines, in chunks of bytes. The loop is the whole cost, so
+    it is kept to a few operations on bytes per line."""
     term = _TurtleTerms(prefixes)
-    yield "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes.items())
-    iris, iri, predicate_of, literal = term.iris, term.iri, term.predicate, term.literal
+    if header:
+        yield _turtle_header(prefixes)
+    iris, iri, predicates, literal = term.iris, term.iri, term.predicate, term.literal
     subject = predicate = None
-    out: list[str] = []
+    out: list[bytes] = []
     append = out.append
-    current = ""
+    current = b""
     for line in lines:
-        s, p, o = line.split(" ", 2)
-        o = o[:-3]  # " .\n"
+        s, p, o = line.split(b" ", 2)
+        o = o[:-2]  # " ."
         first = o[0]
-        if first == "<":
+        if first == 60:  # "<"
             o = iris.get(o) or iri(o)
-        elif first == '"' and o[-1] == ">":
+        elif first == 34 and o[-1] == 62:  # '"' ... ">": a typed literal
             o = literal(o)
         if s == subject:
             if p == predicate:
-                current += " , " + o
+                current += b" , " + o
                 continue
-            append(current + " ;")
+            append(current + b" ;")
             predicate = p
-            current = "\t" + (predicate_of.get(p) or term.predicate_term(p)) + " " + o
+            current = b"\t" + (predicates.get(p) or term.predicate_term(p)) + b" " + o
             continue
         if subject is not None:
-            append(current + " .")
+            append(current + b" .")
             if len(out) > 20_000:
-                yield "\n".join(out)
+                append(b"")
+                yield b"\n".join(out)
                 out.clear()
-        append("")
+        append(b"")
         subject, predicate = s, p
-        current = ((iris.get(s) or iri(s)) if s[0] == "<" else s) + " " + (
-            predicate_of.get(p) or term.predicate_term(p)) + " " + o
+        current = ((iris.get(s) or iri(s)) if s[0] == 60 else s) + b" " + (
+            predicates.get(p) or term.predicate_term(p)) + b" " + o
     if subject is not None:
-        append(current + " .")
+        append(current + b" .")
     if out:
-        yield "\n".join(out)
+        append(b"")
+        yield b"\n".join(out)
 
 
 class _TurtleTerms:
@@ -167,46 +248,51 @@ class _TurtleTerms:
     booleans, integers, decimals and doubles bare where their lexical form allows it."""
 
     _BARE = {
-        "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"true|false").fullmatch,
-        "http://www.w3.org/2001/XMLSchema#integer": re.compile(r"[+-]?[0-9]+").fullmatch,
-        "http://www.w3.org/2001/XMLSchema#decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+").fullmatch,
-        "http://www.w3.org/2001/XMLSchema#double": re.compile(
-            r"[+-]?([0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+)"
+        b"http://www.w3.org/2001/XMLSchema#boolean": re.compile(rb"true|false").fullmatch,
+        b"http://www.w3.org/2001/XMLSchema#integer": re.compile(rb"[+-]?[0-9]+").fullmatch,
+        b"http://www.w3.org/2001/XMLSchema#decimal": re.compile(rb"[+-]?[0-9]*\.[0-9]+").fullmatch,
+        b"http://www.w3.org/2001/XMLSchema#double": re.compile(
+            rb"[+-]?([0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+)"
         ).fullmatch,
     }
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.namespaces = sorted(((ns, p) for p, ns in prefixes.items()),
                                  key=lambda t: -len(t[0]))
-        self.iris: dict[str, str] = {}  # IRI term -> its Turtle (read directly by the loop)
-        self.predicate = {"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>": "a"}
+        self.iris: dict[bytes, bytes] = {}  # IRI term -> its Turtle (read directly by the loop)
+        self.predicate = {b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>": b"a"}
+        self._starts = tuple(f"<{ns}".encode() for ns, _ in self.namespaces)
 
-    def iri(self, term: str) -> str:
-        """``<iri>`` as Turtle (cached: classes, concepts and shared entities repeat)."""
+    def iri(self, term: bytes) -> bytes:
+        """``<iri>`` as Turtle (cached: classes, concepts and shared entities repeat; an IRI
+        under no namespace, most of the data's, is answered at once and not cached)."""
+        if not term.startswith(self._starts):
+            return term
         out = term
-        value = term[1:-1]
+        value = term[1:-1].decode("utf-8")
         for ns, prefix in self.namespaces:
             if value.startswith(ns):
                 local = _local_name(value[len(ns):]) if len(value) > len(ns) else ""
                 if local is not None:
-                    out = f"{prefix}:{local}"
+                    out = f"{prefix}:{local}".encode()
                     break
-        if len(self.iris) > 100_000:
+        if len(self.iris) > 300_000:
             self.iris.clear()
         self.iris[term] = out
         return out
 
-    def predicate_term(self, term: str) -> str:
+    def predicate_term(self, term: bytes) -> bytes:
         out = self.predicate[term] = self.iri(term)
         return out
 
-    def literal(self, term: str) -> str:
+    def literal(self, term: bytes) -> bytes:
         """A typed literal: bare where pyoxigraph writes it so, else with a prefixed type."""
-        end = term.rindex('"^^<')
+        end = term.rindex(b'"^^<')
         bare = self._BARE.get(term[end + 4:-1])
         if bare is not None and bare(term[1:end]):
             return term[1:end]
-        return f"{term[:end + 1]}^^{self.iris.get(term[end + 3:]) or self.iri(term[end + 3:])}"
+        datatype = term[end + 3:]
+        return term[:end + 1] + b"^^" + (self.iris.get(datatype) or self.iri(datatype))
 
 
 # characters a prefixed name's local part may hold as they are, and those it may hold escaped
