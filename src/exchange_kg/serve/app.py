@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exchange_kg import jsonld
-from exchange_kg.serve import conditional, negotiate, pages, sparql
+from exchange_kg.serve import conditional, negotiate, pages, reconcile, sparql
 from exchange_kg.serve.config import ServeConfig
 from exchange_kg.serve.connections import RejectAmbiguousLength
 from exchange_kg.serve.downloads import file_response
@@ -180,6 +180,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/health", health),
         Route("/robots.txt", robots),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        *reconcile.routes(),
         Route("/{path:path}", linked_data),
     ]
     middleware = [
