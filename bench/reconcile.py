@@ -222,7 +222,7 @@ def variants(server: str, graph: dict[str, dict[str, set[str]]],
         expect = row["expect"]
         meant = ("" if expect == "-" else
                  by_label[tuple(expect[1:].rsplit("@", 1))] if expect.startswith("=")
-                 else by_ror[expect])
+                 else next(by_ror[r] for r in expect.split("|") if r in by_ror))
         props = [{"pid": "country", "v": row["country"]}] if row["country"] else []
         props += [{"pid": "city", "v": row["city"]}] if row["city"] else []
         by_kind[row["kind"]].append((meant, row["query"], bool(meant),
