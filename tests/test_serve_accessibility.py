@@ -95,3 +95,28 @@ def test_page_has_no_wcag_a_or_aa_violation(server: str, page: DevTools,  # noqa
     page.wait_for("document.readyState === 'complete'")
     violations = axe_violations(page)
     assert not violations, "\n" + json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def test_the_query_editor_in_use_has_no_violation(server: str, page: DevTools) -> None:  # noqa: F811
+    """The states the editor's script creates: a syntax error listed under the editor, a
+    sorted, paged result with its chart, and the completion list open."""
+    from test_serve_browser import _completions, _open_editor, _set_query
+
+    if not AXE.is_file():
+        pytest.fail("CI must install axe-core (npm ci, see .ci/run)")
+    _open_editor(page, f"{server}/query")
+    _set_query(page, "SELECT ?x WHERE {\n  ?x a <http://example.org/C>\n} LIMIT x")
+    page.evaluate("document.getElementById('run').click()")
+    page.wait_for("!!document.getElementById('syntax-error')")
+    assert not axe_violations(page)
+    _set_query(page, f"SELECT ?x (COUNT(?a) AS ?n) WHERE {{ ?a <{XKG}partnerInstitution> ?x }} "
+                     "GROUP BY ?x")
+    page.evaluate("document.getElementById('run').click()")
+    page.wait_for("!!document.querySelector('.result-chart svg')")
+    page.evaluate("document.querySelector('button.sort[value=n]').click()")
+    page.wait_for("location.search.includes('order=-n')")
+    _set_query(page, "SELECT * WHERE { ?x a <http://example.org/C> ; ?p Tohok")
+    page.type("u")
+    _completions(page)
+    violations = axe_violations(page)
+    assert not violations, "\n" + json.dumps(violations, indent=1, ensure_ascii=False)

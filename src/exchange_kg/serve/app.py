@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exchange_kg import jsonld
-from exchange_kg.serve import conditional, negotiate, pages, reconcile, sparql
+from exchange_kg.serve import conditional, negotiate, pages, query_page, reconcile, sparql
 from exchange_kg.serve.config import ServeConfig
 from exchange_kg.serve.connections import RejectAmbiguousLength
 from exchange_kg.serve.downloads import file_response
@@ -167,8 +167,9 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/", pages.home),
         Route("/institutions", pages.institutions),
         Route("/institutions.{ext:str}", pages.institutions_export),
-        Route("/query", pages.query_page, methods=["GET", "POST"]),
-        Route("/query/results", pages.query_results, methods=["GET", "POST"]),
+        Route("/query", query_page.query_page, methods=["GET", "POST"]),
+        Route("/query/results", query_page.query_results, methods=["GET", "POST"]),
+        Route("/query/completions.json", query_page.query_completions),
         Route("/stats", pages.stats),
         Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
         Route("/sparql/", sparql.endpoint, methods=["GET", "POST"]),

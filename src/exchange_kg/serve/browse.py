@@ -171,15 +171,16 @@ def browse(rows: list[Any], params: dict[str, str], facets: Sequence[Facet],
     absent = [r for r in matching if column.key(r) in ("", None)]
     present.sort(key=column.key, reverse=desc)  # stable: ties keep the list's name order
     ordered = present + absent  # rows without a value last, either way
-    size = min(max(_int(params.get("size"), PAGE_SIZE), 1), MAX_PAGE_SIZE)
+    size = min(max(int_param(params.get("size"), PAGE_SIZE), 1), MAX_PAGE_SIZE)
     pages = max(1, -(-len(ordered) // size))
-    page = min(max(_int(params.get("page"), 1), 1), pages)
+    page = min(max(int_param(params.get("page"), 1), 1), pages)
     return Page(rows=ordered[(page - 1) * size: page * size], total=len(ordered),
                 all_rows=len(rows), page=page, pages=pages, size=size, sort=sort, desc=desc,
                 q=q, filters=filters, facets=views, matching=ordered)
 
 
-def _int(text: str | None, default: int) -> int:
+def int_param(text: str | None, default: int) -> int:
+    """A whole-number request parameter, ``default`` if absent or not a number."""
     try:
         return int(text) if text else default
     except ValueError:

@@ -1,34 +1,25 @@
-"""Pages for people: home, institutions, entity pages, query editor, statistics, downloads.
+"""Pages for people: home, institutions, entity pages, statistics, downloads (the query page
+is :mod:`exchange_kg.serve.query_page`).
 
-Every page is rendered on the server and works without script or network (the query page's
-small script only saves a round trip). Data comes from the runtime's read-only store through
-:mod:`exchange_kg.serve.entities` and the start-up summary.
+Every page is rendered on the server and works without script or network. Data comes from the
+runtime's read-only store through :mod:`exchange_kg.serve.entities` and the start-up summary.
 """
 
 from __future__ import annotations
 
-import json
-import time
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
 
 import anyio.to_thread
 import jinja2
-import pyoxigraph
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from exchange_kg.normalise.country import country_name as normalised_country_name
-from exchange_kg.serve import browse, charts, conditional, entities, negotiate, syntax
+from exchange_kg.serve import browse, charts, conditional, entities, negotiate
 from exchange_kg.serve.charts import Bar
-from exchange_kg.serve.results import QueryJob
 from exchange_kg.serve.runtime import Runtime, runtime
 from exchange_kg.vocab import PREFIXES, XKG
 
-# rows of a query result shown on the page (downloads have them all)
-DISPLAY_ROWS = 1000
-XSD = "http://www.w3.org/2001/XMLSchema#"
 EXTRA_PREFIXES = {
     "vann": "http://purl.org/vocab/vann/",
     "void": "http://rdfs.org/ns/void#",
@@ -195,145 +186,3 @@ async def entity(request: Request, iri: str) -> Response:
                   for f in negotiate.GRAPH_FORMATS]
     response = render(request, template, iri=iri, alternates=alternates, **context)
     return conditional.respond(request, response, rt.built)
-
-
-# --- the query page -----------------------------------------------------------------------
-
-@dataclass
-class Cell:
-    text: str
-    href: str | None = None
-    note: str = ""
-    kind: str = "literal"
-
-
-@dataclass
-class ResultView:
-    status: int = 200
-    error: str = ""
-    syntax: syntax.SyntaxProblem | None = None  # where a syntax error is, in words
-    kind: str = ""
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[Cell]] = field(default_factory=list)
-    total: int = 0
-    boolean: bool | None = None
-    elapsed_ms: float = 0.0
-
-    @property
-    def truncated(self) -> bool:
-        return self.total > len(self.rows)
-
-
-def _cell(rt: Runtime, term: dict[str, Any] | None) -> Cell:
-    if term is None:
-        return Cell("", kind="unbound")
-    kind = term.get("type")
-    val = str(term.get("value", ""))
-    if kind == "uri":
-        return Cell(short(val), rt.paths.href(val), kind="iri")
-    if kind == "bnode":
-        return Cell(f"_:{val}", kind="bnode")
-    if kind == "triple":
-        inner = term["value"]
-        return Cell(" ".join(_cell(rt, inner[k]).text for k in ("subject", "predicate",
-                                                                 "object")), kind="triple")
-    note = f"@{term['xml:lang']}" if "xml:lang" in term else (
-        short(term["datatype"]) if "datatype" in term else "")
-    return Cell(val, note=note)
-
-
-def _term_json(term: Any) -> dict[str, Any]:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, pyoxigraph.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out: dict[str, Any] = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != XSD + "string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _view(rt: Runtime, outcome: Any, elapsed: float, query: str = "") -> ResultView:
-    view = ResultView(status=outcome.status, kind=outcome.kind or "", elapsed_ms=elapsed * 1000)
-    if outcome.status != 200:
-        view.error = outcome.message
-        if outcome.status == 400:
-            view.syntax = syntax.explain(outcome.message, query)
-        return view
-    if outcome.kind == "ask":
-        view.boolean = json.loads(outcome.body)["boolean"]
-        return view
-    if outcome.kind == "select":
-        data = json.loads(outcome.body)
-        view.columns = data["head"]["vars"]
-        bindings = data["results"]["bindings"]
-        view.total = len(bindings)
-        view.rows = [[_cell(rt, b.get(v)) for v in view.columns]
-                     for b in bindings[:DISPLAY_ROWS]]
-        return view
-    triples = list(pyoxigraph.parse(outcome.body, format=pyoxigraph.RdfFormat.N_TRIPLES))
-    view.columns = ["subject", "predicate", "object"]
-    view.total = len(triples)
-    view.rows = [[_cell(rt, _term_json(t.subject)), _cell(rt, _term_json(t.predicate)),
-                  _cell(rt, _term_json(t.object))] for t in triples[:DISPLAY_ROWS]]
-    return view
-
-
-async def _query_text(request: Request) -> str | None:
-    """The query a GET (``?query=``) or form POST carries; ProtocolError if it is too big."""
-    from exchange_kg.serve.sparql import _read_body
-
-    if request.method != "POST":
-        return request.query_params.get("query")
-    limit = runtime(request).config.max_query_length * 4 + 16_384
-    body = await _read_body(request, limit)
-    values = parse_qs(body.decode("utf-8", "replace")).get("query", [])
-    return values[0] if values else None
-
-
-async def _run(request: Request, query: str) -> ResultView:
-    from exchange_kg.serve.sparql import execute
-
-    rt = runtime(request)
-    if len(query) > rt.config.max_query_length:
-        return ResultView(status=413, error=f"the query has {len(query)} characters; this "
-                                            f"endpoint accepts at most "
-                                            f"{rt.config.max_query_length}")
-    job = QueryJob(query=query,
-                   accept=f"{negotiate.JSON.media_type}, {negotiate.NTRIPLES.media_type}",
-                   max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes,
-                   base_iri=rt.config.base)
-    started = time.perf_counter()
-    outcome = await execute(rt, job, request)
-    return _view(rt, outcome, time.perf_counter() - started, query)
-
-
-async def _query_and_result(request: Request) -> tuple[str | None, ResultView | None]:
-    from exchange_kg.serve.sparql import ProtocolError
-
-    try:
-        query = await _query_text(request)
-    except ProtocolError as exc:
-        return None, ResultView(status=exc.status, error=exc.message)
-    if not query or not query.strip():
-        return query, None
-    return query, await _run(request, query)
-
-
-async def query_page(request: Request) -> Response:
-    rt = runtime(request)
-    query, result = await _query_and_result(request)
-    default = rt.examples[0].text if rt.examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
-    return render(request, "query.html", query=query if query is not None else default,
-                  examples=rt.examples, result=result,
-                  status=result.status if result is not None else 200)
-
-
-async def query_results(request: Request) -> Response:
-    """Only the results part of the query page (what its script fetches)."""
-    query, result = await _query_and_result(request)
-    if result is None:
-        return HTMLResponse('<p class="notice">Type a query first.</p>')
-    return render(request, "_results.html", query=query or "", result=result)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 _AT = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _CLASS = re.compile(r"\[[^\]]*\]")
+# a prefixed name ending where the parser stopped: "xkg:Agreement" (the engine reports an
+# undeclared prefix at the end of the name)
+_PREFIXED_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
 # what a character class in the parser's message stands for, by its first range
 _CLASSES = (("'0'..='9'", "a digit"), ("'a'..='z'", "a letter"), ("'A'..='Z'", "a letter"),
             ("_", "a name, a variable or a value"))
@@ -43,6 +46,13 @@ def explain(message: str, query: str) -> SyntaxProblem | None:
     line, column, rest = int(match[1]), int(match[2]), match[3].strip()
     lines = query.split("\n")
     source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "Prefix not found" in rest:
+        name = _PREFIXED_END.search(source[: max(column - 1, 0)])
+        if name is not None:
+            prefix = name[1] or ""
+            return SyntaxProblem(line, column, f"the prefix {prefix}: is not declared "
+                                               f"(add a line PREFIX {prefix}: <...> before "
+                                               f"the query)", source)
     return SyntaxProblem(line, column, _words(rest), source)
 
 
