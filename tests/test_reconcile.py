@@ -51,8 +51,11 @@ AGREEMENTS = [
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue(BASE, INSTITUTIONS, AGREEMENTS, [Source("list-a", "List A"),
-                                                      Source("list-b", "List B")])
+    return Catalogue(BASE, INSTITUTIONS, AGREEMENTS,
+                     [Source("list-a", "List A"), Source("list-b", "List B")],
+                     # the IRI RWTH had before evidence merged another cluster into it
+                     replaced={"institution/rwth-old": "institution/rwth-older",
+                               "institution/rwth-older": "institution/rwth"})
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +138,7 @@ def test_a_website_of_another_institution_blocks_the_match(matcher: Matcher) -> 
     Query(names=("https://ror.org/04xfq0f34",)), Query(names=("04xfq0f34",)),
     Query(names=("Q273525",)), Query(names=("http://www.wikidata.org/entity/Q273525",)),
     Query(ror_ids=("https://ror.org/04xfq0f34",)), Query(ids=(f"{BASE}institution/rwth",)),
-    Query(names=("institution/rwth",))])
+    Query(names=("institution/rwth",)), Query(ids=(f"{BASE}institution/rwth-old",))])
 def test_identifiers_resolve_directly(matcher: Matcher, query: Query) -> None:
     found = matcher.institutions(query)
     assert [(c.id, c.match, c.score) for c in found] == [("institution/rwth", True, 100.0)]
@@ -225,7 +228,8 @@ def test_types_by_identifier_curie_or_iri() -> None:
 
 
 def test_extension_returns_what_the_graph_states(catalogue: Catalogue) -> None:
-    query = protocol.parse_extend({"ids": ["institution/rwth", "institution/tum", "nothing"],
+    query = protocol.parse_extend({"ids": ["institution/rwth", "institution/tum", "nothing",
+                                           "institution/rwth-old"],
                                    "properties": [{"id": "ror"}, {"id": "wikidata"},
                                                   {"id": "agreements"},
                                                   {"id": "agreements:list-b"},
@@ -238,8 +242,11 @@ def test_extension_returns_what_the_graph_states(catalogue: Catalogue) -> None:
     assert rwth["units"] == [{"id": "unit/x", "name": "Faculty of X"}]
     assert ext.rows["institution/tum"]["ror"] == []  # absent is honest: no value invented
     assert all(v == [] for v in ext.rows["nothing"].values())
+    # an identifier the graph says is replaced answers with what replaced it, under its own key
+    assert ext.rows["institution/rwth-old"] == rwth
     v1 = extension.response(ext, protocol.V1)
-    assert [r["id"] for r in v1["rows"]] == ["institution/rwth", "institution/tum", "nothing"]
+    assert [r["id"] for r in v1["rows"]] == ["institution/rwth", "institution/tum", "nothing",
+                                             "institution/rwth-old"]
     with pytest.raises(RequestError):
         extension.extend(protocol.parse_extend({"ids": [], "properties": [{"id": "x"}]}),
                          catalogue)

@@ -253,6 +253,24 @@ def test_openrefine_adds_columns_from_reconciled_values(server: str, schemas: No
     assert ext["rows"]["institution/none"]["ror"] == []
 
 
+def test_an_identifier_the_graph_replaced_still_answers(server: str) -> None:
+    """A column reconciled against an older build keeps working: an institution's IRI that
+    evidence merged into another (``dcterms:isReplacedBy``) resolves to its replacement."""
+    rows = bench.sparql(server, """
+        SELECT ?old ?new WHERE {
+          ?old <http://purl.org/dc/terms/isReplacedBy> ?new .
+          ?new a <https://w3id.org/exchange-kg/ontology#Institution> .
+        } ORDER BY ?old LIMIT 3""")
+    assert rows, "the bundled build records replaced institution IRIs"
+    for row in rows:
+        old, new = local(row["old"]), local(row["new"])
+        found = reconcile_v02(server, {"q0": {"query": old}})["q0"]["result"]
+        assert [(c["id"], c["match"]) for c in found] == [(new, True)]
+        status, body = post_form(f"{server}/reconcile",
+                                 extend={"ids": [old], "properties": [{"id": "names"}]})
+        assert status == 200 and json.loads(body)["rows"][old]["names"]
+
+
 # --------------------------------------------------------------------------- 1.0 draft
 
 

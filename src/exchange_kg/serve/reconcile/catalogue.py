@@ -22,6 +22,8 @@ import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode
 
 LEVEL_SCHEME = "https://w3id.org/exchange-kg/vocab/level/"
+# replacements followed at most (a chain longer than this would be a cycle)
+MAX_REPLACEMENTS = 8
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,11 @@ class Catalogue:
     """Institutions, agreements and source lists of one built graph, with look-up tables."""
 
     def __init__(self, base: str, institutions: Iterable[Institution],
-                 agreements: Iterable[Agreement], sources: Iterable[Source]) -> None:
+                 agreements: Iterable[Agreement], sources: Iterable[Source],
+                 replaced: dict[str, str] | None = None) -> None:
         self.base = base
+        # identifier an institution or unit had before -> the one that replaced it
+        self.replaced = dict(replaced or {})
         self.institutions = sorted(institutions, key=lambda i: i.id)
         self.agreements = sorted(agreements, key=lambda a: a.id)
         self.sources = sorted(sources, key=lambda s: s.id)
@@ -88,9 +93,17 @@ class Catalogue:
             table.default_factory = None  # look-ups must not grow the tables
 
     def local_id(self, iri_or_id: str) -> str:
-        """An entity identifier from an identifier or a full IRI under the base."""
+        """The current entity identifier for an identifier or a full IRI under the base: an
+        identifier the graph says is replaced (``dcterms:isReplacedBy``: an institution merged
+        into another, a host that became the institution its list names) leads to the one
+        that replaced it, so a column reconciled against an older build still works."""
         text = iri_or_id.strip()
-        return text[len(self.base):] if text.startswith(self.base) else text.lstrip("/")
+        entity_id = text[len(self.base):] if text.startswith(self.base) else text.lstrip("/")
+        for _ in range(MAX_REPLACEMENTS):
+            if entity_id not in self.replaced:
+                break
+            entity_id = self.replaced[entity_id]
+        return entity_id
 
     def iri(self, entity_id: str) -> str:
         return self.base + entity_id
@@ -107,6 +120,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 ORG_HAS_UNIT = "http://www.w3.org/ns/org#hasUnit"
+DCTERMS_IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
 
 
 class _Reader:
@@ -169,7 +183,9 @@ def load(store: pyoxigraph.Store, base: str) -> Catalogue:
             agreements=tuple(sorted(counts[entity_id].items())), named=named))
     sources = [Source(identifier[s], (read_label(store, s) or identifier[s]))
                for s in sorted(read.of_type(XKG + "SourceDocument")) if s in identifier]
-    return Catalogue(base, out, agreements, sources)
+    replaced = {_local(old, base): _local(new[0], base)
+                for old, new in read.pairs(DCTERMS_IS_REPLACED_BY).items()}
+    return Catalogue(base, out, agreements, sources, replaced)
 
 
 def read_label(store: pyoxigraph.Store, iri: str) -> str:
