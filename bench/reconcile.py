@@ -1,9 +1,9 @@
 """How well and how fast ``exchange-kg serve``'s reconciliation service matches names.
 
-    python bench/reconcile.py                 # builds the bundled sources into a scratch folder
+    python bench/reconcile.py                 # builds the bundled sources into --work
     python bench/reconcile.py --dist dist     # an existing build (its store is built if missing)
 
-Against a real server process on 127.0.0.1 (started and stopped here), it prints:
+Against real server processes on 127.0.0.1 (started and stopped here), it prints:
 
 * **bundled spellings**: every spelling of every institution of the graph (``skos:prefLabel``
   and ``skos:altLabel``, read through SPARQL), sent as OpenRefine sends it -- a form-encoded
@@ -15,9 +15,18 @@ Against a real server process on 127.0.0.1 (started and stopped here), it prints
   (typos, other languages, acronyms, namesakes, and look-alikes of institutions the graph does
   not hold): matches right / wrong, misses with the right institution first among the
   candidates, and misses.
-* **latency**: wall time of 10-name batches (OpenRefine's batch size) sent one after another,
-  after the first request built the index (its time is printed too): median and 95th
-  percentile over ``--batches`` batches of distinct names.
+* **latency**: wall time of 10-name batches (OpenRefine's batch size) of distinct names
+  without a country (the widest search), after the first request built the index (its time is
+  printed too): median and 95th percentile over ``--batches`` batches per service, the
+  services taking turns batch by batch, with the load average of the machine.
+
+The peer is what a user would stitch together by hand: the same institutions loaded into
+datasette, one row per spelling with its country, served by the datasette-reconcile plugin
+with a full-text index on the name (its strongest set-up: ranked word matches) and without
+one (substring search), in a virtualenv of its own (``--no-peer`` to skip;
+``$BENCH_DATASETTE_PYTHON`` to point at one). It is sent the same queries with the country,
+the one property it can use (it filters a column by equality); it marks a candidate a match
+when its name equals the query's.
 
 ``tests/test_serve_reconcile.py`` runs the same measurements and asserts on them.
 """
@@ -27,7 +36,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -35,9 +46,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,9 +92,9 @@ def post_form(url: str, **fields: Any) -> tuple[int, bytes]:
     return status, body
 
 
-def reconcile(server: str, queries: dict[str, Any]) -> dict[str, Any]:
-    """One 0.2 batch, as OpenRefine posts it."""
-    status, body = post_form(f"{server}/reconcile", queries=queries)
+def reconcile(endpoint: str, queries: dict[str, Any]) -> dict[str, Any]:
+    """One 0.2 batch, as OpenRefine posts it to a service's endpoint."""
+    status, body = post_form(endpoint, queries=queries)
     assert status == 200, body
     return json.loads(body)
 
@@ -104,23 +115,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(dist: Path) -> Iterator[str]:
-    """``exchange-kg serve`` on a free port of 127.0.0.1, stopped on exit."""
+def running(command: list[str], ready: str) -> Iterator[str]:
+    """``command`` (given ``{port}``, a free port of 127.0.0.1) until its ``ready`` path
+    answers 200; stopped on exit."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "exchange_kg.serve.cli", "-d", str(dist),
-                             "--port", str(port), "--log-level", "warning"],
+    proc = subprocess.Popen([c.format(port=port) for c in command],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
         while True:
             try:
-                if call(f"{url}/health")[0] == 200:
+                if call(url + ready)[0] == 200:
                     break
             except (urllib.error.URLError, OSError):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
+                raise RuntimeError(f"{command[:3]} did not start")
             time.sleep(0.2)
         yield url
     finally:
@@ -130,6 +141,12 @@ def serving(dist: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def serving(dist: Path) -> AbstractContextManager[str]:
+    """``exchange-kg serve`` of ``dist``."""
+    return running([sys.executable, "-m", "exchange_kg.serve.cli", "-d", str(dist),
+                    "--port", "{port}", "--log-level", "warning"], "/health")
 
 
 # --------------------------------------------------------------------------- the graph
@@ -183,9 +200,10 @@ HEADER = (f"{'':34} {'n':>5} {'right':>6} {'wrong':>6} {'missed':>6} {'top1 ok':
           f"{'no match':>9} {'precision':>10} {'recall':>7}")
 
 
-def bundled(server: str, graph: dict[str, dict[str, set[str]]], context: str) -> Figures:
+def bundled(endpoint: str, graph: dict[str, dict[str, set[str]]], context: str,
+            pids: tuple[str, ...] | None = None) -> Figures:
     """Every spelling of the graph, with ``context`` "row" (country, city, website),
-    "country" or "name" (nothing else)."""
+    "country" or "name" (nothing else); ``pids``: only these properties are sent."""
     from exchange_kg.serve.reconcile.adapter import name_key
 
     owners: dict[tuple[str | None, str], set[str]] = defaultdict(set)
@@ -204,13 +222,14 @@ def bundled(server: str, graph: dict[str, dict[str, set[str]]], context: str) ->
             if context == "row":
                 props += [{"pid": "city", "v": sorted(g["city"])}] if g["city"] else []
                 props += [{"pid": "website", "v": sorted(g["url"])}] if g["url"] else []
+            props = [p for p in props if pids is None or p["pid"] in pids]
             queries.append((local(x), label, len(shared) == 1,
                             {"query": label, "type": "Institution", "properties": props}))
-    return _run(server, queries, 50)
+    return _run(endpoint, queries, 50)
 
 
-def variants(server: str, graph: dict[str, dict[str, set[str]]],
-             path: Path = VARIANTS) -> dict[str, Figures]:
+def variants(endpoint: str, graph: dict[str, dict[str, set[str]]], path: Path = VARIANTS,
+             pids: tuple[str, ...] | None = None) -> dict[str, Figures]:
     """The hand-written variants, by kind; sent in batches of 10 as OpenRefine does."""
     by_ror = {r: local(x) for x, g in graph.items() for r in g["ror"]}
     by_label = {(label, next(iter(g["c"]), "")): local(x) for x, g in graph.items()
@@ -225,18 +244,19 @@ def variants(server: str, graph: dict[str, dict[str, set[str]]],
                  else next(by_ror[r] for r in expect.split("|") if r in by_ror))
         props = [{"pid": "country", "v": row["country"]}] if row["country"] else []
         props += [{"pid": "city", "v": row["city"]}] if row["city"] else []
+        props = [p for p in props if pids is None or p["pid"] in pids]
         by_kind[row["kind"]].append((meant, row["query"], bool(meant),
                                      {"query": row["query"], "properties": props}))
-    return {kind: _run(server, queries, 10) for kind, queries in by_kind.items()}
+    return {kind: _run(endpoint, queries, 10) for kind, queries in by_kind.items()}
 
 
-def _run(server: str, queries: list[tuple[str, str, bool, dict[str, Any]]],
+def _run(endpoint: str, queries: list[tuple[str, str, bool, dict[str, Any]]],
          batch: int) -> Figures:
     """(meant id or "", query text, a match is expected, 0.2 query) -> figures."""
     fig = Figures(queries=len(queries))
     for start in range(0, len(queries), batch):
         chunk = queries[start:start + batch]
-        result = reconcile(server, {f"q{i}": q for i, (*_, q) in enumerate(chunk)})
+        result = reconcile(endpoint, {f"q{i}": q for i, (*_, q) in enumerate(chunk)})
         for i, (meant, text, expected, _) in enumerate(chunk):
             cands = result[f"q{i}"]["result"]
             best = cands[0] if cands else None
@@ -253,55 +273,153 @@ def _run(server: str, queries: list[tuple[str, str, bool, dict[str, Any]]],
     return fig
 
 
-def latency(server: str, names: list[str], batches: int) -> list[float]:
-    """Seconds per 10-name batch (no country: the widest search), distinct names each."""
-    times = []
+def latency(endpoints: dict[str, str], names: list[str], batches: int) -> dict[str, list[float]]:
+    """Seconds per 10-name batch (no country: the widest search) at each endpoint, the same
+    distinct names each batch; the endpoints take turns within a batch, in an order that
+    rotates from one batch to the next, so that load on the machine falls on all alike."""
+    times: dict[str, list[float]] = {title: [] for title in endpoints}
+    order = list(endpoints)
     for b in range(batches):
-        chunk = [names[(b * 10 + i) % len(names)] for i in range(10)]
-        started = time.perf_counter()
-        reconcile(server, {f"q{i}": {"query": n, "type": "Institution"}
-                           for i, n in enumerate(chunk)})
-        times.append(time.perf_counter() - started)
+        queries = {f"q{i}": {"query": names[(b * 10 + i) % len(names)], "type": "Institution"}
+                   for i in range(10)}
+        for title in order[b % len(order):] + order[:b % len(order)]:
+            started = time.perf_counter()
+            reconcile(endpoints[title], queries)
+            times[title].append(time.perf_counter() - started)
     return times
+
+
+def quality(title: str, endpoint: str, graph: dict[str, dict[str, set[str]]],
+            contexts: tuple[str, ...], pids: tuple[str, ...] | None) -> None:
+    print(f"\n{title}\n{HEADER}")
+    for context in contexts:
+        print(bundled(endpoint, graph, context, pids).line(f"bundled spellings ({context})"))
+    kinds = variants(endpoint, graph, pids=pids)
+    for kind, fig in kinds.items():
+        print(fig.line(f"variants: {kind}"))
+    for kind, fig in kinds.items():
+        for text, meant, got in fig.wrong:
+            print(f"  WRONG {kind}: {text!r} meant {meant}, matched {got}")
+
+
+def speed(endpoints: dict[str, str], graph: dict[str, dict[str, set[str]]],
+          batches: int) -> None:
+    names = sorted({label for g in graph.values() for label in g["l"]})
+    load = os.getloadavg()[0]
+    times = latency(endpoints, names, batches)
+    print(f"\n10-name batches, {batches} per service, interleaved (load average "
+          f"{load:.2f} before, {os.getloadavg()[0]:.2f} after, {os.cpu_count()} cores):")
+    ours = next(iter(endpoints))
+    for title, ts in times.items():
+        s = sorted(ts)
+        ratio = statistics.median(t / o for t, o in zip(ts, times[ours], strict=True))
+        print(f"  {title:48} median {statistics.median(s) * 1000:7.1f} ms   p95 "
+              f"{s[int(0.95 * (len(s) - 1))] * 1000:7.1f} ms   max {s[-1] * 1000:7.1f} ms"
+              + ("" if title == ours else f"   {ratio:.2f}x ours (median of per-batch ratios)"))
+
+
+# --------------------------------------------------------------------------- the peer
+
+
+PEER_PACKAGES = ("datasette", "datasette-reconcile")
+PEER_TABLES = {"searchable": "full-text index", "plain": "substring search"}
+
+
+def peer_python(work: Path) -> str | None:
+    """A Python with datasette and datasette-reconcile, in a virtualenv of its own (they pin
+    their own web stack): ``$BENCH_DATASETTE_PYTHON``, else made under ``work`` on first use."""
+    if os.environ.get("BENCH_DATASETTE_PYTHON"):
+        return os.environ["BENCH_DATASETTE_PYTHON"]
+    venv = work / "venv-datasette"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        print(f"setting up datasette-reconcile in its own virtualenv ({venv}) ...")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        proc = subprocess.run([str(python), "-m", "pip", "install", "-q", *PEER_PACKAGES],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"  could not install it: {proc.stderr.strip()[-300:]}")
+            return None
+    return str(python)
+
+
+def peer_database(graph: dict[str, dict[str, set[str]]], folder: Path) -> tuple[Path, Path]:
+    """The graph's institutions as a user would load them into datasette: one row per spelling
+    (id, name, country), once with a full-text index on the name (``searchable``, as
+    ``sqlite-utils enable-fts`` makes it) and once without (``plain``: the plugin then matches
+    by substring); and datasette-reconcile's configuration of both."""
+    db = folder / "peer.db"
+    db.unlink(missing_ok=True)
+    rows = sorted((local(x), label, next(iter(g["c"]), "")) for x, g in graph.items()
+                  for label in g["l"])
+    con = sqlite3.connect(db)
+    for table in PEER_TABLES:
+        con.execute(f"CREATE TABLE [{table}] (id TEXT, name TEXT, country TEXT)")
+        con.executemany(f"INSERT INTO [{table}] VALUES (?, ?, ?)", rows)
+    con.execute("CREATE VIRTUAL TABLE [searchable_fts] USING FTS5 ([name], "
+                "content=[searchable])")
+    con.execute("INSERT INTO [searchable_fts] (rowid, [name]) SELECT rowid, [name] "
+                "FROM [searchable]")
+    con.commit()
+    con.close()
+    config = {"id_field": "id", "name_field": "name", "max_limit": 5,
+              "type_default": [{"id": "Institution", "name": "institution"}]}
+    tables = {table: {"plugins": {"datasette-reconcile": {
+        **config, **({"fts_table": "searchable_fts"} if table == "searchable" else {})}}}
+        for table in PEER_TABLES}
+    metadata = folder / "metadata.json"
+    metadata.write_text(json.dumps({"databases": {"peer": {"tables": tables}}}))
+    return db, metadata
+
+
+def peer_versions(url: str) -> str:
+    found = {p["name"]: p["version"] for p in get_json(f"{url}/-/plugins.json")}
+    datasette = get_json(f"{url}/-/versions.json")["datasette"]["version"]
+    return f"datasette {datasette}, datasette-reconcile {found.get('datasette-reconcile')}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dist", type=Path, help="a build to serve (default: build the "
-                        "bundled sources into a scratch folder)")
-    parser.add_argument("--batches", type=int, default=50, help="10-name batches timed")
+                        "bundled sources into the scratch folder)")
+    parser.add_argument("--batches", type=int, default=200, help="10-name batches timed "
+                        "per service")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) /
+                        "exchange-kg-reconcile-bench", help="scratch folder (the build, the "
+                        "peer's virtualenv and database)")
+    parser.add_argument("--no-peer", action="store_true", help="skip datasette-reconcile")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="reconcile-bench-") as tmp:
-        dist = args.dist
-        if dist is None:
-            dist = Path(tmp) / "dist"
-            subprocess.run([sys.executable, "-m", "exchange_kg.cli", "build", "-o", str(dist),
-                            "-q"], check=True, cwd=ROOT)
-        with serving(dist) as server:
-            started = time.perf_counter()
-            reconcile(server, {"q0": {"query": "warm-up"}})
-            first = time.perf_counter() - started
-            graph = institutions(server)
-            print(HEADER)
-            for context in ("row", "country", "name"):
-                fig = bundled(server, graph, context)
-                print(fig.line(f"bundled spellings ({context})"))
-            kinds = variants(server, graph)
-            for kind, fig in kinds.items():
-                print(fig.line(f"variants: {kind}"))
-            for kind, fig in kinds.items():
-                for text, meant, got in fig.wrong:
-                    print(f"  WRONG {kind}: {text!r} meant {meant}, matched {got}")
-            names = sorted({label for g in graph.values() for label in g["l"]})
-            times = latency(server, names, args.batches)
-            times.sort()
-            print(f"\nfirst request (index built): {first:.2f} s")
-            median, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
-            print(f"10-name batch, {len(times)} batches: median {median * 1000:.1f} ms, "
-                  f"p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
-            counts = Counter(len(g["l"]) for g in graph.values())
-            print(f"graph: {len(graph)} named institutions, "
-                  f"{sum(n * c for n, c in counts.items())} spellings")
+    args.work.mkdir(parents=True, exist_ok=True)
+    dist = args.dist
+    if dist is None:
+        dist = args.work / "dist"
+        subprocess.run([sys.executable, "-m", "exchange_kg.cli", "build", "-o", str(dist),
+                        "-q"], check=True, cwd=ROOT)
+    python = None if args.no_peer else peer_python(args.work)
+    with ExitStack() as stack:
+        server = stack.enter_context(serving(dist))
+        endpoints = {"exchange-kg serve /reconcile": f"{server}/reconcile"}
+        started = time.perf_counter()
+        reconcile(endpoints["exchange-kg serve /reconcile"], {"q0": {"query": "warm-up"}})
+        print(f"first request (index built): {time.perf_counter() - started:.2f} s")
+        graph = institutions(server)
+        print(f"graph: {len(graph)} named institutions, "
+              f"{sum(len(g['l']) for g in graph.values())} spellings")
+        quality("exchange-kg serve /reconcile", endpoints["exchange-kg serve /reconcile"],
+                graph, ("row", "country", "name"), None)
+        if python is not None:
+            db, metadata = peer_database(graph, args.work)
+            url = stack.enter_context(running(
+                [python, "-m", "datasette", "serve", str(db), "--metadata", str(metadata),
+                 "--host", "127.0.0.1", "--port", "{port}"], "/-/versions.json"))
+            print(f"\npeer: {peer_versions(url)}; one row per spelling (id, name, country); "
+                  "sent the country, the one property it can use (it filters a column by "
+                  "equality); a match when a candidate's name equals the query's")
+            for table, how in PEER_TABLES.items():
+                title = f"datasette-reconcile, {how}"
+                endpoints[title] = f"{url}/peer/{table}/-/reconcile"
+                quality(title, endpoints[title], graph, ("country", "name"), ("country",))
+        speed(endpoints, graph, args.batches)
 
 
 if __name__ == "__main__":
