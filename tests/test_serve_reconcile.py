@@ -56,7 +56,10 @@ def _load_bench() -> ModuleType:
 
 bench = _load_bench()
 call, get_json, post_form, local = bench.call, bench.get_json, bench.post_form, bench.local
-reconcile_v02 = bench.reconcile
+
+
+def reconcile_v02(server: str, queries: dict[str, Any]) -> dict[str, Any]:
+    return bench.reconcile(f"{server}/reconcile", queries)
 
 
 @pytest.fixture(scope="module")
@@ -86,18 +89,40 @@ def _schemas(version: str) -> tuple[Path, Registry] | None:
     return folder / version, Registry().with_resources(resources)
 
 
+@cache
+def _validator(version: str, name: str) -> Draft7Validator | None:
+    found = _schemas(version)
+    if found is None:
+        return None
+    folder, registry = found
+    schema = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    return Draft7Validator(schema, registry=registry)
+
+
 def conforms(instance: Any, version: str, name: str) -> None:
     """Validate against the spec's schema ``{version}/{name}.json`` (nothing to check when the
     official material is absent: the tests that need it are ``schema`` tests, which skip)."""
-    found = _schemas(version)
-    if found is None:
+    validator = _validator(version, name)
+    if validator is None:
         return
-    folder, registry = found
-    schema = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-    errors = sorted(Draft7Validator(schema, registry=registry).iter_errors(instance),
-                    key=lambda e: list(e.path))
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
     assert not errors, f"{version}/{name}: " + "; ".join(
         f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+_bench_reconcile = bench.reconcile
+
+
+def _checked_reconcile(endpoint: str, queries: dict[str, Any]) -> dict[str, Any]:
+    """The benchmark's 0.2 batch, its query and its answer checked against the schemas."""
+    conforms(queries, "0.2", "reconciliation-query-batch")
+    result = _bench_reconcile(endpoint, queries)
+    conforms(result, "0.2", "reconciliation-result-batch")
+    return result
+
+
+# every batch sent here, the benchmark's measurements included, is checked
+bench.reconcile = _checked_reconcile
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +224,8 @@ def test_openrefine_suggests_entities_types_and_properties(server: str, schemas:
     conforms(props, "0.2", "suggest-properties-response")
     assert "country" in [p["id"] for p in props["result"]]
     status, headers, body = call(f"{server}/reconcile/suggest/entity?prefix=rwth&callback=cb")
-    assert status == 200 and body.startswith(b"/**/cb(")
+    assert status == 200 and body.startswith(b"/**/cb(") and body.endswith(b");")
+    conforms(json.loads(body[len(b"/**/cb("):-2]), "0.2", "suggest-entities-response")
 
 
 def test_openrefine_previews_an_entity_in_a_frame(server: str) -> None:
@@ -269,6 +295,7 @@ def test_an_identifier_the_graph_replaced_still_answers(server: str) -> None:
         status, body = post_form(f"{server}/reconcile",
                                  extend={"ids": [old], "properties": [{"id": "names"}]})
         assert status == 200 and json.loads(body)["rows"][old]["names"]
+        conforms(json.loads(body), "0.2", "data-extension-response")
 
 
 # --------------------------------------------------------------------------- 1.0 draft
@@ -346,20 +373,20 @@ def test_every_bundled_spelling_reconciles_to_its_institution(
         server: str, graph: dict[str, Any]) -> None:
     """With what its row said, every spelling no other institution shares comes back as its
     institution with ``match: true``; the shared ones come back as candidates, unmatched."""
-    fig = bench.bundled(server, graph, "row")
+    fig = bench.bundled(f"{server}/reconcile", graph, "row")
     assert not fig.wrong, fig.wrong[:10]
     assert not fig.missed, fig.missed[:10]
     assert fig.right >= 0.95 * fig.queries
     # with less to go on, fewer matches, but never a wrong one
     for context in ("country", "name"):
-        less = bench.bundled(server, graph, context)
+        less = bench.bundled(f"{server}/reconcile", graph, context)
         assert not less.wrong, (context, less.wrong[:10])
         assert less.right >= 0.9 * less.queries
 
 
 def test_hand_written_variants_never_match_the_wrong_institution(
         server: str, graph: dict[str, Any]) -> None:
-    kinds = bench.variants(server, graph)
+    kinds = bench.variants(f"{server}/reconcile", graph)
     assert not [w for fig in kinds.values() for w in fig.wrong]
     assert kinds["absent"].matches == 0 and kinds["absent"].not_matched > 0
     # most variants of institutions the graph holds are found (the rest are candidates)
