@@ -315,7 +315,7 @@ def speed(endpoints: dict[str, str], graph: dict[str, dict[str, set[str]]],
         ratio = statistics.median(t / o for t, o in zip(ts, times[ours], strict=True))
         print(f"  {title:48} median {statistics.median(s) * 1000:7.1f} ms   p95 "
               f"{s[int(0.95 * (len(s) - 1))] * 1000:7.1f} ms   max {s[-1] * 1000:7.1f} ms"
-              + ("" if title == ours else f"   {ratio:.2f}x ours (median of per-batch ratios)"))
+              + ("" if title == ours else f"   its time / ours by batch: median {ratio:.2f}"))
 
 
 # --------------------------------------------------------------------------- the peer
