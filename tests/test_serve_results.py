@@ -134,18 +134,36 @@ def test_default_graph_is_the_merge_and_dataset_parameters_narrow_it(
 
 def test_json_is_the_same_from_either_writer(store: pyoxigraph.Store,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """pyoxigraph writes JSON when the body is too small to hold more than ``max_rows`` rows
-    (three bytes a row); past that the query runs again through the counting writer."""
-    counted = run_query(store, QueryJob(SELECT, format="json", max_rows=2))  # 6-byte bound
-    assert counted.status == 200 and len(counted.body) > 6
+    """pyoxigraph writes JSON when the body shows it has at most ``max_rows`` rows; the
+    counting writer, which runs otherwise, writes the same bytes."""
+    with monkeypatch.context() as patched:
+        patched.setattr(results, "_native_json", lambda result, job: None)
+        counted = run_query(store, QueryJob(SELECT, format="json", max_rows=2))
+    assert counted.status == 200
     assert len(json.loads(counted.body)["results"]["bindings"]) == 2
 
     def no_counting_writer(*args: object) -> None:
-        raise AssertionError("the counting writer ran for a small JSON result")
+        raise AssertionError("the counting writer ran for a JSON result within the limits")
 
     monkeypatch.setattr(results, "_write_solutions", no_counting_writer)
-    native = run_query(store, QueryJob(SELECT, format="json"))
+    native = run_query(store, QueryJob(SELECT, format="json", max_rows=2))
     assert native.status == 200 and native.body == counted.body
+
+
+@pytest.mark.parametrize("values, rows", [
+    ('"a" "b" "c"', 3),
+    ('"{" "}{{" "\\"type\\":\\"uri\\"{"', 3),  # braces and look-alike keys in strings
+    ("<http://example.org/x> UNDEF", 2),  # a row with nothing bound
+])
+def test_json_row_bound_never_undercounts(values: str, rows: int) -> None:
+    s = pyoxigraph.Store()
+    for query in (f"SELECT ?type WHERE {{ VALUES ?type {{ {values} }} }}",
+                  f"SELECT ?x ?type WHERE {{ VALUES ?x {{ {values} }} BIND(?x AS ?type) }}"):
+        body = run_query(s, QueryJob(query, format="json", max_rows=rows)).body
+        assert len(json.loads(body)["results"]["bindings"]) == rows
+        assert results._json_rows_at_most(body) >= rows
+    exact = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}"
+    assert run_query(s, QueryJob(exact, format="json", max_rows=rows - 1)).status == 403
 
 
 def test_limits(store: pyoxigraph.Store) -> None:

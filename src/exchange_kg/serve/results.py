@@ -6,10 +6,9 @@ and stop at either limit instead of after materialising the whole answer.
 
 JSON, the format nearly every client asks for, is first written by pyoxigraph's serialiser,
 which produces the same bytes without a Python object per term (a tenth of a SELECT's cost on
-the example queries). It cannot count rows, but a body of at most ``3 * max_rows`` bytes
-cannot hold more than ``max_rows`` of them (each row takes at least ``{}`` and a comma), so it
-streams into a buffer capped there; a result that reaches the cap is evaluated again and
-written by the counting serialiser, which then enforces the limits exactly.
+the example queries, and two thirds of a 500-row one's). It cannot count rows, but the body
+bounds them (``_json_rows_at_most``); only a result that may be over a limit is evaluated
+again and written by the counting serialiser, which then enforces the limits exactly.
 
 Graph results (CONSTRUCT, DESCRIBE) are collected up to the row limit and written by
 pyoxigraph.
@@ -222,17 +221,29 @@ class _NativeOutput:
         """Nothing to flush: the sink is a buffer (pyoxigraph calls this when done)."""
 
 
+def _json_rows_at_most(body: bytes) -> int:
+    """An upper bound on the rows of a SPARQL JSON results document, in C-speed byte counts.
+
+    Every row is an object, so it adds a ``{``, as do the document, ``head`` and ``results``
+    (3) and each bound term, which alone writes ``"type":"`` (its type is a string; a variable
+    named ``type`` is followed by an object). JSON escapes every quote inside a string, so no
+    string can contain ``"type":"``, while a ``{`` inside one only raises the bound.
+    """
+    return body.count(b"{") - body.count(b'"type":"') - 3
+
+
 def _native_json(result: pyoxigraph.QuerySolutions, job: QueryJob) -> bytes | None:
-    """``result`` as SPARQL JSON written by pyoxigraph, or None if the body reached the size
-    past which it might hold more rows than ``job.max_rows`` (or more than ``job.max_bytes``):
-    the caller then writes it with the counting serialiser."""
-    sink = _Sink(min(job.max_bytes, 3 * job.max_rows))
+    """``result`` as SPARQL JSON written by pyoxigraph, or None if it may hold more rows than
+    ``job.max_rows`` or is larger than ``job.max_bytes``: the caller then writes it with the
+    counting serialiser."""
+    sink = _Sink(job.max_bytes)
     try:
         result.serialize(_NativeOutput(sink), format=pyoxigraph.QueryResultsFormat.JSON)
         sink.write_bytes(b"\n")  # as the counting serialiser ends it
     except LimitExceeded:
         return None
-    return sink.buffer.getvalue()
+    body = sink.buffer.getvalue()
+    return body if _json_rows_at_most(body) <= job.max_rows else None
 
 
 _RDF_FORMATS = {
