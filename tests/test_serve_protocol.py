@@ -270,10 +270,3 @@ def test_without_a_cache_every_request_runs(serve_dist: Path) -> None:  # noqa: 
         for _ in range(2):
             assert c.get("/sparql", params={"query": COUNT_AGREEMENTS}).status_code == 200
         assert c.app.state.runtime.answers.hits == 0  # type: ignore[attr-defined]
-
-
-def test_queries_wait_for_a_worker_in_the_event_loop(client: TestClient) -> None:
-    """One hand-off thread per worker, so waiting queries queue in arrival order in the
-    limiter instead of racing for a freed worker in the pool's queue."""
-    rt = client.app.state.runtime  # type: ignore[attr-defined]
-    assert rt.query_threads.total_tokens == rt.config.workers == 2

@@ -156,7 +156,7 @@ def create_app(config: ServeConfig) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         rt = await anyio.to_thread.run_sync(Runtime, config)
-        await anyio.to_thread.run_sync(rt.start)
+        await rt.start()
         app.state.runtime = rt
         try:
             yield

@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import anyio
 import pyoxigraph
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
@@ -87,12 +86,6 @@ class Runtime:
         self.pool = WorkerPool(database_path(config.dist_dir), size=config.workers,
                                timeout=config.timeout, memory_limit_mb=config.worker_memory_mb,
                                memory_quads=config.memory_quads)
-        # one thread per worker hands client queries to the pool; the rest wait here, in the
-        # event loop, in arrival order (a freed slot goes to the longest waiter). More threads
-        # than workers would wait in the pool's queue instead, where a newcomer can take a
-        # freed worker before the thread woken for it: at 16 clients that unfairness made the
-        # p99 latency half as long again. Pages keep their own threads either way.
-        self.query_threads = anyio.CapacityLimiter(config.workers)
         self.answers = ResultCache(config.cache_mb * 1024 * 1024)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self._cache: dict[str, Any] = {}
@@ -114,8 +107,8 @@ class Runtime:
                 self._cache.pop(next(iter(self._cache)))
         return result
 
-    def start(self) -> None:
-        self.pool.start()
+    async def start(self) -> None:
+        await self.pool.start()
         log.info("serving %d triples from %s with %d query workers",
                  self.summary.triples, self.config.dist_dir, self.config.workers)
 

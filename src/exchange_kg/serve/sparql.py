@@ -19,14 +19,13 @@
 
 from __future__ import annotations
 
-import functools
-import threading
+import asyncio
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.types import Receive
 
 from exchange_kg.serve import guard, negotiate
 from exchange_kg.serve.results import QueryJob, QueryOutcome, serialise_graph
@@ -148,28 +147,22 @@ async def execute(rt: Runtime, job: QueryJob, request: Request | None = None) ->
     if kept is not None:
         return kept
     if request is None:
-        outcome = await anyio.to_thread.run_sync(rt.pool.run, job, limiter=rt.query_threads)
+        outcome = await rt.pool.run(job)
     else:
-        outcome = await _run_while_connected(rt, job, request)
+        gone = asyncio.ensure_future(_disconnect(request.receive))
+        try:
+            outcome = await rt.pool.run(job, disconnected=gone)
+        finally:
+            gone.cancel()
     rt.answers.put(job, outcome)
     return outcome
 
 
-async def _run_while_connected(rt: Runtime, job: QueryJob, request: Request) -> QueryOutcome:
-    gone = threading.Event()
-
-    async def watch() -> None:
-        # the body, if any, has been read: the next message is the disconnect
-        while (await request.receive())["type"] != "http.disconnect":
-            pass
-        gone.set()
-
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(watch)
-        outcome = await anyio.to_thread.run_sync(
-            functools.partial(rt.pool.run, job, cancelled=gone), limiter=rt.query_threads)
-        tasks.cancel_scope.cancel()
-    return outcome
+async def _disconnect(receive: Receive) -> None:
+    """Returns when the client has gone (the body, if any, has been read: the next message
+    is the disconnect)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _service_description(request: Request, rt: Runtime, fmt_param: str | None) -> Response:
