@@ -229,6 +229,8 @@ def test_cors(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": "ASK {}"},
                    headers={"Origin": "https://notebook.example"})
     assert r.headers["access-control-allow-origin"] == "*"
+    assert r.headers["vary"] == "Accept, Origin"  # a cache must not mix up answers
+    assert r.headers["x-content-type-options"] == "nosniff"
     preflight = client.options("/sparql", headers={
         "Origin": "https://notebook.example", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "Content-Type"})
@@ -250,6 +252,11 @@ def test_internal_errors_show_no_stack_trace(client: TestClient,
     r = client.get("/graph/gse-partners.html")
     assert r.status_code == 500
     assert "secret" not in r.text and "Traceback" not in r.text and "/srv" not in r.text
+    from exchange_kg.serve import sparql
+
+    monkeypatch.setattr(sparql, "parse_request", broken)  # the endpoint's own path
+    r = client.post("/sparql", data={"query": "ASK {}"})
+    assert r.status_code == 500 and r.text == "internal server error\n"
 
 
 def test_an_identical_request_is_answered_from_the_kept_answers(client: TestClient) -> None:

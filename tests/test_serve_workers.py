@@ -117,6 +117,11 @@ def test_a_client_that_leaves_stops_its_query(synthetic_dist: Path) -> None:  # 
         assert pool.killed == 1
         await settle(pool, 1)
         assert (await pool.run(QueryJob(CHEAP))).status == 200
+        # a query that finishes anyway keeps its worker: a new one takes seconds to start
+        left: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        left.set_result(None)
+        assert (await pool.run(QueryJob(CHEAP), disconnected=left)).status == 499
+        assert pool.killed == 1 and len(pool._idle) == 1
 
     in_pool(synthetic_dist, scenario, size=1, timeout=5.0)
 

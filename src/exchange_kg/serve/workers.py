@@ -40,6 +40,9 @@ log = logging.getLogger("exchange_kg.serve")
 
 # a spawned interpreter imports pyoxigraph and opens the store in well under this
 START_TIMEOUT = 60.0
+# how long a query whose client has gone may still finish before its worker is killed: most
+# take a millisecond, and a killed worker costs a new one seconds to load the store
+LEFT_GRACE = 0.05
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -312,8 +315,8 @@ class WorkerPool:
 
         Waits up to ``wait`` seconds (default: the timeout) for a free worker (503 if none
         frees up), then up to the timeout for the answer (504, and the worker is killed).
-        Once ``disconnected`` is done (the client has gone), the worker is killed too: its
-        work would be thrown away.
+        Once ``disconnected`` is done (the client has gone), the worker is killed too unless it
+        answers within ``LEFT_GRACE``: its work would be thrown away.
         """
         worker = await self._acquire(self.timeout if wait is None else wait)
         if worker is None:
@@ -330,6 +333,14 @@ class WorkerPool:
         try:
             await asyncio.wait(watched, timeout=self.timeout,
                                return_when=asyncio.FIRST_COMPLETED)
+            if not answer.done() and disconnected is not None and disconnected.done():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(answer), LEFT_GRACE)
+                if not answer.done() or answer.exception() is not None:
+                    self._retire(worker)
+                else:
+                    self._release(worker)
+                return QueryOutcome.error(499, "the client closed the connection")
         except asyncio.CancelledError:
             self._retire(worker)
             raise
@@ -337,8 +348,6 @@ class WorkerPool:
             channel.answer = None
         if not answer.done():
             self._retire(worker)
-            if disconnected is not None and disconnected.done():
-                return QueryOutcome.error(499, "the client closed the connection")
             log.warning("query stopped after %.1fs: %.200r", self.timeout, job.query)
             return QueryOutcome.error(504, f"the query ran longer than this endpoint's limit "
                                            f"of {self.timeout:g} s and was stopped")
