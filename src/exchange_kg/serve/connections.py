@@ -12,24 +12,24 @@
   be smuggled in as a request of their own. It is refused with 400 and the connection closed,
   as RFC 9112 (section 6.1) allows, so nothing after it is read.
 
-The first two need the HTTP protocol object, so the server runs on a subclass of uvicorn's h11
-protocol that touches only its connection state (``conn``, ``cycle``, ``transport``); the third
-is plain ASGI middleware.
+The first two need the HTTP protocol object, so the server runs on a subclass of uvicorn's
+httptools protocol that touches only its connection state (``cycle``, ``transport``) and the
+parser's callbacks; the third is plain ASGI middleware. httptools (llhttp, in C) rather than
+h11 (pure Python): the server process spends a sixth less time on a point lookup.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-import h11
 from starlette.types import ASGIApp, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
-def bounded_protocol(header_timeout: float, max_connections: int) -> type[H11Protocol]:
-    """uvicorn's h11 protocol with a header deadline and a cap on open connections."""
+def bounded_protocol(header_timeout: float, max_connections: int) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol with a header deadline and a cap on open connections."""
 
-    class BoundedH11Protocol(H11Protocol):
+    class BoundedProtocol(HttpToolsProtocol):
         _header_timer: asyncio.TimerHandle | None = None
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -38,6 +38,10 @@ def bounded_protocol(header_timeout: float, max_connections: int) -> type[H11Pro
                 transport.close()
                 return
             self._await_headers()
+
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            self._stop_waiting()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -59,13 +63,13 @@ def bounded_protocol(header_timeout: float, max_connections: int) -> type[H11Pro
 
         def _headers_late(self) -> None:
             self._header_timer = None
-            # h11 stays IDLE until a request's headers are complete; after that the request
-            # is being answered and the query time limit applies instead
+            # the timer runs only until a request's headers are complete; a (pipelined)
+            # request being answered is under the query time limit instead
             answering = self.cycle is not None and not self.cycle.response_complete
-            if self.conn.their_state is h11.IDLE and not answering:
+            if not answering:
                 self.transport.close()
 
-    return BoundedH11Protocol
+    return BoundedProtocol
 
 
 class RejectAmbiguousLength:
