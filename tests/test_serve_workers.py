@@ -20,7 +20,8 @@ CHEAP = "ASK { ?s ?p ?o }"
 
 
 def in_pool(synthetic_dist: Path, scenario: Callable[[WorkerPool], Awaitable[None]],  # noqa: F811
-            size: int = 2, timeout: float = 1.5) -> WorkerPool:
+            size: int = 2, timeout: float = 1.5,
+            run: Callable[[Awaitable[None]], None] = asyncio.run) -> WorkerPool:
     """``scenario`` on a started pool, in an event loop of its own (the pool belongs to it)."""
     p = WorkerPool(database_path(synthetic_dist), size=size, timeout=timeout)
 
@@ -31,7 +32,7 @@ def in_pool(synthetic_dist: Path, scenario: Callable[[WorkerPool], Awaitable[Non
         finally:
             p.close()
 
-    asyncio.run(main())
+    run(main())
     return p
 
 
@@ -85,6 +86,19 @@ def test_under_light_load_one_warm_worker_answers(synthetic_dist: Path) -> None:
         assert len(used) == 4 and len(set(used)) == 1, "the idle workers took turns"
 
     in_pool(synthetic_dist, scenario)
+
+
+def test_the_pool_runs_on_uvloop(synthetic_dist: Path) -> None:  # noqa: F811
+    """uvicorn runs the server on uvloop when it is installed, as it is with exchange-kg."""
+    uvloop = pytest.importorskip("uvloop")
+
+    async def scenario(pool: WorkerPool) -> None:
+        assert (await pool.run(QueryJob(CHEAP))).status == 200
+        assert (await pool.run(QueryJob(SLOW))).status == 504
+        await settle(pool, 1)
+        assert (await pool.run(QueryJob(CHEAP))).status == 200
+
+    in_pool(synthetic_dist, scenario, size=1, run=uvloop.run)
 
 
 def test_waiting_queries_get_a_worker_in_arrival_order(synthetic_dist: Path) -> None:  # noqa: F811

@@ -114,8 +114,7 @@ class _Channel(asyncio.Protocol):
         self._buffer = bytearray()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  (uvloop's is no subclass)
 
     def data_received(self, data: bytes) -> None:
         self._buffer += data
@@ -149,6 +148,7 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
     channel: _Channel = field(default_factory=_Channel)
+    sock: socket.socket | None = None
 
     def stop(self) -> None:
         """SIGKILL, and close the pipe; the exit is collected by ``reap``."""
@@ -228,9 +228,13 @@ class WorkerPool:
     async def _adopt(self, worker: _Worker) -> None:
         """Connect ``worker``'s pipe to this event loop and make it available."""
         assert self._loop is not None
-        sock = socket.socket(fileno=os.dup(worker.conn.fileno()))
+        # kept with the worker (uvloop's transport need not hold the socket object, whose
+        # collection closes it); uvloop may also call connection_made only later
+        worker.sock = socket.socket(fileno=os.dup(worker.conn.fileno()))
         worker.conn.close()
-        await self._loop.connect_accepted_socket(lambda: worker.channel, sock)
+        transport, _ = await self._loop.connect_accepted_socket(lambda: worker.channel,
+                                                                worker.sock)
+        worker.channel.transport = transport  # type: ignore[assignment]
         if self._closed:
             worker.stop()
         else:
