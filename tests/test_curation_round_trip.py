@@ -25,6 +25,7 @@ REPLACED = "<http://purl.org/dc/terms/isReplacedBy>"
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 ALBI = ror_id(701)
+WAGENINGEN = ror_id(704)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,8 @@ def index():  # type: ignore[no-untyped-def]
         v2_record(701, "École des Mines d'Albi-Carmaux", "FR", wikidata=qid(701)),
         v2_record(702, "Tsinghua University", "CN", wikidata=qid(702)),
         v2_record(703, "Albi Research Foundation", "FR"),
+        # a candidate the matcher proposes for "Wageningen University" but does not choose
+        v2_record(704, "Wageningen University & Research", "NL", wikidata=qid(704)),
     ])
 
 
@@ -102,7 +105,7 @@ def test_different_splits_a_resource_the_other_iris_stay(index, before: BuildRes
     assert set(old) <= set(new) and len(new) == len(old) + 1
 
 
-def test_accept_links_without_moving_any_iri(index, before: BuildResult,  # type: ignore[no-untyped-def]
+def test_choose_links_without_moving_any_iri(index, before: BuildResult,  # type: ignore[no-untyped-def]
                                              tmp_path: Path) -> None:
     label = "Albi Research Foundation"
     old = institutions(before)
@@ -136,6 +139,38 @@ def test_a_link_that_two_resources_would_share_merges_them(index, before: BuildR
     ids = [o for s, p, o in after.graph if p == f"<{XKG}rorId>"
            and o == f'"{ALBI.rsplit("/", 1)[1]}"']
     assert len(ids) == 1  # one resource carries the ID
+    # the other side's IRI is replaced by the survivor's; every other institution keeps its IRI
+    survivor = iri_of(new, linked)
+    gone = ({iri_of(old, linked), iri_of(old, other)} - {survivor}).pop()
+    assert (gone, REPLACED, survivor) in set(after.graph)
+    assert set(old) - {gone} == set(new)
+
+
+def test_accept_from_the_review_file_links_without_moving_any_iri(  # type: ignore[no-untyped-def]
+        index, before: BuildResult, tmp_path: Path) -> None:
+    label = "Wageningen University"
+    assert before.links is not None
+    # the build proposes the candidate for review but does not link it...
+    proposed = next(r for r in before.links.results if r.query.label == label)
+    assert proposed.chosen is None
+    assert WAGENINGEN in [c.ror_id for c in proposed.candidates]
+    # ...a curator accepts it, as the review file shows it
+    after = run(tmp_path, index, row(label, "NL", "accept", WAGENINGEN,
+                                     note="the university of Wageningen UR"))
+    old, new = institutions(before), institutions(after)
+    assert set(new) == set(old)
+    inst = iri_of(new, label)
+    triples = set(after.graph)
+    assert (inst, f"<{XKG}rorId>", f'"{WAGENINGEN.rsplit("/", 1)[1]}"') in triples
+    assert (inst, f"<{XKG}wikidataId>", f'"{qid(704)}"') in triples
+    link = f"<{inst[1:-1]}/link/ror>"
+    assert (link, f"<{XKG}matchMethod>", '"curated"') in triples
+    assert not any(p == REPLACED for _, p, _ in triples - set(before.graph))
+    assert not after.stale_curation
+    assert after.links is not None
+    accepted = next(r for r in after.links.results if r.query.label == label)
+    assert accepted.decision == "curated-accept"
+    assert "the university of Wageningen UR" in accepted.curation_note
 
 
 def test_the_curation_file_is_checked_before_any_source_is_read(tmp_path: Path) -> None:
