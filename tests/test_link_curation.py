@@ -206,3 +206,36 @@ def test_unused_rows_are_reported(tmp_path: Path) -> None:
                     + "EXPA\tFR\treject\t\t\t\t\n", encoding="utf-8")
     curation = load_curation(path)
     assert [r.our_label for r in curation.unused(results)] == ["Gone From The Sources"]
+
+
+def test_build_names_stale_rows_even_when_quiet(tmp_path: Path) -> None:
+    """A decision that names nobody any more (a source edited, a label respelt) is lost
+    silently unless the build says so: it does, also under ``--quiet``."""
+    from click.testing import CliRunner
+
+    from exchange_kg.cli import main
+    from tiny_project import write_project
+
+    root = write_project(tmp_path, "Country\tPartner\nFrance\tÉcole Pour l'Exemple\n"
+                         "France\tInstitut de l'Exemple\n", """source: tiny-list
+list: tiny-list
+sections:
+  - name: partners
+    reader:
+      name: simple-table
+      options: {columns: [country, partner], header: [Country, Partner], min_cells: 2}
+    fields: {country: country, partner: {normalise: partner, notation: auto}}
+    constants: {}
+""")
+    (root / "mappings" / "ror-curation.tsv").write_text(
+        "\t".join(COLUMNS) + "\n"
+        + "École Pour l'Exemple\tFR\tsame\t\t\t\t\tInstitut de l'Exemple\n"
+        + "École Pour l'Exemple\tFR\tdifferent\t\t\t\t\tÉcole Disparue\n", encoding="utf-8")
+    result = CliRunner(env={"EXCHANGE_KG_ROR_DUMP": None}).invoke(main, [
+        "build", "--sources", str(root / "sources"), "--mappings", str(root / "mappings"),
+        "--shapes", str(ROOT / "shapes"), "--ontology", str(ROOT / "ontology" / "exchange-kg.ttl"),
+        "-o", str(tmp_path / "dist"), "--no-validate", "-q"])
+    assert result.exit_code == 0, result.output
+    stale = [line for line in result.output.splitlines() if "(stale?)" in line]
+    assert len(stale) == 1, result.output
+    assert "ror-curation.tsv:3: different" in stale[0] and "École Disparue" in stale[0]

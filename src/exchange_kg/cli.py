@@ -123,6 +123,9 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
 
         write_run(result.links, out_dir)
         _say(format_summary(result.links.summary))
+    # a curator's row that names nobody any more is a decision silently lost: always say so
+    for row in result.stale_curation:
+        _say(row.stale_message())
     tot = rep["totals"]
     _say(f"{tot['agreements']} agreements, {tot['institutions']} institutions, "
          f"{tot['triples']} triples from {tot['records']} records")

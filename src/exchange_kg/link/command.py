@@ -75,7 +75,7 @@ def link_command(sources_dir: Path | None, mappings_dir: Path | None, dump_path:
     cache = cache_dir or default_cache_dir()
     try:
         curation_path = curation_path or mappings_dir / CURATION_FILE
-        curation = load_curation(curation_path)
+        load_curation(curation_path)  # checked before the dump loads: a typo fails at once
         started = time.perf_counter()
         if online:
             client = RorApiClient(api_url, cache_dir=cache / "ror-api")
@@ -98,10 +98,8 @@ def link_command(sources_dir: Path | None, mappings_dir: Path | None, dump_path:
     except OnlineError as exc:
         click.echo(f"error: the ROR API could not be asked: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    unused = curation.unused(run.results)
-    for row in unused:
-        say(f"warning: {row.where}: no institution of this build has the label "
-            f"{row.our_label!r} ({row.country or 'no country'})")
+    for row in built.stale_curation:
+        click.echo(row.stale_message(), err=True)
     paths = write_run(run, out_dir)
     click.echo(format_summary(run.summary))
     say("wrote " + ", ".join(str(p) for p in paths.values())

@@ -82,6 +82,12 @@ class CurationRow:
             return ("identity", *pair, self.country or "")
         return normalise(self.our_label), self.country or ""
 
+    def stale_message(self) -> str:
+        """What a build says about this row when it names no institution (``unused``)."""
+        names = repr(self.our_label) + (f" / {self.other_label!r}" if self.other_label else "")
+        return (f"curation: {self.where}: {self.decision} {names} "
+                f"({self.country or 'no country'}) names no institution of this build (stale?)")
+
     def describe(self) -> str:
         who = ", ".join(x for x in (self.reviewed_by, self.reviewed_on) if x)
         parts = [f"{self.decision} ({self.where})"]

@@ -78,7 +78,6 @@ def resolve_and_link(
     if not linking:
         stale = [row for row in curation.unused(_label_only_results(clusters))
                  if row.decision in ("same", "different")]
-        _say_stale(stale, progress)
         return Identity(clusters, None, notes, stale)
     run = link(queries_from_clusters(clusters, agreements), curation, index=index, client=client)
     clusters, run = merge_linked(clusters, run, agreements, curation)
@@ -87,16 +86,7 @@ def resolve_and_link(
         run.unit_links = link_units(index, agreements, clusters, run)
     progress(f"linked {run.summary['linked']} of {len(clusters)} institutions to ROR"
              + (f" ({kept} sent to review: they share a ROR ID)" if kept else ""))
-    stale = curation.unused(run.results)
-    _say_stale(stale, progress)
-    return Identity(clusters, run, notes, stale)
-
-
-def _say_stale(rows: list[CurationRow], progress: Callable[[str], None]) -> None:
-    for row in rows:
-        names = f"{row.our_label!r}" + (f" / {row.other_label!r}" if row.other_label else "")
-        progress(f"curation: {row.where}: {row.decision} {names} ({row.country or 'no country'}) "
-                 "names no institution of this build (stale?)")
+    return Identity(clusters, run, notes, curation.unused(run.results))
 
 
 def merge_linked(clusters: list[Cluster], run: LinkRun, agreements: Sequence[Agreement],
