@@ -128,6 +128,22 @@ def test_choose_links_without_moving_any_iri(index, before: BuildResult,  # type
     assert ",curated," in line and "checked on the web site" in line
 
 
+def test_reject_unlinks_without_splitting_or_moving_anything(  # type: ignore[no-untyped-def]
+        index, before: BuildResult, tmp_path: Path) -> None:
+    a, b = "Tsinghua University", "Tsinghua University, Beijing"
+    old = institutions(before)
+    assert iri_of(old, a) == iri_of(old, b)  # one resource, two spellings, linked
+    inst = iri_of(old, a)
+    ror = f'"{ror_id(702).rsplit("/", 1)[1]}"'
+    assert (inst, f"<{XKG}rorId>", ror) in set(before.graph)
+    after = run(tmp_path, index, row(b, "CN", "reject", note="not that record"))
+    new = institutions(after)
+    # the link goes; the resource, its spellings and every IRI stay
+    assert set(new) == set(old) and new[inst] == old[inst]
+    assert not any(p == f"<{XKG}rorId>" and o == ror for _, p, o in after.graph)
+    assert not after.stale_curation
+
+
 def test_a_link_that_two_resources_would_share_merges_them(index, before: BuildResult,  # type: ignore[no-untyped-def]
                                                            tmp_path: Path) -> None:
     linked, other = "École des Mines d'Albi-Carmaux", "Albi-Carmaux School of Engineering"
