@@ -7,7 +7,7 @@ import pytest
 from exchange_kg.readers import REGISTRY
 from exchange_kg.readers.outline import read
 from exchange_kg.readers.sections import section_range
-from exchange_kg.records import LineStatus, SourceError
+from exchange_kg.records import LineStatus, OptionError
 from reader_helpers import TOHOKU, by_line, flag_codes, source_lines
 
 OPTIONS = {
@@ -194,9 +194,10 @@ def test_entry_before_any_heading_is_flagged() -> None:
     assert result.checks == []
 
 
-def test_missing_start_marker_is_a_source_error() -> None:
-    with pytest.raises(SourceError, match="start_marker"):
+def test_missing_start_marker_is_an_error_about_the_option() -> None:
+    with pytest.raises(OptionError, match="start_marker") as raised:
         read(["nothing here"], "s", {"start_marker": "^Absent$"})
+    assert raised.value.option == ["start_marker"]  # the pipeline names its mapping line
 
 
 def test_reading_is_deterministic(lines) -> None:

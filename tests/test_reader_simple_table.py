@@ -7,7 +7,7 @@ import pytest
 
 from exchange_kg.readers import REGISTRY
 from exchange_kg.readers.simple_table import OPTIONS_SCHEMA, is_header, read, split_cells
-from exchange_kg.records import LineStatus, ReaderResult
+from exchange_kg.records import LineStatus, ReaderResult, SourceError
 from reader_helpers import source_lines
 
 TYPES = "partners-agreement-types.tsv"
@@ -125,11 +125,44 @@ def test_ignored_and_empty_columns_are_left_out() -> None:
     assert result.records[0].fields == {"country": "Chile", "kind": "Bilateral"}
 
 
-def test_lines_before_the_header_are_titles_not_rows() -> None:
-    text = ["Chile\tUniversidad de Chile\tBilateral", "Country\tUniversity name\tAgreement type"]
+def test_a_title_before_the_header_is_layout_a_row_there_is_unreadable() -> None:
+    text = ["Partners 2024", "Chile\tUniversidad de Chile\tBilateral",
+            "Country\tUniversity name\tAgreement type", "Peru\tPUCP\tErasmus+"]
     result = read(text, "t", OPTIONS)
-    assert not result.records
-    assert result.dispositions[1].kind == "title"
+    assert [r.lines for r in result.records] == [(4,)]
+    assert (result.dispositions[1].status, result.dispositions[1].kind) == (
+        LineStatus.LAYOUT, "title")
+    assert result.dispositions[2].status is LineStatus.UNREADABLE
+    assert "above the table header (line 3)" in result.dispositions[2].reason
+
+
+@pytest.mark.parametrize("header", [
+    "COUNTRY\tUniversity Name\tAgreement type",
+    "Country.\tUniversity-name\tAgreement type:",
+    "Country\tUniversity  name\tAgreement type\t\t",
+])
+def test_the_header_is_matched_by_its_letters_and_digits(header: str) -> None:
+    result = read(["Title", header, "Chile\tUniversidad de Chile\tBilateral"], "t", OPTIONS)
+    assert result.dispositions[2].kind == "header"
+    assert len(result.records) == 1
+
+
+@pytest.mark.parametrize(("header", "difference"), [
+    ("Country\tUniversity\tAgreement type", "cell 2 is 'University', not 'University name'"),
+    ("Country\tUniversity name", "2 cells where the header has 3"),
+    ("Country\tUniversity name\tAgreement type\tCity",
+     "4 cells where the header has 3; extra 'City'"),
+    ("Chile\tUniversidad de Chile\tBilateral", "cell 1 is 'Chile', not 'Country'"),
+])
+def test_a_header_not_found_is_an_error_naming_the_closest_line(header: str,
+                                                                difference: str) -> None:
+    text = ["Partner universities", "", header, "Chile\tUniversidad de Chile\tBilateral",
+            "Peru\tPUCP\tErasmus+"]
+    with pytest.raises(SourceError) as caught:
+        read(text, "t", {**OPTIONS, "title_patterns": ["^Partner universities$"]})
+    assert caught.value.line == 3  # the first line that is not a title: where the table starts
+    assert "the closest line is 3" in caught.value.message
+    assert difference in caught.value.message
 
 
 def test_without_a_header_option_every_row_is_data() -> None:

@@ -1,9 +1,11 @@
 """The ``exchange-kg`` command line.
 
 Exit codes scripts can rely on: 0 success; 1 the graph does not conform to the SHACL shapes;
-2 usage error (bad option); 3 bad input (a source, mapping or manifest that cannot be read,
-with file and line in the message); 4 (publish) the store could not be reached, refused the
-credentials or rejected the data.
+2 usage error (bad option); 3 bad input (a source, mapping, manifest, shapes or ontology file
+that cannot be read, with file and line in the message); 4 (publish) the store could not be
+reached, refused the credentials or rejected the data; 5 an internal error (a bug: the
+message says how to get the traceback for a report). No traceback is printed unless
+``--debug`` (or ``EXCHANGE_KG_DEBUG=1``) asks for it.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from __future__ import annotations
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
+from typing import Any
 
 import click
-from rdflib import Graph
 
 from exchange_kg import __version__
 from exchange_kg.iris import DEFAULT_BASE
@@ -26,15 +29,59 @@ from exchange_kg.yamlfile import DataFileError
 
 EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 3
+EXIT_INTERNAL = 5
+EXIT_INTERRUPTED = 130
+DEBUG_ENV = "EXCHANGE_KG_DEBUG"
+
+# Exceptions that mean "the input is bad"; their messages name the file (and line).
+INPUT_ERRORS: tuple[type[BaseException], ...] = (SourceError, DataFileError, DumpError,
+                                                 CurationError)
 
 
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with one place where every error becomes a line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            _say("interrupted")
+            sys.exit(EXIT_INTERRUPTED)
+        except INPUT_ERRORS as exc:
+            _fail(ctx, f"error: {exc}", EXIT_BAD_INPUT)
+        except OSError as exc:  # a file that cannot be read or written, with its name
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(ctx, f"error: {where}{exc.strerror or exc}", EXIT_BAD_INPUT)
+        except Exception as exc:  # noqa: BLE001 - the catch-all that keeps tracebacks away
+            _fail(ctx, f"error: internal error ({type(exc).__name__}: {_first_line(exc)}); "
+                  f"this is a bug: rerun with --debug (or {DEBUG_ENV}=1) for the traceback "
+                  "and report it", EXIT_INTERNAL)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else "no message"
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    root = ctx.find_root()
+    if (root.params.get("debug") or os.environ.get(DEBUG_ENV, "") not in ("", "0")):
+        traceback.print_exc()
+    _say(message)
+    sys.exit(code)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exchange-kg")
-def main() -> None:
+@click.option("--debug", is_flag=True,
+              help=f"Print the traceback of an error (also: {DEBUG_ENV}=1).")
+def main(debug: bool) -> None:
     """exchange-kg: turn universities' partner lists into a validated knowledge graph of
     academic exchange agreements, and publish it as Turtle, N-Triples and N-Quads.
 
@@ -63,19 +110,30 @@ def main() -> None:
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster; unsafe).")
 @click.option("--ocr", is_flag=True,
               help="Give PDFs without a text layer one with OCRmyPDF first (needs ocrmypdf).")
+@click.option("--max-record-drop", type=click.FloatRange(0, 100), default=20.0,
+              show_default=True, metavar="PERCENT",
+              help="Warn when a document yields this many percent fewer records than in the "
+                   "build the output folder holds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path | None,
           ontology_path: Path | None, out_dir: Path, base: str, ror_dump: Path | None,
-          no_validate: bool, ocr: bool, quiet: bool) -> None:
+          no_validate: bool, ocr: bool, max_record_drop: float, quiet: bool) -> None:
     """Build the graph from the bundled (or given) sources.
 
     Reads every document listed in sources/manifest.yaml with its mapping file, normalises
     and merges the agreements, validates the graph against the SHACL shapes and writes the
     graph (Turtle, N-Triples, per-source N-Quads), the ontology and a data-quality report that
-    accounts for every source line. Exits 1 if the graph does not conform.
+    accounts for every source line. The output folder is replaced as a whole when the build
+    is done, so it always holds one complete build. Exits 1 if the graph does not conform,
+    3 if an input cannot be read.
     """
-    from exchange_kg import outputs, pipeline, validate
+    from exchange_kg import output_folder, outputs, pipeline, validate
 
+    try:
+        output_folder.check_replaceable(output_folder.target_of(out_dir), outputs.KNOWN)
+    except output_folder.OutputFolderError as exc:
+        raise click.UsageError(str(exc)) from None
+    _stop_cleanly_on_sigterm()
     root = project_dir()
     sources_dir = sources_dir or root / "sources"
     mappings_dir = mappings_dir or root / "mappings"
@@ -83,45 +141,31 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     ontology_path = ontology_path or root / "ontology" / "exchange-kg.ttl"
     progress = (lambda m: None) if quiet else _say
     started = time.perf_counter()
-    try:
-        index = None
-        if ror_dump is None:
-            _say("linking to ROR skipped: no --ror-dump and no EXCHANGE_KG_ROR_DUMP")
-        else:
-            from exchange_kg.link import load_dump
+    # the small inputs first: a broken shapes or ontology file fails before the long part
+    ontology = validate.parse_turtle(ontology_path)
+    shapes = None if no_validate else validate.load_shapes(shapes_dir)
+    index = None
+    if ror_dump is None:
+        _say("linking to ROR skipped: no --ror-dump and no EXCHANGE_KG_ROR_DUMP")
+    else:
+        from exchange_kg.link import load_dump
 
-            progress(f"loading the ROR dump {ror_dump.name} ...")
-            index = load_dump(ror_dump)
-        result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress,
-                                ror_index=index, ocr=ocr)
-        ontology = Graph().parse(ontology_path, format="turtle")
-    except (SourceError, DataFileError, FileNotFoundError, ValueError, KeyError,
-            DumpError, CurationError) as exc:
-        _say(f"error: {exc}")
-        sys.exit(EXIT_BAD_INPUT)
+        progress(f"loading the ROR dump {ror_dump.name} ...")
+        index = load_dump(ror_dump)
+    result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress,
+                            ror_index=index, ocr=ocr)
 
     validation = None
-    if not no_validate:
+    if shapes is not None:
         progress("validating against the SHACL shapes ...")
         t = time.perf_counter()
-        validation = validate.validate(result.store(), validate.load_shapes(shapes_dir),
-                                       graph=result.graph)
+        validation = validate.validate(result.store(), shapes, graph=result.graph)
         result.timings["validate"] = time.perf_counter() - t
-    t = time.perf_counter()
-    rep = outputs.write_outputs(result, validation, out_dir, ontology, ontology_path, base)
-    result.timings["write"] = time.perf_counter() - t
-    from exchange_kg.serve.store import build_store
-
-    t = time.perf_counter()
-    progress("building the query store ...")
-    build_store(out_dir)
-    result.timings["store"] = time.perf_counter() - t
-
+    rep = outputs.write_build(result, validation, out_dir, ontology, ontology_path, base,
+                              result.timings, progress, max_record_drop / 100)
     if result.links is not None:
         from exchange_kg.link import format_summary
-        from exchange_kg.link.runner import write_run
 
-        write_run(result.links, out_dir)
         _say(format_summary(result.links.summary))
     # a curator's row that names nobody any more is a decision silently lost: always say so
     for row in result.stale_curation:
@@ -135,6 +179,8 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     if tot["not_understood_values"]:
         _say(f"{tot['not_understood_values']} cell value(s) no vocabulary understood: "
              f"see 'Cells no vocabulary understood' in {out_dir}/report.md")
+    for drop in rep["record_drops"]:
+        _say(f"warning: {drop['message']}")
     for sid, check in result.checks:
         if not check.passed:
             _say(f"self-check FAILED: {sid}: {check.name}: stated {check.expected}, "
@@ -146,6 +192,17 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     if validation is not None and not validation.conforms:
         _say(f"error: the graph does not conform; full report in {out_dir}/validation.ttl")
         sys.exit(EXIT_NOT_CONFORMING)
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """SIGTERM (a service manager stopping us) ends the build like Ctrl-C: temporaries are
+    removed and the output folder keeps the previous build."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 @main.command(name="validate")
@@ -168,7 +225,7 @@ def validate_cmd(file: Path, shapes_dir: Path | None, rdf_format: str | None,
 
     Exits 0 if it conforms, 1 if it does not, 3 if the file cannot be parsed.
     """
-    from rdflib import Dataset
+    from rdflib import Dataset, Graph
     from rdflib.util import guess_format
 
     from exchange_kg import dumps, validate

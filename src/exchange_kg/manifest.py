@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exchange_kg.languages import language_iri
-from exchange_kg.yamlfile import load
+from exchange_kg.yamlfile import DataFileError, load, locate
 
 SCHEMA = {
     "type": "object",
@@ -99,7 +99,9 @@ def load_manifest(path: Path) -> list[Document]:
     seen: set[str] = set()
     for i, entry in enumerate(data["documents"]):
         if entry["id"] in seen:
-            raise ValueError(f"{path}: document {i + 1}: duplicate id {entry['id']!r}")
+            line, col = locate(path, ["documents", i, "id"])
+            raise DataFileError(f"{path}:{line}:{col}: duplicate id {entry['id']!r} "
+                                f"(document {i + 1})")
         seen.add(entry["id"])
         pub = entry["publisher"]
         publisher = Publisher(
@@ -109,11 +111,14 @@ def load_manifest(path: Path) -> list[Document]:
             evidence=pub.get("evidence"),
         )
         if language_iri(entry["language"]) is None:
-            raise ValueError(f"{path}: document {entry['id']!r}: language "
-                             f"{entry['language']!r} is not an ISO 639 language")
+            line, col = locate(path, ["documents", i, "language"])
+            raise DataFileError(f"{path}:{line}:{col}: document {entry['id']!r}: language "
+                                f"{entry['language']!r} is not an ISO 639 language")
         file_path = path.parent / entry["file"]
         if not file_path.is_file():
-            raise FileNotFoundError(f"{path}: document {entry['id']!r}: no file {file_path}")
+            line, col = locate(path, ["documents", i, "file"])
+            raise DataFileError(f"{path}:{line}:{col}: document {entry['id']!r}: no file "
+                                f"{file_path}")
         docs.append(
             Document(
                 id=entry["id"],

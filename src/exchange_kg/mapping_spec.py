@@ -8,6 +8,7 @@ layout needs is here, so adding one needs no code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from exchange_kg.normalise.vocabulary import (
 )
 from exchange_kg.records import FIELDS
 from exchange_kg.vocab import KINDS, LEVELS
-from exchange_kg.yamlfile import DataFileError, load, position, schema_error
+from exchange_kg.yamlfile import DataFileError, load, locate, position, schema_error
 
 NORMALISERS = ("country", "text", "partner", "date", "term", "quota", "kinds", "mark", "url",
                "none")
@@ -180,7 +181,11 @@ def load_mapping(path: Path) -> Mapping:
             line, col = _pos(path, ["sections", i, "reader", "name"])
             raise DataFileError(f"{path}:{line}:{col}: {exc.args[0]}") from None
         options = sec["reader"].get("options", {})
-        errors = list(jsonschema.Draft202012Validator(reader.options_schema).iter_errors(options))
+        errors = list(jsonschema.Draft202012Validator(
+            reader.options_schema, format_checker=_REGEX_CHECKER).iter_errors(options))
+        missing_group = _missing_group(options, reader.options_schema)
+        if missing_group is not None:
+            errors.append(missing_group)
         if errors:
             raise schema_error(path, _document(path), errors,
                                prefix=("sections", i, "reader", "options"))
@@ -307,14 +312,53 @@ def _pos(path: Path, where: list[Any]) -> tuple[int, int]:
     return position(_document(path), where)
 
 
+def _regex_error(text: object) -> bool:
+    if not isinstance(text, str):
+        return True
+    try:
+        re.compile(text)
+    except re.error as exc:
+        # the message jsonschema shows: what is wrong and where in the pattern
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return True
+
+
+# Reader options marked ``"format": "regex"`` must compile: a bad pattern is a mapping error
+# at its line, not a traceback when the reader first uses it.
+_REGEX_CHECKER = jsonschema.FormatChecker(formats=())
+_REGEX_CHECKER.checks("regex", raises=ValueError)(_regex_error)
+
+
+def _missing_group(options: dict[str, Any], schema: dict[str, Any]
+                   ) -> jsonschema.ValidationError | None:
+    """A pattern option lacking a named group its reader reads (``x-groups`` in the schema)."""
+    for name, prop in schema.get("properties", {}).items():
+        wanted = prop.get("x-groups")
+        if not wanted or not isinstance(options.get(name), str):
+            continue
+        missing = [g for g in wanted if g not in re.compile(options[name]).groupindex]
+        if missing:
+            return jsonschema.ValidationError(
+                f"the pattern needs the named group(s) {', '.join(missing)} "
+                f"(write them as (?P<{missing[0]}>...))", path=[name])
+    return None
+
+
+def option_position(path: Path, where: list[Any]) -> tuple[int, int]:
+    """Line and column of a node of a mapping file (``where``: keys and indexes from the top),
+    for errors found only when the options meet a document."""
+    return locate(path, where)
+
+
 def load_mappings(folder: Path) -> dict[str, Mapping]:
     """All mapping files of a folder, keyed by the source id they map."""
     out: dict[str, Mapping] = {}
     for path in sorted(folder.glob("*.yaml")):
         mapping = load_mapping(path)
         if mapping.source in out:
+            line, col = locate(path, ["source"])
             raise DataFileError(
-                f"{path}:1:1: source {mapping.source!r} is already mapped by "
+                f"{path}:{line}:{col}: source {mapping.source!r} is already mapped by "
                 f"{out[mapping.source].path.name}"
             )
         out[mapping.source] = mapping

@@ -1,13 +1,18 @@
-"""Write a build's files into the output folder (``dist/`` by default)."""
+"""Write a build's files into the output folder (``dist/`` by default).
+
+Everything goes into a fresh folder that replaces the output folder in one step
+(:mod:`exchange_kg.output_folder`), so the folder always holds one whole build.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
-from exchange_kg import dumps, jsonld, report
+from exchange_kg import dumps, jsonld, output_folder, report
 from exchange_kg.iris import Minter
 from exchange_kg.pipeline import BuildResult
 from exchange_kg.validate import Validation
@@ -32,6 +37,47 @@ LINK_FILES = {
     "ror-review.csv": "institutions for a curator: ambiguous or unmatched, with candidates",
     "ror-link-summary.json": "linked / ambiguous / no match, per source",
 }
+STORE = "store"  # the query store (exchange_kg.serve.store)
+# what a build writes into the output folder: anything else there is not ours to replace
+KNOWN = {*FILES, *LINK_FILES, STORE}
+
+
+def write_build(
+    build: BuildResult,
+    validation: Validation | None,
+    out_dir: Path,
+    ontology: Graph,
+    ontology_path: Path,
+    base: str,
+    timings: dict[str, float] | None = None,
+    progress: Callable[[str], None] = lambda msg: None,
+    max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
+) -> dict[str, Any]:
+    """Write the whole build (files, query store, link files) and switch ``out_dir`` to it.
+
+    Returns the report, which compares each document's records with the build it replaces.
+    A kill or an error at any moment leaves ``out_dir`` as it was.
+    """
+    import time
+
+    from exchange_kg.serve.store import build_store
+
+    timings = timings if timings is not None else {}
+    previous = report.load_previous(out_dir)
+    with output_folder.staged(out_dir, KNOWN) as folder:
+        t = time.perf_counter()
+        rep = write_outputs(build, validation, folder, ontology, ontology_path, base,
+                            previous, max_record_drop)
+        timings["write"] = time.perf_counter() - t
+        t = time.perf_counter()
+        progress("building the query store ...")
+        build_store(folder)
+        timings["store"] = time.perf_counter() - t
+        if build.links is not None:
+            from exchange_kg.link.runner import write_run
+
+            write_run(build.links, folder)
+    return rep
 
 
 def write_outputs(
@@ -41,7 +87,10 @@ def write_outputs(
     ontology: Graph,
     ontology_path: Path,
     base: str,
+    previous: dict[str, Any] | None = None,
+    max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
 ) -> dict[str, Any]:
+    """Write the build's files into ``out_dir`` (a fresh folder: see :func:`write_build`)."""
     minter = Minter(base)
     nt_path = out_dir / "exchange-kg.nt"
     # the dumps stream to disk: at 1000x scale they are gigabytes. The complete dumps carry
@@ -58,7 +107,7 @@ def write_outputs(
     dumps.turtle_file(nt_path, out_dir / "exchange-kg.ttl",
                       {p: str(ns) for p, ns in PREFIXES.items()})
     dumps.write_lines_atomic(out_dir / "exchange-kg.jsonld", jsonld.dump_lines(nt_path))
-    rep = report.build_report(build, validation, base)
+    rep = report.build_report(build, validation, base, previous, max_record_drop)
     files = {
         "ontology.ttl": ontology_path.read_bytes(),
         "report.md": report.to_markdown(rep),

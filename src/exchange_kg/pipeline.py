@@ -7,9 +7,11 @@ progress through a callback so the CLI can show it and tests can stay quiet.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 
@@ -23,7 +25,7 @@ from exchange_kg.link.runner import LinkRun
 from exchange_kg.link.stage import CURATION_FILE, plan_agreement_units, resolve_and_link
 from exchange_kg.manifest import Document, load_manifest
 from exchange_kg.mapper import GraphBuilder
-from exchange_kg.mapping_spec import Mapping, Section, load_mappings
+from exchange_kg.mapping_spec import Mapping, Section, load_mappings, option_position
 from exchange_kg.merge import merge_agreements
 from exchange_kg.normalise import country as country_names
 from exchange_kg.normalise.country import parse_country
@@ -35,6 +37,7 @@ from exchange_kg.records import (
     LineDisposition,
     LineStatus,
     Location,
+    OptionError,
     RawRecord,
     ReadContext,
     ReaderResult,
@@ -49,6 +52,7 @@ from exchange_kg.resolve import (
 )
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.triples import LineReader, TripleGraph
+from exchange_kg.yamlfile import DataFileError
 
 Progress = Callable[[str], None]
 
@@ -106,6 +110,12 @@ class BuildResult:
         return store
 
 
+# The longest line a reader is given. The bundled lists' longest is 1,373 characters (a row
+# with three OCR passes glued in front); a line a hundred times longer is damage, and
+# readers that compare cells with each other would spend seconds on it.
+MAX_LINE_CHARS = 20_000
+
+
 def read_source(
     doc: Document, mapping: Mapping, context: ReadContext | None = None, *, ocr: bool = False
 ) -> SourceResult:
@@ -113,7 +123,9 @@ def read_source(
 
     The document is opened by :mod:`exchange_kg.formats`: a text extract as its lines, any
     other file as its tables' rows, each located in the original. Its vocabulary (the
-    mapping's own words) is in force while it is read.
+    mapping's own words) is in force while it is read. An empty document, or a section whose
+    reader finds no row at all, is an error naming the file and line: a list must never
+    disappear from the graph without a word.
     """
     with using(mapping.vocabulary):
         return _read_source(doc, mapping, context, ocr)
@@ -125,11 +137,19 @@ def _read_source(doc: Document, mapping: Mapping, context: ReadContext | None, o
         doc.path, [s.options for s in mapping.sections], ocr=ocr,
         splits_cells=[readers.get(s.reader).splits_cells for s in mapping.sections])
     lines = view.lines
+    if not any(text.strip() for text in lines):
+        raise SourceError(str(doc.path), None, "the document is empty (no line has text)")
+    for n, text in enumerate(lines, start=1):
+        if len(text) > MAX_LINE_CHARS:  # readers see it blank; the report lists it
+            view.dispositions[n] = LineDisposition(
+                n, LineStatus.UNREADABLE, "too-long",
+                f"{len(text)} characters: longer than any row of a partner list (the limit "
+                f"is {MAX_LINE_CHARS}); not read")
     combined = ReaderResult()
     sections: list[Section] = []
     for k, section in enumerate(mapping.sections):
-        result = readers.get(section.reader).read(view.lines_for(k), doc.id,
-                                                  view.section_options[k], context)
+        result = _read_section(view.lines_for(k), view.section_options[k], doc, mapping, k,
+                               context)
         sections.extend(section for _ in result.records)
         combined.records.extend(result.records)
         combined.checks.extend(result.checks)
@@ -159,6 +179,42 @@ def _date_cells(records: list[RawRecord], sections: list[Section]) -> list[str]:
             for name, raw in rec.fields.items()
             if (rule := section.fields.get(name)) is not None
             and rule.normaliser in ("date", "term")]
+
+
+def _read_section(lines: list[str], options: dict[str, Any], doc: Document, mapping: Mapping,
+                  index: int, context: ReadContext | None) -> ReaderResult:
+    """One section's reader; its errors name the document's file, or the mapping file and
+    line of an option that does not fit the document."""
+    section = mapping.sections[index]
+    try:
+        result = readers.get(section.reader).read(lines, doc.id, options, context)
+    except SourceError as exc:
+        if exc.path != doc.id:
+            raise
+        raise SourceError(str(doc.path), exc.line, exc.message) from None
+    except OptionError as exc:
+        where = ["sections", index, "reader", "options", *exc.option]
+        line, col = option_position(mapping.path, where)
+        raise DataFileError(f"{mapping.path}:{line}:{col}: {exc.message} "
+                            f"(in {doc.path})") from None
+    if not result.records:
+        raise SourceError(str(doc.path), *_no_rows(result, section.name, len(mapping.sections)))
+    return result
+
+
+def _no_rows(result: ReaderResult, section: str, sections: int) -> tuple[int | None, str]:
+    """Line and message for a section that read no row: what its lines were taken for."""
+    where = f"section {section!r}: " if sections > 1 else ""
+    disp = sorted(result.dispositions.values(), key=lambda d: d.line)
+    unreadable = [d for d in disp if d.status is LineStatus.UNREADABLE]
+    layout = Counter(d.kind for d in disp if d.status is LineStatus.LAYOUT)
+    if unreadable:
+        first = unreadable[0]
+        return first.line, (f"{where}no row could be read: {len(unreadable)} line(s) "
+                            f"unreadable, the first because {first.reason}")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(layout.items())) or "nothing"
+    return (disp[0].line if disp else None), (
+        f"{where}no row found: the reader took its lines for layout only ({kinds})")
 
 
 def known_countries(sources: list[SourceResult]) -> dict[str, tuple[str, ...]]:
@@ -254,7 +310,7 @@ def _read_all(jobs: list[tuple[Document, Mapping]], how: _Pass, workers: int,
         for i, ((doc, mapping), payload) in enumerate(zip(jobs, done, strict=True), start=1):
             progress(f"[{i}/{len(jobs)}] {message.format(doc.file_name)}")
             if isinstance(payload, _Failure):
-                raise SourceError(payload.path, payload.line, payload.message)
+                raise payload.error()
             lines, result, positions, countries, locations, order = payload
             sections = [mapping.sections[k] for k in positions]
             out.append((SourceResult(doc, mapping, lines, result, sections, locations, order),
@@ -281,12 +337,18 @@ def _set_pass(how: _Pass) -> None:
 
 @dataclass(frozen=True)
 class _Failure:
-    """A :class:`SourceError` raised in a worker, as its parts: the exception itself does not
-    survive pickling."""
+    """A :class:`SourceError` or :class:`DataFileError` raised in a worker, as its parts: the
+    exception itself does not survive pickling."""
 
     path: str
     line: int | None
     message: str
+    data_file: bool = False
+
+    def error(self) -> Exception:
+        if self.data_file:
+            return DataFileError(self.message)
+        return SourceError(self.path, self.line, self.message)
 
 
 def _read_in_worker(doc: Document, mapping: Mapping
@@ -297,6 +359,8 @@ def _read_in_worker(doc: Document, mapping: Mapping
         src, countries = _read_one(doc, mapping, _worker_pass)
     except SourceError as exc:
         return _Failure(exc.path, exc.line, exc.message)
+    except DataFileError as exc:
+        return _Failure("", None, str(exc), data_file=True)
     position = {id(section): k for k, section in enumerate(mapping.sections)}
     return (src.lines, src.result, [position[id(s)] for s in src.sections], countries,
             src.locations, src.date_order)

@@ -151,6 +151,18 @@ class ReadContext:
     known_countries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+class OptionError(Exception):
+    """A reader option that does not fit the document (a start marker that matches no line).
+
+    Readers do not know where their options were written; the pipeline turns this into an
+    error naming the mapping file and the line of ``option`` (a path below the options).
+    """
+
+    def __init__(self, option: list[str | int], message: str) -> None:
+        self.option, self.message = option, message
+        super().__init__(message)
+
+
 class SourceError(Exception):
     """Bad input that stops a build: always names the file and the line."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from rdflib.namespace import RDF
@@ -23,7 +24,50 @@ from exchange_kg.vocab import XKG
 VOCABULARY_NORMALISERS = frozenset({"country", "date", "term", "quota", "kinds", "mark"})
 
 
-def build_report(build: BuildResult, validation: Validation | None, base: str) -> dict[str, Any]:
+# A document yielding this share fewer records than in the previous build is called out.
+DEFAULT_MAX_RECORD_DROP = 0.2
+
+
+def load_previous(out_dir: Path) -> dict[str, Any] | None:
+    """The report of the build now in ``out_dir``, if there is a readable one."""
+    try:
+        previous = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return previous if isinstance(previous, dict) else None
+
+
+def record_drops(report: dict[str, Any], previous: dict[str, Any] | None,
+                 max_drop: float = DEFAULT_MAX_RECORD_DROP) -> list[dict[str, Any]]:
+    """Documents whose records fell by more than ``max_drop`` against the previous build.
+
+    A document edited so that most of its rows no longer read (a renamed column, a new
+    export format) may still build; the previous build is the evidence that rows went missing.
+    """
+    if not previous:
+        return []
+    before = {}
+    for s in previous.get("sources", []):
+        if isinstance(s, dict) and isinstance(s.get("records"), int):
+            before[s.get("id")] = s["records"]
+    drops = []
+    for s in report["sources"]:
+        was = before.get(s["id"])
+        if not was or s["records"] >= was * (1 - max_drop):
+            continue
+        share = 1 - s["records"] / was
+        drops.append({
+            "source": s["id"], "file": s["file"], "records": s["records"], "previous": was,
+            "message": f"{s['file']}: {s['records']} records where the previous build read "
+                       f"{was} ({share:.0%} fewer); check its unreadable lines and layout",
+        })
+    return drops
+
+
+def build_report(build: BuildResult, validation: Validation | None, base: str,
+                 previous: dict[str, Any] | None = None,
+                 max_drop: float = DEFAULT_MAX_RECORD_DROP) -> dict[str, Any]:
+    """The report; ``previous`` (the last build's report) lets it call out vanished records."""
     agreements_by_source: Counter[str] = Counter()
     partners_by_source: dict[str, set[str]] = {}
     g = build.graph
@@ -43,11 +87,14 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
         # Lines of a spreadsheet, PDF or web page are its rows as read: "where" locates them.
         where = src.locations
         unreadable = [
-            {"line": n, "reason": disp[n].reason, "text": src.lines[n - 1],
+            {"line": n, "reason": disp[n].reason, "text": _excerpt(src.lines[n - 1]),
              **({"where": where[n - 1].text} if where else {})}
             for n in non_blank
             if disp[n].status is LineStatus.UNREADABLE
         ]
+        # a title is a judgement (the line is not data): listed so that it can be checked
+        titles = [{"line": n, "text": _excerpt(src.lines[n - 1])} for n in non_blank
+                  if disp[n].status is LineStatus.LAYOUT and disp[n].kind == "title"]
         flags = []
         for rec in src.result.records:
             for f in rec.flags:
@@ -73,6 +120,7 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
                 "accounted_percent": _pct(sum(status.values()), len(non_blank)),
             },
             "layout_kinds": dict(sorted(layout.items())),
+            "titles": titles,
             "records": len(src.result.records),
             "agreements": agreements_by_source.get(sid, 0),
             "partner_institutions": len(partners_by_source.get(sid, ())),
@@ -114,6 +162,7 @@ def build_report(build: BuildResult, validation: Validation | None, base: str) -
         "totals": totals,
         "sources": sources,
     }
+    report["record_drops"] = record_drops(report, previous, max_drop)
     if validation is not None:
         report["validation"] = {
             "conforms": validation.conforms,
@@ -147,6 +196,17 @@ def _date_order(src: SourceResult) -> dict[str, str | None]:
     if decided is None:
         return {"order": None, "how": "no dates read"}
     return {"order": decided.order, "how": decided.reason}
+
+
+# Report cells show this much of a source line: a 60 KB line is evidence, not something to
+# copy whole into every report.
+EXCERPT_CHARS = 500
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return f"{text[:EXCERPT_CHARS]}... ({len(text)} characters)"
 
 
 def _pct(part: int, whole: int) -> float:
@@ -183,6 +243,9 @@ def to_markdown(report: dict[str, Any]) -> bytes:
         f"| failed self-checks | {t['checks_failed']} |",
         f"| cell values no vocabulary understood | {t['not_understood_values']} |",
     ]
+    if report.get("record_drops"):
+        out += ["", "## Documents with fewer records than the previous build", ""]
+        out += [f"- **{_cell(d['message'])}**" for d in report["record_drops"]]
     if "validation" in report:
         v = report["validation"]
         out += ["", "## SHACL validation", "",
@@ -216,6 +279,14 @@ def to_markdown(report: dict[str, Any]) -> bytes:
                     "they mean something:", "", "| field | value | count |", "|---|---|---|"]
             out += [f"| {name} | {_cell(v['value'])} | {v['count']} |"
                     for name, values in s["not_understood"].items() for v in values]
+        if s["titles"]:
+            lines_of: dict[str, list[int]] = {}
+            for t in s["titles"]:
+                lines_of.setdefault(t["text"].strip(), []).append(t["line"])
+            out += ["", "Lines taken for titles (not data):", ""]
+            out += [f"- {_cell(text)} (line{'s' if len(ns) > 1 else ''} "
+                    f"{', '.join(map(str, ns[:10]))}{', ...' if len(ns) > 10 else ''})"
+                    for text, ns in lines_of.items()]
         if s["checks"]:
             out += ["", "### Self-checks", "", "| check | stated | found | result |",
                     "|---|---|---|---|"]

@@ -28,6 +28,7 @@ from rdflib.namespace import RDF
 from exchange_kg import shacl
 from exchange_kg.triples import TripleGraph
 from exchange_kg.vocab import SH
+from exchange_kg.yamlfile import DataFileError
 
 
 @dataclass
@@ -50,13 +51,59 @@ class Validation:
 
 
 def load_shapes(shapes_dir: Path) -> Graph:
-    shapes = Graph()
+    """Every ``*.ttl`` of the folder in one graph; a file that does not parse is an error
+    naming it and its line."""
     files = sorted(shapes_dir.glob("*.ttl"))
     if not files:
-        raise FileNotFoundError(f"{shapes_dir}: no SHACL shape files (*.ttl)")
+        raise DataFileError(f"{shapes_dir}: no SHACL shape files (*.ttl)")
+    shapes = Graph()
     for path in files:
-        shapes.parse(path, format="turtle")
+        parse_turtle(path, into=shapes)
+    _check_sparql(shapes, files)
     return shapes
+
+
+def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
+    """A Turtle file (the ontology, a shapes file) as a graph, or a :class:`DataFileError`
+    naming the file and the line where it stops being Turtle."""
+    try:
+        # pyoxigraph's parser reports where the syntax breaks; rdflib's often does not
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE,
+                                  base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as exc:
+        line = f":{exc.lineno}" if exc.lineno else ""
+        message = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc).split(" (")[0]
+        raise DataFileError(f"{path}{line}: not valid Turtle: {message}") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        return (into if into is not None else Graph()).parse(path, format="turtle")
+    except Exception as exc:  # noqa: BLE001 - rdflib raises parser-specific types
+        raise DataFileError(f"{path}: not valid Turtle: {exc}") from None
+
+
+def _check_sparql(shapes: Graph, files: list[Path]) -> None:
+    """Every SHACL-SPARQL constraint must parse: a broken one would otherwise fail (or be
+    skipped) only when validation runs, far from the file that holds it."""
+    for node, query in shapes.subject_objects(SH.select):
+        try:
+            pyoxigraph.Store().query(_prefixes(shapes, node) + "\n"
+                                     + _THIS.sub("?this", str(query)))
+        except SyntaxError as exc:
+            where = _file_stating(files, str(query))
+            raise DataFileError(f"{where}: sh:select is not valid SPARQL: "
+                                f"{str(exc).splitlines()[0]}") from None
+
+
+def _file_stating(files: list[Path], text: str) -> str:
+    """``file:line`` of the shapes file whose text contains ``text`` (its first line)."""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    for path in files:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if first and first in line:
+                return f"{path}:{n}"
+    return str(files[0].parent)
 
 
 def store_of(graph: Graph) -> pyoxigraph.Store:

@@ -22,15 +22,7 @@ class DataFileError(Exception):
 
 def load(path: Path, schema: dict[str, Any]) -> dict[str, Any]:
     """Parse ``path`` and check it against ``schema``; return plain dicts and lists."""
-    yaml = YAML(typ="rt")
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise DataFileError(f"{where}: {exc.problem}") from None
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read ({exc.strerror})") from None
+    doc = load_positions(path)
     if doc is None:
         raise DataFileError(f"{path}:1:1: the file is empty")
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
@@ -69,6 +61,8 @@ def _problem(err: jsonschema.ValidationError, prefix: tuple[Any, ...]
     if "propertyNames" in err.schema_path and isinstance(err.instance, str):
         allowed = sorted(err.schema.get("enum", []))
         return [*where, err.instance], unknown_key(err.instance, allowed), True
+    if err.validator == "format" and err.cause is not None:  # say why: "missing ), ..."
+        return where, f"{err.instance!r} is {err.cause}", False
     return where, err.message, False
 
 
@@ -78,6 +72,38 @@ def unknown_key(key: str, allowed: list[str]) -> str:
     if close:
         return f"unknown key {key!r}; did you mean {close[0]!r}?"
     return f"unknown key {key!r} (allowed: {', '.join(allowed)})"
+
+
+def load_positions(path: Path) -> Any:
+    """The parsed file with the position of every key and item (ruamel's round-trip nodes)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataFileError(f"{path}:{line}:{column}: not valid UTF-8 ({exc.reason}); save "
+                            "the file as UTF-8") from None
+    try:
+        return YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise DataFileError(f"{where}: {exc.problem}") from None
+    except Exception as exc:  # noqa: BLE001 - ruamel raises a few unmarked error types too
+        raise DataFileError(f"{path}: not valid YAML ({exc})") from None
+
+
+def locate(path: Path, where: list[Any]) -> tuple[int, int]:
+    """Line and column of a node of a data file already loaded once (for errors found later,
+    such as a duplicate id); the top of the file if it cannot be found."""
+    try:
+        return position(load_positions(path), where)
+    except DataFileError:
+        return 1, 1
 
 
 def position(doc: Any, path: list[Any]) -> tuple[int, int]:

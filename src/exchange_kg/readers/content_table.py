@@ -22,6 +22,7 @@ from typing import Any
 
 from exchange_kg.normalise import country as country_module
 from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.readers import check_columns, register
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
@@ -52,7 +53,7 @@ DEFAULT_TOTAL = (
     r"(?i)^(?P<countries>\d+)\s+countries(?:\s+and\s+regions)?\s*,\s*(?P<rows>\d+)\s+"
     r"(?:institutions?|agreements?)$"
 )
-DEFAULT_LABEL = r"^(?P<name>\S.*?)\s*\(\s*(?P<count>\d+)\s*\)$"
+DEFAULT_LABEL = r"^(?P<name>\S(?:.*\S)?)\s*\(\s*(?P<count>\d+)\s*\)$"  # greedy: linear
 DEFAULT_DATE = r"^\d{4}(?:/(?:\d{1,2}(?:/(?:\d{1,2})?)?)?)?$"
 FIELD_ORDER = ("area", "country", "partner", "waiver", "home_unit", "start")
 _FULL_DATE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$")
@@ -75,14 +76,19 @@ OPTIONS_SCHEMA: dict[str, Any] = {
         },
         "total_pattern": {
             "type": "string",
+            "format": "regex",
+            "x-groups": ["countries", "rows"],
             "description": "regex of the stated totals; groups 'countries' and 'rows'",
         },
         "label_pattern": {
             "type": "string",
+            "format": "regex",
+            "x-groups": ["name", "count"],
             "description": "regex of a country cell; groups 'name' and 'count'",
         },
         "date_pattern": {
             "type": "string",
+            "format": "regex",
             "description": "regex of a date cell (full or truncated)",
         },
         "ignore_name_countries": {
@@ -317,13 +323,14 @@ def _sort_cells(number: int, text: str, pats: _Patterns) -> _Cells:
     out = _Cells(number, rejoined=rejoined)
     for index, cell in enumerate(cells):
         label = pats.label.search(cell)
+        count = bounded_int(label.group("count")) if label is not None else None
         if pats.date.search(cell):
             out.dates.append(cell)
-        elif label is not None and _is_label(label.group("name"), index):
+        elif label is not None and count is not None and _is_label(label.group("name"), index):
             if out.label is not None:
                 out.problems.append(f"two country cells ({out.label[0]!r}, {cell!r})")
             name = label.group("name").strip()
-            out.label = (name, int(label.group("count")))
+            out.label = (name, count)
         elif cell.casefold() in pats.areas and out.area is None:
             out.area = pats.areas[cell.casefold()]
         else:
@@ -395,8 +402,13 @@ def _read_lines(
         if furniture is not None:
             result.mark(n, LineStatus.LAYOUT, *furniture)
         elif total is not None:
-            totals.append((n, int(total.group("countries")), int(total.group("rows"))))
-            result.mark(n, LineStatus.LAYOUT, "total", "the table's own stated totals")
+            stated = (bounded_int(total.group("countries")), bounded_int(total.group("rows")))
+            if stated[0] is not None and stated[1] is not None:
+                totals.append((n, stated[0], stated[1]))
+                result.mark(n, LineStatus.LAYOUT, "total", "the table's own stated totals")
+            else:
+                result.mark(n, LineStatus.UNREADABLE, "total",
+                            "stated totals, but a number too long to be a count: not checked")
         elif _is_header(stripped, pats.headers):
             result.mark(n, LineStatus.LAYOUT, "header", "column titles repeated on each page")
         else:

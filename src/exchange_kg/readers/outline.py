@@ -19,6 +19,7 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
+from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.readers import check_columns, register
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
@@ -27,7 +28,9 @@ DEFAULT_TOTAL = r"(?i)^total\s+of\s+(?P<n>\d+)\s+(?:institutions?|partners?|univ
 DEFAULT_REGION = r"^<(?P<region>[^<>]+)>\s*(?P<rest>.*)$"
 DEFAULT_NO_COUNTRY = ["International Organization", "International Organizations"]
 
-_BULLET = re.compile(r"^(?:[-\u2013\u2022]\s*)?(?P<mark>\*)?\s*(?P<name>\S.*?)\s*$")
+# the name runs from its first to its last non-space: greedy, so one pass (a lazy name
+# followed by \s*$ would retry every space of a long gap)
+_BULLET = re.compile(r"^(?:[-\u2013\u2022]\s*)?(?P<mark>\*)?\s*(?P<name>\S(?:.*\S)?)\s*$")
 _BOLD = re.compile(r"^\*\*(?P<text>.+?)\*\*$")
 
 OPTIONS_SCHEMA: dict[str, Any] = {
@@ -43,10 +46,14 @@ OPTIONS_SCHEMA: dict[str, Any] = {
         },
         "total_pattern": {
             "type": "string",
+            "format": "regex",
+            "x-groups": ["n"],
             "description": "regex of the stated total; named group 'n' is the number",
         },
         "region_pattern": {
             "type": "string",
+            "format": "regex",
+            "x-groups": ["region", "rest"],
             "description": "regex of region headings; groups 'region' and 'rest' (a country "
             "heading glued to the region)",
         },
@@ -117,8 +124,8 @@ def _classify_line(
     if furniture is not None:
         return _Line(n, text, "layout", kind=furniture[0], reason=furniture[1])
     total = total_re.search(text)
-    if total is not None:
-        return _Line(n, text, "total", total=int(total.group("n")))
+    if total is not None and bounded_int(total.group("n")) is not None:
+        return _Line(n, text, "total", total=bounded_int(total.group("n")))
     region = region_re.search(text)
     if region is not None:
         rest = _unbold(region.group("rest").strip()) or None

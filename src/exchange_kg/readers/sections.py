@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from exchange_kg.records import LineStatus, ReaderResult, SourceError
+from exchange_kg.records import LineStatus, OptionError, ReaderResult
 
 DEFAULT_LEGEND = r"(?i)^\(\s*\*.*\)$"
 DEFAULT_AS_OF = r"(?i)^\(\s*as\s+of\b[^()]*\)$"
@@ -23,10 +23,12 @@ DEFAULT_AS_OF = r"(?i)^\(\s*as\s+of\b[^()]*\)$"
 SECTION_SCHEMA: dict[str, Any] = {
     "start_marker": {
         "type": "string",
+        "format": "regex",
         "description": "regex; the section starts at the first line it matches",
     },
     "end_marker": {
         "type": ["string", "null"],
+        "format": "regex",
         "description": "regex; the section ends before the first later line it matches",
     },
     "owns_preamble": {
@@ -36,12 +38,14 @@ SECTION_SCHEMA: dict[str, Any] = {
     },
     "title_patterns": {
         "type": "array",
-        "items": {"type": "string"},
+        "items": {"type": "string", "format": "regex"},
         "description": "regexes of further title lines (the section title and the document's "
         "first line are recognised without them)",
     },
-    "legend_pattern": {"type": "string", "description": "regex of legend lines"},
-    "as_of_pattern": {"type": "string", "description": "regex of 'as of' page stamps"},
+    "legend_pattern": {"type": "string", "format": "regex",
+                       "description": "regex of legend lines"},
+    "as_of_pattern": {"type": "string", "format": "regex",
+                      "description": "regex of 'as of' page stamps"},
 }
 
 
@@ -49,19 +53,25 @@ def section_range(lines: list[str], options: dict[str, Any], source_id: str) -> 
     """Return the first and last line number (1-based, inclusive) of the reader's section.
 
     Several readers share one file, so each must know exactly which lines are its own; a marker
-    that matches nothing is a mapping error, not an empty section.
+    that matches nothing is a mapping error, not an empty section (nor, for the end marker, a
+    section running on into the next).
     """
     start_re = re.compile(options["start_marker"])
     start = next((n for n, text in enumerate(lines, 1) if start_re.search(text)), None)
     if start is None:
         marker = options["start_marker"]
-        raise SourceError(source_id, None, f"start_marker {marker!r} matches no line")
+        raise OptionError(["start_marker"], f"start_marker {marker!r} matches no line of the "
+                          "document")
     end = len(lines)
     end_marker = options.get("end_marker")
     if end_marker:
         end_re = re.compile(end_marker)
         after = (n for n in range(start + 1, len(lines) + 1) if end_re.search(lines[n - 1]))
-        end = next(after, len(lines) + 1) - 1
+        found = next(after, None)
+        if found is None:  # the section would silently run on into the next one
+            raise OptionError(["end_marker"], f"end_marker {end_marker!r} matches no line "
+                              f"after the section's start (line {start})")
+        end = found - 1
     return start, end
 
 

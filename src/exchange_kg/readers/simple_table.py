@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
-from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult
+from exchange_kg.readers.cells import fold
+from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult, SourceError
 
 IGNORED_COLUMN = "-"  # a column the mapping chooses not to read
 
@@ -32,7 +35,9 @@ COMMON_OPTIONS: dict[str, Any] = {
     "header": {
         "type": "array",
         "items": {"type": "string"},
-        "description": "the header row's cells as written (compared ignoring case and spaces)",
+        "description": "the header row's cells as written (compared by their letters and "
+        "digits: case, accents, spaces and punctuation do not count); a table whose header "
+        "is not found is an error, naming the closest line",
     },
     "delimiter": {"type": "string", "minLength": 1, "default": "\t"},
     "min_cells": {
@@ -68,18 +73,99 @@ def split_cells(line: str, delimiter: str = "\t") -> list[str]:
     return cells
 
 
-def _header_key(cell: str) -> str:
-    return " ".join(cell.casefold().split())
+def header_key(cell: str) -> str:
+    """A header cell as compared: letters and digits only, case and accents folded.
+
+    "LP." and "LP", "Nazwa  uczelni" and "NAZWA UCZELNI" are one heading; what a heading
+    says is in its letters, and exports differ in punctuation, case and spacing. A renamed
+    heading ("MIASTO" for "CITY") is another heading: the column may mean something else.
+    """
+    return "".join(c for c in fold(cell) if c.isalnum())
+
+
+def _header_keys(cells: Sequence[str]) -> list[str]:
+    keys = [header_key(c) for c in cells]
+    while keys and not keys[-1]:
+        keys.pop()
+    return keys
 
 
 def is_header(cells: Sequence[str], header: Sequence[str]) -> bool:
-    """Whether a row repeats the header (exports repeat it on every page)."""
+    """Whether a row is (or repeats) the header; exports repeat it on every page."""
     if not header:
         return False
-    wanted = [_header_key(c) for c in header]
-    while wanted and not wanted[-1]:
-        wanted.pop()
-    return [_header_key(c) for c in cells] == wanted
+    return _header_keys(cells) == _header_keys(header)
+
+
+def find_header(lines: Sequence[str], header: Sequence[str], delimiter: str = "\t") -> int | None:
+    """Line number of the first line that is the header, or None."""
+    wanted = _header_keys(header)
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and _header_keys(split_cells(line, delimiter)) == wanted:
+            return number
+    return None
+
+
+# How many non-blank lines are searched for the line closest to a missing header, and how
+# much of each: a header is near the top and short.
+_CLOSEST_SEARCH_LINES = 200
+_CLOSEST_SEARCH_CHARS = 400
+
+
+def missing_header(
+    lines: Sequence[str], source_id: str, options: dict[str, Any]
+) -> SourceError:
+    """The error for a table whose header is nowhere: where it was expected, what came closest.
+
+    A renamed, added or removed column changes what the cells mean, so the reader stops
+    rather than guess; the message shows the nearest line cell by cell, so the fix (in the
+    document or in the mapping's ``header``) is obvious.
+    """
+    header = options["header"]
+    delimiter = options.get("delimiter", "\t")
+    wanted = " | ".join(header)
+    candidates: list[tuple[int, list[str]]] = []
+    expected: int | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        cells = split_cells(line[:_CLOSEST_SEARCH_CHARS], delimiter)
+        if expected is None and classify_layout(line, cells, {**options, "header": []},
+                                                True) is None:
+            expected = number
+        candidates.append((number, cells))
+        if len(candidates) >= _CLOSEST_SEARCH_LINES:
+            break
+    if not candidates:
+        return SourceError(source_id, None, f"no table header ({wanted}): the document is empty")
+    target = " ".join(header_key(c) for c in header)
+    scored = [(fuzz.ratio(" ".join(header_key(c) for c in cells), target), -n, n, cells)
+              for n, cells in candidates]
+    score, _, closest, cells = max(scored)
+    message = (f"no table header: the mapping expects {wanted!r}; the closest line is "
+               f"{closest} ({score:.0f} % alike): {_header_difference(cells, header)}")
+    return SourceError(source_id, expected or closest, message)
+
+
+def _header_difference(cells: Sequence[str], header: Sequence[str]) -> str:
+    """How a line differs from the header, cell by cell, in words a person can act on."""
+    found, wanted = _header_keys(cells), _header_keys(header)
+    parts = []
+    if len(found) != len(wanted):
+        parts.append(f"{len(found)} cells where the header has {len(wanted)}")
+    for i, (a, b) in enumerate(zip(found, wanted, strict=False), start=1):
+        if a != b:
+            parts.append(f"cell {i} is {_short(cells[i - 1])!r}, not {header[i - 1]!r}")
+    if len(found) > len(wanted):
+        parts.append("extra " + ", ".join(repr(_short(c)) for c in cells[len(wanted):]))
+    return "; ".join(parts[:6]) or "it differs only in cells the header leaves empty"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_BEFORE_HEADER = "before the table header"
 
 
 def search_any(patterns: Sequence[str], text: str) -> bool:
@@ -102,7 +188,7 @@ def classify_layout(
     if search_any(options.get("title_patterns", []), line):
         return "title", f"title: {text}"
     if options.get("header") and not seen_header:
-        return "title", f"before the table header: {text}"
+        return "title", f"{_BEFORE_HEADER}: {text}"
     return None
 
 
@@ -177,16 +263,25 @@ def read_rows(
     result = ReaderResult()
     columns = options["columns"]
     delimiter = options.get("delimiter", "\t")
-    seen_header = False
+    header_at = 1
+    if options.get("header"):
+        found = find_header(lines, options["header"], delimiter)
+        if found is None:
+            raise missing_header(lines, source_id, options)
+        header_at = found
     heading_country: str | None = None
     anchor: RawRecord | None = None  # the last record that does not continue another
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         cells = split_cells(line, delimiter)
-        layout = classify_layout(line, cells, options, seen_header)
+        layout = classify_layout(line, cells, options, number >= header_at)
+        if layout is not None and layout[1].startswith(_BEFORE_HEADER) and len(cells) > 1:
+            # cells before the header: a row out of place, not a title to skip over
+            result.mark(number, LineStatus.UNREADABLE, "row",
+                        f"a row above the table header (line {header_at}): not read")
+            continue
         if layout is not None:
-            seen_header = seen_header or layout[0] == "header"
             result.mark(number, LineStatus.LAYOUT, *layout)
             continue
         found = heading(cells, columns)

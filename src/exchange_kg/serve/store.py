@@ -7,8 +7,8 @@ come back twice from ``SELECT ?label``), so the merge is materialised once, here
 see a set as SPARQL's dataset semantics says.
 
 The store is written next to its final place and renamed into it, so a server never opens half
-a store; a stamp records which N-Quads file (by SHA-256) it was built from, so ``serve`` can
-tell a stale store from a current one.
+a store; a stamp records the dumps it was loaded from (N-Quads and N-Triples, by size and
+SHA-256), so ``serve`` can tell a stale store from a current one whichever dump changed.
 
 The merge is loaded, not computed: ``exchange-kg.nt`` is the union of all named graphs (the
 sources' and the ontology's), so one bulk load reads the N-Quads and then the N-Triples as
@@ -98,17 +98,30 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _dumps(dist_dir: Path) -> dict[str, dict[str, int | str]]:
+    """Size and SHA-256 of each dump the store is loaded from, as the stamp records them."""
+    return {name: {"bytes": (dist_dir / name).stat().st_size, "sha256": _sha256(dist_dir / name)}
+            for name in (NQUADS, NTRIPLES) if (dist_dir / name).is_file()}
+
+
 def store_is_current(dist_dir: Path) -> bool:
-    """True if ``dist_dir/store`` exists and was built from the current ``exchange-kg.nq``."""
+    """True if ``dist_dir/store`` exists and was built from the dumps now in ``dist_dir``."""
     stamp = store_path(dist_dir) / STAMP
-    nquads = dist_dir / NQUADS
-    if not stamp.is_file() or not nquads.is_file():
+    if not stamp.is_file() or not (dist_dir / NQUADS).is_file():
         return False
     try:
-        recorded = json.loads(stamp.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        recorded = json.loads(stamp.read_text(encoding="utf-8")).get("dumps")
+    except (OSError, ValueError, AttributeError):
         return False
-    return recorded.get("sha256") == _sha256(nquads)
+    if not isinstance(recorded, dict):
+        return False
+    present = {n for n in (NQUADS, NTRIPLES) if (dist_dir / n).is_file()}
+    if set(recorded) != present:
+        return False
+    # sizes first: a changed dump is nearly always a resized one, and hashing is the slow part
+    if any(recorded[n].get("bytes") != (dist_dir / n).stat().st_size for n in present):
+        return False
+    return recorded == _dumps(dist_dir)
 
 
 def build_store(dist_dir: Path) -> Path:
@@ -139,8 +152,7 @@ def build_store(dist_dir: Path) -> Path:
         store.flush()
         store.optimize()
         stamp = {
-            "source": NQUADS,
-            "sha256": _sha256(nquads),
+            "dumps": _dumps(dist_dir),
             "quads": len(store),
             "pyoxigraph": pyoxigraph.__version__,
         }
