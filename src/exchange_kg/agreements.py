@@ -97,6 +97,11 @@ class Agreement:
         return seen
 
 
+# The longest cell a normaliser reads. Partner cells of the bundled lists stay under 300
+# characters, a consortium with its members under 2,000; a longer cell is damage.
+MAX_FIELD_CHARS = 5_000
+
+
 def build_agreements(
     record: RawRecord, section: Section, list_id: str, publisher_key: str,
     marked: frozenset[str] = frozenset(),
@@ -117,6 +122,12 @@ def build_agreements(
                 f"{record.source_id}:{record.first_line}: field {name!r} is not in the mapping"
             )
         if rule.normaliser == "none" or name in withheld or not raw.strip():
+            continue
+        if len(raw) > MAX_FIELD_CHARS:
+            record.flags.append(Flag(
+                name, "too-long", f"{len(raw)} characters: longer than any {name} cell "
+                f"should be (the limit is {MAX_FIELD_CHARS}); not read", raw[:200] + "...",
+                withheld=True))
             continue
         value, flags = registry.normalise(rule.normaliser, raw, name, rule.options)
         record.flags.extend(flags)

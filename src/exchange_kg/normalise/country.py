@@ -305,11 +305,17 @@ def _fuzzy(key: str, languages: tuple[str, ...]) -> tuple[CountryMatch | None, s
     return CountryMatch(code, _name(code), "fuzzy", round(score, 1)), ""
 
 
+# No country's name (in any language pycountry knows) is anywhere near this long.
+MAX_NAME_CHARS = 120
+
+
 def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...], vocabulary: Vocabulary
                  ) -> tuple[CountryMatch | None, str]:
     key = _key(text)
     if not key:
         return None, "empty"
+    if len(key) > MAX_NAME_CHARS:
+        return None, f"{len(key)} characters: too long to be a country name"
     hit = _lookup(key, vocabulary)
     if hit is not None:
         return hit, ""

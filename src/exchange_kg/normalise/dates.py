@@ -105,7 +105,8 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
     text = _strip_wrapping(text)
     if not text:
         return None, []
-    compact = re.sub(r"\s*([/.\-])\s*", r"\1", text)
+    # spaces around separators go; runs collapsed first keep the regex linear
+    compact = re.sub(r"\s*([/.\-])\s*", r"\1", " ".join(text.split()))
     m = _NUMERIC_YMD.fullmatch(compact)
     if m:
         return _year_first(raw, int(m.group(1)), m.group(2), field)
@@ -217,8 +218,8 @@ def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
             break
     tokens = [t for t in tokens if t not in words.fillers]
     months = [t for t in tokens if t in words.months]
-    years = [t for t in tokens if len(t) == 4 and t.isdigit()]
-    days = [t for t in tokens if t.isdigit() and len(t) <= 2]
+    years = [t for t in tokens if len(t) == 4 and t.isdecimal()]
+    days = [t for t in tokens if t.isdecimal() and len(t) <= 2]
     if len(months) != 1 or len(years) != 1 or len(days) > 1 or len(tokens) != 2 + len(days):
         return None
     year, month = int(years[0]), words.months[months[0]]

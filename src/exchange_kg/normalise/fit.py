@@ -202,6 +202,9 @@ def _clean_host(host: str) -> str:
     return host
 
 
+MAX_HOST, MAX_LABEL = 253, 63  # the limits of a DNS name (RFC 1035)
+
+
 @lru_cache(maxsize=65536)
 def parse_site(url: str) -> SiteAddress | None:
     """Split a web address as a list writes it; None when it has no recognisable host.
@@ -212,8 +215,9 @@ def parse_site(url: str) -> SiteAddress | None:
         return None
     host, path = _split_address(url)
     host = _clean_host(host)
-    if "." not in host:
-        return None
+    if "." not in host or len(host) > MAX_HOST or any(
+            len(label) > MAX_LABEL for label in host.split(".")):
+        return None  # DNS allows no longer name: this is not a host
     ext = _extractor()(host)
     if not ext.suffix or not ext.domain:
         return None
@@ -306,9 +310,23 @@ class NameWords:
         return tuple(i for i, g in enumerate(self.generic) if not g)
 
 
+def _parenthesised(text: str) -> list[str]:
+    r"""What ``re.findall(r"\(([^)]*)\)", text)`` finds, without its quadratic retries from
+    every "(" of a text that never closes them."""
+    found: list[str] = []
+    pos = 0
+    while (start := text.find("(", pos)) >= 0:
+        end = text.find(")", start + 1)
+        if end < 0:
+            break
+        found.append(text[start + 1 : end])
+        pos = end + 1
+    return found
+
+
 def _acronyms(text: str) -> set[str]:
     """Words the name marks as its own acronym: in parentheses, or capitals in a mixed-case name."""
-    found = {fold(w) for inner in re.findall(r"\(([^)]*)\)", text)
+    found = {fold(w) for inner in _parenthesised(text)
              for w in re.findall(r"[^\W_]+", inner) if len(w) <= 8}
     if any(c.islower() for c in text):
         found |= {fold(w) for w in re.findall(r"[^\W_]+", text)
@@ -358,6 +376,16 @@ def _is_abbreviation(piece: str, word: str) -> bool:
 
 Chunks = tuple[tuple[str, int], ...]  # (piece of the label, index of the word it abbreviates)
 
+# Pieces of a label an abbreviation search may try. Unordered readings track the set of words
+# used (2**words states), so a long name and a label of its initials could take forever; real
+# labels need a few hundred tries (the bundled lists: under 500); a search past this gives
+# up (no match).
+MAX_ABBREVIATION_TRIES = 20_000
+
+
+class _TooHard(Exception):
+    """The abbreviation search ran out of tries."""
+
 
 def _align(label: str, name: NameWords, ordered: bool) -> Chunks | None:
     """Best reading of a label as abbreviations of the name's words, each word used once.
@@ -367,8 +395,10 @@ def _align(label: str, name: NameWords, ordered: bool) -> Chunks | None:
     """
     words = name.words
     memo: dict[tuple[int, int], tuple[float, Chunks] | None] = {}
+    tries = 0
 
     def best(pos: int, state: int) -> tuple[float, Chunks] | None:
+        nonlocal tries
         if pos == len(label):
             return 0.0, ()
         if (pos, state) in memo:
@@ -379,6 +409,9 @@ def _align(label: str, name: NameWords, ordered: bool) -> Chunks | None:
             word = words[wi]
             if word[0] != label[pos] or (not ordered and state >> wi & 1):
                 continue
+            tries += len(label) - pos
+            if tries > MAX_ABBREVIATION_TRIES:
+                raise _TooHard
             for end in range(len(label), pos, -1):
                 piece = label[pos:end]
                 if not (word.startswith(piece) or (
@@ -401,7 +434,10 @@ def _align(label: str, name: NameWords, ordered: bool) -> Chunks | None:
 
 
 def _abbreviation_match(joined: str, name: NameWords, ordered: bool) -> NameMatch:
-    chunks = _align(joined, name, ordered)
+    try:
+        chunks = _align(joined, name, ordered)
+    except _TooHard:
+        return NO_MATCH
     content = name.content
     if chunks is None or not content:
         return NO_MATCH

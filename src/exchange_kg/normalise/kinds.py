@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.numbers import is_number
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 from exchange_kg.vocab import KINDS, STATUSES
@@ -37,7 +38,7 @@ class Token:
 
     @property
     def is_number(self) -> bool:
-        return self.text.isdigit()
+        return is_number(self.text)
 
     @property
     def is_date(self) -> bool:
@@ -80,16 +81,29 @@ class PhraseMatch:
 
 
 class PhraseTable:
-    """Longest-match lookup of multi-word phrases (tables are small: a linear scan is fine)."""
+    """Longest-match lookup of multi-word phrases, indexed by their first token (a cell is
+    tried at every token: a scan of the whole table there made long cells slow)."""
 
     def __init__(self, phrases: list[Phrase]) -> None:
         unique: dict[tuple[str, ...], Phrase] = {}
         for p in phrases:
             unique.setdefault(p.tokens, p)  # first row wins, as in the data file
         self.phrases = sorted(unique.values(), key=lambda p: (-len(p.tokens), p.tokens))
+        self._starting: dict[str, list[Phrase]] = {}
+        for p in self.phrases:  # longest first within each list, as in self.phrases
+            self._starting.setdefault(p.tokens[0] if p.tokens else "", []).append(p)
+
+    def _candidates(self, token: Token) -> list[Phrase]:
+        exact = self._starting.get(token.text, [])
+        numeric = self._starting.get(NUMBER, []) if token.is_number else []
+        if not numeric:
+            return exact
+        return sorted(exact + numeric, key=lambda p: (-len(p.tokens), p.tokens))
 
     def match(self, tokens: list[Token], i: int) -> PhraseMatch | None:
-        for phrase in self.phrases:
+        if i >= len(tokens):
+            return None
+        for phrase in self._candidates(tokens[i]):
             n = len(phrase.tokens)
             window = tokens[i : i + n]
             if len(window) < n:
@@ -97,7 +111,7 @@ class PhraseTable:
             numbers: list[int] = []
             for want, tok in zip(phrase.tokens, window, strict=True):
                 if want == NUMBER and tok.is_number:
-                    numbers.append(int(tok.text))
+                    numbers.append(int(tok.text))  # is_number bounds its digits
                 elif want != tok.text:
                     break
             else:

@@ -36,6 +36,7 @@ The words that mark units and institutions live in ``data/unit-words.tsv``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -202,15 +203,34 @@ def _hits_in(tokens: list[str]) -> list[_Hit]:
 
 
 def _visible(text: str) -> str:
-    """The text without parenthesised or quoted spans: those are names, not structure."""
+    """The text without parenthesised or quoted spans: those are names, not structure.
+
+    One pass with a stack (a closing bracket closes the innermost open one of its kind only
+    if that is the innermost open bracket), so deeply nested brackets cost no more than flat
+    ones; each outermost span becomes one space, and an unclosed parenthesis runs to the end.
+    """
     if "(" not in text and "[" not in text and '"' not in text:
         return text
-    previous = None
-    while previous != text:
-        previous = text
-        text = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)
-    text = re.sub(r"\([^()]*$", " ", text)  # an unclosed parenthesis runs to the end
+    kept: list[str] = []
+    opened: list[tuple[str, int]] = []  # (bracket, length of kept when it opened)
+    for ch in text:
+        if ch in "([":
+            opened.append((ch, len(kept)))
+            kept.append(ch)
+        elif ch in ")]" and opened and opened[-1][0] == _OPENER[ch]:
+            _, at = opened.pop()
+            del kept[at:]
+            kept.append(" ")
+        else:
+            kept.append(ch)
+    text = "".join(kept)
+    unclosed = text.rfind("(")
+    if unclosed >= 0 and ")" not in text[unclosed:]:
+        text = text[:unclosed] + " "  # an unclosed parenthesis runs to the end
     return re.sub(r'"[^"]*"', " ", text)
+
+
+_OPENER = {")": "(", "]": "["}
 
 
 def _heads(text: str) -> list[_Hit]:
@@ -433,10 +453,15 @@ def names_unit(text: str) -> bool:
 
 def _is_bare(text: str) -> bool:
     """Only unit words ("College", "Graduate School"): a name that needs a shared complement."""
+    if len(text) > _BARE_CHARS:
+        return False  # unit words alone are short; and a growing unit is asked again and again
     tokens = [t for t in (_fold_token(w) for w in text.split()) if t and t not in _ARTICLES]
     hits = _hits_in(tokens)
     covered = sum(h.end - h.start for h in hits if h.term.kind == "unit")
     return bool(tokens) and covered == len(tokens)
+
+
+_BARE_CHARS = 80
 
 
 def _has_conjunction(text: str) -> bool:
@@ -533,36 +558,52 @@ def _balance_close(text: str, flags: list[Flag]) -> str:
     """Drop closing brackets that close nothing (a cell cut from the previous line's text)."""
     out: list[str] = []
     depth = 0
+    dropped: set[str] = set()
     for i, ch in enumerate(text):
         if ch in "([":
             depth += 1
         elif ch in ")]":
-            if depth == 0 and ch == ")" and re.search(r"(?:^|\s)\d{1,2}$", text[:i]):
+            if depth == 0 and ch == ")" and _list_number_before(text, i):
                 out.append(ch)  # a list marker: "1) ... 2) ..."
                 continue
             if depth == 0:
-                _flag(
-                    flags,
-                    "unbalanced-brackets",
-                    f"a closing {ch!r} without an opening one was dropped; the cell may be the "
-                    "tail of a longer name",
-                    text,
-                )
+                if ch not in dropped:  # one flag per kind of bracket, however many
+                    dropped.add(ch)
+                    _flag(
+                        flags,
+                        "unbalanced-brackets",
+                        f"a closing {ch!r} without an opening one was dropped; the cell may "
+                        "be the tail of a longer name",
+                        text,
+                    )
                 continue
             depth -= 1
         out.append(ch)
     return "".join(out)
 
 
+def _list_number_before(text: str, i: int) -> bool:
+    r"""Whether ``text[:i]`` ends in a one- or two-digit number standing alone ("... 2")
+    (the regex ``(?:^|\s)\d{1,2}$``, looking back from ``i`` rather than scanning)."""
+    for width in (1, 2):
+        start = i - width
+        if start < 0 or not text[start:i].isdecimal():
+            return False
+        if start == 0 or text[start - 1].isspace():
+            return True
+    return False
+
+
 def _strip_final_period(text: str) -> str:
-    """A final "." after a long word is punctuation; after "CO." or "e.V." it is the name's."""
-    match = re.search(r"(\S+)\.$", text)
-    if (
-        match
-        and len(match.group(1)) >= 4
-        and "." not in match.group(1)
-        and match.group(1).isalpha()
-    ):
+    """A final "." after a long word is punctuation; after "CO." or "e.V." it is the name's.
+
+    The last word is found from the end (a regex search for it would retry from every
+    position of a long word: quadratic in its length).
+    """
+    if not text.endswith(".") or len(text) < 2 or text[-2].isspace():
+        return text
+    word = text[:-1].rsplit(None, 1)[-1]
+    if len(word) >= 4 and "." not in word and word.isalpha():
         return text[:-1]
     return text
 
@@ -672,14 +713,15 @@ def _consortium(text: str, notation: str, flags: list[Flag]) -> PartnerValue | N
 
 def _members(body: str) -> list[str]:
     """Members are comma-separated; a piece without a body word continues the previous one."""
-    members: list[str] = []
+    members: list[list[str]] = []  # parts of each member (joined once: no quadratic +=)
     for sep, raw in _split_top(body, ","):
         piece = _piece(raw)
         if members and not _heads(piece.core):
-            members[-1] += sep + raw
+            members[-1] += [sep, raw]
         else:
-            members.append(raw)
-    return [m.strip() for m in members if m.strip()]
+            members.append([raw])
+    joined = ("".join(parts).strip() for parts in members)
+    return [m for m in joined if m]
 
 
 def _parse_parties(text: str, notation: str, flags: list[Flag]) -> list[PartyName]:
@@ -1138,7 +1180,10 @@ def _followed_by_preposition(folded: list[str], hit: _Hit) -> bool:
 
 def _glued_unit(tokens: list[str], folded: list[str], hits: list[_Hit]) -> int | None:
     """Where a unit starts right after the institution's head word (or after a possessive)."""
+    body_before = False  # a unit or institution word among hits[:k] (kept as we go: linear)
     for k, hit in enumerate(hits):
+        if k:
+            body_before = body_before or hits[k - 1].term.kind in ("unit", "institution")
         if hit.start == 0 or hit.term.kind != "unit" or hit.term.type not in _GLUE_TYPES:
             continue
         if not tokens[hit.start][:1].isupper() or not _followed_by_preposition(folded, hit):
@@ -1148,7 +1193,7 @@ def _glued_unit(tokens: list[str], folded: list[str], hits: list[_Hit]) -> int |
         if adjacent and previous.term.kind == "institution":
             return hit.start
         possessive = re.search(r"['’]s$", tokens[hit.start - 1])
-        if possessive and any(h.term.kind in ("unit", "institution") for h in hits[:k]):
+        if possessive and body_before:
             return hit.start
     return None
 
@@ -1156,7 +1201,10 @@ def _glued_unit(tokens: list[str], folded: list[str], hits: list[_Hit]) -> int |
 def _flag_glued(
     tokens: list[str], folded: list[str], hits: list[_Hit], core: str, flags: list[Flag]
 ) -> None:
+    institution_before = False  # an institution word among hits[:k]
     for k, hit in enumerate(hits):
+        if k:
+            institution_before = institution_before or hits[k - 1].term.kind == "institution"
         if hit.start == 0 or hit.term.kind != "unit" or hit.term.type not in _GLUE_TYPES:
             continue
         never_in_names = hit.term.type in ("department", "faculty", "division")
@@ -1164,7 +1212,7 @@ def _flag_glued(
             continue
         if not never_in_names and not _followed_by_preposition(folded, hit):
             continue
-        if any(h.term.kind == "institution" for h in hits[:k]):
+        if institution_before:
             _flag(
                 flags,
                 "unit-split-uncertain",
@@ -1175,10 +1223,19 @@ def _flag_glued(
             return
 
 
+_LOOKS = 8  # "of"s and "and"s looked at per name; real names have one or two
+# A match starts only where a run of spaces starts (the lookbehind): a run of spaces that is
+# not followed by "of" is then scanned once, not once from each of its spaces.
+_OF = re.compile(r"(?<!\s)\s+of\s+(?:the\s+)?")
+_AND = re.compile(r"(?<!\s)\s+(?:and|&)\s+")
+
+
 def _check_institution(name: str, flags: list[Flag]) -> None:
     """Flags for names that may hide a parent body or a second party."""
     visible = _visible(name)
-    for m in reversed(list(re.finditer(r"\s+of\s+(?:the\s+)?", visible))):
+    # each look costs the name's length: the last few "of"s and first few "and"s decide
+    of_matches = list(_OF.finditer(visible))[-_LOOKS:]
+    for m in reversed(of_matches):
         before, after = visible[: m.start()], visible[m.end() :]
         if not after[:1].isupper():
             continue
@@ -1198,7 +1255,7 @@ def _check_institution(name: str, flags: list[Flag]) -> None:
                 name,
             )
             break
-    for m in re.finditer(r"\s+(?:and|&)\s+", visible):
+    for m in itertools.islice(_AND.finditer(visible), _LOOKS):
         before, after = visible[: m.start()], visible[m.end() :]
         left = _heads(before)
         if not left or left[-1].end != len(before.split()):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 from exchange_kg.vocab import MOBILITY_KINDS
@@ -76,6 +77,10 @@ def _cell_key(text: str) -> str:
     return "".join(fold_accents(text).split())
 
 
+# A quota counts students a year: four digits are plenty; more is damage, not a count.
+MAX_QUOTA_DIGITS = 4
+
+
 def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, list[Flag]]:
     """Read a quota cell; anything not clearly a quota is refused with a flag.
 
@@ -89,8 +94,11 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     compact = "".join(text.split())
     if len(compact) <= _MAX_MARK_LENGTH and all(ch in CROSS_MARKS for ch in compact):
         return _no_quota(raw, compact, field)
-    if compact.isdigit():
-        return QuotaValue(False, (("unspecified", int(compact)),)), []
+    if compact.isdecimal():
+        count = bounded_int(compact, MAX_QUOTA_DIGITS)
+        if count is None:
+            return None, [_implausible(raw, compact, field)]
+        return QuotaValue(False, (("unspecified", count),)), []
     words = _words()
     if _cell_key(text) in words.unstated:
         return None, []
@@ -103,16 +111,16 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
 def _counted(text: str, words: _Words) -> int | None:
     """The number of "2 plazas" / "je 2": one number, every other word a counting word."""
     tokens = re.findall(r"[^\W\d_]+|\d+|[^\w\s]", text)
-    numbers = [t for t in tokens if t.isdigit()]
-    others = [t for t in tokens if not t.isdigit()]
-    if len(numbers) != 1 or not others:
+    numbers = [t for t in tokens if t.isdecimal()]
+    others = [t for t in tokens if not t.isdecimal()]
+    if len(numbers) != 1 or not others or bounded_int(numbers[0], MAX_QUOTA_DIGITS) is None:
         return None
     for token in others:
         if token.isalpha() and fold_accents(token) not in words.counting:
             return None
         if not token.isalpha() and token not in "().,:/":
             return None
-    return int(numbers[0])
+    return bounded_int(numbers[0], MAX_QUOTA_DIGITS)
 
 
 def _no_quota(raw: str, compact: str, field: str) -> tuple[QuotaValue, list[Flag]]:
@@ -138,7 +146,10 @@ def _labelled(raw: str, text: str, field: str) -> tuple[QuotaValue | None, list[
         if m is None or kind is None or any(k == kind for k, _ in places):
             return None, [_unreadable(raw, field)]
         if m.group(2):
-            places.append((kind, int(m.group(2))))
+            count = bounded_int(m.group(2), MAX_QUOTA_DIGITS)
+            if count is None:
+                return None, [_implausible(raw, m.group(2), field)]
+            places.append((kind, count))
         else:
             flags.append(Flag(field, "truncated",
                               f"{kind} places cut off ({token!r}): unknown, not zero",
@@ -157,6 +168,11 @@ def _kind_of(label: str, labels: dict[str, str], *, cut_off: bool) -> str | None
         return None
     starts = [kind for full, kind in labels.items() if full.startswith(label)]
     return starts[0] if len(starts) == 1 else None
+
+
+def _implausible(raw: str, digits: str, field: str) -> Flag:
+    return Flag(field, "unreadable", f"not a quota: a number of {len(digits)} digits is no "
+                "count of places", raw[:200], withheld=True)
 
 
 def _unreadable(raw: str, field: str) -> Flag:

@@ -338,7 +338,7 @@ def _date_value(tok: Token) -> DateValue | None:
 
 
 def _year(tok: Token) -> int | None:
-    if len(tok.text) == 4 and tok.text.isdigit() and MIN_YEAR <= int(tok.text) <= MAX_YEAR:
+    if len(tok.text) == 4 and tok.text.isdecimal() and MIN_YEAR <= int(tok.text) <= MAX_YEAR:
         return int(tok.text)
     return None
 

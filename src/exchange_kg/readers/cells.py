@@ -106,15 +106,31 @@ def peel_values(
         pattern = patterns.get(column)
         if pattern is None:
             break
-        match = re.search(rf"(?:^|\s)({pattern})$", rest)
-        if match is None:
+        found = _trailing(pattern, rest)
+        if found is None:
             continue
-        values[column] = match.group(1)
-        rest = rest[: match.start(1)].rstrip()
+        values[column] = rest[found:]
+        rest = rest[:found].rstrip()
     if rest and value_columns and value_columns[0] not in values:
         return SplitText(text.strip(), {})
     ordered = {c: values[c] for c in value_columns if c in values}
     return SplitText(rest, ordered)
+
+
+# A value column holds a short token (a date, a quota); looking for one only this far from
+# the end of a cell keeps the search linear however long the text before it is.
+_VALUE_WINDOW = 64
+
+
+def _trailing(pattern: str, text: str) -> int | None:
+    """Where a token of ``pattern`` that ends ``text`` and follows a space (or starts it)
+    begins, or None."""
+    window = text[-(_VALUE_WINDOW + 1):]
+    offset = len(text) - len(window)
+    match = re.search(rf"(?:^|\s)({pattern})$", window)
+    if match is None or (offset and match.start(1) == 0):
+        return None  # the window's start is not the text's: a token that long is no value
+    return offset + match.start(1)
 
 
 def value_columns_of(

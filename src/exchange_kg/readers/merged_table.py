@@ -43,6 +43,7 @@ from exchange_kg.readers.ocr_passes import (
     TargetRow,
     Vocabulary,
     align,
+    aligned_prefix,
     clean_pass_text,
     consensus_name,
     consensus_value,
@@ -58,6 +59,7 @@ from exchange_kg.records import (
     RawRecord,
     ReadContext,
     ReaderResult,
+    SelfCheck,
 )
 
 # Where a merged cell prints its label: vertically centred (the default of PDF tables), at the
@@ -438,7 +440,8 @@ _ENTRY_VALUES = {"start": "date", "quota": "quota"}  # value column -> PassEntry
 
 
 def _apply_passes(
-    drafts: list[_Draft], scan: _Scan, opts: _Options, labels: list[str]
+    drafts: list[_Draft], scan: _Scan, opts: _Options, labels: list[str],
+    result: ReaderResult,
 ) -> list[PassEntry]:
     """Align every pass to the rows of its pages and use the readings per field."""
     pages = {page for _, page, _ in scan.passes}
@@ -453,16 +456,33 @@ def _apply_passes(
         draft.read_by_passes = True
     readings: list[list[tuple[PassEntry, str]]] = [[] for _ in targets]
     entries_all: list[PassEntry] = []
+    budget = MAX_PASS_PAIRS
+    unused: list[int] = []
     for line, _, text in scan.passes:
         entries = segment_pass(text, line)
         entries_all += entries
+        if budget < len(rows) or not entries:
+            unused += [line] if entries else []
+            continue
+        budget -= len(aligned_prefix(entries, len(rows))) * len(rows)
         for e_index, r_index in align(entries, rows).items():
             entry = entries[e_index]
             readings[r_index].append((entry, reading_of(entry, rows[r_index], labels)))
     for draft, row, found in zip(targets, rows, readings, strict=True):
         if found:
             _use_readings(draft, row, found, opts)
+    if unused:
+        result.checks.append(SelfCheck(
+            "OCR passes read", len(scan.passes), len(scan.passes) - len(unused),
+            tuple(unused[:20]),
+            f"{len(unused)} passes beyond the bound of {MAX_PASS_PAIRS} entry-row comparisons "
+            "per document were not used as readings"))
     return entries_all
+
+
+# Entry-row comparisons all OCR passes of a document may make together (each pass is also
+# bounded alone: ocr_passes.MAX_ALIGN_PAIRS). The bundled OCR list makes about 9,000.
+MAX_PASS_PAIRS = 200_000
 
 
 def _use_readings(
@@ -1134,7 +1154,7 @@ def read(lines: list[str], source_id: str, options: dict[str, Any],
             _clean_label(draft, column)
     if opts.ocr_passes and scan.passes:
         labels = sorted({d.cells.get(c, "") for d in drafts for c in merged} - {""})
-        entries = _apply_passes(drafts, scan, opts, labels)
+        entries = _apply_passes(drafts, scan, opts, labels, result)
         _repair_continuations(drafts, opts, scan)
     else:
         entries = []

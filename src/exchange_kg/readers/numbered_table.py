@@ -25,6 +25,7 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import Row, looks_like_institution, shifted_cells
+from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.simple_table import COLUMN_NAMES, COMMON_OPTIONS, read_rows
 from exchange_kg.records import Flag, RawRecord, ReaderResult, SelfCheck
@@ -62,7 +63,7 @@ OPTIONS_SCHEMA: dict[str, Any] = {
     },
 }
 
-_ROW_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
+_ROW_NUMBER = re.compile(r"^\s*(\d+)\s*(?:\.\s*)?$")  # one way to match: linear
 
 
 def _check(options: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
@@ -196,42 +197,81 @@ def flag_shifted_cells(records: list[RawRecord], fields: list[str], window: int 
     return sum(len(flags) for flags in found.values())
 
 
+# Items each part of the check's message lists before it summarises the rest.
+_LISTED = 20
+
+
 def row_number_check(records: list[RawRecord], number_field: str = "row_number") -> SelfCheck:
-    """The document numbers its rows 1..N: compare with the numbers actually read."""
-    numbered = [
-        (int(_ROW_NUMBER.match(r.fields[number_field]).group(1)), r.first_line)
-        for r in records
-        if _ROW_NUMBER.match(r.fields.get(number_field, ""))
-    ]
-    expected = f"1..{len(numbered)}"
+    """The document numbers its rows 1..N: compare with the numbers actually read.
+
+    Work and message are bounded by the number of rows, never by the numbers' size: missing
+    numbers are reported as ranges ("missing 5-99999999"), and a "number" too long to be a
+    row number (``numbers.MAX_DIGITS``) is reported as such rather than counted up to.
+    """
+    numbered: list[tuple[int, int]] = []
+    oversized: list[tuple[int, int]] = []  # (digits, line)
+    for r in records:
+        match = _ROW_NUMBER.match(r.fields.get(number_field, ""))
+        if match is None:
+            continue
+        value = bounded_int(match.group(1))
+        if value is None:
+            oversized.append((len(match.group(1).lstrip("0")), r.first_line))
+        else:
+            numbered.append((value, r.first_line))
+    expected = f"1..{len(numbered) + len(oversized)}"
     values = [n for n, _ in numbered]
     counts = Counter(values)
     top = max(values, default=0)
-    gaps = [n for n in range(1, top + 1) if n not in counts]
+    gaps = _missing_ranges(sorted(counts))
     duplicates = sorted(n for n, c in counts.items() if c > 1)
+    repeated = set(duplicates)
     disorder = [
         (n, line)
         for (prev, _), (n, line) in zip(numbered, numbered[1:], strict=False)
-        if n < prev and n not in duplicates
+        if n < prev and n not in repeated
     ]
     problems = []
     if gaps:
-        problems.append("missing " + ", ".join(map(str, gaps)))
+        missing = sum(b - a + 1 for a, b in gaps)
+        problems.append("missing " + _listed([f"{a}" if a == b else f"{a}-{b}" for a, b in gaps],
+                                             f"{missing} numbers in all"))
     if duplicates:
-        problems.append(
-            "repeated "
-            + "; ".join(
-                f"{n} (lines {', '.join(str(line) for v, line in numbered if v == n)})"
-                for n in duplicates
-            )
-        )
+        lines_of: dict[int, list[int]] = {}
+        for v, line in numbered:
+            if v in repeated:
+                lines_of.setdefault(v, []).append(line)
+        problems.append("repeated " + _listed(
+            [f"{n} (lines {', '.join(map(str, lines_of[n][:_LISTED]))})" for n in duplicates],
+            sep="; "))
     if disorder:
-        problems.append(
-            "out of sequence " + ", ".join(f"{n} (line {line})" for n, line in disorder)
-        )
+        problems.append("out of sequence "
+                        + _listed([f"{n} (line {line})" for n, line in disorder]))
+    if oversized:
+        problems.append("not row numbers " + _listed(
+            [f"a number of {digits} digits (line {line})" for digits, line in oversized]))
     found = expected if not problems else f"1..{top}: " + "; ".join(problems)
-    lines = tuple(
-        sorted({line for v, line in numbered if v in duplicates} | {line for _, line in disorder})
-    )
+    lines = tuple(sorted(
+        {line for v, line in numbered if v in repeated} | {line for _, line in disorder}
+        | {line for _, line in oversized}))
     detail = "; ".join(problems) if problems else f"{len(numbered)} rows numbered 1..{top}"
     return SelfCheck(CHECK_NAME, expected, found, lines, detail)
+
+
+def _missing_ranges(present: list[int]) -> list[tuple[int, int]]:
+    """The runs of numbers from 1 to the largest that ``present`` (sorted, distinct) lacks."""
+    gaps = []
+    previous = 0
+    for n in present:
+        if n > previous + 1:
+            gaps.append((previous + 1, n - 1))
+        previous = max(previous, n)
+    return gaps
+
+
+def _listed(items: list[str], total: str = "", sep: str = ", ") -> str:
+    """The first ``_LISTED`` items, then how many more (a self-check is read by people)."""
+    shown = sep.join(items[:_LISTED])
+    rest = len(items) - _LISTED
+    more = f"{sep}... and {rest} more" if rest > 0 else ""
+    return shown + more + (f" ({total})" if total and (rest > 0 or "-" in shown) else "")

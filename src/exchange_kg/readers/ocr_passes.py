@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from exchange_kg.readers.cells import DATE_PATTERN, fold, has_letters, paren_balance
 
@@ -157,14 +157,30 @@ def entry_score(entry: PassEntry, row: TargetRow) -> float:
     return _W_NAME * name + _W_DATE * date + _W_QUOTA * quota
 
 
+# Entry-row pairs one alignment may score: the dynamic programme is entries x rows. The
+# bundled OCR list needs at most 500 (17 entries, 29 rows); a pass longer than this bound
+# allows is aligned by its first entries only (see ``align``).
+MAX_ALIGN_PAIRS = 20_000
+
+
+def aligned_prefix(entries: Sequence[PassEntry], rows: int,
+                   budget: int = MAX_ALIGN_PAIRS) -> Sequence[PassEntry]:
+    """The entries of a pass the alignment bound lets it compare with ``rows`` rows."""
+    if not rows or len(entries) * rows <= budget:
+        return entries
+    return entries[: budget // rows]
+
+
 def align(entries: Sequence[PassEntry], rows: Sequence[TargetRow]) -> dict[int, int]:
     """Monotone alignment of one pass to the rows: entry index -> row index.
 
     A pass reads the page in order, so entries may be skipped (phantoms, garbage) and rows
     may be missed, but two entries never cross. Maximises the summed excess of the matches'
     scores over the threshold (dynamic programming). Rows with an empty name are then read
-    by :func:`read_empty_rows`.
+    by :func:`read_empty_rows`. The work is bounded (``MAX_ALIGN_PAIRS``): entries of a pass
+    beyond the bound are left unaligned, being readings only.
     """
+    entries = aligned_prefix(entries, len(rows))
     n, m = len(entries), len(rows)
     gain = [[entry_score(e, r) - MATCH_THRESHOLD for r in rows] for e in entries]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -309,6 +325,7 @@ class Vocabulary:
     """Words and word pairs of a document, to check a suspicious word against its context."""
 
     def __init__(self, texts: Iterable[str]) -> None:
+        self._sorted: list[str] | None = None
         self.words: Counter[str] = Counter()
         self.pairs: Counter[tuple[str, str]] = Counter()
         for text in texts:
@@ -327,9 +344,13 @@ class Vocabulary:
         if len(key) < 4 or self.words[key] > 0:
             return None
         scored: list[tuple[int, str]] = []
-        for candidate in sorted(self.words):
-            if fuzz.ratio(key, candidate) < 75:
-                continue
+        if self._sorted is None or len(self._sorted) != len(self.words):
+            self._sorted = sorted(self.words)
+        # the look-alikes, found in C: a Python loop over the vocabulary for every odd word
+        # was quadratic in the document
+        alike = process.extract(key, self._sorted, scorer=fuzz.ratio, score_cutoff=75,
+                                limit=None)
+        for candidate in sorted(c for c, _, _ in alike):
             context = 0
             if before:
                 context += self.pairs[(before.casefold(), candidate)]
