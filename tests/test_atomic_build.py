@@ -108,3 +108,24 @@ def test_a_link_to_a_folder_is_followed(tmp_path: Path) -> None:
         (folder / "report.json").write_text("new")
     assert (tmp_path / "dist").is_symlink()
     assert (real / "report.json").read_text() == "new"
+
+
+def test_the_store_is_stale_when_either_dump_changed(tmp_path: Path) -> None:
+    from exchange_kg.serve.store import store_is_current
+    from test_serve_support import write_synthetic_dist
+
+    dist = write_synthetic_dist(tmp_path / "dist")
+    (dist / "exchange-kg.nt").write_text('<http://x/s> <http://x/p> "o" .\n')
+    assert not store_is_current(dist)  # the N-Quads did not change; the N-Triples did
+
+
+def test_serving_removes_what_a_killed_store_build_left(tmp_path: Path) -> None:
+    from exchange_kg.serve.cli import ensure_store
+    from test_serve_support import write_synthetic_dist
+
+    dist = write_synthetic_dist(tmp_path / "dist")
+    (dist / ".store-new-abcd1234").mkdir()
+    (dist / ".store-new-abcd1234" / "half").write_text("x")
+    ensure_store(dist)
+    assert not (dist / ".store-new-abcd1234").exists()
+    assert (dist / "store" / "stamp.json").is_file()

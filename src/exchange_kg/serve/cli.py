@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
+from exchange_kg import output_folder
 from exchange_kg.serve.config import ServeConfig, base_of_build
 from exchange_kg.serve.publication import Publication, load_publication, with_flags
-from exchange_kg.serve.store import NQUADS, build_store, store_is_current
+from exchange_kg.serve.store import NQUADS, build_store, remove_stale, store_is_current
 from exchange_kg.yamlfile import DataFileError
 
 
@@ -35,12 +36,17 @@ def ensure_dist(dist_dir: Path, base: str | None) -> None:
                                    "fix it and run `exchange-kg serve` again")
 
 
-def ensure_store(dist_dir: Path) -> None:
-    """Build ``dist_dir/store`` if it is missing or older than the N-Quads dump."""
-    if store_is_current(dist_dir):
-        return
-    _say(f"building the query store in {dist_dir}/store ...")
-    build_store(dist_dir)
+def ensure_store(dist_dir: Path, rebuild: bool = False) -> None:
+    """Build ``dist_dir/store`` if it is missing or was not built from the dumps there.
+
+    Under the folder's lock, so a build cannot switch the folder meanwhile, and what a server
+    killed while building a store left behind is removed first."""
+    with output_folder.locked(output_folder.target_of(dist_dir)):
+        remove_stale(dist_dir)
+        if not rebuild and store_is_current(dist_dir):
+            return
+        _say(f"building the query store in {dist_dir}/store ...")
+        build_store(dist_dir)
 
 
 def _publication(path: Path | None, license_iri: str | None, publisher: str | None,
@@ -132,10 +138,7 @@ def serve(dist_dir: Path, host: str, port: int, base: str | None, workers: int,
     from exchange_kg.serve.connections import bounded_protocol
 
     ensure_dist(dist_dir, base or os.environ.get("EXCHANGE_KG_BASE"))
-    if rebuild_store:
-        build_store(dist_dir)
-    else:
-        ensure_store(dist_dir)
+    ensure_store(dist_dir, rebuild=rebuild_store)
     built_with = base_of_build(dist_dir)
     if base and built_with and base.rstrip("/#") != built_with.rstrip("/#"):
         _say(f"warning: the build minted its IRIs under {built_with}, not {base}: "

@@ -124,6 +124,16 @@ def store_is_current(dist_dir: Path) -> bool:
     return recorded == _dumps(dist_dir)
 
 
+def remove_stale(dist_dir: Path) -> list[str]:
+    """Remove the temporaries a store build killed half-way left in ``dist_dir``; call it
+    with the folder's lock held (``output_folder.locked``)."""
+    stale = sorted(p for p in dist_dir.glob(f".{STORE_DIR}-*-*") if p.is_dir()
+                   and p.name.startswith((f".{STORE_DIR}-new-", f".{STORE_DIR}-old-")))
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return [p.name for p in stale]
+
+
 def build_store(dist_dir: Path) -> Path:
     """Build ``dist_dir/store`` from ``dist_dir/exchange-kg.nq`` and return its path.
 
