@@ -124,8 +124,7 @@ def _measure(cmd: list[str], cwd: Path, memory_gb: float, timeout: float,
         result["stdout"] = out.strip()[:80]
     if report is not None and report.is_file():
         result["report_json_kb"] = round(report.stat().st_size / 1024)
-        line = int(where.rsplit(":", 1)[1]) if where else None
-        result["planted line"] = _what_became_of(json.loads(report.read_text()), line)
+        result["planted line"] = _what_became_of(json.loads(report.read_text()), where)
     return result
 
 
@@ -135,10 +134,14 @@ def _reap_usage() -> tuple[int, int, int]:
     return 0, 0, int(usage.ru_maxrss)
 
 
-def _what_became_of(report: dict, line: int | None) -> str:
-    if line is None:
+def _what_became_of(report: dict, where: str) -> str:
+    """What the report says about the planted line (``file:line``)."""
+    if not where:
         return ""
+    name, line = where.rsplit(":", 1)[0], int(where.rsplit(":", 1)[1])
     for source in report["sources"]:
+        if source["file"] != name:
+            continue
         for u in source.get("unreadable", []):
             if u["line"] == line:
                 return f"unreadable: {u['reason'][:120]}"
