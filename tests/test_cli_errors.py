@@ -31,7 +31,7 @@ def test_a_bad_regular_expression_in_a_mapping_names_its_line(project_copy: Path
     path = project_copy / "mappings" / "pl-partner-universities-2026.yaml"
     path.write_text(path.read_text().replace("'^Data aktualizacji:'", "'^Data (aktualizacji:'"))
     build_fails(project_copy, "pl-partner-universities-2026.yaml:12:",
-                "not a valid regular expression")
+                "not a regular expression")
 
 
 def test_a_pattern_without_the_group_its_reader_reads_names_its_line(
@@ -168,3 +168,13 @@ def test_an_internal_error_is_one_line_and_exit_5(monkeypatch: pytest.MonkeyPatc
     assert "Traceback" not in result.output
     debug = runner.invoke(cli_module.main, ["--debug", "build", "-q", "-o", str(tmp_path / "d")])
     assert debug.exit_code == 5 and "Traceback" in debug.output
+
+
+def test_a_total_pattern_that_does_not_compile_is_an_error_not_a_traceback(
+        project_copy: Path) -> None:
+    path = project_copy / "mappings" / "tohoku-agreements-2016.yaml"
+    text = path.read_text().replace(
+        "        no_country_headings:",
+        "        total_pattern: '^Total of (?P<n>\\d+'\n        no_country_headings:")
+    path.write_text(text)
+    build_fails(project_copy, "tohoku-agreements-2016.yaml:", "not a regular expression")

@@ -181,8 +181,7 @@ def load_mapping(path: Path) -> Mapping:
             line, col = _pos(path, ["sections", i, "reader", "name"])
             raise DataFileError(f"{path}:{line}:{col}: {exc.args[0]}") from None
         options = sec["reader"].get("options", {})
-        errors = list(jsonschema.Draft202012Validator(
-            reader.options_schema, format_checker=_REGEX_CHECKER).iter_errors(options))
+        errors = list(jsonschema.Draft202012Validator(reader.options_schema).iter_errors(options))
         missing_group = _missing_group(options, reader.options_schema)
         if missing_group is not None:
             errors.append(missing_group)
@@ -312,23 +311,6 @@ def _pos(path: Path, where: list[Any]) -> tuple[int, int]:
     return position(_document(path), where)
 
 
-def _regex_error(text: object) -> bool:
-    if not isinstance(text, str):
-        return True
-    try:
-        re.compile(text)
-    except re.error as exc:
-        # the message jsonschema shows: what is wrong and where in the pattern
-        raise ValueError(f"not a valid regular expression: {exc}") from None
-    return True
-
-
-# Reader options marked ``"format": "regex"`` must compile: a bad pattern is a mapping error
-# at its line, not a traceback when the reader first uses it.
-_REGEX_CHECKER = jsonschema.FormatChecker(formats=())
-_REGEX_CHECKER.checks("regex", raises=ValueError)(_regex_error)
-
-
 def _missing_group(options: dict[str, Any], schema: dict[str, Any]
                    ) -> jsonschema.ValidationError | None:
     """A pattern option lacking a named group its reader reads (``x-groups`` in the schema)."""
@@ -336,7 +318,11 @@ def _missing_group(options: dict[str, Any], schema: dict[str, Any]
         wanted = prop.get("x-groups")
         if not wanted or not isinstance(options.get(name), str):
             continue
-        missing = [g for g in wanted if g not in re.compile(options[name]).groupindex]
+        try:
+            groups = re.compile(options[name]).groupindex
+        except re.error:
+            continue  # reported as a pattern that does not compile (readers.check_columns)
+        missing = [g for g in wanted if g not in groups]
         if missing:
             return jsonschema.ValidationError(
                 f"the pattern needs the named group(s) {', '.join(missing)} "

@@ -61,8 +61,6 @@ def _problem(err: jsonschema.ValidationError, prefix: tuple[Any, ...]
     if "propertyNames" in err.schema_path and isinstance(err.instance, str):
         allowed = sorted(err.schema.get("enum", []))
         return [*where, err.instance], unknown_key(err.instance, allowed), True
-    if err.validator == "format" and err.cause is not None:  # say why: "missing ), ..."
-        return where, f"{err.instance!r} is {err.cause}", False
     return where, err.message, False
 
 
