@@ -5,9 +5,11 @@
 Two reference builds of the same project differ in every graph file (another ``--base``):
 build A is the "previous" build in the output folder, build B the one being killed. After
 each kill the folder must hold exactly A's files or exactly B's files, byte for byte (the
-query store is compared by its stamp and must open), and nothing else. Kill moments are
-spread evenly over the length of a whole build (stratified: one in each of ``kills`` equal
-slices, at a random point of its slice), so the final switch is hit as often as the start.
+query store is compared by its stamp and must open), and nothing else. Two thirds of the kill
+moments are spread evenly over the length of a whole build (stratified: one in each of equal
+slices, at a random point of its slice); one third fall in the last 1.5 s before the moment
+build B first changed the folder (measured on a reference run) and 0.5 s after it, where
+writing and switching happen.
 ``test_atomic_build.py`` runs this with 20 kills.
 """
 
@@ -91,11 +93,13 @@ class Figures:
     mixes: list[dict[str, list[str]]] = field(default_factory=list)
     seconds_a: float = 0.0
     seconds_b: float = 0.0
+    seconds_change: float = 0.0  # when build B first changed the folder it replaced
     leftovers_after_next_build: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         states = ", ".join(f"{k} {v}" for k, v in sorted(self.states.items()))
-        return (f"{self.kills} kills of a {self.seconds_b:.1f} s build: {states}; "
+        return (f"{self.kills} kills of a {self.seconds_b:.1f} s build (the folder changes at "
+                f"{self.seconds_change:.1f} s): {states}; "
                 f"{len(set(map(str, self.mixes)))} distinct mix(es); left beside the folder "
                 f"after the next build: {self.leftovers_after_next_build or 'nothing'}")
 
@@ -125,18 +129,25 @@ def run(project: Path, work: Path, kills: int, seed: int,
     env = build_env()
     figures = Figures()
     ref_a, ref_b = work / "ref-a" / "dist", work / "ref-b" / "dist"
-    for ref, base, attr in ((ref_a, BASE_A, "seconds_a"), (ref_b, BASE_B, "seconds_b")):
-        started = time.perf_counter()
-        proc = subprocess.run(build_command(ref, base), cwd=project, env=env,
-                              capture_output=True, text=True, timeout=900)
-        if proc.returncode != 0:
-            raise RuntimeError(f"reference build failed: {proc.stderr[-2000:]}")
-        setattr(figures, attr, time.perf_counter() - started)
+    started = time.perf_counter()
+    proc = subprocess.run(build_command(ref_a, BASE_A), cwd=project, env=env,
+                          capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(f"reference build failed: {proc.stderr[-2000:]}")
+    figures.seconds_a = time.perf_counter() - started
+    # build B over a copy of A, watching for the moment the folder starts to change: the
+    # kills concentrate around it, where a build is most likely to leave a mix
+    shutil.copytree(ref_a, ref_b, symlinks=True)
+    figures.seconds_b, figures.seconds_change = _timed_build(project, ref_b, env)
     a, b = snapshot(ref_a), snapshot(ref_b)
     out = work / "target" / "dist"
     rng = random.Random(seed)
     length = figures.seconds_b * 1.05
-    moments = [(i + rng.random()) * length / kills for i in range(kills)]
+    near = kills // 3
+    moments = [(i + rng.random()) * length / (kills - near) for i in range(kills - near)]
+    start = max(0.0, figures.seconds_change - 1.5)
+    moments += [start + rng.random() * (figures.seconds_change + 0.5 - start)
+                for _ in range(near)]
     rng.shuffle(moments)
     for n, moment in enumerate(moments, start=1):
         if out.exists():
@@ -171,6 +182,31 @@ def run(project: Path, work: Path, kills: int, seed: int,
         name for name in siblings(out) if not name.endswith(".lock")
     ] + [p.name for p in out.iterdir() if p.name.startswith(".")]
     return figures
+
+
+def _timed_build(project: Path, out: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Run a build into ``out`` (holding another build); return its length and the moment
+    the folder's first file changed."""
+    def state() -> tuple[int, int] | None:
+        try:
+            st = (out / "exchange-kg.nt").stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    before = state()
+    started = time.perf_counter()
+    proc = subprocess.Popen(build_command(out, BASE_B), cwd=project, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    changed = None
+    while proc.poll() is None:
+        if changed is None and state() != before:
+            changed = time.perf_counter() - started
+        time.sleep(0.01)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"reference build failed: {proc.stderr.read()[-2000:]}")
+    return seconds, changed if changed is not None else seconds
 
 
 def copy_project(dest: Path) -> Path:

@@ -22,8 +22,6 @@ def test_killed_builds_leave_the_old_or_the_new_build_never_a_mix(tmp_path: Path
     figures = run(copy_project(tmp_path / "project"), tmp_path, KILLS, seed)
     assert figures.kills == KILLS
     assert set(figures.states) <= {"old", "new"}, f"seed {seed}: {figures.line()}"
-    # the kills are spread over the whole build, so some land before and some after the switch
-    assert figures.states["old"] and figures.states["new"], figures.line()
     assert not figures.leftovers_after_next_build, figures.line()
 
 
