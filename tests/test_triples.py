@@ -194,3 +194,19 @@ def test_turtle_written_in_parts_is_the_same_file(tmp_path: Path, workers: int,
     dumps.turtle_file(nt, tmp_path / "parts.ttl", prefixes)
     assert (tmp_path / "parts.ttl").read_bytes() == (tmp_path / "one.ttl").read_bytes()
     assert (tmp_path / "one.ttl").read_bytes() == dumps.turtle(nt.read_bytes(), prefixes)
+
+
+def test_gzip_twin_compressed_in_a_thread_is_the_same_bytes(tmp_path: Path) -> None:
+    """The .gz twin is compressed in a thread while the lines are made; its bytes must be
+    those of compressing the file in one go (level 6, no timestamp, no name)."""
+    import gzip
+    import io
+
+    lines = [f"<{EX}s{i}> <{EX}p> \"{'x' * (i % 50)}\" ." for i in range(60_000)]
+    dumps.write_lines_atomic(tmp_path / "a.nt", lines, tmp_path / "a.nt.gz")
+    raw = (tmp_path / "a.nt").read_bytes()
+    assert raw == ("\n".join(lines) + "\n").encode()
+    expected = io.BytesIO()
+    with gzip.GzipFile(fileobj=expected, mode="wb", mtime=0, filename="", compresslevel=6) as gz:
+        gz.write(raw)
+    assert (tmp_path / "a.nt.gz").read_bytes() == expected.getvalue()

@@ -12,9 +12,11 @@ import gzip
 import hashlib
 import heapq
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -35,27 +37,66 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_lines_atomic(path: Path, lines: Iterable[str], gzip_path: Path | None = None) -> None:
     """Write lines (without newlines) to ``path``, and gzipped to ``gzip_path``, streaming:
-    a dump is never held in memory whole. Each file appears complete or not at all."""
+    a dump is never held in memory whole. Each file appears complete or not at all.
+
+    The gzip twin is compressed in a thread of its own: zlib releases the GIL while it
+    compresses, so compression runs on the other core while this one makes the lines
+    (the bytes are the same as compressing them here).
+    """
     with _atomic(path) as fh, (_atomic(gzip_path) if gzip_path else nullcontext()) as gz_fh:
-        gz = (gzip.GzipFile(fileobj=gz_fh, mode="wb", mtime=0, filename="", compresslevel=6)
-              if gz_fh is not None else None)
-        chunk: list[str] = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) >= 10_000:
-                _write_chunk(chunk, fh, gz)
-        _write_chunk(chunk, fh, gz)
-        if gz is not None:
-            gz.close()
+        compressor = _Compressor(gz_fh) if gz_fh is not None else None
+        try:
+            chunk: list[str] = []
+            for line in lines:
+                chunk.append(line)
+                if len(chunk) >= 10_000:
+                    _write_chunk(chunk, fh, compressor)
+            _write_chunk(chunk, fh, compressor)
+        finally:
+            if compressor is not None:
+                compressor.close()
 
 
-def _write_chunk(chunk: list[str], fh: IO[bytes], gz: gzip.GzipFile | None) -> None:
+def _write_chunk(chunk: list[str], fh: IO[bytes], gz: _Compressor | None) -> None:
     if chunk:
         data = ("\n".join(chunk) + "\n").encode("utf-8")
         fh.write(data)
         if gz is not None:
             gz.write(data)
         chunk.clear()
+
+
+class _Compressor:
+    """gzip (level 6, no timestamp or name: the same bytes every build) in a thread, fed
+    through a short queue so that at most a few chunks wait in memory."""
+
+    def __init__(self, fileobj: IO[bytes]) -> None:
+        self._gz = gzip.GzipFile(fileobj=fileobj, mode="wb", mtime=0, filename="",
+                                 compresslevel=6)
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._gz.write(data)
+                except BaseException as exc:  # handed to the writing thread
+                    self._error = exc
+
+    def write(self, data: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(data)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self._gz.close()
 
 
 @contextmanager

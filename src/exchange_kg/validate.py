@@ -214,8 +214,12 @@ def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph) -
         message = shapes.value(constraint, SH.message)
         where = select.index("{")
         for target in _targets(shapes, shape):
+            # The focus nodes as a sub-select, each once: joined in as a plain pattern,
+            # Oxigraph evaluated a UNION in the constraint (xkgsh:Unit-notAnInstitution)
+            # against every unit for every institution, 34 s at 10x instead of 0.04 s.
             query = (_prefixes(shapes, constraint) + "\n" + _THIS.sub("?this", select[:where])
-                     + "{ " + target + " " + _THIS.sub("?this", select[where + 1:]))
+                     + "{ { SELECT DISTINCT ?this WHERE { " + target + " } } "
+                     + _THIS.sub("?this", select[where + 1:]))
             results = store.query(query)
             names = [v.value for v in results.variables]
             for row in results:
