@@ -48,8 +48,14 @@ class LoaderError(Exception):
     kind = "rejected"
 
 
-class IsqlMissingError(LoaderError):
+class LoaderUsageError(LoaderError):
+    """The command cannot run as asked (no isql, credentials isql cannot take)."""
+
     kind = "usage"
+
+
+class IsqlMissingError(LoaderUsageError):
+    pass
 
 
 class LoaderAuthError(LoaderError):
@@ -265,8 +271,8 @@ class Isql:
 def _isql_value(text: str) -> str:
     """A value for isql's ``set NAME=VALUE``, quoted (isql has no escape inside quotes)."""
     if "\n" in text or "\r" in text or ('"' in text and "'" in text):
-        raise LoaderError("isql cannot be given a user name or password with a line break, "
-                          "or with both kinds of quotes")
+        raise LoaderUsageError("isql cannot be given a user name or password with a line "
+                               "break, or with both kinds of quotes")
     return f"'{text}'" if '"' in text else f'"{text}"'
 
 
@@ -277,7 +283,7 @@ def _isql_error(stderr: str) -> str:
 
 
 def _explain(target: Target, step: str, error: str) -> str:
-    if "SR186" in error or "42000" in error and "ermission" in error:
+    if "SR186" in error or ("42000" in error and "ermission" in error):
         return (f"{target.url} refused the {step} step: {error}; the bulk loader needs a DBA "
                 "account (--user)")
     if "FA003" in error or "access control" in error:
@@ -297,7 +303,7 @@ def _explain(target: Target, step: str, error: str) -> str:
 @dataclass(frozen=True)
 class LoadResult:
     graphs: dict[str, int]  # triples per graph, as the dump has them
-    seconds: dict[str, float]  # per step: clear, load (rdf_loader_run + checkpoint)
+    seconds: dict[str, float]  # per step: read, register, clear, load, check
 
 
 def stage(dump: Path, load_dir: Path) -> Path:
@@ -318,19 +324,30 @@ def stage(dump: Path, load_dir: Path) -> Path:
 def bulk_load(dump: Path, isql: Isql, load_dir: Path, server_dir: str | None = None,
               progress: Progress = lambda msg: None) -> LoadResult:
     """Replace every named graph of ``dump`` on the server through its bulk loader."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(step: str, what: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[step] = now - clock
+        clock = now
+        progress(f"{what} ({seconds[step]:.1f}s)")
+
     graphs = dump_graphs(dump)
     if not graphs:
         raise DumpError(f"{dump}: no triples to load")
     iris = [_iri(g) for g in graphs]
+    triples = sum(graphs.values())
+    done("read", f"read {dump}: {triples} triples in {len(graphs)} graph(s)")
     if not load_dir.is_dir():
         raise DumpError(f"--load-dir {load_dir}: no such folder")
     folder = stage(dump, load_dir)
     seen = f"{server_dir.rstrip('/')}/{folder.name}" if server_dir else str(folder)
     file = f"{seen}/{dump.name}"
-    seconds: dict[str, float] = {}
-    # ld_dir wants a graph for triples without one: there are none (dump_graphs refuses
-    # them), the first graph of the dump stands in.
     try:
+        # ld_dir wants a graph for triples without one: there are none (dump_graphs refuses
+        # them), the first graph of the dump stands in.
         rows = isql.run("register", [
             f"ld_dir({_sql_string(seen)}, '*', {_sql_string(next(iter(graphs)))})",
             "select sprintf('@@registered %d', count(*)) from DB.DBA.load_list "
@@ -340,19 +357,11 @@ def bulk_load(dump: Path, isql: Isql, load_dir: Path, server_dir: str | None = N
                 f"{isql.target.url} does not see {file}: --load-dir must be a folder the "
                 "server reads (on its machine, or a shared mount), and --server-dir its path "
                 "there if that differs")
-        progress(f"registered {file} for the bulk loader")
-
-        started = time.perf_counter()
-        isql.run("clear", ["log_enable(3, 1)"]
-                 + [f"SPARQL CLEAR GRAPH {iri}" for iri in iris])
-        seconds["clear"] = time.perf_counter() - started
-        progress(f"cleared {len(iris)} graph(s) ({seconds['clear']:.1f}s)")
-
-        started = time.perf_counter()
+        done("register", f"registered {file} for the bulk loader")
+        isql.run("clear", ["log_enable(3, 1)"] + [f"SPARQL CLEAR GRAPH {iri}" for iri in iris])
+        done("clear", f"cleared {len(iris)} graph(s)")
         isql.run("load", ["rdf_loader_run()", "checkpoint"])
-        seconds["load"] = time.perf_counter() - started
-        progress(f"loaded {sum(graphs.values())} triples ({seconds['load']:.1f}s)")
-
+        done("load", f"loaded {triples} triples (rdf_loader_run, checkpoint)")
         rows = isql.run("check", [
             "select sprintf('@@state %d %s', ll_state, coalesce(ll_error, '')) "
             f"from DB.DBA.load_list where ll_file = {_sql_string(file)}",
@@ -362,6 +371,7 @@ def bulk_load(dump: Path, isql: Isql, load_dir: Path, server_dir: str | None = N
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     _check(isql.target, file, rows, graphs)
+    done("check", "checked load_list and the triples per graph")
     return LoadResult(graphs, seconds)
 
 
