@@ -60,6 +60,8 @@ TARGETS = {
     "build_1000x_peak_rss_mb": 4096.0,  # at most
     "build_growth_vs_linear": 1.1,  # time growth / row growth between the two largest scales
     "turtle_vs_oxigraph_convert": 1.0,  # our Turtle writing / `oxigraph convert`, at least
+    "linking_names_per_s": 2000.0,  # real names linked per second after the index is open
+    "linking_cold_index_seconds": 3.0,  # at most, opening the ROR index in a fresh process
 }
 
 
@@ -890,6 +892,10 @@ def render(results: dict[str, Any]) -> str:
         ratios = results.get("endpoint_ratios", {})
         if ratios:
             parts.append("\n".join(f"{k}: {v}" for k, v in ratios.items()))
+    if results.get("linking"):
+        import linking
+
+        parts.append("== " + "\n".join(linking.render(results["linking"])))
     return "\n\n".join(parts)
 
 
@@ -945,6 +951,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_argument("--no-peers", action="store_true")
     sub.add_argument("--no-endpoint", action="store_true")
     sub.add_argument("--no-rdflib-endpoint", action="store_true")
+    sub.add_argument("--no-linking", action="store_true",
+                     help="skip the linking figures (they need EXCHANGE_KG_ROR_DUMP)")
     sub.add_argument("--no-setup", action="store_true",
                      help="do not create the morph-kgc virtualenv if it is missing")
     sub.add_argument("--clients", default="1,4,16")
@@ -998,6 +1006,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("endpoint benchmark on the bundled graph ...")
         results["endpoint"] = endpoint_bench(bundled_dist(work), work, args)
         results["endpoint_ratios"] = endpoint_ratios(results["endpoint"])
+    if not args.no_linking:
+        say("linking benchmark (ROR index, names/s) ...")
+        sys.path.insert(0, str(BENCH))
+        import linking  # the bench folder's own module: needs exchange-kg, unlike this file
+
+        results["linking"] = linking.measure(work, args.repeat)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["target_check"] = target_check(results)
     write_json(args.out, results)
@@ -1024,6 +1038,15 @@ def target_check(results: dict[str, Any]) -> dict[str, str]:
                                            TARGETS["build_1000x_peak_rss_mb"], False))
     else:
         out["1000x build"] = "not run (add 1000 to --scales): targets not checked"
+    link = results.get("linking")
+    if link and "sets" in link:
+        real = link["sets"]["bundled"]
+        out["linking"] = (
+            f"{real['names_per_s']:,} real names/s "
+            + verdict(real["names_per_s"], TARGETS["linking_names_per_s"])
+            + f"; cold index {link['cold_index_seconds']:.2f}s "
+            + verdict(link["cold_index_seconds"], TARGETS["linking_cold_index_seconds"], False)
+            + f" (load average {link['load_average_at_start']})")
     scales = results["scales"]
     if len(scales) >= 2:
         keys = sorted(scales, key=lambda k: scales[k]["records"])[-2:]

@@ -163,7 +163,7 @@ def test_load_dump_caches_the_index_by_content(tmp_path: Path) -> None:
     assert len(cached) == 1
     second = load_dump(path, cache_dir=cache)
     assert [r.id for r in second.records] == [r.id for r in first.records]
-    assert second.get(ror_id(1)) == first.get(ror_id(1))  # records survive the pickle intact
+    assert second.get(ror_id(1)) == first.get(ror_id(1))  # records survive the index file intact
     # a changed dump gets a new index, never the cached one
     write_jsonl(path, [V2, V1, v2_record(20, "Added Later", "DE")])
     os.utime(path, (1, 1))

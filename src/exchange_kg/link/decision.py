@@ -16,6 +16,7 @@ from exchange_kg.link.scoring import Hit
 CHOSEN_MIN = 0.95  # a candidate below this is never linked automatically
 MARGIN = 0.03  # ... nor when another record scores within this of it
 REVIEW_MIN = 0.5  # candidates below this are not worth a curator's time
+UNSEEN = REVIEW_MIN - MARGIN - 0.01  # ... and below this can matter to no decision
 MAX_CANDIDATES = 5
 MAX_SUCCESSOR_HOPS = 5
 SUCCESSOR_FACTOR = 0.99
@@ -23,7 +24,14 @@ SPLIT_SUCCESSOR = 0.80
 
 
 def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
-    """Hits -> candidates, withdrawn records replaced by their successors, one per ROR ID."""
+    """Hits -> candidates, withdrawn records replaced by their successors, one per ROR ID.
+
+    Without a withdrawn record among the hits, every hit is a candidate of its own, and one
+    scoring below ``UNSEEN`` can neither be shown (``REVIEW_MIN``) nor come within ``MARGIN``
+    of one that is: it is left out before its record is read."""
+    hits = list(hits)
+    if not any(index.status_of(hit.index) == "withdrawn" for hit in hits):
+        hits = [hit for hit in hits if round(hit.score, 3) >= UNSEEN]
     best: dict[str, Candidate] = {}
     for hit in hits:
         for cand in _follow(index, hit):

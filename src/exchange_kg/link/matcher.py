@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz, process
-
 from exchange_kg.link.decision import (
     CHOSEN_MIN,
     MARGIN,
@@ -42,13 +40,14 @@ from exchange_kg.link.names import (
     normalise,
     registered_domain,
 )
+from exchange_kg.link.near import near_keys, near_words, prefetch
 from exchange_kg.link.ror_dump import RorRecord
 from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.scoring import (
-    SURNAME_MIN,
     WORD_OVERLAP_MIN,
     Hit,
     QueryForms,
+    close_pairs,
     named_after,
     query_forms,
     same_city,
@@ -124,46 +123,71 @@ def _candidate_records(index: RorIndex, query: InstitutionQuery,
     return found
 
 
-def _near_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms) -> set[int]:
-    """Records a misspelt or transliterated word hides: "Afaisal" for "Alfaisal",
-    "Serikbajewa" (Polish) for "Serikbayev", "Pristina" for "Prishtina". Slower than
-    ``_candidate_records`` (a fuzzy scan of the country), so only asked when that found
-    nothing sure."""
+def _near_questions(query: InstitutionQuery, qforms: QueryForms
+                    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The typo-tolerant look-ups (``near``) a query needs: (country, word) for its rare words
+    (a misspelt or transliterated word: "Afaisal" for "Alfaisal", "Serikbajewa" (Polish) for
+    "Serikbayev", "Pristina" for "Prishtina"), and (country, key) for its whole names."""
     country = query.country
-    found: set[int] = set()
     if country is None:
-        return found
+        return [], []
     rare = {w for _label, key, dropped in qforms if not dropped
             for w in distinctive_words(key) if len(w) >= 6}
     rare |= {named[0] for label in query.labels for named in [named_after(label)] if named}
-    for code in countries_of(country):
-        vocab = index.country_words(code)
-        for word in sorted(rare):
-            for other, _score, _pos in process.extract(
-                    word, vocab, scorer=fuzz.ratio, score_cutoff=SURNAME_MIN, limit=5):
-                found.update(index.words[(code, other)][:MAX_WORD_RECORDS])
-    keys, owners = index.country_keys(country)
-    if keys:
-        for _label, key, dropped in qforms:
-            if dropped:
-                continue
-            for _k, _score, pos in process.extract(
-                    key, keys, scorer=fuzz.ratio, score_cutoff=85, limit=20):
-                found.add(owners[pos])
+    words = [(code, word) for code in countries_of(country) for word in sorted(rare)]
+    keys = [(country, key) for _label, key, dropped in qforms if not dropped]
+    return words, keys
+
+
+def _near_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms) -> set[int]:
+    """Records a misspelt or transliterated word or name hides. Slower than
+    ``_candidate_records`` (a fuzzy scan of the country), so only asked when that found
+    nothing sure."""
+    found: set[int] = set()
+    words, keys = _near_questions(query, qforms)
+    for code, word in words:
+        for other in near_words(index, code, word):
+            found.update(index.with_word(code, other)[:MAX_WORD_RECORDS])
+    for country, key in keys:
+        found.update(near_keys(index, country, key))
     return found
 
 
 def match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
     """Candidates for one institution and, when one alone is highly probable, the chosen one."""
-    qforms = query_forms(query)
-    qcity = normalise(query.city) if query.city else ""
-    country = query.country
-    hits: dict[int, Hit] = {}
-    _score_records(index, query, qforms, qcity, _candidate_records(index, query, qforms), hits)
-    if max((h.score for h in hits.values()), default=0) < CHOSEN_MIN + MARGIN:
-        # nothing so sure that a near miss could not compete: look for near misses too
+    return match_all(index, [query])[0]
+
+
+def match_all(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
+    """``match`` for every query, in the given order.
+
+    In three passes, so that the typo-tolerant scans of all queries that need them run as one
+    batch per country (see ``near``): exact look-ups first; then, for every query where they
+    found nothing so sure that a near miss could not compete, the near misses; then evidence
+    and the decision."""
+    started = []
+    for query in queries:
+        qforms = query_forms(query)
+        qcity = normalise(query.city) if query.city else ""
+        hits: dict[int, Hit] = {}
+        _score_records(index, query, qforms, qcity, _candidate_records(index, query, qforms),
+                       hits)
+        started.append((query, qforms, qcity, hits))
+    unsure = [s for s in started
+              if max((h.score for h in s[3].values()), default=0) < CHOSEN_MIN + MARGIN]
+    asked = [_near_questions(query, qforms) for query, qforms, _qcity, _hits in unsure]
+    prefetch(index, [w for words, _keys in asked for w in words],
+             [k for _words, keys in asked for k in keys])
+    for query, qforms, qcity, hits in unsure:
         near = _near_records(index, query, qforms) - set(hits)
         _score_records(index, query, qforms, qcity, near, hits)
+    return [_finish(index, query, qforms, qcity, hits)
+            for query, qforms, qcity, hits in started]
+
+
+def _finish(index: RorIndex, query: InstitutionQuery, qforms: QueryForms, qcity: str,
+            hits: dict[int, Hit]) -> MatchResult:
+    country = query.country
     _add_city_evidence(index, query, qcity, hits)
     _add_acronym_hits(index, query, hits)
     query_domains = {d for d in (registered_domain(x) for x in query.domains) if d}
@@ -181,13 +205,15 @@ def match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
 def _score_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms, qcity: str,
                    records: set[int], hits: dict[int, Hit]) -> None:
     country = query.country
-    for i in sorted(records):
-        rec = index.records[i]
-        if country is not None and not _in_country(rec, query):
-            continue
-        hit = score_record(index, i, query, qforms, qcity)
+    codes = countries_of(country)
+    ordered = [i for i in sorted(records)
+               if country is None or index.country_of(i) in codes]
+    close = close_pairs(index, qforms, ordered)
+    for i in ordered:
+        rec_country = index.country_of(i)
+        hit = score_record(index, i, query, qforms, qcity, close=close)
         if hit is not None:
-            if country is not None and rec.country != country:
+            if country is not None and rec_country != country:
                 hit.score = round(hit.score * REGION_FACTOR, 3)
                 hit.evidence.add("region")
             hits[i] = hit
@@ -200,8 +226,8 @@ def _add_city_evidence(index: RorIndex, query: InstitutionQuery, qcity: str,
     if not qcity:
         return
     for i, hit in hits.items():
-        city = index.records[i].city
-        if not city or not same_city(qcity, city):
+        city = index.city_of(i)
+        if not city or not same_city(qcity, city, index.place_of(i)):
             continue
         hit.evidence.add("city")
         if hit.method == "fuzzy" and CITY_CONFIRMS_FROM <= hit.score < CHOSEN_MIN:
@@ -299,11 +325,6 @@ def _add_other_country_hits(index: RorIndex, query: InstitutionQuery,
             hits[i] = Hit(i, OTHER_COUNTRY, "exact", name, label, {"other-country"})
 
 
-def match_all(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
-    """``match`` for every query, in the given order."""
-    return [match(index, q) for q in queries]
-
-
 def match_unit(index: RorIndex, query: InstitutionQuery, parent_id: str) -> MatchResult:
     """A unit (faculty, institute) against the ROR records that are children of its institution.
 
@@ -313,7 +334,7 @@ def match_unit(index: RorIndex, query: InstitutionQuery, parent_id: str) -> Matc
     parent = index.get(parent_id)
     extra: set[str] = set()
     if parent is not None:
-        for _value, _kind, name_forms in index.names[index.by_id[parent.id]]:
+        for _value, _kind, name_forms in index.names[index.position(parent.id)]:
             extra.update(key for key, _ in name_forms)
         extra.update(normalise(a) for a in parent.acronyms)
     qforms = query_forms(query)

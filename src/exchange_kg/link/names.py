@@ -101,11 +101,13 @@ def normalise(text: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1 << 18)
 def content_words(key: str) -> tuple[str, ...]:
     """The words of a key that identify something (stopwords and legal forms dropped)."""
     return tuple(w for w in key.split() if w not in STOPWORDS and w not in LEGAL_FORMS)
 
 
+@lru_cache(maxsize=1 << 18)
 def word_variant_key(word: str) -> str:
     """A word with the spelling variants that never tell two names apart folded away: a plural
     "s" ("sciences") and the German ae/oe/ue for ä/ö/ü ("universitaet")."""

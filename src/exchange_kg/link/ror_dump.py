@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 ROR_PREFIX = "https://ror.org/"
 ROR_ID = re.compile(r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")
@@ -33,15 +33,14 @@ class DumpError(ValueError):
     """A dump that cannot be read; the message names the file (and the record when known)."""
 
 
-@dataclass(frozen=True)
-class RorName:
+class RorName(NamedTuple):
+    # named tuples, not dataclasses: the index decodes thousands of them per build
     value: str
     kind: str  # "display" | "label" | "alias" | "acronym"
     lang: str | None = None
 
 
-@dataclass(frozen=True)
-class RorRelationship:
+class RorRelationship(NamedTuple):
     type: str  # "parent" | "child" | "related" | "successor" | "predecessor"
     id: str
     label: str = ""

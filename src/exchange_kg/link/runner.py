@@ -20,7 +20,7 @@ from typing import Any
 from exchange_kg.agreements import Agreement
 from exchange_kg.dumps import write_atomic
 from exchange_kg.link.curation import Curation, apply_curation
-from exchange_kg.link.matcher import Candidate, InstitutionQuery, MatchResult, match
+from exchange_kg.link.matcher import Candidate, InstitutionQuery, MatchResult, match_all
 from exchange_kg.link.names import normalise
 from exchange_kg.link.online import RorApiClient, match_online
 from exchange_kg.link.review import review_csv
@@ -134,13 +134,31 @@ _answers: weakref.WeakKeyDictionary[RorIndex, dict[tuple[object, ...], MatchResu
     weakref.WeakKeyDictionary()
 
 
-def _cached_match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
+def _question(query: InstitutionQuery) -> tuple[object, ...]:
+    return (query.labels, query.country, query.acronyms, query.domains, query.city)
+
+
+def _cached_matches(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
+    """``match`` for each query; questions not answered before are matched together
+    (``match_all`` runs their typo-tolerant scans as one batch)."""
     answers = _answers.setdefault(index, {})
-    question = (query.labels, query.country, query.acronyms, query.domains, query.city)
-    found = answers.get(question)
-    if found is None:
-        found = answers[question] = match(index, query)
-    return replace(found, query=query) if found.query is not query else found
+    questions = [_question(q) for q in queries]
+    todo: dict[tuple[object, ...], InstitutionQuery] = {}
+    for query, question in zip(queries, questions, strict=True):
+        if question not in answers:
+            todo.setdefault(question, query)
+    answers.update(zip(todo, match_all(index, list(todo.values())), strict=True))
+    out = []
+    for query, question in zip(queries, questions, strict=True):
+        found = answers[question]
+        out.append(replace(found, query=query) if found.query is not query else found)
+    return out
+
+
+def asked(index: RorIndex) -> list[InstitutionQuery]:
+    """The distinct questions linking has answered against ``index`` in this process, first
+    asked first: what the benchmark replays to measure names per second."""
+    return [result.query for result in _answers.get(index, {}).values()]
 
 
 def link(queries: Sequence[InstitutionQuery], curation: Curation, index: RorIndex | None = None,
@@ -150,7 +168,7 @@ def link(queries: Sequence[InstitutionQuery], curation: Curation, index: RorInde
     if (index is None) == (client is None):
         raise ValueError("link against exactly one of a dump index or an API client")
     if index is not None:
-        results = [_cached_match(index, q) for q in queries]
+        results = _cached_matches(index, queries)
         dump = index.info
     else:
         assert client is not None

@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from exchange_kg.link.model import InstitutionQuery
 from exchange_kg.link.names import (
@@ -28,14 +30,18 @@ from exchange_kg.link.names import (
     word_variant_key,
 )
 from exchange_kg.link.ror_dump import RorRecord
-from exchange_kg.link.ror_index import RorIndex
+from exchange_kg.link.ror_index import IndexedName, RorIndex
 from exchange_kg.resolve.names import (
     TYPE,
     canonical_words,
-    place_tokens,
     vocabulary,
     word_class,
 )
+from exchange_kg.resolve.names import place_tokens as _place_tokens
+
+# Our cities are read as place tokens (a full name parse) once each; the records' come with the
+# index (``RorIndex.place_of``).
+place_tokens = lru_cache(maxsize=1 << 12)(_place_tokens)
 
 # Score of an equal key, by the kind of ROR name it equals.
 # An alias is a weaker claim than a record's own name: ROR lists a parent's or predecessor's name
@@ -65,6 +71,7 @@ TRANSLATED_REORDERED = 0.96
 ALIAS_PENALTY = 0.01
 
 QueryForms = list[tuple[str, str, tuple[str, ...]]]  # (our label, key, dropped qualifiers)
+CLOSE = 50  # token_sort_ratio below which a whole-name pair is not compared at all
 
 
 @dataclass
@@ -85,8 +92,12 @@ class _RecordContext:
 
     def __init__(self, index: RorIndex, i: int, query: InstitutionQuery, extra: Iterable[str]):
         self.index, self.i, self.query, self.extra = index, i, query, frozenset(extra)
-        self.record = index.records[i]
-        self.city = normalise(self.record.city) if self.record.city else ""
+        city = index.city_of(i)
+        self.city = normalise(city) if city else ""
+
+    @cached_property
+    def record(self) -> RorRecord:
+        return self.index.records[self.i]
 
     @cached_property
     def query_dropped_ok(self) -> frozenset[str]:
@@ -126,8 +137,10 @@ class _RecordContext:
 
 
 def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[str, ...],
-             kind: str, ctx: _RecordContext, qcity: str) -> tuple[float, str] | None:
-    """Score one reading of our label against one reading of a ROR name."""
+             kind: str, ctx: _RecordContext, qcity: str,
+             sort_ratio: float | None = None) -> tuple[float, str] | None:
+    """Score one reading of our label against one reading of a ROR name (``sort_ratio``:
+    their ``fuzz.token_sort_ratio`` when already known)."""
     if qkey == rkey:
         if not qdropped and not rdropped:
             return KIND_SCORE[kind], KIND_METHOD[kind]
@@ -147,10 +160,10 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
         return None
     if qw == rw:
         return SAME_WORDS_OTHER_PARTICLES, "fuzzy"
-    qs, rs = tuple(map(word_variant_key, qw)), tuple(map(word_variant_key, rw))
+    qs, rs = _variant_words(qkey), _variant_words(rkey)
     if qs == rs:  # "Science"/"Sciences", "Universitaet"/"Universität"
         return SAME_WORDS_SPELLING, "fuzzy"
-    if sorted(qs) == sorted(rs):
+    if len(qs) == len(rs) and sorted(qs) == sorted(rs):
         particles = len(qkey.split()) != len(qw) or len(rkey.split()) != len(rw)
         if not particles:
             return SAME_WORDS_REORDERED, "fuzzy"
@@ -173,8 +186,15 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
             typo = _typo_score(qw[:-len(cw)], rw)
     if typo is not None:
         return typo, "fuzzy"
-    ratio = fuzz.token_sort_ratio(qkey, rkey) / 100
-    return round(ratio * FUZZY_MAX, 3), "fuzzy"
+    if sort_ratio is None:
+        sort_ratio = fuzz.token_sort_ratio(qkey, rkey)
+    return round(sort_ratio / 100 * FUZZY_MAX, 3), "fuzzy"
+
+
+@lru_cache(maxsize=1 << 18)
+def _variant_words(key: str) -> tuple[str, ...]:
+    """The content words of a key with spelling variants folded (``word_variant_key``)."""
+    return tuple(map(word_variant_key, content_words(key)))
 
 
 def _city_difference(qw: tuple[str, ...], rw: tuple[str, ...], city: str,
@@ -189,6 +209,8 @@ def _city_difference(qw: tuple[str, ...], rw: tuple[str, ...], city: str,
         return None
     cw = tuple(city.split())
     n = len(cw)
+    if abs(len(qw) - len(rw)) != n:
+        return None
     for longer, shorter, ours in ((qw, rw, True), (rw, qw, False)):
         for start in range(len(longer) - n + 1):
             if longer[start:start + n] == cw and longer[:start] + longer[start + n:] == shorter:
@@ -242,30 +264,86 @@ def query_forms(query: InstitutionQuery) -> QueryForms:
     return out
 
 
+class Close(NamedTuple):
+    """Which of a query's candidate records ``score_record`` has to compare name by name."""
+
+    pairs: dict[tuple[str, str], float]  # (our key, ROR full-name key) at ``CLOSE`` or
+    # above -> their token_sort_ratio
+    names: set[str]  # the ROR full-name keys among ``pairs``
+    keyed: set[int]  # records with a name reading equal to one of ours
+
+
+def close_pairs(index: RorIndex, qforms: QueryForms, records: Iterable[int]) -> Close:
+    """The name pairs among the records whose ``fuzz.token_sort_ratio`` reaches ``CLOSE``
+    (``score_record`` compares no others, unless a reading is equal): one C++ pass
+    (``process.cdist``) for all of a query's candidates instead of a call per pair. The
+    scores are the ones ``fuzz.token_sort_ratio`` gives (the same C++ code; values within a
+    point of ``CLOSE`` are worked out again pair by pair, so the set is exactly the one the
+    pairwise test gives)."""
+    keyed: set[int] = set()
+    for _label, key, _dropped in qforms:
+        keyed.update(index.by_key(key))
+    qkeys = list(dict.fromkeys(key for _label, key, dropped in qforms if not dropped))
+    fulls = list(dict.fromkeys(name_forms[0][0] for i in records
+                               for _value, _kind, name_forms in index.names[i]))
+    pairs: dict[tuple[str, str], float] = {}
+    if qkeys and fulls:
+        scores = process.cdist(qkeys, fulls, scorer=fuzz.token_sort_ratio,
+                               score_cutoff=CLOSE - 1, dtype=np.float64)
+        for row, col in zip(*np.nonzero(scores), strict=True):
+            q, f = qkeys[int(row)], fulls[int(col)]
+            score = float(scores[row, col])
+            if score < CLOSE + 1:
+                score = fuzz.token_sort_ratio(q, f)
+            if score >= CLOSE:
+                pairs[(q, f)] = score
+    return Close(pairs, {f for _q, f in pairs}, keyed)
+
+
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
-                 qcity: str, extra: Iterable[str] = ()) -> Hit | None:
+                 qcity: str, extra: Iterable[str] = (), close: Close | None = None
+                 ) -> Hit | None:
     """The best pairing of our readings with record ``i``'s names (None if none compares);
-    ``extra`` are further keys that explain a dropped qualifier (a unit's parent's names)."""
-    ctx = _RecordContext(index, i, query, extra)
+    ``extra`` are further keys that explain a dropped qualifier (a unit's parent's names);
+    ``close``: the query's ``close_pairs`` when worked out in advance."""
+    names = index.names[i]
     best: Hit | None = None
-    for value, kind, name_forms in index.names[i]:
-        full_key = name_forms[0][0]
-        for label, qkey, qdropped in qforms:
-            if not qdropped and fuzz.token_sort_ratio(qkey, full_key) < 50 and not any(
-                    qkey == k for k, _ in name_forms):
-                continue
-            for rkey, rdropped in name_forms:
-                res = _compare(qkey, qdropped, rkey, rdropped, kind, ctx, qcity)
-                if res is None:
-                    continue
-                score, method = res
-                if best is None or (score, -len(value)) > (best.score, -len(best.name)):
-                    best = Hit(i, score, method, value, label)
+    if close is None or i in close.keyed or any(
+            name_forms[0][0] in close.names for _value, _kind, name_forms in names):
+        best = _best_reading(index, i, query, qforms, qcity, extra, close, names)
     if best is None or best.score < TRANSLATED:
         for other in (_translated(index, i, query), _named_after(index, i, query),
                       _descriptors_added(index, i, query)):
             if other is not None and (best is None or other.score > best.score):
                 best = other
+    return best
+
+
+def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
+                  qcity: str, extra: Iterable[str], close: Close | None,
+                  names: tuple[IndexedName, ...]) -> Hit | None:
+    """The best of our readings against each of the record's names (ties: the shorter ROR
+    name, then the first pairing)."""
+    ctx = None
+    best: Hit | None = None
+    for value, kind, name_forms in names:
+        full_key = name_forms[0][0]
+        for label, qkey, qdropped in qforms:
+            if not qdropped and (
+                    fuzz.token_sort_ratio(qkey, full_key) < CLOSE if close is None
+                    else (qkey, full_key) not in close.pairs) and not any(
+                    qkey == k for k, _ in name_forms):
+                continue
+            if ctx is None:
+                ctx = _RecordContext(index, i, query, extra)
+            for rkey, rdropped in name_forms:
+                res = _compare(qkey, qdropped, rkey, rdropped, kind, ctx, qcity,
+                               close.pairs.get((qkey, rkey)) if close is not None else None)
+                if res is None:
+                    continue
+                score, method = res
+                if best is None or (score, -len(value)) > (best.score, -len(best.name)):
+                    best = Hit(i, score, method, value, label)
     return best
 
 
@@ -314,12 +392,13 @@ def _named_after(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None
         if ours is None or not ours[1]:
             continue
         surname, rest = ours
-        for value, kind, _forms in index.names[i]:
+        for (value, kind, _forms), (cwords, _native) in zip(index.names[i], index.canonical(i),
+                                                            strict=True):
             theirs = named_after(value)
             if theirs is not None:
                 their_surname, their_rest = theirs
             else:
-                words = list(canonical_words(value)[0])
+                words = list(cwords)
                 hits = [k for k, w in enumerate(words)
                         if fuzz.ratio(_translit(w), surname) >= SURNAME_MIN]
                 if len(hits) != 1:
@@ -335,7 +414,7 @@ def _named_after(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None
             if fuzz.ratio(their_surname, surname) < SURNAME_MIN:
                 continue
             # our name may add the record's city ("... w Łucku")
-            city = set(place_tokens(index.records[i].city or "")) - set(their_rest)
+            city = set(index.place_of(i)) - set(their_rest)
             mine = sorted(t for t in rest if len(t) > 1 and t not in city)
             if mine != sorted(t for t in their_rest if len(t) > 1):
                 continue
@@ -355,19 +434,18 @@ def _descriptors_added(index: RorIndex, i: int, query: InstitutionQuery) -> Hit 
     registry name that adds a head word (and its city: "Université Paris Dauphine-PSL")."""
     best: Hit | None = None
     for label in query.labels:
-        qw = canonical_words(label)[0]
-        proper = [t for t in qw if word_class(t) is None and not t.isdigit()]
-        if len(proper) < 2 or len(set(qw)) != len(qw):
+        plan = _descriptor_plan(label)
+        if plan is None:
             continue
-        bare = not any(word_class(t) == TYPE for t in qw)
-        for value, _kind, _forms in index.names[i]:
-            rw = canonical_words(value)[0]
-            if not set(qw) < set(rw):
+        qw, qset, bare = plan
+        for (value, _kind, _forms), (rw, _native) in zip(index.names[i], index.canonical(i),
+                                                         strict=True):
+            if not qset < set(rw):
                 continue
             extra = [t for t in rw if t not in qw]
             if bare:
                 # a head word, descriptors and the record's place, nothing else
-                city = set(place_tokens(index.records[i].city or ""))
+                city = set(index.place_of(i))
                 ok = any(word_class(t) == TYPE for t in extra) and all(
                     word_class(t) is not None or t in city or t in vocabulary().places
                     for t in extra)
@@ -380,6 +458,27 @@ def _descriptors_added(index: RorIndex, i: int, query: InstitutionQuery) -> Hit 
     return best
 
 
+@lru_cache(maxsize=1 << 16)
+def _descriptor_plan(label: str) -> tuple[tuple[str, ...], frozenset[str], bool] | None:
+    """(canonical words, as a set, whether there is no head word) of a label that has two
+    proper names or more and no word twice; None for others (``_descriptors_added``)."""
+    qw = canonical_words(label)[0]
+    proper = [t for t in qw if word_class(t) is None and not t.isdigit()]
+    if len(proper) < 2 or len(set(qw)) != len(qw):
+        return None
+    return qw, frozenset(qw), not any(word_class(t) == TYPE for t in qw)
+
+
+@lru_cache(maxsize=1 << 16)
+def _translation_plan(label: str) -> tuple[tuple[str, ...], bool, str] | None:
+    """(canonical words, whether a word was translated, the words sorted) of a label with a
+    proper name; None for a label of descriptors only (``_translated``)."""
+    qw, qnative = canonical_words(label)
+    if not any(word_class(t) is None for t in qw):
+        return None
+    return qw, qnative, " ".join(sorted(qw))
+
+
 def _translated(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
     """Our name and a ROR name in any language say the same words once both are read through
     the equivalence tables (``resolve.names.canonical_words``): "Rosyjska Akademia Nauk" and
@@ -389,14 +488,14 @@ def _translated(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
     Washington" are two universities. A name of descriptors only names nobody."""
     best: Hit | None = None
     for label in query.labels:
-        qw, qnative = canonical_words(label)
-        if not any(word_class(t) is None for t in qw):
+        plan = _translation_plan(label)
+        if plan is None:
             continue
-        qkey = " ".join(sorted(qw))
+        qw, qnative, qkey = plan
         if i not in index.by_canonical(qkey):
             continue  # no name of the record has these words (the index says so at once)
-        for value, kind, _forms in index.names[i]:
-            rw, rnative = canonical_words(value)
+        for (value, kind, _forms), (rw, rnative) in zip(index.names[i], index.canonical(i),
+                                                        strict=True):
             if " ".join(sorted(rw)) != qkey:
                 continue
             if qw == rw:
@@ -445,12 +544,13 @@ def _covered(words: list[str], other: list[str]) -> float:
     return found / len(words)
 
 
-def same_city(a: str, b: str) -> bool:
-    """Two city names for one place ("Kijów" / "Kyiv", "Priştina" / "Pristina")."""
+def same_city(a: str, b: str, b_place: tuple[str, ...] | None = None) -> bool:
+    """Two city names for one place ("Kijów" / "Kyiv", "Priştina" / "Pristina");
+    ``b_place``: ``b`` as place tokens when known."""
     if normalise(a) == normalise(b):
         return True
-    pa, pb = place_tokens(a), place_tokens(b)
-    return bool(pa) and pa == pb
+    pa = place_tokens(a)
+    return bool(pa) and pa == (place_tokens(b) if b_place is None else b_place)
 
 
 def spells_out(rec: RorRecord, acronym: str) -> bool:
@@ -478,8 +578,8 @@ def words_within_record(index: RorIndex, i: int, query: InstitutionQuery) -> boo
     record owns our website ("Uniwersytet Zarządzania i Prawa w Chmielnicku" on the site of
     Khmelnytskyi University of Management and Law)."""
     record_words: set[str] = set()
-    for value, _kind, _forms in index.names[i]:
-        record_words.update(canonical_words(value)[0])
+    for words, _native in index.canonical(i):
+        record_words.update(words)
     # a record of another kind on the same site (the university's hospital) is not ours
     kinds = {t for t in record_words if word_class(t) == TYPE}
     for label in query.labels:

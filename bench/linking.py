@@ -1,0 +1,189 @@
+"""Linking speed: building the ROR index, opening it cold, and names linked per second.
+
+    python bench/linking.py                                   # alone
+    python bench/run.py                                       # as part of the benchmark
+
+Needs a ROR dump in ``EXCHANGE_KG_ROR_DUMP``. Every figure comes from a fresh process, so
+nothing is warm that a user's process would not have warm:
+
+* index build: parsing the dump and writing the index file (``link.load_dump`` on an empty
+  cache folder);
+* cold index: ``load_dump`` with the index file present: the seconds of the call and of the
+  whole process (interpreter start and imports included), median of ``--repeat`` runs;
+* names/s: the distinct questions a real build asks the linker (every mention, then every
+  institution; ``link.runner.asked``), replayed with ``match_all`` in a fresh process after
+  the index is open: the bundled build's partners (real names, the target's set) and the
+  generated data of ``--gen-scale`` (synthetic names, mostly without a record, so each one
+  takes the typo-tolerant scans). Median of ``--repeat`` runs; CPU seconds are given too,
+  because on a shared machine the wall time also counts other processes' turns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DUMP_ENV = "EXCHANGE_KG_ROR_DUMP"
+TARGET_NAMES_PER_S = 2000.0  # at least, real names after the index is open
+TARGET_COLD_S = 3.0  # at most, opening the index in a fresh process
+
+
+def _child(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(Path(__file__)), *args], capture_output=True,
+                          text=True, env=env, check=False)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"linking benchmark child {args[0]} failed:\n{proc.stderr[-3000:]}")
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process_seconds"] = round(wall, 3)
+    return out
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def measure(work: Path, repeat: int = 3, gen_scale: float = 10) -> dict[str, Any]:
+    """Every linking figure (see the module docstring); ``work`` is a scratch folder."""
+    dump = os.environ.get(DUMP_ENV)
+    if not dump:
+        return {"skipped": f"{DUMP_ENV} is not set"}
+    work.mkdir(parents=True, exist_ok=True)
+    cache = work / "link-index-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(cache)}
+    out: dict[str, Any] = {"load_average_at_start": _load()}
+    out["index_build"] = _child("_index", env=env)
+    out["index_file_mb"] = round(sum(f.stat().st_size for f in cache.iterdir()) / 1e6, 1)
+    colds = [_child("_index", env=env) for _ in range(repeat)]
+    out["cold_index_seconds"] = statistics.median(c["seconds"] for c in colds)
+    out["cold_process_seconds"] = statistics.median(c["process_seconds"] for c in colds)
+    out["cold_runs"] = colds
+    sets = {"bundled": (ROOT / "sources", ROOT / "mappings")}
+    if gen_scale:
+        gen = work / f"link-gen-{gen_scale:g}x"
+        if not (gen / "sources").is_dir():
+            subprocess.run([sys.executable, str(BENCH / "generate.py"), "--scale",
+                            f"{gen_scale:g}", "--out", str(gen)], check=True,
+                           capture_output=True)
+        sets[f"generated {gen_scale:g}x"] = (gen / "sources", gen / "mappings")
+    out["sets"] = {}
+    for name, (sources, mappings) in sets.items():
+        questions = work / f"link-questions-{name.replace(' ', '-')}.json"
+        _child("_questions", "--sources", str(sources), "--mappings", str(mappings),
+               "--questions", str(questions), env=env)
+        runs = [_child("_match", "--questions", str(questions), env=env)
+                for _ in range(repeat)]
+        seconds = statistics.median(r["seconds"] for r in runs)
+        cpu = statistics.median(r["cpu_seconds"] for r in runs)
+        names = runs[0]["names"]
+        out["sets"][name] = {"names": names, "linked": runs[0]["linked"],
+                             "seconds": seconds, "names_per_s": round(names / seconds),
+                             "cpu_seconds": cpu, "names_per_cpu_s": round(names / cpu),
+                             "runs": runs}
+    out["load_average_at_end"] = _load()
+    return out
+
+
+def render(result: dict[str, Any]) -> list[str]:
+    """Lines for the benchmark's report, targets with held/missed."""
+    if "skipped" in result:
+        return [f"linking: skipped ({result['skipped']})"]
+    lines = [f"linking (load average {result['load_average_at_start']} at start, "
+             f"{result['load_average_at_end']} at end):",
+             f"  index build {result['index_build']['seconds']:.1f}s, index file "
+             f"{result['index_file_mb']} MB"]
+    cold = result["cold_index_seconds"]
+    lines.append(f"  cold index {cold:.2f}s (whole process {result['cold_process_seconds']:.2f}s)"
+                 f": {'holds' if cold < TARGET_COLD_S else 'MISSED'} (target < 3 s)")
+    for name, s in result["sets"].items():
+        verdict = ("holds" if s["names_per_s"] >= TARGET_NAMES_PER_S else "MISSED")
+        target = (f": {verdict} (target >= 2,000 names/s)" if name == "bundled"
+                  else " (reported)")
+        lines.append(f"  {name}: {s['names']} names, {s['linked']} linked, "
+                     f"{s['names_per_s']:,} names/s ({s['names_per_cpu_s']:,} per CPU-s)"
+                     f"{target}")
+    return lines
+
+
+# --- children -------------------------------------------------------------------------------
+
+
+def _child_index() -> dict[str, Any]:
+    started = time.perf_counter()
+    from exchange_kg.link import load_dump
+
+    imported = time.perf_counter()
+    index = load_dump(os.environ[DUMP_ENV])
+    return {"seconds": round(time.perf_counter() - imported, 3),
+            "import_seconds": round(imported - started, 3), "records": len(index),
+            "load_average": _load()}
+
+
+def _child_questions(sources: Path, mappings: Path, questions: Path) -> dict[str, Any]:
+    from exchange_kg import pipeline
+    from exchange_kg.link import load_dump
+    from exchange_kg.link.runner import asked
+
+    index = load_dump(os.environ[DUMP_ENV])
+    pipeline.build(sources, mappings, ror_index=index)
+    rows = [[list(q.labels), q.country, list(q.acronyms), list(q.domains), q.city]
+            for q in asked(index)]
+    questions.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return {"names": len(rows)}
+
+
+def _child_match(questions: Path) -> dict[str, Any]:
+    from exchange_kg.link import InstitutionQuery, load_dump
+    from exchange_kg.link.matcher import match_all
+
+    index = load_dump(os.environ[DUMP_ENV])
+    queries = [InstitutionQuery(labels=tuple(labels), country=country, acronyms=tuple(acr),
+                                domains=tuple(domains), city=city)
+               for labels, country, acr, domains, city in
+               json.loads(questions.read_text(encoding="utf-8"))]
+    started, cpu = time.perf_counter(), time.process_time()
+    results = match_all(index, queries)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"names": len(queries), "linked": sum(r.chosen is not None for r in results),
+            "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "load_average": _load()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="exchange-kg linking benchmark")
+    ap.add_argument("mode", nargs="?", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "exchange-kg-bench")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--gen-scale", type=float, default=10,
+                    help="scale of the generated data for the second set (0: none)")
+    ap.add_argument("--sources", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.mode == "_index":
+        print(json.dumps(_child_index()))
+    elif args.mode == "_questions":
+        print(json.dumps(_child_questions(args.sources, args.mappings, args.questions)))
+    elif args.mode == "_match":
+        print(json.dumps(_child_match(args.questions)))
+    else:
+        result = measure(args.work, args.repeat, args.gen_scale)
+        print("\n".join(render(result)))
+        print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
