@@ -42,7 +42,7 @@ def test_close_pairs_are_the_pairwise_token_sort_ratios() -> None:
     index = build_index(parse_record(r) for r in records)
     query = InstitutionQuery((names[0], " ".join(reversed(names[1].split()))), "DE")
     qforms = query_forms(query)
-    close = close_pairs(index, qforms, range(len(index)))
+    close = close_pairs(index, query, qforms, range(len(index)))
     expected = {(key, full): fuzz.token_sort_ratio(key, full)
                 for _label, key, dropped in qforms if not dropped
                 for full in (index.names[i][0][2][0][0] for i in range(len(index)))

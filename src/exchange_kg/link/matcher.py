@@ -208,8 +208,10 @@ def _score_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     codes = countries_of(country)
     ordered = [i for i in sorted(records)
                if country is None or index.country_of(i) in codes]
-    close = close_pairs(index, qforms, ordered)
+    close = close_pairs(index, query, qforms, ordered)
     for i in ordered:
+        if close.others is not None and i not in close.records and i not in close.others:
+            continue  # nothing of it can fit (see close_pairs)
         rec_country = index.country_of(i)
         hit = score_record(index, i, query, qforms, qcity, close=close)
         if hit is not None:

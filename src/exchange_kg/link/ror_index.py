@@ -45,7 +45,7 @@ CITY_MIN_RECORDS = 3
 CITY_SHARE = 0.9
 
 # The look-up tables, as stored in the ``lookup`` table's ``tab`` column.
-KEYS, CANON, WORDS, ACRONYMS, DOMAINS, CHILDREN = range(6)
+KEYS, CANON, WORDS, ACRONYMS, DOMAINS, CHILDREN, CANON_WORDS = range(7)
 _SEP = "\x1f"  # between a country and a word in a WORDS key
 
 FORMAT = 1  # bump when the tables change; ``loading`` also keys the file by this code's digest
@@ -84,7 +84,7 @@ class _Tables:
         self.by_id: dict[str, int] = {}
         self.names: list[tuple[IndexedName, ...]] = []
         self.canonical: list[tuple[CanonicalName, ...]] = []
-        self.tables: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(6)]
+        self.tables: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(7)]
         self.country_words: dict[str, set[str]] = defaultdict(set)
         for record in records:
             self._add(record)
@@ -127,6 +127,8 @@ class _Tables:
         self.canonical.append(tuple(canonical))
         for word in sorted(words):
             self.tables[WORDS][country + _SEP + word].append(i)
+        for word in sorted({w for cwords, _native in canonical for w in cwords}):
+            self.tables[CANON_WORDS][word].append(i)
         self.country_words[country].update(words)
         for domain in sorted(_record_domains(record)):
             self.tables[DOMAINS][domain].append(i)
@@ -292,6 +294,7 @@ class RorIndex:
         self._rows: dict[int, tuple[str | None, str | None, str, bytes, bytes, bytes,
                                     bytes]] = {}
         self._lookups: dict[tuple[int, str], list[int]] = {}
+        self._sets: dict[str, frozenset[int]] = {}
         self._positions: dict[str, int | None] = {}
         self._countries: dict[str, tuple[list[str], list[str], list[int]]] = {}
         self._place = _Rows(self, 3, marshal.loads)
@@ -380,6 +383,21 @@ class RorIndex:
     def with_word(self, country: str, word: str) -> list[int]:
         """Every record of one country whose names contain the word."""
         return self._lookup(WORDS, country + _SEP + word)
+
+    def with_canonical_words(self, words: Iterable[str]) -> set[int]:
+        """Records whose names, taken together, have every one of these canonical words."""
+        ordered = sorted(set(words), key=lambda w: (len(self._lookup(CANON_WORDS, w)), w))
+        if not ordered:
+            return set()
+        found = set(self._lookup(CANON_WORDS, ordered[0]))
+        for word in ordered[1:]:
+            if not found:
+                break
+            other = self._sets.get(word)
+            if other is None:
+                other = self._sets[word] = frozenset(self._lookup(CANON_WORDS, word))
+            found = {i for i in found if i in other}
+        return found
 
     def by_acronym(self, acronym: str) -> list[int]:
         return self._lookup(ACRONYMS, acronym_key(acronym))

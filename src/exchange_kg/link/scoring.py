@@ -265,27 +265,33 @@ def query_forms(query: InstitutionQuery) -> QueryForms:
 
 
 class Close(NamedTuple):
-    """Which of a query's candidate records ``score_record`` has to compare name by name."""
+    """Which of a query's candidate records ``score_record`` has to look at, and how."""
 
     pairs: dict[tuple[str, str], float]  # (our key, ROR full-name key) at ``CLOSE`` or
     # above -> their token_sort_ratio
-    names: set[str]  # the ROR full-name keys among ``pairs``
-    keyed: set[int]  # records with a name reading equal to one of ours
+    records: set[int]  # records with such a pair or a name reading equal to one of ours
+    others: set[int] | None  # records another reading may fit (None: any record)
 
 
-def close_pairs(index: RorIndex, qforms: QueryForms, records: Iterable[int]) -> Close:
-    """The name pairs among the records whose ``fuzz.token_sort_ratio`` reaches ``CLOSE``
-    (``score_record`` compares no others, unless a reading is equal): one C++ pass
-    (``process.cdist``) for all of a query's candidates instead of a call per pair. The
-    scores are the ones ``fuzz.token_sort_ratio`` gives (the same C++ code; values within a
-    point of ``CLOSE`` are worked out again pair by pair, so the set is exactly the one the
-    pairwise test gives)."""
+def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
+                records: Iterable[int]) -> Close:
+    """Which of the records can fit the query at all, worked out for all of them at once.
+
+    A name pair is compared only if its ``fuzz.token_sort_ratio`` reaches ``CLOSE`` or two
+    readings are equal: the ratios come from one C++ pass (``process.cdist``, the same scorer;
+    values within a point of ``CLOSE`` are worked out again pair by pair, so the set is
+    exactly the one the pairwise test gives). The other readings (``_translated``,
+    ``_named_after``, ``_descriptors_added``) can only fit records that the index lists
+    under the canonical words of our labels; a label with a patron may fit any record."""
     keyed: set[int] = set()
     for _label, key, _dropped in qforms:
         keyed.update(index.by_key(key))
     qkeys = list(dict.fromkeys(key for _label, key, dropped in qforms if not dropped))
-    fulls = list(dict.fromkeys(name_forms[0][0] for i in records
-                               for _value, _kind, name_forms in index.names[i]))
+    full_of: dict[str, list[int]] = {}
+    for i in records:
+        for _value, _kind, name_forms in index.names[i]:
+            full_of.setdefault(name_forms[0][0], []).append(i)
+    fulls = list(full_of)
     pairs: dict[tuple[str, str], float] = {}
     if qkeys and fulls:
         scores = process.cdist(qkeys, fulls, scorer=fuzz.token_sort_ratio,
@@ -297,7 +303,20 @@ def close_pairs(index: RorIndex, qforms: QueryForms, records: Iterable[int]) -> 
                 score = fuzz.token_sort_ratio(q, f)
             if score >= CLOSE:
                 pairs[(q, f)] = score
-    return Close(pairs, {f for _q, f in pairs}, keyed)
+    fit = keyed | {i for _q, f in pairs for i in full_of[f]}
+    others: set[int] | None = set()
+    for label in query.labels:
+        patron = named_after(label)
+        if patron is not None and patron[1]:
+            others = None
+            break
+        translation = _translation_plan(label)
+        if translation is not None:
+            others.update(index.by_canonical(translation[2]))
+        descriptors = _descriptor_plan(label)
+        if descriptors is not None:
+            others |= index.with_canonical_words(descriptors[1])
+    return Close(pairs, fit, others)
 
 
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
@@ -306,12 +325,11 @@ def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: Query
     """The best pairing of our readings with record ``i``'s names (None if none compares);
     ``extra`` are further keys that explain a dropped qualifier (a unit's parent's names);
     ``close``: the query's ``close_pairs`` when worked out in advance."""
-    names = index.names[i]
     best: Hit | None = None
-    if close is None or i in close.keyed or any(
-            name_forms[0][0] in close.names for _value, _kind, name_forms in names):
-        best = _best_reading(index, i, query, qforms, qcity, extra, close, names)
-    if best is None or best.score < TRANSLATED:
+    if close is None or i in close.records:
+        best = _best_reading(index, i, query, qforms, qcity, extra, close, index.names[i])
+    if (best is None or best.score < TRANSLATED) and (
+            close is None or close.others is None or i in close.others):
         for other in (_translated(index, i, query), _named_after(index, i, query),
                       _descriptors_added(index, i, query)):
             if other is not None and (best is None or other.score > best.score):
