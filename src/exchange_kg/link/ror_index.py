@@ -47,6 +47,7 @@ CITY_SHARE = 0.9
 # The look-up tables, as stored in the ``lookup`` table's ``tab`` column.
 KEYS, CANON, WORDS, ACRONYMS, DOMAINS, CHILDREN, CANON_WORDS = range(7)
 _SEP = "\x1f"  # between a country and a word in a WORDS key
+_BATCH = 500  # records fetched per statement by ``preload``
 
 FORMAT = 1  # bump when the tables change; ``loading`` also keys the file by this code's digest
 
@@ -295,6 +296,7 @@ class RorIndex:
                                     bytes]] = {}
         self._lookups: dict[tuple[int, str], list[int]] = {}
         self._sets: dict[str, frozenset[int]] = {}
+        self._country_list: list[str | None] | None = None
         self._positions: dict[str, int | None] = {}
         self._countries: dict[str, tuple[list[str], list[str], list[int]]] = {}
         self._place = _Rows(self, 3, marshal.loads)
@@ -313,6 +315,16 @@ class RorIndex:
                 "SELECT country, city, status, place, names, canonical, record FROM record "
                 "WHERE n = ?", (i,)).fetchone()
         return row
+
+    def preload(self, records: Iterable[int]) -> None:
+        """Fetch the rows of many records in a few statements (a query's candidates)."""
+        todo = sorted({i for i in records if i not in self._rows})
+        for start in range(0, len(todo), _BATCH):
+            part = todo[start:start + _BATCH]
+            for n, *row in self._db.execute(
+                    "SELECT n, country, city, status, place, names, canonical, record FROM "
+                    f"record WHERE n IN ({','.join('?' * len(part))})", part):
+                self._rows[n] = tuple(row)  # type: ignore[assignment]
 
     def _lookup(self, tab: int, key: str) -> list[int]:
         found = self._lookups.get((tab, key))
@@ -353,8 +365,12 @@ class RorIndex:
         return self._canonical[i]
 
     def country_of(self, i: int) -> str | None:
-        """Record ``i``'s country, without decoding the record."""
-        return self._row(i)[0]
+        """Record ``i``'s country, without reading its row (every record's country is read
+        at once, on first use: blocking by country asks about every candidate)."""
+        if self._country_list is None:
+            self._country_list = [c for (c,) in self._db.execute(
+                "SELECT country FROM record ORDER BY n")]
+        return self._country_list[i]
 
     def city_of(self, i: int) -> str | None:
         """Record ``i``'s city, without decoding the record."""

@@ -287,6 +287,8 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     for _label, key, _dropped in qforms:
         keyed.update(index.by_key(key))
     qkeys = list(dict.fromkeys(key for _label, key, dropped in qforms if not dropped))
+    records = list(records)
+    index.preload(records)
     full_of: dict[str, list[int]] = {}
     for i in records:
         for _value, _kind, name_forms in index.names[i]:
@@ -296,9 +298,10 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     if qkeys and fulls:
         scores = process.cdist(qkeys, fulls, scorer=fuzz.token_sort_ratio,
                                score_cutoff=CLOSE - 1, dtype=np.float64)
-        for row, col in zip(*np.nonzero(scores), strict=True):
-            q, f = qkeys[int(row)], fulls[int(col)]
-            score = float(scores[row, col])
+        rows, cols = np.nonzero(scores)
+        for row, col, score in zip(rows.tolist(), cols.tolist(),
+                                   scores[rows, cols].tolist(), strict=True):
+            q, f = qkeys[row], fulls[col]
             if score < CLOSE + 1:
                 score = fuzz.token_sort_ratio(q, f)
             if score >= CLOSE:
