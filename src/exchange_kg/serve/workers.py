@@ -40,9 +40,10 @@ log = logging.getLogger("exchange_kg.serve")
 
 # a spawned interpreter imports pyoxigraph and opens the store in well under this
 START_TIMEOUT = 60.0
-# how long a query whose client has gone may still finish before its worker is killed: most
-# take a millisecond, and a killed worker costs a new one seconds to load the store
-LEFT_GRACE = 0.05
+# how long a query whose client has gone may still finish before its worker is killed: a new
+# worker takes seconds of CPU to start and load the store (and more on a busy machine, while
+# the pool is a worker short), and a client that wants to hold a worker can as well stay
+LEFT_GRACE = 1.0
 
 
 def _watch_parent(parent_pid: int) -> None:
