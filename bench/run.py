@@ -310,6 +310,9 @@ def child_morph(args: argparse.Namespace) -> None:
 
 # --- SPARQL endpoints ---------------------------------------------------------------------------
 
+# seconds between two endpoint runs: a server may finish the queries of a run's last
+# connections (exchange-kg serve gives a query whose client left a second)
+SETTLE = 2.0
 # A load request: the URL-encoded form body and the Accept header it is sent with.
 LoadRequest = tuple[str, str]
 JSON_RESULTS = "application/sparql-results+json"
@@ -573,6 +576,7 @@ def endpoint_bench(dist: Path, work: Path, args: argparse.Namespace) -> dict[str
                         if name == "rdflib-endpoint" and (mix != "researcher queries" or r):
                             continue  # 20 req/s: one round of the main mix says enough
                         say(f"  {mix}: {name}, {c} client(s)")
+                        time.sleep(SETTLE)  # what the last run's closed connections left
                         if wrk:
                             run = wrk_load(wrk, port, path, requests, c, args.seconds, work)
                         else:
