@@ -77,7 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=120, help="per target")
     parser.add_argument("--hang", type=float, default=fuzzing.HANG_SECONDS,
-                        help="seconds after which one input counts as a hang")
+                        help="CPU seconds after which one input counts as a hang")
     parser.add_argument("--only", action="append", help="a reader or normaliser target")
     parser.add_argument("--memory-gb", type=float, default=6.0,
                         help="address-space limit: a giant allocation fails instead of "

@@ -210,19 +210,23 @@ class Hang(Exception):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread only; regex matching is
-    interruptible since CPython checks signals inside the regex engine)."""
+    """Interrupt the block after ``seconds`` of this process's CPU time (main thread only;
+    regex matching is interruptible since CPython checks signals inside the regex engine).
+
+    CPU time, not wall time: a hang burns CPU, while other work on a busy machine only
+    stretches the wall clock, and a guard that fires because the machine is loaded would
+    be a flaky test, not a finding."""
 
     def expire(signum: int, frame: object) -> None:
-        raise Hang(f"over {seconds:g} s")
+        raise Hang(f"over {seconds:g} CPU-s")
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 @dataclass(frozen=True)

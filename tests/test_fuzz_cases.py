@@ -28,7 +28,7 @@ from exchange_kg.readers.numbered_table import row_number_check
 from exchange_kg.records import LineStatus, RawRecord, SourceError
 from fuzzing import ROOT, time_limit
 
-GUARD = 5.0  # seconds
+GUARD = 5.0  # CPU seconds
 
 
 @pytest.mark.parametrize("text", [
