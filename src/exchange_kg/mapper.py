@@ -25,7 +25,7 @@ from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
 from exchange_kg.records import RawRecord
 from exchange_kg.resolve import Cluster, mention_key, publisher_key
-from exchange_kg.resolve.units import UnitPlan, host_parent
+from exchange_kg.resolve.units import Promotion, UnitPlan, host_parent, unit_key
 from exchange_kg.triples import XSD, TripleGraph, boolean, literal
 from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ORG, SCHEMA, STATUS, XKG
 
@@ -78,7 +78,6 @@ class GraphBuilder:
         self.units = units or UnitPlan()
         # cluster id -> its linking result; the dump named in every link's provenance
         self.link_of = {r.query.key: r for r in links.results} if links else {}
-        self.unit_link_of = links.unit_links if links else {}
         self.cluster_id_of: dict[str, str] = {}  # institution IRI -> its cluster id
         self.link_source = _link_source(links)
         # mention key -> the resolved institution it belongs to
@@ -86,6 +85,9 @@ class GraphBuilder:
         self.documents = {d.id: d for d in documents}
         self.cluster_by_id = {c.id: c for c in clusters}
         self.host_key_of: dict[str, str] = {}  # IRI of a host that is no cluster -> its key
+        # IRI of an institution only ROR names (``resolve.units``) <-> its parent key
+        self.ror_org_key: dict[str, str] = {}
+        self.ror_org_iri: dict[str, str] = {}
         self.sub_of: dict[str, set[str]] = defaultdict(set)  # org:subOrganizationOf
         # unit IRI -> IRIs of spellings merged into it (see resolve.units)
         self.unit_replaced: dict[str, set[str]] = defaultdict(set)
@@ -169,11 +171,12 @@ class GraphBuilder:
 
     def parent_key(self, institution: str) -> str:
         """How ``resolve.units`` names an institution: its cluster id, or its host's key."""
-        return self.cluster_id_of.get(institution) or self.host_key_of.get(institution,
-                                                                              institution)
+        return (self.cluster_id_of.get(institution) or self.host_key_of.get(institution)
+                or self.ror_org_key.get(institution, institution))
 
     def unit(self, institution: str, name: str) -> str:
         parent = self.parent_key(institution)
+        original = name
         spelling = self.units.name(parent, name)
         if spelling != name:
             # one unit, named by its most frequent spelling; the other IRI is replaced
@@ -183,40 +186,64 @@ class GraphBuilder:
         iri = self._unit_iri(institution, name)
         org = self._org(iri, XKG.Unit)
         org.add_label(name)
+        if unit_key(original) != unit_key(name):
+            org.add_label(original)  # an alias ("School of Engineering" of a pair): kept
         org.unit_of = institution
-        cluster_id = self.cluster_id_of.get(institution)
-        if cluster_id is not None:
-            org.link = self.unit_link_of.get((cluster_id, institution_key(name)))
+        org.link = org.link or self.units.link(parent, name) or self.units.link(parent, original)
         return iri
 
     def _party_nodes(self, inst: str, units: tuple[str, ...], institutions: list[str]
                      ) -> list[str]:
         """The partner nodes of a party: its units, or itself. A "unit" that is an institution
-        of its own (``resolve.units``) is that institution, part of the row's institution; the
-        units named after it are its units. ``institutions`` gets the institutions behind the
-        nodes (the row's own is replaced when no node is left under it)."""
+        of its own (``resolve.units``) is that institution, part of the row's institution (or
+        a partner beside it); the units named after it are its units. ``institutions`` gets
+        the institutions behind the nodes (the row's own is replaced when no node is left
+        under it)."""
         if not units:
             return [inst]
         nodes: list[str] = []
         behind: list[str] = []
         parent = inst
         for k, u in enumerate(units):
-            target = self.units.promoted(self.parent_key(parent), u)
-            if target is not None and target in self.cluster_by_id:
-                org = self._cluster_org(self.cluster_by_id[target])
-                self.sub_of[org.iri].add(parent)
-                org.add_label(u)
-                parent = org.iri
-                if k == len(units) - 1:
-                    nodes.append(org.iri)
-                    behind.append(org.iri)
+            found = self.units.promoted(self.parent_key(parent), u)
+            org = self._promoted_org(found, u, parent) if found is not None else None
+            if found is None or org is None:
+                nodes.append(self.unit(parent, u))
+                behind.append(parent)
                 continue
-            nodes.append(self.unit(parent, u))
-            behind.append(parent)
+            if not found.beside:
+                self.sub_of[org.iri].add(parent)
+            elif parent not in behind:
+                nodes.append(parent)  # a partner in its own right, beside the next one
+                behind.append(parent)
+            org.add_label(u)
+            parent = org.iri
+            if k == len(units) - 1:
+                nodes.append(org.iri)
+                behind.append(org.iri)
         if inst not in behind:
             institutions.remove(inst)
         institutions.extend(b for b in behind if b not in institutions)
         return nodes
+
+    def _promoted_org(self, found: Promotion, name: str, parent: str) -> _Org | None:
+        """The institution a promoted "unit" is: its cluster's, or one only ROR names, with
+        the parent's country and the ROR link (one resource per ROR record)."""
+        if found.cluster is not None:
+            cluster = self.cluster_by_id.get(found.cluster)
+            return self._cluster_org(cluster) if cluster is not None else None
+        if found.ror_id is None:
+            return None
+        iri = self.ror_org_iri.get(found.ror_id)
+        if iri is not None:
+            return self.orgs[iri]
+        country = self.orgs[parent].country if parent in self.orgs else None
+        spelling = self.units.name(found.key, name)
+        iri = self.minter.iri("institution", spelling, country or "", institution_key(spelling))
+        org = self._org(iri, XKG.Institution)
+        org.country, org.link = country, found.link
+        self.ror_org_iri[found.ror_id], self.ror_org_key[iri] = iri, found.key
+        return org
 
     def _unit_iri(self, institution: str, name: str) -> str:
         return self.minter.iri("unit", name, str(institution), institution_key(name))

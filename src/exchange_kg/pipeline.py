@@ -436,7 +436,7 @@ def build(
     progress(f"resolved {len(mentions)} mentions into {len(clusters)} institutions")
 
     t = time.perf_counter()
-    units = plan_agreement_units(merged, documents, clusters, links)
+    units = plan_agreement_units(merged, documents, clusters, links, ror_index)
     builder = GraphBuilder(Minter(base), documents, clusters, links, units)
     for doc in documents:
         builder.document(doc)

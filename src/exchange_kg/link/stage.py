@@ -28,12 +28,17 @@ from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.runner import LinkRun, link, link_mentions, queries_from_clusters
 from exchange_kg.link.summary import summarise
 from exchange_kg.manifest import Document
-from exchange_kg.normalise.partner import institution_key
 from exchange_kg.resolve import Cluster, Mention, mention_key, merge_clusters, resolve
 from exchange_kg.resolve.countries import CountryNote, settle_countries
 from exchange_kg.resolve.identity import survivor_rank
 from exchange_kg.resolve.mentions import publisher_key
-from exchange_kg.resolve.units import UnitPlan, host_parent, plan_units
+from exchange_kg.resolve.units import (
+    ROR_PARENT,
+    UnitEvidence,
+    UnitPlan,
+    host_parent,
+    plan_units,
+)
 
 CURATION_FILE = "ror-curation.tsv"
 
@@ -82,8 +87,6 @@ def resolve_and_link(
     run = link(queries_from_clusters(clusters, agreements), curation, index=index, client=client)
     clusters, run = merge_linked(clusters, run, agreements, curation)
     kept = keep_one_per_ror_id(run)
-    if index is not None:
-        run.unit_links = link_units(index, agreements, clusters, run)
     progress(f"linked {run.summary['linked']} of {len(clusters)} institutions to ROR"
              + (f" ({kept} sent to review: they share a ROR ID)" if kept else ""))
     return Identity(clusters, run, notes, curation.unused(run.results))
@@ -126,38 +129,6 @@ def _label_only_results(clusters: list[Cluster]) -> list[MatchResult]:
                                          key=c.id), None) for c in clusters]
 
 
-UnitLinks = dict[tuple[str, str], MatchResult]
-
-
-def link_units(index: RorIndex, agreements: Sequence[Agreement], clusters: Sequence[Cluster],
-               run: LinkRun) -> UnitLinks:
-    """(institution cluster id, unit key) -> link, for units ROR has as records of their own.
-
-    A unit is only ever linked to a child record of its own institution's ROR record, so a
-    faculty never takes the identifier of its university (or of a namesake elsewhere).
-    """
-    cluster_of = {k: c for c in clusters for k in c.mention_keys}
-    parent = {r.query.key: r.chosen.ror_id for r in run.results if r.chosen is not None}
-    found: UnitLinks = {}
-    seen: set[tuple[str, str]] = set()
-    for a in agreements:
-        for i, party in enumerate(a.parties):
-            cluster = cluster_of.get(mention_key(a, i))
-            if cluster is None or cluster.id not in parent:
-                continue
-            for unit in party.units:
-                key = (cluster.id, institution_key(unit))
-                if key in seen:
-                    continue
-                seen.add(key)
-                query = InstitutionQuery(labels=(unit,), country=cluster.country,
-                                         key=f"{cluster.id} / {unit}")
-                result = match_unit(index, query, parent[cluster.id])
-                if result.chosen is not None:
-                    found[key] = result
-    return found
-
-
 def keep_one_per_ror_id(run: LinkRun) -> int:
     """Within a country, one institution per ROR record; returns how many links were undone.
 
@@ -198,25 +169,85 @@ def keep_one_per_ror_id(run: LinkRun) -> int:
 
 
 def plan_agreement_units(agreements: Sequence[Agreement], documents: Sequence[Document],
-                         clusters: Sequence[Cluster], links: LinkRun | None) -> UnitPlan:
+                         clusters: Sequence[Cluster], links: LinkRun | None,
+                         index: RorIndex | None = None) -> UnitPlan:
     """The unit plan (``resolve.units``) for every unit the agreements name, partner and
-    host side, with the ROR links as evidence of which "units" are institutions."""
-    cluster_of = {k: c.id for c in clusters for k in c.mention_keys}
+    host side, with ROR (when a dump is given) as evidence of which "units" are institutions
+    and which are ROR records of their own."""
+    cluster_of = {k: c for c in clusters for k in c.mention_keys}
     docs = {d.id: d for d in documents}
-    units: list[tuple[str, str]] = []
+    chains: list[tuple[str, tuple[str, ...], bool]] = []
     for a in agreements:
         for i, party in enumerate(a.parties):
-            parent = cluster_of.get(mention_key(a, i))
-            if parent is not None:
-                units.extend((parent, u) for u in party.units)
+            cluster = cluster_of.get(mention_key(a, i))
+            if cluster is not None and party.units:
+                chains.append((cluster.id, party.units, True))
         if a.home_unit and a.records:
             pub = docs[a.records[0].source_id].publisher
             host = cluster_of.get(publisher_key(pub.key)) if pub.name else None
-            units.append((host or host_parent(pub.key), a.home_unit))
+            chains.append((host.id if host else host_parent(pub.key), (a.home_unit,), False))
     ror_of: dict[str, str] = {}
-    unit_ror: dict[tuple[str, str], str] = {}
     if links is not None:
         ror_of = {r.query.key: r.chosen.ror_id for r in links.results if r.chosen is not None}
-        unit_ror = {key: r.chosen.ror_id for key, r in links.unit_links.items()
-                    if r.chosen is not None}
-    return plan_units(units, clusters, ror_of, unit_ror)
+    evidence = None
+    if index is not None and links is not None:
+        evidence = UnitLookup(index, {c.id: c for c in clusters}, ror_of)
+    return plan_units(chains, clusters, ror_of, evidence)
+
+
+class UnitLookup:
+    """What ROR says of a unit's name under its parent (``resolve.units.UnitEvidence``).
+
+    A unit is linked only to a child record of its parent's ROR record, so a faculty never
+    takes the identifier of its university (or of a namesake elsewhere). Failing that, a record
+    under one of the parent record's own parents is a *sibling*: an organisation beside the
+    row's institution. Lists name such siblings with the brand their first one spells out
+    ("Fraunhofer Institute for X, Institute for Y"), so the unit is also read with the words
+    the parent's name has before the unit's first word.
+    """
+
+    def __init__(self, index: RorIndex, clusters: dict[str, Cluster],
+                 ror_of: dict[str, str]) -> None:
+        self.index, self.clusters, self.ror_of = index, clusters, ror_of
+        self.country: dict[str, str | None] = {}  # a ROR-found parent's key -> its country
+
+    def __call__(self, parent: str, name: str) -> UnitEvidence | None:
+        cluster = self.clusters.get(parent)
+        if cluster is not None:
+            parent_ror, country = self.ror_of.get(parent), cluster.country
+            label = cluster.pref_label
+        elif parent.startswith(ROR_PARENT):
+            parent_ror, country = parent[len(ROR_PARENT):], self.country.get(parent)
+            record = self.index.get(parent_ror)
+            label = record.display_name if record is not None else ""
+        else:
+            return None
+        if parent_ror is None:
+            return None
+        query = InstitutionQuery(labels=(name,), country=country, key=f"{parent} / {name}")
+        child = match_unit(self.index, query, parent_ror)
+        if child.chosen is not None:
+            return UnitEvidence(child.chosen.ror_id, "child", child)
+        record = self.index.get(parent_ror)
+        if record is None:
+            return None
+        query = InstitutionQuery(labels=_with_brand(name, label), country=country,
+                                 key=query.key)
+        found = [r for r in (match_unit(self.index, query, rel.id)
+                             for rel in record.related("parent"))
+                 if r.chosen is not None and r.chosen.ror_id != parent_ror]
+        if len({r.chosen.ror_id for r in found if r.chosen is not None}) != 1:
+            return None
+        sibling = found[0]
+        assert sibling.chosen is not None
+        self.country[f"{ROR_PARENT}{sibling.chosen.ror_id}"] = country
+        return UnitEvidence(sibling.chosen.ror_id, "sibling", sibling)
+
+
+def _with_brand(unit: str, parent: str) -> tuple[str, ...]:
+    """``unit``, and ``unit`` after the words ``parent`` has before the unit's first word
+    ("Institute for Y" after "Fraunhofer Institute for X": "Fraunhofer Institute for Y")."""
+    words, first = parent.split(), unit.split()[:1]
+    if first and first[0] in words[1:]:
+        return (unit, " ".join(words[:words.index(first[0])] + [unit]))
+    return (unit,)

@@ -2,24 +2,38 @@
 
 A row names a partner as an institution and, often, units of it ("State University of New
 York (University at Albany)", "Russian Academy of Sciences (Siberian Branch, Institute of
-Geology and Mineralogy)"). Three rules keep the graph's organisations straight:
+Geology and Mineralogy)"). These rules keep the graph's organisations straight:
 
 * **An institution is never also a unit.** A unit that is an institution some row names in its
   own right — the same ROR record, or its name (alone or with its parent's: "Siberian Branch"
   of the Russian Academy of Sciences) read as that institution's — is that institution: the
   row's partner is the institution, which ``org:subOrganizationOf`` the row's parent, and the
   units the row names after it belong to it.
+* **A unit ROR has beside its institution is a partner of its own.** When ROR has the unit's
+  name as a record under the same parent as the row's institution ("Fraunhofer Institute for
+  Algorithms and Scientific Computing SCAI, Institute for Mechanics of Materials IWM": two
+  institutes of the Fraunhofer-Gesellschaft), the row names two institutions, neither a part
+  of the other; the units named after it are its units.
+* **Units hang under the institution the row's chain ends at.** The units after such an
+  institution are planned (spellings, ROR links) under it, not under the row's first name, so
+  they meet the same units other rows name under that institution directly.
 * **A unit is named once per institution.** Spellings that differ only by case, accents,
   articles, punctuation or a plural ("Advanced Institute for Material(s) Research", "(The)
-  Institute of Solid State Physics") are one unit, named by its most frequent spelling.
+  Institute of Solid State Physics") are one unit, named by its most frequent spelling. So is a
+  unit named with and without its eponym's initials and name ("V.S. Sobolev Institute of
+  Geology and Mineralogy" / "Institute of Geology and Mineralogy"), and one part of a unit the
+  lists name as a pair ("School of Engineering" of "Graduate School / School of Engineering"),
+  each only when exactly one unit of the institution reads so.
 * Everything else stays as the row says.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from exchange_kg.normalise.partner import institution_key
 from exchange_kg.resolve.model import Cluster
@@ -27,6 +41,8 @@ from exchange_kg.resolve.names import is_distinctive, parse_name, word_class
 from exchange_kg.resolve.score import MERGE, relate
 
 STOP = "stop"
+# Where a unit with no cluster of its own, found in ROR, is the parent of the units after it.
+ROR_PARENT = "ror:"
 
 
 def host_parent(publisher_key: str) -> str:
@@ -48,61 +64,162 @@ def unit_key(name: str) -> str:
     return " ".join(words)
 
 
+@dataclass(frozen=True)
+class UnitEvidence:
+    """What ROR says of a unit's name under its parent: ``relation`` is "child" (a record
+    under the parent's own record) or "sibling" (a record under the same parent record as the
+    parent's); ``link`` is the linker's result, written as the organisation's link."""
+
+    ror_id: str
+    relation: str
+    link: Any = None
+
+
+# (parent key, unit name) -> evidence, or None
+Evidence = Callable[[str, str], "UnitEvidence | None"]
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A "unit" that is an institution: a cluster's (``cluster``) or, when no row names it as
+    an institution, one ROR has (``ror_id``, with its ``link``). ``beside``: a partner next
+    to the row's institution, not a part of it."""
+
+    cluster: str | None = None
+    ror_id: str | None = None
+    link: Any = None
+    beside: bool = False
+
+    @property
+    def key(self) -> str:
+        """The parent key of the units named after it."""
+        return self.cluster if self.cluster is not None else f"{ROR_PARENT}{self.ror_id}"
+
+
 @dataclass
 class UnitPlan:
     """How the mapper writes the units rows name (see the module docstring)."""
 
-    # (parent cluster id, unit_key) -> the cluster id of the institution the "unit" is
-    institution: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (parent key, unit_key) -> the institution the "unit" is
+    institution: dict[tuple[str, str], Promotion] = field(default_factory=dict)
     # (parent cluster id or host key, unit_key) -> the spelling that names the unit
     spelling: dict[tuple[str, str], str] = field(default_factory=dict)
-    # (parent, unit_key) -> spellings merged into it, for the record of replaced IRIs
-    merged: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # (parent, institution_key of a unit's spelling) -> its ROR link (a child record)
+    links: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def name(self, parent: str, unit: str) -> str:
         return self.spelling.get((parent, unit_key(unit)), unit)
 
-    def promoted(self, parent: str, unit: str) -> str | None:
+    def promoted(self, parent: str, unit: str) -> Promotion | None:
         return self.institution.get((parent, unit_key(unit)))
 
+    def link(self, parent: str, unit: str) -> Any:
+        return self.links.get((parent, institution_key(unit)))
 
-def plan_units(units: Iterable[tuple[str, str]], clusters: Sequence[Cluster],
+
+def plan_units(chains: Iterable[tuple[str, Sequence[str], bool]], clusters: Sequence[Cluster],
                ror_of: Mapping[str, str] | None = None,
-               unit_ror: Mapping[tuple[str, str], str] | None = None) -> UnitPlan:
-    """The plan for ``units``: (parent, unit name) as rows give them, ``parent`` a cluster id
-    (or any key of a host that is no cluster); ``ror_of``: cluster id -> its ROR ID;
-    ``unit_ror``: (parent cluster id, ``institution_key`` of the unit's name) -> the ROR ID
-    the unit is linked to."""
+               evidence: Evidence | None = None) -> UnitPlan:
+    """The plan for ``chains``: (parent, the unit names a row gives after it in order,
+    whether they are a partner's: a host's own unit is never another institution), ``parent``
+    a cluster id (or any key of a host that is no cluster); ``ror_of``: cluster id -> its ROR
+    ID; ``evidence``: what ROR says of a unit name under a parent key."""
     ror_of = ror_of or {}
-    unit_ror = unit_ror or {}
-    units = list(units)
     by_id = {c.id: c for c in clusters}
-    plan = UnitPlan()
-    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for parent, name in units:
-        counts[(parent, unit_key(name))][name] += 1
-    for key, spellings in counts.items():
-        ranked = sorted(spellings, key=lambda s: (-spellings[s], s))
-        plan.spelling[key] = ranked[0]
-        if len(ranked) > 1:
-            plan.merged[key] = tuple(ranked[1:])
     by_ror = {ror: cid for cid, ror in ror_of.items()}
     index = _TokenIndex(clusters)
-    for (parent, key), spellings in sorted(counts.items()):
+    plan = UnitPlan()
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    decided: dict[tuple[str, str], Promotion | None] = {}
+
+    def promote(parent: str, name: str) -> Promotion | None:
+        memo = (parent, institution_key(name))
+        if memo in decided:
+            return decided[memo]
+        found = None
+        ev = evidence(parent, name) if evidence is not None else None
+        if ev is not None:
+            other = by_ror.get(ev.ror_id)
+            if other is not None and other != parent:
+                found = Promotion(cluster=other, beside=ev.relation == "sibling")
+            elif ev.relation == "sibling" and other is None:
+                found = Promotion(ror_id=ev.ror_id, link=ev.link, beside=True)
+            elif ev.relation == "child":
+                plan.links[memo] = ev.link
         home = by_id.get(parent)
-        if home is None:
-            continue
-        name = plan.spelling[(parent, key)]
-        target = None
-        for spelling in spellings:
-            ror = unit_ror.get((parent, institution_key(spelling)))
-            if ror and by_ror.get(ror) not in (None, parent):
-                target = by_ror[ror]
-        if target is None:
+        if found is None and home is not None:
             target = _named_institution(name, home, index)
-        if target is not None:
-            plan.institution[(parent, key)] = target
+            if target is not None:
+                found = Promotion(cluster=target)
+        decided[memo] = found
+        return found
+
+    for parent, units, partner in chains:
+        for unit in units:
+            found = promote(parent, unit)
+            if found is not None and partner:
+                plan.institution[(parent, unit_key(unit))] = found
+                parent = found.key
+            else:
+                counts[(parent, unit_key(unit))][unit] += 1
+    for key, spellings in counts.items():
+        plan.spelling[key] = min(spellings, key=lambda s: (-spellings[s], s))
+    _merge_aliases(plan, counts)
     return plan
+
+
+def _merge_aliases(plan: UnitPlan, counts: Mapping[tuple[str, str], Counter[str]]) -> None:
+    """One unit for a name and its aliases (the eponym dropped, one part of a pair) where
+    exactly one unit of the parent has the alias: the one named most often names them all (on
+    a tie, the fuller name)."""
+    by_parent: dict[str, set[str]] = defaultdict(set)
+    for parent, key in counts:
+        by_parent[parent].add(key)
+    for parent, keys in sorted(by_parent.items()):
+        owners: dict[str, set[str]] = defaultdict(set)
+        for key in sorted(keys):
+            for spelling in counts[(parent, key)]:
+                owners.update({a: owners[a] | {key} for a in unit_aliases(spelling) if a != key})
+        group = {key: key for key in keys}
+        for alias, found in sorted(owners.items()):
+            if alias in keys and len(found) == 1 and group[alias] == alias:
+                group[alias] = next(iter(found))
+        members: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(keys):
+            root, hops = key, 0
+            while group[root] != root and hops < len(keys):  # hops: a cycle cannot loop
+                root, hops = group[root], hops + 1
+            members[root].append(key)
+        for same in members.values():
+            if len(same) < 2:
+                continue
+            total = {k: sum(counts[(parent, k)].values()) for k in same}
+            keep = min(same, key=lambda k: (-total[k], -len(plan.spelling[(parent, k)]), k))
+            for k in same:
+                plan.spelling[(parent, k)] = plan.spelling[(parent, keep)]
+
+
+# "V.S. Sobolev ", "P.N.Lebedev ": initials and a surname before the unit's own name
+_EPONYM = re.compile(r"^(?:[A-Z]\.\s*){1,3}[A-Z][\w'’-]+\s+(?=\S)")
+_COMPLEMENT = re.compile(r"\s(?:of|for|in)\s.+$")
+
+
+def unit_aliases(name: str) -> set[str]:
+    """Other keys the unit ``name`` may go by: without a leading eponym, and each part of a
+    pair of units named as one ("Graduate School / School of Engineering": "Graduate School of
+    Engineering", "School of Engineering"; a bare part shares the complement after it)."""
+    out: set[str] = set()
+    stripped = _EPONYM.sub("", name.strip())
+    if stripped != name.strip() and unit_key(stripped):
+        out.add(unit_key(stripped))
+    parts = [p.strip() for p in name.split("/")]
+    if len(parts) == 2 and all(parts):
+        complement = _COMPLEMENT.search(parts[1])
+        first = parts[0]
+        if not _COMPLEMENT.search(first) and complement is not None:
+            first += complement.group()
+        out.update(k for k in (unit_key(first), unit_key(parts[1])) if k)
+    return out
 
 
 class _TokenIndex:
@@ -141,4 +258,5 @@ def _named_institution(unit: str, parent: Cluster, index: _TokenIndex) -> str | 
 # A unit becomes an institution only on names that read as one without doubt.
 STRICT = max(MERGE, 0.9)
 
-__all__ = ["UnitPlan", "host_parent", "plan_units", "unit_key"]
+__all__ = ["Promotion", "UnitEvidence", "UnitPlan", "host_parent", "plan_units", "unit_aliases",
+           "unit_key"]
