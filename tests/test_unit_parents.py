@@ -17,25 +17,14 @@ from exchange_kg import pipeline
 from exchange_kg.link.loading import load_dump
 from exchange_kg.link.synthetic import ror_id, v2_record, write_jsonl
 from exchange_kg.resolve.units import unit_aliases
-from tiny_project import write_project
+from tiny_project import PARTNER_TABLE, write_project
 
 ORG = "http://www.w3.org/ns/org#"
 XKG = "https://w3id.org/exchange-kg/ontology#"
 
-MAPPING = """source: tiny-list
-list: tiny-list
-sections:
-  - name: partners
-    reader: {name: simple-table, options: {columns: [country, partner]}}
-    fields:
-      country: country
-      partner: {normalise: partner, notation: comma}
-    constants: {}
-"""
-
 
 def build(root: Path, rows: list[str], records: list[dict] | None = None) -> Graph:
-    write_project(root, "".join(f"{r}\n" for r in rows), MAPPING)
+    write_project(root, "".join(f"{r}\n" for r in rows), PARTNER_TABLE)
     index = None
     if records is not None:
         index = load_dump(write_jsonl(root / "ror.jsonl", records), cache_dir=False)

@@ -12,6 +12,18 @@ from rdflib import Graph
 
 DOC_ID = "tiny-list"
 
+# A table of country and partner cells, units after commas (partner tests share it).
+PARTNER_TABLE = """source: tiny-list
+list: tiny-list
+sections:
+  - name: partners
+    reader: {name: simple-table, options: {columns: [country, partner]}}
+    fields:
+      country: country
+      partner: {normalise: partner, notation: comma}
+    constants: {}
+"""
+
 
 def write_project(root: Path, document: str, mapping: str, *, file_name: str = "list.tsv",
                   language: str = "en") -> Path:

@@ -51,6 +51,7 @@ from exchange_kg.resolve import (
     publisher_mentions,
 )
 from exchange_kg.resolve.countries import CountryNote
+from exchange_kg.resolve.joined import ror_named, split_joined_parties
 from exchange_kg.triples import LineReader, TripleGraph
 from exchange_kg.yamlfile import DataFileError
 
@@ -423,6 +424,7 @@ def build(
     for src in sources:
         agreements.extend(source_agreements(src))
     merged = merge_agreements(agreements, [d.id for d in documents])
+    split_joined_parties(merged, ror_named(ror_index) if ror_index is not None else None)
     timings["normalise"] = time.perf_counter() - t
     progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "
              f"{len(merged)} agreements")

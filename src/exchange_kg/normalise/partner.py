@@ -1255,16 +1255,26 @@ def _check_institution(name: str, flags: list[Flag]) -> None:
                 name,
             )
             break
+    if joined_bodies(name):
+        _flag(
+            flags,
+            "possibly-several-parties",
+            "'and' joins two body names; kept as one name",
+            name,
+        )
+
+
+def joined_bodies(name: str) -> list[tuple[str, str]]:
+    """The (left, right) parts of ``name`` at each "and" (among the first few) that joins two
+    body names ("A University and B Hospital"); the left part ends in a body word, the right
+    one starts with a capital and holds one. Brackets and quotes are read as blanks."""
+    visible = _visible(name)
+    out = []
     for m in itertools.islice(_AND.finditer(visible), _LOOKS):
         before, after = visible[: m.start()], visible[m.end() :]
         left = _heads(before)
         if not left or left[-1].end != len(before.split()):
             continue  # "Institute of Physics and ...": the left part does not end in a body word
         if after[:1].isupper() and len(after.split()) >= 2 and _heads(after):
-            _flag(
-                flags,
-                "possibly-several-parties",
-                "'and' joins two body names; kept as one name",
-                name,
-            )
-            break
+            out.append((before.strip(), after.strip()))
+    return out
