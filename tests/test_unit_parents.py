@@ -98,11 +98,14 @@ def test_two_units_one_alias_stay_apart(tmp_path: Path) -> None:
 SOCIETY = [
     v2_record(801, "Brandt Society", "DE", relationships=[
         ("child", 802, "Brandt Institute for Algorithms and Computing"),
-        ("child", 803, "Brandt Institute for Mechanics of Fluids")]),
+        ("child", 803, "Brandt Institute for Mechanics of Fluids"),
+        ("child", 804, "Department of Earth Sciences")]),
     v2_record(802, "Brandt Institute for Algorithms and Computing", "DE", acronyms=["BIAC"],
               relationships=[("parent", 801, "Brandt Society")]),
     v2_record(803, "Brandt Institute for Mechanics of Fluids", "DE", acronyms=["IMF"],
               aliases=["Brandt IMF"], relationships=[("parent", 801, "Brandt Society")]),
+    v2_record(804, "Department of Earth Sciences", "DE",
+              relationships=[("parent", 801, "Brandt Society")]),
 ]
 
 
@@ -122,9 +125,13 @@ def test_a_unit_ror_has_beside_the_institution_is_a_partner_of_its_own(tmp_path:
 
 
 def test_a_unit_ror_does_not_have_beside_the_institution_stays_its_unit(tmp_path: Path) -> None:
+    """Not beside it in ROR, or only by a generic name its parent record also has."""
     g = build(tmp_path, [
         "Germany\tBrandt Institute for Algorithms and Computing BIAC, Institute for Mechanics "
         "of Solids",
+        "Germany\tBrandt Institute for Algorithms and Computing BIAC, Department of Earth "
+        "Sciences",
     ], SOCIETY)
     algorithms = named(g, "Brandt Institute for Algorithms and Computing BIAC")
-    assert units_of(g, algorithms) == {"Institute for Mechanics of Solids"}
+    assert units_of(g, algorithms) == {"Institute for Mechanics of Solids",
+                                       "Department of Earth Sciences"}

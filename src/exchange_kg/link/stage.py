@@ -202,8 +202,10 @@ class UnitLookup:
     takes the identifier of its university (or of a namesake elsewhere). Failing that, a record
     under one of the parent record's own parents is a *sibling*: an organisation beside the
     row's institution. Lists name such siblings with the brand their first one spells out
-    ("Fraunhofer Institute for X, Institute for Y"), so the unit is also read with the words
-    the parent's name has before the unit's first word.
+    ("Fraunhofer Institute for X, Institute for Y"), and only that reading of the unit (with
+    the words the parent's name has before the unit's first word) is looked for there: a name
+    and the document's structure agree, where a generic name alone ("Department of Earth
+    Sciences", which the parent record may also have) would not.
     """
 
     def __init__(self, index: RorIndex, clusters: dict[str, Cluster],
@@ -231,8 +233,10 @@ class UnitLookup:
         record = self.index.get(parent_ror)
         if record is None:
             return None
-        query = InstitutionQuery(labels=_with_brand(name, label), country=country,
-                                 key=query.key)
+        branded = _with_brand(name, label)
+        if branded is None:
+            return None
+        query = InstitutionQuery(labels=(branded,), country=country, key=query.key)
         found = [r for r in (match_unit(self.index, query, rel.id)
                              for rel in record.related("parent"))
                  if r.chosen is not None and r.chosen.ror_id != parent_ror]
@@ -244,10 +248,10 @@ class UnitLookup:
         return UnitEvidence(sibling.chosen.ror_id, "sibling", sibling)
 
 
-def _with_brand(unit: str, parent: str) -> tuple[str, ...]:
-    """``unit``, and ``unit`` after the words ``parent`` has before the unit's first word
-    ("Institute for Y" after "Fraunhofer Institute for X": "Fraunhofer Institute for Y")."""
+def _with_brand(unit: str, parent: str) -> str | None:
+    """``unit`` after the words ``parent`` has before the unit's first word ("Institute for Y"
+    after "Fraunhofer Institute for X": "Fraunhofer Institute for Y"), if it has any."""
     words, first = parent.split(), unit.split()[:1]
     if first and first[0] in words[1:]:
-        return (unit, " ".join(words[:words.index(first[0])] + [unit]))
-    return (unit,)
+        return " ".join(words[:words.index(first[0])] + [unit])
+    return None

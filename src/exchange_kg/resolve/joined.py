@@ -40,7 +40,7 @@ RorNamed = Callable[[str, "str | None"], bool]
 def ror_named(index: RorIndex) -> RorNamed:
     """Whether ``index`` has a record of the country by the name (any of its readings)."""
     def named(name: str, country: str | None) -> bool:
-        return any(index.records[i].country == country for i in index.by_key(normalise(name)))
+        return any(index.country_of(i) == country for i in index.by_key(normalise(name)))
     return named
 
 

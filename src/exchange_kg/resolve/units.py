@@ -10,10 +10,11 @@ Geology and Mineralogy)"). These rules keep the graph's organisations straight:
   row's partner is the institution, which ``org:subOrganizationOf`` the row's parent, and the
   units the row names after it belong to it.
 * **A unit ROR has beside its institution is a partner of its own.** When ROR has the unit's
-  name as a record under the same parent as the row's institution ("Fraunhofer Institute for
-  Algorithms and Scientific Computing SCAI, Institute for Mechanics of Materials IWM": two
-  institutes of the Fraunhofer-Gesellschaft), the row names two institutions, neither a part
-  of the other; the units named after it are its units.
+  name, read with the brand the row's institution spells out, as a record under the same
+  parent as the row's institution's ("Fraunhofer Institute for Algorithms and Scientific
+  Computing SCAI, Institute for Mechanics of Materials IWM": two institutes of the
+  Fraunhofer-Gesellschaft), the row names two institutions, neither a part of the other; the
+  units named after it are its units.
 * **Units hang under the institution the row's chain ends at.** The units after such an
   institution are planned (spellings, ROR links) under it, not under the row's first name, so
   they meet the same units other rows name under that institution directly.
