@@ -40,7 +40,8 @@ ENTITIES = {
     "source-record": f"SELECT ?x WHERE {{ ?x a <{XKG}SourceRecord> }} ORDER BY ?x",
     "concept": f"SELECT ?x WHERE {{ ?a <{XKG}kind> ?x }} ORDER BY ?x",
 }
-PAGES = ["/", "/institutions", "/institutions?country=JP", "/query", "/stats", "/dumps",
+PAGES = ["/", "/institutions", "/institutions?country=JP", "/agreements",
+         "/agreements?country=DE&sort=start&desc=1", "/query", "/stats", "/dumps",
          "/ontology", "/graph/gse-partners", "/no/such/page", *ENTITIES]
 
 

@@ -114,8 +114,8 @@ async def linked_data(request: Request) -> Response:
     if found is None:
         raise HTTPException(404, f"Nothing in the graph is known as /{path}.")
     iri, fmt = found
-    if fmt is negotiate.HTML:
-        return await pages.entity(request, iri)
+    if fmt is negotiate.HTML or fmt in negotiate.PAGE_DATA:
+        return await pages.entity(request, iri, fmt)
     triples = await anyio.to_thread.run_sync(rt.linked.description, iri)
     body = serialise_graph(triples, fmt, rt.config.base)
     response = Response(body, media_type=fmt.content_type,
@@ -215,6 +215,8 @@ def create_app(config: ServeConfig) -> EndpointFirst:
         Route("/", pages.home),
         Route("/institutions", pages.institutions),
         Route("/institutions.{ext:str}", pages.institutions_export),
+        Route("/agreements", pages.agreements),
+        Route("/agreements.{ext:str}", pages.agreements_export),
         Route("/query", query_page.query_page, methods=["GET", "POST"]),
         Route("/query/results", query_page.query_results, methods=["GET", "POST"]),
         Route("/query/completions.json", query_page.query_completions),

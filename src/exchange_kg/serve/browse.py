@@ -20,16 +20,33 @@ from urllib.parse import urlencode
 
 import pyoxigraph
 
+from exchange_kg.normalise.country import country_name as normalised_country_name
 from exchange_kg.serve import dataset
+from exchange_kg.serve.entities import Agreement
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+
+
+def country_name(code: str) -> str:
+    """The English short name of a country code (the code if unknown)."""
+    try:
+        return normalised_country_name(code, common=True)
+    except KeyError:
+        return code
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for search ("Łódź" matches "lodz")."""
     text = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def name_key(text: str) -> str:
+    """Sort key of a name: folded, leading quotes and brackets ignored ('"Lviv Polytechnic"
+    National University' among the L's)."""
+    folded = fold(text)
+    return folded.lstrip("".join(c for c in set(folded) if not c.isalnum())) or folded
 
 
 @dataclass(frozen=True)
@@ -84,7 +101,23 @@ def institutions(store: pyoxigraph.Store) -> list[InstitutionRow]:
         kind=dataset.value(r["kind"]), names=fold(" ".join(split(r["names"]))),
         sources=split(r["docs"]), ror=dataset.value(r["ror"]), levels=split(r["levels"]),
         kinds=split(r["kinds"])) for r in rows]
-    return sorted(out, key=lambda r: (fold(r.label) or "~", r.iri))
+    return sorted(out, key=lambda r: (name_key(r.label) or "~", r.iri))
+
+
+def with_names(agreements: list[Agreement], institutions: Sequence[InstitutionRow]
+               ) -> list[Agreement]:
+    """Fill each agreement's search text: the names of both sides in every spelling the
+    documents use (so a search finds an agreement by any name the institution list knows)."""
+    spellings = {r.iri: r.names for r in institutions}
+    for a in agreements:
+        sides = (*a.partner, *a.partner_institution, *a.home, *a.home_institution)
+        a.names = fold(" ".join([a.label, *(v.text for v in sides),
+                                 *(spellings.get(v.iri or "", "") for v in sides)]))
+    return agreements
+
+
+# a list's export: (column name, value of a row)
+Fields = Sequence[tuple[str, Callable[[Any], Any]]]
 
 
 @dataclass(frozen=True)
@@ -103,6 +136,7 @@ class Column:
     title: str
     key: Callable[[Any], Any]
     numeric: bool = False
+    desc_first: bool = False  # a first click sorts descending (counts, dates: most first)
 
 
 @dataclass
@@ -128,21 +162,36 @@ class Page:
     filters: dict[str, str]
     facets: list[FacetView] = field(default_factory=list)
     matching: list[Any] = field(default_factory=list)  # every matching row (CSV)
+    default_desc: bool = False
 
     def url(self, path: str, **changes: object) -> str:
-        """``path`` with this page's parameters, some changed (None drops one)."""
+        """``path`` with this page's parameters, some changed (None drops one; ``desc`` is
+        "1" or "0", and left out where it is the list's default)."""
         params: dict[str, object] = {"q": self.q, **self.filters, "sort": self.sort,
-                                     "desc": "1" if self.desc else "", "page": self.page,
+                                     "desc": "1" if self.desc else "0", "page": self.page,
                                      "size": self.size if self.size != PAGE_SIZE else ""}
         params.update(changes)
+        default = "1" if self.default_desc else "0"
         kept = {k: v for k, v in params.items()
-                if v not in (None, "") and not (k == "page" and v == 1)}
+                if v not in (None, "") and not (k == "page" and v == 1)
+                and not (k == "desc" and v in (default, ""))}
         return path + ("?" + urlencode(kept) if kept else "")
+
+    def json(self, path: str, fields: Fields) -> dict[str, Any]:
+        """The page as data: its rows, the next page's address and the facet counts."""
+        return {
+            "total": self.total, "page": self.page, "pages": self.pages, "size": self.size,
+            "next": self.url(path, page=self.page + 1) if self.page < self.pages else None,
+            "rows": [{name: json_value(get(r)) for name, get in fields} for r in self.rows],
+            "facets": {v.facet.name: [{"value": value, "label": v.facet.label(value),
+                                       "count": n} for value, n in v.counts]
+                       for v in self.facets},
+        }
 
 
 def browse(rows: list[Any], params: dict[str, str], facets: Sequence[Facet],
            columns: Sequence[Column], search: Callable[[Any], str],
-           default_sort: str) -> Page:
+           default_sort: str, default_desc: bool = False) -> Page:
     """Filter, facet, sort and page ``rows`` by the request's ``params``."""
     q = params.get("q", "").strip()
     filters = {f.name: params[f.name].strip() for f in facets if params.get(f.name, "").strip()}
@@ -165,7 +214,7 @@ def browse(rows: list[Any], params: dict[str, str], facets: Sequence[Facet],
                                sorted(counts.items(), key=lambda kv: (-kv[1], f.label(kv[0])))))
     by_name = {c.name: c for c in columns}
     sort = params.get("sort", "") if params.get("sort", "") in by_name else default_sort
-    desc = params.get("desc", "") not in ("", "0")
+    desc = params["desc"] not in ("", "0") if params.get("desc") else default_desc
     column = by_name[sort]
     present = [r for r in matching if column.key(r) not in ("", None)]
     absent = [r for r in matching if column.key(r) in ("", None)]
@@ -176,7 +225,8 @@ def browse(rows: list[Any], params: dict[str, str], facets: Sequence[Facet],
     page = min(max(int_param(params.get("page"), 1), 1), pages)
     return Page(rows=ordered[(page - 1) * size: page * size], total=len(ordered),
                 all_rows=len(rows), page=page, pages=pages, size=size, sort=sort, desc=desc,
-                q=q, filters=filters, facets=views, matching=ordered)
+                q=q, filters=filters, facets=views, matching=ordered,
+                default_desc=default_desc)
 
 
 def int_param(text: str | None, default: int) -> int:
@@ -187,13 +237,17 @@ def int_param(text: str | None, default: int) -> int:
         return default
 
 
-def as_csv(rows: Sequence[Any], fields: Sequence[tuple[str, Callable[[Any], Any]]]) -> bytes:
+def as_csv(rows: Sequence[Any], fields: Fields) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([name for name, _ in fields])
     for r in rows:
         writer.writerow([_cell(get(r)) for _, get in fields])
     return out.getvalue().encode("utf-8")
+
+
+def json_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _cell(value: Any) -> str:

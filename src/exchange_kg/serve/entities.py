@@ -82,8 +82,45 @@ class Agreement:
     # ISO 3166-1 codes of the partner and home institutions, where stated
     partner_country: str = ""
     home_country: str = ""
+    # whether the partner and home institutions are linked to ROR
+    partner_linked: bool = False
+    home_linked: bool = False
     # the side the organisation of the page is on ("home" or "partner"), on its table
     role: str = ""
+    # every name of both sides, folded, for search (filled by the lists)
+    names: str = ""
+
+    # the other side and the page organisation's own side (partner and home on a list)
+    @property
+    def other(self) -> list[Value]:
+        return (self.home or self.home_institution) if self.role == "partner" \
+            else (self.partner or self.partner_institution)
+
+    @property
+    def other_institution(self) -> list[Value]:
+        return self.home_institution if self.role == "partner" else self.partner_institution
+
+    @property
+    def other_country(self) -> str:
+        return self.home_country if self.role == "partner" else self.partner_country
+
+    @property
+    def other_linked(self) -> bool:
+        return self.home_linked if self.role == "partner" else self.partner_linked
+
+    @property
+    def own(self) -> list[Value]:
+        return self.partner if self.role == "partner" else self.home
+
+    @property
+    def own_institution(self) -> list[Value]:
+        return self.partner_institution if self.role == "partner" else self.home_institution
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Identifiers of the documents listing it (the last segment of their IRIs)."""
+        return tuple(sorted({v.iri.rstrip("/").rsplit("/", 1)[-1] for v in self.listed_in
+                             if v.iri}))
 
 
 @dataclass
@@ -166,6 +203,19 @@ def labels(store: pyoxigraph.Store, iris: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def names_of(store: pyoxigraph.Store, iris: Iterable[str]) -> dict[str, set[str]]:
+    """Every name each resource goes by (preferred, alternative, hidden, as documents spell
+    it)."""
+    wanted = {i for i in iris if i}
+    found: dict[str, set[str]] = defaultdict(set)
+    if wanted:
+        for r in select(store, f"""
+                SELECT ?x ?l WHERE {{ VALUES ?x {{ {_iri_list(wanted)} }}
+                  ?x skos:prefLabel|skos:altLabel|skos:hiddenLabel|xkg:knownAs ?l }}"""):
+            found[value(r["x"])].add(value(r["l"]))
+    return found
+
+
 def describe_properties(store: pyoxigraph.Store, iris: Iterable[str]
                         ) -> dict[str, dict[str, list[Term]]]:
     """``{subject: {property: [objects]}}`` for the given subjects."""
@@ -173,9 +223,13 @@ def describe_properties(store: pyoxigraph.Store, iris: Iterable[str]
     out: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     if not wanted:
         return out
+    # sorted here: ORDER BY in the query made a list's worth of agreements five times slower
     for r in select(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_iri_list(wanted)} }} "
-                           f"?s ?p ?o }} ORDER BY ?s ?p ?o"):
+                           f"?s ?p ?o }}"):
         out[value(r["s"])][value(r["p"])].append(r["o"])
+    for props in out.values():
+        for objs in props.values():
+            objs.sort(key=lambda o: (type(o).__name__, str(o)))
     return out
 
 
@@ -200,10 +254,17 @@ def agreements(store: pyoxigraph.Store, iris: list[str]) -> list[Agreement]:
     second = {o.value for lp in linked_props.values() for objs in lp.values() for o in objs
               if isinstance(o, pyoxigraph.NamedNode)}
     names = labels(store, linked | second)
-    countries = {value(r["x"]): value(r["c"]) for r in select(store, f"""
-        SELECT ?x ?c WHERE {{ VALUES ?x {{ {_iri_list(linked)} }}
-                              ?x schema:address/schema:addressCountry ?c }}
-        """)} if linked else {}
+    countries: dict[str, str] = {}
+    with_ror: set[str] = set()
+    for r in select(store, f"""
+            SELECT ?x ?c ?ror WHERE {{ VALUES ?x {{ {_iri_list(linked)} }}
+              OPTIONAL {{ ?x schema:address/schema:addressCountry ?c }}
+              OPTIONAL {{ ?x xkg:rorId ?ror }} FILTER(BOUND(?c) || BOUND(?ror)) }}
+            """) if linked else []:
+        if r["c"] is not None:
+            countries[value(r["x"])] = value(r["c"])
+        if r["ror"] is not None:
+            with_ror.add(value(r["x"]))
     x = str(XKG)
     out = []
     for iri in iris:
@@ -227,6 +288,8 @@ def agreements(store: pyoxigraph.Store, iris: list[str]) -> list[Agreement]:
                                   if v.iri in countries), "")
         a.home_country = next((countries[v.iri] for v in a.home_institution
                                if v.iri in countries), "")
+        a.partner_linked = any(v.iri in with_ror for v in a.partner_institution)
+        a.home_linked = any(v.iri in with_ror for v in a.home_institution)
         for quota in p.get(x + "quota", []):
             q = linked_props.get(quota.value, {})
             mobility = [_value(o, names) for o in q.get(x + "mobilityKind", [])]
@@ -243,6 +306,12 @@ def agreements(store: pyoxigraph.Store, iris: list[str]) -> list[Agreement]:
         a.records.sort(key=lambda s: (s.document.text, s.lines))
         out.append(a)
     return out
+
+
+def all_agreements(store: pyoxigraph.Store) -> list[Agreement]:
+    """Every agreement, by label (the agreement list's rows)."""
+    iris = [value(r["a"]) for r in select(store, "SELECT ?a WHERE { ?a a xkg:Agreement }")]
+    return sorted(agreements(store, iris), key=lambda a: (a.label, a.iri))
 
 
 def agreements_of(store: pyoxigraph.Store, org: str) -> list[Agreement]:

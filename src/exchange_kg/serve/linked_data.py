@@ -23,6 +23,8 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 IS_REPLACED_BY = NamedNode("http://purl.org/dc/terms/isReplacedBy")
 OWL_ONTOLOGY = NamedNode("http://www.w3.org/2002/07/owl#Ontology")
 DOCUMENT_FORMATS = (negotiate.HTML, *negotiate.GRAPH_FORMATS)
+# every document about a thing has an address; these are also its page's data
+ADDRESSABLE = (*DOCUMENT_FORMATS, *negotiate.PAGE_DATA)
 
 
 class LinkedData:
@@ -56,7 +58,7 @@ class LinkedData:
         of its ``dcterms:isReplacedBy``, with the document extension the request had."""
         stem, dot, extension = path.rpartition(".")
         candidates = [(path, "")]
-        if dot and negotiate.by_extension(extension, DOCUMENT_FORMATS) is not None:
+        if dot and negotiate.by_extension(extension, ADDRESSABLE) is not None:
             candidates.append((stem, "." + extension))
         for thing_path, suffix in candidates:
             for iri in self.paths.iris_for(thing_path):
@@ -80,7 +82,7 @@ class LinkedData:
         stem, dot, extension = path.rpartition(".")
         if not dot or not stem:
             return None
-        fmt = negotiate.by_extension(extension, DOCUMENT_FORMATS)
+        fmt = negotiate.by_extension(extension, ADDRESSABLE)
         if fmt is None:
             return None
         iri = self.thing(stem)

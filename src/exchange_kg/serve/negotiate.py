@@ -53,6 +53,12 @@ GRAPH_FORMATS = (TURTLE, NTRIPLES, JSONLD, RDFXML)
 
 HTML = Format("html", "text/html", "html", "HTML", ("application/xhtml+xml",))
 
+# what a page shows, as plain data (an organisation's agreement rows, a resource's statements):
+# reached by extension only, so a client negotiating application/json still gets JSON-LD
+PAGE_JSON = Format("page-json", "application/json", "json", "JSON", text=False)
+PAGE_CSV = Format("page-csv", "text/csv", "csv", "CSV")
+PAGE_DATA = (PAGE_JSON, PAGE_CSV)
+
 # short names clients use in ?format=, besides each format's key and extension
 _PARAM_ALIASES = {
     "json": ("json", "jsonld"),

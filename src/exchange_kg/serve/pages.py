@@ -11,11 +11,21 @@ from typing import Any
 
 import anyio.to_thread
 import jinja2
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from exchange_kg.normalise.country import country_name as normalised_country_name
-from exchange_kg.serve import browse, charts, conditional, entities, negotiate
+from exchange_kg.serve import (
+    agreement_list,
+    browse,
+    charts,
+    conditional,
+    entities,
+    highlight,
+    negotiate,
+    page_data,
+)
+from exchange_kg.serve.browse import country_name
 from exchange_kg.serve.charts import Bar
 from exchange_kg.serve.runtime import Runtime, runtime
 from exchange_kg.vocab import PREFIXES, XKG
@@ -27,14 +37,6 @@ EXTRA_PREFIXES = {
 }
 SHORT_PREFIXES = sorted([*((name, str(ns)) for name, ns in PREFIXES.items()),
                          *EXTRA_PREFIXES.items()], key=lambda p: -len(p[1]))
-
-
-def country_name(code: str) -> str:
-    """The English short name of a country code (the code if unknown)."""
-    try:
-        return normalised_country_name(code, common=True)
-    except KeyError:
-        return code
 
 
 def short(iri: str) -> str:
@@ -78,7 +80,7 @@ INSTITUTION_FACETS = (
     browse.Facet("type", "Type", lambda r: (r.kind,)),
 )
 INSTITUTION_COLUMNS = (
-    browse.Column("name", "Name", lambda r: browse.fold(r.label)),
+    browse.Column("name", "Name", lambda r: browse.name_key(r.label)),
     browse.Column("country", "Country", lambda r: country_name(r.country) if r.country else ""),
     browse.Column("agreements", "Agreements", lambda r: r.agreements, numeric=True),
 )
@@ -107,20 +109,37 @@ async def institutions(request: Request) -> Response:
 async def institutions_export(request: Request) -> Response:
     """``/institutions.json`` (one page, with the next page's address and the facets) and
     ``/institutions.csv`` (every matching row)."""
-    page = _institution_page(request)
-    if request.path_params["ext"] == "csv":
-        return Response(browse.as_csv(page.matching, INSTITUTION_FIELDS),
+    return _export(request, _institution_page(request), "/institutions", INSTITUTION_FIELDS)
+
+
+def _export(request: Request, page: browse.Page, path: str,
+            fields: browse.Fields) -> Response:
+    """A list as ``.csv`` (every matching row) or ``.json`` (the page, with the next page's
+    address and the facet counts)."""
+    ext = request.path_params["ext"]
+    if ext == "csv":
+        name = path.rstrip("/").rsplit("/", 1)[-1] or "list"
+        return Response(browse.as_csv(page.matching, fields),
                         media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'inline; filename="institutions.csv"'})
-    data = {
-        "total": page.total, "page": page.page, "pages": page.pages, "size": page.size,
-        "next": page.url("/institutions.json", page=page.page + 1)
-        if page.page < page.pages else None,
-        "rows": [{name: get(r) for name, get in INSTITUTION_FIELDS} for r in page.rows],
-        "facets": {v.facet.name: [{"value": value, "label": v.facet.label(value), "count": n}
-                                  for value, n in v.counts] for v in page.facets},
-    }
-    return JSONResponse(data)
+                        headers={"Content-Disposition": f'inline; filename="{name}.csv"'})
+    if ext == "json":
+        return JSONResponse(page.json(path + ".json", fields))
+    raise HTTPException(404, f"lists are available as .json and .csv, not .{ext}")
+
+
+async def agreements(request: Request) -> Response:
+    rt = runtime(request)
+    rows = await anyio.to_thread.run_sync(rt.agreements)
+    page = agreement_list.page(request, rows)
+    return render(request, "agreements.html", page=page, columns=agreement_list.COLUMNS)
+
+
+async def agreements_export(request: Request) -> Response:
+    """``/agreements.json`` and ``/agreements.csv``, as for institutions."""
+    rt = runtime(request)
+    rows = await anyio.to_thread.run_sync(rt.agreements)
+    return _export(request, agreement_list.page(request, rows), "/agreements",
+                   agreement_list.FIELDS)
 
 
 async def stats(request: Request) -> Response:
@@ -169,20 +188,44 @@ def _entity_context(rt: Runtime, iri: str) -> tuple[str, dict[str, Any]]:
     if "http://www.w3.org/2002/07/owl#Ontology" in types:
         return "ontology.html", {"res": res, "terms": entities.ontology_terms(store)}
     if str(XKG.Agreement) in types:
-        return "agreement.html", {"res": res, "a": entities.agreements(store, [iri])[0]}
+        a = entities.agreements(store, [iri])[0]
+        return "agreement.html", {"res": res, "a": a, "marked": _marked(store, a)}
     if types & entities.ORGANISATION_CLASSES:
         facts = entities.organisation_facts(store, res)
-        return "organisation.html", {"res": res, "facts": facts,
-                                     "agreements": entities.agreements_of(store, iri)}
+        agreements = browse.with_names(entities.agreements_of(store, iri), rt.institutions)
+        return "organisation.html", {"res": res, "facts": facts, "agreements": agreements}
     return "resource.html", {"res": res}
 
 
-async def entity(request: Request, iri: str) -> Response:
+def _marked(store: Any, a: entities.Agreement) -> dict[str, list[tuple[str, str]]]:
+    """Each source line of ``a`` cut into the parts its values were read from and the rest."""
+    partner = (*a.partner, *a.partner_institution)
+    home = (*a.home, *a.home_institution)
+    names = entities.names_of(store, (v.iri or "" for v in (*partner, *home)))
+    needles = [highlight.Needle(kind, name) for kind, side in (("partner", partner),
+                                                               ("home", home))
+               for v in side for name in {v.text, *names.get(v.iri or "", ())}]
+    needles += [highlight.Needle("date", d) for d in (a.start, a.end) if d]
+    if a.partner_country:
+        needles.append(highlight.Needle("country", a.partner_country))
+    return {r.iri: highlight.segments(r.raw_text, needles) for r in a.records}
+
+
+async def entity(request: Request, iri: str, fmt: negotiate.Format = negotiate.HTML
+                 ) -> Response:
+    """The page about ``iri``, or its data (``fmt`` JSON or CSV)."""
     rt = runtime(request)
     template, context = await anyio.to_thread.run_sync(
         rt.cached, f"entity {iri}", lambda: _entity_context(rt, iri))
     path = rt.paths.local(iri) or request.url.path
-    alternates = [(f.label, f"{path}.{f.extension}", f.media_type)
-                  for f in negotiate.GRAPH_FORMATS]
-    response = render(request, template, iri=iri, alternates=alternates, **context)
+    if template == "organisation.html":
+        context = {**context, "columns": agreement_list.ORGANISATION_COLUMNS,
+                   "page": agreement_list.page(request, context["agreements"], iri)}
+    if fmt is not negotiate.HTML:
+        response = page_data.document(fmt, iri, path, template, context, rt.property_labels)
+    else:
+        alternates = [(f.label, f"{path}.{f.extension}", f.media_type)
+                      for f in (*negotiate.GRAPH_FORMATS, *negotiate.PAGE_DATA)]
+        response = render(request, template, iri=iri, path=path, alternates=alternates,
+                          kinds=highlight.KINDS, **context)
     return conditional.respond(request, response, rt.built)

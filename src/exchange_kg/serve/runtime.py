@@ -90,6 +90,8 @@ class Runtime:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self._cache: dict[str, Any] = {}
         self._cache_lock = threading.Lock()
+        self._agreements: list[entities.Agreement] | None = None
+        self._agreements_lock = threading.Lock()
         from exchange_kg.serve import pages
 
         pages.install_filters(self.templates.env, self)
@@ -106,6 +108,15 @@ class Runtime:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.pop(next(iter(self._cache)))
         return result
+
+    def agreements(self) -> list[entities.Agreement]:
+        """Every agreement with its search text, read when first asked for: a second's work
+        a server nobody browses should not pay at start-up."""
+        with self._agreements_lock:
+            if self._agreements is None:
+                self._agreements = browse.with_names(entities.all_agreements(self.store),
+                                                     self.institutions)
+            return self._agreements
 
     async def start(self) -> None:
         await self.pool.start()
