@@ -16,6 +16,7 @@ from exchange_kg import vocab
 from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ONTOLOGY_IRI, ORG, STATUS, XKG
 
 ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "exchange-kg.ttl"
+VOCABULARIES_FILE = ONTOLOGY_FILE.with_name("vocabularies.ttl")
 VANN = Namespace("http://purl.org/vocab/vann/")
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 
@@ -35,7 +36,9 @@ TERMS: list[tuple[str, URIRef]] = (
 
 @pytest.fixture(scope="module")
 def onto() -> Graph:
-    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+    """The ontology with its concept schemes."""
+    return Graph().parse(ONTOLOGY_FILE, format="turtle").parse(VOCABULARIES_FILE,
+                                                               format="turtle")
 
 
 def scheme_iri(namespace: Namespace) -> URIRef:
@@ -229,7 +232,7 @@ def test_source_spellings_of_kinds_are_reviewed_vocabulary() -> None:
     from exchange_kg.normalise.vocabulary import builtin_entries
 
     reviewed = {(e.text.lower(), e.language, e.value) for e in builtin_entries("kinds")}
-    onto = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    onto = Graph().parse(VOCABULARIES_FILE, format="turtle")
     labels = [
         (str(o).lower(), o.language, str(s).rsplit("/", 1)[1])
         for s in onto.subjects(SKOS.inScheme, scheme_iri(KIND))
@@ -240,3 +243,28 @@ def test_source_spellings_of_kinds_are_reviewed_vocabulary() -> None:
     assert len({lang for _, lang, _ in labels}) >= 6  # pl, de, es, pt, fr, it
     for text, lang, kind in labels:
         assert (text, lang, kind) in reviewed or (text, "mul", kind) in reviewed, (text, lang)
+
+
+# --- documentation tools ---------------------------------------------------------------------
+
+
+def test_the_ontology_file_has_one_header_and_the_schemes_their_own_file() -> None:
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    schemes = Graph().parse(VOCABULARIES_FILE, format="turtle")
+    assert list(ontology.subjects(RDF.type, OWL.Ontology)) == [ONTOLOGY]
+    assert not list(ontology.subjects(RDF.type, SKOS.ConceptScheme))
+    assert not list(ontology.subjects(RDF.type, SKOS.Concept))
+    assert len(list(schemes.subjects(RDF.type, SKOS.ConceptScheme))) == len(SCHEMES)
+    assert not list(schemes.subjects(RDF.type, OWL.Ontology))
+
+
+def test_pylode_documents_one_ontology_with_its_creator_by_name() -> None:
+    """pyLODE takes every concept scheme in the file it reads for an ontology and merges them
+    into its header (five titles, the IRI of the last scheme); the ontology file alone gives
+    it one ontology."""
+    pylode = pytest.importorskip("pylode")
+    html = pylode.OntPub(ontology=str(ONTOLOGY_FILE)).make_html()
+    header = html.split('id="metadata"', 1)[1].split('id="classes"', 1)[0]
+    assert ONTOLOGY_IRI in header and "exchange-kg ontology" in header
+    assert "exchange-kg/vocab/" not in header and "agreement levels" not in header
+    assert "exchange-kg contributors" in header

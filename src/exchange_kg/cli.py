@@ -98,6 +98,10 @@ def main(debug: bool) -> None:
               help="Folder with the SHACL shapes (*.ttl). [default: ./shapes]")
 @click.option("--ontology", "ontology_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The ontology file. [default: ./ontology/exchange-kg.ttl]")
+@click.option("--vocabularies", "vocabularies_path",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The SKOS concept schemes of the ontology's controlled values. "
+                   "[default: ./ontology/vocabularies.ttl]")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("dist"), show_default=True, help="Where to write the outputs.")
 @click.option("--base", default=lambda: os.environ.get("EXCHANGE_KG_BASE", DEFAULT_BASE),
@@ -116,8 +120,9 @@ def main(debug: bool) -> None:
                    "build the output folder holds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path | None,
-          ontology_path: Path | None, out_dir: Path, base: str, ror_dump: Path | None,
-          no_validate: bool, ocr: bool, max_record_drop: float, quiet: bool) -> None:
+          ontology_path: Path | None, vocabularies_path: Path | None, out_dir: Path,
+          base: str, ror_dump: Path | None, no_validate: bool, ocr: bool,
+          max_record_drop: float, quiet: bool) -> None:
     """Build the graph from the bundled (or given) sources.
 
     Reads every document listed in sources/manifest.yaml with its mapping file, normalises
@@ -139,10 +144,12 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     mappings_dir = mappings_dir or root / "mappings"
     shapes_dir = shapes_dir or root / "shapes"
     ontology_path = ontology_path or root / "ontology" / "exchange-kg.ttl"
+    vocabularies_path = vocabularies_path or root / "ontology" / "vocabularies.ttl"
     progress = (lambda m: None) if quiet else _say
     started = time.perf_counter()
     # the small inputs first: a broken shapes or ontology file fails before the long part
     ontology = validate.parse_turtle(ontology_path)
+    vocabularies = validate.parse_turtle(vocabularies_path)
     shapes = None if no_validate else validate.load_shapes(shapes_dir)
     index = None
     if ror_dump is None:
@@ -161,7 +168,9 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
         t = time.perf_counter()
         validation = validate.validate(result.store(), shapes, graph=result.graph)
         result.timings["validate"] = time.perf_counter() - t
-    rep = outputs.write_build(result, validation, out_dir, ontology, ontology_path, base,
+    rep = outputs.write_build(result, validation, out_dir,
+                              outputs.Ontology(ontology, ontology_path),
+                              outputs.Ontology(vocabularies, vocabularies_path), base,
                               result.timings, progress, max_record_drop / 100)
     if result.links is not None:
         from exchange_kg.link import format_summary

@@ -7,6 +7,7 @@ Everything goes into a fresh folder that replaces the output folder in one step
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,12 @@ FILES = {
     "exchange-kg.nt": "the whole dataset as N-Triples (sorted lines)",
     "exchange-kg.nt.gz": "the same, gzip-compressed",
     "exchange-kg.jsonld": "the whole dataset as JSON-LD, compacted with the published context",
-    "exchange-kg.nq": "one named graph per source document, plus the ontology, as N-Quads",
+    "exchange-kg.nq": "one named graph per source document, plus the ontology and the concept "
+                      "schemes, as N-Quads",
     "exchange-kg.nq.gz": "the same, gzip-compressed",
-    "ontology.ttl": "the exchange-agreement ontology (OWL) with its SKOS concept schemes",
+    "ontology.ttl": "the exchange-agreement ontology (OWL)",
+    "vocabularies.ttl": "its controlled values (level, kind, status, mobility) as SKOS concept "
+                        "schemes",
     "report.md": "the data-quality report for people",
     "report.json": "the same report for scripts",
     "validation.ttl": "the full SHACL validation report",
@@ -42,12 +46,20 @@ STORE = "store"  # the query store (exchange_kg.serve.store)
 KNOWN = {*FILES, *LINK_FILES, STORE}
 
 
+@dataclass(frozen=True)
+class Ontology:
+    """A file of the ontology (the OWL terms, or the concept schemes) and its parsed graph."""
+
+    graph: Graph
+    path: Path
+
+
 def write_build(
     build: BuildResult,
     validation: Validation | None,
     out_dir: Path,
-    ontology: Graph,
-    ontology_path: Path,
+    ontology: Ontology,
+    vocabularies: Ontology,
     base: str,
     timings: dict[str, float] | None = None,
     progress: Callable[[str], None] = lambda msg: None,
@@ -66,7 +78,7 @@ def write_build(
     previous = report.load_previous(out_dir)
     with output_folder.staged(out_dir, KNOWN) as folder:
         t = time.perf_counter()
-        rep = write_outputs(build, validation, folder, ontology, ontology_path, base,
+        rep = write_outputs(build, validation, folder, ontology, vocabularies, base,
                             previous, max_record_drop)
         timings["write"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -84,8 +96,8 @@ def write_outputs(
     build: BuildResult,
     validation: Validation | None,
     out_dir: Path,
-    ontology: Graph,
-    ontology_path: Path,
+    ontology: Ontology,
+    vocabularies: Ontology,
     base: str,
     previous: dict[str, Any] | None = None,
     max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
@@ -95,21 +107,26 @@ def write_outputs(
     nt_path = out_dir / "exchange-kg.nt"
     # the dumps stream to disk: at 1000x scale they are gigabytes. The complete dumps carry
     # the ontology and its concept schemes too, so that a level or a kind arrives with labels.
-    ontology_lines = dumps.ntriples_lines(ontology)
+    ontology_lines = dumps.ntriples_lines(ontology.graph)
+    vocabulary_lines = dumps.ntriples_lines(vocabularies.graph)
     dumps.write_lines_atomic(nt_path, dumps.merge_sorted(build.graph.sorted_lines(),
-                                                         ontology_lines),
+                                                         ontology_lines, vocabulary_lines),
                              out_dir / "exchange-kg.nt.gz")
     views = {minter.named("graph", sid): subjects for sid, subjects in build.source_views.items()}
-    ontology_graph = (minter.named("graph", "ontology"), ontology_lines)
+    # the schemes get a graph of their own, as a file of their own: documentation tools read
+    # the ontology's graph and show one ontology, not the ontology and four schemes merged
+    extra = [(minter.named("graph", "ontology"), ontology_lines),
+             (minter.named("graph", "vocabularies"), vocabulary_lines)]
     dumps.write_lines_atomic(out_dir / "exchange-kg.nq",
-                             dumps.nquads_lines(build.graph, views, [ontology_graph]),
+                             dumps.nquads_lines(build.graph, views, extra),
                              out_dir / "exchange-kg.nq.gz")
     dumps.turtle_file(nt_path, out_dir / "exchange-kg.ttl",
                       {p: str(ns) for p, ns in PREFIXES.items()})
     dumps.write_lines_atomic(out_dir / "exchange-kg.jsonld", jsonld.dump_lines(nt_path))
     rep = report.build_report(build, validation, base, previous, max_record_drop)
     files = {
-        "ontology.ttl": ontology_path.read_bytes(),
+        "ontology.ttl": ontology.path.read_bytes(),
+        "vocabularies.ttl": vocabularies.path.read_bytes(),
         "report.md": report.to_markdown(rep),
         "report.json": report.to_json(rep),
     }

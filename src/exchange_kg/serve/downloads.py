@@ -28,8 +28,8 @@ class Download:
     media_type: str
     # what it is, for people (the downloads page) and catalogues (its DCAT description)
     title: str
-    # the part of the dataset it holds: "dataset" (all of it), "ontology", or None (a report
-    # about the build, not data)
+    # the part of the dataset it holds: "dataset" (all of it), "ontology", "vocabularies" (the
+    # named graph it is the dump of), or None (a report about the build, not data)
     part: str | None
     # its format in the EU file-type vocabulary DCAT-AP uses, and the W3C specification
     eu_format: str | None = None
@@ -60,13 +60,15 @@ _LIST = (
     Download("exchange-kg.nt.gz", _NTRIPLES[0], f"{_WHOLE} as N-Triples (sorted lines), gzip",
              "dataset", *_NTRIPLES[1:], gzip=True),
     Download("exchange-kg.nq.gz", _NQUADS[0], "one named graph per source document, plus the "
-             "ontology, as N-Quads, gzip", "dataset", *_NQUADS[1:], gzip=True),
+             "ontology and the concept schemes, as N-Quads, gzip", "dataset", *_NQUADS[1:],
+             gzip=True),
     Download("exchange-kg.nt", _NTRIPLES[0], f"{_WHOLE} as N-Triples (sorted lines)",
              "dataset", *_NTRIPLES[1:]),
     Download("exchange-kg.nq", _NQUADS[0], "one named graph per source document, plus the "
-             "ontology, as N-Quads", "dataset", *_NQUADS[1:]),
-    Download("ontology.ttl", _TURTLE[0], "the ontology alone (OWL) with its SKOS concept "
-             "schemes", "ontology", *_TURTLE[1:]),
+             "ontology and the concept schemes, as N-Quads", "dataset", *_NQUADS[1:]),
+    Download("ontology.ttl", _TURTLE[0], "the ontology alone (OWL)", "ontology", *_TURTLE[1:]),
+    Download("vocabularies.ttl", _TURTLE[0], "the ontology's controlled values (levels, kinds, "
+             "statuses, mobility kinds) as SKOS concept schemes", "vocabularies", *_TURTLE[1:]),
     Download("report.md", "text/markdown", "the data-quality report for people", None),
     Download("report.json", "application/json", "the data-quality report for scripts", None),
     Download("validation.ttl", _TURTLE[0], "the full SHACL validation report", None),

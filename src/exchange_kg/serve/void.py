@@ -162,8 +162,9 @@ def void_description(summary: DatasetSummary, base: str, files: list[FileInfo],
     for info in files:
         if info.download.part == "dataset":
             _dump(g, ds, doc, info, base, publication)
-        elif info.download.part == "ontology":
-            g.add(f"{base}graph/ontology", VOID + "dataDump", f"{base}dumps/{info.download.name}")
+        elif info.download.part in ("ontology", "vocabularies"):
+            g.add(f"{base}graph/{info.download.part}", VOID + "dataDump",
+                  f"{base}dumps/{info.download.name}")
     _service(g, ds, doc, endpoint, publication, base)
     return g.triples
 
@@ -251,7 +252,7 @@ def _provenance(g: _Graph, ds: str, doc: str, summary: DatasetSummary,
 def _void_statistics(g: _Graph, ds: str, doc: str, summary: DatasetSummary, base: str,
                      endpoint: str) -> None:
     """VoID's counts of the default graph, its class and property partitions and one subset
-    per named graph (each source document, and the ontology)."""
+    per named graph (each source document, the ontology, its concept schemes)."""
     g.add(ds, VOID + "triples", _int(summary.triples))
     g.add(ds, VOID + "entities", _int(summary.entities))
     g.add(ds, VOID + "distinctSubjects", _int(summary.distinct_subjects))
@@ -276,7 +277,8 @@ def _void_statistics(g: _Graph, ds: str, doc: str, summary: DatasetSummary, base
         g.add(part, VOID + "property", prop)
         g.add(part, VOID + "triples", _int(count))
     labels = {f"{base}graph/{s.identifier}": s.label for s in summary.sources}
-    labels[f"{base}graph/ontology"] = "the ontology and its concept schemes"
+    labels[f"{base}graph/ontology"] = "the ontology"
+    labels[f"{base}graph/vocabularies"] = "the ontology's concept schemes"
     for graph, count in summary.graphs:
         g.add(ds, VOID + "subset", graph)
         g.add(graph, RDF + "type", VOID + "Dataset")
