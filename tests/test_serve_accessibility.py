@@ -39,6 +39,9 @@ ENTITIES = {
     "source-document": f"SELECT ?x WHERE {{ ?x a <{XKG}SourceDocument> }} ORDER BY ?x",
     "source-record": f"SELECT ?x WHERE {{ ?x a <{XKG}SourceRecord> }} ORDER BY ?x",
     "concept": f"SELECT ?x WHERE {{ ?a <{XKG}kind> ?x }} ORDER BY ?x",
+    # hundreds of agreements link to it: a sample, then links to all of them
+    "busy-concept": (f"SELECT ?x WHERE {{ ?a <{XKG}level> ?x }} GROUP BY ?x "
+                     "ORDER BY DESC(COUNT(?a)) ?x"),
 }
 PAGES = ["/", "/institutions", "/institutions?country=JP", "/agreements",
          "/agreements?country=DE&sort=start&desc=1", "/query", "/stats", "/dumps",

@@ -79,6 +79,8 @@ def test_search_finds_an_agreement_by_another_spelling_of_its_partner(
     found = client.get("/agreements.json", params={"q": fold(alternative).upper(),
                                                     "size": "1000"}).json()
     assert row["a"].value in {r["iri"] for r in found["rows"]}
+    czech = client.get("/agreements.json", params={"q": "czechia", "size": "1000"}).json()
+    assert czech["total"] and {r["partner_country"] for r in czech["rows"]} >= {"CZ"}
     nothing = client.get("/agreements", params={"q": "zzzzqqq"})
     assert "No agreement matches" in nothing.text
 
@@ -164,3 +166,14 @@ def test_segments_mark_only_this_rows_values_in_a_glued_line() -> None:
                                               Needle("date", "2017")]) == [
         ("28.06.2017", "date"), (" and 12017", "")]
     assert segments("", [Needle("partner", "Alpha")]) == [("", "")]
+
+
+def test_pages_name_properties_and_blank_nodes_in_words(client: TestClient,
+                                                         store: pyoxigraph.Store) -> None:
+    record = next(iter(store.query(f"SELECT ?r WHERE {{ ?r a <{XKG}SourceRecord> }} LIMIT 1")))
+    page = client.get(_path(record[0].value) + ".html").text
+    assert ">was derived from</span>" in page and ">raw text</span>" in page
+    assert "prov:wasDerivedFrom</span>" not in page
+    ontology = client.get("/ontology.html").text
+    assert "exchange-kg contributors" in ontology and "_:" not in ontology
+    assert ">creator</span>" in ontology

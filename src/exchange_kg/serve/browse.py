@@ -107,11 +107,13 @@ def institutions(store: pyoxigraph.Store) -> list[InstitutionRow]:
 def with_names(agreements: list[Agreement], institutions: Sequence[InstitutionRow]
                ) -> list[Agreement]:
     """Fill each agreement's search text: the names of both sides in every spelling the
-    documents use (so a search finds an agreement by any name the institution list knows)."""
+    documents use (so a search finds an agreement by any name the institution list knows),
+    and their countries."""
     spellings = {r.iri: r.names for r in institutions}
     for a in agreements:
         sides = (*a.partner, *a.partner_institution, *a.home, *a.home_institution)
-        a.names = fold(" ".join([a.label, *(v.text for v in sides),
+        countries = [country_name(c) for c in (a.partner_country, a.home_country) if c]
+        a.names = fold(" ".join([a.label, *(v.text for v in sides), *countries,
                                  *(spellings.get(v.iri or "", "") for v in sides)]))
     return agreements
 

@@ -20,7 +20,8 @@ from exchange_kg.vocab import ONTOLOGY_IRI, PREFIXES, XKG
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = str(PREFIXES["skos"])
 RDFS = str(PREFIXES["rdfs"])
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+OWL = "http://www.w3.org/2002/07/owl#"
+OWL_SAME_AS = OWL + "sameAs"
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", "http://purl.org/dc/terms/title")
 ORGANISATION_CLASSES = {str(XKG.Institution), str(XKG.UnidentifiedInstitution),
                         str(XKG.Unit), str(XKG.Consortium)}
@@ -161,8 +162,8 @@ class Resource:
 def _value(term: Term, labels: dict[str, str]) -> Value:
     if isinstance(term, pyoxigraph.NamedNode):
         return Value(labels.get(term.value, term.value), term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return Value(f"_:{term.value}")
+    if isinstance(term, pyoxigraph.BlankNode):  # named by its name where it has one
+        return Value(labels.get(f"_:{term.value}", f"_:{term.value}"))
     datatype = term.datatype.value if term.datatype else ""
     return Value(term.value, None, term.language or "", datatype)
 
@@ -214,6 +215,14 @@ def names_of(store: pyoxigraph.Store, iris: Iterable[str]) -> dict[str, set[str]
                   ?x skos:prefLabel|skos:altLabel|skos:hiddenLabel|xkg:knownAs ?l }}"""):
             found[value(r["x"])].add(value(r["l"]))
     return found
+
+
+def _blank_names(store: pyoxigraph.Store, iri: str) -> dict[str, str]:
+    """Names of the blank nodes ``iri`` points to (the ontology's creator is an agent with a
+    name, not a node id), keyed ``_:id``."""
+    return {f"_:{value(r['b'])}": value(r["n"]) for r in select(store, f"""
+        SELECT ?b (SAMPLE(?name) AS ?n) WHERE {{ <{iri}> ?p ?b FILTER(isBlank(?b))
+          ?b foaf:name|rdfs:label|skos:prefLabel|schema:name ?name }} GROUP BY ?b""")}
 
 
 def describe_properties(store: pyoxigraph.Store, iris: Iterable[str]
@@ -350,6 +359,7 @@ def resource(store: pyoxigraph.Store, iri: str) -> Resource:
                  if isinstance(o, pyoxigraph.NamedNode)}
     mentioned |= set(props) | set(samples) | {s for ss in samples.values() for s in ss}
     names = labels(store, mentioned | {iri})
+    names.update(_blank_names(store, iri))
     statements = [Statement(p, [_value(o, names) for o in objs])
                   for p, objs in sorted(props.items()) if p != RDF_TYPE]
     incoming = [(value(r["p"]), [Value(names.get(s, s), s) for s in samples[value(r["p"])]],
@@ -378,13 +388,26 @@ def organisation_facts(store: pyoxigraph.Store, res: Resource
     return facts
 
 
+# the labels RDF, RDFS and OWL give their own properties, which no ontology declares
+BUILT_IN_LABELS = {
+    RDF_TYPE: "type", RDFS + "label": "label", RDFS + "comment": "comment",
+    RDFS + "seeAlso": "see also", RDFS + "isDefinedBy": "is defined by",
+    RDFS + "domain": "domain", RDFS + "range": "range", RDFS + "subClassOf": "subclass of",
+    RDFS + "subPropertyOf": "subproperty of", OWL_SAME_AS: "same as",
+    OWL + "versionIRI": "version IRI", OWL + "versionInfo": "version info",
+    OWL + "imports": "imports", OWL + "members": "members", OWL + "unionOf": "union of",
+    OWL + "inverseOf": "inverse of", OWL + "equivalentClass": "equivalent class",
+}
+
+
 def property_labels(store: pyoxigraph.Store) -> dict[str, str]:
-    """Labels of the properties the ontology declares (used as row headings)."""
+    """Labels of the properties the ontology declares (used as row headings), and of the
+    RDF, RDFS and OWL built-ins."""
     rows = select(store, """
         SELECT ?p ?l WHERE { ?p a ?t ; rdfs:label ?l .
           VALUES ?t { owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
           FILTER(LANGMATCHES(LANG(?l), "en") || LANG(?l) = "") }""")
-    return {value(r["p"]): value(r["l"]) for r in rows}
+    return {**BUILT_IN_LABELS, **{value(r["p"]): value(r["l"]) for r in rows}}
 
 
 @dataclass

@@ -55,6 +55,9 @@ def install_filters(env: jinja2.Environment, rt: Runtime) -> None:
     env.filters["num"] = lambda n: f"{n:,}"
     env.filters["plabel"] = lambda iri: rt.property_labels.get(iri) or short(iri)
     env.globals["summary"] = rt.summary
+    # where the agreements linking to a concept or document are browsed: /agreements?facet=
+    env.globals["agreement_facets"] = {str(XKG.level): "level", str(XKG.kind): "kind",
+                                       str(XKG.listedIn): "source"}
     env.globals["config"] = rt.config
 
 
