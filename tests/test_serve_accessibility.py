@@ -101,6 +101,27 @@ def test_page_has_no_wcag_a_or_aa_violation(server: str, page: DevTools,  # noqa
     assert not violations, "\n" + json.dumps(violations, indent=1, ensure_ascii=False)
 
 
+def test_every_page_at_phone_width_fits_and_has_no_violation(
+        server: str, page: DevTools) -> None:  # noqa: F811
+    """At 390 px tables turn into cards and charts scroll on their own: no page may be wider
+    than the screen (every line of it would scroll sideways), and what scrolls must be
+    reachable by keyboard (axe scrollable-region-focusable)."""
+    if not AXE.is_file():
+        pytest.fail("CI must install axe-core (npm ci, see .ci/run)")
+    page.call("Page.enable")
+    page.call("Emulation.setDeviceMetricsOverride", width=390, height=844,
+              deviceScaleFactor=1, mobile=True)
+    found = {}
+    for name in PAGES:
+        page.call("Page.navigate", url=_url(server, name))
+        page.wait_for("document.readyState === 'complete'")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        violations = axe_violations(page)
+        if width > 390 or violations:
+            found[name] = {"width": width, "violations": violations}
+    assert not found, "\n" + json.dumps(found, indent=1, ensure_ascii=False)
+
+
 def test_the_query_editor_in_use_has_no_violation(server: str, page: DevTools) -> None:  # noqa: F811
     """The states the editor's script creates: a syntax error listed under the editor, a
     sorted, paged result with its chart, and the completion list open."""

@@ -177,3 +177,20 @@ def test_pages_name_properties_and_blank_nodes_in_words(client: TestClient,
     ontology = client.get("/ontology.html").text
     assert "exchange-kg contributors" in ontology and "_:" not in ontology
     assert ">creator</span>" in ontology
+
+
+def test_a_list_newest_first_by_default_sorts_other_columns_ascending() -> None:
+    from exchange_kg.serve.browse import Column, browse
+
+    rows = [{"start": s, "name": n} for s, n in (("2001", "b"), ("2010", "a"), ("1999", "c"))]
+    columns = [Column("start", "Start", lambda r: r["start"], desc_first=True),
+               Column("name", "Name", lambda r: r["name"])]
+
+    def page(**params: str) -> list[str]:
+        found = browse(rows, params, [], columns, search=lambda r: "", default_sort="start",
+                       default_desc=True)
+        return [r["name"] for r in found.rows]
+
+    assert page() == ["a", "b", "c"]  # newest first
+    assert page(sort="name") == ["a", "b", "c"] and page(sort="name", desc="1") == ["c", "b", "a"]
+    assert page(desc="0") == ["c", "b", "a"]

@@ -164,16 +164,25 @@ class Page:
     filters: dict[str, str]
     facets: list[FacetView] = field(default_factory=list)
     matching: list[Any] = field(default_factory=list)  # every matching row (CSV)
-    default_desc: bool = False
+    default_sort: str = ""
+    default_desc: bool = False  # the default sort runs descending (newest first)
+
+    def desc_default(self, sort: object) -> bool:
+        """Whether a list sorted by ``sort`` runs descending when the request does not say."""
+        return self.default_desc and sort == self.default_sort
+
+    @property
+    def desc_is_default(self) -> bool:
+        return self.desc == self.desc_default(self.sort)
 
     def url(self, path: str, **changes: object) -> str:
         """``path`` with this page's parameters, some changed (None drops one; ``desc`` is
-        "1" or "0", and left out where it is the list's default)."""
+        "1" or "0", and left out where it is the default for the sort)."""
         params: dict[str, object] = {"q": self.q, **self.filters, "sort": self.sort,
                                      "desc": "1" if self.desc else "0", "page": self.page,
                                      "size": self.size if self.size != PAGE_SIZE else ""}
         params.update(changes)
-        default = "1" if self.default_desc else "0"
+        default = "1" if self.desc_default(params["sort"]) else "0"
         kept = {k: v for k, v in params.items()
                 if v not in (None, "") and not (k == "page" and v == 1)
                 and not (k == "desc" and v in (default, ""))}
@@ -216,7 +225,8 @@ def browse(rows: list[Any], params: dict[str, str], facets: Sequence[Facet],
                                sorted(counts.items(), key=lambda kv: (-kv[1], f.label(kv[0])))))
     by_name = {c.name: c for c in columns}
     sort = params.get("sort", "") if params.get("sort", "") in by_name else default_sort
-    desc = params["desc"] not in ("", "0") if params.get("desc") else default_desc
+    desc = params["desc"] not in ("", "0") if params.get("desc") \
+        else default_desc and sort == default_sort
     column = by_name[sort]
     present = [r for r in matching if column.key(r) not in ("", None)]
     absent = [r for r in matching if column.key(r) in ("", None)]
@@ -228,7 +238,7 @@ def browse(rows: list[Any], params: dict[str, str], facets: Sequence[Facet],
     return Page(rows=ordered[(page - 1) * size: page * size], total=len(ordered),
                 all_rows=len(rows), page=page, pages=pages, size=size, sort=sort, desc=desc,
                 q=q, filters=filters, facets=views, matching=ordered,
-                default_desc=default_desc)
+                default_sort=default_sort, default_desc=default_desc)
 
 
 def int_param(text: str | None, default: int) -> int:
