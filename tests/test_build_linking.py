@@ -114,10 +114,11 @@ def test_the_host_is_one_institution_with_its_partner_side(linked: Path) -> None
     assert len(rows) == 1, rows
     inst, country, homes, partners = rows[0]
     assert str(country) == "JP" and int(homes) > 600 and int(partners) >= 1
-    # the IRI the partner had before is recorded as replaced by the host's
+    # the IRI the partner had before is recorded as replaced by the host's (and so are the
+    # IRIs earlier builds published for either: resolve/data/replaced-iris.tsv)
     replaced = {str(s) for s in g.subjects(
         URIRef("http://purl.org/dc/terms/isReplacedBy"), inst)}
-    assert len(replaced) == 1 and "tohoku-university" in next(iter(replaced))
+    assert replaced and all("tohoku-university" in r for r in replaced)
 
 
 def test_a_wrong_country_is_revised_on_evidence_and_flagged(linked: Path) -> None:

@@ -135,8 +135,11 @@ def test_every_minted_iri_resolves(store: pyoxigraph.Store) -> None:
 def test_one_iri_of_each_kind_over_http(client: TestClient, store: pyoxigraph.Store) -> None:
     for kind in ("agreement", "institution", "unit", "consortium", "record", "source",
                  "graph", "vocab"):
+        # a retired IRI redirects (see test_a_replaced_iri_redirects_to_its_successor)
         iri = _one(store, f"""SELECT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ GRAPH ?x {{ }} }}
-            FILTER(STRSTARTS(STR(?x), "{BASE}{kind}/")) }} ORDER BY ?x LIMIT 1""")
+            FILTER(STRSTARTS(STR(?x), "{BASE}{kind}/"))
+            FILTER NOT EXISTS {{ ?x <http://purl.org/dc/terms/isReplacedBy> ?new }}
+            }} ORDER BY ?x LIMIT 1""")
         path = iri.removeprefix(BASE)
         r = client.get(f"/{path}", headers={"Accept": BROWSER})
         assert r.status_code == 200, (kind, r.status_code)

@@ -16,7 +16,7 @@ import pyoxigraph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from exchange_kg.agreements import Agreement, Party
-from exchange_kg.iris import Minter
+from exchange_kg.iris import Minter, identity_key, published_replacements
 from exchange_kg.languages import language_iri, written_in
 from exchange_kg.link.matcher import MatchResult
 from exchange_kg.link.runner import LinkRun
@@ -95,8 +95,9 @@ class GraphBuilder:
         self.host_of = {c.id: d.publisher for d in documents if d.publisher.name
                         for c in [self.cluster_of.get(publisher_key(d.publisher.key))] if c}
         self.clusters_used: dict[str, Cluster] = {}  # institution IRI -> its cluster
-        # institution IRI -> the sources whose agreements name it (home or partner side)
-        self.org_sources: dict[str, set[str]] = defaultdict(set)
+        self.agreement_iris: set[str] = set()
+        # retired IRI -> the one that replaces it (N-Triples terms), see _write_replacements
+        self.replacements: dict[str, str] = {}
         self.graph = TripleGraph()
         self.orgs: dict[str, _Org] = {}
         self.record_iris: dict[int, str] = {}
@@ -130,7 +131,7 @@ class GraphBuilder:
         return iri
 
     def _host_iri(self, name: str) -> str:
-        return self.minter.iri("institution", name, "", institution_key(name))
+        return self.minter.iri("institution", name, "", identity_key(name))
 
     def _cluster_iri(self, cluster: Cluster) -> str:
         """One institution, one IRI: minted from the resolved cluster, not a spelling. A named
@@ -138,7 +139,7 @@ class GraphBuilder:
         host = self.host_of.get(cluster.id)
         if host is not None and host.name:
             return self._host_iri(host.name)
-        return self.minter.iri("institution", cluster.pref_label, cluster.id)
+        return self.minter.institution(cluster.id)
 
     def _cluster_org(self, cluster: Cluster) -> _Org:
         iri = self._cluster_iri(cluster)
@@ -160,7 +161,7 @@ class GraphBuilder:
             org = self._cluster_org(cluster)
         else:
             iri = self.minter.iri(
-                "institution", party.name, party.country or "", institution_key(party.name)
+                "institution", party.name, party.country or "", identity_key(party.name)
             )
             org = self._org(iri, XKG.Institution)
             org.country = org.country or party.country
@@ -246,12 +247,12 @@ class GraphBuilder:
         return org
 
     def _unit_iri(self, institution: str, name: str) -> str:
-        return self.minter.iri("unit", name, str(institution), institution_key(name))
+        return self.minter.iri("unit", name, str(institution), identity_key(name))
 
     def consortium(self, a: Agreement, members: list[str]) -> str:
         name = a.consortium or ""
         # keyed by its members too: one list may name two different consortia alike
-        iri = self.minter.iri("consortium", name, a.list_id, institution_key(name),
+        iri = self.minter.iri("consortium", name, a.list_id, identity_key(name),
                               *sorted(map(str, members)))
         org = self._org(iri, XKG.Consortium)
         org.add_label(name)
@@ -318,6 +319,7 @@ class GraphBuilder:
     def agreement(self, a: Agreement) -> str:
         add = self.graph.add
         iri_ = self.minter.iri("agreement", a.consortium or a.parties[0].name, *a.key)
+        self.agreement_iris.add(iri_)
         s = _n(iri_)
         add(s, _RDF_TYPE, _XKG.Agreement)
 
@@ -344,8 +346,6 @@ class GraphBuilder:
             add(s, _XKG.partner, _n(node))
         for inst in dict.fromkeys(institutions):
             add(s, _XKG.partnerInstitution, _n(inst))
-        for inst in (home_inst, *institutions):
-            self.org_sources[inst].update(a.source_ids)
 
         add(s, _RDFS.label, literal(_agreement_label(a), lang="en"))
         if a.level:
@@ -425,25 +425,30 @@ class GraphBuilder:
     def _write_replacements(self) -> None:
         """``old dcterms:isReplacedBy new`` for every IRI an institution had before evidence
         merged it into another (``Cluster.replaced``), or before a host became the institution
-        a partner list names: old links keep working (``serve`` redirects them)."""
-        add = self.graph.add
+        a partner list names, for unit spellings merged into one, and for the IRIs earlier
+        builds published (``iris.published_replacements``) whose replacement this build
+        makes: old links keep working (``serve`` redirects them)."""
+        replaced: dict[str, str] = {}
         for iri_, cluster in sorted(self.clusters_used.items()):
-            old = {self.minter.iri("institution", label, cid) for label, cid in cluster.replaced}
+            old = {self.minter.institution(cid) for _, cid in cluster.replaced}
             if cluster.id in self.host_of and any(
                     not k.startswith("publisher") for k in cluster.mention_keys):
-                old.add(self.minter.iri("institution", cluster.pref_label, cluster.id))
-            old.discard(iri_)
-            sources = sorted(self.org_sources.get(iri_, ()))
-            for o in sorted(old):
-                add(_n(o), _DCTERMS.isReplacedBy, _n(iri_))
-                for sid in sources:
-                    self.subjects_by_source[sid].add(_n(o))
+                old.add(self.minter.institution(cluster.id))
+            replaced.update((o, iri_) for o in old if o != iri_)
         for unit, olds in sorted(self.unit_replaced.items()):
-            sources = sorted(self.org_sources.get(self.orgs[unit].unit_of or "", ()))
-            for o in sorted(olds - {unit}):
-                add(_n(o), _DCTERMS.isReplacedBy, _n(unit))
-                for sid in sources:
-                    self.subjects_by_source[sid].add(_n(o))
+            replaced.update((o, unit) for o in olds if o != unit)
+        for row in published_replacements():
+            old, new = self.minter.named(*row.old.split("/", 1)), \
+                self.minter.named(*row.new.split("/", 1))
+            new = replaced.get(new, new)  # merged since: straight to the survivor
+            minted = (new in self.orgs or new in self.agreement_iris) and not (
+                old in self.orgs or old in self.agreement_iris)
+            if minted and old not in replaced:
+                replaced[old] = new
+        add = self.graph.add
+        for old, new in sorted(replaced.items()):
+            add(_n(old), _DCTERMS.isReplacedBy, _n(new))
+            self.replacements[_n(old)] = _n(new)
 
 
     def _write_link(self, org: str, result: MatchResult) -> None:
@@ -477,8 +482,11 @@ class GraphBuilder:
     def source_views(self) -> dict[str, set[str]]:
         """Each source's view, as the subjects whose triples it holds: its own subjects and
         what they point to (so an agreement's view carries its partners and their labels)."""
-        return {sid: self.graph.reachable(subjects, _NO_FOLLOW)
-                for sid, subjects in sorted(self.subjects_by_source.items())}
+        views = {sid: self.graph.reachable(subjects, _NO_FOLLOW)
+                 for sid, subjects in sorted(self.subjects_by_source.items())}
+        for view in views.values():  # a retired IRI goes with the thing that replaced it
+            view.update(old for old, new in self.replacements.items() if new in view)
+        return views
 
 
 class _Terms:

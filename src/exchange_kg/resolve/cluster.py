@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from exchange_kg import pool
+from exchange_kg.iris import identity_key
 from exchange_kg.link.names import normalise
 from exchange_kg.resolve.identity import merge_clusters
-from exchange_kg.resolve.label import choose_label, cluster_ids, label_key
+from exchange_kg.resolve.label import choose_label, cluster_ids, minting_key
 from exchange_kg.resolve.model import Cluster, Decision, Mention
 from exchange_kg.resolve.names import initials, is_distinctive, parse_name, place_tokens
 from exchange_kg.resolve.score import (
@@ -92,8 +93,8 @@ class _Draft:
 
     country: str | None
     label: str
-    label_key: str  # see label.label_key
-    group_keys: tuple[str, ...]
+    minting_key: str  # see label.minting_key
+    described: tuple[str, ...]  # what tells it from a namesake (see label.cluster_ids)
     mention_keys: tuple[str, ...]  # sorted
     evidence: tuple[str, ...]
 
@@ -103,15 +104,19 @@ def _block_drafts(country: str | None, mentions: list[Mention],
     drafts = []
     for groups, evidence in _resolve_block(country, mentions, apart):
         members = sorted((m for g in groups for m in g.mentions), key=lambda m: m.key)
-        label = choose_label(
-            ((m.name, m.source_id) for m in members),
-            ((a, m.source_id) for m in members for a in m.alt_names),
-            country,
-        )
-        drafts.append(_Draft(country, label, label_key(label, country),
-                             tuple(g.key for g in groups), tuple(m.key for m in members),
-                             tuple(evidence)))
+        names = [(m.name, m.source_id) for m in members]
+        alt_names = [(a, m.source_id) for m in members for a in m.alt_names]
+        label = choose_label(names, alt_names, country)
+        drafts.append(_Draft(country, label, minting_key(names, alt_names), _described(members),
+                             tuple(m.key for m in members), tuple(evidence)))
     return drafts
+
+
+def _described(members: list[Mention]) -> tuple[str, ...]:
+    """The members as source data tells them apart, folded by the identity rule only."""
+    return tuple(sorted({"|".join((identity_key(m.name), identity_key(m.city or ""),
+                                   identity_key(m.website or ""), m.ror_id or ""))
+                         for m in members}))
 
 
 # In a worker process: the mentions of every country and the curator's ``different``
@@ -281,7 +286,7 @@ def _group_evidence(g: Group) -> list[str]:
 
 
 def _finish(drafts: list[_Draft], by_key: dict[str, Mention]) -> list[Cluster]:
-    ids = cluster_ids([(d.country, d.label_key, d.group_keys) for d in drafts])
+    ids = cluster_ids([(d.country, d.minting_key, d.described, d.mention_keys) for d in drafts])
     clusters = []
     for cid, d in zip(ids, drafts, strict=True):
         mentions = [by_key[k] for k in d.mention_keys]

@@ -1,4 +1,4 @@
-"""A cluster's preferred label and its stable id.
+"""A cluster's preferred label and its stable id (which its IRI is minted from).
 
 The label is what people see and what the IRI's slug is made from, so it should be the name a
 registry would list: a full name (with a head word such as "University"), in English, spelt
@@ -18,6 +18,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from exchange_kg.iris import identity_key
 from exchange_kg.resolve.names import NameForm, parse_name, vocabulary
 
 
@@ -80,25 +81,49 @@ def choose_label(
     return ranked[0]
 
 
-def label_key(label: str, country: str | None) -> str:
-    """The canonical form of a preferred label, as cluster ids spell it."""
-    return "-".join(parse_name(label, country).flat) or "unnamed"
+def minting_key(names: Iterable[tuple[str, str]], alt_names: Iterable[tuple[str, str]]
+                ) -> str:
+    """The :func:`~exchange_kg.iris.identity_key` a cluster's IRI is minted from.
+
+    Unlike the preferred label, it is chosen without the vocabularies or the name parser, so
+    that improving a translation table or the parser never moves an IRI: among the identity
+    keys of the spellings (names and alternative names, as :func:`choose_label` takes them),
+    the one more sources use, then more rows, then the alphabetically first."""
+    sources: dict[str, set[str]] = {}
+    counts: Counter[str] = Counter()
+    for text, source in names:
+        key = identity_key(text)
+        sources.setdefault(key, set()).add(source)
+        counts[key] += 1
+    for text, source in alt_names:
+        key = identity_key(text)
+        if key:
+            sources.setdefault(key, set()).add(source)
+    keys = [k for k in sources if k]
+    if not keys:
+        return "unnamed"
+    return min(keys, key=lambda k: (-len(sources[k]), -counts[k], k))
 
 
-def cluster_ids(items: list[tuple[str | None, str, tuple[str, ...]]]) -> list[str]:
-    """Ids for (country, :func:`label_key` of the preferred label, member name keys) triples,
-    in the same order.
+def cluster_ids(items: list[tuple[str | None, str, tuple[str, ...], tuple[str, ...]]]
+                ) -> list[str]:
+    """Ids for (country, :func:`minting_key`, member descriptions, member mention keys), in
+    the same order.
 
-    ``{country}/{canonical label}``; when two clusters' labels share a canonical form (only
-    possible when curated ROR IDs keep same-named groups apart) both get a suffix hashed
-    from their members' canonical names, so neither id depends on which was built first."""
-    bases = [f"{(country or 'xx').lower()}/{key}" for country, key, _ in items]
+    ``{country}/{minting key}``. When two clusters of one country share a minting key (only
+    possible when curated ROR IDs or a curator's ``different`` keep same-named groups apart)
+    both get a suffix ``#`` + a hash of their members' descriptions (identity keys of their
+    names, cities, websites, ROR IDs), or of their mention keys if those are alike too, so
+    neither id depends on which was built first."""
+    bases = [f"{(country or 'xx').lower()}/{key}" for country, key, _, _ in items]
     counts = Counter(bases)
+    described = Counter((b, d) for b, (_, _, d, _) in zip(bases, items, strict=True))
     out = []
-    for base, (_, _, members) in zip(bases, items, strict=True):
+    for base, (_, _, described_by, mention_keys) in zip(bases, items, strict=True):
         if counts[base] == 1:
             out.append(base)
             continue
+        members = described_by if described[(base, described_by)] == 1 else mention_keys
         digest = hashlib.blake2b("\x1f".join(sorted(members)).encode("utf-8"), digest_size=4)
-        out.append(f"{base}-{digest.hexdigest()}")
+        out.append(f"{base}#{digest.hexdigest()}")
     return out

@@ -33,13 +33,13 @@ class Cluster:
     """One institution: every mention that names it, with a label and the reasons.
 
     ``id`` is ``{country}/{key}``: ``country`` is the ISO code in lower case (``xx`` when
-    unknown) and ``key`` the canonical form of the preferred label (lower case, accents
-    removed, native words in English, articles dropped, words joined by "-"), e.g.
-    ``de/rwth-aachen-university``. It depends on the cluster's content only — never on input
-    order, row numbers or chance — so it survives rebuilds, reordering and the addition of
-    unrelated mentions; it changes only when the preferred label changes to a spelling with a
-    different canonical form (a more official or more frequent spelling joins the cluster).
-    Two clusters whose labels share a canonical form get a suffix from their member keys.
+    unknown) and ``key`` the identity key (``iris.identity_key``: case, accents and
+    punctuation folded, nothing translated) of the spelling most sources use, e.g.
+    ``de/rwth-aachen-university`` (see ``label.minting_key``). It depends on the cluster's
+    members only — never on input order, row numbers, the vocabularies or the name parser —
+    so it survives rebuilds, reordering, vocabulary edits and the addition of unrelated
+    mentions; it changes only when another spelling becomes the most used one. Two clusters
+    whose keys are alike get a ``#`` suffix hashed from their members.
     """
 
     id: str
