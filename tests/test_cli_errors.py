@@ -34,14 +34,18 @@ def test_a_bad_regular_expression_in_a_mapping_names_its_line(project_copy: Path
                 "not a regular expression")
 
 
-def test_a_pattern_without_the_group_its_reader_reads_names_its_line(
-        project_copy: Path) -> None:
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("^Total of (\\d+)", "named group(s) n"),  # compiles, lacks the group the reader reads
+    ("^Total of (?P<n>\\d+", "not a regular expression"),  # does not compile
+])
+def test_a_bad_total_pattern_is_an_error_naming_its_file_not_a_traceback(
+        project_copy: Path, pattern: str, message: str) -> None:
     path = project_copy / "mappings" / "tohoku-agreements-2016.yaml"
     text = path.read_text().replace(
         "        no_country_headings:",
-        "        total_pattern: '^Total of (\\d+)'\n        no_country_headings:")
+        f"        total_pattern: '{pattern}'\n        no_country_headings:")
     path.write_text(text)
-    build_fails(project_copy, "tohoku-agreements-2016.yaml:", "named group(s) n")
+    build_fails(project_copy, "tohoku-agreements-2016.yaml:", message)
 
 
 @pytest.mark.parametrize(("marker", "line"), [("start_marker", 25), ("end_marker", 11)])
@@ -168,13 +172,3 @@ def test_an_internal_error_is_one_line_and_exit_5(monkeypatch: pytest.MonkeyPatc
     assert "Traceback" not in result.output
     debug = runner.invoke(cli_module.main, ["--debug", "build", "-q", "-o", str(tmp_path / "d")])
     assert debug.exit_code == 5 and "Traceback" in debug.output
-
-
-def test_a_total_pattern_that_does_not_compile_is_an_error_not_a_traceback(
-        project_copy: Path) -> None:
-    path = project_copy / "mappings" / "tohoku-agreements-2016.yaml"
-    text = path.read_text().replace(
-        "        no_country_headings:",
-        "        total_pattern: '^Total of (?P<n>\\d+'\n        no_country_headings:")
-    path.write_text(text)
-    build_fails(project_copy, "tohoku-agreements-2016.yaml:", "not a regular expression")
