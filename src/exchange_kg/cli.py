@@ -114,6 +114,9 @@ def main(debug: bool) -> None:
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster; unsafe).")
 @click.option("--ocr", is_flag=True,
               help="Give PDFs without a text layer one with OCRmyPDF first (needs ocrmypdf).")
+@click.option("--no-cache", is_flag=True,
+              help="Read every document anew, neither using nor filling the build cache "
+                   "(documents/ in $EXCHANGE_KG_CACHE_DIR, by default ~/.cache/exchange-kg).")
 @click.option("--max-record-drop", type=click.FloatRange(0, 100), default=20.0,
               show_default=True, metavar="PERCENT",
               help="Warn when a document yields this many percent fewer records than in the "
@@ -121,7 +124,7 @@ def main(debug: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path | None,
           ontology_path: Path | None, vocabularies_path: Path | None, out_dir: Path,
-          base: str, ror_dump: Path | None, no_validate: bool, ocr: bool,
+          base: str, ror_dump: Path | None, no_validate: bool, ocr: bool, no_cache: bool,
           max_record_drop: float, quiet: bool) -> None:
     """Build the graph from the bundled (or given) sources.
 
@@ -131,8 +134,11 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     accounts for every source line. The output folder is replaced as a whole when the build
     is done, so it always holds one complete build. Exits 1 if the graph does not conform,
     3 if an input cannot be read.
+
+    Each document's reading is kept in a cache keyed by its content, its mapping file and
+    the code, so a rebuild reads only the documents that changed; the result is the same.
     """
-    from exchange_kg import output_folder, outputs, pipeline, validate
+    from exchange_kg import build_cache, output_folder, outputs, pipeline, validate
 
     try:
         output_folder.check_replaceable(output_folder.target_of(out_dir), outputs.KNOWN)
@@ -159,8 +165,12 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
 
         progress(f"loading the ROR dump {ror_dump.name} ...")
         index = load_dump(ror_dump)
+    cache = None if no_cache else build_cache.DocumentCache.default()
     result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress,
-                            ror_index=index, ocr=ocr)
+                            ror_index=index, ocr=ocr, cache=cache)
+    if cache is not None:
+        _say(f"{sum(s.from_cache for s in result.sources)} of {len(result.sources)} documents "
+             f"from the cache in {cache.folder}")
 
     validation = None
     if shapes is not None:
@@ -196,6 +206,8 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
                  f"found {check.found}{'; ' + check.detail if check.detail else ''}")
     if validation is not None:
         _say(validation.text())
+    if cache is not None:
+        cache.prune()
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     _say(f"wrote {out_dir}/ in {time.perf_counter() - started:.1f}s ({timing})")
     if validation is not None and not validation.conforms:

@@ -6,17 +6,21 @@ progress through a callback so the CLI can show it and tests can stay quiet.
 
 from __future__ import annotations
 
+import collections.abc
+import hashlib
+import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 
-from exchange_kg import formats, pool, readers
+from exchange_kg import build_cache, formats, pool, readers
 from exchange_kg.agreements import Agreement, build_agreements, marked_fields
+from exchange_kg.build_cache import DocumentCache
 from exchange_kg.iris import DEFAULT_BASE, Minter
 from exchange_kg.link.curation import CurationRow, load_curation
 from exchange_kg.link.online import RorApiClient
@@ -70,6 +74,10 @@ class SourceResult:
     locations: list[Location] | None = None
     # how the document writes numeric dates: declared in its mapping, or decided from its dates
     date_order: DateOrder | None = None
+    # its records normalised into agreements (by ``read_sources``), before the merge across
+    # documents; the records they hold are those of ``result``
+    agreements: list[Agreement] = field(default_factory=list)
+    from_cache: bool = False  # taken from the build cache, not read in this build
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -255,32 +263,55 @@ PARALLEL_BYTES = 1_000_000
 
 def read_sources(documents: list[Document], mappings: dict[str, Mapping],
                  progress: Progress = lambda msg: None, workers: int | None = None,
-                 ocr: bool = False) -> list[SourceResult]:
-    """Read every document, then re-read those whose readers infer a country from layout.
+                 ocr: bool = False, cache: DocumentCache | None = None) -> list[SourceResult]:
+    """The per-document stage: read every document and normalise its records into
+    agreements (``SourceResult.agreements``, before merging across documents).
 
-    The second look uses evidence from all documents: where another document names the same
-    institution under an explicit country, that is evidence. Documents are independent, so
-    both passes run in ``workers`` processes (default: one per CPU once the documents reach
+    Documents whose readers infer a country from layout are read a second time with evidence
+    from all documents: where another document names the same institution under an explicit
+    country, that is evidence. Documents are independent otherwise, so both passes run in
+    ``workers`` processes (default: one per CPU once the documents to read reach
     ``PARALLEL_BYTES``); the result is the same as reading them one after the other.
+
+    With a ``cache``, a document whose result is cached under the same inputs is not read
+    again (see :mod:`exchange_kg.build_cache`); one read with evidence is reused only while
+    every piece of evidence it looked up is unchanged. ``SourceResult.from_cache`` says which.
     """
-    if workers is None:
-        size = sum(doc.path.stat().st_size for doc in documents)
-        workers = pool.cpu_count() if size >= PARALLEL_BYTES else 1
-    workers = min(workers, len(documents))
     jobs = [(doc, mappings[doc.id]) for doc in documents]
-    again = [i for i, (_, mapping) in enumerate(jobs)
-             if any(readers.get(s.reader).uses_context for s in mapping.sections)]
-    first = _read_all(jobs, _Pass(None, bool(again), ocr), workers, progress, "reading {}")
-    sources = [src for src, _ in first]
-    if not again:
-        return sources
-    context = ReadContext(_merge_countries(countries for _, countries in first))
-    second = _read_all([jobs[i] for i in again], _Pass(context, False, ocr),
-                       min(workers, len(again)), progress,
-                       "re-reading {} with evidence from the other lists")
-    for i, (src, _) in zip(again, second, strict=True):
-        sources[i] = src
-    return sources
+    again = {i for i, (_, mapping) in enumerate(jobs)
+             if any(readers.get(s.reader).uses_context for s in mapping.sections)}
+    keys = [_key_of(doc, mapping, ocr) if cache is not None else None for doc, mapping in jobs]
+    first = _run([_Job(doc, mapping, _entry(keys[i], "first" if i in again
+                                            else f"final-{bool(again)}"), i in again)
+                  for i, (doc, mapping) in enumerate(jobs)],
+                 _Pass(None, bool(again), ocr, cache), workers, progress, "reading {}")
+    parts = list(first)
+    if again:
+        known = _merge_countries(part.labelled or {} for part, _ in first)
+        order = sorted(again)
+        second = _run([_Job(*jobs[i], _entry(keys[i], "second"), False) for i in order],
+                      _Pass(ReadContext(known), False, ocr, cache),
+                      workers, progress, "re-reading {} with evidence from the other lists",
+                      lambda part: part.lookups is not None and part.lookups.hold(known))
+        for i, done in zip(order, second, strict=True):
+            parts[i] = done
+    return [part.source(doc, mapping, cached)
+            for (doc, mapping), (part, cached) in zip(jobs, parts, strict=True)]
+
+
+def _key_of(doc: Document, mapping: Mapping, ocr: bool) -> str | None:
+    """What a document's reading is a function of (besides the code): None when a file
+    cannot be read, which the reading itself then reports."""
+    try:
+        return build_cache.key_of(
+            build_cache.file_digest(doc.path), repr(replace(doc, path=Path(doc.path.name))),
+            build_cache.file_digest(mapping.path), f"ocr={ocr}")
+    except OSError:
+        return None
+
+
+def _entry(key: str | None, which: str) -> str | None:
+    return None if key is None else build_cache.key_of(key, which)
 
 
 @dataclass(frozen=True)
@@ -290,41 +321,184 @@ class _Pass:
     context: ReadContext | None
     labelled_countries: bool  # collect the document's own country labels for the next pass
     ocr: bool = False  # give PDFs without a text layer one first (``--ocr``)
+    cache: DocumentCache | None = None  # where each result is kept (written where made)
 
 
-_Read = tuple[SourceResult, dict[str, set[str]]]
+@dataclass(frozen=True)
+class _Job:
+    doc: Document
+    mapping: Mapping
+    key: str | None  # its cache entry; None without a cache
+    # only the country labels: the document is read again with evidence in a second pass
+    labels_only: bool = False
 
 
-def _read_all(jobs: list[tuple[Document, Mapping]], how: _Pass, workers: int,
-              progress: Progress, message: str) -> list[_Read]:
-    """``_read_one`` for every job, in job order; in worker processes when ``workers`` > 1."""
+class _Lookups:
+    """The evidence a reader looked up in ``ReadContext.known_countries``, so that a cached
+    reading is reused only while each of those answers is unchanged."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, tuple[str, ...] | None] = {}
+        self.nonempty: bool | None = None
+        self.whole: str | None = None  # a digest of it all, when a reader walked all of it
+
+    def hold(self, known: dict[str, tuple[str, ...]]) -> bool:
+        if self.whole is not None:
+            return self.whole == _digest_of(known)
+        if self.nonempty is not None and bool(known) != self.nonempty:
+            return False
+        return all(known.get(k) == v for k, v in self.answers.items())
+
+
+def _digest_of(known: dict[str, tuple[str, ...]]) -> str:
+    return hashlib.sha256(repr(sorted(known.items())).encode()).hexdigest()
+
+
+class _Recorded(collections.abc.Mapping):
+    """``known_countries`` as a reader sees it, noting each answer it gives in ``lookups``."""
+
+    def __init__(self, known: collections.abc.Mapping[str, tuple[str, ...]],
+                 lookups: _Lookups) -> None:
+        self._known, self._lookups = known, lookups
+
+    def _ask(self, key: str) -> tuple[str, ...] | None:
+        value = self._known.get(key)
+        self._lookups.answers[key] = value
+        return value
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        value = self._ask(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._ask(key)
+        return default if value is None else value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._ask(key) is not None
+
+    def __bool__(self) -> bool:
+        self._lookups.nonempty = bool(self._known)
+        return self._lookups.nonempty
+
+    def _all(self) -> None:
+        self._lookups.whole = _digest_of(dict(self._known))
+
+    def __len__(self) -> int:
+        self._all()
+        return len(self._known)
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return iter(self._known)
+
+
+@dataclass
+class _Part:
+    """What the per-document stage hands back to the build, and what the cache keeps."""
+
+    lines: list[str] | None = None
+    result: ReaderResult | None = None
+    positions: list[int] | None = None  # the mapping section of each record, by position
+    locations: list[Location] | None = None
+    date_order: DateOrder | None = None
+    agreements: list[Agreement] | None = None
+    labelled: dict[str, set[str]] | None = None  # the document's own country labels
+    lookups: _Lookups | None = None  # the evidence its reading looked up
+
+    def source(self, doc: Document, mapping: Mapping, cached: bool) -> SourceResult:
+        assert self.result is not None and self.positions is not None
+        sections = [mapping.sections[k] for k in self.positions]
+        return SourceResult(doc, mapping, self.lines or [], self.result, sections,
+                            self.locations, self.date_order, self.agreements or [], cached)
+
+
+def _part_of(job: _Job, how: _Pass) -> _Part:
+    """Read and normalise one document: everything of the build that depends on it alone."""
+    doc, mapping = job.doc, job.mapping
+    lookups = context = None
+    if how.context is not None:
+        lookups = _Lookups()
+        context = ReadContext(_Recorded(how.context.known_countries, lookups))
+    src = read_source(doc, mapping, context, ocr=how.ocr)
+    labelled = None
+    if how.labelled_countries:
+        with using(mapping.vocabulary):
+            labelled = labelled_countries(src)
+    if job.labels_only:
+        return _Part(labelled=labelled)
+    position = {id(section): k for k, section in enumerate(mapping.sections)}
+    return _Part(src.lines, src.result, [position[id(s)] for s in src.sections],
+                 src.locations, src.date_order, source_agreements(src), labelled, lookups)
+
+
+def _run(jobs: list[_Job], how: _Pass, workers: int | None, progress: Progress,
+         message: str, still_holds: Callable[[_Part], bool] = lambda part: True
+         ) -> list[tuple[_Part, bool]]:
+    """Each job's part, in job order, and whether it came from the cache; the others are
+    made in worker processes when there are enough of them (see :func:`read_sources`)."""
+    out: list[tuple[_Part, bool] | None] = [None] * len(jobs)
+    todo = []
+    for i, job in enumerate(jobs):
+        if how.cache is not None and job.key is not None:
+            how.cache.used.add(job.key)  # workers write theirs: pruning must keep them
+        part = _cached(how.cache, job.key)
+        if part is not None and still_holds(part):
+            out[i] = (part, True)
+        else:
+            todo.append(i)
+    if workers is None:
+        size = sum(_size(jobs[i].doc) for i in todo)
+        workers = pool.cpu_count() if size >= PARALLEL_BYTES else 1
+    workers = min(workers, len(todo))
     if workers <= 1:
-        out = []
-        for i, (doc, mapping) in enumerate(jobs, start=1):
-            progress(f"[{i}/{len(jobs)}] {message.format(doc.file_name)}")
-            out.append(_read_one(doc, mapping, how))
-        return out
-    country_names.preload()  # once here, shared by the forked workers
-    out = []
-    with pool.executor(workers, _set_pass, (how,)) as executor:
-        done = executor.map(_read_in_worker, *zip(*jobs, strict=True))
-        for i, ((doc, mapping), payload) in enumerate(zip(jobs, done, strict=True), start=1):
-            progress(f"[{i}/{len(jobs)}] {message.format(doc.file_name)}")
-            if isinstance(payload, _Failure):
-                raise payload.error()
-            lines, result, positions, countries, locations, order = payload
-            sections = [mapping.sections[k] for k in positions]
-            out.append((SourceResult(doc, mapping, lines, result, sections, locations, order),
-                        countries))
-    return out
+        for n, i in enumerate(todo, start=1):
+            progress(f"[{n}/{len(todo)}] {message.format(jobs[i].doc.file_name)}")
+            part = _part_of(jobs[i], how)
+            _keep(how.cache, jobs[i].key, part)
+            out[i] = (part, False)
+    elif todo:
+        country_names.preload()  # once here, shared by the forked workers
+        with pool.executor(workers, _set_pass, (how,)) as executor:
+            done = executor.map(_part_in_worker, [jobs[i] for i in todo])
+            for n, (i, payload) in enumerate(zip(todo, done, strict=True), start=1):
+                progress(f"[{n}/{len(todo)}] {message.format(jobs[i].doc.file_name)}")
+                if isinstance(payload, _Failure):
+                    raise payload.error()
+                out[i] = (pickle.loads(payload), False)
+    return [item for item in out if item is not None]
 
 
-def _read_one(doc: Document, mapping: Mapping, how: _Pass) -> _Read:
-    src = read_source(doc, mapping, how.context, ocr=how.ocr)
-    if not how.labelled_countries:
-        return src, {}
-    with using(mapping.vocabulary):
-        return src, labelled_countries(src)
+def _size(doc: Document) -> int:
+    try:
+        return doc.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _cached(cache: DocumentCache | None, key: str | None) -> _Part | None:
+    """The cached part, or None; an entry that does not unpickle into one is no entry."""
+    if cache is None or key is None:
+        return None
+    body = cache.get(key)
+    if body is None:
+        return None
+    try:
+        part = pickle.loads(body)
+    except Exception:  # any damage an unpickler can meet: the document is read anew
+        return None
+    return part if isinstance(part, _Part) else None
+
+
+def _keep(cache: DocumentCache | None, key: str | None, part: _Part,
+          body: bytes | None = None) -> None:
+    if cache is not None and key is not None:
+        cache.put(key, body if body is not None else pickle.dumps(part, PICKLE_PROTOCOL))
+
+
+PICKLE_PROTOCOL = 5
 
 
 # In a worker process: the pass it serves (set once when it starts, not sent with each job).
@@ -352,19 +526,17 @@ class _Failure:
         return SourceError(self.path, self.line, self.message)
 
 
-def _read_in_worker(doc: Document, mapping: Mapping
-                    ) -> tuple[list[str], ReaderResult, list[int], dict[str, set[str]],
-                               list[Location] | None, DateOrder | None] | _Failure:
-    """``_read_one`` in a worker; sections go back by position (the parent has the mapping)."""
+def _part_in_worker(job: _Job) -> bytes | _Failure:
+    """``_part_of`` in a worker, pickled once: for the parent and for the cache."""
     try:
-        src, countries = _read_one(doc, mapping, _worker_pass)
+        part = _part_of(job, _worker_pass)
     except SourceError as exc:
         return _Failure(exc.path, exc.line, exc.message)
     except DataFileError as exc:
         return _Failure("", None, str(exc), data_file=True)
-    position = {id(section): k for k, section in enumerate(mapping.sections)}
-    return (src.lines, src.result, [position[id(s)] for s in src.sections], countries,
-            src.locations, src.date_order)
+    body = pickle.dumps(part, PICKLE_PROTOCOL)
+    _keep(_worker_pass.cache, job.key, part, body)
+    return body
 
 
 def _merge_disposition(result: ReaderResult, disp: LineDisposition) -> None:
@@ -399,8 +571,13 @@ def build(
     ror_client: RorApiClient | None = None,
     curation_path: Path | None = None,
     ocr: bool = False,
+    cache: DocumentCache | None = None,
 ) -> BuildResult:
-    """Build the graph; with a ROR index (or API client), link institutions to ROR too."""
+    """Build the graph; with a ROR index (or API client), link institutions to ROR too.
+
+    With a ``cache``, documents read by an earlier build under the same inputs and code are
+    taken from it (see :mod:`exchange_kg.build_cache`): the graph is the same either way.
+    """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     # the curator's file first: a typo in it should not wait for every source to be read
@@ -416,16 +593,14 @@ def build(
         raise SourceError(str(sources_dir / "manifest.yaml"), None,
                           f"mapping(s) for unknown source(s) {', '.join(extra)}")
 
-    sources = read_sources(documents, mappings, progress, ocr=ocr)
-    timings["read"] = time.perf_counter() - t0
+    sources = read_sources(documents, mappings, progress, ocr=ocr, cache=cache)
+    timings["read+normalise"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    agreements: list[Agreement] = []
-    for src in sources:
-        agreements.extend(source_agreements(src))
-    merged = merge_agreements(agreements, [d.id for d in documents])
+    merged = merge_agreements([a for src in sources for a in src.agreements],
+                              [d.id for d in documents])
     split_joined_parties(merged, ror_named(ror_index) if ror_index is not None else None)
-    timings["normalise"] = time.perf_counter() - t
+    timings["merge"] = time.perf_counter() - t
     progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "
              f"{len(merged)} agreements")
 

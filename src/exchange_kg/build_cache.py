@@ -1,0 +1,193 @@
+"""The per-document cache of a build: each document's reading, kept between builds.
+
+Reading a document and normalising its records depends on that document alone (and, for
+readers that take evidence from the other lists, on the few facts they looked up), so a
+rebuild after one list changed need not read the others again. An entry holds what the
+per-document stage returns (the lines, the reader's result, the agreements before merging)
+and is keyed by everything that result is a function of: the document's bytes and its
+manifest entry, its mapping file's bytes, the ``--ocr`` switch, and the code version (every
+module and word list of the package but the web server's, the Python version and the
+versions of the libraries the package depends on). An edit to any of them is a new key; the
+old entry is never read again and ages out.
+
+Entries live in ``documents/`` of the user's cache folder (``$EXCHANGE_KG_CACHE_DIR``, as
+the ROR index does). Each is written atomically (a temporary file renamed) and carries a
+digest of its contents: an entry that is truncated, corrupt or unreadable is ignored and the
+document read anew, so the cache can make a build faster but never different. The cache is
+only an optimisation: a folder that cannot be written just goes without.
+
+It is bounded: at the end of a build, entries no build has used for ``MAX_AGE_DAYS`` are
+removed, and then the least recently used ones until the folder is under ``max_bytes``
+(``$EXCHANGE_KG_CACHE_MAX_MB``, default 4096), never one the build just used. Deleting the
+folder clears it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from exchange_kg.link.loading import default_cache_dir
+
+FORMAT = 1
+MAGIC = b"exchange-kg document cache %d\n" % FORMAT
+SUFFIX = ".entry"
+MAX_AGE_DAYS = 30
+MAX_MB_ENV = "EXCHANGE_KG_CACHE_MAX_MB"
+DEFAULT_MAX_MB = 4096
+# code the per-document stage cannot depend on: the web server
+NOT_BUILD_CODE = ("serve",)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the code and word lists a document is read by: an edit to any of them,
+    another Python, or another version of a library the package uses, is another version.
+
+    The package's files are read from disk, as :func:`exchange_kg.link.loading.code_fingerprint`
+    does for the ROR index; this one covers the whole package (but the server), because
+    reading and normalising touch most of it.
+    """
+    digest = hashlib.sha256(sys.version.encode())
+    root = resources.files("exchange_kg")
+    for path in sorted(_package_files(Path(str(root))), key=lambda p: p.as_posix()):
+        rel = path.relative_to(Path(str(root))).as_posix()
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    for requirement in sorted(metadata.requires("exchange-kg") or ()):
+        name = requirement.split(";")[0].split("[")[0]
+        for cut in "<>=!~ ":
+            name = name.split(cut)[0]
+        if "extra ==" in requirement:
+            continue
+        try:
+            digest.update(f"{name}=={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _package_files(root: Path) -> Iterable[Path]:
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).parts
+        if (path.is_file() and rel[0] not in NOT_BUILD_CODE and "__pycache__" not in rel
+                and not path.name.endswith((".pyc", ".pyo"))):
+            yield path
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def key_of(*parts: str) -> str:
+    """The entry name for a result that is a function of ``parts`` (and the code)."""
+    digest = hashlib.sha256(f"{FORMAT}\0{code_version()}".encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:40]
+
+
+@dataclass
+class DocumentCache:
+    """A folder of entries, each one pickled per-document result with a digest of it."""
+
+    folder: Path
+    max_bytes: int = DEFAULT_MAX_MB << 20
+    # entry names this build read or wrote: pruning keeps them
+    used: set[str] = field(default_factory=set)
+
+    @classmethod
+    def default(cls) -> DocumentCache:
+        """``documents/`` of the user's cache folder, bounded by ``$EXCHANGE_KG_CACHE_MAX_MB``."""
+        try:
+            mb = int(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB))
+        except ValueError:
+            mb = DEFAULT_MAX_MB
+        return cls(default_cache_dir() / "documents", max(mb, 0) << 20)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}{SUFFIX}"
+
+    def get(self, key: str) -> bytes | None:
+        """The entry's contents, or None when it is absent, truncated, corrupt or unreadable."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        head = len(MAGIC)
+        body = data[head + 32:]
+        if data[:head] != MAGIC or hashlib.blake2b(body, digest_size=32).digest() \
+                != data[head:head + 32]:
+            return None
+        self.used.add(key)
+        with contextlib.suppress(OSError):  # recently used: pruning goes by modification time
+            os.utime(path)
+        return body
+
+    def put(self, key: str, body: bytes) -> None:
+        """Write an entry atomically; a folder that cannot be written goes without."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(MAGIC)
+                    fh.write(hashlib.blake2b(body, digest_size=32).digest())
+                    fh.write(body)
+                os.replace(tmp, self._path(key))
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+        self.used.add(key)
+
+    def prune(self, now: float | None = None) -> int:
+        """Remove stale entries (see the module doc); returns how many were removed."""
+        now = time.time() if now is None else now
+        try:
+            found = [(p.stat(), p) for p in self.folder.glob(f"*{SUFFIX}")]
+        except OSError:
+            return 0
+        removed = 0
+        keep_total = 0
+        candidates = []
+        for st, path in sorted(found, key=lambda sp: -sp[0].st_mtime):
+            key = path.name.removesuffix(SUFFIX)
+            if path.name.startswith(".tmp-"):  # another build's entry being written
+                if now - st.st_mtime > 3600:  # ... or one left by a build that was killed
+                    removed += _unlink(path)
+            elif key in self.used:
+                keep_total += st.st_size
+            elif now - st.st_mtime > MAX_AGE_DAYS * 86400:
+                removed += _unlink(path)
+            else:
+                candidates.append((st.st_size, path))
+        for size, path in candidates:  # most recently used first
+            if keep_total + size <= self.max_bytes:
+                keep_total += size
+            else:
+                removed += _unlink(path)
+        return removed
+
+
+def _unlink(path: Path) -> int:
+    try:
+        path.unlink()
+    except OSError:
+        return 0
+    return 1
