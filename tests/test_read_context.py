@@ -65,8 +65,9 @@ def test_reading_in_worker_processes_gives_the_same_sources() -> None:
     documents, mappings = _bundled()
     serial = read_sources(documents, mappings, workers=1)
     parallel = read_sources(documents, mappings, workers=2)
-    assert [(s.document, s.lines, s.result, s.sections) for s in parallel] == [
-        (s.document, s.lines, s.result, s.sections) for s in serial]
+    assert [(s.document, s.lines, s.result, s.sections, s.agreements) for s in parallel] == [
+        (s.document, s.lines, s.result, s.sections, s.agreements) for s in serial]
+    assert all(s.agreements for s in parallel)  # normalised where read
     # the second look, with the other documents' evidence, happened in the workers too
     first_look = read_source(documents[0], mappings[documents[0].id])
     assert parallel[0].result != first_look.result

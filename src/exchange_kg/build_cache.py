@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -58,21 +59,25 @@ def code_version() -> str:
     reading and normalising touch most of it.
     """
     digest = hashlib.sha256(sys.version.encode())
-    root = resources.files("exchange_kg")
-    for path in sorted(_package_files(Path(str(root))), key=lambda p: p.as_posix()):
-        rel = path.relative_to(Path(str(root))).as_posix()
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(package_digest(Path(str(resources.files("exchange_kg")))).encode())
     for requirement in sorted(metadata.requires("exchange-kg") or ()):
-        name = requirement.split(";")[0].split("[")[0]
-        for cut in "<>=!~ ":
-            name = name.split(cut)[0]
         if "extra ==" in requirement:
             continue
+        name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]
         try:
             digest.update(f"{name}=={metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name} absent\n".encode())
     return digest.hexdigest()[:16]
+
+
+def package_digest(root: Path) -> str:
+    """SHA-256 of every file of the package at ``root`` (paths and bytes) but the server's."""
+    digest = hashlib.sha256()
+    for path in sorted(_package_files(root), key=lambda p: p.as_posix()):
+        rel = path.relative_to(root).as_posix()
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _package_files(root: Path) -> Iterable[Path]:

@@ -1,0 +1,228 @@
+"""The per-document build cache: a rebuild reads only what changed and gives the same dist/."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build
+from exchange_kg import build_cache
+from exchange_kg.build_cache import DocumentCache
+from exchange_kg.manifest import load_manifest
+from exchange_kg.mapping_spec import load_mappings
+from exchange_kg.pipeline import SourceResult, _cached, _Lookups, _Part, read_sources
+
+FILES = [f.name for f in (ROOT / "sources").iterdir() if f.suffix in (".txt", ".tsv")]
+
+
+def build(project: Path, out: Path, cache: Path, *extra: str) -> str:
+    """A real CLI build of the project's inputs; its progress and summary (stderr)."""
+    env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(cache)}
+    env.pop("EXCHANGE_KG_ROR_DUMP", None)
+    proc = run_build(out, "--sources", str(project / "sources"), "--mappings",
+                     str(project / "mappings"), "--no-validate", *extra, cwd=project, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stderr
+
+
+def from_cache(log: str) -> tuple[int, int]:
+    found = re.search(r"^(\d+) of (\d+) documents from the cache", log, re.MULTILINE)
+    assert found, log
+    return int(found[1]), int(found[2])
+
+
+def read_anew(log: str) -> set[str]:
+    """The documents a build read (each once, in either pass), from its progress lines."""
+    return {m[1] for m in re.finditer(r"\] (?:re-)?reading (\S+)", log)}
+
+
+def same_dist(a: Path, b: Path) -> None:
+    """Every file byte-identical, but the store's database (it records its own identifiers;
+    its stamp names the dump it was loaded from)."""
+    files = sorted(p.relative_to(a).as_posix() for p in a.rglob("*")
+                   if p.is_file() and not p.relative_to(a).as_posix().startswith("store/oxi"))
+    assert files == sorted(p.relative_to(b).as_posix() for p in b.rglob("*")
+                           if p.is_file()
+                           and not p.relative_to(b).as_posix().startswith("store/oxi"))
+    assert "exchange-kg.nq" in files and "report.json" in files
+    for rel in files:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+@pytest.fixture()
+def warm(project_copy: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A project whose cache holds every document: (project, cache folder, first dist)."""
+    cache = tmp_path / "cache"
+    log = build(project_copy, tmp_path / "first", cache)
+    assert from_cache(log) == (0, len(FILES))
+    assert read_anew(log) == set(FILES)
+    return project_copy, cache, tmp_path / "first"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_rebuild_reads_nothing(warm: tuple[Path, Path, Path],
+                                            tmp_path: Path) -> None:
+    project, cache, first = warm
+    log = build(project, tmp_path / "again", cache)
+    assert from_cache(log) == (len(FILES), len(FILES))
+    assert read_anew(log) == set()
+    same_dist(first, tmp_path / "again")
+
+
+@pytest.mark.parametrize("what", ["document", "mapping"])
+def test_a_rebuild_after_an_edit_reads_that_document_and_equals_a_clean_build(
+        warm: tuple[Path, Path, Path], tmp_path: Path, what: str) -> None:
+    project, cache, first = warm
+    if what == "document":
+        edit(project / "sources" / "partners-agreement-types.tsv",
+             "Monash University\tBilateral", "Monash University\tBilateral/GE3")
+    else:  # the mapping's own vocabulary reads a country label otherwise
+        edit(project / "mappings" / "partners-agreement-types.yaml",
+             "sections:", "vocabulary:\n  countries: {Austria: DE}\nsections:")
+    log = build(project, tmp_path / "cached", cache)
+    clean = build(project, tmp_path / "clean", tmp_path / "unused", "--no-cache")
+    assert "documents from the cache" not in clean
+    assert not (tmp_path / "unused").exists()
+    # the edited document is read again; lists that take no evidence from others are not
+    assert "partners-agreement-types.tsv" in read_anew(log)
+    assert {"tohoku-agreements-2016.txt", "pl-partner-universities-2026.tsv"}.isdisjoint(
+        read_anew(log))
+    assert from_cache(log)[0] >= 2
+    same_dist(tmp_path / "clean", tmp_path / "cached")
+    # ... and the edit mattered
+    assert (first / "exchange-kg.nt").read_bytes() != (tmp_path / "clean" / "exchange-kg.nt"
+                                                       ).read_bytes()
+
+
+def read(project: Path, cache: DocumentCache | None) -> dict[str, SourceResult]:
+    documents = load_manifest(project / "sources" / "manifest.yaml")
+    mappings = load_mappings(project / "mappings")
+    return {s.document.id: s for s in read_sources(documents, mappings, workers=1,
+                                                    cache=cache)}
+
+
+def same_reading(a: SourceResult, b: SourceResult) -> None:
+    assert (a.lines, a.result, a.sections, a.date_order, a.agreements) == (
+        b.lines, b.result, b.sections, b.date_order, b.agreements)
+
+
+@pytest.mark.parametrize(("partner", "looked_up"), [("Chulalongkorn University", True),
+                                                     ("Nowhere Institute of Testing", False)])
+def test_a_reading_with_evidence_is_reused_only_while_that_evidence_holds(
+        project_copy: Path, tmp_path: Path, partner: str, looked_up: bool) -> None:
+    """The GSE lists' reader places rows without a country label of their own using the
+    countries other lists state: a cached reading of theirs is used only while each answer
+    it looked up is unchanged. Chulalongkorn stands in such a row of theirs."""
+    cache = DocumentCache(tmp_path / "cache")
+    read(project_copy, cache)
+    tsv = project_copy / "sources" / "partners-agreement-types.tsv"
+    text = tsv.read_text(encoding="utf-8").rstrip("\n")
+    tsv.write_text(f"{text}\nJapan\t{partner}\tBilateral\n", encoding="utf-8")
+    cached = read(project_copy, cache)
+    clean = read(project_copy, None)
+    assert not cached["partners-agreement-types"].from_cache
+    assert cached["pl-partner-universities-2026"].from_cache
+    assert cached["gse-partners"].from_cache is not looked_up
+    for sid, src in clean.items():
+        same_reading(src, cached[sid])
+
+
+def test_a_damaged_entry_is_read_anew(warm: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    project, cache, first = warm
+    entries = sorted((cache / "documents").glob("*.entry"))
+    assert len(entries) >= len(FILES)
+    for n, entry in enumerate(entries):  # a flipped bit, a truncated write, an empty file
+        data = entry.read_bytes()
+        if n % 3 == 0:
+            mid = len(data) // 2
+            data = data[:mid] + bytes([data[mid] ^ 0x40]) + data[mid + 1:]
+        elif n % 3 == 1:
+            data = data[:len(data) // 3]
+        else:
+            data = b""
+        entry.write_bytes(data)
+    log = build(project, tmp_path / "again", cache)
+    assert from_cache(log) == (0, len(FILES))
+    assert read_anew(log) == set(FILES)
+    same_dist(first, tmp_path / "again")
+    # ... and the entries are good again
+    log = build(project, tmp_path / "third", cache)
+    assert from_cache(log) == (len(FILES), len(FILES))
+
+
+def test_an_entry_that_is_not_a_reading_is_no_entry(tmp_path: Path) -> None:
+    cache = DocumentCache(tmp_path)
+    cache.put("a", pickle.dumps({"not": "a part"}))
+    cache.put("b", b"\x80\x05garbage")
+    cache.put("c", pickle.dumps(_Part(agreements=[])))
+    assert _cached(cache, "a") is None
+    assert _cached(cache, "b") is None
+    assert isinstance(_cached(cache, "c"), _Part)
+    assert _cached(cache, "missing") is None
+    assert _cached(None, "c") is None
+
+
+def test_an_unwritable_folder_goes_without(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    cache = DocumentCache(blocker / "documents")
+    cache.put("a", b"x")
+    assert cache.get("a") is None
+
+
+def test_a_word_list_edit_is_another_code_version(tmp_path: Path) -> None:
+    package = Path(build_cache.__file__).parent
+    copy = tmp_path / "exchange_kg"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = build_cache.package_digest(copy)
+    assert build_cache.package_digest(copy) == before
+    (copy / "serve" / "pages.py").write_text("# the web server reads no document\n")
+    assert build_cache.package_digest(copy) == before
+    words = copy / "data" / "country-words.tsv"
+    words.write_text(words.read_text(encoding="utf-8") + "Nowhereland\tXX\n", encoding="utf-8")
+    assert build_cache.package_digest(copy) != before
+
+
+def test_lookups_hold_while_every_answer_is_the_same() -> None:
+    lookups = _Lookups()
+    lookups.answers = {"kyoto university": ("JP",), "nowhere": None}
+    lookups.nonempty = True
+    assert lookups.hold({"kyoto university": ("JP",), "other": ("FR",)})
+    assert not lookups.hold({"kyoto university": ("JP", "US")})
+    assert not lookups.hold({"kyoto university": ("JP",), "nowhere": ("DE",)})
+    everything = _Lookups()
+    everything.whole = build_cache.hashlib.sha256(repr([("a", ("JP",))]).encode()).hexdigest()
+    assert everything.hold({"a": ("JP",)})
+    assert not everything.hold({"a": ("JP",), "b": ("FR",)})
+    empty = _Lookups()
+    empty.nonempty = False
+    assert empty.hold({})
+    assert not empty.hold({"a": ("JP",)})
+
+
+def test_pruning_keeps_what_the_build_used_and_drops_the_old_and_the_excess(
+        tmp_path: Path) -> None:
+    cache = DocumentCache(tmp_path, max_bytes=2500)
+    now = time.time()
+    for i, age_days in enumerate([0, 1, 2, 3, 40]):
+        cache.put(f"e{i}", b"x" * 1000)
+        when = now - age_days * 86400
+        os.utime(tmp_path / f"e{i}.entry", (when, when))
+    (tmp_path / ".tmp-killed.entry").write_bytes(b"half")
+    os.utime(tmp_path / ".tmp-killed.entry", (now - 7200, now - 7200))
+    cache.used = {"e3"}
+    assert cache.prune(now) == 4
+    left = sorted(p.name for p in tmp_path.iterdir())
+    # e3 (this build's), then the most recent others while they fit
+    assert left == ["e0.entry", "e3.entry"]
