@@ -62,6 +62,8 @@ TARGETS = {
     "turtle_vs_oxigraph_convert": 1.0,  # our Turtle writing / `oxigraph convert`, at least
     "linking_names_per_s": 2000.0,  # real names linked per second after the index is open
     "linking_cold_index_seconds": 3.0,  # at most, opening the ROR index in a fresh process
+    # at most: a rebuild after one changed document, over the clean build (wall seconds)
+    "incremental_vs_clean": 0.1,
 }
 
 
@@ -668,8 +670,12 @@ def run_scale(scale: float, work: Path, args: argparse.Namespace, morph: str | N
     say(f"scale {scale:g}: generated {generated['rows']} rows in "
         f"{generated['documents']} documents ({time.perf_counter() - t:.1f}s); building ...")
     out = work / f"dist-{scale:g}"
-    report = real_build(gen_dir, out, work / f"build-{scale:g}.log")
+    cache = work / f"cache-{scale:g}"  # empty: the clean build is a first build
+    shutil.rmtree(cache, ignore_errors=True)
+    report = real_build(gen_dir, out, work / f"build-{scale:g}.log", cache)
     report["generated"] = {k: v for k, v in generated.items() if k != "per_document"}
+    if not args.no_incremental:
+        report["incremental"] = incremental_build(gen_dir, out, work, scale, cache, report)
     if scale <= args.turtle_max_scale:
         report["turtle_vs_oxigraph"] = turtle_vs_oxigraph(out, work, args.repeat)
     if peers:  # the in-process peers (rdflib's writer, morph-kgc) need the build's objects
@@ -694,9 +700,47 @@ class BuildFailed(Exception):
 _TIMINGS = re.compile(r"^wrote .* in ([0-9.]+)s \((.*)\)$", re.M)
 
 
-def real_build(gen_dir: Path, out: Path, log: Path) -> dict[str, Any]:
+def incremental_build(gen_dir: Path, out: Path, work: Path, scale: float, cache: Path,
+                      clean: dict[str, Any]) -> dict[str, Any]:
+    """The rebuild after one changed document, with the cache the clean build filled: the
+    largest document gets a blank line at its end (a new content hash, the same graph, so
+    the rebuild's output is checked against the clean build's), then ``exchange-kg build``
+    runs again into the same output folder, as a user reruns it."""
+    docs = [p for p in (gen_dir / "sources").iterdir() if p.name != "manifest.yaml"]
+    doc = max(docs, key=lambda p: (p.stat().st_size, p.name))
+    original = doc.read_bytes()
+    before = (out / "exchange-kg.nt").read_bytes()
+    say(f"scale {scale:g}: rebuilding after a change to {doc.name} ...")
+    try:
+        doc.write_bytes(original + b"\n")
+        rep = real_build(gen_dir, out, work / f"rebuild-{scale:g}.log", cache)
+    finally:
+        doc.write_bytes(original)
+    if (out / "exchange-kg.nt").read_bytes() != before:
+        raise BuildFailed(f"the rebuild at scale {scale:g} wrote another graph than the clean "
+                          "build of the same graph")
+    log = (work / f"rebuild-{scale:g}.log").read_text(encoding="utf-8", errors="replace")
+    found = re.search(r"^(\d+) of (\d+) documents from the cache", log, re.M)
+    return {
+        "changed_document": doc.name, "documents": rep["documents"],
+        "from_cache": int(found[1]) if found else None,
+        "seconds": rep["seconds"], "cpu_seconds": rep["cpu_seconds"],
+        "clean_seconds": clean["seconds"], "clean_cpu_seconds": clean["cpu_seconds"],
+        "ratio": round(rep["seconds"] / clean["seconds"], 3),
+        "cpu_ratio": round(rep["cpu_seconds"] / clean["cpu_seconds"], 3),
+        "peak_rss_mb": rep["peak_rss_mb"], "stages": rep["stages"],
+        "load_average_before": rep["load_average_before"],
+        "load_average_after": rep["load_average_after"],
+        "cache_mb": round(sum(f.stat().st_size for f in cache.rglob("*") if f.is_file())
+                          / 2**20, 1),
+    }
+
+
+def real_build(gen_dir: Path, out: Path, log: Path, cache: Path | None = None
+               ) -> dict[str, Any]:
     """``exchange-kg build`` on the generated data, as a user runs it: reading, validation,
-    every output and the query store. Wall time, the peak resident memory of the whole
+    every output and the query store, with the build cache in ``cache`` (else the user's).
+    Wall time, CPU time (the build and its read pool), the peak resident memory of the whole
     process tree (sampled; the read pool's workers count) and of its largest process, and the
     build's own stage timings. A build that exits non-zero raises :class:`BuildFailed`."""
     import psutil
@@ -704,6 +748,8 @@ def real_build(gen_dir: Path, out: Path, log: Path) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "exchange_kg.cli", "build", "--sources",
            str(gen_dir / "sources"), "--mappings", str(gen_dir / "mappings"), "-o", str(out)]
     env = {k: v for k, v in os.environ.items() if k != "EXCHANGE_KG_ROR_DUMP"}  # no linking
+    if cache is not None:
+        env["EXCHANGE_KG_CACHE_DIR"] = str(cache)
     load = [round(x, 2) for x in os.getloadavg()]
     with log.open("wb") as err:
         t = time.perf_counter()
@@ -755,6 +801,8 @@ def real_build(gen_dir: Path, out: Path, log: Path) -> dict[str, Any]:
         "institutions": totals["institutions"], "triples": totals["triples"],
         "documents": len(list((gen_dir / "sources").glob("p*"))),
         "seconds": round(seconds, 3), "exit_code": proc.returncode, "conforms": True,
+        # the build's and its waited-for children's (the read pool's workers)
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(peak_tree / 2**20, 1),
         "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024, 1),
         "load_average_before": load, "load_average_after": [round(x, 2)
@@ -848,8 +896,29 @@ def render(results: dict[str, Any]) -> str:
             rows.append([f"dump {name} (alone)", fmt(d["seconds"], 2), "-",
                          fmt(d["triples_per_s"])])
         parts.append(head + "\n" + table(rows, ["stage", "seconds", "rows/s", "triples/s"]))
+        inc = rep.get("incremental")
+        if inc:
+            parts.append(
+                f"== the rebuild after a change to {inc['changed_document']}, scale {scale}: "
+                f"{inc['from_cache']} of {inc['documents']} documents from the cache "
+                f"({inc['cache_mb']:,.0f} MB); {inc['seconds']:.1f}s wall, "
+                f"{inc['cpu_seconds']:.1f} CPU-s, peak RSS {inc['peak_rss_mb']:,.0f} MB; load "
+                f"average {inc['load_average_before'][0]} before ==\n"
+                + table([[s["stage"], fmt(s["seconds"], 2)] for s in inc["stages"]],
+                        ["stage", "seconds"]))
     comp: list[list[str]] = []
     for scale, rep in results["scales"].items():
+        inc = rep.get("incremental")
+        if inc:
+            comp.append([f"rebuild after one changed document, wall ({scale}; "
+                         f"{inc['from_cache']} of {inc['documents']} from the cache)",
+                         f"{inc['seconds']:.1f}s", f"{inc['clean_seconds']:.1f}s clean",
+                         f"{inc['ratio']:.2f}x",
+                         verdict(inc["ratio"], TARGETS["incremental_vs_clean"], False)])
+            comp.append([f"rebuild after one changed document, CPU ({scale})",
+                         f"{inc['cpu_seconds']:.1f}s", f"{inc['clean_cpu_seconds']:.1f}s clean",
+                         f"{inc['cpu_ratio']:.2f}x",
+                         f"load average {inc['load_average_before'][0]} before"])
         ox = rep.get("turtle_vs_oxigraph") or {}
         if ox.get("ratio") is not None:
             comp.append([f"Turtle writing vs oxigraph convert ({scale})", f"{ox['ours_s']:.2f}s",
@@ -954,6 +1023,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      help="run the Turtle and mapping peer comparisons up to this scale")
     sub.add_argument("--no-peers", action="store_true")
     sub.add_argument("--no-endpoint", action="store_true")
+    sub.add_argument("--no-incremental", action="store_true",
+                     help="skip the rebuild after one changed document at each scale")
     sub.add_argument("--no-rdflib-endpoint", action="store_true")
     sub.add_argument("--no-linking", action="store_true",
                      help="skip the linking figures (they need EXCHANGE_KG_ROR_DUMP)")
@@ -1051,6 +1122,14 @@ def target_check(results: dict[str, Any]) -> dict[str, str]:
             + f"; cold index {link['cold_index_seconds']:.2f}s "
             + verdict(link["cold_index_seconds"], TARGETS["linking_cold_index_seconds"], False)
             + f" (load average {link['load_average_at_start']})")
+    for scale, rep in results["scales"].items():
+        inc = rep.get("incremental")
+        if inc:
+            out[f"incremental rebuild {scale}"] = (
+                f"{inc['seconds']:.1f}s after one changed document vs {inc['clean_seconds']:.1f}s "
+                f"clean = {inc['ratio']:.2f} "
+                + verdict(inc["ratio"], TARGETS["incremental_vs_clean"], False)
+                + f"; CPU {inc['cpu_ratio']:.2f} (load average {inc['load_average_before'][0]})")
     scales = results["scales"]
     if len(scales) >= 2:
         keys = sorted(scales, key=lambda k: scales[k]["records"])[-2:]

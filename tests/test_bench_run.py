@@ -28,3 +28,17 @@ def test_a_build_that_exits_non_zero_is_a_failure_not_a_figure(tmp_path: Path) -
     mapping.write_text(mapping.read_text().replace("columns:", "colums:"))
     with pytest.raises(run.BuildFailed, match=r"(?s)exited 3.*colums"):  # type: ignore[attr-defined]
         run.real_build(tmp_path / "gen", tmp_path / "dist", tmp_path / "build.log")  # type: ignore[attr-defined]
+
+
+def test_the_incremental_figure_is_a_rebuild_that_reads_one_document(tmp_path: Path) -> None:
+    pytest.importorskip("psutil")
+    run, gen = load("run"), load("generate")
+    gen.generate(0.1, tmp_path / "gen", seed=3)  # type: ignore[attr-defined]
+    cache, out = tmp_path / "cache", tmp_path / "dist"
+    clean = run.real_build(tmp_path / "gen", out, tmp_path / "build.log", cache)  # type: ignore[attr-defined]
+    inc = run.incremental_build(tmp_path / "gen", out, tmp_path, 0.1, cache, clean)  # type: ignore[attr-defined]
+    assert inc["documents"] >= 2
+    assert inc["from_cache"] == inc["documents"] - 1
+    assert inc["clean_seconds"] == clean["seconds"] and inc["cpu_seconds"] > 0
+    log = (tmp_path / "rebuild-0.1.log").read_text()
+    assert log.count("] reading ") == 1 and f"reading {inc['changed_document']}" in log

@@ -441,14 +441,15 @@ def _run(jobs: list[_Job], how: _Pass, workers: int | None, progress: Progress,
     made in worker processes when there are enough of them (see :func:`read_sources`)."""
     out: list[tuple[_Part, bool] | None] = [None] * len(jobs)
     todo = []
-    for i, job in enumerate(jobs):
-        if how.cache is not None and job.key is not None:
-            how.cache.used.add(job.key)  # workers write theirs: pruning must keep them
-        part = _cached(how.cache, job.key)
-        if part is not None and still_holds(part):
-            out[i] = (part, True)
-        else:
-            todo.append(i)
+    with pool.collection_paused():
+        for i, job in enumerate(jobs):
+            if how.cache is not None and job.key is not None:
+                how.cache.used.add(job.key)  # workers write theirs: pruning must keep them
+            part = _cached(how.cache, job.key)
+            if part is not None and still_holds(part):
+                out[i] = (part, True)
+            else:
+                todo.append(i)
     if workers is None:
         size = sum(_size(jobs[i].doc) for i in todo)
         workers = pool.cpu_count() if size >= PARALLEL_BYTES else 1
