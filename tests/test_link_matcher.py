@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from exchange_kg.link import InstitutionQuery, RorIndex, build_index, match, match_unit
+from exchange_kg.link.matcher import match_all
 from exchange_kg.link.names import forms, normalise, registered_domain
-from exchange_kg.link.ror_dump import parse_record
+from exchange_kg.link.ror_dump import RorRecord, parse_record
+from exchange_kg.link.ror_index import open_index, write_index
 from exchange_kg.link.synthetic import qid, ror_id, v1_record, v2_record
 
 
-@pytest.fixture(scope="module")
-def index() -> RorIndex:
+def _records() -> list[RorRecord]:
     records = [
         # the same name in two countries, twice
         v2_record(101, "Northeastern University", "US", city="Boston",
@@ -90,7 +93,12 @@ def index() -> RorIndex:
                     relationships=[("parent", 136, "Grand Institute of Examples")])
           for n in range(137, 143)],
     ]
-    return build_index(parse_record(r) for r in records)
+    return [parse_record(r) for r in records]
+
+
+@pytest.fixture(scope="module")
+def index() -> RorIndex:
+    return build_index(_records())
 
 
 def q(label: str, country: str | None, **kw: object) -> InstitutionQuery:
@@ -295,6 +303,31 @@ def test_results_are_deterministic(index: RorIndex) -> None:
     first = [match(index, x) for x in queries]
     second = [match(index, x) for x in queries]
     assert first == second
+
+
+_BATCH = [q("Soochow University", None), q("Soochow University", "CN"),
+          q("Concordia College", "US", city="Moorhead"), q("Divided University", "FR"),
+          q("Duplicate Polytechnic of Exampleton", "GB"), q("EPEA", "FR"),
+          q("Nordhavn Maritme University", "DK", domains=("https://www.nmu.dk/",)),
+          q("Kastelholm Univeristy", "FI"), q("Universität Beispielstadt", "DE"),
+          q("Example Lab 137", "FR", domains=("gie.fr",)), q("Northeastern University", "US"),
+          q("Harbour Arts College", "NZ", domains=("harbourdesign.nz",)),
+          q("Vanished Institute of Nowhere", "IT"), q("Quite Unknown Academy", "PL")]
+
+
+def test_a_batch_shared_among_workers_gets_the_same_answers_in_order(
+        index: RorIndex, tmp_path: Path) -> None:
+    alone = match_all(index, _BATCH, workers=1)
+    assert [r.query for r in alone] == _BATCH
+    assert len({r.decision for r in alone}) >= 3  # links, doubts and no-matches alike
+    assert match_all(index, _BATCH, workers=2) == alone
+    # forked workers read an index file through the parent's connection, even when the
+    # file has meanwhile been replaced in the cache
+    write_index(_records(), None, tmp_path / "index.sqlite")
+    opened = open_index(tmp_path / "index.sqlite")
+    (tmp_path / "index.sqlite").unlink()
+    shared = match_all(opened, _BATCH, workers=2)
+    assert shared == alone and all(a.query is b for a, b in zip(shared, _BATCH, strict=True))
 
 
 @pytest.mark.parametrize("text, key", [

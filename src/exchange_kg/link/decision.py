@@ -5,7 +5,9 @@ rules)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
+from typing import NamedTuple
 
 from exchange_kg.link.model import Candidate, InstitutionQuery, MatchResult
 from exchange_kg.link.names import normalise
@@ -16,7 +18,6 @@ from exchange_kg.link.scoring import Hit
 CHOSEN_MIN = 0.95  # a candidate below this is never linked automatically
 MARGIN = 0.03  # ... nor when another record scores within this of it
 REVIEW_MIN = 0.5  # candidates below this are not worth a curator's time
-UNSEEN = REVIEW_MIN - MARGIN - 0.01  # ... and below this can matter to no decision
 MAX_CANDIDATES = 5
 MAX_SUCCESSOR_HOPS = 5
 SUCCESSOR_FACTOR = 0.99
@@ -24,28 +25,47 @@ SPLIT_SUCCESSOR = 0.80
 
 
 def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
-    """Hits -> candidates, withdrawn records replaced by their successors, one per ROR ID.
+    """Hits -> candidates, withdrawn records replaced by their successors, one per ROR ID,
+    best first; only those ``decide`` can look at.
 
-    Without a withdrawn record among the hits, every hit is a candidate of its own, and one
-    scoring below ``UNSEEN`` can neither be shown (``REVIEW_MIN``) nor come within ``MARGIN``
-    of one that is: it is left out before its record is read."""
-    hits = list(hits)
-    if not any(index.status_of(hit.index) == "withdrawn" for hit in hits):
-        hits = [hit for hit in hits if round(hit.score, 3) >= UNSEEN]
-    best: dict[str, Candidate] = {}
+    Hits are ranked by score and ROR ID before any whole record is read (only a withdrawn
+    one is, for its successors): ``decide`` looks at the first ``MAX_CANDIDATES`` from
+    ``REVIEW_MIN`` up and at those within ``MARGIN`` of the first, so only that head of the
+    ranking becomes candidates, and a query's other hits (often a dozen) are never read."""
+    best: dict[str, _Proposal] = {}
     for hit in hits:
-        for cand in _follow(index, hit):
-            old = best.get(cand.ror_id)
-            if old is None or (cand.score, cand.followed_successor_from is None) > (
-                    old.score, old.followed_successor_from is None):
+        for prop in _follow(index, hit):
+            ror_id = index.id_of(prop.record)
+            old = best.get(ror_id)
+            if old is None or (prop.score, prop.followed_from is None) > (
+                    old.score, old.followed_from is None):
                 if old is not None:
-                    cand = replace(cand, evidence=tuple(sorted(set(cand.evidence)
-                                                               | set(old.evidence))))
-                best[cand.ror_id] = cand
-    return sorted(best.values(), key=lambda c: (-c.score, c.ror_id))
+                    prop = prop._replace(evidence=prop.evidence | old.evidence)
+                best[ror_id] = prop
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0]))
+    return [_candidate(index.records[p.record], p.hit, p.score, p.evidence, p.followed_from)
+            for _id, p in ranked[:_decisive(p.score for _id, p in ranked)]]
 
 
-def _candidate(rec: RorRecord, hit: Hit, score: float, evidence: set[str],
+def _decisive(scores: Iterable[float]) -> int:
+    """How many candidates of a ranking (scores best first) ``decide`` can look at: the shown
+    ones and those within ``MARGIN`` of the first shown."""
+    shown = close = 0
+    top = None
+    for n, score in enumerate(scores):
+        if top is None and score >= REVIEW_MIN:
+            top = score
+        near = top is not None and top - score < MARGIN
+        if score >= REVIEW_MIN and shown < MAX_CANDIDATES:
+            shown = n + 1
+        elif not near:
+            break
+        if near:
+            close = n + 1
+    return max(shown, close)
+
+
+def _candidate(rec: RorRecord, hit: Hit, score: float, evidence: AbstractSet[str],
                followed_from: str | None = None) -> Candidate:
     return Candidate(
         ror_id=rec.id, name=hit.name, score=round(score, 3), method=hit.method,
@@ -63,7 +83,17 @@ def successors_of(rec: RorRecord) -> tuple[str, ...]:
     return tuple(sorted(r.id for r in rec.related("successor")))
 
 
-def _follow(index: RorIndex, hit: Hit) -> list[Candidate]:
+class _Proposal(NamedTuple):
+    """A candidate before its record is read: which record a hit stands for, and how."""
+
+    record: int
+    score: float  # rounded as the candidate's
+    evidence: AbstractSet[str]
+    followed_from: str | None
+    hit: Hit
+
+
+def _follow(index: RorIndex, hit: Hit) -> list[_Proposal]:
     """A record as it is, unless it is withdrawn: then its successor(s), when the dump has them.
 
     An *inactive* record (a university that merged into another, or closed) stands for the
@@ -71,30 +101,31 @@ def _follow(index: RorIndex, hit: Hit) -> list[Candidate]:
     record, and the successor ROR gives is recorded alongside. A *withdrawn* record is a
     duplicate or an error, so it stands for its successor, the same organisation.
     """
+    own = _Proposal(hit.index, round(hit.score, 3), hit.evidence, None, hit)
+    if index.status_of(hit.index) != "withdrawn":
+        return [own]
     rec = index.records[hit.index]
-    if rec.status != "withdrawn":
-        return [_candidate(rec, hit, hit.score, hit.evidence)]
     current, score, seen = rec, hit.score, {rec.id}
     for _ in range(MAX_SUCCESSOR_HOPS):
         successors = current.related("successor")
         if not successors:
             break
         if len(successors) > 1:
-            out = [_candidate(rec, hit, hit.score, hit.evidence | {"split"})]
+            out = [own._replace(evidence=hit.evidence | {"split"})]
             for rel in successors:
-                nxt = index.get(rel.id)
-                if nxt is not None and nxt.status != "withdrawn":
-                    out.append(_candidate(nxt, hit, SPLIT_SUCCESSOR * score,
-                                          hit.evidence | {"successor", "split"}, rec.id))
+                j = index.position(rel.id)
+                if j is not None and index.status_of(j) != "withdrawn":
+                    out.append(_Proposal(j, round(SPLIT_SUCCESSOR * score, 3),
+                                         hit.evidence | {"successor", "split"}, rec.id, hit))
             return out
-        nxt = index.get(successors[0].id)
-        if nxt is None or nxt.id in seen:
-            return [_candidate(rec, hit, hit.score, hit.evidence | {"successor-not-in-dump"})]
-        seen.add(nxt.id)
-        current, score = nxt, score * SUCCESSOR_FACTOR
+        j = index.position(successors[0].id)
+        if j is None or successors[0].id in seen:
+            return [own._replace(evidence=hit.evidence | {"successor-not-in-dump"})]
+        seen.add(successors[0].id)
+        current, score = index.records[j], score * SUCCESSOR_FACTOR
         if current.status != "withdrawn":
-            return [_candidate(current, hit, score, hit.evidence | {"successor"}, rec.id)]
-    return [_candidate(rec, hit, hit.score, hit.evidence)]
+            return [_Proposal(j, round(score, 3), hit.evidence | {"successor"}, rec.id, hit)]
+    return [own]
 
 
 def link_blocker(c: Candidate) -> str | None:

@@ -22,8 +22,11 @@ country is a *candidate* for the review file, never a link.
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
 from collections.abc import Sequence
 
+from exchange_kg import pool
 from exchange_kg.link.decision import (
     CHOSEN_MIN,
     MARGIN,
@@ -67,6 +70,7 @@ ACRONYM_NAMED = 0.95  # our name is an acronym the record has and spells out: a 
 ACRONYM_NAMED_MIN = 4  # ... if it has this many letters (short ones collide too often)
 CITY_CONFIRMS = 0.03
 MAX_WORD_RECORDS = 20  # records per near-miss word worth scoring
+MAX_WORD_CANDIDATES = 200  # records sharing words with a query worth scoring
 CITY_CONFIRMS_FROM = 0.9
 CORROBORATED_BY_ACRONYM = 0.05
 DOMAIN_CONFIRMS = 0.96
@@ -76,6 +80,8 @@ OTHER_COUNTRY = 0.50
 NO_COUNTRY_FACTOR = 0.96
 REGIONS = {"CN": ("HK", "MO")}
 REGION_FACTOR = 0.98  # a record in a region of the query's country, not the country itself
+PARALLEL_QUERIES = 300  # a batch this large is matched in worker processes (see match_all)
+SHARES_PER_WORKER = 4  # ... cut into this many shares per worker, for a busy core's sake
 
 
 def countries_of(country: str | None) -> tuple[str, ...]:
@@ -118,8 +124,10 @@ def _candidate_records(index: RorIndex, query: InstitutionQuery,
             for code in countries_of(country):
                 for i in index.by_word(code, word):
                     word_hits[i] = word_hits.get(i, 0) + 1
-    ranked = sorted(word_hits, key=lambda i: (-word_hits[i], i))[:200]
-    found.update(ranked)
+    if len(word_hits) > MAX_WORD_CANDIDATES:  # the records sharing the most words
+        word_hits = dict.fromkeys(sorted(word_hits, key=lambda i: (-word_hits[i], i))[
+            :MAX_WORD_CANDIDATES])
+    found.update(word_hits)
     return found
 
 
@@ -158,8 +166,71 @@ def match(index: RorIndex, query: InstitutionQuery) -> MatchResult:
     return match_all(index, [query])[0]
 
 
-def match_all(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
+def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
+              workers: int | None = None) -> list[MatchResult]:
     """``match`` for every query, in the given order.
+
+    Queries are independent, so a large batch is shared out among ``workers`` forked
+    processes (default: one per CPU from ``PARALLEL_QUERIES`` queries on); a forked worker
+    starts with the open index and everything decoded so far, and the answers are the same as
+    one process gives, in the same order. A share holds whole countries: a query only reads
+    records and typo-tolerant vocabularies of its own country, so no two workers decode the
+    same ones."""
+    if workers is None:
+        workers = pool.cpu_count() if len(queries) >= PARALLEL_QUERIES else 1
+    shares = _shares(queries, workers * SHARES_PER_WORKER)
+    if workers <= 1 or len(shares) < 2 or not _can_fork():
+        return _match_batch(index, queries)
+    index.country_of(0)  # every record's country, read once here for all workers
+    global _forked
+    _forked = (index, queries)
+    try:
+        with pool.executor(min(workers, len(shares))) as executor:
+            answers = list(executor.map(_match_share, shares))
+    finally:
+        _forked = None
+    out: list[MatchResult] = [None] * len(queries)  # type: ignore[list-item]
+    for share, results in zip(shares, answers, strict=True):
+        for position, result in zip(share, results, strict=True):
+            result.query = queries[position]  # the caller's object, not a copy
+            out[position] = result
+    return out
+
+
+def _shares(queries: Sequence[InstitutionQuery], parts: int) -> list[list[int]]:
+    """Positions of the queries cut into at most ``parts`` shares of whole countries, the
+    largest country first into the smallest share (nonempty shares only)."""
+    by_country: dict[str, list[int]] = {}
+    for position, query in enumerate(queries):
+        by_country.setdefault(query.country or "", []).append(position)
+    shares: list[list[int]] = [[] for _ in range(max(1, parts))]
+    for _country, positions in sorted(by_country.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        min(shares, key=len).extend(positions)
+    return [sorted(share) for share in shares if share]
+
+
+# A batch handed to forked workers (the index and the queries); a job names positions in it.
+# The workers read the index through the parent's SQLite connection: SQLite warns against
+# using a connection on both sides of a fork because of file locks and writes, and an index
+# file is opened immutable (no locks, no writes, reads by offset or mapping) while the parent
+# makes no call until the workers are done. Opening the file again would fail when another
+# build has meanwhile replaced it in the cache (the open file lives on until closed).
+_forked: tuple[RorIndex, Sequence[InstitutionQuery]] | None = None
+
+
+def _can_fork() -> bool:
+    return (sys.platform.startswith("linux")
+            and not multiprocessing.current_process().daemon)
+
+
+def _match_share(positions: list[int]) -> list[MatchResult]:
+    assert _forked is not None
+    index, queries = _forked
+    return _match_batch(index, [queries[p] for p in positions])
+
+
+def _match_batch(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
+    """``match`` for every query, in one process.
 
     In three passes, so that the typo-tolerant scans of all queries that need them run as one
     batch per country (see ``near``): exact look-ups first; then, for every query where they

@@ -292,27 +292,30 @@ class RorIndex:
             **{**info, "schema_counts": {int(k): v for k, v in info["schema_counts"].items()}})
         self._len: int = meta["records"]
         self._city_countries: dict[str, str] = meta["city_countries"]
-        self._rows: dict[int, tuple[str | None, str | None, str, bytes, bytes, bytes,
-                                    bytes]] = {}
+        self._rows: dict[int, tuple[str | None, str | None, str, bytes, bytes, bytes, bytes,
+                                    str]] = {}
         self._lookups: dict[tuple[int, str], list[int]] = {}
         self._sets: dict[str, frozenset[int]] = {}
         self._country_list: list[str | None] | None = None
         self._positions: dict[str, int | None] = {}
         self._countries: dict[str, tuple[list[str], list[str], list[int]]] = {}
+        self._full_keys: dict[int, tuple[str, ...]] = {}
+        self._all_words: dict[frozenset[str], frozenset[int]] = {}
         self._place = _Rows(self, 3, marshal.loads)
         self.names: _Rows = _Rows(self, 4, marshal.loads)
         self._canonical = _Rows(self, 5, marshal.loads)
         self.records: _Rows = _Rows(self, 6, lambda data: _record_from_tuple(marshal.loads(data)))
 
-    def _row(self, i: int) -> tuple[str | None, str | None, str, bytes, bytes, bytes, bytes]:
-        """(country, city, status, city as place tokens, names, canonical words, record) of
-        record ``i``, the last four still encoded."""
+    def _row(self, i: int) -> tuple[str | None, str | None, str, bytes, bytes, bytes, bytes,
+                                    str]:
+        """(country, city, status, city as place tokens, names, canonical words, record, ROR
+        ID) of record ``i``, the four parts in the middle still encoded."""
         row = self._rows.get(i)
         if row is None:
             if not 0 <= i < self._len:
                 raise IndexError(i)
             row = self._rows[i] = self._db.execute(
-                "SELECT country, city, status, place, names, canonical, record FROM record "
+                "SELECT country, city, status, place, names, canonical, record, id FROM record "
                 "WHERE n = ?", (i,)).fetchone()
         return row
 
@@ -322,8 +325,8 @@ class RorIndex:
         for start in range(0, len(todo), _BATCH):
             part = todo[start:start + _BATCH]
             for n, *row in self._db.execute(
-                    "SELECT n, country, city, status, place, names, canonical, record FROM "
-                    f"record WHERE n IN ({','.join('?' * len(part))})", part):
+                    "SELECT n, country, city, status, place, names, canonical, record, id "
+                    f"FROM record WHERE n IN ({','.join('?' * len(part))})", part):
                 self._rows[n] = tuple(row)  # type: ignore[assignment]
 
     def _lookup(self, tab: int, key: str) -> list[int]:
@@ -359,6 +362,15 @@ class RorIndex:
         i = self.position(ror_id)
         return None if i is None else self.records[i]
 
+    def full_keys(self, i: int) -> tuple[str, ...]:
+        """The keys of record ``i``'s whole names (the first reading of each), without
+        repeats: what a query's names are screened against."""
+        found = self._full_keys.get(i)
+        if found is None:
+            found = self._full_keys[i] = tuple(dict.fromkeys(
+                name_forms[0][0] for _value, _kind, name_forms in self.names[i]))
+        return found
+
     def canonical(self, i: int) -> tuple[CanonicalName, ...]:
         """The canonical words of record ``i``'s names, one per ``names[i]``, worked out when
         the index was built (scoring reads them for every candidate)."""
@@ -375,6 +387,10 @@ class RorIndex:
     def city_of(self, i: int) -> str | None:
         """Record ``i``'s city, without decoding the record."""
         return self._row(i)[1]
+
+    def id_of(self, i: int) -> str:
+        """Record ``i``'s ROR ID, without decoding the record."""
+        return self._row(i)[7]
 
     def status_of(self, i: int) -> str:
         """Record ``i``'s status, without decoding the record."""
@@ -400,19 +416,21 @@ class RorIndex:
         """Every record of one country whose names contain the word."""
         return self._lookup(WORDS, country + _SEP + word)
 
-    def with_canonical_words(self, words: Iterable[str]) -> set[int]:
+    def with_canonical_words(self, words: Iterable[str]) -> frozenset[int]:
         """Records whose names, taken together, have every one of these canonical words."""
-        ordered = sorted(set(words), key=lambda w: (len(self._lookup(CANON_WORDS, w)), w))
-        if not ordered:
-            return set()
-        found = set(self._lookup(CANON_WORDS, ordered[0]))
-        for word in ordered[1:]:
-            if not found:
-                break
-            other = self._sets.get(word)
-            if other is None:
-                other = self._sets[word] = frozenset(self._lookup(CANON_WORDS, word))
-            found = {i for i in found if i in other}
+        asked = frozenset(words)
+        found = self._all_words.get(asked)
+        if found is None:
+            ordered = sorted(asked, key=lambda w: (len(self._lookup(CANON_WORDS, w)), w))
+            found = frozenset(self._lookup(CANON_WORDS, ordered[0])) if ordered else frozenset()
+            for word in ordered[1:]:
+                if not found:
+                    break
+                other = self._sets.get(word)
+                if other is None:
+                    other = self._sets[word] = frozenset(self._lookup(CANON_WORDS, word))
+                found &= other
+            self._all_words[asked] = found
         return found
 
     def by_acronym(self, acronym: str) -> list[int]:

@@ -11,10 +11,10 @@ reach the matcher's threshold for a link (0.95) on their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -271,6 +271,7 @@ class Close(NamedTuple):
     # above -> their token_sort_ratio
     records: set[int]  # records with such a pair or a name reading equal to one of ours
     others: set[int] | None  # records another reading may fit (None: any record)
+    equal: dict[int, set[str]]  # record -> our keys equal to a reading of one of its names
 
 
 def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
@@ -283,16 +284,17 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     exactly the one the pairwise test gives). The other readings (``_translated``,
     ``_named_after``, ``_descriptors_added``) can only fit records that the index lists
     under the canonical words of our labels; a label with a patron may fit any record."""
-    keyed: set[int] = set()
+    equal: dict[int, set[str]] = {}
     for _label, key, _dropped in qforms:
-        keyed.update(index.by_key(key))
+        for i in index.by_key(key):
+            equal.setdefault(i, set()).add(key)
     qkeys = list(dict.fromkeys(key for _label, key, dropped in qforms if not dropped))
     records = list(records)
     index.preload(records)
     full_of: dict[str, list[int]] = {}
     for i in records:
-        for _value, _kind, name_forms in index.names[i]:
-            full_of.setdefault(name_forms[0][0], []).append(i)
+        for full in index.full_keys(i):
+            full_of.setdefault(full, []).append(i)
     fulls = list(full_of)
     pairs: dict[tuple[str, str], float] = {}
     if qkeys and fulls:
@@ -306,7 +308,7 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                 score = fuzz.token_sort_ratio(q, f)
             if score >= CLOSE:
                 pairs[(q, f)] = score
-    fit = keyed | {i for _q, f in pairs for i in full_of[f]}
+    fit = equal.keys() | {i for _q, f in pairs for i in full_of[f]}
     others: set[int] | None = set()
     for label in query.labels:
         patron = named_after(label)
@@ -319,7 +321,7 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
         descriptors = _descriptor_plan(label)
         if descriptors is not None:
             others |= index.with_canonical_words(descriptors[1])
-    return Close(pairs, fit, others)
+    return Close(pairs, fit, others, equal)
 
 
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
@@ -347,13 +349,15 @@ def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: Quer
     name, then the first pairing)."""
     ctx = None
     best: Hit | None = None
+    equal = close.equal.get(i, ()) if close is not None else None
     for value, kind, name_forms in names:
         full_key = name_forms[0][0]
         for label, qkey, qdropped in qforms:
             if not qdropped and (
                     fuzz.token_sort_ratio(qkey, full_key) < CLOSE if close is None
-                    else (qkey, full_key) not in close.pairs) and not any(
-                    qkey == k for k, _ in name_forms):
+                    else (qkey, full_key) not in close.pairs) and (
+                    (equal is not None and qkey not in equal)
+                    or not any(qkey == k for k, _ in name_forms)):
                 continue
             if ctx is None:
                 ctx = _RecordContext(index, i, query, extra)
@@ -402,19 +406,41 @@ def named_after(text: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+_Plan = TypeVar("_Plan")
+
+
+def _planned(query: InstitutionQuery,
+             plan_of: Callable[[str], _Plan | None]) -> Iterator[tuple[str, _Plan]]:
+    """Our labels with what ``plan_of`` reads in them, those it reads nothing in left out:
+    the other readings (patron, descriptors, translation) each need a label of one shape."""
+    for label in query.labels:
+        plan = plan_of(label)
+        if plan is not None:
+            yield label, plan
+
+
+def _worded_names(index: RorIndex, i: int) -> Iterator[tuple[str, str, tuple[str, ...], bool]]:
+    """(value, kind, canonical words, whether a word was translated) of record ``i``'s
+    names."""
+    for (value, kind, _forms), (words, native) in zip(index.names[i], index.canonical(i),
+                                                      strict=True):
+        yield value, kind, words, native
+
+
+def _patron_plan(label: str) -> tuple[str, tuple[str, ...]] | None:
+    """``named_after`` of a label that has words besides its patron."""
+    ours = named_after(label)
+    return ours if ours is not None and ours[1] else None
+
+
 def _named_after(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
     """Our name says whom the institution is named after ("im. A. S. Puszkina"); a ROR name
     has the same surname (as "named after ..." or in front, "Brest State A.S. Pushkin
     University") and otherwise the same words once translated. Polish declines and spells
     the surname its own way, so surnames are compared in English letters, loosely."""
     best: Hit | None = None
-    for label in query.labels:
-        ours = named_after(label)
-        if ours is None or not ours[1]:
-            continue
-        surname, rest = ours
-        for (value, kind, _forms), (cwords, _native) in zip(index.names[i], index.canonical(i),
-                                                            strict=True):
+    for label, (surname, rest) in _planned(query, _patron_plan):
+        for value, kind, cwords, _native in _worded_names(index, i):
             theirs = named_after(value)
             if theirs is not None:
                 their_surname, their_rest = theirs
@@ -454,13 +480,8 @@ def _descriptors_added(index: RorIndex, i: int, query: InstitutionQuery) -> Hit 
     of Economics and Law"). A bare name without a head word ("PSL Dauphine") may sit inside a
     registry name that adds a head word (and its city: "Université Paris Dauphine-PSL")."""
     best: Hit | None = None
-    for label in query.labels:
-        plan = _descriptor_plan(label)
-        if plan is None:
-            continue
-        qw, qset, bare = plan
-        for (value, _kind, _forms), (rw, _native) in zip(index.names[i], index.canonical(i),
-                                                         strict=True):
+    for label, (qw, qset, bare) in _planned(query, _descriptor_plan):
+        for value, _kind, rw, _native in _worded_names(index, i):
             if not qset < set(rw):
                 continue
             extra = [t for t in rw if t not in qw]
@@ -508,15 +529,10 @@ def _translated(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
     University"), because in one language "Washington University" and "University of
     Washington" are two universities. A name of descriptors only names nobody."""
     best: Hit | None = None
-    for label in query.labels:
-        plan = _translation_plan(label)
-        if plan is None:
-            continue
-        qw, qnative, qkey = plan
+    for label, (qw, qnative, qkey) in _planned(query, _translation_plan):
         if i not in index.by_canonical(qkey):
             continue  # no name of the record has these words (the index says so at once)
-        for (value, kind, _forms), (rw, rnative) in zip(index.names[i], index.canonical(i),
-                                                        strict=True):
+        for value, kind, rw, rnative in _worded_names(index, i):
             if " ".join(sorted(rw)) != qkey:
                 continue
             if qw == rw:
