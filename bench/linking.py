@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -55,7 +56,8 @@ def _load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def measure(work: Path, repeat: int = 3, gen_scale: float = 10) -> dict[str, Any]:
+def measure(work: Path, repeat: int = 3, gen_scale: float = 10,
+            workers: int | None = None) -> dict[str, Any]:
     """Every linking figure (see the module docstring); ``work`` is a scratch folder."""
     dump = os.environ.get(DUMP_ENV)
     if not dump:
@@ -84,14 +86,17 @@ def measure(work: Path, repeat: int = 3, gen_scale: float = 10) -> dict[str, Any
         questions = work / f"link-questions-{name.replace(' ', '-')}.json"
         _child("_questions", "--sources", str(sources), "--mappings", str(mappings),
                "--questions", str(questions), env=env)
-        runs = [_child("_match", "--questions", str(questions), env=env)
+        how = () if workers is None else ("--workers", str(workers))
+        runs = [_child("_match", "--questions", str(questions), *how, env=env)
                 for _ in range(repeat)]
         seconds = statistics.median(r["seconds"] for r in runs)
         cpu = statistics.median(r["cpu_seconds"] for r in runs)
         names = runs[0]["names"]
         out["sets"][name] = {"names": names, "linked": runs[0]["linked"],
+                             "workers": runs[0]["workers"],
                              "seconds": seconds, "names_per_s": round(names / seconds),
                              "cpu_seconds": cpu, "names_per_cpu_s": round(names / cpu),
+                             "load_average": statistics.median(r["load_average"] for r in runs),
                              "runs": runs}
     out["load_average_at_end"] = _load()
     return out
@@ -113,8 +118,9 @@ def render(result: dict[str, Any]) -> list[str]:
         target = (f": {verdict} (target >= 2,000 names/s)" if name == "bundled"
                   else " (reported)")
         lines.append(f"  {name}: {s['names']} names, {s['linked']} linked, "
-                     f"{s['names_per_s']:,} names/s ({s['names_per_cpu_s']:,} per CPU-s)"
-                     f"{target}")
+                     f"{s['names_per_s']:,} names/s ({s['names_per_cpu_s']:,} per CPU-s; "
+                     f"{s['workers']} process{'es' if s['workers'] > 1 else ''}, load "
+                     f"{s['load_average']}){target}")
     return lines
 
 
@@ -145,19 +151,37 @@ def _child_questions(sources: Path, mappings: Path, questions: Path) -> dict[str
     return {"names": len(rows)}
 
 
-def _child_match(questions: Path) -> dict[str, Any]:
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its ended children (``match_all``'s workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _child_match(questions: Path, results_file: Path | None = None,
+                 workers: int | None = None) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from exchange_kg import pool
     from exchange_kg.link import InstitutionQuery, load_dump
-    from exchange_kg.link.matcher import match_all
+    from exchange_kg.link.matcher import PARALLEL_QUERIES, match_all
 
     index = load_dump(os.environ[DUMP_ENV])
     queries = [InstitutionQuery(labels=tuple(labels), country=country, acronyms=tuple(acr),
                                 domains=tuple(domains), city=city)
                for labels, country, acr, domains, city in
                json.loads(questions.read_text(encoding="utf-8"))]
-    started, cpu = time.perf_counter(), time.process_time()
-    results = match_all(index, queries)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    results = match_all(index, queries, workers)
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    if results_file is not None:  # every field of every answer, to compare two versions
+        results_file.write_text("".join(json.dumps(asdict(r), ensure_ascii=False,
+                                                   sort_keys=True) + "\n" for r in results),
+                                encoding="utf-8")
+    if workers is None:
+        workers = pool.cpu_count() if len(queries) >= PARALLEL_QUERIES else 1
     return {"names": len(queries), "linked": sum(r.chosen is not None for r in results),
+            "workers": workers,
             "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "load_average": _load()}
 
 
@@ -171,15 +195,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--results", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int,
+                    help="processes that match (default: one per CPU for a large batch)")
     args = ap.parse_args(argv)
     if args.mode == "_index":
         print(json.dumps(_child_index()))
     elif args.mode == "_questions":
         print(json.dumps(_child_questions(args.sources, args.mappings, args.questions)))
     elif args.mode == "_match":
-        print(json.dumps(_child_match(args.questions)))
+        print(json.dumps(_child_match(args.questions, args.results, args.workers)))
     else:
-        result = measure(args.work, args.repeat, args.gen_scale)
+        result = measure(args.work, args.repeat, args.gen_scale, args.workers)
         print("\n".join(render(result)))
         print(json.dumps(result, indent=1))
     return 0
