@@ -22,9 +22,11 @@ country is a *candidate* for the review file, never a link.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from exchange_kg import pool
 from exchange_kg.link.decision import (
@@ -236,6 +238,26 @@ def _match_batch(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[M
     batch per country (see ``near``): exact look-ups first; then, for every query where they
     found nothing so sure that a near miss could not compete, the near misses; then evidence
     and the decision."""
+    with _collector_paused():
+        return _match_passes(index, queries)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a batch runs: the batch decodes thousands of index
+    rows that live as long as the index (in its caches), and a full collection walks all of
+    them again each time, a sixth of the batch's time; matching itself makes no reference
+    cycles to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match_passes(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
     started = []
     for query in queries:
         qforms = query_forms(query)
