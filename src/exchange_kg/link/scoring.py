@@ -272,6 +272,8 @@ class Close(NamedTuple):
     records: set[int]  # records with such a pair or a name reading equal to one of ours
     others: set[int] | None  # records another reading may fit (None: any record)
     equal: dict[int, set[str]]  # record -> our keys equal to a reading of one of its names
+    fulls: frozenset[str]  # the ROR full-name keys of ``pairs``
+    dropped: bool  # some reading of ours has a qualifier dropped (compared with every name)
 
 
 def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
@@ -321,7 +323,8 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
         descriptors = _descriptor_plan(label)
         if descriptors is not None:
             others |= index.with_canonical_words(descriptors[1])
-    return Close(pairs, fit, others, equal)
+    return Close(pairs, fit, others, equal, frozenset(f for _q, f in pairs),
+                 any(dropped for _label, _key, dropped in qforms))
 
 
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
@@ -352,6 +355,8 @@ def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: Quer
     equal = close.equal.get(i, ()) if close is not None else None
     for value, kind, name_forms in names:
         full_key = name_forms[0][0]
+        if close is not None and not (equal or close.dropped or full_key in close.fulls):
+            continue  # none of our readings can pair with this name
         for label, qkey, qdropped in qforms:
             if not qdropped and (
                     fuzz.token_sort_ratio(qkey, full_key) < CLOSE if close is None
