@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain
 from typing import NamedTuple, TypeVar
 
 import numpy as np
@@ -293,11 +294,8 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     qkeys = list(dict.fromkeys(key for _label, key, dropped in qforms if not dropped))
     records = list(records)
     index.preload(records)
-    full_of: dict[str, list[int]] = {}
-    for i in records:
-        for full in index.full_keys(i):
-            full_of.setdefault(full, []).append(i)
-    fulls = list(full_of)
+    full_keys = list(map(index.full_keys, records))
+    fulls = list(dict.fromkeys(chain.from_iterable(full_keys)))
     pairs: dict[tuple[str, str], float] = {}
     if qkeys and fulls:
         scores = process.cdist(qkeys, fulls, scorer=fuzz.token_sort_ratio,
@@ -310,7 +308,9 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                 score = fuzz.token_sort_ratio(q, f)
             if score >= CLOSE:
                 pairs[(q, f)] = score
-    fit = equal.keys() | {i for _q, f in pairs for i in full_of[f]}
+    paired = {f for _q, f in pairs}
+    fit = equal.keys() | {i for i, keys in zip(records, full_keys, strict=True)
+                          if not paired.isdisjoint(keys)}
     others: set[int] | None = set()
     for label in query.labels:
         patron = named_after(label)
@@ -323,7 +323,7 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
         descriptors = _descriptor_plan(label)
         if descriptors is not None:
             others |= index.with_canonical_words(descriptors[1])
-    return Close(pairs, fit, others, equal, frozenset(f for _q, f in pairs),
+    return Close(pairs, fit, others, equal, frozenset(paired),
                  any(dropped for _label, _key, dropped in qforms))
 
 
@@ -364,9 +364,11 @@ def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: Quer
                     (equal is not None and qkey not in equal)
                     or not any(qkey == k for k, _ in name_forms)):
                 continue
-            if ctx is None:
-                ctx = _RecordContext(index, i, query, extra)
             for rkey, rdropped in name_forms:
+                if qkey != rkey and (qdropped or rdropped):
+                    continue  # a reading without a qualifier is only compared when equal
+                if ctx is None:
+                    ctx = _RecordContext(index, i, query, extra)
                 res = _compare(qkey, qdropped, rkey, rdropped, kind, ctx, qcity,
                                close.pairs.get((qkey, rkey)) if close is not None else None)
                 if res is None:
