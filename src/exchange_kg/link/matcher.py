@@ -183,7 +183,6 @@ def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
     shares = _shares(queries, workers * SHARES_PER_WORKER)
     if workers <= 1 or len(shares) < 2 or not _can_fork():
         return _match_batch(index, queries)
-    index.country_of(0)  # every record's country, read once here for all workers
     global _forked
     _forked = (index, queries)
     try:
@@ -299,6 +298,7 @@ def _score_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                    records: set[int], hits: dict[int, Hit]) -> None:
     country = query.country
     codes = countries_of(country)
+    index.preload(records)  # their rows, in a few statements, for the country
     ordered = [i for i in sorted(records)
                if country is None or index.country_of(i) in codes]
     close = close_pairs(index, query, qforms, ordered)

@@ -296,7 +296,6 @@ class RorIndex:
                                     str]] = {}
         self._lookups: dict[tuple[int, str], list[int]] = {}
         self._sets: dict[str, frozenset[int]] = {}
-        self._country_list: list[str | None] | None = None
         self._positions: dict[str, int | None] = {}
         self._countries: dict[str, tuple[list[str], list[str], list[int]]] = {}
         self._full_keys: dict[int, tuple[str, ...]] = {}
@@ -377,12 +376,8 @@ class RorIndex:
         return self._canonical[i]
 
     def country_of(self, i: int) -> str | None:
-        """Record ``i``'s country, without reading its row (every record's country is read
-        at once, on first use: blocking by country asks about every candidate)."""
-        if self._country_list is None:
-            self._country_list = [c for (c,) in self._db.execute(
-                "SELECT country FROM record ORDER BY n")]
-        return self._country_list[i]
+        """Record ``i``'s country, without decoding the record."""
+        return self._row(i)[0]
 
     def city_of(self, i: int) -> str | None:
         """Record ``i``'s city, without decoding the record."""
