@@ -338,9 +338,11 @@ def new_mapping(document: Path, source_id: str | None, out_path: Path | None,
 def _register() -> None:
     from exchange_kg.link.command import link_command
     from exchange_kg.publish import publish_cmd
+    from exchange_kg.rml import export_rml_cmd
     from exchange_kg.serve.cli import serve
 
     main.add_command(link_command)
+    main.add_command(export_rml_cmd)
     main.add_command(serve)
     main.add_command(publish_cmd)
 

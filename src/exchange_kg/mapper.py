@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pyoxigraph
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV
 
 from exchange_kg.agreements import Agreement, Party
 from exchange_kg.iris import Minter, identity_key, published_replacements
@@ -26,14 +26,24 @@ from exchange_kg.normalise.partner import institution_key
 from exchange_kg.records import RawRecord
 from exchange_kg.resolve import Cluster, mention_key, publisher_key
 from exchange_kg.resolve.units import Promotion, UnitPlan, host_parent, unit_key
-from exchange_kg.triples import XSD, TripleGraph, boolean, literal
-from exchange_kg.vocab import KIND, LEVEL, MOBILITY, ORG, SCHEMA, STATUS, XKG
+from exchange_kg.rules import Rules
+from exchange_kg.tables import TABLES, empty_tables
+from exchange_kg.triples import TripleGraph
+from exchange_kg.vocab import ORG, XKG
 
-_DATATYPE = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
+_TRUE, _FALSE = "true", "false"
 
 
-def date_literal(value: DateValue) -> str:
-    return literal(value.isoformat(), _DATATYPE[value.precision])
+def _dated(value: DateValue) -> tuple[str, str, str]:
+    """A date as the table's three columns, one per precision (day, month, year): each column
+    has its own datatype (xsd:date, xsd:gYearMonth, xsd:gYear)."""
+    text = value.isoformat()
+    return (text, "", "") if value.precision == "day" else \
+        ("", text, "") if value.precision == "month" else ("", "", text)
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else _TRUE if value else _FALSE
 
 
 def _n(value: str) -> str:
@@ -99,8 +109,10 @@ class GraphBuilder:
         # retired IRI -> the one that replaces it (N-Triples terms), see _write_replacements
         self.replacements: dict[str, str] = {}
         self.graph = TripleGraph()
+        self.tables = empty_tables()  # what the graph rules turn into triples (finish)
         self.orgs: dict[str, _Org] = {}
         self.record_iris: dict[int, str] = {}
+        self.records: list[tuple[str, RawRecord]] = []  # (IRI, record), for record_fields
         self._record_seen: dict[tuple[str, str], int] = defaultdict(int)
         # source id -> the subjects (N-Triples terms) it states directly
         self.subjects_by_source: dict[str, set[str]] = defaultdict(set)
@@ -187,7 +199,7 @@ class GraphBuilder:
         iri = self._unit_iri(institution, name)
         org = self._org(iri, XKG.Unit)
         org.add_label(name)
-        if unit_key(original) != unit_key(name):
+        if original != name and unit_key(original) != unit_key(name):
             org.add_label(original)  # an alias ("School of Engineering" of a pair): kept
         org.unit_of = institution
         org.link = org.link or self.units.link(parent, name) or self.units.link(parent, original)
@@ -266,27 +278,15 @@ class GraphBuilder:
 
     # -- records and documents ------------------------------------------------------------
     def document(self, doc: Document) -> str:
-        add = self.graph.add
         iri_ = self.minter.named("source", doc.id)
-        s = _n(iri_)
-        add(s, _RDF_TYPE, _XKG.SourceDocument)
-        add(s, _DCTERMS.identifier, literal(doc.id))
-        if doc.title:
-            add(s, _DCTERMS.title, literal(doc.title))
-        add(s, _RDFS.label, literal(doc.label, lang="en"))
-        language = language_iri(doc.language)
-        if language:  # the manifest refuses a language ISO 639 does not know
-            add(s, _DCTERMS.language, _n(language))
-            add(_n(language), _RDF_TYPE, _DCTERMS.LinguisticSystem)
-        add(s, _DCTERMS.publisher, _n(self.publisher(doc)))
-        if doc.as_of:
-            add(s, _XKG.asOf, date_literal(_as_of(doc.as_of)))
-        add(s, _XKG.originalFileName, literal(doc.original_file_name))
-        add(s, _XKG.fileName, literal(doc.file_name))
-        add(s, _XKG.sha256, literal(doc.sha256()))
-        if doc.notes:
-            add(s, _RDFS.comment, literal(doc.notes, lang="en"))
-        self.subjects_by_source[doc.id].add(s)
+        language = language_iri(doc.language) or ""  # the manifest refuses unknown ones
+        if language:
+            self.tables["languages"].append((language,))
+        as_of = _dated(_as_of(doc.as_of)) if doc.as_of else ("", "", "")
+        self.tables["documents"].append((
+            iri_, doc.id, doc.title or "", doc.label, language, self.publisher(doc), *as_of,
+            doc.original_file_name, doc.file_name, doc.sha256(), doc.notes or ""))
+        self.subjects_by_source[doc.id].add(_n(iri_))
         return iri_
 
     def record(self, rec: RawRecord) -> str:
@@ -298,36 +298,29 @@ class GraphBuilder:
         n = self._record_seen[(rec.source_id, rec.raw)]
         self._record_seen[(rec.source_id, rec.raw)] += 1
         digest = self.minter.iri("record", "", rec.source_id, rec.raw, str(n)).rsplit("/", 1)[1]
-        s = _n(self.minter.named("record", f"{rec.source_id}/{digest}"))
-        add = self.graph.add
-        add(s, _RDF_TYPE, _XKG.SourceRecord)
-        add(s, _XKG.inDocument, _n(self.minter.named("source", rec.source_id)))
+        s = self.minter.named("record", f"{rec.source_id}/{digest}")
+        self.tables["records"].append((s, self.minter.named("source", rec.source_id), rec.raw))
         # A text extract's lines are the file's lines; any other document's rows are located
         # in the original instead, with the file's own line numbers where it has lines (CSV).
         lines = sorted({n for loc in rec.locations for n in loc.lines}) if rec.locations \
             else rec.lines
-        for line in lines:
-            add(s, _XKG.lineNumber, literal(str(line), XSD + "positiveInteger"))
-        for where in dict.fromkeys(loc.text for loc in rec.locations):
-            add(s, _XKG.location, literal(where))
-        add(s, _XKG.rawText, literal(rec.raw))
+        self.tables["record_lines"].extend((s, str(line)) for line in lines)
+        self.tables["record_locations"].extend(
+            (s, where) for where in dict.fromkeys(loc.text for loc in rec.locations))
         self.record_iris[id(rec)] = s
-        self.subjects_by_source[rec.source_id].add(s)
+        self.records.append((s, rec))
+        self.subjects_by_source[rec.source_id].add(_n(s))
         return s
 
     # -- agreements ------------------------------------------------------------------------
     def agreement(self, a: Agreement) -> str:
-        add = self.graph.add
+        t = self.tables
         iri_ = self.minter.iri("agreement", a.consortium or a.parties[0].name, *a.key)
         self.agreement_iris.add(iri_)
-        s = _n(iri_)
-        add(s, _RDF_TYPE, _XKG.Agreement)
 
         host_doc = self.documents[a.records[0].source_id]
         home_inst = self.publisher(host_doc)
         home = self.unit(home_inst, a.home_unit) if a.home_unit else home_inst
-        add(s, _XKG.homeInstitution, _n(home_inst))
-        add(s, _XKG.home, _n(home))
 
         member_nodes, institutions = [], []
         for i, party in enumerate(a.parties):
@@ -342,87 +335,62 @@ class GraphBuilder:
             nodes = self._party_nodes(inst, party.units, institutions)
             member_nodes.extend(nodes)
         partners = [self.consortium(a, member_nodes)] if a.consortium else member_nodes
-        for node in partners:
-            add(s, _XKG.partner, _n(node))
-        for inst in dict.fromkeys(institutions):
-            add(s, _XKG.partnerInstitution, _n(inst))
+        t["agreement_partners"].extend((iri_, node) for node in partners)
+        t["agreement_institutions"].extend((iri_, inst) for inst in dict.fromkeys(institutions))
+        t["agreement_kinds"].extend((iri_, kind) for kind in a.kinds)
 
-        add(s, _RDFS.label, literal(_agreement_label(a), lang="en"))
-        if a.level:
-            add(s, _XKG.level, _n(f"{LEVEL}{a.level}"))
-        for kind in a.kinds:
-            add(s, _XKG.kind, _n(f"{KIND}{kind}"))
-        if a.status:
-            add(s, _XKG.status, _n(f"{STATUS}{a.status}"))
-        if a.start:
-            add(s, _XKG.startDate, date_literal(a.start))
-            add(s, _XKG.startYear, literal(str(a.start.year), XSD + "integer"))
-        if a.end:
-            add(s, _XKG.endDate, date_literal(a.end))
-        if a.open_ended is not None:
-            add(s, _XKG.openEnded, boolean(a.open_ended))
-        if a.duration_years:
-            add(s, _XKG.duration, literal(f"P{a.duration_years}Y", XSD + "duration"))
-        if a.auto_renewal is not None:
-            add(s, _XKG.autoRenewal, boolean(a.auto_renewal))
-        if a.waiver is not None:
-            add(s, _XKG.tuitionWaiver, boolean(a.waiver))
+        student_quota = ""
         if a.quota is not None:
-            if a.quota.no_student_quota:
-                add(s, _XKG.studentExchangeQuota, boolean(False))
-            for kind, places in a.quota.places:
-                q = _n(f"{iri_}/quota/{kind}")
-                add(s, _XKG.quota, q)
-                add(q, _RDF_TYPE, _XKG.Quota)
-                add(q, _XKG.mobilityKind, _n(f"{MOBILITY}{kind}"))
-                add(q, _XKG.places, literal(str(places), XSD + "nonNegativeInteger"))
+            student_quota = _FALSE if a.quota.no_student_quota else ""
+            t["quotas"].extend((f"{iri_}/quota/{kind}", iri_, kind, str(places))
+                               for kind, places in a.quota.places)
+        t["agreements"].append((
+            iri_, home_inst, home, _agreement_label(a), a.level or "", a.status or "",
+            *(_dated(a.start) if a.start else ("", "", "")),
+            str(a.start.year) if a.start else "",
+            *(_dated(a.end) if a.end else ("", "", "")),
+            _flag(a.open_ended), f"P{a.duration_years}Y" if a.duration_years else "",
+            _flag(a.auto_renewal), _flag(a.waiver), student_quota))
+        s = _n(iri_)
         for sid in a.source_ids:
-            add(s, _XKG.listedIn, _n(self.minter.named("source", sid)))
+            t["agreement_sources"].append((iri_, self.minter.named("source", sid)))
             self.subjects_by_source[sid].add(s)
-        for rec in a.records:
-            add(s, _PROV.wasDerivedFrom, self.record(rec))
+        t["agreement_records"].extend((iri_, self.record(rec)) for rec in a.records)
         return iri_
 
-    def finish(self) -> None:
-        """Write the gathered organisations: one preferred label, the rest alternatives."""
-        add = self.graph.add
+    def finish(self, rules: Rules) -> None:
+        """Decide the gathered organisations (one preferred label, the rest alternatives),
+        their links and the replaced IRIs, then write every table's triples by ``rules``."""
+        t = self.tables
         for org in self.orgs.values():
-            s = _n(org.iri)
-            add(s, _RDF_TYPE, _n(org.rdf_type))
+            iri_ = org.iri
+            t["org_types"].append((iri_, str(org.rdf_type)))
             if org.rdf_type == XKG.UnidentifiedInstitution:
                 # explicit, so consumers without RDFS inference still see an institution
-                add(s, _RDF_TYPE, _XKG.Institution)
+                t["org_types"].append((iri_, str(XKG.Institution)))
+            pref = ""
             if org.labels:
                 pref = org.pref_label or org.labels[0]
-                add(s, _SKOS.prefLabel, literal(pref))
-                for alt in org.labels:
-                    if alt != pref:
-                        add(s, _SKOS.altLabel, literal(alt))
-            if org.known_as:
-                add(s, _XKG.knownAs, literal(org.known_as))
-            if org.country or org.cities:
-                # schema.org states country and city on the organisation's PostalAddress
-                address = _n(f"{org.iri}/address")
-                add(s, _SCHEMA.address, address)
-                add(address, _RDF_TYPE, _SCHEMA.PostalAddress)
-                if org.country:
-                    add(address, _SCHEMA.addressCountry, literal(org.country))
-                for city, lang in org.cities:
-                    add(address, _SCHEMA.addressLocality, literal(city, lang=lang))
-            for url in org.urls:
-                add(s, _SCHEMA.url, _n(web_iri(url)))
-            if org.unit_of is not None:
-                add(s, _ORG.unitOf, _n(org.unit_of))
-                add(_n(org.unit_of), _ORG.hasUnit, s)
-            for m in org.members:
-                add(s, _ORG.hasMember, _n(m))
-            for parent in sorted(self.sub_of.get(org.iri, ())):
-                add(s, _ORG.subOrganizationOf, _n(parent))
+                t["org_alt_labels"].extend((iri_, alt) for alt in org.labels if alt != pref)
+            # schema.org states country and city on the organisation's PostalAddress
+            address = f"{iri_}/address" if org.country or org.cities else ""
+            t["organisations"].append((iri_, pref, org.known_as or "", address,
+                                       org.country or "", org.unit_of or ""))
+            t["org_cities"].extend((address, "", city, lang) if lang else (address, city, "", "")
+                                   for city, lang in org.cities)
+            t["org_urls"].extend((iri_, web_iri(url)) for url in org.urls)
+            t["org_members"].extend((iri_, m) for m in org.members)
+            t["org_parents"].extend((iri_, p) for p in sorted(self.sub_of.get(iri_, ())))
             if org.link is not None and org.link.chosen is not None:
-                self._write_link(org.iri, org.link)
-        self._write_replacements()
+                self._link_row(iri_, org.link)
+        self._replacement_rows()
+        if rules.uses("record_fields"):
+            names = TABLES["record_fields"][1:]
+            t["record_fields"].extend((s, *(rec.fields.get(n) or "" for n in names))
+                                      for s, rec in self.records)
+        rules.apply(t, self.graph)
 
-    def _write_replacements(self) -> None:
+    def _replacement_rows(self) -> None:
         """``old dcterms:isReplacedBy new`` for every IRI an institution had before evidence
         merged it into another (``Cluster.replaced``), or before a host became the institution
         a partner list names, for unit spellings merged into one, and for the IRIs earlier
@@ -445,39 +413,24 @@ class GraphBuilder:
                 old in self.orgs or old in self.agreement_iris)
             if minted and old not in replaced:
                 replaced[old] = new
-        add = self.graph.add
         for old, new in sorted(replaced.items()):
-            add(_n(old), _DCTERMS.isReplacedBy, _n(new))
+            self.tables["replacements"].append((old, new))
             self.replacements[_n(old)] = _n(new)
 
-
-    def _write_link(self, org: str, result: MatchResult) -> None:
+    def _link_row(self, org: str, result: MatchResult) -> None:
         """owl:sameAs the ROR record and its Wikidata entity, the identifiers as plain
         literals, and the link's provenance."""
-        add, c = self.graph.add, result.chosen
+        c = result.chosen
         assert c is not None
-        s, ror = _n(org), _n(c.ror_id)
-        add(s, _OWL.sameAs, ror)
-        add(s, _XKG.rorId, literal(c.ror_id.rsplit("/", 1)[1]))
-        if c.wikidata:
-            add(s, _OWL.sameAs, _n(f"http://www.wikidata.org/entity/{c.wikidata}"))
-            add(s, _XKG.wikidataId, literal(c.wikidata))
-        node = _n(f"{org}/link/ror")
         curated = result.decision.startswith("curated")
-        add(s, _XKG.link, node)
-        add(node, _RDF_TYPE, _XKG.Link)
-        add(node, _XKG.linkTarget, ror)
-        add(node, _XKG.matchMethod, literal("curated" if curated else c.method))
-        add(node, _XKG.matchScore, literal(f"{c.score:.3f}", XSD + "decimal"))
-        if c.name:
-            add(node, _XKG.matchedName, literal(c.name))
-        add(node, _XKG.linkSource, literal(self.link_source))
-        add(node, _XKG.curated, boolean(curated))
-        if curated and result.curation_note:
-            add(node, _SKOS.editorialNote, literal(result.curation_note))
-        for successor in c.successors:
-            # ROR records the institution as inactive: the organisation that continues it
-            add(s, _XKG.succeededBy, _n(successor))
+        wikidata = f"http://www.wikidata.org/entity/{c.wikidata}" if c.wikidata else ""
+        self.tables["links"].append((
+            org, f"{org}/link/ror", c.ror_id, c.ror_id.rsplit("/", 1)[1], wikidata,
+            c.wikidata or "", "curated" if curated else c.method, f"{c.score:.3f}",
+            c.name or "", self.link_source, _TRUE if curated else _FALSE,
+            (result.curation_note or "") if curated else ""))
+        # ROR records the institution as inactive: the organisations that continue it
+        self.tables["link_successors"].extend((org, s) for s in c.successors)
 
     def source_views(self) -> dict[str, set[str]]:
         """Each source's view, as the subjects whose triples it holds: its own subjects and
@@ -489,25 +442,9 @@ class GraphBuilder:
         return views
 
 
-class _Terms:
-    """A namespace's terms as N-Triples terms, each computed on first use and then a plain
-    attribute (rdflib's Namespace builds and validates a new URIRef on every access)."""
-
-    def __init__(self, namespace: str) -> None:
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> str:
-        term = f"<{self._namespace}{name}>"
-        setattr(self, name, term)
-        return term
-
-
-_XKG, _DCTERMS, _RDFS, _SKOS, _SCHEMA, _ORG, _OWL, _PROV = (
-    _Terms(str(ns)) for ns in (XKG, DCTERMS, RDFS, SKOS, SCHEMA, ORG, OWL, PROV))
-_RDF_TYPE = _n(str(RDF.type))
 # Do not pull other documents' records into a view by following these links.
-_NO_FOLLOW = frozenset((_XKG.inDocument, _XKG.listedIn, _PROV.wasDerivedFrom, _ORG.hasUnit,
-                        _DCTERMS.publisher))
+_NO_FOLLOW = frozenset(_n(str(term)) for term in (
+    XKG.inDocument, XKG.listedIn, PROV.wasDerivedFrom, ORG.hasUnit, DCTERMS.publisher))
 
 
 def web_iri(url: str) -> str:

@@ -24,6 +24,7 @@ from exchange_kg.normalise.vocabulary import (
     Vocabulary,
 )
 from exchange_kg.records import FIELDS
+from exchange_kg.rules import RULES_FILE
 from exchange_kg.vocab import KINDS, LEVELS
 from exchange_kg.yamlfile import DataFileError, load, locate, position, schema_error
 
@@ -340,6 +341,8 @@ def load_mappings(folder: Path) -> dict[str, Mapping]:
     """All mapping files of a folder, keyed by the source id they map."""
     out: dict[str, Mapping] = {}
     for path in sorted(folder.glob("*.yaml")):
+        if path.name == RULES_FILE:  # the graph rules (exchange_kg.rules), no source's
+            continue
         mapping = load_mapping(path)
         if mapping.source in out:
             line, col = locate(path, ["source"])

@@ -56,6 +56,7 @@ from exchange_kg.resolve import (
 )
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.resolve.joined import ror_named, split_joined_parties
+from exchange_kg.rules import rules_for
 from exchange_kg.triples import LineReader, TripleGraph
 from exchange_kg.yamlfile import DataFileError
 
@@ -583,6 +584,7 @@ def build(
     t0 = time.perf_counter()
     # the curator's file first: a typo in it should not wait for every source to be read
     curation = load_curation(curation_path or mappings_dir / CURATION_FILE)
+    rules = rules_for(mappings_dir)  # the graph rules too
     documents = load_manifest(sources_dir / "manifest.yaml")
     mappings = load_mappings(mappings_dir)
     unmapped = [d.id for d in documents if d.id not in mappings]
@@ -620,7 +622,7 @@ def build(
         builder.document(doc)
     for a in merged:
         builder.agreement(a)
-    builder.finish()
+    builder.finish(rules)
     views = builder.source_views()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")

@@ -59,6 +59,18 @@ class TripleGraph:
             block[(p, o)] = None
             self._count += 1
 
+    def blocks(self) -> dict[str, dict[tuple[str, str], None]]:
+        """The subject index itself, for a writer that adds many pairs per subject (the
+        compiled graph rules, ``exchange_kg.rules``) without a call per triple; such a writer
+        calls :meth:`recount` when it is done."""
+        return self._by_subject
+
+    def recount(self) -> None:
+        """Count the triples again, and forget subjects left without any."""
+        for s in [s for s, block in self._by_subject.items() if not block]:
+            del self._by_subject[s]
+        self._count = sum(map(len, self._by_subject.values()))
+
     def __len__(self) -> int:
         return self._count
 

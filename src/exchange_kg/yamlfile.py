@@ -22,13 +22,19 @@ class DataFileError(Exception):
 
 def load(path: Path, schema: dict[str, Any]) -> dict[str, Any]:
     """Parse ``path`` and check it against ``schema``; return plain dicts and lists."""
+    return plain(load_checked(path, schema))
+
+
+def load_checked(path: Path, schema: dict[str, Any]) -> Any:
+    """Like :func:`load`, but the parsed file with positions, for checks beyond the schema
+    that report a line (see :func:`position`)."""
     doc = load_positions(path)
     if doc is None:
         raise DataFileError(f"{path}:1:1: the file is empty")
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
     if errors:
         raise schema_error(path, doc, errors)
-    return plain(doc)
+    return doc
 
 
 def schema_error(path: Path, doc: Any, errors: list[jsonschema.ValidationError],
