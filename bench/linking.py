@@ -162,15 +162,16 @@ def _child_match(questions: Path, results_file: Path | None = None,
                  workers: int | None = None) -> dict[str, Any]:
     from dataclasses import asdict
 
-    from exchange_kg import pool
     from exchange_kg.link import InstitutionQuery, load_dump
-    from exchange_kg.link.matcher import PARALLEL_QUERIES, match_all
+    from exchange_kg.link.matcher import PARALLEL_QUERIES, idle_cpus, match_all
 
     index = load_dump(os.environ[DUMP_ENV])
     queries = [InstitutionQuery(labels=tuple(labels), country=country, acronyms=tuple(acr),
                                 domains=tuple(domains), city=city)
                for labels, country, acr, domains, city in
                json.loads(questions.read_text(encoding="utf-8"))]
+    if workers is None:  # as match_all decides
+        workers = idle_cpus() if len(queries) >= PARALLEL_QUERIES else 1
     started, cpu = time.perf_counter(), _cpu_seconds()
     results = match_all(index, queries, workers)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
@@ -178,8 +179,6 @@ def _child_match(questions: Path, results_file: Path | None = None,
         results_file.write_text("".join(json.dumps(asdict(r), ensure_ascii=False,
                                                    sort_keys=True) + "\n" for r in results),
                                 encoding="utf-8")
-    if workers is None:
-        workers = pool.cpu_count() if len(queries) >= PARALLEL_QUERIES else 1
     return {"names": len(queries), "linked": sum(r.chosen is not None for r in results),
             "workers": workers,
             "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "load_average": _load()}
@@ -197,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--results", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int,
-                    help="processes that match (default: one per CPU for a large batch)")
+                    help="processes that match (default: one per idle CPU for a large batch)")
     args = ap.parse_args(argv)
     if args.mode == "_index":
         print(json.dumps(_child_index()))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -173,13 +174,13 @@ def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
     """``match`` for every query, in the given order.
 
     Queries are independent, so a large batch is shared out among ``workers`` forked
-    processes (default: one per CPU from ``PARALLEL_QUERIES`` queries on); a forked worker
+    processes (default: one per idle CPU from ``PARALLEL_QUERIES`` queries on); a forked worker
     starts with the open index and everything decoded so far, and the answers are the same as
     one process gives, in the same order. A share holds whole countries: a query only reads
     records and typo-tolerant vocabularies of its own country, so no two workers decode the
     same ones."""
     if workers is None:
-        workers = pool.cpu_count() if len(queries) >= PARALLEL_QUERIES else 1
+        workers = idle_cpus() if len(queries) >= PARALLEL_QUERIES else 1
     shares = _shares(queries, workers * SHARES_PER_WORKER)
     if workers <= 1 or len(shares) < 2 or not _can_fork():
         return _match_batch(index, queries)
@@ -196,6 +197,18 @@ def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
             result.query = queries[position]  # the caller's object, not a copy
             out[position] = result
     return out
+
+
+def idle_cpus() -> int:
+    """The CPUs this process may run on less the busy ones (the last minute's load average),
+    at least one. On a busy machine a second worker gains no time, the scheduler shares the
+    cores out among the busy programs anyway, and costs the work the workers repeat (a tenth
+    more CPU time)."""
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average on this platform
+        busy = 0.0
+    return max(1, min(pool.cpu_count(), int(pool.cpu_count() - busy + 0.5)))
 
 
 def _shares(queries: Sequence[InstitutionQuery], parts: int) -> list[list[int]]:
