@@ -226,3 +226,11 @@ def test_pruning_keeps_what_the_build_used_and_drops_the_old_and_the_excess(
     left = sorted(p.name for p in tmp_path.iterdir())
     # e3 (this build's), then the most recent others while they fit
     assert left == ["e0.entry", "e3.entry"]
+
+
+def test_the_folder_is_the_users_alone(tmp_path: Path) -> None:
+    cache = DocumentCache(tmp_path / "cache" / "documents")
+    cache.put("a", b"x")
+    assert (cache.folder.stat().st_mode & 0o777) == 0o700
+    assert ((cache.folder / "a.entry").stat().st_mode & 0o777) == 0o600
+    assert cache.get("a") == b"x"

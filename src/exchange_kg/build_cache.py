@@ -14,7 +14,9 @@ Entries live in ``documents/`` of the user's cache folder (``$EXCHANGE_KG_CACHE_
 the ROR index does). Each is written atomically (a temporary file renamed) and carries a
 digest of its contents: an entry that is truncated, corrupt or unreadable is ignored and the
 document read anew, so the cache can make a build faster but never different. The cache is
-only an optimisation: a folder that cannot be written just goes without.
+only an optimisation: a folder that cannot be written just goes without. Entries are
+pickles, so the folder is created readable and writable by its user only, like the rest of a
+user cache: whoever can write into it can make the next build run code.
 
 It is bounded: at the end of a build, entries no build has used for ``MAX_AGE_DAYS`` are
 removed, and then the least recently used ones until the folder is under ``max_bytes``
@@ -146,7 +148,9 @@ class DocumentCache:
     def put(self, key: str, body: bytes) -> None:
         """Write an entry atomically; a folder that cannot be written goes without."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            # entries are pickles: whoever may write them may run code in the next build, so
+            # the folder is the user's alone (entries are created 0600 as well)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
             try:
                 with os.fdopen(fd, "wb") as fh:
