@@ -172,13 +172,7 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
         _say(f"{sum(s.from_cache for s in result.sources)} of {len(result.sources)} documents "
              f"from the cache in {cache.folder}")
 
-    validation = None
-    if shapes is not None:
-        progress("validating against the SHACL shapes ...")
-        t = time.perf_counter()
-        validation = validate.validate(result.store(), shapes, graph=result.graph)
-        result.timings["validate"] = time.perf_counter() - t
-    rep = outputs.write_build(result, validation, out_dir,
+    rep, validation = outputs.write_build(result, shapes, out_dir,
                               outputs.Ontology(ontology, ontology_path),
                               outputs.Ontology(vocabularies, vocabularies_path), base,
                               result.timings, progress, max_record_drop / 100)

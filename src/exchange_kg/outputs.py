@@ -16,7 +16,7 @@ from rdflib import Graph
 from exchange_kg import dumps, jsonld, output_folder, report
 from exchange_kg.iris import Minter
 from exchange_kg.pipeline import BuildResult
-from exchange_kg.validate import Validation
+from exchange_kg.validate import Validation, validate
 from exchange_kg.vocab import PREFIXES
 
 # name -> what it is; the README's table of outputs is checked against this in the tests
@@ -56,7 +56,7 @@ class Ontology:
 
 def write_build(
     build: BuildResult,
-    validation: Validation | None,
+    shapes: Graph | None,
     out_dir: Path,
     ontology: Ontology,
     vocabularies: Ontology,
@@ -64,46 +64,60 @@ def write_build(
     timings: dict[str, float] | None = None,
     progress: Callable[[str], None] = lambda msg: None,
     max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
-) -> dict[str, Any]:
-    """Write the whole build (files, query store, link files) and switch ``out_dir`` to it.
+) -> tuple[dict[str, Any], Validation | None]:
+    """Validate the build against ``shapes`` (None: not at all), write it whole (files, query
+    store, link files) and switch ``out_dir`` to it.
 
-    Returns the report, which compares each document's records with the build it replaces.
-    A kill or an error at any moment leaves ``out_dir`` as it was.
+    The query store is loaded once, in the new folder: the graph first, which validation's
+    SHACL-SPARQL rules query; then the N-Quads dump as it is written, in the background while
+    the other files are written. Returns the report, which compares each document's records
+    with the build it replaces, and the validation. A kill or an error at any moment leaves
+    ``out_dir`` as it was.
     """
     import time
 
-    from exchange_kg.serve.store import build_store
+    from exchange_kg.serve.store import NewStore
 
     timings = timings if timings is not None else {}
     previous = report.load_previous(out_dir)
     with output_folder.staged(out_dir, KNOWN) as folder:
         t = time.perf_counter()
-        rep = write_outputs(build, validation, folder, ontology, vocabularies, base,
-                            previous, max_record_drop)
-        timings["write"] = time.perf_counter() - t
-        t = time.perf_counter()
-        progress("building the query store ...")
-        build_store(folder)
-        timings["store"] = time.perf_counter() - t
+        store = NewStore(folder)
+        try:
+            store.load_data(f"{s} {p} {o} ." for s, p, o in build.graph)
+            store_seconds = time.perf_counter() - t
+            validation = None
+            if shapes is not None:
+                progress("validating against the SHACL shapes ...")
+                t = time.perf_counter()
+                validation = validate(store.store, shapes, graph=build.graph)
+                timings["validate"] = time.perf_counter() - t
+            t = time.perf_counter()
+            minter = Minter(base)
+            write_dumps(build, folder, ontology, vocabularies, minter)
+            store.start_named_graphs()
+            rep = write_outputs(build, validation, folder, ontology, vocabularies, base,
+                                previous, max_record_drop)
+            timings["write"] = time.perf_counter() - t
+            t = time.perf_counter()
+            progress("building the query store ...")
+            store.finish([minter.named("graph", "ontology"),
+                          minter.named("graph", "vocabularies")])
+        except BaseException:
+            store.abandon()
+            raise
+        timings["store"] = store_seconds + time.perf_counter() - t
         if build.links is not None:
             from exchange_kg.link.runner import write_run
 
             write_run(build.links, folder)
-    return rep
+    return rep, validation
 
 
-def write_outputs(
-    build: BuildResult,
-    validation: Validation | None,
-    out_dir: Path,
-    ontology: Ontology,
-    vocabularies: Ontology,
-    base: str,
-    previous: dict[str, Any] | None = None,
-    max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
-) -> dict[str, Any]:
-    """Write the build's files into ``out_dir`` (a fresh folder: see :func:`write_build`)."""
-    minter = Minter(base)
+def write_dumps(build: BuildResult, out_dir: Path, ontology: Ontology, vocabularies: Ontology,
+                minter: Minter) -> None:
+    """The N-Triples and N-Quads dumps and their gzip twins: the files everything else
+    (Turtle, JSON-LD, the query store) is made from."""
     nt_path = out_dir / "exchange-kg.nt"
     # the dumps stream to disk: at 1000x scale they are gigabytes. The complete dumps carry
     # the ontology and its concept schemes too, so that a level or a kind arrives with labels.
@@ -120,6 +134,21 @@ def write_outputs(
     dumps.write_lines_atomic(out_dir / "exchange-kg.nq",
                              dumps.nquads_lines(build.graph, views, extra),
                              out_dir / "exchange-kg.nq.gz")
+
+
+def write_outputs(
+    build: BuildResult,
+    validation: Validation | None,
+    out_dir: Path,
+    ontology: Ontology,
+    vocabularies: Ontology,
+    base: str,
+    previous: dict[str, Any] | None = None,
+    max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
+) -> dict[str, Any]:
+    """The build's files besides the dumps (:func:`write_dumps`, written first) into
+    ``out_dir`` (a fresh folder: see :func:`write_build`)."""
+    nt_path = out_dir / "exchange-kg.nt"
     dumps.turtle_file(nt_path, out_dir / "exchange-kg.ttl",
                       {p: str(ns) for p, ns in PREFIXES.items()})
     dumps.write_lines_atomic(out_dir / "exchange-kg.jsonld", jsonld.dump_lines(nt_path))
