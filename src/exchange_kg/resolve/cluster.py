@@ -143,16 +143,29 @@ def group_mentions(country: str | None, mentions: Iterable[Mention],
     all is never grouped with another; two spellings a curator said are different
     institutions are never one group, even when they read the same."""
     buckets: dict[str, list[Mention]] = defaultdict(list)
+    # many rows spell a name alike: each spelling (with its city) is keyed once
+    keys: dict[tuple[str, str | None, tuple[str, ...]], str | None] = {}
     for m in mentions:
-        form = parse_name(m.name, country)
-        key = form.key
-        if not key:
-            key = f"#unnamed {m.key}"
-        elif not (form.distinctive or form.acronyms):
-            key += f"#in {' '.join(place_tokens(m.city)) if m.city else ''}"
-        key += _apart_side(m, country, apart)
+        facts = (m.name, m.city, m.alt_names)
+        key = keys.get(facts, "")
+        if key == "":
+            key = keys[facts] = _name_bucket(m, country, apart)
+        if key is None:  # no words at all: never grouped with another
+            key = f"#unnamed {m.key}" + _apart_side(m, country, apart)
         buckets[f"{key}#{m.ror_id}" if m.ror_id else key].append(m)
     return [Group.of(k, country, buckets[k]) for k in sorted(buckets)]
+
+
+def _name_bucket(m: Mention, country: str | None, apart: tuple[Decision, ...]) -> str | None:
+    """The group key of a mention's name, city and alternative names (see
+    :func:`group_mentions`); None for a name with no words."""
+    form = parse_name(m.name, country)
+    key = form.key
+    if not key:
+        return None
+    if not (form.distinctive or form.acronyms):
+        key += f"#in {' '.join(place_tokens(m.city)) if m.city else ''}"
+    return key + _apart_side(m, country, apart)
 
 
 def _apart_side(m: Mention, country: str | None, apart: tuple[Decision, ...]) -> str:

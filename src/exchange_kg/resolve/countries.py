@@ -102,16 +102,24 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
     cities = cities or {}
     mentions = list(mentions)
     names_in: dict[str, set[str]] = defaultdict(set)
+    # a million mentions spell a few hundred thousand names: each distinct one is read once
+    name_keys: dict[tuple[str, str | None], str | None] = {}
     for m in mentions:
         if m.country:
-            key = _name_key(m.name, m.country)
+            key = _cached_key(name_keys, m.name, m.country)
             if key:
                 names_in[key].add(m.country)
     out: list[Mention] = []
     notes: list[CountryNote] = []
+    decided: dict[tuple[object, ...], tuple[str, str] | None] = {}
     for m in mentions:
         if m.country:
-            revised = _revised(m, elsewhere.get(m.key), cities)
+            ror = elsewhere.get(m.key)
+            facts = (m.name, m.country, m.website, m.country_inferred, ror)
+            if facts in decided:
+                revised = decided[facts]
+            else:
+                revised = decided[facts] = _revised(m, ror, cities)
             if revised is None:
                 out.append(m)
             else:
@@ -123,7 +131,7 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
             country = ror_country[m.key]
             reason = "the country of the ROR record it is linked to"
         else:
-            seen = names_in.get(_name_key(m.name, None) or "", set())
+            seen = names_in.get(_cached_key(name_keys, m.name, None) or "", set())
             if len(seen) == 1:
                 country = next(iter(seen))
                 reason = "the country under which other rows list the same name"
@@ -154,6 +162,14 @@ def _revised(m: Mention, ror: str | None, cities: Mapping[str, str]) -> tuple[st
         return None
     how = "the layout put it" if m.country_inferred else "the row says"
     return country, f"{how} {m.country}, but " + "; ".join(reasons)
+
+
+def _cached_key(keys: dict[tuple[str, str | None], str | None], name: str,
+                country: str | None) -> str | None:
+    found = keys.get((name, country), keys)
+    if found is keys:
+        found = keys[(name, country)] = _name_key(name, country)
+    return found  # type: ignore[return-value]
 
 
 def _name_key(name: str, country: str | None) -> str | None:
