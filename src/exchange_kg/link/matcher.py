@@ -200,15 +200,15 @@ def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
 
 
 def idle_cpus() -> int:
-    """The CPUs this process may run on less the busy ones (the last minute's load average),
-    at least one. On a busy machine a second worker gains no time, the scheduler shares the
-    cores out among the busy programs anyway, and costs the work the workers repeat (a tenth
-    more CPU time)."""
+    """The CPUs this process may run on less those other programs keep busy (the last
+    minute's load average, which counts this process too), at least one. On a busy machine a
+    second worker gains no time, the scheduler shares the cores out among the busy programs
+    anyway, and costs the work the workers repeat (a tenth more CPU time)."""
     try:
-        busy = os.getloadavg()[0]
+        others = max(0.0, os.getloadavg()[0] - 1.0)
     except (AttributeError, OSError):  # no load average on this platform
-        busy = 0.0
-    return max(1, min(pool.cpu_count(), int(pool.cpu_count() - busy + 0.5)))
+        others = 0.0
+    return max(1, min(pool.cpu_count(), int(pool.cpu_count() - others + 0.5)))
 
 
 def _shares(queries: Sequence[InstitutionQuery], parts: int) -> list[list[int]]:
