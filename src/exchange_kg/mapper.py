@@ -23,6 +23,7 @@ from exchange_kg.link.runner import LinkRun
 from exchange_kg.manifest import Document
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
+from exchange_kg.pool import collection_paused
 from exchange_kg.records import RawRecord
 from exchange_kg.resolve import Cluster, mention_key, publisher_key
 from exchange_kg.resolve.units import Promotion, UnitPlan, host_parent, unit_key
@@ -275,6 +276,19 @@ class GraphBuilder:
             if m not in org.members:
                 org.members.append(m)
         return iri
+
+    def build(self, documents: Iterable[Document], agreements: Iterable[Agreement],
+              rules: Rules) -> None:
+        """The graph of the documents and agreements, by ``rules``. The cycle collector is
+        paused meanwhile: mapping makes rows and triples (acyclic tuples and strings) by the
+        hundred thousand, and each collection they triggered walked the whole heap again,
+        the ROR index included."""
+        with collection_paused():
+            for doc in documents:
+                self.document(doc)
+            for a in agreements:
+                self.agreement(a)
+            self.finish(rules)
 
     # -- records and documents ------------------------------------------------------------
     def document(self, doc: Document) -> str:

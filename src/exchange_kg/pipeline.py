@@ -618,11 +618,7 @@ def build(
     t = time.perf_counter()
     units = plan_agreement_units(merged, documents, clusters, links, ror_index)
     builder = GraphBuilder(Minter(base), documents, clusters, links, units)
-    for doc in documents:
-        builder.document(doc)
-    for a in merged:
-        builder.agreement(a)
-    builder.finish(rules)
+    builder.build(documents, merged, rules)
     views = builder.source_views()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")
