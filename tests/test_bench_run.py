@@ -53,7 +53,7 @@ def test_the_mapping_comparison_maps_the_build_tables_and_their_copies(tmp_path:
     from exchange_kg import pipeline
 
     run = load("run")
-    result = pipeline.build(ROOT / "sources", ROOT / "mappings")
+    result = pipeline.build(ROOT / "sources", ROOT / "mappings", keep_tables=True)
     tables = result.builder.tables
     agreements = len(tables["agreements"])
     args = argparse.Namespace(map_rows=2 * agreements, repeat=1, morph_python=None)

@@ -109,7 +109,8 @@ def test_a_user_publishes_one_more_field_by_editing_the_rules(project_copy: Path
     po:
       - [dcterms:coverage, $(area)]
 """, encoding="utf-8")
-    result = pipeline.build(project_copy / "sources", project_copy / "mappings")
+    result = pipeline.build(project_copy / "sources", project_copy / "mappings",
+                            keep_tables=True)
     coverage = "<http://purl.org/dc/terms/coverage>"
     published = {(s, o) for s, p, o in result.graph if p == coverage}
     expected = {(f"<{s}>", str(pyoxigraph.Literal(rec.fields["area"])))

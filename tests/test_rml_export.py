@@ -54,7 +54,8 @@ def test_morph_kgc_on_the_export_makes_our_graph(tmp_path: Path) -> None:
         from exchange_kg.link import load_dump
 
         index = load_dump(Path(dump))
-    result = pipeline.build(ROOT / "sources", ROOT / "mappings", ror_index=index)
+    result = pipeline.build(ROOT / "sources", ROOT / "mappings", ror_index=index,
+                            keep_tables=True)
     tables = {name: list(rows) for name, rows in result.builder.tables.items()}
     # values an RML processor must not take for NULL (pandas reads "NA", Namibia's code, as
     # missing), and cells CSV must quote (a newline, a quote, a comma)

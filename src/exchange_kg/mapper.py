@@ -278,17 +278,18 @@ class GraphBuilder:
         return iri
 
     def build(self, documents: Iterable[Document], agreements: Iterable[Agreement],
-              rules: Rules) -> None:
-        """The graph of the documents and agreements, by ``rules``. The cycle collector is
-        paused meanwhile: mapping makes rows and triples (acyclic tuples and strings) by the
-        hundred thousand, and each collection they triggered walked the whole heap again,
-        the ROR index included."""
+              rules: Rules, keep_tables: bool = False) -> None:
+        """The graph of the documents and agreements, by ``rules``; the tables are emptied
+        as they are mapped unless ``keep_tables`` (for an RML export of them). The cycle
+        collector is paused meanwhile: mapping makes rows and triples (acyclic tuples and
+        strings) by the hundred thousand, and each collection they triggered walked the
+        whole heap again, the ROR index included."""
         with collection_paused():
             for doc in documents:
                 self.document(doc)
             for a in agreements:
                 self.agreement(a)
-            self.finish(rules)
+            self.finish(rules, keep_tables)
 
     # -- records and documents ------------------------------------------------------------
     def document(self, doc: Document) -> str:
@@ -372,7 +373,7 @@ class GraphBuilder:
         t["agreement_records"].extend((iri_, self.record(rec)) for rec in a.records)
         return iri_
 
-    def finish(self, rules: Rules) -> None:
+    def finish(self, rules: Rules, keep_tables: bool = True) -> None:
         """Decide the gathered organisations (one preferred label, the rest alternatives),
         their links and the replaced IRIs, then write every table's triples by ``rules``."""
         t = self.tables
@@ -402,7 +403,9 @@ class GraphBuilder:
             names = TABLES["record_fields"][1:]
             t["record_fields"].extend((s, *(rec.fields.get(n) or "" for n in names))
                                       for s, rec in self.records)
-        rules.apply(t, self.graph)
+        rules.apply(t, self.graph, consume=not keep_tables)
+        if not keep_tables:
+            self.records = []
 
     def _replacement_rows(self) -> None:
         """``old dcterms:isReplacedBy new`` for every IRI an institution had before evidence

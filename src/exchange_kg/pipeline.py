@@ -574,8 +574,11 @@ def build(
     curation_path: Path | None = None,
     ocr: bool = False,
     cache: DocumentCache | None = None,
+    keep_tables: bool = False,
 ) -> BuildResult:
     """Build the graph; with a ROR index (or API client), link institutions to ROR too.
+    ``keep_tables`` keeps the mapper's tidy tables (``result.builder.tables``, otherwise
+    emptied as they are mapped) for an RML export of them.
 
     With a ``cache``, documents read by an earlier build under the same inputs and code are
     taken from it (see :mod:`exchange_kg.build_cache`): the graph is the same either way.
@@ -618,7 +621,7 @@ def build(
     t = time.perf_counter()
     units = plan_agreement_units(merged, documents, clusters, links, ror_index)
     builder = GraphBuilder(Minter(base), documents, clusters, links, units)
-    builder.build(documents, merged, rules)
+    builder.build(documents, merged, rules, keep_tables)
     views = builder.source_views()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")

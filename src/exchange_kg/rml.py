@@ -124,7 +124,8 @@ def export_rml_cmd(out_dir: Path, sources_dir: Path | None, mappings_dir: Path |
     sources_dir = sources_dir or root / "sources"
     mappings_dir = mappings_dir or root / "mappings"
     index = load_dump(ror_dump) if ror_dump is not None else None
-    result = pipeline.build(sources_dir, mappings_dir, base=base, ror_index=index)
+    result = pipeline.build(sources_dir, mappings_dir, base=base, ror_index=index,
+                            keep_tables=True)
     path = export(rules_for(mappings_dir), result.builder.tables, out_dir)
     click.echo(f"wrote {path} and {len(TABLES)} tables ({len(result.graph)} triples)",
                err=True)

@@ -21,7 +21,7 @@ no interpretation of the YAML per triple.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 import pyoxigraph
 
-from exchange_kg.tables import TABLES, Tables
+from exchange_kg.tables import TABLES, Row
 from exchange_kg.triples import XSD, TripleGraph
 from exchange_kg.yamlfile import DataFileError, load_checked, plain, position
 
@@ -123,18 +123,28 @@ class Rules:
     path: Path
     prefixes: dict[str, str]
     maps: list[TriplesMap]
-    _emitters: list[tuple[str, Callable[..., None]]] = field(default_factory=list, repr=False)
+    # table -> the compiled triples maps that read it (made on first use)
+    _emitters: dict[str, list[Callable[..., None]]] = field(default_factory=dict, repr=False)
 
     def uses(self, table: str) -> bool:
         return any(m.table == table for m in self.maps)
 
-    def apply(self, tables: Tables, graph: TripleGraph) -> None:
-        """Add the triples of every row of ``tables`` to ``graph``."""
+    def apply(self, tables: MutableMapping[str, list[Row]], graph: TripleGraph,
+              consume: bool = False) -> None:
+        """Add the triples of every row of ``tables`` to ``graph``, table by table; with
+        ``consume`` each table is emptied once its rows are mapped, so the rows and the
+        triples made of them are not held at once."""
         if not self._emitters:
-            self._emitters = [(m.table, _compile(m)) for m in self.maps]
+            for m in self.maps:
+                self._emitters.setdefault(m.table, []).append(_compile(m))
         blocks = graph.blocks()
-        for table, emit in self._emitters:
-            emit(tables.get(table, ()), blocks, _literal, _encode, _ESCAPE.search)
+        for table, emitters in self._emitters.items():
+            rows = tables.get(table, ())
+            for emit in emitters:
+                emit(rows, blocks, _literal, _encode, _ESCAPE.search)
+            if consume and table in tables:
+                tables[table] = []
+            del rows
         graph.recount()
 
 
