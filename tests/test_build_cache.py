@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import re
@@ -234,3 +235,23 @@ def test_the_folder_is_the_users_alone(tmp_path: Path) -> None:
     assert (cache.folder.stat().st_mode & 0o777) == 0o700
     assert ((cache.folder / "a.entry").stat().st_mode & 0o777) == 0o600
     assert cache.get("a") == b"x"
+
+
+def test_the_code_version_counts_the_libraries_behind_the_libraries() -> None:
+    versions = build_cache._dependencies("exchange-kg")
+    assert "pdfplumber" in versions
+    assert "pdfminer-six" in versions  # through pdfplumber: it reads the PDF text
+    assert "pytest" not in versions  # a test extra, not a dependency
+
+
+def test_a_pdf_given_text_by_ocr_is_not_kept(tmp_path: Path) -> None:
+    from exchange_kg.pipeline import _key_of
+
+    documents = load_manifest(ROOT / "sources" / "manifest.yaml")
+    mapping = load_mappings(ROOT / "mappings")[documents[0].id]
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    doc = dataclasses.replace(documents[0], path=pdf)
+    assert _key_of(doc, mapping, ocr=False) is not None
+    assert _key_of(doc, mapping, ocr=True) is None
+    assert _key_of(documents[0], mapping, ocr=True) is not None  # a text list is kept

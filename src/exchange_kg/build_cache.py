@@ -7,8 +7,9 @@ per-document stage returns (the lines, the reader's result, the agreements befor
 and is keyed by everything that result is a function of: the document's bytes and its
 manifest entry, its mapping file's bytes, the ``--ocr`` switch, and the code version (every
 module and word list of the package but the web server's, the Python version and the
-versions of the libraries the package depends on). An edit to any of them is a new key; the
-old entry is never read again and ages out.
+versions of the libraries the package depends on, directly or not). An edit to any of them
+is a new key; the old entry is never read again and ages out. A PDF read with ``--ocr`` is
+not kept: the OCR engine is a program outside the package, of a version the key cannot see.
 
 Entries live in ``documents/`` of the user's cache folder (``$EXCHANGE_KG_CACHE_DIR``, as
 the ROR index does). Each is written atomically (a temporary file renamed) and carries a
@@ -62,15 +63,31 @@ def code_version() -> str:
     """
     digest = hashlib.sha256(sys.version.encode())
     digest.update(package_digest(Path(str(resources.files("exchange_kg")))).encode())
-    for requirement in sorted(metadata.requires("exchange-kg") or ()):
-        if "extra ==" in requirement:
-            continue
-        name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]
-        try:
-            digest.update(f"{name}=={metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name} absent\n".encode())
+    for name, version in sorted(_dependencies("exchange-kg").items()):
+        digest.update(f"{name}=={version}\n".encode())
     return digest.hexdigest()[:16]
+
+
+def _dependencies(root: str) -> dict[str, str]:
+    """The installed version of every library ``root`` needs, directly or through another
+    (pdfminer.six through pdfplumber reads PDF text), extras left out."""
+    installed = {_canonical(d.metadata["Name"] or ""): d for d in metadata.distributions()}
+    found: dict[str, str] = {}
+    todo = [_canonical(root)]
+    while todo:
+        dist = installed.get(todo.pop())
+        for requirement in (dist.requires or []) if dist is not None else []:
+            if "extra ==" in requirement:
+                continue
+            name = _canonical(re.split(r"[<>=!~;\[ (]", requirement, maxsplit=1)[0])
+            if name not in found:
+                found[name] = installed[name].version if name in installed else "absent"
+                todo.append(name)
+    return found
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def package_digest(root: Path) -> str:

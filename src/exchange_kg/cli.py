@@ -116,7 +116,8 @@ def main(debug: bool) -> None:
               help="Give PDFs without a text layer one with OCRmyPDF first (needs ocrmypdf).")
 @click.option("--no-cache", is_flag=True,
               help="Read every document anew, neither using nor filling the build cache "
-                   "(documents/ in $EXCHANGE_KG_CACHE_DIR, by default ~/.cache/exchange-kg).")
+                   "(documents/ in $EXCHANGE_KG_CACHE_DIR, by default the user cache folder "
+                   "~/.cache/exchange-kg).")
 @click.option("--max-record-drop", type=click.FloatRange(0, 100), default=20.0,
               show_default=True, metavar="PERCENT",
               help="Warn when a document yields this many percent fewer records than in the "

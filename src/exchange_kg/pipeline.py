@@ -302,7 +302,10 @@ def read_sources(documents: list[Document], mappings: dict[str, Mapping],
 
 def _key_of(doc: Document, mapping: Mapping, ocr: bool) -> str | None:
     """What a document's reading is a function of (besides the code): None when a file
-    cannot be read, which the reading itself then reports."""
+    cannot be read, which the reading itself then reports, and for a PDF given a text layer
+    by the OCR engine, a program whose version is not ours to know."""
+    if ocr and doc.path.suffix.lower() == ".pdf":
+        return None
     try:
         return build_cache.key_of(
             build_cache.file_digest(doc.path), repr(replace(doc, path=Path(doc.path.name))),
