@@ -466,6 +466,8 @@ def _run(jobs: list[_Job], how: _Pass, workers: int | None, progress: Progress,
             out[i] = (part, False)
     elif todo:
         country_names.preload()  # once here, shared by the forked workers
+        # the largest first, so that no worker is left with a long one while the other idles
+        todo.sort(key=lambda i: (-_size(jobs[i].doc), i))
         with pool.executor(workers, _set_pass, (how,)) as executor:
             done = executor.map(_part_in_worker, [jobs[i] for i in todo])
             for n, (i, payload) in enumerate(zip(todo, done, strict=True), start=1):
