@@ -107,15 +107,6 @@ def _package_files(root: Path) -> Iterable[Path]:
             yield path
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def key_of(*parts: str) -> str:
     """The entry name for a result that is a function of ``parts`` (and the code)."""
     digest = hashlib.sha256(f"{FORMAT}\0{code_version()}".encode())

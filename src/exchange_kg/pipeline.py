@@ -23,6 +23,7 @@ from exchange_kg.agreements import Agreement, build_agreements, marked_fields
 from exchange_kg.build_cache import DocumentCache
 from exchange_kg.iris import DEFAULT_BASE, Minter
 from exchange_kg.link.curation import CurationRow, load_curation
+from exchange_kg.link.loading import file_sha256
 from exchange_kg.link.online import RorApiClient
 from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.runner import LinkRun
@@ -308,8 +309,8 @@ def _key_of(doc: Document, mapping: Mapping, ocr: bool) -> str | None:
         return None
     try:
         return build_cache.key_of(
-            build_cache.file_digest(doc.path), repr(replace(doc, path=Path(doc.path.name))),
-            build_cache.file_digest(mapping.path), f"ocr={ocr}")
+            file_sha256(doc.path), repr(replace(doc, path=Path(doc.path.name))),
+            file_sha256(mapping.path), f"ocr={ocr}")
     except OSError:
         return None
 
