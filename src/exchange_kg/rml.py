@@ -102,7 +102,7 @@ def morph_kgc_config(folder: Path, processes: int = 1) -> str:
 @click.option("--mappings", "mappings_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder with the mapping files and graph.yarrrml.yaml. [default: ./mappings]")
 @click.option("--base", default=lambda: os.environ.get("EXCHANGE_KG_BASE", DEFAULT_BASE),
-              show_default="($EXCHANGE_KG_BASE or https://w3id.org/exchange-kg/)",
+              show_default=f"$EXCHANGE_KG_BASE or {DEFAULT_BASE}",
               help="Base IRI under which IRIs are minted.")
 @click.option("--ror-dump", type=click.Path(dir_okay=False, path_type=Path),
               envvar="EXCHANGE_KG_ROR_DUMP", show_envvar=True,
