@@ -82,3 +82,26 @@ def test_morph_kgc_on_the_export_makes_our_graph(tmp_path: Path) -> None:
     assert len(mine) == len(graph)
     assert not mine - theirs, sorted(map(str, mine - theirs))[:5]
     assert not theirs - mine, sorted(map(str, theirs - mine))[:5]
+
+
+def test_the_export_command_writes_the_rules_and_every_table_they_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from exchange_kg import cli
+
+    monkeypatch.delenv("EXCHANGE_KG_ROR_DUMP", raising=False)
+    out = tmp_path / "rml"
+    result = CliRunner().invoke(cli.main, ["export-rml", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / rml.MAPPING_FILE}" in result.output
+    graph = pyoxigraph.Store()
+    graph.load(path=str(out / rml.MAPPING_FILE), format=pyoxigraph.RdfFormat.TURTLE,
+               base_iri="http://x/")
+    sources = {q.object.value for q in graph.quads_for_pattern(
+        None, pyoxigraph.NamedNode(rml.RML + "source"), None)}
+    assert sources
+    for name in sources:  # each names a CSV beside the rules, with its header and rows
+        lines = (out / name).read_text(encoding="utf-8").splitlines()
+        assert lines and lines[0], name
+    assert len((out / "agreements.csv").read_text(encoding="utf-8").splitlines()) > 1000
