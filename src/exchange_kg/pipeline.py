@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph
-
 from exchange_kg import build_cache, formats, pool, readers
 from exchange_kg.agreements import Agreement, build_agreements, marked_fields
 from exchange_kg.build_cache import DocumentCache
@@ -58,7 +56,7 @@ from exchange_kg.resolve import (
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.resolve.joined import ror_named, split_joined_parties
 from exchange_kg.rules import rules_for
-from exchange_kg.triples import LineReader, TripleGraph
+from exchange_kg.triples import TripleGraph
 from exchange_kg.yamlfile import DataFileError
 
 Progress = Callable[[str], None]
@@ -111,14 +109,6 @@ class BuildResult:
     @property
     def checks(self) -> list[tuple[str, SelfCheck]]:
         return [(s.document.id, c) for s in self.sources for c in s.result.checks]
-
-    def store(self) -> pyoxigraph.Store:
-        """A fresh in-memory store of the graph (default graph), for validation or queries;
-        fed line by line, so the graph is never also held as one N-Triples text."""
-        store = pyoxigraph.Store()
-        store.bulk_load(LineReader(f"{s} {p} {o} ." for s, p, o in self.graph),
-                        format=pyoxigraph.RdfFormat.N_TRIPLES)
-        return store
 
 
 # The longest line a reader is given. The bundled lists' longest is 1,373 characters (a row

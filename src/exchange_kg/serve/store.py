@@ -114,6 +114,16 @@ def _dumps(dist_dir: Path) -> dict[str, dict[str, int | str]]:
             for name in (NQUADS, NTRIPLES) if (dist_dir / name).is_file()}
 
 
+def _compacted_stamp(store: pyoxigraph.Store, dist_dir: Path) -> str:
+    """Flush and compact a freshly loaded store; the stamp text that ties it to the dumps it
+    was loaded from (written by the caller once the database is closed)."""
+    store.flush()
+    store.optimize()
+    stamp = {"dumps": _dumps(dist_dir), "quads": len(store),
+             "pyoxigraph": pyoxigraph.__version__}
+    return json.dumps(stamp, indent=1, sort_keys=True) + "\n"
+
+
 def store_is_current(dist_dir: Path) -> bool:
     """True if ``dist_dir/store`` exists and was built from the dumps now in ``dist_dir``."""
     stamp = store_path(dist_dir) / STAMP
@@ -169,16 +179,9 @@ def build_store(dist_dir: Path) -> Path:
             store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
         if not store.query(_MERGE_IS_COMPLETE):  # a dump of an older build: merge the rest
             store.update(_MERGE_REST)
-        store.flush()
-        store.optimize()
-        stamp = {
-            "dumps": _dumps(dist_dir),
-            "quads": len(store),
-            "pyoxigraph": pyoxigraph.__version__,
-        }
+        stamp = _compacted_stamp(store, dist_dir)
         del store  # closes the database before it is renamed
-        (tmp / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n",
-                                 encoding="utf-8")
+        (tmp / STAMP).write_text(stamp, encoding="utf-8")
         old = None
         if target.exists():
             old = dist_dir / f".{STORE_DIR}-old-{uuid.uuid4().hex[:8]}"
@@ -239,13 +242,9 @@ class NewStore:
                                           pyoxigraph.DefaultGraph())
                           for q in store.quads_for_pattern(None, None, None,
                                                            pyoxigraph.NamedNode(name))])
-        store.flush()
-        store.optimize()
-        stamp = {"dumps": _dumps(self.dist_dir), "quads": len(store),
-                 "pyoxigraph": pyoxigraph.__version__}
+        stamp = _compacted_stamp(store, self.dist_dir)
         del self.store, store  # closes the database
-        (store_path(self.dist_dir) / STAMP).write_text(
-            json.dumps(stamp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        (store_path(self.dist_dir) / STAMP).write_text(stamp, encoding="utf-8")
 
     def abandon(self) -> None:
         """After an error: let the loading thread end before the folder is removed."""
