@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -395,3 +396,16 @@ def test_a_slip_in_the_name_is_linked_in_the_record_s_city(index: RorIndex) -> N
     told = match(index, q("Kastelhom University", "FI", city="Somewhere"))
     assert told.chosen is not None and told.chosen.ror_id == ror_id(116)
     assert "city" in told.chosen.evidence
+
+
+def test_a_batch_leaves_the_collector_as_it_found_it(index: RorIndex) -> None:
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    match_all(index, _BATCH, workers=1)
+    # back on, and nothing left frozen (a frozen object is never collected)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        match_all(index, _BATCH, workers=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

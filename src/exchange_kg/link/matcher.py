@@ -259,13 +259,24 @@ def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a batch runs: the batch decodes thousands of index
     rows that live as long as the index (in its caches), and a full collection walks all of
     them again each time, a sixth of the batch's time; matching itself makes no reference
-    cycles to collect."""
+    cycles to collect.
+
+    Switching the collector back on would still cost one sweep over everything the batch
+    made (it is all in the youngest generation, and the first allocation collects that), a
+    twentieth of the batch: instead the batch's objects go straight to the oldest generation
+    (``gc.freeze`` then ``gc.unfreeze``, two list splices). Where objects are already frozen
+    (a forked worker: the parent froze its heap so that no collection copies it), unfreezing
+    would thaw the parent's heap as well, so the batch's objects join the frozen ones."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            frozen = gc.get_freeze_count()
+            gc.freeze()
+            if not frozen:
+                gc.unfreeze()
             gc.enable()
 
 
