@@ -159,34 +159,40 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
     qw, rw = content_words(qkey), content_words(rkey)
     if not qw or not rw:
         return None
-    if qw == rw:
-        return SAME_WORDS_OTHER_PARTICLES, "fuzzy"
-    qs, rs = _variant_words(qkey), _variant_words(rkey)
-    if qs == rs:  # "Science"/"Sciences", "Universitaet"/"Universität"
-        return SAME_WORDS_SPELLING, "fuzzy"
-    if len(qs) == len(rs) and sorted(qs) == sorted(rs):
-        particles = len(qkey.split()) != len(qw) or len(rkey.split()) != len(rw)
-        if not particles:
-            return SAME_WORDS_REORDERED, "fuzzy"
-        # "Heidelberg University" = "University of Heidelberg" when the moved word is the
-        # record's city; otherwise it may be "Washington University" vs "University of
-        # Washington", two institutions
-        if ctx.city and set(distinctive_words(" ".join(qw))) == set(ctx.city.split()):
-            return SAME_WORDS_REORDERED, "fuzzy"
-        return SAME_WORDS_REORDERED_PARTICLES, "fuzzy"
-    city_score = _city_difference(qw, rw, ctx.city, qcity)
-    if city_score is not None:
-        return city_score, "fuzzy"
-    if _place_in_other_name(qw, rw, ctx):
-        return PLACE_IN_OTHER_NAME, "fuzzy"
-    typo = _typo_score(qw, rw)
-    if typo is None and ctx.city:
-        # "Afaisal University of Riyadh": a slip in the name, plus the record's city
-        cw = tuple(ctx.city.split())
-        if len(qw) > len(cw) and qw[-len(cw):] == cw:
-            typo = _typo_score(qw[:-len(cw)], rw)
-    if typo is not None:
-        return typo, "fuzzy"
+    if len(qw) == len(rw):
+        # the same words, respelt, reordered or with slips: only names of as many words
+        if qw == rw:
+            return SAME_WORDS_OTHER_PARTICLES, "fuzzy"
+        qs, rs = _variant_words(qkey), _variant_words(rkey)
+        if qs == rs:  # "Science"/"Sciences", "Universitaet"/"Universität"
+            return SAME_WORDS_SPELLING, "fuzzy"
+        if sorted(qs) == sorted(rs):
+            particles = len(qkey.split()) != len(qw) or len(rkey.split()) != len(rw)
+            if not particles:
+                return SAME_WORDS_REORDERED, "fuzzy"
+            # "Heidelberg University" = "University of Heidelberg" when the moved word is the
+            # record's city; otherwise it may be "Washington University" vs "University of
+            # Washington", two institutions
+            if ctx.city and set(distinctive_words(" ".join(qw))) == set(ctx.city.split()):
+                return SAME_WORDS_REORDERED, "fuzzy"
+            return SAME_WORDS_REORDERED_PARTICLES, "fuzzy"
+        typo = _typo_score(qw, rw)
+        if typo is not None:
+            return typo, "fuzzy"
+    elif ctx.city or len(qw) == len(rw) + 1:
+        # a city or a place on one side only: names of as many more words
+        city_score = _city_difference(qw, rw, ctx.city, qcity)
+        if city_score is not None:
+            return city_score, "fuzzy"
+        if _place_in_other_name(qw, rw, ctx):
+            return PLACE_IN_OTHER_NAME, "fuzzy"
+        if ctx.city:
+            # "Afaisal University of Riyadh": a slip in the name, plus the record's city
+            cw = tuple(ctx.city.split())
+            if len(qw) > len(cw) and qw[-len(cw):] == cw:
+                typo = _typo_score(qw[:-len(cw)], rw)
+                if typo is not None:
+                    return typo, "fuzzy"
     if sort_ratio is None:
         sort_ratio = fuzz.token_sort_ratio(qkey, rkey)
     return round(sort_ratio / 100 * FUZZY_MAX, 3), "fuzzy"
