@@ -409,3 +409,18 @@ def test_a_batch_leaves_the_collector_as_it_found_it(index: RorIndex) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_successor_keeps_the_evidence_of_its_own_weaker_match() -> None:
+    """A withdrawn record's successor is one candidate with what both matches knew: here the
+    city only the successor's own (weaker, fuzzy) name match carries."""
+    records = [v2_record(1, "Harrowgate Polytechnic University", "GB", city="Harrowgate"),
+               v2_record(2, "Harrowgate Polytechnic Institute of Engineering", "GB",
+                         city="Elsewhere", status="withdrawn",
+                         relationships=[("successor", 1, "Harrowgate Polytechnic University")])]
+    small = build_index(parse_record(r) for r in records)
+    res = match(small, q("Harrowgate Polytechnic Institute of Engineering", "GB",
+                         city="Harrowgate"))
+    top = res.candidates[0]
+    assert top.ror_id == ror_id(1) and top.followed_successor_from == ror_id(2)
+    assert {"successor", "city"} <= set(top.evidence) and len(res.candidates) == 1

@@ -34,6 +34,15 @@ def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
     ranking becomes candidates, and a query's other hits (often a dozen) are never read."""
     best: dict[str, _Proposal] = {}
     for hit in hits:
+        if index.status_of(hit.index) != "withdrawn":  # the record as it is (``_follow``)
+            score, ror_id = round(hit.score, 3), index.id_of(hit.index)
+            old = best.get(ror_id)
+            if old is None:
+                best[ror_id] = _Proposal(hit.index, score, hit.evidence, None, hit)
+            elif (score, True) > (old.score, old.followed_from is None):
+                best[ror_id] = _Proposal(hit.index, score, hit.evidence | old.evidence, None,
+                                         hit)
+            continue
         for prop in _follow(index, hit):
             ror_id = index.id_of(prop.record)
             old = best.get(ror_id)

@@ -184,6 +184,9 @@ def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
     shares = _shares(queries, workers * SHARES_PER_WORKER)
     if workers <= 1 or len(shares) < 2 or not _can_fork():
         return _match_batch(index, queries)
+    for query in queries:  # the suffix list is read once, here, not again in every worker
+        for domain in query.domains:
+            registered_domain(domain)
     global _forked
     _forked = (index, queries)
     try:

@@ -95,6 +95,7 @@ class _RecordContext:
         self.index, self.i, self.query, self.extra = index, i, query, frozenset(extra)
         city = index.city_of(i)
         self.city = normalise(city) if city else ""
+        self.city_words = tuple(self.city.split())
 
     @cached_property
     def record(self) -> RorRecord:
@@ -179,20 +180,20 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
         typo = _typo_score(qw, rw)
         if typo is not None:
             return typo, "fuzzy"
-    elif ctx.city or len(qw) == len(rw) + 1:
-        # a city or a place on one side only: names of as many more words
-        city_score = _city_difference(qw, rw, ctx.city, qcity)
-        if city_score is not None:
-            return city_score, "fuzzy"
-        if _place_in_other_name(qw, rw, ctx):
+    else:
+        # the record's city or a place on one side only: names of as many more words
+        cw = ctx.city_words
+        if cw and abs(len(qw) - len(rw)) == len(cw):
+            city_score = _city_difference(qw, rw, ctx.city, qcity)
+            if city_score is not None:
+                return city_score, "fuzzy"
+        if len(qw) == len(rw) + 1 and _place_in_other_name(qw, rw, ctx):
             return PLACE_IN_OTHER_NAME, "fuzzy"
-        if ctx.city:
+        if cw and len(qw) - len(cw) == len(rw) and qw[-len(cw):] == cw:
             # "Afaisal University of Riyadh": a slip in the name, plus the record's city
-            cw = tuple(ctx.city.split())
-            if len(qw) > len(cw) and qw[-len(cw):] == cw:
-                typo = _typo_score(qw[:-len(cw)], rw)
-                if typo is not None:
-                    return typo, "fuzzy"
+            typo = _typo_score(qw[:-len(cw)], rw)
+            if typo is not None:
+                return typo, "fuzzy"
     if sort_ratio is None:
         sort_ratio = fuzz.token_sort_ratio(qkey, rkey)
     return round(sort_ratio / 100 * FUZZY_MAX, 3), "fuzzy"
