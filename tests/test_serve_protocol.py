@@ -277,3 +277,29 @@ def test_without_a_cache_every_request_runs(serve_dist: Path) -> None:  # noqa: 
         for _ in range(2):
             assert c.get("/sparql", params={"query": COUNT_AGREEMENTS}).status_code == 200
         assert c.app.state.runtime.answers.hits == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"method": "GET", "params": {"query": COUNT_AGREEMENTS}},
+    {"method": "POST", "data": {"query": COUNT_AGREEMENTS, "download": "1"},
+     "headers": {"Accept": "text/csv", "Origin": "https://notebook.example"}},
+    {"method": "POST", "content": CONSTRUCT.encode(),
+     "headers": {"Content-Type": "application/sparql-query", "Accept": "text/turtle"}},
+    {"method": "POST", "data": {"query": "SELECT * WHERE {"}},  # 400 from the engine
+    {"method": "POST", "content": b"query=ASK{}",
+     "headers": {"Content-Type": "text/plain", "Origin": "https://notebook.example"}},
+    {"method": "POST", "data": {"update": "INSERT DATA { <a> <b> <c> }"}},
+    {"method": "POST", "data": {"format": "json"}},  # no query
+    {"method": "GET", "params": {"query": "ASK {}", "format": "csv"}},  # 406
+])
+def test_the_query_fast_path_answers_as_the_full_stack_does(
+        client: TestClient, request_kwargs: dict[str, object]) -> None:
+    """GET and POST /sparql skip the router and middleware (app.EndpointFirst); the same
+    request sent through Starlette's stack (whose /sparql route is the same endpoint) gets
+    the same status, headers and body."""
+    fast = client.request(url="/sparql", **request_kwargs)  # type: ignore[arg-type]
+    stack = client.app.app  # type: ignore[attr-defined]
+    full = TestClient(stack, raise_server_exceptions=False).request(
+        url="/sparql", **request_kwargs)  # type: ignore[arg-type]
+    assert (fast.status_code, fast.content) == (full.status_code, full.content)
+    assert sorted(fast.headers.multi_items()) == sorted(full.headers.multi_items())

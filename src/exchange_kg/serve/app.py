@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -151,43 +151,111 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 class EndpointFirst:
-    """The app the server runs: ``GET``/``POST /sparql`` go to the endpoint through only the
-    middleware a query answer needs (length check, CORS, security headers); everything else,
-    ``/sparql`` errors and other methods included, goes through Starlette's router and the
-    whole middleware stack. Matching twenty routes and six more wrappers of every message
-    cost a tenth of a millisecond a query, a fifth of the server's share of a point lookup.
+    """The app the server runs: ``GET``/``POST /sparql`` go straight to ``_answer``, which
+    speaks ASGI itself; everything else, other methods included, goes through Starlette's
+    router and the whole middleware stack.
+
+    A query answer needs no routing, no Request or Response object and no middleware
+    wrapping every message: its headers are the same every time (the security headers, and
+    CORS's, which are static as every origin is allowed). The rare requests that are not a
+    query (the service description, a browser's redirect to the query page) and those the
+    CORS and length middleware must see whole (a preflight, two ways of giving a length) take
+    the full stack.
     """
 
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.state = app.state
-        self._endpoint = _with_headers(RejectAmbiguousLength(self._answer))
+        self._cors = _with_headers(RejectAmbiguousLength(self._full))
+        # what CORS adds to an answer to a request that names its origin
+        self._cross_origin = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                              for k, v in self._cors.simple_headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] == "http" and scope["path"] in SPARQL_PATHS
                 and scope["method"] in ("GET", "POST")):
             scope["app"] = self.app
-            await self._endpoint(scope, receive, send)
+            try:
+                if not await self._answer(scope, receive, send):
+                    await self._cors(scope, receive, send)
+            except Exception:
+                # as Starlette's ServerErrorMiddleware does: the client learns only that it
+                # failed; the re-raised exception is logged (with its traceback) by uvicorn
+                await send_answer(send, 500, b"internal server error\n",
+                                  "text/plain; charset=utf-8", {})
+                raise
         else:
             await self.app(scope, receive, send)
 
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """Answer a query request; False (having read nothing) if the full stack must."""
+        names: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            names.setdefault(name, value)
+        if b"transfer-encoding" in names and b"content-length" in names:
+            return False
+        rt: Runtime = self.state.runtime
+        method = scope["method"]
+        content_type = names.get(b"content-type", b"").decode("latin-1")
+        accept_raw = names.get(b"accept")
+        accept = accept_raw.decode("latin-1") if accept_raw is not None else None
+        extra = self._cross_origin if b"origin" in names else []
         try:
-            response = await sparql.endpoint(request)
-        except Exception:
-            # as Starlette's ServerErrorMiddleware does: the client learns only that it
-            # failed; the re-raised exception is logged (with its traceback) by uvicorn
-            await PlainTextResponse("internal server error\n", status_code=500)(
-                scope, receive, send)
-            raise
+            body = b""
+            if method == "POST":
+                sparql.check_post(content_type)
+                body = await sparql.read_body(receive, names.get(b"content-length"),
+                                              sparql.body_limit(rt.config.max_query_length))
+            req = sparql.parse_request(method, scope["query_string"], content_type, body,
+                                       rt.config.max_query_length)
+        except sparql.ProtocolError as exc:
+            await send_answer(send, exc.status, (exc.message.rstrip() + "\n").encode("utf-8"),
+                              "text/plain; charset=utf-8", {}, extra)
+            return True
+        except ClientDisconnect:
+            return True
+        if req.query is None:
+            if method == "GET":
+                return False  # the service description
+            await send_answer(send, 400, (sparql.NO_QUERY + "\n").encode("utf-8"),
+                              "text/plain; charset=utf-8", {}, extra)
+            return True
+        if method == "GET" and req.format is None and negotiate.html_preferred(accept):
+            return False  # a browser: to the query page
+        outcome = await sparql.execute(rt, sparql.query_job(rt, req, accept), receive)
+        await send_answer(send, outcome.status, outcome.body, outcome.content_type,
+                          sparql.answer_headers(outcome, req.download), extra)
+        return True
+
+    async def _full(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await sparql.endpoint(Request(scope, receive))
         await response(scope, receive, send)
 
 
 SPARQL_PATHS = frozenset({"/sparql", "/sparql/"})
+# what SecurityHeaders adds to a response that is not a page
+_SECURITY = [(b"x-content-type-options", b"nosniff"),
+             (b"referrer-policy", b"strict-origin-when-cross-origin")]
 
 
-def _with_headers(app: ASGIApp) -> ASGIApp:
+async def send_answer(send: Send, status: int, body: bytes, content_type: str,
+                      headers: dict[str, str],
+                      extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    """A whole response with the headers the full stack would give it (Starlette's length
+    and type, CORS's ``extra`` and ``Vary``, the security headers); never a page."""
+    if content_type.startswith("text/") and "charset=" not in content_type.lower():
+        content_type += "; charset=utf-8"  # as Starlette completes a text type
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+           if k.lower() != "vary"]
+    vary = headers.get("Vary")
+    raw += [(b"content-length", str(len(body)).encode("latin-1")),
+            (b"content-type", content_type.encode("latin-1")), *(extra or ()),
+            (b"vary", f"{vary}, Origin".encode("latin-1") if vary else b"Origin"), *_SECURITY]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _with_headers(app: ASGIApp) -> CORSMiddleware:
     """``app`` with the CORS and security headers every response gets."""
     return CORSMiddleware(SecurityHeaders(app), allow_origins=["*"],
                           allow_methods=["GET", "POST", "HEAD"],

@@ -240,12 +240,11 @@ def _view(rt: Runtime, outcome: Any, elapsed: float, query: str,
 async def _params(request: Request) -> dict[str, str]:
     """The query and the result's order and page, from the address or a posted form
     (ProtocolError if the form is too big)."""
-    from exchange_kg.serve.sparql import _read_body
+    from exchange_kg.serve.sparql import _read_body, body_limit
 
     params = dict(request.query_params)
     if request.method == "POST":
-        limit = runtime(request).config.max_query_length * 4 + 16_384
-        body = await _read_body(request, limit)
+        body = await _read_body(request, body_limit(runtime(request).config.max_query_length))
         for name, values in parse_qs(body.decode("utf-8", "replace")).items():
             params[name] = values[0]
     return params
@@ -264,7 +263,7 @@ async def _run(request: Request, query: str, params: dict[str, str]) -> ResultVi
                    max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes,
                    base_iri=rt.config.base)
     started = time.perf_counter()
-    outcome = await execute(rt, job, request)
+    outcome = await execute(rt, job, request.receive)
     elapsed = time.perf_counter() - started
     return await anyio.to_thread.run_sync(_view, rt, outcome, elapsed, query, params)
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import Receive
 
@@ -57,17 +57,31 @@ def text(status: int, message: str, headers: dict[str, str] | None = None) -> Re
     return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) past ``limit`` bytes before reading it all."""
-    declared = request.headers.get("content-length")
+def body_limit(max_query_length: int) -> int:
+    """The largest request body read: room for percent-encoding and other form fields."""
+    return max_query_length * 4 + 16_384
+
+
+async def read_body(receive: Receive, declared: bytes | str | None, limit: int) -> bytes:
+    """The request body from the ASGI ``receive``, refusing (413) past ``limit`` bytes before
+    reading it all (``declared``: the Content-Length header, if any)."""
     if declared and declared.isdigit() and int(declared) > limit:
         raise ProtocolError(413, f"request body larger than {limit} bytes")
     body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        body.extend(message.get("body", b""))
         if len(body) > limit:
             raise ProtocolError(413, f"request body larger than {limit} bytes")
-    return bytes(body)
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body of a Starlette request (see ``read_body``)."""
+    return await read_body(request.receive, request.headers.get("content-length"), limit)
 
 
 def _charset(content_type: str) -> str | None:
@@ -85,22 +99,27 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-async def parse_request(request: Request, max_query_length: int) -> ProtocolRequest:
-    """The protocol parameters of a GET or POST request, or a ProtocolError."""
+def check_post(content_type: str) -> None:
+    """Refuse a POST by its content type alone, before its body is read: an update (403), a
+    charset other than UTF-8 (415)."""
+    if content_type.split(";")[0].strip().lower() == SPARQL_UPDATE:
+        raise ProtocolError(403, guard.UPDATE_REFUSED)
+    charset = _charset(content_type)
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"the protocol sends queries in UTF-8, not {charset}")
+
+
+def parse_request(method: str, query_string: bytes, content_type: str, body: bytes,
+                  max_query_length: int) -> ProtocolRequest:
+    """The protocol parameters of a GET or POST request (a POST already passed
+    ``check_post``, and its body was read), or a ProtocolError."""
     params: dict[str, list[str]] = {}
-    for key, val in request.query_params.multi_items():
+    # as Starlette reads a query string
+    for key, val in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
         params.setdefault(key, []).append(val)
     query: str | None = None
-    if request.method == "POST":
-        content_type = request.headers.get("content-type", "")
+    if method == "POST":
         media = content_type.split(";")[0].strip().lower()
-        if media == SPARQL_UPDATE:
-            raise ProtocolError(403, guard.UPDATE_REFUSED)
-        charset = _charset(content_type)
-        if charset not in (None, "utf-8", "utf8"):
-            raise ProtocolError(415, f"the protocol sends queries in UTF-8, not {charset}")
-        limit = max_query_length * 4 + 16_384  # room for percent-encoding and other fields
-        body = await _read_body(request, limit)
         if media == FORM:
             try:
                 form = parse_qs(body.decode("utf-8"), keep_blank_values=True,
@@ -124,7 +143,7 @@ async def parse_request(request: Request, max_query_length: int) -> ProtocolRequ
     if query is None:
         query = _single(params, "query")
     if query is not None and len(query) > max_query_length:
-        status = 414 if request.method == "GET" else 413
+        status = 414 if method == "GET" else 413
         raise ProtocolError(status, f"the query has {len(query)} characters; this endpoint "
                                     f"accepts at most {max_query_length}")
     return ProtocolRequest(
@@ -136,20 +155,55 @@ async def parse_request(request: Request, max_query_length: int) -> ProtocolRequ
     )
 
 
-async def execute(rt: Runtime, job: QueryJob, request: Request | None = None) -> QueryOutcome:
+async def read_request(request: Request, max_query_length: int) -> ProtocolRequest:
+    """The protocol parameters of a Starlette request, or a ProtocolError."""
+    content_type = request.headers.get("content-type", "")
+    body = b""
+    if request.method == "POST":
+        check_post(content_type)
+        body = await _read_body(request, body_limit(max_query_length))
+    return parse_request(request.method, request.scope["query_string"], content_type, body,
+                         max_query_length)
+
+
+NO_QUERY = f"no query: send one as 'query' (form) or as an {SPARQL_QUERY} body"
+
+
+def query_job(rt: Runtime, req: ProtocolRequest, accept: str | None) -> QueryJob:
+    """What the worker is asked to do for ``req`` (which has a query)."""
+    assert req.query is not None
+    return QueryJob(query=req.query, accept=accept, format=req.format,
+                    default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                    max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes,
+                    base_iri=rt.config.base)
+
+
+def answer_headers(outcome: QueryOutcome, download: bool) -> dict[str, str]:
+    """The headers of an answer besides its length and type."""
+    headers = {"Vary": "Accept", **outcome.headers}
+    if outcome.status == 200 and download:
+        ext = next((f.extension for f in (*negotiate.RESULT_FORMATS, *negotiate.GRAPH_FORMATS)
+                    if outcome.content_type.startswith(f.media_type + ";")
+                    or outcome.content_type == f.media_type), "txt")
+        headers["Content-Disposition"] = f'attachment; filename="query-result.{ext}"'
+    return headers
+
+
+async def execute(rt: Runtime, job: QueryJob, receive: Receive | None = None) -> QueryOutcome:
     """The kept answer to the same request, or ``job`` run on a worker (a success is kept).
 
     Everything that decides about the query -- SERVICE, Update, the limits -- happens in the
     worker, under the time limit (``results.run_query``): the event loop only hands it over.
-    With ``request``, the worker's work is stopped if the client disconnects meanwhile.
+    With ``receive`` (the request's, body read), the worker's work is stopped if the client
+    disconnects meanwhile.
     """
     kept = rt.answers.get(job)
     if kept is not None:
         return kept
-    if request is None:
+    if receive is None:
         outcome = await rt.pool.run(job)
     else:
-        gone = asyncio.ensure_future(_disconnect(request.receive))
+        gone = asyncio.ensure_future(_disconnect(receive))
         try:
             outcome = await rt.pool.run(job, disconnected=gone)
         finally:
@@ -182,27 +236,16 @@ def _service_description(request: Request, rt: Runtime, fmt_param: str | None) -
 async def endpoint(request: Request) -> Response:
     rt = runtime(request)
     try:
-        req = await parse_request(request, rt.config.max_query_length)
+        req = await read_request(request, rt.config.max_query_length)
     except ProtocolError as exc:
         return text(exc.status, exc.message)
     if req.query is None:
         if request.method == "POST":
-            return text(400, "no query: send one as 'query' (form) or as an "
-                             f"{SPARQL_QUERY} body")
+            return text(400, NO_QUERY)
         return _service_description(request, rt, req.format)
     accept = request.headers.get("accept")
     if request.method == "GET" and req.format is None and negotiate.html_preferred(accept):
         return RedirectResponse("/query?" + urlencode({"query": req.query}), status_code=303)
-    job = QueryJob(query=req.query, accept=accept, format=req.format,
-                   default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                   max_rows=rt.config.max_rows, max_bytes=rt.config.max_bytes,
-                   base_iri=rt.config.base)
-    outcome = await execute(rt, job, request)
-    headers = {"Vary": "Accept", **outcome.headers}
-    if outcome.status == 200 and req.download:
-        ext = next((f.extension for f in (*negotiate.RESULT_FORMATS, *negotiate.GRAPH_FORMATS)
-                    if outcome.content_type.startswith(f.media_type + ";")
-                    or outcome.content_type == f.media_type), "txt")
-        headers["Content-Disposition"] = f'attachment; filename="query-result.{ext}"'
-    return Response(outcome.body, status_code=outcome.status,
-                    media_type=outcome.content_type, headers=headers)
+    outcome = await execute(rt, query_job(rt, req, accept), request.receive)
+    return Response(outcome.body, status_code=outcome.status, media_type=outcome.content_type,
+                    headers=answer_headers(outcome, req.download))
