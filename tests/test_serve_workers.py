@@ -173,3 +173,36 @@ def test_pool_refuses_a_missing_store(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="could not open the store"):
         asyncio.run(p.start())
     p.close()
+
+
+@pytest.mark.parametrize("size", [0, 100, workers._ONE_WRITE + 1, 3_000_000])
+def test_an_answer_crosses_the_pipe_as_bytes(size: int) -> None:
+    """An answer frame read back in pieces of any size gives the worker's outcome exactly,
+    and nothing before it is whole; a second frame behind it is left in the buffer."""
+    import socket
+    import threading
+
+    from exchange_kg.serve.results import QueryOutcome
+
+    body = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    sent = QueryOutcome(200, body, "text/turtle; charset=utf-8", "graph", {"Retry-After": "5"})
+    ours, theirs = socket.socketpair()
+    writer = threading.Thread(target=lambda: [workers.send_answer(theirs, o) for o in
+                                              (sent, QueryOutcome.error(504, "late"))])
+    writer.start()
+    buffer = bytearray()
+    found = None
+    while found is None:
+        chunk = ours.recv(7919)  # a prime: frames split anywhere
+        assert chunk, "the pipe closed before a whole answer"
+        buffer += chunk
+        found = workers.read_answer(buffer)
+    writer.join()
+    outcome, used = found
+    assert outcome == sent
+    del buffer[:used]
+    while (second := workers.read_answer(buffer)) is None:
+        buffer += ours.recv(7919)
+    assert second[0] == QueryOutcome.error(504, "late") and second[1] == len(buffer)
+    ours.close()
+    theirs.close()

@@ -15,6 +15,12 @@ transport (``_Channel``), so handing a job over and taking the answer costs no t
 lock and no polling (on the bundled graph that hand-off was a third of a point lookup's time
 in the server process). Waiting requests get a freed worker in arrival order; an idle worker
 is reused warm-first.
+
+A job goes over as a pickled ``QueryJob`` (a few hundred bytes). An answer comes back as
+bytes, not as a pickled object: a fixed header (``_ANSWER_HEADER``: the lengths of what
+follows), the status, media type, kind and headers as a small pickled tuple, and the body
+exactly as the client gets it, written without being copied into a pickle and read into one
+``bytes`` object, which goes to the client as it is.
 """
 
 from __future__ import annotations
@@ -40,6 +46,10 @@ log = logging.getLogger("exchange_kg.serve")
 
 # a spawned interpreter imports pyoxigraph and opens the store in well under this
 START_TIMEOUT = 60.0
+# an answer's frame starts with the lengths of its pickled metadata and of its body
+_ANSWER_HEADER = struct.Struct("!IQ")
+# bodies up to this size go out in one write with their header; larger ones are not copied
+_ONE_WRITE = 65_536
 # how long a query whose client has gone may still finish before its worker is killed: a new
 # worker takes seconds of CPU to start and load the store (and more on a busy machine, while
 # the pool is a worker short), and a client that wants to hold a worker can as well stay
@@ -87,6 +97,8 @@ def worker_main(database: str, conn: Connection, parent_pid: int,
         conn.send(("failed", str(exc)))
         return
     conn.send(("ready", unsandboxed))
+    # the same pipe, for writing answers without Connection's pickling
+    out = socket.socket(fileno=os.dup(conn.fileno()))
     while True:
         try:
             job = conn.recv()
@@ -101,16 +113,47 @@ def worker_main(database: str, conn: Connection, parent_pid: int,
                                               "worker may use")
         except Exception as exc:  # never let one query end the worker silently
             outcome = QueryOutcome.error(500, f"query failed: {type(exc).__name__}")
-        conn.send(outcome)
+        try:
+            send_answer(out, outcome)
+        except OSError:
+            return
+
+
+def send_answer(sock: socket.socket, outcome: QueryOutcome) -> None:
+    """Write ``outcome`` as one answer frame (see the module notes)."""
+    meta = pickle.dumps((outcome.status, outcome.content_type, outcome.kind, outcome.headers),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    head = _ANSWER_HEADER.pack(len(meta), len(outcome.body)) + meta
+    if len(outcome.body) <= _ONE_WRITE:
+        sock.sendall(head + outcome.body)
+    else:
+        sock.sendall(head)
+        sock.sendall(outcome.body)
+
+
+def read_answer(buffer: bytearray) -> tuple[QueryOutcome, int] | None:
+    """The first answer frame in ``buffer`` and its length, or None if it is not all there."""
+    if len(buffer) < _ANSWER_HEADER.size:
+        return None
+    meta_size, body_size = _ANSWER_HEADER.unpack_from(buffer)
+    start = _ANSWER_HEADER.size + meta_size
+    end = start + body_size
+    if len(buffer) < end:
+        return None
+    with memoryview(buffer) as view:
+        status, content_type, kind, headers = pickle.loads(view[_ANSWER_HEADER.size:start])
+        body = view[start:end].tobytes()
+    return QueryOutcome(status, body, content_type, kind, headers), end
 
 
 class _Channel(asyncio.Protocol):
-    """The event loop's end of a worker's pipe: pickled jobs out, answers in, both framed as
-    ``multiprocessing.Connection`` frames them (the worker uses a plain ``Connection``)."""
+    """The event loop's end of a worker's pipe: pickled jobs out, framed as
+    ``multiprocessing.Connection`` frames them (the worker reads a plain ``Connection``),
+    answer frames in (``read_answer``)."""
 
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
-        self.answer: asyncio.Future[bytes] | None = None
+        self.answer: asyncio.Future[QueryOutcome] | None = None
         self.lost = False
         self._buffer = bytearray()
 
@@ -119,19 +162,13 @@ class _Channel(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self._buffer += data
-        if len(self._buffer) < 4:
+        found = read_answer(self._buffer)
+        if found is None:
             return
-        size, start = struct.unpack_from("!i", self._buffer)[0], 4
-        if size == -1:  # a frame over 2 GiB
-            if len(self._buffer) < 12:
-                return
-            size, start = struct.unpack_from("!Q", self._buffer, 4)[0], 12
-        if len(self._buffer) < start + size:
-            return
-        payload = bytes(self._buffer[start:start + size])
-        del self._buffer[:start + size]
+        outcome, size = found
+        del self._buffer[:size]
         if self.answer is not None and not self.answer.done():
-            self.answer.set_result(payload)
+            self.answer.set_result(outcome)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
@@ -331,7 +368,7 @@ class WorkerPool:
         if channel.lost:
             return self._died(worker)
         assert self._loop is not None
-        answer: asyncio.Future[bytes] = self._loop.create_future()
+        answer: asyncio.Future[QueryOutcome] = self._loop.create_future()
         channel.answer = answer
         channel.send(job)
         watched = {answer} if disconnected is None else {answer, disconnected}
@@ -359,7 +396,7 @@ class WorkerPool:
         if answer.exception() is not None:
             return self._died(worker)
         self._release(worker)
-        return pickle.loads(answer.result())
+        return answer.result()
 
     def _died(self, worker: _Worker) -> QueryOutcome:
         log.error("a query worker died")
