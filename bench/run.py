@@ -98,7 +98,8 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 @contextlib.contextmanager
 def server(cmd: list[str], port: int, ready_path: str, timeout: float = 180,
-           log: Path | None = None, env: dict[str, str] | None = None) -> Iterator[None]:
+           log: Path | None = None, env: dict[str, str] | None = None
+           ) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server process on 127.0.0.1:port until the block ends; wait (bounded) until it
     answers HTTP on ready_path."""
     out = log.open("wb") if log else subprocess.DEVNULL
@@ -119,7 +120,7 @@ def server(cmd: list[str], port: int, ready_path: str, timeout: float = 180,
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{cmd[0]} did not answer within {timeout:.0f}s") from None
                 time.sleep(0.1)
-        yield
+        yield proc
     finally:
         # imported here: the morph-kgc child runs this file where exchange_kg is not installed
         from exchange_kg.processes import stop
@@ -324,6 +325,20 @@ def tree_peak(pid: int, every: float) -> Iterator[list[int]]:
     finally:
         stop.set()
         sampler.join()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and its live descendants: a
+    server's whole cost, its query workers included."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for p in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def child_map(args: argparse.Namespace) -> None:
@@ -609,39 +624,43 @@ def endpoint_bench(dist: Path, work: Path, args: argparse.Namespace) -> dict[str
             port = free_port()
             log = work / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}.log"
             try:
-                running.enter_context(server([part.format(port=port, dist=dist)
-                                              for part in cmd], port, ready, log=log))
+                proc = running.enter_context(server([part.format(port=port, dist=dist)
+                                                     for part in cmd], port, ready, log=log))
                 if fill:
                     fill(port)
             except RuntimeError as exc:
                 results["notes"].append(f"{name} failed to start: {exc}")
                 continue
-            live.append((name, port, path))
+            live.append((name, port, path, proc.pid))
         if not live:
             return results
         mixes = query_mixes(live[0][1], live[0][2])
         for mix, requests in mixes.items():
             sizes = {name: [answer_size(port, path, r) for r in requests]  # warm-up, and
-                     for name, port, path in live}  # every server must give the same answers
+                     for name, port, path, _ in live}  # every server must give the same answers
             reference = next(iter(sizes.values()))
             for name, got in sizes.items():
                 if got != reference:
                     results["notes"].append(f"{mix}: {name} answered {got} rows/triples, "
                                             f"others {reference}")
-            runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in live}
+            runs: dict[str, list[dict[str, Any]]] = {name: [] for name, *_ in live}
             for c in clients:
                 for r in range(args.rounds):
                     order = live if r % 2 == 0 else live[::-1]
-                    for name, port, path in order:
+                    for name, port, path, pid in order:
                         if name == "rdflib-endpoint" and (mix != "researcher queries" or r):
                             continue  # 20 req/s: one round of the main mix says enough
                         say(f"  {mix}: {name}, {c} client(s)")
                         time.sleep(SETTLE)  # what the last run's closed connections left
+                        cpu = tree_cpu(pid)
                         if wrk:
                             run = wrk_load(wrk, port, path, requests, c, args.seconds, work)
                         else:
                             run = run_load(port, path, requests, c,
                                            max(args.requests, 20 * c), args.seconds)
+                        # per 1,000 answers: less sensitive to the machine's load than req/s
+                        run["cpu_s_per_1k"] = round((tree_cpu(pid) - cpu) * 1000
+                                                    / max(run["requests"], 1), 3)
                         run["round"] = r + 1
                         runs[name].append(run)
             results["mixes"][mix] = {"answer_sizes": reference, "runs": runs}
@@ -1001,13 +1020,14 @@ def render(results: dict[str, Any]) -> str:
                 for run in runs:
                     rows.append([name, str(run["clients"]), str(run["round"]),
                                  fmt(run["throughput_rps"], 1), fmt(run["p50_ms"], 2),
-                                 fmt(run["p99_ms"], 1), fmt(run["requests"]),
-                                 str(run["errors"]), f"{run['load_average']:.2f}"])
+                                 fmt(run["p99_ms"], 1), fmt(run.get("cpu_s_per_1k"), 3),
+                                 fmt(run["requests"]), str(run["errors"]),
+                                 f"{run['load_average']:.2f}"])
             parts.append(f"== SPARQL endpoint, bundled graph, {mix} "
                          f"({ep['load_generator']}, {len(data['answer_sizes'])} requests in "
                          "turn) ==\n"
                          + table(rows, ["server", "clients", "round", "req/s", "p50 ms",
-                                        "p99 ms", "requests", "errors", "load"]))
+                                        "p99 ms", "CPU s/1k", "requests", "errors", "load"]))
         if ep["notes"]:
             parts.append("\n".join(f"note: {n}" for n in ep["notes"]))
         ratios = results.get("endpoint_ratios", {})
@@ -1029,8 +1049,9 @@ def endpoint_ratios(ep: dict[str, Any]) -> dict[str, str]:
         if "exchange-kg" not in runs:
             continue
 
-        def rps(name: str, clients: int, runs: dict[str, Any] = runs) -> float | None:
-            got = [r["throughput_rps"] for r in runs.get(name, []) if r["clients"] == clients]
+        def rps(name: str, clients: int, runs: dict[str, Any] = runs,
+                key: str = "throughput_rps") -> float | None:
+            got = [r[key] for r in runs.get(name, []) if r["clients"] == clients and r.get(key)]
             return median_of(got) if got else None
 
         for c in sorted({r["clients"] for r in runs["exchange-kg"]}):
@@ -1044,6 +1065,12 @@ def endpoint_ratios(ep: dict[str, Any]) -> dict[str, str]:
                     out[f"{mix}: endpoint vs {peer}, {c} clients"] = (
                         f"{ratio:.2f}x " + (verdict(ratio, TARGETS[key]) if key
                                             else "(reported)"))
+            ours_cpu = rps("exchange-kg", c, key="cpu_s_per_1k")
+            their_cpu = rps("oxigraph (in memory)", c, key="cpu_s_per_1k")
+            if ours_cpu and their_cpu:
+                out[f"{mix}: CPU s per 1,000 answers, {c} clients"] = (
+                    f"{ours_cpu:.3f} vs oxigraph (in memory) {their_cpu:.3f} "
+                    f"= {ours_cpu / their_cpu:.2f}x (reported)")
         p99 = [r["p99_ms"] for r in runs["exchange-kg"] if r["clients"] == 16]
         if p99:
             out[f"{mix}: endpoint p99 at 16 clients"] = (

@@ -60,15 +60,19 @@ def test_wrk_sends_every_request_in_turn_and_counts_refusals(tmp_path: Path) -> 
 
 
 def test_ratios_take_the_median_round_and_the_worst_p99() -> None:
-    def run(clients: int, rps: float, p99: float = 1.0) -> dict[str, Any]:
-        return {"clients": clients, "throughput_rps": rps, "p99_ms": p99}
+    def run(clients: int, rps: float, p99: float = 1.0, cpu: float = 1.0) -> dict[str, Any]:
+        return {"clients": clients, "throughput_rps": rps, "p99_ms": p99, "cpu_s_per_1k": cpu}
 
     ep = {"mixes": {"lookups": {"runs": {
-        "exchange-kg": [run(16, 100, 40), run(16, 300, 120), run(16, 200, 50)],
-        "oxigraph (in memory)": [run(16, 100), run(16, 200), run(16, 400)],
+        "exchange-kg": [run(16, 100, 40, 0.9), run(16, 300, 120, 0.3), run(16, 200, 50, 0.5)],
+        "oxigraph (in memory)": [run(16, 100, cpu=0.2), run(16, 200, cpu=0.1),
+                                 run(16, 400, cpu=0.05)],
     }}}}
     ratios = bench.endpoint_ratios(ep)
     assert ratios["lookups: endpoint vs oxigraph (in memory), 16 clients"].startswith(
         "1.00x holds")
     assert ratios["lookups: endpoint p99 at 16 clients"].startswith("120.0 ms")
     assert "MISSED" in ratios["lookups: endpoint p99 at 16 clients"]
+    # CPU per answer, the figure the machine's load moves least: medians again
+    assert ratios["lookups: CPU s per 1,000 answers, 16 clients"].startswith(
+        "0.500 vs oxigraph (in memory) 0.100 = 5.00x")
