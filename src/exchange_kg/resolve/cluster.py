@@ -9,7 +9,8 @@
 3. **Score candidate pairs of groups** (``score.relate_groups``): only groups that share a
    proper-name token, its first four letters, a website name, or an acronym and the initials
    it abbreviates are compared, so the work grows with the number of similar names, not its
-   square.
+   square. Of those, only pairs that can reach ``MERGE`` are read at once (``reach`` decides
+   it for the whole block); the others only when a merge asks for their score.
 4. **Merge conservatively.** Pairs scoring at least ``MERGE`` are taken best first (ties by
    key: the order of the input never matters). Two clusters merge only if the merge is
    supported by all their members: no pair across them conflicts (different numbers, ROR
@@ -37,6 +38,7 @@ from exchange_kg.resolve.identity import merge_clusters
 from exchange_kg.resolve.label import choose_label, cluster_ids, minting_key
 from exchange_kg.resolve.model import Cluster, Decision, Mention
 from exchange_kg.resolve.names import initials, is_distinctive, parse_name, place_tokens
+from exchange_kg.resolve.reach import may_merge
 from exchange_kg.resolve.score import (
     CONFLICT,
     MERGE,
@@ -182,17 +184,23 @@ def _resolve_block(country: str | None, mentions: list[Mention],
     groups = group_mentions(country, mentions, apart)
     ctx = block_context(groups)
     kept_apart = _kept_apart(country, groups, apart)
-    # Only merge candidates keep their reasons: a large country has millions of scored pairs.
-    scores: dict[tuple[int, int], float] = {}
+    pairs = sorted(candidate_pairs(groups))
+    # Only pairs that may merge are read now (see ``reach``): a large country has hundreds of
+    # thousands of candidate pairs, most plainly below MERGE. The others are read if a merge
+    # asks for them (``_supported``), and only merge candidates keep their reasons.
+    reachable = may_merge(groups, (p for p in pairs if p not in kept_apart))
+    scores = _Scores(groups, ctx)
     reasons: dict[tuple[int, int], str] = {}
-    for i, j in sorted(candidate_pairs(groups)):
-        if (i, j) in kept_apart:
-            scores[(i, j)] = CONFLICT
-            continue
-        rel = relate_groups(groups[i], groups[j], ctx)
-        scores[(i, j)] = rel.score
-        if rel.score >= MERGE:
-            reasons[(i, j)] = rel.reason
+    for pair in pairs:
+        if pair in kept_apart:
+            scores[pair] = CONFLICT
+        elif pair not in reachable:
+            scores.unread.add(pair)
+        else:
+            rel = relate_groups(groups[pair[0]], groups[pair[1]], ctx)
+            scores[pair] = rel.score
+            if rel.score >= MERGE:
+                reasons[pair] = rel.reason
     members = {i: [i] for i in range(len(groups))}
     root = list(range(len(groups)))
     evidence: dict[int, list[str]] = {i: _group_evidence(g) for i, g in enumerate(groups)}
@@ -231,12 +239,30 @@ def _kept_apart(country: str | None, groups: list[Group],
     return out
 
 
-def _supported(xs: list[int], ys: list[int], scores: dict[tuple[int, int], float]) -> bool:
+class _Scores(dict[tuple[int, int], float]):
+    """Scores of candidate pairs of groups, those in ``unread`` read when first asked for;
+    a pair that is no candidate scores 0."""
+
+    def __init__(self, groups: list[Group], ctx: BlockContext) -> None:
+        super().__init__()
+        self.groups, self.ctx = groups, ctx
+        self.unread: set[tuple[int, int]] = set()
+
+    def __missing__(self, pair: tuple[int, int]) -> float:
+        if pair not in self.unread:
+            return 0.0
+        self.unread.discard(pair)
+        value = self[pair] = relate_groups(self.groups[pair[0]], self.groups[pair[1]],
+                                           self.ctx).score
+        return value
+
+
+def _supported(xs: list[int], ys: list[int], scores: _Scores) -> bool:
     """May two clusters merge? Every member pair must be compatible, the average strong."""
     values = []
     for x in xs:
         for y in ys:
-            value = scores.get((min(x, y), max(x, y)), 0.0)
+            value = scores[(min(x, y), max(x, y))]
             if value == CONFLICT or value < MIN_LINK:
                 return False
             values.append(value)
