@@ -206,3 +206,30 @@ def test_an_answer_crosses_the_pipe_as_bytes(size: int) -> None:
     assert second[0] == QueryOutcome.error(504, "late") and second[1] == len(buffer)
     ours.close()
     theirs.close()
+
+
+def test_the_client_is_watched_only_while_an_answer_is_slow(
+        synthetic_dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Watching a client's connection costs a task, so it starts only once an answer takes
+    longer than WATCH_AFTER; a client that leaves a slow query still stops it."""
+    monkeypatch.setattr(workers, "WATCH_AFTER", 0.5)  # ample for CHEAP on a busy machine
+
+    async def scenario(pool: WorkerPool) -> None:
+        loop = asyncio.get_running_loop()
+        watched: list[asyncio.Future[object]] = []
+
+        def watch() -> asyncio.Future[object]:
+            gone: asyncio.Future[object] = loop.create_future()
+            loop.call_later(0.3, lambda: gone.done() or gone.set_result(None))
+            watched.append(gone)
+            return gone
+
+        assert (await pool.run(QueryJob(CHEAP), disconnected=watch)).status == 200
+        assert watched == [] and pool.killed == 0
+        started = time.monotonic()
+        outcome = await pool.run(QueryJob(SLOW), disconnected=watch)
+        assert outcome.status == 499 and len(watched) == 1
+        assert time.monotonic() - started < 0.5 + 0.3 + workers.LEFT_GRACE + 0.7
+        assert pool.killed == 1
+
+    in_pool(synthetic_dist, scenario, size=1, timeout=5.0)

@@ -41,6 +41,8 @@ class ResultCache:
 
     def get(self, job: QueryJob) -> QueryOutcome | None:
         """The kept answer to ``job``, or None."""
+        if not self.max_bytes:  # kept nothing: not even worth hashing the job
+            return None
         outcome = self._entries.get(job)
         if outcome is not None:
             self._entries.move_to_end(job)

@@ -203,11 +203,8 @@ async def execute(rt: Runtime, job: QueryJob, receive: Receive | None = None) ->
     if receive is None:
         outcome = await rt.pool.run(job)
     else:
-        gone = asyncio.ensure_future(_disconnect(receive))
-        try:
-            outcome = await rt.pool.run(job, disconnected=gone)
-        finally:
-            gone.cancel()
+        outcome = await rt.pool.run(
+            job, disconnected=lambda: asyncio.ensure_future(_disconnect(receive)))
     rt.answers.put(job, outcome)
     return outcome
 

@@ -36,6 +36,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -54,6 +55,10 @@ _ONE_WRITE = 65_536
 # worker takes seconds of CPU to start and load the store (and more on a busy machine, while
 # the pool is a worker short), and a client that wants to hold a worker can as well stay
 LEFT_GRACE = 1.0
+# how long an answer is awaited before the client's connection is watched: most answers come
+# well within it, and watching costs a task per request (a tenth of the server process's
+# work on a point lookup); a client that leaves is noticed this much later at most
+WATCH_AFTER = 0.05
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -144,6 +149,10 @@ def read_answer(buffer: bytearray) -> tuple[QueryOutcome, int] | None:
         status, content_type, kind, headers = pickle.loads(view[_ANSWER_HEADER.size:start])
         body = view[start:end].tobytes()
     return QueryOutcome(status, body, content_type, kind, headers), end
+
+
+# the client's disconnection: a future done once it has gone, or a function starting one
+Disconnected = asyncio.Future[object] | Callable[[], asyncio.Future[object]]
 
 
 class _Channel(asyncio.Protocol):
@@ -351,14 +360,38 @@ class WorkerPool:
         finally:
             timer.cancel()
 
+    async def _answered_within(self, answer: asyncio.Future[QueryOutcome],
+                               seconds: float) -> bool:
+        """Wait up to ``seconds`` for ``answer``; True if it has come (or failed). A timer
+        and a callback: no task, unlike ``asyncio.wait``."""
+        if answer.done():
+            return True
+        assert self._loop is not None
+        woken: asyncio.Future[None] = self._loop.create_future()
+
+        def wake(_: object = None) -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        timer = self._loop.call_later(seconds, wake)
+        answer.add_done_callback(wake)
+        try:
+            await woken
+        finally:
+            timer.cancel()
+            answer.remove_done_callback(wake)
+        return answer.done()
+
     async def run(self, job: QueryJob, wait: float | None = None,
-                  disconnected: asyncio.Future[object] | None = None) -> QueryOutcome:
+                  disconnected: Disconnected | None = None) -> QueryOutcome:
         """Answer ``job`` on the next free worker.
 
         Waits up to ``wait`` seconds (default: the timeout) for a free worker (503 if none
         frees up), then up to the timeout for the answer (504, and the worker is killed).
         Once ``disconnected`` is done (the client has gone), the worker is killed too unless it
-        answers within ``LEFT_GRACE``: its work would be thrown away.
+        answers within ``LEFT_GRACE``: its work would be thrown away. ``disconnected`` may be
+        a function that starts watching the client: it is called only for an answer that
+        takes longer than ``WATCH_AFTER``.
         """
         worker = await self._acquire(self.timeout if wait is None else wait)
         if worker is None:
@@ -371,11 +404,17 @@ class WorkerPool:
         answer: asyncio.Future[QueryOutcome] = self._loop.create_future()
         channel.answer = answer
         channel.send(job)
-        watched = {answer} if disconnected is None else {answer, disconnected}
+        started = self._loop.time()
+        watching: asyncio.Future[object] | None = None
         try:
-            await asyncio.wait(watched, timeout=self.timeout,
-                               return_when=asyncio.FIRST_COMPLETED)
-            if not answer.done() and disconnected is not None and disconnected.done():
+            if not await self._answered_within(answer, min(WATCH_AFTER, self.timeout)):
+                if disconnected is not None:
+                    watching = (disconnected if isinstance(disconnected, asyncio.Future)
+                                else disconnected())
+                await asyncio.wait({answer} if watching is None else {answer, watching},
+                                   timeout=self.timeout - (self._loop.time() - started),
+                                   return_when=asyncio.FIRST_COMPLETED)
+            if not answer.done() and watching is not None and watching.done():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(answer), LEFT_GRACE)
                 if not answer.done() or answer.exception() is not None:
@@ -388,6 +427,8 @@ class WorkerPool:
             raise
         finally:
             channel.answer = None
+            if watching is not None and watching is not disconnected:
+                watching.cancel()
         if not answer.done():
             self._retire(worker)
             log.warning("query stopped after %.1fs: %.200r", self.timeout, job.query)
@@ -396,6 +437,8 @@ class WorkerPool:
         if answer.exception() is not None:
             return self._died(worker)
         self._release(worker)
+        if isinstance(disconnected, asyncio.Future) and disconnected.done():
+            return QueryOutcome.error(499, "the client closed the connection")
         return answer.result()
 
     def _died(self, worker: _Worker) -> QueryOutcome:
