@@ -2,6 +2,7 @@
 
     python bench/linking.py                                   # alone
     python bench/run.py                                       # as part of the benchmark
+    python bench/linking.py --against ../main                 # this linker vs another's
 
 Needs a ROR dump in ``EXCHANGE_KG_ROR_DUMP``. Every figure comes from a fresh process, so
 nothing is warm that a user's process would not have warm:
@@ -16,6 +17,12 @@ nothing is warm that a user's process would not have warm:
   generated data of ``--gen-scale`` (synthetic names, mostly without a record, so each one
   takes the typo-tolerant scans). Median of ``--repeat`` runs; CPU seconds are given too,
   because on a shared machine the wall time also counts other processes' turns.
+* ``--against CHECKOUT``: this checkout's linker and another's (``CHECKOUT/src``, e.g. a
+  checkout of main) on the same questions, runs alternating this, other, this, other, ...
+  each in a fresh process; every answer of the first run of each is written out and the two
+  must be byte-identical (a speed-up may not change one answer). Printed per set: whether the
+  answers are identical, both sides' names per CPU-second, and the median of the per-round
+  CPU-time ratios, which a loaded machine disturbs far less than wall figures.
 """
 
 from __future__ import annotations
@@ -73,19 +80,8 @@ def measure(work: Path, repeat: int = 3, gen_scale: float = 10,
     out["cold_index_seconds"] = statistics.median(c["seconds"] for c in colds)
     out["cold_process_seconds"] = statistics.median(c["process_seconds"] for c in colds)
     out["cold_runs"] = colds
-    sets = {"bundled": (ROOT / "sources", ROOT / "mappings")}
-    if gen_scale:
-        gen = work / f"link-gen-{gen_scale:g}x"
-        if not (gen / "sources").is_dir():
-            subprocess.run([sys.executable, str(BENCH / "generate.py"), "--scale",
-                            f"{gen_scale:g}", "--out", str(gen)], check=True,
-                           capture_output=True)
-        sets[f"generated {gen_scale:g}x"] = (gen / "sources", gen / "mappings")
     out["sets"] = {}
-    for name, (sources, mappings) in sets.items():
-        questions = work / f"link-questions-{name.replace(' ', '-')}.json"
-        _child("_questions", "--sources", str(sources), "--mappings", str(mappings),
-               "--questions", str(questions), env=env)
+    for name, questions in _question_sets(work, gen_scale, env).items():
         how = () if workers is None else ("--workers", str(workers))
         runs = [_child("_match", "--questions", str(questions), *how, env=env)
                 for _ in range(repeat)]
@@ -100,6 +96,94 @@ def measure(work: Path, repeat: int = 3, gen_scale: float = 10,
                              "runs": runs}
     out["load_average_at_end"] = _load()
     return out
+
+
+def _question_sets(work: Path, gen_scale: float, env: dict[str, str]) -> dict[str, Path]:
+    """Set name -> a file of the questions a real build of it asks the linker."""
+    sets = {"bundled": (ROOT / "sources", ROOT / "mappings")}
+    if gen_scale:
+        gen = work / f"link-gen-{gen_scale:g}x"
+        if not (gen / "sources").is_dir():
+            subprocess.run([sys.executable, str(BENCH / "generate.py"), "--scale",
+                            f"{gen_scale:g}", "--out", str(gen)], check=True,
+                           capture_output=True)
+        sets[f"generated {gen_scale:g}x"] = (gen / "sources", gen / "mappings")
+    out = {}
+    for name, (sources, mappings) in sets.items():
+        questions = out[name] = work / f"link-questions-{name.replace(' ', '-')}.json"
+        _child("_questions", "--sources", str(sources), "--mappings", str(mappings),
+               "--questions", str(questions), env=env)
+    return out
+
+
+def against(work: Path, other: Path, repeat: int = 5, gen_scale: float = 10,
+            workers: int | None = None) -> dict[str, Any]:
+    """This checkout's linker against ``other``'s on the same questions (see the module
+    docstring)."""
+    dump = os.environ.get(DUMP_ENV)
+    if not dump:
+        return {"skipped": f"{DUMP_ENV} is not set"}
+    if not (other / "src" / "exchange_kg" / "link").is_dir():
+        raise SystemExit(f"--against {other}: no src/exchange_kg/link there")
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(work / "link-index-cache")}
+    sides = {"this": {**env, "PYTHONPATH": str(ROOT / "src")},
+             "other": {**env, "PYTHONPATH": str((other / "src").resolve())}}
+    out: dict[str, Any] = {"other": str(other), "load_average_at_start": _load(), "sets": {}}
+    how = () if workers is None else ("--workers", str(workers))
+    for name, questions in _question_sets(work, gen_scale, sides["this"]).items():
+        runs: dict[str, list[dict[str, Any]]] = {"this": [], "other": []}
+        answers = {side: work / f"link-answers-{side}-{questions.stem}.jsonl" for side in sides}
+        for n in range(repeat):
+            for side, side_env in sides.items():
+                keep = ("--results", str(answers[side])) if n == 0 else ()
+                run = _child("_match", "--questions", str(questions), *how, *keep,
+                             env=side_env)
+                expected = (ROOT if side == "this" else other.resolve()) / "src"
+                if Path(run["package"]).resolve().parent != expected:
+                    raise RuntimeError(f"{side} side imported {run['package']}, not {expected}")
+                runs[side].append(run)
+        out["sets"][name] = compare_runs(runs["this"], runs["other"])
+        out["sets"][name]["identical"] = (answers["this"].read_bytes()
+                                          == answers["other"].read_bytes())
+    out["load_average_at_end"] = _load()
+    return out
+
+
+def compare_runs(this: list[dict[str, Any]], other: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of alternated runs of two versions: each side's names per CPU-second and per
+    second, and the median of the rounds' CPU-time ratios (this / other: below 1 is faster)."""
+    names = this[0]["names"]
+    out: dict[str, Any] = {"names": names, "rounds": len(this)}
+    for side, runs in (("this", this), ("other", other)):
+        cpu = statistics.median(r["cpu_seconds"] for r in runs)
+        wall = statistics.median(r["seconds"] for r in runs)
+        out[side] = {"names_per_cpu_s": round(names / cpu), "names_per_s": round(names / wall),
+                     "workers": runs[0]["workers"],
+                     "load_average": statistics.median(r["load_average"] for r in runs)}
+    ratios = [a["cpu_seconds"] / b["cpu_seconds"] for a, b in zip(this, other, strict=True)]
+    out["cpu_ratio"] = round(statistics.median(ratios), 3)
+    out["cpu_ratios"] = [round(r, 3) for r in ratios]
+    return out
+
+
+def render_against(result: dict[str, Any]) -> list[str]:
+    if "skipped" in result:
+        return [f"linking A/B: skipped ({result['skipped']})"]
+    lines = [f"linking, this checkout vs {result['other']} (load average "
+             f"{result['load_average_at_start']} at start, {result['load_average_at_end']} at "
+             "end):"]
+    for name, s in result["sets"].items():
+        this, other = s["this"], s["other"]
+        lines.append(
+            f"  {name}: {s['names']} names, answers "
+            f"{'identical' if s['identical'] else 'DIFFER'}; CPU time this/other "
+            f"{s['cpu_ratio']} (median of {s['rounds']} rounds {s['cpu_ratios']}); "
+            f"{this['names_per_cpu_s']:,} vs {other['names_per_cpu_s']:,} names per CPU-s, "
+            f"{this['names_per_s']:,} vs {other['names_per_s']:,} names/s "
+            f"({this['workers']} process{'es' if this['workers'] > 1 else ''}, load "
+            f"{this['load_average']})")
+    return lines
 
 
 def render(result: dict[str, Any]) -> list[str]:
@@ -179,8 +263,10 @@ def _child_match(questions: Path, results_file: Path | None = None,
         results_file.write_text("".join(json.dumps(asdict(r), ensure_ascii=False,
                                                    sort_keys=True) + "\n" for r in results),
                                 encoding="utf-8")
+    import exchange_kg
+
     return {"names": len(queries), "linked": sum(r.chosen is not None for r in results),
-            "workers": workers,
+            "workers": workers, "package": str(Path(exchange_kg.__file__).parent),
             "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "load_average": _load()}
 
 
@@ -197,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int,
                     help="processes that match (default: one per idle CPU for a large batch)")
+    ap.add_argument("--against", type=Path, metavar="CHECKOUT",
+                    help="compare with the linker of another checkout (answers and CPU time)")
     args = ap.parse_args(argv)
     if args.mode == "_index":
         print(json.dumps(_child_index()))
@@ -204,6 +292,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_child_questions(args.sources, args.mappings, args.questions)))
     elif args.mode == "_match":
         print(json.dumps(_child_match(args.questions, args.results, args.workers)))
+    elif args.against is not None:
+        result = against(args.work, args.against, args.repeat, args.gen_scale, args.workers)
+        print("\n".join(render_against(result)))
+        print(json.dumps(result, indent=1))
+        if not all(s["identical"] for s in result.get("sets", {}).values()):
+            return 1
     else:
         result = measure(args.work, args.repeat, args.gen_scale, args.workers)
         print("\n".join(render(result)))
