@@ -38,6 +38,12 @@ def from_cache(log: str) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
+def countries_from_cache(log: str) -> tuple[int, int]:
+    found = re.search(r"institutions \((\d+) of (\d+) countries from the cache\)", log)
+    assert found, log
+    return int(found[1]), int(found[2])
+
+
 def read_anew(log: str) -> set[str]:
     """The documents a build read (each once, in either pass), from its progress lines."""
     return {m[1] for m in re.finditer(r"\] (?:re-)?reading (\S+)", log)}
@@ -63,6 +69,7 @@ def warm(project_copy: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
     log = build(project_copy, tmp_path / "first", cache)
     assert from_cache(log) == (0, len(FILES))
     assert read_anew(log) == set(FILES)
+    assert countries_from_cache(log)[0] == 0
     return project_copy, cache, tmp_path / "first"
 
 
@@ -78,7 +85,23 @@ def test_an_unchanged_rebuild_reads_nothing(warm: tuple[Path, Path, Path],
     log = build(project, tmp_path / "again", cache)
     assert from_cache(log) == (len(FILES), len(FILES))
     assert read_anew(log) == set()
+    hits, countries = countries_from_cache(log)
+    assert hits == countries > 20
     same_dist(first, tmp_path / "again")
+
+
+def test_a_renamed_partner_resolves_its_country_again_and_only_that(
+        warm: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    project, cache, first = warm
+    edit(project / "sources" / "partners-agreement-types.tsv",
+         "Australia\tMonash University\t", "Australia\tMonash University Clayton\t")
+    log = build(project, tmp_path / "cached", cache)
+    clean = build(project, tmp_path / "clean", tmp_path / "unused", "--no-cache")
+    assert "countries from the cache" not in clean
+    hits, countries = countries_from_cache(log)
+    assert (hits, countries - hits) == (countries - 1, 1)  # Australia's
+    same_dist(tmp_path / "clean", tmp_path / "cached")
+    assert b"Monash University Clayton" in (tmp_path / "cached" / "exchange-kg.nt").read_bytes()
 
 
 @pytest.mark.parametrize("what", ["document", "mapping"])

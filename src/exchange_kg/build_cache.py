@@ -11,13 +11,15 @@ versions of the libraries the package depends on, directly or not). An edit to a
 is a new key; the old entry is never read again and ages out. A PDF read with ``--ocr`` is
 not kept: the OCR engine is a program outside the package, of a version the key cannot see.
 
-Entries live in ``documents/`` of the user's cache folder (``$EXCHANGE_KG_CACHE_DIR``, as
-the ROR index does). Each is written atomically (a temporary file renamed) and carries a
-digest of its contents: an entry that is truncated, corrupt or unreadable is ignored and the
-document read anew, so the cache can make a build faster but never different. The cache is
-only an optimisation: a folder that cannot be written just goes without. Entries are
-pickles, so the folder is created readable and writable by its user only, like the rest of a
-user cache: whoever can write into it can make the next build run code.
+Resolution keeps each country's clusters here too (``resolve.cache``), keyed by that
+country's mentions. Entries live in ``documents/`` of the user's cache folder
+(``$EXCHANGE_KG_CACHE_DIR``, as the ROR index does). Each is written atomically (a temporary
+file renamed) and carries a digest of its contents: an entry that is truncated, corrupt or
+unreadable is ignored and the document read anew, so the cache can make a build faster but
+never different. The cache is only an optimisation: a folder that cannot be written just
+goes without. Entries are pickles, so the folder is created readable and writable by its
+user only, like the rest of a user cache: whoever can write into it can make the next build
+run code.
 
 It is bounded: at the end of a build, entries no build has used for ``MAX_AGE_DAYS`` are
 removed, and then the least recently used ones until the folder is under ``max_bytes``

@@ -115,7 +115,8 @@ def main(debug: bool) -> None:
 @click.option("--ocr", is_flag=True,
               help="Give PDFs without a text layer one with OCRmyPDF first (needs ocrmypdf).")
 @click.option("--no-cache", is_flag=True,
-              help="Read every document anew, neither using nor filling the build cache "
+              help="Read every document and resolve every country anew, neither using nor "
+                   "filling the build cache "
                    "(documents/ in $EXCHANGE_KG_CACHE_DIR, by default the user cache folder "
                    "~/.cache/exchange-kg).")
 @click.option("--max-record-drop", type=click.FloatRange(0, 100), default=20.0,

@@ -53,6 +53,7 @@ from exchange_kg.resolve import (
     mentions_from_agreements,
     publisher_mentions,
 )
+from exchange_kg.resolve import cache as resolve_cache
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.resolve.joined import ror_named, split_joined_parties
 from exchange_kg.rules import rules_for
@@ -608,11 +609,15 @@ def build(
 
     t = time.perf_counter()
     mentions = mentions_from_agreements(merged) + publisher_mentions(documents)
-    identity = resolve_and_link(mentions, merged, curation, ror_index, ror_client, progress)
+    with resolve_cache.using(resolve_cache.ResolveCache(cache) if cache is not None
+                             else None) as blocks:
+        identity = resolve_and_link(mentions, merged, curation, ror_index, ror_client, progress)
     clusters, links = identity.clusters, identity.links
     _flag_countries(merged, identity.country_notes)
     timings["resolve+link" if links else "resolve"] = time.perf_counter() - t
-    progress(f"resolved {len(mentions)} mentions into {len(clusters)} institutions")
+    progress(f"resolved {len(mentions)} mentions into {len(clusters)} institutions"
+             + (f" ({blocks.hits} of {blocks.hits + blocks.misses} countries from the cache)"
+                if blocks is not None else ""))
 
     t = time.perf_counter()
     units = plan_agreement_units(merged, documents, clusters, links, ror_index)

@@ -34,6 +34,8 @@ from itertools import combinations
 from exchange_kg import pool
 from exchange_kg.iris import identity_key
 from exchange_kg.link.names import normalise
+from exchange_kg.resolve import cache as resolve_cache
+from exchange_kg.resolve.cache import ResolveCache
 from exchange_kg.resolve.identity import merge_clusters
 from exchange_kg.resolve.label import choose_label, cluster_ids, minting_key
 from exchange_kg.resolve.model import Cluster, Decision, Mention
@@ -57,14 +59,18 @@ PARALLEL_MENTIONS = 20_000
 
 
 def resolve(mentions: Iterable[Mention], workers: int | None = None,
-            decisions: Iterable[Decision] = ()) -> list[Cluster]:
+            decisions: Iterable[Decision] = (), cache: ResolveCache | None = None
+            ) -> list[Cluster]:
     """Cluster mentions of institutions; clusters sorted by id, members by key.
 
     ``decisions`` are a curator's ``same`` / ``different`` words on identity. Countries are
     independent, so they are resolved in ``workers`` processes (default: one per CPU for large
-    inputs, see ``PARALLEL_MENTIONS``); the result is the same.
+    inputs, see ``PARALLEL_MENTIONS``); the result is the same. With a ``cache`` (by default
+    the one ``cache.using`` names), a country whose mentions were resolved by an earlier build
+    is taken from it.
     """
     decisions = tuple(decisions)
+    cache = cache or resolve_cache.current()
     by_key: dict[str, Mention] = {}
     for m in mentions:
         if m.key in by_key and by_key[m.key] != m:
@@ -74,19 +80,45 @@ def resolve(mentions: Iterable[Mention], workers: int | None = None,
     for m in by_key.values():
         blocks[m.country].append(m)
     countries = sorted(blocks, key=lambda c: c or "")
-    if workers is None:
-        workers = pool.cpu_count() if len(by_key) >= PARALLEL_MENTIONS else 1
     apart = tuple(d for d in decisions if d.kind == "different")
-    if min(workers, len(countries)) <= 1:
-        drafts = {c: _block_drafts(c, blocks[c], apart) for c in countries}
+    drafts: dict[str | None, list[_Draft]] = {}
+    entries: dict[str | None, str] = {}
+    if cache is not None:
+        for c in countries:
+            entries[c] = cache.entry("clusters", c, (_block_facts(blocks[c]), apart))
+            found = cache.load(entries[c], _are_drafts)
+            if found is None:
+                cache.misses += 1
+            else:
+                cache.hits += 1
+                drafts[c] = found  # type: ignore[assignment]
+    todo = [c for c in countries if c not in drafts]
+    if workers is None:
+        many = sum(len(blocks[c]) for c in todo) >= PARALLEL_MENTIONS
+        workers = pool.cpu_count() if many else 1
+    if min(workers, len(todo)) <= 1:
+        drafts.update((c, _block_drafts(c, blocks[c], apart)) for c in todo)
     else:
-        largest_first = sorted(countries, key=lambda c: -len(blocks[c]))
-        with pool.executor(min(workers, len(countries)), _set_blocks,
-                           (blocks, apart)) as executor:
-            drafts = dict(zip(largest_first, executor.map(_drafts_in_worker, largest_first),
+        largest_first = sorted(todo, key=lambda c: -len(blocks[c]))
+        with pool.executor(min(workers, len(todo)), _set_blocks,
+                           ({c: blocks[c] for c in todo}, apart)) as executor:
+            drafts.update(zip(largest_first, executor.map(_drafts_in_worker, largest_first),
                               strict=True))
+    if cache is not None:
+        for c in todo:
+            cache.keep(entries[c], drafts[c])
     clusters = _finish([d for c in countries for d in drafts[c]], by_key)
     return merge_clusters(clusters, decisions=decisions)[0]
+
+
+def _block_facts(mentions: list[Mention]) -> list[tuple[object, ...]]:
+    """A country's mentions as resolution reads them: all but the row number."""
+    return sorted((m.key, m.name, m.alt_names, m.acronym, m.city, m.website, m.source_id,
+                   m.ror_id or "", m.country_inferred) for m in mentions)
+
+
+def _are_drafts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(d, _Draft) for d in value)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import tldextract
 
+from exchange_kg.resolve import cache as resolve_cache
 from exchange_kg.resolve.model import Mention
 from exchange_kg.resolve.names import fold, parse_name
 
@@ -104,11 +105,16 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
     names_in: dict[str, set[str]] = defaultdict(set)
     # a million mentions spell a few hundred thousand names: each distinct one is read once
     name_keys: dict[tuple[str, str | None], str | None] = {}
+    spelt: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         if m.country:
-            key = _cached_key(name_keys, m.name, m.country)
+            spelt[m.country].add(m.name)
+    for country, names in sorted(spelt.items()):
+        keys = _name_keys(country, sorted(names))
+        name_keys.update(((n, country), k) for n, k in keys.items())
+        for key in keys.values():
             if key:
-                names_in[key].add(m.country)
+                names_in[key].add(country)
     out: list[Mention] = []
     notes: list[CountryNote] = []
     decided: dict[tuple[object, ...], tuple[str, str] | None] = {}
@@ -162,6 +168,21 @@ def _revised(m: Mention, ror: str | None, cities: Mapping[str, str]) -> tuple[st
         return None
     how = "the layout put it" if m.country_inferred else "the row says"
     return country, f"{how} {m.country}, but " + "; ".join(reasons)
+
+
+def _name_keys(country: str, names: list[str]) -> dict[str, str | None]:
+    """:func:`_name_key` of each of a country's names, from the build cache when a build
+    read the same names before (reading them is most of this stage's work)."""
+    cache = resolve_cache.current()
+    entry = cache.entry("name-keys", country, names) if cache is not None else ""
+    found = cache.load(entry, lambda v: isinstance(v, list) and len(v) == len(names)) \
+        if cache is not None else None
+    if found is not None:
+        return dict(zip(names, found, strict=True))  # type: ignore[call-overload]
+    keys = [_name_key(n, country) for n in names]
+    if cache is not None:
+        cache.keep(entry, keys)
+    return dict(zip(names, keys, strict=True))
 
 
 def _cached_key(keys: dict[tuple[str, str | None], str | None], name: str,
