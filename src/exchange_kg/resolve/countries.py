@@ -158,7 +158,7 @@ def _revised(m: Mention, ror: str | None, cities: Mapping[str, str]) -> tuple[st
         tld = domain_country(m.website)
         if tld:
             votes[tld].append(f"the website's domain is in {tld}")
-    for c in sorted(city_country(m.name, cities)):
+    for c in sorted(city_country(m.name, cities) if cities else ()):  # none without ROR
         votes[c].append(f"the name names a city in {c}")
     if m.country in votes or len(votes) != 1:
         return None
