@@ -97,3 +97,32 @@ def test_the_builds_store_equals_the_store_loaded_from_its_dumps(
     assert built_quads == loaded_quads
     stamps = [json.loads((d / "store" / "stamp.json").read_text()) for d in (dist, serve_dist)]
     assert stamps[0] == stamps[1]
+
+
+def test_loading_in_pieces_keeps_every_quad_and_each_blank_node_one_node(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dumps load in pieces of bounded size (pyoxigraph's loader would hold a million
+    quads a thread); lines that share a blank node must still land in one load, wherever
+    they fall in the file."""
+    lines = [f"<http://example.org/s{i:03d}> <http://example.org/p> \"{i}\" <http://g> ."
+             for i in range(300)]
+    lines.insert(10, "<http://example.org/a> <http://example.org/range> _:u <http://g> .")
+    lines.append("_:u <http://example.org/unionOf> <http://example.org/B> <http://g> .")
+    lines.append('<http://example.org/b> <http://example.org/note> "_: is not a node" .')
+    monkeypatch.setattr(store_module, "PIECE_BYTES", 1000)
+    loads: list[int] = []
+    pieces, whole = pyoxigraph.Store(), pyoxigraph.Store()
+    real = pyoxigraph.Store.bulk_load
+
+    class Counting:
+        def bulk_load(self, data: bytes, **kw: object) -> None:
+            loads.append(len(data))
+            real(pieces, data, **kw)
+
+    chunks = [("".join(f"{line}\n" for line in lines[i:i + 5])).encode()
+              for i in range(0, len(lines), 5)]
+    store_module.bulk_load_lines(Counting(), chunks, pyoxigraph.RdfFormat.N_QUADS)
+    whole.bulk_load(("\n".join(lines) + "\n").encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+    assert len(loads) > 5 and max(loads) < 3000
+    assert _blank_free(pieces) == _blank_free(whole)
+    assert _blank_free(pieces)[1] == 1
