@@ -126,14 +126,65 @@ def test_streamed_dumps_are_in_the_order_of_sorting_whole_lines() -> None:
     assert quads == sorted(quads) and len(quads) == 20  # x twice, x-1 and y once
 
 
-def test_store_is_fed_every_triple(tmp_path: Path) -> None:
-    from exchange_kg.triples import LineReader
+# terms that could break a line-based form: escapes, language tags, datatypes, blank nodes
+# whose labels extend each other, IRIs that extend each other, non-ASCII text
+TRICKY = [
+    ("_:b1", "<http://example.org/p>", "_:b10"),
+    ("_:b10", "<http://example.org/p>", literal("x")),
+    ("_:b1", "<http://example.org/p>", literal('say "hi" \\ back')),
+    (iri(EX + "x"), iri(EX + "p"), literal("two\nlines\r\tand a tab")),
+    (iri(EX + "x"), iri(EX + "p"), literal("two")),
+    (iri(EX + "x"), iri(EX + "p"), literal("two", lang="en")),
+    (iri(EX + "x"), iri(EX + "p"), literal("two", lang="en-GB")),
+    (iri(EX + "x"), iri(EX + "p"), literal("2", XSD + "integer")),
+    (iri(EX + "x"), iri(EX + "p-1"), iri(EX + "x-1")),
+    (iri(EX + "x"), iri(EX + "p"), iri(EX + "x-1")),
+    (iri(EX + "x-1"), iri(EX + "p"), literal("Łódź 東北大学 👍 .\n x")),
+    (iri(EX + "x/1"), iri(EX + "p"), literal(" . ")),
+    (iri(EX + "y"), iri(EX + "q"), literal("")),
+]
 
-    lines = [f'<{EX}s{i}> <{EX}p> "{"é" * (i % 7)}{i}" .' for i in range(25_000)]
-    store = pyoxigraph.Store()
-    store.bulk_load(LineReader(lines), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    assert len(store) == 25_000
-    assert LineReader(lines).read() == ("\n".join(lines) + "\n").encode()
+
+def test_a_read_graph_gives_the_lines_blocks_and_objects_of_its_triples() -> None:
+    """The frozen form (one bytes block per subject) answers as the triples do."""
+    g = TripleGraph()
+    for t in reversed(TRICKY):
+        g.add(*t)
+    want = sorted(f"{s} {p} {o} ." for s, p, o in TRICKY)
+    assert g.lines() == want == list(g.sorted_lines())
+    assert b"".join(g.chunks()).decode() == "".join(f"{line}\n" for line in want)
+    assert parse(want) == parse(g.lines())
+    assert set(g) == set(TRICKY) and len(g) == len(TRICKY)
+    for s in {t[0] for t in TRICKY}:
+        assert sorted(g.block(s)) == sorted((p, o) for s2, p, o in TRICKY if s2 == s)
+    assert g.objects(iri(EX + "x"), iri(EX + "p-1")) == [iri(EX + "x-1")]
+    assert g.block(iri(EX + "nobody")) == []
+    assert g.subjects_with(iri(EX + "p"), iri(EX + "x-1")) == [iri(EX + "x")]
+    assert g.subjects_with(iri(EX + "p"), literal("two")) == [iri(EX + "x")]
+    assert g.subjects_with(iri(EX + "p"), literal("tw")) == []
+    assert g.lines([iri(EX + "x-1")]) == [f"{t[0]} {t[1]} {t[2]} ." for t in TRICKY[10:11]]
+    with pytest.raises(RuntimeError):
+        g.add(iri(EX + "z"), iri(EX + "p"), literal("too late"))
+
+
+def test_dumps_merge_other_lines_by_subject_as_a_merge_of_all_lines_would() -> None:
+    g = TripleGraph()
+    for t in TRICKY:
+        g.add(*t)
+    # the ontology's lines: one shares a subject and a whole line with the graph
+    others = sorted({f"{iri(EX + 'x')} {iri(EX + 'p')} {literal('two')} .",
+                     f"{iri(EX + 'x')} {iri(EX + 'a')} {literal('o')} .",
+                     f"{iri(EX + 'a')} {iri(EX + 'p')} {literal('o')} .",
+                     f"{iri(EX + 'zz')} {iri(EX + 'p')} {literal('o')} .",
+                     f"_:b2 {iri(EX + 'p')} {literal('o')} ."})
+    merged = b"".join(dumps.merge_by_subject(g.chunks(), others)).decode()
+    assert merged.splitlines() == sorted(set(g.lines()) | set(others))
+    views = {EX + "g": {t[0] for t in TRICKY}, EX + "g-1": {iri(EX + "x"), "_:b1"}}
+    quads = list(dumps.nquads_lines(g, views, [(EX + "o", others)]))
+    want = sorted([f"{line[:-2]} <{EX}g> ." for line in g.lines()]
+                  + [f"{line[:-2]} <{EX}g-1> ." for line in g.lines([iri(EX + "x"), "_:b1"])]
+                  + [f"{line[:-2]} <{EX}o> ." for line in others])
+    assert quads == want
 
 
 def test_dump_files_stream_with_a_gzip_twin(tmp_path: Path) -> None:

@@ -107,14 +107,11 @@ def build(folder: Path, validate: bool = False):  # noqa: ANN201 - BuildResult, 
     result = pipeline.build(folder / "sources", folder / "mappings")
     validation = None
     if validate:
-        # the graph as the build's store holds it: the default graph, fed line by line
+        # the graph as the build's store holds it: the default graph
         import pyoxigraph
 
-        from exchange_kg.triples import LineReader
-
         store = pyoxigraph.Store()
-        store.bulk_load(LineReader(f"{s} {p} {o} ." for s, p, o in result.graph),
-                        format=pyoxigraph.RdfFormat.N_TRIPLES)
+        store.bulk_load(b"".join(result.graph.chunks()), format=pyoxigraph.RdfFormat.N_TRIPLES)
         validation = shacl.validate(store, shacl.load_shapes(ROOT / "shapes"))
     return result, validation
 

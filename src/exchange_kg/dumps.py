@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import heapq
+import itertools
 import os
 import queue
 import re
@@ -37,33 +38,49 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_lines_atomic(path: Path, lines: Iterable[str], gzip_path: Path | None = None) -> None:
     """Write lines (without newlines) to ``path``, and gzipped to ``gzip_path``, streaming:
-    a dump is never held in memory whole. Each file appears complete or not at all.
+    see :func:`write_chunks_atomic`."""
+    write_chunks_atomic(path, _encoded(lines), gzip_path)
+
+
+def _encoded(lines: Iterable[str], per_chunk: int = 10_000) -> Iterator[bytes]:
+    it = iter(lines)
+    while chunk := list(itertools.islice(it, per_chunk)):
+        yield ("\n".join(chunk) + "\n").encode("utf-8")
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes], gzip_path: Path | None = None
+                        ) -> None:
+    """Write chunks of whole lines to ``path``, and gzipped to ``gzip_path``, streaming: a
+    dump is never held in memory whole. Each file appears complete or not at all.
 
     The gzip twin is compressed in a thread of its own: zlib releases the GIL while it
     compresses, so compression runs on the other core while this one makes the lines
-    (the bytes are the same as compressing them here).
+    (the bytes are the same as compressing them here, and the same however the text is cut
+    into chunks).
     """
     with _atomic(path) as fh, (_atomic(gzip_path) if gzip_path else nullcontext()) as gz_fh:
         compressor = _Compressor(gz_fh) if gz_fh is not None else None
         try:
-            chunk: list[str] = []
-            for line in lines:
-                chunk.append(line)
-                if len(chunk) >= 10_000:
-                    _write_chunk(chunk, fh, compressor)
-            _write_chunk(chunk, fh, compressor)
+            buffer: list[bytes] = []
+            size = 0
+            for chunk in chunks:
+                buffer.append(chunk)
+                size += len(chunk)
+                if size >= 1 << 20:
+                    _write_chunk(b"".join(buffer), fh, compressor)
+                    buffer.clear()
+                    size = 0
+            _write_chunk(b"".join(buffer), fh, compressor)
         finally:
             if compressor is not None:
                 compressor.close()
 
 
-def _write_chunk(chunk: list[str], fh: IO[bytes], gz: _Compressor | None) -> None:
-    if chunk:
-        data = ("\n".join(chunk) + "\n").encode("utf-8")
+def _write_chunk(data: bytes, fh: IO[bytes], gz: _Compressor | None) -> None:
+    if data:
         fh.write(data)
         if gz is not None:
             gz.write(data)
-        chunk.clear()
 
 
 class _Compressor:
@@ -121,16 +138,70 @@ def _atomic(path: Path) -> Iterator[IO[bytes]]:
 
 def nquads_lines(graph: TripleGraph, views: dict[str, set[str]],
                  extra: Iterable[tuple[str, list[str]]] = ()) -> Iterator[str]:
+    """Sorted N-Quads lines (see :func:`nquads_chunks`)."""
+    for chunk in nquads_chunks(graph, views, extra):
+        yield from chunk.decode("utf-8").split("\n")[:-1]
+
+
+def nquads_chunks(graph: TripleGraph, views: dict[str, set[str]],
+                  extra: Iterable[tuple[str, list[str]]] = ()) -> Iterator[bytes]:
     """Sorted N-Quads: each view (graph IRI -> its subjects) as a named graph, plus ``extra``
-    (graph IRI, sorted N-Triples lines) graphs; streamed subject by subject."""
-    graphs_of: dict[str, list[str]] = {}
+    (graph IRI, sorted N-Triples lines) graphs; streamed subject by subject, in chunks of
+    whole lines.
+
+    A subject's quads are its sorted N-Triples lines with each of its graphs (in sorted
+    order) after each line: quads of one triple differ only in the graph, and a shorter
+    object is a prefix that sorts first either way (see :meth:`TripleGraph.chunks`).
+    """
+    graphs_of: dict[str, list[bytes]] = {}
     for name in sorted(f"<{n}>" for n in views):
+        encoded = name.encode("utf-8")
         for s in views[name[1:-1]]:
-            graphs_of.setdefault(s, []).append(name)
-    main = (f"{line[:-2]} {g} ." for s in sorted(graphs_of)
-            for line in graph.lines([s]) for g in graphs_of[s])
+            graphs_of.setdefault(s, []).append(encoded)
+
+    def main() -> Iterator[bytes]:
+        for s, chunk in zip(sorted(graphs_of), graph.chunks(graphs_of), strict=True):
+            names = graphs_of[s]
+            if len(names) == 1:
+                yield chunk[:-3].replace(b" .\n", b" " + names[0] + b" .\n") + \
+                    b" " + names[0] + b" .\n"
+            else:
+                yield b"".join(line[:-2] + g + b" .\n" for line in chunk.splitlines(True)
+                               for g in names)
+
     others = sorted(f"{line[:-2]} <{name}> ." for name, lines in extra for line in lines)
-    return heapq.merge(main, others)
+    return merge_by_subject(main(), others, unique=False)
+
+
+def merge_by_subject(chunks: Iterable[bytes], others: list[str], unique: bool = True
+                     ) -> Iterator[bytes]:
+    """Chunks that each hold whole subjects' sorted lines, in subject order, merged with
+    ``others`` (sorted lines without their newline, a few thousand at most): every line in
+    sorted order, each once if ``unique``. A chunk whose subject ``others`` does not name
+    goes out as it is."""
+    rest = [f"{line}\n".encode() for line in others]
+    i = 0
+
+    def subject(line: bytes) -> bytes:
+        return line[:line.index(b" ")]
+
+    for chunk in chunks:
+        s = subject(chunk)
+        start = i
+        while i < len(rest) and subject(rest[i]) < s:
+            i += 1
+        if i > start:
+            yield b"".join(rest[start:i])
+        start = i
+        while i < len(rest) and subject(rest[i]) == s:
+            i += 1
+        if i > start:
+            lines = chunk.splitlines(True) + rest[start:i]
+            yield b"".join(sorted(set(lines) if unique else lines))
+        else:
+            yield chunk
+    if i < len(rest):
+        yield b"".join(rest[i:])
 
 
 def merge_sorted(*sorted_lines: Iterable[str]) -> Iterator[str]:

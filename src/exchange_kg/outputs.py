@@ -84,7 +84,7 @@ def write_build(
         t = time.perf_counter()
         store = NewStore(folder)
         try:
-            store.load_data(f"{s} {p} {o} ." for s, p, o in build.graph)
+            store.load_data(build.graph.chunks())
             store_seconds = time.perf_counter() - t
             validation = None
             if shapes is not None:
@@ -123,17 +123,17 @@ def write_dumps(build: BuildResult, out_dir: Path, ontology: Ontology, vocabular
     # the ontology and its concept schemes too, so that a level or a kind arrives with labels.
     ontology_lines = dumps.ntriples_lines(ontology.graph)
     vocabulary_lines = dumps.ntriples_lines(vocabularies.graph)
-    dumps.write_lines_atomic(nt_path, dumps.merge_sorted(build.graph.sorted_lines(),
-                                                         ontology_lines, vocabulary_lines),
-                             out_dir / "exchange-kg.nt.gz")
+    dumps.write_chunks_atomic(nt_path, dumps.merge_by_subject(
+        build.graph.chunks(), list(dumps.merge_sorted(ontology_lines, vocabulary_lines))),
+        out_dir / "exchange-kg.nt.gz")
     views = {minter.named("graph", sid): subjects for sid, subjects in build.source_views.items()}
     # the schemes get a graph of their own, as a file of their own: documentation tools read
     # the ontology's graph and show one ontology, not the ontology and four schemes merged
     extra = [(minter.named("graph", "ontology"), ontology_lines),
              (minter.named("graph", "vocabularies"), vocabulary_lines)]
-    dumps.write_lines_atomic(out_dir / "exchange-kg.nq",
-                             dumps.nquads_lines(build.graph, views, extra),
-                             out_dir / "exchange-kg.nq.gz")
+    dumps.write_chunks_atomic(out_dir / "exchange-kg.nq",
+                              dumps.nquads_chunks(build.graph, views, extra),
+                              out_dir / "exchange-kg.nq.gz")
 
 
 def write_outputs(

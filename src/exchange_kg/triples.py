@@ -10,8 +10,6 @@ Grouping by subject gives the per-source views (whole subject blocks) for free.
 
 from __future__ import annotations
 
-import io
-import itertools
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -45,38 +43,73 @@ def boolean(value: bool) -> str:
 
 
 class TripleGraph:
-    """A set of triples, each term in its N-Triples form, indexed by subject."""
+    """A set of triples, each term in its N-Triples form, indexed by subject.
+
+    Built by :meth:`add` (or a writer on :meth:`blocks`), then read: the first read, or
+    :meth:`freeze`, turns each subject's triples into one bytes object, its sorted lines
+    without the subject (``p o\\n``). A dict of (predicate, object) tuples took 233 bytes a
+    triple at 100x scale, more than any other part of the build; the frozen form takes about
+    a third and is what the writers want anyway: a subject's N-Triples lines, sorted, are its
+    block with the subject put in front of each line (one ``bytes.replace``). No term holds
+    a raw newline or control character (canonical N-Triples escapes them), so a line never
+    spans two.
+    """
 
     def __init__(self) -> None:
-        self._by_subject: dict[str, dict[tuple[str, str], None]] = {}
+        self._by_subject: dict[str, dict[tuple[str, str], None]] | None = {}
+        self._frozen: dict[str, bytes] = {}
         self._count = 0
 
     def add(self, s: str, p: str, o: str) -> None:
-        block = self._by_subject.get(s)
+        block = self._building().get(s)
         if block is None:
-            block = self._by_subject[s] = {}
+            block = self._building()[s] = {}
         if (p, o) not in block:
             block[(p, o)] = None
             self._count += 1
+
+    def _building(self) -> dict[str, dict[tuple[str, str], None]]:
+        if self._by_subject is None:
+            raise RuntimeError("the graph has been read (frozen): no triple can be added")
+        return self._by_subject
 
     def blocks(self) -> dict[str, dict[tuple[str, str], None]]:
         """The subject index itself, for a writer that adds many pairs per subject (the
         compiled graph rules, ``exchange_kg.rules``) without a call per triple; such a writer
         calls :meth:`recount` when it is done."""
-        return self._by_subject
+        return self._building()
 
     def recount(self) -> None:
         """Count the triples again, and forget subjects left without any."""
-        for s in [s for s, block in self._by_subject.items() if not block]:
-            del self._by_subject[s]
-        self._count = sum(map(len, self._by_subject.values()))
+        by_subject = self._building()
+        for s in [s for s, block in by_subject.items() if not block]:
+            del by_subject[s]
+        self._count = sum(map(len, by_subject.values()))
+
+    def freeze(self) -> None:
+        """Make each subject's block its sorted lines in one bytes object, freeing the
+        tuples as it goes (so the two forms are never held whole at once). Lines of one
+        subject sort as ``p o`` does: they share the prefix ``s ``."""
+        by_subject = self._by_subject
+        if by_subject is None:
+            return
+        frozen = self._frozen
+        for s in list(by_subject):
+            lines = sorted([f"{p} {o}" for p, o in by_subject.pop(s)])
+            frozen[s] = ("\n".join(lines) + "\n").encode("utf-8")
+        self._by_subject = None
+
+    def _blocks(self) -> dict[str, bytes]:
+        if self._by_subject is not None:
+            self.freeze()
+        return self._frozen
 
     def __len__(self) -> int:
         return self._count
 
     def __iter__(self) -> Iterator[tuple[str, str, str]]:
-        for s, block in self._by_subject.items():
-            for p, o in block:
+        for s, block in self._blocks().items():
+            for p, o in _pairs(block):
                 yield s, p, o
 
     @classmethod
@@ -87,72 +120,76 @@ class TripleGraph:
             graph.add(str(q.subject), str(q.predicate), str(q.object))
         return graph
 
-    def block(self, s: str) -> Iterable[tuple[str, str]]:
+    def block(self, s: str) -> list[tuple[str, str]]:
         """The (predicate, object) pairs of subject ``s`` (none if it is not a subject)."""
-        return self._by_subject.get(s, ())
+        block = self._blocks().get(s)
+        return _pairs(block) if block is not None else []
 
     def subjects(self) -> Iterable[str]:
-        return self._by_subject.keys()
+        return self._blocks().keys()
 
     def objects(self, s: str, p: str) -> list[str]:
-        return [o for p2, o in self._by_subject.get(s, ()) if p2 == p]
+        return [o for p2, o in self.block(s) if p2 == p]
 
     def subjects_with(self, p: str, o: str) -> list[str]:
-        return [s for s, block in self._by_subject.items() if (p, o) in block]
+        line = f"{p} {o}\n".encode()
+        inner = b"\n" + line
+        return [s for s, block in self._blocks().items()
+                if block.startswith(line) or inner in block]
 
     def lines(self, subjects: Iterable[str] | None = None) -> list[str]:
         """Sorted N-Triples lines (without newlines) of all subjects or the ones given."""
-        chosen = self._by_subject.keys() if subjects is None else subjects
-        out = [f"{s} {p} {o} ." for s in chosen for p, o in self._by_subject[s]]
+        blocks = self._blocks()
+        chosen = blocks.keys() if subjects is None else subjects
+        out = [f"{s} {line} ." for s in chosen for line in blocks[s].decode("utf-8").split("\n")
+               if line]
         out.sort()
         return out
 
     def sorted_lines(self) -> Iterator[str]:
-        """Every line in sorted order, one subject's block at a time, so a dump of twenty
-        million triples never holds all its lines at once.
+        """Every line in sorted order, one subject's block at a time (see :meth:`chunks`)."""
+        for chunk in self.chunks():
+            yield from chunk.decode("utf-8").split("\n")[:-1]
+
+    def chunks(self, subjects: Iterable[str] | None = None) -> Iterator[bytes]:
+        """The N-Triples text of each subject (all, or those given), subjects in sorted
+        order: the whole graph's lines sorted, a subject's block at a time, so a dump of
+        twenty million triples never holds all its lines at once.
 
         Sorting subjects and then each block equals sorting all lines: terms are compared up
-        to the space after them, and no subject term is a proper prefix of another (an IRI
-        term ends at its only ">").
+        to the space after them, a space sorts before any character of a term, so a subject
+        that is a proper prefix of another (``_:b1``, ``_:b10``) sorts first either way.
         """
-        for s in sorted(self._by_subject):
-            yield from sorted([f"{s} {p} {o} ." for p, o in self._by_subject[s]])
+        blocks = self._blocks()
+        for s in sorted(blocks if subjects is None else subjects):
+            yield subject_chunk(s.encode("utf-8"), blocks[s])
 
     def reachable(self, roots: Iterable[str], no_follow: frozenset[str]) -> set[str]:
         """The roots and every subject their IRI objects lead to, except along ``no_follow``."""
         seen: set[str] = set()
+        blocks = self._blocks()
         todo = list(roots)
-        by_subject = self._by_subject
         while todo:
             s = todo.pop()
             if s in seen:
                 continue
             seen.add(s)
-            for p, o in by_subject.get(s, ()):
-                if o[0] == "<" and p not in no_follow and o in by_subject and o not in seen:
+            block = blocks.get(s)
+            if block is None:
+                continue
+            for p, o in _pairs(block):
+                if o[0] == "<" and p not in no_follow and o in blocks and o not in seen:
                     todo.append(o)
         return seen
 
 
-class LineReader(io.RawIOBase):
-    """A binary file over an iterator of lines, for parsers that read files (pyoxigraph's
-    bulk loader): the text is encoded as it is read, never materialised."""
+def _pairs(block: bytes) -> list[tuple[str, str]]:
+    """The (predicate, object) pairs of a frozen block: a predicate is an IRI, so the first
+    space of a line ends it."""
+    return [(p, o) for p, _, o in (line.partition(" ")
+                                   for line in block.decode("utf-8").split("\n")) if o]
 
-    def __init__(self, lines: Iterable[str]) -> None:
-        self._lines = iter(lines)
-        self._buffer = b""
-        self._pos = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target: bytearray) -> int:  # type: ignore[override]
-        if self._pos >= len(self._buffer):
-            chunk = list(itertools.islice(self._lines, 10_000))
-            if not chunk:
-                return 0
-            self._buffer, self._pos = ("\n".join(chunk) + "\n").encode("utf-8"), 0
-        n = min(len(target), len(self._buffer) - self._pos)
-        target[:n] = self._buffer[self._pos:self._pos + n]
-        self._pos += n
-        return n
+def subject_chunk(subject: bytes, block: bytes) -> bytes:
+    """The N-Triples lines of a frozen block: ``s p o .`` for each ``p o``."""
+    return subject + b" " + block[:-1].replace(b"\n", b" .\n" + subject + b" ") + b" .\n"

@@ -26,7 +26,6 @@ loading the twenty million triples of the data a second time.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import shutil
@@ -107,13 +106,6 @@ def _file_chunks(paths: Iterable[Path], size: int = 1 << 24) -> Iterator[bytes]:
                     yield block[:cut]
             if rest:
                 yield rest + b"\n"
-
-
-def _line_chunks(lines: Iterable[str], per_chunk: int = 10_000) -> Iterator[bytes]:
-    """Lines (without their newline) in encoded chunks of whole lines."""
-    it = iter(lines)
-    while chunk := list(itertools.islice(it, per_chunk)):
-        yield ("\n".join(chunk) + "\n").encode("utf-8")
 
 
 def store_path(dist_dir: Path) -> Path:
@@ -239,9 +231,9 @@ class NewStore:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def load_data(self, lines: Iterable[str]) -> None:
-        """N-Triples lines (without their newline) into the default graph."""
-        bulk_load_lines(self.store, _line_chunks(lines), pyoxigraph.RdfFormat.N_TRIPLES)
+    def load_data(self, chunks: Iterable[bytes]) -> None:
+        """N-Triples, in chunks of whole lines, into the default graph."""
+        bulk_load_lines(self.store, chunks, pyoxigraph.RdfFormat.N_TRIPLES)
 
     def start_named_graphs(self) -> None:
         def load() -> None:
