@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import heapq
+import io
 import itertools
 import os
 import queue
@@ -223,16 +224,10 @@ def turtle_file(nt_path: Path, path: Path, prefixes: dict[str, str]) -> None:
     gives (:func:`turtle`; a test holds the two to the same bytes): parsing and writing
     again through it took twice as long as ``oxigraph convert`` of the same file.
     """
-    used: dict[str, str] = {}
-    with nt_path.open("rb") as fh:
-        tail = b""
-        while chunk := fh.read(1 << 24):
-            used.update(_used_prefixes(prefixes, tail + chunk))
-            tail = chunk[-4096:]  # a namespace split across two chunks
-    used = {p: used[p] for p in sorted(used)}
+    used = turtle_prefixes(nt_path, prefixes)
     size = nt_path.stat().st_size
     workers = pool.cpu_count() if size >= PARALLEL_TURTLE_BYTES else 1
-    bounds = _subject_bounds(nt_path, workers) if workers > 1 else [0, size]
+    bounds = subject_bounds(nt_path, workers) if workers > 1 else [0, size]
     if len(bounds) <= 2:
         with _atomic(path) as fh:
             for chunk in _turtle_lines(_lines_between(nt_path, 0, size), used):
@@ -243,13 +238,39 @@ def turtle_file(nt_path: Path, path: Path, prefixes: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         parts = [Path(tmp) / f"part-{i}" for i in range(len(bounds) - 1)]
         with pool.executor(len(parts)) as workers_pool:
-            list(workers_pool.map(_turtle_part, [nt_path] * len(parts), bounds[:-1],
+            list(workers_pool.map(turtle_part, [nt_path] * len(parts), bounds[:-1],
                                   bounds[1:], parts, [used] * len(parts)))
-        with _atomic(path) as fh:
-            fh.write(_turtle_header(used))
-            for part in parts:
-                with part.open("rb") as src:
-                    shutil.copyfileobj(src, fh, 1 << 22)
+        join_parts(path, turtle_header(used), parts)
+
+
+def turtle_prefixes(nt_path: Path, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes a Turtle file of the N-Triples file declares: those its IRIs use."""
+    used: dict[str, str] = {}
+    with nt_path.open("rb") as fh:
+        tail = b""
+        while chunk := fh.read(1 << 24):
+            used.update(_used_prefixes(prefixes, tail + chunk))
+            tail = chunk[-4096:]  # a namespace split across two chunks
+    return {p: used[p] for p in sorted(used)}
+
+
+def join_parts(path: Path, head: bytes, parts: list[Path], separator: bytes = b"",
+               tail: bytes = b"", tail_if_empty: bytes | None = None) -> None:
+    """Write ``head``, the parts' contents (the empty ones left out) with ``separator``
+    between them, and ``tail`` (or ``tail_if_empty`` if every part is empty) to ``path``,
+    atomically."""
+    with _atomic(path) as fh:
+        fh.write(head)
+        first = True
+        for part in parts:
+            if part.stat().st_size == 0:
+                continue
+            if not first:
+                fh.write(separator)
+            first = False
+            with part.open("rb") as src:
+                shutil.copyfileobj(src, fh, 1 << 22)
+        fh.write(tail if not first or tail_if_empty is None else tail_if_empty)
 
 
 # From this size on the N-Triples dump is turned into Turtle by a process per CPU: below it,
@@ -257,14 +278,40 @@ def turtle_file(nt_path: Path, path: Path, prefixes: dict[str, str]) -> None:
 PARALLEL_TURTLE_BYTES = 50_000_000
 
 
-def _turtle_part(nt_path: Path, start: int, end: int, out: Path, prefixes: dict[str, str]
-                 ) -> None:
+def turtle_part(nt_path: Path, start: int, end: int, out: Path, prefixes: dict[str, str]
+                ) -> None:
+    """The Turtle of the subjects between two byte offsets of the N-Triples file (from
+    :func:`subject_bounds`), without the prefixes."""
     with out.open("wb") as fh:
         for chunk in _turtle_lines(_lines_between(nt_path, start, end), prefixes, header=False):
             fh.write(chunk)
 
 
-def _subject_bounds(nt_path: Path, parts: int) -> list[int]:
+class FileRange(io.RawIOBase):
+    """The bytes of a file between two offsets, as a binary file (for a parser to read one
+    range of subjects of a dump)."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        self._fh = path.open("rb")
+        self._fh.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: bytearray) -> int:  # type: ignore[override]
+        if self._left <= 0:
+            return 0
+        n = self._fh.readinto(memoryview(target)[:min(len(target), self._left)])
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def subject_bounds(nt_path: Path, parts: int) -> list[int]:
     """Byte offsets cutting the sorted N-Triples file into about ``parts`` equal ranges,
     each cut at the start of a subject's first line."""
     size = nt_path.stat().st_size
@@ -304,7 +351,7 @@ def _lines_between(path: Path, start: int, end: int) -> Iterator[bytes]:
             yield rest
 
 
-def _turtle_header(prefixes: dict[str, str]) -> bytes:
+def turtle_header(prefixes: dict[str, str]) -> bytes:
     return ("\n".join(f"@prefix {p}: <{ns}> ." for p, ns in prefixes.items())
             + "\n").encode("utf-8")
 
@@ -315,7 +362,7 @@ def _turtle_lines(lines: Iterable[bytes], prefixes: dict[str, str], header: bool
     it is kept to a few operations on bytes per line."""
     term = _TurtleTerms(prefixes)
     if header:
-        yield _turtle_header(prefixes)
+        yield turtle_header(prefixes)
     iris, iri, predicates, literal = term.iris, term.iri, term.predicate, term.literal
     subject = predicate = None
     out: list[bytes] = []

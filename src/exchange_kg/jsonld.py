@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph
 
@@ -177,14 +177,28 @@ def compact(triples: Iterable[pyoxigraph.Triple], base: str) -> bytes:
 def dump_lines(nt_path: Path) -> Iterator[str]:
     """The JSON-LD dump of a sorted N-Triples file, line by line (one node a line), with the
     context inline so that the file loads without a network; streamed, as the dump is large."""
-    yield '{"@context": ' + json.dumps(context_document()["@context"], ensure_ascii=False) + ","
-    yield ' "@graph": ['
-    triples = pyoxigraph.parse(path=str(nt_path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    yield from DUMP_HEAD
     previous: str | None = None
-    for node in compactor().nodes(triples):
+    for line in node_lines(str(nt_path)):
         if previous is not None:
             yield previous + ","
-        previous = "  " + json.dumps(node, ensure_ascii=False, separators=(",", ":"))
+        previous = line
     if previous is not None:
         yield previous
-    yield " ]}"
+    yield DUMP_TAIL
+
+
+def node_lines(source: str | IO[bytes]) -> Iterator[str]:
+    """The dump's line of each subject of sorted N-Triples (a file's path, or a binary file
+    such as one range of subjects of the dump, which gives the lines of those subjects)."""
+    triples = (pyoxigraph.parse(path=source, format=pyoxigraph.RdfFormat.N_TRIPLES)
+               if isinstance(source, str)
+               else pyoxigraph.parse(source, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    for node in compactor().nodes(triples):
+        yield "  " + json.dumps(node, ensure_ascii=False, separators=(",", ":"))
+
+
+# the dump's lines before its nodes, and after them
+DUMP_HEAD = ('{"@context": ' + json.dumps(context_document()["@context"], ensure_ascii=False)
+             + ",", ' "@graph": [')
+DUMP_TAIL = " ]}"

@@ -6,14 +6,16 @@ Everything goes into a fresh folder that replaces the output folder in one step
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
-from exchange_kg import dumps, jsonld, output_folder, report
+from exchange_kg import dumps, jsonld, output_folder, pool, report
 from exchange_kg.iris import Minter
 from exchange_kg.pipeline import BuildResult
 from exchange_kg.validate import Validation, validate
@@ -94,10 +96,8 @@ def write_build(
                 timings["validate"] = time.perf_counter() - t
             t = time.perf_counter()
             minter = Minter(base)
-            write_dumps(build, folder, ontology, vocabularies, minter)
-            store.start_named_graphs()
-            rep = write_outputs(build, validation, folder, ontology, vocabularies, base,
-                                previous, max_record_drop)
+            rep = write_files(build, validation, folder, ontology, vocabularies, minter, base,
+                              previous, max_record_drop, store.start_named_graphs)
             timings["write"] = time.perf_counter() - t
             t = time.perf_counter()
             progress("building the query store ...")
@@ -114,53 +114,152 @@ def write_build(
     return rep, validation
 
 
-def write_dumps(build: BuildResult, out_dir: Path, ontology: Ontology, vocabularies: Ontology,
-                minter: Minter) -> None:
-    """The N-Triples and N-Quads dumps and their gzip twins: the files everything else
-    (Turtle, JSON-LD, the query store) is made from."""
-    nt_path = out_dir / "exchange-kg.nt"
-    # the dumps stream to disk: at 1000x scale they are gigabytes. The complete dumps carry
-    # the ontology and its concept schemes too, so that a level or a kind arrives with labels.
-    ontology_lines = dumps.ntriples_lines(ontology.graph)
-    vocabulary_lines = dumps.ntriples_lines(vocabularies.graph)
-    dumps.write_chunks_atomic(nt_path, dumps.merge_by_subject(
-        build.graph.chunks(), list(dumps.merge_sorted(ontology_lines, vocabulary_lines))),
-        out_dir / "exchange-kg.nt.gz")
-    views = {minter.named("graph", sid): subjects for sid, subjects in build.source_views.items()}
-    # the schemes get a graph of their own, as a file of their own: documentation tools read
-    # the ontology's graph and show one ontology, not the ontology and four schemes merged
-    extra = [(minter.named("graph", "ontology"), ontology_lines),
-             (minter.named("graph", "vocabularies"), vocabulary_lines)]
-    dumps.write_chunks_atomic(out_dir / "exchange-kg.nq",
-                              dumps.nquads_chunks(build.graph, views, extra),
-                              out_dir / "exchange-kg.nq.gz")
+# From this many triples on, the files are written by processes on every CPU at once
+# (:func:`write_files`); below it, starting them costs more than it saves.
+PARALLEL_TRIPLES = 100_000
 
 
-def write_outputs(
-    build: BuildResult,
-    validation: Validation | None,
-    out_dir: Path,
-    ontology: Ontology,
-    vocabularies: Ontology,
-    base: str,
-    previous: dict[str, Any] | None = None,
-    max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
-) -> dict[str, Any]:
-    """The build's files besides the dumps (:func:`write_dumps`, written first) into
-    ``out_dir`` (a fresh folder: see :func:`write_build`)."""
-    nt_path = out_dir / "exchange-kg.nt"
-    dumps.turtle_file(nt_path, out_dir / "exchange-kg.ttl",
-                      {p: str(ns) for p, ns in PREFIXES.items()})
-    dumps.write_lines_atomic(out_dir / "exchange-kg.jsonld", jsonld.dump_lines(nt_path))
-    rep = report.build_report(build, validation, base, previous, max_record_drop)
-    files = {
-        "ontology.ttl": ontology.path.read_bytes(),
-        "vocabularies.ttl": vocabularies.path.read_bytes(),
-        "report.md": report.to_markdown(rep),
-        "report.json": report.to_json(rep),
-    }
-    if validation is not None:
-        files["validation.ttl"] = dumps.graph_turtle(validation.report)
-    for name, data in files.items():
-        dumps.write_atomic(out_dir / name, data)
+def write_files(build: BuildResult, validation: Validation | None, out_dir: Path,
+                ontology: Ontology, vocabularies: Ontology, minter: Minter, base: str,
+                previous: dict[str, Any] | None = None,
+                max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
+                nquads_written: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """Every file of the build into ``out_dir`` (a fresh folder: see :func:`write_build`);
+    returns the report. ``nquads_written`` is called once the N-Quads dump is complete.
+
+    The files are independent but for Turtle and JSON-LD, which are made from the sorted
+    N-Triples dump, so on a large build they are written at once on every CPU: the N-Quads
+    (and their gzip twin) in a forked worker from the graph, while this process writes the
+    N-Triples; then Turtle and JSON-LD in parts, each a range of whole subjects of the
+    N-Triples dump (:func:`dumps.subject_bounds`), in the workers, while this process writes
+    the report; the parts are joined in order. The bytes are those of writing each file
+    whole, one after the other. A worker's error is raised here once the workers have
+    stopped (jobs not yet started are dropped), and ``write_build`` then leaves the output
+    folder as it was.
+    """
+    state = _Files(build, out_dir, dumps.ntriples_lines(ontology.graph),
+                   dumps.ntriples_lines(vocabularies.graph), minter)
+    parallel = len(build.graph) >= PARALLEL_TRIPLES and pool.cpu_count() > 1
+    jobs: list[Future[None]] = []
+    # the workers end (the pool waits for them) before their folder is removed
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp, (
+            pool.executor(pool.cpu_count(), _set_files, (state,)) if parallel
+            else _Inline(state)) as workers:
+        try:
+            jobs.append(workers.submit(_write_nquads))
+            state.write_ntriples()
+            nt_path = out_dir / "exchange-kg.nt"
+            used = dumps.turtle_prefixes(nt_path, {p: str(ns) for p, ns in PREFIXES.items()})
+            bounds = (dumps.subject_bounds(nt_path, 2 * pool.cpu_count()) if parallel
+                      else [0, nt_path.stat().st_size])
+            ranges = list(zip(bounds[:-1], bounds[1:], strict=True))
+            parts = {kind: [Path(tmp) / f"{kind}-{i}" for i in range(len(ranges))]
+                     for kind in ("jsonld", "ttl")}
+            jobs += [workers.submit(_write_jsonld_part, start, end, part)
+                     for (start, end), part in zip(ranges, parts["jsonld"], strict=True)]
+            jobs += [workers.submit(dumps.turtle_part, nt_path, start, end, part, used)
+                     for (start, end), part in zip(ranges, parts["ttl"], strict=True)]
+            rep = report.build_report(build, validation, base, previous, max_record_drop)
+            files = {
+                "ontology.ttl": ontology.path.read_bytes(),
+                "vocabularies.ttl": vocabularies.path.read_bytes(),
+                "report.md": report.to_markdown(rep),
+                "report.json": report.to_json(rep),
+            }
+            if validation is not None:
+                files["validation.ttl"] = dumps.graph_turtle(validation.report)
+            for name, data in files.items():
+                dumps.write_atomic(out_dir / name, data)
+            jobs[0].result()
+            nquads_written()
+            for job in jobs:
+                job.result()
+        except BaseException:
+            for job in jobs:
+                job.cancel()
+            raise
+        dumps.join_parts(out_dir / "exchange-kg.ttl", dumps.turtle_header(used), parts["ttl"])
+        dumps.join_parts(out_dir / "exchange-kg.jsonld",
+                         "".join(f"{line}\n" for line in jsonld.DUMP_HEAD).encode(),
+                         parts["jsonld"], b",\n", f"\n{jsonld.DUMP_TAIL}\n".encode(),
+                         f"{jsonld.DUMP_TAIL}\n".encode())
     return rep
+
+
+@dataclass(frozen=True)
+class _Files:
+    """What the writers of :func:`write_files` read: in a worker, the parent's, by fork."""
+
+    build: BuildResult
+    out_dir: Path
+    ontology_lines: list[str]
+    vocabulary_lines: list[str]
+    minter: Minter
+
+    def write_ntriples(self) -> None:
+        """The N-Triples dump (and its gzip twin), streamed: at 1000x scale it is gigabytes.
+        The complete dumps carry the ontology and its concept schemes too, so that a level
+        or a kind arrives with labels."""
+        dumps.write_chunks_atomic(
+            self.out_dir / "exchange-kg.nt",
+            dumps.merge_by_subject(self.build.graph.chunks(), list(dumps.merge_sorted(
+                self.ontology_lines, self.vocabulary_lines))),
+            self.out_dir / "exchange-kg.nt.gz")
+
+    def write_nquads(self) -> None:
+        """The N-Quads dump (and its gzip twin): one named graph per source document."""
+        views = {self.minter.named("graph", sid): subjects
+                 for sid, subjects in self.build.source_views.items()}
+        # the schemes get a graph of their own, as a file of their own: documentation tools
+        # read the ontology's graph and show one ontology, not the ontology and four schemes
+        extra = [(self.minter.named("graph", "ontology"), self.ontology_lines),
+                 (self.minter.named("graph", "vocabularies"), self.vocabulary_lines)]
+        dumps.write_chunks_atomic(self.out_dir / "exchange-kg.nq",
+                                  dumps.nquads_chunks(self.build.graph, views, extra),
+                                  self.out_dir / "exchange-kg.nq.gz")
+
+
+_files: _Files | None = None  # in a worker: the files being written
+
+
+def _set_files(state: _Files) -> None:
+    global _files
+    _files = state
+
+
+def _write_nquads() -> None:
+    assert _files is not None
+    _files.write_nquads()
+
+
+def _write_jsonld_part(start: int, end: int, out: Path) -> None:
+    """The JSON-LD lines of a range of subjects of the N-Triples dump, one node a line,
+    with a comma after each but the last."""
+    assert _files is not None
+    with dumps.FileRange(_files.out_dir / "exchange-kg.nt", start, end) as source, \
+            out.open("wb") as fh:
+        lines = jsonld.node_lines(source)
+        first = next(lines, None)
+        if first is not None:
+            fh.write(first.encode("utf-8"))
+            for line in lines:
+                fh.write(f",\n{line}".encode())
+
+
+class _Inline:
+    """:func:`write_files`'s jobs run at once, in this process, for a small build."""
+
+    def __init__(self, state: _Files) -> None:
+        _set_files(state)
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., None], *args: Any) -> Future[None]:
+        future: Future[None] = Future()
+        fn(*args)
+        future.set_result(None)
+        return future
