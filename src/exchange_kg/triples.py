@@ -10,6 +10,7 @@ Grouping by subject gives the per-source views (whole subject blocks) for free.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -96,7 +97,8 @@ class TripleGraph:
         frozen = self._frozen
         for s in list(by_subject):
             lines = sorted([f"{p} {o}" for p, o in by_subject.pop(s)])
-            frozen[s] = ("\n".join(lines) + "\n").encode("utf-8")
+            # interned, so that the subjects :meth:`reachable` returns are these strings
+            frozen[sys.intern(s)] = ("\n".join(lines) + "\n").encode("utf-8")
         self._by_subject = None
 
     def _blocks(self) -> dict[str, bytes]:
@@ -173,7 +175,7 @@ class TripleGraph:
             s = todo.pop()
             if s in seen:
                 continue
-            seen.add(s)
+            seen.add(sys.intern(s))  # the graph's own string (see freeze), not a copy
             block = blocks.get(s)
             if block is None:
                 continue
