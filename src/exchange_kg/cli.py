@@ -177,7 +177,8 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     rep, validation = outputs.write_build(result, shapes, out_dir,
                               outputs.Ontology(ontology, ontology_path),
                               outputs.Ontology(vocabularies, vocabularies_path), base,
-                              result.timings, progress, max_record_drop / 100)
+                              result.timings, progress, max_record_drop / 100,
+                              forget_records=True)
     if result.links is not None:
         from exchange_kg.link import format_summary
 

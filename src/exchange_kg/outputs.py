@@ -66,9 +66,12 @@ def write_build(
     timings: dict[str, float] | None = None,
     progress: Callable[[str], None] = lambda msg: None,
     max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
+    forget_records: bool = False,
 ) -> tuple[dict[str, Any], Validation | None]:
     """Validate the build against ``shapes`` (None: not at all), write it whole (files, query
-    store, link files) and switch ``out_dir`` to it.
+    store, link files) and switch ``out_dir`` to it. With ``forget_records`` (the build is
+    not read again) the documents' records are dropped once the report has read them
+    (:meth:`BuildResult.forget_records`).
 
     The query store is loaded once, in the new folder: the graph first, which validation's
     SHACL-SPARQL rules query; then the N-Quads dump as it is written, in the background while
@@ -82,6 +85,10 @@ def write_build(
 
     timings = timings if timings is not None else {}
     previous = report.load_previous(out_dir)
+    # the report first: it is all that reads the records, which can then be let go
+    rep = report.build_report(build, None, base, previous, max_record_drop)
+    if forget_records:
+        build.forget_records()
     with output_folder.staged(out_dir, KNOWN) as folder:
         t = time.perf_counter()
         store = NewStore(folder)
@@ -96,8 +103,9 @@ def write_build(
                 timings["validate"] = time.perf_counter() - t
             t = time.perf_counter()
             minter = Minter(base)
-            rep = write_files(build, validation, folder, ontology, vocabularies, minter, base,
-                              previous, max_record_drop, store.start_named_graphs)
+            report.add_validation(rep, validation)
+            write_files(build, rep, validation, folder, ontology, vocabularies, minter,
+                        store.start_named_graphs)
             timings["write"] = time.perf_counter() - t
             t = time.perf_counter()
             progress("building the query store ...")
@@ -119,13 +127,11 @@ def write_build(
 PARALLEL_TRIPLES = 100_000
 
 
-def write_files(build: BuildResult, validation: Validation | None, out_dir: Path,
-                ontology: Ontology, vocabularies: Ontology, minter: Minter, base: str,
-                previous: dict[str, Any] | None = None,
-                max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
-                nquads_written: Callable[[], None] = lambda: None) -> dict[str, Any]:
-    """Every file of the build into ``out_dir`` (a fresh folder: see :func:`write_build`);
-    returns the report. ``nquads_written`` is called once the N-Quads dump is complete.
+def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation | None,
+                out_dir: Path, ontology: Ontology, vocabularies: Ontology, minter: Minter,
+                nquads_written: Callable[[], None] = lambda: None) -> None:
+    """Every file of the build and its report ``rep`` into ``out_dir`` (a fresh folder: see
+    :func:`write_build`). ``nquads_written`` is called once the N-Quads dump is complete.
 
     The files are independent but for Turtle and JSON-LD, which are made from the sorted
     N-Triples dump, so on a large build they are written at once on every CPU: the N-Quads
@@ -159,7 +165,6 @@ def write_files(build: BuildResult, validation: Validation | None, out_dir: Path
                      for (start, end), part in zip(ranges, parts["jsonld"], strict=True)]
             jobs += [workers.submit(dumps.turtle_part, nt_path, start, end, part, used)
                      for (start, end), part in zip(ranges, parts["ttl"], strict=True)]
-            rep = report.build_report(build, validation, base, previous, max_record_drop)
             files = {
                 "ontology.ttl": ontology.path.read_bytes(),
                 "vocabularies.ttl": vocabularies.path.read_bytes(),
@@ -183,7 +188,6 @@ def write_files(build: BuildResult, validation: Validation | None, out_dir: Path
                          "".join(f"{line}\n" for line in jsonld.DUMP_HEAD).encode(),
                          parts["jsonld"], b",\n", f"\n{jsonld.DUMP_TAIL}\n".encode(),
                          f"{jsonld.DUMP_TAIL}\n".encode())
-    return rep
 
 
 @dataclass(frozen=True)

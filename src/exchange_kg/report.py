@@ -164,6 +164,13 @@ def build_report(build: BuildResult, validation: Validation | None, base: str,
         "sources": sources,
     }
     report["record_drops"] = record_drops(report, previous, max_drop)
+    add_validation(report, validation)
+    return report
+
+
+def add_validation(report: dict[str, Any], validation: Validation | None) -> None:
+    """The validation's verdict into a report made before it (:func:`build_report` with
+    ``validation=None``): the rest of the report reads only the build."""
     if validation is not None:
         report["validation"] = {
             "conforms": validation.conforms,
@@ -171,7 +178,6 @@ def build_report(build: BuildResult, validation: Validation | None, base: str,
             "warnings": validation.warnings,
             "summary": [{"count": n, "result": what} for n, what in validation.summary],
         }
-    return report
 
 
 def _not_understood(src: SourceResult) -> dict[str, list[dict[str, Any]]]:

@@ -126,6 +126,7 @@ def export_rml_cmd(out_dir: Path, sources_dir: Path | None, mappings_dir: Path |
     index = load_dump(ror_dump) if ror_dump is not None else None
     result = pipeline.build(sources_dir, mappings_dir, base=base, ror_index=index,
                             keep_tables=True)
+    assert result.builder is not None  # kept: built with keep_tables
     path = export(rules_for(mappings_dir), result.builder.tables, out_dir)
     click.echo(f"wrote {path} and {len(TABLES)} tables ({len(result.graph)} triples)",
                err=True)
