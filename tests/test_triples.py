@@ -142,6 +142,11 @@ TRICKY = [
     (iri(EX + "x-1"), iri(EX + "p"), literal("Łódź 東北大学 👍 .\n x")),
     (iri(EX + "x/1"), iri(EX + "p"), literal(" . ")),
     (iri(EX + "y"), iri(EX + "q"), literal("")),
+    # a namespace's text inside a literal, a datatype's namespace, and a control character
+    # that a non-canonical term holds raw
+    (iri(EX + "y"), iri(EX + "q"), literal(f"see <{EX}x> and <{EX}") + "@en"),
+    (iri(EX + "y"), iri(EX + "q"), literal("2024-01-01", XSD + "date")),
+    (iri(EX + "z"), iri(EX + "q"), '"bell\x07 raw"'),
 ]
 
 
@@ -163,6 +168,9 @@ def test_a_read_graph_gives_the_lines_blocks_and_objects_of_its_triples() -> Non
     assert g.subjects_with(iri(EX + "p"), literal("two")) == [iri(EX + "x")]
     assert g.subjects_with(iri(EX + "p"), literal("tw")) == []
     assert g.lines([iri(EX + "x-1")]) == [f"{t[0]} {t[1]} {t[2]} ." for t in TRICKY[10:11]]
+    assert g.subjects_with(iri(EX + "q"), '"bell\x07 raw"') == [iri(EX + "z")]
+    # the namespace is held as one character
+    assert sum(map(len, g._frozen.values())) < len("".join(want).encode()) - 200
     with pytest.raises(RuntimeError):
         g.add(iri(EX + "z"), iri(EX + "p"), literal("too late"))
 
