@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -115,14 +116,15 @@ def test_loading_in_pieces_keeps_every_quad_and_each_blank_node_one_node(
     real = pyoxigraph.Store.bulk_load
 
     class Counting:
-        def bulk_load(self, data: bytes, **kw: object) -> None:
-            loads.append(len(data))
-            real(pieces, data, **kw)
+        def bulk_load(self, data: bytes | io.RawIOBase, **kw: object) -> None:
+            text = data if isinstance(data, bytes) else data.read()
+            loads.append(len(text))
+            real(pieces, text, **kw)
 
     chunks = [("".join(f"{line}\n" for line in lines[i:i + 5])).encode()
               for i in range(0, len(lines), 5)]
     store_module.bulk_load_lines(Counting(), chunks, pyoxigraph.RdfFormat.N_QUADS)
     whole.bulk_load(("\n".join(lines) + "\n").encode(), format=pyoxigraph.RdfFormat.N_QUADS)
-    assert len(loads) > 5 and max(loads) < 3000
+    assert len([n for n in loads if n]) > 5 and max(loads) < 3000
     assert _blank_free(pieces) == _blank_free(whole)
     assert _blank_free(pieces)[1] == 1
