@@ -26,12 +26,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from exchange_kg.resolve.names import NameForm, is_distinctive
-from exchange_kg.resolve.score import NONE, Group, token_match
-
-# ``token_match``'s misspellings: one edit from four letters on, two from eleven on, or the
-# same first six letters (``PREFIX``). Runs of up to ``RUN`` names may be written as one word.
-PREFIX = 6
-RUN = 3
+from exchange_kg.resolve.score import (
+    LONGEST_RUN,
+    NONE,
+    SAME_START,
+    TWO_EDITS_FROM,
+    Group,
+    token_match,
+)
 
 
 class _Form:
@@ -84,7 +86,7 @@ def misspellings(words: Iterable[str]) -> dict[str, set[str]]:
                              dtype=np.uint8, workers=1)
         for qi, ci in zip(*np.nonzero(dist <= 2), strict=True):
             q, c = queries[qi], choices[ci]
-            if dist[qi, ci] <= 1 or length >= 11:  # ``length`` is the shorter one's
+            if dist[qi, ci] <= 1 or length >= TWO_EDITS_FROM:  # the shorter one's length
                 out[q].add(c)
                 out[c].add(q)
     return out
@@ -96,7 +98,8 @@ def _sides(groups: Sequence[Group]) -> list[_Side]:
     near = misspellings(x for xs in items for x in xs)
     for s, xs in zip(sides, items, strict=True):
         s.near = frozenset(y for x in xs for y in near[x])
-        s.prefixes = frozenset(x[:PREFIX] for x in xs if len(x) >= PREFIX and is_distinctive(x))
+        s.prefixes = frozenset(x[:SAME_START] for x in xs
+                               if len(x) >= SAME_START and is_distinctive(x))
     return sides
 
 
@@ -106,9 +109,9 @@ def _covered(form: _Form, other: _Side) -> bool:
     for t in missing:
         if not is_distinctive(t):
             return False  # a common word pairs only with itself
-        if len(t) >= PREFIX and t[:PREFIX] in other.prefixes:
+        if len(t) >= SAME_START and t[:SAME_START] in other.prefixes:
             continue
-        if not any(j in other.near or (len(j) >= PREFIX and j[:PREFIX] in other.prefixes)
+        if not any(j in other.near or (len(j) >= SAME_START and j[:SAME_START] in other.prefixes)
                    for j in form.runs.get(t, ())):
             return False
     return True
@@ -117,7 +120,7 @@ def _covered(form: _Form, other: _Side) -> bool:
 def _runs(tokens: tuple[str, ...]) -> Iterable[tuple[range, str]]:
     """(positions, joined) of every run of two or three adjacent names."""
     for start in range(len(tokens)):
-        for n in range(2, RUN + 1):
+        for n in range(2, LONGEST_RUN + 1):
             run = tokens[start:start + n]
             if len(run) == n and all(is_distinctive(t) for t in run):
                 yield range(start, start + n), "".join(run)

@@ -66,6 +66,13 @@ CONFLICT = -1.0
 
 EXACT, STRONG, WEAK, NONE = 0, 1, 2, 3
 
+# What makes two tokens one misspelt word (``token_match``) or a run of names one word
+# (``_align_rest``). ``reach``'s bound reads the same constants: it must never stop a pair
+# these rules would pair.
+SAME_START = 6  # letters two tokens share at their start
+TWO_EDITS_FROM = 11  # letters of the shorter token from which two edits are a misspelling
+LONGEST_RUN = 3  # names a run written as one word may span
+
 
 @dataclass(frozen=True)
 class Relation:
@@ -96,14 +103,14 @@ def token_match(a: str, b: str) -> int:
         return NONE
     short = min(len(a), len(b))
     dist = OSA.distance(a, b, score_cutoff=3)
-    if (short >= 7 and dist <= 1) or (short >= 11 and dist <= 2):
+    if (short >= 7 and dist <= 1) or (short >= TWO_EDITS_FROM and dist <= 2):
         return STRONG
     prefix = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
             break
         prefix += 1
-    if prefix >= 6 and prefix >= 0.75 * short and abs(len(a) - len(b)) <= 3:
+    if prefix >= SAME_START and prefix >= 0.75 * short and abs(len(a) - len(b)) <= 3:
         return STRONG
     if short >= 4 and dist <= 1:
         return WEAK
@@ -149,7 +156,7 @@ def _align_rest(a: tuple[str, ...], b: tuple[str, ...], free_a: set[int], free_b
         for i in sorted(free_x):
             if not is_distinctive(x[i]):
                 continue
-            for n in (2, 3):
+            for n in range(2, LONGEST_RUN + 1):
                 hit = _run_match(x[i], y, free_y, n)
                 if hit is None:
                     continue
