@@ -88,6 +88,8 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> Graph:
         "\t\tYear Only University\t\t\t2017",
         "\t\tKind Only University\t\t\tstudent exchange agreement",
         "\t\tMarked University\t\t\t\t\t*",
+        "\t\tNegotiating University\t\t\tunder negotiation",
+        "\t\tRunning Then Negotiating University\t\t\t2019-2024; under negotiation",
     ]
     root = write_project(tmp_path_factory.mktemp("tiny"), HEADER + "\n".join(rows) + "\n",
                          MAPPING)
@@ -117,6 +119,26 @@ def test_a_kind_in_the_term_cell_states_no_term(graph: Graph) -> None:
     assert _stated(graph, a)["term"] == []
     assert (a, XKG.kind, URIRef("https://w3id.org/exchange-kg/vocab/agreement-kind/"
                                 "student-exchange")) in graph
+
+
+STATUS = Namespace("https://w3id.org/exchange-kg/vocab/status/")
+
+
+def test_a_status_in_the_term_cell_is_the_agreements_status(graph: Graph) -> None:
+    """"Under negotiation" where the dates would stand: an agreement not yet concluded, not
+    one in force with its term unstated."""
+    a = _agreement(graph, "Negotiating University")
+    assert list(graph.objects(a, XKG.status)) == [STATUS["in-process"]]
+    assert _stated(graph, a)["term"] == []
+    # a clause of its own qualifies the term before it, as a clause of kinds does
+    b = _agreement(graph, "Running Then Negotiating University")
+    assert list(graph.objects(b, XKG.status)) == [STATUS["in-process"]]
+    assert (b, XKG.startYear, Literal("2019", datatype=XSD.integer)) in graph
+
+
+def test_no_status_where_no_cell_states_one(graph: Graph) -> None:
+    for partner in ("Year Only University", "Kind Only University", "Marked University"):
+        assert list(graph.objects(_agreement(graph, partner), XKG.status)) == []
 
 
 def test_the_mark_is_published_where_a_row_carries_it(graph: Graph) -> None:

@@ -182,7 +182,9 @@ def build_agreements(
     for term in terms:
         out.append(
             Agreement(
-                **{**base, "kinds": _merge_kinds(base["kinds"], term.kinds)},
+                **{**base, "kinds": _merge_kinds(base["kinds"], term.kinds),
+                   # "in negotiation" may stand where the dates would (one status exists)
+                   "status": base["status"] or term.status},
                 start=_start(values.get("start"), term.start, record),
                 end=term.end,
                 open_ended=term.open_ended,
@@ -224,6 +226,7 @@ def _with_ends(terms: tuple[Term, ...], ends: tuple[Term, ...], record: RawRecor
         duration_years=term.duration_years or end.duration_years,
         auto_renewal=term.auto_renewal or end.auto_renewal,
         kinds=(*term.kinds, *(k for k in end.kinds if k not in term.kinds)),
+        status=term.status or end.status,
     ),)
 
 

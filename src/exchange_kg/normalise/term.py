@@ -12,7 +12,9 @@ The cell is tokenised and read left to right against two phrase tables: the term
 (``data/term-phrases.tsv``: indefinite, n years, automatic renewal, range dashes, "and") and
 the agreement kinds (``data/agreement-kinds.tsv`` via :mod:`.kinds`). A new year starts a new
 term unless it closes a range; ``;`` separates clauses, and a clause that names only kinds
-("2025 - 2030; student exchange agreement") qualifies the term before it. Adding a language
+("2025 - 2030; student exchange agreement") qualifies the term before it. A status
+("in negotiation", from the same kind table) is the term's: alone in a cell it is an agreement
+not yet concluded, with no dates. Adding a language
 means adding rows to the data files, not code. Garbled years ("ZV15") are never repaired into
 a guess: the start stays unknown and a ``date-garbled`` flag carries the raw text.
 """
@@ -67,6 +69,8 @@ class Term:
     auto_renewal: bool | None
     kinds: tuple[str, ...]
     text: str  # the clause of the cell this term was read from
+    # a status the clause states ("in negotiation"): a term still being agreed
+    status: str | None = None
 
 
 def term_phrases() -> PhraseTable:
@@ -98,6 +102,7 @@ class _Draft:
     duration_years: int | None = None
     auto_renewal: bool = False
     kinds: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
     dated: bool = False  # has a start, end, duration or open-endedness (even a garbled one)
 
     def closes_range(self) -> bool:
@@ -111,6 +116,7 @@ class _ClauseState:
 
     current: _Draft | None = None
     pending: list[str] = field(default_factory=list)  # kinds named before the first year
+    pending_statuses: list[str] = field(default_factory=list)  # statuses named before it
     pending_from: int | None = None
     after_range: bool = False  # the last meaningful token was a range dash
     until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
@@ -179,11 +185,11 @@ class _Reader:
             if hit.phrase.value == CONNECTOR:
                 return hit.length, "connector"
             if state.current is not None:
-                self._apply_kind(state.current.kinds, hit, i)
+                self._apply_kind(state.current.kinds, state.current.statuses, hit, i)
                 state.current.last = max(state.current.last, i + hit.length - 1)
             else:
                 state.pending_from = i if state.pending_from is None else state.pending_from
-                self._apply_kind(state.pending, hit, i)
+                self._apply_kind(state.pending, state.pending_statuses, hit, i)
             return hit.length, "kind"
         if _garbled_year(tok):
             self._year_token(state, tok, None, i)
@@ -213,26 +219,30 @@ class _Reader:
     def _new_draft(self, state: _ClauseState, i: int) -> _Draft:
         """A new term; kinds named before it in the clause ("MoU - 2026") are its own."""
         first = i if state.pending_from is None else state.pending_from
-        draft = _Draft(first, i, kinds=list(state.pending))
-        state.pending, state.pending_from = [], None
+        draft = _Draft(first, i, kinds=list(state.pending),
+                       statuses=list(state.pending_statuses))
+        state.pending, state.pending_statuses, state.pending_from = [], [], None
         state.current = draft
         state.drafts.append(draft)
         return draft
 
     def _close_clause(self, state: _ClauseState, indexes: list[int]) -> None:
-        """A clause of kinds only qualifies the term before it; otherwise it stands alone."""
+        """A clause of kinds (or a status) only qualifies the term before it; otherwise it
+        stands alone: "in negotiation" alone is an agreement not yet concluded."""
         if state.drafts:
             self.terms.extend(state.drafts)
             return
-        if not state.pending:
+        if not (state.pending or state.pending_statuses):
             return
         if self.terms:
             prev = self.terms[-1]
             prev.kinds.extend(k for k in state.pending if k not in prev.kinds)
+            prev.statuses.extend(s for s in state.pending_statuses if s not in prev.statuses)
             prev.last = indexes[-1]
             return
         assert state.pending_from is not None
-        self.terms.append(_Draft(state.pending_from, indexes[-1], kinds=list(state.pending)))
+        self.terms.append(_Draft(state.pending_from, indexes[-1], kinds=list(state.pending),
+                                 statuses=list(state.pending_statuses)))
 
     # -- pieces ----------------------------------------------------------------------
 
@@ -279,14 +289,10 @@ class _Reader:
         elif meaning == "auto-renewal":
             draft.auto_renewal = True
 
-    def _apply_kind(self, kinds: list[str], hit: PhraseMatch, i: int) -> None:
-        statuses: list[str] = []
+    def _apply_kind(self, kinds: list[str], statuses: list[str], hit: PhraseMatch, i: int
+                    ) -> None:
         apply_kind_phrase(hit, self.text, self.tokens[i : i + hit.length], kinds, statuses,
                           self.flags, self.field_name)
-        for status in statuses:
-            self.flags.append(Flag(self.field_name, "unknown-term-text",
-                                   f"status {status!r} inside a term cell is not used",
-                                   status))
 
     def _flush_unknown(self, unknown: list[int]) -> None:
         if not unknown:
@@ -312,8 +318,12 @@ class _Reader:
         return self.text[start:end].strip()
 
     def result(self) -> list[Term]:
-        return [
-            Term(
+        out = []
+        for d in self.terms:
+            if len(d.statuses) > 1:
+                self.flags.append(Flag(self.field_name, "conflicting-status",
+                                       f"several statuses: {d.statuses}", self._span(d)))
+            out.append(Term(
                 start=d.start,
                 end=d.end,
                 open_ended=True if d.open_ended else (False if d.fixed else None),
@@ -321,9 +331,9 @@ class _Reader:
                 auto_renewal=True if d.auto_renewal else None,
                 kinds=tuple(d.kinds),
                 text=self._span(d),
-            )
-            for d in self.terms
-        ]
+                status=d.statuses[0] if d.statuses else None,
+            ))
+        return out
 
 
 def _date_value(tok: Token) -> DateValue | None:
