@@ -89,3 +89,22 @@ def test_validate_engines_agree_on_a_small_file(tmp_path: Path, engine: str) -> 
     proc = cli("validate", str(path), "--engine", engine)
     assert proc.returncode == 1, proc.stdout
     assert "1 violation(s)" in proc.stdout and "addressCountry" in proc.stdout
+
+
+def test_a_folder_of_ones_own_lists_uses_the_bundled_shapes_and_ontology(
+        project_copy: Path, dist: Path) -> None:
+    """A user's folder holds its lists and mappings, not a copy of the ontology and shapes."""
+    for name in ("shapes", "ontology"):
+        subprocess.run(["rm", "-r", str(project_copy / name)], check=True)
+    (project_copy / "mappings" / "graph.yarrrml.yaml").unlink()
+    out = project_copy / "dist"
+    proc = run_build(out, "--no-cache", cwd=project_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "SHACL: conforms" in proc.stderr
+    for name in ("exchange-kg.nt", "ontology.ttl", "validation.ttl"):
+        assert (out / name).read_bytes() == (dist / name).read_bytes(), name
+    # a folder that has its own shapes is validated by them, not the bundled ones
+    (project_copy / "shapes").mkdir()
+    (project_copy / "shapes" / "broken.ttl").write_text("this is not turtle\n")
+    proc = run_build(project_copy / "dist2", "--no-cache", cwd=project_copy)
+    assert proc.returncode == 3 and "broken.ttl" in proc.stderr

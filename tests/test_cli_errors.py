@@ -84,6 +84,21 @@ def test_a_manifest_that_is_not_utf8_names_file_and_line(project_copy: Path) -> 
     build_fails(project_copy, f"manifest.yaml:{line}:", "not valid UTF-8")
 
 
+def test_an_unquoted_date_in_the_manifest_is_read_as_written(project_copy: Path) -> None:
+    """YAML reads ``as_of: 2026-10-01`` as a date object; a person means the text."""
+    from exchange_kg.manifest import load_manifest
+
+    path = project_copy / "sources" / "manifest.yaml"
+    text = path.read_text()
+    assert "as_of: null" in text
+    path.write_text(text.replace("as_of: null", "as_of: 2026-10-01", 1))
+    assert "2026-10-01" in [d.as_of for d in load_manifest(path)]
+    # a date the schema's pattern does not allow still names its line
+    path.write_text(text.replace("as_of: null", "as_of: 2026-10-01T10:00:00", 1))
+    line = text.split("\n").index(next(x for x in text.split("\n") if "as_of: null" in x)) + 1
+    build_fails(project_copy, f"manifest.yaml:{line}:", "does not match")
+
+
 def test_a_duplicate_document_id_names_its_line(project_copy: Path) -> None:
     path = project_copy / "sources" / "manifest.yaml"
     text = path.read_text()

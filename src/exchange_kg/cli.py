@@ -23,7 +23,7 @@ from exchange_kg import __version__
 from exchange_kg.iris import DEFAULT_BASE
 from exchange_kg.link.curation import CurationError
 from exchange_kg.link.ror_dump import DumpError
-from exchange_kg.project import project_dir
+from exchange_kg.project import project_dir, project_path
 from exchange_kg.records import SourceError
 from exchange_kg.yamlfile import DataFileError
 
@@ -95,13 +95,15 @@ def main(debug: bool) -> None:
 @click.option("--mappings", "mappings_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder with one mapping file per source. [default: ./mappings]")
 @click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder with the SHACL shapes (*.ttl). [default: ./shapes]")
+              help="Folder with the SHACL shapes (*.ttl). "
+                   "[default: ./shapes, else the bundled ones]")
 @click.option("--ontology", "ontology_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The ontology file. [default: ./ontology/exchange-kg.ttl]")
+              help="The ontology file. "
+                   "[default: ./ontology/exchange-kg.ttl, else the bundled one]")
 @click.option("--vocabularies", "vocabularies_path",
               type=click.Path(dir_okay=False, path_type=Path),
               help="The SKOS concept schemes of the ontology's controlled values. "
-                   "[default: ./ontology/vocabularies.ttl]")
+                   "[default: ./ontology/vocabularies.ttl, else the bundled one]")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("dist"), show_default=True, help="Where to write the outputs.")
 @click.option("--base", default=lambda: os.environ.get("EXCHANGE_KG_BASE", DEFAULT_BASE),
@@ -150,9 +152,9 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     root = project_dir()
     sources_dir = sources_dir or root / "sources"
     mappings_dir = mappings_dir or root / "mappings"
-    shapes_dir = shapes_dir or root / "shapes"
-    ontology_path = ontology_path or root / "ontology" / "exchange-kg.ttl"
-    vocabularies_path = vocabularies_path or root / "ontology" / "vocabularies.ttl"
+    shapes_dir = shapes_dir or project_path("shapes")
+    ontology_path = ontology_path or project_path("ontology/exchange-kg.ttl")
+    vocabularies_path = vocabularies_path or project_path("ontology/vocabularies.ttl")
     progress = (lambda m: None) if quiet else _say
     started = time.perf_counter()
     # the small inputs first: a broken shapes or ontology file fails before the long part
@@ -226,7 +228,8 @@ def _stop_cleanly_on_sigterm() -> None:
 @main.command(name="validate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder with the SHACL shapes (*.ttl). [default: ./shapes]")
+              help="Folder with the SHACL shapes (*.ttl). "
+                   "[default: ./shapes, else the bundled ones]")
 @click.option("--format", "rdf_format", default=None,
               help="RDF syntax of FILE (turtle, nt, nquads, trig, xml, json-ld); "
                    "guessed from the extension by default.")
@@ -261,7 +264,7 @@ def validate_cmd(file: Path, shapes_dir: Path | None, rdf_format: str | None,
     except Exception as exc:  # rdflib raises many parser-specific types
         _say(f"error: {file}: cannot parse as {fmt}: {exc}")
         sys.exit(EXIT_BAD_INPUT)
-    shapes_dir = shapes_dir or project_dir() / "shapes"
+    shapes_dir = shapes_dir or project_path("shapes")
     result = validate.validate(validate.store_of(data), validate.load_shapes(shapes_dir), engine)
     click.echo(result.text(limit=40))
     if report_path:

@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 
@@ -78,6 +79,14 @@ def unknown_key(key: str, allowed: list[str]) -> str:
     return f"unknown key {key!r} (allowed: {', '.join(allowed)})"
 
 
+class _Constructor(RoundTripConstructor):
+    """Reads a date as the text it is: ``as_of: 2026-10-01`` written unquoted, as a person
+    writes a date, is the string the schemas ask for, not a ``datetime.date`` they reject."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
 def load_positions(path: Path) -> Any:
     """The parsed file with the position of every key and item (ruamel's round-trip nodes)."""
     try:
@@ -92,7 +101,9 @@ def load_positions(path: Path) -> Any:
         raise DataFileError(f"{path}:{line}:{column}: not valid UTF-8 ({exc.reason}); save "
                             "the file as UTF-8") from None
     try:
-        return YAML(typ="rt").load(text)
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _Constructor
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
