@@ -100,7 +100,13 @@ def test_truncated_long_term_is_unknown_not_zero() -> None:
         ("je 2", QuotaValue(False, (("unspecified", 2),)), []),
         ("2 plazas", QuotaValue(False, (("unspecified", 2),)), []),
         ("5 apples", None, ["unreadable"]),  # a word that counts nothing we know
-        ("2 x 5", None, ["unreadable"]),  # two numbers
+        ("2 x 5", None, ["unreadable"]),  # two numbers, no unit: which counts what?
+        # places times the time each lasts: the places, the time flagged, not published
+        ("2 x 5 Monate", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+        ("4×10 months", QuotaValue(False, (("unspecified", 4),)), ["quota-duration"]),
+        ("1 x 1 semestre", QuotaValue(False, (("unspecified", 1),)), ["quota-duration"]),
+        ("2 x 5 apples", None, ["unreadable"]),
+        ("2 x 5 x 3 months", None, ["unreadable"]),
         ("N/A", None, []),  # says the quota is not stated
         ("—", None, []),
     ],

@@ -27,7 +27,7 @@ DOUBT = {
     "country-from-merged-cell": 0, "country-from-count": 0, "bare-entry": 0,
     "cells-swapped": 0, "matched-across-editions": 0, "duplicate-row": 0,
     "editions-disagree": 0, "re-paired": 0, "country-refined": 0,
-    "merged-cell-inherited": 0, "country-from-heading": 0,
+    "merged-cell-inherited": 0, "country-from-heading": 0, "quota-duration": 0,
     "country-repaired": 1, "label-unrecognised": 1, "ocr-repaired": 1, "ocr-recovered": 1,
 }
 DOUBT_DEFAULT = 2

@@ -40,7 +40,7 @@ class QuotaValue:
 
 
 # Meanings of words in quota cells besides the mobility-kind labels (ST, LT).
-WORD_MEANINGS = ("places", "each", "unstated")
+WORD_MEANINGS = ("places", "each", "unstated", "duration")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class _Words:
     labels: dict[str, str]  # upper-case label -> mobility kind ("ST" -> "short-term")
     counting: frozenset[str]  # folded words that say what a number counts ("plazas", "je")
     unstated: frozenset[str]  # cells that say the quota is not stated ("N/A", "—")
+    duration: frozenset[str]  # folded words of "2 x 5 months" ("Monate", "mois")
 
 
 def _words() -> _Words:
@@ -59,17 +60,20 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     labels: dict[str, str] = {}
     counting: set[str] = set()
     unstated: set[str] = set()
+    duration: set[str] = set()
     for entry in entries("quota", vocabulary):
         if entry.value in MOBILITY_KINDS:
             labels.setdefault(entry.text.upper(), entry.value)
         elif entry.value == "unstated":
             unstated.add(_cell_key(entry.text))
+        elif entry.value == "duration":
+            duration.add(fold_accents(entry.text))
         elif entry.value in WORD_MEANINGS:
             counting.update(fold_accents(w) for w in entry.text.split())
         else:
             raise ValueError(f"quota-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
-    return _Words(labels, frozenset(counting), frozenset(unstated))
+    return _Words(labels, frozenset(counting), frozenset(unstated), frozenset(duration))
 
 
 def _cell_key(text: str) -> str:
@@ -105,7 +109,31 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     counted = _counted(text, words)
     if counted is not None:
         return QuotaValue(False, (("unspecified", counted),)), []
+    times = _times(text, words)
+    if times is not None:
+        places, each = times
+        return QuotaValue(False, (("unspecified", places),)), [Flag(
+            field, "quota-duration", f"read as {places} place(s); the time each lasts "
+            f"({each}) is not published: the ontology has no property for it", raw)]
     return _labelled(raw, text, field)
+
+
+# "2 x 5 Monate", "2×10 months", "1 x 1 semester": places times the time each lasts
+_TIMES = re.compile(r"(\d+)\s*[x×X*]\s*(\d+)\s*([^\W\d_]+)\.?", re.UNICODE)
+
+
+def _times(text: str, words: _Words) -> tuple[int, str] | None:
+    """(places, "5 Monate") of a cell that multiplies places by a time each place lasts.
+
+    The unit must be written: a bare "2 x 5" may as well be five places twice over, and
+    what the cell does not say is not guessed."""
+    m = _TIMES.fullmatch(text.strip())
+    if m is None or fold_accents(m.group(3)) not in words.duration:
+        return None
+    places = bounded_int(m.group(1), MAX_QUOTA_DIGITS)
+    if places is None or bounded_int(m.group(2), MAX_QUOTA_DIGITS) is None:
+        return None
+    return places, f"{m.group(2)} {m.group(3)}"
 
 
 def _counted(text: str, words: _Words) -> int | None:
