@@ -15,7 +15,7 @@ from conftest import ROOT
 from exchange_kg import pipeline
 from exchange_kg.manifest import Document, load_manifest
 from exchange_kg.mapping_spec import load_mapping, load_mappings
-from exchange_kg.propose import propose, read_with
+from exchange_kg.propose import manifest_entry, propose, read_with
 from unseen_kit import kit_lists
 
 
@@ -86,3 +86,58 @@ def test_a_document_with_nothing_to_go_on_is_bad_input(tmp_path: Path) -> None:
                         encoding="utf-8")
     proc = _cli(str(document))
     assert proc.returncode == 3 and "no table header" in proc.stderr
+
+
+COUNTRIES = ["Chile", "Peru", "Spain", "France", "Italy", "Poland", "Japan", "Mexico"]
+
+
+def _unit_list(tmp_path: Path, units: list[str]) -> Path:
+    document = tmp_path / "list.tsv"
+    rows = [f"{COUNTRIES[i % len(COUNTRIES)]}\tUniversity Number {i} of Somewhere\t{unit}"
+            for i, unit in enumerate(units)]
+    document.write_text("Country\tUniversity\tDepartment\n" + "\n".join(rows) + "\n",
+                        encoding="utf-8")
+    return document
+
+
+def test_a_department_column_naming_a_few_units_for_many_countries_is_the_hosts_own(
+        tmp_path: Path) -> None:
+    """A host's departments are few and recur with partners in many countries."""
+    units = ["Informatics", "History", "Physics"] * 8
+    proposal = propose(_unit_list(tmp_path, units), "host-units")
+    section = proposal.mapping["sections"][0]
+    assert section["reader"]["options"]["columns"] == ["country", "partner", "home_unit"]
+    assert "home_unit" in section["fields"] and "unit" not in section["fields"]
+    assert "CHECK: 'Department' read as your own unit" in proposal.yaml()
+    agreements = pipeline.source_agreements(read_with(proposal, tmp_path / "list.tsv"))
+    assert {a.home_unit for a in agreements} == set(units)
+    assert all(p.units == () for a in agreements for p in a.parties)
+
+
+def test_a_department_column_naming_each_partners_own_stays_the_partners_unit(
+        tmp_path: Path) -> None:
+    units = [f"Faculty of Subject {i}" for i in range(24)]
+    proposal = propose(_unit_list(tmp_path, units), "partner-units")
+    section = proposal.mapping["sections"][0]
+    assert section["reader"]["options"]["columns"] == ["country", "partner", "unit"]
+    assert "CHECK: 'Department' read as the partner's unit" in proposal.yaml()
+
+
+@pytest.mark.parametrize(("title", "as_of"), [
+    ("Partnerhochschulen – Stand: 01.10.2026", "'2026-10-01'"),
+    ("Partner universities (as of May 2016)", "'2016-05'"),
+    ("Partner universities since 2010", None),  # a date, but not the list's own stamp
+    ("Partner universities", None),
+])
+def test_the_manifest_entry_takes_the_date_the_document_stamps_itself_with(
+        tmp_path: Path, title: str, as_of: str | None) -> None:
+    document = tmp_path / "list.tsv"
+    document.write_text(f"{title}\n\nCountry\tUniversity\nChile\tUniversidad de Chile\n"
+                        "Peru\tUniversidad de Lima\nSpain\tUniversidad de Granada\n",
+                        encoding="utf-8")
+    entry = manifest_entry(propose(document, "stamped"), document)
+    if as_of is None:
+        assert "as_of: null" in entry and "as_of_evidence" not in entry
+    else:
+        assert f"as_of: {as_of}  # CHECK" in entry
+        assert f'line 1: "{title}"' in entry

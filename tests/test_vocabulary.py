@@ -39,7 +39,7 @@ def _valid_value(table: str, value: str) -> bool:
     if table == "quota":
         return value in (*MOBILITY_KINDS, *WORD_MEANINGS)
     if table == "dates":
-        return value in ("prefix", "filler") or (value.isdigit() and 1 <= int(value) <= 12)
+        return value in ("prefix", "as-of", "filler") or (value.isdigit() and 1 <= int(value) <= 12)
     if table == "units":
         kind, _, type_ = value.partition(":")
         return kind in ("unit", "institution", "campus", "place") and bool(type_)

@@ -62,7 +62,7 @@ def _vocabulary_schema() -> dict[str, Any]:
         "kinds": {"enum": kind_values()},
         "quota": {"enum": [*MOBILITY_KINDS, *WORD_MEANINGS]},
         "dates": {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 12},
-                            {"enum": ["prefix", "filler"]}]},
+                            {"enum": ["prefix", "as-of", "filler"]}]},
         "units": {"type": "string",
                   "pattern": "^(unit|institution|campus|place)(:[a-z-]+)?$"},
         "headers": {"enum": sorted(FIELDS)},

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_kg.normalise.country import parse_country, text_key
-from exchange_kg.normalise.dates import parse_date
+from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
@@ -117,10 +117,15 @@ def _cells(line: str, delimiter: str) -> list[str]:
 
 
 def _delimiter(lines: Sequence[str]) -> str | None:
-    """The delimiter that splits most lines into three or more cells."""
-    counts = {d: sum(1 for ln in lines if len(_cells(ln, d)) >= 3) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
-    return best if counts[best] >= 3 else None
+    """The delimiter that splits most lines into three or more cells; else, for a list of
+    two columns (country and partner), one that splits most into two, but never a comma,
+    which partner names hold ("University of X, Faculty of Y")."""
+    for cells, delimiters in ((3, DELIMITERS), (2, DELIMITERS[:-1])):
+        counts = {d: sum(1 for ln in lines if len(_cells(ln, d)) >= cells) for d in delimiters}
+        best = max(delimiters, key=lambda d: (counts[d], -delimiters.index(d)))
+        if counts[best] >= 3:
+            return best
+    return None
 
 
 def _header_table() -> list[tuple[str, str, str]]:
@@ -411,6 +416,7 @@ def _refine(proposal: Proposal, path: Path) -> None:
         src = read_with(proposal, path)
         if not _learn(proposal, src):
             break
+    _whose_unit(proposal, read_with(proposal, path))
     src = read_with(proposal, path)
     order = src.date_order
     if order is not None and order.order is None and not order.month_first:
@@ -421,6 +427,51 @@ def _refine(proposal: Proposal, path: Path) -> None:
                 "write the day first")
     elif order is not None and order.order is None and order.day_first and order.month_first:
         proposal.notes.append(f"numeric dates: {order.reason}")
+
+
+# A column of the host's own units names a few departments over and over, for partners in
+# many countries; a column of the partners' units names each partner's own.
+HOME_UNIT_MAX_SHARE = 0.2  # distinct values per row, at most
+HOME_UNIT_MIN_SHARED = 0.6  # rows whose value partners in another country share, at least
+
+
+def _whose_unit(proposal: Proposal, src: Any) -> bool:
+    """Decide whether a unit column ("Department", "Fachbereich") names the partner's unit
+    or the host's own, from the document: True when it was turned into ``home_unit``.
+
+    A header rarely says whose department it means. The column's values do: the host's
+    departments are few and recur with partners in many countries. Either way the proposal
+    says what it read and why, for the user to check."""
+    for section in proposal.mapping["sections"]:
+        columns = section["reader"]["options"].get("columns")
+        if not columns or "unit" not in columns or "home_unit" in columns:
+            continue
+        header = section["reader"]["options"].get("header", columns)
+        name = header[columns.index("unit")] if len(header) == len(columns) else "unit"
+        countries: dict[str, set[str]] = {}
+        rows = 0
+        for rec in src.result.records:
+            unit = text_key(rec.fields.get("unit") or "")
+            if unit:
+                rows += 1
+                countries.setdefault(unit, set()).add(text_key(rec.fields.get("country") or ""))
+        if not rows:
+            continue
+        shared = sum(1 for rec in src.result.records
+                     if len(countries.get(text_key(rec.fields.get("unit") or ""), ())) > 1)
+        evidence = (f"{len(countries)} distinct values in {rows} rows; {shared} rows share "
+                    "theirs with partners in other countries")
+        if (len(countries) <= max(3, HOME_UNIT_MAX_SHARE * rows)
+                and shared >= HOME_UNIT_MIN_SHARED * rows):
+            columns[columns.index("unit")] = "home_unit"
+            section["fields"]["home_unit"] = section["fields"].pop("unit")
+            proposal.comments["field:home_unit"] = (
+                f"CHECK: {name!r} read as your own unit, not the partner's ({evidence})")
+            return True
+        proposal.comments["field:unit"] = (
+            f"CHECK: {name!r} read as the partner's unit ({evidence}); if it names your own "
+            "department, map the column as home_unit")
+    return False
 
 
 def _has_ambiguous_dates(src: Any) -> bool:
@@ -526,11 +577,12 @@ def _to_yaml(p: Proposal) -> str:
             out.append(f"        {key}: {text}{comment}")
         out.append("    fields:")
         for name, rule in sec["fields"].items():
+            comment = f"  # {p.comments['field:' + name]}" if "field:" + name in p.comments else ""
             if isinstance(rule, str):
-                out.append(f"      {name}: {rule}")
+                out.append(f"      {name}: {rule}{comment}")
             else:
                 inner = ", ".join(f"{k}: {_scalar(v)}" for k, v in rule.items())
-                out.append(f"      {name}: {{{inner}}}")
+                out.append(f"      {name}: {{{inner}}}{comment}")
         constants = sec["constants"]
         if not constants:
             out.append("    constants: {}  # level: university | department; home_unit: ...")
@@ -596,10 +648,41 @@ def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
     return "\n".join(out) + "\n"
 
 
+# How far from either end of a document its date stamp is looked for (titles, footers).
+AS_OF_LINES = 10
+
+
+def stated_as_of(lines: Sequence[str]) -> tuple[str, str] | None:
+    """(ISO date, where) of the date a document says it is current as of ("Stand:
+    01.10.2026" in its title, "Data aktualizacji: 02.04.2026" in its footer), if one line
+    near its start or end says so and no other gives another date."""
+    numbered = [(n, ln.strip()) for n, ln in enumerate(lines, 1) if ln.strip()]
+    near = numbered[:AS_OF_LINES] + numbered[max(AS_OF_LINES, len(numbered) - AS_OF_LINES):]
+    found: dict[str, str] = {}
+    for n, text in near:
+        for phrase in as_of_phrases():
+            m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE)
+            if m is None:
+                continue
+            rest = re.split(r"[()\[\]|\t;]", text[m.end():], maxsplit=1)[0]
+            value, flags = parse_date(rest.strip(" :.,-\u2013"))
+            if value is not None and not flags:
+                found.setdefault(value.isoformat(), f'line {n}: "{text}"')
+            break
+    if len(found) != 1:
+        return None
+    return next(iter(found.items()))
+
+
 def manifest_entry(proposal: Proposal, path: Path) -> str:
     """The entry to add to sources/manifest.yaml for the document."""
-    first = next((ln.strip() for ln in document_lines(path)[0] if ln.strip()), "")
+    lines = document_lines(path)[0]
+    first = next((ln.strip() for ln in lines if ln.strip()), "")
     title = first if first and "\t" not in first and len(first) < 150 else None
+    as_of = stated_as_of(lines)
+    stamp = ([f"    as_of: {_scalar(as_of[0])}  # CHECK: the document's own date stamp",
+              f"    as_of_evidence: {_scalar(as_of[1])}"] if as_of else
+             ["    as_of: null  # the date the document states it is current as of"])
     return "\n".join([
         f"  - id: {proposal.source_id}",
         f"    file: {path.name}",
@@ -609,6 +692,6 @@ def manifest_entry(proposal: Proposal, path: Path) -> str:
         "    publisher:",
         "      known_as: \"the institution that publishes this partner list\"  # or name:",
         f"      key: {proposal.source_id}-publisher",
-        "    as_of: null  # the date the document states it is current as of",
+        *stamp,
         f"    original_file_name: {path.name}",
     ]) + "\n"

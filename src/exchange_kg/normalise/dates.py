@@ -78,7 +78,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     fillers: set[str] = set()
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
-        if entry.value == "prefix":
+        if entry.value in ("prefix", "as-of"):  # "as of" also says whose date it is
             prefixes.append(tokens)
         elif entry.value == "filler":
             fillers.update(tokens)
@@ -89,6 +89,13 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
                              f"{entry.text!r}")
     prefixes.sort(key=lambda p: (-len(p), p))
     return _Words(months, tuple(prefixes), frozenset(fillers))
+
+
+def as_of_phrases() -> tuple[str, ...]:
+    """The phrases that say a date is the one a document is current as of ("Stand", "as
+    of", "stan na"), longest first: a new mapping proposes its ``as_of`` from them."""
+    found = {e.text for e in entries("dates", active()) if e.value == "as-of"}
+    return tuple(sorted(found, key=lambda t: (-len(t), t)))
 
 
 def _tokens(text: str) -> list[str]:

@@ -44,7 +44,7 @@ TABLES: dict[str, Table] = {
                    "agreement kinds and statuses"),
     "quota": Table("quota-words.tsv", "quota meaning",
                    "words in quota cells (places, each, labels, not stated)"),
-    "dates": Table("date-words.tsv", "month number, 'prefix' or 'filler'",
+    "dates": Table("date-words.tsv", "month number, 'prefix', 'as-of' or 'filler'",
                    "month names and the words around dates"),
     "units": Table("unit-words.tsv", "unit | institution | campus | place, optionally ':type'",
                    "words that head units and institutions in partner names"),
