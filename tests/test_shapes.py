@@ -481,6 +481,16 @@ BROKEN: list[tuple[str, str, Rules]] = [
         XKGSH["Institution-url"],
     ),
     (
+        "two-erasmus-codes",
+        add(f'{KUL} xkg:erasmusCode "B  LEUVEN01"', f'{KUL} xkg:erasmusCode "B  LEUVEN02"'),
+        XKGSH["Institution-erasmusCode"],
+    ),
+    (
+        "erasmus-code-not-in-normal-form",  # one space after a one-letter country
+        add(f'{KUL} xkg:erasmusCode "B LEUVEN01"'),
+        XKGSH["Institution-erasmusCode"],
+    ),
+    (
         "address-not-a-postal-address",
         remove(f"{KUL_ADDRESS} a schema:PostalAddress"),
         XKGSH["Institution-address"],

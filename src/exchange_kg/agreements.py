@@ -16,9 +16,10 @@ from exchange_kg.mapping_spec import Section
 from exchange_kg.normalise import registry
 from exchange_kg.normalise.country import countries_in_name
 from exchange_kg.normalise.dates import DateValue
+from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.normalise.term import Term
-from exchange_kg.records import Flag, RawRecord
+from exchange_kg.records import INFERRED_COUNTRY, Flag, RawRecord
 
 # How much a flag casts doubt on its field's value. Explanations of how a value was read
 # weigh nothing; a repair of a garbled but present reading weighs less than a guess between
@@ -54,6 +55,7 @@ class Party:
     country: str | None = None  # ISO 3166-1 alpha-2
     city: str | None = None
     website: str | None = None
+    erasmus_code: str | None = None  # in its normal form ("D  KASSEL01")
 
 
 @dataclass
@@ -145,6 +147,8 @@ def build_agreements(
              f"a unit column names {unit!r} but the partner cell names "
              f"{len(partner.parties)} institutions; not attached", unit)
         unit = None
+    code = _erasmus_code(values.get("erasmus_code"), country, values.get("city"),
+                         len(partner.parties), record)
     parties = tuple(
         Party(
             name=p.institution,
@@ -156,6 +160,7 @@ def build_agreements(
             # a place written into the name ("..., Równe, Ukraina") stands in for a city cell
             city=values.get("city") or getattr(p, "place", None),
             website=values.get("website"),
+            erasmus_code=code,
         )
         for p in partner.parties
     )
@@ -195,6 +200,35 @@ def build_agreements(
             )
         )
     return out
+
+
+def _erasmus_code(code: ErasmusCode | None, country: str | None, city: str | None,
+                  parties: int, record: RawRecord) -> str | None:
+    """The row's Erasmus code, if it can be the partner's: one institution, in the country
+    that issued the code and the city it names (a code from another row has slipped, like a
+    shifted website, or the row's cell is wrong: either way the two disagree, and the code
+    is not published as this partner's). A country the layout implied (a merged cell) yields
+    to the code instead: resolution weighs the two (``resolve.countries``)."""
+    if code is None:
+        return None
+    if parties != 1:
+        flag(record, "erasmus_code", "erasmus-code-unassigned",
+             f"an Erasmus code column gives {code.code!r} but the partner cell names "
+             f"{parties} institutions; not attached", code.code)
+        return None
+    inferred = any(f.field == "country" and f.code in INFERRED_COUNTRY for f in record.flags)
+    if country and code.country and country != code.country and not inferred:
+        record.flags.append(Flag(
+            "erasmus_code", "cell-misfit", f"the Erasmus code {code.code!r} was issued in "
+            f"{code.country}, the row's partner is in {country}; not published", code.code,
+            withheld=True))
+        return None
+    if city and not city_fits(code.code, city):
+        record.flags.append(Flag(
+            "erasmus_code", "cell-misfit", f"the Erasmus code {code.code!r} names another city "
+            f"than the row's ({city}); not published", code.code, withheld=True))
+        return None
+    return code.code
 
 
 def _with_unit(units: tuple[str, ...], unit: str | None) -> tuple[str, ...]:

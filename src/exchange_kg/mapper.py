@@ -65,6 +65,7 @@ class _Org:
     country: str | None = None
     cities: list[tuple[str, str | None]] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    erasmus_codes: set[str] = field(default_factory=set)
     pref_label: str | None = None  # when set, wins over the first label seen
     unit_of: str | None = None
     members: list[str] = field(default_factory=list)
@@ -347,6 +348,8 @@ class GraphBuilder:
                     self.orgs[inst].cities.append(city)
             if party.website:
                 self.orgs[inst].urls.append(party.website)
+            if party.erasmus_code:
+                self.orgs[inst].erasmus_codes.add(party.erasmus_code)
             nodes = self._party_nodes(inst, party.units, institutions)
             member_nodes.extend(nodes)
         partners = [self.consortium(a, member_nodes)] if a.consortium else member_nodes
@@ -394,6 +397,7 @@ class GraphBuilder:
             t["org_cities"].extend((address, "", city, lang) if lang else (address, city, "", "")
                                    for city, lang in org.cities)
             t["org_urls"].extend((iri_, web_iri(url)) for url in org.urls)
+            t["org_erasmus_codes"].extend((iri_, code) for code in sorted(org.erasmus_codes))
             t["org_members"].extend((iri_, m) for m in org.members)
             t["org_parents"].extend((iri_, p) for p in sorted(self.sub_of.get(iri_, ())))
             if org.link is not None and org.link.chosen is not None:

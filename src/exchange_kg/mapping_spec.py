@@ -29,7 +29,7 @@ from exchange_kg.vocab import KINDS, LEVELS
 from exchange_kg.yamlfile import DataFileError, load, locate, position, schema_error
 
 NORMALISERS = ("country", "text", "partner", "date", "term", "quota", "kinds", "mark", "url",
-               "none")
+               "erasmus-code", "none")
 
 FIELD_RULE = {
     "oneOf": [
@@ -236,6 +236,7 @@ ALLOWED_NORMALISERS: dict[str, tuple[str, ...]] = {
     "area": ("none", "text"),
     "continent": ("none", "text"),
     "website": ("url", "none"),
+    "erasmus_code": ("erasmus-code", "none"),
     "row_number": ("none",),
 }
 

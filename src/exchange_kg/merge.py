@@ -30,9 +30,12 @@ SAME_PARTNER_OTHER_COUNTRY = 97.0
 
 
 def party_key(party: Party) -> tuple[str, str, tuple[str, ...]]:
+    """A party as merging compares it: a namesake with another Erasmus code is another
+    institution, so its row another agreement (a party without a code keys as before)."""
+    name = institution_key(party.name)
     return (
         party.country or "",
-        institution_key(party.name),
+        f"{name} {party.erasmus_code}" if party.erasmus_code else name,
         tuple(sorted(institution_key(u) for u in party.units)),
     )
 
@@ -179,7 +182,7 @@ def _reconcile_country(base: Agreement, other: Agreement) -> None:
 
 
 def _merge_parties(mine: tuple[Party, ...], theirs: tuple[Party, ...]) -> tuple[Party, ...]:
-    """Parties pair up by key; fill details (city, website) one side lacks."""
+    """Parties pair up by key; fill details (city, website, code) one side lacks."""
     by_key = {party_key(p): p for p in theirs}
     out = []
     for p in mine:
@@ -187,7 +190,8 @@ def _merge_parties(mine: tuple[Party, ...], theirs: tuple[Party, ...]) -> tuple[
         if q is not None:
             p = Party(p.name, p.units, p.acronym or q.acronym, p.campus or q.campus,
                       tuple(dict.fromkeys(p.alt_names + q.alt_names)), p.country or q.country,
-                      p.city or q.city, p.website or q.website)
+                      p.city or q.city, p.website or q.website,
+                      p.erasmus_code or q.erasmus_code)
         out.append(p)
     return tuple(out)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.dates import as_of_phrases, parse_date
+from exchange_kg.normalise.erasmus import parse_erasmus_code
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
@@ -44,7 +45,8 @@ _TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
 # The normaliser each field goes through, and why a field is read but not published.
 NORMALISERS = {"country": "country", "city": "text", "unit": "text", "start": "date",
                "end": "term", "term": "term", "quota": "quota", "kind": "kinds",
-               "waiver": "mark", "website": "url", "home_unit": "text"}
+               "waiver": "mark", "website": "url", "home_unit": "text",
+               "erasmus_code": "erasmus-code"}
 NOT_PUBLISHED = {
     "row_number": "the document's own numbering, used for a self-check",
     "continent": "checked against the country; derivable, not published",
@@ -182,6 +184,8 @@ def _column_by_content(values: Sequence[str]) -> str | None:
 
     if share(lambda v: bool(_URL.match(v)) or "." in v and " " not in v and "/" in v) > 0.6:
         return "website"
+    if share(lambda v: parse_erasmus_code(v)[0] is not None) > 0.6:
+        return "erasmus_code"
     if share(lambda v: parse_continent(v) is not None) > 0.6:
         return "continent"
     if share(lambda v: parse_date(v)[0] is not None and not v.isdigit()) > 0.6:

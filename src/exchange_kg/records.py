@@ -88,6 +88,10 @@ class RawRecord:
         return self.lines[0]
 
 
+# Flags by which a reader says a row's country came from the layout, not from the row.
+INFERRED_COUNTRY = frozenset(("country-from-merged-cell", "country-from-count",
+                              "country-ambiguous", "country-from-evidence"))
+
 # The raw field vocabulary shared by readers and mapping files.
 FIELDS: dict[str, str] = {
     "country": "partner's country as written (any language, possibly garbled)",
@@ -104,6 +108,7 @@ FIELDS: dict[str, str] = {
     "area": "world region heading as written",
     "continent": "continent as written (Polish list)",
     "website": "partner's website as written",
+    "erasmus_code": "partner's Erasmus institution code as written ('F PARIS468')",
     "row_number": "the document's own row number (Polish LP), for self-checks only",
 }
 

@@ -41,6 +41,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     # a city in the language its spelling shows, or (column ``city``) in no known language
     "org_cities": ("address", "city", "city_in_language", "language"),
     "org_urls": ("org", "url"),
+    "org_erasmus_codes": ("org", "code"),
     "org_members": ("org", "member"),
     "org_parents": ("org", "parent"),
     "links": ("org", "node", "ror", "ror_id", "wikidata", "wikidata_id", "method", "score",

@@ -105,6 +105,7 @@ DATATYPE_PROPERTIES = (
     "fileName",
     "sha256",
     "knownAs",
+    "erasmusCode",
     "rorId",
     "wikidataId",
     "matchMethod",

@@ -104,6 +104,12 @@ def _url(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]
     return value, []
 
 
+def _erasmus_code(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.erasmus import parse_erasmus_code
+
+    return parse_erasmus_code(raw, field=field)
+
+
 _FUNCS = {
     "country": _country,
     "text": _text,
@@ -114,4 +120,5 @@ _FUNCS = {
     "kinds": _kinds,
     "mark": _mark,
     "url": _url,
+    "erasmus-code": _erasmus_code,
 }

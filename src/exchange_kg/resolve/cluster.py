@@ -114,7 +114,7 @@ def resolve(mentions: Iterable[Mention], workers: int | None = None,
 def _block_facts(mentions: list[Mention]) -> list[tuple[object, ...]]:
     """A country's mentions as resolution reads them: all but the row number."""
     return sorted((m.key, m.name, m.alt_names, m.acronym, m.city, m.website, m.source_id,
-                   m.ror_id or "", m.country_inferred) for m in mentions)
+                   m.ror_id or "", m.country_inferred, m.erasmus_code or "") for m in mentions)
 
 
 def _are_drafts(value: object) -> bool:
@@ -149,7 +149,8 @@ def _block_drafts(country: str | None, mentions: list[Mention],
 def _described(members: list[Mention]) -> tuple[str, ...]:
     """The members as source data tells them apart, folded by the identity rule only."""
     return tuple(sorted({"|".join((identity_key(m.name), identity_key(m.city or ""),
-                                   identity_key(m.website or ""), m.ror_id or ""))
+                                   identity_key(m.website or ""), m.ror_id or "")
+                                  + ((m.erasmus_code,) if m.erasmus_code else ()))
                          for m in members}))
 
 
@@ -186,7 +187,11 @@ def group_mentions(country: str | None, mentions: Iterable[Mention],
             key = keys[facts] = _name_bucket(m, country, apart)
         if key is None:  # no words at all: never grouped with another
             key = f"#unnamed {m.key}" + _apart_side(m, country, apart)
-        buckets[f"{key}#{m.ror_id}" if m.ror_id else key].append(m)
+        if m.ror_id:
+            key = f"{key}#{m.ror_id}"
+        if m.erasmus_code:  # a namesake with another code is another institution
+            key = f"{key}#erasmus {m.erasmus_code}"
+        buckets[key].append(m)
     return [Group.of(k, country, buckets[k]) for k in sorted(buckets)]
 
 
@@ -374,6 +379,7 @@ def _finish(drafts: list[_Draft], by_key: dict[str, Mention]) -> list[Cluster]:
             websites=tuple(sorted({m.website for m in mentions if m.website})),
             cities=tuple(sorted({m.city for m in mentions if m.city})),
             ror_ids=tuple(sorted({m.ror_id for m in mentions if m.ror_id})),
+            erasmus_codes=tuple(sorted({m.erasmus_code for m in mentions if m.erasmus_code})),
         ))
     return sorted(clusters, key=lambda c: c.id)
 

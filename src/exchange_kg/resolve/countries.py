@@ -13,7 +13,9 @@ Evidence for a country other than the row's:
 * ``domain``: the website's country-code domain (``.ua``, ``.edu.pl``; not the ones sold
   worldwide such as ``.io`` or ``.co``);
 * ``city``: a city in the name that the registry places in one country only ("CAUPD *Beijing*
-  Planning & Design Consultants").
+  Planning & Design Consultants");
+* ``erasmus``: the country that issued the Erasmus code the row gives ("F  PARIS468"). A row
+  without a country takes it first of all.
 
 A country the layout implied (a merged cell, a count) yields to one piece of evidence; a
 country the row states yields only to the registry and one more piece agreeing. Evidence for
@@ -29,6 +31,7 @@ from functools import lru_cache
 
 import tldextract
 
+from exchange_kg.normalise.erasmus import code_country
 from exchange_kg.resolve import cache as resolve_cache
 from exchange_kg.resolve.model import Mention
 from exchange_kg.resolve.names import fold, parse_name
@@ -121,7 +124,7 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
     for m in mentions:
         if m.country:
             ror = elsewhere.get(m.key)
-            facts = (m.name, m.country, m.website, m.country_inferred, ror)
+            facts = (m.name, m.country, m.website, m.country_inferred, ror, m.erasmus_code)
             if facts in decided:
                 revised = decided[facts]
             else:
@@ -133,7 +136,10 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
                 notes.append(CountryNote(m.key, m.country, *revised))
             continue
         country, reason = None, ""
-        if m.key in ror_country:
+        issued = code_country(m.erasmus_code) if m.erasmus_code else None
+        if issued:
+            country, reason = issued, "the country that issued its Erasmus code"
+        elif m.key in ror_country:
             country = ror_country[m.key]
             reason = "the country of the ROR record it is linked to"
         else:
@@ -160,6 +166,9 @@ def _revised(m: Mention, ror: str | None, cities: Mapping[str, str]) -> tuple[st
             votes[tld].append(f"the website's domain is in {tld}")
     for c in sorted(city_country(m.name, cities) if cities else ()):  # none without ROR
         votes[c].append(f"the name names a city in {c}")
+    issued = code_country(m.erasmus_code) if m.erasmus_code else None
+    if issued:
+        votes[issued].append(f"its Erasmus code was issued in {issued}")
     if m.country in votes or len(votes) != 1:
         return None
     country, reasons = next(iter(votes.items()))

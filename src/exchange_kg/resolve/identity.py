@@ -1,7 +1,7 @@
 """Identity evidence beyond names: clusters of one country that are one institution.
 
 Name resolution (``cluster``) only compares names that share words, so "German Aerospace
-Center" and "Deutsches Zentrum für Luft- und Raumfahrt" stay two clusters. Three kinds of
+Center" and "Deutsches Zentrum für Luft- und Raumfahrt" stay two clusters. Four kinds of
 evidence join such clusters when they are in the same country:
 
 * **the same ROR record**: a confident link of a mention or of a whole cluster (an ID names
@@ -12,10 +12,12 @@ evidence join such clusters when they are in the same country:
   nothing says they differ: neither different cities nor names that share a proper name but
   each have another of their own ("Odessa National Mechnikov University" / "Odessa National
   Polytechnic University"; a website cell shifted from another row gives itself away so);
+* **the same Erasmus code**: the programme gives each institution one, and the lists state it
+  ("Uniwersytet Jagielloński" and "Jagiellonian University", both "PL KRAKOW01");
 * **a curator's ``same``** decision.
 
-Two clusters never merge when that would put two ROR IDs in one institution or undo a
-curator's ``different``.
+Two clusters never merge when that would put two ROR IDs or two Erasmus codes in one
+institution or undo a curator's ``different``.
 
 A merge keeps the identity of one side, the *survivor*: the one linked to ROR, else the one
 with more mentions, else the smaller id. Its id, preferred label (so its IRI) stay; the other
@@ -45,7 +47,7 @@ MAX_DOMAIN_CLUSTERS = 2
 # An address this many path segments deep is a page on a site, possibly someone else's (an
 # admissions portal's page about the university), not the institution's own home page.
 DEEP_LINK_SEGMENTS = 3
-_PRIORITY = {"same": 0, "ror": 1, "domain": 2}
+_PRIORITY = {"same": 0, "ror": 1, "erasmus": 2, "domain": 3}
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +134,8 @@ def merge_clusters(clusters: Sequence[Cluster], ror_of: Mapping[str, str] | None
             joined = members[ra] | members[rb]
             if len(set().union(*(rors[k] for k in joined))) > 1:
                 continue
+            if len({e for k in joined for e in clusters[k].erasmus_codes}) > 1:
+                continue
             if any(frozenset((x, y)) in apart for x in members[ra] for y in members[rb]):
                 continue
             parent[rb] = ra
@@ -167,6 +171,12 @@ def _edges(clusters: Sequence[Cluster], idx: list[int], rors: list[set[str]],
                 by_domain[d].append(i)
     for r, ks in by_ror.items():
         edges += [_Edge("ror", a, b, f"same ROR ID {r}") for a, b in _pairs(ks)]
+    by_code: dict[str, list[int]] = defaultdict(list)
+    for i in idx:
+        for e in clusters[i].erasmus_codes:
+            by_code[e].append(i)
+    for e, ks in by_code.items():
+        edges += [_Edge("erasmus", a, b, f"same Erasmus code {e}") for a, b in _pairs(ks)]
     for d, ks in by_domain.items():
         edges += [_Edge("domain", a, b, f"same website domain {d}") for a, b in _pairs(ks)
                   if _same_city_or_unknown(clusters[a], clusters[b])
@@ -250,6 +260,7 @@ def _merge(sides: list[tuple[Cluster, bool]], reasons: list[str]) -> Cluster:
         websites=tuple(sorted({w for c in parts for w in c.websites})),
         cities=tuple(sorted({x for c in parts for x in c.cities})),
         ror_ids=tuple(sorted({r for c in parts for r in c.ror_ids})),
+        erasmus_codes=tuple(sorted({e for c in parts for e in c.erasmus_codes})),
         replaced=tuple(sorted(replaced)),
     )
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from exchange_kg.agreements import Agreement
 from exchange_kg.manifest import Document
+from exchange_kg.records import INFERRED_COUNTRY
 from exchange_kg.resolve.model import Mention
 
 _SEP = "\x1f"
@@ -25,9 +26,6 @@ def mention_key(agreement: Agreement, index: int) -> str:
     return f"{_SEP.join(agreement.key)}#{index}"
 
 
-# Flags by which a reader says a row's country came from the layout, not from the row.
-INFERRED_COUNTRY = frozenset(("country-from-merged-cell", "country-from-count",
-                              "country-ambiguous", "country-from-evidence"))
 
 
 def _country_inferred(a: Agreement) -> bool:
@@ -51,6 +49,7 @@ def mentions_from_agreements(agreements: Iterable[Agreement]) -> list[Mention]:
                 country=p.country,
                 city=p.city,
                 website=p.website,
+                erasmus_code=p.erasmus_code,
                 source_id=first.source_id if first else a.list_id,
                 line=first.first_line if first else 0,
                 country_inferred=inferred,

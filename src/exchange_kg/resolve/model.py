@@ -24,6 +24,7 @@ class Mention:
     source_id: str = ""
     line: int = 0
     ror_id: str | None = None  # a ROR ID already known for this mention (curated, linked)
+    erasmus_code: str | None = None  # the Erasmus code the row gives, in its normal form
     # the country was implied by the layout (a merged cell, a count), not stated by the row
     country_inferred: bool = False
 
@@ -52,6 +53,7 @@ class Cluster:
     websites: tuple[str, ...] = ()  # web addresses the sources give, sorted
     cities: tuple[str, ...] = ()  # city cells the sources give, sorted
     ror_ids: tuple[str, ...] = ()  # ROR IDs given on members (several only if curated so)
+    erasmus_codes: tuple[str, ...] = ()  # Erasmus codes the sources give (one: never two)
     # (preferred label, id) of clusters merged into this one by identity evidence (see
     # ``identity``): their IRIs are recorded as replaced by this cluster's
     replaced: tuple[tuple[str, str], ...] = ()

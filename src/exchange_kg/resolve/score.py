@@ -388,6 +388,7 @@ class Group:
     domain_labels: frozenset[str]
     given_acronyms: frozenset[str]
     ror_ids: frozenset[str]
+    erasmus_codes: frozenset[str]
     numbers: frozenset[str]
     # forms derived per acronym, made on first use: a group is scored against many others
     _acronym_forms: dict[str, tuple[NameForm, ...]] = field(
@@ -450,6 +451,7 @@ class Group:
             domain_labels=frozenset(s[1] for s in sites),
             given_acronyms=frozenset(given),
             ror_ids=frozenset(m.ror_id for m in ms if m.ror_id),
+            erasmus_codes=frozenset(m.erasmus_code for m in ms if m.erasmus_code),
             numbers=frozenset(n for f in name_forms for n in f.numbers),
         )
 
@@ -460,6 +462,8 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
     # side's identity; here only different IDs count: they keep two names apart.
     if g.ror_ids and h.ror_ids and not g.ror_ids & h.ror_ids:
         return Relation(CONFLICT, "different ROR IDs")
+    if g.erasmus_codes and h.erasmus_codes and not g.erasmus_codes & h.erasmus_codes:
+        return Relation(CONFLICT, "different Erasmus codes")
     if g.numbers and h.numbers and g.numbers != h.numbers:
         return Relation(CONFLICT, "different numbers in the names")
     best = NO_RELATION
