@@ -165,6 +165,10 @@ def test_a_unit_may_be_replaced_by_an_institution() -> None:
         ("unit/a-1", "institution/b-2", "resolve/data/replaced-iris.tsv:2")]
 
 
+# The published graph is the bundled build linked to ROR: some replacements follow from the
+# registry's evidence (a city only it places in one country moves an institution there).
+@pytest.mark.skipif(not os.environ.get("EXCHANGE_KG_ROR_DUMP"),
+                    reason="EXCHANGE_KG_ROR_DUMP is not set: the published build links to ROR")
 def test_every_published_iri_answers_in_the_bundled_build(dist: Path) -> None:
     now = minted(dist)
     g = Graph().parse(dist / "exchange-kg.nt", format="nt")
