@@ -65,6 +65,9 @@ def test_every_agreement_type_in_the_sources(cell: str) -> None:
          KindValue(("memorandum-of-understanding", "student-exchange"))),
         ("Bilateral, Bilateral", KindValue(("bilateral",))),  # once, in order of mention
         ("Bilateral (in process)", KindValue(("bilateral",), "in-process")),
+        # a Spanish kind column's shorthand for "convenio marco" and "convenio específico"
+        ("Marco y específico", KindValue(("framework", "specific"))),
+        ("Específico de intercambio", KindValue(("specific", "student-exchange"))),
         ("", KindValue()),
     ],
 )

@@ -370,6 +370,27 @@ def test_slash_between_two_unrelated_institutions_is_kept_whole_and_flagged() ->
     assert "possibly-several-parties" in {f.code for f in flags}
 
 
+def test_slash_between_two_universities_of_one_language_is_not_an_alternative_name() -> None:
+    """Sharing only the head word ("Universidad") makes two universities, not one spelt twice:
+    an alternative name would state that Santiago's university is Chile's."""
+    value, flags = parse_partner("Universidad de Chile / Universidad de Santiago")
+    assert [(p.institution, p.alt_names) for p in value.parties] == [
+        ("Universidad de Chile / Universidad de Santiago", ())]
+    assert "possibly-several-parties" in {f.code for f in flags}
+
+
+def test_semicolon_between_institutions_gives_one_party_each() -> None:
+    value, flags = parse_partner(
+        "Pontificia Universidad Javeriana; Universidad de los Andes (Facultad de Derecho)")
+    assert [(p.institution, p.units) for p in value.parties] == [
+        ("Pontificia Universidad Javeriana", ()),
+        ("Universidad de los Andes", ("Facultad de Derecho",))]
+    assert flags == []
+    # a unit after the semicolon is no second institution
+    value, _ = parse_partner("Universidad Javeriana; Facultad de Derecho")
+    assert len(value.parties) == 1
+
+
 def test_numbered_list_gives_one_party_per_number() -> None:
     value, flags = parse_partner(
         "1) Murmański Państwowy Uniwersytet Techniczny 2) Kolskie Centrum Naukowe Rosyjskiej "

@@ -482,7 +482,11 @@ def _content_words(text: str) -> list[str]:
 
 
 def _overlap(a: str, b: str) -> float:
-    wa, wb = set(_content_words(a)), set(_content_words(b))
+    """The share of the proper words the two names have in common. Head words ("Universidad",
+    "Institute") do not count: "Universidad de Chile / Universidad de Santiago" shares only
+    one, and names two universities, not one in two spellings."""
+    heads = {institution_key(w) for text in (a, b) for h in _heads(text) for w in h.term.words}
+    wa, wb = set(_content_words(a)) - heads, set(_content_words(b)) - heads
     if not wa or not wb:
         return 0.0
     return len(wa & wb) / min(len(wa), len(wb))
@@ -638,7 +642,7 @@ def _parse_partner(text: str, notation: str) -> tuple[PartnerValue, list[Flag]]:
     if not any(c.isalnum() for c in cleaned):
         _flag(flags, "empty", "the partner cell names nothing", text)
         return PartnerValue(()), flags
-    items = _numbered_items(cleaned)
+    items = _numbered_items(cleaned) or _listed_items(cleaned)
     if items:
         parties = tuple(p for item in items for p in _parse_parties(item, notation, flags))
         return PartnerValue(parties), flags
@@ -677,6 +681,19 @@ def _numbered_items(text: str) -> list[str] | None:
     if len(items) < 2 or numbers != [str(n) for n in range(1, len(items) + 1)] or parts[0].strip():
         return None
     return [item.strip() for item in items]
+
+
+def _listed_items(text: str) -> list[str] | None:
+    """ "A; B" -> ["A", "B"] when a top-level semicolon separates institutions, each named
+    with an institution's head word: no institution's name holds a semicolon. A piece that
+    is a unit ("Universidad X; Facultad de Derecho") leaves the cell to the unit rules."""
+    pieces = [raw.strip() for _, raw in _split_top(text, ";")]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2:
+        return None
+    if not all(_atom_category(_split_top(p, ",")[0][1]) is _Cat.INST for p in pieces):
+        return None
+    return pieces
 
 
 def _consortium(text: str, notation: str, flags: list[Flag]) -> PartnerValue | None:
