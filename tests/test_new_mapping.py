@@ -141,3 +141,55 @@ def test_the_manifest_entry_takes_the_date_the_document_stamps_itself_with(
     else:
         assert f"as_of: {as_of}  # CHECK" in entry
         assert f'line 1: "{title}"' in entry
+
+
+def test_a_workbook_with_a_table_on_each_sheet_gets_a_section_per_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    europe = wb.active
+    europe.title = "Europe"
+    asia = wb.create_sheet("Asia")
+    for sheet, rows in ((europe, [("Italy", "Università di Padova"), ("Sweden", "Lund University"),
+                                  ("Norway", "University of Oslo")]),
+                        (asia, [("Japan", "Kyoto University"), ("Korea", "Korea University"),
+                                ("Taiwan", "National Taiwan University")])):
+        sheet.append(["Country", "University"])
+        for row in rows:
+            sheet.append(list(row))
+    wb.create_sheet("Notes").append(["Maintained by the International Office."])
+    path = tmp_path / "partners.xlsx"
+    wb.save(path)
+    proposal = propose(path, "by-sheet")
+    sheets = [s["reader"]["options"]["sheet"] for s in proposal.mapping["sections"]]
+    assert sheets == ["Europe", "Asia"]
+    src = read_with(proposal, path)
+    assert len(pipeline.source_agreements(src)) == 6
+    notes = [d for d in src.result.dispositions.values() if d.kind == "table-not-read"]
+    assert [d.reason.split(" is ")[0] for d in notes] == ["sheet 'Notes'"]
+    # nothing learned from the unread sheet's rows
+    assert all("footer_patterns" not in s["reader"]["options"]
+               for s in proposal.mapping["sections"])
+
+
+def test_a_page_with_a_table_per_region_reads_them_all_and_reports_the_rest(
+        tmp_path: Path) -> None:
+    def table(rows: list[tuple[str, str]]) -> str:
+        cells = "".join(f"<tr><td>{c}</td><td>{u}</td></tr>" for c, u in rows)
+        return f"<table><tr><th>Country</th><th>University</th></tr>{cells}</table>"
+
+    path = tmp_path / "partners.html"
+    path.write_text(
+        "<html><body><table><tr><td><a href='/'>Home</a></td></tr></table>"
+        "<h2>Europe</h2>" + table([("Italy", "Università di Padova"), ("Sweden", "Lund "
+                                   "University"), ("Norway", "University of Oslo")])
+        + "<h2>Asia</h2>" + table([("Japan", "Kyoto University"), ("Korea", "Korea "
+                                  "University"), ("Taiwan", "National Taiwan University")])
+        + "</body></html>", encoding="utf-8")
+    proposal = propose(path, "by-region")
+    assert [s["reader"]["options"]["table"] for s in proposal.mapping["sections"]] == [[2, 3]]
+    src = read_with(proposal, path)
+    assert len(pipeline.source_agreements(src)) == 6
+    assert [d.reason for d in src.result.dispositions.values()
+            if d.kind == "table-not-read"] == [
+        "table 1 is not read by the mapping (a section with `table: 1` would read it)"]

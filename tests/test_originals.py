@@ -227,6 +227,22 @@ def test_cli_builds_a_workbook_through_its_mapping_file(
     assert "Partners!A4:D4" in page.text and "KU Leuven" in page.text
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_sheet_the_mapping_does_not_read_is_reported_not_dropped(
+    fmt: str, files: dict[str, Path], tmp_path: Path,
+) -> None:
+    """A workbook's other sheets may hold partners too ("Europe", "Asia"): their rows are
+    listed as not read, with the option that would read them, never silently left out."""
+    result = build_project(make_project(tmp_path, "gse-partners", files[fmt],
+                                        {"sheet": "Partners"}))
+    src = result.sources[0]
+    unread = [(src.locations[n - 1].text, d.reason) for n, d in src.result.dispositions.items()
+              if d.kind == "table-not-read"]
+    assert unread == [("About!A1:A1", "sheet 'About' is not read by the mapping (a section "
+                       "with `sheet: About` would read it)")]
+    assert all(n in src.result.dispositions for n in src.non_blank)
+
+
 def test_workbook_with_several_sheets_needs_the_sheet_named(
     files: dict[str, Path], tmp_path: Path,
 ) -> None:

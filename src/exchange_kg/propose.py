@@ -104,7 +104,9 @@ def _open(path: Path, options: dict[str, Any], depth: int
             if found is not None:
                 return found
         return None
-    lines = view.lines
+    # rows of sheets the options do not read are the build's to report, not this table's
+    lines = [("" if (d := view.dispositions.get(n)) and d.kind == "table-not-read" else text)
+             for n, text in enumerate(view.lines, start=1)]
     delimiter = _delimiter(lines)
     if not delimiter or (view.locations is not None and delimiter != "\t"):
         return (lines, options) if not options else None  # an outline: no table to choose
@@ -334,11 +336,60 @@ def propose(path: Path, source_id: str) -> Proposal:
     for key, value in document_options.items():
         sections[-1]["reader"]["options"][key] = value
         comments[key] = f"CHECK: the {key} that gives a table with a header"
+    for key in ("sheet", "table"):
+        if key in document_options:
+            sections += _other_tables(path, sections[-1], key, document_options[key],
+                                      languages)
     language = languages.most_common(1)[0][0] if languages else None
     mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
     proposal = Proposal(source_id, language, mapping, comments, notes)
     _refine(proposal, path)
     return proposal
+
+
+def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str,
+                  languages: Counter) -> list[dict[str, Any]]:
+    """Sections for the further sheets of a workbook, or tables of a page, that hold a table
+    with a header ("Europe", "Asia", ...): a list split over sheets or tables is one list.
+    A page's tables with the first one's header join its section (``table: [2, 3]``); every
+    other table gets a section of its own. Those without a header are left to the build,
+    which reports their rows as not read."""
+    from exchange_kg.formats.html import table_count
+    from exchange_kg.formats.spreadsheet import sheet_names, sheets_with_content
+
+    options = first["reader"]["options"]
+    if key == "sheet":
+        names = sheet_names(path)
+        chosen = names[chosen - 1] if isinstance(chosen, int) else chosen
+        candidates: list[int | str] = [n for n in sheets_with_content(path) if n != chosen]
+    else:
+        candidates = [n for n in range(1, table_count(path, options.get("encoding")) + 1)
+                      if n != chosen]
+    out: list[dict[str, Any]] = []
+    for candidate in candidates:
+        found = _open(path, {key: candidate}, depth=3)
+        delimiter = _delimiter(found[0]) if found is not None else None
+        header = _header_line(found[0], delimiter) if found and delimiter else None
+        if found is None or delimiter is None or header is None:
+            continue
+        section = _section(_table_section(found[0], delimiter, *header, languages), languages)
+        same = section["reader"]["options"].get("header") == options.get("header")
+        if key == "table" and same:
+            options["table"] = [*_as_list(options["table"]), candidate]
+            continue
+        section["reader"]["options"][key] = candidate
+        out.append(section)
+    if key == "sheet" and out:
+        options["sheet"] = chosen
+    for n, section in enumerate((first, *out) if out else (), start=1):
+        label = section["reader"]["options"][key]
+        slug = re.sub(r"[^a-z0-9]+", "-", str(label).casefold()).strip("-")
+        section["name"] = f"{key}-{slug or n}"
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _section(table: dict[str, Any], languages: Counter) -> dict[str, Any]:
@@ -501,7 +552,7 @@ def _learn(proposal: Proposal, src: Any) -> bool:
             continue
         last_record = max((n for r in src.result.records for n in r.lines), default=0)
         furniture = [n for n, d in sorted(src.result.dispositions.items())
-                     if d.status.value == "unreadable"]
+                     if d.status.value == "unreadable" and d.kind != "table-not-read"]
         furniture += [r.first_line for r in src.result.records if _page_furniture(r, src)]
         for n in sorted(furniture):
             text = src.lines[n - 1].strip()
@@ -639,8 +690,11 @@ def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
     for name, values in sorted(unknown.items()):
         listed = ", ".join(f"{v!r} ×{n}" for v, n in values.most_common(12))
         out.append(f"  {name}: {listed}")
+    unread_sheets = sorted({d.reason for d in src.result.dispositions.values()
+                            if d.kind == "table-not-read"})
+    out += [f"Not read: {reason}" for reason in unread_sheets]
     unreadable = sorted(n for n, d in src.result.dispositions.items()
-                        if d.status.value == "unreadable")
+                        if d.status.value == "unreadable" and d.kind != "table-not-read")
     if unreadable:
         out += ["", f"{len(unreadable)} line(s) not read (lines "
                 f"{', '.join(map(str, unreadable[:10]))}{' ...' if len(unreadable) > 10 else ''})"

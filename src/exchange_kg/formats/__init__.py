@@ -206,7 +206,41 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
                 placed[table.name] = _append(view, table)
             own.update(placed[table.name])
         view.section_lines.append(frozenset(own))
+    if fmt in ("xlsx", "xls", "ods", "html"):
+        _account_unread_tables(view, path, fmt, encoding, placed)
     return view
+
+
+def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | None,
+                           placed: dict[str, range]) -> None:
+    """Every sheet (or HTML table) with content that no section reads joins the document's
+    lines as unreadable, each row with the reason: a workbook's second sheet of partners
+    ("Asia" after "Europe"), a page's table per region, must not vanish from the build while
+    the report says all was read."""
+    unread: list[tuple[Table, str, str]] = []  # (table, what it is, the option that reads it)
+    if fmt == "html":
+        from exchange_kg.formats.html import other_tables
+
+        read = {int(name.removeprefix("table ")) for name in placed}
+        for table in other_tables(path, encoding, read):
+            number = table.name.removeprefix("table ")
+            unread.append((table, table.name, f"table: {number}"))
+    else:
+        from exchange_kg.formats.spreadsheet import read_sheet, sheets_with_content
+
+        for name in sheets_with_content(path):
+            if name not in placed:
+                unread.append((read_sheet(path, name, ods=fmt == "ods"), f"sheet {name!r}",
+                               f"sheet: {name}"))
+    for table, what, option in unread:
+        if table.name in placed:
+            continue
+        placed[table.name] = lines = _append(view, table)
+        reason = f"{what} is not read by the mapping (a section with `{option}` would read it)"
+        for n in lines:
+            if view.lines[n - 1].strip():
+                view.dispositions[n] = LineDisposition(n, LineStatus.UNREADABLE,
+                                                       "table-not-read", reason)
 
 
 def _one(path: Path, sections: Sequence[dict[str, Any]], key: str) -> Any:

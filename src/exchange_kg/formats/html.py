@@ -22,6 +22,37 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.
 
 def read_tables(path: Path, choice: Any, encoding: str | None) -> list[Table]:
     """The chosen tables of the page: a number, an ``id``, a caption, or a list of them."""
+    tables = _page_tables(path, encoding)
+    picks = choice if isinstance(choice, list) else [choice]
+    if choice is None:
+        if len(tables) > 1:
+            raise SourceError(str(path), None,
+                              f"the page has {len(tables)} tables; say which to read with the "
+                              f"reader option `table:` (number, id or caption): "
+                              f"{_listing(tables)}")
+        picks = [1]
+    return [_table(tables, k, _pick(path, tables, p)) for k, p in enumerate(picks)]
+
+
+def table_count(path: Path, encoding: str | None) -> int:
+    return len(_page_tables(path, encoding))
+
+
+def other_tables(path: Path, encoding: str | None, read: set[int]) -> list[Table]:
+    """The page's tables apart from those numbered ``read``, and from the tables nested in
+    them or holding them (a layout table around the list, a table inside one of its cells,
+    whose text is the read table's own)."""
+    tables = _page_tables(path, encoding)
+    chosen = [tables[n - 1] for n in read]
+
+    def related(table: Any) -> bool:
+        return any(table is c or c in table.iterancestors("table")
+                   or table in c.iterancestors("table") for c in chosen)
+
+    return [_table(tables, k, k + 1) for k, t in enumerate(tables) if not related(t)]
+
+
+def _page_tables(path: Path, encoding: str | None) -> list[Any]:
     import lxml.html
 
     data = path.read_bytes()
@@ -38,15 +69,7 @@ def read_tables(path: Path, choice: Any, encoding: str | None) -> list[Table]:
     tables = root.xpath("//table")
     if not tables:
         raise SourceError(str(path), None, "the page has no <table>")
-    picks = choice if isinstance(choice, list) else [choice]
-    if choice is None:
-        if len(tables) > 1:
-            raise SourceError(str(path), None,
-                              f"the page has {len(tables)} tables; say which to read with the "
-                              f"reader option `table:` (number, id or caption): "
-                              f"{_listing(tables)}")
-        picks = [1]
-    return [_table(tables, k, _pick(path, tables, p)) for k, p in enumerate(picks)]
+    return tables
 
 
 def _pick(path: Path, tables: list[Any], choice: Any) -> int:

@@ -25,12 +25,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
     Without a choice the workbook must have one sheet with content: guessing among several
     could read the wrong one without a word.
     """
-    import python_calamine
-
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types per format
-        raise SourceError(str(path), None, f"cannot read the spreadsheet: {exc}") from None
+    workbook = _workbook(path)
     names = list(workbook.sheet_names)
     name = _choose(path, workbook, names, sheet)
     data = workbook.get_sheet_by_name(name)
@@ -49,6 +44,26 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
     ref = sheet_reference(name)
     locations = [Location(f"{ref}!{first}{i}:{last}{i}") for i in range(1, len(cells) + 1)]
     return Table(name, cells, locations, merges)
+
+
+def _workbook(path: Path) -> Any:
+    import python_calamine
+
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types per format
+        raise SourceError(str(path), None, f"cannot read the spreadsheet: {exc}") from None
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The names of the workbook's sheets, in workbook order (``sheet: 2`` is the second)."""
+    return list(_workbook(path).sheet_names)
+
+
+def sheets_with_content(path: Path) -> list[str]:
+    """The names of the workbook's sheets that have a cell filled, in workbook order."""
+    workbook = _workbook(path)
+    return [n for n in workbook.sheet_names if workbook.get_sheet_by_name(n).to_python()]
 
 
 def _choose(path: Path, workbook: Any, names: list[str], sheet: str | int | None) -> str:
