@@ -14,7 +14,7 @@ import pycountry
 
 from exchange_kg.mapping_spec import Section
 from exchange_kg.normalise import registry
-from exchange_kg.normalise.country import countries_in_name
+from exchange_kg.normalise.country import countries_in_name, parse_country
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
 from exchange_kg.normalise.quota import QuotaValue
@@ -29,6 +29,7 @@ DOUBT = {
     "cells-swapped": 0, "matched-across-editions": 0, "duplicate-row": 0,
     "editions-disagree": 0, "re-paired": 0, "country-refined": 0,
     "merged-cell-inherited": 0, "country-from-heading": 0, "quota-duration": 0,
+    "country-from-name": 0,
     "country-repaired": 1, "label-unrecognised": 1, "ocr-repaired": 1, "ocr-recovered": 1,
 }
 DOUBT_DEFAULT = 2
@@ -140,7 +141,8 @@ def build_agreements(
     partner = values.get("partner")
     if partner is None:
         return []
-    country = _refine_country(values.get("country"), record)
+    places = [_place(getattr(p, "place", None)) for p in partner.parties]
+    country = _refine_country(_row_country(values.get("country"), places, record), record)
     unit = values.get("unit")
     if unit is not None and len(partner.parties) != 1:
         flag(record, "unit", "unit-unassigned",
@@ -158,11 +160,11 @@ def build_agreements(
             alt_names=p.alt_names,
             country=country,
             # a place written into the name ("..., Równe, Ukraina") stands in for a city cell
-            city=values.get("city") or getattr(p, "place", None),
+            city=values.get("city") or place[0],
             website=values.get("website"),
             erasmus_code=code,
         )
-        for p in partner.parties
+        for p, place in zip(partner.parties, places, strict=True)
     )
     kinds_value = values.get("kind")
     base = dict(
@@ -299,6 +301,39 @@ def marked_fields(records: list[RawRecord], section: Section) -> frozenset[str]:
         name for name, rule in section.fields.items()
         if rule.normaliser == "mark" and any(r.fields.get(name, "").strip() for r in records)
     )
+
+
+def _place(text: str | None) -> tuple[str | None, str | None]:
+    """(city, country code) of a place written into a partner's name: "Równe, Ukraina" is
+    the city Równe in UA, "Canada" a country and no city."""
+    if not text:
+        return None, None
+    pieces = [p.strip() for p in text.split(",") if p.strip()]
+    match = parse_country(pieces[-1], fuzzy=False) if pieces else None
+    if match is None:
+        return text, None
+    return ", ".join(pieces[:-1]) or None, match.code
+
+
+def _row_country(country: str | None, places: list[tuple[str | None, str | None]],
+                 record: RawRecord) -> str | None:
+    """The row's country: its country cell, else the one its partner's name states
+    ("Universidad de Chile, Santiago, Chile", "Kyoto University (Japan)"). A name that
+    states another country than the cell is flagged; the cell, the field that says what it
+    is, is kept."""
+    named = {c for _, c in places if c}
+    if country is None:
+        if len(named) == 1:
+            found = next(iter(named))
+            record.flags.append(Flag("country", "country-from-name", f"no country cell; the "
+                                     f"partner's name states {found}", found))
+            return found
+        return None
+    if named - {country}:
+        record.flags.append(Flag("country", "country-in-name-differs", f"the country cell "
+                                 f"says {country}, the partner's name {sorted(named)[0]}; kept "
+                                 "the cell", ", ".join(sorted(named))))
+    return country
 
 
 def _refine_country(country: str | None, record: RawRecord) -> str | None:

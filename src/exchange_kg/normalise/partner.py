@@ -921,6 +921,7 @@ def _parse_pieces(text: str, notation: str, draft: _Draft, flags: list[Flag]) ->
             _flag(
                 flags, "truncated", "a parenthesis is never closed: the cell looks cut off", p.raw
             )
+    pieces = _take_bracketed_country(pieces, draft)
     pieces = _take_place(pieces, draft)
     pieces = _take_leading_acronym(pieces, draft)
     pieces = _take_reversed_unit(pieces, draft)
@@ -935,6 +936,17 @@ def _parse_pieces(text: str, notation: str, draft: _Draft, flags: list[Flag]) ->
         _unit_region(pieces[i:], notation, draft, names, flags)
     draft.institution = ", ".join(n for n in names if n)
     _check_institution(draft.institution, flags)
+
+
+def _take_bracketed_country(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
+    """ "Kyoto University (Japan)": a country in the last brackets is where it is, not a
+    unit or a part of the name."""
+    last = pieces[-1]
+    if draft.place or not last.paren or last.truncated or not last.core \
+            or not _country(last.paren):
+        return pieces
+    draft.place = last.paren
+    return [*pieces[:-1], _Piece(last.core, None, False, last.core)]
 
 
 def _take_place(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
