@@ -193,3 +193,19 @@ def test_a_page_with_a_table_per_region_reads_them_all_and_reports_the_rest(
     assert [d.reason for d in src.result.dispositions.values()
             if d.kind == "table-not-read"] == [
         "table 1 is not read by the mapping (a section with `table: 1` would read it)"]
+
+
+def test_a_pages_title_and_date_outside_its_table_reach_the_manifest_entry(
+        tmp_path: Path) -> None:
+    path = tmp_path / "convenios.html"
+    rows = "".join(f"<tr><td>{c}</td><td>{u}</td></tr>" for c, u in (
+        ("Chile", "Universidad de Chile"), ("Perú", "Universidad de Lima"),
+        ("España", "Universidad de Granada")))
+    path.write_text("<html><head><title>Convenios internacionales</title></head><body>"
+                    "<h1>Convenios vigentes</h1><p>Actualizado al 15 de enero de 2026</p>"
+                    f"<table><tr><th>País</th><th>Universidad</th></tr>{rows}</table>"
+                    "</body></html>", encoding="utf-8")
+    entry = manifest_entry(propose(path, "convenios"), path)
+    assert "title: 'Convenios internacionales'" in entry
+    assert "as_of: '2026-01-15'  # CHECK" in entry
+    assert "Actualizado al 15 de enero de 2026" in entry

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from exchange_kg.formats import detect_format
 from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.erasmus import parse_erasmus_code
@@ -710,7 +711,7 @@ def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
 AS_OF_LINES = 10
 
 
-def stated_as_of(lines: Sequence[str]) -> tuple[str, str] | None:
+def stated_as_of(lines: Sequence[str], where: str = "line") -> tuple[str, str] | None:
     """(ISO date, where) of the date a document says it is current as of ("Stand:
     01.10.2026" in its title, "Data aktualizacji: 02.04.2026" in its footer), if one line
     near its start or end says so and no other gives another date."""
@@ -725,7 +726,7 @@ def stated_as_of(lines: Sequence[str]) -> tuple[str, str] | None:
             rest = re.split(r"[()\[\]|\t;]", text[m.end():], maxsplit=1)[0]
             value, flags = parse_date(rest.strip(" :.,-\u2013"))
             if value is not None and not flags:
-                found.setdefault(value.isoformat(), f'line {n}: "{text}"')
+                found.setdefault(value.isoformat(), f'{where} {n}: "{text}"')
             break
     if len(found) != 1:
         return None
@@ -735,9 +736,14 @@ def stated_as_of(lines: Sequence[str]) -> tuple[str, str] | None:
 def manifest_entry(proposal: Proposal, path: Path) -> str:
     """The entry to add to sources/manifest.yaml for the document."""
     lines = document_lines(path)[0]
+    as_of = stated_as_of(lines)
+    if detect_format(path) == "html":  # a page states its title and date outside its tables
+        from exchange_kg.formats.html import page_text
+
+        lines = page_text(path)
+        as_of = stated_as_of(lines, "heading or paragraph") or as_of
     first = next((ln.strip() for ln in lines if ln.strip()), "")
     title = first if first and "\t" not in first and len(first) < 150 else None
-    as_of = stated_as_of(lines)
     stamp = ([f"    as_of: {_scalar(as_of[0])}  # CHECK: the document's own date stamp",
               f"    as_of_evidence: {_scalar(as_of[1])}"] if as_of else
              ["    as_of: null  # the date the document states it is current as of"])

@@ -52,7 +52,29 @@ def other_tables(path: Path, encoding: str | None, read: set[int]) -> list[Table
     return [_table(tables, k, k + 1) for k, t in enumerate(tables) if not related(t)]
 
 
+def page_text(path: Path, encoding: str | None = None) -> list[str]:
+    """The page's headings and paragraphs outside its tables, in page order: where a page
+    states its title ("Convenios internacionales") and its date ("Actualizado al 15 de enero
+    de 2026"), which are no rows of a table."""
+    root = _root(path, encoding)
+    out = []
+    for el in root.iter("title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "caption"):
+        if el.tag != "caption" and next(el.iterancestors("table"), None) is not None:
+            continue
+        text = " ".join(el.text_content().split())
+        if text:
+            out.append(text)
+    return out
+
+
 def _page_tables(path: Path, encoding: str | None) -> list[Any]:
+    tables = _root(path, encoding).xpath("//table")
+    if not tables:
+        raise SourceError(str(path), None, "the page has no <table>")
+    return tables
+
+
+def _root(path: Path, encoding: str | None) -> Any:
     import lxml.html
 
     data = path.read_bytes()
@@ -63,13 +85,9 @@ def _page_tables(path: Path, encoding: str | None) -> list[Any]:
     # A declaration inside a str confuses libxml2; the text is already decoded.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
-        root = lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml.etree.ParserError for an empty document
         raise SourceError(str(path), None, f"cannot read the HTML: {exc}") from None
-    tables = root.xpath("//table")
-    if not tables:
-        raise SourceError(str(path), None, "the page has no <table>")
-    return tables
 
 
 def _pick(path: Path, tables: list[Any], choice: Any) -> int:
