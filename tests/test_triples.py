@@ -269,3 +269,37 @@ def test_gzip_twin_compressed_in_a_thread_is_the_same_bytes(tmp_path: Path) -> N
     with gzip.GzipFile(fileobj=expected, mode="wb", mtime=0, filename="", compresslevel=6) as gz:
         gz.write(raw)
     assert (tmp_path / "a.nt.gz").read_bytes() == expected.getvalue()
+
+
+def test_batches_absorbed_give_the_graph_of_one_batch() -> None:
+    """A subject met in several batches (an institution whose units come later), the same
+    triple in two batches, a literal with a control character of its own, and a first
+    batch with nothing in it (the namespace codes are chosen on it): the same lines and count
+    as adding every triple to one graph."""
+    s, t = iri(EX + "s"), iri(EX + "t")
+    batches = [
+        [],
+        [(s, iri(EX + "p"), literal("1")), (t, iri(EX + "p"), iri(EX + "s"))],
+        [(s, iri(EX + "p"), literal("1")), (s, iri(EX + "a"), literal("bell\x07"))],
+        [(s, iri(EX + "z"), iri(EX + "t")), (iri(EX + "u"), iri(EX + "p"), literal("x"))],
+    ]
+    one, batched = TripleGraph(), TripleGraph()
+    for batch in batches:
+        blocks: dict[str, dict[tuple[str, str], None]] = {}
+        for subject, p, o in batch:
+            one.add(subject, p, o)
+            blocks.setdefault(subject, {})[(p, o)] = None
+        batched.absorb(blocks)
+        assert not blocks  # emptied as it is frozen
+    assert batched.lines() == one.lines() and len(batched) == len(one) == 5
+    assert batched.reachable([t], frozenset()) == {s, t}
+    assert b"".join(batched.chunks()) == b"".join(one.chunks())
+
+
+def test_a_graph_built_by_add_takes_batches_after_it() -> None:
+    g = TripleGraph()
+    g.add(iri(EX + "s"), iri(EX + "p"), literal("1"))
+    g.absorb({iri(EX + "s"): {(iri(EX + "q"), literal("2")): None}})
+    assert g.objects(iri(EX + "s"), iri(EX + "q")) == [literal("2")] and len(g) == 2
+    with pytest.raises(RuntimeError):
+        g.add(iri(EX + "s"), iri(EX + "r"), literal("3"))

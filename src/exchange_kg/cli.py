@@ -171,7 +171,7 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
         index = load_dump(ror_dump)
     cache = None if no_cache else build_cache.DocumentCache.default()
     result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress,
-                            ror_index=index, ocr=ocr, cache=cache)
+                            ror_index=index, ocr=ocr, cache=cache, forget_records=True)
     if cache is not None:
         _say(f"{sum(s.from_cache for s in result.sources)} of {len(result.sources)} documents "
              f"from the cache in {cache.folder}")

@@ -7,6 +7,8 @@ can ask what one document says, and the union equals the union of the views.
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,9 +23,10 @@ from exchange_kg.languages import language_iri, written_in
 from exchange_kg.link.matcher import MatchResult
 from exchange_kg.link.runner import LinkRun
 from exchange_kg.manifest import Document
+from exchange_kg.map_workers import MapWorkers
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
-from exchange_kg.pool import collection_paused
+from exchange_kg.pool import collection_paused, cpu_count
 from exchange_kg.records import RawRecord
 from exchange_kg.resolve import Cluster, mention_key, publisher_key
 from exchange_kg.resolve.units import Promotion, UnitPlan, host_parent, unit_key
@@ -33,6 +36,13 @@ from exchange_kg.triples import TripleGraph
 from exchange_kg.vocab import ORG, XKG
 
 _TRUE, _FALSE = "true", "false"
+# the classes of organisations, looked up once (each lookup on the namespace makes a term)
+_INSTITUTION, _UNIDENTIFIED = XKG.Institution, XKG.UnidentifiedInstitution
+_UNIT, _CONSORTIUM = XKG.Unit, XKG.Consortium
+
+# Agreements (or organisations) whose rows are turned into triples at once: about 400,000
+# triples in the build form (some 90 MB), against 21 million for the whole 1000x graph.
+MAP_BATCH = 20_000
 
 
 def _dated(value: DateValue) -> tuple[str, str, str]:
@@ -50,6 +60,13 @@ def _flag(value: bool | None) -> str:
 def _n(value: str) -> str:
     """A minted (uncached: each is used a few times) IRI as an N-Triples term."""
     return f"<{value}>"
+
+
+def _subject(value: str) -> str:
+    """The IRI of a subject a source states, as the N-Triples term the graph keys it by:
+    interned, as the graph interns its subjects, so the sources' subject sets and views and
+    the graph hold one string (about 100 bytes for each agreement and record)."""
+    return sys.intern(f"<{value}>")
 
 
 @dataclass
@@ -107,17 +124,23 @@ class GraphBuilder:
         self.host_of = {c.id: d.publisher for d in documents if d.publisher.name
                         for c in [self.cluster_of.get(publisher_key(d.publisher.key))] if c}
         self.clusters_used: dict[str, Cluster] = {}  # institution IRI -> its cluster
-        self.agreement_iris: set[str] = set()
         # retired IRI -> the one that replaces it (N-Triples terms), see _write_replacements
         self.replacements: dict[str, str] = {}
         self.graph = TripleGraph()
         self.tables = empty_tables()  # what the graph rules turn into triples (finish)
         self.orgs: dict[str, _Org] = {}
+        self._org_of_cluster: dict[str, _Org] = {}  # cluster id -> its organisation
         self.record_iris: dict[int, str] = {}
         self.records: list[tuple[str, RawRecord]] = []  # (IRI, record), for record_fields
-        self._record_seen: dict[tuple[str, str], int] = defaultdict(int)
+        # a digest of (source id, raw text) -> the occurrences numbered so far: not the text
+        # itself, which would keep every record's text alive once the record is mapped
+        self._record_seen: dict[bytes, int] = defaultdict(int)
         # source id -> the subjects (N-Triples terms) it states directly
         self.subjects_by_source: dict[str, set[str]] = defaultdict(set)
+        # worker processes mapping batches of rows beside this one (0: all mapped here)
+        self.map_workers = max(1, cpu_count() - 1) if cpu_count() > 1 else 0
+        self._workers: MapWorkers | None = None
+        self._batches = 0
 
     # -- organisations -------------------------------------------------------------------
     def _org(self, iri: str, rdf_type: str) -> _Org:
@@ -134,12 +157,12 @@ class GraphBuilder:
             iri = self._cluster_org(cluster).iri
         elif pub.name:
             iri = self._host_iri(pub.name)
-            self._org(iri, XKG.Institution).add_label(pub.name)
+            self._org(iri, _INSTITUTION).add_label(pub.name)
             self.host_key_of[iri] = host_parent(pub.key)
         else:
             iri = self.minter.named("institution", f"unidentified-{pub.key}")
             self.host_key_of[iri] = host_parent(pub.key)
-            org = self._org(iri, XKG.UnidentifiedInstitution)
+            org = self._org(iri, _UNIDENTIFIED)
             org.known_as = pub.known_as
             org.add_label(pub.known_as)
         return iri
@@ -156,11 +179,15 @@ class GraphBuilder:
         return self.minter.institution(cluster.id)
 
     def _cluster_org(self, cluster: Cluster) -> _Org:
+        org = self._org_of_cluster.get(cluster.id)
+        if org is not None:  # minting its IRI again took a third of mapping an agreement
+            return org
         iri = self._cluster_iri(cluster)
         org = self.orgs.get(iri)
         if org is not None:
+            self._org_of_cluster[cluster.id] = org
             return org
-        org = self._org(iri, XKG.Institution)
+        org = self._org(iri, _INSTITUTION)
         org.pref_label = cluster.pref_label
         org.link = self.link_of.get(cluster.id)
         org.country = cluster.country
@@ -168,6 +195,7 @@ class GraphBuilder:
         self.clusters_used[iri] = cluster
         for label in (*cluster.labels, *cluster.acronyms):
             org.add_label(label)
+        self._org_of_cluster[cluster.id] = org
         return org
 
     def institution(self, party: Party, cluster: Cluster | None = None) -> str:
@@ -177,7 +205,7 @@ class GraphBuilder:
             iri = self.minter.iri(
                 "institution", party.name, party.country or "", identity_key(party.name)
             )
-            org = self._org(iri, XKG.Institution)
+            org = self._org(iri, _INSTITUTION)
             org.country = org.country or party.country
         org.add_label(party.name)
         for alt in (*party.alt_names, party.acronym):
@@ -199,7 +227,7 @@ class GraphBuilder:
                 self._unit_iri(institution, name))
             name = spelling
         iri = self._unit_iri(institution, name)
-        org = self._org(iri, XKG.Unit)
+        org = self._org(iri, _UNIT)
         org.add_label(name)
         if original != name and unit_key(original) != unit_key(name):
             org.add_label(original)  # an alias ("School of Engineering" of a pair): kept
@@ -255,7 +283,7 @@ class GraphBuilder:
         country = self.orgs[parent].country if parent in self.orgs else None
         spelling = self.units.name(found.key, name)
         iri = self.minter.iri("institution", spelling, country or "", institution_key(spelling))
-        org = self._org(iri, XKG.Institution)
+        org = self._org(iri, _INSTITUTION)
         org.country, org.link = country, found.link
         self.ror_org_iri[found.ror_id], self.ror_org_key[iri] = iri, found.key
         return org
@@ -268,7 +296,7 @@ class GraphBuilder:
         # keyed by its members too: one list may name two different consortia alike
         iri = self.minter.iri("consortium", name, a.list_id, identity_key(name),
                               *sorted(map(str, members)))
-        org = self._org(iri, XKG.Consortium)
+        org = self._org(iri, _CONSORTIUM)
         org.add_label(name)
         countries = {p.country for p in a.parties}
         if len(countries) == 1:
@@ -286,11 +314,46 @@ class GraphBuilder:
         strings) by the hundred thousand, and each collection they triggered walked the
         whole heap again, the ROR index included."""
         with collection_paused():
-            for doc in documents:
-                self.document(doc)
-            for a in agreements:
-                self.agreement(a)
-            self.finish(rules, keep_tables)
+            try:
+                for doc in documents:
+                    self.document(doc)
+                for n, a in enumerate(agreements, start=1):
+                    self.agreement(a)
+                    if not keep_tables and n % MAP_BATCH == 0:
+                        self._map_rows(rules, full=True)
+                self.finish(rules, keep_tables)
+            except BaseException:
+                if self._workers is not None:
+                    self._workers.abort()
+                raise
+            if self._workers is not None:
+                self._workers.close()
+
+    def _map_rows(self, rules: Rules, full: bool = False) -> None:
+        """Turn the rows made so far into triples and empty the tables: one batch's rows and
+        its triples in the build form are all the mapping holds besides the frozen graph.
+        From the second full batch on (a build of more than ``2 * MAP_BATCH`` agreements),
+        batches are mapped in a worker process while this one makes the next
+        (:mod:`exchange_kg.map_workers`); the first is mapped here, and chooses the graph's
+        namespace codes."""
+        self._record_field_rows(rules)
+        self.records = []
+        if self._workers is None and full and self._batches and self.map_workers > 0:
+            self._workers = MapWorkers(rules, self.graph, self.map_workers)
+        self._batches += 1
+        if self._workers is None:
+            rules.apply(self.tables, self.graph, consume=True)
+            return
+        batch = {name: rows for name, rows in self.tables.items() if rows}
+        for name in batch:
+            self.tables[name] = []
+        self._workers.submit(batch)
+
+    def _record_field_rows(self, rules: Rules) -> None:
+        if rules.uses("record_fields"):
+            names = TABLES["record_fields"][1:]
+            self.tables["record_fields"].extend((s, *(rec.fields.get(n) or "" for n in names))
+                                                for s, rec in self.records)
 
     # -- records and documents ------------------------------------------------------------
     def document(self, doc: Document) -> str:
@@ -302,7 +365,7 @@ class GraphBuilder:
         self.tables["documents"].append((
             iri_, doc.id, doc.title or "", doc.label, language, self.publisher(doc), *as_of,
             doc.original_file_name, doc.file_name, doc.sha256(), doc.notes or ""))
-        self.subjects_by_source[doc.id].add(_n(iri_))
+        self.subjects_by_source[doc.id].add(_subject(iri_))
         return iri_
 
     def record(self, rec: RawRecord) -> str:
@@ -311,8 +374,10 @@ class GraphBuilder:
             return s
         # Identical raw text twice in one document: number the occurrences (content order,
         # not line numbers, so unrelated insertions leave the IRI alone).
-        n = self._record_seen[(rec.source_id, rec.raw)]
-        self._record_seen[(rec.source_id, rec.raw)] += 1
+        seen = hashlib.blake2b(f"{rec.source_id}\x1f{rec.raw}".encode(), digest_size=16
+                               ).digest()
+        n = self._record_seen[seen]
+        self._record_seen[seen] += 1
         digest = self.minter.iri("record", "", rec.source_id, rec.raw, str(n)).rsplit("/", 1)[1]
         s = self.minter.named("record", f"{rec.source_id}/{digest}")
         self.tables["records"].append((s, self.minter.named("source", rec.source_id), rec.raw))
@@ -325,14 +390,13 @@ class GraphBuilder:
             (s, where) for where in dict.fromkeys(loc.text for loc in rec.locations))
         self.record_iris[id(rec)] = s
         self.records.append((s, rec))
-        self.subjects_by_source[rec.source_id].add(_n(s))
+        self.subjects_by_source[rec.source_id].add(_subject(s))
         return s
 
     # -- agreements ------------------------------------------------------------------------
     def agreement(self, a: Agreement) -> str:
         t = self.tables
         iri_ = self.minter.iri("agreement", a.consortium or a.parties[0].name, *a.key)
-        self.agreement_iris.add(iri_)
 
         host_doc = self.documents[a.records[0].source_id]
         home_inst = self.publisher(host_doc)
@@ -369,7 +433,7 @@ class GraphBuilder:
             *(_dated(a.end) if a.end else ("", "", "")),
             _flag(a.open_ended), f"P{a.duration_years}Y" if a.duration_years else "",
             _flag(a.auto_renewal), _flag(a.waiver), student_quota))
-        s = _n(iri_)
+        s = _subject(iri_)
         for sid in a.source_ids:
             t["agreement_sources"].append((iri_, self.minter.named("source", sid)))
             self.subjects_by_source[sid].add(s)
@@ -380,12 +444,14 @@ class GraphBuilder:
         """Decide the gathered organisations (one preferred label, the rest alternatives),
         their links and the replaced IRIs, then write every table's triples by ``rules``."""
         t = self.tables
-        for org in self.orgs.values():
+        for n, org in enumerate(self.orgs.values(), start=1):
+            if not keep_tables and n % MAP_BATCH == 0:
+                self._map_rows(rules, full=True)
             iri_ = org.iri
             t["org_types"].append((iri_, str(org.rdf_type)))
-            if org.rdf_type == XKG.UnidentifiedInstitution:
+            if org.rdf_type == _UNIDENTIFIED:
                 # explicit, so consumers without RDFS inference still see an institution
-                t["org_types"].append((iri_, str(XKG.Institution)))
+                t["org_types"].append((iri_, str(_INSTITUTION)))
             pref = ""
             if org.labels:
                 pref = org.pref_label or org.labels[0]
@@ -403,13 +469,11 @@ class GraphBuilder:
             if org.link is not None and org.link.chosen is not None:
                 self._link_row(iri_, org.link)
         self._replacement_rows()
-        if rules.uses("record_fields"):
-            names = TABLES["record_fields"][1:]
-            t["record_fields"].extend((s, *(rec.fields.get(n) or "" for n in names))
-                                      for s, rec in self.records)
-        rules.apply(t, self.graph, consume=not keep_tables)
-        if not keep_tables:
-            self.records = []
+        if keep_tables:
+            self._record_field_rows(rules)
+            rules.apply(t, self.graph)
+        else:
+            self._map_rows(rules)
 
     def _replacement_rows(self) -> None:
         """``old dcterms:isReplacedBy new`` for every IRI an institution had before evidence
@@ -430,13 +494,19 @@ class GraphBuilder:
             old, new = self.minter.named(*row.old.split("/", 1)), \
                 self.minter.named(*row.new.split("/", 1))
             new = replaced.get(new, new)  # merged since: straight to the survivor
-            minted = (new in self.orgs or new in self.agreement_iris) and not (
-                old in self.orgs or old in self.agreement_iris)
+            minted = (new in self.orgs or self._stated(new)) and not (
+                old in self.orgs or self._stated(old))
             if minted and old not in replaced:
                 replaced[old] = new
         for old, new in sorted(replaced.items()):
             self.tables["replacements"].append((old, new))
             self.replacements[_n(old)] = _n(new)
+
+    def _stated(self, iri_: str) -> bool:
+        """Whether a source states ``iri_`` as an agreement, record or document of its own
+        (a published replacement names agreements and organisations only)."""
+        term = _n(iri_)
+        return any(term in subjects for subjects in self.subjects_by_source.values())
 
     def _link_row(self, org: str, result: MatchResult) -> None:
         """owl:sameAs the ROR record and its Wikidata entity, the identifiers as plain
@@ -453,13 +523,17 @@ class GraphBuilder:
         # ROR records the institution as inactive: the organisations that continue it
         self.tables["link_successors"].extend((org, s) for s in c.successors)
 
-    def source_views(self) -> dict[str, set[str]]:
+    def source_views(self) -> dict[str, tuple[str, ...]]:
         """Each source's view, as the subjects whose triples it holds: its own subjects and
-        what they point to (so an agreement's view carries its partners and their labels)."""
-        views = {sid: self.graph.reachable(subjects, _NO_FOLLOW)
-                 for sid, subjects in sorted(self.subjects_by_source.items())}
-        for view in views.values():  # a retired IRI goes with the thing that replaced it
+        what they point to (so an agreement's view carries its partners and their labels).
+        Tuples, not the sets they are found as: the writers only walk them, and a set took
+        four times the bytes (8 MB at 10x, for subjects the graph holds anyway)."""
+        views = {}
+        for sid, subjects in sorted(self.subjects_by_source.items()):
+            view = self.graph.reachable(subjects, _NO_FOLLOW)
+            # a retired IRI goes with the thing that replaced it
             view.update(old for old, new in self.replacements.items() if new in view)
+            views[sid] = tuple(view)
         return views
 
 

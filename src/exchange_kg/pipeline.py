@@ -47,6 +47,7 @@ from exchange_kg.records import (
     SelfCheck,
     SourceError,
 )
+from exchange_kg.report import summarise_lines, summarise_source
 from exchange_kg.resolve import (
     Cluster,
     mention_key,
@@ -79,6 +80,8 @@ class SourceResult:
     # documents; the records they hold are those of ``result``
     agreements: list[Agreement] = field(default_factory=list)
     from_cache: bool = False  # taken from the build cache, not read in this build
+    # the report's account of its lines (``report.summarise_lines``), once they are let go
+    line_summary: dict[str, Any] | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -99,7 +102,7 @@ class BuildResult:
     agreements: list[Agreement]
     graph: TripleGraph
     # source id -> the subjects of its named graph (see GraphBuilder.source_views)
-    source_views: dict[str, set[str]]
+    source_views: dict[str, tuple[str, ...]]
     # the mapper, with its tidy tables and records: kept only with ``keep_tables`` (its
     # organisations and indexes took 124 MB at 100x, for nothing once the graph is made)
     builder: GraphBuilder | None
@@ -108,20 +111,37 @@ class BuildResult:
     links: LinkRun | None = None  # None when linking was not asked for
     # curation rows that name no institution of this build (stale after a source edit)
     stale_curation: list[CurationRow] = field(default_factory=list)
+    # each document's part of the report (``report.summarise_source``), in source order:
+    # made once its records are final, so that the report needs neither lines nor records
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+    agreement_count: int = 0  # merged agreements (the list may have been let go)
 
     @property
     def checks(self) -> list[tuple[str, SelfCheck]]:
         return [(s.document.id, c) for s in self.sources for c in s.result.checks]
 
     def forget_records(self) -> None:
-        """Drop what only the report reads (each document's lines, records and agreements,
-        the merged agreements) once it has read them: a fifth of the build's memory at 100x,
-        held otherwise through validation and writing. The documents, their self-checks and
-        notes, and whether they came from the cache stay."""
-        for src in self.sources:
-            src.lines, src.sections, src.locations, src.agreements = [], [], None, []
-            src.result = ReaderResult(checks=src.result.checks, notes=src.result.notes)
+        """Drop each document's lines, records and agreements and the merged agreements:
+        the report reads only the summaries. The documents, their self-checks and notes, and
+        whether they came from the cache stay."""
+        _forget_records(self.sources)
         self.agreements = []
+
+
+def _forget_lines(sources: list[SourceResult]) -> None:
+    """Summarise each document's lines for the report and let them go, with the account of
+    each line: only the report reads them (before: about a tenth of the build's memory
+    until the report, by 100x, while resolution and mapping made theirs)."""
+    for src in sources:
+        src.line_summary = summarise_lines(src)
+        src.lines, src.locations = [], None
+        src.result.dispositions = {}
+
+
+def _forget_records(sources: list[SourceResult]) -> None:
+    for src in sources:
+        src.lines, src.sections, src.locations, src.agreements = [], [], None, []
+        src.result = ReaderResult(checks=src.result.checks, notes=src.result.notes)
 
 
 # The longest line a reader is given. The bundled lists' longest is 1,373 characters (a row
@@ -584,10 +604,14 @@ def build(
     ocr: bool = False,
     cache: DocumentCache | None = None,
     keep_tables: bool = False,
+    forget_records: bool = False,
 ) -> BuildResult:
     """Build the graph; with a ROR index (or API client), link institutions to ROR too.
     ``keep_tables`` keeps the mapper's tidy tables (``result.builder.tables``, otherwise
-    emptied as they are mapped) for an RML export of them.
+    emptied as they are mapped) for an RML export of them. With ``forget_records`` (the
+    CLI's build, which reads only the report's summaries of them) the documents' lines and
+    records are let go once summarised, before mapping, and each agreement once mapped: the
+    mapping then holds the graph and one batch, not every record of the build besides.
 
     With a ``cache``, documents read by an earlier build under the same inputs and code are
     taken from it (see :mod:`exchange_kg.build_cache`): the graph is the same either way.
@@ -609,6 +633,8 @@ def build(
                           f"mapping(s) for unknown source(s) {', '.join(extra)}")
 
     sources = read_sources(documents, mappings, progress, ocr=ocr, cache=cache)
+    if forget_records:
+        _forget_lines(sources)
     timings["read+normalise"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -627,19 +653,39 @@ def build(
     clusters, links = identity.clusters, identity.links
     _flag_countries(merged, identity.country_notes)
     timings["resolve+link" if links else "resolve"] = time.perf_counter() - t
-    progress(f"resolved {len(mentions)} mentions into {len(clusters)} institutions"
+    mentions_count = len(mentions)
+    del mentions  # resolved: the clusters hold what mapping needs of them
+    progress(f"resolved {mentions_count} mentions into {len(clusters)} institutions"
              + (f" ({blocks.hits} of {blocks.hits + blocks.misses} countries from the cache)"
                 if blocks is not None else ""))
 
     t = time.perf_counter()
+    # the records are final now
+    summaries = [summarise_source(src, src.line_summary) for src in sources]
+    count = len(merged)
     units = plan_agreement_units(merged, documents, clusters, links, ror_index)
     builder = GraphBuilder(Minter(base), documents, clusters, links, units)
-    builder.build(documents, merged, rules, keep_tables)
+    if forget_records:
+        _forget_records(sources)
+        builder.build(documents, _drained(merged), rules, keep_tables)
+    else:
+        builder.build(documents, merged, rules, keep_tables)
     views = builder.source_views()
     timings["map"] = time.perf_counter() - t
     progress(f"mapped to {len(builder.graph)} triples")
+    # nothing after the build reads the clusters (38 MB at 100x): gone with the records
     return BuildResult(sources, merged, builder.graph, views, builder if keep_tables else None,
-                       timings, clusters, links, identity.stale_curation)
+                       timings, [] if forget_records else clusters, links,
+                       identity.stale_curation, summaries, count)
+
+
+def _drained(items: list[Agreement]) -> Iterator[Agreement]:
+    """Each item of the list in turn, let go by the list as it is handed out (and the list
+    empty at the end): an agreement and its records are freed once mapped."""
+    for i, item in enumerate(items):
+        items[i] = None  # type: ignore[call-overload]
+        yield item
+    items.clear()
 
 
 def _flag_countries(agreements: list[Agreement], notes: list[CountryNote]) -> None:

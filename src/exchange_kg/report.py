@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib.namespace import RDF
 
 from exchange_kg import __version__
-from exchange_kg.pipeline import BuildResult, SourceResult
 from exchange_kg.records import NOT_UNDERSTOOD, LineStatus
 from exchange_kg.triples import iri
-from exchange_kg.validate import Validation
 from exchange_kg.vocab import XKG
+
+if TYPE_CHECKING:  # the build imports this module to summarise its documents
+    from exchange_kg.pipeline import BuildResult, SourceResult
+    from exchange_kg.validate import Validation
 
 # normalisers that read cells through a vocabulary (a web address or a name has none)
 VOCABULARY_NORMALISERS = frozenset({"country", "date", "term", "quota", "kinds", "mark"})
@@ -79,63 +81,10 @@ def build_report(build: BuildResult, validation: Validation | None, base: str,
                 g.objects(a_iri, iri(XKG.partnerInstitution))
             )
     sources = []
-    for src in build.sources:
-        disp = src.result.dispositions
-        non_blank = src.non_blank
-        status = Counter(disp[n].status.value for n in non_blank if n in disp)
-        layout = Counter(disp[n].kind for n in non_blank if disp[n].status is LineStatus.LAYOUT)
-        # Lines of a spreadsheet, PDF or web page are its rows as read: "where" locates them.
-        where = src.locations
-        unreadable = [
-            {"line": n, "reason": disp[n].reason, "text": _excerpt(src.lines[n - 1]),
-             **({"where": where[n - 1].text} if where else {})}
-            for n in non_blank
-            if disp[n].status is LineStatus.UNREADABLE
-        ]
-        # a title is a judgement (the line is not data): listed so that it can be checked
-        titles = [{"line": n, "text": _excerpt(src.lines[n - 1])} for n in non_blank
-                  if disp[n].status is LineStatus.LAYOUT and disp[n].kind == "title"]
-        flags = []
-        for rec in src.result.records:
-            for f in rec.flags:
-                flags.append({
-                    "lines": list(rec.lines), "field": f.field, "code": f.code,
-                    "message": f.message, "value": f.value, "withheld": f.withheld,
-                    "raw": rec.raw,
-                    **({"where": [loc.text for loc in rec.locations]} if where else {}),
-                })
-        sid = src.document.id
-        not_understood = _not_understood(src)
-        sources.append({
-            "id": sid,
-            "file": src.document.file_name,
-            # an original (spreadsheet, CSV, web page, PDF): its lines are the rows read
-            **({"rows": True} if where else {}),
-            "lines": {
-                "total": len(src.lines),
-                "non_blank": len(non_blank),
-                "record": status.get("record", 0),
-                "layout": status.get("layout", 0),
-                "unreadable": status.get("unreadable", 0),
-                "accounted_percent": _pct(sum(status.values()), len(non_blank)),
-            },
-            "layout_kinds": dict(sorted(layout.items())),
-            "titles": titles,
-            "records": len(src.result.records),
-            "agreements": agreements_by_source.get(sid, 0),
-            "partner_institutions": len(partners_by_source.get(sid, ())),
-            "unreadable": unreadable,
-            "flags": flags,
-            "flag_counts": dict(sorted(Counter(f["code"] for f in flags).items())),
-            "not_understood": not_understood,
-            "reader_notes": list(src.result.notes),
-            "date_order": _date_order(src),
-            "checks": [
-                {"name": c.name, "expected": c.expected, "found": c.found, "passed": c.passed,
-                 "detail": c.detail, "lines": list(c.lines)}
-                for c in src.result.checks
-            ],
-        })
+    for summary in build.summaries:
+        sid = summary["id"]
+        sources.append({**summary, "agreements": agreements_by_source.get(sid, 0),
+                        "partner_institutions": len(partners_by_source.get(sid, ()))})
     totals = {
         "sources": len(sources),
         "non_blank_lines": sum(s["lines"]["non_blank"] for s in sources),
@@ -144,7 +93,7 @@ def build_report(build: BuildResult, validation: Validation | None, base: str,
         "title_lines": sum(len(s["titles"]) for s in sources),
         "unreadable_lines": sum(s["lines"]["unreadable"] for s in sources),
         "records": sum(s["records"] for s in sources),
-        "agreements": len(build.agreements),
+        "agreements": build.agreement_count,
         "institutions": len(g.subjects_with(iri(RDF.type), iri(XKG.Institution))),
         "triples": len(g),
         "flags": sum(len(s["flags"]) for s in sources),
@@ -166,6 +115,82 @@ def build_report(build: BuildResult, validation: Validation | None, base: str,
     report["record_drops"] = record_drops(report, previous, max_drop)
     add_validation(report, validation)
     return report
+
+
+def summarise_lines(src: SourceResult) -> dict[str, Any]:
+    """The report's part about one document's lines: what each non-blank line was taken for.
+    Made as soon as the document is read, so that its lines and their dispositions (which
+    nothing after reading needs) are let go then (:func:`summarise_source` takes it)."""
+    disp = src.result.dispositions
+    non_blank = src.non_blank
+    status = Counter(disp[n].status.value for n in non_blank if n in disp)
+    layout = Counter(disp[n].kind for n in non_blank if disp[n].status is LineStatus.LAYOUT)
+    # Lines of a spreadsheet, PDF or web page are its rows as read: "where" locates them.
+    where = src.locations
+    return {
+        "rows": bool(where),
+        "lines": {
+            "total": len(src.lines),
+            "non_blank": len(non_blank),
+            "record": status.get("record", 0),
+            "layout": status.get("layout", 0),
+            "unreadable": status.get("unreadable", 0),
+            "accounted_percent": _pct(sum(status.values()), len(non_blank)),
+        },
+        "layout_kinds": dict(sorted(layout.items())),
+        # a title is a judgement (the line is not data): listed so that it can be checked
+        "titles": [{"line": n, "text": _excerpt(src.lines[n - 1])} for n in non_blank
+                   if disp[n].status is LineStatus.LAYOUT and disp[n].kind == "title"],
+        "unreadable": [
+            {"line": n, "reason": disp[n].reason, "text": _excerpt(src.lines[n - 1]),
+             **({"where": where[n - 1].text} if where else {})}
+            for n in non_blank
+            if disp[n].status is LineStatus.UNREADABLE
+        ],
+    }
+
+
+def summarise_source(src: SourceResult, lines: dict[str, Any] | None = None
+                     ) -> dict[str, Any]:
+    """The report's part about one document that reads its records: made by the build as
+    soon as they are final (after resolution flags countries), so that the records need not
+    be held until the report is written; ``lines`` is its :func:`summarise_lines` when the
+    lines are gone. The agreements and partners it lists are counted on the graph, in
+    :func:`build_report`."""
+    if lines is None:
+        lines = summarise_lines(src)
+    flags = []
+    for rec in src.result.records:
+        for f in rec.flags:
+            flags.append({
+                "lines": list(rec.lines), "field": f.field, "code": f.code,
+                "message": f.message, "value": f.value, "withheld": f.withheld,
+                "raw": rec.raw,
+                **({"where": [loc.text for loc in rec.locations]} if lines["rows"] else {}),
+            })
+    return {
+        "id": src.document.id,
+        "file": src.document.file_name,
+        # an original (spreadsheet, CSV, web page, PDF): its lines are the rows read
+        **({"rows": True} if lines["rows"] else {}),
+        "lines": lines["lines"],
+        "layout_kinds": lines["layout_kinds"],
+        "titles": lines["titles"],
+        "records": len(src.result.records),
+        "agreements": 0,  # from the graph: see build_report
+        "partner_institutions": 0,
+        "unreadable": lines["unreadable"],
+        "flags": flags,
+        "flag_counts": dict(sorted(Counter(f["code"] for f in flags).items())),
+        "not_understood": _not_understood(src),
+        "reader_notes": list(src.result.notes),
+        "date_order": _date_order(src),
+        "checks": [
+            {"name": c.name, "expected": c.expected, "found": c.found, "passed": c.passed,
+             "detail": c.detail, "lines": list(c.lines)}
+            for c in src.result.checks
+        ],
+    }
 
 
 def add_validation(report: dict[str, Any], validation: Validation | None) -> None:

@@ -31,7 +31,7 @@ from urllib.parse import quote
 import pyoxigraph
 
 from exchange_kg.tables import TABLES, Row
-from exchange_kg.triples import XSD, TripleGraph
+from exchange_kg.triples import XSD, Blocks, TripleGraph
 from exchange_kg.yamlfile import DataFileError, load_checked, plain, position
 
 RULES_FILE = "graph.yarrrml.yaml"
@@ -131,13 +131,20 @@ class Rules:
 
     def apply(self, tables: MutableMapping[str, list[Row]], graph: TripleGraph,
               consume: bool = False) -> None:
-        """Add the triples of every row of ``tables`` to ``graph``, table by table; with
-        ``consume`` each table is emptied once its rows are mapped, so the rows and the
-        triples made of them are not held at once."""
+        """Add the triples of every row of ``tables`` to ``graph``: written in the build form
+        for these rows only (:meth:`blocks_of`), then frozen into the graph. With ``consume``
+        each table is emptied once its rows are mapped, so that the mapper can call this on
+        each batch of rows it makes and hold the rows of one batch only."""
+        graph.absorb(self.blocks_of(tables, consume))
+
+    def blocks_of(self, tables: MutableMapping[str, list[Row]], consume: bool = False,
+                  into: Blocks | None = None) -> Blocks:
+        """The triples of every row of ``tables`` in the build form (``{s: {(p, o): None}}``),
+        table by table (see :meth:`apply`), added to ``into`` if given."""
         if not self._emitters:
             for m in self.maps:
                 self._emitters.setdefault(m.table, []).append(_compile(m))
-        blocks = graph.blocks()
+        blocks: Blocks = {} if into is None else into
         for table, emitters in self._emitters.items():
             rows = tables.get(table, ())
             for emit in emitters:
@@ -145,7 +152,7 @@ class Rules:
             if consume and table in tables:
                 tables[table] = []
             del rows
-        graph.recount()
+        return blocks
 
 
 def load_rules(path: Path) -> Rules:
