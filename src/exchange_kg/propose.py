@@ -43,6 +43,9 @@ _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with it
 _BULLET = re.compile(r"^\s*(?:[-\u2013\u2022]\s*\*?|\*)\s*\S")
 _TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
 
+# Fields whose cells may be dates: any other column of dates is read as the start.
+DATED = frozenset({"start", "end", "term", "row_number"})
+
 # The normaliser each field goes through, and why a field is read but not published.
 NORMALISERS = {"country": "country", "city": "text", "unit": "text", "start": "date",
                "end": "term", "term": "term", "quota": "quota", "kind": "kinds",
@@ -78,10 +81,18 @@ def document_lines(path: Path) -> tuple[list[str], dict[str, Any]]:
     layer asked for to read it (the sheet or HTML table with a header, an encoding or a
     delimiter it could not detect), each chosen by trying the candidates in turn."""
     found = _open(path, {}, depth=0)
+    if found is not None and not found[1] and _no_table(found[0]):
+        # a text extract without tabs: its columns may be aligned with spaces
+        found = _open(path, {"format": "aligned"}, depth=3) or found
     if found is None:
         raise ValueError(f"{path}: no sheet, table, encoding or delimiter gives a table with a "
                          "header; say which with the reader options (see the README)")
     return found
+
+
+def _no_table(lines: Sequence[str]) -> bool:
+    delimiter = _delimiter(lines)
+    return delimiter is None or _header_line(lines, delimiter) is None
 
 
 _CANDIDATES: dict[str, Sequence[Any]] = {"delimiter": (";", ",", "\t", "|"),
@@ -205,8 +216,11 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list
     languages: Counter[str] = Counter()
     for i, cell in enumerate(header):
         name, language = header_field(cell)
+        values = [r[i] if i < len(r) else "" for r in rows]
         if name is None:
-            name = _column_by_content([r[i] if i < len(r) else "" for r in rows])
+            name = _column_by_content(values)
+        elif name not in DATED and _column_by_content(values) == "start":
+            name = "start"  # "Agreement Date" is no agreement type: its cells are dates
         if name is None or name in columns:
             name = "-"
         if language not in (None, "mul"):

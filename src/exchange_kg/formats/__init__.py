@@ -27,7 +27,7 @@ from typing import Any
 from exchange_kg.formats.grid import Table, render
 from exchange_kg.records import LineDisposition, LineStatus, Location, SourceError
 
-FORMATS = ("text", "csv", "xlsx", "xls", "ods", "html", "pdf")
+FORMATS = ("text", "aligned", "csv", "xlsx", "xls", "ods", "html", "pdf")
 
 _SUFFIXES = {
     ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",
@@ -41,7 +41,8 @@ DOCUMENT_OPTIONS: dict[str, Any] = {
     "format": {
         "enum": list(FORMATS),
         "description": "how the file stores the list (default: from its name and content); "
-        "text = a text extract read line by line",
+        "text = a text extract read line by line, its cells tab-separated; aligned = a text "
+        "extract whose columns are aligned with spaces (pdftotext -layout)",
     },
     "sheet": {**_CHOICE, "description": "spreadsheets: the sheet to read, by name or 1-based "
               "position (default: the only sheet with content)"},
@@ -83,7 +84,7 @@ APPLIES_TO = {
     "table": ("html",),
     "pages": ("pdf",),
     "pdf_tables": ("pdf",),
-    "encoding": ("csv", "html", "text"),
+    "encoding": ("csv", "html", "text", "aligned"),
     "delimiter": ("csv",),
 }
 _DOCUMENT_WIDE = ("format", "encoding")  # must be the same in every section
@@ -191,8 +192,12 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
                                   f"reader option `{key}:` is for {', '.join(formats)} files; "
                                   f"this document is read as {fmt} (set `format:` if that "
                                   "is wrong)")
-    if fmt == "text":
+    if fmt in ("text", "aligned"):
         lines = read_text_lines(path, encoding)
+        if fmt == "aligned":
+            from exchange_kg.formats.aligned import aligned_lines
+
+            lines = aligned_lines(lines)
         options = [{k: v for k, v in s.items() if k not in DOCUMENT_KEYS or k == "delimiter"}
                    for s in sections]
         return View(fmt, lines, None, [None] * len(sections), options)
