@@ -50,3 +50,16 @@ def test_new_mapping_proposes_aligned_columns_and_reads_every_row(tmp_path: Path
     assert "Korea Advanced Institute of Science and Technology" in names
     assert "University of California, San Diego" in names  # no page number glued on
     assert {str(a.start) for a in agreements} >= {"2012-03-15", "2013-08-08"}
+
+
+def test_a_type_column_of_levels_gives_each_agreement_its_level(tmp_path: Path) -> None:
+    """"Type: University / Department" is the agreement's level, row by row."""
+    path = tmp_path / "partners.txt"
+    path.write_bytes(FIXTURE.read_bytes())
+    proposal = propose(path, "aligned")
+    section = proposal.mapping["sections"][0]
+    assert section["reader"]["options"]["columns"][-1] == "level"
+    levels = {a.parties[0].name: a.level
+              for a in pipeline.source_agreements(read_with(proposal, path))}
+    assert levels["KU Leuven"] == "department"
+    assert levels["The University of Queensland"] == "university"

@@ -171,7 +171,7 @@ def test_open_ended_only_where_the_cell_says_so(cell: str, open_ended: bool | No
 
 
 @pytest.mark.parametrize("normaliser", ["country", "text", "partner", "date", "term", "quota",
-                                        "kinds", "mark", "url"])
+                                        "kinds", "mark", "url", "erasmus-code", "level"])
 @pytest.mark.parametrize("cell", ["", "   "])
 def test_every_normaliser_reads_an_empty_cell_as_nothing(normaliser: str, cell: str) -> None:
     value, _ = registry.normalise(normaliser, cell, "x", {})

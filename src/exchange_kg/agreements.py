@@ -169,7 +169,7 @@ def build_agreements(
     kinds_value = values.get("kind")
     base = dict(
         list_id=list_id,
-        level=section.level,
+        level=values.get("level") or section.level,  # a row's own level, else the section's
         publisher_key=publisher_key,
         home_unit=values.get("home_unit", section.home_unit),
         parties=parties,

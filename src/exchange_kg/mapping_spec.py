@@ -29,7 +29,7 @@ from exchange_kg.vocab import KINDS, LEVELS
 from exchange_kg.yamlfile import DataFileError, load, locate, position, schema_error
 
 NORMALISERS = ("country", "text", "partner", "date", "term", "quota", "kinds", "mark", "url",
-               "erasmus-code", "none")
+               "erasmus-code", "level", "none")
 
 FIELD_RULE = {
     "oneOf": [
@@ -237,6 +237,7 @@ ALLOWED_NORMALISERS: dict[str, tuple[str, ...]] = {
     "continent": ("none", "text"),
     "website": ("url", "none"),
     "erasmus_code": ("erasmus-code", "none"),
+    "level": ("level", "none"),
     "row_number": ("none",),
 }
 

@@ -30,6 +30,7 @@ from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.erasmus import parse_erasmus_code
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
+from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import builtin_entries
 from exchange_kg.readers.cells import cell_matches
@@ -50,7 +51,7 @@ DATED = frozenset({"start", "end", "term", "row_number"})
 NORMALISERS = {"country": "country", "city": "text", "unit": "text", "start": "date",
                "end": "term", "term": "term", "quota": "quota", "kind": "kinds",
                "waiver": "mark", "website": "url", "home_unit": "text",
-               "erasmus_code": "erasmus-code"}
+               "erasmus_code": "erasmus-code", "level": "level"}
 NOT_PUBLISHED = {
     "row_number": "the document's own numbering, used for a self-check",
     "continent": "checked against the country; derivable, not published",
@@ -221,12 +222,19 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list
             name = _column_by_content(values)
         elif name not in DATED and _column_by_content(values) == "start":
             name = "start"  # "Agreement Date" is no agreement type: its cells are dates
+        elif name == "kind" and _share_of_levels(values) > 0.8:
+            name = "level"  # "Type: University / Department" says the agreement's level
         if name is None or name in columns:
             name = "-"
         if language not in (None, "mul"):
             languages[language] += 1
         columns.append(name)
     return columns, languages
+
+
+def _share_of_levels(values: Sequence[str]) -> float:
+    filled = [v for v in values if v.strip()]
+    return sum(1 for v in filled if parse_level(v)[0]) / len(filled) if filled else 0.0
 
 
 def _notation(partners: Sequence[str]) -> str:

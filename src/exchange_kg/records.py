@@ -61,7 +61,7 @@ class Location:
 # Flag codes a normaliser raises when no vocabulary understood (part of) a cell: the report
 # lists their values per field, so a user sees which words to add to the mapping's vocabulary.
 NOT_UNDERSTOOD = frozenset({"country-unknown", "unknown-kind", "unknown-term-text",
-                            "unreadable"})
+                            "unknown-level", "unreadable"})
 
 
 @dataclass
@@ -109,6 +109,7 @@ FIELDS: dict[str, str] = {
     "continent": "continent as written (Polish list)",
     "website": "partner's website as written",
     "erasmus_code": "partner's Erasmus institution code as written ('F PARIS468')",
+    "level": "the agreement's level as written: 'University', 'Department', '部局間'",
     "row_number": "the document's own row number (Polish LP), for self-checks only",
 }
 

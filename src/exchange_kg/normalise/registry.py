@@ -104,6 +104,12 @@ def _url(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]
     return value, []
 
 
+def _level(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    from exchange_kg.normalise.level import parse_level
+
+    return parse_level(raw, field=field)
+
+
 def _erasmus_code(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.erasmus import parse_erasmus_code
 
@@ -121,4 +127,5 @@ _FUNCS = {
     "mark": _mark,
     "url": _url,
     "erasmus-code": _erasmus_code,
+    "level": _level,
 }
