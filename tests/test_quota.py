@@ -106,6 +106,10 @@ def test_truncated_long_term_is_unknown_not_zero() -> None:
         ("4×10 months", QuotaValue(False, (("unspecified", 4),)), ["quota-duration"]),
         ("1 x 1 semestre", QuotaValue(False, (("unspecified", 1),)), ["quota-duration"]),
         ("2 x 5 apples", None, ["unreadable"]),
+        # the places each way, written twice: one number when they agree
+        ("2 in, 2 out", QuotaValue(False, (("unspecified", 2),)), []),
+        ("3 incoming / 3 outgoing", QuotaValue(False, (("unspecified", 3),)), []),
+        ("3 in, 2 out", None, ["unreadable"]),
         ("2 x 5 x 3 months", None, ["unreadable"]),
         ("N/A", None, []),  # says the quota is not stated
         ("—", None, []),

@@ -109,6 +109,14 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     counted = _counted(text, words)
     if counted is not None:
         return QuotaValue(False, (("unspecified", counted),)), []
+    ways = _each_way(text)
+    if ways is not None:
+        inbound, outbound = ways
+        if inbound == outbound:
+            return QuotaValue(False, (("unspecified", inbound),)), []
+        return None, [Flag(field, "unreadable", f"{inbound} places in and {outbound} out: a "
+                           "quota counts the places each way, and the two differ", raw,
+                           withheld=True)]
     times = _times(text, words)
     if times is not None:
         places, each = times
@@ -116,6 +124,19 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
             field, "quota-duration", f"read as {places} place(s); the time each lasts "
             f"({each}) is not published: the ontology has no property for it", raw)]
     return _labelled(raw, text, field)
+
+
+# "2 in, 2 out", "3 incoming / 3 outgoing": the places each way, written twice
+_WAYS = re.compile(r"(?i)(\d+)\s*(?:in|inbound|incoming)\s*[,;/+&]?\s*(?:and\s+)?"
+                   r"(\d+)\s*(?:out|outbound|outgoing)")
+
+
+def _each_way(text: str) -> tuple[int, int] | None:
+    m = _WAYS.fullmatch(text.strip())
+    if m is None:
+        return None
+    inbound, outbound = (bounded_int(g, MAX_QUOTA_DIGITS) for g in m.groups())
+    return (inbound, outbound) if inbound is not None and outbound is not None else None
 
 
 # "2 x 5 Monate", "2×10 months", "1 x 1 semester": places times the time each lasts
