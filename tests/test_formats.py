@@ -343,3 +343,21 @@ def test_pdf_rows_carry_page_and_box_and_merged_cells_are_known(tmp_path: Path) 
     assert wrapped == "Universidad 2 " + " ".join(["de", "Ciencias"] * 8)  # one cell, joined
     assert view.lines[0] == "Partner list"  # text outside the table, for the reader to judge
     assert all(loc.text.startswith("page 1, box ") for loc in view.locations or [])
+
+
+def test_pdf_pages_the_mapping_leaves_out_are_reported_not_dropped(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for lines in (["Cover page of the partner list"], ["Chile    Universidad de Chile"]):
+        pdf.add_page()
+        for text in lines:
+            pdf.cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    view = open_view(path, [{"pages": 2}])
+    assert [line for line in view.lines_for(0) if line] == ["Chile Universidad de Chile"]
+    assert [(view.lines[n - 1], d.reason) for n, d in view.dispositions.items()] == [
+        ("Cover page of the partner list",
+         "page 1 is not read by the mapping (its `pages:` leave it out)")]

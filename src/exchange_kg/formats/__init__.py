@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,19 +212,21 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
                 placed[table.name] = _append(view, table)
             own.update(placed[table.name])
         view.section_lines.append(frozenset(own))
-    if fmt in ("xlsx", "xls", "ods", "html"):
+    if fmt in ("xlsx", "xls", "ods", "html", "pdf"):
         _account_unread_tables(view, path, fmt, encoding, placed)
     return view
 
 
 def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | None,
                            placed: dict[str, range]) -> None:
-    """Every sheet (or HTML table) with content that no section reads joins the document's
-    lines as unreadable, each row with the reason: a workbook's second sheet of partners
-    ("Asia" after "Europe"), a page's table per region, must not vanish from the build while
-    the report says all was read."""
+    """Every sheet (or HTML table, or PDF page) with content that no section reads joins the
+    document's lines as unreadable, each row with the reason: a workbook's second sheet of
+    partners ("Asia" after "Europe"), a page's table per region, a PDF's pages that `pages:`
+    leaves out, must not vanish from the build while the report says all was read."""
     unread: list[tuple[Table, str, str]] = []  # (table, what it is, the option that reads it)
-    if fmt == "html":
+    if fmt == "pdf":
+        unread = _unread_pages(path, placed)
+    elif fmt == "html":
         from exchange_kg.formats.html import other_tables
 
         read = {int(name.removeprefix("table ")) for name in placed}
@@ -241,11 +244,31 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
         if table.name in placed:
             continue
         placed[table.name] = lines = _append(view, table)
-        reason = f"{what} is not read by the mapping (a section with `{option}` would read it)"
+        reason = (f"{what} is not read by the mapping (its `pages:` leave it out)"
+                  if fmt == "pdf" else
+                  f"{what} is not read by the mapping (a section with `{option}` would read it)")
         for n in lines:
             if view.lines[n - 1].strip():
                 view.dispositions[n] = LineDisposition(n, LineStatus.UNREADABLE,
                                                        "table-not-read", reason)
+
+
+def _unread_pages(path: Path, placed: dict[str, range]) -> list[tuple[Table, str, str]]:
+    import pdfplumber
+
+    from exchange_kg.formats.pdf import read_pages
+
+    read = {int(m.group(1)) for name in placed if (m := re.match(r"page (\d+)", name))}
+    with pdfplumber.open(path) as document:
+        count = len(document.pages)
+    left = [n for n in range(1, count + 1) if n not in read]
+    if not left:
+        return []
+    try:
+        tables = read_pages(path, left, "text")
+    except SourceError:  # no text on any of them: nothing to account for
+        return []
+    return [(t, t.name, "pages:") for t in tables]
 
 
 def _one(path: Path, sections: Sequence[dict[str, Any]], key: str) -> Any:
