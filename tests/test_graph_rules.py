@@ -138,7 +138,7 @@ def test_mapping_in_batches_without_the_records_gives_the_same_graph_and_report(
     monkeypatch.setattr(map_workers.MapWorkers, "submit",
                         lambda self, tables: (handed.append(1), submit(self, tables))[1])
     batched = pipeline.build(project_copy / "sources", project_copy / "mappings",
-                             forget_records=True)
+                             forget_records=True, map_workers=1)
     assert len(handed) > 10
     assert len(whole.agreements) > 7 * 10 and not batched.agreements
     assert all(not s.result.records and not s.lines for s in batched.sources)

@@ -142,7 +142,7 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
     Each document's reading is kept in a cache keyed by its content, its mapping file and
     the code, so a rebuild reads only the documents that changed; the result is the same.
     """
-    from exchange_kg import build_cache, output_folder, outputs, pipeline, validate
+    from exchange_kg import build_cache, output_folder, outputs, pipeline, pool, validate
 
     try:
         output_folder.check_replaceable(output_folder.target_of(out_dir), outputs.KNOWN)
@@ -171,7 +171,8 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
         index = load_dump(ror_dump)
     cache = None if no_cache else build_cache.DocumentCache.default()
     result = pipeline.build(sources_dir, mappings_dir, base=base, progress=progress,
-                            ror_index=index, ocr=ocr, cache=cache, forget_records=True)
+                            ror_index=index, ocr=ocr, cache=cache, forget_records=True,
+                            map_workers=pool.cpu_count() - 1)
     if cache is not None:
         _say(f"{sum(s.from_cache for s in result.sources)} of {len(result.sources)} documents "
              f"from the cache in {cache.folder}")

@@ -26,7 +26,7 @@ from exchange_kg.manifest import Document
 from exchange_kg.map_workers import MapWorkers
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.partner import institution_key
-from exchange_kg.pool import collection_paused, cpu_count
+from exchange_kg.pool import collection_paused
 from exchange_kg.records import RawRecord
 from exchange_kg.resolve import Cluster, mention_key, publisher_key
 from exchange_kg.resolve.units import Promotion, UnitPlan, host_parent, unit_key
@@ -137,8 +137,11 @@ class GraphBuilder:
         self._record_seen: dict[bytes, int] = defaultdict(int)
         # source id -> the subjects (N-Triples terms) it states directly
         self.subjects_by_source: dict[str, set[str]] = defaultdict(set)
-        # worker processes mapping batches of rows beside this one (0: all mapped here)
-        self.map_workers = max(1, cpu_count() - 1) if cpu_count() > 1 else 0
+        # worker processes mapping batches of rows beside this one (0: all mapped here).
+        # They are spawned, so the program's main module must be importable without
+        # running a build (as ``exchange-kg``'s is): the CLI asks for them, a library
+        # caller may (``pipeline.build(map_workers=...)``)
+        self.map_workers = 0
         self._workers: MapWorkers | None = None
         self._batches = 0
 

@@ -605,6 +605,7 @@ def build(
     cache: DocumentCache | None = None,
     keep_tables: bool = False,
     forget_records: bool = False,
+    map_workers: int = 0,
 ) -> BuildResult:
     """Build the graph; with a ROR index (or API client), link institutions to ROR too.
     ``keep_tables`` keeps the mapper's tidy tables (``result.builder.tables``, otherwise
@@ -612,6 +613,9 @@ def build(
     CLI's build, which reads only the report's summaries of them) the documents' lines and
     records are let go once summarised, before mapping, and each agreement once mapped: the
     mapping then holds the graph and one batch, not every record of the build besides.
+    ``map_workers`` processes map batches of rows beside the mapper once there are two
+    (:mod:`exchange_kg.map_workers`); they are spawned, so the calling program's main module
+    must not build when imported (guard it with ``if __name__ == "__main__"``).
 
     With a ``cache``, documents read by an earlier build under the same inputs and code are
     taken from it (see :mod:`exchange_kg.build_cache`): the graph is the same either way.
@@ -660,11 +664,15 @@ def build(
                 if blocks is not None else ""))
 
     t = time.perf_counter()
-    # the records are final now
+    # the records are final now: the report's part of them, timed apart from mapping (it
+    # was the report's work, after the build, before)
     summaries = [summarise_source(src, src.line_summary) for src in sources]
+    timings["summarise"] = time.perf_counter() - t
+    t = time.perf_counter()
     count = len(merged)
     units = plan_agreement_units(merged, documents, clusters, links, ror_index)
     builder = GraphBuilder(Minter(base), documents, clusters, links, units)
+    builder.map_workers = map_workers
     if forget_records:
         _forget_records(sources)
         builder.build(documents, _drained(merged), rules, keep_tables)
