@@ -128,3 +128,69 @@ def test_paths_that_cannot_be_iris_are_not_found(server: str, path: str) -> None
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(f"{server}{path}", timeout=10)
     assert caught.value.code == 404
+
+
+def test_a_response_leaves_in_one_write_per_loop_turn() -> None:
+    """uvicorn writes the head and the body of a response separately; the connection's
+    transport sends both as one write when the loop turn ends, and sends before closing."""
+    import asyncio
+
+    from exchange_kg.serve.connections import CoalescingTransport
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+            self.closed = False
+
+        def write(self, data: bytes) -> None:
+            assert not self.closed
+            self.writes.append(data)
+
+        def is_closing(self) -> bool:
+            return self.closed
+
+        def close(self) -> None:
+            self.closed = True
+
+        def get_write_buffer_size(self) -> int:
+            return 0
+
+        def get_extra_info(self, name: str) -> str:
+            return f"info:{name}"
+
+    async def scenario() -> None:
+        raw = Recorder()
+        wrapped = CoalescingTransport(raw, asyncio.get_running_loop())  # type: ignore[arg-type]
+        wrapped.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        wrapped.write(b"body")
+        assert raw.writes == [] and wrapped.get_write_buffer_size() == 23
+        assert wrapped.get_extra_info("peername") == "info:peername"
+        await asyncio.sleep(0)
+        assert raw.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
+        wrapped.write(b"last")
+        wrapped.close()
+        assert raw.writes[-1] == b"last" and raw.closed
+        await asyncio.sleep(0)
+        assert len(raw.writes) == 2
+
+    asyncio.run(scenario())
+
+
+def test_pipelined_requests_get_whole_answers_in_order(server: str) -> None:
+    """A lookup answered in the web process, a query answered by a worker and a HEAD (a
+    response without a body) sent at once on one connection."""
+    lookup = urllib.parse.urlencode({"query": "ASK { <https://example.org/x> ?p ?o }"})
+    other = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    sock = _connect(server)
+    with sock:
+        sock.sendall(f"GET /sparql?{lookup} HTTP/1.1\r\nHost: x\r\n\r\n"
+                     f"GET /sparql?{other} HTTP/1.1\r\nHost: x\r\n\r\n"
+                     "HEAD /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        data = b""
+        while data.count(b"HTTP/1.1 200") < 3 or not data.endswith(b"\r\n\r\n"):
+            chunk = sock.recv(65536)
+            assert chunk, data
+            data += chunk
+    first, second = data.split(b"HTTP/1.1 200")[1:3]
+    assert first.endswith(b'"boolean":false}\n') and second.endswith(b'"boolean":true}\n')
+    assert b"Disallow: /sparql" not in data  # the HEAD had no body

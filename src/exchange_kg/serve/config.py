@@ -31,6 +31,8 @@ class ServeConfig:
     # a store of at most this many quads is copied into each worker's memory (about 0.75 KB
     # a quad), where oxigraph answers two to three times as fast as on disk; 0: never
     memory_quads: int = 1_000_000
+    # answer lookups one index read bounds in the web process, without a worker (``lookups``)
+    inline_lookups: bool = True
     # MiB of recent successful answers replayed to identical requests; 0: none
     cache_mb: int = 64
     # licence, rights, publisher and contact point the operator gives (none by default)

@@ -7,12 +7,17 @@
 - **Too many connections.** Past ``max_connections`` open connections a new one is closed at
   once, before it costs a task or a buffer; uvicorn's own ``limit_concurrency`` answers 503
   only once a request has been read.
+- **Two writes a response.** uvicorn writes a response's status line and headers, then its
+  body, each straight to the socket: two system calls, two TCP segments and two wake-ups of
+  the client for every answer (the largest single cost of a point lookup in the server
+  process). The connection's transport is wrapped (``CoalescingTransport``) so that what is
+  written in one turn of the event loop leaves in one write at the end of that turn.
 - **Ambiguous length.** A request with both ``Content-Length`` and ``Transfer-Encoding`` is
   read one way by us and perhaps the other way by a proxy in front: the bytes after it could
   be smuggled in as a request of their own. It is refused with 400 and the connection closed,
   as RFC 9112 (section 6.1) allows, so nothing after it is read.
 
-The first two need the HTTP protocol object, so the server runs on a subclass of uvicorn's
+The first three need the HTTP protocol object, so the server runs on a subclass of uvicorn's
 httptools protocol that touches only its connection state (``cycle``, ``transport``) and the
 parser's callbacks; the third is plain ASGI middleware. httptools (llhttp, in C) rather than
 h11 (pure Python): the server process spends a sixth less time on a point lookup.
@@ -21,19 +26,59 @@ h11 (pure Python): the server process spends a sixth less time on a point lookup
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
+class CoalescingTransport:
+    """A transport whose writes in one event-loop turn go out as one write when it ends.
+
+    Everything but ``write`` and ``close`` is the wrapped transport's own (flow control
+    included: the wrapped transport still calls the protocol's ``pause_writing``); a write
+    waits at most until the loop's next turn, and ``close`` sends what waits first.
+    """
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = b"".join(self._pending) if len(self._pending) > 1 else self._pending[0]
+        self._pending.clear()
+        if not self._transport.is_closing():
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + sum(map(len, self._pending))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 def bounded_protocol(header_timeout: float, max_connections: int) -> type[HttpToolsProtocol]:
-    """uvicorn's httptools protocol with a header deadline and a cap on open connections."""
+    """uvicorn's httptools protocol with a header deadline, a cap on open connections and
+    one write a response."""
 
     class BoundedProtocol(HttpToolsProtocol):
         _header_timer: asyncio.TimerHandle | None = None
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
+            super().connection_made(CoalescingTransport(  # type: ignore[arg-type]
+                transport, self.loop))
             if len(self.connections) > max_connections:
                 transport.close()
                 return

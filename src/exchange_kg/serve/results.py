@@ -356,6 +356,19 @@ def run_query(store: pyoxigraph.Store, job: QueryJob, *,
         return QueryOutcome.error(400, f"query failed: {exc}")
 
 
+def answer_job(store: pyoxigraph.Store, job: QueryJob, *,
+               network_denied: bool = False) -> QueryOutcome:
+    """``run_query``, with any other failure as the answer: a worker must never end silently
+    over one query, and the web process's own lookups (``lookups``) answer as a worker does."""
+    try:
+        return run_query(store, job, network_denied=network_denied)
+    except MemoryError:
+        return QueryOutcome.error(503, "the query needed more memory than a query worker may "
+                                       "use")
+    except Exception as exc:
+        return QueryOutcome.error(500, f"query failed: {type(exc).__name__}")
+
+
 def _evaluate(store: pyoxigraph.Store, job: QueryJob) -> QueryOutcome:
     result = store.query(job.query, **_dataset(job))
     if isinstance(result, pyoxigraph.QueryBoolean):

@@ -23,6 +23,7 @@ from exchange_kg.serve import browse, dataset, entities
 from exchange_kg.serve.config import ServeConfig
 from exchange_kg.serve.downloads import DumpFiles
 from exchange_kg.serve.linked_data import LinkedData
+from exchange_kg.serve.lookups import Lookups
 from exchange_kg.serve.paths import Paths
 from exchange_kg.serve.result_cache import ResultCache
 from exchange_kg.serve.store import NQUADS, database_path
@@ -86,6 +87,8 @@ class Runtime:
         self.pool = WorkerPool(database_path(config.dist_dir), size=config.workers,
                                timeout=config.timeout, memory_limit_mb=config.worker_memory_mb,
                                memory_quads=config.memory_quads)
+        self.lookups = (Lookups.over(self.store, config.memory_quads, config.worker_memory_mb)
+                        if config.inline_lookups else None)
         self.answers = ResultCache(config.cache_mb * 1024 * 1024)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self._cache: dict[str, Any] = {}

@@ -190,16 +190,22 @@ def answer_headers(outcome: QueryOutcome, download: bool) -> dict[str, str]:
 
 
 async def execute(rt: Runtime, job: QueryJob, receive: Receive | None = None) -> QueryOutcome:
-    """The kept answer to the same request, or ``job`` run on a worker (a success is kept).
+    """The kept answer to the same request, or ``job`` answered here if it is a lookup one index
+    read bounds (``lookups``), else run on a worker (a success is kept).
 
-    Everything that decides about the query -- SERVICE, Update, the limits -- happens in the
-    worker, under the time limit (``results.run_query``): the event loop only hands it over.
+    Everything that decides about any other query -- SERVICE, Update, the limits -- happens in
+    the worker, under the time limit (``results.run_query``): the event loop only hands it
+    over.
     With ``receive`` (the request's, body read), the worker's work is stopped if the client
     disconnects meanwhile.
     """
     kept = rt.answers.get(job)
     if kept is not None:
         return kept
+    outcome = rt.lookups.answer(job) if rt.lookups is not None else None
+    if outcome is not None:
+        rt.answers.put(job, outcome)
+        return outcome
     if receive is None:
         outcome = await rt.pool.run(job)
     else:

@@ -57,22 +57,31 @@ class WorkerStores:
         return self.full
 
 
+def copies_fit(quads: int, max_memory_quads: int, memory_limit_mb: int | None) -> bool:
+    """True if a store of ``quads`` quads is copied into memory: at most ``max_memory_quads``,
+    and the copies take at most half of ``memory_limit_mb``."""
+    return quads <= max_memory_quads and not (
+        memory_limit_mb and quads * _BYTES_PER_QUAD > memory_limit_mb * 1024 * 1024 // 2)
+
+
+def default_graph_copy(store: pyoxigraph.Store) -> pyoxigraph.Store:
+    """An in-memory store holding ``store``'s default graph."""
+    copy = pyoxigraph.Store()
+    copy.extend(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    return copy
+
+
 def open_worker_stores(database: Path | str, max_memory_quads: int,
                        memory_limit_mb: int | None = None) -> WorkerStores:
     """The database opened read-only, copied into memory (whole, and its default graph alone)
-    when it holds at most ``max_memory_quads`` quads and the copies take at most half of
-    ``memory_limit_mb``."""
+    when ``copies_fit``."""
     disk = pyoxigraph.Store.read_only(str(database))
-    quads = len(disk)
-    if quads > max_memory_quads or (
-            memory_limit_mb and quads * _BYTES_PER_QUAD > memory_limit_mb * 1024 * 1024 // 2):
+    if not copies_fit(len(disk), max_memory_quads, memory_limit_mb):
         return WorkerStores(disk)
     try:
         full = pyoxigraph.Store()
         full.extend(disk.quads_for_pattern(None, None, None, None))
-        default_graph = pyoxigraph.Store()
-        default_graph.extend(disk.quads_for_pattern(None, None, None,
-                                                    pyoxigraph.DefaultGraph()))
+        default_graph = default_graph_copy(disk)
     except MemoryError:
         return WorkerStores(disk)
     return WorkerStores(full, default_graph)

@@ -91,7 +91,7 @@ def worker_main(database: str, conn: Connection, parent_pid: int,
     # under the filter
     unsandboxed = deny_network()
 
-    from exchange_kg.serve.results import run_query
+    from exchange_kg.serve.results import answer_job
     from exchange_kg.serve.worker_store import open_worker_stores
 
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
@@ -111,13 +111,7 @@ def worker_main(database: str, conn: Connection, parent_pid: int,
             return
         if job is None:
             return
-        try:
-            outcome = run_query(stores.for_job(job), job, network_denied=unsandboxed is None)
-        except MemoryError:
-            outcome = QueryOutcome.error(503, "the query needed more memory than a query "
-                                              "worker may use")
-        except Exception as exc:  # never let one query end the worker silently
-            outcome = QueryOutcome.error(500, f"query failed: {type(exc).__name__}")
+        outcome = answer_job(stores.for_job(job), job, network_denied=unsandboxed is None)
         try:
             send_answer(out, outcome)
         except OSError:
