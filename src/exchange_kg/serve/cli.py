@@ -91,7 +91,7 @@ def _publication(path: Path | None, license_iri: str | None, publisher: str | No
 @click.option("--inline-lookups/--no-inline-lookups", default=True, show_default=True,
               help="Answer lookups of one subject or object (a single triple pattern, or "
                    "DESCRIBE of one IRI, reading at most 1,000 triples) in the web process, "
-                   "without handing them to a query worker: five times less work each.")
+                   "without handing them to a query worker: about half the CPU each.")
 @click.option("--cache-mb", type=click.IntRange(0), default=64, show_default=True,
               help="MiB of recent answers replayed to identical requests (the data does not "
                    "change while serving); 0: run every request.")

@@ -3,7 +3,7 @@
 A query goes to a worker process because nothing else can stop it: pyoxigraph cannot
 interrupt a query, and only a sandboxed process may run one that could name a SERVICE. That
 hand-off (two sockets, two wake-ups, Python on both sides) costs five times the engine's own
-work on a point lookup. So the one shape of query that provably needs neither guarantee is
+work on a point lookup (measured in one process). So the one shape of query that provably needs neither guarantee is
 answered where the request arrived:
 
 - one triple pattern (``SELECT``, ``ASK``, ``CONSTRUCT WHERE``) with an IRI as its subject or
