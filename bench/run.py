@@ -389,6 +389,8 @@ def child_morph(args: argparse.Namespace) -> None:
 # seconds between two endpoint runs: a server may finish the queries of a run's last
 # connections (exchange-kg serve gives a query whose client left a second)
 SETTLE = 2.0
+# the name of the server run with --serve-against's code
+AGAINST = "exchange-kg (against)"
 # A load request: the URL-encoded form body and the Accept header it is sent with.
 LoadRequest = tuple[str, str]
 JSON_RESULTS = "application/sparql-results+json"
@@ -583,24 +585,25 @@ def endpoint_bench(dist: Path, work: Path, args: argparse.Namespace) -> dict[str
         results["notes"].append("wrk not found (Debian package wrk): the load generator is "
                                 "Python threads in the benchmark process, and runs stop "
                                 "after --requests")
-    servers: list[tuple[str, list[str], str, str, Callable[[int], None] | None]] = []
+    servers: list[tuple[str, list[str], str, str, Callable[[int], None] | None,
+                        dict[str, str] | None]] = []
     oxigraph = find_tool("oxigraph")
     if oxigraph:
         store = work / "oxigraph-store"
         build_store(dist / "exchange-kg.nq", store)
         servers.append(("oxigraph (in memory)", [oxigraph, "serve", "--bind",
                                                  "127.0.0.1:{port}"], "/query", "/",
-                        lambda port: load_oxigraph_memory(port, dist)))
+                        lambda port: load_oxigraph_memory(port, dist), None))
         servers.append(("oxigraph (RocksDB)", [oxigraph, "serve-read-only", "--location",
                                                str(store), "--bind", "127.0.0.1:{port}"],
-                        "/query", "/", None))
+                        "/query", "/", None, None))
     else:
         results["notes"].append("oxigraph CLI not found: pip install oxigraph")
     rdflib_endpoint = find_tool("rdflib-endpoint")
     if rdflib_endpoint and not args.no_rdflib_endpoint:
         servers.append(("rdflib-endpoint", [rdflib_endpoint, "serve", "--host", "127.0.0.1",
                                             "--port", "{port}", str(dist / "exchange-kg.nq")],
-                        "/", "/", None))
+                        "/", "/", None, None))
     else:
         results["notes"].append("rdflib-endpoint skipped (pip install rdflib-endpoint)")
     ours = ours_serve_command(dist)
@@ -609,11 +612,18 @@ def endpoint_bench(dist: Path, work: Path, args: argparse.Namespace) -> dict[str
                                 "column skipped")
     else:
         cmd, path, ready = ours
-        servers.append(("exchange-kg", cmd, path, ready, None))
+        servers.append(("exchange-kg", cmd, path, ready, None, None))
+        if args.serve_against:
+            # the same command on another checkout's code (its src/ first on the path)
+            other = Path(args.serve_against).resolve() / "src"
+            servers.append((AGAINST, cmd, path, ready, None,
+                            {**os.environ, "PYTHONPATH": str(other)}))
+            results["notes"].append(f"{AGAINST}: `exchange-kg serve` with the code of "
+                                    f"{args.serve_against}, same options")
         if "--cache-mb" in cmd and not args.no_answer_cache_run:
             at = cmd.index("--cache-mb")
             servers.append(("exchange-kg, answer cache", [*cmd[:at], *cmd[at + 2:]], path,
-                            ready, None))
+                            ready, None, None))
             results["notes"].append("exchange-kg: measured with --cache-mb 0 (every request "
                                     "evaluated: the row the targets are checked on); 'answer "
                                     "cache' is the default server, which replays identical "
@@ -621,12 +631,13 @@ def endpoint_bench(dist: Path, work: Path, args: argparse.Namespace) -> dict[str
 
     with contextlib.ExitStack() as running:
         live = []
-        for name, cmd, path, ready, fill in servers:
+        for name, cmd, path, ready, fill, env in servers:
             port = free_port()
             log = work / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}.log"
             try:
                 proc = running.enter_context(server([part.format(port=port, dist=dist)
-                                                     for part in cmd], port, ready, log=log))
+                                                     for part in cmd], port, ready, log=log,
+                                                    env=env))
                 if fill:
                     fill(port)
             except RuntimeError as exc:
@@ -1067,6 +1078,12 @@ def endpoint_ratios(ep: dict[str, Any]) -> dict[str, str]:
                         f"{ratio:.2f}x " + (verdict(ratio, TARGETS[key]) if key
                                             else "(reported)"))
             ours_cpu = rps("exchange-kg", c, key="cpu_s_per_1k")
+            before, before_cpu = rps(AGAINST, c), rps(AGAINST, c, key="cpu_s_per_1k")
+            if ours and before:
+                cpu = f", CPU a request {ours_cpu / before_cpu:.2f}x" if (
+                    ours_cpu and before_cpu) else ""
+                out[f"{mix}: endpoint vs {AGAINST}, {c} clients"] = (
+                    f"{ours / before:.2f}x req/s{cpu} (reported)")
             their_cpu = rps("oxigraph (in memory)", c, key="cpu_s_per_1k")
             if ours_cpu and their_cpu:
                 out[f"{mix}: CPU s per 1,000 answers, {c} clients"] = (
@@ -1118,6 +1135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                      help="length of each endpoint run (with wrk), or its time budget")
     sub.add_argument("--rounds", type=int, default=1,
                      help="endpoint runs per server and client count (servers alternate)")
+    sub.add_argument("--serve-against", metavar="CHECKOUT",
+                     help="also run `exchange-kg serve` with another checkout's code (e.g. "
+                          "one of main), alternated with the others, and print our ratios "
+                          "to it")
     sub.add_argument("--no-answer-cache-run", action="store_true",
                      help="measure exchange-kg serve only without its answer cache")
     # internal child modes

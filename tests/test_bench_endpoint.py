@@ -76,3 +76,16 @@ def test_ratios_take_the_median_round_and_the_worst_p99() -> None:
     # CPU per answer, the figure the machine's load moves least: medians again
     assert ratios["lookups: CPU s per 1,000 answers, 16 clients"].startswith(
         "0.500 vs oxigraph (in memory) 0.100 = 5.00x")
+
+
+def test_another_checkouts_server_is_compared_by_medians() -> None:
+    def run(rps: float, cpu: float) -> dict[str, Any]:
+        return {"clients": 4, "throughput_rps": rps, "p99_ms": 1.0, "cpu_s_per_1k": cpu}
+
+    ep = {"mixes": {"lookups": {"runs": {
+        "exchange-kg": [run(300, 0.2), run(100, 0.4), run(200, 0.3)],
+        bench.AGAINST: [run(100, 0.6), run(50, 0.9), run(400, 0.1)],
+    }}}}
+    ratios = bench.endpoint_ratios(ep)
+    assert ratios[f"lookups: endpoint vs {bench.AGAINST}, 4 clients"] == (
+        "2.00x req/s, CPU a request 0.50x (reported)")
