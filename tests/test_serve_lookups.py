@@ -59,6 +59,9 @@ def test_a_bounded_lookup_is_answered_here(query: str) -> None:
     f"PREFIX ex: <http://example.org/> SELECT ?p ?o WHERE {{ <{A}> ?p ?o }}",
     "SELECT ?p ?o WHERE { <a> ?p ?o }",  # relative: resolved against the base elsewhere
     "SELECT ?p ?o WHERE { <http://example.org/\\u0061> ?p ?o }",  # an escape
+    "SELECT ?p ?o WHERE { <http://example.org/x/../a> ?p ?o }",  # a dot segment
+    "SELECT ?s ?p WHERE { ?s ?p <http://example.org/./a> }",
+    "DESCRIBE <http://example.org/x/..>",
     f"SELECT ?p WHERE {{ <{A}> ?p 'x' }}",  # a literal
     f"SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{A}> ?p ?o }} }}",
     f"SELECT ?p ?o FROM <{A}> WHERE {{ <{A}> ?p ?o }}",
@@ -73,6 +76,16 @@ def test_a_bounded_lookup_is_answered_here(query: str) -> None:
 ])
 def test_anything_else_goes_to_a_worker(query: str) -> None:
     assert _tiny().answer(QueryJob(query)) is None
+
+
+def test_the_engine_reads_an_absolute_iri_as_written() -> None:
+    """What the bound counts is what the engine reads: it neither resolves an absolute IRI
+    against the base (dot segments are refused anyway) nor changes its case or escapes."""
+    store = pyoxigraph.Store()
+    for iri in ("HTTP://Example.org/A", "http://example.org/%7Ea", "urn:x:/.y"):
+        found = store.query(f"SELECT ?x WHERE {{ BIND(<{iri}> AS ?x) }}",
+                            base_iri="https://example.org/base/")
+        assert [row["x"] for row in found] == [pyoxigraph.NamedNode(iri)]
 
 
 def test_dataset_parameters_go_to_a_worker() -> None:

@@ -2,9 +2,9 @@
 
 A query goes to a worker process because nothing else can stop it: pyoxigraph cannot
 interrupt a query, and only a sandboxed process may run one that could name a SERVICE. That
-hand-off (two sockets, two wake-ups, Python on both sides) costs five times the engine's own
-work on a point lookup (measured in one process). So the one shape of query that provably needs neither guarantee is
-answered where the request arrived:
+hand-off (two sockets, two wake-ups, Python on both sides) costs about five times the
+engine's own work on a point lookup. So the one shape of query that provably needs neither
+guarantee is answered where the request arrived:
 
 - one triple pattern (``SELECT``, ``ASK``, ``CONSTRUCT WHERE``) with an IRI as its subject or
   object, or ``DESCRIBE`` of one IRI;
@@ -48,8 +48,10 @@ MAX_MATCHES = 1_000
 MAX_LENGTH = 2_000
 
 _WS = r"[ \t\r\n]"
-# an absolute IRI as written, without escapes (\u), spaces or the characters that end one
-_IRI = r"<[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*>"
+# an absolute IRI as written, without escapes (\u), spaces or the characters that end one,
+# and without dot segments (``/../``), which resolving it against a base could remove: the
+# engine must read the very IRI whose triples were counted
+_IRI = r"<(?![^>]*/\.\.?(?:/|>))[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*>"
 # possessive, as the engine reads a variable's name: ``?sa ?o`` is never ``?s a ?o``
 _VAR = r"[?$][A-Za-z_][A-Za-z0-9_]*+"
 _PATTERN = (rf"\{{{_WS}*(?P<s>{_IRI}|{_VAR}){_WS}*(?P<p>{_IRI}|{_VAR}|a{_WS}){_WS}*"
