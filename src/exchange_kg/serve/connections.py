@@ -9,9 +9,10 @@
   only once a request has been read.
 - **Two writes a response.** uvicorn writes a response's status line and headers, then its
   body, each straight to the socket: two system calls, two TCP segments and two wake-ups of
-  the client for every answer (the largest single cost of a point lookup in the server
-  process). The connection's transport is wrapped (``CoalescingTransport``) so that what is
-  written in one turn of the event loop leaves in one write at the end of that turn.
+  the client for every answer (the largest single item of a point lookup's wall-clock
+  profile in the server process). The connection's transport is wrapped
+  (``CoalescingTransport``) so that what is written in one turn of the event loop leaves in
+  one write at the end of that turn.
 - **Ambiguous length.** A request with both ``Content-Length`` and ``Transfer-Encoding`` is
   read one way by us and perhaps the other way by a proxy in front: the bytes after it could
   be smuggled in as a request of their own. It is refused with 400 and the connection closed,
@@ -19,7 +20,7 @@
 
 The first three need the HTTP protocol object, so the server runs on a subclass of uvicorn's
 httptools protocol that touches only its connection state (``cycle``, ``transport``) and the
-parser's callbacks; the third is plain ASGI middleware. httptools (llhttp, in C) rather than
+parser's callbacks; the fourth is plain ASGI middleware. httptools (llhttp, in C) rather than
 h11 (pure Python): the server process spends a sixth less time on a point lookup.
 """
 
