@@ -126,9 +126,10 @@ def against(work: Path, other: Path, repeat: int = 5, gen_scale: float = 10,
     if not (other / "src" / "exchange_kg" / "link").is_dir():
         raise SystemExit(f"--against {other}: no src/exchange_kg/link there")
     work.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(work / "link-index-cache")}
-    sides = {"this": {**env, "PYTHONPATH": str(ROOT / "src")},
-             "other": {**env, "PYTHONPATH": str((other / "src").resolve())}}
+    # a cache folder each: writing an index file removes those of other code for the same dump
+    sides = {side: {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(work / f"link-index-cache-{side}"),
+                    "PYTHONPATH": str(src)}
+             for side, src in (("this", ROOT / "src"), ("other", (other / "src").resolve()))}
     out: dict[str, Any] = {"other": str(other), "load_average_at_start": _load(), "sets": {}}
     how = () if workers is None else ("--workers", str(workers))
     for name, questions in _question_sets(work, gen_scale, sides["this"]).items():

@@ -8,6 +8,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from exchange_kg.link import InstitutionQuery, build_index, load_dump, match
+from exchange_kg.link.names import forms
 from exchange_kg.link.near import similar
 from exchange_kg.link.ror_dump import parse_record
 from exchange_kg.link.scoring import CLOSE, close_pairs, query_forms
@@ -74,3 +75,35 @@ def test_an_index_file_answers_like_a_fresh_index(tmp_path: Path) -> None:
         assert len(answers) == 1
     assert opened.get("https://ror.org/012345678") == fresh.get("https://ror.org/012345678")
     assert opened.city_countries() == fresh.city_countries()
+
+
+def test_the_stored_full_name_keys_are_those_read_from_the_names(tmp_path: Path) -> None:
+    """Screening reads each record's full-name keys from the index file; they must be the
+    first reading of each of its non-acronym names, in order and without repeats, as worked
+    out from the names at query time."""
+    rng = random.Random(11)
+    records = []
+    for i in range(60):
+        words = _words(rng, rng.randint(1, 4))
+        names = [{"value": " ".join(words).title(), "types": ["ror_display", "label"]},
+                 # the same name again in other letters: one key, not two
+                 {"value": " ".join(words).upper(), "types": ["alias"]},
+                 {"value": f"{' '.join(_words(rng, 2))} ({words[0]})", "types": ["label"]},
+                 {"value": "".join(w[0] for w in words).upper(), "types": ["acronym"]}]
+        if i % 7 == 0:  # an acronym only: nothing to screen against
+            names = names[3:]
+        records.append({"id": f"https://ror.org/0{i:06d}{i % 100:02d}", "status": "active",
+                        "names": names,
+                        "locations": [{"geonames_details": {"country_code": "DE"}}]})
+    dump = write_jsonl(tmp_path / "dump.jsonl", records)
+    for index in (load_dump(dump, cache_dir=tmp_path / "cache"),  # written, then opened
+                  load_dump(dump, cache_dir=tmp_path / "cache"), load_dump(dump, cache_dir=False)):
+        seen_empty = seen_repeat = False
+        for i in range(len(index)):
+            read = [forms(n.value)[0].key for n in index.records[i].names
+                    if n.kind != "acronym" and forms(n.value)]
+            expected = tuple(dict.fromkeys(read))
+            assert index.full_keys(i) == expected
+            seen_empty |= not expected
+            seen_repeat |= len(read) > len(expected)
+        assert seen_empty and seen_repeat

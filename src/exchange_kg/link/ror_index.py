@@ -48,8 +48,9 @@ CITY_SHARE = 0.9
 KEYS, CANON, WORDS, ACRONYMS, DOMAINS, CHILDREN, CANON_WORDS = range(7)
 _SEP = "\x1f"  # between a country and a word in a WORDS key
 _BATCH = 500  # records fetched per statement by ``preload``
+_FULLS_SEP = "\x1f"  # between the full-name keys of a record (keys hold no control character)
 
-FORMAT = 1  # bump when the tables change; ``loading`` also keys the file by this code's digest
+FORMAT = 2  # bump when the tables change; ``loading`` also keys the file by this code's digest
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ class DumpInfo:
 IndexedName = tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]
 # The canonical words of the same name (``resolve.names.canonical_words``): (words, translated).
 CanonicalName = tuple[tuple[str, ...], bool]
+
+
+# A record's row as ``RorIndex._row`` reads it (see there).
+_Row = tuple[str | None, str | None, str, bytes, bytes, bytes, bytes, str, str, int]
+_ROW_SQL = ("SELECT country, city, status, place, names, canonical, record, id, fulls, n "
+            "FROM record WHERE ")
 
 
 class IndexFileError(ValueError):
@@ -172,6 +179,13 @@ class _Tables:
         return dict(sorted(out.items()))
 
 
+def full_keys(names: Iterable[IndexedName]) -> tuple[str, ...]:
+    """The keys of a record's whole names (the first reading of each), without repeats: what
+    a query's names are screened against (stored with the record when the index is written,
+    so screening a record decodes none of its names)."""
+    return tuple(dict.fromkeys(name_forms[0][0] for _value, _kind, name_forms in names))
+
+
 def _record_domains(record: RorRecord) -> set[str]:
     """Every domain a record's sites belong to (see ``host_suffixes``)."""
     out: set[str] = set()
@@ -184,7 +198,7 @@ _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE record (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, country TEXT, city TEXT,
                      status TEXT NOT NULL, place BLOB NOT NULL, names BLOB NOT NULL,
-                     canonical BLOB NOT NULL, record BLOB NOT NULL);
+                     canonical BLOB NOT NULL, record BLOB NOT NULL, fulls TEXT NOT NULL);
 CREATE TABLE lookup (tab INTEGER NOT NULL, key TEXT NOT NULL, hits BLOB NOT NULL,
                      PRIMARY KEY (tab, key)) WITHOUT ROWID;
 CREATE TABLE country (code TEXT PRIMARY KEY, words BLOB NOT NULL, keys BLOB NOT NULL,
@@ -202,12 +216,12 @@ def _fill(db: sqlite3.Connection, records: Iterable[RorRecord], info: DumpInfo |
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        ((k, json.dumps(v, sort_keys=True)) for k, v in meta.items()))
         places: dict[str, bytes] = {}
-        db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
             (i, rec.id, rec.country, rec.city, rec.status,
              places.get(rec.city or "") or places.setdefault(
                  rec.city or "", marshal.dumps(place_tokens(rec.city or ""))),
              marshal.dumps(t.names[i]), marshal.dumps(t.canonical[i]),
-             marshal.dumps(_record_to_tuple(rec)))
+             marshal.dumps(_record_to_tuple(rec)), _FULLS_SEP.join(full_keys(t.names[i])))
             for i, rec in enumerate(t.records)))
         db.executemany("INSERT INTO lookup VALUES (?, ?, ?)", (
             (tab, key, marshal.dumps(hits))
@@ -292,8 +306,7 @@ class RorIndex:
             **{**info, "schema_counts": {int(k): v for k, v in info["schema_counts"].items()}})
         self._len: int = meta["records"]
         self._city_countries: dict[str, str] = meta["city_countries"]
-        self._rows: dict[int, tuple[str | None, str | None, str, bytes, bytes, bytes, bytes,
-                                    str]] = {}
+        self._rows: dict[int, _Row] = {}
         self._lookups: dict[tuple[int, str], list[int]] = {}
         self._sets: dict[str, frozenset[int]] = {}
         self._positions: dict[str, int | None] = {}
@@ -305,28 +318,26 @@ class RorIndex:
         self._canonical = _Rows(self, 5, marshal.loads)
         self.records: _Rows = _Rows(self, 6, lambda data: _record_from_tuple(marshal.loads(data)))
 
-    def _row(self, i: int) -> tuple[str | None, str | None, str, bytes, bytes, bytes, bytes,
-                                    str]:
+    def _row(self, i: int) -> _Row:
         """(country, city, status, city as place tokens, names, canonical words, record, ROR
-        ID) of record ``i``, the four parts in the middle still encoded."""
+        ID, full-name keys, record number) of record ``i``, the four parts after the status
+        still encoded, the full-name keys joined."""
         row = self._rows.get(i)
         if row is None:
             if not 0 <= i < self._len:
                 raise IndexError(i)
-            row = self._rows[i] = self._db.execute(
-                "SELECT country, city, status, place, names, canonical, record, id FROM record "
-                "WHERE n = ?", (i,)).fetchone()
+            row = self._rows[i] = self._db.execute(_ROW_SQL + "n = ?", (i,)).fetchone()
         return row
 
     def preload(self, records: Iterable[int]) -> None:
         """Fetch the rows of many records in a few statements (a query's candidates)."""
-        todo = sorted({i for i in records if i not in self._rows})
+        rows = self._rows
+        todo = sorted({i for i in records if i not in rows})
         for start in range(0, len(todo), _BATCH):
             part = todo[start:start + _BATCH]
-            for n, *row in self._db.execute(
-                    "SELECT n, country, city, status, place, names, canonical, record, id "
-                    f"FROM record WHERE n IN ({','.join('?' * len(part))})", part):
-                self._rows[n] = tuple(row)  # type: ignore[assignment]
+            for row in self._db.execute(_ROW_SQL + f"n IN ({','.join('?' * len(part))})",
+                                        part):
+                rows[row[9]] = row
 
     def _lookup(self, tab: int, key: str) -> list[int]:
         found = self._lookups.get((tab, key))
@@ -366,8 +377,8 @@ class RorIndex:
         repeats: what a query's names are screened against."""
         found = self._full_keys.get(i)
         if found is None:
-            found = self._full_keys[i] = tuple(dict.fromkeys(
-                name_forms[0][0] for _value, _kind, name_forms in self.names[i]))
+            joined = self._row(i)[8]
+            found = self._full_keys[i] = tuple(joined.split(_FULLS_SEP)) if joined else ()
         return found
 
     def canonical(self, i: int) -> tuple[CanonicalName, ...]:
