@@ -326,16 +326,15 @@ def _score_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     country = query.country
     codes = countries_of(country)
     index.preload(records)  # their rows, in a few statements, for the country
-    ordered = [i for i in sorted(records)
-               if country is None or index.country_of(i) in codes]
+    countries = {i: index.country_of(i) for i in sorted(records)}
+    ordered = [i for i, code in countries.items() if country is None or code in codes]
     close = close_pairs(index, query, qforms, ordered)
     for i in ordered:
         if close.others is not None and i not in close.records and i not in close.others:
             continue  # nothing of it can fit (see close_pairs)
-        rec_country = index.country_of(i)
         hit = score_record(index, i, query, qforms, qcity, close=close)
         if hit is not None:
-            if country is not None and rec_country != country:
+            if country is not None and countries[i] != country:
                 hit.score = round(hit.score * REGION_FACTOR, 3)
                 hit.evidence.add("region")
             hits[i] = hit

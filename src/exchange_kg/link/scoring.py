@@ -92,10 +92,8 @@ class _RecordContext:
     parents and other names, or the query's city and acronyms (worked out only when needed)."""
 
     def __init__(self, index: RorIndex, i: int, query: InstitutionQuery, extra: Iterable[str]):
-        self.index, self.i, self.query, self.extra = index, i, query, frozenset(extra)
-        city = index.city_of(i)
-        self.city = normalise(city) if city else ""
-        self.city_words = tuple(self.city.split())
+        self.index, self.i, self.query, self.extra = index, i, query, extra
+        self.city, self.city_words = _city_key(index.city_of(i))
 
     @cached_property
     def record(self) -> RorRecord:
@@ -113,7 +111,7 @@ class _RecordContext:
                 keys.update(f.key for f in forms(rel.label))
         for _value, _kind, name_forms in self.index.names[self.i]:
             keys.update(key for key, _ in name_forms)
-        return frozenset(keys | self.extra)
+        return frozenset(keys.union(self.extra))
 
     @cached_property
     def name_words(self) -> frozenset[str]:
@@ -135,7 +133,14 @@ class _RecordContext:
             keys.add(normalise(query.city))
         if rec.country:
             keys |= country_name_keys(rec.country)
-        return frozenset(keys | self.extra)
+        return frozenset(keys.union(self.extra))
+
+
+@lru_cache(maxsize=1 << 14)
+def _city_key(city: str | None) -> tuple[str, tuple[str, ...]]:
+    """A record's city as a key and as the words of that key ("" and () without a city)."""
+    key = normalise(city) if city else ""
+    return key, tuple(key.split())
 
 
 def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[str, ...],
@@ -219,14 +224,17 @@ def _city_difference(qw: tuple[str, ...], rw: tuple[str, ...], city: str,
     n = len(cw)
     if abs(len(qw) - len(rw)) != n:
         return None
-    for longer, shorter, ours in ((qw, rw, True), (rw, qw, False)):
-        for start in range(len(longer) - n + 1):
-            if longer[start:start + n] == cw and longer[:start] + longer[start + n:] == shorter:
-                if qcity == city:
-                    return CITY_WORDS
-                if ours and distinctive_words(" ".join(shorter)):
-                    return CITY_WORDS
-                return CITY_WORDS_WEAK
+    ours = len(qw) > len(rw)  # only the longer name can be the shorter plus the city
+    longer, shorter = (qw, rw) if ours else (rw, qw)
+    if cw[0] not in longer:
+        return None
+    for start in range(len(longer) - n + 1):
+        if longer[start:start + n] == cw and longer[:start] + longer[start + n:] == shorter:
+            if qcity == city:
+                return CITY_WORDS
+            if ours and distinctive_words(" ".join(shorter)):
+                return CITY_WORDS
+            return CITY_WORDS_WEAK
     return None
 
 
@@ -356,20 +364,46 @@ def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: Quer
                   qcity: str, extra: Iterable[str], close: Close | None,
                   names: tuple[IndexedName, ...]) -> Hit | None:
     """The best of our readings against each of the record's names (ties: the shorter ROR
-    name, then the first pairing)."""
+    name, then the first pairing); without the query's ``close_pairs``, the pairs of this
+    record are worked out one by one."""
+    return _best_close_reading(index, i, query, qforms, qcity, extra,
+                               close if close is not None else _record_pairs(i, qforms, names),
+                               names)
+
+
+def _record_pairs(i: int, qforms: QueryForms, names: tuple[IndexedName, ...]) -> Close:
+    """``close_pairs`` of one record, pair by pair (the reference the batched screen is tested
+    against)."""
+    pairs: dict[tuple[str, str], float] = {}
+    equal: set[str] = set()
+    for _value, _kind, name_forms in names:
+        full_key = name_forms[0][0]
+        for _label, qkey, qdropped in qforms:
+            if any(qkey == k for k, _ in name_forms):
+                equal.add(qkey)
+            if not qdropped and (ratio := fuzz.token_sort_ratio(qkey, full_key)) >= CLOSE:
+                pairs[(qkey, full_key)] = ratio
+    return Close(pairs, {i}, None, {i: equal} if equal else {}, frozenset(f for _q, f in pairs),
+                 any(dropped for _label, _key, dropped in qforms))
+
+
+def _best_close_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
+                        qcity: str, extra: Iterable[str], close: Close,
+                        names: tuple[IndexedName, ...]) -> Hit | None:
+    """``_best_reading`` with the pairs that can fit known: only those are compared, with the
+    ratios worked out for them."""
     ctx = None
-    best: Hit | None = None
-    equal = close.equal.get(i, ()) if close is not None else None
+    best: tuple[float, int, str, str, str] | None = None  # score, -len(name), method, name, label
+    equal = close.equal.get(i, ())
+    pairs, fulls = close.pairs, close.fulls
+    every_name = bool(equal) or close.dropped
     for value, kind, name_forms in names:
         full_key = name_forms[0][0]
-        if close is not None and not (equal or close.dropped or full_key in close.fulls):
+        if not every_name and full_key not in fulls:
             continue  # none of our readings can pair with this name
         for label, qkey, qdropped in qforms:
-            if not qdropped and (
-                    fuzz.token_sort_ratio(qkey, full_key) < CLOSE if close is None
-                    else (qkey, full_key) not in close.pairs) and (
-                    (equal is not None and qkey not in equal)
-                    or not any(qkey == k for k, _ in name_forms)):
+            if not qdropped and (qkey, full_key) not in pairs and (
+                    qkey not in equal or not any(qkey == k for k, _ in name_forms)):
                 continue
             for rkey, rdropped in name_forms:
                 if qkey != rkey and (qdropped or rdropped):
@@ -377,13 +411,15 @@ def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: Quer
                 if ctx is None:
                     ctx = _RecordContext(index, i, query, extra)
                 res = _compare(qkey, qdropped, rkey, rdropped, kind, ctx, qcity,
-                               close.pairs.get((qkey, rkey)) if close is not None else None)
+                               pairs.get((qkey, rkey)))
                 if res is None:
                     continue
                 score, method = res
-                if best is None or (score, -len(value)) > (best.score, -len(best.name)):
-                    best = Hit(i, score, method, value, label)
-    return best
+                if best is None or (score, -len(value)) > best[:2]:
+                    best = (score, -len(value), method, value, label)
+    if best is None:
+        return None
+    return Hit(i, best[0], best[2], best[3], best[4])
 
 
 _PATRON_MARKERS = ("im", "imienia", "imeni", "named after")
