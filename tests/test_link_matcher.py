@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
 import pytest
 
-from exchange_kg.link import InstitutionQuery, RorIndex, build_index, match, match_unit
+from exchange_kg.link import InstitutionQuery, RorIndex, build_index, match, match_unit, matcher
 from exchange_kg.link.matcher import match_all
+from exchange_kg.link.model import MatchResult
 from exchange_kg.link.names import forms, normalise, registered_domain
 from exchange_kg.link.ror_dump import RorRecord, parse_record
 from exchange_kg.link.ror_index import open_index, write_index
@@ -321,7 +323,8 @@ def test_a_batch_shared_among_workers_gets_the_same_answers_in_order(
     alone = match_all(index, _BATCH, workers=1)
     assert [r.query for r in alone] == _BATCH
     assert len({r.decision for r in alone}) >= 3  # links, doubts and no-matches alike
-    assert match_all(index, _BATCH, workers=2) == alone
+    for workers in (2, 3):  # this process and one or two forked ones
+        assert match_all(index, _BATCH, workers=workers) == alone
     # forked workers read an index file through the parent's connection, even when the
     # file has meanwhile been replaced in the cache
     write_index(_records(), None, tmp_path / "index.sqlite")
@@ -329,6 +332,24 @@ def test_a_batch_shared_among_workers_gets_the_same_answers_in_order(
     (tmp_path / "index.sqlite").unlink()
     shared = match_all(opened, _BATCH, workers=2)
     assert shared == alone and all(a.query is b for a, b in zip(shared, _BATCH, strict=True))
+
+
+def test_a_worker_that_fails_leaves_its_share_to_the_caller(
+        index: RorIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = match_all(index, _BATCH, workers=1)
+    caller = os.getpid()
+    real = matcher._match_batch
+
+    def failing_in_workers(ix: RorIndex, queries: list[InstitutionQuery]) -> list[MatchResult]:
+        if os.getpid() != caller:
+            raise RuntimeError("a worker that fails")
+        return real(ix, queries)
+
+    monkeypatch.setattr(matcher, "_match_batch", failing_in_workers)
+    shared = match_all(index, _BATCH, workers=2)
+    assert shared == alone and all(a.query is b for a, b in zip(shared, _BATCH, strict=True))
+    with pytest.raises(ChildProcessError):  # every forked worker was waited for
+        os.waitpid(-1, os.WNOHANG)
 
 
 @pytest.mark.parametrize("text, key", [

@@ -23,13 +23,12 @@ country is a *candidate* for the review file, never a link.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from exchange_kg import pool
+from exchange_kg.link import sharing
 from exchange_kg.link.decision import (
     CHOSEN_MIN,
     MARGIN,
@@ -84,7 +83,6 @@ NO_COUNTRY_FACTOR = 0.96
 REGIONS = {"CN": ("HK", "MO")}
 REGION_FACTOR = 0.98  # a record in a region of the query's country, not the country itself
 PARALLEL_QUERIES = 300  # a batch this large is matched in worker processes (see match_all)
-SHARES_PER_WORKER = 4  # ... cut into this many shares per worker, for a busy core's sake
 
 
 def countries_of(country: str | None) -> tuple[str, ...]:
@@ -173,33 +171,18 @@ def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
               workers: int | None = None) -> list[MatchResult]:
     """``match`` for every query, in the given order.
 
-    Queries are independent, so a large batch is shared out among ``workers`` forked
-    processes (default: one per idle CPU from ``PARALLEL_QUERIES`` queries on); a forked worker
-    starts with the open index and everything decoded so far, and the answers are the same as
-    one process gives, in the same order. A share holds whole countries: a query only reads
-    records and typo-tolerant vocabularies of its own country, so no two workers decode the
-    same ones."""
+    Queries are independent, so a large batch is shared out among ``workers`` processes
+    (default: one per idle CPU from ``PARALLEL_QUERIES`` queries on): this one and processes
+    forked from it, whole countries each (``sharing``); the answers are the same as one
+    process gives, in the same order."""
     if workers is None:
         workers = idle_cpus() if len(queries) >= PARALLEL_QUERIES else 1
-    shares = _shares(queries, workers * SHARES_PER_WORKER)
-    if workers <= 1 or len(shares) < 2 or not _can_fork():
+    if workers <= 1 or len({q.country for q in queries}) < 2 or not sharing.can_fork():
         return _match_batch(index, queries)
     for query in queries:  # the suffix list is read once, here, not again in every worker
         for domain in query.domains:
             registered_domain(domain)
-    global _forked
-    _forked = (index, queries)
-    try:
-        with pool.executor(min(workers, len(shares))) as executor:
-            answers = list(executor.map(_match_share, shares))
-    finally:
-        _forked = None
-    out: list[MatchResult] = [None] * len(queries)  # type: ignore[list-item]
-    for share, results in zip(shares, answers, strict=True):
-        for position, result in zip(share, results, strict=True):
-            result.query = queries[position]  # the caller's object, not a copy
-            out[position] = result
-    return out
+    return sharing.match_shared(queries, workers, lambda batch: _match_batch(index, batch))
 
 
 def idle_cpus() -> int:
@@ -212,38 +195,6 @@ def idle_cpus() -> int:
     except (AttributeError, OSError):  # no load average on this platform
         others = 0.0
     return max(1, min(pool.cpu_count(), int(pool.cpu_count() - others + 0.5)))
-
-
-def _shares(queries: Sequence[InstitutionQuery], parts: int) -> list[list[int]]:
-    """Positions of the queries cut into at most ``parts`` shares of whole countries, the
-    largest country first into the smallest share (nonempty shares only)."""
-    by_country: dict[str, list[int]] = {}
-    for position, query in enumerate(queries):
-        by_country.setdefault(query.country or "", []).append(position)
-    shares: list[list[int]] = [[] for _ in range(max(1, parts))]
-    for _country, positions in sorted(by_country.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        min(shares, key=len).extend(positions)
-    return [sorted(share) for share in shares if share]
-
-
-# A batch handed to forked workers (the index and the queries); a job names positions in it.
-# The workers read the index through the parent's SQLite connection: SQLite warns against
-# using a connection on both sides of a fork because of file locks and writes, and an index
-# file is opened immutable (no locks, no writes, reads by offset or mapping) while the parent
-# makes no call until the workers are done. Opening the file again would fail when another
-# build has meanwhile replaced it in the cache (the open file lives on until closed).
-_forked: tuple[RorIndex, Sequence[InstitutionQuery]] | None = None
-
-
-def _can_fork() -> bool:
-    return (sys.platform.startswith("linux")
-            and not multiprocessing.current_process().daemon)
-
-
-def _match_share(positions: list[int]) -> list[MatchResult]:
-    assert _forked is not None
-    index, queries = _forked
-    return _match_batch(index, [queries[p] for p in positions])
 
 
 def _match_batch(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
