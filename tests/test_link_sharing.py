@@ -56,3 +56,14 @@ def test_what_a_failed_process_took_is_matched_by_the_caller() -> None:
     results = match_shared(_QUERIES, 2, failing_in_forks)
     assert all(r.query is q for r, q in zip(results, _QUERIES, strict=True))
     assert {r.reason for r in results} == {str(caller)}
+
+
+def test_without_processes_to_fork_the_caller_matches_everything(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    results = match_shared(_QUERIES, 3, _answered_by_pid)
+    assert all(r.query is q for r, q in zip(results, _QUERIES, strict=True))
+    assert {r.reason for r in results} == {str(os.getpid())}

@@ -16,7 +16,8 @@ locks and writes, and an index file is opened immutable (no locks, no writes, pa
 through the mapping). Opening the file again would fail when another build has meanwhile
 replaced it in the cache (the open file lives on until closed).
 
-A process that fails costs time, not answers: whatever it took is matched here afterwards.
+A process that fails, or cannot be forked, costs time, not answers: whatever it took is
+matched here afterwards.
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ def match_shared(queries: Sequence[InstitutionQuery], processes: int,
     forked: list[tuple[int, int]] = []
     try:
         for _ in range(min(processes, len(groups)) - 1):
-            forked.append(_fork(queue, groups, queries, match_batch))
+            try:
+                forked.append(_fork(queue, groups, queries, match_batch))
+            except OSError:  # no more processes to be had: the others take what is left
+                break
         _place(out, queries, _take(queue, groups, queries, match_batch))
     finally:
         os.close(queue)
@@ -102,7 +106,12 @@ def _fork(queue: int, groups: list[list[int]], queries: Sequence[InstitutionQuer
     """(process ID, read end of its pipe) of a forked process that takes groups from the
     queue and writes back its answers."""
     read, write = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        raise
     if pid:
         os.close(write)
         return pid, read
