@@ -348,8 +348,6 @@ def test_a_worker_that_fails_leaves_its_share_to_the_caller(
     monkeypatch.setattr(matcher, "_match_batch", failing_in_workers)
     shared = match_all(index, _BATCH, workers=2)
     assert shared == alone and all(a.query is b for a, b in zip(shared, _BATCH, strict=True))
-    with pytest.raises(ChildProcessError):  # every forked worker was waited for
-        os.waitpid(-1, os.WNOHANG)
 
 
 @pytest.mark.parametrize("text, key", [

@@ -34,15 +34,27 @@ def test_country_groups_are_whole_countries_the_largest_first() -> None:
 
 @pytest.mark.parametrize("processes", [2, 3])
 def test_every_query_is_answered_once_in_order_a_country_by_one_process(
-        processes: int) -> None:
+        processes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def recording_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
     results = match_shared(_QUERIES, processes, _answered_by_pid)
     assert all(r.query is q for r, q in zip(results, _QUERIES, strict=True))
     pids = {r.reason for r in results}
     assert str(os.getpid()) in pids and 1 < len(pids) <= processes
     for group in country_groups(_QUERIES):
         assert len({results[p].reason for p in group}) == 1
-    with pytest.raises(ChildProcessError):  # every forked process was waited for
-        os.waitpid(-1, os.WNOHANG)
+    assert len(forked) == processes - 1
+    for pid in forked:  # every forked process was waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_what_a_failed_process_took_is_matched_by_the_caller() -> None:
