@@ -234,7 +234,8 @@ def test_html_page_with_several_tables_needs_one_named(tmp_path: Path) -> None:
     # the tables not read are in the document's lines, each row reported with its reason
     view = open_view(path, [{"table": [2, 3]}])
     assert [(view.lines[n - 1], d.reason) for n, d in view.dispositions.items()] == [
-        ("Home", "table 1 is not read by the mapping (a section with `table: 1` would read it)")]
+        ("Home", "table 1 is not read by the mapping (a section with `table: 1` would read it): "
+         "a note, no table")]
     with pytest.raises(SourceError, match="no table with id or caption 'Partners'"):
         open_view(path, [{"table": "Partners"}])
 
@@ -360,4 +361,44 @@ def test_pdf_pages_the_mapping_leaves_out_are_reported_not_dropped(tmp_path: Pat
     assert [line for line in view.lines_for(0) if line] == ["Chile Universidad de Chile"]
     assert [(view.lines[n - 1], d.reason) for n, d in view.dispositions.items()] == [
         ("Cover page of the partner list",
-         "page 1 is not read by the mapping (its `pages:` leave it out)")]
+         "page 1 is not read by the mapping (its `pages:` leave it out): a note, no table")]
+
+
+def test_an_unread_sheet_with_a_table_is_unreadable_one_with_a_note_is_layout(
+        tmp_path: Path) -> None:
+    import openpyxl
+
+    from exchange_kg.records import LineStatus
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Europe"
+    wb.active.append(["Country", "University"])
+    wb.active.append(["Italy", "Università di Padova"])
+    asia = wb.create_sheet("Asia")
+    asia.append(["Country", "University"])
+    asia.append(["Japan", "Kyoto University"])
+    wb.create_sheet("About").append(["Maintained by the International Office."])
+    path = tmp_path / "list.xlsx"
+    wb.save(path)
+    view = open_view(path, [{"sheet": "Europe"}])
+    found = {view.lines[n - 1]: d.status for n, d in view.dispositions.items()}
+    assert found == {"Country\tUniversity": LineStatus.UNREADABLE,
+                     "Japan\tKyoto University": LineStatus.UNREADABLE,
+                     "Maintained by the International Office.": LineStatus.LAYOUT}
+
+
+def test_an_unread_table_of_links_only_is_a_navigation_bar_not_a_lost_list(
+        tmp_path: Path) -> None:
+    from exchange_kg.records import LineStatus
+
+    path = write_html(tmp_path / "p.html", """<table><tr><td><a href="/">Home</a></td>
+<td><a href="/intl">International</a></td></tr></table>
+<table><tr><td>Spain</td><td>Granada</td></tr><tr><td>Japan</td><td>Kyoto</td></tr></table>
+<table><tr><td>Chile</td><td><a href="https://uchile.cl">Universidad de Chile</a></td></tr>
+<tr><td>Peru</td><td>Lima</td></tr></table>""")
+    view = open_view(path, [{"table": 2}])
+    found = {view.lines[n - 1]: d.status for n, d in view.dispositions.items()}
+    assert found == {"Home\tInternational": LineStatus.LAYOUT,
+                     # a table with a link in it is still a table someone may have meant
+                     "Chile\tUniversidad de Chile": LineStatus.UNREADABLE,
+                     "Peru\tLima": LineStatus.UNREADABLE}

@@ -192,7 +192,8 @@ def test_a_page_with_a_table_per_region_reads_them_all_and_reports_the_rest(
     assert len(pipeline.source_agreements(src)) == 6
     assert [d.reason for d in src.result.dispositions.values()
             if d.kind == "table-not-read"] == [
-        "table 1 is not read by the mapping (a section with `table: 1` would read it)"]
+        "table 1 is not read by the mapping (a section with `table: 1` would read it): a note, "
+        "no table"]
 
 
 def test_a_pages_title_and_date_outside_its_table_reach_the_manifest_entry(

@@ -236,10 +236,10 @@ def test_a_sheet_the_mapping_does_not_read_is_reported_not_dropped(
     result = build_project(make_project(tmp_path, "gse-partners", files[fmt],
                                         {"sheet": "Partners"}))
     src = result.sources[0]
-    unread = [(src.locations[n - 1].text, d.reason) for n, d in src.result.dispositions.items()
-              if d.kind == "table-not-read"]
-    assert unread == [("About!A1:A1", "sheet 'About' is not read by the mapping (a section "
-                       "with `sheet: About` would read it)")]
+    unread = [(src.locations[n - 1].text, d.status.value, d.reason)
+              for n, d in src.result.dispositions.items() if d.kind == "table-not-read"]
+    assert unread == [("About!A1:A1", "layout", "sheet 'About' is not read by the mapping (a "
+                       "section with `sheet: About` would read it): a note, no table")]
     assert all(n in src.result.dispositions for n in src.non_blank)
 
 

@@ -247,10 +247,31 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
         reason = (f"{what} is not read by the mapping (its `pages:` leave it out)"
                   if fmt == "pdf" else
                   f"{what} is not read by the mapping (a section with `{option}` would read it)")
+        status = LineStatus.UNREADABLE
+        if _is_note(table):
+            status, reason = LineStatus.LAYOUT, f"{reason}: a note, no table"
+        elif fmt == "html" and _links_only(path, encoding, table):
+            status, reason = LineStatus.LAYOUT, f"{reason}: links only, a navigation bar"
         for n in lines:
             if view.lines[n - 1].strip():
-                view.dispositions[n] = LineDisposition(n, LineStatus.UNREADABLE,
-                                                       "table-not-read", reason)
+                view.dispositions[n] = LineDisposition(n, status, "table-not-read", reason)
+
+
+def _links_only(path: Path, encoding: str | None, table: Table) -> bool:
+    from exchange_kg.formats.html import links_only
+
+    return links_only(path, encoding, int(table.name.removeprefix("table ")))
+
+
+# A sheet, table or page of at most this many lines of one cell each is a note (a cover
+# sheet's "the table is on the next sheet", a page's navigation link), not a list.
+NOTE_LINES = 3
+
+
+def _is_note(table: Table) -> bool:
+    rows = [[c for c in row if c.strip()] for row in table.cells]
+    rows = [row for row in rows if row]
+    return len(rows) <= NOTE_LINES and all(len(row) == 1 for row in rows)
 
 
 def _unread_pages(path: Path, placed: dict[str, range]) -> list[tuple[Table, str, str]]:

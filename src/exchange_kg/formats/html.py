@@ -52,6 +52,19 @@ def other_tables(path: Path, encoding: str | None, read: set[int]) -> list[Table
     return [_table(tables, k, k + 1) for k, t in enumerate(tables) if not related(t)]
 
 
+def links_only(path: Path, encoding: str | None, number: int) -> bool:
+    """Whether every cell of table ``number`` with text is a link and nothing else: a
+    navigation bar ("Home | International"), page furniture rather than a list."""
+    cells = [c for c in _rows_cells(_page_tables(path, encoding)[number - 1]) if _text(c)]
+    return bool(cells) and all(
+        " ".join(a.text_content() for a in c.iter("a")).split() == _text(c).split()
+        for c in cells)
+
+
+def _rows_cells(table: Any) -> list[Any]:
+    return [cell for tr in _rows(table) for cell in tr.xpath("./th|./td")]
+
+
 def page_text(path: Path, encoding: str | None = None) -> list[str]:
     """The page's headings and paragraphs outside its tables, in page order: where a page
     states its title ("Convenios internacionales") and its date ("Actualizado al 15 de enero
