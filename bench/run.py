@@ -764,6 +764,7 @@ def run_scale(scale: float, work: Path, args: argparse.Namespace, morph: str | N
     else:
         cache = work / f"cache-{scale:g}"  # empty: the clean build is a first build
         shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)  # nor a query store of an earlier run to update
         report = real_build(gen_dir, out, work / f"build-{scale:g}.log", cache)
     report["generated"] = {k: v for k, v in generated.items() if k != "per_document"}
     if not args.no_incremental and not args.mapping_only:

@@ -10,6 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from conftest import ROOT, run_build
@@ -18,16 +19,19 @@ from exchange_kg.build_cache import DocumentCache
 from exchange_kg.manifest import load_manifest
 from exchange_kg.mapping_spec import load_mappings
 from exchange_kg.pipeline import SourceResult, _cached, _Lookups, _Part, read_sources
+from test_serve_store import _blank_free
 
 FILES = [f.name for f in (ROOT / "sources").iterdir() if f.suffix in (".txt", ".tsv")]
 
 
-def build(project: Path, out: Path, cache: Path, *extra: str) -> str:
-    """A real CLI build of the project's inputs; its progress and summary (stderr)."""
+def build(project: Path, out: Path, cache: Path, *extra: str, validated: bool = False) -> str:
+    """A real CLI build of the project's inputs, without validation unless ``validated``
+    (its SHACL-SPARQL rules query the query store); its progress and summary (stderr)."""
     env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(cache)}
     env.pop("EXCHANGE_KG_ROR_DUMP", None)
     proc = run_build(out, "--sources", str(project / "sources"), "--mappings",
-                     str(project / "mappings"), "--no-validate", *extra, cwd=project, env=env)
+                     str(project / "mappings"), *([] if validated else ["--no-validate"]),
+                     *extra, cwd=project, env=env)
     assert proc.returncode == 0, proc.stderr
     return proc.stderr
 
@@ -127,6 +131,54 @@ def test_a_rebuild_after_an_edit_reads_that_document_and_equals_a_clean_build(
     # ... and the edit mattered
     assert (first / "exchange-kg.nt").read_bytes() != (tmp_path / "clean" / "exchange-kg.nt"
                                                        ).read_bytes()
+
+
+def same_store(a: Path, b: Path) -> None:
+    """The two builds' query stores hold the same quads (blank nodes aside: each load names
+    its own), and as many blank nodes."""
+    stores = [pyoxigraph.Store.read_only(str(d / "store" / "oxigraph")) for d in (a, b)]
+    (quads_a, blanks_a), (quads_b, blanks_b) = (_blank_free(s) for s in stores)
+    assert blanks_a == blanks_b > 0
+    assert quads_a == quads_b
+
+
+UPDATED = "updated the previous build's query store"
+
+
+@pytest.mark.parametrize("change", ["partner", "document"])
+def test_a_rebuild_in_place_updates_the_query_store_to_what_a_clean_build_loads(
+        project_copy: Path, tmp_path: Path, change: str) -> None:
+    """A rebuild into the folder of the build it replaces brings that build's query store up
+    to date (the changed subjects' quads removed and added, graphs gaining and losing
+    subjects) instead of loading it anew: every file and every quad must be those of a
+    clean build. A damaged record of the previous store's contents is no record: the store
+    is then loaded anew, with the same result."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    log = build(project_copy, out, cache, validated=True)
+    assert UPDATED not in log
+    tsv = project_copy / "sources" / "partners-agreement-types.tsv"
+    if change == "partner":  # a new institution; the old one leaves the graphs naming it
+        edit(tsv, "Australia\tMonash University\t", "Australia\tMonash University Clayton\t")
+    else:  # a row more
+        tsv.write_text(tsv.read_text(encoding="utf-8").rstrip("\n")
+                       + "\nJapan\tNowhere Institute of Testing\tBilateral\n", encoding="utf-8")
+    log = build(project_copy, out, cache, validated=True)
+    assert UPDATED in log
+    build(project_copy, tmp_path / "clean", tmp_path / "unused", "--no-cache", validated=True)
+    same_dist(tmp_path / "clean", out)
+    same_store(tmp_path / "clean", out)
+    if change != "document":
+        return
+    # once more, the record of the store's contents damaged: loaded anew
+    contents = out / "store" / "contents.bin"
+    data = contents.read_bytes()
+    contents.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+    edit(tsv, "Japan\t", "Japan \t")
+    log = build(project_copy, out, cache, validated=True)
+    assert UPDATED not in log
+    build(project_copy, tmp_path / "clean2", tmp_path / "unused", "--no-cache", validated=True)
+    same_dist(tmp_path / "clean2", out)
+    same_store(tmp_path / "clean2", out)
 
 
 def read(project: Path, cache: DocumentCache | None) -> dict[str, SourceResult]:

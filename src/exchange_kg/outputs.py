@@ -67,11 +67,14 @@ def write_build(
     progress: Callable[[str], None] = lambda msg: None,
     max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
     forget_records: bool = False,
+    update_store: bool = True,
 ) -> tuple[dict[str, Any], Validation | None]:
     """Validate the build against ``shapes`` (None: not at all), write it whole (files, query
     store, link files) and switch ``out_dir`` to it. With ``forget_records`` (the build is
     not read again) the documents' records are dropped once the report has read them
-    (:meth:`BuildResult.forget_records`).
+    (:meth:`BuildResult.forget_records`). With ``update_store`` the query store of the build
+    being replaced is updated to this one when few subjects changed (``serve.store_update``),
+    instead of being loaded anew.
 
     The query store is loaded once, in the new folder: the graph first, which validation's
     SHACL-SPARQL rules query; then the N-Quads dump as it is written, in the background while
@@ -89,11 +92,18 @@ def write_build(
     rep = report.build_report(build, None, base, previous, max_record_drop)
     if forget_records:
         build.forget_records()
+    minter = Minter(base)
+    named = _Named(build, minter, dumps.ntriples_lines(ontology.graph),
+                   dumps.ntriples_lines(vocabularies.graph))
     with output_folder.staged(out_dir, KNOWN) as folder:
         t = time.perf_counter()
         store = NewStore(folder)
         try:
-            store.load_data(build.graph.chunks())
+            # the store this build replaces is brought up to it, if only a little changed
+            store.load_data(build.graph, named.views(), named.extra(),
+                            previous=out_dir if update_store else None)
+            if store.updated:
+                progress("updated the previous build's query store")
             store_seconds = time.perf_counter() - t
             validation = None
             if shapes is not None:
@@ -102,15 +112,13 @@ def write_build(
                 validation = validate(store.store, shapes, graph=build.graph)
                 timings["validate"] = time.perf_counter() - t
             t = time.perf_counter()
-            minter = Minter(base)
             report.add_validation(rep, validation)
-            write_files(build, rep, validation, folder, ontology, vocabularies, minter,
+            write_files(build, rep, validation, folder, ontology, vocabularies, named,
                         store.start_named_graphs)
             timings["write"] = time.perf_counter() - t
             t = time.perf_counter()
             progress("building the query store ...")
-            store.finish([minter.named("graph", "ontology"),
-                          minter.named("graph", "vocabularies")])
+            store.finish()
         except BaseException:
             store.abandon()
             raise
@@ -128,7 +136,7 @@ PARALLEL_TRIPLES = 100_000
 
 
 def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation | None,
-                out_dir: Path, ontology: Ontology, vocabularies: Ontology, minter: Minter,
+                out_dir: Path, ontology: Ontology, vocabularies: Ontology, named: _Named,
                 nquads_written: Callable[[], None] = lambda: None) -> None:
     """Every file of the build and its report ``rep`` into ``out_dir`` (a fresh folder: see
     :func:`write_build`). ``nquads_written`` is called once the N-Quads dump is complete.
@@ -143,8 +151,7 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
     stopped (jobs not yet started are dropped), and ``write_build`` then leaves the output
     folder as it was.
     """
-    state = _Files(build, out_dir, dumps.ntriples_lines(ontology.graph),
-                   dumps.ntriples_lines(vocabularies.graph), minter)
+    state = _Files(build, out_dir, named)
     parallel = len(build.graph) >= PARALLEL_TRIPLES and pool.cpu_count() > 1
     jobs: list[Future[None]] = []
     # the workers end (the pool waits for them) before their folder is removed
@@ -191,14 +198,33 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
 
 
 @dataclass(frozen=True)
+class _Named:
+    """The build's named graphs, by IRI: one per source document, whose subjects' blocks it
+    holds, and the ontology's and concept schemes' (their sorted N-Triples lines)."""
+
+    build: BuildResult
+    minter: Minter
+    ontology_lines: list[str]
+    vocabulary_lines: list[str]
+
+    def views(self) -> dict[str, tuple[str, ...]]:
+        return {self.minter.named("graph", sid): subjects
+                for sid, subjects in self.build.source_views.items()}
+
+    def extra(self) -> list[tuple[str, list[str]]]:
+        # the schemes get a graph of their own, as a file of their own: documentation tools
+        # read the ontology's graph and show one ontology, not the ontology and four schemes
+        return [(self.minter.named("graph", "ontology"), self.ontology_lines),
+                (self.minter.named("graph", "vocabularies"), self.vocabulary_lines)]
+
+
+@dataclass(frozen=True)
 class _Files:
     """What the writers of :func:`write_files` read: in a worker, the parent's, by fork."""
 
     build: BuildResult
     out_dir: Path
-    ontology_lines: list[str]
-    vocabulary_lines: list[str]
-    minter: Minter
+    named: _Named
 
     def write_ntriples(self) -> None:
         """The N-Triples dump (and its gzip twin), streamed: at 1000x scale it is gigabytes.
@@ -207,19 +233,14 @@ class _Files:
         dumps.write_chunks_atomic(
             self.out_dir / "exchange-kg.nt",
             dumps.merge_by_subject(self.build.graph.chunks(), list(dumps.merge_sorted(
-                self.ontology_lines, self.vocabulary_lines))),
+                self.named.ontology_lines, self.named.vocabulary_lines))),
             self.out_dir / "exchange-kg.nt.gz")
 
     def write_nquads(self) -> None:
         """The N-Quads dump (and its gzip twin): one named graph per source document."""
-        views = {self.minter.named("graph", sid): subjects
-                 for sid, subjects in self.build.source_views.items()}
-        # the schemes get a graph of their own, as a file of their own: documentation tools
-        # read the ontology's graph and show one ontology, not the ontology and four schemes
-        extra = [(self.minter.named("graph", "ontology"), self.ontology_lines),
-                 (self.minter.named("graph", "vocabularies"), self.vocabulary_lines)]
         dumps.write_chunks_atomic(self.out_dir / "exchange-kg.nq",
-                                  dumps.nquads_chunks(self.build.graph, views, extra),
+                                  dumps.nquads_chunks(self.build.graph, self.named.views(),
+                                                      self.named.extra()),
                                   self.out_dir / "exchange-kg.nq.gz")
 
 

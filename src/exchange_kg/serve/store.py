@@ -37,6 +37,9 @@ from pathlib import Path
 
 import pyoxigraph
 
+from exchange_kg.serve import store_update
+from exchange_kg.triples import TripleGraph
+
 NQUADS = "exchange-kg.nq"
 NTRIPLES = "exchange-kg.nt"
 STORE_DIR = "store"
@@ -147,11 +150,13 @@ def _dumps(dist_dir: Path) -> dict[str, dict[str, int | str]]:
             for name in (NQUADS, NTRIPLES) if (dist_dir / name).is_file()}
 
 
-def _compacted_stamp(store: pyoxigraph.Store, dist_dir: Path) -> str:
-    """Flush and compact a freshly loaded store; the stamp text that ties it to the dumps it
+def _compacted_stamp(store: pyoxigraph.Store, dist_dir: Path, compact: bool = True) -> str:
+    """Flush and compact a freshly loaded store (an updated one is only flushed: RocksDB
+    compacts what an update adds as it goes); the stamp text that ties it to the dumps it
     was loaded from (written by the caller once the database is closed)."""
     store.flush()
-    store.optimize()
+    if compact:
+        store.optimize()
     stamp = {"dumps": _dumps(dist_dir), "quads": len(store),
              "pyoxigraph": pyoxigraph.__version__}
     return json.dumps(stamp, indent=1, sort_keys=True) + "\n"
@@ -231,29 +236,60 @@ class NewStore:
     """The store of a build being written into a fresh folder (``output_folder.staged``):
     loaded in place, since nothing can open the folder before it replaces the output folder.
 
-    1. :meth:`load_data`: the build's graph as the default graph (validation queries it);
+    1. :meth:`load_data`: the build's graph as the default graph (validation queries it),
+       or the previous build's store brought up to it (:mod:`.store_update`), which also
+       holds the named graphs already;
     2. :meth:`start_named_graphs`: the N-Quads dump, loaded from its file by a thread of its
        own (pyoxigraph parses and sorts in Rust without the GIL, so the build writes its other
        files on the other core meanwhile);
-    3. :meth:`finish`: waits for it, copies the ``merged`` graphs (the ontology and concept
-       schemes, which the data graph lacks) into the default graph, and stamps the store.
+    3. :meth:`finish`: waits for it, copies the ontology's and concept schemes' graphs (which
+       the data graph lacks) into the default graph, and stamps the store; the digests of
+       what it holds go beside it for the next build's update.
     """
 
     def __init__(self, dist_dir: Path) -> None:
         self.dist_dir = dist_dir
         store_path(dist_dir).mkdir(mode=0o755)
-        self.store = pyoxigraph.Store(str(database_path(dist_dir)))
+        self.store: pyoxigraph.Store | None = None
+        self.updated = False
+        self._contents: store_update.Contents | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def load_data(self, chunks: Iterable[bytes]) -> None:
-        """N-Triples, in chunks of whole lines, into the default graph."""
-        bulk_load_lines(self.store, chunks, pyoxigraph.RdfFormat.N_TRIPLES)
+    def load_data(self, graph: TripleGraph, views: store_update.Views,
+                  extra: store_update.Extra, previous: Path | None = None) -> None:
+        """The graph into the default graph; ``views`` (named graph -> its subjects) and
+        ``extra`` (the ontology's and schemes' graphs, as sorted lines) are what the N-Quads
+        dump will hold. With ``previous`` (the output folder this build replaces) the store
+        there is updated instead, when :func:`.store_update.update` finds that worth it."""
+        self._extra = extra
+        target = database_path(self.dist_dir)
+        old = store_update.read(store_path(previous) / store_update.CONTENTS) \
+            if previous is not None else None
+        if previous is not None and old is not None:
+            self._contents = store_update.contents_of(graph, views, extra)
+            self.store = store_update.update(store_path(previous), target, old,
+                                             self._contents, graph, views, extra)
+            if self.store is not None:
+                self.updated = True
+                return
+        self.store = pyoxigraph.Store(str(target))
+        if self._contents is not None:  # taken already: an update was declined
+            bulk_load_lines(self.store, graph.chunks(), pyoxigraph.RdfFormat.N_TRIPLES)
+            return
+        digester = store_update.Digester()
+        bulk_load_lines(self.store, digester.passing(graph.chunks()),
+                        pyoxigraph.RdfFormat.N_TRIPLES)
+        self._contents = digester.contents(views, extra)
 
     def start_named_graphs(self) -> None:
+        if self.updated:
+            return
+        store = self.store
+
         def load() -> None:
             try:
-                bulk_load_lines(self.store, _file_chunks([self.dist_dir / NQUADS]),
+                bulk_load_lines(store, _file_chunks([self.dist_dir / NQUADS]),
                                 pyoxigraph.RdfFormat.N_QUADS, lenient=True)
             except BaseException as exc:  # raised again by finish()
                 self._error = exc
@@ -261,22 +297,27 @@ class NewStore:
         self._thread = threading.Thread(target=load, name="store-load", daemon=True)
         self._thread.start()
 
-    def finish(self, merged: Iterable[str]) -> None:
-        """Wait for the N-Quads, copy the graphs named ``merged`` into the default graph and
-        stamp the store. A blank node keeps its identity: it is copied, not parsed again."""
+    def finish(self) -> None:
+        """Wait for the N-Quads, copy the ontology's and schemes' graphs into the default
+        graph and stamp the store. A blank node keeps its identity: it is copied, not parsed
+        again."""
         if self._thread is not None:
             self._thread.join()
         if self._error is not None:
             raise self._error
         store = self.store
-        for name in merged:
+        assert store is not None and self._contents is not None
+        for name, _ in self._extra:
             store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object,
                                           pyoxigraph.DefaultGraph())
                           for q in store.quads_for_pattern(None, None, None,
                                                            pyoxigraph.NamedNode(name))])
-        stamp = _compacted_stamp(store, self.dist_dir)
-        del self.store, store  # closes the database
-        (store_path(self.dist_dir) / STAMP).write_text(stamp, encoding="utf-8")
+        stamp = _compacted_stamp(store, self.dist_dir, compact=not self.updated)
+        self.store = None
+        del store  # closes the database
+        folder = store_path(self.dist_dir)
+        self._contents.write(folder / store_update.CONTENTS)
+        (folder / STAMP).write_text(stamp, encoding="utf-8")
 
     def abandon(self) -> None:
         """After an error: let the loading thread end before the folder is removed."""
