@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, SKOS
 
 from exchange_kg import pipeline
 from exchange_kg.normalise.partner import parse_partner
-from tiny_project import write_project
+from tiny_project import PARTNER_TABLE, write_project
 
 SCHEMA = Namespace("https://schema.org/")
 XKG = Namespace("https://w3id.org/exchange-kg/ontology#")
@@ -28,16 +28,7 @@ def test_a_country_after_the_name_is_its_place(cell: str, name: str, place: str 
     assert [(p.institution, p.place) for p in value.parties] == [(name, place)]
 
 
-MAPPING = """source: tiny-list
-list: tiny-list
-sections:
-  - name: partners
-    reader: {name: simple-table, options: {columns: [country, partner]}}
-    fields:
-      country: country
-      partner: {normalise: partner, notation: auto}
-    constants: {}
-"""
+MAPPING = PARTNER_TABLE.replace("notation: comma", "notation: auto")
 
 
 @pytest.fixture(scope="module")
