@@ -43,6 +43,8 @@ ENTITIES = {
     "busy-concept": (f"SELECT ?x WHERE {{ ?a <{XKG}level> ?x }} GROUP BY ?x "
                      "ORDER BY DESC(COUNT(?a)) ?x"),
 }
+if not os.environ.get("EXCHANGE_KG_ROR_DUMP"):  # the build links nothing to ROR without it
+    del ENTITIES["linked-institution"]
 PAGES = ["/", "/institutions", "/institutions?country=JP", "/agreements",
          "/agreements?country=DE&sort=start&desc=1", "/query", "/stats", "/dumps",
          "/ontology", "/graph/gse-partners", "/no/such/page", *ENTITIES]

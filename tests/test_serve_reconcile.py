@@ -21,6 +21,7 @@ from __future__ import annotations
 import http.client
 import importlib.util
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -36,6 +37,10 @@ from referencing.jsonschema import DRAFT7
 
 from standards import find_standard
 from test_serve_support import running_server, serve_dist  # noqa: F401  (fixture)
+
+# The bundled build links institutions to ROR only with a snapshot to link against.
+NEEDS_ROR = pytest.mark.skipif(not os.environ.get("EXCHANGE_KG_ROR_DUMP"),
+                               reason="EXCHANGE_KG_ROR_DUMP is not set: the build has no ROR links")
 
 ROOT = Path(__file__).resolve().parents[1]
 FORM = "application/x-www-form-urlencoded"
@@ -176,6 +181,7 @@ def test_openrefine_guesses_the_type_of_a_column(server: str, schemas: None) -> 
     assert all(len(r["result"]) <= 3 for r in result.values())
 
 
+@NEEDS_ROR
 def test_openrefine_reconciles_a_column_with_other_columns(server: str, schemas: None,
                                                            graph: dict[str, Any]) -> None:
     rwth = next(x for x, g in graph.items() if "RWTH Aachen University" in g["l"])
@@ -228,6 +234,7 @@ def test_openrefine_suggests_entities_types_and_properties(server: str, schemas:
     conforms(json.loads(body[len(b"/**/cb("):-2]), "0.2", "suggest-entities-response")
 
 
+@NEEDS_ROR
 def test_openrefine_previews_an_entity_in_a_frame(server: str) -> None:
     found = get_json(f"{server}/reconcile/suggest/entity", prefix="RWTH Aachen University")
     entity = found["result"][0]["id"]
@@ -384,6 +391,7 @@ def test_every_bundled_spelling_reconciles_to_its_institution(
         assert less.right >= 0.9 * less.queries
 
 
+@NEEDS_ROR
 def test_hand_written_variants_never_match_the_wrong_institution(
         server: str, graph: dict[str, Any]) -> None:
     kinds = bench.variants(f"{server}/reconcile", graph)
