@@ -224,13 +224,16 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
     partners ("Asia" after "Europe"), a page's table per region, a PDF's pages that `pages:`
     leaves out, must not vanish from the build while the report says all was read."""
     unread: list[tuple[Table, str, str]] = []  # (table, what it is, the option that reads it)
+    navigation: set[str] = set()  # HTML tables of links only
     if fmt == "pdf":
         unread = _unread_pages(path, placed)
     elif fmt == "html":
         from exchange_kg.formats.html import other_tables
 
         read = {int(name.removeprefix("table ")) for name in placed}
-        for table in other_tables(path, encoding, read):
+        for table, links in other_tables(path, encoding, read):
+            if links:
+                navigation.add(table.name)
             number = table.name.removeprefix("table ")
             unread.append((table, table.name, f"table: {number}"))
     else:
@@ -250,17 +253,11 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
         status = LineStatus.UNREADABLE
         if _is_note(table):
             status, reason = LineStatus.LAYOUT, f"{reason}: a note, no table"
-        elif fmt == "html" and _links_only(path, encoding, table):
+        elif table.name in navigation:
             status, reason = LineStatus.LAYOUT, f"{reason}: links only, a navigation bar"
         for n in lines:
             if view.lines[n - 1].strip():
                 view.dispositions[n] = LineDisposition(n, status, "table-not-read", reason)
-
-
-def _links_only(path: Path, encoding: str | None, table: Table) -> bool:
-    from exchange_kg.formats.html import links_only
-
-    return links_only(path, encoding, int(table.name.removeprefix("table ")))
 
 
 # A sheet, table or page of at most this many lines of one cell each is a note (a cover

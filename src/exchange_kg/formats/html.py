@@ -38,10 +38,11 @@ def table_count(path: Path, encoding: str | None) -> int:
     return len(_page_tables(path, encoding))
 
 
-def other_tables(path: Path, encoding: str | None, read: set[int]) -> list[Table]:
+def other_tables(path: Path, encoding: str | None, read: set[int]
+                 ) -> list[tuple[Table, bool]]:
     """The page's tables apart from those numbered ``read``, and from the tables nested in
     them or holding them (a layout table around the list, a table inside one of its cells,
-    whose text is the read table's own)."""
+    whose text is the read table's own), each with whether it is links only."""
     tables = _page_tables(path, encoding)
     chosen = [tables[n - 1] for n in read]
 
@@ -49,13 +50,14 @@ def other_tables(path: Path, encoding: str | None, read: set[int]) -> list[Table
         return any(table is c or c in table.iterancestors("table")
                    or table in c.iterancestors("table") for c in chosen)
 
-    return [_table(tables, k, k + 1) for k, t in enumerate(tables) if not related(t)]
+    return [(_table(tables, k, k + 1), _links_only(t)) for k, t in enumerate(tables)
+            if not related(t)]
 
 
-def links_only(path: Path, encoding: str | None, number: int) -> bool:
-    """Whether every cell of table ``number`` with text is a link and nothing else: a
-    navigation bar ("Home | International"), page furniture rather than a list."""
-    cells = [c for c in _rows_cells(_page_tables(path, encoding)[number - 1]) if _text(c)]
+def _links_only(table: Any) -> bool:
+    """Whether every cell of the table with text is a link and nothing else: a navigation
+    bar ("Home | International"), page furniture rather than a list."""
+    cells = [c for c in _rows_cells(table) if _text(c)]
     return bool(cells) and all(
         " ".join(a.text_content() for a in c.iter("a")).split() == _text(c).split()
         for c in cells)
