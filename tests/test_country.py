@@ -321,3 +321,56 @@ def test_homoglyph_table_maps_single_letters_to_ascii() -> None:
     for char, latin, *_ in data_rows("homoglyphs.tsv"):
         assert len(char) == 1 and not char.isascii()
         assert len(latin) == 1 and latin.isascii() and latin.isalpha()
+
+
+# Everyday names CLDR gives where pycountry translates only the formal ISO name, and the
+# abbreviations and "Great Britain" / "England" / "Holland" forms lists write, per language.
+FURTHER_LANGUAGES: dict[str, dict[str, str]] = {
+    "pt": {"Tchéquia": "CZ", "Rússia": "RU"},
+    "cs": {"Rusko": "RU", "Velká Británie": "GB", "Anglie": "GB", "Spojené státy": "US",
+           "Jižní Korea": "KR", "Nizozemsko": "NL"},
+    "hu": {"Oroszország": "RU", "Nagy-Britannia": "GB", "Egyesült Államok": "US",
+           "Dél-Korea": "KR", "Hollandia": "NL"},
+    "tr": {"ABD": "US", "İngiltere": "GB", "Rusya": "RU", "Güney Kore": "KR",
+           "Hollanda": "NL"},
+    "nl": {"VS": "US", "Groot-Brittannië": "GB", "Engeland": "GB", "Verenigde Staten": "US",
+           "Zuid-Korea": "KR"},
+    "sv": {"Förenta staterna": "US", "Ryssland": "RU", "Storbritannien": "GB",
+           "Sydkorea": "KR", "Nederländerna": "NL"},
+    "fi": {"Hollanti": "NL", "Englanti": "GB", "Venäjä": "RU", "Iso-Britannia": "GB",
+           "Etelä-Korea": "KR"},
+    "da": {"Nederlandene": "NL", "Tyrkiet": "TR", "Storbritannien": "GB"},
+    "el": {"ΗΠΑ": "US", "Μεγάλη Βρετανία": "GB", "Νότια Κορέα": "KR", "Κάτω Χώρες": "NL",
+           "Ρωσία": "RU", "Τουρκία": "TR", "Αγγλία": "GB", "Ηνωμένο Βασίλειο": "GB"},
+    "ro": {"SUA": "US", "Marea Britanie": "GB", "Țările de Jos": "NL", "Coreea de Sud": "KR",
+           "Rusia": "RU"},
+    "lt": {"JAV": "US", "Jungtinės Valstijos": "US", "Didžioji Britanija": "GB",
+           "Olandija": "NL", "Anglija": "GB", "Rusija": "RU", "Pietų Korėja": "KR"},
+    "en": {"N. Ireland": "GB", "Taiwan, ROC": "TW", "Aotearoa New Zealand": "NZ",
+           "Hong Kong SAR, China": "HK", "Korea, Rep.": "KR", "Korea, Dem. People's Rep.": "KP",
+           "Egypt, Arab Rep.": "EG", "Iran, Islamic Rep.": "IR", "Congo, Dem. Rep.": "CD",
+           "Congo, Rep.": "CG", "Gambia, The": "GM", "Lao PDR": "LA",
+           "Micronesia, Fed. Sts.": "FM", "Cayman Is.": "KY"},
+}
+
+
+@pytest.mark.parametrize(("cell", "code"), [(cell, code) for cells in FURTHER_LANGUAGES.values()
+                                            for cell, code in cells.items()])
+def test_country_names_of_further_languages_are_read_not_repaired(cell: str, code: str) -> None:
+    match = parse_country(cell)
+    assert match is not None and match.code == code, (cell, match)
+    assert match.method not in ("fuzzy", "homoglyph"), match
+
+
+def test_no_cldr_name_reads_as_another_country() -> None:
+    rows = data_rows("country-cldr.tsv")
+    assert len(rows) > 500
+    for name, code, language, *_ in rows:
+        assert code in country_codes() and pycountry.languages.get(alpha_2=language), name
+        match = parse_country(name, fuzzy=False)
+        assert match is None or match.code == code, (name, code, match)
+
+
+@pytest.mark.parametrize("cell", ["Venezuela, RB", "Korea, Rep. of Nowhere", "Rep."])
+def test_an_inverted_name_that_names_no_country_stays_unread(cell: str) -> None:
+    assert parse_country(cell, fuzzy=False) is None

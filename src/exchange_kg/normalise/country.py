@@ -6,8 +6,11 @@ lookup goes from safe to risky and stops at the first answer:
 
 1. exact keys: curated aliases, then pycountry's English names (and forms derived from them,
    such as "Bolivia" from "Bolivia, Plurinational State of"), then every translation pycountry
-   ships. A key that two countries claim within one tier is dropped unless one country clearly
-   outvotes the other: pycountry's translations contain a few mistakes.
+   ships, then CLDR's everyday names ("Rusko", "Ryssland": pycountry translates only the formal
+   ISO name, "Ruská federace"). A key that two countries claim within one tier is dropped
+   unless one country clearly outvotes the other: pycountry's translations contain a few
+   mistakes. A name no tier holds is tried once more in a statistical table's order and
+   abbreviations ("Korea, Rep." is the "Republic of Korea").
 2. Cyrillic/Greek look-alike letters folded to Latin ("Могоссо" -> "Morocco").
 3. fuzzy matching (rapidfuzz) against English names and aliases only, accepted only with a
    high score, a clear margin over the best *other* country, and not when the cell merely
@@ -52,12 +55,13 @@ DEFAULT_FUZZY_LANGUAGES: tuple[str, ...] = ("en",)
 # Letters NFKD does not decompose but which readers of Latin-script names treat as plain letters.
 _LATIN_EXTRA = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
 
-_TIERS = ("alias", "exact", "derived", "translation", "translation-derived")
+_TIERS = ("alias", "exact", "derived", "translation", "cldr", "translation-derived")
 _METHOD = {
     "alias": "alias",
     "exact": "exact",
     "derived": "exact",
     "translation": "translation",
+    "cldr": "translation",
     "translation-derived": "translation",
 }
 
@@ -178,6 +182,8 @@ def _index() -> _Index:
         claims[tier][_key(text)][code] += 1
     for tier, text, code, _lang in _translated_names(_languages()):
         claims[tier][_key(text)][code] += 1
+    for text, code, *_ in data_rows("country-cldr.tsv"):
+        claims["cldr"][_key(text)][code] += 1
     exact: dict[str, tuple[str, str]] = {}
     for tier in _TIERS:  # safest first: a key keeps the answer of the first tier that has it
         for key, code in _vote(claims[tier]).items():
@@ -267,6 +273,32 @@ def _lookup(key: str, vocabulary: Vocabulary) -> CountryMatch | None:
     return CountryMatch(code, _name(code), method, 100.0)
 
 
+@lru_cache(maxsize=1)
+def _name_abbreviations() -> dict[str, str]:
+    return {abbr.casefold(): full for abbr, full, *_ in data_rows("country-name-abbreviations.tsv")}
+
+
+def _uninverted(text: str, vocabulary: Vocabulary) -> CountryMatch | None:
+    """A name in a statistical table's order and abbreviations: "Korea, Rep." is the
+    "Republic of Korea", "Gambia, The" is "The Gambia". Exact names only, and only when
+    every reading names the same country."""
+    words = []
+    for word in text.split():
+        bare, comma = (word[:-1], ",") if word.endswith(",") else (word, "")
+        words.append(_name_abbreviations().get(bare.casefold(), bare) + comma)
+    expanded = " ".join(words)
+    forms = [expanded] if expanded != " ".join(text.split()) else []
+    head, sep, tail = expanded.partition(", ")
+    if sep and tail and "," not in tail:
+        forms += [f"{tail} {head}", f"{tail} of {head}", f"{tail} of the {head}",
+                  f"the {tail} of the {head}"]
+    found = {m.code: m for m in (_lookup(_key(f), vocabulary) for f in forms) if m is not None}
+    if len(found) != 1:
+        return None
+    match = next(iter(found.values()))
+    return CountryMatch(match.code, match.name, "alias", 100.0)
+
+
 def _fold_homoglyphs(text: str) -> str:
     table = _index().homoglyphs
     return "".join(table.get(ch, ch) for ch in text)
@@ -322,6 +354,9 @@ def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...], vocabulary:
     reason = _index().no_code.get(key)
     if reason:
         return None, reason
+    hit = _uninverted(text, vocabulary)
+    if hit is not None:
+        return hit, ""
     if _has_non_latin_letters(text):
         folded = _key(_fold_homoglyphs(text))
         hit = _lookup(folded, vocabulary)
