@@ -183,3 +183,72 @@ def test_an_ambiguous_date_follows_the_document_order(order: str | None, cell: s
         value, flags = parse_date(cell)
     assert value == expected
     assert bool(flags) == (expected.day is None)
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [
+    ("a.a. 2025/26", 2025, 2026),
+    ("A.A. 2027/2028", 2027, 2028),
+    ("WiSe 2025/26", 2025, 2026),
+    ("WS 2025/26", 2025, 2026),
+    ("SS 2026", 2026, 2026),
+    ("SoSe 2026", 2026, 2026),
+    ("2025/2026 akademik yılı", 2025, 2026),
+    ("2025/2026. tanév", 2025, 2026),
+    ("akademický rok 2022/2023", 2022, 2023),
+    ("ZS 2021/22", 2021, 2022),
+    ("ano letivo 2023/2024", 2023, 2024),
+    ("academiejaar 2022-2023", 2022, 2023),
+    ("läsåret 2021/22", 2021, 2022),
+    ("HT 2021", 2021, 2021),
+    ("lukuvuonna 2025–2026", 2025, 2026),
+    ("ακαδημαϊκό έτος 2021-2022", 2021, 2022),
+    ("anul universitar 2021/2022", 2021, 2022),
+    ("2021–2022 mokslo metai", 2021, 2022),
+    ("AY 2024-25", 2024, 2025),
+    ("Fall 2025", 2025, 2025),
+    ("Semester 1 2022", 2022, 2022),
+    ("2025/2026", 2025, 2026),  # two consecutive years with a slash: an academic year
+    ("2025/26", 2025, 2026),
+])
+def test_an_academic_year_or_semester_is_its_first_year_as_a_start_and_last_as_an_end(
+        cell: str, start: int, end: int) -> None:
+    assert parse_date(cell, field="start") == (DateValue(start), [])
+    assert parse_date(cell, field="end") == (DateValue(end), [])
+
+
+@pytest.mark.parametrize("cell", [
+    "2011/12",      # December 2011 in a year/month list, not an academic year
+    "2025-26",      # no academic-year word and no slash: left to the date layouts
+    "a.a. 2025/27",  # the years do not follow each other
+    "WS 2025/26/27",
+])
+def test_what_is_no_academic_year_is_not_read_as_one(cell: str) -> None:
+    from exchange_kg.normalise.dates import academic_period
+
+    assert academic_period(cell) is None
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("31 srpna 2027", DateValue(2027, 8, 31)),
+    ("15. března 2020", DateValue(2020, 3, 15)),
+    ("2028. augusztus 31.", DateValue(2028, 8, 31)),
+    ("15 Mart 2019", DateValue(2019, 3, 15)),
+    ("31 augustus 2028", DateValue(2028, 8, 31)),
+    ("augusti 2027", DateValue(2027, 8)),
+    ("31.7.2028", DateValue(2028, 7, 31)),
+    ("syyskuu 2021", DateValue(2021, 9)),
+    ("1. september 2021", DateValue(2021, 9, 1)),
+    ("15 Μαρτίου 2019", DateValue(2019, 3, 15)),
+    ("Σεπτ 2021", DateValue(2021, 9)),
+    ("15 martie 2019", DateValue(2019, 3, 15)),
+    ("2025 m. liepos 31 d.", DateValue(2025, 7, 31)),
+    ("2028.08.31.", DateValue(2028, 8, 31)),  # the day's dot (hu, lt): complete, not cut off
+    ("2028. 08. 31.", DateValue(2028, 8, 31)),
+])
+def test_dates_in_further_languages(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+def test_a_date_cut_off_after_a_slash_is_still_flagged() -> None:
+    value, flags = parse_date("2016/11/")
+    assert value == DateValue(2016, 11) and [f.code for f in flags] == ["truncated"]

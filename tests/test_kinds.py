@@ -113,3 +113,47 @@ def test_tokenize_keeps_spans_of_the_original_text() -> None:
     tokens = tokenize(text)
     assert [t.text for t in tokens] == ["wspolpraca", "&", "erasmus", "+", "-", "ge3"]
     assert [text[t.start : t.end] for t in tokens][0] == "Współpraca"
+
+
+@pytest.mark.parametrize(("cell", "kinds", "status"), [
+    ("Bilaterální smlouva", ("bilateral",), None),
+    ("Keretmegállapodás", ("framework",), None),
+    ("Erasmus+ ikili anlaşması", ("erasmus-plus", "bilateral"), None),
+    ("Raamovereenkomst", ("framework",), None),
+    ("Avsiktsförklaring", ("letter-of-intent",), None),
+    ("Yhteistyösopimus", ("cooperation-agreement",), None),
+    ("Udvekslingsaftale", ("student-exchange",), None),
+    ("Μνημόνιο συνεργασίας", ("memorandum-of-understanding",), None),
+    ("Acord-cadru", ("framework",), None),
+    ("Supratimo memorandumas", ("memorandum-of-understanding",), None),
+    ("Convênio geral", ("framework",), None),
+    ("Exchange", ("student-exchange",), None),
+    # not yet concluded: the one status the ontology has
+    ("Under review", (), "in-process"),
+    ("TBC", (), "in-process"),
+    ("Pending signature", (), "in-process"),
+    ("in attesa di firma", (), "in-process"),
+    ("em tramitação", (), "in-process"),
+    ("v jednání", (), "in-process"),
+    ("Müzakere aşamasında", (), "in-process"),
+    ("în curs de negociere", (), "in-process"),
+    ("Erasmus+ (under review)", ("erasmus-plus",), "in-process"),
+    # in force: the ordinary state, understood, and nothing to publish
+    ("Active", (), None), ("Ongoing", (), None), ("In force", (), None),
+    ("em vigor", (), None), ("in vigore", (), None), ("platná", (), None),
+    ("érvényes", (), None), ("Yürürlükte", (), None), ("Gällande", (), None),
+    ("Voimassa", (), None), ("Σε ισχύ", (), None), ("în vigoare", (), None),
+    ("Galioja", (), None),
+])
+def test_kinds_and_statuses_of_further_languages(cell: str, kinds: tuple[str, ...],
+                                                 status: str | None) -> None:
+    assert parse_kinds(cell) == (KindValue(kinds, status), [])
+
+
+@pytest.mark.parametrize("cell", ["Expired", "scaduto", "vencido", "lejárt", "Verlopen",
+                                  "Suspended"])
+def test_a_status_the_ontology_has_no_concept_for_stays_unknown(cell: str) -> None:
+    # an expired or suspended agreement is neither in process nor simply in force: reported
+    value, flags = parse_kinds(cell)
+    assert value == KindValue((), None)
+    assert [f.code for f in flags] == ["unknown-kind"]

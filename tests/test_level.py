@@ -22,3 +22,23 @@ def test_an_unknown_level_is_flagged_and_withheld() -> None:
     value, flags = parse_level("Consortium")
     assert value is None
     assert [(f.code, f.withheld) for f in flags] == [("unknown-level", True)]
+
+
+@pytest.mark.parametrize("cell", [
+    "Bachelor", "Master's", "PhD", "UG/PG", "HDR", "Bachelor, Master", "ISCED 7",
+    "ISCED 6, ISCED 7", "EQF level 7", "Laurea triennale, Laurea magistrale", "II ciclo",
+    "Graduação, Pós-graduação", "Doutorado", "Bakalářský, Magisterský", "Mesterképzés",
+    "Yüksek lisans", "Grundnivå, Avancerad nivå", "Kandidaatti, Maisteri", "Μεταπτυχιακό",
+    "Licență, Masterat", "Bakalauras, Magistrantūra",
+])
+def test_a_level_of_study_is_recognised_and_not_published_as_the_agreement_level(
+        cell: str) -> None:
+    value, flags = parse_level(cell)
+    assert value is None
+    assert [(f.code, f.withheld) for f in flags] == [("study-level", False)]
+
+
+@pytest.mark.parametrize("cell", ["Department, Master", "ISCED 0413", "Master of Disaster"])
+def test_a_cell_only_partly_a_study_level_stays_unknown(cell: str) -> None:
+    value, flags = parse_level(cell)
+    assert value is None and [f.code for f in flags] == ["unknown-level"]

@@ -124,3 +124,48 @@ def test_parse_quota_synthetic(cell: str, expected: QuotaValue | None, codes: li
 def test_unreadable_quota_is_withheld() -> None:
     _, flags = parse_quota("$")
     assert flags[0].withheld and flags[0].value == "$"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected", "codes"),
+    [
+        # what the places count, between the number and the "x"
+        ("2 studenti x 5 mesi", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+        ("2 students x 5 months", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+        ("2 apples x 5 months", None, ["unreadable"]),
+        # a total with its parts: the total, when the parts add up to it
+        ("4 (2+2)", QuotaValue(False, (("unspecified", 4),)), ["quota-parts"]),
+        ("3 (1 + 2)", QuotaValue(False, (("unspecified", 3),)), ["quota-parts"]),
+        ("4 (2+3)", None, ["unreadable"]),
+        ("2+2", None, ["unreadable"]),  # the sum, or two each way? not said
+        # Erasmus+ mobility types: student places are the quota, staff places are not
+        ("2 SMS, 1 STA", QuotaValue(False, (("unspecified", 2),)), ["quota-staff"]),
+        ("mobility: 2 SMS, 1 STA", QuotaValue(False, (("unspecified", 2),)), ["quota-staff"]),
+        ("mobilità: 2 SMS / 1 STA", QuotaValue(False, (("unspecified", 2),)), ["quota-staff"]),
+        ("SMS: 3", QuotaValue(False, (("unspecified", 3),)), []),
+        ("1 STA", None, ["quota-staff"]),
+        ("2 SMS, 1 SMP", None, ["unreadable"]),  # two kinds of student places: not merged
+        ("2 SMS, 1 XYZ", None, ["unreadable"]),
+        # a number with leading zeros is a code (an ISCED field), not a count
+        ("0413", None, ["unreadable"]),
+        ("05", QuotaValue(False, (("unspecified", 5),)), []),
+        # counting words and "not stated" in further languages
+        ("3 studentů", QuotaValue(False, (("unspecified", 3),)), []),
+        ("2 hallgató", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 öğrenci", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 plaatsen", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 platser", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 paikkaa", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 φοιτητές", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 locuri", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 vietos", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 x 5 měsíců", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+        ("TBC", None, []),
+    ],
+)
+def test_quota_cells_of_further_conventions(cell: str, expected: QuotaValue | None,
+                                            codes: list[str]) -> None:
+    value, flags = parse_quota(cell)
+    assert value == expected
+    assert [f.code for f in flags] == codes
+    assert all(f.withheld for f in flags if f.code == "unreadable")

@@ -220,3 +220,51 @@ def test_field_name_is_configurable() -> None:
 def test_term_vocabulary_comes_from_the_data_file() -> None:
     meanings = {p.value for p in term_phrases().phrases}
     assert {"open-ended", "duration", "auto-renewal", "range"} <= meanings
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "expected", "codes"),
+    [
+        # an academic year in an end column ends in its second year: "a.a. 2027/28" runs
+        # into 2028 (read word by word it was an end in 2027 and two words nobody knew)
+        ("a.a. 2027/28", "end", [{"end": DateValue(2028), "open_ended": False}], []),
+        ("2027/2028 akademik yılı", "end", [{"end": DateValue(2028), "open_ended": False}],
+         []),
+        ("WiSe 2025/26", "term", [{"start": DateValue(2025)}], []),
+        # two years in a free-text term cell may be two agreements: a word must say it is one
+        ("2019/2020", "term", [{"start": DateValue(2019)}, {"start": DateValue(2020)}], []),
+        # a whole date with its month, in any layout the date reader knows
+        ("30 Jun 2026", "end", [{"end": DateValue(2026, 6, 30), "open_ended": False}], []),
+        ("31-07-2025", "end", [{"end": DateValue(2025, 7, 31), "open_ended": False}], []),
+        ("2028. augusztus 31.", "end", [{"end": DateValue(2028, 8, 31), "open_ended": False}],
+         []),
+        ("Şubat 2027", "end", [{"end": DateValue(2027, 2), "open_ended": False}], []),
+        # term phrases of further languages
+        ("na dobu neurčitou", "end", [{"open_ended": True}], []),
+        ("határozatlan idejű", "end", [{"open_ended": True}], []),
+        ("süresiz", "end", [{"open_ended": True}], []),
+        ("onbepaalde tijd", "end", [{"open_ended": True}], []),
+        ("tills vidare", "end", [{"open_ended": True}], []),
+        ("toistaiseksi", "end", [{"open_ended": True}], []),
+        ("αορίστου χρόνου", "end", [{"open_ended": True}], []),
+        ("nedeterminată", "end", [{"open_ended": True}], []),
+        ("neterminuota", "end", [{"open_ended": True}], []),
+        ("indeterminato", "end", [{"open_ended": True}], []),
+        ("5 let", "end", [{"duration_years": 5, "open_ended": False}], []),
+        ("5 év", "end", [{"duration_years": 5, "open_ended": False}], []),
+        ("5 yıl", "end", [{"duration_years": 5, "open_ended": False}], []),
+        ("5 ani", "end", [{"duration_years": 5, "open_ended": False}], []),
+        ("5 metai", "end", [{"duration_years": 5, "open_ended": False}], []),
+        ("2020 tacito rinnovo", "term", [{"start": DateValue(2020), "auto_renewal": True}], []),
+        ("2021 - 2026, stilzwijgend verlengd", "term",
+         [{"start": DateValue(2021), "end": DateValue(2026), "open_ended": False,
+           "auto_renewal": True}], []),
+    ],
+)
+def test_term_cells_of_further_languages(text: str, role: str, expected: list[dict[str, Any]],
+                                         codes: list[str]) -> None:
+    terms, flags = parse_terms(text, role=role)
+    summary = [{k: v for k, v in vars(t).items() if k != "text" and v is not None and v != ()}
+               for t in terms]
+    assert summary == expected
+    assert [f.code for f in flags] == codes

@@ -39,7 +39,8 @@ def _valid_value(table: str, value: str) -> bool:
     if table == "quota":
         return value in (*MOBILITY_KINDS, *WORD_MEANINGS)
     if table == "dates":
-        return value in ("prefix", "as-of", "filler") or (value.isdigit() and 1 <= int(value) <= 12)
+        return (value in ("prefix", "as-of", "filler", "period")
+                or (value.isdigit() and 1 <= int(value) <= 12))
     if table == "units":
         kind, _, type_ = value.partition(":")
         return kind in ("unit", "institution", "campus", "place") and bool(type_)
@@ -221,3 +222,42 @@ def test_the_report_lists_every_cell_no_vocabulary_understood(tmp_path: Path) ->
     markdown = report.to_markdown(report.build_report(built, None, "https://example.org/"))
     assert b"### Cells no vocabulary understood" in markdown
     assert b"| term | sin fin | 1 |" in markdown
+
+
+# A partner list in a language the tables had no words for (Czech), as a user brings it:
+# new-mapping proposes its mapping from the header words alone, and the build understands
+# every cell (academic years, semesters, month names, Erasmus+ mobility types, statuses).
+CZECH_LIST = "\n".join("\t".join(row) for row in [
+    ["Zahraniční partneři — Fakulta strojní"],
+    ["Země", "Partnerská instituce", "Erasmus kód", "Typ smlouvy", "Platnost od",
+     "Platnost do", "Počet studentů"],
+    ["Německo", "Technische Universität Dresden", "D  DRESDEN02", "Erasmus+", "1. 9. 2021",
+     "31. srpna 2028", "3 studenti"],
+    ["Rakousko", "Technische Universität Wien", "A  WIEN02", "Erasmus+", "ZS 2021/22",
+     "akademický rok 2027/2028", "2 x 5 měsíců"],
+    ["Velká Británie", "University of Leeds", "UK LEEDS01", "Bilaterální smlouva", "1.10.2020",
+     "30.9.2025", "2 SMS, 1 STA"],
+    ["Rusko", "Moskevská státní univerzita", "", "Smlouva o spolupráci", "2019",
+     "na dobu neurčitou", "5 míst"],
+    ["Jižní Korea", "Korea University", "", "v jednání", "březen 2022", "5 let", "4 (2+2)"],
+]) + "\n"
+
+
+def test_a_list_in_a_further_language_is_proposed_and_understood(tmp_path: Path) -> None:
+    from exchange_kg import pipeline, propose, report
+    from tiny_project import write_project
+
+    root = write_project(tmp_path, CZECH_LIST, "", language="cs")
+    proposal = propose.propose(root / "sources" / "list.tsv", "tiny-list")
+    (root / "mappings" / "tiny-list.yaml").write_text(proposal.yaml(), encoding="utf-8")
+    assert "columns: [country, partner, erasmus_code, kind, start, end, quota]" in \
+        proposal.yaml()
+    built = pipeline.build(root / "sources", root / "mappings")
+    source = report.build_report(built, None, "https://example.org/")["sources"][0]
+    assert source["not_understood"] == {}
+    nt = "\n".join(built.graph.lines())
+    for value in ('"2028"^^', '"2028-08-31"^^', '"2021-09-01"^^', '"2022-03"^^', '"P5Y"^^'):
+        assert value in nt, value
+    countries = {line.rsplit(" ", 2)[1] for line in nt.splitlines()
+                 if "addressCountry" in line}
+    assert countries == {f'"{c}"' for c in ("DE", "AT", "GB", "RU", "KR")}, countries

@@ -6,6 +6,11 @@ or ``as of May 2016``. OCR adds dates that look like dates but are not: ``2018/0
 never turned into a confident wrong day: the value degrades to the precision that is still
 trustworthy and a ``date-garbled`` flag says what was dropped. Month names and lead-in words
 ("as of", "stan na") live in ``data/date-words.tsv``.
+
+European lists also date agreements by academic year or semester: "a.a. 2025/26",
+"WiSe 2025/26", "SS 2026", "2025/2026 akademik yılı". Such a cell states a year, not a day:
+as a start it is the year the period begins, as an end the year it ends (an agreement valid
+"until a.a. 2027/28" runs into 2028), read by :func:`academic_period`.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ class _Words:
     months: dict[str, int]
     prefixes: tuple[tuple[str, ...], ...]  # longest first
     fillers: frozenset[str]  # words between a date's parts ("de", the "er" of "1er")
+    periods: tuple[tuple[str, ...], ...]  # academic year and semester words, longest first
 
 
 def _words() -> _Words:
@@ -76,10 +82,13 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     months: dict[str, int] = {}
     prefixes: list[tuple[str, ...]] = []
     fillers: set[str] = set()
+    periods: list[tuple[str, ...]] = []
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
         if entry.value in ("prefix", "as-of"):  # "as of" also says whose date it is
             prefixes.append(tokens)
+        elif entry.value == "period":
+            periods.append(tokens)
         elif entry.value == "filler":
             fillers.update(tokens)
         elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
@@ -88,7 +97,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             raise ValueError(f"date-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
     prefixes.sort(key=lambda p: (-len(p), p))
-    return _Words(months, tuple(prefixes), frozenset(fillers))
+    periods.sort(key=lambda p: (-len(p), p))
+    return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods))
 
 
 def as_of_phrases() -> tuple[str, ...]:
@@ -112,6 +122,9 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
     text = _strip_wrapping(text)
     if not text:
         return None, []
+    period = academic_period(text, end=field == "end")
+    if period is not None:
+        return period, []
     # spaces around separators go; runs collapsed first keep the regex linear
     compact = re.sub(r"\s*([/.\-])\s*", r"\1", " ".join(text.split()))
     m = _NUMERIC_YMD.fullmatch(compact)
@@ -125,6 +138,56 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
         return value
     return None, [Flag(field, "unreadable", "not a date in any layout we know", raw,
                        withheld=True)]
+
+
+# "2025/26", "2025/2026", "2025-26": an academic year written as its two calendar years
+_YEAR_PAIR = re.compile(r"(?<!\d)(\d{4})\s*([/\-\u2013])\s*(\d{4}|\d{2})(?!\d)")
+
+
+def academic_period(text: str, *, end: bool = False, marked: bool = False
+                    ) -> DateValue | None:
+    """The year of an academic year or semester cell, or None when the cell is not one.
+
+    "a.a. 2025/26", "WiSe 2025/26", "2025/2026 akademik yılı": the first year as a start, the
+    second as an end (``end``); "SS 2026" is 2026 either way. The two years must follow each
+    other. Without an academic-year word only "2025/2026" and "2025/26" count, and not when
+    the second number could be a month ("2011/12" is December 2011 in a list of
+    year/month dates); ``marked`` asks for the word always (free-text term cells, where
+    "2019/2020" may be two agreements).
+    """
+    words = _words()
+    tokens = _tokens(text)
+    for prefix in words.prefixes:
+        if tuple(tokens[: len(prefix)]) == prefix:
+            tokens = tokens[len(prefix):]
+            break
+    rest: list[str] = []
+    named = 0
+    i = 0
+    while i < len(tokens):
+        hit = next((p for p in words.periods if tuple(tokens[i : i + len(p)]) == p), None)
+        if hit is not None:
+            named += 1
+            i += len(hit)
+            continue
+        rest.append(tokens[i])
+        i += 1
+    if not all(t.isdecimal() for t in rest) or not rest or len(rest) > 2:
+        return None
+    if len(rest[0]) != 4 or not MIN_YEAR <= int(rest[0]) <= MAX_YEAR - 1:
+        return None
+    first = int(rest[0])
+    if len(rest) == 1:
+        return DateValue(first) if named else None
+    pair = _YEAR_PAIR.search(text)
+    if pair is None or (pair.group(1), pair.group(3)) != (rest[0], rest[1]):
+        return None
+    second = rest[1]
+    if int(second) != (first + 1 if len(second) == 4 else (first + 1) % 100):
+        return None
+    if not named and (marked or pair.group(2) != "/" or (len(second) == 2 and int(second) <= 12)):
+        return None
+    return DateValue(first + 1 if end else first)
 
 
 def _strip_wrapping(text: str) -> str:
@@ -144,7 +207,10 @@ def _year_first(raw: str, year: int, rest: str, field: str
     flags: list[Flag] = []
     if parts and parts[-1] == "":
         parts = parts[:-1]
-        flags.append(Flag(field, "truncated", "the date is cut off after a separator", raw))
+        # "2028.08.31.": Hungarian and Lithuanian write a dot after the day; a whole date
+        # ending in one is complete, not cut off
+        if not (len(parts) == 2 and rest.endswith(".") and set(re.sub(r"\d", "", rest)) == {"."}):
+            flags.append(Flag(field, "truncated", "the date is cut off after a separator", raw))
     if "" in parts:
         return DateValue(year), flags + [_garbled(field, raw, "empty date component")]
     if len(parts) > 2:

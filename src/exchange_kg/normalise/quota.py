@@ -39,8 +39,9 @@ class QuotaValue:
         return None
 
 
-# Meanings of words in quota cells besides the mobility-kind labels (ST, LT).
-WORD_MEANINGS = ("places", "each", "unstated", "duration")
+# Meanings of words in quota cells besides the mobility-kind labels (ST, LT): "student" and
+# "staff" are the Erasmus+ mobility types ("2 SMS, 1 STA": two students, one teacher).
+WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class _Words:
     counting: frozenset[str]  # folded words that say what a number counts ("plazas", "je")
     unstated: frozenset[str]  # cells that say the quota is not stated ("N/A", "—")
     duration: frozenset[str]  # folded words of "2 x 5 months" ("Monate", "mois")
+    mobility: dict[str, str]  # upper-case Erasmus+ mobility type -> "student" | "staff"
 
 
 def _words() -> _Words:
@@ -61,9 +63,12 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     counting: set[str] = set()
     unstated: set[str] = set()
     duration: set[str] = set()
+    mobility: dict[str, str] = {}
     for entry in entries("quota", vocabulary):
         if entry.value in MOBILITY_KINDS:
             labels.setdefault(entry.text.upper(), entry.value)
+        elif entry.value in ("student", "staff"):
+            mobility.setdefault(entry.text.upper(), entry.value)
         elif entry.value == "unstated":
             unstated.add(_cell_key(entry.text))
         elif entry.value == "duration":
@@ -73,7 +78,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
         else:
             raise ValueError(f"quota-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
-    return _Words(labels, frozenset(counting), frozenset(unstated), frozenset(duration))
+    return _Words(labels, frozenset(counting), frozenset(unstated), frozenset(duration),
+                  mobility)
 
 
 def _cell_key(text: str) -> str:
@@ -98,6 +104,10 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     compact = "".join(text.split())
     if len(compact) <= _MAX_MARK_LENGTH and all(ch in CROSS_MARKS for ch in compact):
         return _no_quota(raw, compact, field)
+    if compact.isdecimal() and len(compact) > 2 and compact.startswith("0"):
+        return None, [Flag(field, "unreadable", "not a quota: a number written with leading "
+                           "zeros is a code (an ISCED field such as '0413'), not a count", raw,
+                           withheld=True)]
     if compact.isdecimal():
         count = bounded_int(compact, MAX_QUOTA_DIGITS)
         if count is None:
@@ -117,6 +127,14 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
         return None, [Flag(field, "unreadable", f"{inbound} places in and {outbound} out: a "
                            "quota counts the places each way, and the two differ", raw,
                            withheld=True)]
+    total = _with_parts(text)
+    if total is not None:
+        places, parts = total
+        return QuotaValue(False, (("unspecified", places),)), [Flag(
+            field, "quota-parts", f"read as {places} place(s); how they divide ({parts}) is "
+            "not published", raw)]
+    if set(re.findall(r"[A-Za-z]+", text.upper())) & set(words.mobility):
+        return _mobility_types(raw, text, field, words)
     times = _times(text, words)
     if times is not None:
         places, each = times
@@ -139,8 +157,67 @@ def _each_way(text: str) -> tuple[int, int] | None:
     return (inbound, outbound) if inbound is not None and outbound is not None else None
 
 
-# "2 x 5 Monate", "2×10 months", "1 x 1 semester": places times the time each lasts
-_TIMES = re.compile(r"(\d+)\s*[x×X*]\s*(\d+)\s*([^\W\d_]+)\.?", re.UNICODE)
+# "4 (2+2)": a total with the parts it is made of
+_PARTS = re.compile(r"(\d+)\s*\(\s*(\d+(?:\s*\+\s*\d+)+)\s*\)")
+
+
+def _with_parts(text: str) -> tuple[int, str] | None:
+    """(total, "2+2") of a cell that states a total and its parts; the parts must add up to
+    it, or the cell contradicts itself and is not read."""
+    m = _PARTS.fullmatch(text.strip())
+    if m is None:
+        return None
+    total = bounded_int(m.group(1), MAX_QUOTA_DIGITS)
+    parts = [bounded_int(p, MAX_QUOTA_DIGITS) for p in m.group(2).split("+")]
+    if total is None or None in parts or sum(p for p in parts if p is not None) != total:
+        return None
+    return total, "".join(m.group(2).split())
+
+
+# "2 SMS, 1 STA", "SMS: 2 / STA: 1": places per Erasmus+ mobility type
+_TYPED = re.compile(r"(?:(\d+)\s*([A-Za-z]+)|([A-Za-z]+)\s*:?\s*(\d+))")
+
+
+def _mobility_types(raw: str, text: str, field: str, words: _Words
+                    ) -> tuple[QuotaValue | None, list[Flag]]:
+    """Student places of a cell that counts places per Erasmus+ mobility type.
+
+    Students studying (SMS) or on a traineeship (SMP) are the students a quota counts; staff
+    places (STA, STT) are not, so they are named in a flag and not published. A lead-in
+    word that only says what the cell counts ("mobility:") is read past."""
+    rest = text.strip()
+    lead = re.match(r"([^\W\d_]+)\s*:\s*", rest)
+    if lead and fold_accents(lead.group(1)) in words.counting:
+        rest = rest[lead.end():]
+    counts: dict[str, int] = {}
+    for part in (p for p in re.split(r"\s*(?:[,;/+]|\band\b)\s*", rest) if p):
+        m = _TYPED.fullmatch(part)
+        label = (m.group(2) or m.group(3)).upper() if m else None
+        number = bounded_int(m.group(1) or m.group(4), MAX_QUOTA_DIGITS) if m else None
+        if label not in words.mobility or number is None or label in counts:
+            return None, [_unreadable(raw, field)]
+        counts[label] = number
+    students = {k: v for k, v in counts.items() if words.mobility[k] == "student"}
+    staff = {k: v for k, v in counts.items() if words.mobility[k] == "staff"}
+    flags = []
+    if staff:
+        named = ", ".join(f"{v} {k}" for k, v in staff.items())
+        flags.append(Flag(field, "quota-staff", f"staff places ({named}) are not published: "
+                          "a quota counts students", raw))
+    if len(students) > 1:
+        named = ", ".join(f"{v} {k}" for k, v in students.items())
+        return None, flags + [Flag(field, "unreadable", f"student places of several mobility "
+                                   f"types ({named}): one quota cannot hold them apart", raw,
+                                   withheld=True)]
+    if not students:
+        return None, flags
+    return QuotaValue(False, (("unspecified", next(iter(students.values()))),)), flags
+
+
+# "2 x 5 Monate", "2×10 months", "1 x 1 semester", "2 studenti x 5 mesi": places (and what
+# they count) times the time each lasts
+_TIMES = re.compile(r"(\d+)\s*(?:([^\W\d_]+)\s*)?[x×X*]\s*(\d+)\s*([^\W\d_]+)\.?",
+                    re.UNICODE)
 
 
 def _times(text: str, words: _Words) -> tuple[int, str] | None:
@@ -149,12 +226,14 @@ def _times(text: str, words: _Words) -> tuple[int, str] | None:
     The unit must be written: a bare "2 x 5" may as well be five places twice over, and
     what the cell does not say is not guessed."""
     m = _TIMES.fullmatch(text.strip())
-    if m is None or fold_accents(m.group(3)) not in words.duration:
+    if m is None or fold_accents(m.group(4)) not in words.duration:
+        return None
+    if m.group(2) and fold_accents(m.group(2)) not in words.counting:
         return None
     places = bounded_int(m.group(1), MAX_QUOTA_DIGITS)
-    if places is None or bounded_int(m.group(2), MAX_QUOTA_DIGITS) is None:
+    if places is None or bounded_int(m.group(3), MAX_QUOTA_DIGITS) is None:
         return None
-    return places, f"{m.group(2)} {m.group(3)}"
+    return places, f"{m.group(3)} {m.group(4)}"
 
 
 def _counted(text: str, words: _Words) -> int | None:

@@ -24,7 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from exchange_kg.normalise.dates import MAX_YEAR, MIN_YEAR, DateValue, parse_date
+from exchange_kg.normalise.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    DateValue,
+    academic_period,
+    parse_date,
+)
 from exchange_kg.normalise.kinds import (
     CONNECTOR,
     Phrase,
@@ -359,13 +365,35 @@ def _garbled_year(tok: Token) -> bool:
     return has_digit and 3 <= len(tok.text) <= 6 and _year(tok) is None
 
 
+def _whole_date(text: str, role: str) -> DateValue | None:
+    """The date a whole cell states, when it is one academic year or one date to the month
+    or day; a bare year is left to the word-by-word reading."""
+    period = academic_period(text, end=role == "end", marked=role != "end")
+    if period is not None:
+        return period
+    value, flags = parse_date(text, field="end" if role == "end" else "start")
+    if value is None or flags or value.month is None:
+        return None
+    return value
+
+
 def parse_terms(text: str, *, field: str = "term", role: str = "term"
                 ) -> tuple[list[Term], list[Flag]]:
     """Read a term cell into terms in order of mention, with flags for anything doubtful.
 
     ``role="end"`` reads an end column ("Término", "Expiry"): a date there is an end, and a
-    phrase (indefinite, n years) means what it means in a term cell.
+    phrase (indefinite, n years) means what it means in a term cell. A cell that is one
+    academic year or semester ("a.a. 2027/28") is read whole: its two years are one period,
+    not a range of two; so is a cell that is one date with its month ("30 Jun 2026",
+    "31-07-2025", "2028. augusztus 31."), which the word-by-word reading would cut into a
+    year and words it does not know.
     """
+    whole = _whole_date(text, role)
+    if whole is not None:
+        end = whole if role == "end" else None
+        return [Term(start=None if end else whole, end=end, open_ended=False if end else None,
+                     duration_years=None, auto_renewal=None, kinds=(),
+                     text=" ".join(text.split()))], []
     reader = _Reader(text, tokenize(text), field, role)
     reader.read()
     return reader.result(), reader.flags
