@@ -374,3 +374,12 @@ def test_no_cldr_name_reads_as_another_country() -> None:
 @pytest.mark.parametrize("cell", ["Venezuela, RB", "Korea, Rep. of Nowhere", "Rep."])
 def test_an_inverted_name_that_names_no_country_stays_unread(cell: str) -> None:
     assert parse_country(cell, fuzzy=False) is None
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("Rep. Ceca", "CZ"), ("Corea, Repubblica di", "KR"), ("Federazione Russa", "RU"),
+    ("Ην. Βασίλειο", "GB"), ("Kore", "KR"),
+])
+def test_abbreviations_in_the_list_language(cell: str, code: str) -> None:
+    match = parse_country(cell)
+    assert match is not None and match.code == code and match.method != "fuzzy", match

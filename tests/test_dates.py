@@ -252,3 +252,15 @@ def test_dates_in_further_languages(cell: str, expected: DateValue) -> None:
 def test_a_date_cut_off_after_a_slash_is_still_flagged() -> None:
     value, flags = parse_date("2016/11/")
     assert value == DateValue(2016, 11) and [f.code for f in flags] == ["truncated"]
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [
+    ("1º semestre de 2022", 2022, 2022),
+    ("Term 1 2025", 2025, 2025),
+    ("Sem 2, 2022", 2022, 2022),
+    ("2026-2027 Bahar Dönemi", 2026, 2027),
+    ("2021-2022", 2021, 2022),  # four-digit years joined by a dash cannot be a year and month
+])
+def test_further_semester_and_year_forms(cell: str, start: int, end: int) -> None:
+    assert parse_date(cell, field="start") == (DateValue(start), [])
+    assert parse_date(cell, field="end") == (DateValue(end), [])

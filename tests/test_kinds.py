@@ -157,3 +157,24 @@ def test_a_status_the_ontology_has_no_concept_for_stays_unknown(cell: str) -> No
     value, flags = parse_kinds(cell)
     assert value == KindValue((), None)
     assert [f.code for f in flags] == ["unknown-kind"]
+
+
+@pytest.mark.parametrize(("cell", "kinds", "status"), [
+    # a word that only says the cell names an agreement adds nothing, and hides nothing
+    ("Accordo Erasmus+", ("erasmus-plus",), None),
+    ("Convênio de Dupla Diplomação", ("double-degree",), None),
+    ("Erasmus+ Kurumlararası Anlaşma", ("erasmus-plus",), "unknown"),
+    ("Dohoda", (), None),
+    ("Cotutelle", ("double-degree",), None),
+    ("Acord de colaborare", ("cooperation-agreement",), None),
+    ("Draft", (), "in-process"),
+    ("Valabil", (), None), ("Platí", (), None), ("Geçerli", (), None),
+])
+def test_generic_agreement_words_and_further_wordings(cell: str, kinds: tuple[str, ...],
+                                                      status: str | None) -> None:
+    value, flags = parse_kinds(cell)
+    assert value.kinds == kinds
+    if status == "unknown":  # "Kurumlararası" (inter-institutional) is still reported
+        assert value.status is None and [f.code for f in flags] == ["unknown-kind"]
+    else:
+        assert value.status == status and flags == []

@@ -42,3 +42,16 @@ def test_a_level_of_study_is_recognised_and_not_published_as_the_agreement_level
 def test_a_cell_only_partly_a_study_level_stays_unknown(cell: str) -> None:
     value, flags = parse_level(cell)
     assert value is None and [f.code for f in flags] == ["unknown-level"]
+
+
+@pytest.mark.parametrize("cell", ["Triennale e Magistrale", "Graduação e Pós-Graduação",
+                                  "Bachelor en Master", "Bachelor and Master", "Bc./Mgr.",
+                                  "Ph.D."])
+def test_study_levels_joined_by_a_word_or_abbreviated(cell: str) -> None:
+    assert [f.code for f in parse_level(cell)[1]] == ["study-level"]
+
+
+@pytest.mark.parametrize("cell", ["and", "e", "Bachelor and Department"])
+def test_a_joining_word_is_no_level(cell: str) -> None:
+    value, flags = parse_level(cell)
+    assert value is None and [f.code for f in flags] == ["unknown-level"]

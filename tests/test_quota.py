@@ -169,3 +169,27 @@ def test_quota_cells_of_further_conventions(cell: str, expected: QuotaValue | No
     assert value == expected
     assert [f.code for f in flags] == codes
     assert all(f.withheld for f in flags if f.code == "unreadable")
+
+
+@pytest.mark.parametrize(("cell", "expected", "codes"), [
+    # a sign or word between the places and the time each lasts
+    ("2 studenti per 5 mesi", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+    ("2 fő / 5 hónap", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+    ("2 studenten, 5 maanden", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+    ("2 studentai po 5 mėn.", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+    ("2 studenti na 1 semestr", QuotaValue(False, (("unspecified", 2),)), ["quota-duration"]),
+    ("2 studenti oder 5 mesi", None, ["unreadable"]),  # a word that joins nothing we know
+    # places per semester: a rate, not the time each place lasts; not read
+    ("2 vagas por semestre", None, ["unreadable"]),
+    ("2 per semester", None, ["unreadable"]),
+    # a maximum is the number of places; a balanced exchange states none
+    ("up to 4", QuotaValue(False, (("unspecified", 4),)), []),
+    ("max. 2", QuotaValue(False, (("unspecified", 2),)), []),
+    ("até 2 alunos", QuotaValue(False, (("unspecified", 2),)), []),
+    ("Balanced exchange", None, []),
+])
+def test_quota_joined_to_its_time_or_bounded(cell: str, expected: QuotaValue | None,
+                                             codes: list[str]) -> None:
+    value, flags = parse_quota(cell)
+    assert value == expected
+    assert [f.code for f in flags] == codes

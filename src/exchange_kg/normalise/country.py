@@ -24,6 +24,7 @@ names without an ISO code such as Kosovo, and the words used inside institution 
 from __future__ import annotations
 
 import gettext
+import itertools
 import os
 import unicodedata
 from collections import Counter, defaultdict
@@ -274,24 +275,32 @@ def _lookup(key: str, vocabulary: Vocabulary) -> CountryMatch | None:
 
 
 @lru_cache(maxsize=1)
-def _name_abbreviations() -> dict[str, str]:
-    return {abbr.casefold(): full for abbr, full, *_ in data_rows("country-name-abbreviations.tsv")}
+def _name_abbreviations() -> dict[str, tuple[str, ...]]:
+    """Abbreviation -> what it may stand for, in every language listed ("Rep." is
+    "Republic", "Repubblica", "República", ...)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for abbr, full, *_ in data_rows("country-name-abbreviations.tsv"):
+        if full not in out[abbr.casefold()]:
+            out[abbr.casefold()].append(full)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _uninverted(text: str, vocabulary: Vocabulary) -> CountryMatch | None:
     """A name in a statistical table's order and abbreviations: "Korea, Rep." is the
     "Republic of Korea", "Gambia, The" is "The Gambia". Exact names only, and only when
     every reading names the same country."""
-    words = []
+    choices = []
     for word in text.split():
         bare, comma = (word[:-1], ",") if word.endswith(",") else (word, "")
-        words.append(_name_abbreviations().get(bare.casefold(), bare) + comma)
-    expanded = " ".join(words)
-    forms = [expanded] if expanded != " ".join(text.split()) else []
-    head, sep, tail = expanded.partition(", ")
-    if sep and tail and "," not in tail:
-        forms += [f"{tail} {head}", f"{tail} of {head}", f"{tail} of the {head}",
-                  f"the {tail} of the {head}"]
+        choices.append([w + comma for w in _name_abbreviations().get(bare.casefold(), (bare,))])
+    written = " ".join(text.split())
+    forms: list[str] = []
+    for expanded in (" ".join(c) for c in itertools.islice(itertools.product(*choices), 16)):
+        forms += [expanded] if expanded != written else []
+        head, sep, tail = expanded.partition(", ")
+        if sep and tail and "," not in tail:
+            forms += [f"{tail} {head}", f"{tail} of {head}", f"{tail} of the {head}",
+                      f"the {tail} of the {head}"]
     found = {m.code: m for m in (_lookup(_key(f), vocabulary) for f in forms) if m is not None}
     if len(found) != 1:
         return None

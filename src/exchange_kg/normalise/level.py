@@ -31,9 +31,14 @@ _NUMBERED_STUDY = re.compile(r"(?:isced|eqf)(?: level)? [5-8]")
 
 
 def _study_level(text: str) -> bool:
-    """Does every part of the cell name a level of study ("Bachelor, Master", "BA/MA")?"""
-    parts = [text_key(p) for p in re.split(r"[,;/+&]", text)]
-    return all(p and (level_words().get(p) == "study" or _NUMBERED_STUDY.fullmatch(p))
+    """Does every part of the cell name a level of study ("Bachelor, Master", "BA/MA",
+    "Triennale e Magistrale")? Parts are split at punctuation and at the words that join
+    two levels (level ``-``)."""
+    words = level_words()
+    joins = sorted((w for w, level in words.items() if level == "-"), key=len, reverse=True)
+    pattern = r"[,;/+&]" + "".join(rf"|\s{re.escape(w)}\s" for w in joins)
+    parts = [text_key(p) for p in re.split(pattern, " ".join(text.casefold().split()))]
+    return all(p and (words.get(p) == "study" or _NUMBERED_STUDY.fullmatch(p))
                for p in parts)
 
 
@@ -42,6 +47,8 @@ def parse_level(raw: str, *, field: str = "level") -> tuple[str | None, list[Fla
     if not text:
         return None, []
     level = level_words().get(text_key(text))
+    if level == "-":
+        level = None
     if level == "study" or (level is None and _study_level(text)):
         return None, [Flag(field, "study-level", f"{text!r} names a level of study, not whether "
                            "the agreement binds the institution or a unit; not published (the "

@@ -41,7 +41,8 @@ class QuotaValue:
 
 # Meanings of words in quota cells besides the mobility-kind labels (ST, LT): "student" and
 # "staff" are the Erasmus+ mobility types ("2 SMS, 1 STA": two students, one teacher).
-WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff")
+# "times" joins places to the time each lasts ("2 studenti per 5 mesi").
+WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff", "times")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class _Words:
     unstated: frozenset[str]  # cells that say the quota is not stated ("N/A", "—")
     duration: frozenset[str]  # folded words of "2 x 5 months" ("Monate", "mois")
     mobility: dict[str, str]  # upper-case Erasmus+ mobility type -> "student" | "staff"
+    times: frozenset[str]  # folded words of "2 studenti per 5 mesi" ("per", "por", "na")
 
 
 def _words() -> _Words:
@@ -64,6 +66,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     unstated: set[str] = set()
     duration: set[str] = set()
     mobility: dict[str, str] = {}
+    times: set[str] = set()
     for entry in entries("quota", vocabulary):
         if entry.value in MOBILITY_KINDS:
             labels.setdefault(entry.text.upper(), entry.value)
@@ -73,13 +76,15 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             unstated.add(_cell_key(entry.text))
         elif entry.value == "duration":
             duration.add(fold_accents(entry.text))
+        elif entry.value == "times":
+            times.add(fold_accents(entry.text))
         elif entry.value in WORD_MEANINGS:
             counting.update(fold_accents(w) for w in entry.text.split())
         else:
             raise ValueError(f"quota-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
     return _Words(labels, frozenset(counting), frozenset(unstated), frozenset(duration),
-                  mobility)
+                  mobility, frozenset(times))
 
 
 def _cell_key(text: str) -> str:
@@ -214,10 +219,10 @@ def _mobility_types(raw: str, text: str, field: str, words: _Words
     return QuotaValue(False, (("unspecified", next(iter(students.values()))),)), flags
 
 
-# "2 x 5 Monate", "2×10 months", "1 x 1 semester", "2 studenti x 5 mesi": places (and what
-# they count) times the time each lasts
-_TIMES = re.compile(r"(\d+)\s*(?:([^\W\d_]+)\s*)?[x×X*]\s*(\d+)\s*([^\W\d_]+)\.?",
-                    re.UNICODE)
+# "2 x 5 Monate", "2×10 months", "1 x 1 semester", "2 studenti x 5 mesi", "2 fő / 5 hónap",
+# "2 studenti per 5 mesi": places (and what they count), a sign or word, the time each lasts
+_TIMES = re.compile(r"(\d+)\s*(?:([^\W\d_]+)\s*)?(?:([x×X*/,])|([^\W\d_]+))\s*(\d+)\s*"
+                    r"([^\W\d_]+)\.?", re.UNICODE)
 
 
 def _times(text: str, words: _Words) -> tuple[int, str] | None:
@@ -226,14 +231,16 @@ def _times(text: str, words: _Words) -> tuple[int, str] | None:
     The unit must be written: a bare "2 x 5" may as well be five places twice over, and
     what the cell does not say is not guessed."""
     m = _TIMES.fullmatch(text.strip())
-    if m is None or fold_accents(m.group(4)) not in words.duration:
+    if m is None or fold_accents(m.group(6)) not in words.duration:
         return None
     if m.group(2) and fold_accents(m.group(2)) not in words.counting:
         return None
-    places = bounded_int(m.group(1), MAX_QUOTA_DIGITS)
-    if places is None or bounded_int(m.group(3), MAX_QUOTA_DIGITS) is None:
+    if m.group(4) and fold_accents(m.group(4)) not in words.times:
         return None
-    return places, f"{m.group(3)} {m.group(4)}"
+    places = bounded_int(m.group(1), MAX_QUOTA_DIGITS)
+    if places is None or bounded_int(m.group(5), MAX_QUOTA_DIGITS) is None:
+        return None
+    return places, f"{m.group(5)} {m.group(6)}"
 
 
 def _counted(text: str, words: _Words) -> int | None:
