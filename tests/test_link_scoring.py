@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from rapidfuzz import fuzz
 
@@ -81,3 +83,63 @@ def test_each_rule_scores_as_documented(index: RorIndex, screened: bool) -> None
         ours = label.lower()
         expected = round(fuzz.token_sort_ratio(ours, full) / 100 * FUZZY_MAX, 3)
         assert score(label, "SE" if record == 0 else "AT", record) == expected < 0.85
+
+
+def test_screened_scores_are_the_pairwise_ones_on_random_names() -> None:
+    """The screen's shortcut (a pair no rule can fit scores its plain ratio, ``_pair_test``)
+    gives the very hit of comparing every pair by the rules, on names built to hit the rules:
+    the record's city added or dropped (one or two words), respelt and slipped words,
+    particles, words reordered, a word more or fewer."""
+    rng = random.Random(11)
+    words = ["Alvar", "Sund", "Ocean", "Mining", "Kessler", "Telecommunication", "Sciences",
+             "Science", "Universitaet", "Universitat", "Brevik", "Marenford", "Arts"]
+    kinds = ["University", "Institute", "Academy"]
+    particles = ["of", "the", "and", "de"]
+    cities = ["Kvarnby", "Tromsdal Vika", "Ostrava", "Graz", "Sankt Lunaville Nord"]
+
+    def name() -> list[str]:
+        return rng.sample(words, rng.randint(1, 3)) + [rng.choice(kinds)]
+
+    def variant(parts: list[str], city: str) -> str:
+        parts = list(parts)
+        roll = rng.random()
+        if roll < 0.2:
+            parts += city.split()
+        elif roll < 0.3:
+            parts = city.split() + parts
+        elif roll < 0.45:
+            rng.shuffle(parts)
+        elif roll < 0.6:
+            k = rng.randrange(len(parts))
+            w = parts[k]
+            if len(w) > 4:
+                j = rng.randrange(1, len(w) - 1)
+                parts[k] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+        elif roll < 0.7:
+            parts.insert(rng.randrange(len(parts) + 1), rng.choice(particles))
+        elif roll < 0.8:
+            parts.append(rng.choice(words))
+        elif roll < 0.9 and len(parts) > 1:
+            parts.pop(rng.randrange(len(parts)))
+        return " ".join(parts)
+
+    bases = [(name(), rng.choice(cities)) for _ in range(60)]
+    records = [v2_record(n + 1, variant(parts, city), "SE", city=city,
+                         aliases=[variant(parts, city)] if n % 3 == 0 else [])
+               for n, (parts, city) in enumerate(bases)]
+    index = build_index(parse_record(r) for r in records)
+    compared = ruled = 0
+    for parts, city in bases:
+        for _ in range(3):
+            ours = variant(parts, city)
+            qcity = rng.choice([city, ""])
+            query = InstitutionQuery((ours, variant(parts, city)), "SE", city=qcity or None)
+            qforms = query_forms(query)
+            close = close_pairs(index, query, qforms, range(len(index)))
+            for i in close.records:
+                screened = score_record(index, i, query, qforms, qcity.lower(), close=close)
+                pairwise = score_record(index, i, query, qforms, qcity.lower())
+                assert screened == pairwise, (ours, index.names[i])
+                compared += 1
+                ruled += screened is not None and screened.score > FUZZY_MAX
+    assert compared > 1000 and ruled > 100

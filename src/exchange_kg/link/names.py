@@ -117,6 +117,19 @@ def word_variant_key(word: str) -> str:
     return w
 
 
+KeyShape = tuple[str, str, int, str]
+
+
+def key_shape(key: str) -> KeyShape:
+    """What screening a name reads of its key, worked out once (for a ROR name, when the index
+    is written): its words sorted (``fuzz.token_sort_ratio`` of two keys is ``fuzz.ratio`` of
+    these), its content words joined and how many there are, and their spelling variants
+    (``word_variant_key``) sorted and joined."""
+    words = content_words(key)
+    return (" ".join(sorted(key.split())), " ".join(words), len(words),
+            " ".join(sorted(map(word_variant_key, words))))
+
+
 def distinctive_words(key: str) -> tuple[str, ...]:
     """Content words that are not generic institution words."""
     return tuple(w for w in content_words(key) if w not in GENERIC)

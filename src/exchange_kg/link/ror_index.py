@@ -31,6 +31,7 @@ from exchange_kg.link.names import (
     content_words,
     forms,
     host_suffixes,
+    key_shape,
 )
 from exchange_kg.link.ror_dump import RorName, RorRecord, RorRelationship
 from exchange_kg.resolve.countries import place_key
@@ -48,9 +49,8 @@ CITY_SHARE = 0.9
 KEYS, CANON, WORDS, ACRONYMS, DOMAINS, CHILDREN, CANON_WORDS = range(7)
 _SEP = "\x1f"  # between a country and a word in a WORDS key
 _BATCH = 500  # records fetched per statement by ``preload``
-_FULLS_SEP = "\x1f"  # between the full-name keys of a record (keys hold no control character)
 
-FORMAT = 2  # bump when the tables change; ``loading`` also keys the file by this code's digest
+FORMAT = 3  # bump when the tables change; ``loading`` also keys the file by this code's digest
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,12 @@ IndexedName = tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]
 CanonicalName = tuple[tuple[str, ...], bool]
 
 
+# A record's whole-name key with its ``key_shape``: what screening a query reads of a record.
+ScreenedName = tuple[str, str, str, int, str]
+
 # A record's row as ``RorIndex._row`` reads it (see there).
-_Row = tuple[str | None, str | None, str, bytes, bytes, bytes, bytes, str, str, int]
-_ROW_SQL = ("SELECT country, city, status, place, names, canonical, record, id, fulls, n "
+_Row = tuple[str | None, str | None, str, bytes, bytes, bytes, bytes, str, bytes, int]
+_ROW_SQL = ("SELECT country, city, status, place, names, canonical, record, id, screen, n "
             "FROM record WHERE ")
 
 
@@ -186,6 +189,12 @@ def full_keys(names: Iterable[IndexedName]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name_forms[0][0] for _value, _kind, name_forms in names))
 
 
+def screened_names(names: Iterable[IndexedName]) -> tuple[ScreenedName, ...]:
+    """``full_keys`` with the ``key_shape`` of each (stored with the record: screening a
+    query's ~80 candidate names a question would otherwise split and sort every one)."""
+    return tuple((key, *key_shape(key)) for key in full_keys(names))
+
+
 def _record_domains(record: RorRecord) -> set[str]:
     """Every domain a record's sites belong to (see ``host_suffixes``)."""
     out: set[str] = set()
@@ -198,7 +207,7 @@ _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE record (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, country TEXT, city TEXT,
                      status TEXT NOT NULL, place BLOB NOT NULL, names BLOB NOT NULL,
-                     canonical BLOB NOT NULL, record BLOB NOT NULL, fulls TEXT NOT NULL);
+                     canonical BLOB NOT NULL, record BLOB NOT NULL, screen BLOB NOT NULL);
 CREATE TABLE lookup (tab INTEGER NOT NULL, key TEXT NOT NULL, hits BLOB NOT NULL,
                      PRIMARY KEY (tab, key)) WITHOUT ROWID;
 CREATE TABLE country (code TEXT PRIMARY KEY, words BLOB NOT NULL, keys BLOB NOT NULL,
@@ -221,7 +230,7 @@ def _fill(db: sqlite3.Connection, records: Iterable[RorRecord], info: DumpInfo |
              places.get(rec.city or "") or places.setdefault(
                  rec.city or "", marshal.dumps(place_tokens(rec.city or ""))),
              marshal.dumps(t.names[i]), marshal.dumps(t.canonical[i]),
-             marshal.dumps(_record_to_tuple(rec)), _FULLS_SEP.join(full_keys(t.names[i])))
+             marshal.dumps(_record_to_tuple(rec)), marshal.dumps(screened_names(t.names[i])))
             for i, rec in enumerate(t.records)))
         db.executemany("INSERT INTO lookup VALUES (?, ?, ?)", (
             (tab, key, marshal.dumps(hits))
@@ -311,7 +320,7 @@ class RorIndex:
         self._sets: dict[str, frozenset[int]] = {}
         self._positions: dict[str, int | None] = {}
         self._countries: dict[str, tuple[list[str], list[str], list[int]]] = {}
-        self._full_keys: dict[int, tuple[str, ...]] = {}
+        self._screened: dict[int, tuple[ScreenedName, ...]] = {}
         self._all_words: dict[frozenset[str], frozenset[int]] = {}
         self._place = _Rows(self, 3, marshal.loads)
         self.names: _Rows = _Rows(self, 4, marshal.loads)
@@ -320,8 +329,8 @@ class RorIndex:
 
     def _row(self, i: int) -> _Row:
         """(country, city, status, city as place tokens, names, canonical words, record, ROR
-        ID, full-name keys, record number) of record ``i``, the four parts after the status
-        still encoded, the full-name keys joined."""
+        ID, screened names, record number) of record ``i``, the four parts after the status
+        and the screened names still encoded."""
         row = self._rows.get(i)
         if row is None:
             if not 0 <= i < self._len:
@@ -375,10 +384,14 @@ class RorIndex:
     def full_keys(self, i: int) -> tuple[str, ...]:
         """The keys of record ``i``'s whole names (the first reading of each), without
         repeats: what a query's names are screened against."""
-        found = self._full_keys.get(i)
+        return tuple(name[0] for name in self.screened(i))
+
+    def screened(self, i: int) -> tuple[ScreenedName, ...]:
+        """Record ``i``'s whole-name keys with their ``key_shape`` (``screened_names``),
+        without decoding its names."""
+        found = self._screened.get(i)
         if found is None:
-            joined = self._row(i)[8]
-            found = self._full_keys[i] = tuple(joined.split(_FULLS_SEP)) if joined else ()
+            found = self._screened[i] = marshal.loads(self._row(i)[8])
         return found
 
     def canonical(self, i: int) -> tuple[CanonicalName, ...]:

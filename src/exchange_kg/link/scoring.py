@@ -27,11 +27,12 @@ from exchange_kg.link.names import (
     country_name_keys,
     distinctive_words,
     forms,
+    key_shape,
     normalise,
     word_variant_key,
 )
 from exchange_kg.link.ror_dump import RorRecord
-from exchange_kg.link.ror_index import IndexedName, RorIndex
+from exchange_kg.link.ror_index import IndexedName, RorIndex, ScreenedName
 from exchange_kg.resolve.names import (
     TYPE,
     canonical_words,
@@ -204,6 +205,56 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
     return round(sort_ratio / 100 * FUZZY_MAX, 3), "fuzzy"
 
 
+# How a pair of unequal whole names is scored (``_pair_test``): by its plain fuzzy ratio
+# (None), by ``_compare``'s rules (True), or by the rules only when the record's city is the
+# difference: (how many words the names differ by, how many characters their joined words
+# differ by, our joined words when ours has more words).
+PairTest = None | bool | tuple[int, int, str | None]
+
+
+def _pair_test(ours: ScreenedName, theirs: ScreenedName) -> PairTest:
+    """Whether a word-level rule of ``_compare`` can fit two unequal whole names (no
+    qualifier dropped), worked out once per pair of keys from their ``key_shape``: when none
+    can, the pair scores its plain fuzzy ratio, as nearly all of a query's ~20 records a
+    question do.
+
+    Each test is implied by the rule it stands for: the same words (respelt, reordered, with
+    other particles) have the same sorted variants; slips of 85 or more in each differing word
+    make the joined words at least 85 alike (the word-by-word alignment is one alignment of
+    the joined strings; 84 leaves room for rounding); a trailing place of another name leaves
+    the record's words in front of ours; the record's city on one side only makes the names
+    differ by its words and its length plus a space, or ends our words (``_city_rules``)."""
+    _q, _qs, qj, qn, qv = ours
+    _r, _rs, rj, rn, rv = theirs
+    if qn == rn:
+        return qv == rv or fuzz.ratio(qj, rj, score_cutoff=84) > 0 or None
+    if qn == rn + 1 and qj.startswith(rj + " "):
+        return True
+    return abs(qn - rn), abs(len(qj) - len(rj)), qj if qn > rn else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _screened(key: str) -> ScreenedName:
+    """One of our keys as the index stores a ROR name's (``ror_index.screened_names``)."""
+    return (key, *key_shape(key))
+
+
+@lru_cache(maxsize=1 << 14)
+def _city_probe(city: str | None) -> tuple[int, int, str] | None:
+    """A record's city as ``_city_rules`` reads it: its key's words, its length plus a space,
+    and the key after a space (None without a city)."""
+    key = _city_key(city)[0]
+    return (key.count(" ") + 1, len(key) + 1, " " + key) if key else None
+
+
+def _city_rules(test: tuple[int, int, str | None], probe: tuple[int, int, str] | None) -> bool:
+    """Whether the city rules of ``_compare`` can fit a pair (``_pair_test``) for a record in
+    the city of ``probe``."""
+    if probe is None or test[0] != probe[0]:
+        return False
+    return test[1] == probe[1] or (test[2] is not None and test[2].endswith(probe[2]))
+
+
 @lru_cache(maxsize=1 << 18)
 def _variant_words(key: str) -> tuple[str, ...]:
     """The content words of a key with spelling variants folded (``word_variant_key``)."""
@@ -290,6 +341,12 @@ class Close(NamedTuple):
     equal: dict[int, set[str]]  # record -> our keys equal to a reading of one of its names
     fulls: frozenset[str]  # the ROR full-name keys of ``pairs``
     dropped: bool  # some reading of ours has a qualifier dropped (compared with every name)
+    by_full: dict[str, list[Pairing]]  # ROR full-name key -> our readings paired with it
+
+
+# One of our readings paired with a ROR full-name key (``close_pairs``): (label, key, the
+# plain fuzzy score or None when either key has no content words, ``_pair_test``).
+Pairing = tuple[str, str, float | None, PairTest]
 
 
 def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
@@ -306,26 +363,31 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     for _label, key, _dropped in qforms:
         for i in index.by_key(key):
             equal.setdefault(i, set()).add(key)
-    qkeys = list(dict.fromkeys(key for _label, key, dropped in qforms if not dropped))
+    qkeys = [_screened(key) for key in dict.fromkeys(
+        key for _label, key, dropped in qforms if not dropped)]
     records = list(records)
-    index.preload(records)
-    full_keys = list(map(index.full_keys, records))
-    fulls = list(dict.fromkeys(chain.from_iterable(full_keys)))
+    screened = list(map(index.screened, records))
+    fulls = list({name[0]: name for name in chain.from_iterable(screened)}.values())
     pairs: dict[tuple[str, str], float] = {}
+    paired_with: dict[str, dict[str, tuple[ScreenedName, float]]] = {}
     if qkeys and fulls:
-        scores = process.cdist(qkeys, fulls, scorer=fuzz.token_sort_ratio,
+        # token_sort_ratio is the ratio of the words sorted, which the index stores
+        scores = process.cdist([q[1] for q in qkeys], [f[1] for f in fulls], scorer=fuzz.ratio,
                                score_cutoff=CLOSE - 1, dtype=np.float64)
         rows, cols = np.nonzero(scores)
         for row, col, score in zip(rows.tolist(), cols.tolist(),
                                    scores[rows, cols].tolist(), strict=True):
-            q, f = qkeys[row], fulls[col]
+            ours, theirs = qkeys[row], fulls[col]
+            q, f = ours[0], theirs[0]
             if score < CLOSE + 1:
                 score = fuzz.token_sort_ratio(q, f)
             if score >= CLOSE:
                 pairs[(q, f)] = score
-    paired = {f for _q, f in pairs}
-    fit = equal.keys() | {i for i, keys in zip(records, full_keys, strict=True)
-                          if not paired.isdisjoint(keys)}
+                paired_with.setdefault(f, {})[q] = (theirs, score)
+    paired = paired_with.keys()
+    by_full = {f: _pairings(qforms, ours) for f, ours in paired_with.items()}
+    fit = equal.keys() | {i for i, names in zip(records, screened, strict=True)
+                          if any(name[0] in paired for name in names)}
     others: set[int] | None = set()
     for label in query.labels:
         patron = named_after(label)
@@ -339,7 +401,27 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
         if descriptors is not None:
             others |= index.with_canonical_words(descriptors[1])
     return Close(pairs, fit, others, equal, frozenset(paired),
-                 any(dropped for _label, _key, dropped in qforms))
+                 any(dropped for _label, _key, dropped in qforms), by_full)
+
+
+def _pairings(qforms: QueryForms, paired: dict[str, tuple[ScreenedName, float]]
+              ) -> list[Pairing]:
+    """Our readings paired with one ROR full-name key (``paired``: our key -> the ROR name
+    screened, their ratio), in the order of ``qforms``."""
+    out: list[Pairing] = []
+    for label, qkey, dropped in qforms:
+        found = None if dropped else paired.get(qkey)
+        if found is None:
+            continue
+        theirs, ratio = found
+        ours = _screened(qkey)
+        if qkey == theirs[0]:
+            continue  # an equal key: its records are scored by ``_best_close_reading``
+        if not ours[3] or not theirs[3]:
+            out.append((label, qkey, None, None))  # no content words: ``_compare`` gives none
+        else:
+            out.append((label, qkey, round(ratio / 100 * FUZZY_MAX, 3), _pair_test(ours, theirs)))
+    return out
 
 
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
@@ -366,9 +448,56 @@ def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: Quer
     """The best of our readings against each of the record's names (ties: the shorter ROR
     name, then the first pairing); without the query's ``close_pairs``, the pairs of this
     record are worked out one by one."""
-    return _best_close_reading(index, i, query, qforms, qcity, extra,
-                               close if close is not None else _record_pairs(i, qforms, names),
-                               names)
+    if close is None:
+        return _best_close_reading(index, i, query, qforms, qcity, extra,
+                                   _record_pairs(i, qforms, names), names)
+    if i in close.equal:
+        return _best_close_reading(index, i, query, qforms, qcity, extra, close, names)
+    return _best_paired_reading(index, i, query, qcity, extra, close, names)
+
+
+def _best_paired_reading(index: RorIndex, i: int, query: InstitutionQuery, qcity: str,
+                         extra: Iterable[str], close: Close,
+                         names: tuple[IndexedName, ...]) -> Hit | None:
+    """``_best_close_reading`` of a record none of whose readings equals one of ours: only
+    the whole names the screen paired are compared, and each pair by its plain fuzzy score
+    unless ``_pair_test`` says a rule may fit (the same comparisons in the same order, so the
+    same best reading and ties)."""
+    ctx = None
+    probe: tuple[int, int, str] | None | bool = False  # the record's city, read when needed
+    best: tuple[float, int, str, str, str] | None = None  # score, -len(name), method, name, label
+    by_full, pairs = close.by_full, close.pairs
+    for value, kind, name_forms in names:
+        full_key = name_forms[0][0]
+        paired = by_full.get(full_key)
+        if paired is None:
+            continue
+        for label, qkey, fuzzy, test in paired:
+            if fuzzy is not None:
+                rules = test is True
+                if isinstance(test, tuple):
+                    if probe is False:
+                        probe = _city_probe(index.city_of(i))
+                    rules = _city_rules(test, probe)
+                if rules:
+                    if ctx is None:
+                        ctx = _RecordContext(index, i, query, extra)
+                    res = _compare(qkey, (), full_key, (), kind, ctx, qcity,
+                                   pairs[(qkey, full_key)])
+                    if res is not None and (best is None or (res[0], -len(value)) > best[:2]):
+                        best = (res[0], -len(value), res[1], value, label)
+                elif best is None or (fuzzy, -len(value)) > best[:2]:
+                    best = (fuzzy, -len(value), "fuzzy", value, label)
+            for rkey, rdropped in name_forms[1:]:
+                if not rdropped:  # a reading without a qualifier (one that left nothing)
+                    if ctx is None:
+                        ctx = _RecordContext(index, i, query, extra)
+                    res = _compare(qkey, (), rkey, (), kind, ctx, qcity, pairs.get((qkey, rkey)))
+                    if res is not None and (best is None or (res[0], -len(value)) > best[:2]):
+                        best = (res[0], -len(value), res[1], value, label)
+    if best is None:
+        return None
+    return Hit(i, best[0], best[2], best[3], best[4])
 
 
 def _record_pairs(i: int, qforms: QueryForms, names: tuple[IndexedName, ...]) -> Close:
@@ -384,7 +513,7 @@ def _record_pairs(i: int, qforms: QueryForms, names: tuple[IndexedName, ...]) ->
             if not qdropped and (ratio := fuzz.token_sort_ratio(qkey, full_key)) >= CLOSE:
                 pairs[(qkey, full_key)] = ratio
     return Close(pairs, {i}, None, {i: equal} if equal else {}, frozenset(f for _q, f in pairs),
-                 any(dropped for _label, _key, dropped in qforms))
+                 any(dropped for _label, _key, dropped in qforms), {})
 
 
 def _best_close_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
