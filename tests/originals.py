@@ -4,9 +4,10 @@ Universities publish the spreadsheet, web page or PDF; the bundled sources are t
 of such documents. To test the format readers on real files without fetching or committing
 any, this module writes the originals back from an extract's rows as read: an XLSX and an ODS
 workbook with merged country cells (some groups with their label on a row of its own, groups
-of one), an HTML page with rowspans, a multi-page PDF table with merged cells, a header
-repeated on every page and wrapped cells, and CSV files in a legacy encoding with another
-delimiter and quoted cells over several lines.
+of one), an HTML page with rowspans, a Word document (python-docx) and an OpenDocument text
+(odfpy) with vertically merged cells between a title and a note, a multi-page PDF table with
+merged cells, a header repeated on every page and wrapped cells, and CSV files in a legacy
+encoding with another delimiter and quoted cells over several lines.
 
 Run as a script to write them into a folder: ``python tests/originals.py OUT [SOURCE-ID]``.
 """
@@ -194,6 +195,71 @@ def write_html(layout: Layout, path: Path, title: str = "") -> None:
         out.append("  <tr>" + "".join(cells) + "</tr>")
     out.append("</table><p>Last updated by the International Office.</p></body></html>")
     path.write_text("\n".join(out), encoding="utf-8")
+
+
+def write_docx(layout: Layout, path: Path, title: str = "", as_of: str = "",
+               note: str = "") -> None:
+    """A Word document as an office writes one: a title, an "as of" line, the table with its
+    merged country cells (vertical merges) and a note below it."""
+    import docx
+
+    document = docx.Document()
+    if title:
+        document.add_heading(title, level=1)
+    if as_of:
+        document.add_paragraph(as_of)
+    table = document.add_table(rows=0, cols=len(layout.rows[0]))
+    table.style = "Table Grid"
+    column = []
+    for row in layout.rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            if text:
+                cell.text = text
+        column.append(cells[0])
+    # the merge marks Word writes (``_Cell.merge`` finds its cells anew each time: slow for a
+    # long table)
+    for first, last in layout.merges:
+        column[first]._tc.vMerge = "restart"
+        for r in range(first + 1, last + 1):
+            column[r]._tc.vMerge = "continue"
+    if note:
+        document.add_paragraph(note)
+    document.save(str(path))
+
+
+def write_odt(layout: Layout, path: Path, title: str = "", as_of: str = "",
+              note: str = "") -> None:
+    """The same document as LibreOffice Writer saves it: spanned and covered cells."""
+    from odf.opendocument import OpenDocumentText
+    from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
+    from odf.text import H, P
+
+    doc = OpenDocumentText()
+    if title:
+        doc.text.addElement(H(outlinelevel=1, text=title))
+    if as_of:
+        doc.text.addElement(P(text=as_of))
+    table = Table(name="Partners")
+    table.addElement(TableColumn(numbercolumnsrepeated=len(layout.rows[0])))
+    spans = {first: last - first + 1 for first, last in layout.merges}
+    covered = {r for first, last in layout.merges for r in range(first + 1, last + 1)}
+    for r, row in enumerate(layout.rows):
+        tr = TableRow()
+        for c, text in enumerate(row):
+            if c == 0 and r in covered:
+                tr.addElement(CoveredTableCell())
+                continue
+            cell = TableCell(valuetype="string", **(
+                {"numberrowsspanned": spans[r]} if c == 0 and r in spans else {}))
+            if text:
+                cell.addElement(P(text=text))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.text.addElement(table)
+    if note:
+        doc.text.addElement(P(text=note))
+    doc.save(str(path))
 
 
 def font_path() -> Path | None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exchange_kg.formats import detect_format
+from exchange_kg.formats import detect_format, text_outside_tables
 from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.erasmus import parse_erasmus_code
@@ -377,7 +377,7 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
     A page's tables with the first one's header join its section (``table: [2, 3]``); every
     other table gets a section of its own. Those without a header are left to the build,
     which reports their rows as not read."""
-    from exchange_kg.formats.html import table_count
+    from exchange_kg.formats import table_count
     from exchange_kg.formats.spreadsheet import sheet_names, sheets_with_content
 
     options = first["reader"]["options"]
@@ -386,8 +386,8 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
         chosen = names[chosen - 1] if isinstance(chosen, int) else chosen
         candidates: list[int | str] = [n for n in sheets_with_content(path) if n != chosen]
     else:
-        candidates = [n for n in range(1, table_count(path, options.get("encoding")) + 1)
-                      if n != chosen]
+        count = table_count(path, detect_format(path), options.get("encoding"))
+        candidates = [n for n in range(1, count + 1) if n != chosen]
     out: list[dict[str, Any]] = []
     for candidate in candidates:
         found = _open(path, {key: candidate}, depth=3)
@@ -759,10 +759,9 @@ def manifest_entry(proposal: Proposal, path: Path) -> str:
     """The entry to add to sources/manifest.yaml for the document."""
     lines = document_lines(path)[0]
     as_of = stated_as_of(lines)
-    if detect_format(path) == "html":  # a page states its title and date outside its tables
-        from exchange_kg.formats.html import page_text
-
-        lines = page_text(path)
+    outside = text_outside_tables(path)  # a page or Word document states its title and
+    if outside is not None:  # date outside its tables
+        lines = outside
         as_of = stated_as_of(lines, "heading or paragraph") or as_of
     first = next((ln.strip() for ln in lines if ln.strip()), "")
     title = first if first and "\t" not in first and len(first) < 150 else None

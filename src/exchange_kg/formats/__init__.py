@@ -2,12 +2,13 @@
 
 The layout readers (merged-cell table, numbered table, ...) know how a partner list is laid
 out; this package knows how a file stores it. A text extract (``.txt``, ``.tsv``) is read as
-its lines, as it always was. A spreadsheet, CSV file, HTML page or PDF is read as tables of
-cells with their merged ranges (:mod:`.grid`), and each table row becomes one tab-separated
-line, so the same mapping file — same reader, same fields, normalisers and constants — reads a
-list's extract and its original. What only the original knows is kept: a merged cell is a
-group known exactly (every row it spans gets its value), and every line carries its place in
-the original (``Partners!A12:D12``, a page and box, a table and row, a CSV record).
+its lines, as it always was. A spreadsheet, CSV file, HTML page, PDF or word-processor
+document (DOCX, ODT: :mod:`.textdoc`) is read as tables of cells with their merged ranges
+(:mod:`.grid`), and each table row becomes one tab-separated line, so the same mapping file —
+same reader, same fields, normalisers and constants — reads a list's extract and its
+original. What only the original knows is kept: a merged cell is a group known exactly (every
+row it spans gets its value), and every line carries its place in the original
+(``Partners!A12:D12``, a page and box, a table and row, a paragraph, a CSV record).
 
 The document options below live among each section's reader options: which sheet, table or
 pages the section reads, and how to decode the file. Sections reading the same table share its
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +30,16 @@ from typing import Any
 from exchange_kg.formats.grid import Table, render
 from exchange_kg.records import LineDisposition, LineStatus, Location, SourceError
 
-FORMATS = ("text", "aligned", "csv", "xlsx", "xls", "ods", "html", "pdf")
+FORMATS = ("text", "aligned", "csv", "xlsx", "xls", "ods", "html", "pdf", "docx", "odt")
+WORD_PROCESSOR = ("docx", "odt")
 
 _SUFFIXES = {
     ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf",
     ".txt": "text", ".tsv": "text", ".tab": "text",
+    ".docx": "docx", ".docm": "docx", ".odt": "odt",
 }
+_ZIPPED = ("xlsx", "ods", "docx", "odt")
 
 _CHOICE = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1}]}
 
@@ -50,7 +55,9 @@ DOCUMENT_OPTIONS: dict[str, Any] = {
     "table": {
         "oneOf": [_CHOICE, {"type": "array", "minItems": 1, "items": _CHOICE}],
         "description": "HTML: the table(s) to read, by 1-based number, id or caption "
-        "(default: the page's only table)",
+        "(default: the page's only table); DOCX/ODT: by number, caption or the heading "
+        "just above the table (default: the whole document, paragraphs included, when it "
+        "has at most one table)",
     },
     "pages": {
         "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1},
@@ -82,7 +89,7 @@ DOCUMENT_KEYS = frozenset(DOCUMENT_OPTIONS)
 # cells on it; see ``open_view``.)
 APPLIES_TO = {
     "sheet": ("xlsx", "xls", "ods"),
-    "table": ("html",),
+    "table": ("html", *WORD_PROCESSOR),
     "pages": ("pdf",),
     "pdf_tables": ("pdf",),
     "encoding": ("csv", "html", "text", "aligned"),
@@ -117,11 +124,29 @@ def detect_format(path: Path, declared: str | None = None) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
     if head.startswith(b"PK\x03\x04"):
-        return "ods" if b"opendocument.spreadsheet" in head else "xlsx"
+        return _zipped_format(path, head, by_name)
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<table" in lowered:
         return "html"
     return by_name or "text"
+
+
+def _zipped_format(path: Path, head: bytes, by_name: str | None) -> str:
+    """Which zip-packaged format a file is: an OpenDocument file names its type in its first,
+    stored entry; an Office Open XML package by its main part (``word/document.xml``). A
+    package too damaged to list goes by its name, so the error names the right reader."""
+    if b"opendocument.spreadsheet" in head:
+        return "ods"
+    if b"opendocument.text" in head:
+        return "odt"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return by_name if by_name in _ZIPPED else "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    return "xlsx"
 
 
 @dataclass
@@ -182,7 +207,10 @@ def open_view(path: Path, sections: Sequence[dict[str, Any]], *, ocr: bool = Fal
 def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
           splits_cells: Sequence[bool]) -> View:
     fmt = _one(path, sections, "format")
+    declared = fmt
     fmt = detect_format(path, fmt)
+    if not declared:
+        _refuse_legacy_word(path, fmt)
     encoding = _one(path, sections, "encoding")
     for k, opts in enumerate(sections):
         for key, formats in APPLIES_TO.items():
@@ -212,21 +240,41 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
                 placed[table.name] = _append(view, table)
             own.update(placed[table.name])
         view.section_lines.append(frozenset(own))
-    if fmt in ("xlsx", "xls", "ods", "html", "pdf"):
+    if fmt != "csv":
         _account_unread_tables(view, path, fmt, encoding, placed)
     return view
 
 
+def _refuse_legacy_word(path: Path, fmt: str) -> None:
+    """A Word 97-2003 ``.doc`` (an OLE file, like ``.xls``) or an RTF document would be read
+    as a workbook or as text and fail or read as garbage: say what to do instead."""
+    what = None
+    if fmt == "xls" and path.suffix.lower() in (".doc", ".dot"):
+        what = "a Word 97-2003 document (.doc)"
+    elif fmt == "text" and path.suffix.lower() not in _SUFFIXES:
+        with path.open("rb") as f:
+            if f.read(5) == b"{\\rtf":
+                what = "an RTF document"
+    if what:
+        raise SourceError(str(path), None, f"{what} is not read: save it as .docx or .odt "
+                          "(Word, LibreOffice) and map that file")
+
+
 def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | None,
                            placed: dict[str, range]) -> None:
-    """Every sheet (or HTML table, or PDF page) with content that no section reads joins the
-    document's lines as unreadable, each row with the reason: a workbook's second sheet of
-    partners ("Asia" after "Europe"), a page's table per region, a PDF's pages that `pages:`
-    leaves out, must not vanish from the build while the report says all was read."""
-    unread: list[tuple[Table, str, str]] = []  # (table, what it is, the option that reads it)
+    """Every sheet (HTML table, PDF page, DOCX/ODT table or run of paragraphs) with content
+    that no section reads joins the document's lines as unreadable, each row with the reason:
+    a workbook's second sheet of partners ("Asia" after "Europe"), a page's table per region,
+    a PDF's pages that `pages:` leaves out, must not vanish from the build while the report
+    says all was read."""
+    unread: list[tuple[Table, str]] = []  # (table, why it is not read)
     navigation: set[str] = set()  # HTML tables of links only
     if fmt == "pdf":
         unread = _unread_pages(path, placed)
+    elif fmt in WORD_PROCESSOR:
+        from exchange_kg.formats.textdoc import other_parts
+
+        unread = other_parts(path, fmt, set(placed))
     elif fmt == "html":
         from exchange_kg.formats.html import other_tables
 
@@ -235,21 +283,18 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
             if links:
                 navigation.add(table.name)
             number = table.name.removeprefix("table ")
-            unread.append((table, table.name, f"table: {number}"))
+            unread.append((table, _not_read(table.name, f"table: {number}")))
     else:
         from exchange_kg.formats.spreadsheet import read_sheet, sheets_with_content
 
         for name in sheets_with_content(path):
             if name not in placed:
-                unread.append((read_sheet(path, name, ods=fmt == "ods"), f"sheet {name!r}",
-                               f"sheet: {name}"))
-    for table, what, option in unread:
+                unread.append((read_sheet(path, name, ods=fmt == "ods"),
+                               _not_read(f"sheet {name!r}", f"sheet: {name}")))
+    for table, reason in unread:
         if table.name in placed:
             continue
         placed[table.name] = lines = _append(view, table)
-        reason = (f"{what} is not read by the mapping (its `pages:` leave it out)"
-                  if fmt == "pdf" else
-                  f"{what} is not read by the mapping (a section with `{option}` would read it)")
         status = LineStatus.UNREADABLE
         if _is_note(table):
             status, reason = LineStatus.LAYOUT, f"{reason}: a note, no table"
@@ -258,6 +303,10 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
         for n in lines:
             if view.lines[n - 1].strip():
                 view.dispositions[n] = LineDisposition(n, status, "table-not-read", reason)
+
+
+def _not_read(what: str, option: str) -> str:
+    return f"{what} is not read by the mapping (a section with `{option}` would read it)"
 
 
 # A sheet, table or page of at most this many lines of one cell each is a note (a cover
@@ -271,7 +320,7 @@ def _is_note(table: Table) -> bool:
     return len(rows) <= NOTE_LINES and all(len(row) == 1 for row in rows)
 
 
-def _unread_pages(path: Path, placed: dict[str, range]) -> list[tuple[Table, str, str]]:
+def _unread_pages(path: Path, placed: dict[str, range]) -> list[tuple[Table, str]]:
     import pdfplumber
 
     from exchange_kg.formats.pdf import read_pages
@@ -286,7 +335,8 @@ def _unread_pages(path: Path, placed: dict[str, range]) -> list[tuple[Table, str
         tables = read_pages(path, left, "text")
     except SourceError:  # no text on any of them: nothing to account for
         return []
-    return [(t, t.name, "pages:") for t in tables]
+    return [(t, f"{t.name} is not read by the mapping (its `pages:` leave it out)")
+            for t in tables]
 
 
 def _one(path: Path, sections: Sequence[dict[str, Any]], key: str) -> Any:
@@ -311,6 +361,10 @@ def _tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
         from exchange_kg.formats.html import read_tables
 
         return read_tables(path, opts.get("table"), encoding)
+    if fmt in WORD_PROCESSOR:
+        from exchange_kg.formats import textdoc
+
+        return textdoc.read_tables(path, fmt, opts.get("table"))
     from exchange_kg.formats.pdf import read_pages
 
     strategy = opts.get("pdf_tables", "lines")
@@ -318,6 +372,32 @@ def _tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
     for t in tables:
         t.name = f"{t.name} ({strategy})"
     return tables
+
+
+def table_count(path: Path, fmt: str, encoding: str | None = None) -> int:
+    """How many tables a page or word-processor document has (``table: N`` picks one)."""
+    if fmt in WORD_PROCESSOR:
+        from exchange_kg.formats.textdoc import table_count as count
+
+        return count(path, fmt)
+    from exchange_kg.formats.html import table_count as count_html
+
+    return count_html(path, encoding)
+
+
+def text_outside_tables(path: Path, encoding: str | None = None) -> list[str] | None:
+    """The headings and paragraphs of a page or word-processor document outside its tables
+    (where it states its title and date), or None for formats that have none."""
+    fmt = detect_format(path)
+    if fmt == "html":
+        from exchange_kg.formats.html import page_text
+
+        return page_text(path, encoding)
+    if fmt in WORD_PROCESSOR:
+        from exchange_kg.formats.textdoc import document_text
+
+        return document_text(path, fmt)
+    return None
 
 
 def _append(view: View, table: Table) -> range:

@@ -1,0 +1,333 @@
+"""Word documents (DOCX, WordprocessingML): the body's paragraphs and tables, merged cells known.
+
+Parsed with lxml from the package's ``word/document.xml`` (with ``numbering.xml`` and
+``styles.xml`` for list labels), not with python-docx: python-docx hides merged cells behind
+repeated cell objects (a ``gridSpan`` cell appears once per grid column it covers, a vertical
+merge as the same text in every row), skips content controls and does not number lists, so
+the grid would have to be rebuilt from its private XML anyway. Here:
+
+* ``w:gridSpan`` and ``w:gridBefore`` place a cell on the table grid; ``w:vMerge`` (restart,
+  then continue) makes a merged range down a column: the grid model's merged cells;
+* what Word shows is read: inserted text, hyperlinks, fields' results, content controls,
+  text boxes (after the paragraph they are anchored to); deleted text and field codes are not;
+* a list paragraph's label comes from its numbering (directly or through its style): a
+  bullet, or its number counted as Word counts it, per list and level.
+
+A damaged file is an error naming the file and where its XML broke (table, row, paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.formats.grid import Merge
+from exchange_kg.formats.textdoc import (
+    Block,
+    DocTable,
+    Paragraph,
+    labelled,
+    list_number,
+    parse_part,
+)
+from exchange_kg.records import SourceError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_VAL = W + "val"
+# containers whose children are the body's (or a row's, a cell's) own blocks
+_WRAPPERS = frozenset({W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag",
+                       W + "ins", W + "moveTo"})
+# run content that is not shown as text: deleted or moved-away text, field codes, floating
+# shapes and text boxes, footnote marks, properties
+_HIDDEN = frozenset({W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "drawing",
+                     W + "pict", W + "object", W + "pPr", W + "rPr", W + "sdtPr",
+                     W + "sdtEndPr", W + "footnoteReference", W + "endnoteReference",
+                     W + "commentReference", _MC + "Fallback"})
+# a Word list level's format -> how textdoc.list_number writes it
+_FORMATS = {"decimal": "decimal", "decimalZero": "decimal", "lowerLetter": "lowerLetter",
+            "upperLetter": "upperLetter", "lowerRoman": "lowerRoman",
+            "upperRoman": "upperRoman"}
+
+
+def docx_blocks(path: Path) -> tuple[list[Block], list[str]]:
+    """The body of the document at ``path`` as paragraphs and tables, in order, and the
+    non-blank paragraphs of its page headers and footers."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names:
+                raise SourceError(str(path), None, "not a Word document: the archive has no "
+                                  "word/document.xml")
+            body = _body(path, archive)
+            numbering = _Numbering(_part(path, archive, "word/numbering.xml", names),
+                                   _part(path, archive, "word/styles.xml", names))
+            furniture = [line for name in sorted(names)
+                         if re.fullmatch(r"word/(header|footer)\d*\.xml", name)
+                         for line in _lines(_part(path, archive, name, names))]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise SourceError(str(path), None, f"cannot read the Word document (damaged or not a "
+                          f".docx): {exc}") from None
+    return _Body(numbering).blocks(body), furniture
+
+
+def _lines(part: Any) -> list[str]:
+    """The non-blank paragraphs of a header or footer part (a text box's once)."""
+    return [" ".join(text.split()) for p in part.iter(W + "p")
+            if not any(a.tag == _MC + "Fallback" for a in p.iterancestors())
+            and (text := _text(p)).strip()]
+
+
+def _part(path: Path, archive: zipfile.ZipFile, name: str, names: set[str]) -> Any:
+    if name not in names:
+        return None
+    return parse_part(path, "docx", name, archive.read(name))
+
+
+def _body(path: Path, archive: zipfile.ZipFile) -> Any:
+    root = parse_part(path, "docx", "word/document.xml", archive.read("word/document.xml"),
+                      (W + "tbl", W + "tr", (W + "p",)))
+    body = root.find(W + "body")
+    if body is None:
+        raise SourceError(str(path), None, "the Word document has no body")
+    return body
+
+
+class _Numbering:
+    """List labels: numbering definitions, the styles that carry them, and the counters."""
+
+    def __init__(self, numbering: Any, styles: Any) -> None:
+        # (numId, level) -> (format, label text, start)
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        # lists that share an abstract definition count on together, as Word counts them,
+        # unless one restarts with a start of its own
+        self.counted_as: dict[str, str] = {}
+        self.counters: dict[str, list[int]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        if numbering is not None:
+            abstract = {a.get(W + "abstractNumId"): a for a in numbering.iter(W + "abstractNum")}
+            for num in numbering.iter(W + "num"):
+                ref = num.find(W + "abstractNumId")
+                levels = abstract.get(ref.get(_VAL)) if ref is not None else None
+                if levels is None:
+                    continue
+                starts = {_int(o.get(W + "ilvl")) or 0: o.find(W + "startOverride")
+                          for o in num.iter(W + "lvlOverride")}
+                num_id = num.get(W + "numId", "")
+                self.counted_as[num_id] = (f"num {num_id}" if any(
+                    s is not None for s in starts.values()) else f"abstract {ref.get(_VAL)}")
+                for lvl in levels.iter(W + "lvl"):
+                    ilvl = _int(lvl.get(W + "ilvl")) or 0
+                    fmt = _val(lvl, "numFmt") or "decimal"
+                    start = starts.get(ilvl)
+                    first = _int(start.get(_VAL) if start is not None else _val(lvl, "start"))
+                    self.levels[(num_id, ilvl)] = (
+                        fmt, _val(lvl, "lvlText") or "", 1 if first is None else first)
+        if styles is not None:
+            based: dict[str, str] = {}
+            own: dict[str, tuple[str, int]] = {}
+            for style in styles.iter(W + "style"):
+                sid = style.get(W + "styleId")
+                parent = _val(style, "basedOn")
+                if parent:
+                    based[sid] = parent
+                pr = style.find(f"{W}pPr/{W}numPr")
+                if pr is not None and _val(pr, "numId"):
+                    own[sid] = (_val(pr, "numId") or "", _int(_val(pr, "ilvl")) or 0)
+            for sid in {*own, *based}:
+                seen, s = set(), sid
+                while s and s not in own and s not in seen:
+                    seen.add(s)
+                    s = based.get(s, "")
+                if s in own:
+                    self.style_num[sid] = own[s]
+
+    def label(self, p: Any) -> tuple[str, bool]:
+        """(label, is a bullet) of paragraph ``p``, counting it; ("", False) if no list."""
+        num_id, ilvl = None, 0
+        pr = p.find(f"{W}pPr/{W}numPr")
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(_VAL) in self.style_num:
+            num_id, ilvl = self.style_num[style.get(_VAL)]
+        if pr is not None:
+            num_id = _val(pr, "numId") or num_id
+            ilvl = _int(_val(pr, "ilvl")) if _val(pr, "ilvl") else ilvl
+        level = self.levels.get((num_id or "", ilvl or 0))
+        if not num_id or num_id == "0" or level is None:
+            return "", False
+        ilvl = ilvl or 0
+        fmt, text, _ = level
+        if fmt == "bullet":
+            return "\u2022", True
+        if fmt == "none":
+            return "", False
+        counters = self.counters.setdefault(self.counted_as.get(num_id, num_id), [])
+        while len(counters) <= ilvl:
+            start = self.levels.get((num_id, len(counters)), ("", "", 1))[2]
+            counters.append(start - 1)
+        counters[ilvl] += 1
+        for deeper in range(ilvl + 1, len(counters)):  # a new item restarts the levels below
+            counters[deeper] = self.levels.get((num_id, deeper), ("", "", 1))[2] - 1
+        out = text
+        for k in range(ilvl + 1):
+            kfmt = self.levels.get((num_id, k), ("decimal", "", 1))[0]
+            value = max(counters[k], self.levels.get((num_id, k), ("", "", 1))[2])
+            out = out.replace(f"%{k + 1}", list_number(value, _FORMATS.get(kfmt, "decimal")))
+        return out.strip(), False
+
+
+class _Body:
+    """The body's blocks, numbered as :mod:`.textdoc` describes."""
+
+    def __init__(self, numbering: _Numbering) -> None:
+        self.numbering = numbering
+        self.out: list[Block] = []
+        self.paragraphs = 0
+        self.tables = 0
+
+    def blocks(self, body: Any) -> list[Block]:
+        self._walk(body)
+        return self.out
+
+    def _walk(self, parent: Any) -> None:
+        for el in parent:
+            if el.tag == W + "p":
+                self.paragraphs += 1
+                label, bullet = self.numbering.label(el)
+                text = _text(el)
+                if text.strip():
+                    text = labelled(label, text, bullet)
+                self.out.append(Paragraph(self.paragraphs, text))
+                self.out.extend(Paragraph(self.paragraphs, _text(p), box=True)
+                                for p in _box_paragraphs(el))
+            elif el.tag == W + "tbl":
+                self.tables += 1
+                self.out.append(_table(el, self.tables))
+            elif el.tag in _WRAPPERS:
+                self._walk(el)
+
+
+def _box_paragraphs(p: Any) -> list[Any]:
+    """The paragraphs of the text boxes anchored in paragraph ``p``: each box once (Word
+    writes a box twice, as a drawing and as its VML fallback), a box inside a box with it."""
+    out = []
+    for box in p.iter(W + "txbxContent"):
+        ancestors = list(box.iterancestors())
+        inside = ancestors[: ancestors.index(p)] if p in ancestors else ancestors
+        if any(a.tag in (_MC + "Fallback", W + "txbxContent") for a in inside):
+            continue
+        out.extend(q for q in box.iter(W + "p") if _text(q).strip())
+    return out
+
+
+def _children(el: Any, tag: str) -> list[Any]:
+    """``el``'s children with ``tag``, looking through content controls and custom XML."""
+    out = []
+    for child in el:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            out.extend(_children(child, tag))
+    return out
+
+
+def _table(tbl: Any, number: int) -> DocTable:
+    cells: list[list[str]] = []
+    merges: list[Merge] = []
+    down: dict[int, int] = {}  # grid column -> index in merges of a vertical merge still open
+    rows = [tr for tr in _children(tbl, W + "tr")
+            if tr.find(f"{W}trPr/{W}del") is None]  # a row deleted with changes tracked
+    for r, tr in enumerate(rows):
+        row: list[str] = []
+        c = _int(_val(tr.find(W + "trPr"), "gridBefore")) or 0
+        row.extend([""] * c)
+        continued: set[int] = set()
+        for tc in _children(tr, W + "tc"):
+            pr = tc.find(W + "tcPr")
+            span = max(1, min(_int(_val(pr, "gridSpan")) or 1, 1000))
+            text = _cell_text(tc)
+            vmerge = pr.find(W + "vMerge") if pr is not None else None
+            mode = None if vmerge is None else vmerge.get(_VAL, "continue")
+            row.extend([text] + [""] * (span - 1))
+            if mode == "continue" and c in down and not text.strip() \
+                    and merges[down[c]][3] == c + span - 1:
+                r0, c0, _, c1 = merges[down[c]]
+                merges[down[c]] = (r0, c0, r, c1)
+                row[c] = ""
+                continued.add(c)
+            else:
+                down.pop(c, None)
+                if mode == "restart":
+                    down[c] = len(merges)
+                    merges.append((r, c, r, c + span - 1))
+                    continued.add(c)
+                elif span > 1:
+                    merges.append((r, c, r, c + span - 1))
+            c += span
+        for col in [k for k in down if k not in continued]:
+            del down[col]
+        cells.append(row)
+    merges = [m for m in merges if m[0] != m[2] or m[1] != m[3]]
+    caption = _val(tbl.find(W + "tblPr"), "tblCaption") or ""
+    return DocTable(number, cells, merges, " ".join(caption.split()))
+
+
+def _cell_text(tc: Any) -> str:
+    """A cell's paragraphs (and those of tables nested in it, not of text boxes), one line
+    each; the grid joins them into one cell."""
+    lines = [_text(p) for p in tc.iter(W + "p")
+             if not any(a.tag == W + "txbxContent" for a in p.iterancestors())]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _text(p: Any) -> str:
+    """What a paragraph shows: its runs' text, tabs and line breaks (see module doc)."""
+    parts: list[str] = []
+    _runs(p, parts)
+    return "".join(parts)
+
+
+def _runs(el: Any, parts: list[str]) -> None:
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _HIDDEN:
+            continue
+        if tag == W + "t":
+            parts.append(child.text or "")
+        elif tag in (W + "tab", W + "ptab"):
+            parts.append("\t")
+        elif tag in (W + "br", W + "cr"):
+            parts.append("\n")
+        elif tag == W + "noBreakHyphen":
+            parts.append("-")
+        elif tag == W + "sym":
+            char = child.get(W + "char", "")
+            # a symbol-font character (a check mark, a bullet) in the private use area
+            parts.append("" if not char or char.upper().startswith("F") else _char(char))
+        else:
+            _runs(child, parts)
+
+
+def _char(code: str) -> str:
+    try:
+        return chr(int(code, 16))
+    except ValueError:
+        return ""
+
+
+def _val(el: Any, name: str) -> str | None:
+    if el is None:
+        return None
+    child = el.find(W + name)
+    return None if child is None else child.get(_VAL)
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+

@@ -1,0 +1,524 @@
+"""Word (DOCX) and OpenDocument text (ODT) partner lists: tables with merged cells, paragraphs
+as lines, several tables, lists typed as bullets, damaged files; written by real writers
+(python-docx, odfpy) and read through the format layer, new-mapping and the build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import originals
+from conftest import ROOT, run_build
+from exchange_kg import pipeline
+from exchange_kg.formats import detect_format, open_view
+from exchange_kg.propose import manifest_entry, propose, read_with
+from exchange_kg.records import LineStatus, SourceError
+from test_originals import build_project, make_project, substance
+from unseen_kit import published
+
+docx = pytest.importorskip("docx", reason="python-docx writes the Word documents these read")
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NAMESPACES = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in (
+    ("w", W_NS), ("mc", "http://schemas.openxmlformats.org/markup-compatibility/2006"),
+    ("wp", "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
+    ("a", "http://schemas.openxmlformats.org/drawingml/2006/main"),
+    ("wps", "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"),
+    ("v", "urn:schemas-microsoft-com:vml")))
+
+
+def _qn(name: str) -> str:
+    return f"{{{W_NS}}}{name}"
+
+
+def _grid_table(document: object, rows: list[list[str]]) -> object:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[attr-defined]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    return table
+
+
+def region_tables(path: Path) -> Path:
+    """A title, then a heading and a table per region, then a footer note."""
+    document = docx.Document()
+    document.add_heading("Partner universities", level=1)
+    for region, rows in (("Europe", [("Italy", "Università di Padova"),
+                                     ("Sweden", "Lund University"),
+                                     ("Norway", "University of Oslo")]),
+                         ("Asia", [("Japan", "Kyoto University"),
+                                   ("Korea", "Korea University"),
+                                   ("Taiwan", "National Taiwan University")])):
+        document.add_heading(region, level=2)
+        _grid_table(document, [["Country", "University"], *map(list, rows)])
+    document.add_paragraph("Maintained by the International Office.")
+    document.save(str(path))
+    return path
+
+
+# --- tables and paragraphs -------------------------------------------------------------------
+
+def test_docx_merged_cells_take_their_places_on_the_grid(tmp_path: Path) -> None:
+    """gridSpan, vMerge (restart/continue) and gridBefore, as Word writes them."""
+    document = docx.Document()
+    document.add_heading("Partnerhochschulen", level=1)
+    document.add_paragraph("Stand: 01.10.2026")
+    table = _grid_table(document, [["Land", "Hochschule", "Seit"],
+                                   ["Spanien", "Universidad de Granada", "2019"],
+                                   ["", "Universitat de Barcelona", "2020"],
+                                   ["Asien", "", ""],
+                                   ["Japan", "Kyoto University", "2021"]])
+    table.cell(1, 0).merge(table.cell(2, 0))  # vertical: vMerge restart + continue
+    table.cell(3, 0).merge(table.cell(3, 2))  # horizontal: gridSpan 3
+    document.add_paragraph("Hinweis\tzur Liste")
+    path = tmp_path / "liste.docx"
+    document.save(str(path))
+    view = open_view(path, [{}])
+    assert view.lines == ["Partnerhochschulen", "Stand: 01.10.2026", "Land\tHochschule\tSeit",
+                          "Spanien\tUniversidad de Granada\t2019",
+                          "Spanien\tUniversitat de Barcelona\t2020", "Asien",
+                          "Japan\tKyoto University\t2021", "Hinweis\tzur Liste"]
+    assert [loc.text for loc in view.locations or []] == [
+        "paragraph 1", "paragraph 2", *(f"table 1, row {r}" for r in range(1, 6)),
+        "paragraph 3"]
+    assert not view.dispositions  # nothing read as layout or lost before the reader
+
+
+def test_docx_row_starting_right_of_the_grid_keeps_its_columns(tmp_path: Path) -> None:
+    """``w:gridBefore``: a row whose first cell stands in the second grid column."""
+    document = docx.Document()
+    table = _grid_table(document, [["Country", "University"], ["Chile", "Universidad de Chile"],
+                                   ["", "Universidad de Santiago"]])
+    row = table.rows[2]._tr
+    cells = row.findall(_qn("tc"))
+    row.remove(cells[0])
+    props = row.get_or_add_trPr()
+    before = props.makeelement(_qn("gridBefore"), {_qn("val"): "1"})
+    props.append(before)
+    path = tmp_path / "list.docx"
+    document.save(str(path))
+    assert open_view(path, [{}]).lines[2] == "\tUniversidad de Santiago"
+
+
+def test_odt_spanned_and_covered_cells_take_their_places(tmp_path: Path) -> None:
+    layout = originals.Layout([["Country", "University"], ["Chile", "Universidad de Chile"],
+                               ["", "Universidad de Santiago"], ["Peru", "Universidad de Lima"]],
+                              merges=[(1, 2)])
+    path = tmp_path / "list.odt"
+    originals.write_odt(layout, path, title="Convenios", as_of="Actualizado al 15.01.2026",
+                        note="Oficina de Relaciones Internacionales")
+    view = open_view(path, [{}])
+    assert view.lines == ["Convenios", "Actualizado al 15.01.2026", "Country\tUniversity",
+                          "Chile\tUniversidad de Chile", "Chile\tUniversidad de Santiago",
+                          "Peru\tUniversidad de Lima", "Oficina de Relaciones Internacionales"]
+    assert (view.locations or [])[4].text == "table 1, row 3"
+
+
+def test_list_paragraphs_carry_their_labels_as_the_document_shows_them(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Italy")
+    for name in ("Università di Padova", "Politecnico di Milano"):
+        document.add_paragraph(name, style="List Bullet")
+    for name in ("Kyoto University", "Osaka University", "Tohoku University"):
+        document.add_paragraph(name, style="List Number")
+    broken = document.add_paragraph("University of Oslo")
+    broken.add_run().add_break()
+    broken.add_run("Faculty of Law")
+    path = tmp_path / "list.docx"
+    document.save(str(path))
+    view = open_view(path, [{}])
+    assert view.lines == ["Italy", "• Università di Padova", "• Politecnico di Milano",
+                          "1.\tKyoto University", "2.\tOsaka University",
+                          "3.\tTohoku University", "University of Oslo", "Faculty of Law"]
+    assert [loc.text for loc in view.locations or []][-2:] == ["paragraph 7, line 1",
+                                                               "paragraph 7, line 2"]
+
+
+def test_odt_lists_bullets_numbers_and_nested_levels(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import (
+        List,
+        ListItem,
+        ListLevelStyleBullet,
+        ListLevelStyleNumber,
+        ListStyle,
+        P,
+        S,
+        Tab,
+    )
+
+    doc = OpenDocumentText()
+    bullets, numbers = ListStyle(name="B"), ListStyle(name="N")
+    bullets.addElement(ListLevelStyleBullet(level=1, bulletchar="-"))
+    numbers.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix="."))
+    numbers.addElement(ListLevelStyleNumber(level=2, numformat="a", numsuffix=")"))
+    doc.automaticstyles.addElement(bullets)
+    doc.automaticstyles.addElement(numbers)
+
+    def items(style: str, names: list[str]) -> object:
+        out = List(stylename=style)
+        for name in names:
+            item = ListItem()
+            item.addElement(P(text=name))
+            out.addElement(item)
+        return out
+
+    doc.text.addElement(P(text="Japan"))
+    doc.text.addElement(items("B", ["Kyoto University", "Osaka University"]))
+    numbered = items("N", ["Lund University", "University of Oslo"])
+    numbered.childNodes[-1].addElement(items("N", ["Faculty of Law"]))
+    doc.text.addElement(numbered)
+    spaced = P(text="Country")
+    spaced.addElement(Tab())
+    spaced.addText("University")
+    spaced.addElement(S(c=2))
+    spaced.addText("(main)")
+    doc.text.addElement(spaced)
+    path = tmp_path / "list.odt"
+    doc.save(str(path))
+    assert open_view(path, [{}]).lines == [
+        "Japan", "• Kyoto University", "• Osaka University", "1.\tLund University",
+        "2.\tUniversity of Oslo", "a)\tFaculty of Law", "Country\tUniversity  (main)"]
+
+
+def test_deleted_text_field_codes_and_content_controls(tmp_path: Path) -> None:
+    """What Word shows: tracked insertions yes, deletions and field codes no; a paragraph in
+    a content control is a paragraph of the body."""
+    path = tmp_path / "list.docx"
+    docx.Document().save(str(path))
+    body = """<w:body>
+<w:p><w:r><w:t xml:space="preserve">Kyoto </w:t></w:r><w:del><w:r><w:delText>Osaka</w:delText>
+</w:r></w:del><w:ins><w:r><w:t>University</w:t></w:r></w:ins></w:p>
+<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DATE </w:instrText></w:r>
+<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>01.10.2026</w:t></w:r>
+<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
+<w:sdt><w:sdtContent><w:p><w:r><w:t>Lund University</w:t></w:r></w:p></w:sdtContent></w:sdt>
+</w:body>"""
+    _replace_body(path, body)
+    assert open_view(path, [{}]).lines == ["Kyoto University", "01.10.2026", "Lund University"]
+
+
+def test_text_boxes_follow_their_paragraph_each_once(tmp_path: Path) -> None:
+    """Word writes a text box twice (drawing, and its VML fallback): read once, located."""
+    box = ("<w:txbxContent><w:p><w:r><w:t>Stand: 01.10.2026</w:t></w:r></w:p>"
+           "</w:txbxContent>")
+    path = tmp_path / "list.docx"
+    docx.Document().save(str(path))
+    _replace_body(path, f"""<w:body><w:p><w:r><w:t>Partnerhochschulen</w:t></w:r>
+<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>
+<a:graphicData><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></a:graphicData></a:graphic>
+</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}
+</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>
+<w:p><w:r><w:t>Kyoto University</w:t></w:r></w:p></w:body>""")
+    view = open_view(path, [{}])
+    assert view.lines == ["Partnerhochschulen", "Stand: 01.10.2026", "Kyoto University"]
+    assert [loc.text for loc in view.locations or []] == [
+        "paragraph 1", "text box at paragraph 1", "paragraph 2"]
+    from odf.draw import Frame, TextBox
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    title = P(text="Convenios")
+    frame = Frame(anchortype="paragraph", width="5cm", height="1cm")
+    text_box = TextBox()
+    text_box.addElement(P(text="Actualizado al 15.01.2026"))
+    frame.addElement(text_box)
+    title.addElement(frame)
+    doc.text.addElement(title)
+    odt = tmp_path / "list.odt"
+    doc.save(str(odt))
+    view = open_view(odt, [{}])
+    assert view.lines == ["Convenios", "Actualizado al 15.01.2026"]
+    assert (view.locations or [])[1].text == "text box at paragraph 1"
+
+
+def _replace_body(path: Path, body: str) -> None:
+    """Rewrite a Word file's document.xml with ``body`` as its body (a real package)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/document.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                                  f"<w:document {NAMESPACES}>{body}</w:document>").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+# --- several tables ----------------------------------------------------------------------------
+
+def test_several_tables_need_one_named_by_number_caption_or_heading(tmp_path: Path) -> None:
+    path = region_tables(tmp_path / "partners.docx")
+    with pytest.raises(SourceError, match=r"2 tables; .*`table:`.*1: heading 'Europe', 4 rows, "
+                                          r"first 'Country \| University'; 2: heading 'Asia'"):
+        open_view(path, [{}])
+
+    def read(choice: object) -> list[str]:
+        return [line for line in open_view(path, [{"table": choice}]).lines_for(0) if line]
+
+    assert read("Asia")[1:] == ["Japan\tKyoto University", "Korea\tKorea University",
+                                "Taiwan\tNational Taiwan University"]
+    assert read(1)[1] == "Italy\tUniversità di Padova"
+    assert len(read([1, 2])) == 8
+    with pytest.raises(SourceError, match="no table with caption or heading 'Africa'"):
+        open_view(path, [{"table": "Africa"}])
+    with pytest.raises(SourceError, match="table 3 asked for; the Word document has 2"):
+        open_view(path, [{"table": 3}])
+
+
+def test_parts_the_mapping_does_not_read_are_reported_not_dropped(tmp_path: Path) -> None:
+    path = region_tables(tmp_path / "partners.docx")
+    view = open_view(path, [{"table": 1}])
+    found = {view.lines[n - 1]: (d.status, d.reason) for n, d in view.dispositions.items()}
+    assert found["Partner universities"] == (
+        LineStatus.LAYOUT, "paragraphs 1-2 (text outside the tables) are not read by the "
+        "mapping, which reads only the tables it names: a note, no table")
+    assert found["Japan\tKyoto University"] == (
+        LineStatus.UNREADABLE,
+        "table 2 is not read by the mapping (a section with `table: 2` would read it)")
+    assert found["Maintained by the International Office."][0] is LineStatus.LAYOUT
+    # every non-blank line: read by the section, or accounted for with its reason
+    own = view.section_lines[0]
+    assert all(n in own or n in view.dispositions
+               for n, line in enumerate(view.lines, start=1) if line.strip())
+
+
+def test_new_mapping_reads_a_table_per_region_as_one_list(tmp_path: Path) -> None:
+    path = region_tables(tmp_path / "partners.docx")
+    proposal = propose(path, "by-region")
+    assert [s["reader"]["options"]["table"] for s in proposal.mapping["sections"]] == [[1, 2]]
+    src = read_with(proposal, path)
+    assert {(a.country, a.parties[0].name) for a in pipeline.source_agreements(src)} == {
+        ("IT", "Università di Padova"), ("SE", "Lund University"), ("NO", "University of Oslo"),
+        ("JP", "Kyoto University"), ("KR", "Korea University"),
+        ("TW", "National Taiwan University")}
+    entry = manifest_entry(proposal, path)
+    assert "title: 'Partner universities'" in entry
+
+
+# --- a list written as paragraphs --------------------------------------------------------------
+
+def test_a_list_typed_as_headings_and_bullets_is_proposed_as_an_outline(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Exchange partner universities", level=1)
+    groups = {"Germany": ["Universität Heidelberg", "Technische Universität München"],
+              "France": ["Université de Strasbourg", "Sorbonne Université"],
+              "Japan": ["Kyoto University"]}
+    for country, names in groups.items():
+        document.add_heading(country, level=2)
+        for name in names:
+            document.add_paragraph(name, style="List Bullet")
+    path = tmp_path / "partners.docx"
+    document.save(str(path))
+    proposal = propose(path, "outline")
+    assert proposal.mapping["sections"][0]["reader"]["name"] == "outline-list"
+    src = read_with(proposal, path)
+    got = {(a.country, a.parties[0].name) for a in pipeline.source_agreements(src)}
+    assert got == {("DE", "Universität Heidelberg"), ("DE", "Technische Universität München"),
+                   ("FR", "Université de Strasbourg"), ("FR", "Sorbonne Université"),
+                   ("JP", "Kyoto University")}
+    assert not [d for d in src.result.dispositions.values() if d.status.value == "unreadable"]
+
+
+# --- detection and damage ----------------------------------------------------------------------
+
+def test_format_from_content_not_name(tmp_path: Path) -> None:
+    word = region_tables(tmp_path / "partners.docx")
+    odt = tmp_path / "list.odt"
+    originals.write_odt(originals.Layout([["a", "b"]], []), odt)
+    assert detect_format(shutil.copy(word, tmp_path / "download.bin")) == "docx"
+    assert detect_format(shutil.copy(odt, tmp_path / "download.zip")) == "odt"
+    xlsx = tmp_path / "book.xlsx"
+    import openpyxl
+
+    openpyxl.Workbook().save(xlsx)
+    assert detect_format(shutil.copy(xlsx, tmp_path / "export.docx")) == "xlsx"
+
+
+def test_a_truncated_word_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path = region_tables(tmp_path / "partners.docx")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert detect_format(path) == "docx"  # too damaged to list: its name decides
+    with pytest.raises(SourceError, match=r"partners.docx: cannot read the Word document "
+                                          r"\(damaged or not a \.docx\)"):
+        open_view(path, [{}])
+
+
+def test_broken_xml_is_located_by_table_row_and_paragraph(tmp_path: Path) -> None:
+    path = region_tables(tmp_path / "partners.docx")
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode()
+    rows = [m.start() for m in re.finditer("<w:tr[ >]", xml)]
+    cut = xml[: rows[6] + 40]  # the XML breaks off inside table 2's third row
+    _rewrite(path, "word/document.xml", cut)
+    with pytest.raises(SourceError, match=r"partners.docx: the Word document is damaged in "
+                                          r"table 2, row 3 \(word/document.xml: "):
+        open_view(path, [{}])
+    odt = tmp_path / "list.odt"
+    originals.write_odt(originals.Layout([["Country", "University"]], []), odt,
+                        title="Convenios", as_of="2026")
+    with zipfile.ZipFile(odt) as z:
+        content = z.read("content.xml").decode()
+    _rewrite(odt, "content.xml", content.replace("<table:table ", "<table:table <", 1))
+    with pytest.raises(SourceError, match=r"list.odt: the OpenDocument text is damaged after "
+                                          r"paragraph 2 \(content.xml: "):
+        open_view(odt, [{}])
+
+
+def _rewrite(path: Path, name: str, text: str) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[name] = text.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for part, data in parts.items():
+            z.writestr(part, data, compress_type=zipfile.ZIP_STORED if part == "mimetype"
+                       else zipfile.ZIP_DEFLATED)
+
+
+@pytest.mark.parametrize(("name", "content", "what"), [
+    ("partners.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+     r"a Word 97-2003 document \(.doc\)"),
+    ("partners.rtf", b"{\\rtf1\\ansi Partner list}", "an RTF document"),
+])
+def test_a_legacy_word_file_says_what_to_save_it_as(tmp_path: Path, name: str,
+                                                    content: bytes, what: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=rf"{name}: {what} is not read: save it as \.docx or "
+                                          r"\.odt"):
+        open_view(path, [{}])
+
+
+def test_a_word_document_without_text_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.docx"
+    docx.Document().save(str(path))
+    with pytest.raises(SourceError, match="empty.docx: the Word document has no text"):
+        open_view(path, [{}])
+
+
+# --- end to end --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def gse_originals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("word")
+    extract = originals.extract_rows("gse-partners")
+    layout = originals.merged_layout(extract)
+    files = {"docx": out / "gse-partners.docx", "odt": out / "gse-partners.odt"}
+    for fmt, write in (("docx", originals.write_docx), ("odt", originals.write_odt)):
+        write(layout, files[fmt], extract.title)
+    return files
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_original_builds_the_same_agreements_as_the_extract(
+        fmt: str, gse_originals: dict[str, Path], tmp_path: Path) -> None:
+    """The curated mapping of the extract reads the Word original: same graph but for where
+    records stand; merged country cells known, not inferred."""
+    text = build_project(make_project(tmp_path / "text", "gse-partners",
+                                      ROOT / "sources" / "gse-partners.tsv"))
+    result = build_project(make_project(tmp_path / fmt, "gse-partners", gse_originals[fmt]))
+    assert len(result.agreements) == len(text.agreements) > 100
+    assert substance(result, "gse-partners") == substance(text, "gse-partners")
+    src = result.sources[0]
+    inferred = {"country-from-merged-cell", "country-ambiguous", "country-from-evidence"}
+    assert not inferred & {f.code for r in src.result.records for f in r.flags}
+    assert sum(d.kind == "group-label" for d in src.result.dispositions.values()) >= 3
+    assert all(re.fullmatch(r"table 1, row \d+", loc.text)
+               for r in src.result.records for loc in r.locations)
+    # the paragraph above the table: the title the mapping names
+    outside = {src.lines[n - 1]: d.status for n, d in src.result.dispositions.items()
+               if src.locations and src.locations[n - 1].text.startswith("paragraph")}
+    assert outside == {"Academic Exchange Agreement (Graduate School of Engineering)":
+                       LineStatus.LAYOUT}
+
+
+def test_a_word_list_goes_through_new_mapping_and_build_into_the_graph(tmp_path: Path) -> None:
+    """What a user does with a Word list nobody has seen: propose, save, build."""
+    document = docx.Document()
+    document.add_heading("Convenios de intercambio", level=1)
+    document.add_paragraph("Actualizado al 15 de enero de 2026")
+    table = _grid_table(document, [
+        ["País", "Universidad", "Fecha de firma", "Plazas"],
+        ["Chile", "Universidad de Chile", "12/03/2019", "2"],
+        ["", "Pontificia Universidad Católica de Chile", "25/09/2021", "3"],
+        ["Perú", "Universidad Nacional Mayor de San Marcos", "30/06/2020", "1"],
+        ["España", "Universidad de Granada", "14/02/2018", "4"],
+        ["", "Universitat de Barcelona", "20/11/2022", "2"]])
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(4, 0).merge(table.cell(5, 0))
+    document.add_paragraph("Oficina de Relaciones Internacionales")
+    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
+    sources.mkdir()
+    mappings.mkdir()
+    path = sources / "convenios.docx"
+    document.save(str(path))
+    proc = run_build_command("new-mapping", str(path), "--id", "convenios", "-o",
+                             str(mappings / "convenios.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    entry = proc.stderr.split("Manifest entry for sources/manifest.yaml:\n", 1)[1]
+    entry = "\n".join(line for line in entry.splitlines() if line.strip())
+    (sources / "manifest.yaml").write_text("documents:\n" + entry + "\n", encoding="utf-8")
+    assert "as_of: '2026-01-15'" in entry
+    out = tmp_path / "dist"
+    built = run_build(out, "--sources", str(sources), "--mappings", str(mappings))
+    assert built.returncode == 0, built.stderr
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(out / "exchange-kg.nt", format="nt")
+    rows = {(r["country"], r["partner"], r["start"]) for r in published(graph)}
+    assert rows == {("CL", "Universidad de Chile", "2019-03-12"),
+                    ("CL", "Pontificia Universidad Católica de Chile", "2021-09-25"),
+                    ("PE", "Universidad Nacional Mayor de San Marcos", "2020-06-30"),
+                    ("ES", "Universidad de Granada", "2018-02-14"),
+                    ("ES", "Universitat de Barcelona", "2022-11-20")}
+    locations = {str(o) for p, o in graph.predicate_objects() if str(p).endswith("#location")}
+    assert {"table 1, row 3", "table 1, row 6"} <= locations
+
+
+def run_build_command(*args: str):  # noqa: ANN201 - CompletedProcess
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "exchange_kg.cli", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_a_stamp_in_the_page_footer_reaches_the_manifest_entry(fmt: str, tmp_path: Path
+                                                              ) -> None:
+    """Headers and footers are page furniture, not lines; but "Stand: ..." often stands
+    there, and the manifest entry takes the document's own date."""
+    rows = [["Land", "Hochschule"], ["Italien", "Università di Padova"],
+            ["Schweden", "Lund University"], ["Norwegen", "University of Oslo"]]
+    path = tmp_path / f"partner.{fmt}"
+    if fmt == "docx":
+        document = docx.Document()
+        document.add_heading("Partnerhochschulen", level=1)
+        _grid_table(document, rows)
+        document.sections[0].footer.paragraphs[0].text = "Stand: 01.10.2026"
+        document.save(str(path))
+    else:
+        from odf.opendocument import load
+        from odf.style import Footer, MasterPage, PageLayout
+        from odf.text import P
+
+        originals.write_odt(originals.Layout(rows, []), path, title="Partnerhochschulen")
+        doc = load(str(path))
+        layout = PageLayout(name="pm1")
+        doc.automaticstyles.addElement(layout)
+        page = MasterPage(name="Standard", pagelayoutname=layout)
+        footer = Footer()
+        footer.addElement(P(text="Stand: 01.10.2026"))
+        page.addElement(footer)
+        doc.masterstyles.addElement(page)
+        doc.save(str(path))
+    view = open_view(path, [{}])
+    assert "Stand: 01.10.2026" not in view.lines
+    entry = manifest_entry(propose(path, "stand"), path)
+    assert "as_of: '2026-10-01'  # CHECK" in entry
+    assert "title: Partnerhochschulen" in entry
