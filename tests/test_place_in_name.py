@@ -66,3 +66,41 @@ def test_a_name_stating_another_country_than_the_cell_is_flagged_and_the_cell_ke
              if "Ghent" in rec.fields["partner"] for f in rec.flags]
     assert "country-in-name-differs" in flags
     assert Literal("Belgium") not in set(graph.objects(None, SCHEMA.addressLocality))
+
+
+CITY_MAPPING = """source: tiny-list
+list: tiny-list
+sections:
+  - name: partners
+    reader: {name: simple-table, options: {columns: [partner, city, country], min_cells: 2}}
+    fields:
+      partner: {normalise: partner, notation: auto}
+      city: text
+      country: country
+    constants: {city_language: en}
+"""
+
+
+def test_a_city_cell_naming_its_country_gives_the_city_and_the_country(tmp_path) -> None:  # noqa: ANN001
+    rows = ["University of Melbourne\tMelbourne, Australia\t",
+            "National University of Singapore\tSingapore\t",  # a city-state: both
+            "Universidad de los Andes\tBogotá, Colombia\tColombia",
+            "University of Ghent\tGhent, Belgium\tFrance",  # the cell says otherwise: kept
+            "Georgetown University\tWashington, DC\t",  # no country in it: none published
+            # a territory of the row's country, with its own ISO 3166-1 code: the code to join on
+            "Lingnan University\tHong Kong\tChina"]
+    root = write_project(tmp_path, "\n".join(rows) + "\n", CITY_MAPPING)
+    result = pipeline.build(root / "sources", root / "mappings")
+    graph = Graph().parse(data="\n".join(result.graph.lines()), format="nt")
+    assert _address(graph, "University of Melbourne") == ({"Melbourne"}, {"AU"})
+    assert _address(graph, "National University of Singapore") == ({"Singapore"}, {"SG"})
+    assert _address(graph, "Universidad de los Andes") == ({"Bogotá"}, {"CO"})
+    assert _address(graph, "University of Ghent") == ({"Ghent"}, {"FR"})
+    assert _address(graph, "Georgetown University") == ({"Washington, DC"}, set())
+    flags = {f.code for src in result.sources for rec in src.result.records
+             if "Ghent" in rec.fields["partner"] for f in rec.flags}
+    assert "country-in-name-differs" in flags
+    assert _address(graph, "Lingnan University") == ({"Hong Kong"}, {"HK"})
+    flags = {f.code for src in result.sources for rec in src.result.records
+             if "Lingnan" in rec.fields["partner"] for f in rec.flags}
+    assert flags == {"country-refined"}

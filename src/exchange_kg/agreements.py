@@ -142,14 +142,16 @@ def build_agreements(
     if partner is None:
         return []
     places = [_place(getattr(p, "place", None)) for p in partner.parties]
-    country = _refine_country(_row_country(values.get("country"), places, record), record)
+    city = _city_place(values.get("city"))
+    country = _refine_country(_row_country(values.get("country"), [*places, city], record),
+                              record)
     unit = values.get("unit")
     if unit is not None and len(partner.parties) != 1:
         flag(record, "unit", "unit-unassigned",
              f"a unit column names {unit!r} but the partner cell names "
              f"{len(partner.parties)} institutions; not attached", unit)
         unit = None
-    code = _erasmus_code(values.get("erasmus_code"), country, values.get("city"),
+    code = _erasmus_code(values.get("erasmus_code"), country, city[0],
                          len(partner.parties), record)
     parties = tuple(
         Party(
@@ -160,7 +162,7 @@ def build_agreements(
             alt_names=p.alt_names,
             country=country,
             # a place written into the name ("..., Równe, Ukraina") stands in for a city cell
-            city=values.get("city") or place[0],
+            city=city[0] or place[0],
             website=values.get("website"),
             erasmus_code=code,
         )
@@ -315,6 +317,16 @@ def _place(text: str | None) -> tuple[str | None, str | None]:
     return ", ".join(pieces[:-1]) or None, match.code
 
 
+def _city_place(text: str | None) -> tuple[str | None, str | None]:
+    """(city, country code) of a city cell: it may say the country too ("Melbourne,
+    Australia"); a city-state's one name ("Singapore", "Luxembourg") is the city and says
+    the country."""
+    if not text or "," in text:
+        return _place(text)
+    match = parse_country(text, fuzzy=False)
+    return text, match.code if match is not None else None
+
+
 def _row_country(country: str | None, places: list[tuple[str | None, str | None]],
                  record: RawRecord) -> str | None:
     """The row's country: its country cell, else the one its partner's name states
@@ -326,13 +338,21 @@ def _row_country(country: str | None, places: list[tuple[str | None, str | None]
         if len(named) == 1:
             found = next(iter(named))
             record.flags.append(Flag("country", "country-from-name", f"no country cell; the "
-                                     f"partner's name states {found}", found))
+                                     f"partner's name or place states {found}", found))
             return found
         return None
-    if named - {country}:
+    other = sorted(named - {country})
+    if len(other) == 1 and pycountry.subdivisions.get(code=f"{country}-{other[0]}"):
+        record.flags.append(Flag(
+            "country", "country-refined", f"listed under {country}; the partner's name or place "
+            f"names {other[0]}, which ISO 3166-2 lists as part of {country} and ISO 3166-1 codes "
+            f"{other[0]}", country))
+        return other[0]
+    if other:
         record.flags.append(Flag("country", "country-in-name-differs", f"the country cell "
-                                 f"says {country}, the partner's name {sorted(named)[0]}; kept "
-                                 "the cell", ", ".join(sorted(named))))
+                                 f"says {country}, the partner's name or place "
+                                 f"{other[0]}; kept the cell",
+                                 ", ".join(sorted(named))))
     return country
 
 

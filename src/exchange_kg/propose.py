@@ -28,18 +28,19 @@ from exchange_kg.formats import detect_format, text_outside_tables
 from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.erasmus import parse_erasmus_code
-from exchange_kg.normalise.fit import parse_continent
+from exchange_kg.normalise.fit import looks_like_institution, parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import builtin_entries
-from exchange_kg.readers.cells import cell_matches
+from exchange_kg.readers.cells import cell_matches, is_upper_header
 
 # Languages whose lists write numeric dates day first; proposed when the dates cannot say.
 DAY_FIRST_LANGUAGES = frozenset({"de", "es", "fr", "it", "pl", "pt", "nl", "cs", "sk", "hu"})
 DELIMITERS = ("\t", ";", "|", ",")
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d{1,4}\.?$")
+_YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
 _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
 _BULLET = re.compile(r"^\s*(?:[-\u2013\u2022]\s*\*?|\*)\s*\S")
 _TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
@@ -166,7 +167,14 @@ def header_field(cell: str) -> tuple[str | None, str | None]:
 
 
 def _header_line(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
-    """(index, leading cells) of the first line whose cells are header words (two at least).
+    """(index, leading cells) of the table's header line: one that names its columns in
+    words of the header vocabulary, else one whose shape and the rows under it show it is a
+    header in words the vocabulary does not know (a list in another language)."""
+    return _worded_header(lines, delimiter) or _shaped_header(lines, delimiter)
+
+
+def _worded_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
+    """The first line whose cells are header words (two at least).
 
     The header may stand at the end of a line whose first cells are something else (OCR
     passes glued in front of each row): those leading cells are counted, not read."""
@@ -183,6 +191,81 @@ def _header_line(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None
         if sum(known[lead:]) * 2 > len(cells) - lead:
             return i, lead
     return None
+
+
+SHAPED_MIN_ROWS = 3  # rows under a header the vocabulary does not know, at least
+
+
+def _shaped_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
+    """The first line of three or more word cells above rows whose content names at least
+    two fields, partners among them: the header of a list whose words no vocabulary holds.
+
+    Only the rows' content decides, so the same evidence that names each column then (a
+    column of country names, of institution names, of dates) is what found the header."""
+    for i, line in enumerate(lines):
+        cells = _cells(line, delimiter)
+        filled = [c for c in cells if c]
+        if len(filled) < 3 or any(_data_like(c) for c in filled):
+            continue
+        rows = _rows_under(lines, delimiter, i, len(cells))
+        if len(rows) < SHAPED_MIN_ROWS:
+            continue
+        columns, _ = _columns(cells, rows)
+        if "partner" in columns and sum(1 for c in columns if c != "-") >= 2:
+            return i, 0
+    return None
+
+
+def _data_like(cell: str) -> bool:
+    """A cell that reads as a value (a number, date, code, country), not as a column name."""
+    return bool(re.search(r"\d", cell)) or _column_by_content([cell]) is not None
+
+
+def _rows_under(lines: Sequence[str], delimiter: str, at: int, width: int
+                ) -> list[list[str]]:
+    """The rows of cells under line ``at`` that could belong to its table (two cells at
+    least, no more than the header has), up to the first line that does not."""
+    rows: list[list[str]] = []
+    for line in lines[at + 1:at + 201]:
+        if not line.strip():
+            continue
+        cells = _cells(line, delimiter)
+        if len(cells) < 2 or len(cells) > width:
+            break
+        rows.append(cells)
+    return rows
+
+
+def _header_rows(lines: Sequence[str], delimiter: str, at: int, lead: int
+                 ) -> tuple[int, list[str], list[str]]:
+    """The header row to read by, the name of each column, and the group label above it.
+
+    A header may take two rows (see :func:`is_upper_header`): cells merged across a group of
+    columns ("Exchange places", "Validity") over one cell per column ("Incoming",
+    "Outgoing"; "From", "To"), and the other columns' names merged down both rows. The
+    lower row is the header the reader matches; a column's name is its lower cell, or the
+    upper one where the lower is empty; the group label names a column whose own cell says
+    too little."""
+    for top in (at, at - 1):
+        if top < 0 or top + 1 >= len(lines):
+            continue
+        upper = _cells(lines[top], delimiter)[lead:]
+        lower = _cells(lines[top + 1], delimiter)[lead:]
+        if not is_upper_header(upper, lower) or any(
+                _data_like(c) for j, c in enumerate(lower)
+                if c and (j >= len(upper) or c != upper[j])):
+            continue
+        upper += [""] * (len(lower) - len(upper))
+        names, groups, label = [], [], ""
+        for j, cell in enumerate(lower):
+            if upper[j] and cell and cell != upper[j]:
+                label = upper[j]
+            elif upper[j]:
+                label = ""
+            names.append(cell or upper[j])
+            groups.append(label if cell and cell != upper[j] else "")
+        return top + 1, names, groups
+    return at, _cells(lines[at], delimiter)[lead:], []
 
 
 # --------------------------------------------------------------------------------- columns
@@ -207,29 +290,150 @@ def _column_by_content(values: Sequence[str]) -> str | None:
         return "start"
     if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
         return "country"
+    if len(filled) >= 3 and [v.rstrip(".") for v in filled] == [
+            str(n) for n in range(1, len(filled) + 1)]:
+        return "row_number"  # 1, 2, 3, ...: the document's own numbering
+    if share(lambda v: bool(_YEAR.match(v))) > 0.8:
+        return "start"  # "2021": a year, not 2,021 places
     if share(lambda v: bool(_NUMBER.match(v))) > 0.8:
         return "quota"
     return None
 
 
-def _columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list[str], Counter]:
+def _columns(header: Sequence[str], rows: Sequence[Sequence[str]],
+             groups: Sequence[str] = (), unread: dict[str, str] | None = None,
+             by_content: set[int] | None = None) -> tuple[list[str], Counter]:
+    """The field of each column, and the languages of the header words that named them.
+
+    ``unread`` receives, per header cell, why a column that looked like a field is left
+    unread ("-"), and ``by_content`` the columns named by their cells alone, for the
+    proposal to say so rather than decide unseen."""
     columns: list[str] = []
     languages: Counter[str] = Counter()
+    why = unread if unread is not None else {}
+    grouped = _grouped_fields(header, groups)
     for i, cell in enumerate(header):
         name, language = header_field(cell)
         values = [r[i] if i < len(r) else "" for r in rows]
-        if name is None:
+        if i in grouped:
+            name, language = grouped[i]
+        elif name is None:
             name = _column_by_content(values)
+            if by_content is not None and name is not None:
+                by_content.add(i)
         elif name not in DATED and _column_by_content(values) == "start":
             name = "start"  # "Agreement Date" is no agreement type: its cells are dates
         elif name == "kind" and _share_of_levels(values) > 0.8:
             name = "level"  # "Type: University / Department" says the agreement's level
-        if name is None or name in columns:
-            name = "-"
+        elif name == "level" and any(values) and _share_of_levels(values) < 0.5:
+            example = next(v for v in values if v)
+            why[cell] = (f"its cells ({example!r}) are no agreement levels (university or "
+                         "department); a study cycle has no property in the ontology")
+            name = None
+        if name == "start" and columns[-1:] == ["start"] and not {"end", "term"} & set(columns):
+            name = "end"  # two columns of dates side by side: when it began, when it ends
+        if name is not None and name in columns:
+            why[cell] = f"a second {name} column"
+            _second_quota(columns, header, rows, i, name, why)
+            name = None
         if language not in (None, "mul"):
             languages[language] += 1
-        columns.append(name)
+        columns.append(name or "-")
+    if "partner" not in columns:
+        _partner_by_content(columns, header, rows)
     return columns, languages
+
+
+def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],
+                  at: int, name: str, why: dict[str, str]) -> None:
+    """A second column of places ("Incoming" beside "Outgoing"): a quota counts the places
+    each way, so the first column stands for both only where the two agree on every row."""
+    if name != "quota":
+        return
+    first = columns.index("quota")
+    for row in rows:
+        one, two = (row[k].strip() if k < len(row) else "" for k in (first, at))
+        if one != two:
+            why[header[first]] = (f"places differ from {header[at]!r} ({one!r} and {two!r}): "
+                                  "a quota counts the places each way")
+            columns[first] = "-"
+            return
+    why[header[at]] += f"; it repeats {header[first]!r} on every row"
+
+
+DATE_SIDE_SHARE = 0.8  # dates on one side of the document's own date, at least
+
+
+def _date_meaning(columns: list[str], names: Sequence[str], rows: Sequence[Sequence[str]],
+                  as_of: tuple[str, str] | None) -> list[str]:
+    """Whether a lone column of dates under a header no vocabulary knows ("Sopimus
+    voimassa") says when agreements began or when they end, from the date the document
+    says it is current as of: a list's agreements are running then, so dates after it are
+    ends and dates before it starts. Without that evidence the column is left unread for
+    the user to name: a guess would publish false dates. Returns what to check."""
+    if {"end", "term"} & set(columns) or columns.count("start") != 1:
+        return []
+    i = columns.index("start")
+    if header_field(names[i])[0] is not None:
+        return []
+    dates = [d for r in rows if i < len(r) and r[i] and (d := parse_date(r[i])[0]) is not None]
+    if not dates:
+        return []
+    if as_of is None:
+        columns[i] = "-"
+        return [f"{names[i]!r} not read ('-'): its cells are dates, and neither its header nor "
+                "a date of the document tells whether they are starts or ends: map it as "
+                "start or end"]
+    later = sum(1 for d in dates if d.isoformat() > as_of[0]) / len(dates)
+    if later >= DATE_SIDE_SHARE:
+        columns[i] = "end"
+        side = "after"
+    elif later <= 1 - DATE_SIDE_SHARE:
+        side = "before"
+    else:
+        columns[i] = "-"
+        return [f"{names[i]!r} not read ('-'): its dates fall both before and after the "
+                f"document's date ({as_of[0]}): map it as start or end"]
+    return [f"{names[i]!r} read as {columns[i]}: {later if side == 'after' else 1 - later:.0%} "
+            f"of its dates are {side} the document's date ({as_of[0]})"]
+
+
+def _grouped_fields(header: Sequence[str], groups: Sequence[str]
+                    ) -> dict[int, tuple[str, str | None]]:
+    """Fields of columns under a group label whose own cells name no field: the two
+    columns under a period ("Validity: From | To") are its start and end; the first under a
+    group of places ("Exchange places: Incoming | Outgoing") is the quota."""
+    out: dict[int, tuple[str, str | None]] = {}
+    for label in dict.fromkeys(g for g in groups if g):
+        members = [j for j, g in enumerate(groups) if g == label]
+        if any(header_field(header[j])[0] is not None for j in members):
+            continue
+        name, language = header_field(label)
+        if name in ("term", "start", "end") and len(members) == 2:
+            out[members[0]], out[members[1]] = ("start", language), ("end", language)
+        elif name is not None:
+            out[members[0]] = (name, language)
+    return out
+
+
+PARTNER_MIN_SHARE = 0.5  # cells with an institution word in a column of partners, at least
+
+
+def _partner_by_content(columns: list[str], header: Sequence[str],
+                        rows: Sequence[Sequence[str]]) -> None:
+    """Name as partners the unnamed column whose cells most often hold an institution word
+    ("Universiteit", "Hochschule", "Institute"), when no header named one."""
+    best, share = None, PARTNER_MIN_SHARE
+    for i, name in enumerate(columns):
+        if name != "-":
+            continue
+        filled = [r[i] for r in rows if i < len(r) and r[i]]
+        if filled:
+            found = sum(1 for v in filled if looks_like_institution(v)) / len(filled)
+            if found >= share:
+                best, share = i, found
+    if best is not None:
+        columns[best] = "partner"
 
 
 def _share_of_levels(values: Sequence[str]) -> float:
@@ -262,10 +466,22 @@ def _notation(partners: Sequence[str]) -> str:
 
 def _table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: int,
                    language_votes: Counter) -> dict[str, Any]:
+    header_at, names, groups = _header_rows(lines, delimiter, header_at, lead)
     header = _cells(lines[header_at], delimiter)[lead:]
     rows = [_cells(ln, delimiter) for ln in lines[header_at + 1:] if ln.strip()]
     rows = [r[len(r) - len(header):] if len(r) > len(header) else r for r in rows if len(r) >= 2]
-    columns, languages = _columns(header, rows)
+    unread: dict[str, str] = {}
+    by_content: set[int] = set()
+    columns, languages = _columns(names, rows, groups, unread, by_content)
+    checks = [f"{cell!r} not read ('-'): {why}" for cell, why in unread.items()]
+    checks += [f"{names[i]!r} not read ('-'): no header word or content names its field"
+               for i, c in enumerate(columns) if c == "-" and names[i] not in unread
+               and any(i < len(r) and r[i] for r in rows)]
+    dated = _date_meaning(columns, names, rows, stated_as_of(lines))
+    checks += dated or []
+    checks += [f"{names[i]!r} read as {columns[i]} from its cells: no header word names it"
+               for i in sorted(by_content) if columns[i] not in ("-", "partner", "country")
+               and not any(c.startswith(repr(names[i])) for c in dated)]
     language_votes.update(languages)
     options: dict[str, Any] = {"columns": columns, "header": header}
     if delimiter != "\t":
@@ -294,7 +510,7 @@ def _table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: i
         least = min((len(r) for r in rows if len(r) >= 2), default=len(columns))
         if least < len(columns):
             options["min_cells"] = max(least, index.get("partner", 0) + 1)
-    return {"reader": reader, "options": options, "columns": columns,
+    return {"reader": reader, "options": options, "columns": columns, "checks": checks,
             "partners": column("partner") if "partner" in index else []}
 
 
@@ -350,6 +566,8 @@ def propose(path: Path, source_id: str) -> Proposal:
         sections.append(_outline(lines, outline, header_at, languages, comments))
     if header_at is not None and delimiter is not None:
         table = _table_section(lines, delimiter, header_at, lead, languages)
+        if table["checks"]:
+            comments["columns"] = "CHECK: " + "; ".join(table["checks"])
         if sections and table["reader"] == "content-table":
             sections[0]["reader"]["options"]["end_marker"] = table["options"]["start_marker"]
         sections.append(_section(table, languages))

@@ -72,6 +72,24 @@ def header_at_end(cells: Sequence[str], header: Sequence[str]) -> bool:
     return all(cell_matches(c, h) for c, h in zip(tail, header, strict=True))
 
 
+def is_upper_header(cells: Sequence[str], header: Sequence[str]) -> bool:
+    """Whether a row standing right above the header is the header's upper row.
+
+    A two-row header labels groups of columns above one name per column ("Places" over
+    "Incoming | Outgoing", "Validity" over "From | To"), with the other columns' names merged
+    down both rows. Formats give such a row a signature no data row has: a label merged
+    across leaves empty cells above header cells right of it, and a name merged down stands
+    again (or alone) over its column's header cell.
+    """
+    if not header or len(cells) < 2 or len(cells) > len(header):
+        return False
+    upper = [fold(c) for c in cells] + [""] * (len(header) - len(cells))
+    lower = [fold(h) for h in header]
+    down = any(u and (u == low or not low) for u, low in zip(upper, lower, strict=True))
+    across = any(not upper[j] and lower[j] and any(upper[:j]) for j in range(1, len(lower)))
+    return down and across
+
+
 def paren_balance(text: str) -> int:
     """Opening minus closing brackets: >0 means the text stops inside a bracket."""
     return sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")

@@ -33,6 +33,7 @@ from exchange_kg.readers.cells import (
     has_letters,
     header_at_end,
     is_blank,
+    is_upper_header,
     paren_balance,
     row_from_cells,
     split_cells,
@@ -221,13 +222,18 @@ def _scan(lines: Sequence[str], opts: _Options, result: ReaderResult) -> _Scan:
     scan = _Scan()
     page = 0
     width = len(opts.columns)
+    upper = {n - 1 for n in range(2, len(lines) + 1)
+             if header_at_end(split_cells(lines[n - 1]), opts.header)
+             and is_upper_header(split_cells(lines[n - 2]), opts.header)}
     for number, line in enumerate(lines, start=1):
         if is_blank(line):
             continue
         stripped = line.strip()
         cells = split_cells(line)
         filled = [c for c in cells if c]
-        if any(p.search(stripped) for p in opts.separators):
+        if number in upper:
+            result.mark(number, LineStatus.LAYOUT, "header", "column groups above the header")
+        elif any(p.search(stripped) for p in opts.separators):
             result.mark(number, LineStatus.LAYOUT, "separator")
         elif header_at_end(cells, opts.header):
             page += 1

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
-from exchange_kg.readers.cells import fold
+from exchange_kg.readers.cells import fold, is_upper_header
 from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult, SourceError
 
 IGNORED_COLUMN = "-"  # a column the mapping chooses not to read
@@ -165,6 +165,20 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def upper_header_lines(lines: Sequence[str], header: Sequence[str], delimiter: str = "\t"
+                       ) -> set[int]:
+    """Line numbers of the upper rows of a two-row header, wherever the header stands."""
+    out: set[int] = set()
+    if not header:
+        return out
+    for n in range(2, len(lines) + 1):
+        line = lines[n - 1]
+        if line.strip() and is_header(split_cells(line, delimiter), header) \
+                and is_upper_header(split_cells(lines[n - 2], delimiter), header):
+            out.add(n - 1)
+    return out
+
+
 _BEFORE_HEADER = "before the table header"
 
 
@@ -271,10 +285,14 @@ def read_rows(
         header_at = found
     heading_country: str | None = None
     anchor: RawRecord | None = None  # the last record that does not continue another
+    upper = upper_header_lines(lines, options.get("header", []), delimiter)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         cells = split_cells(line, delimiter)
+        if number in upper:
+            result.mark(number, LineStatus.LAYOUT, "header", "column groups above the header")
+            continue
         layout = classify_layout(line, cells, options, number >= header_at)
         if layout is not None and layout[1].startswith(_BEFORE_HEADER) and len(cells) > 1:
             # cells before the header: a row out of place, not a title to skip over

@@ -1,0 +1,169 @@
+"""`exchange-kg new-mapping` on headers it was not written for: a header in two rows (groups
+of columns over one name each), a header in words no vocabulary holds, and columns whose
+meaning only their cells or the document's own date can tell. What it cannot tell it leaves
+unread and says so, rather than publish a guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exchange_kg import pipeline
+from exchange_kg.propose import propose, read_with
+from exchange_kg.readers.cells import is_upper_header
+
+ROWS = [("Belgium", "Universiteit Gent", "2", "2", "2021", "2027"),
+        ("Germany", "Universität Hamburg", "3", "3", "2022", "2028"),
+        ("France", "Université de Lille", "2", "1", "2021", "2027"),
+        ("Italy", "Università di Bologna", "4", "4", "2023", "2029")]
+
+
+def _two_row_workbook(path: Path, rows=ROWS) -> Path:  # noqa: ANN001
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(["Partner universities of the Faculty of Arts"])
+    ws.append([])
+    ws.append(["Country", "Institution", "Exchange places", None, "Validity", None])
+    ws.append([None, None, "Incoming", "Outgoing", "From", "To"])
+    ws.merge_cells("C3:D3")
+    ws.merge_cells("E3:F3")
+    ws.merge_cells("A3:A4")
+    ws.merge_cells("B3:B4")
+    for row in rows:
+        ws.append([int(c) if c.isdigit() else c for c in row])
+    wb.save(path)
+    return path
+
+
+def _columns(proposal) -> list[str]:  # noqa: ANN001
+    return proposal.mapping["sections"][0]["reader"]["options"]["columns"]
+
+
+def test_a_two_row_header_is_read_by_its_lower_row_and_the_upper_row_is_layout(
+        tmp_path: Path) -> None:
+    path = _two_row_workbook(tmp_path / "partners.xlsx")
+    proposal = propose(path, "two-rows")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["header"] == ["Country", "Institution", "Incoming", "Outgoing", "From", "To"]
+    # the group "Validity" over From | To names the start and the end
+    assert _columns(proposal) == ["country", "partner", "-", "-", "start", "end"]
+    src = read_with(proposal, path)
+    upper = src.result.dispositions[3]
+    assert (upper.status.value, upper.kind) == ("layout", "header")
+    assert not [n for n, d in src.result.dispositions.items() if d.status.value == "unreadable"]
+    agreements = pipeline.source_agreements(src)
+    assert sorted(str(a.start)[:4] for a in agreements) == ["2021", "2021", "2022", "2023"]
+    assert all(a.quota is None for a in agreements)
+
+
+def test_two_columns_of_places_that_differ_are_not_read_as_one_quota(tmp_path: Path) -> None:
+    """A quota counts the places each way: "2 in, 1 out" is not a quota of 2."""
+    proposal = propose(_two_row_workbook(tmp_path / "partners.xlsx"), "ways")
+    text = proposal.yaml()
+    assert "'Incoming' not read ('-'): places differ from 'Outgoing' ('2' and '1')" in text
+    assert "quota" not in proposal.mapping["sections"][0]["fields"]
+
+
+def test_two_columns_of_places_that_agree_on_every_row_are_the_quota(tmp_path: Path) -> None:
+    rows = [r[:3] + (r[2],) + r[4:] for r in ROWS]
+    path = _two_row_workbook(tmp_path / "partners.xlsx", rows)
+    proposal = propose(path, "same-ways")
+    assert _columns(proposal)[2:4] == ["quota", "-"]
+    assert "it repeats 'Incoming' on every row" in proposal.yaml()
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert sorted(str(a.quota) for a in agreements) != ["None"] * 4
+
+
+def test_a_two_row_header_exported_as_text_leaves_merged_down_names_empty(
+        tmp_path: Path) -> None:
+    """A CSV export writes a name merged down both rows once, in the upper row."""
+    path = tmp_path / "partners.csv"
+    lines = ["Country;Institution;Exchange places;;Validity;",
+             ";;Incoming;Outgoing;From;To"] + [";".join(r) for r in ROWS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proposal = propose(path, "csv-two-rows")
+    assert _columns(proposal) == ["country", "partner", "-", "-", "start", "end"]
+    src = read_with(proposal, path)
+    assert src.result.dispositions[1].kind == "header"
+    assert len(pipeline.source_agreements(src)) == 4
+
+
+@pytest.mark.parametrize(("upper", "header", "expected"), [
+    (["Country", "Institution", "Places", "", "Validity", ""],
+     ["Country", "Institution", "Incoming", "Outgoing", "From", "To"], True),
+    (["Country", "Institution", "Places", "", "Validity", ""],
+     ["", "", "Incoming", "Outgoing", "From", "To"], True),
+    # a data row above a repeated header: nothing merged down, nothing across
+    (["Italy", "Università di Bologna", "4", "4", "2023", "2029"],
+     ["Country", "Institution", "Incoming", "Outgoing", "From", "To"], False),
+    # a title line: one cell
+    (["Partner universities"], ["Country", "Institution"], False),
+    # the same names again but nothing merged across: a repeated header, not groups
+    (["Country", "Institution"], ["Country", "Institution"], False),
+])
+def test_the_upper_row_of_a_header_has_a_signature_no_data_row_has(
+        upper: list[str], header: list[str], expected: bool) -> None:
+    assert is_upper_header(upper, header) is expected
+
+
+LITHUANIAN = """Partneriai
+{stamp}
+Šalis;Aukštoji mokykla;Miestas;Sutartis galioja;Vietos
+Vokietija;Technische Universität München;München;31.7.2027;2
+Prancūzija;Université Grenoble Alpes;Grenoble;31.7.2028;2
+Ispanija;Universidad de Granada;Granada;31.7.2027;4
+Italija;Politecnico di Milano;Milano;31.7.2029;2
+"""
+
+
+@pytest.mark.parametrize(("stamp", "dates"), [
+    ("as of 15 August 2025", "end"),  # every date after the list's own date: ends
+    ("as of 15 August 2030", "start"),  # every date before it: starts
+    ("", "-"),  # nothing to tell them apart: not read, and the proposal says so
+])
+def test_a_header_in_words_no_vocabulary_holds_is_found_by_the_rows_under_it(
+        tmp_path: Path, stamp: str, dates: str) -> None:
+    path = tmp_path / "partneriai.csv"
+    path.write_text(LITHUANIAN.format(stamp=stamp), encoding="utf-8")
+    proposal = propose(path, "unknown-words")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["header"][:2] == ["Šalis", "Aukštoji mokykla"]
+    assert _columns(proposal) == ["country", "partner", "-", dates, "quota"]
+    text = proposal.yaml()
+    assert "'Miestas' not read ('-'): no header word or content names its field" in text
+    assert "'Vietos' read as quota from its cells" in text
+    if dates == "-":
+        assert "'Sutartis galioja' not read ('-'): its cells are dates" in text
+    else:
+        assert f"'Sutartis galioja' read as {dates}: 100% of its dates" in text
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert [a.country for a in agreements] == ["DE", "FR", "ES", "IT"]
+
+
+def test_a_level_column_of_study_cycles_is_not_read_as_the_agreement_level(
+        tmp_path: Path) -> None:
+    path = tmp_path / "levels.tsv"
+    path.write_text("Country\tUniversity\tLevel\n" + "".join(
+        f"{c}\t{u}\t{lv}\n" for c, u, lv in [("Spain", "Universidad de Granada", "BA/MA"),
+                                               ("Peru", "Universidad de Lima", "MA"),
+                                               ("Chile", "Universidad de Chile", "PhD")]),
+        encoding="utf-8")
+    proposal = propose(path, "cycles")
+    assert _columns(proposal) == ["country", "partner", "-"]
+    assert "'Level' not read ('-'): its cells ('BA/MA') are no agreement levels" in \
+        proposal.yaml()
+
+
+def test_numbers_one_to_n_are_the_documents_numbering_and_years_are_no_places(
+        tmp_path: Path) -> None:
+    path = tmp_path / "numbered.tsv"
+    path.write_text("Nr\tCountry\tUniversity\tYear\n" + "".join(
+        f"{i}\t{c}\t{u}\t{y}\n" for i, (c, u, y) in enumerate(
+            [("Spain", "Universidad de Granada", "2019"), ("Peru", "Universidad de Lima", "2021"),
+             ("Chile", "Universidad de Chile", "2020")], start=1)), encoding="utf-8")
+    columns = _columns(propose(path, "numbered"))
+    assert columns[0] == "row_number" and columns[3] == "start"
