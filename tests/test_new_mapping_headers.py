@@ -110,13 +110,13 @@ def test_the_upper_row_of_a_header_has_a_signature_no_data_row_has(
     assert is_upper_header(upper, header) is expected
 
 
-LITHUANIAN = """Partneriai
+ESTONIAN = """Partnerkõrgkoolid
 {stamp}
-Šalis;Aukštoji mokykla;Miestas;Sutartis galioja;Vietos
-Vokietija;Technische Universität München;München;31.7.2027;2
-Prancūzija;Université Grenoble Alpes;Grenoble;31.7.2028;2
-Ispanija;Universidad de Granada;Granada;31.7.2027;4
-Italija;Politecnico di Milano;Milano;31.7.2029;2
+Riik;Kõrgkool;Linn;Leping kehtib;Kohad
+Saksamaa;Technische Universität München;München;31.7.2027;2
+Prantsusmaa;Université Grenoble Alpes;Grenoble;31.7.2028;2
+Hispaania;Universidad de Granada;Granada;31.7.2027;4
+Itaalia;Politecnico di Milano;Milano;31.7.2029;2
 """
 
 
@@ -127,19 +127,19 @@ Italija;Politecnico di Milano;Milano;31.7.2029;2
 ])
 def test_a_header_in_words_no_vocabulary_holds_is_found_by_the_rows_under_it(
         tmp_path: Path, stamp: str, dates: str) -> None:
-    path = tmp_path / "partneriai.csv"
-    path.write_text(LITHUANIAN.format(stamp=stamp), encoding="utf-8")
+    path = tmp_path / "partnerid.csv"
+    path.write_text(ESTONIAN.format(stamp=stamp), encoding="utf-8")
     proposal = propose(path, "unknown-words")
     options = proposal.mapping["sections"][0]["reader"]["options"]
-    assert options["header"][:2] == ["Šalis", "Aukštoji mokykla"]
+    assert options["header"][:2] == ["Riik", "Kõrgkool"]
     assert _columns(proposal) == ["country", "partner", "-", dates, "quota"]
     text = proposal.yaml()
-    assert "'Miestas' not read ('-'): no header word or content names its field" in text
-    assert "'Vietos' read as quota from its cells" in text
+    assert "'Linn' not read ('-'): no header word or content names its field" in text
+    assert "'Kohad' read as quota from its cells" in text
     if dates == "-":
-        assert "'Sutartis galioja' not read ('-'): its cells are dates" in text
+        assert "'Leping kehtib' not read ('-'): its cells are dates" in text
     else:
-        assert f"'Sutartis galioja' read as {dates}: 100% of its dates" in text
+        assert f"'Leping kehtib' read as {dates}: 100% of its dates" in text
     agreements = pipeline.source_agreements(read_with(proposal, path))
     assert [a.country for a in agreements] == ["DE", "FR", "ES", "IT"]
 
