@@ -664,6 +664,11 @@ def _outline(lines: Sequence[str], bullets: tuple[int, int], header_at: int | No
         i -= 1
     title = lines[i].strip()
     options: dict[str, Any] = {"start_marker": _marker(title), "owns_preamble": True}
+    for line in lines[bullets[1] + 1:]:
+        text = line.strip()
+        # after the last entry, a line that heads no entries is the page's footer
+        if text and not _heading(line) and not text.lower().startswith(_TOTAL_WORDS):
+            options.setdefault("title_patterns", []).append(_pattern_for(text))
     for line in lines[bullets[1]:]:
         text = line.strip()
         if re.search(r"\d", text) and text.lower().startswith(_TOTAL_WORDS):

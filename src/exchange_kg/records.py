@@ -50,7 +50,8 @@ class Location:
 
     ``text`` says it as the format's users say it: ``Partners!A12:D12`` (sheet and cell range),
     ``page 2, box 56.7 120.3 538.6 134.9`` (PDF points from the page's top-left corner),
-    ``table 2, row 5`` (HTML), ``row 12`` (CSV record, the header counted, as RFC 7111 counts).
+    ``table 2, row 5`` (HTML; ``page line 7 (<li>)`` on a page without tables), ``row 12`` (CSV
+    record, the header counted, as RFC 7111 counts).
     ``lines`` are the file's own line numbers where it has lines (CSV), else empty.
     """
 

@@ -278,7 +278,8 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
     elif fmt == "html":
         from exchange_kg.formats.html import other_tables
 
-        read = {int(name.removeprefix("table ")) for name in placed}
+        read = {int(name.removeprefix("table ")) for name in placed
+                if name.startswith("table ")}
         for table, links in other_tables(path, encoding, read):
             if links:
                 navigation.add(table.name)

@@ -15,13 +15,17 @@ from typing import Any
 
 from exchange_kg.formats.delimited import decode
 from exchange_kg.formats.grid import Merge, Table
+from exchange_kg.formats.textdoc import BULLET
 from exchange_kg.records import Location, SourceError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 
 
 def read_tables(path: Path, choice: Any, encoding: str | None) -> list[Table]:
-    """The chosen tables of the page: a number, an ``id``, a caption, or a list of them."""
+    """The chosen tables of the page: a number, an ``id``, a caption, or a list of them; a
+    page without tables is read as its lines (see :func:`page_lines`)."""
+    if choice is None and not _root(path, encoding).xpath("//table"):
+        return [page_lines(path, encoding)]
     tables = _page_tables(path, encoding)
     picks = choice if isinstance(choice, list) else [choice]
     if choice is None:
@@ -43,7 +47,7 @@ def other_tables(path: Path, encoding: str | None, read: set[int]
     """The page's tables apart from those numbered ``read``, and from the tables nested in
     them or holding them (a layout table around the list, a table inside one of its cells,
     whose text is the read table's own), each with whether it is links only."""
-    tables = _page_tables(path, encoding)
+    tables = _root(path, encoding).xpath("//table")
     chosen = [tables[n - 1] for n in read]
 
     def related(table: Any) -> bool:
@@ -80,6 +84,60 @@ def page_text(path: Path, encoding: str | None = None) -> list[str]:
         if text:
             out.append(text)
     return out
+
+
+# Elements whose content starts and ends a line, as a browser lays them out.
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+    "summary", "ul"})
+_UNSEEN = frozenset({"script", "style", "noscript", "template", "head"})
+
+
+def page_lines(path: Path, encoding: str | None = None) -> Table:
+    """A page without tables as the lines a browser shows, one row a line: headings,
+    paragraphs and list items in page order, each list item starting with a bullet ("•
+    University of Vienna"), as a word processor's list reads. Partner lists on web pages are
+    often headings per country with a list of partners under each: the outline layout."""
+    root = _root(path, encoding)
+    body = root.find("body")
+    lines: list[tuple[str, str]] = []  # (text, the element that holds it)
+    _walk(body if body is not None else root, lines, [""], "")
+    cells = [[text] for text, _ in lines]
+    locations = [Location(f"page line {n} (<{tag}>)") for n, (_, tag) in
+                 enumerate(lines, start=1)]
+    if not cells:
+        raise SourceError(str(path), None, "the page has no table and no text")
+    return Table("page text", cells, locations)
+
+
+def _walk(el: Any, lines: list[tuple[str, str]], line: list[str], tag: str) -> None:
+    """Lay out ``el``'s text: ``line`` is the text of the line being filled, ``tag`` the
+    block it belongs to; a block element ends the line before and after itself."""
+    if not isinstance(el.tag, str) or el.tag in _UNSEEN:
+        return
+    block = el.tag in _BLOCKS
+    if block or el.tag == "br":
+        _flush(lines, line, tag)
+        if el.tag == "li":
+            line[0] = BULLET + " "
+        tag = el.tag if block else tag
+    if el.text:
+        line[0] += el.text
+    for child in el:
+        _walk(child, lines, line, tag)
+        if child.tail:
+            line[0] += child.tail
+    if block:
+        _flush(lines, line, tag)
+
+
+def _flush(lines: list[tuple[str, str]], line: list[str], tag: str) -> None:
+    text = " ".join(line[0].split())
+    if text and text != BULLET:
+        lines.append((text, tag or "body"))
+    line[0] = ""
 
 
 def _page_tables(path: Path, encoding: str | None) -> list[Any]:

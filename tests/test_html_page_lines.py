@@ -1,0 +1,82 @@
+"""A web page without tables: partner lists on university sites are often a heading per
+country with a bulleted list of partners under it. Such a page is read as the lines a browser
+shows, list items bulleted, and `new-mapping` proposes the outline layout for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exchange_kg import formats, pipeline
+from exchange_kg.formats.html import page_lines
+from exchange_kg.propose import manifest_entry, propose, read_with
+from exchange_kg.records import SourceError
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Exchange partners</title>
+<style>li { color: red }</style><script>var partners = ["not a partner"];</script></head>
+<body>
+<nav><a href="/">Home</a> <a href="/study">Study</a></nav>
+<h1>Our exchange partner universities</h1>
+<p>Last updated: 12 March 2026</p>
+<h2>Europe</h2>
+<h3>Austria</h3>
+<ul><li><a href="https://univie.ac.at">University of Vienna</a></li>
+    <li>Graz University <em>of</em> Technology</li></ul>
+<h3>Germany</h3>
+<ul><li>Heidelberg University</li><li>Technical University of Munich (TUM)</li>
+    <li>University of Cologne</li></ul>
+<h2>Asia</h2>
+<div><h3>Japan</h3>
+<ol><li>Kyoto University</li><li>Waseda University<br>Tokyo campus</li></ol></div>
+<footer>© 2026 International Office</footer>
+</body></html>
+"""
+
+
+def test_a_page_without_tables_is_its_lines_in_page_order(tmp_path: Path) -> None:
+    path = tmp_path / "partners.html"
+    path.write_text(PAGE, encoding="utf-8")
+    table = page_lines(path)
+    lines = [row[0] for row in table.cells]
+    assert lines[:4] == ["Home Study", "Our exchange partner universities",
+                         "Last updated: 12 March 2026", "Europe"]
+    # list items are bulleted entries; inline markup joins, a line break starts a line
+    assert "• University of Vienna" in lines and "• Graz University of Technology" in lines
+    assert lines[-4:] == ["• Kyoto University", "• Waseda University", "Tokyo campus",
+                          "© 2026 International Office"]
+    assert not any("not a partner" in ln or "color" in ln for ln in lines)
+    assert table.locations[0].text == "page line 1 (<nav>)"
+
+
+def test_a_page_of_headings_and_lists_is_proposed_as_an_outline_and_read_whole(
+        tmp_path: Path) -> None:
+    path = tmp_path / "partners.html"
+    path.write_text(PAGE.replace("<br>Tokyo campus", ""), encoding="utf-8")
+    proposal = propose(path, "web-outline")
+    section = proposal.mapping["sections"][0]
+    assert section["reader"]["name"] == "outline-list"
+    src = read_with(proposal, path)
+    agreements = pipeline.source_agreements(src)
+    assert sorted((a.country, a.parties[0].name) for a in agreements) == [
+        ("AT", "Graz University of Technology"), ("AT", "University of Vienna"),
+        ("DE", "Heidelberg University"), ("DE", "Technical University of Munich"),
+        ("DE", "University of Cologne"), ("JP", "Kyoto University"),
+        ("JP", "Waseda University")]
+    view = formats.open_view(path, [{}])
+    unaccounted = [n for n, text in enumerate(view.lines, start=1)
+                   if text.strip() and n not in src.result.dispositions]
+    assert unaccounted == []
+    # the footer after the last entry is layout, no partner
+    footer = len(view.lines)
+    assert src.result.dispositions[footer].status.value == "layout"
+    assert "as_of: '2026-03-12'" in manifest_entry(proposal, path)
+
+
+@pytest.mark.parametrize("body", ["", "<script>x = 1</script>", "<p>   </p>"])
+def test_a_page_with_no_table_and_no_text_is_bad_input(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    with pytest.raises(SourceError, match="no table and no text"):
+        page_lines(path)
