@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -117,14 +118,13 @@ def _candidate_records(index: RorIndex, query: InstitutionQuery,
         found.update(index.by_canonical(canonical_key(label)))
     if country is None:
         return found
-    word_hits: dict[int, int] = {}
+    word_hits: Counter[int] = Counter()
     for _label, key, dropped in qforms:
         if dropped:
             continue
         for word in set(distinctive_words(key)):
             for code in countries_of(country):
-                for i in index.by_word(code, word):
-                    word_hits[i] = word_hits.get(i, 0) + 1
+                word_hits.update(index.by_word(code, word))
     if len(word_hits) > MAX_WORD_CANDIDATES:  # the records sharing the most words
         word_hits = dict.fromkeys(sorted(word_hits, key=lambda i: (-word_hits[i], i))[
             :MAX_WORD_CANDIDATES])

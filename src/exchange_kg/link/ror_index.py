@@ -21,7 +21,7 @@ import json
 import marshal
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ KEYS, CANON, WORDS, ACRONYMS, DOMAINS, CHILDREN, CANON_WORDS = range(7)
 _SEP = "\x1f"  # between a country and a word in a WORDS key
 _BATCH = 500  # records fetched per statement by ``preload``
 
-FORMAT = 3  # bump when the tables change; ``loading`` also keys the file by this code's digest
+FORMAT = 4  # bump when the tables change; ``loading`` also keys the file by this code's digest
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,11 @@ IndexedName = tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]
 CanonicalName = tuple[tuple[str, ...], bool]
 
 
-# A record's whole-name key with its ``key_shape``: what screening a query reads of a record.
-ScreenedName = tuple[str, str, str, int, str]
+# A record's whole-name key with its ``key_shape``, the length of the shortest of the record's
+# names with that key and that name's position in ``RorIndex.names`` (-1 for every key of a
+# record that has a reading without a qualifier besides its whole names): what screening and
+# scoring a query read of a record before its names (``screened_names``).
+ScreenedName = tuple[str, str, str, int, str, int, int]
 
 # A record's row as ``RorIndex._row`` reads it (see there).
 _Row = tuple[str | None, str | None, str, bytes, bytes, bytes, bytes, str, bytes, int]
@@ -189,10 +192,19 @@ def full_keys(names: Iterable[IndexedName]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name_forms[0][0] for _value, _kind, name_forms in names))
 
 
-def screened_names(names: Iterable[IndexedName]) -> tuple[ScreenedName, ...]:
-    """``full_keys`` with the ``key_shape`` of each (stored with the record: screening a
-    query's ~80 candidate names a question would otherwise split and sort every one)."""
-    return tuple((key, *key_shape(key)) for key in full_keys(names))
+def screened_names(names: Sequence[IndexedName]) -> tuple[ScreenedName, ...]:
+    """``full_keys`` with the ``key_shape`` of each and its shortest name (see
+    ``ScreenedName``), stored with the record: screening a query's ~80 candidate names a
+    question would otherwise split and sort every one, and a record whose names pair with
+    ours only by their plain ratio is scored without decoding its names."""
+    bare = any(not dropped for _value, _kind, name_forms in names
+               for _key, dropped in name_forms[1:])
+    shortest: dict[str, tuple[int, int]] = {}
+    for position, (value, _kind, name_forms) in enumerate(names):
+        key = name_forms[0][0]
+        if key not in shortest or len(value) < shortest[key][0]:
+            shortest[key] = (len(value), -1 if bare else position)
+    return tuple((key, *key_shape(key), *shortest[key]) for key in full_keys(names))
 
 
 def _record_domains(record: RorRecord) -> set[str]:

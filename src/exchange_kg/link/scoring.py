@@ -17,7 +17,6 @@ from functools import cached_property, lru_cache
 from itertools import chain
 from typing import NamedTuple, TypeVar
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from exchange_kg.link.model import InstitutionQuery
@@ -86,6 +85,26 @@ class Hit:
     name: str
     label: str
     evidence: set[str] = field(default_factory=set)
+
+
+class _PlainHit(Hit):
+    """A hit by a plain fuzzy ratio (``_plain_reading``) whose ROR name is read from the
+    record's names only when asked for: most hits never become a candidate."""
+
+    def __init__(self, index: RorIndex, i: int, score: float, position: int, label: str):
+        self._names, self._position = index.names, position
+        self._name: str | None = None
+        super().__init__(i, score, "fuzzy", None, label)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        if self._name is None:
+            self._name = self._names[self.index][self._position][0]
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
 
 
 class _RecordContext:
@@ -212,7 +231,7 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
 PairTest = None | bool | tuple[int, int, str | None]
 
 
-def _pair_test(ours: ScreenedName, theirs: ScreenedName) -> PairTest:
+def _pair_test(ours: QueryName, theirs: ScreenedName) -> PairTest:
     """Whether a word-level rule of ``_compare`` can fit two unequal whole names (no
     qualifier dropped), worked out once per pair of keys from their ``key_shape``: when none
     can, the pair scores its plain fuzzy ratio, as nearly all of a query's ~20 records a
@@ -224,8 +243,8 @@ def _pair_test(ours: ScreenedName, theirs: ScreenedName) -> PairTest:
     the joined strings; 84 leaves room for rounding); a trailing place of another name leaves
     the record's words in front of ours; the record's city on one side only makes the names
     differ by its words and its length plus a space, or ends our words (``_city_rules``)."""
-    _q, _qs, qj, qn, qv = ours
-    _r, _rs, rj, rn, rv = theirs
+    qj, qn, qv = ours[2:5]
+    rj, rn, rv = theirs[2:5]
     if qn == rn:
         return qv == rv or fuzz.ratio(qj, rj, score_cutoff=84) > 0 or None
     if qn == rn + 1 and qj.startswith(rj + " "):
@@ -233,9 +252,14 @@ def _pair_test(ours: ScreenedName, theirs: ScreenedName) -> PairTest:
     return abs(qn - rn), abs(len(qj) - len(rj)), qj if qn > rn else None
 
 
+# One of our keys with its ``key_shape``, as ``ScreenedName`` begins.
+QueryName = tuple[str, str, str, int, str]
+
+
 @lru_cache(maxsize=1 << 16)
-def _screened(key: str) -> ScreenedName:
-    """One of our keys as the index stores a ROR name's (``ror_index.screened_names``)."""
+def _screened(key: str) -> QueryName:
+    """One of our keys with its ``key_shape``, as the index stores a ROR name's
+    (``ror_index.screened_names``)."""
     return (key, *key_shape(key))
 
 
@@ -354,11 +378,14 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     """Which of the records can fit the query at all, worked out for all of them at once.
 
     A name pair is compared only if its ``fuzz.token_sort_ratio`` reaches ``CLOSE`` or two
-    readings are equal: the ratios come from one C++ pass (``process.cdist``, the same scorer;
-    values within a point of ``CLOSE`` are worked out again pair by pair, so the set is
-    exactly the one the pairwise test gives). The other readings (``_translated``,
-    ``_named_after``, ``_descriptors_added``) can only fit records that the index lists
-    under the canonical words of our labels; a label with a patron may fit any record."""
+    readings are equal: the ratios come from one C++ pass per key of ours
+    (``process.extract`` of ``fuzz.ratio`` over the words sorted, which the index stores with
+    each name: the same scores as the scorer, which sorts them in every call; values within a
+    point of ``CLOSE`` are worked out again pair by pair, so the set is exactly the one the
+    pairwise test gives). A pair's ``_pair_test`` is worked out here, once. The other
+    readings (``_translated``, ``_named_after``, ``_descriptors_added``) can only fit records
+    that the index lists under the canonical words of our labels; a label with a patron may
+    fit any record."""
     equal: dict[int, set[str]] = {}
     for _label, key, _dropped in qforms:
         for i in index.by_key(key):
@@ -369,21 +396,19 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     screened = list(map(index.screened, records))
     fulls = list({name[0]: name for name in chain.from_iterable(screened)}.values())
     pairs: dict[tuple[str, str], float] = {}
-    paired_with: dict[str, dict[str, tuple[ScreenedName, float]]] = {}
-    if qkeys and fulls:
-        # token_sort_ratio is the ratio of the words sorted, which the index stores
-        scores = process.cdist([q[1] for q in qkeys], [f[1] for f in fulls], scorer=fuzz.ratio,
-                               score_cutoff=CLOSE - 1, dtype=np.float64)
-        rows, cols = np.nonzero(scores)
-        for row, col, score in zip(rows.tolist(), cols.tolist(),
-                                   scores[rows, cols].tolist(), strict=True):
-            ours, theirs = qkeys[row], fulls[col]
-            q, f = ours[0], theirs[0]
+    paired_with: dict[str, dict[str, tuple[QueryName, ScreenedName, float]]] = {}
+    choices = [f[1] for f in fulls]  # token_sort_ratio is the ratio of the words sorted
+    for ours in qkeys if fulls else ():
+        q = ours[0]
+        for _choice, score, col in process.extract(ours[1], choices, scorer=fuzz.ratio,
+                                                   score_cutoff=CLOSE - 1, limit=None):
+            theirs = fulls[col]
+            f = theirs[0]
             if score < CLOSE + 1:
                 score = fuzz.token_sort_ratio(q, f)
             if score >= CLOSE:
                 pairs[(q, f)] = score
-                paired_with.setdefault(f, {})[q] = (theirs, score)
+                paired_with.setdefault(f, {})[q] = (ours, theirs, score)
     paired = paired_with.keys()
     by_full = {f: _pairings(qforms, ours) for f, ours in paired_with.items()}
     fit = equal.keys() | {i for i, names in zip(records, screened, strict=True)
@@ -404,17 +429,16 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                  any(dropped for _label, _key, dropped in qforms), by_full)
 
 
-def _pairings(qforms: QueryForms, paired: dict[str, tuple[ScreenedName, float]]
-              ) -> list[Pairing]:
-    """Our readings paired with one ROR full-name key (``paired``: our key -> the ROR name
-    screened, their ratio), in the order of ``qforms``."""
+def _pairings(qforms: QueryForms,
+              paired: dict[str, tuple[QueryName, ScreenedName, float]]) -> list[Pairing]:
+    """Our readings paired with one ROR full-name key (``paired``: our key -> it and the ROR
+    name screened, their ratio), in the order of ``qforms``."""
     out: list[Pairing] = []
     for label, qkey, dropped in qforms:
         found = None if dropped else paired.get(qkey)
         if found is None:
             continue
-        theirs, ratio = found
-        ours = _screened(qkey)
+        ours, theirs, ratio = found
         if qkey == theirs[0]:
             continue  # an equal key: its records are scored by ``_best_close_reading``
         if not ours[3] or not theirs[3]:
@@ -432,7 +456,7 @@ def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: Query
     ``close``: the query's ``close_pairs`` when worked out in advance."""
     best: Hit | None = None
     if close is None or i in close.records:
-        best = _best_reading(index, i, query, qforms, qcity, extra, close, index.names[i])
+        best = _best_reading(index, i, query, qforms, qcity, extra, close)
     if (best is None or best.score < TRANSLATED) and (
             close is None or close.others is None or i in close.others):
         for other in (_translated(index, i, query), _named_after(index, i, query),
@@ -443,17 +467,59 @@ def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: Query
 
 
 def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
-                  qcity: str, extra: Iterable[str], close: Close | None,
-                  names: tuple[IndexedName, ...]) -> Hit | None:
+                  qcity: str, extra: Iterable[str], close: Close | None) -> Hit | None:
     """The best of our readings against each of the record's names (ties: the shorter ROR
     name, then the first pairing); without the query's ``close_pairs``, the pairs of this
     record are worked out one by one."""
     if close is None:
+        names = index.names[i]
         return _best_close_reading(index, i, query, qforms, qcity, extra,
                                    _record_pairs(i, qforms, names), names)
     if i in close.equal:
-        return _best_close_reading(index, i, query, qforms, qcity, extra, close, names)
-    return _best_paired_reading(index, i, query, qcity, extra, close, names)
+        return _best_close_reading(index, i, query, qforms, qcity, extra, close, index.names[i])
+    plain = _plain_reading(index, i, close)
+    if plain is not _RULES:
+        return plain  # type: ignore[return-value]
+    return _best_paired_reading(index, i, query, qcity, extra, close, index.names[i])
+
+
+_RULES = object()  # ``_plain_reading``: a pair needs the rules
+
+
+def _plain_reading(index: RorIndex, i: int, close: Close) -> Hit | None | object:
+    """``_best_paired_reading`` of a record whose names pair with ours only by their plain
+    ratio, from what the index stores of each whole-name key (``ScreenedName``): the names
+    of one key score alike, so the best is the shortest of them, the first on a tie, as the
+    name-by-name comparison finds. ``_RULES`` when a pair needs the rules, or the record has
+    readings that are compared one by one."""
+    by_full = close.by_full
+    probe: tuple[int, int, str] | None | bool = False
+    best: tuple[float, int, int, str] | None = None  # score, -len(name), position, label
+    for key, _sorted, _joined, _n, _variants, shortest, position in index.screened(i):
+        paired = by_full.get(key)
+        if paired is None:
+            continue
+        if position < 0:
+            return _RULES
+        top: tuple[float, str] | None = None
+        for label, _qkey, fuzzy, test in paired:
+            if fuzzy is None:
+                continue
+            if test is True:
+                return _RULES
+            if test is not None:
+                if probe is False:
+                    probe = _city_probe(index.city_of(i))
+                if _city_rules(test, probe):  # type: ignore[arg-type]
+                    return _RULES
+            if top is None or fuzzy > top[0]:
+                top = (fuzzy, label)
+        if top is not None and (best is None or (top[0], -shortest) > best[:2] or (
+                (top[0], -shortest) == best[:2] and position < best[2])):
+            best = (top[0], -shortest, position, top[1])
+    if best is None:
+        return None
+    return _PlainHit(index, i, best[0], best[2], best[3])
 
 
 def _best_paired_reading(index: RorIndex, i: int, query: InstitutionQuery, qcity: str,
