@@ -167,3 +167,37 @@ def test_numbers_one_to_n_are_the_documents_numbering_and_years_are_no_places(
              ("Chile", "Universidad de Chile", "2020")], start=1)), encoding="utf-8")
     columns = _columns(propose(path, "numbered"))
     assert columns[0] == "row_number" and columns[3] == "start"
+
+
+TICKS = """Country\tPartner institution\tErasmus+\tDouble degree\tISEP\tValid until
+Spain\tUniversidad de Granada\tx\t\t\t2027
+France\tUniversité de Lille\tx\tx\t\t2028
+Italy\tPolitecnico di Milano\t\t✓\tx\t2027
+Peru\tUniversidad de Lima\t\t\tx\t2026
+"""
+
+
+def test_columns_ticking_the_agreement_types_they_name_are_one_kind_field(
+        tmp_path: Path) -> None:
+    path = tmp_path / "ticks.tsv"
+    path.write_text(TICKS, encoding="utf-8")
+    proposal = propose(path, "ticks")
+    assert _columns(proposal) == ["country", "partner", "kind", "kind", "-", "end"]
+    assert "'ISEP' not read ('-'): its cells tick rows, but no agreement type" in \
+        proposal.yaml()
+    src = read_with(proposal, path)
+    assert [r.fields.get("kind") for r in src.result.records] == [
+        "Erasmus+", "Erasmus+; Double degree", "Double degree", None]
+    kinds = {a.parties[0].name: a.kinds for a in pipeline.source_agreements(src)}
+    assert kinds["Université de Lille"] == ("erasmus-plus", "double-degree")
+    assert kinds["Universidad de Lima"] == ()
+
+
+def test_only_the_agreement_type_may_be_named_by_several_columns(tmp_path: Path) -> None:
+    from exchange_kg.readers import check_columns
+
+    assert check_columns({"columns": ["partner", "kind", "kind"]}, (), ("kind",)) == []
+    assert check_columns({"columns": ["partner", "partner"]}, (), ("kind",)) == [
+        (("columns", 1), "column 'partner' is named twice")]
+    # the merged-cell reader joins no columns: there a second kind is an error
+    assert check_columns({"columns": ["partner", "kind", "kind"]}) != []

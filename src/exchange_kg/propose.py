@@ -34,6 +34,7 @@ from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import builtin_entries
 from exchange_kg.readers.cells import cell_matches, is_upper_header
+from exchange_kg.readers.simple_table import MARKS
 
 # Languages whose lists write numeric dates day first; proposed when the dates cannot say.
 DAY_FIRST_LANGUAGES = frozenset({"de", "es", "fr", "it", "pl", "pt", "nl", "cs", "sk", "hu"})
@@ -311,6 +312,7 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]],
     columns: list[str] = []
     languages: Counter[str] = Counter()
     why = unread if unread is not None else {}
+    ticked: set[int] = set()
     grouped = _grouped_fields(header, groups)
     for i, cell in enumerate(header):
         name, language = header_field(cell)
@@ -332,7 +334,17 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = None
         if name == "start" and columns[-1:] == ["start"] and not {"end", "term"} & set(columns):
             name = "end"  # two columns of dates side by side: when it began, when it ends
-        if name is not None and name in columns:
+        if _ticks(values) and name != "waiver":  # ticks say no country, date, code...
+            kinds, flags = parse_kinds(cell)
+            if kinds.kinds and not flags and all(c == "-" or c != "kind" or j in ticked
+                                                  for j, c in enumerate(columns)):
+                name = "kind"  # a column ticking the rows of the agreement type it names
+                ticked.add(i)
+            else:
+                why[cell] = (f"its cells tick rows, but no agreement type vocabulary knows "
+                             f"{cell!r} as one type")
+                name = None
+        if name is not None and name in columns and not (name == "kind" and i in ticked):
             why[cell] = f"a second {name} column"
             _second_quota(columns, header, rows, i, name, why)
             name = None
@@ -342,6 +354,12 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]],
     if "partner" not in columns:
         _partner_by_content(columns, header, rows)
     return columns, languages
+
+
+def _ticks(values: Sequence[str]) -> bool:
+    """A column whose filled cells only tick their rows (x, ✓, yes)."""
+    filled = [v.strip().casefold() for v in values if v.strip()]
+    return bool(filled) and all(v in MARKS for v in filled)
 
 
 def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],

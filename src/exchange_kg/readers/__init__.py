@@ -78,15 +78,16 @@ def table_columns(options: dict[str, Any]) -> frozenset[str]:
     return frozenset(c for c in options.get("columns", ()) if c != "-")
 
 
-def check_columns(options: dict[str, Any], listed: tuple[str, ...] = ()
-                  ) -> list[tuple[tuple[Any, ...], str]]:
-    """Problems shared by the table readers: a column named twice, a header whose length is
-    not the columns', and options (``listed``) naming fields that are not columns."""
+def check_columns(options: dict[str, Any], listed: tuple[str, ...] = (),
+                  repeatable: tuple[str, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """Problems shared by the table readers: a column named twice (but for the fields the
+    reader lets several columns name, ``repeatable``), a header whose length is not the
+    columns', and options (``listed``) naming fields that are not columns."""
     problems: list[tuple[tuple[Any, ...], str]] = []
     columns = list(options.get("columns", ()))
     seen: set[str] = set()
     for i, column in enumerate(columns):
-        if column != "-" and column in seen:
+        if column != "-" and column in seen and column not in repeatable:
             problems.append((("columns", i), f"column {column!r} is named twice"))
         seen.add(column)
     least = options.get("min_cells")

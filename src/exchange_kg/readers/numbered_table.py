@@ -27,7 +27,7 @@ from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import Row, looks_like_institution, shifted_cells
 from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.readers import check_columns, register, table_columns
-from exchange_kg.readers.simple_table import COLUMN_NAMES, COMMON_OPTIONS, read_rows
+from exchange_kg.readers.simple_table import COLUMN_NAMES, COMMON_OPTIONS, REPEATABLE, read_rows
 from exchange_kg.records import Flag, RawRecord, ReaderResult, SelfCheck
 
 CHECK_NAME = "row numbers consecutive"
@@ -67,7 +67,7 @@ _ROW_NUMBER = re.compile(r"^\s*(\d+)\s*(?:\.\s*)?$")  # one way to match: linear
 
 
 def _check(options: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
-    problems = check_columns(options, ("fit_checks",))
+    problems = check_columns(options, ("fit_checks",), REPEATABLE)
     columns = options.get("columns", [])
     number_field = options.get("number_field", "row_number")
     if number_field not in columns:

@@ -206,13 +206,29 @@ def classify_layout(
     return None
 
 
-def cells_to_fields(cells: Sequence[str], columns: Sequence[str]) -> dict[str, str]:
-    """Field dict of a row; empty cells are left out so "absent" has one spelling."""
-    return {
-        name: cell
-        for name, cell in zip(columns, cells, strict=False)
-        if name != IGNORED_COLUMN and cell
-    }
+# Fields several columns may name: a list that ticks each agreement type in a column of its
+# own ("Student exchange | Staff exchange | Research" over x marks) names one field thrice.
+REPEATABLE = ("kind",)
+# Cells that only tick a row; under a repeatable field's column they stand for its header.
+MARKS = frozenset({"x", "\u2713", "\u2714", "\u2611", "\u25cf", "\u2022", "+", "*", "yes",
+                   "y", "ja", "j", "si", "s\u00ed", "oui", "o", "tak", "t", "sim", "ano",
+                   "igen", "evet", "kyll\u00e4", "da"})
+
+
+def cells_to_fields(cells: Sequence[str], columns: Sequence[str],
+                    header: Sequence[str] = ()) -> dict[str, str]:
+    """Field dict of a row; empty cells are left out so "absent" has one spelling.
+
+    The cells of a field several columns name are joined with "; "; a tick in such a column
+    stands for the column's header (the agreement type it ticks)."""
+    fields: dict[str, str] = {}
+    for i, (name, cell) in enumerate(zip(columns, cells, strict=False)):
+        if name == IGNORED_COLUMN or not cell:
+            continue
+        if name in REPEATABLE and cell.strip().casefold() in MARKS and i < len(header):
+            cell = header[i]
+        fields[name] = f"{fields[name]}; {cell}" if name in fields else cell
+    return fields
 
 
 def cell_count_problem(
@@ -309,7 +325,7 @@ def read_rows(
             continue
         if continues is not None and anchor is not None and continues(cells):
             _continuation(result, anchor, number, line, cells, columns,
-                          options.get("number_field", "row_number"))
+                          options.get("number_field", "row_number"), options.get("header", ()))
             continue
         problem = row_check(cells) if row_check is not None else None
         if problem is None:
@@ -317,7 +333,8 @@ def read_rows(
         if problem is not None:
             result.mark(number, LineStatus.UNREADABLE, "row", problem)
             continue
-        record = RawRecord(source_id, (number,), line, cells_to_fields(cells, columns))
+        record = RawRecord(source_id, (number,), line,
+                           cells_to_fields(cells, columns, options.get("header", ())))
         if heading_country and "country" in columns and "country" not in record.fields:
             record.fields["country"] = heading_country
             record.flags.append(Flag("country", "country-from-heading",
@@ -330,7 +347,8 @@ def read_rows(
 
 
 def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: str,
-                  cells: Sequence[str], columns: Sequence[str], number_field: str) -> None:
+                  cells: Sequence[str], columns: Sequence[str], number_field: str,
+                  header: Sequence[str] = ()) -> None:
     """A row that continues the record above it.
 
     Spreadsheets export cells merged down several rows as a value and blanks: a row whose
@@ -338,7 +356,7 @@ def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: st
     of its own (another agreement type, date, term, quota, unit) is a further agreement that
     shares the blank cells of the row above, each taken value flagged.
     """
-    own = cells_to_fields(cells, columns)
+    own = cells_to_fields(cells, columns, header)
     if set(own) <= WRAPPING_COLUMNS and all(k in anchor.fields for k in own):
         for name, text in own.items():
             anchor.fields[name] = f"{anchor.fields[name]} {text}"
@@ -361,7 +379,7 @@ def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: st
 
 
 @register("simple-table", OPTIONS_SCHEMA, table_columns,
-          lambda options: check_columns(options, ()))
+          lambda options: check_columns(options, (), REPEATABLE))
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """One record per delimited row under a header; layout: blank lines, header, footer, title."""
     return read_rows(lines, source_id, options)
