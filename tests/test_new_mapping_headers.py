@@ -201,3 +201,45 @@ def test_only_the_agreement_type_may_be_named_by_several_columns(tmp_path: Path)
         (("columns", 1), "column 'partner' is named twice")]
     # the merged-cell reader joins no columns: there a second kind is an error
     assert check_columns({"columns": ["partner", "kind", "kind"]}) != []
+
+
+def test_country_rows_over_their_partners_give_the_rows_their_country(tmp_path: Path) -> None:
+    """A table without a country column, a row "ALLEMAGNE" over the German partners."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Établissement", "Code Erasmus", "Durée (mois)", "Fin de l'accord"])
+    for country, rows in (("ALLEMAGNE", [("Universität Passau", "D PASSAU01", 10, "31/05/2027"),
+                                         ("TU Dresden", "D DRESDEN02", 5, "31/05/2028")]),
+                          ("IRLANDE", [("University College Dublin", "IRLDUBLIN02", 9,
+                                        "31/05/2028")])):
+        ws.append([country])
+        ws.merge_cells(f"A{ws.max_row}:D{ws.max_row}")
+        for row in rows:
+            ws.append(list(row))
+    path = tmp_path / "partenaires.xlsx"
+    wb.save(path)
+    proposal = propose(path, "country-rows")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["country_headings"] is True
+    assert proposal.mapping["sections"][0]["fields"]["country"] == "country"
+    # a length in bare numbers, its unit only in the header, is not the agreement's term
+    assert _columns(proposal) == ["partner", "erasmus_code", "-", "end"]
+    assert "'Durée (mois)' not read ('-'): its cells are bare numbers ('10')" in proposal.yaml()
+    src = read_with(proposal, path)
+    assert [(r.fields["partner"], r.fields["country"]) for r in src.result.records] == [
+        ("Universität Passau", "ALLEMAGNE"), ("TU Dresden", "ALLEMAGNE"),
+        ("University College Dublin", "IRLANDE")]
+    headings = [d for d in src.result.dispositions.values() if d.kind == "heading"]
+    assert len(headings) == 2
+
+
+def test_a_country_row_in_the_partner_column_is_never_an_institution(tmp_path: Path) -> None:
+    from exchange_kg.readers.simple_table import heading
+
+    columns = ["partner", "end"]
+    assert heading(["Germany"], columns) == ("heading: Germany (a country)", "Germany")
+    assert heading(["Korea University"], columns) is None
+    assert heading(["Europe"], columns) is None  # a region word may start a name
+    assert heading(["Germany", "2027"], columns) is None

@@ -327,6 +327,12 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = "start"  # "Agreement Date" is no agreement type: its cells are dates
         elif name == "kind" and _share_of_levels(values) > 0.8:
             name = "level"  # "Type: University / Department" says the agreement's level
+        elif name == "term" and any(values) and all(
+                _NUMBER.match(v) for v in values if v):
+            why[cell] = (f"its cells are bare numbers ({next(v for v in values if v)!r}): a "
+                         "length whose unit only the header gives, of each stay or of the "
+                         "agreement; map it if it is the agreement's")
+            name = None
         elif name == "level" and any(values) and _share_of_levels(values) < 0.5:
             example = next(v for v in values if v)
             why[cell] = (f"its cells ({example!r}) are no agreement levels (university or "
@@ -509,6 +515,11 @@ def _table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: i
     def column(name: str) -> list[str]:
         return [r[index[name]] if index[name] < len(r) else "" for r in rows]
 
+    alone = [c for ln in lines[header_at + 1:] if len(c := [x for x in _cells(ln, delimiter)
+                                                             if x]) == 1]
+    if "country" not in index and sum(1 for c in alone
+                                      if parse_country(c[0], fuzzy=False)) >= 2:
+        options["country_headings"] = True  # "ALLEMAGNE" over the German partners
     if "country" in index and sum(1 for v in column("country") if _COUNTED.match(v)) >= 3:
         reader = "content-table"
         options = {"start_marker": _marker(lines[_title_before(lines, header_at)])}
@@ -656,6 +667,8 @@ def _section(table: dict[str, Any], languages: Counter) -> dict[str, Any]:
     reader, options = table["reader"], table["options"]
     provided = (["area", "country", "partner", "waiver", "home_unit", "start"]
                 if reader == "content-table" else [c for c in table["columns"] if c != "-"])
+    if options.get("country_headings"):
+        provided.insert(0, "country")
     for name in provided:
         if name == "partner":
             notation = "comma" if reader == "content-table" else _notation(table["partners"])

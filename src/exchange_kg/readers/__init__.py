@@ -74,8 +74,10 @@ def register(name: str, options_schema: dict[str, Any], provides: Provides,
 
 
 def table_columns(options: dict[str, Any]) -> frozenset[str]:
-    """What a table reader provides: its named columns ("-" skips one)."""
-    return frozenset(c for c in options.get("columns", ()) if c != "-")
+    """What a table reader provides: its named columns ("-" skips one), and the country of
+    the headings above the rows where the table has country headings instead of a column."""
+    named = frozenset(c for c in options.get("columns", ()) if c != "-")
+    return named | {"country"} if options.get("country_headings") else named
 
 
 def check_columns(options: dict[str, Any], listed: tuple[str, ...] = (),

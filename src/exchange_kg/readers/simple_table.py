@@ -55,6 +55,11 @@ COMMON_OPTIONS: dict[str, Any] = {
         "items": {"type": "string", "format": "regex"},
         "description": "regexes for title / section lines anywhere in the document",
     },
+    "country_headings": {
+        "type": "boolean",
+        "description": "the table has no country column: a row holding only a country's "
+        "name is a heading, and the rows under it take that country (field 'country')",
+    },
 }
 
 OPTIONS_SCHEMA: dict[str, Any] = {
@@ -258,16 +263,19 @@ WRAPPING_COLUMNS = frozenset({"partner", "city"})
 def heading(cells: Sequence[str], columns: Sequence[str]) -> tuple[str, str | None] | None:
     """(reason, country text) when a row is a heading inside the table, else None.
 
-    A heading is a row with one filled cell, outside the partner column, that names a
-    continent or world region ("EUROPA", "Amérique du Nord") or a country; a country
-    heading's name is returned so rows without a country of their own can take it.
+    A heading is a row with one filled cell that names a continent or world region
+    ("EUROPA", "Amérique du Nord") or a country; a country heading's name is returned so rows
+    without a country of their own can take it. In the partner column only a country's
+    name is a heading (a row "ALLEMAGNE" over the German partners): no institution is named
+    for a country alone, while a region word may start one's name.
     """
     filled = [(i, cell) for i, cell in enumerate(cells) if cell]
     if len(filled) != 1:
         return None
     index, text = filled[0]
     if index < len(columns) and columns[index] == "partner":
-        return None
+        found = parse_country(text, fuzzy=False)
+        return (f"heading: {text} (a country)", text) if found is not None else None
     if parse_continent(text) is not None:
         return f"heading: {text} (a continent or region)", None
     if parse_country(text, fuzzy=False) is not None:
@@ -335,7 +343,8 @@ def read_rows(
             continue
         record = RawRecord(source_id, (number,), line,
                            cells_to_fields(cells, columns, options.get("header", ())))
-        if heading_country and "country" in columns and "country" not in record.fields:
+        if heading_country and ("country" in columns or options.get("country_headings")) \
+                and "country" not in record.fields:
             record.fields["country"] = heading_country
             record.flags.append(Flag("country", "country-from-heading",
                                      f"no country on the row; taken from the heading "
