@@ -261,3 +261,24 @@ def test_a_list_in_a_further_language_is_proposed_and_understood(tmp_path: Path)
     countries = {line.rsplit(" ", 2)[1] for line in nt.splitlines()
                  if "addressCountry" in line}
     assert countries == {f'"{c}"' for c in ("DE", "AT", "GB", "RU", "KR")}, countries
+
+
+@pytest.mark.parametrize(("cell", "field"), [
+    ("Země", "country"), ("Ország", "country"), ("Ülke", "country"), ("Maa", "country"),
+    ("Χώρα", "country"), ("Țara", "country"), ("Šalis", "country"),
+    ("Partnerská instituce", "partner"), ("Partnerintézmény", "partner"),
+    ("Kurum Adı", "partner"), ("Partnerinstelling", "partner"), ("Lärosäte", "partner"),
+    ("Ίδρυμα", "partner"), ("Universitatea", "partner"), ("Institucija", "partner"),
+    ("Ente partner", "partner"),
+    ("Platnost od", "start"), ("Başlangıç Tarihi", "start"), ("Begindatum", "start"),
+    ("Galioja iki", "end"), ("Data scadenza", "end"), ("Λήξη", "end"),
+    ("Kontenjan", "quota"), ("Plaatsen", "quota"), ("Θέσεις", "quota"), ("Locuri", "quota"),
+    ("Typ smlouvy", "kind"), ("Anlaşma Türü", "kind"), ("Sutarties tipas", "kind"),
+    ("Erasmus kodu", "erasmus_code"), ("Cod Erasmus", "erasmus_code"),
+    # short words that would claim longer headers by their first letters are left out
+    ("Status", None), ("Total", None), ("Totale", None),
+])
+def test_header_words_of_further_languages(cell: str, field: str | None) -> None:
+    from exchange_kg.propose import header_field
+
+    assert header_field(cell)[0] == field
