@@ -187,3 +187,22 @@ def test_an_internal_error_is_one_line_and_exit_5(monkeypatch: pytest.MonkeyPatc
     assert "Traceback" not in result.output
     debug = runner.invoke(cli_module.main, ["--debug", "build", "-q", "-o", str(tmp_path / "d")])
     assert debug.exit_code == 5 and "Traceback" in debug.output
+
+
+def test_a_publisher_mixing_its_two_forms_says_which_keys_go_together(
+        project_copy: Path) -> None:
+    """The manifest's publisher is either named (with evidence) or only known as something
+    (with a key): an entry mixing them is pointed at the key that does not belong."""
+    from exchange_kg.manifest import load_manifest
+    from exchange_kg.yamlfile import DataFileError
+
+    path = project_copy / "sources" / "manifest.yaml"
+    text = path.read_text()
+    known = next(x for x in text.split("\n") if x.strip().startswith("known_as:"))
+    path.write_text(text.replace(known, known.split("known_as:")[0] + 'name: "A University"', 1))
+    line = text.split("\n").index(known) + 2  # the key: line after it
+    with pytest.raises(DataFileError) as err:
+        load_manifest(path)
+    assert f"manifest.yaml:{line}:" in str(err.value)
+    assert "unknown key 'key'" in str(err.value)
+    assert "give name and evidence or known_as and key" in str(err.value)

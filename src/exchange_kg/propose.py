@@ -1029,7 +1029,9 @@ def manifest_entry(proposal: Proposal, path: Path) -> str:
         f"    label: {_scalar('partner list ' + proposal.source_id)}  # your short description",
         f"    language: {proposal.language or 'und'}",
         "    publisher:",
-        "      known_as: \"the institution that publishes this partner list\"  # or name:",
+        "      # if the document names its publisher, write instead name: \"...\" and "
+        "evidence: \"where it says so\"",
+        "      known_as: \"the institution that publishes this partner list\"",
         f"      key: {proposal.source_id}-publisher",
         *stamp,
         f"    original_file_name: {path.name}",

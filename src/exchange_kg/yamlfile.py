@@ -68,6 +68,15 @@ def _problem(err: jsonschema.ValidationError, prefix: tuple[Any, ...]
     if "propertyNames" in err.schema_path and isinstance(err.instance, str):
         allowed = sorted(err.schema.get("enum", []))
         return [*where, err.instance], unknown_key(err.instance, allowed), True
+    if err.validator in ("oneOf", "anyOf") and err.context:
+        # "is not valid under any of the given schemas" says nothing: say which keys go
+        # together, and what is wrong with the alternative the entry comes closest to
+        ways = [" and ".join(s["required"]) for s in err.validator_value
+                if isinstance(s, dict) and s.get("required")]
+        place, message, unknown = _problem(jsonschema.exceptions.best_match(err.context),
+                                           prefix)
+        hint = f"; give {' or '.join(ways)}" if len(ways) > 1 else ""
+        return place, f"{message}{hint}", unknown
     return where, err.message, False
 
 
