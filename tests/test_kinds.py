@@ -178,3 +178,18 @@ def test_generic_agreement_words_and_further_wordings(cell: str, kinds: tuple[st
         assert value.status is None and [f.code for f in flags] == ["unknown-kind"]
     else:
         assert value.status == status and flags == []
+
+
+@pytest.mark.parametrize(("cell", "kinds", "unknown"), [
+    ("Staff exchange", (), ["Staff exchange"]),  # whose exchange is in the unknown word
+    ("Research framework", (), ["Research framework"]),
+    ("Exchange", ("student-exchange",), []),  # a type column's one word
+    ("International student exchange", ("student-exchange",), ["International"]),
+    ("Erasmus+ Exchange", ("erasmus-plus", "student-exchange"), []),
+    ("Student and staff exchange", ("student-exchange",), []),
+])
+def test_a_one_word_type_qualified_by_unknown_words_proves_nothing(
+        cell: str, kinds: tuple[str, ...], unknown: list[str]) -> None:
+    value, flags = parse_kinds(cell)
+    assert value.kinds == kinds
+    assert [f.value for f in flags if f.code == "unknown-kind"] == unknown

@@ -166,6 +166,8 @@ def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag
     i = 0
     while i < len(tokens):
         hit = kind_phrases().match(tokens, i)
+        if hit is not None and _qualified(hit, tokens, i, unknown_from):
+            hit = None  # "Staff exchange" is no student exchange: the unknown word says whose
         if hit is None:
             if tokens[i].text != ";":
                 unknown_from = i if unknown_from is None else unknown_from
@@ -181,6 +183,15 @@ def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag
     if len(statuses) > 1:
         flags.append(Flag(field, "conflicting-status", f"several statuses: {statuses}", text))
     return KindValue(tuple(kinds), statuses[0] if statuses else None), flags
+
+
+def _qualified(hit: PhraseMatch, tokens: list[Token], i: int, unknown_from: int | None
+               ) -> bool:
+    """Whether a one-word type ("Exchange", "Framework") stands right after words no
+    vocabulary knows, which qualify it ("Staff exchange", "Research framework"): what kind
+    of exchange the cell means is in the unknown words, so the word alone proves nothing."""
+    return (unknown_from is not None and hit.length == 1 and hit.phrase.value != CONNECTOR
+            and tokens[i].text.isalpha() and tokens[i - 1].text.isalnum())
 
 
 def apply_kind_phrase(
