@@ -276,8 +276,7 @@ def _score_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                    records: set[int], hits: dict[int, Hit]) -> None:
     country = query.country
     codes = countries_of(country)
-    index.preload(records)  # their rows, in a few statements, for the country
-    countries = {i: index.country_of(i) for i in sorted(records)}
+    countries = index.countries_of(records)
     ordered = [i for i, code in countries.items() if country is None or code in codes]
     close = close_pairs(index, query, qforms, ordered)
     for i in ordered:

@@ -390,27 +390,39 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     for _label, key, _dropped in qforms:
         for i in index.by_key(key):
             equal.setdefault(i, set()).add(key)
-    qkeys = [_screened(key) for key in dict.fromkeys(
-        key for _label, key, dropped in qforms if not dropped)]
+    plain = [(label, key) for label, key, dropped in qforms if not dropped]
+    qkeys = [_screened(key) for key in dict.fromkeys(key for _label, key in plain)]
+    in_order = len(qkeys) == len(plain)  # no key of ours twice: pairings come in qforms order
     records = list(records)
     screened = list(map(index.screened, records))
     fulls = list({name[0]: name for name in chain.from_iterable(screened)}.values())
     pairs: dict[tuple[str, str], float] = {}
-    paired_with: dict[str, dict[str, tuple[QueryName, ScreenedName, float]]] = {}
+    paired: set[str] = set()
+    by_full: dict[str, list[Pairing]] = {}
+    found: dict[str, dict[str, Pairing]] = {}  # when not in order: ROR key -> our key -> ...
     choices = [f[1] for f in fulls]  # token_sort_ratio is the ratio of the words sorted
-    for ours in qkeys if fulls else ():
+    for n, ours in enumerate(qkeys if fulls else ()):
         q = ours[0]
+        label = plain[n][0] if in_order else ""
         for _choice, score, col in process.extract(ours[1], choices, scorer=fuzz.ratio,
                                                    score_cutoff=CLOSE - 1, limit=None):
             theirs = fulls[col]
             f = theirs[0]
             if score < CLOSE + 1:
                 score = fuzz.token_sort_ratio(q, f)
-            if score >= CLOSE:
-                pairs[(q, f)] = score
-                paired_with.setdefault(f, {})[q] = (ours, theirs, score)
-    paired = paired_with.keys()
-    by_full = {f: _pairings(qforms, ours) for f, ours in paired_with.items()}
+            if score < CLOSE:
+                continue
+            pairs[(q, f)] = score
+            paired.add(f)
+            if q == f:
+                continue  # an equal key: its records are scored by ``_best_close_reading``
+            pairing = (label, q, *_plain_score(ours, theirs, score))
+            if in_order:
+                by_full.setdefault(f, []).append(pairing)
+            else:
+                found.setdefault(f, {})[q] = pairing
+    for f, ours_of in found.items():
+        by_full[f] = [(label, *ours_of[q][1:]) for label, q in plain if q in ours_of]
     fit = equal.keys() | {i for i, names in zip(records, screened, strict=True)
                           if any(name[0] in paired for name in names)}
     others: set[int] | None = set()
@@ -429,23 +441,13 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                  any(dropped for _label, _key, dropped in qforms), by_full)
 
 
-def _pairings(qforms: QueryForms,
-              paired: dict[str, tuple[QueryName, ScreenedName, float]]) -> list[Pairing]:
-    """Our readings paired with one ROR full-name key (``paired``: our key -> it and the ROR
-    name screened, their ratio), in the order of ``qforms``."""
-    out: list[Pairing] = []
-    for label, qkey, dropped in qforms:
-        found = None if dropped else paired.get(qkey)
-        if found is None:
-            continue
-        ours, theirs, ratio = found
-        if qkey == theirs[0]:
-            continue  # an equal key: its records are scored by ``_best_close_reading``
-        if not ours[3] or not theirs[3]:
-            out.append((label, qkey, None, None))  # no content words: ``_compare`` gives none
-        else:
-            out.append((label, qkey, round(ratio / 100 * FUZZY_MAX, 3), _pair_test(ours, theirs)))
-    return out
+def _plain_score(ours: QueryName, theirs: ScreenedName,
+                 ratio: float) -> tuple[float | None, PairTest]:
+    """A pair's plain fuzzy score (None when either key has no content words: ``_compare``
+    gives none) and its ``_pair_test``."""
+    if not ours[3] or not theirs[3]:
+        return None, None
+    return round(ratio / 100 * FUZZY_MAX, 3), _pair_test(ours, theirs)
 
 
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
