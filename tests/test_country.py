@@ -383,3 +383,20 @@ def test_an_inverted_name_that_names_no_country_stays_unread(cell: str) -> None:
 def test_abbreviations_in_the_list_language(cell: str, code: str) -> None:
     match = parse_country(cell)
     assert match is not None and match.code == code and match.method != "fuzzy", match
+
+
+@pytest.mark.parametrize(("name", "codes"), [
+    ("Norges teknisk-naturvitenskapelige universitet", ["NO"]),
+    ("Danmarks Tekniske Universitet", ["DK"]),
+    ("Latvijas Universitāte", ["LV"]),
+    ("Lietuvos sporto universitetas", ["LT"]),
+    ("Eesti Maaülikool", ["EE"]),
+    ("Magyar Agrár- és Élettudományi Egyetem", ["HU"]),
+    ("České vysoké učení technické v Praze", ["CZ"]),
+    ("Hellenic Open University", ["GR"]),
+    ("Ελληνικό Ανοικτό Πανεπιστήμιο", ["GR"]),
+    # the Slovak and Slovenian adjectives fold to one word: neither is evidence
+    ("Slovenská technická univerzita v Bratislave", []),
+])
+def test_the_state_named_in_its_own_language_inside_a_name(name: str, codes: list[str]) -> None:
+    assert [m.code for m in countries_in_name(name)] == codes
