@@ -243,3 +243,27 @@ def test_a_country_row_in_the_partner_column_is_never_an_institution(tmp_path: P
     assert heading(["Korea University"], columns) is None
     assert heading(["Europe"], columns) is None  # a region word may start a name
     assert heading(["Germany", "2027"], columns) is None
+
+
+@pytest.mark.parametrize(("stamp", "end", "as_of"), [
+    ("Mise à jour : 05/09/2025", "31/08/2027", "'2025-09-05'"),  # the rows write day first
+    ("Updated: 05/09/2025", "08/31/2027", "'2025-05-09'"),  # ... month first
+    ("Bijgewerkt op 05/09/2025", "2027", None),  # nothing decides: no stamp is guessed
+    ("stand per 1 september 2025", "2027", "'2025-09-01'"),
+    ("aktualizace 3. 2. 2026", "2027", "'2026-02-03'"),
+])
+def test_a_stamp_in_numbers_reads_in_the_order_the_documents_dates_are_written(
+        tmp_path: Path, stamp: str, end: str, as_of: str | None) -> None:
+    from exchange_kg.propose import manifest_entry
+
+    path = tmp_path / "list.tsv"
+    path.write_text(f"Partners\n{stamp}\n\nCountry\tUniversity\tValid until\n" + "".join(
+        f"{c}\t{u}\t{end}\n" for c, u in [("Chile", "Universidad de Chile"),
+                                         ("Peru", "Universidad de Lima"),
+                                         ("Spain", "Universidad de Granada")]),
+        encoding="utf-8")
+    entry = manifest_entry(propose(path, "stamped"), path)
+    if as_of is None:
+        assert "as_of: null" in entry
+    else:
+        assert f"as_of: {as_of}  # CHECK" in entry

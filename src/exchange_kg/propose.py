@@ -32,7 +32,7 @@ from exchange_kg.normalise.fit import looks_like_institution, parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
-from exchange_kg.normalise.vocabulary import builtin_entries
+from exchange_kg.normalise.vocabulary import active, builtin_entries, using
 from exchange_kg.readers.cells import cell_matches, is_upper_header
 from exchange_kg.readers.simple_table import MARKS
 
@@ -70,6 +70,7 @@ class Proposal:
     mapping: dict[str, Any]
     comments: dict[str, str] = field(default_factory=dict)  # option/field -> why, to check
     notes: list[str] = field(default_factory=list)
+    date_order: str | None = None  # "dmy" / "mdy" as the document's own dates decide it
 
     def yaml(self) -> str:
         return _to_yaml(self)
@@ -751,9 +752,10 @@ def _refine(proposal: Proposal, path: Path) -> None:
     _whose_unit(proposal, read_with(proposal, path))
     src = read_with(proposal, path)
     order = src.date_order
+    proposal.date_order = proposal.mapping.get("date_order") or (order and order.order)
     if order is not None and order.order is None and not order.month_first:
         if _has_ambiguous_dates(src) and proposal.language in DAY_FIRST_LANGUAGES:
-            proposal.mapping["date_order"] = "dmy"
+            proposal.mapping["date_order"] = proposal.date_order = "dmy"
             proposal.comments["date_order"] = (
                 f"CHECK: no date in the document decides the order; {proposal.language} lists "
                 "write the day first")
@@ -1012,11 +1014,13 @@ def stated_as_of(lines: Sequence[str], where: str = "line") -> tuple[str, str] |
 def manifest_entry(proposal: Proposal, path: Path) -> str:
     """The entry to add to sources/manifest.yaml for the document."""
     lines = document_lines(path)[0]
-    as_of = stated_as_of(lines)
-    outside = text_outside_tables(path)  # a page or Word document states its title and
-    if outside is not None:  # date outside its tables
-        lines = outside
-        as_of = stated_as_of(lines, "heading or paragraph") or as_of
+    # a stamp "05/09/2025" reads in the order the document's own dates are written in
+    with using(active().with_date_order(proposal.date_order)):
+        as_of = stated_as_of(lines)
+        outside = text_outside_tables(path)  # a page or Word document states its title and
+        if outside is not None:  # date outside its tables
+            lines = outside
+            as_of = stated_as_of(lines, "heading or paragraph") or as_of
     first = next((ln.strip() for ln in lines if ln.strip()), "")
     title = first if first and "\t" not in first and len(first) < 150 else None
     stamp = ([f"    as_of: {_scalar(as_of[0])}  # CHECK: the document's own date stamp",
