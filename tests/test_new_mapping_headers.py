@@ -267,3 +267,28 @@ def test_a_stamp_in_numbers_reads_in_the_order_the_documents_dates_are_written(
         assert "as_of: null" in entry
     else:
         assert f"as_of: {as_of}  # CHECK" in entry
+
+
+def test_a_workbook_with_a_sheet_per_faculty_gives_each_sheet_its_home_unit(
+        tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sheets = {"Faculty of Law": [("Germany", "Universität Heidelberg"), ("Italy", "Università di Padova"),
+                                 ("France", "Université de Lille")],
+              "Asia": [("Japan", "Tohoku University"), ("Korea", "KAIST"), ("China", "Fudan University")]}
+    for k, (name, rows) in enumerate(sheets.items()):
+        ws = wb.active if k == 0 else wb.create_sheet(name)
+        ws.title = name
+        ws.append(["Country", "Partner university"])
+        for row in rows:
+            ws.append(list(row))
+    path = tmp_path / "by-faculty.xlsx"
+    wb.save(path)
+    proposal = propose(path, "by-faculty")
+    constants = {s["reader"]["options"]["sheet"]: s["constants"]
+                 for s in proposal.mapping["sections"]}
+    # a sheet naming a unit is that unit's; a region's sheet names none
+    assert constants == {"Faculty of Law": {"home_unit": "Faculty of Law"}, "Asia": {}}
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert sorted({a.home_unit for a in agreements}, key=str) == ["Faculty of Law", None]

@@ -610,7 +610,7 @@ def propose(path: Path, source_id: str) -> Proposal:
     for key in ("sheet", "table"):
         if key in document_options:
             sections += _other_tables(path, sections[-1], key, document_options[key],
-                                      languages)
+                                      languages, comments)
     language = languages.most_common(1)[0][0] if languages else None
     mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
     proposal = Proposal(source_id, language, mapping, comments, notes)
@@ -619,7 +619,7 @@ def propose(path: Path, source_id: str) -> Proposal:
 
 
 def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str,
-                  languages: Counter) -> list[dict[str, Any]]:
+                  languages: Counter, comments: dict[str, str]) -> list[dict[str, Any]]:
     """Sections for the further sheets of a workbook, or tables of a page, that hold a table
     with a header ("Europe", "Asia", ...): a list split over sheets or tables is one list.
     A page's tables with the first one's header join its section (``table: [2, 3]``); every
@@ -656,6 +656,11 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
         label = section["reader"]["options"][key]
         slug = re.sub(r"[^a-z0-9]+", "-", str(label).casefold()).strip("-")
         section["name"] = f"{key}-{slug or n}"
+        if key == "sheet" and names_unit(str(label)) and "home_unit" not in section["fields"]:
+            # a workbook with a sheet per faculty: each sheet lists that unit's partners
+            section["constants"]["home_unit"] = str(label)
+            comments["home_unit"] = ("CHECK: the sheet's name names one of your units; its "
+                                     "rows are read as that unit's agreements")
     return out
 
 
