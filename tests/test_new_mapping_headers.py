@@ -274,9 +274,11 @@ def test_a_workbook_with_a_sheet_per_faculty_gives_each_sheet_its_home_unit(
     import openpyxl
 
     wb = openpyxl.Workbook()
-    sheets = {"Faculty of Law": [("Germany", "Universität Heidelberg"), ("Italy", "Università di Padova"),
+    sheets = {"Faculty of Law": [("Germany", "Universität Heidelberg"),
+                                 ("Italy", "Università di Padova"),
                                  ("France", "Université de Lille")],
-              "Asia": [("Japan", "Tohoku University"), ("Korea", "KAIST"), ("China", "Fudan University")]}
+              "Asia": [("Japan", "Tohoku University"), ("Korea", "KAIST"),
+                       ("China", "Fudan University")]}
     for k, (name, rows) in enumerate(sheets.items()):
         ws = wb.active if k == 0 else wb.create_sheet(name)
         ws.title = name
