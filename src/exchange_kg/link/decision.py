@@ -34,8 +34,9 @@ def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
     ranking becomes candidates, and a query's other hits (often a dozen) are never read."""
     best: dict[str, _Proposal] = {}
     for hit in hits:
-        if index.status_of(hit.index) != "withdrawn":  # the record as it is (``_follow``)
-            score, ror_id = round(hit.score, 3), index.id_of(hit.index)
+        status, ror_id = index.status_and_id(hit.index)
+        if status != "withdrawn":  # the record as it is (``_follow``)
+            score = round(hit.score, 3)
             old = best.get(ror_id)
             if old is None:
                 best[ror_id] = _Proposal(hit.index, score, hit.evidence, None, hit)

@@ -435,6 +435,12 @@ class RorIndex:
         """Record ``i``'s status, without decoding the record."""
         return self._row(i)[2]
 
+    def status_and_id(self, i: int) -> tuple[str, str]:
+        """Record ``i``'s status and ROR ID, without decoding the record (every hit's, when
+        hits are ranked)."""
+        row = self._row(i)
+        return row[2], row[7]
+
     def place_of(self, i: int) -> tuple[str, ...]:
         """Record ``i``'s city as place tokens (``resolve.names.place_tokens``; () without a
         city), worked out when the index was built: reading a city takes a full name parse."""

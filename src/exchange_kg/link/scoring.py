@@ -92,9 +92,11 @@ class _PlainHit(Hit):
     record's names only when asked for: most hits never become a candidate."""
 
     def __init__(self, index: RorIndex, i: int, score: float, position: int, label: str):
+        # the fields set here, not by ``Hit.__init__``: its ``name`` would go through the setter
+        self.index, self.score, self.method, self.label = i, score, "fuzzy", label
+        self.evidence: set[str] = set()
         self._names, self._position = index.names, position
         self._name: str | None = None
-        super().__init__(i, score, "fuzzy", None, label)  # type: ignore[arg-type]
 
     @property  # type: ignore[override]
     def name(self) -> str:
