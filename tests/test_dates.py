@@ -264,3 +264,17 @@ def test_a_date_cut_off_after_a_slash_is_still_flagged() -> None:
 def test_further_semester_and_year_forms(cell: str, start: int, end: int) -> None:
     assert parse_date(cell, field="start") == (DateValue(start), [])
     assert parse_date(cell, field="end") == (DateValue(end), [])
+
+
+@pytest.mark.parametrize(("cell", "expected", "flagged"), [
+    ("2005年10月1日", "2005-10-01", False),  # ja, zh
+    ("2005년 10월 1일", "2005-10-01", False),  # ko
+    ("2005年10月", "2005-10", False),
+    ("2005年", "2005", False),
+    ("2005年13月1日", "2005", True),  # no month 13: the year is kept, with a flag
+    ("2005年2月30日", "2005-02", True),
+])
+def test_dates_with_year_month_and_day_signs(cell: str, expected: str, flagged: bool) -> None:
+    value, flags = parse_date(cell)
+    assert value is not None and value.isoformat() == expected
+    assert bool(flags) is flagged

@@ -294,3 +294,36 @@ def test_a_workbook_with_a_sheet_per_faculty_gives_each_sheet_its_home_unit(
     assert constants == {"Faculty of Law": {"home_unit": "Faculty of Law"}, "Asia": {}}
     agreements = pipeline.source_agreements(read_with(proposal, path))
     assert sorted({a.home_unit for a in agreements}, key=str) == ["Faculty of Law", None]
+
+
+JAPANESE = """大学間協定校一覧
+
+国・地域\t協定校名\t締結日\t協定の種類
+中国\t北京大学\t2005年10月1日\t大学間交流協定
+韓国\tソウル大学校\t2008年3月1日\t学生交流覚書
+ドイツ\tミュンヘン工科大学\t2015年6月1日\t大学間交流協定・学生交流覚書
+"""
+
+
+def test_a_japanese_list_reads_its_header_names_dates_and_types(tmp_path: Path) -> None:
+    """Names written without spaces, dates marked 年 月 日, types as one word each."""
+    path = tmp_path / "kyotei.tsv"
+    path.write_text(JAPANESE, encoding="utf-8")
+    proposal = propose(path, "kyotei")
+    assert proposal.language == "ja"
+    assert _columns(proposal) == ["country", "partner", "start", "kind"]
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert [(a.country, a.parties[0].name, str(a.start), a.kinds) for a in agreements] == [
+        ("CN", "北京大学", "2005-10-01", ("cooperation-agreement",)),
+        ("KR", "ソウル大学校", "2008-03-01", ("student-exchange",)),
+        ("DE", "ミュンヘン工科大学", "2015-06-01", ("cooperation-agreement", "student-exchange"))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("北京大学", True), ("서울대학교", True), ("中国科学院", True), ("東京", False),
+    ("서울", False), ("University of Tokyo", True), ("Tokyo", False)])
+def test_an_institution_word_counts_inside_a_name_written_without_spaces(
+        text: str, expected: bool) -> None:
+    from exchange_kg.normalise.fit import looks_like_institution
+
+    assert looks_like_institution(text) is expected

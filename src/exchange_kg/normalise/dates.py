@@ -114,6 +114,8 @@ def _tokens(text: str) -> list[str]:
 
 _NUMERIC_YMD = re.compile(r"(\d{4})((?:[/.\-]\d*)*)")
 _NUMERIC_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
+# "2005年10月1日" (ja, zh), "2005년 10월 1일" (ko): year, month and day each marked by its sign
+_MARKED_YMD = re.compile(r"(\d{4})\s*[年년](?:\s*(\d{1,2})\s*[月월](?:\s*(\d{1,2})\s*[日일])?)?")
 
 
 def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, list[Flag]]:
@@ -133,6 +135,10 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
     m = _NUMERIC_DMY.fullmatch(compact)
     if m:
         return _day_first(raw, m, field)
+    m = _MARKED_YMD.fullmatch(text)
+    if m:
+        rest = "".join(f"-{int(g):02d}" for g in m.groups()[1:] if g)
+        return _year_first(raw, int(m.group(1)), rest, field)
     value = _with_month_name(text)
     if value is not None:
         return value

@@ -267,8 +267,18 @@ def institution_stems() -> tuple[str, ...]:
 
 
 def looks_like_institution(text: str) -> bool:
-    """Whether a cell names an institution rather than a place (used to spot swapped cells)."""
-    return any(w.startswith(institution_stems()) for w in _words(text))
+    """Whether a cell names an institution rather than a place (used to spot swapped cells).
+
+    Scripts that write a name without spaces ("北京大学", "서울대학교") hold the word
+    inside the name's one word, so there a stem counts anywhere in it."""
+    stems = institution_stems()
+    return any(w.startswith(stems) or (_UNSPACED.search(w) and any(s in w for s in stems))
+               for w in _words(text))
+
+
+# Han, kana and Hangul: scripts whose names run their words together
+_UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff"
+                       r"\uac00-\ud7af\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
