@@ -296,7 +296,7 @@ def test_a_workbook_with_a_sheet_per_faculty_gives_each_sheet_its_home_unit(
     assert sorted({a.home_unit for a in agreements}, key=str) == ["Faculty of Law", None]
 
 
-JAPANESE = """大学間協定校一覧
+JAPANESE = """大学間協定校一覧（2025年4月1日現在）
 
 国・地域\t協定校名\t締結日\t協定の種類
 中国\t北京大学\t2005年10月1日\t大学間交流協定
@@ -317,6 +317,22 @@ def test_a_japanese_list_reads_its_header_names_dates_and_types(tmp_path: Path) 
         ("CN", "北京大学", "2005-10-01", ("cooperation-agreement",)),
         ("KR", "ソウル大学校", "2008-03-01", ("student-exchange",)),
         ("DE", "ミュンヘン工科大学", "2015-06-01", ("cooperation-agreement", "student-exchange"))]
+    # "現在" follows the date it stamps
+    from exchange_kg.propose import manifest_entry
+
+    assert "as_of: '2025-04-01'  # CHECK" in manifest_entry(proposal, path)
+
+
+@pytest.mark.parametrize(("title", "as_of"), [
+    ("合作院校名单（截至2025年4月1日）", "2025-04-01"),
+    ("협정교 현황 (2025년 4월 1일 현재)", "2025-04-01"),
+    ("Stand: 01.10.2026", "2026-10-01"), ("Standort Berlin 2026", None)])
+def test_a_stamp_phrase_in_a_script_without_spaces_stands_against_its_date(
+        title: str, as_of: str | None) -> None:
+    from exchange_kg.propose import stated_as_of
+
+    found = stated_as_of([title])
+    assert (found[0] if found else None) == as_of
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -39,7 +39,7 @@ def _valid_value(table: str, value: str) -> bool:
     if table == "quota":
         return value in (*MOBILITY_KINDS, *WORD_MEANINGS)
     if table == "dates":
-        return (value in ("prefix", "as-of", "filler", "period")
+        return (value in ("prefix", "as-of", "as-of-after", "filler", "period")
                 or (value.isdigit() and 1 <= int(value) <= 12))
     if table == "units":
         kind, _, type_ = value.partition(":")

@@ -28,7 +28,7 @@ from exchange_kg.formats import detect_format, text_outside_tables
 from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.erasmus import parse_erasmus_code
-from exchange_kg.normalise.fit import looks_like_institution, parse_continent
+from exchange_kg.normalise.fit import UNSPACED_SCRIPT, looks_like_institution, parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
@@ -1003,14 +1003,24 @@ def stated_as_of(lines: Sequence[str], where: str = "line") -> tuple[str, str] |
     found: dict[str, str] = {}
     for n, text in near:
         for phrase in as_of_phrases():
-            m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE)
+            # a phrase in a script without spaces ("截至") stands against its date
+            left = "" if UNSPACED_SCRIPT.match(phrase[0]) else r"(?<!\w)"
+            right = "" if UNSPACED_SCRIPT.match(phrase[-1]) else r"(?!\w)"
+            m = re.search(rf"{left}{re.escape(phrase)}{right}", text, re.IGNORECASE)
             if m is None:
                 continue
-            rest = re.split(r"[()\[\]|\t;]", text[m.end():], maxsplit=1)[0]
+            rest = re.split(r"[()\[\]（）【】|\t;]", text[m.end():], maxsplit=1)[0]
             value, flags = parse_date(rest.strip(" :.,-\u2013"))
             if value is not None and not flags:
                 found.setdefault(value.isoformat(), f'{where} {n}: "{text}"')
             break
+        for phrase in as_of_phrases(after=True):  # "（2025年4月1日現在）"
+            at = text.find(phrase)
+            if at > 0:
+                before = re.split(r"[()\[\]（）【】|\t;]", text[:at])[-1]
+                value, flags = parse_date(before.strip(" :.,-\u2013"))
+                if value is not None and not flags:
+                    found.setdefault(value.isoformat(), f'{where} {n}: "{text}"')
     if len(found) != 1:
         return None
     return next(iter(found.items()))

@@ -89,7 +89,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             prefixes.append(tokens)
         elif entry.value == "period":
             periods.append(tokens)
-        elif entry.value == "filler":
+        elif entry.value in ("filler", "as-of-after"):
             fillers.update(tokens)
         elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
             months.setdefault(" ".join(tokens), int(entry.value))
@@ -101,10 +101,12 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods))
 
 
-def as_of_phrases() -> tuple[str, ...]:
+def as_of_phrases(after: bool = False) -> tuple[str, ...]:
     """The phrases that say a date is the one a document is current as of ("Stand", "as
-    of", "stan na"), longest first: a new mapping proposes its ``as_of`` from them."""
-    found = {e.text for e in entries("dates", active()) if e.value == "as-of"}
+    of", "stan na"; with ``after``, those that follow the date: "2025年4月1日現在"), longest
+    first: a new mapping proposes its ``as_of`` from them."""
+    meaning = "as-of-after" if after else "as-of"
+    found = {e.text for e in entries("dates", active()) if e.value == meaning}
     return tuple(sorted(found, key=lambda t: (-len(t), t)))
 
 

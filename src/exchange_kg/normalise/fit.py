@@ -272,12 +272,12 @@ def looks_like_institution(text: str) -> bool:
     Scripts that write a name without spaces ("北京大学", "서울대학교") hold the word
     inside the name's one word, so there a stem counts anywhere in it."""
     stems = institution_stems()
-    return any(w.startswith(stems) or (_UNSPACED.search(w) and any(s in w for s in stems))
+    return any(w.startswith(stems) or (UNSPACED_SCRIPT.search(w) and any(s in w for s in stems))
                for w in _words(text))
 
 
 # Han, kana and Hangul: scripts whose names run their words together
-_UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff"
+UNSPACED_SCRIPT = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff"
                        r"\uac00-\ud7af\uf900-\ufaff]")
 
 
