@@ -400,3 +400,8 @@ def test_abbreviations_in_the_list_language(cell: str, code: str) -> None:
 ])
 def test_the_state_named_in_its_own_language_inside_a_name(name: str, codes: list[str]) -> None:
     assert [m.code for m in countries_in_name(name)] == codes
+
+
+def test_a_polish_abbreviated_korea() -> None:
+    match = parse_country("Korea Płd.")
+    assert match is not None and match.code == "KR" and match.method == "alias"

@@ -218,7 +218,7 @@ def test_an_academic_year_or_semester_is_its_first_year_as_a_start_and_last_as_a
 
 @pytest.mark.parametrize("cell", [
     "2011/12",      # December 2011 in a year/month list, not an academic year
-    "2025-26",      # no academic-year word and no slash: left to the date layouts
+    "2011-12",      # December 2011 as ISO writes it
     "a.a. 2025/27",  # the years do not follow each other
     "WS 2025/26/27",
 ])
@@ -260,6 +260,7 @@ def test_a_date_cut_off_after_a_slash_is_still_flagged() -> None:
     ("Sem 2, 2022", 2022, 2022),
     ("2026-2027 Bahar Dönemi", 2026, 2027),
     ("2021-2022", 2021, 2022),  # four-digit years joined by a dash cannot be a year and month
+    ("2021-22", 2021, 2022),  # nor can 22: no month has that number
 ])
 def test_further_semester_and_year_forms(cell: str, start: int, end: int) -> None:
     assert parse_date(cell, field="start") == (DateValue(start), [])
@@ -278,3 +279,8 @@ def test_dates_with_year_month_and_day_signs(cell: str, expected: str, flagged: 
     value, flags = parse_date(cell)
     assert value is not None and value.isoformat() == expected
     assert bool(flags) is flagged
+
+
+def test_a_polish_semester_and_a_two_digit_second_year() -> None:
+    assert parse_date("semestr zimowy 2022/23") == (DateValue(2022), [])
+    assert parse_date("2027-28", field="end") == (DateValue(2028), [])

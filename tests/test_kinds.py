@@ -193,3 +193,15 @@ def test_a_one_word_type_qualified_by_unknown_words_proves_nothing(
     value, flags = parse_kinds(cell)
     assert value.kinds == kinds
     assert [f.value for f in flags if f.code == "unknown-kind"] == unknown
+
+
+@pytest.mark.parametrize(("cell", "kinds", "status"), [
+    ("in Vorbereitung", (), "in-process"), ("w przygotowaniu", (), "in-process"),
+    ("Aguardando assinatura", (), "in-process"), ("Awaiting approval", (), "in-process"),
+    ("Protocollo esecutivo", ("specific",), None),
+    ("Accordo quadro di cooperazione", ("framework",), None),
+    ("Acordo de Mobilidade Estudantil", ("student-exchange",), None),
+])
+def test_further_statuses_and_kinds(cell: str, kinds: tuple[str, ...], status: str | None
+                                    ) -> None:
+    assert parse_kinds(cell) == (KindValue(kinds, status), [])

@@ -55,3 +55,9 @@ def test_study_levels_joined_by_a_word_or_abbreviated(cell: str) -> None:
 def test_a_joining_word_is_no_level(cell: str) -> None:
     value, flags = parse_level(cell)
     assert value is None and [f.code for f in flags] == ["unknown-level"]
+
+
+@pytest.mark.parametrize("cell", ["I stopień", "I i II stopień", "2° ciclo", "1° e 2° ciclo",
+                                  "Postgraduate Research"])
+def test_numbered_cycles(cell: str) -> None:
+    assert [f.code for f in parse_level(cell)[1]] == ["study-level"]

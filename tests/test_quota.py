@@ -193,3 +193,17 @@ def test_quota_joined_to_its_time_or_bounded(cell: str, expected: QuotaValue | N
     value, flags = parse_quota(cell)
     assert value == expected
     assert [f.code for f in flags] == codes
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # a quota counts a year's places: saying so changes nothing
+    ("3 per year", QuotaValue(False, (("unspecified", 3),))),
+    ("2 studenti all'anno", QuotaValue(False, (("unspecified", 2),))),
+    ("2 estudantes por ano", QuotaValue(False, (("unspecified", 2),))),
+    ("× per year", QuotaValue(True, ())),
+    ("per year", None),
+    ("2 FTE per year", None),  # full-time equivalents are no count of students
+    ("scambio bilanciato", None),
+])
+def test_a_years_places(cell: str, expected: QuotaValue | None) -> None:
+    assert parse_quota(cell)[0] == expected

@@ -158,8 +158,8 @@ def academic_period(text: str, *, end: bool = False, marked: bool = False
 
     "a.a. 2025/26", "WiSe 2025/26", "2025/2026 akademik yılı": the first year as a start, the
     second as an end (``end``); "SS 2026" is 2026 either way. The two years must follow each
-    other. Without an academic-year word only "2025/2026", "2025-2026" and "2025/26" count,
-    and not when the second number could be a month ("2011/12" is December 2011 in a list of
+    other. Without an academic-year word only two years count ("2025/2026", "2025-26"), and
+    not when the second number could be a month ("2011/12" is December 2011 in a list of
     year/month dates); ``marked`` asks for the word always (free-text term cells, where
     "2019/2020" may be two agreements).
     """
@@ -194,8 +194,9 @@ def academic_period(text: str, *, end: bool = False, marked: bool = False
     second = rest[1]
     if int(second) != (first + 1 if len(second) == 4 else (first + 1) % 100):
         return None
-    # unmarked, "2025-26" may be a year and month; "2025-2026" and "2025/26" may not
-    if not named and (marked or (len(second) == 2 and (pair.group(2) != "/" or int(second) <= 12))):
+    # unmarked, "2011-12" and "2011/12" may be a year and its month; "2025-26", "2025/26"
+    # and "2025-2026" may not
+    if not named and (marked or (len(second) == 2 and int(second) <= 12)):
         return None
     return DateValue(first + 1 if end else first)
 

@@ -42,7 +42,9 @@ class QuotaValue:
 # Meanings of words in quota cells besides the mobility-kind labels (ST, LT): "student" and
 # "staff" are the Erasmus+ mobility types ("2 SMS, 1 STA": two students, one teacher).
 # "times" joins places to the time each lasts ("2 studenti per 5 mesi").
-WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff", "times")
+# "yearly" says the places are a year's, as every quota's are ("3 per year").
+WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff", "times",
+                 "yearly")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class _Words:
     duration: frozenset[str]  # folded words of "2 x 5 months" ("Monate", "mois")
     mobility: dict[str, str]  # upper-case Erasmus+ mobility type -> "student" | "staff"
     times: frozenset[str]  # folded words of "2 studenti per 5 mesi" ("per", "por", "na")
+    yearly: tuple[str, ...]  # folded phrases of "3 per year", longest first
 
 
 def _words() -> _Words:
@@ -67,6 +70,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     duration: set[str] = set()
     mobility: dict[str, str] = {}
     times: set[str] = set()
+    yearly: set[str] = set()
     for entry in entries("quota", vocabulary):
         if entry.value in MOBILITY_KINDS:
             labels.setdefault(entry.text.upper(), entry.value)
@@ -78,13 +82,15 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             duration.add(fold_accents(entry.text))
         elif entry.value == "times":
             times.add(fold_accents(entry.text))
+        elif entry.value == "yearly":
+            yearly.add(fold_accents(entry.text))
         elif entry.value in WORD_MEANINGS:
             counting.update(fold_accents(w) for w in entry.text.split())
         else:
             raise ValueError(f"quota-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
     return _Words(labels, frozenset(counting), frozenset(unstated), frozenset(duration),
-                  mobility, frozenset(times))
+                  mobility, frozenset(times), tuple(sorted(yearly, key=len, reverse=True)))
 
 
 def _cell_key(text: str) -> str:
@@ -103,7 +109,7 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     that many places; a cell that says the quota is not stated ("N/A", "—") gives nothing.
     """
     raw = text
-    text = text.strip()
+    text = _without_yearly(text.strip(), _words())
     if not text:
         return None, []
     compact = "".join(text.split())
@@ -160,6 +166,16 @@ def _each_way(text: str) -> tuple[int, int] | None:
         return None
     inbound, outbound = (bounded_int(g, MAX_QUOTA_DIGITS) for g in m.groups())
     return (inbound, outbound) if inbound is not None and outbound is not None else None
+
+
+def _without_yearly(text: str, words: _Words) -> str:
+    """The cell without a closing phrase that says its places are a year's ("3 per year",
+    "2 studenti all'anno"): a quota counts a year's places anyway."""
+    folded = fold_accents(text).rstrip(". ")
+    for phrase in words.yearly:
+        if folded.endswith(" " + phrase) and len(folded) > len(phrase) + 1:
+            return text.rstrip(". ")[: len(folded) - len(phrase)].strip()
+    return text
 
 
 # "4 (2+2)": a total with the parts it is made of
