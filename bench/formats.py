@@ -2,8 +2,10 @@
 
     python bench/formats.py                 # the originals of gse-partners and 10,000-row ones
     python bench/formats.py --rows 50000    # another large size
+    python bench/formats.py --formats text,html,docx,odt   # some formats only
 
-For each format the originals of ``sources/gse-partners.tsv`` (written by tests/originals.py,
+For each format (XLSX, ODS, HTML, DOCX, ODT, CSV, PDF) the originals of
+``sources/gse-partners.tsv`` (written by tests/originals.py,
 as the format tests write them) are read twice over: "open" is the format layer alone (file ->
 located lines), "read" adds the layout reader of the list's mapping (merged-cell-table), as
 ``exchange-kg build`` reads a source. Figures are the median of ``--repeat`` runs in this
@@ -34,20 +36,28 @@ OPTIONS = {"xlsx": {"sheet": "Partners"}, "ods": {"sheet": "Partners"},
            "html": {"table": "partners"}}
 
 
-def write(folder: Path, extract: originals.Extract, name: str) -> dict[str, Path]:
+FORMATS = ("text", "xlsx", "ods", "html", "docx", "odt", "csv", "pdf")
+
+
+def write(folder: Path, extract: originals.Extract, name: str,
+          formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
     layout = originals.merged_layout(extract)
-    files = {fmt: folder / f"{name}.{fmt}" for fmt in ("xlsx", "ods", "html", "csv", "pdf")}
-    originals.write_xlsx(layout, files["xlsx"])
-    originals.write_ods(layout, files["ods"])
-    originals.write_html(layout, files["html"], extract.title)
-    originals.write_csv(extract, files["csv"], encoding="utf-16")
-    text = folder / f"{name}.tsv"
-    text.write_text("".join("\t".join(r) + "\n" for r in layout.rows), encoding="utf-8")
-    files = {"text": text, **files}
-    if originals.font_path() is None:
+    files = {fmt: folder / f"{name}.{'tsv' if fmt == 'text' else fmt}" for fmt in formats}
+    if "pdf" in files and originals.font_path() is None:
         del files["pdf"]
-    else:
-        originals.write_pdf(layout, files["pdf"], extract.title)
+    writers = {
+        "text": lambda p: p.write_text("".join("\t".join(r) + "\n" for r in layout.rows),
+                                       encoding="utf-8"),
+        "xlsx": lambda p: originals.write_xlsx(layout, p),
+        "ods": lambda p: originals.write_ods(layout, p),
+        "html": lambda p: originals.write_html(layout, p, extract.title),
+        "docx": lambda p: originals.write_docx(layout, p, extract.title),
+        "odt": lambda p: originals.write_odt(layout, p, extract.title),
+        "csv": lambda p: originals.write_csv(extract, p, encoding="utf-16"),
+        "pdf": lambda p: originals.write_pdf(layout, p, extract.title),
+    }
+    for fmt, path in files.items():
+        writers[fmt](path)
     return files
 
 
@@ -88,13 +98,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the large documents")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each (median)")
+    parser.add_argument("--formats", default=",".join(FORMATS),
+                        help=f"comma-separated, of {', '.join(FORMATS)} (default: all)")
     args = parser.parse_args()
+    formats = tuple(f for f in FORMATS if f in args.formats.split(","))
     extract = originals.extract_rows("gse-partners")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for label, ex in (("gse-partners", extract),
                           (f"{args.rows} rows", originals.large_extract(extract, args.rows))):
-            files = write(folder, ex, label.replace(" ", "-"))
+            files = write(folder, ex, label.replace(" ", "-"), formats)
             print(f"\n{label}: {len(ex.rows)} partner rows")
             print(f"{'format':<6} {'size':>9} {'lines':>7} {'records':>7} "
                   f"{'open s':>8} {'read s':>8} {'rows/s':>9}")

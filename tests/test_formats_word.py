@@ -139,6 +139,38 @@ def test_list_paragraphs_carry_their_labels_as_the_document_shows_them(tmp_path:
                                                                "paragraph 7, line 2"]
 
 
+def test_word_numbering_counts_per_list_definition_and_restarts_where_told(
+        tmp_path: Path) -> None:
+    """Lists that share a definition count on together, as Word numbers them, unless one
+    restarts with a start of its own; upper levels show in a level's label."""
+    path = tmp_path / "list.docx"
+    docx.Document().save(str(path))
+
+    def lvl(ilvl: int, fmt: str, text: str, start: int = 1) -> str:
+        return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+                f'<w:lvlText w:val="{text}"/></w:lvl>')
+
+    _rewrite(path, "word/numbering.xml", f"""<w:numbering xmlns:w="{W_NS}">
+<w:abstractNum w:abstractNumId="7">{lvl(0, "decimal", "%1.")}{lvl(1, "lowerLetter", "%1.%2)")}
+</w:abstractNum><w:abstractNum w:abstractNumId="8">{lvl(0, "upperRoman", "%1", 4)}
+</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="7"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="7"/><w:lvlOverride w:ilvl="0">
+<w:startOverride w:val="1"/></w:lvlOverride></w:num>
+<w:num w:numId="4"><w:abstractNumId w:val="8"/></w:num></w:numbering>""")
+
+    def item(num: int, ilvl: int, text: str) -> str:
+        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/>'
+                f"</w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>")
+
+    _replace_body(path, "<w:body>" + item(1, 0, "Kyoto University") + item(1, 1, "Faculty of Law")
+                  + item(2, 0, "Osaka University") + item(3, 0, "Lund University")
+                  + item(4, 0, "University of Oslo") + "</w:body>")
+    assert open_view(path, [{}]).lines == [
+        "1.\tKyoto University", "1.a)\tFaculty of Law", "2.\tOsaka University",
+        "1.\tLund University", "IV\tUniversity of Oslo"]
+
+
 def test_odt_lists_bullets_numbers_and_nested_levels(tmp_path: Path) -> None:
     from odf.opendocument import OpenDocumentText
     from odf.text import (

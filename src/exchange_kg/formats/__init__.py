@@ -182,7 +182,10 @@ _CACHE_SIZE = 8
 
 
 def clear_cache() -> None:
+    from exchange_kg.formats import textdoc
+
     _CACHE.clear()
+    textdoc.clear_cache()
 
 
 def open_view(path: Path, sections: Sequence[dict[str, Any]], *, ocr: bool = False,

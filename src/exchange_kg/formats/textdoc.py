@@ -134,6 +134,10 @@ class Parsed:
 _CACHE: dict[tuple[str, str, str], Parsed] = {}
 
 
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
 def parse(path: Path, fmt: str) -> Parsed:
     """The document parsed once per file version (reading, then accounting for the parts
     not read, and proposing a mapping all ask for it)."""

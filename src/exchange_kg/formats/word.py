@@ -47,6 +47,11 @@ _HIDDEN = frozenset({W + "del", W + "moveFrom", W + "instrText", W + "delText", 
                      W + "pict", W + "object", W + "pPr", W + "rPr", W + "sdtPr",
                      W + "sdtEndPr", W + "footnoteReference", W + "endnoteReference",
                      W + "commentReference", _MC + "Fallback"})
+# tags met once per cell or run: named once (a long table has tens of thousands of cells)
+_P, _R, _T, _TC, _TR = W + "p", W + "r", W + "t", W + "tc", W + "tr"
+_TCPR, _TRPR, _SPAN, _VMERGE = W + "tcPr", W + "trPr", W + "gridSpan", W + "vMerge"
+_PPR, _NUMPR, _PSTYLE = W + "pPr", W + "numPr", W + "pStyle"
+_TABS, _BREAKS, _BOX = (W + "tab", W + "ptab"), (W + "br", W + "cr"), W + "txbxContent"
 # a Word list level's format -> how textdoc.list_number writes it
 _FORMATS = {"decimal": "decimal", "decimalZero": "decimal", "lowerLetter": "lowerLetter",
             "upperLetter": "upperLetter", "lowerRoman": "lowerRoman",
@@ -63,8 +68,8 @@ def docx_blocks(path: Path) -> tuple[list[Block], list[str]]:
                 raise SourceError(str(path), None, "not a Word document: the archive has no "
                                   "word/document.xml")
             body = _body(path, archive)
-            numbering = _Numbering(_part(path, archive, "word/numbering.xml", names),
-                                   _part(path, archive, "word/styles.xml", names))
+            numbering = _Numbering(path, *(archive.read(n) if n in names else None
+                                           for n in ("word/numbering.xml", "word/styles.xml")))
             furniture = [line for name in sorted(names)
                          if re.fullmatch(r"word/(header|footer)\d*\.xml", name)
                          for line in _lines(_part(path, archive, name, names))]
@@ -97,9 +102,16 @@ def _body(path: Path, archive: zipfile.ZipFile) -> Any:
 
 
 class _Numbering:
-    """List labels: numbering definitions, the styles that carry them, and the counters."""
+    """List labels: numbering definitions, the styles that carry them, and the counters.
 
-    def __init__(self, numbering: Any, styles: Any) -> None:
+    The parts are parsed when a paragraph first asks for a label: a document without lists
+    has no numbering part, and a styles part is often the largest of a package (Word's
+    template writes hundreds of styles), worth parsing only for a paragraph that may be a
+    list item."""
+
+    def __init__(self, path: Path, numbering: bytes | None, styles: bytes | None) -> None:
+        self.path, self.parts = path, (numbering, styles)
+        self.loaded = False
         # (numId, level) -> (format, label text, start)
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
         # lists that share an abstract definition count on together, as Word counts them,
@@ -107,6 +119,14 @@ class _Numbering:
         self.counted_as: dict[str, str] = {}
         self.counters: dict[str, list[int]] = {}
         self.style_num: dict[str, tuple[str, int]] = {}
+
+    def _load(self) -> None:
+        self.loaded = True
+        numbering, styles = (
+            None if data is None or b"numPr" not in data and "styles" in name
+            else parse_part(self.path, "docx", name, data)  # no style carries a list
+            for name, data in zip(("word/numbering.xml", "word/styles.xml"), self.parts,
+                                  strict=True))
         if numbering is not None:
             abstract = {a.get(W + "abstractNumId"): a for a in numbering.iter(W + "abstractNum")}
             for num in numbering.iter(W + "num"):
@@ -148,8 +168,15 @@ class _Numbering:
     def label(self, p: Any) -> tuple[str, bool]:
         """(label, is a bullet) of paragraph ``p``, counting it; ("", False) if no list."""
         num_id, ilvl = None, 0
-        pr = p.find(f"{W}pPr/{W}numPr")
-        style = p.find(f"{W}pPr/{W}pStyle")
+        props = p.find(_PPR)
+        if props is None or self.parts[0] is None:
+            return "", False
+        pr = props.find(_NUMPR)
+        style = props.find(_PSTYLE)
+        if pr is None and style is None:
+            return "", False
+        if not self.loaded:
+            self._load()
         if style is not None and style.get(_VAL) in self.style_num:
             num_id, ilvl = self.style_num[style.get(_VAL)]
         if pr is not None:
@@ -238,19 +265,24 @@ def _table(tbl: Any, number: int) -> DocTable:
     cells: list[list[str]] = []
     merges: list[Merge] = []
     down: dict[int, int] = {}  # grid column -> index in merges of a vertical merge still open
-    rows = [tr for tr in _children(tbl, W + "tr")
+    rows = [tr for tr in _children(tbl, _TR)
             if tr.find(f"{W}trPr/{W}del") is None]  # a row deleted with changes tracked
+    boxes = next(tbl.iter(_BOX), None) is not None
     for r, tr in enumerate(rows):
         row: list[str] = []
-        c = _int(_val(tr.find(W + "trPr"), "gridBefore")) or 0
+        c = _int(_val(tr.find(_TRPR), "gridBefore")) or 0
         row.extend([""] * c)
         continued: set[int] = set()
-        for tc in _children(tr, W + "tc"):
-            pr = tc.find(W + "tcPr")
-            span = max(1, min(_int(_val(pr, "gridSpan")) or 1, 1000))
-            text = _cell_text(tc)
-            vmerge = pr.find(W + "vMerge") if pr is not None else None
-            mode = None if vmerge is None else vmerge.get(_VAL, "continue")
+        for tc in _children(tr, _TC):
+            span, mode = 1, None
+            pr = tc.find(_TCPR)
+            if pr is not None:
+                for prop in pr:
+                    if prop.tag == _SPAN:
+                        span = max(1, min(_int(prop.get(_VAL)) or 1, 1000))
+                    elif prop.tag == _VMERGE:
+                        mode = prop.get(_VAL, "continue")
+            text = _cell_text(tc, boxes)
             row.extend([text] + [""] * (span - 1))
             if mode == "continue" and c in down and not text.strip() \
                     and merges[down[c]][3] == c + span - 1:
@@ -275,11 +307,11 @@ def _table(tbl: Any, number: int) -> DocTable:
     return DocTable(number, cells, merges, " ".join(caption.split()))
 
 
-def _cell_text(tc: Any) -> str:
-    """A cell's paragraphs (and those of tables nested in it, not of text boxes), one line
-    each; the grid joins them into one cell."""
-    lines = [_text(p) for p in tc.iter(W + "p")
-             if not any(a.tag == W + "txbxContent" for a in p.iterancestors())]
+def _cell_text(tc: Any, boxes: bool) -> str:
+    """A cell's paragraphs (and those of tables nested in it, not of text boxes: ``boxes``
+    says the table has any), one line each; the grid joins them into one cell."""
+    boxed = {p for box in tc.iter(_BOX) for p in box.iter(_P)} if boxes else set()
+    lines = [_text(p) for p in tc.iter(_P) if p not in boxed]
     return "\n".join(line for line in lines if line.strip())
 
 
@@ -295,11 +327,13 @@ def _runs(el: Any, parts: list[str]) -> None:
         tag = child.tag
         if not isinstance(tag, str) or tag in _HIDDEN:
             continue
-        if tag == W + "t":
+        if tag == _T:
             parts.append(child.text or "")
-        elif tag in (W + "tab", W + "ptab"):
+        elif tag == _R:
+            _runs(child, parts)
+        elif tag in _TABS:
             parts.append("\t")
-        elif tag in (W + "br", W + "cr"):
+        elif tag in _BREAKS:
             parts.append("\n")
         elif tag == W + "noBreakHyphen":
             parts.append("-")
