@@ -415,6 +415,11 @@ def test_a_slip_in_the_name_is_linked_in_the_record_s_city(index: RorIndex) -> N
     told = match(index, q("Kastelhom University", "FI", city="Somewhere"))
     assert told.chosen is not None and told.chosen.ror_id == ror_id(116)
     assert "city" in told.chosen.evidence
+    # a city spelt another way is the same place ("Kijów" for the record's "Kyiv")
+    spelt = match(index, q("European Mining Academy", "UA", city="Kijów"))
+    assert spelt.chosen is not None and "city" in spelt.chosen.evidence
+    elsewhere = match(index, q("European Mining Academy", "UA", city="Lviv"))
+    assert elsewhere.chosen is not None and "city" not in elsewhere.chosen.evidence
 
 
 def test_a_batch_leaves_the_collector_as_it_found_it(index: RorIndex) -> None:

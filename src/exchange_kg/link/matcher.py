@@ -56,7 +56,7 @@ from exchange_kg.link.scoring import (
     close_pairs,
     named_after,
     query_forms,
-    same_city,
+    same_city_as,
     score_record,
     spells_out,
     word_overlap,
@@ -296,9 +296,10 @@ def _add_city_evidence(index: RorIndex, query: InstitutionQuery, qcity: str,
     is independent evidence for it."""
     if not qcity:
         return
+    ours = same_city_as(qcity)
     for i, hit in hits.items():
         city = index.city_of(i)
-        if not city or not same_city(qcity, city, index.place_of(i)):
+        if not city or not ours(city, lambda i=i: index.place_of(i)):
             continue
         hit.evidence.add("city")
         if hit.method == "fuzzy" and CITY_CONFIRMS_FROM <= hit.score < CHOSEN_MIN:

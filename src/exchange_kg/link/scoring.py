@@ -830,13 +830,16 @@ def _covered(words: list[str], other: list[str]) -> float:
     return found / len(words)
 
 
-def same_city(a: str, b: str, b_place: tuple[str, ...] | None = None) -> bool:
-    """Two city names for one place ("Kijów" / "Kyiv", "Priştina" / "Pristina");
-    ``b_place``: ``b`` as place tokens when known."""
-    if normalise(a) == normalise(b):
-        return True
-    pa = place_tokens(a)
-    return bool(pa) and pa == (place_tokens(b) if b_place is None else b_place)
+def same_city_as(a: str) -> Callable[[str, Callable[[], tuple[str, ...]]], bool]:
+    """A test of whether a city name ``b`` names the same place as ``a`` ("Kijów" / "Kyiv",
+    "Priştina" / "Pristina"), ``a`` read once for comparing one query's city with many
+    records' (``b_place`` gives ``b`` as place tokens, asked only when ``a`` has any)."""
+    key, place = normalise(a), place_tokens(a)
+
+    def test(b: str, b_place: Callable[[], tuple[str, ...]]) -> bool:
+        return normalise(b) == key or (bool(place) and place == b_place())
+
+    return test
 
 
 def spells_out(rec: RorRecord, acronym: str) -> bool:
