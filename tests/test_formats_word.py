@@ -411,6 +411,77 @@ def _rewrite(path: Path, name: str, text: str) -> None:
                        else zipfile.ZIP_DEFLATED)
 
 
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_a_damaged_part_is_a_source_error_never_a_crash(fmt: str, tmp_path: Path) -> None:
+    """Bytes changed, cut out or markup pasted into the body and list parts (seeded): each
+    damaged file reads, or stops with an error naming the file; nothing else escapes."""
+    import random
+
+    path = tmp_path / f"list.{fmt}"
+    layout = originals.Layout([["Country", "University"], ["Chile", "Universidad de Chile"],
+                               ["", "Universidad de Santiago"]], merges=[(1, 2)])
+    (originals.write_docx if fmt == "docx" else originals.write_odt)(
+        layout, path, title="Partners", as_of="As of 2026", note="Note")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    targets = (["word/document.xml", "word/numbering.xml", "word/styles.xml"] if fmt == "docx"
+               else ["content.xml", "styles.xml"])
+    pasted = [b"<w:p>", b"</w:tc>", b'w:val="x"', b'<w:gridSpan w:val="-5"/>', b"<w:vMerge/>",
+              b'<w:gridBefore w:val="5000000"/>', b"<text:p>", b"</table:table-row>",
+              b'<table:table-cell table:number-columns-repeated="5000000"><text:p>x</text:p>'
+              b"</table:table-cell>"]
+    rng = random.Random(7)
+    outcomes = set()
+    for k in range(60):
+        target = targets[k % len(targets)]
+        data = bytearray(parts[target])
+        at = rng.randrange(len(data))
+        if k % 3 == 0:
+            data[at] = rng.choice(b'<>"&/=\x00')
+        elif k % 3 == 1:
+            del data[at:at + rng.randint(1, 40)]
+        else:
+            data[at:at] = rng.choice(pasted)
+        with zipfile.ZipFile(path, "w") as z:  # one damage at a time
+            for name, content in {**parts, target: bytes(data)}.items():
+                z.writestr(name, content, compress_type=zipfile.ZIP_STORED
+                           if name == "mimetype" else zipfile.ZIP_DEFLATED)
+        try:
+            view = open_view(path, [{}])
+            assert len(view.lines) < 10_000  # no row or cell repeated without bound
+            assert all(line.count("\t") < 2 * 1000 for line in view.lines)
+            outcomes.add("read")
+        except SourceError as exc:
+            assert str(exc).startswith(str(path))
+            outcomes.add("error")
+    assert outcomes == {"read", "error"}
+
+
+def test_spans_and_repeats_beyond_any_table_are_bounded(tmp_path: Path) -> None:
+    """A damaged count ("skip 5,000,000 grid columns", "this cell 5,000,000 times") costs
+    a bounded row, not the memory of the machine."""
+    path = tmp_path / "list.docx"
+    docx.Document().save(str(path))
+    _replace_body(path, '<w:body><w:tbl><w:tr><w:trPr><w:gridBefore w:val="5000000"/></w:trPr>'
+                  "<w:tc><w:p><w:r><w:t>Chile</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body>")
+    assert open_view(path, [{}]).lines[0].count("\t") == 1000
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    table, row = Table(name="T"), TableRow(numberrowsrepeated=5000000)
+    cell = TableCell(numbercolumnsrepeated=5000000)
+    cell.addElement(P(text="x"))
+    row.addElement(cell)
+    table.addElement(row)
+    doc.text.addElement(table)
+    odt = tmp_path / "list.odt"
+    doc.save(str(odt))
+    lines = open_view(odt, [{}]).lines
+    assert len(lines) == 1000 and lines[0].count("\t") == 999
+
+
 @pytest.mark.parametrize(("name", "content", "what"), [
     ("partners.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
      r"a Word 97-2003 document \(.doc\)"),

@@ -52,7 +52,7 @@ _HIDDEN = frozenset({T + "note", _OFFICE + "annotation", T + "tracked-changes",
                      T + "bookmark-ref"})
 _FORMATS = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman",
             "I": "upperRoman"}
-# repeated empty rows or cells beyond this many are a table's unused tail, not content
+# repeated rows or cells beyond this many are a table's unused tail (empty) or damage
 _MAX_REPEAT = 1000
 ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
 
@@ -243,8 +243,8 @@ def _table(el: Any, number: int) -> DocTable:
                 continue
             text = _cell_text(cell) if cell.tag == TB + "table-cell" else ""
             repeat = _count(cell, "number-columns-repeated")
-            if not text and repeat > _MAX_REPEAT:
-                repeat = 1
+            if repeat > _MAX_REPEAT:  # an unused tail; with text, a damaged file
+                repeat = 1 if not text else _MAX_REPEAT
             for _ in range(repeat):
                 rows = _count(cell, "number-rows-spanned")
                 cols = _count(cell, "number-columns-spanned")
@@ -253,8 +253,8 @@ def _table(el: Any, number: int) -> DocTable:
                                    len(row) + cols - 1))
                 row.append(text)
         repeat = _count(tr, "number-rows-repeated")
-        if not any(row) and repeat > _MAX_REPEAT:
-            repeat = 1
+        if repeat > _MAX_REPEAT:
+            repeat = 1 if not any(row) else _MAX_REPEAT
         cells.extend(list(row) for _ in range(repeat))
     return DocTable(number, cells, merges, " ".join(el.get(TB + "name", "").split()))
 

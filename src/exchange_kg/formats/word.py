@@ -52,6 +52,8 @@ _P, _R, _T, _TC, _TR = W + "p", W + "r", W + "t", W + "tc", W + "tr"
 _TCPR, _TRPR, _SPAN, _VMERGE = W + "tcPr", W + "trPr", W + "gridSpan", W + "vMerge"
 _PPR, _NUMPR, _PSTYLE = W + "pPr", W + "numPr", W + "pStyle"
 _TABS, _BREAKS, _BOX = (W + "tab", W + "ptab"), (W + "br", W + "cr"), W + "txbxContent"
+# grid columns a cell may span or a row skip: more is a damaged file, not a table
+_MAX_SPAN = 1000
 # a Word list level's format -> how textdoc.list_number writes it
 _FORMATS = {"decimal": "decimal", "decimalZero": "decimal", "lowerLetter": "lowerLetter",
             "upperLetter": "upperLetter", "lowerRoman": "lowerRoman",
@@ -270,7 +272,7 @@ def _table(tbl: Any, number: int) -> DocTable:
     boxes = next(tbl.iter(_BOX), None) is not None
     for r, tr in enumerate(rows):
         row: list[str] = []
-        c = _int(_val(tr.find(_TRPR), "gridBefore")) or 0
+        c = max(0, min(_int(_val(tr.find(_TRPR), "gridBefore")) or 0, _MAX_SPAN))
         row.extend([""] * c)
         continued: set[int] = set()
         for tc in _children(tr, _TC):
@@ -279,7 +281,7 @@ def _table(tbl: Any, number: int) -> DocTable:
             if pr is not None:
                 for prop in pr:
                     if prop.tag == _SPAN:
-                        span = max(1, min(_int(prop.get(_VAL)) or 1, 1000))
+                        span = max(1, min(_int(prop.get(_VAL)) or 1, _MAX_SPAN))
                     elif prop.tag == _VMERGE:
                         mode = prop.get(_VAL, "continue")
             text = _cell_text(tc, boxes)
