@@ -181,6 +181,101 @@ def test_a_rebuild_in_place_updates_the_query_store_to_what_a_clean_build_loads(
     same_store(tmp_path / "clean2", out)
 
 
+# A rule the bundled data keeps and an edit of one document can break: a SHACL Core
+# violation that only the edited document's institution has
+STRICT = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xkg: <https://w3id.org/exchange-kg/ontology#> .
+<urn:test:NoTilde> a sh:NodeShape ; sh:targetClass xkg:Institution ;
+    sh:property [ sh:path skos:prefLabel ; sh:pattern "^[^~]*$" ;
+                  sh:message "A preferred label with a tilde." ] .
+"""
+REUSED = re.compile(r"SHACL Core verdicts of (\d+) of (\d+) subjects reused")
+
+
+def validated(project: Path, out: Path, cache: Path, *extra: str) -> tuple[int, str]:
+    """A validated CLI build: its exit code (1: does not conform) and its stderr."""
+    env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(cache)}
+    env.pop("EXCHANGE_KG_ROR_DUMP", None)
+    proc = run_build(out, "--sources", str(project / "sources"), "--mappings",
+                     str(project / "mappings"), "--shapes", str(project / "shapes"), *extra,
+                     cwd=project, env=env)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, proc.stderr
+
+
+def test_a_rebuild_reuses_shacl_verdicts_and_reports_a_new_violation_as_a_clean_build(
+        project_copy: Path, tmp_path: Path) -> None:
+    """Subjects whose inputs did not change keep their SHACL Core verdicts; the changed
+    document's new violation is reported exactly as a build without the cache reports it
+    (validation.ttl, report.md, report.json and the summary on the terminal)."""
+    (project_copy / "shapes" / "strict.shapes.ttl").write_text(STRICT, encoding="utf-8")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    code, log = validated(project_copy, out, cache)
+    assert code == 0 and not REUSED.search(log)
+    edit(project_copy / "sources" / "partners-agreement-types.tsv",
+         "Australia\tMonash University\t", "Australia\tMonash University ~ Clayton\t")
+    code, log = validated(project_copy, out, cache)
+    reused = REUSED.search(log)
+    assert reused, log
+    assert 0 < int(reused[1]) < int(reused[2])
+    clean_code, clean_log = validated(project_copy, tmp_path / "clean", tmp_path / "unused",
+                                      "--no-cache")
+    assert code == clean_code == 1
+    assert "A preferred label with a tilde." in (out / "validation.ttl").read_text()
+    same_dist(tmp_path / "clean", out)
+
+    def summary(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.startswith(("SHACL:", "  "))]
+
+    assert summary(log) == summary(clean_log) != []
+    # the violation mended: reported gone, again as a clean build reports it
+    edit(project_copy / "sources" / "partners-agreement-types.tsv",
+         "Monash University ~ Clayton", "Monash University Clayton")
+    code, log = validated(project_copy, out, cache)
+    assert code == 0 and REUSED.search(log)
+    validated(project_copy, tmp_path / "clean2", tmp_path / "unused", "--no-cache")
+    same_dist(tmp_path / "clean2", out)
+
+
+@pytest.mark.parametrize("damage", ["entry missing", "entry damaged", "store record damaged",
+                                    "shapes changed", "no validation in between"])
+def test_shacl_verdicts_fall_back_to_a_full_check(project_copy: Path, tmp_path: Path,
+                                                  damage: str) -> None:
+    """Without verdicts it can trust (none kept, a damaged entry, the store's record of
+    its contents damaged, other shapes, or a build in between that kept none) the rebuild
+    checks every subject, and gives what a clean build gives."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    validated(project_copy, out, cache)
+    edit(project_copy / "sources" / "partners-agreement-types.tsv",
+         "Australia\tMonash University\t", "Australia\tMonash University Clayton\t")
+    if damage == "no validation in between":
+        build(project_copy, out, cache)  # --no-validate: the store changes, no verdicts
+        edit(project_copy / "sources" / "partners-agreement-types.tsv",
+             "Monash University Clayton", "Monash University Parkville")
+    else:
+        entry = cache / "documents" / (build_cache.key_of("shacl-verdicts", str(out.resolve()))
+                                       + build_cache.SUFFIX)
+        assert entry.is_file()
+        if damage == "entry missing":
+            entry.unlink()
+        elif damage == "entry damaged":
+            data = entry.read_bytes()
+            entry.write_bytes(data[:200] + bytes([data[200] ^ 1]) + data[201:])
+        elif damage == "store record damaged":
+            contents = out / "store" / "contents.bin"
+            data = contents.read_bytes()
+            contents.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+        else:
+            (project_copy / "shapes" / "strict.shapes.ttl").write_text(STRICT,
+                                                                       encoding="utf-8")
+    code, log = validated(project_copy, out, cache)
+    assert not REUSED.search(log), log
+    validated(project_copy, tmp_path / "clean", tmp_path / "unused", "--no-cache")
+    same_dist(tmp_path / "clean", out)
+
+
 def read(project: Path, cache: DocumentCache | None) -> dict[str, SourceResult]:
     documents = load_manifest(project / "sources" / "manifest.yaml")
     mappings = load_mappings(project / "mappings")

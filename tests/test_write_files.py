@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from exchange_kg import jsonld, outputs, pipeline, pool
+from exchange_kg import dump_parts, jsonld, outputs, pipeline, pool
 from exchange_kg.iris import DEFAULT_BASE
 from exchange_kg.validate import load_shapes, parse_turtle
 from tiny_project import PARTNER_TABLE, write_project
@@ -44,17 +44,18 @@ def test_workers_write_the_same_bytes_as_one_process(
         built: pipeline.BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _write(built, tmp_path / "one")
     monkeypatch.setattr(outputs, "PARALLEL_TRIPLES", 0)
-    parts: list[tuple[int, int]] = []
-    real = outputs.dumps.subject_bounds
+    monkeypatch.setattr(dump_parts, "_CRC_MASK", 3)  # a part every 4 subjects or so
+    parts: list[int] = []
+    real = dump_parts.jobs_of
 
-    def bounds(path: Path, n: int) -> list[int]:
-        cuts = real(path, n)
-        parts.append((n, len(cuts) - 1))
-        return cuts
+    def jobs_of(all_parts: list[dump_parts.Part], todo: list[int], n: int) -> list[list[int]]:
+        runs = real(all_parts, todo, n)
+        parts.append(len(runs))
+        return runs
 
-    monkeypatch.setattr(outputs.dumps, "subject_bounds", bounds)
+    monkeypatch.setattr(dump_parts, "jobs_of", jobs_of)
     _write(built, tmp_path / "workers")
-    assert parts and parts[0][1] > 1, "the dump was written in one part"
+    assert parts and parts[0] > 1, "the dump was written in one part"
     one, workers = _files(tmp_path / "one"), _files(tmp_path / "workers")
     assert set(one) == set(workers) >= set(outputs.FILES)
     assert [n for n in one if one[n] != workers[n]] == []

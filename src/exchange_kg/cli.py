@@ -181,7 +181,7 @@ def build(sources_dir: Path | None, mappings_dir: Path | None, shapes_dir: Path 
                               outputs.Ontology(ontology, ontology_path),
                               outputs.Ontology(vocabularies, vocabularies_path), base,
                               result.timings, progress, max_record_drop / 100,
-                              forget_records=True, update_store=not no_cache)
+                              forget_records=True, update_store=not no_cache, cache=cache)
     if result.links is not None:
         from exchange_kg.link import format_summary
 

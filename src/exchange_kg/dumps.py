@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import IO
@@ -276,6 +276,35 @@ def join_parts(path: Path, head: bytes, parts: list[Path], separator: bytes = b"
 # From this size on the N-Triples dump is turned into Turtle by a process per CPU: below it,
 # starting them costs more than it saves.
 PARALLEL_TURTLE_BYTES = 50_000_000
+
+
+def turtle_chunks(nt_path: Path, start: int, end: int, prefixes: dict[str, str]
+                  ) -> Iterator[bytes]:
+    """The Turtle of the subjects between two byte offsets of the N-Triples file (at
+    subject starts), without the prefixes, in chunks."""
+    return _turtle_lines(_lines_between(nt_path, start, end), prefixes, header=False)
+
+
+def join_pieces(path: Path, head: bytes,
+                pieces: Iterable[tuple[bytes, Callable[[int], None]]], separator: bytes = b"",
+                tail: bytes = b"", tail_if_empty: bytes | None = None) -> None:
+    """:func:`join_parts` of pieces given as bytes, each with a callback told the offset
+    at which the piece was written (the empty ones are left out, and told nothing)."""
+    with _atomic(path) as fh:
+        fh.write(head)
+        offset = len(head)
+        first = True
+        for data, placed in pieces:
+            if not data:
+                continue
+            if not first:
+                fh.write(separator)
+                offset += len(separator)
+            first = False
+            fh.write(data)
+            placed(offset)
+            offset += len(data)
+        fh.write(tail if not first or tail_if_empty is None else tail_if_empty)
 
 
 def turtle_part(nt_path: Path, start: int, end: int, out: Path, prefixes: dict[str, str]

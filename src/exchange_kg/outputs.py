@@ -7,7 +7,7 @@ Everything goes into a fresh folder that replaces the output folder in one step
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +15,8 @@ from typing import Any
 
 from rdflib import Graph
 
-from exchange_kg import dumps, jsonld, output_folder, pool, report
+from exchange_kg import dump_parts, dumps, jsonld, output_folder, pool, report, verdicts
+from exchange_kg.build_cache import DocumentCache
 from exchange_kg.iris import Minter
 from exchange_kg.pipeline import BuildResult
 from exchange_kg.validate import Validation, validate
@@ -68,13 +69,18 @@ def write_build(
     max_record_drop: float = report.DEFAULT_MAX_RECORD_DROP,
     forget_records: bool = False,
     update_store: bool = True,
+    cache: DocumentCache | None = None,
 ) -> tuple[dict[str, Any], Validation | None]:
     """Validate the build against ``shapes`` (None: not at all), write it whole (files, query
     store, link files) and switch ``out_dir`` to it. With ``forget_records`` (the build is
     not read again) the documents' records are dropped once the report has read them
     (:meth:`BuildResult.forget_records`). With ``update_store`` the query store of the build
     being replaced is updated to this one when few subjects changed (``serve.store_update``),
-    instead of being loaded anew.
+    instead of being loaded anew. With a ``cache``, SHACL Core verdicts are kept in it for
+    the next build into ``out_dir``, and those the previous build kept there are reused for
+    subjects whose inputs did not change (:mod:`exchange_kg.verdicts`); and the parts of
+    the Turtle and JSON-LD dumps whose subjects did not change are copied from the dumps in
+    ``out_dir`` (:mod:`exchange_kg.dump_parts`).
 
     The query store is loaded once, in the new folder: the graph first, which validation's
     SHACL-SPARQL rules query; then the N-Quads dump as it is written, in the background while
@@ -106,19 +112,34 @@ def write_build(
                 progress("updated the previous build's query store")
             store_seconds = time.perf_counter() - t
             validation = None
+            reuse = None
             if shapes is not None:
                 progress("validating against the SHACL shapes ...")
                 t = time.perf_counter()
-                validation = validate(store.store, shapes, graph=build.graph)
+                if cache is not None:
+                    reuse = verdicts.Reuse.load(cache, out_dir, shapes,
+                                                store.previous_contents, store.contents)
+                validation = validate(store.store, shapes, graph=build.graph, reuse=reuse)
+                if reuse is not None and reuse.reused:
+                    progress(f"SHACL Core verdicts of {reuse.reused} of "
+                             f"{reuse.reused + reuse.checked} subjects reused")
                 timings["validate"] = time.perf_counter() - t
             t = time.perf_counter()
             report.add_validation(rep, validation)
+            parts = dump_parts.Reuse.load(cache, out_dir) if cache is not None else None
             write_files(build, rep, validation, folder, ontology, vocabularies, named,
-                        store.start_named_graphs)
+                        store.start_named_graphs, parts)
+            if parts is not None and parts.copied:
+                progress(f"copied {parts.copied} of {parts.copied + parts.written} parts of "
+                         "the Turtle and JSON-LD dumps from the previous build")
             timings["write"] = time.perf_counter() - t
             t = time.perf_counter()
             progress("building the query store ...")
             store.finish()
+            if reuse is not None:
+                reuse.save(store.contents.seal)
+            if parts is not None:
+                parts.save()
         except BaseException:
             store.abandon()
             raise
@@ -137,7 +158,8 @@ PARALLEL_TRIPLES = 100_000
 
 def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation | None,
                 out_dir: Path, ontology: Ontology, vocabularies: Ontology, named: _Named,
-                nquads_written: Callable[[], None] = lambda: None) -> None:
+                nquads_written: Callable[[], None] = lambda: None,
+                reuse: dump_parts.Reuse | None = None) -> None:
     """Every file of the build and its report ``rep`` into ``out_dir`` (a fresh folder: see
     :func:`write_build`). ``nquads_written`` is called once the N-Quads dump is complete.
 
@@ -145,33 +167,42 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
     N-Triples dump, so on a large build they are written at once on every CPU: the N-Quads
     (and their gzip twin) in a forked worker from the graph, while this process writes the
     N-Triples; then Turtle and JSON-LD in parts, each a range of whole subjects of the
-    N-Triples dump (:func:`dumps.subject_bounds`), in the workers, while this process writes
-    the report; the parts are joined in order. The bytes are those of writing each file
-    whole, one after the other. A worker's error is raised here once the workers have
-    stopped (jobs not yet started are dropped), and ``write_build`` then leaves the output
-    folder as it was.
+    N-Triples dump cut by content (:mod:`exchange_kg.dump_parts`), in the workers, while
+    this process writes the report; the parts are joined in order. With ``reuse``, the parts
+    whose N-Triples are those of the build it names are copied from its dumps instead. The
+    bytes are those of writing each file whole, one after the other. A worker's error is
+    raised here once the workers have stopped (jobs not yet started are dropped), and
+    ``write_build`` then leaves the output folder as it was.
     """
     state = _Files(build, out_dir, named)
     parallel = len(build.graph) >= PARALLEL_TRIPLES and pool.cpu_count() > 1
-    jobs: list[Future[None]] = []
+    jobs: list[Future[Any]] = []
     # the workers end (the pool waits for them) before their folder is removed
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp, (
             pool.executor(pool.cpu_count(), _set_files, (state,)) if parallel
             else _Inline(state)) as workers:
         try:
             jobs.append(workers.submit(_write_nquads))
-            state.write_ntriples()
+            cutter = dump_parts.Cutter()
+            state.write_ntriples(cutter.passing)
             nt_path = out_dir / "exchange-kg.nt"
             used = dumps.turtle_prefixes(nt_path, {p: str(ns) for p, ns in PREFIXES.items()})
-            bounds = (dumps.subject_bounds(nt_path, 2 * pool.cpu_count()) if parallel
-                      else [0, nt_path.stat().st_size])
-            ranges = list(zip(bounds[:-1], bounds[1:], strict=True))
-            parts = {kind: [Path(tmp) / f"{kind}-{i}" for i in range(len(ranges))]
-                     for kind in ("jsonld", "ttl")}
-            jobs += [workers.submit(_write_jsonld_part, start, end, part)
-                     for (start, end), part in zip(ranges, parts["jsonld"], strict=True)]
-            jobs += [workers.submit(dumps.turtle_part, nt_path, start, end, part, used)
-                     for (start, end), part in zip(ranges, parts["ttl"], strict=True)]
+            header = dumps.turtle_header(used)
+            parts = cutter.parts
+            copied = {kind: {i: where for i, part in enumerate(parts)
+                             if (where := reuse.usable(part, kind, header)) is not None}
+                      if reuse is not None else {} for kind in dump_parts.KINDS}
+            written: dict[str, list[tuple[list[int], Path, Future[list[int]]]]] = {}
+            for kind in dump_parts.KINDS:
+                todo = [i for i in range(len(parts)) if i not in copied[kind]]
+                runs = dump_parts.jobs_of(parts, todo, 2 * pool.cpu_count() if parallel else 1)
+                written[kind] = []
+                for n, run in enumerate(runs):
+                    path = Path(tmp) / f"{kind}-{n}"
+                    ranges = [(parts[i].start, parts[i].end) for i in run]
+                    written[kind].append((run, path, workers.submit(
+                        _write_parts, kind, ranges, path, used)))
+                    jobs.append(written[kind][-1][2])
             files = {
                 "ontology.ttl": ontology.path.read_bytes(),
                 "vocabularies.ttl": vocabularies.path.read_bytes(),
@@ -190,11 +221,66 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
             for job in jobs:
                 job.cancel()
             raise
-        dumps.join_parts(out_dir / "exchange-kg.ttl", dumps.turtle_header(used), parts["ttl"])
-        dumps.join_parts(out_dir / "exchange-kg.jsonld",
-                         "".join(f"{line}\n" for line in jsonld.DUMP_HEAD).encode(),
-                         parts["jsonld"], b",\n", f"\n{jsonld.DUMP_TAIL}\n".encode(),
-                         f"{jsonld.DUMP_TAIL}\n".encode())
+        made = dump_parts.Kept(header)
+        joined = {kind: _Joined(parts, copied[kind], written[kind], made, kind,
+                                reuse.previous / f"exchange-kg.{kind}" if reuse else None,
+                                used, nt_path) for kind in dump_parts.KINDS}
+        dumps.join_pieces(out_dir / "exchange-kg.ttl", header, joined["ttl"].pieces())
+        dumps.join_pieces(out_dir / "exchange-kg.jsonld",
+                          "".join(f"{line}\n" for line in jsonld.DUMP_HEAD).encode(),
+                          joined["jsonld"].pieces(), b",\n", f"\n{jsonld.DUMP_TAIL}\n".encode(),
+                          f"{jsonld.DUMP_TAIL}\n".encode())
+        if reuse is not None:
+            reuse.made = made
+            reuse.copied = sum(len(c) for c in copied.values())
+            reuse.rewritten = sum(j.rewritten for j in joined.values())
+            reuse.written = reuse.rewritten + sum(
+                len(run) for runs in written.values() for run, _, _ in runs)
+
+
+class _Joined:
+    """The pieces of one dump (Turtle or JSON-LD) in order: each part's text, from the file
+    a worker wrote it into or copied from the previous build's dump (checked against the
+    digest kept with it: bytes that do not match are written anew here). Each piece's
+    place and digest go into ``made`` as it is handed out."""
+
+    def __init__(self, parts: list[dump_parts.Part], copied: dict[int, tuple[int, int, bytes]],
+                 written: list[tuple[list[int], Path, Future[list[int]]]],
+                 made: dump_parts.Kept, kind: str, previous: Path | None,
+                 prefixes: dict[str, str], nt: Path) -> None:
+        self.parts, self.copied, self.made, self.kind = parts, copied, made, kind
+        self.previous, self.prefixes = previous, prefixes
+        self.nt = nt
+        self.sources: dict[int, tuple[Path, int, int]] = {}
+        for run, path, future in written:
+            offset = 0
+            for i, length in zip(run, future.result(), strict=True):
+                self.sources[i] = (path, offset, length)
+                offset += length
+        self.rewritten = 0
+
+    def pieces(self) -> Iterator[tuple[bytes, Callable[[int], None]]]:
+        """Each part's text, and a callback told where the text was placed in the dump."""
+        for i, part in enumerate(self.parts):
+            data = None
+            where = self.copied.get(i)
+            if where is not None and self.previous is not None:
+                data = dump_parts.read_range(self.previous, where[0], where[1])
+                if data is not None and dump_parts.text_digest(data) != where[2]:
+                    data = None
+            if data is None and i in self.sources:
+                path, offset, length = self.sources[i]
+                data = dump_parts.read_range(path, offset, length)
+            if data is None:  # a copy that failed its check: written here
+                self.rewritten += 1
+                data = _part_text(self.nt, self.kind, part.start, part.end, self.prefixes)
+            digest = dump_parts.text_digest(data)
+
+            def placed(offset: int, i: int = i, data: bytes = data, digest: bytes = digest
+                       ) -> None:
+                self.made.parts.setdefault(self.parts[i].digest, {})[self.kind] = (
+                    offset, len(data), digest)
+            yield data, placed
 
 
 @dataclass(frozen=True)
@@ -226,14 +312,16 @@ class _Files:
     out_dir: Path
     named: _Named
 
-    def write_ntriples(self) -> None:
+    def write_ntriples(self, passing: Callable[[Iterable[bytes]], Iterable[bytes]]
+                       = lambda chunks: chunks) -> None:
         """The N-Triples dump (and its gzip twin), streamed: at 1000x scale it is gigabytes.
         The complete dumps carry the ontology and its concept schemes too, so that a level
-        or a kind arrives with labels."""
+        or a kind arrives with labels. The chunks of whole subjects' lines go through
+        ``passing`` on their way (to cut the dump into parts)."""
         dumps.write_chunks_atomic(
             self.out_dir / "exchange-kg.nt",
-            dumps.merge_by_subject(self.build.graph.chunks(), list(dumps.merge_sorted(
-                self.named.ontology_lines, self.named.vocabulary_lines))),
+            passing(dumps.merge_by_subject(self.build.graph.chunks(), list(dumps.merge_sorted(
+                self.named.ontology_lines, self.named.vocabulary_lines)))),
             self.out_dir / "exchange-kg.nt.gz")
 
     def write_nquads(self) -> None:
@@ -257,18 +345,27 @@ def _write_nquads() -> None:
     _files.write_nquads()
 
 
-def _write_jsonld_part(start: int, end: int, out: Path) -> None:
-    """The JSON-LD lines of a range of subjects of the N-Triples dump, one node a line,
-    with a comma after each but the last."""
+def _write_parts(kind: str, ranges: list[tuple[int, int]], out: Path,
+                 prefixes: dict[str, str]) -> list[int]:
+    """The Turtle or JSON-LD text of ranges of subjects of the N-Triples dump, one after
+    the other into ``out``; returns the length of each."""
     assert _files is not None
-    with dumps.FileRange(_files.out_dir / "exchange-kg.nt", start, end) as source, \
-            out.open("wb") as fh:
-        lines = jsonld.node_lines(source)
-        first = next(lines, None)
-        if first is not None:
-            fh.write(first.encode("utf-8"))
-            for line in lines:
-                fh.write(f",\n{line}".encode())
+    lengths = []
+    with out.open("wb") as fh:
+        for start, end in ranges:
+            data = _part_text(_files.out_dir / "exchange-kg.nt", kind, start, end, prefixes)
+            fh.write(data)
+            lengths.append(len(data))
+    return lengths
+
+
+def _part_text(nt: Path, kind: str, start: int, end: int, prefixes: dict[str, str]) -> bytes:
+    """A range of subjects of the N-Triples dump ``nt`` as Turtle (without the prefixes) or
+    as JSON-LD lines (one node a line, a comma after each but the last)."""
+    if kind == "ttl":
+        return b"".join(dumps.turtle_chunks(nt, start, end, prefixes))
+    with dumps.FileRange(nt, start, end) as source:
+        return ",\n".join(jsonld.node_lines(source)).encode("utf-8")
 
 
 class _Inline:
@@ -283,8 +380,7 @@ class _Inline:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def submit(self, fn: Callable[..., None], *args: Any) -> Future[None]:
-        future: Future[None] = Future()
-        fn(*args)
-        future.set_result(None)
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args))
         return future

@@ -168,22 +168,55 @@ class Data:
     """What the checks read: each subject's (predicate, object) pairs, as N-Triples terms."""
 
     def __init__(self, block: Callable[[str], Iterable[tuple[str, str]]],
-                 subjects: Callable[[], Iterable[str]]) -> None:
-        self.block = block
+                 subjects: Callable[[], Iterable[str]],
+                 stating: Callable[[str], Iterable[str]] | None = None) -> None:
+        self._block = block
         self.subjects = subjects
+        # the subjects with a triple of a predicate, when the data can tell them faster than
+        # by reading every block
+        self._stating = stating
         self.superclasses: dict[str, set[str]] = {}
         self.inverse: dict[str, dict[str, list[str]]] = {}  # predicate -> object -> subjects
         self._types: dict[str, frozenset[str]] = {}
+        # while a check is recorded (:meth:`recording`): the nodes whose blocks it read,
+        # those whose classes it read, and the (predicate, object) pairs whose incoming
+        # edges it read
+        self.reads: set[str] | None = None
+        self.type_reads: set[str] | None = None
+        self.inverse_reads: set[tuple[str, str]] | None = None
+
+    def block(self, term: str) -> Iterable[tuple[str, str]]:
+        """The (predicate, object) pairs of ``term``, noted as read while recording."""
+        if self.reads is not None:
+            self.reads.add(term)
+        return self._block(term)
+
+    def incoming(self, predicate: str, term: str) -> list[str]:
+        """The subjects stating ``predicate term`` (a predicate of an inverse path)."""
+        if self.inverse_reads is not None:
+            self.inverse_reads.add((predicate, term))
+        return self.inverse[predicate].get(term, _NONE)
+
+    def recording(self) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        """Start noting what the checks read, for a verdict that says what it rests on
+        (:mod:`exchange_kg.verdicts`); returns the sets being filled."""
+        self.reads, self.type_reads, self.inverse_reads = set(), set(), set()
+        return self.reads, self.type_reads, self.inverse_reads
+
+    def stop_recording(self) -> None:
+        self.reads = self.type_reads = self.inverse_reads = None
 
     def types(self, term: str) -> frozenset[str]:
         """The classes of ``term`` (cached: the same institution is checked again and again,
         and its block can be long)."""
+        if self.type_reads is not None:
+            self.type_reads.add(term)
         found = self._types.get(term)
         if found is None:
             if len(self._types) > 200_000:
                 self._types.clear()
             found = self._types[term] = self.closure(
-                [o for p, o in self.block(term) if p == _RDF_TYPE])
+                [o for p, o in self._block(term) if p == _RDF_TYPE])
         return found
 
     def closure(self, types: list[str]) -> frozenset[str]:
@@ -198,8 +231,11 @@ class Data:
         direct: dict[str, set[str]] = {}
         self.inverse = {p: {} for p in inverse_predicates}
         want = inverse_predicates | {_SUBCLASS}
-        for s in self.subjects():
-            for p, o in self.block(s):
+        subjects: Iterable[str] = self.subjects()
+        if self._stating is not None:
+            subjects = dict.fromkeys(s for p in sorted(want) for s in self._stating(p))
+        for s in subjects:
+            for p, o in self._block(s):
                 if p in want:
                     if p == _SUBCLASS:
                         direct.setdefault(s, set()).add(o)
@@ -251,7 +287,7 @@ class Shape:
             nxt: list[str] = []
             for n in nodes:
                 if step[0] == "^":
-                    nxt.extend(data.inverse[step[1:]].get(n, ()))
+                    nxt.extend(data.incoming(step[1:], n))
                 elif n is focus:
                     nxt.extend(by_pred.get(step, ()))
                 else:

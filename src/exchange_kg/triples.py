@@ -193,6 +193,17 @@ class TripleGraph:
                 found.append(s)
         return found
 
+    def subjects_stating(self, p: str) -> list[str]:
+        """The subjects with a triple of predicate ``p``, found in the blocks' bytes (no
+        block is decoded): validation's look for ``rdfs:subClassOf`` and inverse paths."""
+        coded, raw = self._encode(f"{p} "), f"{p} ".encode()
+        found = []
+        for s, block in self._blocks().items():
+            line = raw if block[0] == 0 else coded
+            if block.startswith(line, 1 if block[0] == 0 else 0) or b"\n" + line in block:
+                found.append(s)
+        return found
+
     def lines(self, subjects: Iterable[str] | None = None) -> list[str]:
         """Sorted N-Triples lines (without newlines) of all subjects or the ones given."""
         blocks = self._blocks()

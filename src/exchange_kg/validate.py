@@ -25,7 +25,7 @@ import pyshacl_turbo
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from exchange_kg import shacl
+from exchange_kg import shacl, verdicts
 from exchange_kg.triples import TripleGraph
 from exchange_kg.vocab import SH
 from exchange_kg.yamlfile import DataFileError
@@ -118,7 +118,8 @@ ENGINES = ("native", "turbo", "pyshacl")
 
 
 def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
-             graph: TripleGraph | None = None) -> Validation:
+             graph: TripleGraph | None = None, reuse: verdicts.Reuse | None = None
+             ) -> Validation:
     """Validate the store's default graph against the shapes.
 
     ``engine="native"`` checks SHACL Core subject by subject (:mod:`exchange_kg.shacl`) on
@@ -128,7 +129,9 @@ def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
     which reads the store as one N-Quads text; ``engine="pyshacl"`` the reference
     implementation, on an rdflib copy of the graph: minutes for a thousand agreements (it
     evaluates SPARQL constraints per focus node), but useful to cross-check a surprising
-    result.
+    result. With ``reuse`` (native engine), the Core verdicts of the previous build are
+    reused for subjects whose inputs did not change, and this build's kept in it
+    (:mod:`exchange_kg.verdicts`).
     """
     if engine == "native":
         try:
@@ -139,7 +142,9 @@ def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
         report = _empty_report()
         triples = graph if graph is not None else TripleGraph.of_store(data)
         shacl.add_results(report, next(iter(report.subjects(RDF.type, SH.ValidationReport))),
-                          shacl.check_all(compiled, shacl.Data(triples.block, triples.subjects)),
+                          verdicts.check_all(compiled,
+                                             shacl.Data(triples.block, triples.subjects,
+                                                        triples.subjects_stating), reuse),
                           shapes)
         _add_sparql_results(data, shapes, report)
     elif engine == "turbo":
@@ -270,7 +275,10 @@ def _core(shapes: Graph) -> Graph:
     return core
 
 
-def _short(graph: Graph, term: object) -> str:
+def _short(graph: Graph, term: object, depth: int = 0) -> str:
+    """A term of the shapes graph for people. A blank node's label is new in every parse,
+    so an anonymous shape is named by the shape holding it (``[] of xkgsh:Parent``) and
+    the summary is the same in every build."""
     if term is None:
         return "-"
     if isinstance(term, URIRef):
@@ -278,4 +286,8 @@ def _short(graph: Graph, term: object) -> str:
             return graph.namespace_manager.normalizeUri(term)
         except Exception:
             return str(term)
+    if isinstance(term, BNode):
+        parent = graph.value(predicate=SH.property, object=term)
+        return ("[]" if parent is None or depth > 20
+                else f"[] of {_short(graph, parent, depth + 1)}")
     return str(term)

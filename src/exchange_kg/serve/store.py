@@ -253,6 +253,8 @@ class NewStore:
         self.store: pyoxigraph.Store | None = None
         self.updated = False
         self._contents: store_update.Contents | None = None
+        # the record of what the replaced build's store held (None: none, or not asked for)
+        self.previous_contents: store_update.Contents | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -266,6 +268,7 @@ class NewStore:
         target = database_path(self.dist_dir)
         old = store_update.read(store_path(previous) / store_update.CONTENTS) \
             if previous is not None else None
+        self.previous_contents = old
         if previous is not None and old is not None:
             self._contents = store_update.contents_of(graph, views, extra)
             self.store = store_update.update(store_path(previous), target, old,
@@ -281,6 +284,13 @@ class NewStore:
         bulk_load_lines(self.store, digester.passing(graph.chunks()),
                         pyoxigraph.RdfFormat.N_TRIPLES)
         self._contents = digester.contents(views, extra)
+
+    @property
+    def contents(self) -> store_update.Contents:
+        """What the store holds, as digests (once :meth:`load_data` has run); sealed once
+        :meth:`finish` has written it."""
+        assert self._contents is not None
+        return self._contents
 
     def start_named_graphs(self) -> None:
         if self.updated:

@@ -56,6 +56,9 @@ class Contents:
     subjects: dict[str, bytes]
     graphs: dict[str, tuple[int, int]]
     extra: str
+    # the SHA-256 closing the file, once written or read: what names these contents for
+    # what is kept beside them (:mod:`exchange_kg.verdicts`)
+    seal: bytes = b""
 
     def write(self, path: Path) -> None:
         """Into ``path``, closed by a SHA-256 of what precedes it (see :func:`read`)."""
@@ -65,7 +68,8 @@ class Contents:
         body = b"".join([_MAGIC, head.encode(), b"\n",
                          b"".join(self.subjects[s] for s in names),
                          "\n".join(names).encode("utf-8")])
-        path.write_bytes(body + hashlib.sha256(body).digest())
+        self.seal = hashlib.sha256(body).digest()
+        path.write_bytes(body + self.seal)
 
 
 def read(path: Path) -> Contents | None:
@@ -92,7 +96,7 @@ def read(path: Path) -> Contents | None:
         subjects = dict(zip(names, (digests[i:i + _DIGEST]
                                     for i in range(0, len(digests), _DIGEST)), strict=True))
         graphs = {g: (int(c), int(d)) for g, (c, d) in head["graphs"].items()}
-        return Contents(subjects, graphs, str(head["extra"]))
+        return Contents(subjects, graphs, str(head["extra"]), check)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
 
