@@ -54,7 +54,6 @@ _FORMATS = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerR
             "I": "upperRoman"}
 # repeated rows or cells beyond this many are a table's unused tail (empty) or damage
 _MAX_REPEAT = 1000
-ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
 
 
 def odt_blocks(path: Path) -> tuple[list[Block], list[str]]:
