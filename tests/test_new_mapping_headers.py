@@ -343,3 +343,29 @@ def test_an_institution_word_counts_inside_a_name_written_without_spaces(
     from exchange_kg.normalise.fit import looks_like_institution
 
     assert looks_like_institution(text) is expected
+
+
+def test_codes_with_leading_zeros_are_no_places(tmp_path: Path) -> None:
+    path = tmp_path / "isced.tsv"
+    path.write_text("Paese\tUniversità\tCodice ISCED\tPosti\n" + "".join(
+        f"{c}\t{u}\t{code}\t{n}\n" for c, u, code, n in [
+            ("Spagna", "Universidad de Granada", "0413", "2"),
+            ("Francia", "Université de Lille", "0610", "1"),
+            ("Germania", "Universität Passau", "0311", "3")]), encoding="utf-8")
+    assert _columns(propose(path, "isced")) == ["country", "partner", "-", "quota"]
+
+
+def test_looking_for_a_header_in_a_long_document_without_one_takes_seconds(
+        tmp_path: Path) -> None:
+    """Every cell of every line is compared with the header vocabulary; a long document
+    with no header must still end in an error, not in minutes of fuzzy matching. A hang
+    guard (CPU seconds, 30 times what it takes), not a speed target: those are in bench/."""
+    import time
+
+    path = tmp_path / "noise.tsv"
+    path.write_text("\n".join("\t".join(f"v{r}-{c}" for c in range(5)) for r in range(3000)),
+                    encoding="utf-8")
+    started = time.process_time()
+    with pytest.raises(ValueError, match="no sheet, table"):
+        propose(path, "noise")
+    assert time.process_time() - started < 60  # was over ten minutes for 20,000 lines

@@ -21,8 +21,11 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from exchange_kg.formats import detect_format, text_outside_tables
 from exchange_kg.normalise.country import parse_country, text_key
@@ -33,7 +36,7 @@ from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import active, builtin_entries, using
-from exchange_kg.readers.cells import cell_matches, is_upper_header
+from exchange_kg.readers.cells import fold, is_upper_header
 from exchange_kg.readers.simple_table import MARKS
 
 # Languages whose lists write numeric dates day first; proposed when the dates cannot say.
@@ -148,24 +151,36 @@ def _delimiter(lines: Sequence[str]) -> str | None:
     return None
 
 
-def _header_table() -> list[tuple[str, str, str]]:
-    """(folded header text, field, language) of the header vocabulary."""
-    return [(text_key(e.text), e.value, e.language) for e in builtin_entries("headers")]
+@lru_cache(maxsize=1)
+def _header_table() -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The header vocabulary: each text as compared exactly and as compared tolerantly,
+    and the (field, language) it names."""
+    entries = [(text_key(e.text), e.value, e.language) for e in builtin_entries("headers")]
+    return (tuple(t for t, _, _ in entries), tuple(fold(t) for t, _, _ in entries),
+            tuple((f, lang) for _, f, lang in entries))
 
 
+@lru_cache(maxsize=65536)
 def header_field(cell: str) -> tuple[str | None, str | None]:
-    """The field a header cell names, and the language of the wording (None: unknown)."""
+    """The field a header cell names, and the language of the wording (None: unknown).
+
+    Asked for every cell of every line while the header is looked for, so the comparison
+    with the whole vocabulary runs in rapidfuzz, and each distinct cell is compared once."""
     key = text_key(cell)
     if not key:
         return None, None
-    table = _header_table()
-    for text, name, language in table:
-        if text == key:
-            return name, language
-    for text, name, language in table:  # a header cut short ("Quot") or slightly misread
-        if len(key) >= 3 and cell_matches(key, text, 90.0):
-            return name, language
-    return None, None
+    texts, folded_texts, meanings = _header_table()
+    if key in texts:
+        return meanings[texts.index(key)]
+    if len(key) < 3:
+        return None, None
+    # a header cut short ("Quot") or slightly misread: the first entry it may stand for
+    folded = fold(key)
+    near = [i for i, t in enumerate(folded_texts) if len(t) >= 3 and (
+        folded.startswith(t) or t.startswith(folded))]
+    near += [i for _, _, i in process.extract(folded, folded_texts, scorer=fuzz.ratio,
+                                              score_cutoff=90.0, limit=None)]
+    return meanings[min(near)] if near else (None, None)
 
 
 def _header_line(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
@@ -196,6 +211,7 @@ def _worded_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
 
 
 SHAPED_MIN_ROWS = 3  # rows under a header the vocabulary does not know, at least
+SHAPED_SEARCH_LINES = 60  # such a header stands near the top: lines searched for one
 
 
 def _shaped_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
@@ -204,7 +220,7 @@ def _shaped_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
 
     Only the rows' content decides, so the same evidence that names each column then (a
     column of country names, of institution names, of dates) is what found the header."""
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[:SHAPED_SEARCH_LINES]):
         cells = _cells(line, delimiter)
         filled = [c for c in cells if c]
         if len(filled) < 3 or any(_data_like(c) for c in filled):
@@ -297,8 +313,8 @@ def _column_by_content(values: Sequence[str]) -> str | None:
         return "row_number"  # 1, 2, 3, ...: the document's own numbering
     if share(lambda v: bool(_YEAR.match(v))) > 0.8:
         return "start"  # "2021": a year, not 2,021 places
-    if share(lambda v: bool(_NUMBER.match(v))) > 0.8:
-        return "quota"
+    if share(lambda v: bool(_NUMBER.match(v)) and not v.startswith("0")) > 0.8:
+        return "quota"  # "0413" is a code (an ISCED field), not 413 places
     return None
 
 
