@@ -369,3 +369,17 @@ def test_looking_for_a_header_in_a_long_document_without_one_takes_seconds(
     with pytest.raises(ValueError, match="no sheet, table"):
         propose(path, "noise")
     assert time.process_time() - started < 60  # was over ten minutes for 20,000 lines
+
+
+def test_a_status_column_is_read_with_the_agreement_types(tmp_path: Path) -> None:
+    path = tmp_path / "stato.tsv"
+    path.write_text("Paese\tUniversità\tTipo accordo\tStato accordo\n" + "".join(
+        f"{c}\t{u}\t{k}\t{st}\n" for c, u, k, st in [
+            ("Spagna", "Universidad de Granada", "Erasmus+", "in vigore"),
+            ("Francia", "Université de Lille", "Erasmus+", "in negoziazione"),
+            ("Germania", "Universität Passau", "Accordo quadro", "")]), encoding="utf-8")
+    proposal = propose(path, "stato")
+    assert _columns(proposal) == ["country", "partner", "kind", "kind"]
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert [(a.kinds, a.status) for a in agreements] == [
+        (("erasmus-plus",), None), (("erasmus-plus",), "in-process"), (("framework",), None)]

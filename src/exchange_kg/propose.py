@@ -37,7 +37,7 @@ from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import active, builtin_entries, using
 from exchange_kg.readers.cells import fold, is_upper_header
-from exchange_kg.readers.simple_table import MARKS
+from exchange_kg.readers.simple_table import MARKS, REPEATABLE
 
 # Languages whose lists write numeric dates day first; proposed when the dates cannot say.
 DAY_FIRST_LANGUAGES = frozenset({"de", "es", "fr", "it", "pl", "pt", "nl", "cs", "sk", "hu"})
@@ -329,7 +329,6 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]],
     columns: list[str] = []
     languages: Counter[str] = Counter()
     why = unread if unread is not None else {}
-    ticked: set[int] = set()
     grouped = _grouped_fields(header, groups)
     for i, cell in enumerate(header):
         name, language = header_field(cell)
@@ -359,15 +358,14 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = "end"  # two columns of dates side by side: when it began, when it ends
         if _ticks(values) and name != "waiver":  # ticks say no country, date, code...
             kinds, flags = parse_kinds(cell)
-            if kinds.kinds and not flags and all(c == "-" or c != "kind" or j in ticked
-                                                  for j, c in enumerate(columns)):
+            if kinds.kinds and not flags:
                 name = "kind"  # a column ticking the rows of the agreement type it names
-                ticked.add(i)
             else:
                 why[cell] = (f"its cells tick rows, but no agreement type vocabulary knows "
                              f"{cell!r} as one type")
                 name = None
-        if name is not None and name in columns and not (name == "kind" and i in ticked):
+        # several columns may say the type: ticked types, a type and a status column
+        if name is not None and name in columns and name not in REPEATABLE:
             why[cell] = f"a second {name} column"
             _second_quota(columns, header, rows, i, name, why)
             name = None
@@ -552,6 +550,12 @@ def _table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: i
             options["ocr_passes"] = True
     else:
         reader = "simple-table"
+    if reader not in ("simple-table", "numbered-table"):
+        for name in REPEATABLE:  # the other readers take one column a field
+            for i in [i for i, c in enumerate(columns) if c == name][1:]:
+                columns[i] = "-"
+                checks.append(f"{header[i]!r} not read ('-'): a second {name} column, which "
+                              f"the {reader} reader does not join with the first")
     if reader in ("simple-table", "numbered-table"):
         least = min((len(r) for r in rows if len(r) >= 2), default=len(columns))
         if least < len(columns):
