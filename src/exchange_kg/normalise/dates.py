@@ -164,11 +164,7 @@ def academic_period(text: str, *, end: bool = False, marked: bool = False
     "2019/2020" may be two agreements).
     """
     words = _words()
-    tokens = _tokens(text)
-    for prefix in words.prefixes:
-        if tuple(tokens[: len(prefix)]) == prefix:
-            tokens = tokens[len(prefix):]
-            break
+    tokens = _without_prefix(_tokens(text), words)
     rest: list[str] = []
     named = 0
     i = 0
@@ -292,15 +288,18 @@ def _day_first(raw: str, m: re.Match[str], field: str) -> tuple[DateValue | None
     return DateValue(year, month, day), []
 
 
+def _without_prefix(tokens: list[str], words: _Words) -> list[str]:
+    """The tokens after the longest word that only introduces a date ("as of", "Stand")."""
+    for prefix in words.prefixes:
+        if tuple(tokens[: len(prefix)]) == prefix:
+            return tokens[len(prefix):]
+    return tokens
+
+
 def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
     """"May 2016", "as of May 2016", "18 November 2016", "November 18, 2016"."""
     words = _words()
-    tokens = _tokens(text)
-    for prefix in words.prefixes:
-        if tuple(tokens[: len(prefix)]) == prefix:
-            tokens = tokens[len(prefix):]
-            break
-    tokens = [t for t in tokens if t not in words.fillers]
+    tokens = [t for t in _without_prefix(_tokens(text), words) if t not in words.fillers]
     months = [t for t in tokens if t in words.months]
     years = [t for t in tokens if len(t) == 4 and t.isdecimal()]
     days = [t for t in tokens if t.isdecimal() and len(t) <= 2]
