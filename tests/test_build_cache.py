@@ -191,6 +191,7 @@ STRICT = """
     sh:property [ sh:path skos:prefLabel ; sh:pattern "^[^~]*$" ;
                   sh:message "A preferred label with a tilde." ] .
 """
+SAME_REPORT = "the same SHACL results as the previous build: its validation report copied"
 REUSED = re.compile(r"SHACL Core verdicts of (\d+) of (\d+) subjects reused")
 
 
@@ -219,6 +220,7 @@ def test_a_rebuild_reuses_shacl_verdicts_and_reports_a_new_violation_as_a_clean_
     code, log = validated(project_copy, out, cache)
     reused = REUSED.search(log)
     assert reused, log
+    assert SAME_REPORT not in log
     assert 0 < int(reused[1]) < int(reused[2])
     clean_code, clean_log = validated(project_copy, tmp_path / "clean", tmp_path / "unused",
                                       "--no-cache")
@@ -235,8 +237,22 @@ def test_a_rebuild_reuses_shacl_verdicts_and_reports_a_new_violation_as_a_clean_
          "Monash University ~ Clayton", "Monash University Clayton")
     code, log = validated(project_copy, out, cache)
     assert code == 0 and REUSED.search(log)
+    assert SAME_REPORT not in log
     validated(project_copy, tmp_path / "clean2", tmp_path / "unused", "--no-cache")
     same_dist(tmp_path / "clean2", out)
+    # the same results again (a blank line more): the report's Turtle is copied, unless the
+    # file is not the one that build wrote
+    for damaged in (False, True):
+        if damaged:
+            report = out / "validation.ttl"
+            report.write_bytes(report.read_bytes().replace(b"sh:Warning", b"sh:Info", 1))
+        tsv = project_copy / "sources" / "partners-agreement-types.tsv"
+        tsv.write_text(tsv.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        code, log = validated(project_copy, out, cache)
+        assert code == 0 and (SAME_REPORT in log) is not damaged
+        validated(project_copy, tmp_path / "clean3", tmp_path / "unused", "--no-cache")
+        same_dist(tmp_path / "clean3", out)
+        shutil.rmtree(tmp_path / "clean3")
 
 
 @pytest.mark.parametrize("damage", ["entry missing", "entry damaged", "store record damaged",

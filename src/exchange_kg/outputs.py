@@ -120,6 +120,11 @@ def write_build(
                     reuse = verdicts.Reuse.load(cache, out_dir, shapes,
                                                 store.previous_contents, store.contents)
                 validation = validate(store.store, shapes, graph=build.graph, reuse=reuse)
+                if reuse is not None:
+                    validation.turtle = reuse.previous_report(out_dir)
+                    if validation.turtle is not None:
+                        progress("the same SHACL results as the previous build: its "
+                                 "validation report copied")
                 if reuse is not None and reuse.reused:
                     progress(f"SHACL Core verdicts of {reuse.reused} of "
                              f"{reuse.reused + reuse.checked} subjects reused")
@@ -129,6 +134,8 @@ def write_build(
             parts = dump_parts.Reuse.load(cache, out_dir) if cache is not None else None
             write_files(build, rep, validation, folder, ontology, vocabularies, named,
                         store.start_named_graphs, parts)
+            if reuse is not None:
+                reuse.note_report((folder / "validation.ttl").read_bytes())
             if parts is not None and parts.copied:
                 progress(f"copied {parts.copied} of {parts.copied + parts.written} parts of "
                          "the Turtle and JSON-LD dumps from the previous build")
@@ -210,7 +217,8 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
                 "report.json": report.to_json(rep),
             }
             if validation is not None:
-                files["validation.ttl"] = dumps.graph_turtle(validation.report)
+                files["validation.ttl"] = (validation.turtle if validation.turtle is not None
+                                           else dumps.graph_turtle(validation.report))
             for name, data in files.items():
                 dumps.write_atomic(out_dir / name, data)
             jobs[0].result()

@@ -38,6 +38,8 @@ class Validation:
     violations: int
     warnings: int
     summary: list[tuple[int, str]]  # (count, "severity shape path: message"), most first
+    # the report as Turtle, when the build it replaces wrote the same (verdicts.Reuse)
+    turtle: bytes | None = None
 
     def text(self, limit: int = 15) -> str:
         if self.conforms and not self.warnings:
@@ -146,7 +148,9 @@ def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
                                              shacl.Data(triples.block, triples.subjects,
                                                         triples.subjects_stating), reuse),
                           shapes)
-        _add_sparql_results(data, shapes, report)
+        sparql = _add_sparql_results(data, shapes, report)
+        if reuse is not None:
+            reuse.key_report([_canon(shapes, term) for term in sparql])
     elif engine == "turbo":
         _, report, _ = pyshacl_turbo.validate(data, shacl_graph=_core(shapes),
                                               inference="none", allow_warnings=True)
@@ -209,7 +213,17 @@ def _prefixes(shapes: Graph, constraint: URIRef) -> str:
     return "\n".join(sorted(set(lines)))
 
 
-def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph) -> None:
+def _canon(shapes: Graph, row: tuple[object, ...]) -> str:
+    """A SHACL-SPARQL result as text that is the same in every parse of the shapes."""
+    return " ".join(verdicts.canon(shapes, t) if isinstance(t, (URIRef, BNode)) else str(t)
+                    for t in row)
+
+
+def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph
+                        ) -> list[tuple[object, ...]]:
+    """Each SHACL-SPARQL constraint's results into the report; returns them as (shape,
+    constraint, then each variable's name and value)."""
+    found: list[tuple[object, ...]] = []
     report_node = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
         if (shapes.value(constraint, SH.deactivated) or Literal(False)).toPython():
@@ -228,8 +242,11 @@ def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph) -
             results = store.query(query)
             names = [v.value for v in results.variables]
             for row in results:
-                _add_result(report, report_node, shape, constraint, severity, message,
-                            {n: row[n] for n in names})
+                values = {n: row[n] for n in names}
+                _add_result(report, report_node, shape, constraint, severity, message, values)
+                found.append((shape, constraint,
+                              *(f"{n}={values[n]}" for n in names)))
+    return found
 
 
 def _add_result(report: Graph, report_node: object, shape: URIRef, constraint: URIRef,

@@ -46,7 +46,7 @@ class _Unkeyable(Exception):
     """The shapes graph has blank nodes no structural key can tell apart."""
 
 
-def _canon(graph: Graph, node: object, depth: int = 0) -> str:
+def canon(graph: Graph, node: object, depth: int = 0) -> str:
     """A blank node of the shapes graph as the text of the tree below it (other terms as
     N-Triples): equal for equal structures in any parse, where blank node labels are not."""
     if not isinstance(node, BNode):
@@ -54,9 +54,9 @@ def _canon(graph: Graph, node: object, depth: int = 0) -> str:
     if depth > _MAX_DEPTH:
         raise _Unkeyable("a cycle of blank nodes")
     if (node, RDF.first, None) in graph:  # a list (sh:in of 250 countries): its items
-        return "(" + " ".join(_canon(graph, item, depth + 1)
+        return "(" + " ".join(canon(graph, item, depth + 1)
                               for item in Collection(graph, node)) + ")"
-    parts = sorted(f"{shacl.n3(p)} {_canon(graph, o, depth + 1)}"
+    parts = sorted(f"{shacl.n3(p)} {canon(graph, o, depth + 1)}"
                    for p, o in graph.predicate_objects(node))
     return "[" + " ; ".join(parts) + "]"
 
@@ -70,7 +70,7 @@ def shape_keys(shapes: shacl.Shapes) -> dict[str, shacl.Shape] | None:
     def walk(shape: shacl.Shape, parent: str) -> bool:
         node = shape.node
         key = (str(node) if isinstance(node, URIRef) else parent + " " + hashlib.sha256(
-            _canon(shapes.graph, node).encode()).hexdigest()[:24])
+            canon(shapes.graph, node).encode()).hexdigest()[:24])
         if out.setdefault(key, shape) is not shape:
             return False
         return all(walk(prop, key) for prop in shape.properties)
@@ -96,8 +96,8 @@ def shapes_digest(graph: Graph) -> str:
     try:
         for node in tops:
             head = shacl.n3(node) if isinstance(node, URIRef) else ""
-            lines.append(_canon(graph, node) if isinstance(node, BNode) else
-                         "\n".join(sorted(f"{head} {shacl.n3(p)} {_canon(graph, o)}"
+            lines.append(canon(graph, node) if isinstance(node, BNode) else
+                         "\n".join(sorted(f"{head} {shacl.n3(p)} {canon(graph, o)}"
                                           for p, o in graph.predicate_objects(node))))
     except _Unkeyable:  # no digest says these shapes are those of another build
         return ""
@@ -123,6 +123,9 @@ class Kept:
     terms: list[str]
     types: dict[int, frozenset[str]]  # term index -> its classes, as read
     subjects: dict[str, Verdict]
+    # a digest of every result (Core and SHACL-SPARQL) and the SHA-256 of the report's
+    # Turtle written for them: the same results, the same file
+    report: tuple[str, bytes] = ("", b"")
 
 
 @dataclass
@@ -163,6 +166,35 @@ class Reuse:
         reuse.changed = {s for s, d in new.subjects.items() if old.subjects.get(s) != d}
         reuse.changed.update(s for s in old.subjects if s not in new.subjects)
         return reuse
+
+    def key_report(self, sparql: list[str]) -> None:
+        """Key the report by every result: this build's Core results (kept in
+        :attr:`made`) and the SHACL-SPARQL ones (as text, from the validation)."""
+        if self.made is None:
+            return
+        digest = hashlib.sha256(self.shapes.encode() + b"\n")
+        core = sorted(f"{s} {k} {value} {c}" for s, (_, _, _, results) in
+                      self.made.subjects.items() for k, value, c in results)
+        for line in [*core, "--", *sorted(sparql)]:
+            digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
+        self.made.report = (digest.hexdigest(), b"")
+
+    def previous_report(self, out_dir: Path) -> bytes | None:
+        """The Turtle of the report the previous build wrote into ``out_dir``, when its
+        results were this build's (and the file is the one it wrote)."""
+        if self.kept is None or self.made is None or not self.made.report[0] or \
+                self.kept.report[0] != self.made.report[0]:
+            return None
+        try:
+            data = (out_dir / "validation.ttl").read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).digest() == self.kept.report[1] else None
+
+    def note_report(self, turtle: bytes) -> None:
+        """The report's Turtle as this build wrote it, for the next build."""
+        if self.made is not None and self.made.report[0]:
+            self.made.report = (self.made.report[0], hashlib.sha256(turtle).digest())
 
     def save(self, seal: bytes) -> None:
         """This build's verdicts, for the next build, beside contents sealed ``seal``."""
