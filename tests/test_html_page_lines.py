@@ -80,3 +80,42 @@ def test_a_page_with_no_table_and_no_text_is_bad_input(tmp_path: Path, body: str
     path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
     with pytest.raises(SourceError, match="no table and no text"):
         page_lines(path)
+
+
+PER_COUNTRY = """<html><body><h1>Partner universities</h1>
+<h2>Germany</h2>
+<table><tr><th>University</th><th>Places</th></tr>
+<tr><td>Universität Passau</td><td>2</td></tr><tr><td>TU Dresden</td><td>1</td></tr></table>
+<h2>Italy</h2>
+<table><tr><th>University</th><th>Places</th></tr><tr><td>Università di Padova</td><td>2</td></tr>
+</table>
+<h2>Exchange places per year</h2>
+<table><tr><th>University</th><th>Places</th></tr><tr><td>Kyoto University</td><td>3</td></tr>
+</table>
+</body></html>
+"""
+
+
+def test_a_table_per_country_gives_its_rows_the_country_of_the_heading_above_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "per-country.html"
+    path.write_text(PER_COUNTRY, encoding="utf-8")
+    proposal = propose(path, "per-country")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    # a table of one row joins the list too: it repeats the first table's header
+    assert options["table"] == [1, 2, 3]
+    src = read_with(proposal, path)
+    # a heading naming no country over one of them: no table's heading is taken, so no
+    # country runs on from one table into the next
+    assert [(r.fields["partner"], r.fields.get("country")) for r in src.result.records] == [
+        ("Universität Passau", None), ("TU Dresden", None), ("Università di Padova", None),
+        ("Kyoto University", None)]
+    path.write_text(PER_COUNTRY.replace("Exchange places per year", "Japan"), encoding="utf-8")
+    proposal = propose(path, "per-country")
+    src = read_with(proposal, path)
+    assert [(r.fields["partner"], r.fields.get("country")) for r in src.result.records] == [
+        ("Universität Passau", "Germany"), ("TU Dresden", "Germany"),
+        ("Università di Padova", "Italy"), ("Kyoto University", "Japan")]
+    view = formats.open_view(path, [{"table": [1, 2, 3]}])
+    assert view.lines[0] == "Germany"
+    assert view.locations[0].text == "heading above table 1"

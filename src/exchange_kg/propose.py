@@ -530,10 +530,8 @@ def _table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: i
     def column(name: str) -> list[str]:
         return [r[index[name]] if index[name] < len(r) else "" for r in rows]
 
-    alone = [c for ln in lines[header_at + 1:] if len(c := [x for x in _cells(ln, delimiter)
-                                                             if x]) == 1]
-    if "country" not in index and sum(1 for c in alone
-                                      if parse_country(c[0], fuzzy=False)) >= 2:
+    alone = [c for ln in lines if len(c := [x for x in _cells(ln, delimiter) if x]) == 1]
+    if "country" not in index and any(parse_country(c[0], fuzzy=False) for c in alone):
         options["country_headings"] = True  # "ALLEMAGNE" over the German partners
     if "country" in index and sum(1 for v in column("country") if _COUNTED.match(v)) >= 3:
         reader = "content-table"
@@ -658,6 +656,9 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
         candidates = [n for n in range(1, count + 1) if n != chosen]
     out: list[dict[str, Any]] = []
     for candidate in candidates:
+        if key == "table" and _repeats_header(path, candidate, options):
+            options["table"] = [*_as_list(options["table"]), candidate]  # however short
+            continue
         found = _open(path, {key: candidate}, depth=3)
         delimiter = _delimiter(found[0]) if found is not None else None
         header = _header_line(found[0], delimiter) if found and delimiter else None
@@ -682,6 +683,22 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
             comments["home_unit"] = ("CHECK: the sheet's name names one of your units; its "
                                      "rows are read as that unit's agreements")
     return out
+
+
+def _repeats_header(path: Path, table: int, options: dict[str, Any]) -> bool:
+    """Whether a further table of the page has the first one's header: one list split into
+    tables (one a country), however few rows a table holds."""
+    from exchange_kg import formats
+    from exchange_kg.records import SourceError
+
+    header = options.get("header")
+    asked = {k: options[k] for k in ("encoding",) if k in options}
+    try:
+        view = formats.open_view(path, [{"table": table, **asked}])
+    except SourceError:
+        return False
+    own = view.section_lines[0]  # the view holds the tables the option leaves unread too
+    return bool(header) and any(_cells(view.lines[n - 1], "\t") == list(header) for n in own)
 
 
 def _as_list(value: Any) -> list[Any]:

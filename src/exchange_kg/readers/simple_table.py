@@ -323,6 +323,11 @@ def read_rows(
             result.mark(number, LineStatus.UNREADABLE, "row",
                         f"a row above the table header (line {header_at}): not read")
             continue
+        if layout is not None and layout[1].startswith(_BEFORE_HEADER) and (
+                found := heading(cells, ["partner"])) is not None:
+            heading_country = found[1]  # "Germany" over the table of German partners
+            result.mark(number, LineStatus.LAYOUT, "heading", found[0])
+            continue
         if layout is not None:
             result.mark(number, LineStatus.LAYOUT, *layout)
             continue
