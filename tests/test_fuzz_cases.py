@@ -71,6 +71,13 @@ def test_kinds_and_terms_are_read_in_linear_time(text: str) -> None:
         parse_terms(text)
 
 
+def test_a_long_run_of_letters_between_numbers_is_read_in_linear_time() -> None:
+    """Found by the fuzzer: the two word groups of "2 studenti per 5 mesi" split a long run
+    of letters in every possible way."""
+    with time_limit(GUARD):
+        parse_quota("1" + "Poland" * 10_000 + "980/09/09")
+
+
 def test_a_quota_of_thousands_of_digits_is_a_flag() -> None:
     value, flags = parse_quota("9" * 5_000)  # int() refused it with a programmer's message
     assert value is None and flags[0].withheld and "5000 digits" in flags[0].message
