@@ -24,9 +24,12 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.
 def read_tables(path: Path, choice: Any, encoding: str | None) -> list[Table]:
     """The chosen tables of the page: a number, an ``id``, a caption, or a list of them; a
     page without tables is read as its lines (see :func:`page_lines`)."""
-    if choice is None and not _root(path, encoding).xpath("//table"):
-        return [page_lines(path, encoding)]
-    tables = _page_tables(path, encoding)
+    root = _root(path, encoding)  # parsed once: a page without tables is read as lines
+    tables = root.xpath("//table")
+    if choice is None and not tables:
+        return [_lines_of(path, root)]
+    if not tables:
+        raise SourceError(str(path), None, "the page has no <table>")
     picks = choice if isinstance(choice, list) else [choice]
     if choice is None:
         if len(tables) > 1:
@@ -107,7 +110,10 @@ def page_lines(path: Path, encoding: str | None = None) -> Table:
     paragraphs and list items in page order, each list item starting with a bullet ("•
     University of Vienna"), as a word processor's list reads. Partner lists on web pages are
     often headings per country with a list of partners under each: the outline layout."""
-    root = _root(path, encoding)
+    return _lines_of(path, _root(path, encoding))
+
+
+def _lines_of(path: Path, root: Any) -> Table:
     body = root.find("body")
     lines: list[tuple[str, str]] = []  # (text, the element that holds it)
     _walk(body if body is not None else root, lines, [""], "")
@@ -260,9 +266,8 @@ def _country_heading(table: Any) -> str:
     and no other table stands between them: a page of one table per country."""
     from exchange_kg.normalise.country import parse_country
 
-    if _caption(table):
-        text = _caption(table)
-    else:
+    text = _caption(table)
+    if not text:
         before = table.xpath("preceding::*[self::table or " + " or ".join(
             f"self::{t}" for t in _HEADINGS if t != "caption") + "][1]")
         if not before or before[0].tag == "table":
