@@ -1,0 +1,141 @@
+"""``exchange-kg new-mapping``: look at a new partner list and propose its mapping file.
+
+A user with a sixth list should not have to read the code to map it. This module reads the
+document the way the readers will, and proposes what a mapping file says: which layout (a
+table with its own row numbers, a table whose country is a merged cell, a plain table, an
+outline of headings and entries, a table whose columns drifted), the header cells and the
+field each names (from the header vocabulary, ``data/header-words.tsv``, and from what the
+cells hold when a header says nothing), the partner notation, the date order, the title and
+footer lines, where merged-cell labels stand. It then reads the document with the proposal,
+so it can say how the first rows will be read and which cells no vocabulary understood.
+
+Everything proposed is evidence from the document; where the document cannot decide (the
+date order of a list whose every date has day <= 12, labels that fit the first and the last
+row of their group alike) the proposal says so in a comment to check, never silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.formats import detect_format
+from exchange_kg.normalise.partner import names_unit
+from exchange_kg.propose.columns import header_field
+from exchange_kg.propose.document import document_lines, open_table, stated_as_of
+from exchange_kg.propose.header import find_delimiter, header_line, split_cells
+from exchange_kg.propose.layouts import outline_section, outline_span, section_of, table_section
+from exchange_kg.propose.preview import manifest_entry, preview
+from exchange_kg.propose.proposal import Proposal
+from exchange_kg.propose.refine import read_with, refine
+
+__all__ = ["Proposal", "document_lines", "header_field", "manifest_entry", "preview", "propose",
+           "read_with", "stated_as_of"]
+
+
+def propose(path: Path, source_id: str) -> Proposal:
+    """Propose a mapping for the document at ``path`` and check it by reading with it."""
+    lines, document_options = document_lines(path)
+    languages: Counter[str] = Counter()
+    sections: list[dict[str, Any]] = []
+    delimiter = find_delimiter(lines)
+    found = header_line(lines, delimiter) if delimiter else None
+    header_at, lead = found if found is not None else (None, 0)
+    outline = outline_span(lines)
+    notes: list[str] = []
+    comments: dict[str, str] = {}
+    if outline is not None and (header_at is None or outline[0] < header_at):
+        sections.append(outline_section(lines, outline, header_at, languages, comments))
+    if header_at is not None and delimiter is not None:
+        table = table_section(lines, delimiter, header_at, lead, languages)
+        if table["checks"]:
+            comments["columns"] = "CHECK: " + "; ".join(table["checks"])
+        if sections and table["reader"] == "content-table":
+            sections[0]["reader"]["options"]["end_marker"] = table["options"]["start_marker"]
+        sections.append(section_of(table, languages))
+    if not sections:
+        raise ValueError(f"{path}: no table header and no outline of entries found; "
+                         "start from the mapping of a list with a similar layout")
+    for key, value in document_options.items():
+        sections[-1]["reader"]["options"][key] = value
+        comments[key] = f"CHECK: the {key} that gives a table with a header"
+    for key in ("sheet", "table"):
+        if key in document_options:
+            sections += _other_tables(path, sections[-1], key, document_options[key],
+                                      languages, comments)
+    language = languages.most_common(1)[0][0] if languages else None
+    mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
+    proposal = Proposal(source_id, language, mapping, comments, notes)
+    refine(proposal, path)
+    return proposal
+
+
+def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str,
+                  languages: Counter, comments: dict[str, str]) -> list[dict[str, Any]]:
+    """Sections for the further sheets of a workbook, or tables of a page, that hold a table
+    with a header ("Europe", "Asia", ...): a list split over sheets or tables is one list.
+    A page's tables with the first one's header join its section (``table: [2, 3]``); every
+    other table gets a section of its own. Those without a header are left to the build,
+    which reports their rows as not read."""
+    from exchange_kg.formats import table_count
+    from exchange_kg.formats.spreadsheet import sheet_names, sheets_with_content
+
+    options = first["reader"]["options"]
+    if key == "sheet":
+        names = sheet_names(path)
+        chosen = names[chosen - 1] if isinstance(chosen, int) else chosen
+        candidates: list[int | str] = [n for n in sheets_with_content(path) if n != chosen]
+    else:
+        count = table_count(path, detect_format(path), options.get("encoding"))
+        candidates = [n for n in range(1, count + 1) if n != chosen]
+    out: list[dict[str, Any]] = []
+    for candidate in candidates:
+        if key == "table" and _repeats_header(path, candidate, options):
+            options["table"] = [*_as_list(options["table"]), candidate]  # however short
+            continue
+        found = open_table(path, {key: candidate}, depth=3)
+        delimiter = find_delimiter(found[0]) if found is not None else None
+        header = header_line(found[0], delimiter) if found and delimiter else None
+        if found is None or delimiter is None or header is None:
+            continue
+        section = section_of(table_section(found[0], delimiter, *header, languages), languages)
+        same = section["reader"]["options"].get("header") == options.get("header")
+        if key == "table" and same:
+            options["table"] = [*_as_list(options["table"]), candidate]
+            continue
+        section["reader"]["options"][key] = candidate
+        out.append(section)
+    if key == "sheet" and out:
+        options["sheet"] = chosen
+    for n, section in enumerate((first, *out) if out else (), start=1):
+        label = section["reader"]["options"][key]
+        slug = re.sub(r"[^a-z0-9]+", "-", str(label).casefold()).strip("-")
+        section["name"] = f"{key}-{slug or n}"
+        if key == "sheet" and names_unit(str(label)) and "home_unit" not in section["fields"]:
+            # a workbook with a sheet per faculty: each sheet lists that unit's partners
+            section["constants"]["home_unit"] = str(label)
+            comments["home_unit"] = ("CHECK: the sheet's name names one of your units; its "
+                                     "rows are read as that unit's agreements")
+    return out
+
+
+def _repeats_header(path: Path, table: int, options: dict[str, Any]) -> bool:
+    """Whether a further table of the page has the first one's header: one list split into
+    tables (one a country), however few rows a table holds."""
+    from exchange_kg import formats
+    from exchange_kg.records import SourceError
+
+    header = options.get("header")
+    asked = {k: options[k] for k in ("encoding",) if k in options}
+    try:
+        view = formats.open_view(path, [{"table": table, **asked}])
+    except SourceError:
+        return False
+    own = view.section_lines[0]  # the view holds the tables the option leaves unread too
+    return bool(header) and any(split_cells(view.lines[n - 1], "\t") == list(header) for n in own)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,275 @@
+"""What each column of a new list holds: the field its header names (the header vocabulary,
+``data/header-words.tsv``), else what its cells look like, with the reasons a column that
+looked like a field is left unread for the user to check."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from exchange_kg.normalise.country import parse_country, text_key
+from exchange_kg.normalise.dates import parse_date
+from exchange_kg.normalise.erasmus import parse_erasmus_code
+from exchange_kg.normalise.fit import looks_like_institution, parse_continent
+from exchange_kg.normalise.kinds import parse_kinds
+from exchange_kg.normalise.level import parse_level
+from exchange_kg.normalise.partner import names_unit
+from exchange_kg.normalise.vocabulary import builtin_entries
+from exchange_kg.readers.cells import fold
+from exchange_kg.readers.simple_table import MARKS, REPEATABLE
+
+_URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+_NUMBER = re.compile(r"^\d{1,4}\.?$")
+_YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
+
+
+# Fields whose cells may be dates: any other column of dates is read as the start.
+DATED = frozenset({"start", "end", "term", "row_number"})
+
+
+@lru_cache(maxsize=1)
+def _header_table() -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The header vocabulary: each text as compared exactly and as compared tolerantly,
+    and the (field, language) it names."""
+    entries = [(text_key(e.text), e.value, e.language) for e in builtin_entries("headers")]
+    return (tuple(t for t, _, _ in entries), tuple(fold(t) for t, _, _ in entries),
+            tuple((f, lang) for _, f, lang in entries))
+
+
+@lru_cache(maxsize=65536)
+def header_field(cell: str) -> tuple[str | None, str | None]:
+    """The field a header cell names, and the language of the wording (None: unknown).
+
+    Asked for every cell of every line while the header is looked for, so the comparison
+    with the whole vocabulary runs in rapidfuzz, and each distinct cell is compared once."""
+    key = text_key(cell)
+    if not key:
+        return None, None
+    texts, folded_texts, meanings = _header_table()
+    if key in texts:
+        return meanings[texts.index(key)]
+    if len(key) < 3:
+        return None, None
+    # a header cut short ("Quot") or slightly misread: the first entry it may stand for
+    folded = fold(key)
+    near = [i for i, t in enumerate(folded_texts) if len(t) >= 3 and (
+        folded.startswith(t) or t.startswith(folded))]
+    near += [i for _, _, i in process.extract(folded, folded_texts, scorer=fuzz.ratio,
+                                              score_cutoff=90.0, limit=None)]
+    return meanings[min(near)] if near else (None, None)
+
+
+def field_by_content(values: Sequence[str]) -> str | None:
+    """The field a column's cells look like when its header says nothing ("Kolumna1")."""
+    filled = [v for v in values if v]
+    if not filled:
+        return None
+
+    def share(test: Any) -> float:
+        return sum(1 for v in filled if test(v)) / len(filled)
+
+    if share(lambda v: bool(_URL.match(v)) or "." in v and " " not in v and "/" in v) > 0.6:
+        return "website"
+    if share(lambda v: parse_erasmus_code(v)[0] is not None) > 0.6:
+        return "erasmus_code"
+    if share(lambda v: parse_continent(v) is not None) > 0.6:
+        return "continent"
+    if share(lambda v: parse_date(v)[0] is not None and not v.isdigit()) > 0.6:
+        return "start"
+    if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
+        return "country"
+    if len(filled) >= 3 and [v.rstrip(".") for v in filled] == [
+            str(n) for n in range(1, len(filled) + 1)]:
+        return "row_number"  # 1, 2, 3, ...: the document's own numbering
+    if share(lambda v: bool(_YEAR.match(v))) > 0.8:
+        return "start"  # "2021": a year, not 2,021 places
+    if share(lambda v: bool(_NUMBER.match(v)) and not v.startswith("0")) > 0.8:
+        return "quota"  # "0413" is a code (an ISCED field), not 413 places
+    return None
+
+
+def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
+             groups: Sequence[str] = (), unread: dict[str, str] | None = None,
+             by_content: set[int] | None = None) -> tuple[list[str], Counter]:
+    """The field of each column, and the languages of the header words that named them.
+
+    ``unread`` receives, per header cell, why a column that looked like a field is left
+    unread ("-"), and ``by_content`` the columns named by their cells alone, for the
+    proposal to say so rather than decide unseen."""
+    columns: list[str] = []
+    languages: Counter[str] = Counter()
+    why = unread if unread is not None else {}
+    grouped = _grouped_fields(header, groups)
+    for i, cell in enumerate(header):
+        name, language = header_field(cell)
+        values = [r[i] if i < len(r) else "" for r in rows]
+        if i in grouped:
+            name, language = grouped[i]
+        elif name is None:
+            name = field_by_content(values)
+            if by_content is not None and name is not None:
+                by_content.add(i)
+        elif name not in DATED and field_by_content(values) == "start":
+            name = "start"  # "Agreement Date" is no agreement type: its cells are dates
+        elif name == "kind" and _share_of_levels(values) > 0.8:
+            name = "level"  # "Type: University / Department" says the agreement's level
+        elif name == "term" and any(values) and all(
+                _NUMBER.match(v) for v in values if v):
+            why[cell] = (f"its cells are bare numbers ({next(v for v in values if v)!r}): a "
+                         "length whose unit only the header gives, of each stay or of the "
+                         "agreement; map it if it is the agreement's")
+            name = None
+        elif name == "level" and any(values) and _share_of_levels(values) < 0.5:
+            example = next(v for v in values if v)
+            why[cell] = (f"its cells ({example!r}) are no agreement levels (university or "
+                         "department); a study cycle has no property in the ontology")
+            name = None
+        if name == "start" and columns[-1:] == ["start"] and not {"end", "term"} & set(columns):
+            name = "end"  # two columns of dates side by side: when it began, when it ends
+        if _ticks(values) and name != "waiver":  # ticks say no country, date, code...
+            kinds, flags = parse_kinds(cell)
+            if kinds.kinds and not flags:
+                name = "kind"  # a column ticking the rows of the agreement type it names
+            else:
+                why[cell] = (f"its cells tick rows, but no agreement type vocabulary knows "
+                             f"{cell!r} as one type")
+                name = None
+        # several columns may say the type: ticked types, a type and a status column
+        if name is not None and name in columns and name not in REPEATABLE:
+            why[cell] = f"a second {name} column"
+            _second_quota(columns, header, rows, i, name, why)
+            name = None
+        if language not in (None, "mul"):
+            languages[language] += 1
+        columns.append(name or "-")
+    if "partner" not in columns:
+        _partner_by_content(columns, header, rows)
+    return columns, languages
+
+
+def _ticks(values: Sequence[str]) -> bool:
+    """A column whose filled cells only tick their rows (x, ✓, yes)."""
+    filled = [v.strip().casefold() for v in values if v.strip()]
+    return bool(filled) and all(v in MARKS for v in filled)
+
+
+def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],
+                  at: int, name: str, why: dict[str, str]) -> None:
+    """A second column of places ("Incoming" beside "Outgoing"): a quota counts the places
+    each way, so the first column stands for both only where the two agree on every row."""
+    if name != "quota":
+        return
+    first = columns.index("quota")
+    for row in rows:
+        one, two = (row[k].strip() if k < len(row) else "" for k in (first, at))
+        if one != two:
+            why[header[first]] = (f"places differ from {header[at]!r} ({one!r} and {two!r}): "
+                                  "a quota counts the places each way")
+            columns[first] = "-"
+            return
+    why[header[at]] += f"; it repeats {header[first]!r} on every row"
+
+
+DATE_SIDE_SHARE = 0.8  # dates on one side of the document's own date, at least
+
+
+def date_meaning(columns: list[str], names: Sequence[str], rows: Sequence[Sequence[str]],
+                  as_of: tuple[str, str] | None) -> list[str]:
+    """Whether a lone column of dates under a header no vocabulary knows ("Sopimus
+    voimassa") says when agreements began or when they end, from the date the document
+    says it is current as of: a list's agreements are running then, so dates after it are
+    ends and dates before it starts. Without that evidence the column is left unread for
+    the user to name: a guess would publish false dates. Returns what to check."""
+    if {"end", "term"} & set(columns) or columns.count("start") != 1:
+        return []
+    i = columns.index("start")
+    if header_field(names[i])[0] is not None:
+        return []
+    dates = [d for r in rows if i < len(r) and r[i] and (d := parse_date(r[i])[0]) is not None]
+    if not dates:
+        return []
+    if as_of is None:
+        columns[i] = "-"
+        return [f"{names[i]!r} not read ('-'): its cells are dates, and neither its header nor "
+                "a date of the document tells whether they are starts or ends: map it as "
+                "start or end"]
+    later = sum(1 for d in dates if d.isoformat() > as_of[0]) / len(dates)
+    if later >= DATE_SIDE_SHARE:
+        columns[i] = "end"
+        side = "after"
+    elif later <= 1 - DATE_SIDE_SHARE:
+        side = "before"
+    else:
+        columns[i] = "-"
+        return [f"{names[i]!r} not read ('-'): its dates fall both before and after the "
+                f"document's date ({as_of[0]}): map it as start or end"]
+    return [f"{names[i]!r} read as {columns[i]}: {later if side == 'after' else 1 - later:.0%} "
+            f"of its dates are {side} the document's date ({as_of[0]})"]
+
+
+def _grouped_fields(header: Sequence[str], groups: Sequence[str]
+                    ) -> dict[int, tuple[str, str | None]]:
+    """Fields of columns under a group label whose own cells name no field: the two
+    columns under a period ("Validity: From | To") are its start and end; the first under a
+    group of places ("Exchange places: Incoming | Outgoing") is the quota."""
+    out: dict[int, tuple[str, str | None]] = {}
+    for label in dict.fromkeys(g for g in groups if g):
+        members = [j for j, g in enumerate(groups) if g == label]
+        if any(header_field(header[j])[0] is not None for j in members):
+            continue
+        name, language = header_field(label)
+        if name in ("term", "start", "end") and len(members) == 2:
+            out[members[0]], out[members[1]] = ("start", language), ("end", language)
+        elif name is not None:
+            out[members[0]] = (name, language)
+    return out
+
+
+PARTNER_MIN_SHARE = 0.5  # cells with an institution word in a column of partners, at least
+
+
+def _partner_by_content(columns: list[str], header: Sequence[str],
+                        rows: Sequence[Sequence[str]]) -> None:
+    """Name as partners the unnamed column whose cells most often hold an institution word
+    ("Universiteit", "Hochschule", "Institute"), when no header named one."""
+    best, share = None, PARTNER_MIN_SHARE
+    for i, name in enumerate(columns):
+        if name != "-":
+            continue
+        filled = [r[i] for r in rows if i < len(r) and r[i]]
+        if filled:
+            found = sum(1 for v in filled if looks_like_institution(v)) / len(filled)
+            if found >= share:
+                best, share = i, found
+    if best is not None:
+        columns[best] = "partner"
+
+
+def _share_of_levels(values: Sequence[str]) -> float:
+    filled = [v for v in values if v.strip()]
+    return sum(1 for v in filled if parse_level(v)[0]) / len(filled) if filled else 0.0
+
+
+def partner_notation(partners: Sequence[str]) -> str:
+    """How the partner cells attach units: the separator followed by a unit most often."""
+    counts: Counter[str] = Counter()
+    for cell in partners:
+        for m in re.finditer(r"\(([^()]+)\)", cell):
+            if names_unit(m.group(1)):
+                counts["parentheses"] += 1
+        for m in re.finditer(r"\s[-–—]\s+(.+)$", cell):
+            if names_unit(m.group(1)) or m.group(1).split()[0].isupper():
+                counts["dash"] += 1
+        for piece in cell.split(", ")[1:]:
+            if names_unit(piece):
+                counts["comma"] += 1
+    ranked = counts.most_common(2) + [("auto", 0), ("auto", 0)]
+    (notation, count), (_, runner_up) = ranked[0], ranked[1]
+    if count >= max(2, len(partners) / 60) and count >= 2 * runner_up:
+        return notation
+    return "auto"

@@ -1,0 +1,135 @@
+"""Where a new list's table header stands: the delimiter that splits its lines into cells,
+the line whose cells are header words (or, in words no vocabulary holds, whose shape and the
+rows under it show it is a header), and a header that takes two rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from exchange_kg.propose.columns import column_fields, field_by_content, header_field
+from exchange_kg.readers.cells import is_upper_header
+
+DELIMITERS = ("\t", ";", "|", ",")
+
+
+def split_cells(line: str, delimiter: str) -> list[str]:
+    cells = [c.strip() for c in line.split(delimiter)]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def find_delimiter(lines: Sequence[str]) -> str | None:
+    """The delimiter that splits most lines into three or more cells; else, for a list of
+    two columns (country and partner), one that splits most into two, but never a comma,
+    which partner names hold ("University of X, Faculty of Y")."""
+    for cells, delimiters in ((3, DELIMITERS), (2, DELIMITERS[:-1])):
+        counts = {d: sum(1 for ln in lines if len(split_cells(ln, d)) >= cells) for d in delimiters}
+        best = max(delimiters, key=lambda d: (counts[d], -delimiters.index(d)))
+        if counts[best] >= 3:
+            return best
+    return None
+
+
+def header_line(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
+    """(index, leading cells) of the table's header line: one that names its columns in
+    words of the header vocabulary, else one whose shape and the rows under it show it is a
+    header in words the vocabulary does not know (a list in another language)."""
+    return _worded_header(lines, delimiter) or _shaped_header(lines, delimiter)
+
+
+def _worded_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
+    """The first line whose cells are header words (two at least).
+
+    The header may stand at the end of a line whose first cells are something else (OCR
+    passes glued in front of each row): those leading cells are counted, not read."""
+    for i, line in enumerate(lines):
+        cells = split_cells(line, delimiter)
+        if len(cells) < 2:
+            continue
+        known = [header_field(c)[0] is not None for c in cells]
+        if sum(known) < 2:
+            continue
+        lead = 0
+        while lead < len(cells) and not known[lead]:
+            lead += 1
+        if sum(known[lead:]) * 2 > len(cells) - lead:
+            return i, lead
+    return None
+
+
+SHAPED_MIN_ROWS = 3  # rows under a header the vocabulary does not know, at least
+SHAPED_SEARCH_LINES = 60  # such a header stands near the top: lines searched for one
+
+
+def _shaped_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
+    """The first line of three or more word cells above rows whose content names at least
+    two fields, partners among them: the header of a list whose words no vocabulary holds.
+
+    Only the rows' content decides, so the same evidence that names each column then (a
+    column of country names, of institution names, of dates) is what found the header."""
+    for i, line in enumerate(lines[:SHAPED_SEARCH_LINES]):
+        cells = split_cells(line, delimiter)
+        filled = [c for c in cells if c]
+        if len(filled) < 3 or any(_data_like(c) for c in filled):
+            continue
+        rows = _rows_under(lines, delimiter, i, len(cells))
+        if len(rows) < SHAPED_MIN_ROWS:
+            continue
+        columns, _ = column_fields(cells, rows)
+        if "partner" in columns and sum(1 for c in columns if c != "-") >= 2:
+            return i, 0
+    return None
+
+
+def _data_like(cell: str) -> bool:
+    """A cell that reads as a value (a number, date, code, country), not as a column name."""
+    return bool(re.search(r"\d", cell)) or field_by_content([cell]) is not None
+
+
+def _rows_under(lines: Sequence[str], delimiter: str, at: int, width: int
+                ) -> list[list[str]]:
+    """The rows of cells under line ``at`` that could belong to its table (two cells at
+    least, no more than the header has), up to the first line that does not."""
+    rows: list[list[str]] = []
+    for line in lines[at + 1:at + 201]:
+        if not line.strip():
+            continue
+        cells = split_cells(line, delimiter)
+        if len(cells) < 2 or len(cells) > width:
+            break
+        rows.append(cells)
+    return rows
+
+
+def header_rows(lines: Sequence[str], delimiter: str, at: int, lead: int
+                 ) -> tuple[int, list[str], list[str]]:
+    """The header row to read by, the name of each column, and the group label above it.
+
+    A header may take two rows (see :func:`is_upper_header`): cells merged across a group of
+    columns ("Exchange places", "Validity") over one cell per column ("Incoming",
+    "Outgoing"; "From", "To"), and the other columns' names merged down both rows. The
+    lower row is the header the reader matches; a column's name is its lower cell, or the
+    upper one where the lower is empty; the group label names a column whose own cell says
+    too little."""
+    for top in (at, at - 1):
+        if top < 0 or top + 1 >= len(lines):
+            continue
+        upper = split_cells(lines[top], delimiter)[lead:]
+        lower = split_cells(lines[top + 1], delimiter)[lead:]
+        if not is_upper_header(upper, lower) or any(
+                _data_like(c) for j, c in enumerate(lower)
+                if c and (j >= len(upper) or c != upper[j])):
+            continue
+        upper += [""] * (len(lower) - len(upper))
+        names, groups, label = [], [], ""
+        for j, cell in enumerate(lower):
+            if upper[j] and cell and cell != upper[j]:
+                label = upper[j]
+            elif upper[j]:
+                label = ""
+            names.append(cell or upper[j])
+            groups.append(label if cell and cell != upper[j] else "")
+        return top + 1, names, groups
+    return at, split_cells(lines[at], delimiter)[lead:], []

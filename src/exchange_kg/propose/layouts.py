@@ -1,0 +1,206 @@
+"""The layout a new list is proposed with: the reader (numbered, merged-cell, content or
+simple table; an outline of headings and entries) and its options, and the mapping section
+that names each field's normaliser."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from exchange_kg.normalise.country import parse_country, text_key
+from exchange_kg.normalise.fit import parse_continent
+from exchange_kg.normalise.kinds import parse_kinds
+from exchange_kg.normalise.vocabulary import builtin_entries
+from exchange_kg.propose.columns import column_fields, date_meaning, partner_notation
+from exchange_kg.propose.document import stated_as_of
+from exchange_kg.propose.header import header_rows, split_cells
+from exchange_kg.readers.simple_table import REPEATABLE
+
+_COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
+_BULLET = re.compile(r"^\s*(?:[-\u2013\u2022]\s*\*?|\*)\s*\S")
+_TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
+
+
+# The normaliser each field goes through, and why a field is read but not published.
+NORMALISERS = {"country": "country", "city": "text", "unit": "text", "start": "date",
+               "end": "term", "term": "term", "quota": "quota", "kind": "kinds",
+               "waiver": "mark", "website": "url", "home_unit": "text",
+               "erasmus_code": "erasmus-code", "level": "level"}
+
+
+NOT_PUBLISHED = {
+    "row_number": "the document's own numbering, used for a self-check",
+    "continent": "checked against the country; derivable, not published",
+    "area": "world region; the country is what we publish",
+}
+
+
+def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: int,
+                   language_votes: Counter) -> dict[str, Any]:
+    header_at, names, groups = header_rows(lines, delimiter, header_at, lead)
+    header = split_cells(lines[header_at], delimiter)[lead:]
+    rows = [split_cells(ln, delimiter) for ln in lines[header_at + 1:] if ln.strip()]
+    rows = [r[len(r) - len(header):] if len(r) > len(header) else r for r in rows if len(r) >= 2]
+    unread: dict[str, str] = {}
+    by_content: set[int] = set()
+    columns, languages = column_fields(names, rows, groups, unread, by_content)
+    checks = [f"{cell!r} not read ('-'): {why}" for cell, why in unread.items()]
+    checks += [f"{names[i]!r} not read ('-'): no header word or content names its field"
+               for i, c in enumerate(columns) if c == "-" and names[i] not in unread
+               and any(i < len(r) and r[i] for r in rows)]
+    dated = date_meaning(columns, names, rows, stated_as_of(lines))
+    checks += dated or []
+    checks += [f"{names[i]!r} read as {columns[i]} from its cells: no header word names it"
+               for i in sorted(by_content) if columns[i] not in ("-", "partner", "country")
+               and not any(c.startswith(repr(names[i])) for c in dated)]
+    language_votes.update(languages)
+    options: dict[str, Any] = {"columns": columns, "header": header}
+    if delimiter != "\t":
+        options["delimiter"] = delimiter
+    index = {c: i for i, c in enumerate(columns)}
+
+    def column(name: str) -> list[str]:
+        return [r[index[name]] if index[name] < len(r) else "" for r in rows]
+
+    alone = [c for ln in lines if len(c := [x for x in split_cells(ln, delimiter) if x]) == 1]
+    if "country" not in index and any(parse_country(c[0], fuzzy=False) for c in alone):
+        options["country_headings"] = True  # "ALLEMAGNE" over the German partners
+    if "country" in index and sum(1 for v in column("country") if _COUNTED.match(v)) >= 3:
+        reader = "content-table"
+        options = {"start_marker": _marker(lines[_title_before(lines, header_at)])}
+    elif "row_number" in index:
+        reader = "numbered-table"
+        checks = [c for c in ("website", "continent") if c in index]
+        if checks:
+            options["fit_checks"] = checks
+    elif "country" in index and _merged(column("country")):
+        reader = "merged-cell-table"
+        options["merged"] = ["country"]
+        if lead:  # text in front of the header: OCR passes glued onto the rows
+            options["ocr_passes"] = True
+    else:
+        reader = "simple-table"
+    if reader not in ("simple-table", "numbered-table"):
+        for name in REPEATABLE:  # the other readers take one column a field
+            for i in [i for i, c in enumerate(columns) if c == name][1:]:
+                columns[i] = "-"
+                checks.append(f"{header[i]!r} not read ('-'): a second {name} column, which "
+                              f"the {reader} reader does not join with the first")
+    if reader in ("simple-table", "numbered-table"):
+        least = min((len(r) for r in rows if len(r) >= 2), default=len(columns))
+        if least < len(columns):
+            options["min_cells"] = max(least, index.get("partner", 0) + 1)
+    return {"reader": reader, "options": options, "columns": columns, "checks": checks,
+            "partners": column("partner") if "partner" in index else []}
+
+
+def _merged(values: Sequence[str]) -> bool:
+    """A country column most of whose cells are empty: a merged cell labelling a group."""
+    return bool(values) and sum(1 for v in values if not v) >= len(values) / 3
+
+
+def _title_before(lines: Sequence[str], at: int) -> int:
+    """The nearest non-blank line before ``at`` that is a title (no delimiter, no digits)."""
+    for i in range(at - 1, -1, -1):
+        text = lines[i].strip()
+        if text and "\t" not in text and not re.search(r"\d", text):
+            return i
+    return 0
+
+
+def _marker(text: str) -> str:
+    return "^" + re.escape(text.strip()).replace("\\ ", " ") + "\\s*$"
+
+
+def outline_span(lines: Sequence[str]) -> tuple[int, int] | None:
+    """(first, last) index of a run of bulleted entries under headings, if the document has
+    one: the outline layout."""
+    bullets = [i for i, ln in enumerate(lines) if _bulleted(ln)]
+    if len(bullets) < 3:
+        return None
+    return bullets[0], bullets[-1]
+
+
+def pattern_for(line: str) -> str:
+    """A title or footer pattern: the line's first words, numbers generalised."""
+    words = line.strip().split()[:3]
+    pattern = re.escape(" ".join(words))
+    return "^" + re.sub(r"\d+", r"\\d+", pattern.replace("\\ ", " "))
+
+
+def section_of(table: dict[str, Any], languages: Counter) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    reader, options = table["reader"], table["options"]
+    provided = (["area", "country", "partner", "waiver", "home_unit", "start"]
+                if reader == "content-table" else [c for c in table["columns"] if c != "-"])
+    if options.get("country_headings"):
+        provided.insert(0, "country")
+    for name in provided:
+        if name == "partner":
+            notation = "comma" if reader == "content-table" else partner_notation(table["partners"])
+            fields[name] = {"normalise": "partner", "notation": notation}
+        elif name in NOT_PUBLISHED:
+            fields[name] = {"normalise": "none", "why": NOT_PUBLISHED[name]}
+        else:
+            fields[name] = NORMALISERS.get(name, "text")
+    constants: dict[str, Any] = {}
+    if "city" in provided and languages:
+        constants["city_language"] = languages.most_common(1)[0][0]
+    return {"name": "partners" if reader != "content-table" else "table",
+            "reader": {"name": reader, "options": options}, "fields": fields,
+            "constants": constants}
+
+
+def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: int | None,
+             languages: Counter, comments: dict[str, str]) -> dict[str, Any]:
+    first = bullets[0]
+    # the headings above the first entry, then the title the section starts with
+    i = first - 1
+    while i > 0 and (not lines[i].strip() or _heading(lines[i])
+                     or lines[i].strip().lower().startswith(_TOTAL_WORDS)):
+        i -= 1
+    title = lines[i].strip()
+    options: dict[str, Any] = {"start_marker": _marker(title), "owns_preamble": True}
+    for line in lines[bullets[1] + 1:]:
+        text = line.strip()
+        # after the last entry, a line that heads no entries is the page's footer
+        if text and not _heading(line) and not text.lower().startswith(_TOTAL_WORDS):
+            options.setdefault("title_patterns", []).append(pattern_for(text))
+    for line in lines[bullets[1]:]:
+        text = line.strip()
+        if re.search(r"\d", text) and text.lower().startswith(_TOTAL_WORDS):
+            number = re.search(r"\d+", text)
+            assert number is not None
+            options["total_pattern"] = "(?i)^" + re.escape(text[: number.start()]).replace(
+                "\\ ", r"\s*") + r"(?P<n>\d+)"
+    constants: dict[str, Any] = {}
+    kinds, _ = parse_kinds(title)
+    if kinds.kinds:
+        constants["kinds"] = list(kinds.kinds)
+        comments["kinds"] = f"the section title {title!r} names the kind of its agreements"
+    for line in lines[first:bullets[1] + 1]:
+        for entry in builtin_entries("continents"):
+            if text_key(entry.text) == text_key(line) and entry.language != "mul":
+                languages[entry.language] += 1
+    entries = [re.sub(r"^\s*[-\u2013\u2022]?\s*\*?\s*", "", ln)
+               for ln in lines[first:bullets[1] + 1] if _bulleted(ln)]
+    return {"name": "partners", "reader": {"name": "outline-list", "options": options},
+            "fields": {"country": "country",
+                       "area": {"normalise": "none", "why": NOT_PUBLISHED["area"]},
+                       "partner": {"normalise": "partner", "notation": partner_notation(entries)},
+                       "waiver": "mark"},
+            "constants": constants}
+
+
+def _bulleted(line: str) -> bool:
+    """An outline entry: a bullet (or the waiver mark) at the start of a line of one cell."""
+    return "\t" not in line.strip() and bool(_BULLET.match(line))
+
+
+def _heading(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and not _bulleted(line) and (
+        parse_country(text, fuzzy=False) is not None or parse_continent(text) is not None
+        or bool(re.match(r"^<[^<>]+>", text)))

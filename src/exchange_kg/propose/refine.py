@@ -1,0 +1,147 @@
+"""Read the document with the proposal and learn from how it reads: title and footer lines,
+the date order, where merged-cell labels stand, and whose unit a unit column names."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from exchange_kg.normalise.country import text_key
+from exchange_kg.propose.layouts import pattern_for
+from exchange_kg.propose.proposal import Proposal
+
+# Languages whose lists write numeric dates day first; proposed when the dates cannot say.
+DAY_FIRST_LANGUAGES = frozenset({"de", "es", "fr", "it", "pl", "pt", "nl", "cs", "sk", "hu"})
+
+
+def refine(proposal: Proposal, path: Path) -> None:
+    """Read the document with the proposal; learn title/footer lines, the date order and
+    where labels stand from how it reads, and read again."""
+    for _ in range(3):
+        src = read_with(proposal, path)
+        if not _learn(proposal, src):
+            break
+    _whose_unit(proposal, read_with(proposal, path))
+    src = read_with(proposal, path)
+    order = src.date_order
+    proposal.date_order = proposal.mapping.get("date_order") or (order and order.order)
+    if order is not None and order.order is None and not order.month_first:
+        if _has_ambiguous_dates(src) and proposal.language in DAY_FIRST_LANGUAGES:
+            proposal.mapping["date_order"] = proposal.date_order = "dmy"
+            proposal.comments["date_order"] = (
+                f"CHECK: no date in the document decides the order; {proposal.language} lists "
+                "write the day first")
+    elif order is not None and order.order is None and order.day_first and order.month_first:
+        proposal.notes.append(f"numeric dates: {order.reason}")
+
+
+# A column of the host's own units names a few departments over and over, for partners in
+# many countries; a column of the partners' units names each partner's own.
+HOME_UNIT_MAX_SHARE = 0.2  # distinct values per row, at most
+HOME_UNIT_MIN_SHARED = 0.6  # rows whose value partners in another country share, at least
+
+
+def _whose_unit(proposal: Proposal, src: Any) -> bool:
+    """Decide whether a unit column ("Department", "Fachbereich") names the partner's unit
+    or the host's own, from the document: True when it was turned into ``home_unit``.
+
+    A header rarely says whose department it means. The column's values do: the host's
+    departments are few and recur with partners in many countries. Either way the proposal
+    says what it read and why, for the user to check."""
+    for section in proposal.mapping["sections"]:
+        columns = section["reader"]["options"].get("columns")
+        if not columns or "unit" not in columns or "home_unit" in columns:
+            continue
+        header = section["reader"]["options"].get("header", columns)
+        name = header[columns.index("unit")] if len(header) == len(columns) else "unit"
+        countries: dict[str, set[str]] = {}
+        rows = 0
+        for rec in src.result.records:
+            unit = text_key(rec.fields.get("unit") or "")
+            if unit:
+                rows += 1
+                countries.setdefault(unit, set()).add(text_key(rec.fields.get("country") or ""))
+        if not rows:
+            continue
+        shared = sum(1 for rec in src.result.records
+                     if len(countries.get(text_key(rec.fields.get("unit") or ""), ())) > 1)
+        evidence = (f"{len(countries)} distinct values in {rows} rows; {shared} rows share "
+                    "theirs with partners in other countries")
+        if (len(countries) <= max(3, HOME_UNIT_MAX_SHARE * rows)
+                and shared >= HOME_UNIT_MIN_SHARED * rows):
+            columns[columns.index("unit")] = "home_unit"
+            section["fields"]["home_unit"] = section["fields"].pop("unit")
+            proposal.comments["field:home_unit"] = (
+                f"CHECK: {name!r} read as your own unit, not the partner's ({evidence})")
+            return True
+        proposal.comments["field:unit"] = (
+            f"CHECK: {name!r} read as the partner's unit ({evidence}); if it names your own "
+            "department, map the column as home_unit")
+    return False
+
+
+def _has_ambiguous_dates(src: Any) -> bool:
+    return any(flag.code == "date-ambiguous" for rec in src.result.records for flag in rec.flags
+               ) or any(re.search(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b", raw)
+                        for rec in src.result.records for raw in rec.fields.values())
+
+
+def _learn(proposal: Proposal, src: Any) -> bool:
+    """Add what one reading taught; True when the proposal changed."""
+    changed = False
+    for section in proposal.mapping["sections"]:
+        reader, options = section["reader"]["name"], section["reader"]["options"]
+        if reader == "merged-cell-table":
+            for note in src.result.notes:
+                if "declare label_position" in note and "label_position" not in options:
+                    options["label_position"] = "first"
+                    proposal.comments["label_position"] = (
+                        "CHECK: the layout fits labels on the first and the last row of a "
+                        "group alike; first is the more common")
+                    changed = True
+        if reader not in ("merged-cell-table", "simple-table", "numbered-table"):
+            continue
+        last_record = max((n for r in src.result.records for n in r.lines), default=0)
+        furniture = [n for n, d in sorted(src.result.dispositions.items())
+                     if d.status.value == "unreadable" and d.kind != "table-not-read"]
+        furniture += [r.first_line for r in src.result.records if _page_furniture(r, src)]
+        for n in sorted(furniture):
+            text = src.lines[n - 1].strip()
+            if len([c for c in re.split(r"[\t;|]", text) if c.strip()]) != 1:
+                continue
+            key = ("footer_patterns" if n > last_record and reader != "merged-cell-table"
+                   else "title_patterns")
+            pattern = pattern_for(text)
+            if pattern not in options.get(key, []):
+                options.setdefault(key, []).append(pattern)
+                changed = True
+    return changed
+
+
+def _page_furniture(record: Any, src: Any) -> bool:
+    """A name on a line of its own with no values that stands just before a repeated
+    header or at the end of the document: a title or footer printed on the page."""
+    if len(record.lines) != 1 or not any(f.code == "values-missing" for f in record.flags):
+        return False
+    for n in range(record.first_line + 1, len(src.lines) + 1):
+        if src.lines[n - 1].strip():
+            disp = src.result.dispositions.get(n)
+            return disp is not None and disp.kind == "header"
+    return True
+
+
+def read_with(proposal: Proposal, path: Path) -> Any:
+    """Read the document with the proposed mapping, as the build would."""
+    from exchange_kg.manifest import Document, Publisher
+    from exchange_kg.mapping_spec import load_mapping
+    from exchange_kg.pipeline import read_source
+
+    with tempfile.TemporaryDirectory() as tmp:
+        mapping_path = Path(tmp) / f"{proposal.source_id}.yaml"
+        mapping_path.write_text(proposal.yaml(), encoding="utf-8")
+        mapping = load_mapping(mapping_path)
+    doc = Document(proposal.source_id, path, None, "proposal", proposal.language or "und",
+                   Publisher(None, "the publisher", "proposal"), None, path.name)
+    return read_source(doc, mapping)
