@@ -625,3 +625,103 @@ def test_a_stamp_in_the_page_footer_reaches_the_manifest_entry(fmt: str, tmp_pat
     entry = manifest_entry(propose(path, "stand"), path)
     assert "as_of: '2026-10-01'  # CHECK" in entry
     assert "title: Partnerhochschulen" in entry
+
+
+# --- a table per country, the country only in the heading above it ----------------------------
+
+ODT_NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+          "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+          "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0"}
+
+
+def write_odt_blocks(path: Path, blocks: list[tuple[str, object]]) -> None:
+    """An OpenDocument text package written with lxml and zipfile, as Writer lays it out:
+    ``("h", text)`` a heading, ``("p", text)`` a paragraph, ``("table", rows)`` a table whose
+    cells are lists of paragraphs (a cell's lines)."""
+    from lxml import etree
+
+    def q(name: str) -> str:
+        prefix, local = name.split(":")
+        return f"{{{ODT_NS[prefix]}}}{local}"
+
+    root = etree.Element(q("office:document-content"), nsmap=ODT_NS,
+                         attrib={q("office:version"): "1.3"})
+    text = etree.SubElement(etree.SubElement(root, q("office:body")), q("office:text"))
+    for kind, value in blocks:
+        if kind == "table":
+            table = etree.SubElement(text, q("table:table"), {q("table:name"): "Table1"})
+            for row in value:  # type: ignore[attr-defined]
+                tr = etree.SubElement(table, q("table:table-row"))
+                for lines in row:
+                    cell = etree.SubElement(tr, q("table:table-cell"),
+                                            {q("office:value-type"): "string"})
+                    for line in lines:
+                        etree.SubElement(cell, q("text:p")).text = line
+        else:
+            attrib = {q("text:outline-level"): "2"} if kind == "h" else {}
+            etree.SubElement(text, q(f"text:{kind}"), attrib).text = str(value)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.text"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            '</manifest:manifest>'))
+        z.writestr("content.xml", etree.tostring(root, xml_declaration=True,
+                                                 encoding="UTF-8"))
+
+
+def per_country(path: Path, last: str) -> Path:
+    """A title, then a heading and a table per country, the last headed ``last``; the
+    tables repeat one header, one of them holds a single row."""
+    groups = [("Germany", [("Universität Passau", "2"), ("TU Dresden", "1")]),
+              ("Italy", [("Università di Padova", "2")]), (last, [("Kyoto University", "3")])]
+    if path.suffix == ".docx":
+        document = docx.Document()
+        document.add_heading("Partner universities", level=1)
+        for heading, rows in groups:
+            document.add_heading(heading, level=2)
+            _grid_table(document, [["University", "Places"], *map(list, rows)])
+        document.save(str(path))
+    else:
+        blocks: list[tuple[str, object]] = [("h", "Partner universities")]
+        for heading, rows in groups:
+            blocks += [("h", heading), ("table", [[[c] for c in row] for row in
+                                                  [("University", "Places"), *rows]])]
+        write_odt_blocks(path, blocks)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_a_table_per_country_gives_its_rows_the_country_of_the_heading_above_it(
+        fmt: str, tmp_path: Path) -> None:
+    path = per_country(tmp_path / f"per-country.{fmt}", "Exchange places per year")
+    proposal = propose(path, "per-country")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["table"] == [1, 2, 3]  # the table of one row repeats the header
+    src = read_with(proposal, path)
+    # a heading naming no country over one of them: no table's heading is taken, so no
+    # country runs on from one table into the next
+    assert [(r.fields["partner"], r.fields.get("country")) for r in src.result.records] == [
+        ("Universität Passau", None), ("TU Dresden", None), ("Università di Padova", None),
+        ("Kyoto University", None)]
+    path = per_country(path, "Japan")
+    src = read_with(propose(path, "per-country"), path)
+    assert [(r.fields["partner"], r.fields.get("country")) for r in src.result.records] == [
+        ("Universität Passau", "Germany"), ("TU Dresden", "Germany"),
+        ("Università di Padova", "Italy"), ("Kyoto University", "Japan")]
+    view = open_view(path, [{"table": [1, 2, 3]}])
+    assert view.lines[:2] == ["Germany", "University\tPlaces"]
+    assert (view.locations or [])[0].text == "paragraph 2, heading above table 1"
+    # the heading paragraphs, left out of a mapping that reads tables, are accounted as read
+    headings = {view.lines[n - 1]: d.reason for n, d in view.dispositions.items()
+                if d.kind == "heading"}
+    assert headings == {"Germany": "read as line 1, the country of the table below it",
+                        "Italy": "read as line 5, the country of the table below it",
+                        "Japan": "read as line 8, the country of the table below it"}
+    # a table read alone gets its heading's country too; the cached document is unchanged
+    assert open_view(path, [{"table": "Italy"}]).lines[:2] == ["Italy", "University\tPlaces"]
+    assert open_view(path, [{"table": [1, 2]}]).lines_for(0)[:2] == [
+        "Germany", "University\tPlaces"]

@@ -295,6 +295,7 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
             if name not in placed:
                 unread.append((read_sheet(path, name, ods=fmt == "ods"),
                                _not_read(f"sheet {name!r}", f"sheet: {name}")))
+    headings = _headings_read(view)
     for table, reason in unread:
         if table.name in placed:
             continue
@@ -305,8 +306,25 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
         elif table.name in navigation:
             status, reason = LineStatus.LAYOUT, f"{reason}: links only, a navigation bar"
         for n in lines:
-            if view.lines[n - 1].strip():
+            if not view.lines[n - 1].strip():
+                continue
+            read = headings.get(view.locations[n - 1].text.partition(", line ")[0])
+            if read is not None:  # "Germany" over a table: read as its first row
+                view.dispositions[n] = LineDisposition(
+                    n, LineStatus.LAYOUT, "heading", f"read as line {read}, the country of "
+                    "the table below it")
+            else:
                 view.dispositions[n] = LineDisposition(n, status, "table-not-read", reason)
+
+
+def _headings_read(view: View) -> dict[str, int]:
+    """The paragraphs a table read took as its country heading (see :mod:`.headings`),
+    each with the line that reads it."""
+    from exchange_kg.formats.headings import heading_source
+
+    assert view.locations is not None
+    return {source: n for n, where in enumerate(view.locations, start=1)
+            if (source := heading_source(where))}
 
 
 def _not_read(what: str, option: str) -> str:

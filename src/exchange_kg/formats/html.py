@@ -15,6 +15,7 @@ from typing import Any
 
 from exchange_kg.formats.delimited import decode
 from exchange_kg.formats.grid import Merge, Table
+from exchange_kg.formats.headings import above, with_country_headings
 from exchange_kg.formats.textdoc import BULLET
 from exchange_kg.records import Location, SourceError
 
@@ -39,13 +40,9 @@ def read_tables(path: Path, choice: Any, encoding: str | None) -> list[Table]:
                               f"{_listing(tables)}")
         picks = [1]
     numbers = [_pick(path, tables, p) for p in picks]
-    # "<h3>Germany</h3>" over each table: the rows' country, but only where every table read
-    # together has one (a country must not run on into a table headed otherwise)
-    countries = [_country_heading(tables[n - 1]) for n in numbers]
-    if not all(countries):
-        countries = [""] * len(numbers)
-    return [_table(tables, k, n, c) for k, (n, c) in enumerate(zip(numbers, countries,
-                                                                   strict=True))]
+    # "<h3>Germany</h3>" over each table: the rows' country (see .headings)
+    return with_country_headings([_table(tables, n) for n in numbers],
+                                 [_heading(tables[n - 1], n) for n in numbers])
 
 
 def table_count(path: Path, encoding: str | None) -> int:
@@ -64,7 +61,7 @@ def other_tables(path: Path, encoding: str | None, read: set[int]
         return any(table is c or c in table.iterancestors("table")
                    or table in c.iterancestors("table") for c in chosen)
 
-    return [(_table(tables, k, k + 1), _links_only(t)) for k, t in enumerate(tables)
+    return [(_table(tables, k + 1), _links_only(t)) for k, t in enumerate(tables)
             if not related(t)]
 
 
@@ -228,7 +225,7 @@ def _span(cell: Any, name: str) -> int:
         return 1
 
 
-def _table(tables: list[Any], k: int, number: int, country: str = "") -> Table:
+def _table(tables: list[Any], number: int) -> Table:
     table = tables[number - 1]
     rows = _rows(table)
     grid: dict[tuple[int, int], str] = {}
@@ -251,26 +248,20 @@ def _table(tables: list[Any], k: int, number: int, country: str = "") -> Table:
     width = max((c for _, c in taken), default=-1) + 1
     cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
     locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
-    if country:  # the heading above: a row the readers take as a country heading
-        cells.insert(0, [country] + [""] * (width - 1))
-        locations.insert(0, Location(f"heading above table {number}"))
-        merges = [(r0 + 1, c0, r1 + 1, c1) for r0, c0, r1, c1 in merges]
     return Table(f"table {number}", cells, locations, merges)
 
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "caption")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p")
 
 
-def _country_heading(table: Any) -> str:
-    """The text of the heading or paragraph right above a table, when it names a country
-    and no other table stands between them: a page of one table per country."""
-    from exchange_kg.normalise.country import parse_country
-
-    text = _caption(table)
-    if not text:
-        before = table.xpath("preceding::*[self::table or " + " or ".join(
-            f"self::{t}" for t in _HEADINGS if t != "caption") + "][1]")
-        if not before or before[0].tag == "table":
-            return ""
-        text = " ".join(before[0].text_content().split())
-    return text if text and parse_country(text, fuzzy=False) is not None else ""
+def _heading(table: Any, number: int) -> list[tuple[str, str]]:
+    """What names the table: its caption, else the heading or paragraph right above it
+    when no other table stands between them (a page of one table per country)."""
+    caption = _caption(table)
+    if caption:
+        return [(caption, f"caption of table {number}")]
+    before = table.xpath("preceding::*[self::table or " + " or ".join(
+        f"self::{t}" for t in _HEADINGS) + "][1]")
+    if not before or before[0].tag == "table":
+        return []
+    return [(before[0].text_content(), above(number))]

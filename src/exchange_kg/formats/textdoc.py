@@ -15,7 +15,10 @@ group labels and locations work as they do for spreadsheets and web pages:
   lines (``paragraph N, line L``); a list paragraph starts with its label as the document
   shows it: ``•`` for a bullet, the number and a tab for a numbered item; the paragraphs of a
   text box follow the paragraph it is anchored to (``text box at paragraph N``), so a stamp
-  or note placed in a box is read or reported like any other line.
+  or note placed in a box is read or reported like any other line;
+* a table read by ``table:`` whose heading (the paragraph right above it) or caption names a
+  country gets it as its first row, when every table read with it has one (:mod:`.headings`):
+  a list split into a table per country under headings naming them.
 
 Without a ``table:`` option a document with at most one table is read whole, in order:
 paragraphs and table together, as an extract of it reads, so titles, stamps and bulleted
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_kg.formats.grid import Merge, Table, one_line
+from exchange_kg.formats.headings import above, with_country_headings
 from exchange_kg.records import Location, SourceError
 
 KINDS = {"docx": "Word document", "odt": "OpenDocument text"}
@@ -56,6 +60,7 @@ class DocTable:
     merges: list[Merge] = field(default_factory=list)
     caption: str = ""  # the table's own title (Word's alt-text title, ODT's table name)
     heading: str = ""  # the nearest non-blank paragraph just before it ("Europe")
+    heading_at: str = ""  # where that paragraph stands ("paragraph 7")
 
 
 Block = Paragraph | DocTable
@@ -161,14 +166,16 @@ def parse(path: Path, fmt: str) -> Parsed:
 
 def _with_headings(found: list[Block]) -> list[Block]:
     """The blocks, each table knowing the non-blank paragraph right before it."""
-    last = ""
+    last, at = "", ""
     for block in found:
         if isinstance(block, Paragraph):
             if block.text.strip():
                 last = one_line(block.text)
+                at = (f"text box at paragraph {block.number}" if block.box
+                      else f"paragraph {block.number}")
         else:
-            block.heading = last
-            last = ""
+            block.heading, block.heading_at = last, at
+            last, at = "", ""
     return found
 
 
@@ -188,7 +195,13 @@ def read_tables(path: Path, fmt: str, choice: Any) -> list[Table]:
         return [table for table, _ in found.parts]
     picks = choice if isinstance(choice, list) else [choice]
     by_number = {t.number: table for table, t in found.parts if t is not None}
-    return [by_number[_pick(path, fmt, tables, p)] for p in picks]
+    numbers = [_pick(path, fmt, tables, p) for p in picks]
+    # "Germany" over each table: the rows' country (see .headings); the heading a reader
+    # sees, else the caption (Word's alt-text title, ODT's table name)
+    return with_country_headings(
+        [by_number[n] for n in numbers],
+        [[(t.heading, above(n, t.heading_at)), (t.caption, f"caption of table {n}")]
+         for n in numbers for t in [tables[n - 1]]])
 
 
 def other_parts(path: Path, fmt: str, placed: set[str]) -> list[tuple[Table, str]]:
