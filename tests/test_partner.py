@@ -708,3 +708,155 @@ def test_real_partner_cells_in_their_notation_mostly_need_no_flag() -> None:
     with_units = [v for v in values if any(p.units for p in v.parties)]
     assert len(flagged) <= 3
     assert len(with_units) >= 70
+
+
+# --------------------------------------------------------------------------- line breaks
+
+# (cell as a spreadsheet or word processor keeps it, institution, units, place, alt names)
+# fmt: off
+LINED = [
+    ("Universität Stuttgart\nFakultät Chemie", "Universität Stuttgart", ["Fakultät Chemie"]),
+    ("Université de Strasbourg\nFaculté de Chimie", "Université de Strasbourg",
+     ["Faculté de Chimie"]),
+    ("Università di Bologna\nFacoltà di Ingegneria", "Università di Bologna",
+     ["Facoltà di Ingegneria"]),
+    ("Universidad de Granada\nFacultad de Ciencias", "Universidad de Granada",
+     ["Facultad de Ciencias"]),
+    ("Uniwersytet Jagielloński\nWydział Fizyki", "Uniwersytet Jagielloński", ["Wydział Fizyki"]),
+    ("Univerzita Karlova\nFakulta sociálních věd", "Univerzita Karlova",
+     ["Fakulta sociálních věd"]),
+    ("University of Leeds\nSchool of Chemistry", "University of Leeds", ["School of Chemistry"]),
+    ("University of Leeds\nDepartment of Physics", "University of Leeds",
+     ["Department of Physics"]),
+    ("Harvard University\nMedical School", "Harvard University", ["Medical School"]),
+    ("東京大学\n工学部", "東京大学", ["工学部"]),
+    ("東北大学\n大学院工学研究科", "東北大学", ["大学院工学研究科"]),
+    ("서울대학교\n공과대학", "서울대학교", ["공과대학"]),
+    ("Budapesti Műszaki és Gazdaságtudományi Egyetem\nGépészmérnöki Kar",
+     "Budapesti Műszaki és Gazdaságtudományi Egyetem", ["Gépészmérnöki Kar"]),
+    ("Universitatea Politehnica din București\nFacultatea de Chimie Aplicată",
+     "Universitatea Politehnica din București", ["Facultatea de Chimie Aplicată"]),
+    ("Εθνικό Μετσόβιο Πολυτεχνείο\nΣχολή Χημικών Μηχανικών", "Εθνικό Μετσόβιο Πολυτεχνείο",
+     ["Σχολή Χημικών Μηχανικών"]),
+    ("Orta Doğu Teknik Üniversitesi\nMühendislik Fakültesi", "Orta Doğu Teknik Üniversitesi",
+     ["Mühendislik Fakültesi"]),
+    ("Lunds universitet\nJuridiska fakulteten", "Lunds universitet", ["Juridiska fakulteten"]),
+    ("Sveučilište u Zagrebu\nFakultet elektrotehnike i računarstva", "Sveučilište u Zagrebu",
+     ["Fakultet elektrotehnike i računarstva"]),
+    ("Univerza v Ljubljani\nFakulteta za kemijo", "Univerza v Ljubljani", ["Fakulteta za kemijo"]),
+    ("Vilniaus universitetas\nFizikos fakultetas", "Vilniaus universitetas",
+     ["Fizikos fakultetas"]),
+    ("Latvijas Universitāte\nFizikas fakultāte", "Latvijas Universitāte", ["Fizikas fakultāte"]),
+    ("Helsingin yliopisto\nMatemaattis-luonnontieteellinen tiedekunta", "Helsingin yliopisto",
+     ["Matemaattis-luonnontieteellinen tiedekunta"]),
+    ("KAIST\nDepartment of Physics", "KAIST", ["Department of Physics"]),
+    # a unit over two lines, two units, a list mark, a comma the line already ends in
+    ("Universität Stuttgart\nFakultät Chemie\nund Biologie", "Universität Stuttgart",
+     ["Fakultät Chemie und Biologie"]),
+    ("Universität Stuttgart\nFakultät Chemie\nInstitut für Organische Chemie",
+     "Universität Stuttgart", ["Fakultät Chemie", "Institut für Organische Chemie"]),
+    ("Universität Stuttgart\n• Fakultät Chemie", "Universität Stuttgart", ["Fakultät Chemie"]),
+    ("Universität Stuttgart,\nFakultät Chemie", "Universität Stuttgart", ["Fakultät Chemie"]),
+    # the unit first, its institution below: as "unit, institution" on one line
+    ("Faculty of Chemistry\nUniversity of Warsaw", "University of Warsaw",
+     ["Faculty of Chemistry"]),
+    # one name over two lines: kept one name
+    ("Université Paris\nCité", "Université Paris Cité", []),
+    ("Technische Universität\nMünchen", "Technische Universität München", []),
+    ("Universidad\nPolitécnica de Madrid", "Universidad Politécnica de Madrid", []),
+    ("Universidad Nacional Autónoma\nde México", "Universidad Nacional Autónoma de México", []),
+    ("Imperial\nCollege London", "Imperial College London", []),
+    ("Seoul National University\nHospital", "Seoul National University Hospital", []),
+    ("London Business\nSchool", "London Business School", []),
+    ("Tokyo Institute\nof Technology", "Tokyo Institute of Technology", []),
+    ("Guangdong Polytechnic\nNormal University", "Guangdong Polytechnic Normal University", []),
+    ("Akita University Graduate\nSchool of Engineering Science", "Akita University",
+     ["Graduate School of Engineering Science"]),
+    ("Sichuan University, West\nChina School of Stomatology", "Sichuan University",
+     ["West China School of Stomatology"]),
+    ("Tianjin Medical University and TEDA\nInternational Cardiovascular Hospital",
+     "Tianjin Medical University and TEDA International Cardiovascular Hospital", []),
+    ("University of British\nColumbia, Faculty of Dentistry", "University of British Columbia",
+     ["Faculty of Dentistry"]),
+    ("The University of Modena and Reggio\nEmilia Department of Dermatology",
+     "The University of Modena and Reggio Emilia Department of Dermatology", []),
+    ("KU Leuven (Faculty of Engineering,\nFaculty of Science)", "KU Leuven",
+     ["Faculty of Engineering", "Faculty of Science"]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("cell", "institution", "units"), LINED)
+def test_a_line_of_its_own_names_a_unit_or_carries_the_name_on(
+    cell: str, institution: str, units: list[str]
+) -> None:
+    party, _ = one(cell)
+    assert (party.institution, list(party.units)) == (institution, units)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\u2028", "\u2029", "\n\n"])
+def test_every_line_break_a_cell_may_keep_is_read_alike(newline: str) -> None:
+    party, _ = one(f"Universität Stuttgart{newline}Fakultät Chemie")
+    assert (party.institution, party.units) == ("Universität Stuttgart", ("Fakultät Chemie",))
+
+
+def test_a_country_line_acronym_line_and_campus_line_are_the_partys() -> None:
+    party, _ = one("Universidad de Buenos Aires\nFacultad de Ingeniería\nArgentina")
+    assert (party.units, party.place) == (("Facultad de Ingeniería",), "Argentina")
+    party, _ = one("Universität Stuttgart\nStuttgart, Deutschland")
+    assert (party.institution, party.place) == ("Universität Stuttgart", "Stuttgart, Deutschland")
+    party, _ = one("Technische Universität München\nTUM")
+    assert (party.institution, party.acronym) == ("Technische Universität München", "TUM")
+    party, _ = one("Monash University\nSunway Campus")
+    assert (party.institution, party.campus) == ("Monash University", "Sunway Campus")
+    party, _ = one("National University\nSingapore")  # the end of the name, not where it is
+    assert (party.institution, party.place) == ("National University Singapore", None)
+
+
+def test_a_second_institution_line_is_another_party_or_the_same_in_another_language() -> None:
+    value, _ = parse_partner("Universität Stuttgart\nFakultät Chemie\nUniversität Hohenheim\n"
+                             "Fakultät Agrarwissenschaften")
+    assert [(p.institution, p.units) for p in value.parties] == [
+        ("Universität Stuttgart", ("Fakultät Chemie",)),
+        ("Universität Hohenheim", ("Fakultät Agrarwissenschaften",))]
+    # with no unit to say where the first ends, as "A / B" on one line: one name, flagged
+    for cell in ("東京大学\n京都大学", "Universität Stuttgart\nUniversität Hohenheim"):
+        party, codes = one(cell)
+        assert party.institution == cell.replace("\n", " ")
+        assert "possibly-several-parties" in codes
+    party, _ = one("Uniwersytet Warszawski\nUniversity of Warsaw")
+    assert (party.institution, party.alt_names) == ("Uniwersytet Warszawski",
+                                                     ("University of Warsaw",))
+
+
+def test_lines_that_cannot_be_read_apart_are_read_as_one_line() -> None:
+    value, _ = parse_partner("1) Universität Stuttgart\n2) Universität Hohenheim")
+    assert [p.institution for p in value.parties] == ["Universität Stuttgart",
+                                                      "Universität Hohenheim"]
+    assert parse_partner("Universität Stuttgart\nStuttgart")[0] == \
+        parse_partner("Universität Stuttgart Stuttgart")[0]
+
+
+def test_a_capitalised_line_after_a_unit_that_names_no_unit_is_flagged() -> None:
+    party, codes = one("Universität Stuttgart\nFakultät Chemie\nPfaffenwaldring 55")
+    assert party.units == ("Fakultät Chemie Pfaffenwaldring 55",)
+    assert "unit-split-uncertain" in codes
+
+
+def test_the_bundled_names_broken_at_their_middle_mostly_read_as_on_one_line() -> None:
+    """A line break is also where a long name was broken: the bundled cells, each broken once
+    at its middle space, read as the unbroken cell but for a few breaks that fall where a
+    unit or an institution starts ("University of Applied Sciences" / "Department ...")."""
+    broken = 0
+    differ = []
+    for cell in _real_cells():
+        if len(cell) > 200 or len(cell) < 24 or " " not in cell:
+            continue
+        middle = len(cell) // 2
+        cut = min((i for i, ch in enumerate(cell) if ch == " "), key=lambda i: abs(i - middle))
+        lined = cell[:cut] + "\u2028" + cell[cut + 1 :]
+        broken += 1
+        if parse_partner(lined, "auto")[0] != parse_partner(cell, "auto")[0]:
+            differ.append(lined)
+    assert broken > 500
+    assert len(differ) <= 6, differ

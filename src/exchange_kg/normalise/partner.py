@@ -24,6 +24,11 @@ Decisions (applied the same way in every notation):
   Petroleum Industry)").
 * When a split is not clear the whole text stays the institution and a ``unit-split-uncertain``
   flag says why: precision over recall.
+* A cell written over several lines (a spreadsheet cell with line breaks) splits at a break
+  only where the part above names a body and the line starts what it names: a unit
+  ("Universität Stuttgart" / "Fakultät Chemie"), a country, an acronym, a campus, another
+  party; every other break is where a long name was broken ("Technische Universität" /
+  "München") and joins with a space, as on one line.
 
 Flags (field ``partner``, never withheld: they explain how a published name was read):
 ``unit-split-uncertain`` (kept whole, or split only because the notation says so),
@@ -638,18 +643,30 @@ def _parse_partner(text: str, notation: str) -> tuple[PartnerValue, list[Flag]]:
     if notation not in NOTATIONS:
         raise ValueError(f"unknown partner notation {notation!r} (known: {', '.join(NOTATIONS)})")
     flags: list[Flag] = []
+    lines = _cell_lines(text)
+    if len(lines) > 1:
+        value = _read_lines(lines, notation, flags)
+        if value is not None:
+            return value, flags
+        flags.clear()
+        text = " ".join(lines)  # lines that cannot be read apart: read as one line
+    return _parse_line(text, notation, flags), flags
+
+
+def _parse_line(text: str, notation: str, flags: list[Flag]) -> PartnerValue:
+    """A cell's text as one line: its parties, or its consortium's."""
     cleaned = _clean(text, flags)
     if not any(c.isalnum() for c in cleaned):
         _flag(flags, "empty", "the partner cell names nothing", text)
-        return PartnerValue(()), flags
+        return PartnerValue(())
     items = _numbered_items(cleaned) or _listed_items(cleaned)
     if items:
         parties = tuple(p for item in items for p in _parse_parties(item, notation, flags))
-        return PartnerValue(parties), flags
+        return PartnerValue(parties)
     consortium = _consortium(cleaned, notation, flags)
     if consortium is not None:
-        return consortium, flags
-    return PartnerValue(tuple(_parse_parties(cleaned, notation, flags))), flags
+        return consortium
+    return PartnerValue(tuple(_parse_parties(cleaned, notation, flags)))
 
 
 @lru_cache(maxsize=1 << 17)
@@ -667,6 +684,246 @@ def institution_key(name: str) -> str:
     text = re.sub(r"['`´]", "", text)
     text = re.sub(r"[\W_]+", " ", text)
     return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- line breaks
+
+# What ends a line inside a cell: a spreadsheet's or a word processor's line break, a Unicode
+# line or paragraph separator (the readers deliver a cell's lines joined by U+2028).
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+_LINE_MARK = re.compile(r"^(?:[*•·]\s*|[-–—]\s+)+")  # a list mark starting a line
+_OPENS_NOTHING = ",;:/&+(" + _DASHES  # a line ending in one of these goes on: the mark says how
+
+
+def _cell_lines(text: str) -> list[str]:
+    """The lines of a cell written over several lines, blank ones dropped."""
+    if not _LINE_BREAKS.search(text):
+        return [text]
+    return [line.strip() for line in _LINE_BREAKS.split(text) if line.strip()]
+
+
+@dataclass
+class _Lined:
+    """One party of a cell written over several lines: its name's lines, then what the later
+    lines add to it. ``last`` is the part a continuation line continues."""
+
+    name: str
+    units: list[str] = field(default_factory=list)
+    place: str | None = None
+    acronym: str | None = None
+    campus: list[str] = field(default_factory=list)
+    alt_names: list[str] = field(default_factory=list)
+    last: str = "name"  # "name" | "unit"
+
+    def added(self) -> bool:
+        return bool(self.units or self.place or self.acronym or self.campus or self.alt_names)
+
+    def part(self) -> str:
+        return self.units[-1] if self.last == "unit" else self.name
+
+    def go_on(self, line: str) -> None:
+        """Append a line to the part it continues, as the rest of that part's name."""
+        if self.last == "unit":
+            self.units[-1] = f"{self.units[-1]} {line}"
+        else:
+            self.name = f"{self.name} {line}"
+
+
+def _read_lines(lines: list[str], notation: str, flags: list[Flag]) -> PartnerValue | None:
+    """Read a cell whose lines say where its parts start; None when they cannot be read
+    apart (a numbered list, a consortium among parties), to be read joined as one line.
+
+    A line break is also where a long name was broken ("Universidad Nacional de" /
+    "Educación a Distancia"), so a line starts a part of its own only when the part above
+    is complete (its last piece names a body, "Universität Stuttgart"; not "Sichuan
+    University, West" nor "Akita University Graduate") and the line's first piece says what
+    it is: a unit that starts or ends with its unit word ("Fakultät Chemie", "School of
+    Law", "Gépészmérnöki Kar", "工学部"), a country (where the party is), an acronym, a
+    campus, or another institution (another party after units, or the same institution in
+    another language: "Uniwersytet Warszawski" / "University of Warsaw"). Anything else,
+    and any line inside brackets, after a separator or a connecting word, or starting in
+    lower case, continues the line above: "Technische Universität" / "München" is one
+    name, and so is "Université Paris" / "Cité".
+    """
+    if _numbered_items(" ".join(" ".join(lines).split())):
+        return None  # "1) A" / "2) B": the numbers say where the parties start
+    parties = [_Lined(lines[0])]
+    depth = _depth(0, lines[0])
+    for line in lines[1:]:
+        if depth > 0:
+            parties[-1].go_on(line)  # inside brackets: the bracket says what it is
+        else:
+            _add_line(parties, line, flags)
+        depth = _depth(depth, line)
+    if len(parties) == 1 and not parties[0].added():
+        return _parse_line(parties[0].name, notation, flags)
+    read: list[PartyName] = []
+    for lined in parties:
+        value = _parse_line(lined.name, notation, flags)
+        if value.consortium is not None and len(parties) > 1:
+            return None
+        if lined.added() and len(value.parties) != 1:
+            return None  # nothing to attach the lines to unambiguously
+        read.extend(_with_lines(p, lined, flags) for p in value.parties)
+    return PartnerValue(tuple(read), None)
+
+
+def _depth(depth: int, text: str) -> int:
+    """How many brackets are open after ``text``, ``depth`` being open before it (a closing
+    bracket that closes nothing is ignored)."""
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+    return depth
+
+
+def _add_line(parties: list[_Lined], line: str, flags: list[Flag]) -> None:
+    party = parties[-1]
+    text = _LINE_MARK.sub("", line)
+    if not text or _goes_on(party.part(), line) or not _complete(party.part()):
+        party.go_on(line)
+        return
+    first = _split_top(text, ",;:/")[0][1].strip()
+    cat = _category(first)
+    if (_category(text) is _Cat.COUNTRY or _names_country(text)) and not _ends_in_head(party):
+        party.place = text if party.place is None else f"{party.place}, {text}"
+    elif cat is _Cat.CAMPUS:
+        party.campus.append(text)
+    elif _category(text) is _Cat.ACRONYM and party.last == "name" and party.acronym is None:
+        party.acronym = text
+    elif _only_head_words(first):
+        party.go_on(line)  # "Hospital", "Graduate School": the rest of the name above
+    elif cat is _Cat.INST and not _starts_with_unit(first):
+        _institution_line(parties, line, flags)
+    elif _starts_with_unit(first) or (cat is _Cat.UNIT and _ends_in_unit_word(first)):
+        party.units.append(text)
+        party.last = "unit"
+    else:
+        if party.last == "unit" and not _names_unit_anywhere(text):
+            _flag(
+                flags,
+                "unit-split-uncertain",
+                f"{text!r} on a line of its own names no unit type; kept in the unit's name",
+                text,
+            )
+        party.go_on(line)
+
+
+def _institution_line(parties: list[_Lined], line: str, flags: list[Flag]) -> None:
+    """A line naming an institution after a party's lines: the institution a unit above
+    belongs to ("Faculty of Chemistry" / "University of Warsaw", read as on one line with a
+    comma), another party when units say where each party ends ("A" / "unit" / "B"), the
+    party's name in another language, else (as "A / B" on one line) kept in the name,
+    flagged: it may be the rest of a name broken over two lines ("Guangdong Polytechnic" /
+    "Normal University")."""
+    party = parties[-1]
+    text = _LINE_MARK.sub("", line)
+    if not party.added() and _starts_with_unit(party.name) \
+            and _category(party.name) is _Cat.UNIT:
+        party.name = f"{party.name}, {text}"
+    elif party.units:
+        parties.append(_Lined(text))
+    elif _translation(party.name, text) or _overlap(party.name, text) >= 0.5:
+        party.alt_names.append(text)
+    else:
+        _flag(
+            flags,
+            "possibly-several-parties",
+            "a line break separates two institution names; kept as one name",
+            f"{party.name} / {text}",
+        )
+        party.go_on(line)
+
+
+def _goes_on(part: str, line: str) -> bool:
+    """Whether a line carries on the part above: it starts in lower case or with a bracket,
+    the part above ends in a separator or a connecting word ("of", "de", "and"), or a
+    unit word runs over the break ("Graduate" / "School of ...")."""
+    if line[:1].islower() or line[:1] in "([)]" or part[-1:] in _OPENS_NOTHING:
+        return True
+    above = [_fold_token(w) for w in part.split()]
+    if above and above[-1] in _CONJUNCTIONS | _PREPOSITIONS | _ARTICLES:
+        return True
+    below = [_fold_token(w) for w in line.split()]
+    return any(h.start < len(above) < h.end for h in _hits_in(above[-3:] + below))
+
+
+def _complete(part: str) -> bool:
+    """Whether the last piece of a part names a body of its own, so that the next line can
+    be a part of it rather than the rest of its name: a head word with a name that does not
+    go on after it ("Tianjin Medical University and TEDA" does), or a one-word acronym."""
+    last = _split_top(part, ",;:/")[-1][1].strip()
+    if len(last.split()) == 1 and _is_acronym(last):
+        return True
+    tokens = [_fold_token(w) for w in _visible(last).split()]
+    heads = _heads(last)
+    if not heads or _only_head_words(last):
+        return False
+    after = tokens[heads[-1].end :]
+    return not (after and after[0] in _CONJUNCTIONS)
+
+
+def _ends_in_unit_word(text: str) -> bool:
+    """ "Gépészmérnöki Kar", "Medical School", "工学部": the unit word closes the name (not
+    "Emilia Department of Dermatology", the rest of a name and a unit run together)."""
+    tokens = [_fold_token(w) for w in _visible(text).split()]
+    hits = _hits_in(tokens)
+    return bool(hits) and hits[-1].term.kind == "unit" and hits[-1].end == len(tokens)
+
+
+def _names_unit_anywhere(text: str) -> bool:
+    return any(h.term.kind == "unit" for h in _heads(text))
+
+
+def _ends_in_head(party: _Lined) -> bool:
+    """ "National University" / "Singapore": a country under a name that ends in its head word
+    may be the end of the name; read as one."""
+    if party.last != "name" or party.added():
+        return False
+    words = _visible(party.name).split()
+    hits = _hits_in([_fold_token(w) for w in words])
+    return bool(hits) and hits[-1].end == len(words) and hits[-1].term.kind != "place"
+
+
+def _only_head_words(text: str) -> bool:
+    """ "Universidad", "Graduate School", "Hospital": head words with no name."""
+    tokens = [
+        t
+        for t in (_fold_token(w) for w in _visible(text).split())
+        if t and t not in _ARTICLES and t not in _PREPOSITIONS
+    ]
+    hits = _hits_in(tokens)  # a suffix match ("東京大学", "Musikhochschule") holds a name
+    covered = sum(
+        h.end - h.start
+        for h in hits
+        if h.term.kind in ("unit", "institution") and h.term.match != "suffix"
+    )
+    return bool(tokens) and covered == len(tokens)
+
+
+def _with_lines(party: PartyName, lined: _Lined, flags: list[Flag]) -> PartyName:
+    """A party read from its name's lines, with the units, place, acronym, campus and other
+    names its later lines gave."""
+    draft = _Draft(
+        party.institution,
+        list(party.units),
+        party.acronym,
+        [party.campus] if party.campus else [],
+        [*party.alt_names, *lined.alt_names],
+        party.place,
+    )
+    for unit in lined.units:
+        _split_units(_clean(unit, flags), False, draft, flags)
+    draft.campus.extend(lined.campus)
+    if lined.acronym:
+        draft.add_acronym(lined.acronym)
+    if lined.place:
+        draft.place = lined.place if draft.place is None else f"{draft.place}, {lined.place}"
+    if lined.units:
+        draft.institution = re.sub(r"['’]s$", "", draft.institution)  # "X's" / "College of Y"
+    return draft.build()
 
 
 # --------------------------------------------------------------------------- several parties
