@@ -64,7 +64,8 @@ def test_a_row_with_one_filled_cell_keeps_its_column_but_no_trailing_cells() -> 
     (5.0, "5"),
     (2.5, "2.5"),
     (None, ""),
-    ("Chinese Academy\nof Sciences", "Chinese Academy of Sciences"),
+    ("Chinese Academy\nof Sciences", "Chinese Academy\u2028of Sciences"),  # Alt+Enter
+    ("Chinese Academy \r\n\n of Sciences\n", "Chinese Academy\u2028of Sciences"),
     ("a\tb", "a b"),
 ])
 def test_cell_values_as_text(value: object, text: str) -> None:
@@ -191,10 +192,10 @@ def test_ods_merged_ranges_count_repeated_rows_and_columns(tmp_path: Path) -> No
 <text:p>Poland</text:p></table:table-cell></table:table-row>
 <table:table-row><table:covered-table-cell/><table:covered-table-cell/></table:table-row>
 </table:table>""")
-    from exchange_kg.formats.spreadsheet import _ods_merges
+    from exchange_kg.formats.spreadsheet import _ods_layout
 
-    assert _ods_merges(path, "Partners") == [(3, 1, 4, 1)]
-    assert _ods_merges(path, "Other") == [(0, 0, 4, 0)]
+    assert _ods_layout(path, "Partners") == ([(3, 1, 4, 1)], {})
+    assert _ods_layout(path, "Other") == ([(0, 0, 4, 0)], {})
 
 
 def write_html(path: Path, body: str) -> Path:
@@ -212,7 +213,7 @@ def test_html_rowspan_and_colspan_take_their_places(tmp_path: Path) -> None:
 </td></tr></table>""")
     view = open_view(path, [{"table": 1}])
     assert view.lines == ["Country\tPartner\tSince",
-                          "Spain\tUniversidad de Granada (Facultad de Ciencias)\t2019",
+                          "Spain\tUniversidad de Granada\u2028(Facultad de Ciencias)\t2019",
                           "Spain\tUniversitat de Barcelona\t2020", "Asia",
                           "Japan\tKyoto University\tx"]
     assert [loc.text for loc in view.locations or []][2] == "table 1, row 3"
@@ -262,7 +263,7 @@ def test_csv_delimiter_sniffed_and_quoted_cells_over_lines(tmp_path: Path) -> No
                     '\nJapan|"Kyoto | Uji"|2020\n', encoding="utf-8")
     view = open_view(path, [{}])
     assert view.lines == ["Country\tPartner\tSince",
-                          "Spain\tUniversidad de Granada (Ciencias)\t2019", "",
+                          "Spain\tUniversidad de Granada\u2028(Ciencias)\t2019", "",
                           "Japan\tKyoto | Uji\t2020"]
     assert [(loc.text, loc.lines) for loc in view.locations or []] == [
         ("row 1", (1,)), ("row 2", (2, 3)), ("row 3", (4,)), ("row 4", (5,))]

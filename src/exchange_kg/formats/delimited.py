@@ -14,7 +14,7 @@ import csv
 import io
 from pathlib import Path
 
-from exchange_kg.formats.grid import Table, one_line
+from exchange_kg.formats.grid import Table, in_cell
 from exchange_kg.records import Location, SourceError
 
 DELIMITERS = ",;\t|"
@@ -81,7 +81,7 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     try:
         for row in reader:
             first, line = line + 1, reader.line_num
-            cells.append([one_line(c) for c in row])
+            cells.append([in_cell(c) for c in row])
             lines = tuple(range(first, line + 1))
             locations.append(Location(f"row {len(cells)}", lines))
     except csv.Error as exc:

@@ -9,8 +9,15 @@ a table is rendered into such lines here, in one place for all formats:
   cell is a group known exactly, so the reader sees every row's own label and infers nothing;
 * a row whose only content is merged cells that other rows of the group carry (a group label
   on a row of its own) is layout, accounted for here and not shown to the readers;
-* cells wrapped over several lines (a PDF cell, a spreadsheet cell with line breaks) are one
-  cell, their lines joined by spaces.
+* a line break inside a cell (typed with Alt+Enter, a ``<br>``, a cell's second paragraph, a
+  quoted CSV cell over two lines, a PDF cell's line ended before the cell's edge) reaches the
+  readers as :data:`LINE_BREAK` (U+2028 LINE SEPARATOR) between the cell's lines, the same for
+  every format (:func:`in_cell`): a line is one row, so a cell's break cannot be a newline, and
+  a space would lose where the institution's name ends and its unit's begins ("Universität
+  Stuttgart" over "Fakultät Chemie"). ``str.split``, ``str.strip`` and a regular expression's
+  white space take U+2028 for white space: code that collapses white space reads such a cell
+  as before, its lines joined by a space. A line a PDF cell's width wrapped is joined by a
+  space (nothing tells it from the text).
 """
 
 from __future__ import annotations
@@ -27,6 +34,10 @@ from exchange_kg.records import Location
 Merge = tuple[int, int, int, int]
 
 _BREAKS = re.compile(r"\s*[\r\n\t\v\f\u2028\u2029]+\s*")
+# A line break in a cell's text, with the white space around it: one LINE_BREAK for a run.
+_LINE_ENDS = re.compile(r"\s*[\r\n\v\f\u2028\u2029]\s*")
+_TABS = re.compile(r"[^\S\u2028]*\t[^\S\u2028]*")
+LINE_BREAK = "\u2028"
 
 
 @dataclass
@@ -65,12 +76,19 @@ def cell_text(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
-    return one_line(str(value))
+    return in_cell(str(value))
 
 
 def one_line(text: str) -> str:
-    """A cell's text on one line: line breaks and tabs inside a cell become single spaces."""
+    """A text on one line: line breaks and tabs become single spaces (a heading, a title)."""
     return _BREAKS.sub(" ", text).strip()
+
+
+def in_cell(text: str) -> str:
+    """A cell's text as the readers get it: its line breaks (with the white space around
+    them, blank lines too) one :data:`LINE_BREAK` each, none at either end; a tab, which
+    would end the cell, a space (see module doc)."""
+    return _TABS.sub(" ", _LINE_ENDS.sub(LINE_BREAK, text)).strip()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_kg.formats.delimited import decode
-from exchange_kg.formats.grid import Merge, Table
+from exchange_kg.formats.grid import LINE_BREAK, Merge, Table, one_line
 from exchange_kg.formats.headings import above, with_country_headings
 from exchange_kg.formats.textdoc import BULLET
 from exchange_kg.records import Location, SourceError
@@ -198,7 +198,8 @@ def _listing(tables: list[Any]) -> str:
     parts = []
     for n, table in enumerate(tables, start=1):
         rows = _rows(table)
-        first = " | ".join(_text(c) for c in rows[0].xpath("./th|./td"))[:60] if rows else ""
+        first = " | ".join(one_line(_text(c)) for c in rows[0].xpath("./th|./td"))[:60] \
+            if rows else ""
         name = f"id {table.get('id')!r}, " if table.get("id") else ""
         caption = f"caption {_caption(table)!r}, " if _caption(table) else ""
         parts.append(f"{n}: {name}{caption}{len(rows)} rows, first {first!r}")
@@ -210,12 +211,38 @@ def _rows(table: Any) -> list[Any]:
     return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 
 
+# Elements inside a cell that start and end a line of it (a nested table's row too); a
+# nested table's cells are apart by a space.
+_CELL_LINES = _BLOCKS | {"table", "tr"}
+_CELL_WORDS = frozenset({"td", "th"})
+
+
 def _text(cell: Any) -> str:
-    """A cell's text as a browser shows it: white space collapsed, ``<br>`` and block ends
-    as spaces (a line break inside a cell only wraps it)."""
-    for el in cell.iter("br", "p", "div", "li"):
-        el.tail = " " + (el.tail or "")
-    return " ".join(cell.text_content().split())
+    """A cell's text as a browser shows it: white space collapsed; a ``<br>`` and the
+    blocks inside it (``<p>``, ``<div>``, ``<li>``) break its lines, which reach the readers
+    apart by LINE_BREAK (see :mod:`.grid`)."""
+    pieces: list[str] = []
+    _cell_pieces(cell, pieces)
+    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    return LINE_BREAK.join(line for line in lines if line)
+
+
+def _cell_pieces(el: Any, pieces: list[str]) -> None:
+    """``el``'s text, its line breaks as "\n" (the page's own newlines are spaces)."""
+    if el.text:
+        pieces.append(el.text.replace("\n", " "))
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _UNSEEN:
+            edge = "\n" if tag in _CELL_LINES else " " if tag in _CELL_WORDS else ""
+            if tag == "br":
+                pieces.append("\n")
+            else:
+                pieces.append(edge)
+                _cell_pieces(child, pieces)
+                pieces.append(edge)
+        if child.tail:
+            pieces.append(child.tail.replace("\n", " "))
 
 
 def _span(cell: Any, name: str) -> int:

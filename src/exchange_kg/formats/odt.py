@@ -240,7 +240,7 @@ def _table(el: Any, number: int) -> DocTable:
         for cell in tr:
             if cell.tag not in (TB + "table-cell", TB + "covered-table-cell"):
                 continue
-            text = _cell_text(cell) if cell.tag == TB + "table-cell" else ""
+            text = cell_lines(cell) if cell.tag == TB + "table-cell" else ""
             repeat = _count(cell, "number-columns-repeated")
             if repeat > _MAX_REPEAT:  # an unused tail; with text, a damaged file
                 repeat = 1 if not text else _MAX_REPEAT
@@ -263,8 +263,13 @@ def _count(el: Any, name: str) -> int:
     return max(1, int(value)) if value.isdigit() else 1
 
 
-def _cell_text(cell: Any) -> str:
-    """A cell's paragraphs (and those of lists and tables nested in it), one line each."""
+# what calamine, reading an ODS workbook's values, drops from a paragraph
+TEXT_BREAKS = (T + "line-break", T + "tab")
+
+
+def cell_lines(cell: Any) -> str:
+    """A cell's paragraphs (and those of lists and tables nested in it), one line each, as
+    Writer and Calc show them: its line breaks "\n", its tabs "\t"."""
     lines: list[str] = []
     _cell_lines(cell, lines)
     return "\n".join(line for line in lines if line.strip())

@@ -15,10 +15,11 @@ import bisect
 import shutil
 import subprocess
 import tempfile
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from exchange_kg.formats.grid import Merge, Table, one_line
+from exchange_kg.formats.grid import LINE_BREAK, Merge, Table, in_cell, one_line
 from exchange_kg.records import Location, SourceError
 
 TABLE_SETTINGS: dict[str, dict[str, Any]] = {
@@ -225,8 +226,6 @@ def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Locatio
     Each character goes to the cell its centre falls in, as pdfplumber's own extraction
     decides, but in one pass over the characters rather than one per row.
     """
-    from pdfplumber.utils import extract_text
-
     plumbed = table.rows
     tops = [r.bbox[1] for r in plumbed]
     width = max((len(r.cells) for r in plumbed), default=0)
@@ -262,7 +261,7 @@ def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Locatio
                 chars.setdefault(at, []).append(char)
     out = []
     for i in range(len(plumbed)):
-        texts = [one_line(extract_text(chars[(i, j)])) if (i, j) in chars else ""
+        texts = [_cell_text(chars[(i, j)], boxes[(i, j)]) if (i, j) in chars else ""
                  for j in range(width)]
         row_bottom = tops[i + 1] if i + 1 < len(tops) else bottom
         where = Location(f"page {number}, box {_box(x0, tops[i], x1, row_bottom)}")
@@ -270,3 +269,49 @@ def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Locatio
     if out:
         out[0] = (*out[0][:3], merges)
     return out
+
+
+# A line of a cell ends with a line break typed there when the next line's first word would
+# have fitted after it with this much room to spare (in font sizes): a writer wraps a line
+# only when the next word does not fit.
+_ROOM_TO_SPARE = 0.5
+
+
+def _cell_text(chars: list[dict[str, Any]], box: tuple[float, float, float, float]) -> str:
+    """A ruled cell's text: its lines as pdfplumber's ``extract_text`` reads them, joined by
+    LINE_BREAK where the writer broke the line (see :mod:`.grid`), else by a space (the
+    cell's width wrapped it).
+
+    The room for a line is the cell's width less its padding, taken as the smallest gap
+    between a line and the cell's edges on either side (for centred text, an overestimate,
+    so a break is taken for a wrap, as before, rather than the other way round)."""
+    from statistics import median
+
+    from pdfplumber.utils.text import (
+        DEFAULT_Y_TOLERANCE,
+        WordExtractor,
+        cluster_objects,
+        get_line_cluster_key,
+    )
+
+    extractor = WordExtractor()
+    words = extractor.extract_words(chars)
+    lines = cluster_objects(words, get_line_cluster_key(extractor.line_dir),
+                            DEFAULT_Y_TOLERANCE)
+    texts = [one_line(" ".join(w["text"] for w in line)) for line in lines]
+    if len(lines) < 2 or not all(c.get("upright", True) for c in chars):
+        return one_line(" ".join(texts))
+    spans = [(min(w["x0"] for w in line), max(w["x1"] for w in line)) for line in lines]
+    pad = max(0.0, min(min(x0 - box[0], box[2] - x1) for x0, x1 in spans))
+    room = box[2] - box[0] - 2 * pad
+    size = median(c["size"] for c in chars)
+    ordered = [sorted(line, key=lambda w: w["x0"]) for line in lines]
+    gaps = [b["x0"] - a["x1"] for line in ordered for a, b in pairwise(line)]
+    space = median(gaps) if gaps else 0.3 * size
+    out = texts[0]
+    for k in range(1, len(lines)):
+        first = ordered[k][0]
+        needed = spans[k - 1][1] - spans[k - 1][0] + space + first["x1"] - first["x0"]
+        typed = needed <= room - _ROOM_TO_SPARE * size and not texts[k - 1].endswith("-")
+        out += (LINE_BREAK if typed else " ") + texts[k]
+    return in_cell(out)

@@ -4,7 +4,8 @@ Values come from python-calamine (calamine, in Rust): one fast reader for all fo
 returns typed values (dates as dates, numbers as numbers) and the merged ranges of XLSX and XLS.
 It does not report the merged ranges of ODS files, so those are read from the file's
 ``content.xml`` (``table:number-rows-spanned`` / ``number-columns-spanned``) in one streaming
-pass.
+pass; so is the text of an ODS cell with a line break or a tab in a paragraph, which calamine
+drops, gluing the words around it ("GranadaFacultad").
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from exchange_kg.formats.grid import Merge, Table, cell_text, column_letters, sheet_reference
+from exchange_kg.formats.grid import (
+    Merge,
+    Table,
+    cell_text,
+    column_letters,
+    in_cell,
+    sheet_reference,
+)
 from exchange_kg.records import Location, SourceError
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -31,8 +39,13 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
     data = workbook.get_sheet_by_name(name)
     rows = data.to_python(skip_empty_area=False)
     cells = [[cell_text(v) for v in row] for row in rows]
-    merges = _ods_merges(path, name) if ods else [
-        (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
+    if ods:
+        merges, texts = _ods_layout(path, name)
+        for (r, c), text in texts.items():
+            if r < len(cells) and c < len(cells[r]) and cells[r][c]:
+                cells[r][c] = in_cell(text)
+    else:
+        merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
     # A table placed further right (from column B or C) reads as if it started in column A, so
     # the mapping's columns are the table's; its cell references stay those of the sheet.
     width = max((len(r) for r in cells), default=0)
@@ -95,11 +108,16 @@ def _listing(names: list[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def _ods_merges(path: Path, sheet: str) -> list[Merge]:
-    """Merged ranges of one sheet of an ODS file, in the sheet's 0-based row/column numbers."""
+def _ods_layout(path: Path, sheet: str) -> tuple[list[Merge], dict[tuple[int, int], str]]:
+    """Merged ranges of one sheet of an ODS file, in the sheet's 0-based row/column numbers,
+    and the text of its cells whose paragraphs hold a line break or a tab (see module doc)."""
     from lxml import etree
 
+    from exchange_kg.formats.odt import TEXT_BREAKS, cell_lines
+
     merges: list[Merge] = []
+    texts: dict[tuple[int, int], str] = {}
+    starts: list[int] = []  # the column each open cell starts in
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
             inside = False
@@ -134,7 +152,18 @@ def _ods_merges(path: Path, sheet: str) -> list[Merge]:
                     cols = int(el.get(_T + "number-columns-spanned", "1"))
                     if rows > 1 or cols > 1:
                         merges.append((row, col, row + rows - 1, col + cols - 1))
+                    starts.append(col)
                     col += int(el.get(_T + "number-columns-repeated", "1"))
+                elif tag in (_T + "table-cell", _T + "covered-table-cell"):
+                    first = starts.pop()
+                    if next(el.iter(*TEXT_BREAKS), None) is not None:
+                        text = cell_lines(el)
+                        for k in range(min(col - first, _MAX_REPEATED)):
+                            texts[(row, first + k)] = text
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise SourceError(str(path), None, f"cannot read the ODS merged cells: {exc}") from None
-    return merges
+    return merges, texts
+
+
+# A cell with text repeated over more columns than this is damage, not a table.
+_MAX_REPEATED = 1000

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exchange_kg.formats.grid import Merge, Table, one_line
+from exchange_kg.formats.grid import Merge, Table, in_cell, one_line
 from exchange_kg.formats.headings import above, with_country_headings
 from exchange_kg.records import Location, SourceError
 
@@ -56,7 +56,7 @@ class DocTable:
     """A top-level table: cell texts on the grid, merged ranges, and what names it."""
 
     number: int
-    cells: list[list[str]]
+    cells: list[list[str]]  # a cell's lines (paragraphs, line breaks) joined by "\n"
     merges: list[Merge] = field(default_factory=list)
     caption: str = ""  # the table's own title (Word's alt-text title, ODT's table name)
     heading: str = ""  # the nearest non-blank paragraph just before it ("Europe")
@@ -248,8 +248,8 @@ def _parts(found: list[Block]) -> list[tuple[Table, DocTable | None]]:
         if block is not None:
             name = f"table {block.number}"
             locations = [Location(f"{name}, row {r}") for r in range(1, len(block.cells) + 1)]
-            out.append((Table(name, [list(row) for row in block.cells], locations,
-                              list(block.merges)), block))
+            out.append((Table(name, [[in_cell(c) for c in row] for row in block.cells],
+                              locations, list(block.merges)), block))
     return out
 
 
@@ -296,7 +296,7 @@ def _pick(path: Path, fmt: str, tables: list[DocTable], choice: Any) -> int:
 def _listing(tables: list[DocTable]) -> str:
     parts = []
     for t in tables:
-        first = " | ".join(c for c in (t.cells[0] if t.cells else []) if c)[:60]
+        first = " | ".join(one_line(c) for c in (t.cells[0] if t.cells else []) if c)[:60]
         caption = f"caption {t.caption!r}, " if t.caption else ""
         heading = f"heading {t.heading[:60]!r}, " if t.heading else ""
         parts.append(f"{t.number}: {caption}{heading}{len(t.cells)} rows, first {first!r}")

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from exchange_kg.formats import text_outside_tables
+from exchange_kg.formats.grid import LINE_BREAK
 from exchange_kg.normalise.vocabulary import active, using
 from exchange_kg.propose.document import document_lines, stated_as_of
 from exchange_kg.propose.proposal import Proposal, scalar
@@ -76,7 +77,8 @@ def manifest_entry(proposal: Proposal, path: Path) -> str:
         if outside is not None:  # date outside its tables
             lines = outside
             as_of = stated_as_of(lines, "heading or paragraph") or as_of
-    first = next((ln.strip() for ln in lines if ln.strip()), "")
+    # a title cell over two lines is one title (a cell's lines are apart by LINE_BREAK)
+    first = next((ln.strip().replace(LINE_BREAK, " ") for ln in lines if ln.strip()), "")
     title = first if first and "\t" not in first and len(first) < 150 else None
     stamp = ([f"    as_of: {scalar(as_of[0])}  # CHECK: the document's own date stamp",
               f"    as_of_evidence: {scalar(as_of[1])}"] if as_of else
