@@ -15,7 +15,7 @@ from exchange_kg.serve import lookups
 from exchange_kg.serve.app import create_app
 from exchange_kg.serve.config import ServeConfig
 from exchange_kg.serve.lookups import Lookups
-from exchange_kg.serve.results import QueryJob
+from exchange_kg.serve.results import QueryJob, answer_job
 from exchange_kg.serve.store import database_path
 from exchange_kg.serve.worker_store import WorkerStores, default_graph_copy
 from test_serve_support import serve_dist  # noqa: F401  (fixture)
@@ -187,8 +187,13 @@ def test_every_lookup_of_the_build_is_the_same_here(serve_dist: Path) -> None:  
     with _server(serve_dist, True) as here, _server(serve_dist, False) as workers:
         for s in subjects[::max(1, len(subjects) // 40)]:
             for query, accept in ((f"SELECT * WHERE {{ <{s}> ?p ?o }}", "text/csv"),
+                                  (f"SELECT ?o ?p WHERE {{ <{s}> ?p ?o }}",
+                                   "application/sparql-results+json"),
                                   (f"SELECT * WHERE {{ ?x ?p <{s}> }}", "application/json"),
-                                  (f"DESCRIBE <{s}>", "text/turtle")):
+                                  (f"DESCRIBE <{s}>", "text/turtle"),
+                                  (f"CONSTRUCT WHERE {{ <{s}> ?p ?o }} LIMIT 3",
+                                   "application/n-triples"),
+                                  (f"ASK {{ <{s}> ?p ?o }}", "application/json")):
                 mine = here.post("/sparql", data={"query": query}, headers={"Accept": accept})
                 theirs = workers.post("/sparql", data={"query": query},
                                       headers={"Accept": accept})
@@ -204,3 +209,66 @@ def test_a_slow_query_is_still_stopped_with_lookups_on(serve_dist: Path) -> None
         r = here.post("/sparql", data={"query": slow})
         assert r.status_code == 504
         assert here.app.state.runtime.lookups.answered == 0  # type: ignore[attr-defined]
+
+
+TRICKY = ['"plain"', '"a \\" quote and a \\\\ backslash"', '"line\\nbreak\\ttab\\u0001 \\u007f"',
+          '"ünïcødé ✓ 𝄞"@fr', '"42"^^<http://www.w3.org/2001/XMLSchema#integer>',
+          '"x"^^<http://example.org/dt>', '"</script>&amp;"', '""@en-GB',
+          '<http://example.org/o?a=1&b=%22#é>']
+
+
+@pytest.mark.parametrize(("query", "accept"), [
+    (f"SELECT ?p ?o WHERE {{ <{A}> ?p ?o }}", "application/sparql-results+json"),
+    (f"select * {{ <{A}> ?p ?o }} LIMIT 4", "application/json"),
+    (f"SELECT $o ?p WHERE {{ <{A}> ?p ?o }}", None),
+    (f"SELECT * WHERE {{ <{A}> ?z ?a }}", None),
+    (f"SELECT ?o WHERE {{ <{A}> <http://example.org/p3> ?o }}", "*/*"),
+    (f"SELECT ?o WHERE {{ <{A}> ?p ?o }} limit 0", "application/sparql-results+json"),
+    (f"ASK {{ <{A}> ?p ?o }}", "application/sparql-results+xml"),
+    (f"ASK {{ <{A}> <http://example.org/none> ?o }}", None),
+    (f"CONSTRUCT WHERE {{ <{A}> ?p ?o }} LIMIT 5", "text/turtle"),
+    (f"DESCRIBE <{A}>", "application/n-triples"),
+    (f"DESCRIBE <{A}>", "application/ld+json"),
+])
+def test_a_lookup_written_directly_is_what_the_engine_writes(
+        query: str, accept: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Escapes, language tags, datatypes, projections, LIMIT and the forms written from the
+    matched triples without the engine (``lookups._direct``): the same bytes as the engine's
+    answer on the same store."""
+    store = pyoxigraph.Store()
+    store.update("INSERT DATA { " + " ".join(
+        f"<{A}> <http://example.org/p{i}> {term} ." for i, term in enumerate(TRICKY)) + " }")
+    found = Lookups(WorkerStores(store, default_graph_copy(store)), in_memory=True)
+    job = QueryJob(query, accept, base_iri=BASE)
+    expected = answer_job(found.stores.default_graph, job)  # type: ignore[arg-type]
+
+    def engine(*args: object) -> None:
+        raise AssertionError("the engine ran")
+
+    monkeypatch.setattr(lookups, "answer_job", engine)
+    outcome = found.answer(job)
+    assert outcome is not None and expected.status == 200
+    assert (outcome.status, outcome.body, outcome.content_type) == (
+        expected.status, expected.body, expected.content_type)
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT ?p ?o WHERE {{ <{A}> ?p ?o }}",  # XML: the engine writes it
+    f"SELECT ?x WHERE {{ <{A}> ?x ?x }}",  # a repeated variable: the engine joins
+    f"SELECT ?p ?q WHERE {{ <{A}> ?p ?o }}",  # an unbound variable
+    "SELECT ?s ?p WHERE { ?s ?p <http://example.org/b> }",  # on its object
+    f"SELECT ?p ?o WHERE {{ <{A}> ?p ?o }} LIMIT 100",  # over max_rows: the engine's 403
+])
+def test_what_the_engine_must_write_is_left_to_it(query: str) -> None:
+    job = QueryJob(query, "application/sparql-results+xml" if "LIMIT" not in query
+                   and "?x" not in query and "?q" not in query and "?s" not in query
+                   else None, max_rows=1)
+    found = _tiny()
+    quads = found._matches(found.stores.default_graph, lookups._FORMS["select"].fullmatch(
+        query))  # type: ignore[arg-type]
+    assert quads is not None
+    assert lookups._direct("select", lookups._FORMS["select"].fullmatch(query),  # type: ignore[arg-type]
+                           quads, job) is None
+    outcome = found.answer(job)
+    assert outcome is not None
+    assert outcome.body == answer_job(found.stores.default_graph, job).body  # type: ignore[arg-type]

@@ -227,6 +227,43 @@ class EndpointFirst:
                           sparql.answer_headers(outcome, req.download), extra)
         return True
 
+    def quick(self, method: str, query_string: bytes, headers: list[tuple[bytes, bytes]],
+              body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """The answer to a ``GET``/``POST /sparql`` that needs no waiting (a lookup, or a kept
+        answer), with the same status, headers and body ``_answer`` would send; None for any
+        other request (a worker's query, a protocol error, a browser), which then takes the
+        ASGI path from the start. Called by the HTTP protocol (``connections``) once the
+        whole request is in, without a task or an ASGI cycle."""
+        rt: Runtime | None = getattr(self.state, "runtime", None)
+        if rt is None:
+            return None
+        names: dict[bytes, bytes] = {}
+        for name, value in headers:
+            names.setdefault(name, value)
+        if b"transfer-encoding" in names:
+            return None
+        content_type = names.get(b"content-type", b"").decode("latin-1")
+        accept_raw = names.get(b"accept")
+        accept = accept_raw.decode("latin-1") if accept_raw is not None else None
+        try:
+            if method == "POST":
+                sparql.check_post(content_type)
+            req = sparql.parse_request(method, query_string, content_type, body,
+                                       rt.config.max_query_length)
+        except sparql.ProtocolError:
+            return None
+        if req.query is None or (method == "GET" and req.format is None
+                                 and negotiate.html_preferred(accept)):
+            return None
+        job = sparql.query_job(rt, req, accept)
+        outcome = sparql.answer_now(rt, job)
+        if outcome is None:
+            return None
+        extra = self._cross_origin if b"origin" in names else []
+        return outcome.status, answer_head(
+            outcome.body, outcome.content_type, sparql.answer_headers(outcome, req.download),
+            extra), outcome.body
+
     async def _full(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await sparql.endpoint(Request(scope, receive))
         await response(scope, receive, send)
@@ -241,8 +278,16 @@ _SECURITY = [(b"x-content-type-options", b"nosniff"),
 async def send_answer(send: Send, status: int, body: bytes, content_type: str,
                       headers: dict[str, str],
                       extra: list[tuple[bytes, bytes]] | None = None) -> None:
-    """A whole response with the headers the full stack would give it (Starlette's length
-    and type, CORS's ``extra`` and ``Vary``, the security headers); never a page."""
+    """A whole response with the headers the full stack would give it; never a page."""
+    await send({"type": "http.response.start", "status": status,
+                "headers": answer_head(body, content_type, headers, extra)})
+    await send({"type": "http.response.body", "body": body})
+
+
+def answer_head(body: bytes, content_type: str, headers: dict[str, str],
+                extra: list[tuple[bytes, bytes]] | None = None) -> list[tuple[bytes, bytes]]:
+    """The headers the full stack gives an answer: Starlette's length and type, CORS's
+    ``extra`` and ``Vary``, the security headers."""
     if content_type.startswith("text/") and "charset=" not in content_type.lower():
         content_type += "; charset=utf-8"  # as Starlette completes a text type
     raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
@@ -251,8 +296,7 @@ async def send_answer(send: Send, status: int, body: bytes, content_type: str,
     raw += [(b"content-length", str(len(body)).encode("latin-1")),
             (b"content-type", content_type.encode("latin-1")), *(extra or ()),
             (b"vary", f"{vary}, Origin".encode("latin-1") if vary else b"Origin"), *_SECURITY]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+    return raw
 
 
 def _with_headers(app: ASGIApp) -> CORSMiddleware:

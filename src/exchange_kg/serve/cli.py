@@ -155,9 +155,10 @@ def serve(dist_dir: Path, host: str, port: int, base: str | None, workers: int,
         publication=_publication(publication_file, license_iri, publisher_name, contact))
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s: %(message)s")
     _say(f"serving {dist_dir}/ (IRIs under {config.base}) on http://{host}:{port}/")
-    uvicorn.run(create_app(config), host=host, port=port, log_level=log_level,
+    app = create_app(config)
+    uvicorn.run(app, host=host, port=port, log_level=log_level,
                 access_log=access_log, server_header=False, timeout_graceful_shutdown=5,
-                http=bounded_protocol(header_timeout, max_connections))
+                http=bounded_protocol(header_timeout, max_connections, app.quick))
 
 
 if __name__ == "__main__":  # pragma: no cover

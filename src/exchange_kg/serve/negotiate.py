@@ -9,6 +9,7 @@ the most specific range wins) or, where a header is awkward to set (a link, a br
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -115,6 +116,11 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, i
     return best
 
 
+# Accept headers at most this long have their outcome kept (clients send a few distinct ones
+# over and over; a long one is worked out each time, so the kept ones stay small)
+_KEPT_HEADER = 256
+
+
 def negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     """The acceptable format with the highest q; ties go to the earlier (preferred) format.
 
@@ -122,6 +128,12 @@ def negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     SPARQL JSON results or for JSON-LD, whichever the result is). None if the client accepts
     none of them.
     """
+    if accept is None or len(accept) <= _KEPT_HEADER:
+        return _negotiate_kept(accept, formats)
+    return _negotiate(accept, formats)
+
+
+def _negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     ranges = parse_accept(accept)
     best: Format | None = None
     best_q = 0.0
@@ -136,14 +148,26 @@ def negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     return best
 
 
+_negotiate_kept = functools.lru_cache(maxsize=512)(_negotiate)
+
+
 def html_preferred(accept: str | None) -> bool:
     """True if the client names HTML explicitly and likes it at least as well as anything.
 
     Browsers do (``text/html,...,*/*;q=0.8``); RDF clients and ``curl`` (``*/*``) do not.
     """
+    if accept is None or len(accept) <= _KEPT_HEADER:
+        return _html_preferred_kept(accept)
+    return _html_preferred(accept)
+
+
+def _html_preferred(accept: str | None) -> bool:
     ranges = parse_accept(accept)
     html_q = max((q for media, q in ranges if media in HTML.media_types), default=0.0)
     return html_q > 0 and html_q >= max(q for _, q in ranges)
+
+
+_html_preferred_kept = functools.lru_cache(maxsize=512)(_html_preferred)
 
 
 def from_param(value: str, formats: tuple[Format, ...]) -> Format | None:

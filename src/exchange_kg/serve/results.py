@@ -197,15 +197,14 @@ def _write_solutions(fmt: Format, variables: list[str], rows: Iterable[pyoxigrap
             sink.write("\t".join(_tsv_term(row[v]) for v in variables) + "\n")
 
 
-def _write_boolean(fmt: Format, value: bool, sink: _Sink) -> None:
+def write_boolean(fmt: Format, value: bool) -> bytes:
     """An ASK result in JSON or XML, the only results formats that define a boolean."""
     text = "true" if value else "false"
     if fmt is negotiate.JSON:
-        sink.write('{"head":{},"boolean":' + text + "}\n")
-    else:
-        sink.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                   '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                   f"<boolean>{text}</boolean></sparql>\n")
+        return ('{"head":{},"boolean":' + text + "}\n").encode()
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+            f"<boolean>{text}</boolean></sparql>\n").encode()
 
 
 class _NativeOutput:
@@ -256,13 +255,25 @@ _RDF_FORMATS = {
 
 def _used_prefixes(triples: list[pyoxigraph.Triple]) -> dict[str, str]:
     """The project prefixes some IRI of ``triples`` starts with (no unused declarations)."""
-    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object)
-            if isinstance(term, pyoxigraph.NamedNode)}
-    iris |= {t.object.datatype.value for t in triples
-             if isinstance(t.object, pyoxigraph.Literal) and t.object.datatype}
-    namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/"
-                  for iri in iris}
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            kind = type(term)
+            if kind is pyoxigraph.NamedNode:
+                iris.add(term.value)
+            elif kind is pyoxigraph.Literal:
+                iris.add(term.datatype.value)
+    namespaces = {_namespace(iri) for iri in iris}
     return {name: ns for name, ns in PREFIX_MAP.items() if ns in namespaces}
+
+
+def _namespace(iri: str) -> str:
+    """What a prefix for ``iri`` would name: up to its last ``#``, else its last ``/``."""
+    cut = iri.rfind("#")
+    if cut >= 0:
+        return iri[:cut + 1]
+    cut = iri.rfind("/")
+    return iri[:cut + 1] if cut >= 0 else iri + "/"
 
 
 def serialise_graph(triples: Iterable[pyoxigraph.Triple], fmt: Format,
@@ -306,7 +317,7 @@ def _not_acceptable(kind: str, formats: tuple[Format, ...]) -> QueryOutcome:
                                    f"offers {offered}")
 
 
-def _choose(job: QueryJob, formats: tuple[Format, ...]) -> Format | None:
+def choose_format(job: QueryJob, formats: tuple[Format, ...]) -> Format | None:
     if job.format:
         return negotiate.from_param(job.format, formats)
     return negotiate.negotiate(job.accept, formats)
@@ -372,18 +383,18 @@ def answer_job(store: pyoxigraph.Store, job: QueryJob, *,
 def _evaluate(store: pyoxigraph.Store, job: QueryJob) -> QueryOutcome:
     result = store.query(job.query, **_dataset(job))
     if isinstance(result, pyoxigraph.QueryBoolean):
-        fmt = _choose(job, negotiate.BOOLEAN_FORMATS)
+        fmt = choose_format(job, negotiate.BOOLEAN_FORMATS)
         if fmt is None:
             return _not_acceptable("ASK", negotiate.BOOLEAN_FORMATS)
         sink = _Sink(job.max_bytes)
-        _write_boolean(fmt, bool(result), sink)
+        sink.write_bytes(write_boolean(fmt, bool(result)))
         return QueryOutcome(200, sink.buffer.getvalue(), fmt.content_type, "ask")
     if isinstance(result, pyoxigraph.QuerySolutions):
-        fmt = _choose(job, negotiate.RESULT_FORMATS)
+        fmt = choose_format(job, negotiate.RESULT_FORMATS)
         if fmt is None:
             return _not_acceptable("SELECT", negotiate.RESULT_FORMATS)
         return _select(store, job, result, fmt)
-    fmt = _choose(job, negotiate.GRAPH_FORMATS)
+    fmt = choose_format(job, negotiate.GRAPH_FORMATS)
     if fmt is None:
         return _not_acceptable("CONSTRUCT/DESCRIBE", negotiate.GRAPH_FORMATS)
     triples = []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from urllib.parse import parse_qs, parse_qsl, urlencode
+from urllib.parse import parse_qs, unquote_plus, urlencode
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -109,21 +109,27 @@ def check_post(content_type: str) -> None:
         raise ProtocolError(415, f"the protocol sends queries in UTF-8, not {charset}")
 
 
+def fields(text: str) -> dict[str, list[str]]:
+    """The fields of a query string or form, as ``parse_qs(text, keep_blank_values=True)``
+    reads them; a lone ``name=value`` (nearly every query request) without its generality."""
+    if "&" not in text and "=" in text:
+        name, _, value = text.partition("=")
+        return {unquote_plus(name): [unquote_plus(value)]}
+    return parse_qs(text, keep_blank_values=True)
+
+
 def parse_request(method: str, query_string: bytes, content_type: str, body: bytes,
                   max_query_length: int) -> ProtocolRequest:
     """The protocol parameters of a GET or POST request (a POST already passed
     ``check_post``, and its body was read), or a ProtocolError."""
-    params: dict[str, list[str]] = {}
     # as Starlette reads a query string
-    for key, val in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
-        params.setdefault(key, []).append(val)
+    params = fields(query_string.decode("latin-1")) if query_string else {}
     query: str | None = None
     if method == "POST":
         media = content_type.split(";")[0].strip().lower()
         if media == FORM:
             try:
-                form = parse_qs(body.decode("utf-8"), keep_blank_values=True,
-                                strict_parsing=False)
+                form = fields(body.decode("utf-8"))
             except UnicodeDecodeError:
                 raise ProtocolError(400, "the form is not UTF-8") from None
             for key, values in form.items():
@@ -199,12 +205,8 @@ async def execute(rt: Runtime, job: QueryJob, receive: Receive | None = None) ->
     With ``receive`` (the request's, body read), the worker's work is stopped if the client
     disconnects meanwhile.
     """
-    kept = rt.answers.get(job)
-    if kept is not None:
-        return kept
-    outcome = rt.lookups.answer(job) if rt.lookups is not None else None
+    outcome = answer_now(rt, job)
     if outcome is not None:
-        rt.answers.put(job, outcome)
         return outcome
     if receive is None:
         outcome = await rt.pool.run(job)
@@ -212,6 +214,18 @@ async def execute(rt: Runtime, job: QueryJob, receive: Receive | None = None) ->
         outcome = await rt.pool.run(
             job, disconnected=lambda: asyncio.ensure_future(_disconnect(receive)))
     rt.answers.put(job, outcome)
+    return outcome
+
+
+def answer_now(rt: Runtime, job: QueryJob) -> QueryOutcome | None:
+    """The kept answer to ``job``, or ``job`` answered here if it is a lookup (``lookups``);
+    None if it must go to a worker."""
+    kept = rt.answers.get(job)
+    if kept is not None:
+        return kept
+    outcome = rt.lookups.answer(job) if rt.lookups is not None else None
+    if outcome is not None:
+        rt.answers.put(job, outcome)
     return outcome
 
 
