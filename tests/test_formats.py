@@ -13,7 +13,8 @@ import originals
 from exchange_kg.formats import detect_format, open_view
 from exchange_kg.formats.grid import Table, cell_text, column_letters, render, sheet_reference
 from exchange_kg.formats.pdf import ocr_engine, page_numbers
-from exchange_kg.records import Location, SourceError
+from exchange_kg.propose import propose, read_with
+from exchange_kg.records import LineStatus, Location, SourceError
 from test_originals import cli_build, make_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,8 +195,8 @@ def test_ods_merged_ranges_count_repeated_rows_and_columns(tmp_path: Path) -> No
 </table:table>""")
     from exchange_kg.formats.spreadsheet import _ods_layout
 
-    assert _ods_layout(path, "Partners") == ([(3, 1, 4, 1)], {})
-    assert _ods_layout(path, "Other") == ([(0, 0, 4, 0)], {})
+    assert _ods_layout(path, "Partners") == ([(3, 1, 4, 1)], {}, set())
+    assert _ods_layout(path, "Other") == ([(0, 0, 4, 0)], {}, set())
 
 
 def write_html(path: Path, body: str) -> Path:
@@ -403,3 +404,93 @@ def test_an_unread_table_of_links_only_is_a_navigation_bar_not_a_lost_list(
                      # a table with a link in it is still a table someone may have meant
                      "Chile\tUniversidad de Chile": LineStatus.UNREADABLE,
                      "Peru\tLima": LineStatus.UNREADABLE}
+
+
+HIDDEN_ROWS = [["Land", "Hochschule", "Plätze"], ["Spanien", "Universidad de Granada", "2"],
+               ["", "Universitat de Barcelona", "1"], ["", "Universidad de Sevilla", "1"],
+               ["Japan", "Kyoto University", "1"], ["Japan", "Osaka University", "2"]]
+
+
+def _cell_xml(text: str, extra: str = "") -> str:
+    if not text:
+        return f"<table:table-cell{extra}/>"
+    kind = 'office:value-type="float" office:value="' + text + '"' if text.isdigit() else \
+        'office:value-type="string"'
+    return f"<table:table-cell {kind}{extra}><text:p>{text}</text:p></table:table-cell>"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_hidden_row_is_reported_not_read(fmt: str, tmp_path: Path) -> None:
+    """An office hides an ended agreement rather than delete it: the row the list does not
+    show is no record, and the report says it is hidden (never dropped without a word)."""
+    path = tmp_path / f"partner.{fmt}"
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Partner"
+        for row in HIDDEN_ROWS:
+            sheet.append([int(c) if c.isdigit() else c or None for c in row])
+        sheet.merge_cells("A2:A4")
+        sheet.row_dimensions[3].hidden = True  # hidden by hand
+        sheet.row_dimensions[6].hidden = True  # hidden by a filter: the same mark
+        sheet.column_dimensions["C"].hidden = True  # a hidden column is read
+        book.save(path)
+    else:
+        rows = []
+        for r, row in enumerate(HIDDEN_ROWS):
+            hide = ' table:visibility="collapse"' if r == 2 else \
+                ' table:visibility="filter"' if r == 5 else ""
+            cells = "".join("<table:covered-table-cell/>" if r in (2, 3) and c == 0 else
+                            _cell_xml(text, ' table:number-rows-spanned="3"'
+                                      if (r, c) == (1, 0) else "")
+                            for c, text in enumerate(row))
+            rows.append(f"<table:table-row{hide}>{cells}</table:table-row>")
+        write_ods(path, f'<table:table table:name="Partner">{"".join(rows)}</table:table>')
+    view = open_view(path, [{}])
+    assert view.lines[2] == "Spanien\tUniversitat de Barcelona\t1"
+    hidden = {n: (d.status, d.reason) for n, d in view.dispositions.items()}
+    assert hidden == {
+        3: (LineStatus.UNREADABLE, "row 3 is hidden in the workbook: not read (unhide it to "
+                                   "read it)"),
+        6: (LineStatus.UNREADABLE, "row 6 is hidden in the workbook: not read (unhide it to "
+                                   "read it)")}
+    assert view.lines_for(0)[2] == ""  # the reader does not see it
+    src = read_with(propose(path, "partner"), path)
+    assert [(r.fields["country"], r.fields["partner"], r.fields["quota"])
+            for r in src.result.records] == [
+        ("Spanien", "Universidad de Granada", "2"), ("Spanien", "Universidad de Sevilla", "1"),
+        ("Japan", "Kyoto University", "1")]
+    assert src.result.dispositions[3].status is LineStatus.UNREADABLE
+
+
+def test_a_hidden_sheet_is_read_only_when_the_mapping_names_it(tmp_path: Path) -> None:
+    """A sheet the workbook hides (an archive of ended agreements) is not the list: without
+    `sheet:` the one shown is read, the hidden one is reported; new-mapping proposes no
+    section for it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    shown = book.active
+    shown.title = "Partner"
+    archive = book.create_sheet("Archiv")
+    lists = {shown: [("Spanien", "Universidad de Granada"), ("Japan", "Kyoto University"),
+                     ("Italien", "Politecnico di Milano")],
+             archive: [("Chile", "Universidad de Chile"), ("Peru", "Universidad de Lima"),
+                       ("Polen", "Uniwersytet Warszawski")]}
+    for sheet, rows in lists.items():
+        for row in [("Land", "Hochschule"), *rows]:
+            sheet.append(row)
+    archive.sheet_state = "hidden"
+    path = tmp_path / "partner.xlsx"
+    book.save(path)
+    view = open_view(path, [{}])
+    assert [view.lines[n - 1] for n in sorted(view.section_lines[0] or ())][1] == \
+        "Spanien\tUniversidad de Granada"
+    reasons = {d.reason for d in view.dispositions.values()}
+    assert reasons == {"sheet 'Archiv' (hidden in the workbook) is not read by the mapping "
+                       "(a section with `sheet: Archiv` would read it)"}
+    proposal = propose(path, "partner")
+    assert len(proposal.mapping["sections"]) == 1
+    assert "Universidad de Chile" in open_view(path, [{"sheet": "Archiv"}]).lines[1]

@@ -289,12 +289,18 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
             number = table.name.removeprefix("table ")
             unread.append((table, _not_read(table.name, f"table: {number}")))
     else:
-        from exchange_kg.formats.spreadsheet import read_sheet, sheets_with_content
+        from exchange_kg.formats.spreadsheet import (
+            hidden_sheets,
+            read_sheet,
+            sheets_with_content,
+        )
 
-        for name in sheets_with_content(path):
+        hidden = hidden_sheets(path)
+        for name in sheets_with_content(path, hidden=True):
             if name not in placed:
+                what = f"sheet {name!r}" + (" (hidden in the workbook)" if name in hidden else "")
                 unread.append((read_sheet(path, name, ods=fmt == "ods"),
-                               _not_read(f"sheet {name!r}", f"sheet: {name}")))
+                               _not_read(what, f"sheet: {name}")))
     headings = _headings_read(view)
     for table, reason in unread:
         if table.name in placed:

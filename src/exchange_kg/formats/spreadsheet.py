@@ -6,6 +6,12 @@ It does not report the merged ranges of ODS files, so those are read from the fi
 ``content.xml`` (``table:number-rows-spanned`` / ``number-columns-spanned``) in one streaming
 pass; so is the text of an ODS cell with a line break or a tab in a paragraph, which calamine
 drops, gluing the words around it ("GranadaFacultad").
+
+A row hidden in the workbook (hidden by hand, by a filter or in a collapsed group) is not what
+the list shows: offices hide the agreements that ended rather than delete them. Such a row is
+not read and not dropped: it is reported as unreadable, saying it is hidden (XLSX and ODS;
+calamine does not say which rows of an XLS file are hidden, so those are read). Hidden columns
+are read: a mapping names the columns it reads, and new-mapping shows them in the header.
 """
 
 from __future__ import annotations
@@ -39,13 +45,16 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
     data = workbook.get_sheet_by_name(name)
     rows = data.to_python(skip_empty_area=False)
     cells = [[cell_text(v) for v in row] for row in rows]
+    hidden: set[int] = set()
     if ods:
-        merges, texts = _ods_layout(path, name)
+        merges, texts, hidden = _ods_layout(path, name)
         for (r, c), text in texts.items():
             if r < len(cells) and c < len(cells[r]) and cells[r][c]:
                 cells[r][c] = in_cell(text)
     else:
         merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
+        if _is_xlsx(path):
+            hidden = _xlsx_hidden_rows(path, name)
     # A table placed further right (from column B or C) reads as if it started in column A, so
     # the mapping's columns are the table's; its cell references stay those of the sheet.
     width = max((len(r) for r in cells), default=0)
@@ -56,7 +65,47 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
     first, last = column_letters(skip), column_letters(max(width - 1, skip))
     ref = sheet_reference(name)
     locations = [Location(f"{ref}!{first}{i}:{last}{i}") for i in range(1, len(cells) + 1)]
-    return Table(name, cells, locations, merges)
+    unreadable = {r: f"row {r + 1} is hidden in the workbook: not read (unhide it to read it)"
+                  for r in sorted(hidden) if r < len(cells) and any(cells[r])}
+    return Table(name, cells, locations, merges, unreadable)
+
+
+def _is_xlsx(path: Path) -> bool:
+    return zipfile.is_zipfile(path)  # XLS is an OLE file; XLSX and XLSM are zip packages
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _xlsx_hidden_rows(path: Path, sheet: str) -> set[int]:
+    """The 0-based rows of an XLSX sheet that are hidden (``<row hidden="1">``), read in one
+    streaming pass over the sheet's part; a package too odd to find it in hides nothing."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = etree.fromstring(archive.read("xl/workbook.xml"))
+            rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            rid = next((el.get(_REL + "id") for el in book.iter(_MAIN + "sheet")
+                        if el.get("name") == sheet), None)
+            target = next((el.get("Target", "") for el in rels.iter(_PACKAGE_REL + "Relationship")
+                           if el.get("Id") == rid), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            hidden: set[int] = set()
+            row = 0
+            with archive.open(part) as stream:
+                for _, el in etree.iterparse(stream, tag=_MAIN + "row"):
+                    number = el.get("r")
+                    row = int(number) - 1 if number and number.isdigit() else row
+                    if el.get("hidden") in ("1", "true"):
+                        hidden.add(row)
+                    row += 1
+                    el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return set()
+    return hidden
 
 
 def _workbook(path: Path) -> Any:
@@ -73,10 +122,29 @@ def sheet_names(path: Path) -> list[str]:
     return list(_workbook(path).sheet_names)
 
 
-def sheets_with_content(path: Path) -> list[str]:
-    """The names of the workbook's sheets that have a cell filled, in workbook order."""
+def sheets_with_content(path: Path, hidden: bool = False) -> list[str]:
+    """The names of the workbook's sheets that have a cell filled, in workbook order; those
+    hidden in the workbook only with ``hidden`` (a sheet the list does not show is read only
+    when the mapping names it)."""
     workbook = _workbook(path)
-    return [n for n in workbook.sheet_names if workbook.get_sheet_by_name(n).to_python()]
+    shown = set(workbook.sheet_names) if hidden else visible_sheets(workbook)
+    return [n for n in workbook.sheet_names
+            if n in shown and workbook.get_sheet_by_name(n).to_python()]
+
+
+def hidden_sheets(path: Path) -> set[str]:
+    """The names of the workbook's sheets hidden in it."""
+    workbook = _workbook(path)
+    return set(workbook.sheet_names) - visible_sheets(workbook)
+
+
+def visible_sheets(workbook: Any) -> set[str]:
+    """The names of the sheets a workbook shows (all, when it does not say)."""
+    try:
+        return {m.name for m in workbook.sheets_metadata
+                if str(m.visible).rsplit(".", 1)[-1].lower() == "visible"}
+    except AttributeError:
+        return set(workbook.sheet_names)
 
 
 def _choose(path: Path, workbook: Any, names: list[str], sheet: str | int | None) -> str:
@@ -95,6 +163,9 @@ def _choose(path: Path, workbook: Any, names: list[str], sheet: str | int | None
         raise SourceError(str(path), None,
                           f"no sheet named {sheet!r}; the workbook has {_listing(names)}")
     filled = [n for n in names if workbook.get_sheet_by_name(n).to_python()]
+    shown = [n for n in filled if n in visible_sheets(workbook)]
+    if len(shown) == 1:  # a hidden sheet beside it is reported, not read
+        return shown[0]
     if len(filled) == 1:
         return filled[0]
     if not filled:
@@ -108,15 +179,18 @@ def _listing(names: list[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def _ods_layout(path: Path, sheet: str) -> tuple[list[Merge], dict[tuple[int, int], str]]:
+def _ods_layout(path: Path, sheet: str
+                ) -> tuple[list[Merge], dict[tuple[int, int], str], set[int]]:
     """Merged ranges of one sheet of an ODS file, in the sheet's 0-based row/column numbers,
-    and the text of its cells whose paragraphs hold a line break or a tab (see module doc)."""
+    the text of its cells whose paragraphs hold a line break or a tab, and its hidden rows
+    (``table:visibility`` collapse or filter; see module doc)."""
     from lxml import etree
 
     from exchange_kg.formats.odt import TEXT_BREAKS, cell_lines
 
     merges: list[Merge] = []
     texts: dict[tuple[int, int], str] = {}
+    hidden: set[int] = set()
     starts: list[int] = []  # the column each open cell starts in
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
@@ -145,7 +219,10 @@ def _ods_layout(path: Path, sheet: str) -> tuple[list[Merge], dict[tuple[int, in
                     if event == "start":
                         col = 0
                     else:
-                        row += int(el.get(_T + "number-rows-repeated", "1"))
+                        repeated = int(el.get(_T + "number-rows-repeated", "1"))
+                        if el.get(_T + "visibility", "visible") != "visible":
+                            hidden.update(range(row, row + min(repeated, _MAX_REPEATED)))
+                        row += repeated
                         el.clear()
                 elif tag in (_T + "table-cell", _T + "covered-table-cell") and event == "start":
                     rows = int(el.get(_T + "number-rows-spanned", "1"))
@@ -162,7 +239,7 @@ def _ods_layout(path: Path, sheet: str) -> tuple[list[Merge], dict[tuple[int, in
                             texts[(row, first + k)] = text
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise SourceError(str(path), None, f"cannot read the ODS merged cells: {exc}") from None
-    return merges, texts
+    return merges, texts, hidden
 
 
 # A cell with text repeated over more columns than this is damage, not a table.
