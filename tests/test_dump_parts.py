@@ -3,6 +3,7 @@ subjects did not change from the dumps it replaces, and the files are those of a
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -39,9 +40,23 @@ def write(result: pipeline.BuildResult, out: Path, cache: DocumentCache | None) 
                         cache=cache)
 
 
+DUMPS = ("exchange-kg.ttl", "exchange-kg.jsonld", "exchange-kg.nt", "exchange-kg.nt.gz",
+         "exchange-kg.nq", "exchange-kg.nq.gz")
+
+
 def same_dumps(a: Path, b: Path) -> None:
-    for name in ("exchange-kg.ttl", "exchange-kg.jsonld", "exchange-kg.nt"):
+    for name in DUMPS:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    for name in ("exchange-kg.nt", "exchange-kg.nq"):
+        assert gzip.decompress((b / f"{name}.gz").read_bytes()) == (b / name).read_bytes()
+
+
+def damage_middle(path: Path) -> None:
+    """One byte in the middle of ``path`` changed (a line's text, or a gzip member's)."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle] = ord("X") if data[middle] != ord("X") else ord("Y")
+    path.write_bytes(bytes(data))
 
 
 @pytest.fixture()
@@ -52,7 +67,9 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("small_parts")
 @pytest.mark.parametrize("parallel", [False, True])
 @pytest.mark.parametrize("damage", ["none", "a copied part's bytes", "the record",
-                                    "no record", "the previous dump gone"])
+                                    "no record", "the previous dump gone",
+                                    "exchange-kg.nt", "exchange-kg.nq.gz", "exchange-kg.nt.gz",
+                                    "exchange-kg.nq gone"])
 def test_a_rewrite_copies_unchanged_parts_and_equals_a_clean_write(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool, damage: str) -> None:
     if parallel:
@@ -73,11 +90,13 @@ def test_a_rewrite_copies_unchanged_parts_and_equals_a_clean_write(
 
     monkeypatch.setattr(dump_parts.Reuse, "save", save)
     if damage == "a copied part's bytes":
-        ttl = out / "exchange-kg.ttl"
-        data = bytearray(ttl.read_bytes())
-        middle = len(data) // 2
-        data[middle] = ord("X") if data[middle] != ord("X") else ord("Y")
-        ttl.write_bytes(bytes(data))
+        damage_middle(out / "exchange-kg.ttl")
+    elif damage.startswith("exchange-kg."):  # an N-Triples or N-Quads range, or its member
+        name, _, gone = damage.partition(" ")
+        if gone:
+            (out / name).unlink()
+        else:
+            damage_middle(out / name)
     elif damage == "the record":
         data = bytearray(entry.read_bytes())
         data[-5] ^= 1
@@ -104,29 +123,33 @@ def test_a_rewrite_copies_unchanged_parts_and_equals_a_clean_write(
 
 
 def test_cuts_depend_on_subjects_not_on_positions() -> None:
-    """An edit early in the dump leaves the later cuts where they were, by subject."""
-    def chunks(subjects: list[str]) -> list[bytes]:
-        return [f"<{s}> <p> \"{s}\" .\n<{s}> <q> <o> .\n".encode() for s in subjects]
+    """An edit early in the dump leaves the later cuts where they were, by subject, and
+    the key of every range but the one holding the edit."""
+    names = [f"<http://x.test/s{i:05d}>" for i in range(20_000)]
 
-    names = [f"http://x.test/s{i:05d}" for i in range(20_000)]
-    first, second = dump_parts.Cutter(), dump_parts.Cutter()
-    list(first.passing(chunks(names)))
-    edited = names[:10] + ["http://x.test/s00010-new"] + names[10:]
-    list(second.passing(chunks(edited)))
-    assert len(first.parts) > 5
-    assert sum(p.end - p.start for p in first.parts) == sum(len(c) for c in chunks(names))
-    digests = {p.digest for p in first.parts}
-    # every part but the one holding the new subject is the same bytes
-    assert len([p for p in second.parts if p.digest not in digests]) == 1
+    def keys(subjects: list[str], changed: str = "") -> list[tuple[str, bytes]]:
+        digests = [dump_parts.text_digest(f"{s}{'!' if s == changed else ''}".encode())
+                   for s in subjects]
+        return [(subjects[a], key) for a, _, key in dump_parts.cut(subjects, digests, "nt")]
+
+    first = keys(names)
+    assert len(first) > 5
+    assert all(dump_parts.is_cut(s.encode()) for s, _ in first[1:])
+    edited = names[:10] + ["<http://x.test/s00010-new>"] + names[10:]
+    assert len(set(keys(edited)) - set(first)) == 1
+    # a changed block (the same subjects) changes its range's key alone
+    assert len(set(keys(names, names[15_000])) - set(first)) == 1
+    # and the same digests under another kind of dump are other keys
+    digests = [dump_parts.text_digest(s.encode()) for s in names]
+    assert not {k for *_, k in dump_parts.cut(names, digests, "nq")} & {k for _, k in first}
 
 
-def test_a_chunk_of_several_subjects_is_cut_between_them() -> None:
-    names = [f"http://x.test/o{i:04d}" for i in range(3000)]
-    text = b"".join(f"<{s}> <p> <o> .\n".encode() for s in names)
-    cutter = dump_parts.Cutter()
-    list(cutter.passing([text]))
-    cuts = [p.start for p in cutter.parts[1:]]
-    assert cuts and all(dump_parts.is_cut(text[c:text.index(b" ", c)]) for c in cuts)
+def test_a_range_is_a_gzip_member_and_the_members_are_the_file(tmp_path: Path) -> None:
+    texts = [b"<a> <p> <o> .\n" * n for n in (1, 1000, 0, 7)]
+    data = b"".join(dump_parts.gzip_member(t) for t in texts)
+    assert gzip.decompress(data) == b"".join(texts)
+    assert dump_parts.gzip_member(texts[1]) == dump_parts.gzip_member(texts[1])
+    assert gzip.decompress(dump_parts.gzip_member(texts[1])) == texts[1]
 
 
 def test_turtle_parts_are_used_only_under_the_same_prefixes(tmp_path: Path) -> None:
@@ -138,3 +161,20 @@ def test_turtle_parts_are_used_only_under_the_same_prefixes(tmp_path: Path) -> N
     assert reuse.usable(part, "ttl", b"@prefix b: <y:> .\n") is None
     assert reuse.usable(part, "jsonld", b"@prefix b: <y:> .\n") is not None
     assert reuse.usable(dump_parts.Part(0, 10, b"e"), "jsonld", b"") is None
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_a_changed_block_under_the_same_subjects_is_written_anew(tmp_path: Path) -> None:
+    """The document's label edited in the manifest: every subject stays, one block changes;
+    its ranges must not be copied (they are named by the blocks, not by the subjects)."""
+    cache, out = DocumentCache(tmp_path / "cache"), tmp_path / "out"
+    write(built(tmp_path / "before", rows()), out, cache)
+    manifest = tmp_path / "after" / "sources" / "manifest.yaml"
+    write_project(tmp_path / "after", rows(), PARTNER_TABLE)
+    manifest.write_text(manifest.read_text().replace("a list written by a test",
+                                                     "a list edited by a test"))
+    after = pipeline.build(tmp_path / "after" / "sources", tmp_path / "after" / "mappings")
+    write(after, out, cache)
+    write(after, tmp_path / "clean-out", None)
+    same_dumps(tmp_path / "clean-out", out)
+    assert b"a list edited by a test" in (out / "exchange-kg.nq").read_bytes()

@@ -1,112 +1,104 @@
-"""The Turtle and JSON-LD dumps in parts cut by content, so a rebuild writes only the parts
-whose subjects changed and copies the others from the build it replaces.
+"""The dumps in parts cut by content, so a rebuild writes only the parts whose subjects
+changed and copies the others from the build it replaces.
 
-Both dumps are made from the sorted N-Triples dump, a range of whole subjects at a time, and
-a range's Turtle (under the file's prefixes) or JSON-LD lines depend on that range's lines
-alone. The ranges are cut before every subject whose CRC-32 is a multiple of
-:data:`EVERY`, so where they fall depends on the subjects, not on their positions: an edit
-of a few subjects changes the ranges holding them and leaves every other range, and its
-bytes, as they were (cutting at equal sizes would shift every later cut).
+Every dump lists whole subjects in sorted order, and a range of whole subjects is a
+function of those subjects' blocks alone: its N-Triples or N-Quads lines, and the Turtle
+(under the file's prefixes) or JSON-LD lines made from its N-Triples. The ranges are cut
+before every subject whose CRC-32 is a multiple of :data:`EVERY`, so where they fall depends
+on the subjects, not on their positions: an edit of a few subjects changes the ranges
+holding them and leaves every other range, and its bytes, as they were (cutting at equal
+sizes would shift every later cut).
 
-:class:`Cutter` finds the cuts and a digest of each range's N-Triples bytes while the
-N-Triples dump is written. After the Turtle and JSON-LD dumps are joined, :class:`Kept`
-records where each range's text lies in them and a digest of it, in the build cache (one
-entry per output folder, like :mod:`exchange_kg.verdicts`). The next build into that folder
-copies the text of each range whose N-Triples digest (and, for Turtle, whose prefixes) it
-finds there from the previous dumps, checking the copied bytes against the recorded digest;
-a range not found, a file missing or bytes that do not match are written anew. The dumps
-are the same bytes either way: a range's text is a function of its N-Triples bytes.
+Each range is named by a key made of its subjects' digests (:func:`cut`): for N-Triples
+the digests the query store keeps of each subject's block (``serve.store_update``), for
+N-Quads those and the graphs holding the subject. So which ranges are unchanged is known
+without writing a line. :func:`write_lines` writes the N-Triples or N-Quads dump range by
+range, each as a gzip member of its own in the gzip twin (a file of several members is one
+gzip stream to every reader; a clean build writes the same members), copying the text and
+the member of each range it finds in the previous build's record from the previous files;
+the Turtle and JSON-LD ranges (``outputs``) are copied likewise, keyed by the N-Triples
+range's key. :class:`Kept` records where each range lies in each dump and a digest of its
+bytes, in the build cache (one entry per output folder, like :mod:`exchange_kg.verdicts`).
+Copied bytes are checked against the recorded digest; a range not found, a file missing or
+bytes that do not match are written anew. The dumps are the same bytes either way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import queue
+import struct
+import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from exchange_kg import build_cache
+from exchange_kg import build_cache, dumps
 from exchange_kg.build_cache import DocumentCache
 
 # a cut before one subject in this many, on average (about 0.2 MB of N-Triples at 10x scale)
 EVERY = 1024
 _CRC_MASK = EVERY - 1
-KINDS = ("ttl", "jsonld")
+KINDS = ("ttl", "jsonld")  # made from the N-Triples dump's ranges
+LINE_KINDS = ("nt", "nq")  # made from the graph
 
 
 @dataclass(frozen=True)
 class Part:
-    """A range of whole subjects of the N-Triples dump and a digest of its bytes."""
+    """A range of whole subjects of the N-Triples dump (byte offsets) and its key."""
 
     start: int
     end: int
     digest: bytes
 
 
-def _subject(line: bytes) -> bytes:
-    return line[:line.index(b" ")]
-
-
 def is_cut(subject: bytes) -> bool:
     return zlib.crc32(subject) & _CRC_MASK == 0
 
 
-class Cutter:
-    """The parts of an N-Triples dump written as chunks of whole subjects' lines, in order
-    (see :meth:`passing`)."""
-
-    def __init__(self) -> None:
-        self.parts: list[Part] = []
-
-    def passing(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        """The chunks, unchanged, noting the parts as they pass."""
-        pos = start = 0
-        digest = hashlib.blake2b(digest_size=16)
-        for chunk in chunks:
-            done = 0
-            for off in _cuts(chunk):
-                if pos + off > start:
-                    digest.update(memoryview(chunk)[done:off])
-                    self.parts.append(Part(start, pos + off, digest.digest()))
-                    digest = hashlib.blake2b(digest_size=16)
-                    start, done = pos + off, off
-            digest.update(memoryview(chunk)[done:])
-            pos += len(chunk)
-            yield chunk
-        if pos > start:
-            self.parts.append(Part(start, pos, digest.digest()))
-
-
-def _cuts(chunk: bytes) -> list[int]:
-    """The offsets in ``chunk`` of the first lines of the subjects cut before."""
-    if not chunk:
-        return []
-    first = _subject(chunk)
-    last_line = chunk.rfind(b"\n", 0, len(chunk) - 1) + 1
-    if _subject(chunk[last_line:]) == first:  # one subject: the usual chunk
-        return [0] if is_cut(first) else []
+def cut(subjects: Sequence[str], digests: Sequence[bytes], kind: str
+        ) -> list[tuple[int, int, bytes]]:
+    """The ranges of a dump of ``subjects`` (in the dump's order, each with a digest of what
+    the dump holds of it): (first, end) indexes into ``subjects`` and the range's key, which
+    names its bytes in a dump of ``kind``."""
     out = []
-    previous = None
-    pos = 0
-    for line in chunk.splitlines(True):
-        s = _subject(line)
-        if s != previous and is_cut(s):
-            out.append(pos)
-        previous = s
-        pos += len(line)
-    return out
+    start = 0
+    person = kind.encode()
+    for i in range(1, len(subjects) + 1):
+        if i == len(subjects) or is_cut(subjects[i].encode("utf-8")):
+            out.append((start, i, hashlib.blake2b(b"".join(digests[start:i]), digest_size=16,
+                                                  person=person).digest()))
+            start = i
+    return out if subjects else []
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a range of an N-Triples or N-Quads dump lies: its text in the dump and its
+    member in the gzip twin, each with a digest of its bytes; for N-Triples, the Turtle
+    prefixes its IRIs use."""
+
+    offset: int
+    length: int
+    digest: bytes
+    gz_offset: int
+    gz_length: int
+    gz_digest: bytes
+    prefixes: frozenset[str] = frozenset()
 
 
 @dataclass
 class Kept:
-    """Where each part's text lies in a build's Turtle and JSON-LD dumps: N-Triples digest
+    """Where each part's text lies in a build's dumps: for Turtle and JSON-LD, N-Triples key
     -> kind -> (offset, length, digest of the text), and the Turtle prefixes it was written
-    under."""
+    under; for N-Triples and N-Quads, the range's key -> its :class:`Place`."""
 
     prefixes: bytes
     parts: dict[bytes, dict[str, tuple[int, int, bytes]]] = field(default_factory=dict)
+    lines: dict[bytes, Place] = field(default_factory=dict)
 
 
 def text_digest(data: bytes | memoryview) -> bytes:
@@ -146,6 +138,11 @@ class Reuse:
             return None
         return kept.parts.get(part.digest, {}).get(kind)
 
+    def place(self, key: bytes) -> Place | None:
+        """Where the N-Triples or N-Quads range ``key`` lies in the previous dumps."""
+        kept = self.kept
+        return getattr(kept, "lines", {}).get(key) if kept is not None else None
+
     def save(self) -> None:
         if self.made is not None:
             self.cache.put(self.key, pickle.dumps(self.made, protocol=5))
@@ -178,3 +175,124 @@ def jobs_of(parts: list[Part], todo: list[int], count: int) -> list[list[int]]:
         out[-1].append(i)
         size += parts[i].end - parts[i].start
     return out
+
+
+@dataclass
+class Written:
+    """What :func:`write_lines` did: the ranges, where each lies (for the next build), the
+    Turtle prefixes the dump's IRIs use, and how many ranges were copied and written."""
+
+    parts: list[Part] = field(default_factory=list)
+    places: dict[bytes, Place] = field(default_factory=dict)
+    prefixes: frozenset[str] = frozenset()
+    copied: int = 0
+    written: int = 0
+
+
+def write_lines(path: Path, gz_path: Path, subjects: Sequence[str], digests: Sequence[bytes],
+                kind: str, text_of: Callable[[Sequence[str]], bytes],
+                previous: Reuse | None = None, prefixes: Mapping[str, str] | None = None
+                ) -> Written:
+    """The dump of ``kind`` (N-Triples or N-Quads) of ``subjects`` into ``path`` and its
+    gzip twin, atomically, range by range (see :func:`cut`): ``text_of`` gives the sorted
+    lines of a range's subjects; a range ``previous`` kept is copied from its files instead
+    when its bytes still match. With ``prefixes`` (prefix -> namespace), the prefixes each
+    range's IRIs use are found (for the Turtle dump's header)."""
+    out = Written()
+    old = previous.previous / path.name if previous is not None else None
+    old_gz = previous.previous / gz_path.name if previous is not None else None
+    uses: list[frozenset[str]] = []
+    with dumps.atomic(path) as fh, dumps.atomic(gz_path) as gz_fh:
+        members = _Members(gz_fh)
+        offset = 0
+        try:
+            for first, end, key in cut(subjects, digests, kind):
+                place = previous.place(key) if previous is not None else None
+                text = member = None
+                if place is not None and old is not None and old_gz is not None:
+                    text = _checked(old, place.offset, place.length, place.digest)
+                    member = _checked(old_gz, place.gz_offset, place.gz_length,
+                                      place.gz_digest) if text is not None else None
+                if text is None or place is None:
+                    text, member = text_of(subjects[first:end]), None
+                    uses.append(frozenset(dumps.used_prefixes(prefixes, text))
+                                if prefixes else frozenset())
+                    out.written += 1
+                else:
+                    uses.append(place.prefixes)
+                    out.copied += 1
+                fh.write(text)
+                members.put(text, member)
+                out.parts.append(Part(offset, offset + len(text), key))
+                offset += len(text)
+            if not out.parts:  # no range: still a gzip file, of nothing
+                members.put(b"", None)
+        finally:
+            made = members.close()
+    for part, used, (gz_offset, gz_length, gz_digest, digest) in zip(
+            out.parts, uses, made, strict=False):
+        out.places[part.digest] = Place(part.start, part.end - part.start, digest, gz_offset,
+                                        gz_length, gz_digest, used)
+        out.prefixes |= used
+    return out
+
+
+def _checked(path: Path, start: int, length: int, digest: bytes) -> bytes | None:
+    data = read_range(path, start, length)
+    return data if data is not None and text_digest(data) == digest else None
+
+
+# gzip's member header: no name, no timestamp, no extra flags, "unknown" OS (as the gzip
+# module writes it with ``mtime=0``): the same bytes on every machine and every build
+_GZIP_HEAD = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+
+def gzip_member(data: bytes, level: int = 6) -> bytes:
+    """``data`` as one gzip member (level 6, as the dumps always were)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = compressor.compress(data) + compressor.flush()
+    return _GZIP_HEAD + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+class _Members:
+    """A gzip file written member by member in a thread of its own (zlib and the digests
+    release the GIL, so compression runs on the other core while the next range is made),
+    fed through a short queue; :meth:`close` gives each member's (offset, length, digest)
+    and the digest of the text it holds, in order."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self._queue: queue.Queue[tuple[bytes, bytes | None] | None] = queue.Queue(maxsize=8)
+        self._made: list[tuple[int, int, bytes, bytes]] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        offset = 0
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            text, member = item
+            try:
+                if member is None:
+                    member = gzip_member(text)
+                self._fh.write(member)
+                self._made.append((offset, len(member), text_digest(member),
+                                   text_digest(text)))
+                offset += len(member)
+            except BaseException as exc:  # handed to the writing thread
+                self._error = exc
+
+    def put(self, text: bytes, member: bytes | None) -> None:
+        """The next range's text, and its member when it was copied."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put((text, member))
+
+    def close(self) -> list[tuple[int, int, bytes, bytes]]:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._made

@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import IO
@@ -33,7 +33,7 @@ from exchange_kg.triples import TripleGraph
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    with _atomic(path) as fh:
+    with atomic(path) as fh:
         fh.write(data)
 
 
@@ -59,7 +59,7 @@ def write_chunks_atomic(path: Path, chunks: Iterable[bytes], gzip_path: Path | N
     (the bytes are the same as compressing them here, and the same however the text is cut
     into chunks).
     """
-    with _atomic(path) as fh, (_atomic(gzip_path) if gzip_path else nullcontext()) as gz_fh:
+    with atomic(path) as fh, (atomic(gzip_path) if gzip_path else nullcontext()) as gz_fh:
         compressor = _Compressor(gz_fh) if gz_fh is not None else None
         try:
             buffer: list[bytes] = []
@@ -118,7 +118,7 @@ class _Compressor:
 
 
 @contextmanager
-def _atomic(path: Path) -> Iterator[IO[bytes]]:
+def atomic(path: Path) -> Iterator[IO[bytes]]:
     """A file handle whose content replaces ``path`` only when the block ends normally."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -144,34 +144,48 @@ def nquads_lines(graph: TripleGraph, views: dict[str, set[str]],
         yield from chunk.decode("utf-8").split("\n")[:-1]
 
 
-def nquads_chunks(graph: TripleGraph, views: dict[str, set[str]],
+def nquads_chunks(graph: TripleGraph, views: Mapping[str, Iterable[str]],
                   extra: Iterable[tuple[str, list[str]]] = ()) -> Iterator[bytes]:
     """Sorted N-Quads: each view (graph IRI -> its subjects) as a named graph, plus ``extra``
     (graph IRI, sorted N-Triples lines) graphs; streamed subject by subject, in chunks of
-    whole lines.
+    whole lines (see :func:`nquads_of`)."""
+    graphs_of = graphs_by_subject(views)
+    return merge_by_subject(nquads_of(graph, sorted(graphs_of), graphs_of),
+                            extra_quads(extra), unique=False)
 
-    A subject's quads are its sorted N-Triples lines with each of its graphs (in sorted
-    order) after each line: quads of one triple differ only in the graph, and a shorter
-    object is a prefix that sorts first either way (see :meth:`TripleGraph.chunks`).
-    """
+
+def graphs_by_subject(views: Mapping[str, Iterable[str]]) -> dict[str, list[bytes]]:
+    """Subject -> the N-Triples terms of the graphs whose view holds it, in sorted order."""
     graphs_of: dict[str, list[bytes]] = {}
     for name in sorted(f"<{n}>" for n in views):
         encoded = name.encode("utf-8")
         for s in views[name[1:-1]]:
             graphs_of.setdefault(s, []).append(encoded)
+    return graphs_of
 
-    def main() -> Iterator[bytes]:
-        for s, chunk in zip(sorted(graphs_of), graph.chunks(graphs_of), strict=True):
-            names = graphs_of[s]
-            if len(names) == 1:
-                yield chunk[:-3].replace(b" .\n", b" " + names[0] + b" .\n") + \
-                    b" " + names[0] + b" .\n"
-            else:
-                yield b"".join(line[:-2] + g + b" .\n" for line in chunk.splitlines(True)
-                               for g in names)
 
-    others = sorted(f"{line[:-2]} <{name}> ." for name, lines in extra for line in lines)
-    return merge_by_subject(main(), others, unique=False)
+def extra_quads(extra: Iterable[tuple[str, list[str]]]) -> list[str]:
+    """The sorted N-Quads lines (without their newline) of ``extra`` graphs."""
+    return sorted(f"{line[:-2]} <{name}> ." for name, lines in extra for line in lines)
+
+
+def nquads_of(graph: TripleGraph, subjects: Sequence[str], graphs_of: Mapping[str, list[bytes]]
+              ) -> Iterator[bytes]:
+    """The quads of ``subjects`` (sorted) in the graphs ``graphs_of`` names for each, a
+    subject at a time.
+
+    A subject's quads are its sorted N-Triples lines with each of its graphs (in sorted
+    order) after each line: quads of one triple differ only in the graph, and a shorter
+    object is a prefix that sorts first either way (see :meth:`TripleGraph.chunks`).
+    """
+    for s, chunk in zip(subjects, graph.chunks(subjects), strict=True):
+        names = graphs_of[s]
+        if len(names) == 1:
+            yield chunk[:-3].replace(b" .\n", b" " + names[0] + b" .\n") + \
+                b" " + names[0] + b" .\n"
+        else:
+            yield b"".join(line[:-2] + g + b" .\n" for line in chunk.splitlines(True)
+                           for g in names)
 
 
 def merge_by_subject(chunks: Iterable[bytes], others: list[str], unique: bool = True
@@ -229,7 +243,7 @@ def turtle_file(nt_path: Path, path: Path, prefixes: dict[str, str]) -> None:
     workers = pool.cpu_count() if size >= PARALLEL_TURTLE_BYTES else 1
     bounds = subject_bounds(nt_path, workers) if workers > 1 else [0, size]
     if len(bounds) <= 2:
-        with _atomic(path) as fh:
+        with atomic(path) as fh:
             for chunk in _turtle_lines(_lines_between(nt_path, 0, size), used):
                 fh.write(chunk)
         return
@@ -249,7 +263,7 @@ def turtle_prefixes(nt_path: Path, prefixes: dict[str, str]) -> dict[str, str]:
     with nt_path.open("rb") as fh:
         tail = b""
         while chunk := fh.read(1 << 24):
-            used.update(_used_prefixes(prefixes, tail + chunk))
+            used.update(used_prefixes(prefixes, tail + chunk))
             tail = chunk[-4096:]  # a namespace split across two chunks
     return {p: used[p] for p in sorted(used)}
 
@@ -259,7 +273,7 @@ def join_parts(path: Path, head: bytes, parts: list[Path], separator: bytes = b"
     """Write ``head``, the parts' contents (the empty ones left out) with ``separator``
     between them, and ``tail`` (or ``tail_if_empty`` if every part is empty) to ``path``,
     atomically."""
-    with _atomic(path) as fh:
+    with atomic(path) as fh:
         fh.write(head)
         first = True
         for part in parts:
@@ -290,7 +304,7 @@ def join_pieces(path: Path, head: bytes,
                 tail: bytes = b"", tail_if_empty: bytes | None = None) -> None:
     """:func:`join_parts` of pieces given as bytes, each with a callback told the offset
     at which the piece was written (the empty ones are left out, and told nothing)."""
-    with _atomic(path) as fh:
+    with atomic(path) as fh:
         fh.write(head)
         offset = len(head)
         first = True
@@ -506,7 +520,8 @@ def _local_name(value: str) -> str | None:
     return "".join(out) if out else None
 
 
-def _used_prefixes(prefixes: dict[str, str], nt: bytes) -> dict[str, str]:
+def used_prefixes(prefixes: Mapping[str, str], nt: bytes) -> dict[str, str]:
+    """The prefixes whose namespace an IRI of the N-Triples text ``nt`` starts with."""
     return {p: ns for p, ns in prefixes.items() if f"<{ns}".encode() in nt}
 
 
@@ -597,7 +612,7 @@ def turtle(nt: bytes, prefixes: dict[str, str]) -> bytes:
     each) and the order fixed. rdflib's serializer computes a qname per term by scanning every
     namespace and was 85x slower at 10x scale. Only the prefixes the data uses are declared.
     """
-    used = _used_prefixes(prefixes, nt)
+    used = used_prefixes(prefixes, nt)
     triples = pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
     body = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used)
     return _join(list(_turtle_layout(body.decode("utf-8").split("\n"), used)))

@@ -6,8 +6,9 @@ Everything goes into a fresh folder that replaces the output folder in one step
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,12 +134,12 @@ def write_build(
             report.add_validation(rep, validation)
             parts = dump_parts.Reuse.load(cache, out_dir) if cache is not None else None
             write_files(build, rep, validation, folder, ontology, vocabularies, named,
-                        store.start_named_graphs, parts)
+                        store.contents.subjects, store.start_named_graphs, parts)
             if reuse is not None:
                 reuse.note_report((folder / "validation.ttl").read_bytes())
             if parts is not None and parts.copied:
                 progress(f"copied {parts.copied} of {parts.copied + parts.written} parts of "
-                         "the Turtle and JSON-LD dumps from the previous build")
+                         "the dumps from the previous build")
             timings["write"] = time.perf_counter() - t
             t = time.perf_counter()
             progress("building the query store ...")
@@ -165,10 +166,13 @@ PARALLEL_TRIPLES = 100_000
 
 def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation | None,
                 out_dir: Path, ontology: Ontology, vocabularies: Ontology, named: _Named,
+                digests: Mapping[str, bytes],
                 nquads_written: Callable[[], None] = lambda: None,
                 reuse: dump_parts.Reuse | None = None) -> None:
     """Every file of the build and its report ``rep`` into ``out_dir`` (a fresh folder: see
-    :func:`write_build`). ``nquads_written`` is called once the N-Quads dump is complete.
+    :func:`write_build`). ``digests`` holds a digest of each subject's N-Triples block (the
+    query store's, ``serve.store_update.Contents.subjects``): what names the dumps' parts.
+    ``nquads_written`` is called once the N-Quads dump is complete.
 
     The files are independent but for Turtle and JSON-LD, which are made from the sorted
     N-Triples dump, so on a large build they are written at once on every CPU: the N-Quads
@@ -176,12 +180,13 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
     N-Triples; then Turtle and JSON-LD in parts, each a range of whole subjects of the
     N-Triples dump cut by content (:mod:`exchange_kg.dump_parts`), in the workers, while
     this process writes the report; the parts are joined in order. With ``reuse``, the parts
-    whose N-Triples are those of the build it names are copied from its dumps instead. The
-    bytes are those of writing each file whole, one after the other. A worker's error is
-    raised here once the workers have stopped (jobs not yet started are dropped), and
-    ``write_build`` then leaves the output folder as it was.
+    whose subjects are those of the build it names are copied from its dumps instead (of
+    all four dumps and their gzip twins). The bytes are those of writing each file whole,
+    one after the other, in ranges. A worker's error is raised here once the workers have
+    stopped (jobs not yet started are dropped), and ``write_build`` then leaves the output
+    folder as it was.
     """
-    state = _Files(build, out_dir, named)
+    state = _Files(build, out_dir, named, digests, reuse)
     parallel = len(build.graph) >= PARALLEL_TRIPLES and pool.cpu_count() > 1
     jobs: list[Future[Any]] = []
     # the workers end (the pool waits for them) before their folder is removed
@@ -190,12 +195,11 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
             else _Inline(state)) as workers:
         try:
             jobs.append(workers.submit(_write_nquads))
-            cutter = dump_parts.Cutter()
-            state.write_ntriples(cutter.passing)
+            nt = state.write_ntriples()
             nt_path = out_dir / "exchange-kg.nt"
-            used = dumps.turtle_prefixes(nt_path, {p: str(ns) for p, ns in PREFIXES.items()})
+            used = {p: _PREFIXES[p] for p in sorted(nt.prefixes)}
             header = dumps.turtle_header(used)
-            parts = cutter.parts
+            parts = nt.parts
             copied = {kind: {i: where for i, part in enumerate(parts)
                              if (where := reuse.usable(part, kind, header)) is not None}
                       if reuse is not None else {} for kind in dump_parts.KINDS}
@@ -229,7 +233,10 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
             for job in jobs:
                 job.cancel()
             raise
+        nq: dump_parts.Written = jobs[0].result()
         made = dump_parts.Kept(header)
+        made.lines.update(nt.places)
+        made.lines.update(nq.places)
         joined = {kind: _Joined(parts, copied[kind], written[kind], made, kind,
                                 reuse.previous / f"exchange-kg.{kind}" if reuse else None,
                                 used, nt_path) for kind in dump_parts.KINDS}
@@ -240,9 +247,9 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
                           f"{jsonld.DUMP_TAIL}\n".encode())
         if reuse is not None:
             reuse.made = made
-            reuse.copied = sum(len(c) for c in copied.values())
+            reuse.copied = sum(len(c) for c in copied.values()) + nt.copied + nq.copied
             reuse.rewritten = sum(j.rewritten for j in joined.values())
-            reuse.written = reuse.rewritten + sum(
+            reuse.written = reuse.rewritten + nt.written + nq.written + sum(
                 len(run) for runs in written.values() for run, _, _ in runs)
 
 
@@ -319,25 +326,68 @@ class _Files:
     build: BuildResult
     out_dir: Path
     named: _Named
+    digests: Mapping[str, bytes]  # subject -> a digest of its N-Triples block
+    reuse: dump_parts.Reuse | None
 
-    def write_ntriples(self, passing: Callable[[Iterable[bytes]], Iterable[bytes]]
-                       = lambda chunks: chunks) -> None:
-        """The N-Triples dump (and its gzip twin), streamed: at 1000x scale it is gigabytes.
-        The complete dumps carry the ontology and its concept schemes too, so that a level
-        or a kind arrives with labels. The chunks of whole subjects' lines go through
-        ``passing`` on their way (to cut the dump into parts)."""
-        dumps.write_chunks_atomic(
-            self.out_dir / "exchange-kg.nt",
-            passing(dumps.merge_by_subject(self.build.graph.chunks(), list(dumps.merge_sorted(
-                self.named.ontology_lines, self.named.vocabulary_lines)))),
-            self.out_dir / "exchange-kg.nt.gz")
+    def write_ntriples(self) -> dump_parts.Written:
+        """The N-Triples dump (and its gzip twin), in ranges (:mod:`exchange_kg.dump_parts`):
+        at 1000x scale it is gigabytes. The complete dumps carry the ontology and its
+        concept schemes too, so that a level or a kind arrives with labels."""
+        graph, held = self.build.graph, self.digests
+        extra = _by_subject(list(dumps.merge_sorted(self.named.ontology_lines,
+                                                    self.named.vocabulary_lines)))
+        subjects = sorted(held.keys() | extra.keys())
 
-    def write_nquads(self) -> None:
-        """The N-Quads dump (and its gzip twin): one named graph per source document."""
-        dumps.write_chunks_atomic(self.out_dir / "exchange-kg.nq",
-                                  dumps.nquads_chunks(self.build.graph, self.named.views(),
-                                                      self.named.extra()),
-                                  self.out_dir / "exchange-kg.nq.gz")
+        def text_of(part: Sequence[str]) -> bytes:
+            lines = [line for s in part for line in extra.get(s, ())]
+            return b"".join(dumps.merge_by_subject(graph.chunks([s for s in part if s in held]),
+                                                   lines))
+
+        digests = [held[s] if s not in extra else _digest(held.get(s, b""), (), extra[s])
+                   for s in subjects]
+        return dump_parts.write_lines(self.out_dir / "exchange-kg.nt",
+                                      self.out_dir / "exchange-kg.nt.gz", subjects, digests,
+                                      "nt", text_of, self.reuse, _PREFIXES)
+
+    def write_nquads(self) -> dump_parts.Written:
+        """The N-Quads dump (and its gzip twin), in ranges: one named graph per source
+        document, and the ontology's and schemes'."""
+        graph, held = self.build.graph, self.digests
+        graphs_of = dumps.graphs_by_subject(self.named.views())
+        extra = _by_subject(dumps.extra_quads(self.named.extra()))
+        subjects = sorted(graphs_of.keys() | extra.keys())
+
+        def text_of(part: Sequence[str]) -> bytes:
+            lines = [line for s in part for line in extra.get(s, ())]
+            return b"".join(dumps.merge_by_subject(
+                dumps.nquads_of(graph, [s for s in part if s in graphs_of], graphs_of), lines,
+                unique=False))
+
+        digests = [_digest(held.get(s, b"") if s in graphs_of else b"", graphs_of.get(s, ()),
+                           extra.get(s, ())) for s in subjects]
+        return dump_parts.write_lines(self.out_dir / "exchange-kg.nq",
+                                      self.out_dir / "exchange-kg.nq.gz", subjects, digests,
+                                      "nq", text_of, self.reuse)
+
+
+_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
+
+
+def _by_subject(lines: list[str]) -> dict[str, list[str]]:
+    """Sorted lines (N-Triples or N-Quads, without their newline) grouped by subject."""
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        out.setdefault(line[:line.index(" ")], []).append(line)
+    return out
+
+
+def _digest(block: bytes, graphs: Iterable[bytes], lines: Iterable[str]) -> bytes:
+    """A digest of what a dump holds of a subject: its block's digest, the graphs holding
+    it, and its lines from the ontology or the schemes."""
+    digest = hashlib.blake2b(block, digest_size=16)
+    digest.update(b"\n" + b" ".join(graphs) + b"\n")
+    digest.update("\n".join(lines).encode("utf-8"))
+    return digest.digest()
 
 
 _files: _Files | None = None  # in a worker: the files being written
@@ -348,9 +398,9 @@ def _set_files(state: _Files) -> None:
     _files = state
 
 
-def _write_nquads() -> None:
+def _write_nquads() -> dump_parts.Written:
     assert _files is not None
-    _files.write_nquads()
+    return _files.write_nquads()
 
 
 def _write_parts(kind: str, ranges: list[tuple[int, int]], out: Path,
