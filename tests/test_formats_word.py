@@ -14,7 +14,7 @@ import pytest
 import originals
 from conftest import ROOT, run_build
 from exchange_kg import pipeline
-from exchange_kg.formats import detect_format, open_view
+from exchange_kg.formats import clear_cache, detect_format, open_view
 from exchange_kg.propose import manifest_entry, propose, read_with
 from exchange_kg.records import LineStatus, SourceError
 from test_originals import build_project, make_project, substance
@@ -637,29 +637,33 @@ ODT_NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
 def write_odt_blocks(path: Path, blocks: list[tuple[str, object]]) -> None:
     """An OpenDocument text package written with lxml and zipfile, as Writer lays it out:
     ``("h", text)`` a heading, ``("p", text)`` a paragraph, ``("table", rows)`` a table whose
-    cells are lists of paragraphs (a cell's lines)."""
+    cells are lists of blocks: a text a paragraph (a cell's line), a list of rows a table
+    nested in the cell."""
     from lxml import etree
 
     def q(name: str) -> str:
         prefix, local = name.split(":")
         return f"{{{ODT_NS[prefix]}}}{local}"
 
+    def add(parent: object, kind: str, value: object) -> None:
+        if kind == "table":
+            table = etree.SubElement(parent, q("table:table"), {q("table:name"): "Table1"})
+            for row in value:  # type: ignore[attr-defined]
+                tr = etree.SubElement(table, q("table:table-row"))
+                for items in row:
+                    cell = etree.SubElement(tr, q("table:table-cell"),
+                                            {q("office:value-type"): "string"})
+                    for item in items:
+                        add(cell, "table" if isinstance(item, list) else "p", item)
+        else:
+            attrib = {q("text:outline-level"): "2"} if kind == "h" else {}
+            etree.SubElement(parent, q(f"text:{kind}"), attrib).text = str(value)
+
     root = etree.Element(q("office:document-content"), nsmap=ODT_NS,
                          attrib={q("office:version"): "1.3"})
     text = etree.SubElement(etree.SubElement(root, q("office:body")), q("office:text"))
     for kind, value in blocks:
-        if kind == "table":
-            table = etree.SubElement(text, q("table:table"), {q("table:name"): "Table1"})
-            for row in value:  # type: ignore[attr-defined]
-                tr = etree.SubElement(table, q("table:table-row"))
-                for lines in row:
-                    cell = etree.SubElement(tr, q("table:table-cell"),
-                                            {q("office:value-type"): "string"})
-                    for line in lines:
-                        etree.SubElement(cell, q("text:p")).text = line
-        else:
-            attrib = {q("text:outline-level"): "2"} if kind == "h" else {}
-            etree.SubElement(text, q(f"text:{kind}"), attrib).text = str(value)
+        add(text, kind, value)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("META-INF/manifest.xml", (
@@ -725,3 +729,94 @@ def test_a_table_per_country_gives_its_rows_the_country_of_the_heading_above_it(
     assert open_view(path, [{"table": "Italy"}]).lines[:2] == ["Italy", "University\tPlaces"]
     assert open_view(path, [{"table": [1, 2]}]).lines_for(0)[:2] == [
         "Germany", "University\tPlaces"]
+
+
+# --- tables as offices lay them out: a frame around the list, a list broken across pages ------
+
+LIST = [("Land", "Hochschule", "Plätze"), ("Spanien", "Universidad de Granada", "2"),
+        ("Italien", "Università di Padova", "1"), ("Japan", "Kyoto University", "3")]
+MORE = [("Chile", "Universidad de Chile", "1"), ("Peru", "Universidad de Lima", "2")]
+
+
+def _odt_rows(rows: list[tuple[str, ...]]) -> list[list[list[object]]]:
+    return [[[c] for c in row] for row in rows]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_a_table_of_one_row_around_the_list_is_a_frame_not_a_table(fmt: str, tmp_path: Path
+                                                                    ) -> None:
+    """A box (one cell) or columns side by side (one row) laid around the list's tables: the
+    tables inside are the document's, not one cell's text; a table nested in a cell of a
+    table of several rows stays that cell's text."""
+    path = tmp_path / f"framed.{fmt}"
+    if fmt == "docx":
+        document = docx.Document()
+        document.add_heading("Partnerhochschulen", level=1)
+        frame = document.add_table(rows=1, cols=2)
+        for cell, (heading, rows) in zip(frame.rows[0].cells, (("Europa", LIST[:3]),
+                                                               ("Asien", [LIST[0], LIST[3]])),
+                                         strict=True):
+            cell.paragraphs[0].text = heading
+            inner = cell.add_table(rows=0, cols=3)
+            for row in rows:
+                for c, text in zip(inner.add_row().cells, row, strict=True):
+                    c.text = text
+        nested = _grid_table(document, [["Land", "Kontakt"], ["Chile", ""], ["Peru", ""]])
+        inner = nested.cell(1, 1).add_table(rows=2, cols=1)
+        inner.cell(0, 0).text, inner.cell(1, 0).text = "Ana Pérez", "ana@uchile.cl"
+        document.save(str(path))
+    else:
+        frame = [[["Europa", _odt_rows(LIST[:3])], ["Asien", _odt_rows([LIST[0], LIST[3]])]]]
+        nested = [[["Land"], ["Kontakt"]],
+                  [["Chile"], [[[["Ana Pérez"]], [["ana@uchile.cl"]]]]], [["Peru"], []]]
+        write_odt_blocks(path, [("h", "Partnerhochschulen"), ("table", frame),
+                                ("table", nested)])
+    clear_cache()
+    with pytest.raises(SourceError, match=r"3 tables.*1: (caption 'Table1', )?heading "
+                                          r"'Europa', 3 rows.*2: .*heading 'Asien', 2 rows"):
+        open_view(path, [{}])
+    view = open_view(path, [{"table": [1, 2]}])
+    assert [line for line in view.lines_for(0) if line] == [
+        "Land\tHochschule\tPlätze", "Spanien\tUniversidad de Granada\t2",
+        "Italien\tUniversità di Padova\t1", "Land\tHochschule\tPlätze",
+        "Japan\tKyoto University\t3"]
+    assert "Chile\tAna Pérez\u2028ana@uchile.cl" in open_view(path, [{"table": 3}]).lines
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_a_list_broken_across_pages_into_two_tables_reads_as_one(fmt: str, tmp_path: Path
+                                                                  ) -> None:
+    """A page break typed into a long table leaves its rows after the break a table of their
+    own, without the header: new-mapping reads both, and the country of the heading above
+    the first holds for the rows after the break."""
+    path = tmp_path / f"broken.{fmt}"
+    header = ("Hochschule", "Plätze")
+    groups = [("Germany", [header, *(r[1:] for r in LIST[1:3])], [r[1:] for r in MORE]),
+              ("Japan", [header, LIST[3][1:]], None)]
+    if fmt == "docx":
+        from docx.enum.text import WD_BREAK
+
+        document = docx.Document()
+        document.add_heading("Partnerhochschulen", level=1)
+        for heading, rows, after_break in groups:
+            document.add_heading(heading, level=2)
+            _grid_table(document, [list(r) for r in rows])
+            if after_break:
+                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                _grid_table(document, [list(r) for r in after_break])
+        document.save(str(path))
+    else:
+        blocks: list[tuple[str, object]] = [("h", "Partnerhochschulen")]
+        for heading, rows, after_break in groups:
+            blocks += [("h", heading), ("table", _odt_rows(rows))]
+            if after_break:
+                blocks += [("p", ""), ("table", _odt_rows(after_break))]
+        write_odt_blocks(path, blocks)
+    clear_cache()
+    proposal = propose(path, "broken")
+    assert proposal.mapping["sections"][0]["reader"]["options"]["table"] == [1, 2, 3]
+    src = read_with(proposal, path)
+    assert [(r.fields.get("country"), r.fields["partner"]) for r in src.result.records] == [
+        ("Germany", "Universidad de Granada"), ("Germany", "Università di Padova"),
+        ("Germany", "Universidad de Chile"), ("Germany", "Universidad de Lima"),
+        ("Japan", "Kyoto University")]

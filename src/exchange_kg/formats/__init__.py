@@ -413,6 +413,16 @@ def table_count(path: Path, fmt: str, encoding: str | None = None) -> int:
     return count_html(path, encoding)
 
 
+def continues_table(path: Path, fmt: str, number: int) -> bool:
+    """Whether table ``number`` of a word-processor document goes on with the one before it
+    (the rows after a page break typed into the list, without its header)."""
+    if fmt not in WORD_PROCESSOR:
+        return False
+    from exchange_kg.formats.textdoc import continues
+
+    return continues(path, fmt, number)
+
+
 def text_outside_tables(path: Path, encoding: str | None = None) -> list[str] | None:
     """The headings and paragraphs of a page or word-processor document outside its tables
     (where it states its title and date), or None for formats that have none."""

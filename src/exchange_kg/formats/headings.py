@@ -23,17 +23,21 @@ _ABOVE = "heading above "
 
 
 def with_country_headings(tables: Sequence[Table],
-                          headings: Sequence[Sequence[tuple[str, str]]]) -> list[Table]:
+                          headings: Sequence[Sequence[tuple[str, str]] | None]) -> list[Table]:
     """``tables`` with the country of the heading above each as its first row.
 
     ``headings[k]`` lists table ``k``'s candidate texts, best first, each with the location
-    its row gets (:func:`above` for a heading); the first naming a country is taken. When
-    some table has none, the tables are returned as they are."""
-    countries = [_country_of(candidates) for candidates in headings]
-    if not tables or not all(countries):
+    its row gets (:func:`above` for a heading); the first naming a country is taken. None:
+    table ``k`` goes on with table ``k - 1`` (the rows after a page break), whose heading
+    holds for it too. When some table has none, the tables are returned as they are."""
+    countries = [None if candidates is None else _country_of(candidates)
+                 for candidates in headings]
+    if not tables or not all(found is not None or (candidates is None and k > 0)
+                             for k, (found, candidates) in enumerate(zip(countries, headings,
+                                                                         strict=True))):
         return list(tables)
-    return [_headed(table, *found) for table, found in zip(tables, countries, strict=True)
-            if found is not None]
+    return [table if found is None else _headed(table, *found)
+            for table, found in zip(tables, countries, strict=True)]
 
 
 def _country_of(candidates: Sequence[tuple[str, str]]) -> tuple[str, str] | None:

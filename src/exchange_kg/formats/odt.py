@@ -12,7 +12,9 @@ XML says. Here:
   paragraph they are anchored to; notes, annotations and the record of tracked changes
   (deleted text) are not read;
 * a list item's label comes from its list style: a bullet, or its number with prefix, suffix
-  and upper levels as the style displays them.
+  and upper levels as the style displays them;
+* a table of one row holding a table in a cell is a frame around the list, no table: its
+  cells' paragraphs and tables are read as the body's (as in :mod:`.word`).
 
 A damaged file is an error naming the file and where its XML broke (table, row, paragraph).
 """
@@ -144,6 +146,9 @@ class _Body:
                         T + "continue-list"):
                     self.counters = []
                 self._list(el, el.get(T + "style-name", ""), 1)
+            elif el.tag == TB + "table" and (frame := _frame(el)) is not None:
+                for cell in frame:
+                    self._walk(cell)
             elif el.tag == TB + "table":
                 self.tables += 1
                 self.out.append(_table(el, self.tables))
@@ -219,6 +224,16 @@ class _Body:
 def _start(spec: Any) -> int:
     value = spec.get(T + "start-value", "1") if spec is not None else "1"
     return int(value) if value.isdigit() else 1
+
+
+def _frame(el: Any) -> list[Any] | None:
+    """The cells of a table of one row that holds a table in a cell: a frame laid around
+    the list, no table of its own (see :mod:`.word`). None for any other table."""
+    rows = _rows(el)
+    if len(rows) != 1 or _count(rows[0], "number-rows-repeated") != 1:
+        return None
+    cells = [c for c in rows[0] if c.tag == TB + "table-cell"]
+    return cells if any(c.find(TB + "table") is not None for c in cells) else None
 
 
 def _rows(el: Any) -> list[Any]:

@@ -200,8 +200,9 @@ def read_tables(path: Path, fmt: str, choice: Any) -> list[Table]:
     # sees, else the caption (Word's alt-text title, ODT's table name)
     return with_country_headings(
         [by_number[n] for n in numbers],
-        [[(t.heading, above(n, t.heading_at)), (t.caption, f"caption of table {n}")]
-         for n in numbers for t in [tables[n - 1]]])
+        [None if k and numbers[k - 1] == n - 1 and continues(path, fmt, n) else
+         [(t.heading, above(n, t.heading_at)), (t.caption, f"caption of table {n}")]
+         for k, n in enumerate(numbers) for t in [tables[n - 1]]])
 
 
 def other_parts(path: Path, fmt: str, placed: set[str]) -> list[tuple[Table, str]]:
@@ -224,6 +225,27 @@ def other_parts(path: Path, fmt: str, placed: set[str]) -> list[tuple[Table, str
 
 def table_count(path: Path, fmt: str) -> int:
     return sum(1 for b in parse(path, fmt).blocks if isinstance(b, DocTable))
+
+
+def continues(path: Path, fmt: str, number: int) -> bool:
+    """Whether table ``number`` goes on with the table before it: nothing but blank
+    paragraphs (a page break, an empty line) stands between them and both have as many
+    columns. A table broken across pages by hand, the rows after the break a table of their
+    own, without the header."""
+    blocks = parse(path, fmt).blocks
+    at = next((k for k, b in enumerate(blocks)
+               if isinstance(b, DocTable) and b.number == number), None)
+    if at is None:
+        return False
+    before = next((b for b in reversed(blocks[:at]) if not (
+        isinstance(b, Paragraph) and not b.text.strip())), None)
+    table = blocks[at]
+    assert isinstance(table, DocTable)
+    return isinstance(before, DocTable) and _width(before) == _width(table) > 1
+
+
+def _width(table: DocTable) -> int:
+    return max((len(row) for row in table.cells), default=0)
 
 
 def document_text(path: Path, fmt: str) -> list[str]:

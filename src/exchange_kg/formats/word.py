@@ -11,7 +11,10 @@ the grid would have to be rebuilt from its private XML anyway. Here:
 * what Word shows is read: inserted text, hyperlinks, fields' results, content controls,
   text boxes (after the paragraph they are anchored to); deleted text and field codes are not;
 * a list paragraph's label comes from its numbering (directly or through its style): a
-  bullet, or its number counted as Word counts it, per list and level.
+  bullet, or its number counted as Word counts it, per list and level;
+* a table of one row holding a table in a cell is a frame around the list (a box, or columns
+  side by side), no table: its cells' paragraphs and tables are read as the body's. A table
+  nested in a cell of any other table is that cell's text.
 
 A damaged file is an error naming the file and where its XML broke (table, row, paragraph).
 """
@@ -232,11 +235,25 @@ class _Body:
                 self.out.append(Paragraph(self.paragraphs, text))
                 self.out.extend(Paragraph(self.paragraphs, _text(p), box=True)
                                 for p in _box_paragraphs(el))
+            elif el.tag == W + "tbl" and (frame := _frame(el)) is not None:
+                for cell in frame:
+                    self._walk(cell)
             elif el.tag == W + "tbl":
                 self.tables += 1
                 self.out.append(_table(el, self.tables))
             elif el.tag in _WRAPPERS:
                 self._walk(el)
+
+
+def _frame(tbl: Any) -> list[Any] | None:
+    """The cells of a table of one row that holds a table in a cell: a frame laid around
+    the list (a box, or columns side by side), no table of its own; its cells' paragraphs and
+    tables are read as the body's. None for any other table."""
+    rows = [tr for tr in _children(tbl, _TR) if tr.find(f"{W}trPr/{W}del") is None]
+    if len(rows) != 1:
+        return None
+    cells = _children(rows[0], _TC)
+    return cells if any(_children(tc, W + "tbl") for tc in cells) else None
 
 
 def _box_paragraphs(p: Any) -> list[Any]:

@@ -79,7 +79,7 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
     A page's tables with the first one's header join its section (``table: [2, 3]``); every
     other table gets a section of its own. Those without a header are left to the build,
     which reports their rows as not read."""
-    from exchange_kg.formats import table_count
+    from exchange_kg.formats import continues_table, table_count
     from exchange_kg.formats.spreadsheet import sheet_names, sheets_with_content
 
     options = first["reader"]["options"]
@@ -99,6 +99,9 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
         delimiter = find_delimiter(found[0]) if found is not None else None
         header = header_line(found[0], delimiter) if found and delimiter else None
         if found is None or delimiter is None or header is None:
+            if key == "table" and candidate - 1 in _as_list(options["table"]) \
+                    and continues_table(path, detect_format(path), candidate):
+                options["table"] = [*_as_list(options["table"]), candidate]  # the next page's
             continue
         section = section_of(table_section(found[0], delimiter, *header, languages), languages)
         same = section["reader"]["options"].get("header") == options.get("header")
