@@ -231,8 +231,8 @@ def test_term_vocabulary_comes_from_the_data_file() -> None:
         ("2027/2028 akademik yılı", "end", [{"end": DateValue(2028), "open_ended": False}],
          []),
         ("WiSe 2025/26", "term", [{"start": DateValue(2025)}], []),
-        # two years in a free-text term cell may be two agreements: a word must say it is one
-        ("2019/2020", "term", [{"start": DateValue(2019)}, {"start": DateValue(2020)}], []),
+        # two years joined by a slash are one academic year, never two agreements
+        ("2019/2020", "term", [{"start": DateValue(2019)}], []),
         # a whole date with its month, in any layout the date reader knows
         ("30 Jun 2026", "end", [{"end": DateValue(2026, 6, 30), "open_ended": False}], []),
         ("31-07-2025", "end", [{"end": DateValue(2025, 7, 31), "open_ended": False}], []),
@@ -268,3 +268,66 @@ def test_term_cells_of_further_languages(text: str, role: str, expected: list[di
                for t in terms]
     assert summary == expected
     assert [f.code for f in flags] == codes
+
+
+def _read(text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    terms, flags = parse_terms(text)
+    return ([{k: v for k, v in vars(t).items() if k != "text" and v is not None and v != ()}
+             for t in terms], [f.code for f in flags])
+
+
+def _range(start: DateValue, end: DateValue) -> list[dict[str, Any]]:
+    return [{"start": start, "end": end, "open_ended": False}]
+
+
+@pytest.mark.parametrize("text", [
+    "15/03/2021 a 14/03/2026", "de 15/03/2021 a 14/03/2026",  # pt, es
+    "dal 15/03/2021 al 14/03/2026", "del 15/03/2021 al 14/03/2026",  # it, es
+    "du 15/03/2021 au 14/03/2026", "de 15/03/2021 à 14/03/2026",  # fr
+    "vom 15.03.2021 bis 14.03.2026", "van 15-03-2021 t/m 14-03-2026",  # de, nl
+    "från 15.03.2021 till 14.03.2026", "fra 15.03.2021 til 14.03.2026",  # sv, no/da
+    "od 15.03.2021 až 14.03.2026", "с 15.03.2021 по 14.03.2026",  # cs, ru
+    "από 15.03.2021 έως 14.03.2026",  # el
+])
+def test_a_validity_written_with_a_range_word_is_one_agreement(text: str) -> None:
+    assert _read(text) == (_range(DateValue(2021, 3, 15), DateValue(2026, 3, 14)), [])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # academic years: the first year starts, the last one ends; a pair is one period
+    ("2021/2022 - 2027/2028", _range(DateValue(2021), DateValue(2028))),
+    ("2021/22 – 2027/28", _range(DateValue(2021), DateValue(2028))),
+    ("a.a. 2021/22 - 2026/27", _range(DateValue(2021), DateValue(2027))),
+    ("2027/2028", [{"start": DateValue(2027)}]),
+    # a range word before any date is an end, not a start
+    ("do 2026", [{"end": DateValue(2026), "open_ended": False}]),
+])
+def test_academic_years_and_leading_range_words(text: str, expected: list[dict[str, Any]]
+                                                ) -> None:
+    assert _read(text) == (expected, [])
+
+
+@pytest.mark.parametrize(("text", "unknown"), [
+    ("15/03/2021 xq 14/03/2026", True),  # a range word no table holds
+    ("2021 bla bla 2026", True),
+    ("2019 2020", False),  # a bare start right before: end or second agreement?
+])
+def test_a_date_after_words_nobody_understood_is_not_a_second_agreement(
+        text: str, unknown: bool) -> None:
+    terms, codes = _read(text)
+    assert len(terms) == 1 and "end" not in terms[0]
+    assert "unplaced-date" in codes and ("unknown-term-text" in codes) == unknown
+    _, flags = parse_terms(text)
+    unplaced = next(f for f in flags if f.code == "unplaced-date")
+    assert unplaced.withheld and unplaced.value in text
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("2019 Erasmus+ 2021 MoU", [2019, 2021]),  # a kind names the second agreement
+    ("2016 na czas nieokreślony oraz 2025 na czas nieokreślony", [2016, 2025]),  # "and"
+    ("2012-2017 2019-2024", [2012, 2019]),  # the first term is whole
+])
+def test_a_cell_that_names_several_agreements_still_splits(text: str, starts: list[int]
+                                                          ) -> None:
+    terms, codes = _read(text)
+    assert [t["start"].year for t in terms] == starts and codes == []

@@ -46,7 +46,7 @@ class Token:
         return _DATE.fullmatch(self.text) is not None
 
 
-_DATE = re.compile(r"\d{1,2}([./])\d{1,2}\1\d{4}|\d{4}([./-])\d{1,2}\2\d{1,2}")
+_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{4}|\d{4}([./-])\d{1,2}\2\d{1,2}")
 _TOKEN = re.compile(rf"{_DATE.pattern}|[^\W_]+|[&+;]|[-\u2010-\u2015\u2212]")
 
 

@@ -57,6 +57,7 @@ MEANINGS = (
     "renewable",
     "connector",
 )
+PERIOD = "period"  # academic-year and semester words of data/date-words.tsv
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,10 @@ def _term_phrases(vocabulary: Vocabulary) -> PhraseTable:
             raise ValueError(f"term-phrases.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
         phrases.append(Phrase(phrase_tokens(entry.text), entry.value, "", entry.note))
+    # an academic-year word ("a.a. 2021/22 - 2026/27") is understood and changes nothing:
+    # read as a word of its own, "a.a." is not the range word "a" twice
+    phrases.extend(Phrase(phrase_tokens(e.text), PERIOD, "", e.note)
+                   for e in entries("dates", vocabulary) if e.value == "period")
     return PhraseTable(phrases)
 
 
@@ -125,6 +130,9 @@ class _ClauseState:
     pending_statuses: list[str] = field(default_factory=list)  # statuses named before it
     pending_from: int | None = None
     after_range: bool = False  # the last meaningful token was a range dash
+    # what was read since the last date ("unknown", "kind", "and", ...): whether a new date
+    # starts a second agreement depends on what stands between it and the term before
+    since_date: set[str] = field(default_factory=set)
     until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
     unknown: list[int] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
@@ -163,7 +171,9 @@ class _Reader:
                 state.unknown.append(i)
             else:
                 self._flush_unknown(state.unknown)
-            state.after_range = what == "range" or (state.after_range and what == "connector")
+            state.after_range = what == "range" or (
+                state.after_range and what in ("connector", "filler"))
+            state.since_date = set() if what == "year" else state.since_date | {what}
             pos += step
         self._flush_unknown(state.unknown)
         self._close_clause(state, indexes)
@@ -176,20 +186,27 @@ class _Reader:
         tok = self.tokens[i]
         value = _date_value(tok)
         if value is not None:
-            self._year_token(state, tok, value, i)
-            return 1, "year"
+            second = _academic_second_year(self.text, self.tokens, i)
+            if second is None:
+                self._year_token(state, tok, value, i)
+                return 1, "year"
+            self._year_token(state, tok, value, i, period_end=second)
+            return 2, "year"
         hit = term_phrases().match(self.tokens, i)
         if hit is not None:
             meaning = hit.phrase.value
-            if meaning == "until":
+            if meaning == "until" or (meaning == "range" and state.current is None
+                                      and hit.phrase.tokens != ("-",)):
+                # a range word before any date ("do 2026", "to 2026"): the date ends a term
+                # ("MoU - 2026 - 2031" keeps its dash: a dash there only sets a kind off)
                 state.until = True
-            elif meaning not in ("range", "connector", "from", "renewable"):
+            elif meaning not in ("range", "connector", "from", "renewable", PERIOD):
                 self._apply_term(self._current(state, i), hit, i)
             return hit.length, meaning
         hit = kind_phrases().match(self.tokens, i)
         if hit is not None:
-            if hit.phrase.value == CONNECTOR:
-                return hit.length, "connector"
+            if hit.phrase.value == CONNECTOR:  # "&", "valid": joins or fills, says no "and"
+                return hit.length, "filler"
             if state.current is not None:
                 self._apply_kind(state.current.kinds, state.current.statuses, hit, i)
                 state.current.last = max(state.current.last, i + hit.length - 1)
@@ -202,21 +219,57 @@ class _Reader:
             return 1, "year"
         return 1, "unknown"
 
-    def _year_token(self, state: _ClauseState, tok: Token, value: DateValue | None, i: int
-                    ) -> None:
+    def _year_token(self, state: _ClauseState, tok: Token, value: DateValue | None, i: int,
+                    period_end: DateValue | None = None) -> None:
         """A date (or year) after "until" ends a term; else it closes an open range or
-        starts a new term."""
+        starts a new term, where the clause says it is a new one.
+
+        ``period_end`` is the second year of an academic year ("2027/28"): the period
+        starts a term in its first year and ends one in its second.
+        """
+        last = i if period_end is None else i + 1
+        as_end = period_end or value
         current = state.current
         if state.until:
             state.until = False
             if current is None or current.end is not None or current.open_ended:
                 current = self._new_draft(state, i)
-            self._end(current, tok, value, i)
+            self._end(current, tok, as_end, last)
             return
         if current is not None and state.after_range and current.closes_range():
-            self._end(current, tok, value, i)
+            self._end(current, tok, as_end, last)
             return
-        self._start(self._new_draft(state, i), tok, value, i)
+        if current is not None and not self._starts_another(state, current):
+            self._unplaced(current, i, last)
+            return
+        self._start(self._new_draft(state, i), tok, value, last)
+
+    @staticmethod
+    def _starts_another(state: _ClauseState, current: _Draft) -> bool:
+        """Whether a date after a term of the same clause starts a second agreement.
+
+        A kind or an "and" between the two says so ("2019 Erasmus+ 2021 MoU", "2016 na czas
+        nieokreślony oraz 2025 ..."); so does a term that is already whole ("2012 na czas
+        nieokreślony 2015 na 5 lat"). Words nobody understood between the two ("15/03/2021
+        a 14/03/2026" before "a" was known), or a bare start right before ("2019 2020"),
+        leave it open what the date is: most often the end of the range, written with a word
+        the vocabulary lacks. A second agreement read from a date alone would be a false fact.
+        """
+        between = state.since_date
+        if between & {"kind", "connector"}:
+            return True
+        if "unknown" in between:
+            return False
+        return not current.closes_range()
+
+    def _unplaced(self, current: _Draft, first: int, last: int) -> None:
+        """A date the clause does not place: flagged and withheld, the term before kept."""
+        written = self._written(first, last)
+        current.last = max(current.last, last)
+        self.flags.append(Flag(
+            self.field_name, "unplaced-date",
+            f"{written!r} follows a term without a word saying whether it ends it or starts "
+            "another agreement; not published", written, withheld=True))
 
     def _current(self, state: _ClauseState, i: int) -> _Draft:
         """The term being read, or a new one ("na czas nieokreślony" with no year before)."""
@@ -252,8 +305,8 @@ class _Reader:
 
     # -- pieces ----------------------------------------------------------------------
 
-    def _start(self, draft: _Draft, tok: Token, value: DateValue | None, i: int) -> None:
-        draft.dated, draft.last = True, i
+    def _start(self, draft: _Draft, tok: Token, value: DateValue | None, last: int) -> None:
+        draft.dated, draft.last = True, last
         if value is not None:
             draft.start = value
         else:
@@ -261,8 +314,8 @@ class _Reader:
                                    f"year {tok.text.upper()!r} is garbled; start left unknown",
                                    self.text[tok.start:tok.end], withheld=True))
 
-    def _end(self, draft: _Draft, tok: Token, value: DateValue | None, i: int) -> None:
-        draft.last, draft.fixed, draft.dated = i, True, True
+    def _end(self, draft: _Draft, tok: Token, value: DateValue | None, last: int) -> None:
+        draft.last, draft.fixed, draft.dated = last, True, True
         if value is None:
             self.flags.append(Flag(self.field_name, "date-garbled",
                                    f"end year {tok.text.upper()!r} is garbled; end left unknown",
@@ -356,6 +409,23 @@ def _date_value(tok: Token) -> DateValue | None:
 def _year(tok: Token) -> int | None:
     if len(tok.text) == 4 and tok.text.isdecimal() and MIN_YEAR <= int(tok.text) <= MAX_YEAR:
         return int(tok.text)
+    return None
+
+
+def _academic_second_year(text: str, tokens: list[Token], i: int) -> DateValue | None:
+    """The second year of an academic year written at token ``i`` ("2027/2028", "2027/28"):
+    one period, not two agreements nor a range. Only a slash joins the two: "2027-2028" is
+    a range."""
+    first = _year(tokens[i])
+    if first is None or i + 1 >= len(tokens):
+        return None
+    nxt = tokens[i + 1]
+    if text[tokens[i].end : nxt.start].strip() != "/" or not nxt.text.isdecimal():
+        return None
+    if len(nxt.text) == 4 and int(nxt.text) == first + 1:
+        return DateValue(first + 1)
+    if len(nxt.text) == 2 and int(nxt.text) == (first + 1) % 100:
+        return DateValue(first + 1)
     return None
 
 
