@@ -405,3 +405,39 @@ def test_the_state_named_in_its_own_language_inside_a_name(name: str, codes: lis
 def test_a_polish_abbreviated_korea() -> None:
     match = parse_country("Korea Płd.")
     assert match is not None and match.code == "KR" and match.method == "alias"
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    # Greek capitals are written without the tonos: "ΓΕΡΜΑΝΙΑ" is "Γερμανία"
+    ("ΓΕΡΜΑΝΙΑ", "DE"), ("ΚΥΠΡΟΣ", "CY"), ("ΟΛΛΑΝΔΙΑ", "NL"), ("ΠΟΡΤΟΓΑΛΙΑ", "PT"),
+    ("ΙΣΠΑΝΙΑ", "ES"), ("ΓΑΛΛΙΑ", "FR"), ("ΗΝΩΜΕΝΟ ΒΑΣΙΛΕΙΟ", "GB"), ("Κύπρος", "CY"),
+    # Cyrillic in capitals, with a dictionary's stress mark, "ё" written "е"
+    ("ГЕРМАНИЯ", "DE"), ("Герма́ния", "DE"), ("УКРАЇНА", "UA"), ("СЕРБИЯ", "RS"),
+])
+def test_capitals_and_accents_of_greek_and_cyrillic(cell: str, code: str) -> None:
+    match = parse_country(cell, fuzzy=False)
+    assert match is not None and match.code == code, (cell, match)
+
+
+def test_greek_and_cyrillic_fold_only_what_writers_leave_out() -> None:
+    assert text_key("Γερμανία") == text_key("ΓΕΡΜΑΝΙΑ") == "γερμανια"
+    assert text_key("Ёлка") == text_key("елка")
+    assert text_key("й") != text_key("и") and text_key("ї") != text_key("і")  # letters
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    # a territory written with its state, before or after it, in any language
+    ("中国香港", "HK"), ("中國台灣", "TW"), ("中国台湾", "TW"), ("中国澳门", "MO"),
+    ("中国（香港）", "HK"), ("香港特别行政区", "HK"), ("China (Hong Kong)", "HK"),
+    ("Hongkong (Čína)", "HK"), ("Chine (Hong Kong)", "HK"), ("Tajwan (Chiny)", "TW"),
+    ("Гонконг (Китай)", "HK"), ("China - Taiwan", "TW"), ("Greenland (Denmark)", "GL"),
+    ("Puerto Rico, USA", "PR"),
+])
+def test_a_territory_written_with_its_state_is_the_territory(cell: str, code: str) -> None:
+    match = parse_country(cell)
+    assert match is not None and match.code == code, (cell, match)
+
+
+@pytest.mark.parametrize("cell", ["China (Japan)", "中国日本", "Germany, Poland", "France (Spain)"])
+def test_two_countries_that_are_no_territory_and_state_stay_unread(cell: str) -> None:
+    assert parse_country(cell) is None

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gettext
 import itertools
 import os
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -71,20 +72,32 @@ _METHOD = {
 
 
 def fold_accents(text: str) -> str:
-    """Casefold and strip accents from Latin letters, keeping punctuation.
+    """Casefold and strip accents from Latin and Greek letters, keeping punctuation.
 
-    Accents are stripped from Latin letters only: in Indic scripts the combining marks are
-    vowels, and dropping them would make different names collide. Shared by the other
-    normalisers so "września", "Wrzesnia" and "WRZEŚNIA" compare equal everywhere.
+    Shared by the other normalisers so "września", "Wrzesnia" and "WRZEŚNIA" compare equal
+    everywhere, and so do "Γερμανία" and "ΓΕΡΜΑΝΙΑ": Greek writes its capitals without the
+    tonos by rule. Cyrillic loses only what writers leave out (the stress marks of
+    dictionaries, the dots of "ё"); "й" and "ї" are letters of their own. Other scripts keep
+    their marks: in Indic scripts the combining marks are vowels, and dropping them would
+    make different names collide.
     """
     if text.isascii():
         return text.lower()  # the same, without the per-letter work (most cells)
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", text.casefold()):
-        if unicodedata.combining(ch) and out and out[-1].isascii():
+        if unicodedata.combining(ch) and out and _mark_dropped(out[-1], ch):
             continue
         out.append(_LATIN_EXTRA.get(ch, ch))
     return unicodedata.normalize("NFC", "".join(out))
+
+
+def _mark_dropped(base: str, mark: str) -> bool:
+    """Whether ``fold_accents`` drops combining ``mark`` after the (casefolded) ``base``."""
+    if base.isascii() or "\u0370" <= base <= "\u03ff" or "\u1f00" <= base <= "\u1fff":
+        return True  # Latin, Greek (monotonic and polytonic)
+    if "\u0400" <= base <= "\u04ff":
+        return mark in "\u0300\u0301" or (base == "\u0435" and mark == "\u0308")
+    return False
 
 
 def text_key(text: str) -> str:
@@ -415,12 +428,16 @@ def _resolve(text: str, fuzzy: bool, languages: Sequence[str]
 def _resolve_cell(text: str, fuzzy: bool, langs: tuple[str, ...], vocabulary: Vocabulary
                   ) -> tuple[CountryMatch | None, str]:
     """Cached: the cells of a build name the same few hundred countries over and over."""
-    if "(" not in text:
-        return _resolve_one(text, fuzzy, langs, vocabulary)
-    # "Chile (2)" must not be a fuzzy "Chile"
+    text = text.translate(_FULL_WIDTH_BRACKETS)
+    # "Chile (2)" must not be a fuzzy "Chile"; "China Hong Kong" must not be a fuzzy anything
     whole, why = _resolve_one(text, False, langs, vocabulary)
     if whole is not None:
         return whole, why
+    if "(" not in text:
+        territory = _territory_with_state(text, vocabulary)
+        if territory is not None:
+            return territory, ""
+        return _resolve_one(text, fuzzy, langs, vocabulary) if fuzzy else (None, why)
     main, inner = _split_parentheses(text)
     inner = [p for p in inner if not _key(p).isdigit()]  # "China (75)": a count
     match, why = _resolve_one(main, fuzzy, langs, vocabulary)
@@ -429,9 +446,55 @@ def _resolve_cell(text: str, fuzzy: bool, langs: tuple[str, ...], vocabulary: Vo
     for part in inner:
         other, _ = _resolve_one(part, False, langs, vocabulary)
         if other is not None and other.code != match.code:
+            territory = _territory_of({match.code, other.code})
+            if territory is not None and match.method != "fuzzy":
+                match = CountryMatch(territory, _name(territory), "alias", 100.0)
+                continue
             return None, (f"{main.strip()!r} reads as {match.code} but {part.strip()!r} "
                           f"as {other.code}")
     return match, ""
+
+
+_FULL_WIDTH_BRACKETS = str.maketrans("（）", "()")
+
+
+@lru_cache(maxsize=1)
+def _territories() -> dict[str, str]:
+    """Territory code -> the code of the state it belongs to (``country-territories.tsv``)."""
+    return {territory: state for territory, state, *_ in data_rows("country-territories.tsv")}
+
+
+def _territory_of(codes: set[str]) -> str | None:
+    """The territory when ``codes`` are a territory and its state ("Hongkong (Čína)")."""
+    if len(codes) != 2:
+        return None
+    a, b = sorted(codes)
+    for territory, state in ((a, b), (b, a)):
+        if _territories().get(territory) == state:
+            return territory
+    return None
+
+
+def _territory_with_state(text: str, vocabulary: Vocabulary) -> CountryMatch | None:
+    """A territory written together with its state, in either order, as two exact names:
+    "中国香港" (no space between, as Chinese writes it), "China - Taiwan", "Hong Kong,
+    China". Any other pair of countries in one cell stays unread."""
+    words = [w for w in re.split(r"[\s,;/\-\u2010-\u2015\u00b7\u30fb|]+", text) if w]
+    if len(words) > 1:
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    elif _has_non_latin_letters(text) and len(text.strip()) <= 24:
+        word = text.strip()
+        splits = [(word[:i], word[i:]) for i in range(1, len(word))]
+    else:
+        return None
+    for left, right in splits:
+        a, b = _lookup(_key(left), vocabulary), _lookup(_key(right), vocabulary)
+        if a is None or b is None:
+            continue
+        territory = _territory_of({a.code, b.code})
+        if territory is not None:
+            return CountryMatch(territory, _name(territory), "alias", 100.0)
+    return None
 
 
 def parse_country(
