@@ -22,7 +22,8 @@ from exchange_kg.normalise.fit import (
 
 def _tsv(name: str) -> list[list[str]]:
     text = files("exchange_kg").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
+    return [line.split("\t") for line in text.splitlines()[1:]
+            if line.strip() and not line.startswith("#")]
 
 
 # ------------------------------------------------------------------------------ data files
@@ -286,3 +287,27 @@ def test_rows_without_a_country_are_judged_by_name_only() -> None:
 def test_shift_detection_is_deterministic() -> None:
     first = shifted_cells(SHIFTED)
     assert shifted_cells(list(SHIFTED)) == first
+
+
+@pytest.mark.parametrize(("heading", "codes"), [
+    ("Noord-Amerika", ("north-america",)), ("Azië", ("asia",)),
+    ("Zuid-Amerika", ("south-america",)),
+    ("Sydamerika", ("south-america",)), ("Nord-Amerika", ("north-america",)),
+    ("Oseania", ("oceania",)), ("Aasia", ("asia",)), ("Jižní Amerika", ("south-america",)),
+    ("Ázsia", ("asia",)), ("Kuzey Amerika", ("north-america",)), ("Avrupa", ("europe",)),
+    ("ΕΥΡΩΠΗ", ("europe",)), ("Ασία", ("asia",)), ("АЗИЯ", ("asia",)),
+    ("北美洲", ("north-america",)), ("ヨーロッパ", ("europe",)), ("아시아", ("asia",)),
+    ("Midden-Oosten", ("asia", "africa")), ("Orta Doğu", ("asia", "africa")),
+    # headings that join continents with "and", in any language, mean all of them
+    ("Asia og Oseania", ("asia", "oceania")), ("Afrika en het Midden-Oosten", ("africa", "asia")),
+    ("亚洲和大洋洲", ("asia", "oceania")), ("Europa & Asia", ("europe", "asia")),
+])
+def test_continent_and_region_headings_of_further_languages(heading: str,
+                                                           codes: tuple[str, ...]) -> None:
+    assert parse_continent(heading) == codes
+
+
+@pytest.mark.parametrize("text", ["Universiteit Utrecht", "Europa and Universidad", "and",
+                                  "Asia og", "Universidade de Lisboa e Porto"])
+def test_a_heading_with_any_other_word_is_no_continent(text: str) -> None:
+    assert parse_continent(text) is None

@@ -140,8 +140,48 @@ def continents_of(country_code: str) -> tuple[str, ...] | None:
 
 
 def parse_continent(text: str) -> tuple[str, ...] | None:
-    """Continents a written continent name may mean ("Ameryka" means either America)."""
-    return _continent_names(active()).get(_continent_key(text))
+    """Continents a written continent name may mean ("Ameryka" means either America).
+
+    A heading that joins continent names with "and" in any language ("Asia og Oseania",
+    "Afrika en het Midden-Oosten", "亚洲和大洋洲") means all of them; a heading with any
+    other word in it is no continent.
+    """
+    names = _continent_names(active())
+    key = _continent_key(text)
+    found = names.get(key)
+    if found is not None or not key:
+        return found
+    parts = _joined_parts(text)
+    if len(parts) < 2:
+        return None
+    union: list[str] = []
+    for part in parts:
+        codes = names.get(part)
+        if codes is None:
+            return None
+        union.extend(c for c in codes if c not in union)
+    return tuple(union)
+
+
+# "and" between continent names, and the articles after it ("Afrika en het Midden-Oosten")
+_AND = _wordset("and und et y e i og och en ja es ve και и і a si ir un in oraz")
+_ARTICLES = _wordset("the het de der die das le la les el los las o os il lo")
+_CJK_AND = re.compile(r"[和与與及、・·]")
+
+
+def _joined_parts(text: str) -> list[str]:
+    """The continent keys a heading joins with "and", "&", "/", "," or "+"."""
+    parts: list[list[str]] = [[]]
+    for chunk in _CJK_AND.split(re.sub(r"[&/,+]", " and ", text)):
+        if parts[-1]:
+            parts.append([])
+        for word in _words(chunk):
+            if word in _AND:
+                if parts[-1]:
+                    parts.append([])
+            elif parts[-1] or word not in _ARTICLES:
+                parts[-1].append(word)
+    return [" ".join(p) for p in parts if p]
 
 
 def continent_fits(continent_text: str, country_code: str) -> tuple[bool | None, str]:
