@@ -205,3 +205,15 @@ def test_a_one_word_type_qualified_by_unknown_words_proves_nothing(
 def test_further_statuses_and_kinds(cell: str, kinds: tuple[str, ...], status: str | None
                                     ) -> None:
     assert parse_kinds(cell) == (KindValue(kinds, status), [])
+
+
+@pytest.mark.parametrize(("cell", "kinds"), [
+    # Chinese writes no spaces: a phrase is found inside a run of characters
+    ("合作备忘录", ("memorandum-of-understanding",)), ("双学位协议", ("double-degree",)),
+    ("学生交流协议", ("student-exchange",)), ("校际合作协议", ("cooperation-agreement",)),
+    ("合作備忘錄", ("memorandum-of-understanding",)),
+    ("대학간 교류협정", ("cooperation-agreement",)),
+])
+def test_kinds_in_chinese_japanese_and_korean(cell: str, kinds: tuple[str, ...]) -> None:
+    value, flags = parse_kinds(cell)
+    assert value.kinds == kinds and flags == []

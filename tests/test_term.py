@@ -331,3 +331,51 @@ def test_a_cell_that_names_several_agreements_still_splits(text: str, starts: li
                                                           ) -> None:
     terms, codes = _read(text)
     assert [t["start"].year for t in terms] == starts and codes == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "until" before the date, in the languages that write it so
+    ("do 30.09.2026", {"end": DateValue(2026, 9, 30)}),  # pl, cs, sk, hr: no start
+    ("do 31. 8. 2027", {"end": DateValue(2027, 8, 31)}),
+    ("t.o.m. 2026-12-31", {"end": DateValue(2026, 12, 31)}),
+    ("frem til 31.12.2026", {"end": DateValue(2026, 12, 31)}),
+    ("έως 31/12/2026", {"end": DateValue(2026, 12, 31)}),
+    ("ΕΩΣ 31/12/2026", {"end": DateValue(2026, 12, 31)}),
+    ("至2026年1月11日", {"end": DateValue(2026, 1, 11)}),
+    # "until" after the date
+    ("31.12.2026 tarihine kadar", {"end": DateValue(2026, 12, 31)}),
+    ("2026. 12. 31-ig", {"end": DateValue(2026, 12, 31)}),
+    ("31.12.2026 asti", {"end": DateValue(2026, 12, 31)}),
+    ("2026年3月31日まで", {"end": DateValue(2026, 3, 31)}),
+    ("2026년 3월 31일까지", {"end": DateValue(2026, 3, 31)}),
+    # ranges with month names, spaced dots, CJK dates and Turkish "between"
+    ("1 September 2021 – 31 August 2026",
+     {"start": DateValue(2021, 9, 1), "end": DateValue(2026, 8, 31)}),
+    ("Sep 2021 - Aug 2026", {"start": DateValue(2021, 9), "end": DateValue(2026, 8)}),
+    ("de septembre 2021 à août 2026", {"start": DateValue(2021, 9), "end": DateValue(2026, 8)}),
+    ("2021. 09. 01. – 2026. 08. 31.",
+     {"start": DateValue(2021, 9, 1), "end": DateValue(2026, 8, 31)}),
+    ("01.09.2021 ile 31.08.2026 arası",
+     {"start": DateValue(2021, 9, 1), "end": DateValue(2026, 8, 31)}),
+    ("2021年3月15日至2026年3月14日",
+     {"start": DateValue(2021, 3, 15), "end": DateValue(2026, 3, 14)}),
+    ("2021年4月1日～2026年3月31日",
+     {"start": DateValue(2021, 4, 1), "end": DateValue(2026, 3, 31)}),
+    # Chinese, Japanese, Korean term phrases
+    ("5年", {"duration_years": 5}),
+    ("长期有效", {"open_ended": True}),
+    ("5年（自动续签）", {"duration_years": 5, "auto_renewal": True}),
+    ("5年間（自動更新）", {"duration_years": 5, "auto_renewal": True}),
+    ("무기한", {"open_ended": True}),
+])
+def test_until_ranges_and_cjk_terms(text: str, expected: dict[str, Any]) -> None:
+    terms, codes = _read(text)
+    if "open_ended" not in expected:
+        expected = {**expected, "open_ended": False}
+    assert (terms, codes) == ([expected], [])
+
+
+@pytest.mark.parametrize("text", ["xyz 31.12.2026", "31.12.2026 qwerty"])
+def test_a_lone_date_next_to_unknown_words_is_withheld(text: str) -> None:
+    terms, codes = _read(text)
+    assert terms == [{}] and codes.count("unplaced-date") == 1

@@ -101,6 +101,16 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods))
 
 
+def month_number(word: str) -> int | None:
+    """The month a folded word names ("september", "wrzesnia", "sept"), else None."""
+    return _words().months.get(word)
+
+
+def is_filler(word: str) -> bool:
+    """Whether a folded word only joins a date's parts ("de", "of", the "th" of "5th")."""
+    return word in _words().fillers
+
+
 def as_of_phrases(after: bool = False) -> tuple[str, ...]:
     """The phrases that say a date is the one a document is current as of ("Stand", "as
     of", "stan na"; with ``after``, those that follow the date: "2025年4月1日現在"), longest

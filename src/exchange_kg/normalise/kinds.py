@@ -46,8 +46,18 @@ class Token:
         return _DATE.fullmatch(self.text) is not None
 
 
-_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{4}|\d{4}([./-])\d{1,2}\2\d{1,2}")
-_TOKEN = re.compile(rf"{_DATE.pattern}|[^\W_]+|[&+;]|[-\u2010-\u2015\u2212]")
+# "2021年3月15日" (zh, ja), "2021년 3월 15일" (ko): year, month and day each marked by its sign
+_MARKED = r"\d{4}\s*[年년](?:\s*\d{1,2}\s*[月월](?:\s*\d{1,2}\s*[日일])?)?"
+# "2021. 09. 01." (hu) and "31. 8. 2027" (cs, sk): dotted dates written with spaces
+_SPACED = r"\d{4}\.\s\d{1,2}\.\s\d{1,2}\.?|\d{1,2}\.\s\d{1,2}\.\s\d{4}"
+_DATE = re.compile(rf"\d{{1,2}}([./-])\d{{1,2}}\1\d{{4}}|\d{{4}}([./-])\d{{1,2}}\2\d{{1,2}}"
+                   rf"|{_MARKED}|{_SPACED}")
+# Chinese and Japanese write no spaces between words, Korean not always: each ideograph,
+# kana or hangul syllable is a token, and phrases ("长期有效", "自动续签") match as sequences
+_CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_DASHES = "\u2010-\u2015\u2212~\u301c\uff5e"  # and the wave dashes of CJK ranges
+_TOKEN = re.compile(rf"{_DATE.pattern}|[{_CJK}]|(?:(?![{_CJK}])[^\W_])+|[&+;]|[-{_DASHES}]")
+_DASH = re.compile(rf"[-{_DASHES}]")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -59,7 +69,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
         folded = fold_accents(m.group())
-        if re.fullmatch(r"[-\u2010-\u2015\u2212]", folded):
+        if _DASH.fullmatch(folded):
             folded = "-"
         tokens.append(Token(folded, m.start(), m.end()))
     return tokens

@@ -29,6 +29,8 @@ from exchange_kg.normalise.dates import (
     MIN_YEAR,
     DateValue,
     academic_period,
+    is_filler,
+    month_number,
     parse_date,
 )
 from exchange_kg.normalise.kinds import (
@@ -53,6 +55,7 @@ MEANINGS = (
     "renewal-every",
     "range",
     "until",
+    "until-after",
     "from",
     "renewable",
     "connector",
@@ -115,6 +118,7 @@ class _Draft:
     kinds: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     dated: bool = False  # has a start, end, duration or open-endedness (even a garbled one)
+    start_at: tuple[int, int] | None = None  # the tokens of the date that started it
 
     def closes_range(self) -> bool:
         return (self.dated and self.end is None and not self.open_ended
@@ -133,6 +137,7 @@ class _ClauseState:
     # what was read since the last date ("unknown", "kind", "and", ...): whether a new date
     # starts a second agreement depends on what stands between it and the term before
     since_date: set[str] = field(default_factory=set)
+    last_started: _Draft | None = None  # the term the last date started, if it did
     until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
     unknown: list[int] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
@@ -146,6 +151,7 @@ class _Reader:
     role: str = "term"  # "end": the cell is an end column, so its dates are ends
     flags: list[Flag] = field(default_factory=list)
     terms: list[_Draft] = field(default_factory=list)
+    unknown_at: set[int] = field(default_factory=set)  # tokens no vocabulary understood
 
     def read(self) -> None:
         clause: list[int] = []
@@ -169,6 +175,7 @@ class _Reader:
             step, what = self._step(state, i)
             if what == "unknown":
                 state.unknown.append(i)
+                self.unknown_at.add(i)
             else:
                 self._flush_unknown(state.unknown)
             state.after_range = what == "range" or (
@@ -184,6 +191,11 @@ class _Reader:
         Order matters: known phrases win over the garbled-year guess, so "GE3" is a kind.
         """
         tok = self.tokens[i]
+        named = _month_date(self.tokens, i)
+        if named is not None:
+            value, length = named
+            self._year_token(state, tok, value, i, last=i + length - 1)
+            return length, "year"
         value = _date_value(tok)
         if value is not None:
             second = _academic_second_year(self.text, self.tokens, i)
@@ -195,12 +207,15 @@ class _Reader:
         hit = term_phrases().match(self.tokens, i)
         if hit is not None:
             meaning = hit.phrase.value
-            if meaning == "until" or (meaning == "range" and state.current is None
+            if meaning == "until-after":
+                self._until_after(state)
+            elif meaning == "until" or (meaning == "range" and state.current is None
                                       and hit.phrase.tokens != ("-",)):
                 # a range word before any date ("do 2026", "to 2026"): the date ends a term
                 # ("MoU - 2026 - 2031" keeps its dash: a dash there only sets a kind off)
                 state.until = True
-            elif meaning not in ("range", "connector", "from", "renewable", PERIOD):
+            elif meaning not in ("range", "connector", "from", "renewable", "until-after",
+                                 PERIOD):
                 self._apply_term(self._current(state, i), hit, i)
             return hit.length, meaning
         hit = kind_phrases().match(self.tokens, i)
@@ -220,16 +235,18 @@ class _Reader:
         return 1, "unknown"
 
     def _year_token(self, state: _ClauseState, tok: Token, value: DateValue | None, i: int,
-                    period_end: DateValue | None = None) -> None:
+                    period_end: DateValue | None = None, last: int | None = None) -> None:
         """A date (or year) after "until" ends a term; else it closes an open range or
         starts a new term, where the clause says it is a new one.
 
         ``period_end`` is the second year of an academic year ("2027/28"): the period
         starts a term in its first year and ends one in its second.
         """
-        last = i if period_end is None else i + 1
+        if last is None:
+            last = i if period_end is None else i + 1
         as_end = period_end or value
         current = state.current
+        state.last_started = None
         if state.until:
             state.until = False
             if current is None or current.end is not None or current.open_ended:
@@ -242,7 +259,21 @@ class _Reader:
         if current is not None and not self._starts_another(state, current):
             self._unplaced(current, i, last)
             return
-        self._start(self._new_draft(state, i), tok, value, last)
+        draft = self._new_draft(state, i)
+        self._start(draft, tok, value, last)
+        draft.start_at = (i, last)
+        state.last_started = draft
+
+    @staticmethod
+    def _until_after(state: _ClauseState) -> None:
+        """"2026-ig", "2026'ya kadar", "2026年まで": the date just read ends the term it
+        started (the word says so only after it)."""
+        draft = state.last_started
+        if draft is None or state.since_date or draft is not state.current:
+            return
+        if draft.closes_range():
+            draft.start, draft.end, draft.fixed = None, draft.start, True
+            draft.start_at = None
 
     @staticmethod
     def _starts_another(state: _ClauseState, current: _Draft) -> bool:
@@ -289,6 +320,8 @@ class _Reader:
         """A clause of kinds (or a status) only qualifies the term before it; otherwise it
         stands alone: "in negotiation" alone is an agreement not yet concluded."""
         if state.drafts:
+            for draft in state.drafts:
+                self._doubtful_start(draft)
             self.terms.extend(state.drafts)
             return
         if not (state.pending or state.pending_statuses):
@@ -302,6 +335,22 @@ class _Reader:
         assert state.pending_from is not None
         self.terms.append(_Draft(state.pending_from, indexes[-1], kinds=list(state.pending),
                                  statuses=list(state.pending_statuses)))
+
+    def _doubtful_start(self, draft: _Draft) -> None:
+        """A term that is only a date, next to words nobody understood ("31.12.2026 asti",
+        "umowa ważna do 2027" with "ważna do" unknown): those words may say "until" as well
+        as "from", so the date is withheld and flagged, not published as the start."""
+        if draft.start_at is None or not draft.closes_range() or draft.start is None:
+            return
+        first, last = draft.start_at
+        if not {first - 1, last + 1} & self.unknown_at:
+            return
+        written = self._written(first, last)
+        draft.start = None
+        self.flags.append(Flag(
+            self.field_name, "unplaced-date",
+            f"{written!r} stands next to words that were not understood: it may be the end "
+            "as well as the start; not published", written, withheld=True))
 
     # -- pieces ----------------------------------------------------------------------
 
@@ -410,6 +459,39 @@ def _year(tok: Token) -> int | None:
     if len(tok.text) == 4 and tok.text.isdecimal() and MIN_YEAR <= int(tok.text) <= MAX_YEAR:
         return int(tok.text)
     return None
+
+
+def _month_date(tokens: list[Token], i: int) -> tuple[DateValue, int] | None:
+    """A date with its month named, at token ``i``: "1 September 2021", "Sep 2021",
+    "de septembre 2021", "August 31, 2026"; the date and how many tokens it takes."""
+    j, day = i, None
+    if _small(tokens, j, 31):
+        day, j = int(tokens[j].text), j + 1
+        j = _past_fillers(tokens, j)
+    month = month_number(tokens[j].text) if j < len(tokens) else None
+    if month is None:
+        return None
+    j = _past_fillers(tokens, j + 1)
+    if day is None and _small(tokens, j, 31):
+        day, j = int(tokens[j].text), _past_fillers(tokens, j + 1)
+    year = _year(tokens[j]) if j < len(tokens) else None
+    if year is None:
+        return None
+    try:
+        return DateValue(year, month, day), j - i + 1
+    except ValueError:  # "31 September": the month is still stated
+        return DateValue(year, month), j - i + 1
+
+
+def _small(tokens: list[Token], j: int, most: int) -> bool:
+    return (j < len(tokens) and tokens[j].text.isdecimal() and len(tokens[j].text) <= 2
+            and 1 <= int(tokens[j].text) <= most)
+
+
+def _past_fillers(tokens: list[Token], j: int) -> int:
+    while j < len(tokens) and is_filler(tokens[j].text):
+        j += 1
+    return j
 
 
 def _academic_second_year(text: str, tokens: list[Token], i: int) -> DateValue | None:
