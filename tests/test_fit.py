@@ -311,3 +311,14 @@ def test_continent_and_region_headings_of_further_languages(heading: str,
                                   "Asia og", "Universidade de Lisboa e Porto"])
 def test_a_heading_with_any_other_word_is_no_continent(text: str) -> None:
     assert parse_continent(text) is None
+
+
+@pytest.mark.parametrize(("cell", "institution"), [
+    ("Πανεπιστήμιο Αθηνών", True), ("ΠΑΝΕΠΙΣΤΗΜΙΟ ΚΥΠΡΟΥ", True),
+    ("Εθνικό Μετσόβιο Πολυτεχνείο", True), ("Университет ИТМО", True),
+    ("Київський національний університет", True), ("Высшая школа экономики", True),
+    ("Универзитет у Београду", True),
+    ("Θεσσαλονίκη", False), ("Москва", False), ("Київ", False), ("ΓΕΡΜΑΝΙΑ", False),
+])
+def test_greek_and_cyrillic_institution_words(cell: str, institution: bool) -> None:
+    assert looks_like_institution(cell) is institution
