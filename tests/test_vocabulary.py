@@ -298,3 +298,19 @@ def test_fragments_in_further_languages_are_understood(set_name: str) -> None:
     recorded, recorded_cells = FRAGMENTS_UNDERSTOOD[set_name]
     assert cells == recorded_cells
     assert understood >= recorded, f"{set_name}: {understood} of {cells} understood"
+
+
+@pytest.mark.parametrize(("cell", "field"), [
+    # student places are the quota; staff places and months are no header word of it
+    ("Hallgató", "quota"), ("Öğrenci Hareketliliği", "quota"), ("Φοιτητές", "quota"),
+    ("Studenter", "quota"), ("名额", "quota"),
+    ("Oktató", None), ("Personel Hareketliliği", None), ("Liczba miesięcy", None),
+    ("Μήνες", None), ("Staff", None), ("Months", None),
+    # the row number and the end in further languages
+    ("Α/Α", "row_number"), ("Sıra No", "row_number"), ("序号", "row_number"),
+    ("Ισχύς έως", "end"), ("有效期至", "end"),
+])
+def test_header_words_for_students_staff_and_numbering(cell: str, field: str | None) -> None:
+    from exchange_kg.propose import header_field
+
+    assert header_field(cell)[0] == field
