@@ -217,3 +217,14 @@ def test_further_statuses_and_kinds(cell: str, kinds: tuple[str, ...], status: s
 def test_kinds_in_chinese_japanese_and_korean(cell: str, kinds: tuple[str, ...]) -> None:
     value, flags = parse_kinds(cell)
     assert value.kinds == kinds and flags == []
+
+
+@pytest.mark.parametrize(("cell", "kinds"), [
+    ("Меморандум про співпрацю", ("memorandum-of-understanding",)),
+    ("Угода про академічну мобільність", ("student-exchange",)),
+    ("Договір про співпрацю", ("cooperation-agreement",)),
+    ("Соглашение о сотрудничестве", ("cooperation-agreement",)),
+])
+def test_russian_and_ukrainian_kinds(cell: str, kinds: tuple[str, ...]) -> None:
+    value, flags = parse_kinds(cell)
+    assert value.kinds == kinds and flags == []

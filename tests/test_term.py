@@ -379,3 +379,16 @@ def test_until_ranges_and_cjk_terms(text: str, expected: dict[str, Any]) -> None
 def test_a_lone_date_next_to_unknown_words_is_withheld(text: str) -> None:
     terms, codes = _read(text)
     assert terms == [{}] and codes.count("unplaced-date") == 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("з 01.09.2021 по 31.08.2026",
+     {"start": DateValue(2021, 9, 1), "end": DateValue(2026, 8, 31), "open_ended": False}),
+    ("до 31.12.2026", {"end": DateValue(2026, 12, 31), "open_ended": False}),
+    ("безстроково", {"open_ended": True}), ("бессрочно", {"open_ended": True}),
+    ("5 років", {"duration_years": 5, "open_ended": False}),
+    ("на 5 лет, автоматическое продление",
+     {"duration_years": 5, "open_ended": False, "auto_renewal": True}),
+])
+def test_russian_and_ukrainian_terms(text: str, expected: dict[str, Any]) -> None:
+    assert _read(text) == ([expected], [])
