@@ -494,3 +494,18 @@ def test_a_hidden_sheet_is_read_only_when_the_mapping_names_it(tmp_path: Path) -
     proposal = propose(path, "partner")
     assert len(proposal.mapping["sections"]) == 1
     assert "Universidad de Chile" in open_view(path, [{"sheet": "Archiv"}]).lines[1]
+
+
+def test_html_rows_and_spans_as_a_browser_lays_them_out(tmp_path: Path) -> None:
+    """The foot comes last wherever the page writes it; ``rowspan="0"`` spans to the end of
+    its row group and no span reaches past its group (a <tbody> per country)."""
+    path = write_html(tmp_path / "p.html", """<table>
+<thead><tr><th>Country</th><th>University</th></tr></thead>
+<tfoot><tr><td colspan="2">Updated 2026</td></tr></tfoot>
+<tbody><tr><td rowspan="0">Spain</td><td>Granada</td></tr><!-- a comment -->
+<tr><td>Barcelona</td></tr></tbody>
+<tbody><tr><td rowspan="9">Japan</td><td>Kyoto</td></tr><tr><td>Osaka</td></tr></tbody>
+<tbody><tr><td>Chile</td><td>Santiago</td></tr></tbody></table>""")
+    assert open_view(path, [{}]).lines == [
+        "Country\tUniversity", "Spain\tGranada", "Spain\tBarcelona", "Japan\tKyoto",
+        "Japan\tOsaka", "Chile\tSantiago", "Updated 2026"]

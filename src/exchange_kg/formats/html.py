@@ -207,8 +207,31 @@ def _listing(tables: list[Any]) -> str:
 
 
 def _rows(table: Any) -> list[Any]:
-    """The table's own rows (not those of tables nested in its cells), in document order."""
-    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    """The table's own rows (not those of tables nested in its cells), as a browser shows
+    them (see :func:`_row_groups`)."""
+    return [tr for group in _row_groups(table) for tr in group]
+
+
+def _row_groups(table: Any) -> list[list[Any]]:
+    """The table's row groups in the order a browser shows them: the head, the bodies (and
+    runs of rows outside any) in document order, the foot last wherever the page puts it.
+    A cell spans rows only within its group."""
+    heads: list[list[Any]] = []
+    bodies: list[list[Any]] = []
+    feet: list[list[Any]] = []
+    loose: list[Any] = []  # rows right in <table>, outside any group
+    for child in table:
+        if child.tag == "tr":
+            loose.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):  # a comment, a <colgroup>: no break
+            if loose:
+                bodies.append(loose)
+                loose = []
+            rows = child.xpath("./tr")
+            {"thead": heads, "tbody": bodies, "tfoot": feet}[child.tag].append(rows)
+    if loose:
+        bodies.append(loose)
+    return [g for g in (*heads, *bodies, *feet) if g]
 
 
 # Elements inside a cell that start and end a line of it (a nested table's row too); a
@@ -254,7 +277,10 @@ def _span(cell: Any, name: str) -> int:
 
 def _table(tables: list[Any], number: int) -> Table:
     table = tables[number - 1]
-    rows = _rows(table)
+    groups = _row_groups(table)
+    rows = [tr for group in groups for tr in group]
+    ends = [end for k, group in enumerate(groups)
+            for end in [sum(len(g) for g in groups[:k + 1])] * len(group)]
     grid: dict[tuple[int, int], str] = {}
     taken: set[tuple[int, int]] = set()
     merges: list[Merge] = []
@@ -263,7 +289,9 @@ def _table(tables: list[Any], number: int) -> Table:
         for cell in tr.xpath("./th|./td"):
             while (r, c) in taken:
                 c += 1
-            rowspan = min(_span(cell, "rowspan"), len(rows) - r)
+            # rowspan="0": to the end of its group, as browsers lay it out; never beyond it
+            rowspan = ends[r] - r if cell.get("rowspan", "").strip() == "0" else \
+                min(_span(cell, "rowspan"), ends[r] - r)
             colspan = _span(cell, "colspan")
             grid[(r, c)] = _text(cell)
             for dr in range(rowspan):
