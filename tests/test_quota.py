@@ -207,3 +207,12 @@ def test_quota_joined_to_its_time_or_bounded(cell: str, expected: QuotaValue | N
 ])
 def test_a_years_places(cell: str, expected: QuotaValue | None) -> None:
     assert parse_quota(cell)[0] == expected
+
+
+@pytest.mark.parametrize(("cell", "places"), [
+    ("2 cupos", 2), ("1 cupo", 1), ("2 helår", 2), ("2 места", 2), ("2 місця", 2),
+    ("2名", 2), ("2人", 2), ("2명", 2), ("2 studenti á 5 měsíců", 2),
+])
+def test_counting_words_of_further_languages(cell: str, places: int) -> None:
+    value, _ = parse_quota(cell)
+    assert value is not None and value.places == (("unspecified", places),)
