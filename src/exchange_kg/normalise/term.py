@@ -10,9 +10,16 @@ one free-text cell, sometimes several agreements in one cell::
 
 The cell is tokenised and read left to right against two phrase tables: the term vocabulary
 (``data/term-phrases.tsv``: indefinite, n years, automatic renewal, range dashes, "and") and
-the agreement kinds (``data/agreement-kinds.tsv`` via :mod:`.kinds`). A new year starts a new
-term unless it closes a range; ``;`` separates clauses, and a clause that names only kinds
-("2025 - 2030; student exchange agreement") qualifies the term before it. A status
+the agreement kinds (``data/agreement-kinds.tsv`` via :mod:`.kinds`). A date after a range
+word ("2024 do 2029", "15/03/2021 a 14/03/2026") or an "until" ("bis", "至") ends the term;
+one followed by an "until" written after it ("2026-ig", "2026年まで") too. Otherwise a new
+date starts a second term only where the cell says there are several: a kind or an "and"
+between the two, or a term already whole before it. After words no table holds, the date is
+withheld and flagged (``unplaced-date``), never published as a second agreement's start;
+so is a lone date right next to such words, which may say "until" as well as "from". Two
+years joined by a slash ("2027/28") are one academic year. ``;`` separates clauses, and a
+clause that names only kinds ("2025 - 2030; student exchange agreement") qualifies the term
+before it. A status
 ("in negotiation", from the same kind table) is the term's: alone in a cell it is an agreement
 not yet concluded, with no dates. Adding a language
 means adding rows to the data files, not code. Garbled years ("ZV15") are never repaired into
