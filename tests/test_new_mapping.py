@@ -210,3 +210,28 @@ def test_a_pages_title_and_date_outside_its_table_reach_the_manifest_entry(
     assert "title: 'Convenios internacionales'" in entry
     assert "as_of: '2026-01-15'  # CHECK" in entry
     assert "Actualizado al 15 de enero de 2026" in entry
+
+
+def test_a_list_typed_as_numbered_paragraphs_under_country_headings(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Partneruniversitäten", level=1)
+    groups = {"Österreich": ["Universität Wien", "Technische Universität Graz"],
+              "Frankreich": ["Université de Strasbourg", "Sorbonne Université"],
+              "Japan": ["Kyoto University"]}
+    for country, names in groups.items():
+        document.add_heading(country, level=2)
+        for name in names:
+            document.add_paragraph(name, style="List Number")
+    document.add_paragraph("Stand der Liste: Oktober 2026")
+    path = tmp_path / "partners.docx"
+    document.save(str(path))
+    proposal = propose(path, "numbered")
+    assert proposal.mapping["sections"][0]["reader"]["name"] == "outline-list"
+    src = read_with(proposal, path)
+    got = {(a.country, a.parties[0].name) for a in pipeline.source_agreements(src)}
+    assert got == {("AT", "Universität Wien"), ("AT", "Technische Universität Graz"),
+                   ("FR", "Université de Strasbourg"), ("FR", "Sorbonne Université"),
+                   ("JP", "Kyoto University")}
+    assert not [d for d in src.result.dispositions.values() if d.status.value == "unreadable"]

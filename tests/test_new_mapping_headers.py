@@ -383,3 +383,53 @@ def test_a_status_column_is_read_with_the_agreement_types(tmp_path: Path) -> Non
     agreements = pipeline.source_agreements(read_with(proposal, path))
     assert [(a.kinds, a.status) for a in agreements] == [
         (("erasmus-plus",), None), (("erasmus-plus",), "in-process"), (("framework",), None)]
+
+
+def test_a_count_beside_two_columns_of_places_that_differ_is_not_the_quota(
+        tmp_path: Path) -> None:
+    """Out | In | Months in words no vocabulary holds: the places differ, so neither is the
+    quota, and the months beside them never take their place (a false quota)."""
+    path = tmp_path / "umowy.csv"
+    lines = ["Kraj;Uczelnia partnerska;Wyjeżdżający;Przyjeżdżający;Miesiące",
+             "Niemcy;Freie Universität Berlin;2;2;5",
+             "Austria;Universität Wien;3;2;10",
+             "Francja;Université de Lille;1;1;6",
+             "Włochy;Università di Bologna;2;2;9"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proposal = propose(path, "months")
+    assert "quota" not in _columns(proposal)
+    assert "places differ from" in proposal.yaml()
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert len(agreements) == 4 and all(a.quota is None for a in agreements)
+
+
+TURKISH = """Erasmus+ İkili Anlaşmalar Listesi
+Sıra No\tÜlke\tÜniversite\tÖğrenci Hareketliliği\tPersonel Hareketliliği\tAnlaşma Süresi
+1\tAlmanya\tUniversität Stuttgart\t3 öğrenci x 5 ay\t1 x 5 gün\t2022-2027
+2\tFransa\tUniversité Grenoble Alpes\t2 öğrenci x 10 ay\t—\t2021/2022 - 2027/2028
+3\tİtalya\tPolitecnico di Milano\t2 öğrenci x 5 ay\t2 x 5 gün\t2022-2027
+4\tPolonya\tPolitechnika Gdańska\t3 öğrenci x 5 ay\t1 x 5 gün\t2021-2027
+* Personel hareketliliği ders verme amaçlıdır; süreler gün olarak verilmiştir.
+"""
+
+
+def test_columns_in_unknown_words_are_named_by_numbering_places_and_periods(
+        tmp_path: Path) -> None:
+    """A first header cell no vocabulary knows over 1, 2, 3 is the list's numbering, not a
+    pass glued in front of the header; places counted in words and periods from-to are read
+    by their cells, each with a CHECK; a footnote whose prose holds a ";" is layout."""
+    path = tmp_path / "anlasmalar.tsv"
+    path.write_text(TURKISH, encoding="utf-8")
+    proposal = propose(path, "tr")
+    assert _columns(proposal) == ["row_number", "country", "partner", "quota", "-", "term"]
+    text = proposal.yaml()
+    for name, field in (("Sıra No", "row_number"), ("Öğrenci Hareketliliği", "quota"),
+                        ("Anlaşma Süresi", "term")):
+        assert f"{name!r} read as {field} from its cells" in text
+    src = read_with(proposal, path)
+    got = [(a.country, a.start and a.start.year, a.end and a.end.year, str(a.quota))
+           for a in pipeline.source_agreements(src)]
+    assert [g[:3] for g in got] == [("DE", 2022, 2027), ("FR", 2021, 2028),
+                                    ("IT", 2022, 2027), ("PL", 2021, 2027)]
+    assert all(g[3] != "None" for g in got)
+    assert not [n for n, d in src.result.dispositions.items() if d.status.value == "unreadable"]

@@ -216,3 +216,25 @@ def test_document_title_only_comes_from_before_the_section() -> None:
     result = read(with_title, "s", {"start_marker": "^Partners$"})
     assert result.dispositions[5].kind == "title"
     assert [r.fields["partner"] for r in result.records] == ["Sorbonne", "Lyon"]
+
+
+def test_numbered_entries_are_entries_and_their_numbers_are_not_names() -> None:
+    # a list typed as numbered paragraphs: Word's label and a tab, or a number typed by hand
+    lines = ["Partner universities", "Austria", "1.\tUniversität Wien", "2)\tTU Graz",
+             "Germany", "3. Universität Heidelberg", "4) * Freie Universität Berlin",
+             "10.\t2 Universities of Applied Sciences (network)"]
+    result = read(lines, "s", {"start_marker": "^Partner universities$"})
+    got = [(r.fields.get("country"), r.fields["partner"], r.fields["waiver"], flag_codes(r))
+           for r in result.records]
+    assert got == [("Austria", "Universität Wien", "", []), ("Austria", "TU Graz", "", []),
+                   ("Germany", "Universität Heidelberg", "", []),
+                   ("Germany", "Freie Universität Berlin", "*", []),
+                   ("Germany", "2 Universities of Applied Sciences (network)", "", [])]
+    assert {result.dispositions[n].kind for n in (2, 5)} == {"heading"}
+
+
+def test_a_numbered_country_is_a_heading_not_an_entry() -> None:
+    lines = ["Partners", "1.\tFrance", "• Sorbonne Université", "2. Japan", "• Kyoto University"]
+    result = read(lines, "s", {"start_marker": "^Partners$"})
+    assert [(r.fields.get("country"), r.fields["partner"]) for r in result.records] == [
+        ("France", "Sorbonne Université"), ("Japan", "Kyoto University")]

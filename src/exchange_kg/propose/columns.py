@@ -19,6 +19,8 @@ from exchange_kg.normalise.fit import looks_like_institution, parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
+from exchange_kg.normalise.quota import parse_quota
+from exchange_kg.normalise.term import parse_terms
 from exchange_kg.normalise.vocabulary import builtin_entries
 from exchange_kg.readers.cells import fold
 from exchange_kg.readers.simple_table import MARKS, REPEATABLE
@@ -79,6 +81,8 @@ def field_by_content(values: Sequence[str]) -> str | None:
         return "erasmus_code"
     if share(lambda v: parse_continent(v) is not None) > 0.6:
         return "continent"
+    if share(_period) > 0.6:
+        return "term"  # "2021-2027": when each agreement runs, from and to
     if share(lambda v: parse_date(v)[0] is not None and not v.isdigit()) > 0.6:
         return "start"
     if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
@@ -88,9 +92,25 @@ def field_by_content(values: Sequence[str]) -> str | None:
         return "row_number"  # 1, 2, 3, ...: the document's own numbering
     if share(lambda v: bool(_YEAR.match(v))) > 0.8:
         return "start"  # "2021": a year, not 2,021 places
-    if share(lambda v: bool(_NUMBER.match(v)) and not v.startswith("0")) > 0.8:
-        return "quota"  # "0413" is a code (an ISCED field), not 413 places
+    if share(_places) > 0.8:
+        return "quota"
     return None
+
+
+def _period(cell: str) -> bool:
+    """A cell that is one period with its start and its end ("2021-2027")."""
+    terms, flags = parse_terms(cell)
+    return len(terms) == 1 and bool(terms[0].start and terms[0].end) and not flags
+
+
+def _places(cell: str) -> bool:
+    """A number of places: bare ("3"; "0413" is a code, an ISCED field, not 413 places) or
+    counted in words the quota vocabulary reads ("2 öğrenci x 5 ay")."""
+    if _NUMBER.match(cell):
+        return not cell.startswith("0")
+    value, flags = parse_quota(cell)
+    return cell[:1].isdigit() and value is not None and bool(value.places) and not any(
+        f.withheld for f in flags)
 
 
 def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
@@ -105,6 +125,7 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
     languages: Counter[str] = Counter()
     why = unread if unread is not None else {}
     grouped = _grouped_fields(header, groups)
+    taken: set[str] = set()
     for i, cell in enumerate(header):
         name, language = header_field(cell)
         values = [r[i] if i < len(r) else "" for r in rows]
@@ -140,12 +161,17 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
                              f"{cell!r} as one type")
                 name = None
         # several columns may say the type: ticked types, a type and a status column
-        if name is not None and name in columns and name not in REPEATABLE:
+        if name is not None and name in taken and name not in REPEATABLE:
+            # a field already named, or already refused (two columns of places that differ:
+            # a third column of numbers, "Months", does not become the places)
             why[cell] = f"a second {name} column"
-            _second_quota(columns, header, rows, i, name, why)
+            if name in columns:
+                _second_quota(columns, header, rows, i, name, why)
             name = None
         if language not in (None, "mul"):
             languages[language] += 1
+        if name is not None:
+            taken.add(name)
         columns.append(name or "-")
     if "partner" not in columns:
         _partner_by_content(columns, header, rows)

@@ -60,7 +60,12 @@ def open_table(path: Path, options: dict[str, Any], depth: int
     delimiter = find_delimiter(lines)
     if not delimiter or (view.locations is not None and delimiter != "\t"):
         return (lines, options) if not options else None  # an outline: no table to choose
-    return (lines, options) if header_line(lines, delimiter) is not None else None
+    if header_line(lines, delimiter) is not None:
+        return lines, options
+    from exchange_kg.propose.layouts import outline_span  # (it reads this module's dates)
+
+    # numbered entries ("1.<tab>Name") split like cells but are an outline, not a table
+    return (lines, options) if not options and outline_span(lines) is not None else None
 
 
 # How far from either end of a document its date stamp is looked for (titles, footers).

@@ -55,8 +55,20 @@ def _worded_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
         while lead < len(cells) and not known[lead]:
             lead += 1
         if sum(known[lead:]) * 2 > len(cells) - lead:
-            return i, lead
+            return i, _passes(lines, delimiter, i, cells, lead)
     return None
+
+
+def _passes(lines: Sequence[str], delimiter: str, at: int, cells: Sequence[str], lead: int
+            ) -> int:
+    """How many of the header line's first cells, in words no vocabulary knows, are passes
+    glued in front of every row rather than columns: none when the cells under one of them
+    show its field ("Sıra No" over 1, 2, 3: the list's own numbering)."""
+    rows = _rows_under(lines, delimiter, at, len(cells))
+    for j in range(lead):
+        if field_by_content([r[j] if j < len(r) else "" for r in rows]) is not None:
+            return 0
+    return lead
 
 
 SHAPED_MIN_ROWS = 3  # rows under a header the vocabulary does not know, at least

@@ -16,6 +16,7 @@ from exchange_kg.normalise.vocabulary import builtin_entries
 from exchange_kg.propose.columns import column_fields, date_meaning, partner_notation
 from exchange_kg.propose.document import stated_as_of
 from exchange_kg.propose.header import header_rows, split_cells
+from exchange_kg.readers.outline import unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
 _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
@@ -72,9 +73,9 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
         options = {"start_marker": _marker(lines[_title_before(lines, header_at)])}
     elif "row_number" in index:
         reader = "numbered-table"
-        checks = [c for c in ("website", "continent") if c in index]
-        if checks:
-            options["fit_checks"] = checks
+        fit = [c for c in ("website", "continent") if c in index]
+        if fit:
+            options["fit_checks"] = fit
     elif "country" in index and _merged(column("country")):
         reader = "merged-cell-table"
         options["merged"] = ["country"]
@@ -184,7 +185,7 @@ def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: i
         for entry in builtin_entries("continents"):
             if text_key(entry.text) == text_key(line) and entry.language != "mul":
                 languages[entry.language] += 1
-    entries = [re.sub(r"^\s*[-\u2013\u2022]?\s*\*?\s*", "", ln)
+    entries = [re.sub(r"^\s*[-\u2013\u2022]?\s*\*?\s*", "", unnumbered(ln.strip()))
                for ln in lines[first:bullets[1] + 1] if _bulleted(ln)]
     return {"name": "partners", "reader": {"name": "outline-list", "options": options},
             "fields": {"country": "country",
@@ -195,12 +196,16 @@ def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: i
 
 
 def _bulleted(line: str) -> bool:
-    """An outline entry: a bullet (or the waiver mark) at the start of a line of one cell."""
-    return "\t" not in line.strip() and bool(_BULLET.match(line))
+    """An outline entry: a bullet (or the waiver mark) or a list number at the start of a
+    line of one cell, whose text is no country or region (a numbered heading)."""
+    text = unnumbered(line.strip())
+    if text != line.strip():
+        return "\t" not in text and not _heading(text)
+    return "\t" not in text and bool(_BULLET.match(line))
 
 
 def _heading(line: str) -> bool:
-    text = line.strip()
+    text = unnumbered(line.strip())
     return bool(text) and not _bulleted(line) and (
         parse_country(text, fuzzy=False) is not None or parse_continent(text) is not None
         or bool(re.match(r"^<[^<>]+>", text)))

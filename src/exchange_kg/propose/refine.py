@@ -109,7 +109,8 @@ def _learn(proposal: Proposal, src: Any) -> bool:
         furniture += [r.first_line for r in src.result.records if _page_furniture(r, src)]
         for n in sorted(furniture):
             text = src.lines[n - 1].strip()
-            if len([c for c in re.split(r"[\t;|]", text) if c.strip()]) != 1:
+            delimiter = options.get("delimiter", "\t")  # prose may hold a ";"
+            if len([c for c in text.split(delimiter) if c.strip()]) != 1:
                 continue
             key = ("footer_patterns" if n > last_record and reader != "merged-cell-table"
                    else "title_patterns")

@@ -32,6 +32,8 @@ DEFAULT_NO_COUNTRY = ["International Organization", "International Organizations
 # followed by \s*$ would retry every space of a long gap)
 _BULLET = re.compile(r"^(?:[-\u2013\u2022]\s*)?(?P<mark>\*)?\s*(?P<name>\S(?:.*\S)?)\s*$")
 _BOLD = re.compile(r"^\*\*(?P<text>.+?)\*\*$")
+# a list number: Word's label and a tab ("1.\tName", "2)\tName"), or typed ("3. Name")
+_NUMBER = re.compile(r"^\d{1,3}(?:[.)]?\t|[.)]\s+)(?=\S)")
 
 OPTIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -133,12 +135,27 @@ def _classify_line(
     bold = _BOLD.search(text)
     if bold is not None:
         return _Line(n, text, "region", heading=bold.group("text").strip())
+    numbered = unnumbered(text)
+    if numbered != text:
+        # a numbered entry; a numbered country or region ("1. France") heads entries
+        if parse_country(numbered, fuzzy=False) is None and parse_continent(numbered) is None:
+            bullet = _BULLET.search(numbered)
+            if bullet is not None:
+                return _Line(n, text, "entry", name=bullet.group("name"),
+                             mark=bullet.group("mark") or "")
+        return _Line(n, text, "plain", name=numbered)
     if text[0] in "-\u2013\u2022*":
         bullet = _BULLET.search(text)
         if bullet is not None:
             mark = bullet.group("mark") or ""
             return _Line(n, text, "entry", name=bullet.group("name"), mark=mark)
     return _Line(n, text, "plain", name=text)
+
+
+def unnumbered(text: str) -> str:
+    """The line without its list number, if it has one: the number orders the list, it is no
+    part of the name (and numbering may restart under each heading)."""
+    return _NUMBER.sub("", text, count=1)
 
 
 def _unbold(text: str) -> str:
