@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from exchange_kg.readers import REGISTRY, get
-from exchange_kg.readers.merged_table import Slot, assign_merged, read
+from exchange_kg.readers.merged_table import OPTIONS_SCHEMA, Slot, assign_merged, read
 from exchange_kg.records import LineStatus
 from reader_helpers import flag_codes, source_lines
 
@@ -441,3 +442,24 @@ def test_fractional_costs_add_up_exactly() -> None:
     choices = assign(rows, page_break_cost=0.3, top_label_cost=0.7)
     assert [c.code for c in choices] == ["AA", "AA", "BB", "BB"]
     assert (choices[1].gap, choices[2].gap) == (0.0, 0.0)
+
+
+def test_a_column_the_mapping_skips_and_last_cells_written_empty() -> None:
+    """A workbook's merged country cells beside a notes column the mapping does not read
+    ('-'), whose cell is empty on most rows: every row is whole and nothing of the notes is
+    read."""
+    lines = ["Country\tInstitution\tCode\tPlaces\tNotes",
+             "Germany\tFreie Universität Berlin\t0413\t2\t",
+             "\tUniversität Wien\t0532\t3\tonly Master",
+             "\tHumboldt-Universität zu Berlin\t0413\t1\t",
+             "France\tUniversité de Lille\t0413\t2\t"]
+    options = {"columns": ["country", "partner", "-", "quota", "-"],
+               "header": ["Country", "Institution", "Code", "Places", "Notes"],
+               "merged": ["country"]}
+    jsonschema.validate(options, OPTIONS_SCHEMA)  # '-' may stand for several columns
+    result = read(lines, "skip", options)
+    assert [r.fields for r in result.records] == [
+        {"country": "Germany", "partner": "Freie Universität Berlin", "quota": "2"},
+        {"country": "Germany", "partner": "Universität Wien", "quota": "3"},
+        {"country": "Germany", "partner": "Humboldt-Universität zu Berlin", "quota": "1"},
+        {"country": "France", "partner": "Université de Lille", "quota": "2"}]

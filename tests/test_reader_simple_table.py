@@ -105,6 +105,17 @@ def test_min_cells_allows_a_missing_trailing_cell() -> None:
     assert result.records[0].fields == {"country": "Chile", "partner": "Universidad de Chile"}
 
 
+def test_a_row_whose_last_cells_are_written_empty_is_whole() -> None:
+    # a spreadsheet or CSV row with an empty last cell writes it ("Chile;Universidad de
+    # Chile;"): it misses nothing; a line that stops short may have lost cells
+    text = ["Country\tUniversity name\tAgreement type", "Chile\tUniversidad de Chile\t",
+            "Peru\tPUCP"]
+    result = read(text, "t", OPTIONS)
+    assert [r.fields for r in result.records] == [
+        {"country": "Chile", "partner": "Universidad de Chile"}]
+    assert result.dispositions[3].status is LineStatus.UNREADABLE
+
+
 def test_repeated_header_title_and_footer_are_layout() -> None:
     text = ["Partner universities 2024", "Country\tUniversity name\tAgreement type",
             "Chile\tUniversidad de Chile\tBilateral", "Country\tUniversity name\tAgreement type",

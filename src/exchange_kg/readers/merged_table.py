@@ -53,6 +53,7 @@ from exchange_kg.readers.ocr_passes import (
     repair_words,
     segment_pass,
 )
+from exchange_kg.readers.simple_table import IGNORED_COLUMN
 from exchange_kg.records import (
     FIELDS,
     Flag,
@@ -72,10 +73,9 @@ OPTIONS_SCHEMA: dict[str, Any] = {
     "properties": {
         "columns": {
             "type": "array",
-            "items": {"type": "string", "enum": sorted(FIELDS)},
+            "items": {"type": "string", "enum": [*sorted(FIELDS), IGNORED_COLUMN]},
             "minItems": 2,
-            "uniqueItems": True,
-            "description": "field names of the table columns, in order",
+            "description": "field names of the table columns, in order; '-' skips a column",
         },
         "header": {
             "type": "array",
@@ -192,7 +192,8 @@ class _Options:
         """The long text column: it decides row heights and carries country evidence."""
         if "partner" in self.columns:
             return "partner"
-        texts = [c for c in self.columns if c not in self.merged and c not in VALUE_PATTERNS]
+        texts = [c for c in self.columns if c not in self.merged and c not in VALUE_PATTERNS
+                 and c != IGNORED_COLUMN]
         return texts[0] if texts else self.columns[-1]
 
 
@@ -230,6 +231,8 @@ def _scan(lines: Sequence[str], opts: _Options, result: ReaderResult) -> _Scan:
             continue
         stripped = line.strip()
         cells = split_cells(line)
+        if len(cells) < width <= line.count("\t") + 1:
+            cells += [""] * (width - len(cells))  # a row that writes its last cells empty
         filled = [c for c in cells if c]
         if number in upper:
             result.mark(number, LineStatus.LAYOUT, "header", "column groups above the header")
@@ -1305,7 +1308,8 @@ def _emit(
         for number in numbers:
             result.mark(number, LineStatus.UNREADABLE, "row", reason)
         return
-    fields = {c: draft.cells[c] for c in opts.columns if draft.cells.get(c)}
+    fields = {c: draft.cells[c] for c in opts.columns
+              if draft.cells.get(c) and c != IGNORED_COLUMN}
     fields[opts.name_column] = name
     record = RawRecord(
         source_id,

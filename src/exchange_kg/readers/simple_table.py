@@ -237,9 +237,15 @@ def cells_to_fields(cells: Sequence[str], columns: Sequence[str],
 
 
 def cell_count_problem(
-    cells: Sequence[str], columns: Sequence[str], min_cells: int | None
+    cells: Sequence[str], columns: Sequence[str], min_cells: int | None, written: int = 0
 ) -> str | None:
-    """Why a row's cell count cannot be trusted, or None when it is fine."""
+    """Why a row's cell count cannot be trusted, or None when it is fine.
+
+    ``written`` counts the cells the line writes, empty ones included: a spreadsheet or CSV
+    row whose last cells are empty still has them ("...;2027-05-31;"), so it is whole; only
+    a line that stops short (an extract that dropped them) may be missing cells."""
+    if written >= len(columns) >= len(cells):
+        return None
     least = min_cells if min_cells is not None else len(columns)
     found = f"{len(cells)} cell{'s' if len(cells) != 1 else ''}"
     if len(cells) > len(columns):
@@ -342,7 +348,8 @@ def read_rows(
             continue
         problem = row_check(cells) if row_check is not None else None
         if problem is None:
-            problem = cell_count_problem(cells, columns, options.get("min_cells"))
+            problem = cell_count_problem(cells, columns, options.get("min_cells"),
+                                         line.count(delimiter) + 1)
         if problem is not None:
             result.mark(number, LineStatus.UNREADABLE, "row", problem)
             continue
