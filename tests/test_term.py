@@ -392,3 +392,16 @@ def test_a_lone_date_next_to_unknown_words_is_withheld(text: str) -> None:
 ])
 def test_russian_and_ukrainian_terms(text: str, expected: dict[str, Any]) -> None:
     assert _read(text) == ([expected], [])
+
+
+@pytest.mark.parametrize("cell", ["2021/2022 - 2027/2028", "2021/22 – 2027/28",
+                                  "2021/22-2027/28", "2021/2022 to 2027/2028"])
+def test_a_run_from_one_academic_year_to_another_is_one_term(cell: str) -> None:
+    terms, flags = parse_terms(cell)
+    assert [(t.start, t.end) for t in terms] == [(DateValue(2021), DateValue(2028))]
+    assert flags == []
+
+
+def test_academic_years_that_run_backwards_are_no_one_term() -> None:
+    terms, _ = parse_terms("2021/2022 - 2019/2020")
+    assert len(terms) != 1
