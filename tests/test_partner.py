@@ -860,3 +860,34 @@ def test_the_bundled_names_broken_at_their_middle_mostly_read_as_on_one_line() -
             differ.append(lined)
     assert broken > 500
     assert len(differ) <= 6, differ
+
+
+@pytest.mark.parametrize(("cell", "institution", "alt"), [
+    ("Orta Doğu Teknik Üniversitesi (Middle East Technical University)",
+     "Orta Doğu Teknik Üniversitesi", "Middle East Technical University"),
+    ("Helsingin yliopisto (University of Helsinki)", "Helsingin yliopisto",
+     "University of Helsinki"),
+    ("Sveučilište u Zagrebu (University of Zagreb)", "Sveučilište u Zagrebu",
+     "University of Zagreb"),
+    ("Stockholms universitet (Stockholm University)", "Stockholms universitet",
+     "Stockholm University"),
+])
+@pytest.mark.parametrize("notation", ["auto", "parentheses"])
+def test_a_university_named_again_in_brackets_is_another_name_never_a_unit(
+        cell: str, institution: str, alt: str, notation: str) -> None:
+    value, _ = parse_partner(cell, notation)
+    (party,) = value.parties
+    assert (party.institution, party.units, party.alt_names) == (institution, (), (alt,))
+
+
+
+@pytest.mark.parametrize(("cell", "name"), [
+    ("Friedrich-Schiller-Universität Jena*", "Friedrich-Schiller-Universität Jena"),
+    ("Universitatea Babeș-Bolyai¹", "Universitatea Babeș-Bolyai"),
+    ("Universität Wien †", "Universität Wien"),
+    ("A*STAR", "A*STAR"),  # a star inside a name is the name's own
+])
+def test_a_footnote_mark_after_the_name_is_no_part_of_it(cell: str, name: str) -> None:
+    value, flags = parse_partner(cell)
+    assert value.parties[0].institution == name
+    assert ("footnote-mark" in [f.code for f in flags]) == (name != cell)

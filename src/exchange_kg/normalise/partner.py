@@ -474,12 +474,15 @@ def _has_conjunction(text: str) -> bool:
 
 
 def _translation(a: str, b: str) -> bool:
-    """Same kind of body named in two languages: "Instytut ..." / "Research Institute ..."."""
+    """Same kind of body named in two languages: "Instytut ..." / "Research Institute ...".
+
+    A head word shared by several languages ("Univerzitet", "Universitet") differs from the
+    English one all the same: only two words known to be of one language are no translation."""
     ha, hb = _heads(a), _heads(b)
     if not ha or not hb:
         return False
     ta, tb = ha[0].term, hb[0].term
-    return ta.type == tb.type and "*" not in (ta.lang, tb.lang) and ta.lang != tb.lang
+    return ta.type == tb.type and ta.words != tb.words and not ta.lang == tb.lang != "*"
 
 
 def _content_words(text: str) -> list[str]:
@@ -551,6 +554,14 @@ def _clean(text: str, flags: list[Flag]) -> str:
     if stripped != text:
         _flag(flags, "stray-mark", "a list or waiver mark before the name was removed", text)
         text = stripped
+    footnoted = re.sub(r"(?<=[\w)])\s?(?:[*\u2020\u2021]+|[\u00b9\u00b2\u00b3\u2070-\u2079]+)$",
+                       "", text)
+    if footnoted != text:
+        # "Universität Jena*", "Universitatea Babeș-Bolyai¹": the mark calls a footnote of
+        # the document; as part of the name it would make the institution another IRI
+        _flag(flags, "footnote-mark", "a footnote mark after the name was removed; the "
+              "document's note says what it means", text)
+        text = footnoted
     text = _tidy(text)
     if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
         text = text[1:-1]  # the whole cell quoted, as a spreadsheet export does
