@@ -650,12 +650,17 @@ def _parse_partner_cached(text: str, notation: str, vocabulary: Vocabulary
     return value, tuple(flags)
 
 
+# A cell of more lines than a name, its units and its place take is read as one line: each
+# line is weighed against all the text above it, which must not grow without bound.
+MAX_CELL_LINES = 12
+
+
 def _parse_partner(text: str, notation: str) -> tuple[PartnerValue, list[Flag]]:
     if notation not in NOTATIONS:
         raise ValueError(f"unknown partner notation {notation!r} (known: {', '.join(NOTATIONS)})")
     flags: list[Flag] = []
     lines = _cell_lines(text)
-    if len(lines) > 1:
+    if 1 < len(lines) <= MAX_CELL_LINES:
         value = _read_lines(lines, notation, flags)
         if value is not None:
             return value, flags
