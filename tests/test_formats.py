@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import originals
-from exchange_kg.formats import detect_format, open_view
+from exchange_kg.formats import detect_format, open_view, read_text_lines
 from exchange_kg.formats.grid import Table, cell_text, column_letters, render, sheet_reference
 from exchange_kg.formats.pdf import ocr_engine, page_numbers
 from exchange_kg.propose import propose, read_with
@@ -509,3 +509,10 @@ def test_html_rows_and_spans_as_a_browser_lays_them_out(tmp_path: Path) -> None:
     assert open_view(path, [{}]).lines == [
         "Country\tUniversity", "Spain\tGranada", "Spain\tBarcelona", "Japan\tKyoto",
         "Japan\tOsaka", "Chile\tSantiago", "Updated 2026"]
+
+
+def test_a_text_export_in_utf16_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" export: tab-separated, UTF-16 little-endian with a BOM
+    path = tmp_path / "partners.txt"
+    path.write_bytes("Country\tInstitution\nÖsterreich\tUniversität Wien\n".encode("utf-16"))
+    assert read_text_lines(path) == ["Country\tInstitution", "Österreich\tUniversität Wien"]

@@ -458,10 +458,12 @@ def read_text_lines(path: Path, encoding: str | None = None) -> list[str]:
     """A text extract's lines, numbered as an editor numbers them (only "\\n" ends a line).
 
     UTF-8 unless the mapping declares another encoding: an extract is made by the user, who
-    knows what it is, and a wrong guess would misread names without a word.
+    knows what it is, and a wrong guess would misread names without a word. A byte-order
+    mark is no guess: Excel's "Unicode Text" export is UTF-16 and starts with one.
     """
     data = path.read_bytes()
-    name = encoding or "utf-8"
+    bom = encoding is None and data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    name = encoding or ("utf-16" if bom else "utf-8")
     try:
         text = data.decode(name)
     except LookupError:
