@@ -116,6 +116,46 @@ def test_a_row_whose_last_cells_are_written_empty_is_whole() -> None:
     assert result.dispositions[3].status is LineStatus.UNREADABLE
 
 
+def test_a_page_whose_table_starts_a_cell_further_left_is_read_as_its_header_shows() -> None:
+    # a PDF's text layer: page 1 leaves two empty cells before the table, page 2 one
+    header = ["", "", "Country", "University name", "Agreement type"]
+    text = ["\t\tCountry\tUniversity name\tAgreement type",
+            "\t\tChile\tUniversidad de Chile\tBilateral",
+            "\tCountry\tUniversity name\tAgreement type",
+            "\tUSA\tGeorgia Institute of Technology\tBilateral",
+            "\tJapan\tKyoto University\tErasmus+"]
+    result = read(text, "t", {"columns": ["-", "-", "country", "partner", "kind"],
+                              "header": header})
+    assert [(r.fields["country"], r.fields["partner"]) for r in result.records] == [
+        ("Chile", "Universidad de Chile"), ("USA", "Georgia Institute of Technology"),
+        ("Japan", "Kyoto University")]
+    assert result.dispositions[3].kind == "header"
+
+
+def test_cells_a_printed_table_wrapped_onto_the_lines_below_join_their_row() -> None:
+    columns = ["country", "partner", "kind", "start", "end"]
+    text = ["Country\tInstitution\tType\tFrom\tTo",
+            "Germany\tTechnische\tErasmus+\t01.01.2022\t31.05.2028",
+            "\tUniversität",
+            "\tDresden",
+            "Finland\tAalto-\tBilateral\t01.08.2019\t31.07.2026",
+            "\tyliopisto\tagreement\t\t",
+            "New\tUniversity of\tBilateral\t01.01.2020\t31.12.2025",
+            "Zealand\tCanterbury\tagreement\t\t",
+            "Chile\tUniversidad de Chile\tBilateral\t01.01.2020\t31.12.2025",
+            "Peru\tPUCP"]
+    result = read(text, "t", {"columns": columns, "header": ["Country", "Institution", "Type",
+                                                             "From", "To"]})
+    assert [(r.fields["country"], r.fields["partner"], r.fields["kind"]) for r in result.records
+            ] == [("Germany", "Technische Universität Dresden", "Erasmus+"),
+                  ("Finland", "Aalto-yliopisto", "Bilateral agreement"),
+                  ("New Zealand", "University of Canterbury", "Bilateral agreement"),
+                  ("Chile", "Universidad de Chile", "Bilateral")]
+    assert [result.dispositions[n].kind for n in (3, 4, 6, 8)] == ["continuation"] * 4
+    # a row naming a country of its own is no wrap: it stays a row the count refuses
+    assert result.dispositions[10].status is LineStatus.UNREADABLE
+
+
 def test_repeated_header_title_and_footer_are_layout() -> None:
     text = ["Partner universities 2024", "Country\tUniversity name\tAgreement type",
             "Chile\tUniversidad de Chile\tBilateral", "Country\tUniversity name\tAgreement type",

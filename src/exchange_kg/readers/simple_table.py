@@ -19,7 +19,15 @@ from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.cells import fold, is_upper_header
-from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult, SourceError
+from exchange_kg.records import (
+    FIELDS,
+    Flag,
+    LineDisposition,
+    LineStatus,
+    RawRecord,
+    ReaderResult,
+    SourceError,
+)
 
 IGNORED_COLUMN = "-"  # a column the mapping chooses not to read
 
@@ -97,16 +105,47 @@ def _header_keys(cells: Sequence[str]) -> list[str]:
 
 def is_header(cells: Sequence[str], header: Sequence[str]) -> bool:
     """Whether a row is (or repeats) the header; exports repeat it on every page."""
+    return header_offset(cells, header) is not None
+
+
+def header_offset(cells: Sequence[str], header: Sequence[str]) -> int | None:
+    """How many cells right of the mapping's header a line repeats it (negative: left), or
+    None when the line is not the header.
+
+    A PDF's text layer may start a page's table one empty cell further left or right than
+    the last page's (another margin): the header is the same, and the rows under it are
+    shifted as it is."""
     if not header:
-        return False
-    return _header_keys(cells) == _header_keys(header)
+        return None
+    found, wanted = _header_keys(cells), _header_keys(header)
+    lead_found, lead_wanted = _leading_empty(found), _leading_empty(wanted)
+    if found[lead_found:] != wanted[lead_wanted:] or len(found) == lead_found:
+        return None
+    return lead_found - lead_wanted
+
+
+def _leading_empty(keys: Sequence[str]) -> int:
+    n = 0
+    while n < len(keys) and not keys[n]:
+        n += 1
+    return n
+
+
+def aligned(cells: list[str], shift: int) -> list[str]:
+    """A row's cells moved as its page's header is (see :func:`header_offset`); a row whose
+    first cells are not empty where the shift drops them is left as it is, for the cell count
+    to judge."""
+    if shift < 0:
+        return [""] * -shift + cells
+    if shift > 0 and not any(cells[:shift]):
+        return cells[shift:]
+    return cells
 
 
 def find_header(lines: Sequence[str], header: Sequence[str], delimiter: str = "\t") -> int | None:
     """Line number of the first line that is the header, or None."""
-    wanted = _header_keys(header)
     for number, line in enumerate(lines, start=1):
-        if line.strip() and _header_keys(split_cells(line, delimiter)) == wanted:
+        if line.strip() and is_header(split_cells(line, delimiter), header):
             return number
     return None
 
@@ -315,6 +354,8 @@ def read_rows(
         header_at = found
     heading_country: str | None = None
     anchor: RawRecord | None = None  # the last record that does not continue another
+    short: dict[int, dict[str, str]] = {}  # rows too short to read: wrapped cells, maybe
+    shift = 0  # cells the current page's header stands right of the mapping's
     upper = upper_header_lines(lines, options.get("header", []), delimiter)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -335,8 +376,13 @@ def read_rows(
             result.mark(number, LineStatus.LAYOUT, "heading", found[0])
             continue
         if layout is not None:
+            if layout[0] == "header":
+                shift = header_offset(cells, options.get("header", ())) or 0
             result.mark(number, LineStatus.LAYOUT, *layout)
             continue
+        moved = aligned(cells, shift)
+        written = line.count(delimiter) + 1 + len(moved) - len(cells)
+        cells = moved
         found = heading(cells, columns)
         if found is not None:
             heading_country = found[1]
@@ -348,10 +394,11 @@ def read_rows(
             continue
         problem = row_check(cells) if row_check is not None else None
         if problem is None:
-            problem = cell_count_problem(cells, columns, options.get("min_cells"),
-                                         line.count(delimiter) + 1)
+            problem = cell_count_problem(cells, columns, options.get("min_cells"), written)
         if problem is not None:
             result.mark(number, LineStatus.UNREADABLE, "row", problem)
+            if continues is None and len(cells) <= len(columns):
+                short[number] = cells_to_fields(cells, columns, options.get("header", ()))
             continue
         record = RawRecord(source_id, (number,), line,
                            cells_to_fields(cells, columns, options.get("header", ())))
@@ -364,7 +411,65 @@ def read_rows(
         result.records.append(record)
         result.mark(number, LineStatus.RECORD, "row")
         anchor = record
+    if continues is None:
+        _join_wrapped(result, short, lines)
     return result
+
+
+# Columns whose text a narrow cell wraps onto the lines below it in a printed table.
+TEXT_FIELDS = frozenset({"partner", "city", "unit", "kind", "level", "home_unit"})
+
+
+def _join_wrapped(result: ReaderResult, short: dict[int, dict[str, str]],
+                  lines: Sequence[str]) -> None:
+    """Join the lines a printed table's narrow cells wrapped onto ("Technische" over
+    "Universität" over "Dresden") to the row they belong to.
+
+    The evidence is the table's own: the cells every row has (its dates, its country) are
+    the row's; a line right under a row that holds none of them, only text in columns that
+    row fills, is the rest of that row's cells, not an agreement (it would publish
+    "Dresden" as an institution) and not a line to give up on."""
+    keyed = [own for r in result.records if (own := set(r.fields) - TEXT_FIELDS)]
+    key = set.intersection(*keyed) if keyed else set()
+    if not key:
+        return
+    by_line = {r.first_line: r for r in result.records}
+    anchor: RawRecord | None = None
+    dropped: list[RawRecord] = []
+    for n in sorted({*by_line, *short}):
+        record = by_line.get(n)
+        fields = record.fields if record is not None else short[n]
+        last = anchor.lines[-1] if anchor is not None else 0
+        if anchor is not None and fields and set(fields) <= set(anchor.fields) \
+                and _wraps(anchor.fields, fields) \
+                and not any(line.strip() for line in lines[last:n - 1]):
+            for name, text in fields.items():
+                anchor.fields[name] = joined(anchor.fields[name], text)
+            anchor.lines = (*anchor.lines, n)
+            anchor.raw = f"{anchor.raw}\n{lines[n - 1]}"
+            result.dispositions[n] = LineDisposition(n, LineStatus.RECORD, "continuation")
+            if record is not None:
+                dropped.append(record)
+            continue
+        anchor = record if record is not None and key <= set(record.fields) else None
+    result.records = [r for r in result.records if all(r is not d for d in dropped)]
+
+
+def _wraps(row: dict[str, str], below: dict[str, str]) -> bool:
+    """Whether the cells of a line below a row can be the rest of its cells: text only, or a
+    country the row's own cell begins ("New" over "Zealand": neither alone is the country
+    the two make, so a line naming a country of its own is never taken for a wrap)."""
+    if set(below) <= TEXT_FIELDS:
+        return True
+    if set(below) - TEXT_FIELDS != {"country"}:
+        return False
+    return parse_country(row["country"]) is None and \
+        parse_country(joined(row["country"], below["country"])) is not None
+
+
+def joined(text: str, rest: str) -> str:
+    """A cell's text and the part that wrapped onto the next line ("Aalto-" "yliopisto")."""
+    return f"{text}{rest}" if text.endswith("-") and rest[:1].isalpha() else f"{text} {rest}"
 
 
 def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: str,
