@@ -235,3 +235,33 @@ def test_a_list_typed_as_numbered_paragraphs_under_country_headings(tmp_path: Pa
                    ("FR", "Université de Strasbourg"), ("FR", "Sorbonne Université"),
                    ("JP", "Kyoto University")}
     assert not [d for d in src.result.dispositions.values() if d.status.value == "unreadable"]
+
+
+def test_an_outline_whose_entries_end_in_details_and_regions_over_countries(
+        tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Partneruniversiteiten 2025-2026", level=1)
+    groups = {"Europa": {"Duitsland": ["Universität zu Köln – Erasmus+, 2 plaatsen",
+                                       "Universität Hamburg – Erasmus+, 3 plaatsen"],
+                         "Frankrijk": ["Université de Lille – Erasmus+, 1 plaats"]},
+              "Noord-Amerika": {"Canada": ["McGill University – bilaterale overeenkomst, "
+                                           "3 plaatsen"]}}
+    for region, countries in groups.items():
+        document.add_heading(region, level=2)
+        for country, entries in countries.items():
+            document.add_heading(country, level=3)
+            for entry in entries:
+                document.add_paragraph(entry, style="List Bullet")
+    path = tmp_path / "partners.docx"
+    document.save(str(path))
+    proposal = propose(path, "details")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["details"] == ["kind", "quota"]
+    src = read_with(proposal, path)
+    got = {(a.country, a.parties[0].name, str(a.quota)) for a in pipeline.source_agreements(src)}
+    assert {(c, n) for c, n, _ in got} == {
+        ("DE", "Universität zu Köln"), ("DE", "Universität Hamburg"),
+        ("FR", "Université de Lille"), ("CA", "McGill University")}
+    assert all(q != "None" for _, _, q in got)

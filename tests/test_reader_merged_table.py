@@ -463,3 +463,19 @@ def test_a_column_the_mapping_skips_and_last_cells_written_empty() -> None:
         {"country": "Germany", "partner": "Universität Wien", "quota": "3"},
         {"country": "Germany", "partner": "Humboldt-Universität zu Berlin", "quota": "1"},
         {"country": "France", "partner": "Université de Lille", "quota": "2"}]
+
+
+def test_empty_cells_before_the_table_differ_from_page_to_page() -> None:
+    lines = ["\t\tCountry\tInstitution\tPlaces",
+             "\t\tGermany\tFreie Universität Berlin\t2",
+             "\t\t\tUniversität Wien\t3",
+             "\tCountry\tInstitution\tPlaces",
+             "\tFrance\tUniversité de Lille\t2",
+             "\t\tSorbonne Université\t1"]
+    options = {"columns": ["-", "-", "country", "partner", "quota"],
+               "header": ["", "", "Country", "Institution", "Places"], "merged": ["country"]}
+    result = read(lines, "margins", options)
+    assert [(r.fields["country"], r.fields["partner"]) for r in result.records] == [
+        ("Germany", "Freie Universität Berlin"), ("Germany", "Universität Wien"),
+        ("France", "Université de Lille"), ("France", "Sorbonne Université")]
+    assert result.dispositions[4].kind == "header"

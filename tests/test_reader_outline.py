@@ -238,3 +238,38 @@ def test_a_numbered_country_is_a_heading_not_an_entry() -> None:
     result = read(lines, "s", {"start_marker": "^Partners$"})
     assert [(r.fields.get("country"), r.fields["partner"]) for r in result.records] == [
         ("France", "Sorbonne Université"), ("Japan", "Kyoto University")]
+
+
+def test_a_heading_over_a_country_heading_is_a_region_in_any_language() -> None:
+    lines = ["Partneruniversiteiten", "Zwitserland", "• Universität Basel",
+             "Noord-Amerika", "Canada", "• McGill University",
+             "Azië", "Japan", "• Waseda University"]
+    result = read(lines, "s", {"start_marker": "^Partneruniversiteiten$"})
+    assert [(r.fields.get("area"), r.fields.get("country"), r.fields["partner"])
+            for r in result.records] == [
+        (None, "Zwitserland", "Universität Basel"),
+        ("Noord-Amerika", "Canada", "McGill University"), ("Azië", "Japan", "Waseda University")]
+    assert result.dispositions[4].kind == "heading"
+
+
+def test_an_institution_whose_bullet_was_lost_before_a_country_stays_an_institution() -> None:
+    lines = ["Partners", "Germany", "- Universität Hamburg", "Technische Universität Berlin",
+             "France", "- Sorbonne Université"]
+    result = read(lines, "s", {"start_marker": "^Partners$"})
+    assert [r.fields["partner"] for r in result.records] == [
+        "Universität Hamburg", "Technische Universität Berlin", "Sorbonne Université"]
+
+
+def test_details_after_a_dash_go_to_the_fields_the_mapping_names() -> None:
+    lines = ["Partners", "Germany", "• Universität zu Köln – Erasmus+, 2 places",
+             "France", "• Grenoble INP – UGA", "• Université de Lille"]
+    result = read(lines, "s", {"start_marker": "^Partners$", "details": ["kind", "quota"]})
+    got = [({k: v for k, v in r.fields.items() if k in ("partner", "kind", "quota")},
+            flag_codes(r)) for r in result.records]
+    assert got == [
+        ({"partner": "Universität zu Köln", "kind": "Erasmus+", "quota": "2 places"}, []),
+        # one detail where the mapping names two: a dash in the name, kept and said so
+        ({"partner": "Grenoble INP – UGA"}, ["details-not-split"]),
+        ({"partner": "Université de Lille"}, [])]
+    assert REGISTRY["outline-list"].provides({"start_marker": "x", "details": ["kind", "-"]}
+                                             ) >= {"kind", "partner"}

@@ -13,10 +13,15 @@ from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.vocabulary import builtin_entries
-from exchange_kg.propose.columns import column_fields, date_meaning, partner_notation
+from exchange_kg.propose.columns import (
+    column_fields,
+    date_meaning,
+    field_by_content,
+    partner_notation,
+)
 from exchange_kg.propose.document import stated_as_of
 from exchange_kg.propose.header import header_rows, split_cells
-from exchange_kg.readers.outline import unnumbered
+from exchange_kg.readers.outline import split_details, unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
 _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
@@ -187,12 +192,43 @@ def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: i
                 languages[entry.language] += 1
     entries = [re.sub(r"^\s*[-\u2013\u2022]?\s*\*?\s*", "", unnumbered(ln.strip()))
                for ln in lines[first:bullets[1] + 1] if _bulleted(ln)]
+    fields: dict[str, Any] = {
+        "country": "country", "area": {"normalise": "none", "why": NOT_PUBLISHED["area"]},
+        "partner": {"normalise": "partner", "notation": partner_notation(
+            [found[0] if (found := split_details(e)) else e for e in entries])},
+        "waiver": "mark"}
+    details = _details(entries)
+    if details:
+        options["details"] = details
+        fields.update({d: NORMALISERS[d] for d in details if d != "-"})
+        comments["details"] = ("CHECK: the entries end in details after a dash, read by what "
+                               "they hold; an entry with another number of them keeps them "
+                               "in its name")
     return {"name": "partners", "reader": {"name": "outline-list", "options": options},
-            "fields": {"country": "country",
-                       "area": {"normalise": "none", "why": NOT_PUBLISHED["area"]},
-                       "partner": {"normalise": "partner", "notation": partner_notation(entries)},
-                       "waiver": "mark"},
-            "constants": constants}
+            "fields": fields, "constants": constants}
+
+
+DETAILS_MIN_SHARE = 0.6  # entries whose details after a dash count alike, at least
+
+
+def _details(entries: Sequence[str]) -> list[str] | None:
+    """The fields of the details that end most entries ("Name – Erasmus+, 2 places"), by what
+    each position holds: agreement types, places, periods; None when they say nothing."""
+    split = [found[1] for e in entries if (found := split_details(e)) is not None]
+    if not split:
+        return None
+    width, count = Counter(len(d) for d in split).most_common(1)[0]
+    if count < max(3, DETAILS_MIN_SHARE * len(entries)) or width > 4:
+        return None
+    names: list[str] = []
+    for j in range(width):
+        values = [d[j] for d in split if len(d) == width]
+        name = field_by_content(values)
+        if name is None and not any(re.search(r"\d", v) for v in values) and \
+                sum(1 for v in values if parse_kinds(v)[0].kinds) * 3 >= len(values):
+            name = "kind"  # types the vocabulary knows, among others it will report
+        names.append(name if name in NORMALISERS and name not in names else "-")
+    return names if any(n != "-" for n in names) else None
 
 
 def _bulleted(line: str) -> bool:

@@ -167,9 +167,15 @@ class _Options:
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> _Options:
+        columns, header = list(options["columns"]), list(options.get("header", ()))
+        while len(header) == len(columns) > 1 and not header[0].strip() and \
+                columns[0] == IGNORED_COLUMN:
+            # empty cells before the table (a PDF's margin), as many on no two pages alike:
+            # rows and headers are matched from their right end
+            del header[0], columns[0]
         return cls(
-            columns=tuple(options["columns"]),
-            header=tuple(options.get("header", ())),
+            columns=tuple(columns),
+            header=tuple(header),
             merged=tuple(options.get("merged", ())),
             ocr_passes=bool(options.get("ocr_passes", False)),
             titles=tuple(re.compile(p) for p in options.get("title_patterns", ())),

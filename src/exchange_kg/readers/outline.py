@@ -14,15 +14,16 @@ the content-table reader, which reads the other section of the same kind of docu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from exchange_kg.normalise.country import parse_country
-from exchange_kg.normalise.fit import parse_continent
+from exchange_kg.normalise.fit import looks_like_institution, parse_continent
 from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.readers import check_columns, register
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
-from exchange_kg.records import Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
+from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
 
 DEFAULT_TOTAL = r"(?i)^total\s+of\s+(?P<n>\d+)\s+(?:institutions?|partners?|universities)\b.*$"
 DEFAULT_REGION = r"^<(?P<region>[^<>]+)>\s*(?P<rest>.*)$"
@@ -51,6 +52,14 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "format": "regex",
             "x-groups": ["n"],
             "description": "regex of the stated total; named group 'n' is the number",
+        },
+        "details": {
+            "type": "array",
+            "items": {"type": "string", "enum": [*sorted(FIELDS), "-"]},
+            "minItems": 1,
+            "description": "the fields of the details after a dash that ends an entry, "
+            "separated by commas, in order ('Name – Erasmus+, 2 places': [kind, quota]); '-' "
+            "skips one. An entry with another number of details keeps them in its name",
         },
         "region_pattern": {
             "type": "string",
@@ -92,7 +101,11 @@ class _Context:
     heading_flag: Flag | None = None
 
 
-@register("outline-list", OPTIONS_SCHEMA, lambda options: FIELDS_GIVEN,
+def _provides(options: dict[str, Any]) -> frozenset[str]:
+    return FIELDS_GIVEN | {d for d in options.get("details", ()) if d != "-"}
+
+
+@register("outline-list", OPTIONS_SCHEMA, _provides,
           lambda options: check_columns(options))
 def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
     """Read a region/country outline with one institution a line (university-level list)."""
@@ -189,6 +202,22 @@ def _resolve_plain_lines(items: list[_Line], options: dict[str, Any]) -> None:
         under_heading = prev is not None and prev.role == "region" and prev.heading is not None
         if not under_heading and nxt is not None and nxt.role == "entry":
             item.role, item.heading = "region", item.name
+        elif not under_heading and _heads_a_country(content, i + 1) and \
+                not looks_like_institution(item.name):
+            # a heading over a country heading ("Noord-Amerika" over "Canada"), in words no
+            # vocabulary knows: a region, not an institution whose bullet was lost (which
+            # would not stand right under a country heading of its own either)
+            item.role, item.region = "region", item.name
+
+
+def _heads_a_country(content: list[_Line], at: int) -> bool:
+    """Whether the line at ``at`` is a country heading with entries under it."""
+    if at + 1 >= len(content) or content[at + 1].role != "entry":
+        return False
+    line = content[at]
+    name = line.heading if line.role == "region" else line.name
+    return line.role in ("plain", "region") and name is not None and \
+        parse_country(name) is not None
 
 
 def _emit(
@@ -211,7 +240,9 @@ def _emit(
             _enter_heading(item, ctx, no_country)
             result.mark(item.number, LineStatus.LAYOUT, "heading", _heading_reason(item))
         else:
-            result.records.append(_record(item, ctx, source_id, lines[item.number - 1]))
+            record = _record(item, ctx, source_id, lines[item.number - 1])
+            _details(record, options.get("details", ()))
+            result.records.append(record)
             result.mark(item.number, LineStatus.RECORD, "entry")
     for total in totals:
         result.checks.append(
@@ -223,6 +254,36 @@ def _emit(
                 detail="stated total vs entries read (one entry a line)",
             )
         )
+
+
+# the last dash with spaces around it: what follows is the entry's details
+_DETAILS = re.compile(r"^(?P<name>.+\S)\s+[-\u2013\u2014]\s+(?P<tail>\S.*)$")
+
+
+def split_details(entry: str) -> tuple[str, list[str]] | None:
+    """An entry's name and the details after its last spaced dash, split at commas."""
+    found = _DETAILS.match(entry)
+    if found is None:
+        return None
+    return found.group("name"), [p.strip() for p in found.group("tail").split(",")]
+
+
+def _details(record: RawRecord, details: Sequence[str]) -> None:
+    """Move the details after an entry's dash into the fields the mapping names for them,
+    when there are as many as it names ("Grenoble INP – UGA" has one: it stays the name)."""
+    if not details:
+        return
+    found = split_details(record.fields["partner"])
+    if found is None or len(found[1]) != len(details):
+        if found is not None:
+            record.flags.append(Flag(
+                "partner", "details-not-split", f"{len(found[1])} detail(s) after the dash "
+                f"where the mapping names {len(details)}; kept in the name", found[1][0]))
+        return
+    record.fields["partner"] = found[0]
+    for name, value in zip(details, found[1], strict=True):
+        if name != "-" and value:
+            record.fields[name] = value
 
 
 def _heading_reason(item: _Line) -> str:
