@@ -265,3 +265,14 @@ def test_an_outline_whose_entries_end_in_details_and_regions_over_countries(
         ("DE", "Universität zu Köln"), ("DE", "Universität Hamburg"),
         ("FR", "Université de Lille"), ("CA", "McGill University")}
     assert all(q != "None" for _, _, q in got)
+
+
+def test_new_mapping_says_why_a_file_cannot_be_read(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="empty.csv: the file is empty"):
+        propose(empty, "empty")
+    legacy = tmp_path / "partners.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    with pytest.raises(Exception, match="a Word 97-2003 document"):
+        propose(legacy, "legacy")

@@ -433,3 +433,21 @@ def test_columns_in_unknown_words_are_named_by_numbering_places_and_periods(
                                     ("IT", 2022, 2027), ("PL", 2021, 2027)]
     assert all(g[3] != "None" for g in got)
     assert not [n for n, d in src.result.dispositions.items() if d.status.value == "unreadable"]
+
+
+def test_the_numbering_is_found_across_a_header_repeated_on_the_next_page(
+        tmp_path: Path) -> None:
+    header = "Α/Α\tΊδρυμα\tΚωδικός Erasmus\tΘέσεις\tΜήνες"
+    rows = [f"{n}\t{name}\t{code}\t2\t{months}" for n, (name, code, months) in enumerate([
+        ("Technische Universität Berlin", "D BERLIN02", 10),
+        ("Karlsruher Institut für Technologie", "D KARLSRU01", 5),
+        ("Université Grenoble Alpes", "F GRENOBL55", 5),
+        ("Politecnico di Milano", "I MILANO02", 5),
+        ("Technische Universiteit Delft", "NL DELFT01", 5)], start=1)]
+    path = tmp_path / "symfonies.tsv"
+    path.write_text("\n".join([header, *rows[:3], "Σελίδα 1 από 2", header, *rows[3:]]) + "\n",
+                    encoding="utf-8")
+    proposal = propose(path, "el")
+    columns = _columns(proposal)
+    assert columns[0] == "row_number"
+    assert "quota" not in columns  # places and months differ on every row: neither is taken

@@ -28,7 +28,6 @@ a guess: the start stays unknown and a ``date-garbled`` flag carries the raw tex
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -525,37 +524,6 @@ def _garbled_year(tok: Token) -> bool:
     return has_digit and 3 <= len(tok.text) <= 6 and _year(tok) is None
 
 
-# an academic year written as its two years, "2021/2022" or "2021/22" (never with a dash, so
-# that "2021-2022 - 2027-2028" is not read as one)
-_YEAR_PAIR = re.compile(r"(?<!\d)(\d{4})\s*/\s*(\d{4}|\d{2})(?!\d)")
-
-
-def _academic_range(text: str) -> Term | None:
-    """A cell that runs from one academic year to another ("2021/2022 - 2027/2028", an
-    Erasmus+ programme's validity): one term from the first year of the first to the second
-    year of the last, not three agreements of single years."""
-    pairs = list(_YEAR_PAIR.finditer(text))
-    if len(pairs) != 2 or text[: pairs[0].start()].strip() or text[pairs[1].end():].strip():
-        return None
-    years = []
-    for pair in pairs:
-        first, second = int(pair.group(1)), pair.group(2)
-        if int(second) != (first + 1 if len(second) == 4 else (first + 1) % 100):
-            return None
-        years.append(first)
-    between = text[pairs[0].end(): pairs[1].start()].strip().casefold()
-    if years[0] > years[1] or between not in _range_words(active()):
-        return None
-    return Term(start=DateValue(years[0]), end=DateValue(years[1] + 1), open_ended=False,
-                duration_years=None, auto_renewal=None, kinds=(), text=" ".join(text.split()))
-
-
-@lru_cache(maxsize=64)
-def _range_words(vocabulary: Vocabulary) -> frozenset[str]:
-    return frozenset(e.text.casefold() for e in entries("terms", vocabulary)
-                     if e.value == "range")
-
-
 def _whole_date(text: str, role: str) -> DateValue | None:
     """The date a whole cell states, when it is one academic year or one date to the month
     or day; a bare year is left to the word-by-word reading."""
@@ -585,9 +553,6 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
         return [Term(start=None if end else whole, end=end, open_ended=False if end else None,
                      duration_years=None, auto_renewal=None, kinds=(),
                      text=" ".join(text.split()))], []
-    period = _academic_range(text)
-    if period is not None:
-        return [period], []
     reader = _Reader(text, tokenize(text), field, role)
     reader.read()
     return reader.result(), reader.flags

@@ -87,14 +87,22 @@ def field_by_content(values: Sequence[str]) -> str | None:
         return "start"
     if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
         return "country"
-    if len(filled) >= 3 and [v.rstrip(".") for v in filled] == [
-            str(n) for n in range(1, len(filled) + 1)]:
+    if _numbering(filled):
         return "row_number"  # 1, 2, 3, ...: the document's own numbering
     if share(lambda v: bool(_YEAR.match(v))) > 0.8:
         return "start"  # "2021": a year, not 2,021 places
     if share(_places) > 0.8:
         return "quota"
     return None
+
+
+def _numbering(filled: Sequence[str]) -> bool:
+    """1, 2, 3, ... (restarting at 1 in a new section), among one other cell or a tenth of
+    them (the header repeated on the next page, a note)."""
+    numbers = [int(v.rstrip(".")) for v in filled if v.rstrip(".").isdecimal()]
+    others = len(filled) - len(numbers)
+    return len(numbers) >= 3 and others <= max(1, len(filled) // 10) and numbers[0] == 1 and all(
+        b in (a + 1, 1) for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def _period(cell: str) -> bool:
@@ -195,7 +203,9 @@ def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequ
         one, two = (row[k].strip() if k < len(row) else "" for k in (first, at))
         if one != two:
             why[header[first]] = (f"places differ from {header[at]!r} ({one!r} and {two!r}): "
-                                  "a quota counts the places each way")
+                                  "a quota counts the places each way, and one of them may "
+                                  "count something else (months); map the one that counts "
+                                  "the places both ways as quota")
             columns[first] = "-"
             return
     why[header[at]] += f"; it repeats {header[first]!r} on every row"

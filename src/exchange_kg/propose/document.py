@@ -18,6 +18,8 @@ def document_lines(path: Path) -> tuple[list[str], dict[str, Any]]:
     original's tables with their cells tab-separated), and the document options the format
     layer asked for to read it (the sheet or HTML table with a header, an encoding or a
     delimiter it could not detect), each chosen by trying the candidates in turn."""
+    if not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ValueError(f"{path}: the file is empty")
     found = open_table(path, {}, depth=0)
     if found is not None and not found[1] and _no_table(found[0]):
         # a text extract without tabs: its columns may be aligned with spaces
@@ -46,6 +48,8 @@ def open_table(path: Path, options: dict[str, Any], depth: int
         view = formats.open_view(path, [options])
     except SourceError as exc:
         asked = re.search(r"reader option `(\w+):`", exc.message)
+        if asked is None and not options:
+            raise  # the file itself cannot be read (no text layer, a .doc, damaged): say why
         if asked is None or depth > 3 or asked.group(1) in options:
             return None
         key = asked.group(1)
