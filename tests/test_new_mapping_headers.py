@@ -404,7 +404,7 @@ def test_a_count_beside_two_columns_of_places_that_differ_is_not_the_quota(
 
 
 TURKISH = """Erasmus+ İkili Anlaşmalar Listesi
-Sıra No\tÜlke\tÜniversite\tÖğrenci Hareketliliği\tPersonel Hareketliliği\tAnlaşma Süresi
+Zorp\tÜlke\tÜniversite\tBlix\tQuax\tVorn
 1\tAlmanya\tUniversität Stuttgart\t3 öğrenci x 5 ay\t1 x 5 gün\t2022-2027
 2\tFransa\tUniversité Grenoble Alpes\t2 öğrenci x 10 ay\t—\t2021/2022 - 2027/2028
 3\tİtalya\tPolitecnico di Milano\t2 öğrenci x 5 ay\t2 x 5 gün\t2022-2027
@@ -423,8 +423,8 @@ def test_columns_in_unknown_words_are_named_by_numbering_places_and_periods(
     proposal = propose(path, "tr")
     assert _columns(proposal) == ["row_number", "country", "partner", "quota", "-", "term"]
     text = proposal.yaml()
-    for name, field in (("Sıra No", "row_number"), ("Öğrenci Hareketliliği", "quota"),
-                        ("Anlaşma Süresi", "term")):
+    # (header words no vocabulary will hold, so that the cells alone name the columns)
+    for name, field in (("Zorp", "row_number"), ("Blix", "quota"), ("Vorn", "term")):
         assert f"{name!r} read as {field} from its cells" in text
     src = read_with(proposal, path)
     got = [(a.country, a.start and a.start.year, a.end and a.end.year, str(a.quota))
