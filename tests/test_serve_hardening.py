@@ -167,11 +167,16 @@ def test_a_response_leaves_in_one_write_per_loop_turn() -> None:
         assert wrapped.get_extra_info("peername") == "info:peername"
         await asyncio.sleep(0)
         assert raw.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
+        wrapped.write(b"head")
+        wrapped.write_now(b"whole")  # at once, after what waits
+        assert raw.writes[-1] == b"headwhole"
+        wrapped.write_now(b"alone")
+        assert raw.writes[-1] == b"alone"
         wrapped.write(b"last")
         wrapped.close()
         assert raw.writes[-1] == b"last" and raw.closed
         await asyncio.sleep(0)
-        assert len(raw.writes) == 2
+        assert len(raw.writes) == 4
 
     asyncio.run(scenario())
 

@@ -74,6 +74,14 @@ class CoalescingTransport:
             self._loop.call_soon(self._flush)
         self._pending.append(data)
 
+    def write_now(self, data: bytes) -> None:
+        """Send ``data``, after whatever waits, now: a whole response needs no joining."""
+        if self._pending:
+            self._pending.append(data)
+            self._flush()
+        elif not self._transport.is_closing():
+            self._transport.write(data)
+
     def _flush(self) -> None:
         if not self._pending:
             return
@@ -184,7 +192,7 @@ def bounded_protocol(header_timeout: float, max_connections: int,
             if not keep_alive:
                 content.append(b"connection: close\r\n")
             content += (b"\r\n", body)
-            self.transport.write(b"".join(content))
+            self.transport.write_now(b"".join(content))  # type: ignore[attr-defined]
             if not keep_alive:
                 self.transport.close()
             self.on_response_complete()
