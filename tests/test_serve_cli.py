@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from exchange_kg.serve import cli
 from exchange_kg.serve.store import store_is_current
@@ -57,6 +58,15 @@ def test_help_shows_safe_defaults() -> None:
         assert option in result.output
 
 
+class _FakeApp:
+    """What the command hands uvicorn instead of the app: it records the settings."""
+
+    quick = None  # no quick path (``app.EndpointFirst.quick``)
+
+    def __init__(self, seen: dict[str, object], config: object) -> None:
+        seen["config"] = config
+
+
 def test_serve_passes_its_performance_options(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
@@ -65,11 +75,12 @@ def test_serve_passes_its_performance_options(tmp_path: Path,
 
     dist = write_synthetic_dist(tmp_path / "dist")
     seen: dict[str, object] = {}
-    monkeypatch.setattr(app, "create_app", lambda config: seen.setdefault("config", config))
+    monkeypatch.setattr(app, "create_app", lambda config: _FakeApp(seen, config))
     monkeypatch.setattr(uvicorn, "run", lambda application, **options: seen.update(options))
     runner = CliRunner()
     assert runner.invoke(cli.serve, ["-d", str(dist)]).exit_code == 0
     assert seen["access_log"] is False and seen["host"] == "127.0.0.1"
+    assert issubclass(seen["http"], HttpToolsProtocol)  # type: ignore[arg-type]
     assert seen["config"].memory_quads == 1_000_000  # type: ignore[attr-defined]
     seen.clear()
     result = runner.invoke(cli.serve, ["-d", str(dist), "--access-log", "--memory-quads", "0"])
@@ -86,7 +97,7 @@ def test_publication_file_and_flags_reach_the_server(tmp_path: Path,
 
     dist = write_synthetic_dist(tmp_path / "dist")
     seen: dict[str, object] = {}
-    monkeypatch.setattr(app, "create_app", lambda config: seen.setdefault("config", config))
+    monkeypatch.setattr(app, "create_app", lambda config: _FakeApp(seen, config))
     monkeypatch.setattr(uvicorn, "run", lambda application, **options: None)
     path = tmp_path / "publication.yaml"
     path.write_text("license: https://creativecommons.org/licenses/by/4.0/\n"
