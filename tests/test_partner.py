@@ -891,3 +891,27 @@ def test_a_footnote_mark_after_the_name_is_no_part_of_it(cell: str, name: str) -
     value, flags = parse_partner(cell)
     assert value.parties[0].institution == name
     assert ("footnote-mark" in [f.code for f in flags]) == (name != cell)
+
+
+@pytest.mark.parametrize(("cell", "institution", "unit"), [
+    ("İstanbul Teknik Üniversitesi Makina Fakültesi", "İstanbul Teknik Üniversitesi",
+     "Makina Fakültesi"),
+    ("Budapesti Corvinus Egyetem Közgazdaságtudományi Kar", "Budapesti Corvinus Egyetem",
+     "Közgazdaságtudományi Kar"),
+    ("Stanford University Law School", "Stanford University", "Law School"),
+    ("Facultad de Ingeniería - Universidad de Buenos Aires", "Universidad de Buenos Aires",
+     "Facultad de Ingeniería"),
+    ("Faculty of Law – University of Zagreb", "University of Zagreb", "Faculty of Law"),
+])
+def test_a_unit_after_or_before_its_university_without_a_comma_is_split_off(
+        cell: str, institution: str, unit: str) -> None:
+    value, _ = parse_partner(cell)
+    (party,) = value.parties
+    assert (party.institution, party.units) == (institution, (unit,))
+
+
+@pytest.mark.parametrize("cell", ["University of Tokyo Graduate School",
+                                  "University of Oslo Business School"])
+def test_a_unit_word_at_the_end_of_a_name_with_of_is_not_split_off(cell: str) -> None:
+    value, _ = parse_partner(cell)
+    assert value.parties[0].units == ()

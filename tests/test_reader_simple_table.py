@@ -156,6 +156,17 @@ def test_cells_a_printed_table_wrapped_onto_the_lines_below_join_their_row() -> 
     assert result.dispositions[10].status is LineStatus.UNREADABLE
 
 
+def test_a_spreadsheet_row_without_a_country_or_dates_is_a_row_of_its_own() -> None:
+    # its empty cells are written: only under a name evidently cut is it read as a wrap
+    text = ["Institution\tCity\tCountry", "University of Ghent\tGhent\tBelgium",
+            "Georgetown University\tWashington, DC\t", "University of\tVienna\tAustria",
+            "Vienna\t\t"]
+    result = read(text, "t", {"columns": ["partner", "city", "country"],
+                              "header": ["Institution", "City", "Country"]})
+    assert [r.fields["partner"] for r in result.records] == [
+        "University of Ghent", "Georgetown University", "University of Vienna"]
+
+
 def test_repeated_header_title_and_footer_are_layout() -> None:
     text = ["Partner universities 2024", "Country\tUniversity name\tAgreement type",
             "Chile\tUniversidad de Chile\tBilateral", "Country\tUniversity name\tAgreement type",

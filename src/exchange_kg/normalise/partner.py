@@ -1144,6 +1144,10 @@ def _apply_dash(text: str, notation: str, draft: _Draft, flags: list[Flag]) -> s
     if left_has_body and right_cat is _Cat.UNIT:
         _split_units(right, False, draft, flags)
         return left
+    if _starts_with_unit(left) and _category(left) is _Cat.UNIT and right_cat is _Cat.INST \
+            and not _starts_with_unit(right):
+        draft.units.append(left)  # "Facultad de Ingeniería - Universidad de Buenos Aires"
+        return right
     if left_has_body and right_cat is _Cat.INST:
         if notation == "dash":
             _split_units(right, True, draft, flags)
@@ -1459,6 +1463,8 @@ def _split_glued(core: str, draft: _Draft, flags: list[Flag]) -> str:
         tokens, folded = tokens[:campus_at], folded[:campus_at]
         hits = _hits_in(folded)
     unit_at = _glued_unit(tokens, folded, hits)
+    if unit_at is None:
+        unit_at = _glued_final_unit(tokens, folded, hits)
     if unit_at is not None:
         draft.units.insert(0, " ".join(tokens[unit_at:]))
         head = " ".join(tokens[:unit_at])
@@ -1498,6 +1504,24 @@ def _glued_unit(tokens: list[str], folded: list[str], hits: list[_Hit]) -> int |
         if possessive and body_before:
             return hit.start
     return None
+
+
+def _glued_final_unit(tokens: list[str], folded: list[str], hits: list[_Hit]) -> int | None:
+    """Where a unit that ends in its unit word starts right after a name that ends in its
+    head word: "İstanbul Teknik Üniversitesi Makina Fakültesi", "Budapesti Corvinus Egyetem
+    Közgazdaságtudományi Kar" (languages that put the unit word last)."""
+    if len(hits) < 2:
+        return None
+    last, head = hits[-1], hits[-2]
+    if last.term.kind != "unit" or last.term.type not in _GLUE_TYPES or \
+            last.end != len(folded) or head.term.kind != "institution" or \
+            head.end >= last.start or head.start == 0 and head.end == len(folded):
+        return None
+    between = folded[head.end:last.start]
+    if _followed_by_preposition(folded, head) or any(w in _PREPOSITIONS for w in between) \
+            or not tokens[head.end][:1].isupper():
+        return None
+    return head.end
 
 
 def _flag_glued(

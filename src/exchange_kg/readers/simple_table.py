@@ -428,7 +428,9 @@ def _join_wrapped(result: ReaderResult, short: dict[int, dict[str, str]],
     The evidence is the table's own: the cells every row has (its dates, its country) are
     the row's; a line right under a row that holds none of them, only text in columns that
     row fills, is the rest of that row's cells, not an agreement (it would publish
-    "Dresden" as an institution) and not a line to give up on."""
+    "Dresden" as an institution) and not a line to give up on. A line as wide as the table
+    (a spreadsheet's row, whose empty cells are written) is a row of its own unless the name
+    above it is evidently cut ("University of")."""
     keyed = [own for r in result.records if (own := set(r.fields) - TEXT_FIELDS)]
     key = set.intersection(*keyed) if keyed else set()
     if not key:
@@ -441,7 +443,7 @@ def _join_wrapped(result: ReaderResult, short: dict[int, dict[str, str]],
         fields = record.fields if record is not None else short[n]
         last = anchor.lines[-1] if anchor is not None else 0
         if anchor is not None and fields and set(fields) <= set(anchor.fields) \
-                and _wraps(anchor.fields, fields) \
+                and _wraps(anchor.fields, fields) and (record is None or _cut(anchor.fields)) \
                 and not any(line.strip() for line in lines[last:n - 1]):
             for name, text in fields.items():
                 anchor.fields[name] = joined(anchor.fields[name], text)
@@ -453,6 +455,21 @@ def _join_wrapped(result: ReaderResult, short: dict[int, dict[str, str]],
             continue
         anchor = record if record is not None and key <= set(record.fields) else None
     result.records = [r for r in result.records if all(r is not d for d in dropped)]
+
+
+# Words a name does not end in: what follows them wrapped onto the next line.
+_OPEN_ENDS = frozenset({"of", "the", "for", "and", "de", "del", "des", "du", "da", "do", "dos",
+                        "das", "di", "della", "degli", "la", "le", "der", "für", "und", "en",
+                        "i", "y", "e", "et", "a", "zu", "an", "am", "im", "in", "na", "w", "v"})
+
+
+def _cut(row: dict[str, str]) -> bool:
+    """Whether a row's name reads as cut at the edge of its cell: one word ("Technische",
+    "Georgia", "The"), or ending in a hyphen or a word no name ends in ("University of")
+    — a whole row of the table may follow a whole name, never the rest of a cut one."""
+    words = row.get("partner", "").split()
+    return len(words) == 1 or bool(words) and (
+        words[-1].endswith("-") or words[-1].casefold() in _OPEN_ENDS)
 
 
 def _wraps(row: dict[str, str], below: dict[str, str]) -> bool:
