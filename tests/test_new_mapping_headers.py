@@ -451,3 +451,26 @@ def test_the_numbering_is_found_across_a_header_repeated_on_the_next_page(
     columns = _columns(proposal)
     assert columns[0] == "row_number"
     assert "quota" not in columns  # places and months differ on every row: neither is taken
+
+
+def test_a_sheet_without_partners_gets_no_section_and_its_rows_are_reported(
+        tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(["Country", "Institution", "Places"])
+    for row in ROWS:
+        ws.append([row[0], row[1], int(row[2])])
+    stats = wb.create_sheet("Statistics")
+    stats.append(["Agreement type", "Count"])
+    stats.append(["Erasmus+", 3])
+    stats.append(["Bilateral", 1])
+    path = tmp_path / "partners.xlsx"
+    wb.save(path)
+    proposal = propose(path, "stats")
+    assert len(proposal.mapping["sections"]) == 1
+    src = read_with(proposal, path)
+    unread = [d for d in src.result.dispositions.values() if d.kind == "table-not-read"]
+    assert len(unread) == 3 and all(d.status.value == "unreadable" for d in unread)

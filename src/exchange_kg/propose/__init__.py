@@ -108,6 +108,8 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
         if key == "table" and same:
             options["table"] = [*_as_list(options["table"]), candidate]
             continue
+        if "partner" not in section["fields"]:
+            continue  # no partners ("Type | Count"): the build reports its rows as not read
         section["reader"]["options"][key] = candidate
         out.append(section)
     if key == "sheet" and out:
