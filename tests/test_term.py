@@ -405,3 +405,15 @@ def test_a_run_from_one_academic_year_to_another_is_one_term(cell: str) -> None:
 def test_academic_years_that_run_backwards_are_flagged() -> None:
     _, flags = parse_terms("2021/2022 - 2019/2020")
     assert "inconsistent-term" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a date after a term that had none is its start, not a second agreement
+    ("5 years from 2021", {"start": DateValue(2021), "duration_years": 5, "open_ended": False}),
+    ("5 anos a contar de 2021",
+     {"start": DateValue(2021), "duration_years": 5, "open_ended": False}),
+    ("unbefristet ab 2020", {"start": DateValue(2020), "open_ended": True}),
+    ("na czas nieokreślony od 2019", {"start": DateValue(2019), "open_ended": True}),
+])
+def test_a_date_after_an_undated_term_is_its_start(text: str, expected: dict[str, Any]) -> None:
+    assert _read(text) == ([expected], [])

@@ -263,6 +263,14 @@ class _Reader:
         if current is not None and state.after_range and current.closes_range():
             self._end(current, tok, as_end, last)
             return
+        between = state.since_date
+        if (current is not None and current.start is None and current.end is None
+                and not between & {"kind", "connector", "unknown"}):
+            # "5 years from 2021", "unbefristet ab 2020": the term read so far had no date
+            self._start(current, tok, value, last)
+            current.start_at = (i, last)
+            state.last_started = current
+            return
         if current is not None and not self._starts_another(state, current):
             self._unplaced(current, i, last)
             return
