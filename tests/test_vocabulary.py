@@ -302,9 +302,10 @@ def test_fragments_in_further_languages_are_understood(set_name: str) -> None:
 
 @pytest.mark.parametrize(("cell", "field"), [
     # student places are the quota; staff places and months are no header word of it
-    ("Hallgató", "quota"), ("Öğrenci Hareketliliği", "quota"), ("Φοιτητές", "quota"),
-    ("Studenter", "quota"), ("名额", "quota"),
+    ("Hallgatói helyek", "quota"), ("Öğrenci Hareketliliği", "quota"),
+    ("Αριθμός φοιτητών", "quota"), ("Antal studenter", "quota"), ("名额", "quota"),
     ("Oktató", None), ("Personel Hareketliliği", None), ("Liczba miesięcy", None),
+    ("Hallgatói hónapok", None), ("Öğrenci Ayı", None), ("Кількість місяців", None),
     ("Μήνες", None), ("Staff", None), ("Months", None),
     # the row number and the end in further languages
     ("Α/Α", "row_number"), ("Sıra No", "row_number"), ("序号", "row_number"),
