@@ -417,3 +417,25 @@ def test_academic_years_that_run_backwards_are_flagged() -> None:
 ])
 def test_a_date_after_an_undated_term_is_its_start(text: str, expected: dict[str, Any]) -> None:
     assert _read(text) == ([expected], [])
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    # a range in an end column is the whole validity, not an end and a second agreement
+    ("2021-2027", DateValue(2021), DateValue(2027)),
+    ("01.10.2021 - 30.09.2026", DateValue(2021, 10, 1), DateValue(2026, 9, 30)),
+    ("od 2021 do 2027", DateValue(2021), DateValue(2027)),
+    ("2021 bis 2026", DateValue(2021), DateValue(2026)),
+    ("2021/2022 - 2027/2028", DateValue(2021), DateValue(2028)),
+])
+def test_a_range_in_an_end_column_is_one_term(text: str, start: DateValue, end: DateValue
+                                             ) -> None:
+    terms, flags = parse_terms(text, field="end", role="end")
+    assert [(t.start, t.end, t.open_ended) for t in terms] == [(start, end, False)]
+    assert flags == []
+
+
+def test_two_dates_in_an_end_column_without_a_range_word_are_withheld() -> None:
+    terms, flags = parse_terms("2021 2026", field="end", role="end")
+    assert [(t.start, t.end) for t in terms] == [(None, None)]
+    assert [f.code for f in flags] == ["unplaced-date", "unplaced-date"]
+    assert all(f.withheld for f in flags)

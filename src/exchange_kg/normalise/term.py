@@ -145,6 +145,9 @@ class _ClauseState:
     # starts a second agreement depends on what stands between it and the term before
     since_date: set[str] = field(default_factory=set)
     last_started: _Draft | None = None  # the term the last date started, if it did
+    # in an end column, the term its first date ended and that date read as a start: a
+    # range there ("2021-2027") is the whole validity, its first date the start
+    ended_by_role: tuple[_Draft, DateValue | None] | None = None
     until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
     unknown: list[int] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
@@ -255,13 +258,29 @@ class _Reader:
         current = state.current
         state.last_started = None
         if state.until:
+            by_role = self.role == "end" and state.current is None
             state.until = False
+            if not by_role and self._role_range(state, current, tok, as_end, last):
+                return  # "2021 bis 2026" in an end column
             if current is None or current.end is not None or current.open_ended:
                 current = self._new_draft(state, i)
             self._end(current, tok, as_end, last)
+            state.ended_by_role = (current, value) if by_role else None
             return
         if current is not None and state.after_range and current.closes_range():
             self._end(current, tok, as_end, last)
+            return
+        if state.after_range and self._role_range(state, current, tok, as_end, last):
+            return  # "2021-2027" in an end column
+        if (state.ended_by_role is not None and state.ended_by_role[0] is current
+                and not state.since_date & {"kind", "connector"}):
+            # "2021 2026" in an end column: the first date may be the start; neither is sure
+            first = self._written(current.first, current.last)
+            current.end, current.fixed, state.ended_by_role = None, False, None
+            self.flags.append(Flag(self.field_name, "unplaced-date", f"{first!r} is followed "
+                                   "by another date: it may be the start as well as the end; "
+                                   "not published", first, withheld=True))
+            self._unplaced(current, i, last)
             return
         between = state.since_date
         if (current is not None and current.start is None and current.end is None
@@ -278,6 +297,20 @@ class _Reader:
         self._start(draft, tok, value, last)
         draft.start_at = (i, last)
         state.last_started = draft
+
+    def _role_range(self, state: _ClauseState, current: _Draft | None, tok: Token,
+                    value: DateValue | None, last: int) -> bool:
+        """A range in an end column ("2021-2027", "01.10.2021 bis 30.09.2026") is the whole
+        validity: the date the column made an end is the range's start, this one its end."""
+        ended = state.ended_by_role
+        if ended is None or ended[0] is not current or current is None or current.start:
+            return False
+        if state.since_date & {"kind", "connector", "unknown"}:
+            return False
+        current.start, current.end = ended[1], None
+        state.ended_by_role = None
+        self._end(current, tok, value, last)
+        return True
 
     @staticmethod
     def _until_after(state: _ClauseState) -> None:
