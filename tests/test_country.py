@@ -441,3 +441,11 @@ def test_a_territory_written_with_its_state_is_the_territory(cell: str, code: st
 @pytest.mark.parametrize("cell", ["China (Japan)", "中国日本", "Germany, Poland", "France (Spain)"])
 def test_two_countries_that_are_no_territory_and_state_stay_unread(cell: str) -> None:
     assert parse_country(cell) is None
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("호주", "AU"), ("터키", "TR"), ("豪州", "AU"), ("アメリカ", "US"), ("澳洲", "AU"),
+])
+def test_everyday_names_in_korean_japanese_chinese(cell: str, code: str) -> None:
+    match = parse_country(cell, fuzzy=False)
+    assert match is not None and match.code == code

@@ -228,3 +228,13 @@ def test_kinds_in_chinese_japanese_and_korean(cell: str, kinds: tuple[str, ...])
 def test_russian_and_ukrainian_kinds(cell: str, kinds: tuple[str, ...]) -> None:
     value, flags = parse_kinds(cell)
     assert value.kinds == kinds and flags == []
+
+
+@pytest.mark.parametrize(("cell", "kinds"), [
+    ("yhteisymmärryspöytäkirja", ("memorandum-of-understanding",)),
+    ("학생교환협정", ("student-exchange",)), ("kahepoolne leping", ("bilateral",)),
+    ("koostööleping", ("cooperation-agreement",)), ("raamleping", ("framework",)),
+])
+def test_finnish_korean_estonian_kinds(cell: str, kinds: tuple[str, ...]) -> None:
+    value, flags = parse_kinds(cell)
+    assert value.kinds == kinds and flags == []

@@ -439,3 +439,13 @@ def test_two_dates_in_an_end_column_without_a_range_word_are_withheld() -> None:
     assert [(t.start, t.end) for t in terms] == [(None, None)]
     assert [f.code for f in flags] == ["unplaced-date", "unplaced-date"]
     assert all(f.withheld for f in flags)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tähtajatu", {"open_ended": True}),
+    ("5 aastat", {"duration_years": 5, "open_ended": False}),
+    ("01.09.2021 kuni 31.08.2027",
+     {"start": DateValue(2021, 9, 1), "end": DateValue(2027, 8, 31), "open_ended": False}),
+])
+def test_estonian_terms(text: str, expected: dict[str, Any]) -> None:
+    assert _read(text) == ([expected], [])
