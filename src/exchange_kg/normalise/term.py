@@ -272,15 +272,10 @@ class _Reader:
             return
         if state.after_range and self._role_range(state, current, tok, as_end, last):
             return  # "2021-2027" in an end column
-        if (state.ended_by_role is not None and state.ended_by_role[0] is current
+        if (current is not None and state.ended_by_role is not None
+                and state.ended_by_role[0] is current
                 and not state.since_date & {"kind", "connector"}):
-            # "2021 2026" in an end column: the first date may be the start; neither is sure
-            first = self._written(current.first, current.last)
-            current.end, current.fixed, state.ended_by_role = None, False, None
-            self.flags.append(Flag(self.field_name, "unplaced-date", f"{first!r} is followed "
-                                   "by another date: it may be the start as well as the end; "
-                                   "not published", first, withheld=True))
-            self._unplaced(current, i, last)
+            self._withhold_role_end(state, current, i, last)
             return
         between = state.since_date
         if (current is not None and current.start is None and current.end is None
@@ -297,6 +292,17 @@ class _Reader:
         self._start(draft, tok, value, last)
         draft.start_at = (i, last)
         state.last_started = draft
+
+    def _withhold_role_end(self, state: _ClauseState, current: _Draft, i: int, last: int
+                           ) -> None:
+        """"2021 2026" in an end column: the first date may be the start as well as the end,
+        so neither is published."""
+        first = self._written(current.first, current.last)
+        current.end, current.fixed, state.ended_by_role = None, False, None
+        self.flags.append(Flag(self.field_name, "unplaced-date", f"{first!r} is followed by "
+                               "another date: it may be the start as well as the end; not "
+                               "published", first, withheld=True))
+        self._unplaced(current, i, last)
 
     def _role_range(self, state: _ClauseState, current: _Draft | None, tok: Token,
                     value: DateValue | None, last: int) -> bool:
