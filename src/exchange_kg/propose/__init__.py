@@ -21,7 +21,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from exchange_kg.formats import detect_format
+from exchange_kg.formats import detect_format, text_outside_tables
+from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.propose.columns import header_field
 from exchange_kg.propose.document import document_lines, open_table, stated_as_of
@@ -65,11 +66,36 @@ def propose(path: Path, source_id: str) -> Proposal:
         if key in document_options:
             sections += _other_tables(path, sections[-1], key, document_options[key],
                                       languages, comments)
+    _title_kind(path, lines, header_at, sections, comments)
     language = languages.most_common(1)[0][0] if languages else None
     mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
     proposal = Proposal(source_id, language, mapping, comments, notes)
     refine(proposal, path)
     return proposal
+
+
+TITLE_LINES = 5  # lines above the table (or outside it) that may title the list
+
+
+def _title_kind(path: Path, lines: list[str], header_at: int | None,
+                sections: list[dict[str, Any]], comments: dict[str, str]) -> None:
+    """The agreement type the list's title names ("Erasmus+ İkili Anlaşmalar Listesi"), for
+    the sections whose rows do not say theirs: a constant to check. Only one type named in
+    the title counts ("Erasmus+ and bilateral" says neither of a row), and never the bare
+    word "exchange", which titles offices as often as agreements."""
+    above = [ln.strip() for ln in lines[:header_at] if ln.strip()][:TITLE_LINES] \
+        if header_at is not None else []
+    outside = text_outside_tables(path) or []
+    titles = above + [ln.strip() for ln in outside if ln.strip()][:TITLE_LINES]
+    named = {(kind, title) for title in titles if "\t" not in title
+             for kind in parse_kinds(title)[0].kinds if kind != "student-exchange"}
+    if len({kind for kind, _ in named}) != 1:
+        return
+    kind, title = sorted(named)[0]
+    for section in sections:
+        if "kind" not in section["fields"] and "kinds" not in section["constants"]:
+            section["constants"]["kinds"] = [kind]
+            comments["kinds"] = f"CHECK: the title {title!r} names the type of every agreement"
 
 
 def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str,
