@@ -88,6 +88,8 @@ def in_cell(text: str) -> str:
     """A cell's text as the readers get it: its line breaks (with the white space around
     them, blank lines too) one :data:`LINE_BREAK` each, none at either end; a tab, which
     would end the cell, a space (see module doc)."""
+    if text.isprintable():  # no break, tab or other control character: most cells
+        return text.strip()
     return _TABS.sub(" ", _LINE_ENDS.sub(LINE_BREAK, text)).strip()
 
 

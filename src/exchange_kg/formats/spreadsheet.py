@@ -16,6 +16,7 @@ are read: a mapping names the columns it reads, and new-mapping shows them in th
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,10 @@ def _xlsx_hidden_rows(path: Path, sheet: str) -> set[int]:
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             hidden: set[int] = set()
             row = 0
-            with archive.open(part) as stream:
+            data = archive.read(part)
+            if b"hidden" not in data:  # most sheets: no XML to walk
+                return hidden
+            with io.BytesIO(data) as stream:
                 for _, el in etree.iterparse(stream, tag=_MAIN + "row"):
                     number = el.get("r")
                     row = int(number) - 1 if number and number.isdigit() else row
