@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
+from functools import partial
 from typing import NamedTuple
 
 from exchange_kg.link.model import Candidate, InstitutionQuery, MatchResult
@@ -33,13 +34,14 @@ def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
     ``REVIEW_MIN`` up and at those within ``MARGIN`` of the first, so only that head of the
     ranking becomes candidates, and a query's other hits (often a dozen) are never read."""
     best: dict[str, _Proposal] = {}
-    for hit in hits:
-        status, ror_id = index.status_and_id(hit.index)
+    hits = list(hits)
+    heads = index.statuses_and_ids([hit.index for hit in hits])
+    for hit, (status, ror_id) in zip(hits, heads, strict=True):
         if status != "withdrawn":  # the record as it is (``_follow``)
             score = round(hit.score, 3)
             old = best.get(ror_id)
             if old is None:
-                best[ror_id] = _Proposal(hit.index, score, hit.evidence, None, hit)
+                best[ror_id] = _proposal((hit.index, score, hit.evidence, None, hit))
             elif (score, True) > (old.score, old.followed_from is None):
                 best[ror_id] = _Proposal(hit.index, score, hit.evidence | old.evidence, None,
                                          hit)
@@ -52,9 +54,9 @@ def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
                 if old is not None:
                     prop = prop._replace(evidence=prop.evidence | old.evidence)
                 best[ror_id] = prop
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0]))
+    ranked = sorted((-p.score, ror_id, p) for ror_id, p in best.items())  # IDs are unique
     return [_candidate(index.records[p.record], p.hit, p.score, p.evidence, p.followed_from)
-            for _id, p in ranked[:_decisive(p.score for _id, p in ranked)]]
+            for _score, _id, p in ranked[:_decisive(-score for score, _id, _p in ranked)]]
 
 
 def _decisive(scores: Iterable[float]) -> int:
@@ -101,6 +103,11 @@ class _Proposal(NamedTuple):
     evidence: AbstractSet[str]
     followed_from: str | None
     hit: Hit
+
+
+# ``_Proposal`` from a tuple of its fields, without the Python-level ``__new__`` of a named
+# tuple: every hit of a query becomes one
+_proposal = partial(tuple.__new__, _Proposal)
 
 
 def _follow(index: RorIndex, hit: Hit) -> list[_Proposal]:

@@ -235,24 +235,51 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _match_passes(index: RorIndex, queries: Sequence[InstitutionQuery]) -> list[MatchResult]:
+    read = [(query, query_forms(query)) for query in queries]
+    _ask_at_once(index, read)
+    found = [_candidate_records(index, query, qforms) for query, qforms in read]
+    index.preload(set().union(*found))
     started = []
-    for query in queries:
-        qforms = query_forms(query)
+    for (query, qforms), records in zip(read, found, strict=True):
         qcity = normalise(query.city) if query.city else ""
         hits: dict[int, Hit] = {}
-        _score_records(index, query, qforms, qcity, _candidate_records(index, query, qforms),
-                       hits)
+        _score_records(index, query, qforms, qcity, records, hits)
         started.append((query, qforms, qcity, hits))
     unsure = [s for s in started
               if max((h.score for h in s[3].values()), default=0) < CHOSEN_MIN + MARGIN]
     asked = [_near_questions(query, qforms) for query, qforms, _qcity, _hits in unsure]
     prefetch(index, [w for words, _keys in asked for w in words],
              [k for _words, keys in asked for k in keys])
-    for query, qforms, qcity, hits in unsure:
-        near = _near_records(index, query, qforms) - set(hits)
-        _score_records(index, query, qforms, qcity, near, hits)
+    index.prefetch(words=[(code, other) for words, _keys in asked for code, word in words
+                          for other in near_words(index, code, word)])
+    near = [_near_records(index, query, qforms) - set(hits)
+            for query, qforms, _qcity, hits in unsure]
+    index.preload(set().union(*near))
+    for (query, qforms, qcity, hits), records in zip(unsure, near, strict=True):
+        _score_records(index, query, qforms, qcity, records, hits)
     return [_finish(index, query, qforms, qcity, hits)
             for query, qforms, qcity, hits in started]
+
+
+def _ask_at_once(index: RorIndex, read: Sequence[tuple[InstitutionQuery, QueryForms]]) -> None:
+    """The index look-ups that the queries' exact passes and evidence will ask, fetched in
+    a few statements (``RorIndex.prefetch``) rather than one each."""
+    keys: list[str] = []
+    canonical: list[str] = []
+    words: list[tuple[str, str]] = []
+    acronyms: list[str] = []
+    domains: list[str] = []
+    for query, qforms in read:
+        keys += [key for _label, key, _dropped in qforms]
+        canonical += [canonical_key(label) for label in query.labels]
+        domains += [d for d in map(registered_domain, query.domains) if d]
+        if query.country is None:
+            continue
+        codes = countries_of(query.country)
+        words += [(code, word) for _label, key, dropped in qforms if not dropped
+                  for word in distinctive_words(key) for code in codes]
+        acronyms += _query_acronyms(query)
+    index.prefetch(keys, canonical, words, acronyms, domains)
 
 
 def _finish(index: RorIndex, query: InstitutionQuery, qforms: QueryForms, qcity: str,
@@ -297,9 +324,15 @@ def _add_city_evidence(index: RorIndex, query: InstitutionQuery, qcity: str,
     if not qcity:
         return
     ours = same_city_as(qcity)
+    verdicts: dict[str, bool] = {}  # a record's city -> whether it is ours (by its name only)
     for i, hit in hits.items():
         city = index.city_of(i)
-        if not city or not ours(city, lambda i=i: index.place_of(i)):
+        if not city:
+            continue
+        same = verdicts.get(city)
+        if same is None:
+            same = verdicts[city] = ours(city, lambda i=i: index.place_of(i))
+        if not same:
             continue
         hit.evidence.add("city")
         if hit.method == "fuzzy" and CITY_CONFIRMS_FROM <= hit.score < CHOSEN_MIN:
@@ -318,8 +351,9 @@ def _add_acronym_hits(index: RorIndex, query: InstitutionQuery, hits: dict[int, 
         return
     bare = {acronym_key(label) for label in query.labels if looks_like_acronym(label)}
     for acronym in _query_acronyms(query):
-        in_country = [i for i in index.by_acronym(acronym)
-                      if _in_country(index.records[i], query)]
+        codes = countries_of(query.country)
+        in_country = [i for i, code in index.countries_of(index.by_acronym(acronym)).items()
+                      if code in codes]
         for i in in_country:
             rec = index.records[i]
             hit = hits.get(i)

@@ -23,6 +23,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain, filterfalse, groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -352,13 +354,15 @@ class RorIndex:
 
     def preload(self, records: Iterable[int]) -> None:
         """Fetch the rows of many records in a few statements (a query's candidates)."""
-        rows = self._rows
-        todo = sorted({i for i in records if i not in rows})
+        rows, screened, decode = self._rows, self._screened, marshal.loads
+        todo = sorted(set(filterfalse(rows.__contains__, records)))
         for start in range(0, len(todo), _BATCH):
             part = todo[start:start + _BATCH]
             for row in self._db.execute(_ROW_SQL + f"n IN ({','.join('?' * len(part))})",
                                         part):
                 rows[row[9]] = row
+                if row[9] not in screened:  # a query's candidates are all screened
+                    screened[row[9]] = decode(row[8])
 
     def countries_of(self, records: Iterable[int]) -> dict[int, str | None]:
         """Each record's country, in record order, their rows fetched in a few statements
@@ -366,7 +370,8 @@ class RorIndex:
         records = sorted(set(records))
         self.preload(records)
         rows = self._rows
-        return {i: rows[i][0] for i in records}
+        return dict(zip(records, map(itemgetter(0), map(rows.__getitem__, records)),
+                        strict=True))
 
     def _lookup(self, tab: int, key: str) -> list[int]:
         found = self._lookups.get((tab, key))
@@ -375,6 +380,34 @@ class RorIndex:
                                    (tab, key)).fetchone()
             found = self._lookups[(tab, key)] = [] if hit is None else marshal.loads(hit[0])
         return found
+
+    def _prefetch(self, asked: Iterable[tuple[int, str]]) -> None:
+        """Answer many ``_lookup`` questions, (table, key) each, in a few statements: a batch
+        of queries asks some thousands, and a statement per key costs several times what
+        the key's row does."""
+        found = self._lookups
+        todo = sorted(set(filterfalse(found.__contains__, asked)))
+        for tab, group in groupby(todo, key=itemgetter(0)):
+            keys = [key for _tab, key in group]
+            for start in range(0, len(keys), _BATCH):
+                part = keys[start:start + _BATCH]
+                hits = dict(self._db.execute(
+                    f"SELECT key, hits FROM lookup WHERE tab = ? AND key IN "
+                    f"({','.join('?' * len(part))})", (tab, *part)))
+                for key in part:
+                    data = hits.get(key)
+                    found[(tab, key)] = [] if data is None else marshal.loads(data)
+
+    def prefetch(self, keys: Iterable[str] = (), canonical: Iterable[str] = (),
+                 words: Iterable[tuple[str, str]] = (), acronyms: Iterable[str] = (),
+                 domains: Iterable[str] = ()) -> None:
+        """Fetch the answers of ``by_key``, ``by_canonical``, ``with_word`` (country, word),
+        ``by_acronym`` and ``by_domain`` for many questions at once; asking them afterwards
+        costs a dictionary look-up each."""
+        self._prefetch(chain(((KEYS, k) for k in keys), ((CANON, k) for k in canonical),
+                             ((WORDS, c + _SEP + w) for c, w in words),
+                             ((ACRONYMS, acronym_key(a)) for a in acronyms),
+                             ((DOMAINS, d) for d in domains)))
 
     def _country(self, code: str) -> tuple[list[str], list[str], list[int]]:
         found = self._countries.get(code)
@@ -405,6 +438,13 @@ class RorIndex:
         """The keys of record ``i``'s whole names (the first reading of each), without
         repeats: what a query's names are screened against."""
         return tuple(name[0] for name in self.screened(i))
+
+    def screened_many(self, records: Sequence[int]) -> list[tuple[ScreenedName, ...]]:
+        """``screened`` of each record (those ``preload`` fetched are decoded already)."""
+        try:
+            return list(map(self._screened.__getitem__, records))
+        except KeyError:
+            return list(map(self.screened, records))
 
     def screened(self, i: int) -> tuple[ScreenedName, ...]:
         """Record ``i``'s whole-name keys with their ``key_shape`` (``screened_names``),
@@ -440,6 +480,15 @@ class RorIndex:
         hits are ranked)."""
         row = self._row(i)
         return row[2], row[7]
+
+    def statuses_and_ids(self, records: Sequence[int]) -> list[tuple[str, str]]:
+        """``status_and_id`` of each record (a query's hits, ranked), their rows mostly
+        fetched already."""
+        try:
+            rows = list(map(self._rows.__getitem__, records))
+        except KeyError:
+            rows = list(map(self._row, records))
+        return list(map(itemgetter(2, 7), rows))
 
     def place_of(self, i: int) -> tuple[str, ...]:
         """Record ``i``'s city as place tokens (``resolve.names.place_tokens``; () without a
@@ -487,7 +536,7 @@ class RorIndex:
         hits = self._lookup(DOMAINS, domain)
         if len(hits) <= MAX_DOMAIN_RECORDS:
             return hits
-        ids = {self.records[i].id for i in hits}
+        ids = set(map(self.id_of, hits))
         roots = [i for i in hits if not any(r.type == "parent" and r.id in ids
                                             for r in self.records[i].relationships)]
         return roots if len(roots) == 1 else []

@@ -11,10 +11,12 @@ reach the matcher's threshold for a link (0.95) on their own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import chain
+from itertools import accumulate, chain
+from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -396,37 +398,47 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     qkeys = [_screened(key) for key in dict.fromkeys(key for _label, key in plain)]
     in_order = len(qkeys) == len(plain)  # no key of ours twice: pairings come in qforms order
     records = list(records)
-    screened = list(map(index.screened, records))
-    fulls = list({name[0]: name for name in chain.from_iterable(screened)}.values())
+    screened = index.screened_many(records)
+    # every whole name of every record, repeats included: the names of record ``records[k]``
+    # end before ``ends[k]``, so a name found tells its record without a record-by-record scan
+    names = list(chain.from_iterable(screened))
+    ends = list(accumulate(map(len, screened)))
+    choices = list(map(itemgetter(1), names))  # token_sort_ratio is the ratio of the words sorted
     pairs: dict[tuple[str, str], float] = {}
     paired: set[str] = set()
     by_full: dict[str, list[Pairing]] = {}
     found: dict[str, dict[str, Pairing]] = {}  # when not in order: ROR key -> our key -> ...
-    choices = [f[1] for f in fulls]  # token_sort_ratio is the ratio of the words sorted
-    for n, ours in enumerate(qkeys if fulls else ()):
+    fit = set(equal)
+    for n, ours in enumerate(qkeys if names else ()):
         q = ours[0]
         label = plain[n][0] if in_order else ""
+        seen: dict[str, bool] = {}  # ROR key -> whether it pairs with ``q``
         for _choice, score, col in process.extract(ours[1], choices, scorer=fuzz.ratio,
                                                    score_cutoff=CLOSE - 1, limit=None):
-            theirs = fulls[col]
+            theirs = names[col]
             f = theirs[0]
-            if score < CLOSE + 1:
-                score = fuzz.token_sort_ratio(q, f)
-            if score < CLOSE:
-                continue
-            pairs[(q, f)] = score
-            paired.add(f)
-            if q == f:
-                continue  # an equal key: its records are scored by ``_best_close_reading``
-            pairing = (label, q, *_plain_score(ours, theirs, score))
-            if in_order:
-                by_full.setdefault(f, []).append(pairing)
-            else:
-                found.setdefault(f, {})[q] = pairing
+            ok = seen.get(f)
+            if ok is None:
+                if score < CLOSE + 1:
+                    score = fuzz.token_sort_ratio(q, f)
+                ok = seen[f] = score >= CLOSE
+                if ok:
+                    pairs[(q, f)] = score
+                    paired.add(f)
+                    if q != f:  # an equal key's records are scored by ``_best_close_reading``
+                        # the plain fuzzy score (None when either key has no content words:
+                        # ``_compare`` gives none) and the pair's ``_pair_test``
+                        pairing = ((label, q, round(score / 100 * FUZZY_MAX, 3),
+                                    _pair_test(ours, theirs)) if ours[3] and theirs[3]
+                                   else (label, q, None, None))
+                        if in_order:
+                            by_full.setdefault(f, []).append(pairing)
+                        else:
+                            found.setdefault(f, {})[q] = pairing
+            if ok:
+                fit.add(records[bisect_right(ends, col)])
     for f, ours_of in found.items():
         by_full[f] = [(label, *ours_of[q][1:]) for label, q in plain if q in ours_of]
-    fit = equal.keys() | {i for i, names in zip(records, screened, strict=True)
-                          if any(name[0] in paired for name in names)}
     others: set[int] | None = set()
     for label in query.labels:
         patron = named_after(label)
@@ -441,15 +453,6 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
             others |= index.with_canonical_words(descriptors[1])
     return Close(pairs, fit, others, equal, frozenset(paired),
                  any(dropped for _label, _key, dropped in qforms), by_full)
-
-
-def _plain_score(ours: QueryName, theirs: ScreenedName,
-                 ratio: float) -> tuple[float | None, PairTest]:
-    """A pair's plain fuzzy score (None when either key has no content words: ``_compare``
-    gives none) and its ``_pair_test``."""
-    if not ours[3] or not theirs[3]:
-        return None, None
-    return round(ratio / 100 * FUZZY_MAX, 3), _pair_test(ours, theirs)
 
 
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
