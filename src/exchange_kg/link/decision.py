@@ -14,7 +14,7 @@ from exchange_kg.link.model import Candidate, InstitutionQuery, MatchResult
 from exchange_kg.link.names import normalise
 from exchange_kg.link.ror_dump import RorRecord
 from exchange_kg.link.ror_index import RorIndex
-from exchange_kg.link.scoring import Hit
+from exchange_kg.link.scoring import Hit, round3
 
 CHOSEN_MIN = 0.95  # a candidate below this is never linked automatically
 MARGIN = 0.03  # ... nor when another record scores within this of it
@@ -38,7 +38,7 @@ def resolve_candidates(index: RorIndex, hits: Iterable[Hit]) -> list[Candidate]:
     heads = index.statuses_and_ids([hit.index for hit in hits])
     for hit, (status, ror_id) in zip(hits, heads, strict=True):
         if status != "withdrawn":  # the record as it is (``_follow``)
-            score = round(hit.score, 3)
+            score = round3(hit.score)
             old = best.get(ror_id)
             if old is None:
                 best[ror_id] = _proposal((hit.index, score, hit.evidence, None, hit))

@@ -44,6 +44,7 @@ from exchange_kg.link.names import (
     distinctive_words,
     looks_like_acronym,
     normalise,
+    read_suffix_list,
     registered_domain,
 )
 from exchange_kg.link.near import near_keys, near_words, prefetch
@@ -54,6 +55,7 @@ from exchange_kg.link.scoring import (
     Hit,
     QueryForms,
     close_pairs,
+    descriptor_words,
     named_after,
     query_forms,
     same_city_as,
@@ -179,9 +181,10 @@ def match_all(index: RorIndex, queries: Sequence[InstitutionQuery],
         workers = idle_cpus() if len(queries) >= PARALLEL_QUERIES else 1
     if workers <= 1 or len({q.country for q in queries}) < 2 or not sharing.can_fork():
         return _match_batch(index, queries)
-    for query in queries:  # the suffix list is read once, here, not again in every worker
-        for domain in query.domains:
-            registered_domain(domain)
+    if any(query.domains for query in queries):
+        # the suffix list is read once, here, not again in every worker; the queries' own
+        # domains are each worker's business (here, they would keep the workers waiting)
+        read_suffix_list()
     return sharing.match_shared(queries, workers, lambda batch: _match_batch(index, batch))
 
 
@@ -269,9 +272,11 @@ def _ask_at_once(index: RorIndex, read: Sequence[tuple[InstitutionQuery, QueryFo
     words: list[tuple[str, str]] = []
     acronyms: list[str] = []
     domains: list[str] = []
+    described: list[str] = []
     for query, qforms in read:
         keys += [key for _label, key, _dropped in qforms]
         canonical += [canonical_key(label) for label in query.labels]
+        described += [word for label in query.labels for word in descriptor_words(label)]
         domains += [d for d in map(registered_domain, query.domains) if d]
         if query.country is None:
             continue
@@ -279,7 +284,7 @@ def _ask_at_once(index: RorIndex, read: Sequence[tuple[InstitutionQuery, QueryFo
         words += [(code, word) for _label, key, dropped in qforms if not dropped
                   for word in distinctive_words(key) for code in codes]
         acronyms += _query_acronyms(query)
-    index.prefetch(keys, canonical, words, acronyms, domains)
+    index.prefetch(keys, canonical, words, acronyms, domains, described)
 
 
 def _finish(index: RorIndex, query: InstitutionQuery, qforms: QueryForms, qcity: str,

@@ -229,6 +229,12 @@ def host_suffixes(url_or_host: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels) - 1)] if len(labels) > 1 else []
 
 
+def read_suffix_list() -> None:
+    """Read the public-suffix list ``registered_domain`` parses hosts with (tens of
+    milliseconds) now: before forking processes that would each read it again."""
+    _extractor()("")
+
+
 @lru_cache(maxsize=10_000)
 def registered_domain(url_or_host: str) -> str | None:
     """ "http://www4.uninsubria.it/online/" -> "uninsubria.it"; None when there is no domain."""

@@ -400,14 +400,15 @@ class RorIndex:
 
     def prefetch(self, keys: Iterable[str] = (), canonical: Iterable[str] = (),
                  words: Iterable[tuple[str, str]] = (), acronyms: Iterable[str] = (),
-                 domains: Iterable[str] = ()) -> None:
+                 domains: Iterable[str] = (), canonical_words: Iterable[str] = ()) -> None:
         """Fetch the answers of ``by_key``, ``by_canonical``, ``with_word`` (country, word),
-        ``by_acronym`` and ``by_domain`` for many questions at once; asking them afterwards
-        costs a dictionary look-up each."""
+        ``by_acronym``, ``by_domain`` and ``with_canonical_words`` (its words) for many
+        questions at once; asking them afterwards costs a dictionary look-up each."""
         self._prefetch(chain(((KEYS, k) for k in keys), ((CANON, k) for k in canonical),
                              ((WORDS, c + _SEP + w) for c, w in words),
                              ((ACRONYMS, acronym_key(a)) for a in acronyms),
-                             ((DOMAINS, d) for d in domains)))
+                             ((DOMAINS, d) for d in domains),
+                             ((CANON_WORDS, w) for w in canonical_words)))
 
     def _country(self, code: str) -> tuple[list[str], list[str], list[int]]:
         found = self._countries.get(code)

@@ -74,6 +74,21 @@ TRANSLATED_REORDERED = 0.96
 ALIAS_PENALTY = 0.01
 
 QueryForms = list[tuple[str, str, tuple[str, ...]]]  # (our label, key, dropped qualifiers)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def round3(score: float) -> float:
+    """``round(score, 3)``, remembered: rounding a float to decimals goes through its decimal
+    digits (thousands of instructions), and linking rounds each of a query's ~20 hits and
+    ~30 name pairs, nearly always to values seen before."""
+    return round(score, 3)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def plain_fuzzy(ratio: float) -> float:
+    """The score of a plain fuzzy ratio (0-100), scaled below ``FUZZY_MAX``: a pure function
+    of a ratio, asked for every name pair of every query, so remembered like ``round3``."""
+    return round(ratio / 100 * FUZZY_MAX, 3)
 CLOSE = 50  # token_sort_ratio below which a whole-name pair is not compared at all
 
 
@@ -225,7 +240,7 @@ def _compare(qkey: str, qdropped: tuple[str, ...], rkey: str, rdropped: tuple[st
                 return typo, "fuzzy"
     if sort_ratio is None:
         sort_ratio = fuzz.token_sort_ratio(qkey, rkey)
-    return round(sort_ratio / 100 * FUZZY_MAX, 3), "fuzzy"
+    return plain_fuzzy(sort_ratio), "fuzzy"
 
 
 # How a pair of unequal whole names is scored (``_pair_test``): by its plain fuzzy ratio
@@ -428,7 +443,7 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                     if q != f:  # an equal key's records are scored by ``_best_close_reading``
                         # the plain fuzzy score (None when either key has no content words:
                         # ``_compare`` gives none) and the pair's ``_pair_test``
-                        pairing = ((label, q, round(score / 100 * FUZZY_MAX, 3),
+                        pairing = ((label, q, plain_fuzzy(score),
                                     _pair_test(ours, theirs)) if ours[3] and theirs[3]
                                    else (label, q, None, None))
                         if in_order:
@@ -750,6 +765,13 @@ def _descriptors_added(index: RorIndex, i: int, query: InstitutionQuery) -> Hit 
             if best is None or best.score < DESCRIPTORS_ADDED:
                 best = Hit(i, DESCRIPTORS_ADDED, "fuzzy", value, label)
     return best
+
+
+def descriptor_words(label: str) -> frozenset[str]:
+    """The canonical words whose records ``close_pairs`` looks up for a label's reading
+    with descriptors added (``_descriptors_added``; none for most labels)."""
+    plan = _descriptor_plan(label)
+    return frozenset() if plan is None else plan[1]
 
 
 @lru_cache(maxsize=1 << 16)
