@@ -31,6 +31,7 @@ TERMS: list[tuple[str, URIRef]] = (
     [(name, OWL.Class) for name in vocab.CLASSES]
     + [(name, OWL.ObjectProperty) for name in vocab.OBJECT_PROPERTIES]
     + [(name, OWL.DatatypeProperty) for name in vocab.DATATYPE_PROPERTIES]
+    + [(name, OWL.AnnotationProperty) for name in vocab.ANNOTATION_PROPERTIES]
 )
 
 
@@ -95,11 +96,12 @@ def test_ontology_declares_no_xkg_term_missing_from_vocab(onto: Graph) -> None:
         for s in onto.subjects(RDF.type, None)
         if isinstance(s, URIRef) and str(s).startswith(str(XKG))
     }
-    assert declared == set(vocab.CLASSES + vocab.OBJECT_PROPERTIES + vocab.DATATYPE_PROPERTIES)
+    assert declared == set(vocab.CLASSES + vocab.OBJECT_PROPERTIES + vocab.DATATYPE_PROPERTIES
+                           + vocab.ANNOTATION_PROPERTIES)
 
 
 def test_properties_have_domain_and_range(onto: Graph) -> None:
-    for name in vocab.OBJECT_PROPERTIES + vocab.DATATYPE_PROPERTIES:
+    for name in vocab.OBJECT_PROPERTIES + vocab.DATATYPE_PROPERTIES + vocab.ANNOTATION_PROPERTIES:
         assert onto.value(XKG[name], RDFS.domain) is not None, name
         assert onto.value(XKG[name], RDFS.range) is not None, name
 
@@ -150,6 +152,11 @@ def test_property_ranges(onto: Graph, prop: URIRef, rng: URIRef) -> None:
 def test_date_properties_range_over_three_precisions(onto: Graph, name: str) -> None:
     union = onto.value(onto.value(XKG[name], RDFS.range), OWL.unionOf)
     assert set(onto.items(union)) == {XSD.date, XSD.gYearMonth, XSD.gYear}
+
+
+def test_a_remark_is_a_note_in_its_language(onto: Graph) -> None:
+    assert (XKG.remark, RDFS.subPropertyOf, SKOS.note) in onto
+    assert onto.value(XKG.remark, RDFS.range) == RDF.langString
 
 
 def test_listed_in_is_not_a_derivation_subproperty(onto: Graph) -> None:

@@ -62,11 +62,14 @@ def test_morph_kgc_on_the_export_makes_our_graph(tmp_path: Path) -> None:
     org = "https://example.org/institution/x"
     tables["organisations"].append((org, "nan", "None", f"{org}/address", "NA", ""))
     tables["org_alt_labels"] += [(org, "NULL"), (org, 'a "quoted",\nmulti-line\r\nname')]
+    agreement = tables["agreements"][0][0]  # a remark in its document's language
+    tables["agreement_remarks"].append((agreement, "durée indéterminée", "fr"))
     rules = load_rules(BUNDLED_RULES)
     graph = TripleGraph()
     rules.apply(tables, graph)
     assert set(result.graph.lines()) <= set(graph.lines())
-    assert len(graph) == len(result.graph) + 7  # label, 2 alt labels, knownAs, address (3)
+    # label, 2 alt labels, knownAs, address (3), remark
+    assert len(graph) == len(result.graph) + 8
 
     folder = tmp_path / "rml"
     rml.export(rules, tables, folder)

@@ -77,6 +77,9 @@ class Agreement:
     quota: QuotaValue | None = None
     waiver: bool | None = None
     city_language: str | None = None
+    # remarks as the rows state them, each with the source it comes from (whose language
+    # it is written in): (text, source id)
+    remarks: tuple[tuple[str, str], ...] = ()
     # provenance: the records this agreement was read from, in build order
     records: list[RawRecord] = field(default_factory=list)
     # how doubtful each field's reading is (0 = sure): the better reading wins in a merge
@@ -181,6 +184,7 @@ def build_agreements(
         quota=values.get("quota"),
         waiver=_mark(values, record, "waiver", marked),
         city_language=section.city_language,
+        remarks=((values["remark"], record.source_id),) if values.get("remark") else (),
     )
     if partner.consortium and "consortium" not in base["kinds"]:
         base["kinds"] = _merge_kinds(base["kinds"], ("consortium",))

@@ -441,6 +441,8 @@ class GraphBuilder:
             t["agreement_sources"].append((iri_, self.minter.named("source", sid)))
             self.subjects_by_source[sid].add(s)
         t["agreement_records"].extend((iri_, self.record(rec)) for rec in a.records)
+        t["agreement_remarks"].extend((iri_, text, self.documents[sid].language)
+                                      for text, sid in a.remarks)
         return iri_
 
     def finish(self, rules: Rules, keep_tables: bool = True) -> None:

@@ -239,6 +239,7 @@ ALLOWED_NORMALISERS: dict[str, tuple[str, ...]] = {
     "erasmus_code": ("erasmus-code", "none"),
     "level": ("level", "none"),
     "row_number": ("none",),
+    "remark": ("text", "none"),
 }
 
 

@@ -162,6 +162,7 @@ def _absorb(base: Agreement, other: Agreement) -> None:
         if kind not in base.kinds:
             base.kinds = (*base.kinds, kind)
     base.parties = _merge_parties(base.parties, other.parties)
+    base.remarks = tuple(dict.fromkeys((*base.remarks, *other.remarks)))  # every row's own
     base.records.extend(other.records)
 
 

@@ -112,6 +112,8 @@ FIELDS: dict[str, str] = {
     "erasmus_code": "partner's Erasmus institution code as written ('F PARIS468')",
     "level": "the agreement's level as written: 'University', 'Department', '部局間'",
     "row_number": "the document's own row number (Polish LP), for self-checks only",
+    "remark": "a free-text remark on the row ('durée indéterminée', 'nur Master'), published "
+              "as written",
 }
 
 

@@ -34,6 +34,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "agreement_kinds": ("agreement", "kind"),
     "agreement_sources": ("agreement", "document"),
     "agreement_records": ("agreement", "record"),
+    # a remark as a row states it, in the language of its document
+    "agreement_remarks": ("agreement", "remark", "language"),
     "quotas": ("iri", "agreement", "mobility", "places"),
     "organisations": ("iri", "pref_label", "known_as", "address", "country", "unit_of"),
     "org_types": ("org", "type"),

@@ -87,6 +87,8 @@ OBJECT_PROPERTIES = (
     "succeededBy",
     "linkTarget",
 )
+# annotations: free text, documented as a note, with no meaning a reasoner could use
+ANNOTATION_PROPERTIES = ("remark",)
 DATATYPE_PROPERTIES = (
     "startDate",
     "startYear",
