@@ -284,3 +284,23 @@ def test_dates_with_year_month_and_day_signs(cell: str, expected: str, flagged: 
 def test_a_polish_semester_and_a_two_digit_second_year() -> None:
     assert parse_date("semestr zimowy 2022/23") == (DateValue(2022), [])
     assert parse_date("2027-28", field="end") == (DateValue(2028), [])
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # a date closed with a dot (hr, lv, sk), and words after a date that only say it is one
+    ("01.10.2021.", DateValue(2021, 10, 1)),
+    ("1. 10. 2021.", DateValue(2021, 10, 1)),
+    ("1.10.2021 r.", DateValue(2021, 10, 1)),
+    ("2021. gada 1. septembris", DateValue(2021, 9, 1)),
+    ("2020 m. kovo mėn.", DateValue(2020, 3)),
+    ("ožujak 2019.", DateValue(2019, 3)),
+    ("2021.", DateValue(2021)),  # a year with its dot is whole, not cut off
+    ("2022/23-as tanév", DateValue(2022)),
+    ("høst 2023", DateValue(2023)),
+])
+def test_dates_closed_with_a_dot_or_a_word(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+def test_a_slash_date_closed_with_a_dot_is_not_read() -> None:
+    assert parse_date("01/10/2021.")[0] is None

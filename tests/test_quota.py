@@ -201,6 +201,9 @@ def test_quota_joined_to_its_time_or_bounded(cell: str, expected: QuotaValue | N
     ("2 studenti all'anno", QuotaValue(False, (("unspecified", 2),))),
     ("2 estudantes por ano", QuotaValue(False, (("unspecified", 2),))),
     ("× per year", QuotaValue(True, ())),
+    ("2/year", QuotaValue(False, (("unspecified", 2),))),  # the year glued on with a slash
+    ("1 miejsce/rok", QuotaValue(False, (("unspecified", 1),))),
+    ("2/3", None),  # two numbers: no quota
     ("per year", None),
     ("2 FTE per year", None),  # full-time equivalents are no count of students
     ("scambio bilanciato", None),

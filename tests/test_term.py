@@ -449,3 +449,15 @@ def test_two_dates_in_an_end_column_without_a_range_word_are_withheld() -> None:
 ])
 def test_estonian_terms(text: str, expected: dict[str, Any]) -> None:
     assert _read(text) == ([expected], [])
+
+
+@pytest.mark.parametrize(("text", "role"), [("2028-ig", "term"), ("2028'e kadar", "term"),
+                                            ("2028-ig", "end"), ("t.o.m. 2028", "term")])
+def test_until_written_after_the_year_ends_the_term_there(text: str, role: str) -> None:
+    terms, flags = parse_terms(text, role=role)
+    assert [(t.start, t.end) for t in terms] == [(None, DateValue(2028))] and flags == []
+
+
+def test_until_after_a_range_keeps_the_range() -> None:
+    terms, _ = parse_terms("2024-2028-ig")
+    assert [(t.start, t.end) for t in terms] == [(DateValue(2024), DateValue(2028))]

@@ -133,7 +133,7 @@ _MARKED_YMD = re.compile(r"(\d{4})\s*[年년](?:\s*(\d{1,2})\s*[月월](?:\s*(\d
 def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, list[Flag]]:
     """Read a date cell; garbled parts are dropped with a flag, never guessed."""
     raw = text
-    text = _strip_wrapping(text)
+    text = _without_trailing_fillers(_strip_wrapping(text))
     if not text:
         return None, []
     period = academic_period(text, end=field == "end")
@@ -144,8 +144,9 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
     m = _NUMERIC_YMD.fullmatch(compact)
     if m:
         return _year_first(raw, int(m.group(1)), m.group(2), field)
-    m = _NUMERIC_DMY.fullmatch(compact)
-    if m:
+    # "01.10.2021.", "1. 10. 2021.": Croatian, Serbian, Latvian and Slovak close a date with a dot
+    m = _NUMERIC_DMY.fullmatch(compact) or _NUMERIC_DMY.fullmatch(compact.removesuffix("."))
+    if m and (m.group(2) == "." or not compact.endswith(".")):
         return _day_first(raw, m, field)
     m = _MARKED_YMD.fullmatch(text)
     if m:
@@ -207,6 +208,16 @@ def academic_period(text: str, *, end: bool = False, marked: bool = False
     return DateValue(first + 1 if end else first)
 
 
+def _without_trailing_fillers(text: str) -> str:
+    """ "1.10.2021 r." (pl rok), "2021. godine" (hr): words after a date that only say it is
+    one are dropped, so the numbers before them read as a date."""
+    fillers = _words().fillers
+    words = text.split()
+    while len(words) > 1 and all(t in fillers for t in _tokens(words[-1])) and _tokens(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
 def _strip_wrapping(text: str) -> str:
     """Drop brackets and a "label:" lead-in ("Data aktualizacji: 02.04.2026"), which carry no
     part of the date."""
@@ -224,9 +235,9 @@ def _year_first(raw: str, year: int, rest: str, field: str
     flags: list[Flag] = []
     if parts and parts[-1] == "":
         parts = parts[:-1]
-        # "2028.08.31.": Hungarian and Lithuanian write a dot after the day; a whole date
-        # ending in one is complete, not cut off
-        if not (len(parts) == 2 and rest.endswith(".") and set(re.sub(r"\d", "", rest)) == {"."}):
+        # "2028.08.31.", "2021.": Hungarian, Croatian and Latvian write a dot after each part;
+        # a date written with dots only and ending in one is complete, not cut off
+        if not (rest.endswith(".") and set(re.sub(r"\d", "", rest)) == {"."}):
             flags.append(Flag(field, "truncated", "the date is cut off after a separator", raw))
     if "" in parts:
         return DateValue(year), flags + [_garbled(field, raw, "empty date component")]

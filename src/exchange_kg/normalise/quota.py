@@ -170,10 +170,11 @@ def _each_way(text: str) -> tuple[int, int] | None:
 
 def _without_yearly(text: str, words: _Words) -> str:
     """The cell without a closing phrase that says its places are a year's ("3 per year",
-    "2 studenti all'anno"): a quota counts a year's places anyway."""
+    "2 studenti all'anno", "1 miejsce/rok"): a quota counts a year's places anyway."""
     folded = fold_accents(text).rstrip(". ")
     for phrase in words.yearly:
-        if folded.endswith(" " + phrase) and len(folded) > len(phrase) + 1:
+        after = phrase if phrase.startswith("/") else " " + phrase  # "/year" follows directly
+        if folded.endswith(after) and len(folded) > len(after):
             return text.rstrip(". ")[: len(folded) - len(phrase)].strip()
     return text
 
