@@ -449,3 +449,10 @@ def test_two_countries_that_are_no_territory_and_state_stay_unread(cell: str) ->
 def test_everyday_names_in_korean_japanese_chinese(cell: str, code: str) -> None:
     match = parse_country(cell, fuzzy=False)
     assert match is not None and match.code == code
+
+
+def test_a_long_cell_of_separators_is_not_split_every_way() -> None:
+    """A territory with its state is two names of a few words: a cell of thousands of words
+    is not split at every one of them (each split joined them all again: the fuzzer found it
+    quadratic)."""
+    assert parse_country("*\xa0\x00/" * 15000) is None

@@ -475,11 +475,16 @@ def _territory_of(codes: set[str]) -> str | None:
     return None
 
 
+_MAX_TERRITORY_WORDS = 12  # "Hong Kong Special Administrative Region, People's Republic of China"
+
+
 def _territory_with_state(text: str, vocabulary: Vocabulary) -> CountryMatch | None:
     """A territory written together with its state, in either order, as two exact names:
     "中国香港" (no space between, as Chinese writes it), "China - Taiwan", "Hong Kong,
     China". Any other pair of countries in one cell stays unread."""
     words = [w for w in re.split(r"[\s,;/\-\u2010-\u2015\u00b7\u30fb|]+", text) if w]
+    if len(words) > _MAX_TERRITORY_WORDS:
+        return None  # two names of a few words each; each split joins them all again
     if len(words) > 1:
         splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     elif _has_non_latin_letters(text) and len(text.strip()) <= 24:
