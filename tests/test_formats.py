@@ -516,3 +516,10 @@ def test_a_text_export_in_utf16_with_its_byte_order_mark_is_read(tmp_path: Path)
     path = tmp_path / "partners.txt"
     path.write_bytes("Country\tInstitution\nÖsterreich\tUniversität Wien\n".encode("utf-16"))
     assert read_text_lines(path) == ["Country\tInstitution", "Österreich\tUniversität Wien"]
+
+
+def test_an_empty_csv_file_is_said_to_be_empty(tmp_path: Path) -> None:
+    path = tmp_path / "partners.csv"
+    path.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="partners.csv: the file is empty"):
+        open_view(path, [{}])

@@ -72,6 +72,8 @@ def _first_difference(a: str, b: str) -> tuple[int, str, str]:
 def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     """Every record of the file as a row, located by record number and physical lines."""
     text = decode(path, path.read_bytes(), encoding)
+    if not text.strip():
+        raise SourceError(str(path), None, "the file is empty: no row to read")
     if delimiter is None:
         delimiter = _sniff(path, text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
