@@ -129,6 +129,10 @@ def write_build(
                 if reuse is not None and reuse.reused:
                     progress(f"SHACL Core verdicts of {reuse.reused} of "
                              f"{reuse.reused + reuse.checked} subjects reused")
+                if reuse is not None and reuse.sparql_limited:
+                    progress(f"SHACL-SPARQL: {reuse.sparql_limited} of "
+                             f"{reuse.sparql_limited + reuse.sparql_whole} constraint runs "
+                             "limited to the focus nodes a change reaches")
                 timings["validate"] = time.perf_counter() - t
             t = time.perf_counter()
             report.add_validation(rep, validation)

@@ -22,10 +22,10 @@ from pathlib import Path
 import pyoxigraph
 import pyshacl
 import pyshacl_turbo
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF
 
-from exchange_kg import shacl, verdicts
+from exchange_kg import shacl, sparql_reach, verdicts
 from exchange_kg.triples import TripleGraph
 from exchange_kg.vocab import SH
 from exchange_kg.yamlfile import DataFileError
@@ -148,7 +148,11 @@ def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
                                              shacl.Data(triples.block, triples.subjects,
                                                         triples.subjects_stating), reuse),
                           shapes)
-        sparql = _add_sparql_results(data, shapes, report)
+        try:
+            sparql = _add_sparql_results(data, shapes, report, reuse)
+        finally:
+            if reuse is not None:
+                reuse.release()
         if reuse is not None:
             reuse.key_report([_canon(shapes, term) for term in sparql])
     elif engine == "turbo":
@@ -192,13 +196,19 @@ _THIS = re.compile(r"\$this\b")
 _VAR_IN_MESSAGE = re.compile(r"\{[?$](\w+)\}")
 
 
-def _targets(shapes: Graph, shape: URIRef) -> list[str]:
-    """SPARQL patterns binding ?this to the shape's focus nodes."""
-    pats = [f"?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{c}> ."
-            for c in shapes.objects(shape, SH.targetClass)]
-    pats += [f"?this <{p}> ?__o ." for p in shapes.objects(shape, SH.targetSubjectsOf)]
-    pats += [f"?__s <{p}> ?this ." for p in shapes.objects(shape, SH.targetObjectsOf)]
-    pats += [f"VALUES ?this {{ <{n}> }}" for n in shapes.objects(shape, SH.targetNode)]
+def _targets(shapes: Graph, shape: URIRef) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """SPARQL patterns binding ?this to the shape's focus nodes, each with the triple
+    patterns it reads (for :class:`sparql_reach.Reach`; a class's subclasses are read too,
+    which only a change of the data's ``rdfs:subClassOf`` statements can change)."""
+    this = sparql_reach.THIS
+    pats: list[tuple[str, list[tuple[object, ...]]]] = [
+        (f"?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{c}> .",
+         [(this, RDF.type, c)]) for c in shapes.objects(shape, SH.targetClass)]
+    pats += [(f"?this <{p}> ?__o .", [(this, p, Variable("__o"))])
+             for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    pats += [(f"?__s <{p}> ?this .", [(Variable("__s"), p, this)])
+             for p in shapes.objects(shape, SH.targetObjectsOf)]
+    pats += [(f"VALUES ?this {{ <{n}> }}", []) for n in shapes.objects(shape, SH.targetNode)]
     return pats
 
 
@@ -219,10 +229,13 @@ def _canon(shapes: Graph, row: tuple[object, ...]) -> str:
                     for t in row)
 
 
-def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph
-                        ) -> list[tuple[object, ...]]:
+def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph,
+                        reuse: verdicts.Reuse | None = None) -> list[tuple[object, ...]]:
     """Each SHACL-SPARQL constraint's results into the report; returns them as (shape,
-    constraint, then each variable's name and value)."""
+    constraint, then each variable's name and value). With ``reuse``, a constraint whose
+    query :class:`sparql_reach.Reach` can bound runs only for the focus nodes a changed
+    subject can reach; the previous build's results for the others are kept; this build's
+    go into ``reuse.made`` for the next."""
     found: list[tuple[object, ...]] = []
     report_node = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
@@ -232,21 +245,52 @@ def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph
         severity = shapes.value(shape, SH.severity) or SH.Violation
         message = shapes.value(constraint, SH.message)
         where = select.index("{")
-        for target in _targets(shapes, shape):
+        prefixes = _prefixes(shapes, constraint)
+        for k, (target, patterns) in enumerate(_targets(shapes, shape)):
             # The focus nodes as a sub-select, each once: joined in as a plain pattern,
             # Oxigraph evaluated a UNION in the constraint (xkgsh:Unit-notAnInstitution)
             # against every unit for every institution, 34 s at 10x instead of 0.04 s.
-            query = (_prefixes(shapes, constraint) + "\n" + _THIS.sub("?this", select[:where])
-                     + "{ { SELECT DISTINCT ?this WHERE { " + target + " } } "
-                     + _THIS.sub("?this", select[where + 1:]))
-            results = store.query(query)
-            names = [v.value for v in results.variables]
-            for row in results:
-                values = {n: row[n] for n in names}
+            head = prefixes + "\n" + _THIS.sub("?this", select[:where])
+            tail = _THIS.sub("?this", select[where + 1:])
+
+            def run(values: str = "", head: str = head, tail: str = tail,
+                    target: str = target) -> list[Row]:
+                return _rows(store.query(head + "{ { SELECT DISTINCT ?this WHERE { "
+                                         + values + target + " } } " + tail))
+
+            key = _sparql_key(shapes, shape, constraint, k, target) if reuse else None
+            rows = None
+            if reuse is not None and key is not None:
+                rows = reuse.sparql_rows(key, store, prefixes + "\n" + _THIS.sub("?this", select),
+                                         patterns, run)
+            if rows is None:
+                rows = run()
+            if reuse is not None and reuse.made is not None and key is not None:
+                reuse.made.sparql[key] = rows
+            for names, terms in rows:
+                values = dict(zip(names, terms, strict=True))
                 _add_result(report, report_node, shape, constraint, severity, message, values)
                 found.append((shape, constraint,
                               *(f"{n}={values[n]}" for n in names)))
     return found
+
+
+Row = tuple[tuple[str, ...], tuple[object, ...]]  # a result: variable names, their values
+
+
+def _rows(results: pyoxigraph.QuerySolutions) -> list[Row]:
+    names = tuple(v.value for v in results.variables)
+    return [(names, tuple(row[n] for n in names)) for row in results]
+
+
+def _sparql_key(shapes: Graph, shape: object, constraint: object, k: int, target: str
+                ) -> str | None:
+    """A constraint's run against one target, named alike in every parse of the shapes."""
+    try:
+        return (f"{verdicts.canon(shapes, shape)} {verdicts.canon(shapes, constraint)} "
+                f"{k} {target}")
+    except verdicts.Unkeyable:
+        return None
 
 
 def _add_result(report: Graph, report_node: object, shape: URIRef, constraint: URIRef,

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
-from exchange_kg import build_cache, shacl
+from exchange_kg import build_cache, shacl, sparql_reach
 from exchange_kg.build_cache import DocumentCache
 from exchange_kg.serve.store_update import Contents
 
@@ -42,7 +44,7 @@ FORMAT = 1
 _MAX_DEPTH = 40  # a blank-node structure deeper than this in the shapes is not keyed
 
 
-class _Unkeyable(Exception):
+class Unkeyable(Exception):
     """The shapes graph has blank nodes no structural key can tell apart."""
 
 
@@ -52,7 +54,7 @@ def canon(graph: Graph, node: object, depth: int = 0) -> str:
     if not isinstance(node, BNode):
         return shacl.n3(node)
     if depth > _MAX_DEPTH:
-        raise _Unkeyable("a cycle of blank nodes")
+        raise Unkeyable("a cycle of blank nodes")
     if (node, RDF.first, None) in graph:  # a list (sh:in of 250 countries): its items
         return "(" + " ".join(canon(graph, item, depth + 1)
                               for item in Collection(graph, node)) + ")"
@@ -80,7 +82,7 @@ def shape_keys(shapes: shacl.Shapes) -> dict[str, shacl.Shape] | None:
     try:
         if all(walk(root, "") for root in roots.values()):
             return out
-    except _Unkeyable:
+    except Unkeyable:
         pass
     return None
 
@@ -99,7 +101,7 @@ def shapes_digest(graph: Graph) -> str:
             lines.append(canon(graph, node) if isinstance(node, BNode) else
                          "\n".join(sorted(f"{head} {shacl.n3(p)} {canon(graph, o)}"
                                           for p, o in graph.predicate_objects(node))))
-    except _Unkeyable:  # no digest says these shapes are those of another build
+    except Unkeyable:  # no digest says these shapes are those of another build
         return ""
     for line in sorted(lines):
         digest.update(line.encode("utf-8") + b"\n")
@@ -126,6 +128,10 @@ class Kept:
     # a digest of every result (Core and SHACL-SPARQL) and the SHA-256 of the report's
     # Turtle written for them: the same results, the same file
     report: tuple[str, bytes] = ("", b"")
+    # each SHACL-SPARQL constraint's results, per target (``validate._sparql_key``): its
+    # variables' names and values
+    sparql: dict[str, list[tuple[tuple[str, ...], tuple[object, ...]]]] = field(
+        default_factory=dict)
 
 
 @dataclass
@@ -141,6 +147,11 @@ class Reuse:
     made: Kept | None = None  # this build's, once validated
     checked: int = 0  # subjects checked in this build (the others' verdicts were reused)
     reused: int = 0
+    previous: Path | None = None  # the output folder of the build that made ``kept``
+    # SHACL-SPARQL runs limited to the focus nodes a change reaches, and those run whole
+    sparql_limited: int = 0
+    sparql_whole: int = 0
+    _old_store: pyoxigraph.Store | None = None
 
     @classmethod
     def load(cls, cache: DocumentCache, out_dir: Path, shapes: Graph,
@@ -162,10 +173,59 @@ class Reuse:
         if (not isinstance(kept, Kept) or not digest or kept.seal != old.seal
                 or kept.shapes != digest):
             return reuse
-        reuse.kept = kept
+        reuse.kept, reuse.previous = kept, out_dir
         reuse.changed = {s for s, d in new.subjects.items() if old.subjects.get(s) != d}
         reuse.changed.update(s for s in old.subjects if s not in new.subjects)
         return reuse
+
+    def sparql_rows(self, key: str, store: pyoxigraph.Store, select: str,
+                    patterns: list[tuple[object, ...]], run: Callable[[str], list[Row]]
+                    ) -> list[Row] | None:
+        """A SHACL-SPARQL constraint's results (see :mod:`exchange_kg.sparql_reach`): the
+        previous build's for the focus nodes no changed subject reaches, by the patterns of
+        the query ``select`` and its target's ``patterns``, in the previous store or this
+        one (``store``), and ``run`` (given a
+        ``VALUES`` clause of the others) for the rest; None when they cannot be kept: no
+        results kept for ``key``, another ``rdfs:subClassOf`` closure, a query the patterns
+        do not bound, a blank node among the changed subjects, no previous store, or so
+        many focus nodes reached that running the query whole is as quick."""
+        kept, made = self.kept, self.made
+        if kept is None or made is None or kept.classes != made.classes:
+            return self._whole()
+        rows = getattr(kept, "sparql", {}).get(key)
+        if rows is None or any(s.startswith("_:") for s in self.changed):
+            return self._whole()
+        query = sparql_reach.Reach.of(select, patterns)  # type: ignore[arg-type]
+        old = self._previous_store()
+        if query is None or old is None:
+            return self._whole()
+        changed = [pyoxigraph.NamedNode(s[1:-1]) for s in sorted(self.changed)]
+        focus = query.focus_nodes(changed, [old, store])
+        if len(focus) > MAX_SPARQL_FOCUS:
+            return self._whole()
+        out = [row for row in rows if _focus(row) not in focus]
+        if focus:
+            out.extend(run("VALUES ?this { " + " ".join(sorted(map(str, focus))) + " } "))
+        self.sparql_limited += 1
+        return out
+
+    def _whole(self) -> None:
+        self.sparql_whole += 1
+        return None
+
+    def release(self) -> None:
+        """Close the previous build's store (opened for :meth:`sparql_rows`)."""
+        self._old_store = None
+
+    def _previous_store(self) -> pyoxigraph.Store | None:
+        if self._old_store is None and self.previous is not None:
+            from exchange_kg.serve.store import open_read_only
+
+            try:
+                self._old_store = open_read_only(self.previous)
+            except OSError:
+                self.previous = None
+        return self._old_store
 
     def key_report(self, sparql: list[str]) -> None:
         """Key the report by every result: this build's Core results (kept in
@@ -201,6 +261,18 @@ class Reuse:
         if self.made is not None and seal:
             self.made.seal = seal
             self.cache.put(self.key, pickle.dumps(self.made, protocol=5))
+
+
+# focus nodes reached beyond which a SHACL-SPARQL constraint runs whole: a VALUES clause of
+# this many nodes costs about what the whole run does at 100x scale
+MAX_SPARQL_FOCUS = 20_000
+
+Row = tuple[tuple[str, ...], tuple[object, ...]]  # a SHACL-SPARQL result: names, values
+
+
+def _focus(row: Row) -> object:
+    names, values = row
+    return values[names.index("this")] if "this" in names else None
 
 
 def check_all(shapes: shacl.Shapes, data: shacl.Data, reuse: Reuse | None
