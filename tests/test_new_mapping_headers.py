@@ -448,9 +448,9 @@ def test_the_numbering_is_found_across_a_header_repeated_on_the_next_page(
     path.write_text("\n".join([header, *rows[:3], "Σελίδα 1 από 2", header, *rows[3:]]) + "\n",
                     encoding="utf-8")
     proposal = propose(path, "el")
-    columns = _columns(proposal)
-    assert columns[0] == "row_number"
-    assert "quota" not in columns  # places and months differ on every row: neither is taken
+    # the months column names no field; the places under a word no vocabulary knows are
+    # read from their cells
+    assert _columns(proposal) == ["row_number", "partner", "erasmus_code", "quota", "-"]
 
 
 def test_a_sheet_without_partners_gets_no_section_and_its_rows_are_reported(
@@ -474,3 +474,19 @@ def test_a_sheet_without_partners_gets_no_section_and_its_rows_are_reported(
     src = read_with(proposal, path)
     unread = [d for d in src.result.dispositions.values() if d.kind == "table-not-read"]
     assert len(unread) == 3 and all(d.status.value == "unreadable" for d in unread)
+
+
+def test_staff_and_months_columns_name_no_field_and_leave_the_student_places_the_quota(
+        tmp_path: Path) -> None:
+    path = tmp_path / "partnerek.tsv"
+    lines = ["Ország\tIntézmény\tHallgató\tOktató\tHónapok",
+             "Németország\tUniversität Wien\t2\t1\t5",
+             "Franciaország\tUniversité de Lille\t3\t2\t10",
+             "Olaszország\tUniversità di Bologna\t1\t1\t5"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proposal = propose(path, "hu")
+    assert _columns(proposal) == ["country", "partner", "quota", "-", "-"]
+    assert "'Oktató' not read ('-'): its header names no field" in proposal.yaml()
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert [a.quota.places for a in agreements] == [
+        (("unspecified", 2),), (("unspecified", 3),), (("unspecified", 1),)]

@@ -65,7 +65,7 @@ def _vocabulary_schema() -> dict[str, Any]:
                             {"enum": ["prefix", "as-of", "filler"]}]},
         "units": {"type": "string",
                   "pattern": "^(unit|institution|campus|place)(:[a-z-]+)?$"},
-        "headers": {"enum": sorted(FIELDS)},
+        "headers": {"enum": [*sorted(FIELDS), "-"]},
     }
     return {
         "type": "object",

@@ -49,7 +49,7 @@ TABLES: dict[str, Table] = {
                    "month names and the words around dates"),
     "units": Table("unit-words.tsv", "unit | institution | campus | place, optionally ':type'",
                    "words that head units and institutions in partner names"),
-    "headers": Table("header-words.tsv", "field name",
+    "headers": Table("header-words.tsv", "field name, or '-' for a column that names none",
                      "header cells and the field each names (for new-mapping)"),
 }
 

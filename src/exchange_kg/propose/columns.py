@@ -139,6 +139,12 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
         values = [r[i] if i < len(r) else "" for r in rows]
         if i in grouped:
             name, language = grouped[i]
+        elif name == "-" and not _ticks(values):
+            why[cell] = ("its header names no field of an agreement (staff places, the "
+                         "months or days of a stay)")
+            name = None
+            columns.append("-")
+            continue
         elif name is None:
             name = field_by_content(values)
             if by_content is not None and name is not None:
