@@ -437,7 +437,7 @@ def _join_wrapped(result: ReaderResult, short: dict[int, dict[str, str]],
         return
     by_line = {r.first_line: r for r in result.records}
     anchor: RawRecord | None = None
-    dropped: list[RawRecord] = []
+    dropped: set[int] = set()  # ids of the records joined to the row above
     for n in sorted({*by_line, *short}):
         record = by_line.get(n)
         fields = record.fields if record is not None else short[n]
@@ -451,10 +451,10 @@ def _join_wrapped(result: ReaderResult, short: dict[int, dict[str, str]],
             anchor.raw = f"{anchor.raw}\n{lines[n - 1]}"
             result.dispositions[n] = LineDisposition(n, LineStatus.RECORD, "continuation")
             if record is not None:
-                dropped.append(record)
+                dropped.add(id(record))
             continue
         anchor = record if record is not None and key <= set(record.fields) else None
-    result.records = [r for r in result.records if all(r is not d for d in dropped)]
+    result.records = [r for r in result.records if id(r) not in dropped]
 
 
 # Words a name does not end in: what follows them wrapped onto the next line.
