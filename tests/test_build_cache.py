@@ -222,6 +222,9 @@ def test_a_rebuild_reuses_shacl_verdicts_and_reports_a_new_violation_as_a_clean_
     assert reused, log
     assert SAME_REPORT not in log
     assert 0 < int(reused[1]) < int(reused[2])
+    # the SHACL-SPARQL rules ran for the focus nodes the edit reaches, not whole
+    limited = re.search(r"SHACL-SPARQL: (\d+) of (\d+) constraint runs limited", log)
+    assert limited and int(limited[1]) > 0, log
     clean_code, clean_log = validated(project_copy, tmp_path / "clean", tmp_path / "unused",
                                       "--no-cache")
     assert code == clean_code == 1
