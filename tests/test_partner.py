@@ -915,3 +915,22 @@ def test_a_unit_after_or_before_its_university_without_a_comma_is_split_off(
 def test_a_unit_word_at_the_end_of_a_name_with_of_is_not_split_off(cell: str) -> None:
     value, _ = parse_partner(cell)
     assert value.parties[0].units == ()
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("University of Michigan and Michigan State University",
+     ["University of Michigan", "Michigan State University"]),
+    ("Universidad de Chile y Pontificia Universidad Católica de Chile",
+     ["Universidad de Chile", "Pontificia Universidad Católica de Chile"]),
+    ("Universidade de Lisboa e Universidade Nova de Lisboa",
+     ["Universidade de Lisboa", "Universidade Nova de Lisboa"]),
+    # one university's name with an "and" in it stays one
+    ("Norwegian University of Science and Technology",
+     ["Norwegian University of Science and Technology"]),
+    ("Singapore University of Technology and Design",
+     ["Singapore University of Technology and Design"]),
+    ("Hochschule für Musik und Theater München", ["Hochschule für Musik und Theater München"]),
+])
+def test_two_universities_joined_by_and_are_two_parties(cell: str, names: list[str]) -> None:
+    value, _ = parse_partner(cell)
+    assert [p.institution for p in value.parties] == names

@@ -1025,7 +1025,35 @@ def _parse_parties(text: str, notation: str, flags: list[Flag]) -> list[PartyNam
         if split == "alt-name":
             party = _parse_party(left, notation, flags)
             return [replace(party, alt_names=(*party.alt_names, _tidy(right)))]
+    joined = _two_universities(text)
+    if joined is not None:
+        return [_parse_party(part, notation, flags) for part in joined]
     return [_parse_party(text, notation, flags)]
+
+
+# "and" between two names of universities, in the languages lists are written in
+_AND_WORDS = re.compile(r"(?<!\s)\s+(?:and|&|und|y|e|et|en|i|ve|és|a|og|och|ja)\s+(?=\S)")
+
+
+def _two_universities(text: str) -> tuple[str, str] | None:
+    """ "University of Michigan and Michigan State University", "Universidad de Chile y
+    Pontificia Universidad Católica de Chile": two universities, each named whole, never one
+    institution (whose name no other list would share). Only where each side holds a
+    university word of its own and the right one starts a name; "University of Science and
+    Technology" and "Hochschule für Musik und Theater" stay one name."""
+    if "(" in text or "," in text:
+        return None
+    for m in itertools.islice(_AND_WORDS.finditer(text), _LOOKS):
+        left, right = text[: m.start()].strip(), text[m.end():].strip()
+        if right[:1].isupper() and _university(left) and _university(right) \
+                and len(left.split()) > 1 and len(right.split()) > 1:
+            return left, right
+    return None
+
+
+def _university(text: str) -> bool:
+    return any(h.term.kind == "institution" and h.term.type == "university"
+               for h in _heads(text))
 
 
 def _slash_split(left: str, right: str, whole: str, flags: list[Flag]) -> str | None:
