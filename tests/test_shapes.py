@@ -387,6 +387,16 @@ BROKEN: list[tuple[str, str, Rules]] = [
         XKGSH["Agreement-noQuotaMeansNoQuota"],
     ),
     (
+        "remark-without-its-language",
+        add(f'{AGREEMENT} xkg:remark "nur Master"'),
+        XKGSH["Agreement-remark"],
+    ),
+    (
+        "remark-empty",
+        add(f'{AGREEMENT} xkg:remark ""@de'),
+        XKGSH["Agreement-remark"],
+    ),
+    (
         "quota-is-not-a-quota-node",
         add(f"{AGREEMENT} xkg:quota {RECORD}"),
         XKGSH["Agreement-quota"],
