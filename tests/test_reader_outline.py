@@ -273,3 +273,31 @@ def test_details_after_a_dash_go_to_the_fields_the_mapping_names() -> None:
         ({"partner": "Université de Lille"}, [])]
     assert REGISTRY["outline-list"].provides({"start_marker": "x", "details": ["kind", "-"]}
                                              ) >= {"kind", "partner"}
+
+
+def test_details_of_another_number_are_read_by_what_they_hold() -> None:
+    lines = ["Parteneri", "Republica Moldova", "• Universitatea de Stat din Moldova – acord de "
+             "cooperare", "Japonia", "• Tokyo University of Foreign Studies – 2 locuri",
+             "Franța", "• Grenoble INP – UGA", "• Université de Lyon – Faculté de Droit, 2 places"]
+    result = read(lines, "s", {"start_marker": "^Parteneri$", "details": ["kind", "quota"]})
+    got = [({k: v for k, v in r.fields.items() if k in ("partner", "kind", "quota")},
+            flag_codes(r)) for r in result.records]
+    assert got == [
+        ({"partner": "Universitatea de Stat din Moldova", "kind": "acord de cooperare"}, []),
+        ({"partner": "Tokyo University of Foreign Studies", "quota": "2 locuri"}, []),
+        ({"partner": "Grenoble INP – UGA"}, ["details-not-split"]),
+        # a unit after the dash: no list of details, whatever else follows
+        ({"partner": "Université de Lyon – Faculté de Droit, 2 places"}, ["details-not-split"])]
+
+
+def test_details_no_mapping_names_are_cut_from_the_name_and_reported() -> None:
+    lines = ["Partners", "Germany", "• Universität Leipzig – Erasmus+, 2 locuri",
+             "• Universität Basel – SEMP-Vertrag, 2 Plätze", "• Grenoble INP – UGA"]
+    result = read(lines, "s", {"start_marker": "^Partners$"})
+    assert [(r.fields["partner"], [(f.code, f.value) for f in r.flags])
+            for r in result.records] == [
+        ("Universität Leipzig", [("details-unread", "Erasmus+, 2 locuri")]),
+        # one detail the vocabulary reads is evidence enough that the tail is no name
+        ("Universität Basel", [("details-unread", "SEMP-Vertrag, 2 Plätze")]),
+        ("Grenoble INP – UGA", [])]
+    assert "kind" not in result.records[0].fields

@@ -20,7 +20,10 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import looks_like_institution, parse_continent
+from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.numbers import bounded_int
+from exchange_kg.normalise.partner import names_unit
+from exchange_kg.normalise.quota import parse_quota
 from exchange_kg.readers import check_columns, register
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
@@ -59,7 +62,9 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "minItems": 1,
             "description": "the fields of the details after a dash that ends an entry, "
             "separated by commas, in order ('Name – Erasmus+, 2 places': [kind, quota]); '-' "
-            "skips one. An entry with another number of details keeps them in its name",
+            "skips one. An entry with another number of details has them read by what they hold, "
+            "or keeps them in its name when one of them is neither a kind nor a number of "
+            "places",
         },
         "region_pattern": {
             "type": "string",
@@ -269,21 +274,67 @@ def split_details(entry: str) -> tuple[str, list[str]] | None:
 
 
 def _details(record: RawRecord, details: Sequence[str]) -> None:
-    """Move the details after an entry's dash into the fields the mapping names for them,
-    when there are as many as it names ("Grenoble INP – UGA" has one: it stays the name)."""
-    if not details:
-        return
+    """Move the details after an entry's dash into the fields the mapping names for them.
+
+    As many details as the mapping names are taken in its order. Another number of them are
+    taken only where each reads as one of the named fields by itself ("– acord de cooperare"
+    is a kind, "– 2 places" a quota), and with no ``details`` option at all such a tail is
+    still no part of the name: it is cut off and reported unread, for a mapping to name.
+    "Grenoble INP – UGA" holds no detail, so it stays the name."""
     found = split_details(record.fields["partner"])
-    if found is None or len(found[1]) != len(details):
-        if found is not None:
-            record.flags.append(Flag(
-                "partner", "details-not-split", f"{len(found[1])} detail(s) after the dash "
-                f"where the mapping names {len(details)}; kept in the name", found[1][0]))
+    if found is None:
         return
-    record.fields["partner"] = found[0]
-    for name, value in zip(details, found[1], strict=True):
-        if name != "-" and value:
-            record.fields[name] = value
+    name, parts = found
+    if details and len(parts) == len(details) and not any(map(_names_a_party, parts)):
+        record.fields["partner"] = name
+        for field, value in zip(details, parts, strict=True):
+            if field != "-" and value:
+                record.fields[field] = value
+        return
+    by_content = _read_by_content(parts)
+    if by_content is None:
+        if details:
+            record.flags.append(Flag(
+                "partner", "details-not-split", f"{len(parts)} detail(s) after the dash "
+                f"where the mapping names {len(details)}; kept in the name", parts[0]))
+        return
+    record.fields["partner"] = name
+    unread = [value for field, value in zip(by_content, parts, strict=True)
+              if field not in details]
+    for field, value in zip(by_content, parts, strict=True):
+        if field is not None and field in details:
+            record.fields[field] = value
+    if unread:
+        record.flags.append(Flag(
+            "partner", "details-unread", "details after the dash are no part of the name, "
+            "and the mapping reads no field from them (the outline-list option details: "
+            "names them)", ", ".join(unread)))
+
+
+def _names_a_party(text: str) -> bool:
+    """An institution or one of its units ("Faculté de Droit"): a name, never a detail."""
+    return looks_like_institution(text) or names_unit(text)
+
+
+def _read_by_content(parts: Sequence[str]) -> list[str | None] | None:
+    """The field each detail reads as by itself (a kind the vocabulary knows, a number of
+    places; None: neither), or None when the tail is no list of details: nothing in it reads
+    as one, a part names an institution or unit, or two read as the same field."""
+    fields: list[str | None] = []
+    for part in parts:
+        kinds, kind_flags = parse_kinds(part)
+        quota, quota_flags = parse_quota(part)
+        if kinds.kinds and not kind_flags:
+            fields.append("kind")
+        elif part[:1].isdigit() and quota is not None and quota.places and not any(
+                f.withheld for f in quota_flags):
+            fields.append("quota")
+        elif _names_a_party(part) or not part:
+            return None
+        else:
+            fields.append(None)
+    named = [f for f in fields if f is not None]
+    return fields if named and len(set(named)) == len(named) else None
 
 
 def _heading_reason(item: _Line) -> str:
