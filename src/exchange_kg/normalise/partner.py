@@ -42,6 +42,7 @@ The words that mark units and institutions live in ``data/unit-words.tsv``.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -128,11 +129,15 @@ _FOLD_EXTRA = str.maketrans(
 )
 
 
+# An article or preposition elided into the next word: "l'Université", "dell'Università".
+_ELISION = re.compile(r"^(?:dell|degl|dall|nell|sull|all|[ldn])['’]")
+
+
 @lru_cache(maxsize=65536)
 def _fold_token(token: str) -> str:
     """A word as the lexicon spells it; cached, since names repeat the same few hundred words."""
     token = _fold(token)
-    token = re.sub(r"^[ldn]'", "", token)  # l'Université, d'Architecture
+    token = _ELISION.sub("", token)  # l'Université, d'Architecture, dell'Università
     token = re.sub(r"'s$", "", token)
     return token.strip(".,;:!?\"'()[]{}<>*+-–—/")
 
@@ -498,6 +503,39 @@ def _overlap(a: str, b: str) -> float:
     if not wa or not wb:
         return 0.0
     return len(wa & wb) / min(len(wa), len(wb))
+
+
+def _short_form(a: str, b: str) -> bool:
+    """Whether one name abbreviates the other: each word of the shorter is a word of the
+    longer, the start of one ("Tech" of "Technology") or the initials of several ("ETH" of
+    "Eidgenössische Technische Hochschule"), in order, at least one abbreviated: "Tokyo Tech" /
+    "Tokyo Institute of Technology", "ETH Zürich" / "Eidgenössische Technische Hochschule
+    Zürich". A place alone ("Kyoto") abbreviates nothing."""
+    short, long = sorted((a, b), key=lambda t: len(t.split()))
+    words = [_fold_token(w) for w in long.split()]
+    words = [w for w in words if w and w not in _CONNECTORS]
+    j, abbreviated = 0, False
+    for raw in short.split():
+        word = _fold_token(raw)
+        if not word:
+            continue
+        if j < len(words) and word == words[j]:
+            j += 1
+            continue
+        capitals = raw.isalpha() and raw.isupper() and 2 <= len(raw) <= 6
+        found = False
+        for k in range(j, len(words)):
+            if len(word) >= 3 and words[k].startswith(word) and words[k] != word:
+                j, found = k + 1, True
+                break
+            n = len(word)
+            if capitals and "".join(w[:1] for w in words[k:k + n]) == word:
+                j, found = k + n, True
+                break
+        if not found:
+            return False
+        abbreviated = True
+    return abbreviated and len(short.split()) >= 2
 
 
 # --------------------------------------------------------------------------- draft of one party
@@ -1025,6 +1063,9 @@ def _parse_parties(text: str, notation: str, flags: list[Flag]) -> list[PartyNam
         if split == "alt-name":
             party = _parse_party(left, notation, flags)
             return [replace(party, alt_names=(*party.alt_names, _tidy(right)))]
+        if split is None and _unit_after_slash(left, right):
+            party = _parse_party(left, notation, flags)
+            return [replace(party, units=(*party.units, _tidy(right)))]
     joined = _two_universities(text)
     if joined is not None:
         return [_parse_party(part, notation, flags) for part in joined]
@@ -1049,6 +1090,12 @@ def _two_universities(text: str) -> tuple[str, str] | None:
                 and len(left.split()) > 1 and len(right.split()) > 1:
             return left, right
     return None
+
+
+def _unit_after_slash(left: str, right: str) -> bool:
+    """ "Politecnico di Milano / School of Design": an institution, then one unit of it."""
+    return (_atom_category(left) is _Cat.INST and "," not in left and "," not in right
+            and _starts_with_unit(right) and _category(right) is _Cat.UNIT)
 
 
 def _university(text: str) -> bool:
@@ -1157,7 +1204,8 @@ def _apply_dash(text: str, notation: str, draft: _Draft, flags: list[Flag]) -> s
     if right_cat is _Cat.ACRONYM and "(" not in right:
         draft.add_acronym(right)
         return left
-    if _is_acronym(left) and len(right.split()) >= 3 and _heads(right):
+    if _is_acronym(left) and len(right.split()) >= 3 and _heads(right) \
+            and not _acronym_unit_first(text):
         draft.add_acronym(left)
         return right
     if _names_country(right):
@@ -1274,12 +1322,27 @@ def _take_leading_acronym(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
     return pieces
 
 
+def _acronym_unit_first(text: str) -> bool:
+    """ "IAE Paris – Sorbonne Business School, Université Paris 1": a unit called by its
+    acronym and its name, then the institution it belongs to; the acronym is the unit's."""
+    pieces = [raw.strip() for _, raw in _split_top(text, ",")]
+    return len(pieces) > 1 and _acronym_dash_unit(pieces[0]) \
+        and _atom_category(pieces[1]) is _Cat.INST
+
+
+def _acronym_dash_unit(text: str) -> bool:
+    """ "IAE Paris – Sorbonne Business School": an acronym, a dash, a unit's name."""
+    m = re.match(r"(.+?)\s*[-–—]\s+(.+)$", text)
+    return m is not None and _is_acronym(m.group(1)) and _category(m.group(2)) is _Cat.UNIT
+
+
 def _take_reversed_unit(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
     """ "Institute of Catalysis, Polish Academy of Sciences": unit first, institution second."""
     if len(pieces) < 2:
         return pieces
     first, second = pieces[0], pieces[1]
-    if not _starts_with_unit(first.core) or _category(first.core) is not _Cat.UNIT:
+    if not _acronym_dash_unit(first.core) and (
+            not _starts_with_unit(first.core) or _category(first.core) is not _Cat.UNIT):
         return pieces
     if _atom_category(second.raw) is not _Cat.INST or _starts_with_unit(second.core):
         return pieces
@@ -1288,8 +1351,9 @@ def _take_reversed_unit(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
 
 
 def _institution_core(piece: _Piece, notation: str, draft: _Draft, flags: list[Flag]) -> str:
-    units_before = len(draft.units)
-    core = _split_glued(piece.core, draft, flags)
+    parent = _split_parent(piece.core, draft, flags)
+    units_before = len(draft.units)  # a parenthesis after a parent's name is the parent's
+    core = _split_glued(piece.core if parent is None else parent, draft, flags)
     if piece.paren and len(draft.units) > units_before:
         draft.units[units_before] += f" ({piece.paren})"  # the unit's own parenthesis
         return core
@@ -1402,7 +1466,7 @@ def _institution_paren(
     if _is_acronym(content):
         draft.add_acronym(content)
         return None
-    if _translation(core, content):
+    if _translation(core, content) or _short_form(core, content):
         draft.alt_names.append(content)
         return None
     cat = _category(content)
@@ -1499,6 +1563,125 @@ def _split_glued(core: str, draft: _Draft, flags: list[Flag]) -> str:
         return re.sub(r"['’]s$", "", head)
     _flag_glued(tokens, folded, hits, core, flags)
     return " ".join(tokens)
+
+
+# --------------------------------------------------------------------------- a unit of a body
+
+# Words that stand between a unit's name and its institution's: "Faculty of Law *of the*
+# University of Zagreb", "Fakultät für Physik *der* Universität Wien", "Faculdade de Direito *da*
+# Universidade de São Paulo", "Facultatea de Drept *a* Universității". After them the
+# institution's name keeps its own spelling where its head word does (a word the unit words
+# list as it is, not by a stem with "*").
+_CONNECTORS = _PREPOSITIONS | _ARTICLES | _word_set(
+    "of the da do das dos della dello delle del van het a al ale ai"
+)
+_ADJECTIVES_BEFORE_HEAD = 3  # "der Freien Universität", "Katolickiego Uniwersytetu Lubelskiego"
+
+
+@dataclass(frozen=True)
+class _ParentSpan:
+    unit_end: int  # tokens[:unit_end] name the unit
+    start: int  # tokens[start:] name the institution, as written
+    as_written: bool  # the institution's own spelling: a connector, then its head word's own form
+
+
+def _parent_spans(tokens: list[str]) -> list[_ParentSpan]:
+    """Where a name that leads with a unit names the institution the unit belongs to:
+    "Wydział Prawa i Administracji | Uniwersytetu Warszawskiego", "Fachbereich
+    Rechtswissenschaft der | Freien Universität Berlin" (several starts when adjectives come
+    before the head word; the longest institution first)."""
+    folded = [_fold_token(t) for t in tokens]
+    bodies = [h for h in _hits_in(folded) if h.term.kind in ("unit", "institution")]
+    if len(bodies) < 2:
+        return []
+    lead = bodies[0]
+    if lead.term.kind != "unit" or lead.term.type not in _GLUE_TYPES or lead.start > 1:
+        return []
+    head = next((h for h in bodies[1:] if h.term.kind == "institution"), None)
+    if head is None or head.start < lead.end + (lead.start == 0):
+        return []  # "Wydział Uniwersytetu": no name of the unit of its own
+    if _only_head_words(" ".join(tokens[head.start:])):
+        return []  # "... der Universität": no name of the institution
+    spans = []
+    for start in range(max(lead.end, head.start - _ADJECTIVES_BEFORE_HEAD), head.start + 1):
+        words = [_ELISION.sub("", t) for t in tokens[start:head.start + 1]]
+        if any(not w[:1].isupper() or folded[start + i] in _CONNECTORS
+               for i, w in enumerate(words)):
+            continue  # an institution's name starts with a capital; no "of" inside it
+        unit_end = start
+        while unit_end > lead.end and folded[unit_end - 1] in _CONNECTORS \
+                and tokens[unit_end - 1].islower():
+            unit_end -= 1
+        if unit_end <= lead.end - (lead.start == 1):
+            continue
+        connected = unit_end < start or _ELISION.match(tokens[start]) is not None
+        as_written = start == head.start and head.term.match == "exact" and connected
+        spans.append(_ParentSpan(unit_end, start, as_written))
+    return spans
+
+
+def _parent_text(tokens: list[str], span: _ParentSpan) -> str:
+    return " ".join([_ELISION.sub("", tokens[span.start]), *tokens[span.start + 1:]])
+
+
+def parents_in_name(name: str) -> list[tuple[str, str]]:
+    """(unit, institution as written) for a name that leads with a unit and ends with the
+    institution it belongs to ("Wydział Prawa i Administracji Uniwersytetu Warszawskiego" ->
+    ("Wydział Prawa i Administracji", "Uniwersytetu Warszawskiego")), the longest institution
+    first. The institution is often written in the genitive, which is not its name: what
+    another list or ROR calls it (:func:`inflected_same`) is the evidence to split on."""
+    if "(" in name or '"' in name:
+        return []
+    tokens = name.split()
+    return [(" ".join(tokens[:s.unit_end]), _parent_text(tokens, s)) for s in _parent_spans(tokens)]
+
+
+_STEM_SLACK = 3  # letters an inflection may change at a word's end ("-ego", "-ii", "-y"/"-a")
+
+
+def inflected_same(written: str, name: str) -> bool:
+    """Whether ``written`` is ``name`` in another grammatical case: the same words in the same
+    order, each the same word or differing only in its last few letters ("Uniwersytetu
+    Warszawskiego" / "Uniwersytet Warszawski", "Univerzity Karlovy" / "Univerzita Karlova",
+    "Freien Universität Berlin" / "Freie Universität Berlin")."""
+    a, b = institution_key(written).split(), institution_key(name).split()
+    if len(a) != len(b) or not a:
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        common = len(os.path.commonprefix([x, y]))
+        if x.isdigit() or y.isdigit() or common < 3 or common < max(len(x), len(y)) - _STEM_SLACK:
+            return False
+    return True
+
+
+def _split_parent(core: str, draft: _Draft, flags: list[Flag]) -> str | None:
+    """The institution's name when the core is a unit "of" it spelt as the institution spells
+    itself ("Faculdade de Direito | da Universidade de São Paulo"); the unit goes first in
+    ``draft.units``. A unit of an institution written in the genitive ("Wydział Prawa
+    Uniwersytetu Warszawskiego") stays whole, flagged: the genitive is not the name."""
+    if "(" in core or '"' in core:
+        return None
+    tokens = core.split()
+    spans = _parent_spans(tokens)
+    if not spans:
+        return None
+    clean = [s for s in spans if s.as_written]
+    if clean:
+        span = clean[0]
+        draft.units.insert(0, " ".join(tokens[:span.unit_end]))
+        return _parent_text(tokens, span)
+    after_connector = [s for s in spans if _fold_token(tokens[s.start - 1]) in _CONNECTORS]
+    shown = (after_connector or spans[-1:])[0]
+    _flag(
+        flags,
+        "parent-in-name",
+        f"the name embeds the institution it belongs to ({_parent_text(tokens, shown)!r}), "
+        "written in a form that is not its own name; kept whole",
+        core,
+    )
+    return None
 
 
 def _glued_campus(folded: list[str], hits: list[_Hit]) -> int | None:
