@@ -40,7 +40,9 @@ def _facts(src: pipeline.SourceResult) -> list[tuple[object, ...]]:
     out = []
     for a in pipeline.source_agreements(src):
         out.append((a.records[0].lines, a.country, a.consortium,
-                    tuple((p.name, p.units, p.acronym) for p in a.parties), str(a.start),
+                    # the names a party is given, whichever column gives the main one
+                    tuple((tuple(sorted({p.name, *p.alt_names})), p.units, p.acronym)
+                          for p in a.parties), str(a.start),
                     str(a.end), a.open_ended, a.duration_years, a.auto_renewal,
                     tuple(sorted(a.kinds)), a.status, str(a.quota), a.waiver))
     return sorted(out, key=str)

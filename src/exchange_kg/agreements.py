@@ -154,6 +154,12 @@ def build_agreements(
              f"a unit column names {unit!r} but the partner cell names "
              f"{len(partner.parties)} institutions; not attached", unit)
         unit = None
+    other_name = values.get("other_name")
+    if other_name is not None and len(partner.parties) != 1:
+        flag(record, "other_name", "other-name-unassigned",
+             f"a column gives another name, {other_name!r}, but the partner cell names "
+             f"{len(partner.parties)} institutions; not attached", other_name)
+        other_name = None
     code = _erasmus_code(values.get("erasmus_code"), country, city[0],
                          len(partner.parties), record)
     parties = tuple(
@@ -162,7 +168,7 @@ def build_agreements(
             units=_with_unit(p.units, unit),
             acronym=p.acronym,
             campus=p.campus,
-            alt_names=p.alt_names,
+            alt_names=_with_name(p.alt_names, other_name, p.institution),
             country=country,
             # a place written into the name ("..., Równe, Ukraina") stands in for a city cell
             city=city[0] or place[0],
@@ -244,6 +250,14 @@ def _with_unit(units: tuple[str, ...], unit: str | None) -> tuple[str, ...]:
     if unit is None or unit in units:
         return units
     return (*units, unit)
+
+
+def _with_name(alt_names: tuple[str, ...], other: str | None, name: str) -> tuple[str, ...]:
+    """The other names a partner cell gives, and the one an other-name column gives (once,
+    and not where it is the name itself)."""
+    if other is None or other in alt_names or other == name:
+        return alt_names
+    return (*alt_names, other)
 
 
 def _with_ends(terms: tuple[Term, ...], ends: tuple[Term, ...], record: RawRecord

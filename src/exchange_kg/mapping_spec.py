@@ -226,6 +226,7 @@ ALLOWED_NORMALISERS: dict[str, tuple[str, ...]] = {
     "city": ("text", "none"),
     "partner": ("partner",),
     "unit": ("text", "none"),
+    "other_name": ("text", "none"),
     "start": ("date", "none"),
     "end": ("term", "date", "none"),
     "term": ("term", "none"),

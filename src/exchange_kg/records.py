@@ -99,6 +99,8 @@ FIELDS: dict[str, str] = {
     "city": "partner's city as written",
     "partner": "partner as written: institution, optional unit(s), or a consortium in brackets",
     "unit": "the partner's unit (faculty, school, department) in a column of its own",
+    "other_name": "another name of the partner in a column of its own, a translation "
+                  "('Peking University' beside '北京大学'), published as an alternative label",
     "start": "start / effective date as written (any date layout, or a year)",
     "end": "end date as written, or a phrase in its place ('indefinido', '5 anos')",
     "term": "free-text term: year concluded, duration, end, renewal, kinds",

@@ -5,6 +5,7 @@ looked like a field is left unread for the user to check."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -175,6 +176,9 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
                              f"{cell!r} as one type")
                 name = None
         # several columns may say the type: ticked types, a type and a status column
+        if name == "partner" and "partner" in columns and _translated(
+                rows, columns.index("partner"), i):
+            name = "other_name"  # "北京大学" | "Peking University": one partner, two names
         if name is not None and name in taken and name not in REPEATABLE:
             # a field already named, or already refused (two columns of places that differ:
             # a third column of numbers, "Months", does not become the places)
@@ -190,6 +194,28 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
     if "partner" not in columns:
         _partner_by_content(columns, header, rows)
     return columns, languages
+
+
+TRANSLATED_SHARE = 0.8  # rows whose two partner cells are written in two scripts, at least
+
+
+def _translated(rows: Sequence[Sequence[str]], first: int, second: int) -> bool:
+    """Two partner columns that name each row's partner twice, in two scripts ("北京大学" and
+    "Peking University"): a second party would not be written in another script on every
+    row, and would leave its cell empty where there is none."""
+    pairs = [(r[first].strip() if first < len(r) else "", r[second].strip()
+              if second < len(r) else "") for r in rows]
+    both = [(a, b) for a, b in pairs if a and b]
+    if len(both) < 2 or len(both) < len([p for p in pairs if any(p)]) * TRANSLATED_SHARE:
+        return False
+    other = sum(1 for a, b in both if _script(a) != _script(b))
+    return other >= len(both) * TRANSLATED_SHARE
+
+
+def _script(text: str) -> str | None:
+    """The script most of a text's letters are written in (LATIN, CJK, CYRILLIC ...)."""
+    scripts = Counter(unicodedata.name(c, "?").split()[0] for c in text if c.isalpha())
+    return scripts.most_common(1)[0][0] if scripts else None
 
 
 def _ticks(values: Sequence[str]) -> bool:

@@ -33,7 +33,7 @@ _TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
 NORMALISERS = {"country": "country", "city": "text", "unit": "text", "start": "date",
                "end": "term", "term": "term", "quota": "quota", "kind": "kinds",
                "waiver": "mark", "website": "url", "home_unit": "text",
-               "erasmus_code": "erasmus-code", "level": "level"}
+               "erasmus_code": "erasmus-code", "level": "level", "other_name": "text"}
 
 
 NOT_PUBLISHED = {
@@ -61,6 +61,9 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
     checks += [f"{names[i]!r} read as {columns[i]} from its cells: no header word names it"
                for i in sorted(by_content) if columns[i] not in ("-", "partner", "country")
                and not any(c.startswith(repr(names[i])) for c in dated)]
+    checks += [f"{names[i]!r} read as other_name: its cells name each row's partner again, in "
+               "another script (an alternative label); map it '-' if it names a second "
+               "institution" for i, c in enumerate(columns) if c == "other_name"]
     language_votes.update(languages)
     options: dict[str, Any] = {"columns": columns, "header": header}
     if delimiter != "\t":
