@@ -926,6 +926,9 @@ def test_a_unit_word_at_the_end_of_a_name_with_of_is_not_split_off(cell: str) ->
      ["Universidad de Chile", "Pontificia Universidad Católica de Chile"]),
     ("Universidade de Lisboa e Universidade Nova de Lisboa",
      ["Universidade de Lisboa", "Universidade Nova de Lisboa"]),
+    ("KU Leuven en Universiteit Gent", ["KU Leuven", "Universiteit Gent"]),
+    ("Szegedi Tudományegyetem és Debreceni Egyetem",
+     ["Szegedi Tudományegyetem", "Debreceni Egyetem"]),
     # one university's name with an "and" in it stays one
     ("Norwegian University of Science and Technology",
      ["Norwegian University of Science and Technology"]),
@@ -1017,3 +1020,22 @@ def test_a_short_form_or_expansion_in_brackets_is_another_name(
 def test_a_place_or_unit_in_brackets_is_no_short_form(cell: str) -> None:
     party, _ = one(cell)
     assert party.alt_names == ()
+
+
+@pytest.mark.parametrize(("cell", "institution", "place"), [
+    ("Kyoto University – Kyoto", "Kyoto University", "Kyoto"),
+    ("Universidad de Salamanca - Salamanca", "Universidad de Salamanca", "Salamanca"),
+    ("Universitat de València, Valencia", "Universitat de València", "Valencia"),
+    ("Universidad de Buenos Aires, Buenos Aires", "Universidad de Buenos Aires", "Buenos Aires"),
+    ("Universidade de São Paulo (São Paulo)", "Universidade de São Paulo", "São Paulo"),
+    ("Universidade de São Paulo - São Paulo (SP)", "Universidade de São Paulo", "São Paulo (SP)"),
+    # a place the name does not name may be the name's own
+    ("University of California, Berkeley", "University of California, Berkeley", None),
+    ("Tsinghua University, Beijing", "Tsinghua University, Beijing", None),
+    ("Alpha University of Geosciences (Omegaville)",
+     "Alpha University of Geosciences (Omegaville)", None),
+])
+def test_a_city_the_name_already_names_is_the_partys_place(
+        cell: str, institution: str, place: str | None) -> None:
+    party, _ = one(cell)
+    assert (party.institution, party.place, party.acronym) == (institution, place, None)

@@ -1078,7 +1078,8 @@ _AND_WORDS = re.compile(r"(?<!\s)\s+(?:and|&|und|y|e|et|en|i|ve|és|a|og|och|ja)
 
 def _two_universities(text: str) -> tuple[str, str] | None:
     """ "University of Michigan and Michigan State University", "Universidad de Chile y
-    Pontificia Universidad Católica de Chile": two universities, each named whole, never one
+    Pontificia Universidad Católica de Chile", "KU Leuven en Universiteit Gent": two
+    universities, each named whole (the left one possibly by its short name), never one
     institution (whose name no other list would share). Only where each side holds a
     university word of its own and the right one starts a name; "University of Science and
     Technology" and "Hochschule für Musik und Theater" stay one name."""
@@ -1086,8 +1087,8 @@ def _two_universities(text: str) -> tuple[str, str] | None:
         return None
     for m in itertools.islice(_AND_WORDS.finditer(text), _LOOKS):
         left, right = text[: m.start()].strip(), text[m.end():].strip()
-        if right[:1].isupper() and _university(left) and _university(right) \
-                and len(left.split()) > 1 and len(right.split()) > 1:
+        if right[:1].isupper() and (_university(left) or _is_acronym(left)) \
+                and _university(right) and len(left.split()) > 1 and len(right.split()) > 1:
             return left, right
     return None
 
@@ -1208,7 +1209,7 @@ def _apply_dash(text: str, notation: str, draft: _Draft, flags: list[Flag]) -> s
             and not _acronym_unit_first(text):
         draft.add_acronym(left)
         return right
-    if _names_country(right):
+    if _names_country(right) or _city_of_name(re.sub(r"\s*\([A-Z]{2,3}\)$", "", right), left):
         draft.place = right
         return left
     if right_cat is _Cat.CAMPUS:
@@ -1275,6 +1276,7 @@ def _parse_pieces(text: str, notation: str, draft: _Draft, flags: list[Flag]) ->
                 flags, "truncated", "a parenthesis is never closed: the cell looks cut off", p.raw
             )
     pieces = _take_bracketed_country(pieces, draft)
+    pieces = _take_named_city(pieces, draft)
     pieces = _take_place(pieces, draft)
     pieces = _take_leading_acronym(pieces, draft)
     pieces = _take_reversed_unit(pieces, draft)
@@ -1300,6 +1302,34 @@ def _take_bracketed_country(pieces: list[_Piece], draft: _Draft) -> list[_Piece]
         return pieces
     draft.place = last.paren
     return [*pieces[:-1], _Piece(last.core, None, False, last.core)]
+
+
+def _city_of_name(text: str, name: str) -> bool:
+    """Whether ``text`` is a place the name itself names ("Kyoto University – Kyoto",
+    "Universidad de Buenos Aires, Buenos Aires", "Universidade de São Paulo (São Paulo)"): the
+    city the cell adds, not a part of the name. A place the name does not name ("University of
+    California, Berkeley", "Mohammed V University, Rabat") may be the name's own."""
+    if _category(text) is not _Cat.PLACE:
+        return False
+    words = {_fold_token(w) for w in name.split()}
+    own = [w for w in (_fold_token(t) for t in text.split()) if w and w not in _CONNECTORS]
+    return bool(own) and all(w in words for w in own)
+
+
+def _take_named_city(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
+    """A trailing city the name already names, in brackets or after a comma: the party's
+    place ("Universidade de São Paulo (São Paulo)", "Universitat de València, Valencia")."""
+    last = pieces[-1]
+    if draft.place or last.truncated or not last.core:
+        return pieces
+    if last.paren and _city_of_name(last.paren, last.core):
+        draft.place = last.paren
+        return [*pieces[:-1], _Piece(last.core, None, False, last.core)]
+    if len(pieces) >= 2 and not last.paren \
+            and _city_of_name(last.core, " ".join(p.core for p in pieces[:-1])):
+        draft.place = last.core
+        return pieces[:-1]
+    return pieces
 
 
 def _take_place(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
