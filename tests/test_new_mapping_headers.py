@@ -490,3 +490,57 @@ def test_staff_and_months_columns_name_no_field_and_leave_the_student_places_the
     agreements = pipeline.source_agreements(read_with(proposal, path))
     assert [a.quota.places for a in agreements] == [
         (("unspecified", 2),), (("unspecified", 3),), (("unspecified", 1),)]
+
+
+PRINTED = [  # a web page printed by a browser, as its text layer reads
+    "12/7/26, 5:38 AM\t\t\tExchange agreements – Faculty of Engineering\t\t\t",
+    "\tExchange agreements 2025/2026",
+    "\t\tCountry\tInstitution\tType\tPlaces\tValid from\tValid to",
+    "\t\tGermany\tTechnische\tErasmus+\t2\t01.01.2022\t31.05.2028",
+    "\t\t\tUniversität",
+    "\t\t\tDresden",
+    "\t\tFrance\tUniversité de\tErasmus+\t2\t01.01.2022\t31.05.2028",
+    "\t\t\tBordeaux",
+    "\t\tSpain\tUniversidad de Sevilla\tErasmus+\t3\t01.01.2022\t31.05.2028",
+    "\t\tItaly\tUniversità di Pisa\tErasmus+\t2\t01.02.2022\t31.05.2028",
+    "file:///home/office/agreements.html\t\t\t\t\t\t\t1/2",
+    "12/7/26, 5:38 AM\t\tExchange agreements – Faculty of Engineering\t\t\t",
+    "\tCountry\tInstitution\tType\tPlaces\tValid from\tValid to",
+    "\tUSA\tUniversity of\tBilateral\t4\t15.01.2018\t14.01.2028",
+    "\t\tMinnesota",
+    "\tJapan\tTokyo Institute of\tBilateral\t2\t01.04.2021\t31.03.2026",
+    "\t\tTechnology",
+    "\tCanada\tUniversity of Waterloo\tBilateral\t3\t01.05.2019\t30.04.2029",
+    "file:///home/office/agreements.html\t\t\t\t\t\t2/2"]
+
+
+def test_a_printed_web_page_is_read_page_by_page_under_its_repeated_header(
+        tmp_path: Path) -> None:
+    doc = tmp_path / "printed.txt"
+    doc.write_text("\n".join(PRINTED) + "\n", encoding="utf-8")
+    proposal = propose(doc, "printed")
+    section = proposal.mapping["sections"][0]
+    # the page's margin (its date and address lines) is no column, the wrapped lines of a
+    # name no merged country cell, and no row too short to be whole
+    assert section["reader"]["name"] == "simple-table"
+    assert _columns(proposal) == ["country", "partner", "kind", "quota", "start", "end"]
+    assert "min_cells" not in section["reader"]["options"]
+    read = read_with(proposal, doc)
+    got = [(a.country, [p.name for p in a.parties]) for a in pipeline.source_agreements(read)]
+    assert got == [("DE", ["Technische Universität Dresden"]),
+                   ("FR", ["Université de Bordeaux"]), ("ES", ["Universidad de Sevilla"]),
+                   ("IT", ["Università di Pisa"]), ("US", ["University of Minnesota"]),
+                   ("JP", ["Tokyo Institute of Technology"]), ("CA", ["University of Waterloo"])]
+
+
+def test_a_country_column_empty_on_whole_rows_is_a_merged_cell_not_on_wrapped_lines(
+        tmp_path: Path) -> None:
+    rows = ["Country\tInstitution\tType\tPlaces\tValid from",
+            "Germany\tUniversität Hamburg\tErasmus+\t2\t2022",
+            "\tUniversität Bremen\tErasmus+\t1\t2022",
+            "\tUniversität Kiel\tErasmus+\t3\t2023",
+            "France\tUniversité de Lille\tErasmus+\t2\t2021",
+            "\tUniversité de Lyon\tErasmus+\t2\t2021"]
+    doc = tmp_path / "merged.txt"
+    doc.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert propose(doc, "merged").mapping["sections"][0]["reader"]["name"] == "merged-cell-table"

@@ -66,9 +66,39 @@ def _passes(lines: Sequence[str], delimiter: str, at: int, cells: Sequence[str],
     show its field ("Sıra No" over 1, 2, 3: the list's own numbering)."""
     rows = _rows_under(lines, delimiter, at, len(cells))
     for j in range(lead):
-        if field_by_content([r[j] if j < len(r) else "" for r in rows]) is not None:
+        values = [r[j] if j < len(r) else "" for r in rows]
+        # a page's margin (a browser's date and address lines) fills a few rows, a column most
+        if sum(1 for v in values if v) * 2 >= len(values) and field_by_content(
+                values) is not None:
             return 0
     return lead
+
+
+def rows_by_page(lines: Sequence[str], delimiter: str, at: int, lead: int
+                 ) -> list[list[str]]:
+    """The rows under the header at ``at``, each without the ``lead`` empty cells in front of
+    the table, where the header repeated on a later page sets how many cells that is there (a
+    page's margin may leave another number of empty cells before the table). Cells with
+    text in front of the header (OCR passes glued onto each row) are left to the caller."""
+    cells = split_cells(lines[at], delimiter)
+    empties = _leading_empty(cells)
+    named = cells[empties:]
+    offset = lead if empties >= lead else 0  # passes glued in front: as many as each row has
+    rows = []
+    for line in lines[at + 1:]:
+        if not line.strip():
+            continue
+        row = split_cells(line, delimiter)
+        here = _leading_empty(row)
+        if row[here:] == named and empties >= lead:
+            offset = lead + here - empties
+            continue
+        rows.append(row[offset:] if offset >= 0 else [""] * -offset + row)
+    return rows
+
+
+def _leading_empty(cells: Sequence[str]) -> int:
+    return next((i for i, c in enumerate(cells) if c), len(cells))
 
 
 SHAPED_MIN_ROWS = 3  # rows under a header the vocabulary does not know, at least

@@ -20,7 +20,7 @@ from exchange_kg.propose.columns import (
     partner_notation,
 )
 from exchange_kg.propose.document import stated_as_of
-from exchange_kg.propose.header import header_rows, split_cells
+from exchange_kg.propose.header import header_rows, rows_by_page, split_cells
 from exchange_kg.readers.outline import split_details, unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
@@ -47,7 +47,7 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
                    language_votes: Counter) -> dict[str, Any]:
     header_at, names, groups = header_rows(lines, delimiter, header_at, lead)
     header = split_cells(lines[header_at], delimiter)[lead:]
-    rows = [split_cells(ln, delimiter) for ln in lines[header_at + 1:] if ln.strip()]
+    rows = rows_by_page(lines, delimiter, header_at, lead)
     rows = [r[len(r) - len(header):] if len(r) > len(header) else r for r in rows if len(r) >= 2]
     unread: dict[str, str] = {}
     by_content: set[int] = set()
@@ -84,7 +84,7 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
         fit = [c for c in ("website", "continent") if c in index]
         if fit:
             options["fit_checks"] = fit
-    elif "country" in index and _merged(column("country")):
+    elif "country" in index and _merged(rows, index["country"]):
         reader = "merged-cell-table"
         options["merged"] = ["country"]
         if lead:  # text in front of the header: OCR passes glued onto the rows
@@ -98,16 +98,28 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
                 checks.append(f"{header[i]!r} not read ('-'): a second {name} column, which "
                               f"the {reader} reader does not join with the first")
     if reader in ("simple-table", "numbered-table"):
-        least = min((len(r) for r in rows if len(r) >= 2), default=len(columns))
+        # the shortest row written whole (a spreadsheet leaves its last empty cells
+        # unwritten); the lines of a name wrapped in its cell are no rows
+        least = min((len(r) for r in rows if len(r) >= 2 and sum(1 for c in r if c) >= min(
+            WHOLE_ROW_CELLS + 1, len(columns))), default=len(columns))
         if least < len(columns):
             options["min_cells"] = max(least, index.get("partner", 0) + 1)
     return {"reader": reader, "options": options, "columns": columns, "checks": checks,
             "partners": column("partner") if "partner" in index else []}
 
 
-def _merged(values: Sequence[str]) -> bool:
-    """A country column most of whose cells are empty: a merged cell labelling a group."""
+def _merged(rows: Sequence[Sequence[str]], at: int) -> bool:
+    """A country column whose cells are empty on a third of the rows that are whole but for
+    it: a merged cell labelling a group. The lines of a name wrapped in its cell fill one or
+    two cells, and say nothing about the country column."""
+    filled = [sum(1 for j, c in enumerate(r) if c and j != at) for r in rows]
+    whole = min(WHOLE_ROW_CELLS, max(filled, default=0))
+    values = [r[at] if at < len(r) else "" for r, n in zip(rows, filled, strict=True)
+              if n >= whole]
     return bool(values) and sum(1 for v in values if not v) >= len(values) / 3
+
+
+WHOLE_ROW_CELLS = 3  # filled cells besides the country of a row that is no wrapped line
 
 
 def _title_before(lines: Sequence[str], at: int) -> int:
