@@ -1,9 +1,9 @@
 """CSV and other delimited files in any encoding, with quoted cells over several lines.
 
 The encoding is the one the mapping declares, else UTF-8 when the bytes are valid UTF-8 (a
-legacy single-byte file almost never is), else what charset-normalizer detects — but only when
-every encoding it finds plausible reads the file the same way; otherwise the build stops and
-asks for ``encoding:`` rather than publish misread names. The delimiter is declared or sniffed
+legacy single-byte file almost never is), else the legacy encoding the file's words show
+(:mod:`.encodings`); when they do not, the build stops and asks for ``encoding:`` rather than
+publish misread names. The delimiter is declared or sniffed
 from the first rows; quoting follows RFC 4180 (``csv`` module), so a quoted cell may hold the
 delimiter and line breaks.
 """
@@ -14,6 +14,7 @@ import csv
 import io
 from pathlib import Path
 
+from exchange_kg.formats.encodings import detect
 from exchange_kg.formats.grid import Table, in_cell
 from exchange_kg.records import Location, SourceError
 
@@ -38,35 +39,7 @@ def decode(path: Path, data: bytes, encoding: str | None) -> str:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         pass
-    return _detect(path, data)
-
-
-def _detect(path: Path, data: bytes) -> str:
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(data))
-    if not matches:
-        raise SourceError(str(path), None, "cannot tell the text encoding; declare it with the "
-                          "reader option `encoding:` (e.g. cp1252, cp1250, iso-8859-2)")
-    best = matches[0]
-    text = str(best)
-    # Encodings about as plausible as the best one must agree on every character.
-    rivals = [m for m in matches[1:] if m.chaos <= best.chaos + 0.01 and str(m) != text]
-    if rivals:
-        other = rivals[0]
-        line, mine, theirs = _first_difference(text, str(other))
-        raise SourceError(str(path), line,
-                          f"the encoding is not certain: {best.encoding} reads {mine!r}, "
-                          f"{other.encoding} reads {theirs!r}; declare the right one with the "
-                          "reader option `encoding:`")
-    return text.removeprefix("\ufeff")
-
-
-def _first_difference(a: str, b: str) -> tuple[int, str, str]:
-    for number, (x, y) in enumerate(zip(a.split("\n"), b.split("\n"), strict=False), start=1):
-        if x != y:
-            return number, x.strip()[:80], y.strip()[:80]
-    return 1, a[:80], b[:80]
+    return data.decode(detect(path, data)).removeprefix("\ufeff")
 
 
 def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
