@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exchange_kg.normalise.dates import DateValue, parse_date
+from exchange_kg.normalise.dates import DateValue, gregorian, parse_date
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 
@@ -304,3 +304,21 @@ def test_dates_closed_with_a_dot_or_a_word(cell: str, expected: DateValue) -> No
 
 def test_a_slash_date_closed_with_a_dot_is_not_read() -> None:
     assert parse_date("01/10/2021.")[0] is None
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("令和9年2月28日", DateValue(2027, 2, 28)),
+    ("令和元年5月1日", DateValue(2019, 5, 1)),
+    ("平成31年3月", DateValue(2019, 3)),
+    ("R10.7.11", DateValue(2028, 7, 11)),
+    ("H31.3.31", DateValue(2019, 3, 31)),
+    ("民國110年", DateValue(2021)),
+])
+def test_a_date_counted_in_an_era_is_the_gregorian_date_it_is(
+        cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+def test_a_letter_before_a_year_is_no_era_without_month_and_day() -> None:
+    assert gregorian("S 2026") == "S 2026"
+    assert gregorian("R10") == "R10"

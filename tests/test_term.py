@@ -463,3 +463,15 @@ def test_until_written_after_the_year_ends_the_term_there(text: str, role: str) 
 def test_until_after_a_range_keeps_the_range() -> None:
     terms, _ = parse_terms("2024-2028-ig")
     assert [(t.start, t.end) for t in terms] == [(DateValue(2024), DateValue(2028))]
+
+
+@pytest.mark.parametrize(("cell", "role", "start", "end"), [
+    # the era's year and 年 are a date, not "9 years"
+    ("令和9年2月28日", "end", None, DateValue(2027, 2, 28)),
+    ("R10.7.11", "end", None, DateValue(2028, 7, 11)),
+    ("令和3年4月1日～令和9年3月31日", "term", DateValue(2021, 4, 1), DateValue(2027, 3, 31)),
+])
+def test_an_era_date_in_a_term_cell_is_a_date(
+        cell: str, role: str, start: DateValue | None, end: DateValue) -> None:
+    terms, _ = parse_terms(cell, role=role)
+    assert [(t.start, t.end, t.duration_years) for t in terms] == [(start, end, None)]

@@ -4,6 +4,7 @@ checked like code)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def _valid_value(table: str, value: str) -> bool:
         return value in (*MOBILITY_KINDS, *WORD_MEANINGS)
     if table == "dates":
         return (value in ("prefix", "as-of", "as-of-after", "filler", "period")
-                or (value.isdigit() and 1 <= int(value) <= 12))
+                or (value.isdigit() and 1 <= int(value) <= 12)
+                or re.fullmatch(r"era:-?\d{1,4}", value) is not None)
     if table == "units":
         kind, _, type_ = value.partition(":")
         return kind in ("unit", "institution", "campus", "place") and bool(type_)

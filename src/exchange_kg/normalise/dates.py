@@ -71,6 +71,7 @@ class _Words:
     prefixes: tuple[tuple[str, ...], ...]  # longest first
     fillers: frozenset[str]  # words between a date's parts ("de", the "er" of "1er")
     periods: tuple[tuple[str, ...], ...]  # academic year and semester words, longest first
+    eras: dict[str, int]  # an era's name -> the year before its first ("令和" -> 2018)
 
 
 def _words() -> _Words:
@@ -83,9 +84,12 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     prefixes: list[tuple[str, ...]] = []
     fillers: set[str] = set()
     periods: list[tuple[str, ...]] = []
+    eras: dict[str, int] = {}
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
-        if entry.value in ("prefix", "as-of"):  # "as of" also says whose date it is
+        if entry.value.startswith("era:"):
+            eras.setdefault(entry.text, int(entry.value[4:]))
+        elif entry.value in ("prefix", "as-of"):  # "as of" also says whose date it is
             prefixes.append(tokens)
         elif entry.value == "period":
             periods.append(tokens)
@@ -98,7 +102,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
                              f"{entry.text!r}")
     prefixes.sort(key=lambda p: (-len(p), p))
     periods.sort(key=lambda p: (-len(p), p))
-    return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods))
+    return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods), eras)
 
 
 def month_number(word: str) -> int | None:
@@ -130,10 +134,43 @@ _NUMERIC_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
 _MARKED_YMD = re.compile(r"(\d{4})\s*[年년](?:\s*(\d{1,2})\s*[月월](?:\s*(\d{1,2})\s*[日일])?)?")
 
 
+@lru_cache(maxsize=64)
+def _era_pattern(vocabulary: Vocabulary) -> re.Pattern[str] | None:
+    """A date counted in an era: "令和9年2月28日", "平成31年3月", "R10.7.11", "民國110年"."""
+    eras = _words_of(vocabulary).eras
+    if not eras:
+        return None
+    names = "|".join(re.escape(e) for e in sorted(eras, key=lambda e: (-len(e), e)))
+    return re.compile(
+        rf"(?<![^\W\d_])({names})\s*(\d{{1,3}}|元)\s*"
+        r"(?:年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?|[./](\d{1,2})[./](\d{1,2})(?![\d.]))")
+
+
+def gregorian(text: str) -> str:
+    """The text with each date counted in an era written as the Gregorian date it is
+    ("令和9年2月28日" -> "2027年2月28日", "R10.7.11" -> "2028年7月11日"): the same date, so
+    the readers of "2027年2月28日" read it. An era year beyond the era's end is left as it is
+    (a misreading is not turned into a confident date)."""
+    pattern = _era_pattern(active())
+    if pattern is None or not any(c in text for c in "年./"):
+        return text
+    eras = _words().eras
+
+    def written(m: re.Match[str]) -> str:
+        number = 1 if m.group(2) == "元" else int(m.group(2))
+        year = eras[m.group(1)] + number
+        if number < 1 or not MIN_YEAR <= year <= MAX_YEAR:
+            return m.group()
+        month, day = m.group(3) or m.group(5), m.group(4) or m.group(6)
+        return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
+
+    return pattern.sub(written, text)
+
+
 def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, list[Flag]]:
     """Read a date cell; garbled parts are dropped with a flag, never guessed."""
     raw = text
-    text = _without_trailing_fillers(_strip_wrapping(text))
+    text = _without_trailing_fillers(_strip_wrapping(gregorian(text)))
     if not text:
         return None, []
     period = academic_period(text, end=field == "end")

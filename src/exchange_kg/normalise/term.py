@@ -36,6 +36,7 @@ from exchange_kg.normalise.dates import (
     MIN_YEAR,
     DateValue,
     academic_period,
+    gregorian,
     is_filler,
     month_number,
     parse_date,
@@ -594,12 +595,13 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
     "31-07-2025", "2028. augusztus 31."), which the word-by-word reading would cut into a
     year and words it does not know.
     """
+    written, text = text, gregorian(text)  # "令和9年2月28日" is 2027年2月28日, not "9 years"
     whole = _whole_date(text, role)
     if whole is not None:
         end = whole if role == "end" else None
         return [Term(start=None if end else whole, end=end, open_ended=False if end else None,
                      duration_years=None, auto_renewal=None, kinds=(),
-                     text=" ".join(text.split()))], []
+                     text=" ".join(written.split()))], []
     reader = _Reader(text, tokenize(text), field, role)
     reader.read()
     return reader.result(), reader.flags
