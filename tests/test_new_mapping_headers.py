@@ -544,3 +544,44 @@ def test_a_country_column_empty_on_whole_rows_is_a_merged_cell_not_on_wrapped_li
     doc = tmp_path / "merged.txt"
     doc.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert propose(doc, "merged").mapping["sections"][0]["reader"]["name"] == "merged-cell-table"
+
+
+@pytest.mark.parametrize(("title", "kinds"), [
+    ("Erasmus+ partner universities 2025", ["erasmus-plus"]),
+    # a paragraph about the list, not its title
+    ("Framework agreements in force for the students of all our faculties, as the "
+     "international office keeps them", None),
+    ("Framework agreements in force. Last updated in May", None),
+    # a type any list of partners is titled by names the list, not each agreement
+    ("国際交流協定校一覧", None)])
+def test_the_title_names_the_type_of_every_agreement_only_as_a_title_naming_one(
+        tmp_path: Path, title: str, kinds: list[str] | None) -> None:
+    doc = tmp_path / "list.csv"
+    doc.write_text(f"{title}\n\nCountry;University;Places\nGermany;Universität Hamburg;2\n"
+                   "France;Université de Lille;3\nItaly;Università di Bologna;1\n", "utf-8")
+    section = propose(doc, "titled").mapping["sections"][0]
+    assert section["constants"].get("kinds") == kinds
+
+
+def test_a_column_of_agreement_types_under_an_unknown_header_is_the_kind(
+        tmp_path: Path) -> None:
+    doc = tmp_path / "list.csv"
+    doc.write_text("Erasmus+ partner universities 2025\n\nCountry;University;Programa\n"
+                   "Germany;Universität Hamburg;Erasmus+\nBrazil;Universidade de São Paulo;"
+                   "Acordo bilateral\nFrance;Université de Lille;Erasmus+\n", "utf-8")
+    section = propose(doc, "typed").mapping["sections"][0]
+    assert _columns_of(section) == ["country", "partner", "kind"]
+    assert "kinds" not in section["constants"]  # the rows say their own type
+
+
+def test_a_column_of_the_hosts_own_faculties_is_its_home_unit(tmp_path: Path) -> None:
+    doc = tmp_path / "list.csv"
+    doc.write_text("Pays;Établissement;Composante\nAllemagne;Universität Hamburg;UFR Lettres\n"
+                   "Brésil;Universidade de São Paulo;Faculté de Droit\n"
+                   "Japon;Kyoto University;UFR Sciences\n", "utf-8")
+    assert _columns_of(propose(doc, "fr").mapping["sections"][0]) == [
+        "country", "partner", "home_unit"]
+
+
+def _columns_of(section) -> list[str]:  # noqa: ANN001
+    return section["reader"]["options"]["columns"]

@@ -75,6 +75,17 @@ def propose(path: Path, source_id: str) -> Proposal:
 
 
 TITLE_LINES = 5  # lines above the table (or outside it) that may title the list
+TITLE_WORDS = 12  # words of a title, at most: a longer line is a paragraph about the list
+# types any list of partners is titled by ("exchange agreements", 国際交流協定, "acordos de
+# cooperação"): they name the list, not the type of each of its agreements
+GENERIC_KINDS = frozenset({"student-exchange", "cooperation-agreement"})
+
+
+def _titles(line: str) -> bool:
+    """A line that may be a title: short, and no sentence ("Acordos de mobilidade em vigor
+    para estudantes. Última atualização: ...")."""
+    text = line.strip()
+    return len(text.split()) <= TITLE_WORDS and not re.search(r"[.!?]\s+\S|[.!?]$", text)
 
 
 def _title_kind(path: Path, lines: list[str], header_at: int | None,
@@ -87,8 +98,8 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
         if header_at is not None else []
     outside = text_outside_tables(path) or []
     titles = above + [ln.strip() for ln in outside if ln.strip()][:TITLE_LINES]
-    named = {(kind, title) for title in titles if "\t" not in title
-             for kind in parse_kinds(title)[0].kinds if kind != "student-exchange"}
+    named = {(kind, title) for title in titles if "\t" not in title and _titles(title)
+             for kind in parse_kinds(title)[0].kinds if kind not in GENERIC_KINDS}
     if len({kind for kind, _ in named}) != 1:
         return
     kind, title = sorted(named)[0]

@@ -88,6 +88,8 @@ def field_by_content(values: Sequence[str]) -> str | None:
         return "start"
     if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
         return "country"
+    if share(_kind) > 0.6:
+        return "kind"  # "Erasmus+", "Acordo bilateral" under "Programa"
     if _numbering(filled):
         return "row_number"  # 1, 2, 3, ...: the document's own numbering
     if share(lambda v: bool(_YEAR.match(v))) > 0.8:
@@ -104,6 +106,12 @@ def _numbering(filled: Sequence[str]) -> bool:
     others = len(filled) - len(numbers)
     return len(numbers) >= 3 and others <= max(1, len(filled) // 10) and numbers[0] == 1 and all(
         b in (a + 1, 1) for a, b in zip(numbers, numbers[1:], strict=False))
+
+
+def _kind(cell: str) -> bool:
+    """A cell that is all agreement types the vocabulary knows, and nothing else."""
+    value, flags = parse_kinds(cell)
+    return bool(value.kinds) and not flags
 
 
 def _period(cell: str) -> bool:
