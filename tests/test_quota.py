@@ -138,6 +138,10 @@ def test_unreadable_quota_is_withheld() -> None:
         ("3 (1 + 2)", QuotaValue(False, (("unspecified", 3),)), ["quota-parts"]),
         ("4 (2+3)", None, ["unreadable"]),
         ("2+2", None, ["unreadable"]),  # the sum, or two each way? not said
+        # two counts by a slash (out/in, students/staff): equal, the places whichever is which
+        ("2/2", QuotaValue(False, (("unspecified", 2),)), ["quota-pair"]),
+        ("3 / 3", QuotaValue(False, (("unspecified", 3),)), ["quota-pair"]),
+        ("2/1", None, ["unreadable"]),  # which one counts the students is not said
         # Erasmus+ mobility types: student places are the quota, staff places are not
         ("2 SMS, 1 STA", QuotaValue(False, (("unspecified", 2),)), ["quota-staff"]),
         ("mobility: 2 SMS, 1 STA", QuotaValue(False, (("unspecified", 2),)), ["quota-staff"]),

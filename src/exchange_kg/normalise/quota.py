@@ -138,6 +138,9 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
         return None, [Flag(field, "unreadable", f"{inbound} places in and {outbound} out: a "
                            "quota counts the places each way, and the two differ", raw,
                            withheld=True)]
+    pair = _PAIR.fullmatch(text.strip())
+    if pair is not None:
+        return _pair(raw, pair, field)
     total = _with_parts(text)
     if total is not None:
         places, parts = total
@@ -177,6 +180,26 @@ def _without_yearly(text: str, words: _Words) -> str:
         if folded.endswith(after) and len(folded) > len(after):
             return text.rstrip(". ")[: len(folded) - len(phrase)].strip()
     return text
+
+
+# "2/2", "3 / 3": two counts in one cell, what each counts said by the header if at all
+# (out/in, students/staff, students/months)
+_PAIR = re.compile(r"(\d{1,4})\s*/\s*(\d{1,4})")
+
+
+def _pair(raw: str, m: re.Match[str], field: str) -> tuple[QuotaValue | None, list[Flag]]:
+    """Two counts joined by a slash. When they are equal the students' places are that
+    number whichever of them counts the students (places out and in, students and staff): "2/2"
+    is 2 places, flagged as read so. When they differ the cell does not say which one counts
+    the students' places, so it is not read ("2/1")."""
+    first, second = int(m.group(1)), int(m.group(2))
+    if first == second:
+        return QuotaValue(False, (("unspecified", first),)), [Flag(
+            field, "quota-pair", f"read as {first} place(s): the cell gives {first} twice "
+            "and does not say what each counts (out and in, students and staff)", raw)]
+    return None, [Flag(field, "unreadable", f"two different counts ({first} and {second}): "
+                       "the cell does not say which one is the students' places", raw,
+                       withheld=True)]
 
 
 # "4 (2+2)": a total with the parts it is made of
