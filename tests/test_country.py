@@ -456,3 +456,21 @@ def test_a_long_cell_of_separators_is_not_split_every_way() -> None:
     is not split at every one of them (each split joined them all again: the fuzzer found it
     quadratic)."""
     assert parse_country("*\xa0\x00/" * 15000) is None
+
+
+@pytest.mark.parametrize(("cell", "code"), [("CAN", "CA"), ("JPN", "JP"), ("KOR", "KR"),
+                                            ("SGP", "SG"), ("DEU", "DE")])
+def test_a_country_cell_in_iso_alpha3_capitals_is_that_country(cell: str, code: str) -> None:
+    from exchange_kg.normalise.registry import normalise
+
+    assert normalise("country", cell, "country", {}) == (code, [])
+
+
+@pytest.mark.parametrize("cell", ["Can", "XYZ", "ITA Aeronáutica"])
+def test_only_three_capitals_that_are_a_code_are_alpha3(cell: str) -> None:
+    from exchange_kg.normalise.registry import normalise
+
+    value, _ = normalise("country", cell, "country", {})
+    assert value is None
+    # inside a partner's name three capitals are an acronym, not a country
+    assert parse_country("ITA") is None

@@ -152,6 +152,16 @@ def test_a_list_that_never_marks_says_nothing_about_waivers(tmp_path: Path) -> N
     assert list(graph.triples((None, XKG.tuitionWaiver, None))) == []
 
 
+def test_a_column_of_words_the_mark_does_not_read_says_nothing_of_its_blank_cells(
+        tmp_path: Path) -> None:
+    # "相互不徴収" (mutually not charged) is no '*': the column does not use the mark, so a blank
+    # cell in it is not "no waiver"
+    rows = ("Japan\tKyoto\tKyoto University\t\t\t\t\t相互不徴収\t\n"
+            "Japan\tTokyo\tTokyo University\t\t\t\t\t\t\n")
+    graph = build_graph(write_project(tmp_path, HEADER + rows, MAPPING))
+    assert list(graph.triples((None, XKG.tuitionWaiver, None))) == []
+
+
 @pytest.mark.parametrize(
     ("cell", "open_ended"),
     [

@@ -1039,3 +1039,30 @@ def test_a_city_the_name_already_names_is_the_partys_place(
         cell: str, institution: str, place: str | None) -> None:
     party, _ = one(cell)
     assert (party.institution, party.place, party.acronym) == (institution, place, None)
+
+
+@pytest.mark.parametrize(("cell", "institution", "acronym"), [
+    ("TUM (Technische Universität München)", "Technische Universität München", "TUM"),
+    ("MIT (Massachusetts Institute of Technology)", "Massachusetts Institute of Technology",
+     "MIT"),
+    ("NTNU (Norges teknisk-naturvitenskapelige universitet)",
+     "Norges teknisk-naturvitenskapelige universitet", "NTNU"),
+])
+def test_an_acronym_spelt_out_in_brackets_names_the_institution(
+        cell: str, institution: str, acronym: str) -> None:
+    party, _ = one(cell)
+    assert (party.institution, party.units, party.acronym) == (institution, (), acronym)
+
+
+def test_a_unit_in_brackets_after_an_acronym_stays_a_unit() -> None:
+    party, _ = one("MIT (Sloan School of Management)")
+    assert (party.institution, party.units) == ("MIT", ("Sloan School of Management",))
+
+
+@pytest.mark.parametrize("cell", ["Vysoké učení technické v Brně / Fakulta podnikatelská",
+                                  "Vysoké učení technické v Brně\u2028Fakulta podnikatelská"])
+def test_a_czech_university_named_without_the_word_university_keeps_its_faculty_apart(
+        cell: str) -> None:
+    party, _ = one(cell)
+    assert (party.institution, party.units) == ("Vysoké učení technické v Brně",
+                                                ("Fakulta podnikatelská",))

@@ -316,10 +316,14 @@ def _mark(values: dict[str, Any], record: RawRecord, name: str, marked: frozense
 
 
 def marked_fields(records: list[RawRecord], section: Section) -> frozenset[str]:
-    """The mark fields (normaliser ``mark``) that at least one of ``records`` carries."""
+    """The mark fields (normaliser ``mark``) where at least one of ``records`` holds the mark
+    itself. A column of words the mark normaliser does not read ("相互不徴収") says nothing
+    of its blank cells: they are not "no"."""
     return frozenset(
         name for name, rule in section.fields.items()
-        if rule.normaliser == "mark" and any(r.fields.get(name, "").strip() for r in records)
+        if rule.normaliser == "mark" and any(
+            registry.normalise("mark", r.fields.get(name, ""), name, rule.options)[0] is True
+            for r in records)
     )
 
 

@@ -43,7 +43,7 @@ from exchange_kg.normalise.vocabulary import Vocabulary, active, builtin_entries
 class CountryMatch:
     code: str  # ISO 3166-1 alpha-2
     name: str  # English short name from pycountry
-    method: str  # "exact" | "translation" | "alias" | "fuzzy" | "homoglyph" | "demonym"
+    method: str  # "exact" | "translation" | "alias" | "fuzzy" | "homoglyph" | "demonym" | "alpha-3"
     score: float  # 0..100
 
 

@@ -1387,9 +1387,24 @@ def _institution_core(piece: _Piece, notation: str, draft: _Draft, flags: list[F
     if piece.paren and len(draft.units) > units_before:
         draft.units[units_before] += f" ({piece.paren})"  # the unit's own parenthesis
         return core
+    if piece.paren and _expands(core, piece.paren):
+        draft.add_acronym(core)  # "TUM (Technische Universität München)"
+        return piece.paren
     _flag_inner_paren(core, flags)
     kept = _institution_paren(piece.paren, core, notation, draft, flags)
     return f"{core} ({kept})" if kept else core
+
+
+def _expands(acronym: str, name: str) -> bool:
+    """Whether ``name`` spells out ``acronym`` word by word ("MIT" / "Massachusetts Institute
+    of Technology", "NTNU" / "Norges teknisk-naturvitenskapelige universitet"): the acronym's
+    letters are the initials of the name's words and of their hyphenated parts."""
+    if " " in acronym.strip() or not _is_acronym(acronym):
+        return False
+    letters = "".join(c for c in acronym if c.isalpha()).casefold()
+    words = [w for w in re.split(r"[\s\-–]+", name) if w and _fold_token(w) not in _CONNECTORS]
+    with_parts = "".join(w[:1] for w in words).casefold()
+    return len(letters) >= 2 and with_parts == letters and bool(_heads(name))
 
 
 def _flag_inner_paren(core: str, flags: list[Flag]) -> None:
