@@ -523,3 +523,34 @@ def test_an_empty_csv_file_is_said_to_be_empty(tmp_path: Path) -> None:
     path.write_text("\n\n", encoding="utf-8")
     with pytest.raises(SourceError, match="partners.csv: the file is empty"):
         open_view(path, [{}])
+
+
+@pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
+def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_path: Path) -> None:
+    """A borderless table whose long cells wrap over two lines while the short ones are
+    centred beside them (Word's and LibreOffice's "centre" cell alignment): the text layer
+    gives each row as first halves, short cells half a line lower, second halves. Each row
+    is read whole, never a second half as a row of its own (a name cut, a country shifted)."""
+    from fpdf import FPDF
+
+    rows = [["Country", "Partner", "Agreement", "Places"],
+            ["Brazil", "Universidade Federal do Rio Grande do Sul", "Framework and student "
+             "exchange agreement", "2"],
+            ["Mexico", "Universidad Nacional Autónoma de México", "Agreement for academic "
+             "cooperation", "3"],
+            ["Canada", "Université de Montréal", "Bilateral", "1"]]
+    pdf = FPDF(orientation="L")
+    pdf.add_font("body", fname=str(originals.font_path()))
+    pdf.add_font("body", style="B", fname=str(originals.font_path()))
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    with pdf.table(col_widths=(30, 55, 55, 20), width=160, borders_layout="NONE",
+                   text_align="LEFT", v_align="M", line_height=6) as table:
+        for row in rows:
+            tr = table.row()
+            for text in row:
+                tr.cell(text)
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    lines = [line for line in open_view(path, [{}]).lines if line.strip()]
+    assert lines == ["\t".join(row) for row in rows]

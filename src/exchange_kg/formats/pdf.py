@@ -148,8 +148,8 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
     Words far apart are in different cells; cells go into columns by where they start (the
     starting positions several lines share), so an empty first cell stays empty, as a text
     extract has it. Lines whose boxes overlap vertically are one row (a value centred beside a
-    name wrapped over two lines joins both), unless both have several cells: those are two
-    rows, whatever lies between them. Merged cells are not known here.
+    name wrapped over two lines joins both), unless both have several cells in a column both
+    use: those are two rows, whatever lies between them. Merged cells are not known here.
     """
     from pdfplumber.utils import extract_words
 
@@ -167,13 +167,23 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
         lines.append([word])
     split = [_cells_of(sorted(line, key=lambda w: w["x0"])) for line in lines]
     anchors = _anchors([c[0] for cells in split for c in cells])
+
+    def column(x0: float) -> int:
+        return max(0, sum(1 for a in anchors if a <= x0 + _ANCHOR_TOLERANCE) - 1)
+
+    columns_of = [{column(x0) for x0, _ in cells} for cells in split]
     groups: list[list[int]] = []  # lines of one row: each overlaps the row's lines above it
     bottom = float("-inf")
     full = False  # the row has a line of several cells: another such line is another row
     for k, line in enumerate(lines):
         top = min(w["top"] for w in line)
         several = len(split[k]) > 1
-        if groups and top < bottom - _EPS and not (several and full):
+        # Two lines of several cells that overlap, in columns neither shares, are one row:
+        # its short cells centred beside its long ones wrapped (text in one column never
+        # overlaps its next line). A single cell may be a merged one centred over two rows.
+        beside = several and k > 0 and len(split[k - 1]) > 1 \
+            and not columns_of[k] & columns_of[k - 1]
+        if groups and top < bottom - _EPS and (beside or not (several and full)):
             groups[-1].append(k)
         else:
             groups.append([k])
@@ -185,8 +195,7 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
         columns: dict[int, list[str]] = {}
         for k in group:
             for x0, text in split[k]:
-                column = max(0, sum(1 for a in anchors if a <= x0 + _ANCHOR_TOLERANCE) - 1)
-                columns.setdefault(column, []).append(text)
+                columns.setdefault(column(x0), []).append(text)
         row = [" ".join(columns.get(c, [])) for c in range(max(columns) + 1)]
         found = [w for k in group for w in lines[k]]
         box = _box(min(w["x0"] for w in found), min(w["top"] for w in found),
