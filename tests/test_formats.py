@@ -554,3 +554,19 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
     pdf.output(str(path))
     lines = [line for line in open_view(path, [{}]).lines if line.strip()]
     assert lines == ["\t".join(row) for row in rows]
+
+
+def test_a_description_list_pairs_each_term_with_its_description(tmp_path: Path) -> None:
+    """A page of cards (a heading, a place, a <dl> of labelled details): each term and its
+    description are one line of two cells, as a browser sets them side by side, so a detail
+    is never a line of its own that reads like a partner ("Laufzeit", "2021–2027")."""
+    path = tmp_path / "partner.html"
+    path.write_text(
+        "<html><body><section><h2>Frankreich</h2><div class='card'>"
+        "<h3>Université Lumière Lyon 2</h3><p>Lyon, Frankreich</p><dl>"
+        "<dt>Programm</dt><dd>Erasmus+</dd><div><dt>Laufzeit</dt><dd>2021–2027</dd></div>"
+        "<dt>Plätze</dt><dd>2 Studierende</dd><dd>1 Lehrende</dd><dt>Hinweis</dt></dl>"
+        "</div></section></body></html>", encoding="utf-8")
+    assert open_view(path, [{}]).lines == [
+        "Frankreich", "Université Lumière Lyon 2", "Lyon, Frankreich", "Programm\tErasmus+",
+        "Laufzeit\t2021–2027", "Plätze\t2 Studierende\u20281 Lehrende", "Hinweis"]

@@ -112,9 +112,9 @@ def page_lines(path: Path, encoding: str | None = None) -> Table:
 
 def _lines_of(path: Path, root: Any) -> Table:
     body = root.find("body")
-    lines: list[tuple[str, str]] = []  # (text, the element that holds it)
+    lines: list[tuple[list[str], str]] = []  # (cells, the element that holds them)
     _walk(body if body is not None else root, lines, [""], "")
-    cells = [[text] for text, _ in lines]
+    cells = [row for row, _ in lines]
     locations = [Location(f"page line {n} (<{tag}>)") for n, (_, tag) in
                  enumerate(lines, start=1)]
     if not cells:
@@ -122,10 +122,14 @@ def _lines_of(path: Path, root: Any) -> Table:
     return Table("page text", cells, locations)
 
 
-def _walk(el: Any, lines: list[tuple[str, str]], line: list[str], tag: str) -> None:
+def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str) -> None:
     """Lay out ``el``'s text: ``line`` is the text of the line being filled, ``tag`` the
     block it belongs to; a block element ends the line before and after itself."""
     if not isinstance(el.tag, str) or el.tag in _UNSEEN:
+        return
+    if el.tag == "dl":
+        _flush(lines, line, tag)
+        _terms(el, lines)
         return
     block = el.tag in _BLOCKS
     if block or el.tag == "br":
@@ -143,10 +147,33 @@ def _walk(el: Any, lines: list[tuple[str, str]], line: list[str], tag: str) -> N
         _flush(lines, line, tag)
 
 
-def _flush(lines: list[tuple[str, str]], line: list[str], tag: str) -> None:
+def _terms(dl: Any, lines: list[tuple[list[str], str]]) -> None:
+    """A description list as a browser pairs it: each term with its description on one
+    line of two cells ("Programm<tab>Erasmus+"), as a label and its value are read; several
+    descriptions of one term are lines of its cell, a description without a term a line of
+    its own (its term empty)."""
+    pairs: list[tuple[list[str], list[str]]] = []
+    for item in dl.xpath("./dt | ./dd | ./div/dt | ./div/dd"):
+        text = " ".join(item.text_content().split())
+        if item.tag == "dt":
+            if not pairs or pairs[-1][1]:
+                pairs.append(([], []))
+            pairs[-1][0].append(text)
+        else:
+            if not pairs:
+                pairs.append(([], []))
+            pairs[-1][1].append(text)
+    for terms, descriptions in pairs:
+        term = " ".join(t for t in terms if t)
+        description = LINE_BREAK.join(d for d in descriptions if d)
+        if term or description:
+            lines.append(([term, description] if description else [term], "dl"))
+
+
+def _flush(lines: list[tuple[list[str], str]], line: list[str], tag: str) -> None:
     text = " ".join(line[0].split())
     if text and text != BULLET:
-        lines.append((text, tag or "body"))
+        lines.append(([text], tag or "body"))
     line[0] = ""
 
 
