@@ -570,3 +570,20 @@ def test_a_description_list_pairs_each_term_with_its_description(tmp_path: Path)
     assert open_view(path, [{}]).lines == [
         "Frankreich", "Université Lumière Lyon 2", "Lyon, Frankreich", "Programm\tErasmus+",
         "Laufzeit\t2021–2027", "Plätze\t2 Studierende\u20281 Lehrende", "Hinweis"]
+
+
+def test_aligned_text_header_word_over_right_aligned_numbers_is_their_column() -> None:
+    """A report's last column holds right-aligned numbers, its header word starts before
+    them ("END       PLACES" over "20290531       2"): the word ends where the numbers end,
+    so it is that column's header, not a second word of the column before it."""
+    from exchange_kg.formats.aligned import aligned_lines
+
+    lines = ["CTRY  INSTITUTION                 START     END       PLACES",
+             "----  --------------------------  --------  --------  ------",
+             "DE    UNIVERSITAET HAMBURG        20220201  20290531       2",
+             "FR    SORBONNE UNIVERSITE         20220201  20290531      12",
+             "US    UNIVERSITY OF WASHINGTON    20210701  20260630       3"]
+    out = aligned_lines(lines)
+    assert out[0] == "CTRY\tINSTITUTION\tSTART\tEND\tPLACES"
+    assert out[1].split("\t")[-2:] == ["--------", "------"]
+    assert out[3] == "FR\tSORBONNE UNIVERSITE\t20220201\t20290531\t12"

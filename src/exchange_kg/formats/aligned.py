@@ -5,10 +5,11 @@ A column starts where many lines start a cell: a cell is text whose words are on
 apart, and two spaces or more end it. The starts shared by at least a
 :data:`SHARE_OF_LINES` of the lines holding two cells or more are the columns; a right-aligned
 number starting a character or two later than its neighbours belongs to the same column.
-Every cell of every line goes to the last column starting at or before it, so a line with
-empty cells keeps its cells in their columns, and a wrapped name (``Technology (KAIST)`` alone
-under the partner column) is a line with one cell, where the readers look for a
-continuation. Line numbers are the file's: one line in, one line out.
+Every cell of every line goes to the last column starting at or before it (or to the next
+one, when it ends where that column's right-aligned cells end: the header word over them),
+so a line with empty cells keeps its cells in their columns, and a wrapped name
+(``Technology (KAIST)`` alone under the partner column) is a line with one cell, where the
+readers look for a continuation. Line numbers are the file's: one line in, one line out.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def aligned_lines(lines: Sequence[str]) -> list[str]:
     columns = column_starts(lines)
     if len(columns) < 2:
         return list(lines)
+    edges = right_edges(lines, columns)
+    ends = _ends(lines, columns)
+    # a column whose every cell ends where the right-aligned column after it ends holds
+    # that column's header ("PLACES" and "------" over "     2", in a short list)
+    for k in range(len(columns) - 2, -1, -1):
+        if k + 1 in edges and ends.get(k) and all(abs(e - edges[k + 1]) <= NUDGE
+                                                 for e in ends[k]):
+            del columns[k + 1]
+            edges, ends = right_edges(lines, columns), _ends(lines, columns)
     out = []
     for line in lines:
         found = cells_of(line)
@@ -61,9 +71,36 @@ def aligned_lines(lines: Sequence[str]) -> list[str]:
             continue
         cells = [""] * len(columns)
         for start, text in found:
-            cells[_column(start, columns)] = f"{cells[_column(start, columns)]} {text}".strip()
+            k = _column(start, columns)
+            if start > columns[k] + NUDGE and k + 1 in edges \
+                    and abs(start + len(text) - edges[k + 1]) <= NUDGE:
+                k += 1  # a header word over right-aligned numbers ends where they end
+            cells[k] = f"{cells[k]} {text}".strip()
         out.append("\t".join(cells).rstrip("\t") if any(cells) else "")
     return out
+
+
+def right_edges(lines: Sequence[str], columns: list[int]) -> dict[int, int]:
+    """The columns whose cells end at one place (right-aligned numbers), with that place:
+    their header word ("PLACES" over "     2") may start before the column's cells do."""
+    out: dict[int, int] = {}
+    for k, counted in _ends(lines, columns).items():
+        end, n = counted.most_common(1)[0]
+        near = sum(m for e, m in counted.items() if abs(e - end) <= NUDGE)
+        if n >= 3 and near >= 0.5 * sum(counted.values()):
+            out[k] = end
+    return out
+
+
+def _ends(lines: Sequence[str], columns: list[int]) -> dict[int, Counter[int]]:
+    """Where the cells of each column end, on the lines that hold two cells or more."""
+    ends: dict[int, Counter[int]] = {}
+    for cells in map(cells_of, lines):
+        if len(cells) < 2:
+            continue
+        for start, text in cells:
+            ends.setdefault(_column(start, columns), Counter())[start + len(text)] += 1
+    return ends
 
 
 # "- 3 -", "12", "Page 3 of 7", "3/7": a page number printed on its own line
