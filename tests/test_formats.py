@@ -587,3 +587,38 @@ def test_aligned_text_header_word_over_right_aligned_numbers_is_their_column() -
     assert out[0] == "CTRY\tINSTITUTION\tSTART\tEND\tPLACES"
     assert out[1].split("\t")[-2:] == ["--------", "------"]
     assert out[3] == "FR\tSORBONNE UNIVERSITE\t20220201\t20290531\t12"
+
+
+def test_two_tables_side_by_side_on_a_sheet_are_read_one_after_the_other(
+        tmp_path: Path) -> None:
+    """A designed sheet puts 'Europe' in A-C and 'Outside Europe' in E-G under the same
+    header: a row holding both would be one agreement with two partners (and the right
+    table's type a second type of the left partner). The right table follows the left one,
+    each row located in its own columns; an empty spacer column inside one table (no header
+    repeated across it) splits nothing."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(["Partner universities"])
+    ws.append(["EUROPE", None, None, None, "OUTSIDE EUROPE"])
+    ws.append(["Country", "University", "Type", None, "Country", "University", "Type"])
+    ws.append(["Germany", "Universität Hamburg", "Erasmus+", None, "Japan", "Kyoto University",
+               "bilateral"])
+    ws.append(["Italy", "Università di Padova", "Erasmus+"])
+    path = tmp_path / "partners.xlsx"
+    wb.save(path)
+    view = open_view(path, [{}])
+    assert view.lines == [
+        "Partner universities", "EUROPE", "Country\tUniversity\tType",
+        "Germany\tUniversität Hamburg\tErasmus+", "Italy\tUniversità di Padova\tErasmus+",
+        "OUTSIDE EUROPE", "Country\tUniversity\tType", "Japan\tKyoto University\tbilateral"]
+    assert [loc.text for loc in view.locations or []][-3:] == [
+        "Partners!E2:G2", "Partners!E3:G3", "Partners!E4:G4"]
+    spaced = openpyxl.Workbook()
+    spaced.active.append(["Country", "University", None, "Type"])
+    spaced.active.append(["Germany", "Universität Hamburg", None, "Erasmus+"])
+    spaced.save(path)
+    assert open_view(path, [{}]).lines == [
+        "Country\tUniversity\t\tType", "Germany\tUniversität Hamburg\t\tErasmus+"]

@@ -56,19 +56,80 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
         merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
         if _is_xlsx(path):
             hidden = _xlsx_hidden_rows(path, name)
-    # A table placed further right (from column B or C) reads as if it started in column A, so
-    # the mapping's columns are the table's; its cell references stay those of the sheet.
-    width = max((len(r) for r in cells), default=0)
-    skip = min((next(c for c, v in enumerate(r) if v) for r in cells if any(r)), default=0)
-    skip = min([skip, *(c0 for _, c0, _, _ in merges)])
-    cells = [r[skip:] for r in cells]
-    merges = [(r0, c0 - skip, r1, c1 - skip) for r0, c0, r1, c1 in merges]
-    first, last = column_letters(skip), column_letters(max(width - 1, skip))
+    blocks = _side_by_side(cells)
+    out_cells: list[list[str]] = []
+    locations: list[Location] = []
+    out_merges: list[Merge] = []
+    unreadable: dict[int, str] = {}
     ref = sheet_reference(name)
-    locations = [Location(f"{ref}!{first}{i}:{last}{i}") for i in range(1, len(cells) + 1)]
-    unreadable = {r: f"row {r + 1} is hidden in the workbook: not read (unhide it to read it)"
-                  for r in sorted(hidden) if r < len(cells) and any(cells[r])}
-    return Table(name, cells, locations, merges, unreadable)
+    for n, (b0, b1) in enumerate(blocks):
+        rows = [r for r, row in enumerate(cells) if any(row[b0:b1])]
+        if not rows:
+            continue
+        first_row = 0 if n == 0 else rows[0]  # the first table keeps the sheet's numbering
+        if len(blocks) == 1:
+            rows = list(range(len(cells)))  # every row, blank ones too, as the sheet has them
+        inside = [(r0, c0, r1, c1) for r0, c0, r1, c1 in merges if b0 <= c0 < b1]
+        # A table placed further right (from column B or C) reads as if it started in its
+        # first column, so the mapping's columns are the table's; its cell references stay
+        # those of the sheet.
+        skip = min((next(c for c in range(b0, b1) if r[c:c + 1] and r[c]) for r in cells
+                    if any(r[b0:b1])), default=b0)
+        skip = min([skip, *(c0 for _, c0, _, _ in inside)])
+        last_column = min(b1, max((len(r) for r in cells), default=0)) - 1
+        base = len(out_cells)
+        for r in range(first_row, rows[-1] + 1):
+            out_cells.append(cells[r][skip:b1])
+            letters = f"{column_letters(skip)}{r + 1}:{column_letters(max(last_column, skip))}"
+            locations.append(Location(f"{ref}!{letters}{r + 1}"))
+            if r in hidden and any(cells[r][b0:b1]):
+                unreadable[base + r - first_row] = (f"row {r + 1} is hidden in the workbook: "
+                                                    "not read (unhide it to read it)")
+        last = base + rows[-1] - first_row
+        out_merges.extend((base + max(r0, first_row) - first_row, c0 - skip,
+                           min(base + r1 - first_row, last), min(c1, b1 - 1) - skip)
+                          for r0, c0, r1, c1 in inside if r1 >= first_row)
+    return Table(name, out_cells, locations, out_merges, unreadable)
+
+
+def _side_by_side(cells: list[list[str]]) -> list[tuple[int, int]]:
+    """The column ranges of the tables a sheet places side by side, else the whole sheet.
+
+    A designed sheet puts two tables next to each other ("Europe" in A-E, "Outside Europe"
+    in H-L), an empty column between: a row holding both would read as one agreement with two
+    partners. An empty column is taken for such a border only when a row repeats, right of
+    it, the cells left of it at the same places (the same header over both tables); an empty
+    column inside one table (a spacer) repeats nothing."""
+    width = max((len(r) for r in cells), default=0)
+    filled = [any(c < len(r) and r[c] for r in cells) for c in range(width)]
+    blocks: list[tuple[int, int]] = []
+    start = 0
+    c = 0
+    while c < width:
+        if filled[c]:
+            c += 1
+            continue
+        gap = c
+        while c < width and not filled[c]:
+            c += 1
+        if gap > start and c < width and _repeats(cells, start, gap, c):
+            blocks.append((start, gap))
+            start = c
+    blocks.append((start, width))
+    return blocks
+
+
+def _repeats(cells: list[list[str]], left: int, gap: int, right: int) -> bool:
+    """Whether a row holds, from column ``right`` on, at least two of the cells it holds
+    from ``left`` on, at the same places (a header repeated), and nothing else there."""
+    span = gap - left
+    for row in cells:
+        ours = [row[left + j] if left + j < len(row) else "" for j in range(span)]
+        theirs = [row[right + j] if right + j < len(row) else "" for j in range(span)]
+        same = sum(1 for a, b in zip(ours, theirs, strict=True) if a and a == b)
+        if same >= 2 and same == sum(1 for b in theirs if b):
+            return True
+    return False
 
 
 def _is_xlsx(path: Path) -> bool:
