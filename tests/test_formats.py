@@ -95,11 +95,16 @@ def test_format_from_content_before_name(tmp_path: Path) -> None:
     assert detect_format(tsv, "csv") == "csv"
 
 
-def test_text_extract_is_read_as_before_unless_an_encoding_is_declared(tmp_path: Path) -> None:
+def test_a_text_extract_in_a_legacy_encoding_is_read_by_its_words(tmp_path: Path) -> None:
+    """Excel saves "Text (Tab delimited)" in the Windows code page: the file's words decide
+    it as for a CSV file ('£ódŸ' is no word: cp1250), and the build asks when they do not."""
     path = tmp_path / "list.tsv"
     path.write_bytes("Łódź\tUniwersytet\n".encode("cp1250"))
-    with pytest.raises(SourceError, match=r"list.tsv:1: not valid UTF-8"):
+    assert open_view(path, [{}]).lines == ["Łódź\tUniwersytet"]
+    path.write_bytes("Lumière\tUniversité Lumière Lyon 2\n".encode("cp1252"))
+    with pytest.raises(SourceError, match=r"list.tsv:1: the encoding is not certain"):
         open_view(path, [{}])
+    path.write_bytes("Łódź\tUniwersytet\n".encode("cp1250"))
     view = open_view(path, [{"encoding": "cp1250", "delimiter": "\t"}], splits_cells=[True])
     assert view.lines == ["Łódź\tUniwersytet"] and view.locations is None
     assert view.section_options == [{"delimiter": "\t"}]  # the reader's own option stays

@@ -457,13 +457,21 @@ def _append(view: View, table: Table) -> range:
 def read_text_lines(path: Path, encoding: str | None = None) -> list[str]:
     """A text extract's lines, numbered as an editor numbers them (only "\\n" ends a line).
 
-    UTF-8 unless the mapping declares another encoding: an extract is made by the user, who
-    knows what it is, and a wrong guess would misread names without a word. A byte-order
-    mark is no guess: Excel's "Unicode Text" export is UTF-16 and starts with one.
+    The encoding the mapping declares, else UTF-16 after a byte-order mark (Excel's "Unicode
+    Text"), else UTF-8, else — a tab-separated export Excel saved in the Windows code page,
+    a report a legacy system printed — the one the file's words show, as for a CSV file
+    (:mod:`.encodings`): when two readings both hold up, the build asks for ``encoding:``.
     """
     data = path.read_bytes()
     bom = encoding is None and data.startswith((b"\xff\xfe", b"\xfe\xff"))
     name = encoding or ("utf-16" if bom else "utf-8")
+    if name == "utf-8" and encoding is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            from exchange_kg.formats.encodings import detect
+
+            name = detect(path, data)
     try:
         text = data.decode(name)
     except LookupError:
