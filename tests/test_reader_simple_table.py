@@ -7,7 +7,7 @@ import pytest
 
 from exchange_kg.readers import REGISTRY
 from exchange_kg.readers.simple_table import OPTIONS_SCHEMA, is_header, read, split_cells
-from exchange_kg.records import LineStatus, ReaderResult, SourceError
+from exchange_kg.records import LineStatus, ReadContext, ReaderResult, SourceError
 from reader_helpers import source_lines
 
 TYPES = "partners-agreement-types.tsv"
@@ -154,6 +154,53 @@ def test_cells_a_printed_table_wrapped_onto_the_lines_below_join_their_row() -> 
     assert [result.dispositions[n].kind for n in (3, 4, 6, 8)] == ["continuation"] * 4
     # a row naming a country of its own is no wrap: it stays a row the count refuses
     assert result.dispositions[10].status is LineStatus.UNREADABLE
+
+
+FACULTIES = ["Partner institution\tCountry\tType\tStart\tPlaces",
+             "Faculty of Arts and Humanities",
+             "Universität Wien\tAustria\tStudent exchange\t2024\t3",
+             "Universidad de Buenos Aires\tArgentina\tMemorandum\t2021\t",
+             "Faculty of Social Sciences",
+             "University of Waterloo\tCanada\tStudent exchange\t2021\t2",
+             "Universiteit van Amsterdam\tNetherlands\tStudent exchange\t2022\t3",
+             "University of Melbourne\tAustralia\tStudent exchange\t2020\t2",
+             "Total outbound places\t\t\t\t10"]
+FACULTY_OPTIONS = {"columns": ["partner", "country", "kind", "start", "quota"],
+                   "header": ["Partner institution", "Country", "Type", "Start", "Places"]}
+
+
+def test_in_a_table_of_real_cells_no_row_is_a_wrapped_cell_of_the_row_above() -> None:
+    # a Word table's faculty heading under a row: in a printed page's text it would be the
+    # rest of that row's name; where the file delimits its cells it cannot be
+    result = read(FACULTIES, "t", FACULTY_OPTIONS, context=ReadContext(grid=True))
+    assert [r.fields["partner"] for r in result.records] == [
+        "Universität Wien", "Universidad de Buenos Aires", "University of Waterloo",
+        "Universiteit van Amsterdam", "University of Melbourne"]
+    assert [result.dispositions[n].status for n in (2, 5)] == [LineStatus.UNREADABLE] * 2
+    printed = read(FACULTIES, "t", FACULTY_OPTIONS)
+    assert printed.records[1].fields["partner"] == (
+        "Universidad de Buenos Aires Faculty of Social Sciences")
+
+
+def test_the_lists_own_total_is_layout_not_an_agreement() -> None:
+    result = read(FACULTIES, "t", FACULTY_OPTIONS, context=ReadContext(grid=True))
+    assert (result.dispositions[9].status, result.dispositions[9].kind) == (
+        LineStatus.LAYOUT, "total")
+    named = read(["Partner\tCountry\tPlaces", "Sumy State University\tUkraine\t2",
+                  "Summe\t\t2"], "t", {"columns": ["partner", "country", "quota"],
+                                        "header": ["Partner", "Country", "Places"]})
+    assert [r.fields["partner"] for r in named.records] == ["Sumy State University"]
+
+
+def test_a_row_filling_its_partner_cell_alone_among_whole_rows_is_reported() -> None:
+    # a spreadsheet writes a heading row's empty cells: as wide as the table, yet no partner
+    rows = [FACULTIES[0], "Faculty of Arts and Humanities\t\t\t\t", *[
+        f"Universität {city}\tGermany\tErasmus+\t2021\t2" for city in (
+            "Wien", "Graz", "Linz", "Bonn", "Jena", "Kiel", "Köln", "Trier", "Ulm", "Halle")]]
+    result = read(rows, "t", FACULTY_OPTIONS, context=ReadContext(grid=True))
+    assert len(result.records) == 10
+    assert result.dispositions[2].status is LineStatus.UNREADABLE
+    assert "heading" in result.dispositions[2].reason
 
 
 def test_a_spreadsheet_row_without_a_country_or_dates_is_a_row_of_its_own() -> None:

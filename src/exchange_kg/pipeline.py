@@ -181,6 +181,8 @@ def _read_source(doc: Document, mapping: Mapping, context: ReadContext | None, o
                 f"is {MAX_LINE_CHARS}); not read")
     combined = ReaderResult()
     sections: list[Section] = []
+    if view.format in formats.GRID_FORMATS:
+        context = replace(context or ReadContext(), grid=True)
     for k, section in enumerate(mapping.sections):
         result = _read_section(view.lines_for(k), view.section_options[k], doc, mapping, k,
                                context)

@@ -157,9 +157,13 @@ class ReadContext:
     ``known_countries`` maps an institution key (``normalise.partner.institution_key``) to the
     countries under which some document lists that institution with an explicit country label
     of its own row: a strong hint where a reader must infer a country from layout alone.
+    ``grid`` says what the document's format is, for the evidence a layout gives.
     """
 
     known_countries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # each line is a row of real cells (a spreadsheet, a Word or web table): a cell's text
+    # never wraps onto the next line there, as it does in a printed page's text
+    grid: bool = False
 
 
 class OptionError(Exception):

@@ -31,6 +31,9 @@ from exchange_kg.formats.grid import Table, render
 from exchange_kg.records import LineDisposition, LineStatus, Location, SourceError
 
 FORMATS = ("text", "aligned", "csv", "xlsx", "xls", "ods", "html", "pdf", "docx", "odt")
+# Formats whose rows are cells the file itself delimits: no cell's text wraps onto the next
+# row there, as it does in the text of a printed page (pdf) or a text export of one.
+GRID_FORMATS = frozenset({"csv", "xlsx", "xls", "ods", "html", "docx", "odt"})
 WORD_PROCESSOR = ("docx", "odt")
 
 _SUFFIXES = {

@@ -201,3 +201,20 @@ def row_from_cells(
         out[text_cols[0]] = " ".join(extra)
     out.update(values)
     return {c: out[c] for c in columns if c in out}
+
+
+# Words a list's totals row starts with, in the languages of its lists.
+TOTAL_WORDS = frozenset({
+    "total", "totals", "sum", "summe", "gesamt", "insgesamt", "razem", "ogółem", "ogolem",
+    "suma", "celkem", "spolu", "totale", "totaal", "summa", "totalt", "i alt", "yhteensä",
+    "összesen", "toplam", "σύνολο", "итого", "всего", "разом", "усього", "soma", "totais",
+    "sumă", "合計", "合计", "总计", "합계"})
+
+
+def is_total(text: str) -> bool:
+    """Whether a cell starts with a totals word ("Total outbound places", "Summe", "合計"):
+    the word whole, not the start of a name ("Sumy State University")."""
+    folded = text.strip().casefold()
+    return any(folded.startswith(word) and (
+        len(folded) == len(word) or not folded[len(word)].isalpha() or word[0] >= "\u2e80")
+        for word in TOTAL_WORDS)

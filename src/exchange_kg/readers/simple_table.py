@@ -18,13 +18,14 @@ from rapidfuzz import fuzz
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
-from exchange_kg.readers.cells import fold, is_upper_header
+from exchange_kg.readers.cells import fold, is_total, is_upper_header
 from exchange_kg.records import (
     FIELDS,
     Flag,
     LineDisposition,
     LineStatus,
     RawRecord,
+    ReadContext,
     ReaderResult,
     SourceError,
 )
@@ -334,6 +335,7 @@ def read_rows(
     options: dict[str, Any],
     row_check: RowCheck | None = None,
     continues: Continues | None = None,
+    wraps: bool = True,
 ) -> ReaderResult:
     """Account for every line of a delimited table: layout, unreadable row or one record.
 
@@ -341,7 +343,9 @@ def read_rows(
     titles, headings inside the table and cell counts identically. ``row_check`` lets a reader
     refuse a row for a reason of its own (numbered-table: no row number) before the cell
     count is judged; it returns the reason, or None when the row may be read. A row
-    ``continues`` accepts belongs to the record above (see :func:`_continuation`).
+    ``continues`` accepts belongs to the record above (see :func:`_continuation`). Where a
+    cell's text may have ``wraps`` onto the lines below (a printed page's text), a line that
+    holds only the rest of the row above is joined to it (see :func:`_join_wrapped`).
     """
     result = ReaderResult()
     columns = options["columns"]
@@ -400,8 +404,11 @@ def read_rows(
             if continues is None and len(cells) <= len(columns):
                 short[number] = cells_to_fields(cells, columns, options.get("header", ()))
             continue
-        record = RawRecord(source_id, (number,), line,
-                           cells_to_fields(cells, columns, options.get("header", ())))
+        fields = cells_to_fields(cells, columns, options.get("header", ()))
+        if _total_row(fields):
+            result.mark(number, LineStatus.LAYOUT, "total", "the list's own total")
+            continue
+        record = RawRecord(source_id, (number,), line, fields)
         if heading_country and ("country" in columns or options.get("country_headings")) \
                 and "country" not in record.fields:
             record.fields["country"] = heading_country
@@ -411,9 +418,40 @@ def read_rows(
         result.records.append(record)
         result.mark(number, LineStatus.RECORD, "row")
         anchor = record
-    if continues is None:
+    if continues is None and wraps:
         _join_wrapped(result, short, lines)
+    if continues is None:
+        _lone_names(result)
     return result
+
+
+LONE_SHARE = 0.1  # rows filling their partner cell alone, at most, among rows filling 3+
+
+
+def _lone_names(result: ReaderResult) -> None:
+    """Rows that fill their partner cell alone, in a table whose rows fill three cells and
+    more: a heading ("Faculty of Social Sciences" over its faculty's partners), or a note,
+    as often as a partner without any detail. Neither an agreement to publish nor a line to
+    lose: each is reported, for the mapping to name (a title or footer pattern) or keep."""
+    lone = [r for r in result.records if set(r.fields) == {"partner"}]
+    full = sum(1 for r in result.records if len(r.fields) >= 3)
+    if not lone or full < len(result.records) / 2 or len(lone) > LONE_SHARE * len(
+            result.records):
+        return
+    for record in lone:
+        for n in record.lines:
+            result.dispositions[n] = LineDisposition(
+                n, LineStatus.UNREADABLE, "row", "only the partner cell is filled, where the "
+                "table's rows fill three cells and more: a heading or a note? not read")
+    result.records = [r for r in result.records if set(r.fields) != {"partner"}]
+
+
+def _total_row(fields: dict[str, str]) -> bool:
+    """A row of the list's own totals ("Summe | | 26", "Total outbound places | 31"): its
+    first words say so, and its other cells hold numbers only."""
+    label = fields.get("partner", "")
+    return is_total(label) and all(
+        not re.search(r"[^\W\d_]", text) for name, text in fields.items() if name != "partner")
 
 
 # Columns whose text a narrow cell wraps onto the lines below it in a printed table.
@@ -523,6 +561,7 @@ def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: st
 
 @register("simple-table", OPTIONS_SCHEMA, table_columns,
           lambda options: check_columns(options, (), REPEATABLE))
-def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+def read(lines: list[str], source_id: str, options: dict[str, Any],
+         context: ReadContext | None = None) -> ReaderResult:
     """One record per delimited row under a header; layout: blank lines, header, footer, title."""
-    return read_rows(lines, source_id, options)
+    return read_rows(lines, source_id, options, wraps=not (context and context.grid))
