@@ -474,3 +474,13 @@ def test_only_three_capitals_that_are_a_code_are_alpha3(cell: str) -> None:
     assert value is None
     # inside a partner's name three capitals are an acronym, not a country
     assert parse_country("ITA") is None
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("المملكة المتّحدة", "GB"), ("المملكة المتحدة", "GB"),  # with and without the shadda
+    ("الولايات المتحدة الأمريكية", "US"), ("ארה\"ב", "US"), ("בריטניה", "GB"),
+    ("Sakartvelas", "GE"),
+])
+def test_arabic_hebrew_and_lithuanian_country_cells(cell: str, code: str) -> None:
+    match = parse_country(cell)
+    assert match is not None and match.code == code

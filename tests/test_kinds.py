@@ -238,3 +238,23 @@ def test_russian_and_ukrainian_kinds(cell: str, kinds: tuple[str, ...]) -> None:
 def test_finnish_korean_estonian_kinds(cell: str, kinds: tuple[str, ...]) -> None:
     value, flags = parse_kinds(cell)
     assert value.kinds == kinds and flags == []
+
+
+@pytest.mark.parametrize(("cell", "kinds"), [
+    ("مذكرة تفاهم", ("memorandum-of-understanding",)),
+    ("اتفاقية تبادل طلابي", ("student-exchange",)),
+    ("הסכם חילופי סטודנטים", ("student-exchange",)),
+    ("Erasmus+ КА171", ("erasmus-plus",)),  # Cyrillic К and А, as Ukrainian lists type it
+    ("Convention de double diplôme et d’échange", ("double-degree", "student-exchange")),
+    ("Convênio de intercâmbio de estudantes", ("student-exchange",)),
+])
+def test_kinds_in_arabic_hebrew_and_further_wordings(cell: str, kinds: tuple[str, ...]) -> None:
+    value, flags = parse_kinds(cell)
+    assert (value.kinds, value.status, flags) == (kinds, None, [])
+
+
+@pytest.mark.parametrize("cell", ["en cours de renouvellement", "En renovación", "Em renovação"])
+def test_an_agreement_being_renewed_has_no_status(cell: str) -> None:
+    # being renewed is not "not yet concluded": the agreement is in force meanwhile
+    value, flags = parse_kinds(cell)
+    assert (value.kinds, value.status, flags) == ((), None, [])

@@ -475,3 +475,18 @@ def test_an_era_date_in_a_term_cell_is_a_date(
         cell: str, role: str, start: DateValue | None, end: DateValue) -> None:
     terms, _ = parse_terms(cell, role=role)
     assert [(t.start, t.end, t.duration_years) for t in terms] == [(start, end, None)]
+
+
+@pytest.mark.parametrize(("cell", "open_ended", "years", "renewal"), [
+    ("٥ سنوات", False, 5, None),  # Arabic-Indic digits
+    ("مفتوحة", True, None, None),
+    ("تجدد تلقائيا", None, None, True),
+    ("ללא הגבלת זמן", True, None, None),
+    ("løpende", True, None, None),
+])
+def test_terms_in_arabic_hebrew_and_norwegian(
+        cell: str, open_ended: bool | None, years: int | None, renewal: bool | None) -> None:
+    terms, flags = parse_terms(cell, role="end")
+    assert [(t.open_ended, t.duration_years, t.auto_renewal) for t in terms] == [
+        (open_ended, years, renewal)]
+    assert flags == []

@@ -79,7 +79,7 @@ def fold_accents(text: str) -> str:
     tonos by rule. Cyrillic loses only what writers leave out (the stress marks of
     dictionaries, the dots of "ё"); "й" and "ї" are letters of their own. Other scripts keep
     their marks: in Indic scripts the combining marks are vowels, and dropping them would
-    make different names collide.
+    make different names collide; Arabic and Hebrew vowel signs, which writers leave out, go.
     """
     if text.isascii():
         return text.lower()  # the same, without the per-letter work (most cells)
@@ -97,7 +97,9 @@ def _mark_dropped(base: str, mark: str) -> bool:
         return True  # Latin, Greek (monotonic and polytonic)
     if "\u0400" <= base <= "\u04ff":
         return mark in "\u0300\u0301" or (base == "\u0435" and mark == "\u0308")
-    return False
+    # Arabic harakat and shadda, Hebrew niqqud: vowel signs writers leave out ("المتّحدة" is
+    # written "المتحدة"); the letters alone are the word
+    return "\u064b" <= mark <= "\u065f" or mark == "\u0670" or "\u0591" <= mark <= "\u05c7"
 
 
 def text_key(text: str) -> str:
