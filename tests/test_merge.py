@@ -55,3 +55,25 @@ def test_a_witness_from_the_same_document_does_not_count() -> None:
                      agreement("Tallinn University", "ocr", 2011)]
     repair_pairings([first, second, *same_document])
     assert (first.start, second.start) == (DateValue(2011), DateValue(2015))
+
+
+def _with_quota(source: str, places: int) -> Agreement:
+    from exchange_kg.normalise.quota import QuotaValue
+
+    a = agreement("Universidad Complutense de Madrid", source, 2021)
+    a.quota = QuotaValue(False, (("unspecified", places),))
+    return a
+
+
+def test_rows_of_one_document_that_disagree_publish_no_value_of_theirs() -> None:
+    # one agreement over three rows (a row per subject area): 2, 1 and 3 places
+    rows = [_with_quota("iia", n) for n in (2, 1, 3)]
+    merged = merge_agreements(rows, ["iia"])
+    assert len(merged) == 1 and merged[0].quota is None
+    assert [[f.code for f in r.flags] for r in merged[0].records] == [["rows-disagree"]] * 3
+
+
+def test_editions_that_disagree_keep_the_earlier_documents_reading() -> None:
+    merged = merge_agreements([_with_quota("old", 2), _with_quota("new", 3)], ["old", "new"])
+    assert merged[0].quota.places == (("unspecified", 2),)
+    assert [f.code for r in merged[0].records for f in r.flags] == ["editions-disagree"]

@@ -5,6 +5,8 @@ in both becomes one resource with both records as provenance. Within one documen
 rows are duplicates and merge too (the report lists them). The merged agreement takes, field
 by field, the best reading: a value nobody flagged beats a flagged one, and otherwise the
 earlier document in the manifest wins; disagreements between clean readings are flagged.
+Rows of one document that state one agreement differently (a row per subject area, each
+with its places) give it no value of theirs: none is the agreement's.
 """
 
 from __future__ import annotations
@@ -129,13 +131,14 @@ def _merge_group(group: list[Agreement], rank: dict[str, int]) -> Agreement:
     if len(group) == 1:
         return group[0]
     base = group[0]
+    withheld: set[str] = set()
     for other in group[1:]:
-        same_source = set(other.source_ids) & set(base.source_ids)
+        same_source = bool(set(other.source_ids) & set(base.source_ids))
         if same_source and not _differs(base, other):
             for rec in other.records:
                 rec.flags.append(Flag("partner", "duplicate-row",
                                       "same agreement as an earlier row of this document"))
-        _absorb(base, other)
+        _absorb(base, other, withheld if same_source else None)
     return base
 
 
@@ -143,12 +146,33 @@ def _differs(a: Agreement, b: Agreement) -> bool:
     return any(getattr(a, f) != getattr(b, f) for f in MERGED_FIELDS)
 
 
-def _absorb(base: Agreement, other: Agreement) -> None:
-    """Fold ``other`` into ``base``, keeping the better reading of each field."""
+def _absorb(base: Agreement, other: Agreement, withheld: set[str] | None = None) -> None:
+    """Fold ``other`` into ``base``, keeping the better reading of each field.
+
+    ``withheld`` is given when both are rows of one document (one agreement over several
+    rows: a row per subject area or mobility type): where their clean readings differ, the
+    agreement has no one value the document states (2 places on one row, 3 on the next), so
+    none is published, and the field stays withheld for the group's further rows."""
     _reconcile_country(base, other)
     for name in MERGED_FIELDS:
         mine, theirs = getattr(base, name), getattr(other, name)
+        if withheld is not None and name in withheld:
+            if theirs is not None:
+                other.records[0].flags.append(Flag(
+                    name, "rows-disagree", "the rows of this agreement give it different "
+                    "values; none is published", _show(theirs), withheld=True))
+            continue
         if theirs is None or mine == theirs:
+            continue
+        if withheld is not None and mine is not None and not other.doubt.get(name) \
+                and not base.doubt.get(name):
+            withheld.add(name)
+            setattr(base, name, None)
+            for rec, value in ((base.records[0], mine), (other.records[0], theirs)):
+                rec.flags.append(Flag(
+                    name, "rows-disagree", f"the rows of this agreement give it "
+                    f"{_show(mine)} and {_show(theirs)}; none is published", _show(value),
+                    withheld=True))
             continue
         if mine is None or base.doubt.get(name, 0) > other.doubt.get(name, 0):
             setattr(base, name, theirs)
