@@ -534,6 +534,8 @@ def test_final_period_of_an_abbreviation_is_kept() -> None:
         "Deutsches Zentrum für Luft- und Raumfahrt e.V."
     )
     assert one("University of Omegaland.")[0].institution == "University of Omegaland"
+    # a head word cut short keeps its period: "Univ." is what the list wrote
+    assert one("Kyoto Univ.")[0].institution == "Kyoto Univ."
 
 
 def test_hyphenated_word_break_is_not_a_dash_separator() -> None:
@@ -1052,6 +1054,11 @@ def test_an_acronym_spelt_out_in_brackets_names_the_institution(
         cell: str, institution: str, acronym: str) -> None:
     party, _ = one(cell)
     assert (party.institution, party.units, party.acronym) == (institution, (), acronym)
+
+
+def test_a_clipped_name_before_the_full_one_in_brackets_is_another_name() -> None:
+    party, _ = one("UniMelb (The University of Melbourne)")
+    assert (party.institution, party.alt_names) == ("The University of Melbourne", ("UniMelb",))
 
 
 def test_a_unit_in_brackets_after_an_acronym_stays_a_unit() -> None:

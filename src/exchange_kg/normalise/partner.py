@@ -661,9 +661,23 @@ def _strip_final_period(text: str) -> str:
     if not text.endswith(".") or len(text) < 2 or text[-2].isspace():
         return text
     word = text[:-1].rsplit(None, 1)[-1]
-    if len(word) >= 4 and "." not in word and word.isalpha():
+    if len(word) >= 4 and "." not in word and word.isalpha() and not _abbreviated_head(word):
         return text[:-1]
     return text
+
+
+def _abbreviated_head(word: str) -> bool:
+    """ "Univ" of "Kyoto Univ.", "Inst": a head word cut short, whose period is the name's."""
+    folded = _fold_token(word)
+    return any(w.startswith(folded) and w != folded for w in _head_words(active()))
+
+
+@lru_cache(maxsize=64)
+def _head_words(vocabulary: Vocabulary) -> frozenset[str]:
+    """The single words that head institutions and units, as the lexicon spells them."""
+    lex = _lexicon_of(vocabulary)
+    return frozenset(t.words[0] for terms in lex.exact.values() for t in terms
+                     if len(t.words) == 1 and t.kind in ("unit", "institution"))
 
 
 # --------------------------------------------------------------------------- public API
@@ -1390,6 +1404,9 @@ def _institution_core(piece: _Piece, notation: str, draft: _Draft, flags: list[F
     if piece.paren and _expands(core, piece.paren):
         draft.add_acronym(core)  # "TUM (Technische Universität München)"
         return piece.paren
+    if piece.paren and _clipped(core, piece.paren):
+        draft.alt_names.append(core)  # "UniMelb (The University of Melbourne)"
+        return piece.paren
     _flag_inner_paren(core, flags)
     kept = _institution_paren(piece.paren, core, notation, draft, flags)
     return f"{core} ({kept})" if kept else core
@@ -1405,6 +1422,24 @@ def _expands(acronym: str, name: str) -> bool:
     words = [w for w in re.split(r"[\s\-–]+", name) if w and _fold_token(w) not in _CONNECTORS]
     with_parts = "".join(w[:1] for w in words).casefold()
     return len(letters) >= 2 and with_parts == letters and bool(_heads(name))
+
+
+def _clipped(short: str, name: str) -> bool:
+    """Whether one word is ``name`` clipped: its capitalised parts start words of the name,
+    in order ("UniMelb" / "The University of Melbourne", "UniBo" / "Università di Bologna").
+    A part of one letter ("PolyU") tells too little: not read so."""
+    parts = re.findall(r"[A-Z][a-z]+", short)
+    if " " in short.strip() or len(parts) < 2 or "".join(parts) != short.strip():
+        return False
+    words = [_fold_token(w) for w in name.split()]
+    j = 0
+    for part in (p.casefold() for p in parts):
+        while j < len(words) and not words[j].startswith(part):
+            j += 1
+        if j == len(words):
+            return False
+        j += 1
+    return bool(_heads(name))
 
 
 def _flag_inner_paren(core: str, flags: list[Flag]) -> None:
