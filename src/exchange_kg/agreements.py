@@ -135,6 +135,8 @@ def build_agreements(
                 f"should be (the limit is {MAX_FIELD_CHARS}); not read", raw[:200] + "...",
                 withheld=True))
             continue
+        if name == "quota" and record.fields.get("mobility", "").strip():
+            raw = f"{raw} {record.fields['mobility'].strip()}"  # "1" of "STA": one teacher
         value, flags = registry.normalise(rule.normaliser, raw, name, rule.options)
         record.flags.extend(flags)
         if value is not None:

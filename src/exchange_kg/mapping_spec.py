@@ -231,6 +231,7 @@ ALLOWED_NORMALISERS: dict[str, tuple[str, ...]] = {
     "end": ("term", "date", "none"),
     "term": ("term", "none"),
     "quota": ("quota", "none"),
+    "mobility": ("none",),
     "kind": ("kinds", "none"),
     "waiver": ("mark", "none"),
     "home_unit": ("text", "none"),
@@ -276,6 +277,9 @@ def consistency_problems(sec: dict[str, Any], reader: readers.Reader
         if isinstance(rule, dict) and "notation" in rule and normaliser != "partner":
             problems.append((["fields", name, "notation"],
                              "notation applies to the partner normaliser only"))
+    if "mobility" in fields and "quota" not in fields:
+        problems.append((["fields", "mobility"], "mobility is read with the quota, but no "
+                         "field reads the quota"))
     const = sec["constants"]
     if "city_language" in const and "city" not in provided:
         problems.append((["constants", "city_language"],

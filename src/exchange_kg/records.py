@@ -105,6 +105,8 @@ FIELDS: dict[str, str] = {
     "end": "end date as written, or a phrase in its place ('indefinido', '5 anos')",
     "term": "free-text term: year concluded, duration, end, renewal, kinds",
     "quota": "mobility quota as written: '5', '×', 'ST10,LT5'",
+    "mobility": "the mobility type the row's places count, in a column of its own ('SMS', "
+                "'STA', 'students'): read with the quota, so staff places are no quota",
     "kind": "agreement type(s) as written: 'Bilateral/GE3', 'in process'",
     "waiver": "'*' when the row carries the tuition-waiver mark, else empty",
     "home_unit": "the host's own unit that holds the agreement (Tohoku department)",

@@ -191,9 +191,8 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             # a field already named, or already refused (two columns of places that differ:
             # a third column of numbers, "Months", does not become the places)
             why[cell] = f"a second {name} column"
-            if name in columns:
-                _second_quota(columns, header, rows, i, name, why)
-            name = None
+            name = _second_quota(columns, header, rows, i, name, why) \
+                if name in columns else None
         if language not in (None, "mul"):
             languages[language] += 1
         if name is not None:
@@ -233,12 +232,23 @@ def _ticks(values: Sequence[str]) -> bool:
 
 
 def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],
-                  at: int, name: str, why: dict[str, str]) -> None:
+                  at: int, name: str, why: dict[str, str]) -> str | None:
     """A second column of places ("Incoming" beside "Outgoing"): a quota counts the places
-    each way, so the first column stands for both only where the two agree on every row."""
+    each way, so the first column stands for both only where the two agree on every row.
+    Where one header names what no quota counts ("Total months/days per year" beside
+    "Mobilities per year"), the other is the quota. Returns the field of column ``at``."""
     if name != "quota":
-        return
+        return None
     first = columns.index("quota")
+    counted = [_names_no_places(header[k]) for k in (first, at)]
+    if counted == [False, True]:
+        why[header[at]] = "its header names what no quota counts (months, days, staff)"
+        return None
+    if counted == [True, False]:
+        why.pop(header[at], None)
+        why[header[first]] = "its header names what no quota counts (months, days, staff)"
+        columns[first] = "-"
+        return "quota"
     for row in rows:
         one, two = (row[k].strip() if k < len(row) else "" for k in (first, at))
         if one != two:
@@ -247,8 +257,21 @@ def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequ
                                   "count something else (months); map the one that counts "
                                   "the places both ways as quota")
             columns[first] = "-"
-            return
+            return None
     why[header[at]] += f"; it repeats {header[first]!r} on every row"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _no_field_words() -> frozenset[str]:
+    """Single words of the header vocabulary that name no field ("Months", "Tage")."""
+    return frozenset(fold(text_key(e.text)) for e in builtin_entries("headers")
+                     if e.value == "-" and " " not in text_key(e.text))
+
+
+def _names_no_places(cell: str) -> bool:
+    """A header one of whose words names what no quota counts ("Total months/days")."""
+    return any(w in _no_field_words() for w in re.split(r"[\W_]+", fold(text_key(cell))) if w)
 
 
 DATE_SIDE_SHARE = 0.8  # dates on one side of the document's own date, at least

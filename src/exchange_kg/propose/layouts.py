@@ -40,6 +40,7 @@ NOT_PUBLISHED = {
     "row_number": "the document's own numbering, used for a self-check",
     "continent": "checked against the country; derivable, not published",
     "area": "world region; the country is what we publish",
+    "mobility": "the mobility type of the row's places, read with the quota",
 }
 
 
