@@ -627,3 +627,41 @@ def test_two_tables_side_by_side_on_a_sheet_are_read_one_after_the_other(
     spaced.save(path)
     assert open_view(path, [{}]).lines == [
         "Country\tUniversity\t\tType", "Germany\tUniversität Hamburg\t\tErasmus+"]
+
+
+def test_pdf_lines_printed_in_every_page_margin_are_layout(tmp_path: Path) -> None:
+    """A browser prints the date and the page's title above every page and its address and
+    page number below: the printout's, not the list's. Marked layout where every page has
+    them at the same place (the page number may differ); the list's own lines are not."""
+    from fpdf import FPDF
+
+    class Printout(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.set_y(4)
+            self.cell(0, 5, "12/7/26, 5:38 AM      Exchange agreements - Faculty of Engineering")
+
+        def footer(self) -> None:
+            self.set_y(-9)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 5, f"file:///tmp/page.html      {self.page_no()}/2", align="R")
+
+    pdf = Printout()
+    pdf.set_auto_page_break(False)
+    pages = ([("Germany", "Universitaet Hamburg")], [("Japan", "Kyoto University")])
+    for page, rows in enumerate(pages):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        pdf.set_y(30 + 20 * page)
+        for country, partner in [("Country", "Partner"), *rows]:
+            pdf.cell(40, 8, country)
+            pdf.cell(0, 8, partner, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "printout.pdf"
+    pdf.output(str(path))
+    view = open_view(path, [{}])
+    margin = [view.lines[n - 1].strip()[:10] for n, d in sorted(view.dispositions.items())
+              if d.kind == "page-margin"]
+    assert margin == ["12/7/26, 5", "file:///tm", "12/7/26, 5", "file:///tm"]
+    assert [line for n, line in enumerate(view.lines_for(0), start=1) if line.strip()] == [
+        "Country\tPartner", "Germany\tUniversitaet Hamburg", "Country\tPartner",
+        "Japan\tKyoto University"]

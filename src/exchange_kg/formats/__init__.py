@@ -454,6 +454,9 @@ def _append(view: View, table: Table) -> range:
         elif row.layout and row.text:
             view.dispositions[n] = LineDisposition(n, LineStatus.LAYOUT, "group-label",
                                                    row.layout)
+        elif row.margin and row.text:
+            view.dispositions[n] = LineDisposition(n, LineStatus.LAYOUT, "page-margin",
+                                                   row.margin)
     return range(first, len(view.lines) + 1)
 
 

@@ -52,6 +52,7 @@ class Table:
     locations: list[Location]
     merges: list[Merge] = field(default_factory=list)
     unreadable: dict[int, str] = field(default_factory=dict)  # row -> why it cannot be read
+    margin: dict[int, str] = field(default_factory=dict)  # row -> why it is a page's margin
 
 
 def cell_text(value: object) -> str:
@@ -101,6 +102,7 @@ class RenderedRow:
     location: Location
     layout: str = ""  # non-empty: the row is layout (group label on its own row), with why
     unreadable: str = ""  # non-empty: the format cannot read the row, with why
+    margin: str = ""  # non-empty: printed in every page's margin (a running header), with why
 
 
 def render(table: Table) -> list[RenderedRow]:
@@ -126,7 +128,7 @@ def render(table: Table) -> list[RenderedRow]:
     for r, row in enumerate(cells):
         layout = "" if own[r] else _label_row(r, row, carried, own)
         out.append(RenderedRow(_line(row), table.locations[r], layout,
-                               table.unreadable.get(r, "")))
+                               table.unreadable.get(r, ""), table.margin.get(r, "")))
     return out
 
 

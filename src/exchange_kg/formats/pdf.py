@@ -12,6 +12,7 @@ first, which OCRmyPDF adds.
 from __future__ import annotations
 
 import bisect
+import re
 import shutil
 import subprocess
 import tempfile
@@ -53,9 +54,51 @@ def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list
         count = len(document.pages)
         numbers = page_numbers(path, pages, count)
         tables = [_page(document.pages[n - 1], n, strategy) for n in numbers]
+        heights = [float(document.pages[n - 1].height) for n in numbers]
     if all(t.unreadable for t in tables):
         raise SourceError(str(path), None, NO_TEXT_LAYER)
+    _mark_margins(tables, heights)
     return tables
+
+
+# The share of a page's height at its top and at its bottom where a browser or a word
+# processor prints its running header and footer (a table starts below, ends above).
+_MARGIN = 0.05
+_BOX = re.compile(r", box ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)$")
+
+
+def _mark_margins(tables: list[Table], heights: list[float]) -> None:
+    """Mark the lines every page prints at the same place in its top or bottom margin: the
+    date, title, address and page number a browser prints around a page ("12/7/26, 5:38 AM",
+    "file:///.../page.html 1/2"), a word processor's running header and footer. They are the
+    printout's, not the list's: layout, reported as such, never a row of the table. Their
+    text may differ only in its numbers (the page number)."""
+    if len(tables) < 2:
+        return
+    found: list[dict[tuple[str, int], int]] = []  # per page: (text, top) -> row
+    for table, height in zip(tables, heights, strict=True):
+        lines: dict[tuple[str, int], int] = {}
+        for r, (row, where) in enumerate(zip(table.cells, table.locations, strict=True)):
+            box = _BOX.search(where.text)
+            if box is None:
+                continue
+            top, bottom = float(box.group(2)), float(box.group(4))
+            if top < _MARGIN * height or bottom > (1 - _MARGIN) * height:
+                text = re.sub(r"\d+", "0", " ".join(" ".join(row).split()))
+                lines.setdefault((text, round(top)), r)
+        found.append(lines)
+    for text, top in found[0]:
+        at = [_near(lines, text, top) for lines in found]
+        if all(r is not None for r in at):
+            for table, r in zip(tables, at, strict=True):
+                assert r is not None
+                table.margin[r] = ("printed at the same place in the margin of every page "
+                                   "(a running header or footer of the printout)")
+
+
+def _near(lines: dict[tuple[str, int], int], text: str, top: int) -> int | None:
+    """The row of a page with the text at about that height (two points either way)."""
+    return next((lines[(text, t)] for t in range(top - 2, top + 3) if (text, t) in lines), None)
 
 
 def _with_ocr(path: Path, pages: Any, strategy: str) -> list[Table]:
