@@ -535,10 +535,11 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
     """A borderless table whose long cells wrap over two lines while the short ones are
     centred beside them (Word's and LibreOffice's "centre" cell alignment): the text layer
     gives each row as first halves, short cells half a line lower, second halves. Each row
-    is read whole, never a second half as a row of its own (a name cut, a country shifted)."""
+    is read whole, never a second half as a row of its own (a name cut, a country shifted);
+    the header's cell wrapped over three lines around the others' one is read whole too."""
     from fpdf import FPDF
 
-    rows = [["Country", "Partner", "Agreement", "Places"],
+    rows = [["Country", "Partner", "Agreement", "Places for outgoing students"],
             ["Brazil", "Universidade Federal do Rio Grande do Sul", "Framework and student "
              "exchange agreement", "2"],
             ["Mexico", "Universidad Nacional Autónoma de México", "Agreement for academic "

@@ -218,6 +218,7 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
     groups: list[list[int]] = []  # lines of one row: each overlaps the row's lines above it
     bottom = float("-inf")
     full = False  # the row has a line of several cells: another such line is another row
+    centred = False  # some row's cells are centred beside others (the table is so laid out)
     for k, line in enumerate(lines):
         top = min(w["top"] for w in line)
         several = len(split[k]) > 1
@@ -228,11 +229,14 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
             and not columns_of[k] & columns_of[k - 1]
         if groups and top < bottom - _EPS and (beside or not (several and full)):
             groups[-1].append(k)
+            centred = centred or beside
         else:
             groups.append([k])
             bottom, full = float("-inf"), False
         bottom = max(bottom, max(w["bottom"] for w in line))
         full = full or several
+    if centred:
+        groups = _odd_centred(groups, lines, split, columns_of)
     out = []
     for group in groups:
         columns: dict[int, list[str]] = {}
@@ -245,6 +249,44 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
                    max(w["x1"] for w in found), max(w["bottom"] for w in found))
         out.append((found[0]["top"], row, Location(f"page {number}, box {box}"), []))
     return out
+
+
+def _odd_centred(groups: list[list[int]], lines: list[list[dict[str, Any]]],
+                 split: list[list[tuple[float, str]]], columns_of: list[set[int]]
+                 ) -> list[list[int]]:
+    """In a table whose cells are centred, a cell wrapped over three lines has its middle line
+    beside the row's one-line cells and a line above and below them, with nothing else: such
+    a line of several cells between two lines of the one cell wrapped, each a line's height
+    away, is one row with them ('Places' / 'Pays ... (étudiants' / 'sortants)')."""
+    out: list[list[int]] = []
+    i = 0
+    while i < len(groups):
+        if 0 < i < len(groups) - 1 and out and out[-1] == groups[i - 1] \
+                and _wraps_around(groups[i - 1], groups[i], groups[i + 1], lines, split,
+                                  columns_of):
+            out[-1] = groups[i - 1] + groups[i] + groups[i + 1]
+            i += 2
+            continue
+        out.append(groups[i])
+        i += 1
+    return out
+
+
+def _wraps_around(above: list[int], middle: list[int], below: list[int],
+                  lines: list[list[dict[str, Any]]], split: list[list[tuple[float, str]]],
+                  columns_of: list[set[int]]) -> bool:
+    if len(above) != 1 or len(middle) != 1 or len(below) != 1:
+        return False
+    a, m, b = above[0], middle[0], below[0]
+    if len(split[m]) < 2 or len(split[a]) != 1 or columns_of[a] != columns_of[b] \
+            or not columns_of[a] <= columns_of[m]:
+        return False
+    tops = [min(w["top"] for w in lines[k]) for k in (a, m, b)]
+    height = max(w["bottom"] - w["top"] for w in lines[m])
+    return all(0 < y - x < _LINE_STEP * height for x, y in pairwise(tops))
+
+
+_LINE_STEP = 2.0  # of a line's height: no farther apart are two lines of one paragraph
 
 
 def _cells_of(line: list[dict[str, Any]]) -> list[tuple[float, str]]:
