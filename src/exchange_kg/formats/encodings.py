@@ -92,6 +92,7 @@ def detect(path: Path, data: bytes) -> str:
 def _readings(data: bytes) -> list[Reading]:
     """Every candidate encoding that decodes the file, those reading it alike taken as one."""
     byte_words = sorted(w for w in set(_BYTE_WORD.findall(data)) if max(w) > 0x7F)
+    joined = b"\n".join(byte_words)  # decoded at once: a line feed is in no word
     found: dict[object, tuple[list[str], frozenset[str]]] = {}
     for encoding in COMMON + RARE:
         try:
@@ -100,7 +101,7 @@ def _readings(data: bytes) -> list[Reading]:
                 key: object = text
                 words = frozenset(_text_words(text))
             else:  # one byte, one letter: the file's words are its byte words decoded
-                decoded = tuple(w.decode(encoding) for w in byte_words)
+                decoded = tuple(joined.decode(encoding).split("\n")) if byte_words else ()
                 key, words = decoded, frozenset(decoded)
         except UnicodeDecodeError:
             continue
@@ -144,8 +145,11 @@ def _unresolved(readings: list[Reading], scores: dict[Reading, _Score]
     return first, next(r for r in ranked[1:] if not _beats(first, r, scores))
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _controls(reading: Reading) -> bool:
-    return any(unicodedata.category(c) == "Cc" for word in reading.words for c in word)
+    return any(_CONTROL.search(word) for word in reading.words)
 
 
 def _uncertain(path: Path, data: bytes, a: Reading, b: Reading) -> SourceError:
@@ -230,6 +234,7 @@ def _generic(mark: str) -> bool:
     return unicodedata.name(mark, "").startswith("COMBINING")
 
 
+@cache
 def _script(ch: str) -> str:
     name = unicodedata.name(ch, "")
     if name.startswith(_EAST_ASIAN):
@@ -244,6 +249,7 @@ def _alphabets() -> tuple[frozenset[str], ...]:
     return tuple(frozenset(r[1].strip()) for r in rows[1:] if len(r) > 1)
 
 
+@cache
 def _known(word: str) -> bool:
     core = _core(word).casefold()
     words, suffixes, runs = _vocabulary()
