@@ -101,6 +101,16 @@ def test_non_merges(a: str, b: str) -> None:
     assert not together(resolve([x, y]), x, y)
 
 
+@pytest.mark.parametrize(("a", "b"), [
+    ("Northeastern University", "Northwestern University"),  # another point of the compass
+    ("University of Washington", "Washington University in St. Louis"),  # words moved
+    ("The University of Texas at San Antonio", "Texas A&M University – San Antonio"),
+    ("University of Mary", "Mount St. Mary's University")])
+def test_names_alike_in_their_words_are_not_misspellings_of_each_other(a: str, b: str) -> None:
+    x, y = m(a, "US", source_id="a"), m(b, "US", source_id="b")
+    assert not together(resolve([x, y]), x, y)
+
+
 def test_same_name_in_different_countries_stays_apart() -> None:
     ms = [m("Northeastern University", "CN"), m("Northeastern University", "US"),
           m("Soochow University", "TW"), m("Soochow University", "CN"),
@@ -208,7 +218,8 @@ def test_an_unrelated_mention_leaves_other_clusters_unchanged() -> None:
 
 def test_ids_depend_on_content_not_on_keys_or_lines() -> None:
     a = _sample()
-    b = [Mention(key=f"other-{x.key}", name=x.name, country=x.country, line=x.line + 100)
+    b = [Mention(key=f"other-{x.key}", name=x.name, country=x.country, line=x.line + 100,
+                 source_id=x.source_id)
          for x in reversed(a)]
     assert [c.id for c in resolve(a)] == [c.id for c in resolve(b)]
 

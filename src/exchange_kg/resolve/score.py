@@ -7,7 +7,8 @@ threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
 1.0    the same normalised name (word order of its parts, spacing, accents, articles,
        native vs English words aside), or the same ROR ID
 0.9    the same name but for a misspelt proper name (one letter in seven, two in eleven,
-       or another ending of the same stem: "Karlsruher"/"Karlsruhe"); or an acronym of one
+       or another ending of the same stem: "Karlsruher"/"Karlsruhe"; never another point of
+       the compass: "Northeastern"/"Northwestern"); or an acronym of one
        is the initials of words in the other and the rest agrees ("RWTH Aachen" /
        "Rheinisch-Westfälische Technische Hochschule Aachen"); or the other gives the
        acronym one has in its name ("KTH Royal Institute of Technology" / "The Royal ...
@@ -22,6 +23,8 @@ threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
        other after two or more patron's names ("Georg-August-Universität Göttingen"); one
        is the other plus an acronym, and the other's rows give no acronym
 0.7    two English names with words moved ("Miami University" / "University of Miami"),
+       also where one adds a qualifier ("University of Washington" / "Washington
+       University in St. Louis"),
        or names one letter apart in a short proper name ("Hunan"/"Henan"): different
        institutions often enough that evidence must decide (a shared website domain does)
 0.6    the same words with proper names in another order
@@ -101,6 +104,8 @@ def token_match(a: str, b: str) -> int:
         return EXACT
     if a.isdigit() or b.isdigit() or not (is_distinctive(a) and is_distinctive(b)):
         return NONE
+    if _other_direction(a, b):
+        return NONE  # "Northeastern"/"Northwestern": another word, not a misspelling
     short = min(len(a), len(b))
     dist = OSA.distance(a, b, score_cutoff=3)
     if (short >= 7 and dist <= 1) or (short >= TWO_EDITS_FROM and dist <= 2):
@@ -115,6 +120,17 @@ def token_match(a: str, b: str) -> int:
     if short >= 4 and dist <= 1:
         return WEAK
     return NONE
+
+
+# Points of the compass in the languages of partner names: one for another inside a name
+# ("Northeastern"/"Northwestern", "Nordost"/"Nordwest") is two places, not a misspelling.
+DIRECTIONS = ("north", "south", "east", "west", "nord", "sud", "sued", "süd", "ost", "est",
+              "ouest", "norte", "sur", "este", "oeste", "ovest", "noord", "zuid", "oost")
+
+
+def _other_direction(a: str, b: str) -> bool:
+    return any(d in a and e != d and a.replace(d, e, 1) == b
+               for d in DIRECTIONS for e in DIRECTIONS)
 
 
 @dataclass
@@ -263,6 +279,11 @@ def relate(a: NameForm, b: NameForm, side_a: Side = Side(), side_b: Side = Side(
         rel = _contained(a, b, al.extra_b, side_a, ctx)
         longer = "b"
     score = min(rel.score, typo) if rel.score >= 0.5 else rel.score
+    if score > 0.7 and a.native == b.native and not _order_kept(a, b, al, only_distinctive=False):
+        # "University of Washington" / "Washington University in St. Louis": the shared
+        # words in another order, as two English names of two institutions often are
+        return Relation(0.7, rel.reason + "; its words in another order" + typo_note,
+                        rel.kind, rel.extras, longer)
     return Relation(score, rel.reason + typo_note, rel.kind, rel.extras, longer)
 
 
