@@ -111,6 +111,26 @@ def test_names_alike_in_their_words_are_not_misspellings_of_each_other(a: str, b
     assert not together(resolve([x, y]), x, y)
 
 
+@pytest.mark.parametrize(("native", "english", "country"), [
+    ("Lunds universitet", "Lund University", "SE"),
+    ("Göteborgs universitet", "University of Gothenburg", "SE"),
+    ("Københavns Universitet", "University of Copenhagen", "DK"),
+    ("Universitetet i Bergen", "University of Bergen", "NO"),
+    ("Rijksuniversiteit Groningen", "University of Groningen", "NL"),
+    ("Universiteit van Amsterdam", "University of Amsterdam", "NL"),
+    ("Turun yliopisto", "University of Turku", "FI"),
+    ("Szegedi Tudományegyetem", "University of Szeged", "HU"),
+    ("Eötvös Loránd Tudományegyetem", "Eötvös Loránd University", "HU"),
+    ("Universitatea din București", "University of Bucharest", "RO"),
+    ("Sveučilište u Zagrebu", "University of Zagreb", "HR"),
+    ("Vilniaus universitetas", "Vilnius University", "LT")])
+def test_a_native_name_and_its_english_one_are_one_institution(
+        native: str, english: str, country: str) -> None:
+    # the head words of each language, and its town in the case the name puts it in
+    x, y = m(native, country, source_id="a"), m(english, country, source_id="b")
+    assert together(resolve([x, y]), x, y)
+
+
 def test_same_name_in_different_countries_stays_apart() -> None:
     ms = [m("Northeastern University", "CN"), m("Northeastern University", "US"),
           m("Soochow University", "TW"), m("Soochow University", "CN"),
