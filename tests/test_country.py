@@ -459,15 +459,16 @@ def test_a_long_cell_of_separators_is_not_split_every_way() -> None:
 
 
 @pytest.mark.parametrize(("cell", "code"), [("CAN", "CA"), ("JPN", "JP"), ("KOR", "KR"),
-                                            ("SGP", "SG"), ("DEU", "DE")])
-def test_a_country_cell_in_iso_alpha3_capitals_is_that_country(cell: str, code: str) -> None:
+                                            ("SGP", "SG"), ("DEU", "DE"), ("DE", "DE"),
+                                            ("FR", "FR"), ("UK", "GB")])
+def test_a_country_cell_in_iso_code_capitals_is_that_country(cell: str, code: str) -> None:
     from exchange_kg.normalise.registry import normalise
 
     assert normalise("country", cell, "country", {}) == (code, [])
 
 
-@pytest.mark.parametrize("cell", ["Can", "XYZ", "ITA Aeronáutica"])
-def test_only_three_capitals_that_are_a_code_are_alpha3(cell: str) -> None:
+@pytest.mark.parametrize("cell", ["Can", "XYZ", "ITA Aeronáutica", "NA", "EU"])
+def test_only_capitals_that_are_a_code_are_iso_codes(cell: str) -> None:
     from exchange_kg.normalise.registry import normalise
 
     value, _ = normalise("country", cell, "country", {})

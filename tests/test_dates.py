@@ -322,3 +322,17 @@ def test_a_date_counted_in_an_era_is_the_gregorian_date_it_is(
 def test_a_letter_before_a_year_is_no_era_without_month_and_day() -> None:
     assert gregorian("S 2026") == "S 2026"
     assert gregorian("R10") == "R10"
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("20260831", DateValue(2026, 8, 31)),  # ISO 8601 basic format, as exports write it
+    ("1 de febrer de 2022", DateValue(2022, 2, 1)),  # Catalan
+    ("31 d'agost de 2029", DateValue(2029, 8, 31)),
+])
+def test_basic_iso_and_catalan_dates(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize("cell", ["20261331", "12345678"])
+def test_eight_digits_that_are_no_date_are_not_read(cell: str) -> None:
+    assert parse_date(cell)[0] is None

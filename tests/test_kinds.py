@@ -247,6 +247,9 @@ def test_finnish_korean_estonian_kinds(cell: str, kinds: tuple[str, ...]) -> Non
     ("Erasmus+ КА171", ("erasmus-plus",)),  # Cyrillic К and А, as Ukrainian lists type it
     ("Convention de double diplôme et d’échange", ("double-degree", "student-exchange")),
     ("Convênio de intercâmbio de estudantes", ("student-exchange",)),
+    ("conveni bilateral d'intercanvi", ("bilateral", "student-exchange")),
+    ("Соглашение о студенческом обмене", ("student-exchange",)),
+    ("kahdenvälinen vaihtosopimus", ("bilateral", "student-exchange")),
 ])
 def test_kinds_in_arabic_hebrew_and_further_wordings(cell: str, kinds: tuple[str, ...]) -> None:
     value, flags = parse_kinds(cell)

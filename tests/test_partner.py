@@ -1031,6 +1031,9 @@ def test_a_place_or_unit_in_brackets_is_no_short_form(cell: str) -> None:
     ("Universidad de Buenos Aires, Buenos Aires", "Universidad de Buenos Aires", "Buenos Aires"),
     ("Universidade de São Paulo (São Paulo)", "Universidade de São Paulo", "São Paulo"),
     ("Universidade de São Paulo - São Paulo (SP)", "Universidade de São Paulo", "São Paulo (SP)"),
+    # a place before a country in brackets, as before a country after a comma
+    ("Universität Hamburg, Hamburg (Germany)", "Universität Hamburg", "Hamburg, Germany"),
+    ("Politecnico di Milano, Milan (Italy)", "Politecnico di Milano", "Milan, Italy"),
     # a place the name does not name may be the name's own
     ("University of California, Berkeley", "University of California, Berkeley", None),
     ("Tsinghua University, Beijing", "Tsinghua University, Beijing", None),

@@ -490,3 +490,14 @@ def test_terms_in_arabic_hebrew_and_norwegian(
     assert [(t.open_ended, t.duration_years, t.auto_renewal) for t in terms] == [
         (open_ended, years, renewal)]
     assert flags == []
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [
+    ("Rahmenvertrag 2018–2023, verlängert bis 2028", DateValue(2018), DateValue(2028)),
+    ("2018-2023, extended until 2026", DateValue(2018), DateValue(2026)),
+])
+def test_an_extended_term_is_one_agreement_until_the_later_end(
+        cell: str, start: DateValue, end: DateValue) -> None:
+    terms, flags = parse_terms(cell)
+    assert [(t.start, t.end) for t in terms] == [(start, end)]
+    assert "term-extended" in [f.code for f in flags]

@@ -43,7 +43,9 @@ from exchange_kg.normalise.vocabulary import Vocabulary, active, builtin_entries
 class CountryMatch:
     code: str  # ISO 3166-1 alpha-2
     name: str  # English short name from pycountry
-    method: str  # "exact" | "translation" | "alias" | "fuzzy" | "homoglyph" | "demonym" | "alpha-3"
+    # "exact" | "translation" | "alias" | "fuzzy" | "homoglyph" | "demonym"; "alpha-2" |
+    # "alpha-3" for a country cell written as an ISO code (normalise.registry)
+    method: str
     score: float  # 0..100
 
 

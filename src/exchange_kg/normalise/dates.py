@@ -129,6 +129,8 @@ def _tokens(text: str) -> list[str]:
 
 
 _NUMERIC_YMD = re.compile(r"(\d{4})((?:[/.\-]\d*)*)")
+# "20260831": ISO 8601's basic format, as database exports write dates
+_BASIC_YMD = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUMERIC_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
 # "2005年10月1日" (ja, zh), "2005년 10월 1일" (ko): year, month and day each marked by its sign
 _MARKED_YMD = re.compile(r"(\d{4})\s*[年년](?:\s*(\d{1,2})\s*[月월](?:\s*(\d{1,2})\s*[日일])?)?")
@@ -181,6 +183,10 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
     m = _NUMERIC_YMD.fullmatch(compact)
     if m:
         return _year_first(raw, int(m.group(1)), m.group(2), field)
+    m = _BASIC_YMD.fullmatch(compact)
+    if m and MIN_YEAR <= int(m.group(1)) <= MAX_YEAR and 1 <= int(m.group(2)) <= 12 \
+            and _valid_day(int(m.group(1)), int(m.group(2)), int(m.group(3))):
+        return DateValue(int(m.group(1)), int(m.group(2)), int(m.group(3))), []
     # "01.10.2021.", "1. 10. 2021.": Croatian, Serbian, Latvian and Slovak close a date with a dot
     m = _NUMERIC_DMY.fullmatch(compact) or _NUMERIC_DMY.fullmatch(compact.removesuffix("."))
     if m and (m.group(2) == "." or not compact.endswith(".")):

@@ -1309,13 +1309,19 @@ def _parse_pieces(text: str, notation: str, draft: _Draft, flags: list[Flag]) ->
 
 def _take_bracketed_country(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
     """ "Kyoto University (Japan)": a country in the last brackets is where it is, not a
-    unit or a part of the name."""
+    unit or a part of the name; places written before it after commas are its city, as
+    before a country after a comma ("Universität Hamburg, Hamburg (Germany)" reads as
+    "Universität Hamburg, Hamburg, Germany")."""
     last = pieces[-1]
     if draft.place or not last.paren or last.truncated or not last.core \
             or not _country(last.paren):
         return pieces
-    draft.place = last.paren
-    return [*pieces[:-1], _Piece(last.core, None, False, last.core)]
+    pieces = [*pieces[:-1], _Piece(last.core, None, False, last.core)]
+    j = len(pieces)
+    while j - 1 >= 1 and not pieces[j - 1].paren and _category(pieces[j - 1].core) is _Cat.PLACE:
+        j -= 1
+    draft.place = ", ".join([*(p.core for p in pieces[j:]), last.paren])
+    return pieces[:j]
 
 
 def _city_of_name(text: str, name: str) -> bool:

@@ -38,7 +38,7 @@ def _normalise_cell(name: str, raw: str, field: str, vocabulary: Vocabulary
 def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.country import parse_country, unmatched_reason
 
-    match = _alpha3(raw) or parse_country(raw)
+    match = _iso_code(raw) or parse_country(raw)
     if match is None:
         reason = unmatched_reason(raw) or "names no country we recognise"
         return None, [Flag(field, "country-unknown", reason, raw, withheld=True)]
@@ -49,21 +49,26 @@ def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[F
     return match.code, flags
 
 
-def _alpha3(raw: str) -> Any:
-    """ "CAN", "JPN", "KOR": a country cell that is an ISO 3166-1 alpha-3 code, in capitals as
-    codes are written. Only for a country cell: inside a partner's name three capitals are
-    an acronym ("Instituto Tecnológico de Aeronáutica (ITA)" is no Italian body)."""
+# Codes that are also what an empty cell says: "NA" is Namibia's code and "not available".
+_NOT_CODES = frozenset({"NA"})
+
+
+def _iso_code(raw: str) -> Any:
+    """ "DE", "CAN", "JPN": a country cell that is an ISO 3166-1 alpha-2 or alpha-3 code, in
+    capitals as codes are written. Only for a country cell: inside a partner's name capitals
+    are an acronym ("Instituto Tecnológico de Aeronáutica (ITA)" is no Italian body)."""
     import pycountry
 
     from exchange_kg.normalise.country import CountryMatch
 
     text = raw.strip()
-    if len(text) != 3 or not text.isascii() or not text.isalpha() or not text.isupper():
+    if len(text) not in (2, 3) or not text.isascii() or not text.isalpha() \
+            or not text.isupper() or text in _NOT_CODES:
         return None
-    found = pycountry.countries.get(alpha_3=text)
+    found = pycountry.countries.get(**{f"alpha_{len(text)}": text})
     if found is None:
         return None
-    return CountryMatch(found.alpha_2, found.name, "alpha-3", 100.0)
+    return CountryMatch(found.alpha_2, found.name, f"alpha-{len(text)}", 100.0)
 
 
 def _text(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:

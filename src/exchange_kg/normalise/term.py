@@ -64,6 +64,7 @@ MEANINGS = (
     "range",
     "until",
     "until-after",
+    "extended-until",
     "from",
     "renewable",
     "connector",
@@ -150,6 +151,7 @@ class _ClauseState:
     # range there ("2021-2027") is the whole validity, its first date the start
     ended_by_role: tuple[_Draft, DateValue | None] | None = None
     until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
+    extended: bool = False  # the next date is the new end of the term before ("verlängert bis")
     unknown: list[int] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
 
@@ -220,13 +222,16 @@ class _Reader:
             meaning = hit.phrase.value
             if meaning == "until-after":
                 self._until_after(state)
+            elif meaning == "extended-until":
+                state.extended = state.current is not None and state.current.end is not None
+                state.until = not state.extended
             elif meaning == "until" or (meaning == "range" and state.current is None
                                       and hit.phrase.tokens != ("-",)):
                 # a range word before any date ("do 2026", "to 2026"): the date ends a term
                 # ("MoU - 2026 - 2031" keeps its dash: a dash there only sets a kind off)
                 state.until = True
             elif meaning not in ("range", "connector", "from", "renewable", "until-after",
-                                 PERIOD):
+                                 "extended-until", PERIOD):
                 self._apply_term(self._current(state, i), hit, i)
             return hit.length, meaning
         hit = kind_phrases().match(self.tokens, i)
@@ -258,6 +263,10 @@ class _Reader:
         as_end = period_end or value
         current = state.current
         state.last_started = None
+        if state.extended and current is not None:
+            state.extended = False
+            self._extend(current, tok, as_end, last)
+            return
         if state.until:
             by_role = self.role == "end" and state.current is None
             state.until = False
@@ -417,6 +426,16 @@ class _Reader:
             self.flags.append(Flag(self.field_name, "date-garbled",
                                    f"year {tok.text.upper()!r} is garbled; start left unknown",
                                    self.text[tok.start:tok.end], withheld=True))
+
+    def _extend(self, draft: _Draft, tok: Token, value: DateValue | None, last: int) -> None:
+        """"2018–2023, verlängert bis 2028": the term was extended, and runs until the later
+        date; one agreement, not a second one with only an end. The first end is reported."""
+        before = draft.end
+        self._end(draft, tok, value, last)
+        if value is not None and before is not None:
+            self.flags.append(Flag(self.field_name, "term-extended", f"ended {before}, "
+                                   f"extended until {value}: the later end is published",
+                                   self._span(draft)))
 
     def _end(self, draft: _Draft, tok: Token, value: DateValue | None, last: int) -> None:
         draft.last, draft.fixed, draft.dated = last, True, True
