@@ -134,3 +134,27 @@ def test_an_html_page_without_a_charset_is_read_by_its_words(tmp_path: Path) -> 
     path = tmp_path / "list.html"
     path.write_bytes(page.encode("cp1257"))
     assert open_view(path, [{}]).lines[-1] == "Läti\tLatvijas Universitāte"
+
+
+@pytest.mark.parametrize(("declared", "encoding"), [
+    ("iso-8859-1", "utf-8"),  # a template's stale declaration over UTF-8 bytes
+    ("utf-8", "cp1257"),  # a UTF-8 declaration over bytes that are not UTF-8
+    ("windows-1257", "cp1257"),  # a declaration the bytes bear out
+])
+def test_an_html_page_is_read_as_a_visitor_saw_it_whatever_its_meta_says(
+        declared: str, encoding: str, tmp_path: Path) -> None:
+    page = (f"<html><head><meta charset='{declared}'></head><body><table>"
+            "<tr><th>Riik</th><th>Ülikool</th></tr>"
+            "<tr><td>Läti</td><td>Latvijas Universitāte – Rīga</td></tr></table></body></html>")
+    path = tmp_path / "list.html"
+    path.write_bytes(page.encode(encoding))
+    assert open_view(path, [{}]).lines[-1] == "Läti\tLatvijas Universitāte – Rīga"
+
+
+def test_a_page_declared_latin_1_is_read_as_a_browser_reads_it(tmp_path: Path) -> None:
+    """Browsers read 'iso-8859-1' as Windows-1252, whose byte 0x96 is a dash."""
+    path = tmp_path / "list.html"
+    path.write_bytes("<html><head><meta charset='iso-8859-1'></head><body><table>"
+                     "<tr><td>Espagne</td><td>Universidad de León – Campus de Vegazana</td>"
+                     "</tr></table></body></html>".encode("cp1252"))
+    assert open_view(path, [{}]).lines == ["Espagne\tUniversidad de León – Campus de Vegazana"]

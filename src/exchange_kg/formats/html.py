@@ -188,16 +188,40 @@ def _root(path: Path, encoding: str | None) -> Any:
     import lxml.html
 
     data = path.read_bytes()
-    if encoding is None:
-        declared = _META_CHARSET.search(data[:4096])
-        encoding = declared.group(1).decode("ascii") if declared else None
-    text = decode(path, data, encoding)
+    text = decode(path, data, encoding) if encoding else _undeclared(path, data)
     # A declaration inside a str confuses libxml2; the text is already decoded.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
         return lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml.etree.ParserError for an empty document
         raise SourceError(str(path), None, f"cannot read the HTML: {exc}") from None
+
+
+# Labels a browser reads as Windows-1252 (the WHATWG Encoding Standard): its C1 bytes are
+# dashes and quotes there, not control characters.
+_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii",
+                              "us-ascii", "cp819", "ibm819", "iso_8859-1", "windows-1252"})
+
+
+def _undeclared(path: Path, data: bytes) -> str:
+    """A page's text when the mapping names no encoding. Bytes that are valid UTF-8 are
+    UTF-8 whatever the page's <meta> says: a saved page keeps a template's stale
+    declaration while the server sent UTF-8 (the reading a visitor saw), and a legacy
+    single-byte page is almost never valid UTF-8. Otherwise the declaration, read as a
+    browser reads it; a declaration the bytes are not valid in is no evidence, and the
+    page's words decide (as for a CSV file)."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared is not None:
+        label = declared.group(1).decode("ascii").lower()
+        try:
+            return data.decode("cp1252" if label in _AS_WINDOWS_1252 else label)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(path, data, None)
 
 
 def _pick(path: Path, tables: list[Any], choice: Any) -> int:
