@@ -146,6 +146,10 @@ def build_agreements(
     partner = values.get("partner")
     if partner is None:
         return []
+    if "country" not in values and section.country is not None:
+        values["country"] = section.country  # a workbook's sheet per country
+        flag(record, "country", "country-from-section", "no country on the row; the "
+             f"mapping gives its section's rows {section.country}", section.country)
     places = [_place(getattr(p, "place", None)) for p in partner.parties]
     city = _city_place(values.get("city"))
     country = _refine_country(_row_country(values.get("country"), [*places, city], record),

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pycountry
 
 from exchange_kg import readers
+from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.vocabulary import (
     BUILTIN,
     DATE_ORDERS,
@@ -128,6 +130,7 @@ SCHEMA: dict[str, Any] = {
                             "home_unit": {"type": "string", "minLength": 1},
                             "kinds": {"type": "array", "items": {"enum": list(KINDS)}},
                             "city_language": {"type": "string"},
+                            "country": {"type": "string", "minLength": 1},
                         },
                     },
                 },
@@ -153,6 +156,9 @@ class Section:
     home_unit: str | None
     kinds: tuple[str, ...]
     city_language: str | None
+    # the country of the section's rows that give none (a workbook with a sheet per
+    # country), as an ISO 3166 code
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,23 @@ class Mapping:
     sections: tuple[Section, ...]
     # the source's own words and its declared date order (if any)
     vocabulary: Vocabulary = BUILTIN
+
+
+def _constant_country(path: Path, index: int, text: str | None) -> str | None:
+    """The ISO code of a section's ``country`` constant, written as a name in any language
+    the country vocabulary knows or as an ISO code; an error naming its line if neither."""
+    if text is None:
+        return None
+    found = parse_country(text, fuzzy=False)
+    if found is not None:
+        return found.code
+    code = pycountry.countries.get(alpha_2=text.upper()) if len(text) == 2 else \
+        pycountry.countries.get(alpha_3=text.upper()) if len(text) == 3 else None
+    if code is None:
+        line, col = _pos(path, ["sections", index, "constants", "country"])
+        raise DataFileError(f"{path}:{line}:{col}: country {text!r} is no country the "
+                            "vocabulary knows (write its name or its ISO 3166 code)")
+    return code.alpha_2
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -214,6 +237,7 @@ def load_mapping(path: Path) -> Mapping:
                 home_unit=const.get("home_unit"),
                 kinds=tuple(const.get("kinds", ())),
                 city_language=const.get("city_language"),
+                country=_constant_country(path, i, const.get("country")),
             )
         )
     vocabulary = _vocabulary(path, data.get("vocabulary", {}), data.get("date_order"))

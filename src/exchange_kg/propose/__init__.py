@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_kg.formats import detect_format, text_outside_tables
+from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.propose.columns import header_field
@@ -155,7 +156,13 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
         label = section["reader"]["options"][key]
         slug = re.sub(r"[^a-z0-9]+", "-", str(label).casefold()).strip("-")
         section["name"] = f"{key}-{slug or n}"
-        if key == "sheet" and names_unit(str(label)) and "home_unit" not in section["fields"]:
+        if key == "sheet" and "country" not in section["fields"] and parse_country(
+                str(label), fuzzy=False) is not None:
+            # a workbook with a sheet per country: each sheet lists that country's partners
+            section["constants"]["country"] = str(label)
+            comments["country"] = ("CHECK: the sheet's name names a country; its rows without "
+                                   "a country of their own are read as there")
+        elif key == "sheet" and names_unit(str(label)) and "home_unit" not in section["fields"]:
             # a workbook with a sheet per faculty: each sheet lists that unit's partners
             section["constants"]["home_unit"] = str(label)
             comments["home_unit"] = ("CHECK: the sheet's name names one of your units; its "
