@@ -501,3 +501,18 @@ def test_an_extended_term_is_one_agreement_until_the_later_end(
     terms, flags = parse_terms(cell)
     assert [(t.start, t.end) for t in terms] == [(start, end)]
     assert "term-extended" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize(("cell", "end"), [
+    ("115年2月28日", DateValue(2026, 2, 28)),  # a year of the Republic of China, 民國 left out
+    ("民國114年12月31日", DateValue(2025, 12, 31)),
+])
+def test_a_taiwanese_year_before_a_month_is_a_date_never_a_duration(
+        cell: str, end: DateValue) -> None:
+    terms, _ = parse_terms(cell, role="end")
+    assert [(t.end, t.duration_years) for t in terms] == [(end, None)]
+
+
+def test_a_year_of_no_known_calendar_before_a_month_is_not_read_as_years() -> None:
+    terms, flags = parse_terms("9年2月28日", role="end")
+    assert terms == [] and [f.code for f in flags] == ["unknown-term-text"]

@@ -148,11 +148,25 @@ def _era_pattern(vocabulary: Vocabulary) -> re.Pattern[str] | None:
         r"(?:年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?|[./](\d{1,2})[./](\d{1,2})(?![\d.]))")
 
 
+# "115年2月28日": a three-digit year before 年 and a month is a year of the Republic of China
+# (Taiwanese lists often leave out 民國): no other calendar in use counts years so, and a
+# Gregorian year 115 is no agreement's
+_ROC_MARKED = re.compile(r"(?<![\d民国國])(1\d\d)\s*年(?=\s*\d{1,2}\s*月)")
+_ROC_OFFSET = 1911
+
+
+def _roc_written(m: re.Match[str]) -> str:
+    return f"{_ROC_OFFSET + int(m.group(1))}年"
+
+
 def gregorian(text: str) -> str:
     """The text with each date counted in an era written as the Gregorian date it is
-    ("令和9年2月28日" -> "2027年2月28日", "R10.7.11" -> "2028年7月11日"): the same date, so
+    ("令和9年2月28日" -> "2027年2月28日", "R10.7.11" -> "2028年7月11日", "115年2月28日" ->
+    "2026年2月28日"): the same date, so
     the readers of "2027年2月28日" read it. An era year beyond the era's end is left as it is
     (a misreading is not turned into a confident date)."""
+    if "年" in text:
+        text = _ROC_MARKED.sub(_roc_written, text)
     pattern = _era_pattern(active())
     if pattern is None or not any(c in text for c in "年./"):
         return text

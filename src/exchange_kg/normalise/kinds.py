@@ -47,7 +47,9 @@ class Token:
 
 
 # "2021年3月15日" (zh, ja), "2021년 3월 15일" (ko): year, month and day each marked by its sign
-_MARKED = r"\d{4}\s*[年년](?:\s*\d{1,2}\s*[月월](?:\s*\d{1,2}\s*[日일])?)?"
+# (any year written before a month so, "9年2月28日" too: a date, never "9 years" and words)
+_MARKED = (r"\d{4}\s*[年년](?:\s*\d{1,2}\s*[月월](?:\s*\d{1,2}\s*[日일])?)?"
+           r"|\d{1,3}\s*[年년]\s*\d{1,2}\s*[月월](?:\s*\d{1,2}\s*[日일])?")
 # "2021. 09. 01." (hu) and "31. 8. 2027" (cs, sk): dotted dates written with spaces
 _SPACED = r"\d{4}\.\s\d{1,2}\.\s\d{1,2}\.?|\d{1,2}\.\s\d{1,2}\.\s\d{4}"
 _DATE = re.compile(rf"\d{{1,2}}([./-])\d{{1,2}}\1\d{{4}}|\d{{4}}([./-])\d{{1,2}}\2\d{{1,2}}"
