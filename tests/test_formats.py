@@ -536,7 +536,8 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
     centred beside them (Word's and LibreOffice's "centre" cell alignment): the text layer
     gives each row as first halves, short cells half a line lower, second halves. Each row
     is read whole, never a second half as a row of its own (a name cut, a country shifted);
-    the header's cell wrapped over three lines around the others' one is read whole too."""
+    the header's cell wrapped over three lines around the others' one is read whole too, and
+    so is a row whose only short cell is its country, as every row has its own country."""
     from fpdf import FPDF
 
     rows = [["Country", "Partner", "Agreement", "Places for outgoing students"],
@@ -544,7 +545,9 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
              "exchange agreement", "2"],
             ["Mexico", "Universidad Nacional Autónoma de México", "Agreement for academic "
              "cooperation", "3"],
-            ["Canada", "Université de Montréal", "Bilateral", "1"]]
+            ["Canada", "Université de Montréal", "Bilateral", "1"],
+            ["Japan", "Tokyo University of Foreign Studies", "Cooperation and student "
+             "exchange agreement", "2 (one year)"]]
     pdf = FPDF(orientation="L")
     pdf.add_font("body", fname=str(originals.font_path()))
     pdf.add_font("body", style="B", fname=str(originals.font_path()))

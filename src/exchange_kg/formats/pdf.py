@@ -237,6 +237,7 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
         full = full or several
     if centred:
         groups = _odd_centred(groups, lines, split, columns_of)
+        groups = _own_column(groups, lines, columns_of)
     out = []
     for group in groups:
         columns: dict[int, list[str]] = {}
@@ -284,6 +285,34 @@ def _wraps_around(above: list[int], middle: list[int], below: list[int],
     tops = [min(w["top"] for w in lines[k]) for k in (a, m, b)]
     height = max(w["bottom"] - w["top"] for w in lines[m])
     return all(0 < y - x < _LINE_STEP * height for x, y in pairwise(tops))
+
+
+def _own_column(groups: list[list[int]], lines: list[list[dict[str, Any]]],
+                columns_of: list[set[int]]) -> list[list[int]]:
+    """In a table whose cells are centred and whose every row has its own cell in a column
+    (each row its country, none merged over several), a row's only short cell centred
+    between its long cells' halves ('Japon' between 'Tokyo University of Foreign' and
+    'Studies') overlaps both halves: the lower half, without a cell in that column, is the
+    same row, not the next one (as it would be below a cell merged over two rows)."""
+    rows = [g for g in groups if len(set().union(*(columns_of[k] for k in g))) > 1]
+    out: list[list[int]] = []
+    for group in groups:
+        if out and len(out[-1]) > 1:
+            last = out[-1]
+            single = [k for k in last[1:] if len(columns_of[k]) == 1]
+            first = group[0]
+            if single and len(columns_of[first]) > 1:
+                column = next(iter(columns_of[single[-1]]))
+                bottom = max(w["bottom"] for w in lines[single[-1]])
+                others = [g for g in rows if g is not group]
+                if min(w["top"] for w in lines[first]) < bottom - _EPS \
+                        and not any(column in columns_of[k] for k in group) \
+                        and len(others) >= 3 \
+                        and all(any(column in columns_of[k] for k in g) for g in others):
+                    out[-1] = last + group
+                    continue
+        out.append(group)
+    return out
 
 
 _LINE_STEP = 2.0  # of a line's height: no farther apart are two lines of one paragraph
