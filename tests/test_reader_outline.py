@@ -301,3 +301,40 @@ def test_details_no_mapping_names_are_cut_from_the_name_and_reported() -> None:
         ("Universität Basel", [("details-unread", "SEMP-Vertrag, 2 Plätze")]),
         ("Grenoble INP – UGA", [])]
     assert "kind" not in result.records[0].fields
+
+
+SCHOOLS = ["Partners by school", "School of Law", "• Universität Hamburg (Germany)",
+           "• Kyoto University (Japan)", "School of Languages", "• Universität Hamburg (Germany)",
+           "Contact: international@example.ie"]
+
+
+def test_a_heading_naming_a_unit_gives_its_entries_that_home_unit() -> None:
+    result = read(SCHOOLS, "s", {"start_marker": "^Partners by school$", "unit_headings": True})
+    assert [(r.fields["partner"], r.fields.get("home_unit"), r.fields.get("country"))
+            for r in result.records] == [
+        ("Universität Hamburg (Germany)", "School of Law", None),
+        ("Kyoto University (Japan)", "School of Law", None),
+        ("Universität Hamburg (Germany)", "School of Languages", None)]
+    assert REGISTRY["outline-list"].provides({"start_marker": "x", "unit_headings": True}) >= {
+        "home_unit"}
+    # without the option the heading is still no country, and its unit is left out
+    plain = read(SCHOOLS, "s", {"start_marker": "^Partners by school$"})
+    assert [r.fields.get("country") for r in plain.records] == [None] * 3
+    assert all("home_unit" not in r.fields for r in plain.records)
+    assert plain.dispositions[2].kind == "heading"
+
+
+def test_a_note_among_the_entries_is_reported_not_an_institution() -> None:
+    result = read(SCHOOLS, "s", {"start_marker": "^Partners by school$"})
+    assert result.dispositions[7].status is LineStatus.UNREADABLE
+    assert "Contact" not in {r.fields["partner"][:7] for r in result.records}
+
+
+def test_new_mapping_proposes_unit_headings_where_a_unit_heads_entries(tmp_path) -> None:  # noqa: ANN001
+    from exchange_kg.propose import propose
+
+    doc = tmp_path / "schools.txt"
+    doc.write_text("\n".join([*SCHOOLS[:-1], "• Université de Lille (France)"]) + "\n", "utf-8")
+    section = propose(doc, "schools").mapping["sections"][0]
+    assert section["reader"]["options"].get("unit_headings") is True
+    assert section["fields"]["home_unit"] == "text"

@@ -28,7 +28,14 @@ from exchange_kg.normalise.partner import names_unit
 from exchange_kg.propose.columns import header_field
 from exchange_kg.propose.document import document_lines, open_table, stated_as_of
 from exchange_kg.propose.header import find_delimiter, header_line, split_cells
-from exchange_kg.propose.layouts import outline_section, outline_span, section_of, table_section
+from exchange_kg.propose.layouts import (
+    GENERIC_KINDS,
+    names_a_list,
+    outline_section,
+    outline_span,
+    section_of,
+    table_section,
+)
 from exchange_kg.propose.preview import manifest_entry, preview
 from exchange_kg.propose.proposal import Proposal
 from exchange_kg.propose.refine import read_with, refine
@@ -76,19 +83,6 @@ def propose(path: Path, source_id: str) -> Proposal:
 
 
 TITLE_LINES = 5  # lines above the table (or outside it) that may title the list
-TITLE_WORDS = 12  # words of a title, at most: a longer line is a paragraph about the list
-# types any list of partners is titled by ("exchange agreements", 国際交流協定, "acordos de
-# cooperação"): they name the list, not the type of each of its agreements
-GENERIC_KINDS = frozenset({"student-exchange", "cooperation-agreement"})
-
-
-def _titles(line: str) -> bool:
-    """A line that may be a title: short, and no sentence ("Acordos de mobilidade em vigor
-    para estudantes. Última atualização: ...")."""
-    text = line.strip()
-    return len(text.split()) <= TITLE_WORDS and not re.search(r"[.!?]\s+\S|[.!?]$", text)
-
-
 def _title_kind(path: Path, lines: list[str], header_at: int | None,
                 sections: list[dict[str, Any]], comments: dict[str, str]) -> None:
     """The agreement type the list's title names ("Erasmus+ İkili Anlaşmalar Listesi"), for
@@ -99,7 +93,7 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
         if header_at is not None else []
     outside = text_outside_tables(path) or []
     titles = above + [ln.strip() for ln in outside if ln.strip()][:TITLE_LINES]
-    named = {(kind, title) for title in titles if "\t" not in title and _titles(title)
+    named = {(kind, title) for title in titles if "\t" not in title and names_a_list(title)
              for kind in parse_kinds(title)[0].kinds if kind not in GENERIC_KINDS}
     if len({kind for kind, _ in named}) != 1:
         return

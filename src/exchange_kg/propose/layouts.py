@@ -12,6 +12,7 @@ from typing import Any
 from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
+from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import builtin_entries
 from exchange_kg.propose.columns import (
     column_fields,
@@ -27,6 +28,19 @@ from exchange_kg.readers.simple_table import REPEATABLE
 _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
 _BULLET = re.compile(r"^\s*(?:[-\u2013\u2022]\s*\*?|\*)\s*\S")
 _TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
+
+
+TITLE_WORDS = 12  # words of a title, at most: a longer line is a paragraph about the list
+# types any list of partners is titled by ("exchange agreements", 国際交流協定, "acordos de
+# cooperação"): they name the list, not the type of each of its agreements
+GENERIC_KINDS = frozenset({"student-exchange", "cooperation-agreement"})
+
+
+def names_a_list(line: str) -> bool:
+    """A line that may be a title: short, and no sentence ("Acordos de mobilidade em vigor
+    para estudantes. Última atualização: ...")."""
+    text = line.strip()
+    return len(text.split()) <= TITLE_WORDS and not re.search(r"[.!?]\s+\S|[.!?]$", text)
 
 
 # The normaliser each field goes through, and why a field is read but not published.
@@ -198,9 +212,10 @@ def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: i
             options["total_pattern"] = "(?i)^" + re.escape(text[: number.start()]).replace(
                 "\\ ", r"\s*") + r"(?P<n>\d+)"
     constants: dict[str, Any] = {}
-    kinds, _ = parse_kinds(title)
-    if kinds.kinds:
-        constants["kinds"] = list(kinds.kinds)
+    kinds = [k for k in parse_kinds(title)[0].kinds if k not in GENERIC_KINDS] \
+        if names_a_list(title) else []
+    if kinds:
+        constants["kinds"] = kinds
         comments["kinds"] = f"the section title {title!r} names the kind of its agreements"
     for line in lines[first:bullets[1] + 1]:
         for entry in builtin_entries("continents"):
@@ -213,6 +228,13 @@ def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: i
         "partner": {"normalise": "partner", "notation": partner_notation(
             [found[0] if (found := split_details(e)) else e for e in entries])},
         "waiver": "mark"}
+    span = [ln for ln in lines[first - 1:bullets[1] + 1] if ln.strip()]
+    if any(names_unit(a.strip()) and not _bulleted(a) and not _heading(a) and _bulleted(b)
+           for a, b in zip(span, span[1:], strict=False)):
+        options["unit_headings"] = True  # "School of Law" over its partners
+        fields["home_unit"] = "text"
+        comments["unit_headings"] = ("CHECK: headings that name a unit head entries: read as "
+                                     "your own unit that holds their agreements")
     details = _details(entries)
     if details:
         options["details"] = details

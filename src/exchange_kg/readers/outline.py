@@ -66,6 +66,12 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "or keeps them in its name when one of them is neither a kind nor a number of "
             "places",
         },
+        "unit_headings": {
+            "type": "boolean",
+            "description": "headings that name one of the host's units ('School of Law', "
+            "'Fakultät für Physik') give the entries under them that home_unit (without it, "
+            "such a heading is read as a heading and its unit left out)",
+        },
         "region_pattern": {
             "type": "string",
             "format": "regex",
@@ -87,11 +93,12 @@ class _Line:
 
     number: int
     text: str  # stripped, for matching; the record keeps the line as written
-    role: str  # "layout" | "total" | "region" | "entry" | "plain"
+    role: str  # "layout" | "total" | "region" | "entry" | "plain" | "note"
     kind: str = ""
     reason: str = ""
     region: str | None = None
     heading: str | None = None  # country heading text (glued to a region, bold or plain)
+    unit: str | None = None  # a heading naming one of the host's units ("School of Law")
     name: str | None = None
     mark: str = ""
     total: int | None = None
@@ -104,10 +111,12 @@ class _Context:
     area: str | None = None
     country: str | None = None
     heading_flag: Flag | None = None
+    unit: str | None = None
 
 
 def _provides(options: dict[str, Any]) -> frozenset[str]:
-    return FIELDS_GIVEN | {d for d in options.get("details", ()) if d != "-"}
+    units = {"home_unit"} if options.get("unit_headings") else set()
+    return FIELDS_GIVEN | units | {d for d in options.get("details", ()) if d != "-"}
 
 
 @register("outline-list", OPTIONS_SCHEMA, _provides,
@@ -199,12 +208,21 @@ def _resolve_plain_lines(items: list[_Line], options: dict[str, Any]) -> None:
         if item.name.casefold() in no_country or parse_country(item.name) is not None:
             item.role, item.heading = "region", item.name
             continue
+        if _note(item.name):
+            item.role = "note"  # "Contact: international@example.ie" after the entries
+            continue
         if parse_continent(item.name) is not None:  # "EUROPA", "Americhe": a region heading
             item.role, item.region = "region", item.name
             continue
         prev = content[i - 1] if i > 0 else None
         nxt = content[i + 1] if i + 1 < len(content) else None
         under_heading = prev is not None and prev.role == "region" and prev.heading is not None
+        if names_unit(item.name) and not under_heading and (
+                nxt is not None and nxt.role == "entry" or _heads_a_country(content, i + 1)):
+            # "School of Law" over its partners, not under a country heading (where it would
+            # be an institution whose bullet was lost): one of the host's units, no country
+            item.role, item.unit = "region", item.name
+            continue
         if not under_heading and nxt is not None and nxt.role == "entry":
             item.role, item.heading = "region", item.name
         elif not under_heading and _heads_a_country(content, i + 1) and \
@@ -213,6 +231,15 @@ def _resolve_plain_lines(items: list[_Line], options: dict[str, Any]) -> None:
             # vocabulary knows: a region, not an institution whose bullet was lost (which
             # would not stand right under a country heading of its own either)
             item.role, item.region = "region", item.name
+
+
+_ADDRESS = re.compile(r"@|https?://|www\.|^[^\W\d_][^:]{0,30}:\s+\S")
+
+
+def _note(text: str) -> bool:
+    """A line no institution is named by: an e-mail or web address, or a label and a colon
+    ("Contact: ...", "Lisätietoja: ..."), with no institution word."""
+    return bool(_ADDRESS.search(text)) and not looks_like_institution(text)
 
 
 def _heads_a_country(content: list[_Line], at: int) -> bool:
@@ -241,11 +268,17 @@ def _emit(
         elif item.role == "total":
             totals.append(item)
             result.mark(item.number, LineStatus.LAYOUT, "total", "the list's own stated total")
+        elif item.role == "note":
+            result.mark(item.number, LineStatus.UNREADABLE, "note",
+                        "a sentence or an address among the entries, naming no institution: "
+                        "not read (a title or footer pattern may name it)")
         elif item.role == "region":
             _enter_heading(item, ctx, no_country)
             result.mark(item.number, LineStatus.LAYOUT, "heading", _heading_reason(item))
         else:
             record = _record(item, ctx, source_id, lines[item.number - 1])
+            if ctx.unit is not None and options.get("unit_headings"):
+                record.fields["home_unit"] = ctx.unit
             _details(record, options.get("details", ()))
             result.records.append(record)
             result.mark(item.number, LineStatus.RECORD, "entry")
@@ -338,7 +371,7 @@ def _read_by_content(parts: Sequence[str]) -> list[str | None] | None:
 
 
 def _heading_reason(item: _Line) -> str:
-    parts = []
+    parts = [f"unit heading {item.unit!r}"] if item.unit else []
     if item.region:
         parts.append(f"region {item.region!r}")
     if item.heading:
@@ -347,6 +380,9 @@ def _heading_reason(item: _Line) -> str:
 
 
 def _enter_heading(item: _Line, ctx: _Context, no_country: set[str]) -> None:
+    if item.unit is not None:
+        ctx.unit, ctx.country, ctx.heading_flag = item.unit, None, None
+        return
     if item.region is not None:
         ctx.area, ctx.country, ctx.heading_flag = item.region, None, None
     if item.heading is None:
