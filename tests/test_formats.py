@@ -625,6 +625,18 @@ def test_two_tables_side_by_side_on_a_sheet_are_read_one_after_the_other(
         "OUTSIDE EUROPE", "Country\tUniversity\tType", "Japan\tKyoto University\tbilateral"]
     assert [loc.text for loc in view.locations or []][-3:] == [
         "Partners!E2:G2", "Partners!E3:G3", "Partners!E4:G4"]
+    apart = openpyxl.Workbook()  # other headers, the right one starting lower
+    apart.active.append(["EUROPE"])
+    apart.active.append(["Country", "University", None, None])
+    apart.active.append(["Germany", "Universität Hamburg", None, "REST OF THE WORLD"])
+    apart.active.append(["Italy", "Università di Padova", None, "Country", "Host", "Notes"])
+    apart.active.append(["Spain", "Universidad de Granada", None, "Japan", "Kyoto University",
+                         "one year"])
+    apart.save(path)
+    assert open_view(path, [{}]).lines == [
+        "EUROPE", "Country\tUniversity\t", "Germany\tUniversität Hamburg\t",
+        "Italy\tUniversità di Padova\t", "Spain\tUniversidad de Granada\t",
+        "REST OF THE WORLD", "Country\tHost\tNotes", "Japan\tKyoto University\tone year"]
     spaced = openpyxl.Workbook()
     spaced.active.append(["Country", "University", None, "Type"])
     spaced.active.append(["Germany", "Universität Hamburg", None, "Erasmus+"])

@@ -98,8 +98,9 @@ def _side_by_side(cells: list[list[str]]) -> list[tuple[int, int]]:
     A designed sheet puts two tables next to each other ("Europe" in A-E, "Outside Europe"
     in H-L), an empty column between: a row holding both would read as one agreement with two
     partners. An empty column is taken for such a border only when a row repeats, right of
-    it, the cells left of it at the same places (the same header over both tables); an empty
-    column inside one table (a spacer) repeats nothing."""
+    it, the cells left of it at the same places (the same header over both tables), or when
+    the two sides' headers stand on different rows; an empty column inside one table (a
+    spacer) has one header over both sides."""
     width = max((len(r) for r in cells), default=0)
     filled = [any(c < len(r) and r[c] for r in cells) for c in range(width)]
     blocks: list[tuple[int, int]] = []
@@ -112,11 +113,26 @@ def _side_by_side(cells: list[list[str]]) -> list[tuple[int, int]]:
         gap = c
         while c < width and not filled[c]:
             c += 1
-        if gap > start and c < width and _repeats(cells, start, gap, c):
+        if gap > start and c < width and (_repeats(cells, start, gap, c)
+                                          or _headers_apart(cells, start, gap, c, width)):
             blocks.append((start, gap))
             start = c
     blocks.append((start, width))
     return blocks
+
+
+def _headers_apart(cells: list[list[str]], left: int, gap: int, right: int, end: int
+                   ) -> bool:
+    """Whether the first row holding two cells or more left of the gap (a header) is
+    another row than the first such row right of it: a table's header names all its columns
+    on one row, so two headers on different rows are two tables ('EUROPE' from row 4, 'REST
+    OF THE WORLD' from row 6, beside the first table's rows)."""
+    def header(a: int, b: int) -> int | None:
+        return next((r for r, row in enumerate(cells) if sum(1 for v in row[a:b] if v) >= 2),
+                    None)
+
+    mine, theirs = header(left, gap), header(right, end)
+    return mine is not None and theirs is not None and mine != theirs
 
 
 def _repeats(cells: list[list[str]], left: int, gap: int, right: int) -> bool:
