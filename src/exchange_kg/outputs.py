@@ -281,11 +281,13 @@ class _Joined:
     def pieces(self) -> Iterator[tuple[bytes, Callable[[int], None]]]:
         """Each part's text, and a callback told where the text was placed in the dump."""
         for i, part in enumerate(self.parts):
-            data = None
+            data = digest = None
             where = self.copied.get(i)
             if where is not None and self.previous is not None:
                 data = dump_parts.read_range(self.previous, where[0], where[1])
-                if data is not None and dump_parts.text_digest(data) != where[2]:
+                if data is not None and dump_parts.text_digest(data) == where[2]:
+                    digest = where[2]  # checked: not hashed again
+                else:
                     data = None
             if data is None and i in self.sources:
                 path, offset, length = self.sources[i]
@@ -293,7 +295,8 @@ class _Joined:
             if data is None:  # a copy that failed its check: written here
                 self.rewritten += 1
                 data = _part_text(self.nt, self.kind, part.start, part.end, self.prefixes)
-            digest = dump_parts.text_digest(data)
+            if digest is None:
+                digest = dump_parts.text_digest(data)
 
             def placed(offset: int, i: int = i, data: bytes = data, digest: bytes = digest
                        ) -> None:

@@ -143,11 +143,13 @@ class TripleGraph:
         return _encode(text, self._codes)
 
     def _decode(self, block: bytes) -> bytes:
+        # each code replaced without looking for it first: ``code in block`` takes as long
+        # as the replace, which gives the block itself back when the code is absent (the
+        # decoding was 5 % of the samples of a 100x build, half of it in those looks)
         if block[0] == 0:
             return block[1:]
         for namespace, code in self._codes:
-            if code in block:
-                block = block.replace(code, namespace)
+            block = block.replace(code, namespace)
         return block
 
     def _blocks(self) -> dict[str, bytes]:
