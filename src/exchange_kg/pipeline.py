@@ -57,6 +57,7 @@ from exchange_kg.resolve import (
 from exchange_kg.resolve import cache as resolve_cache
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.resolve.joined import ror_named, split_joined_parties
+from exchange_kg.resolve.parents import split_parents
 from exchange_kg.rules import rules_for
 from exchange_kg.triples import TripleGraph
 from exchange_kg.yamlfile import DataFileError
@@ -647,6 +648,7 @@ def build(
     merged = merge_agreements([a for src in sources for a in src.agreements],
                               [d.id for d in documents])
     split_joined_parties(merged, ror_named(ror_index) if ror_index is not None else None)
+    split_parents(merged)
     timings["merge"] = time.perf_counter() - t
     progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "
              f"{len(merged)} agreements")
