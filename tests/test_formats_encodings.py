@@ -158,3 +158,18 @@ def test_a_page_declared_latin_1_is_read_as_a_browser_reads_it(tmp_path: Path) -
                      "<tr><td>Espagne</td><td>Universidad de León – Campus de Vegazana</td>"
                      "</tr></table></body></html>".encode("cp1252"))
     assert open_view(path, [{}]).lines == ["Espagne\tUniversidad de León – Campus de Vegazana"]
+
+
+def test_a_utf8_file_damaged_in_one_place_is_named_by_that_line(tmp_path: Path) -> None:
+    # one latin-1 byte in a UTF-8 list: no legacy encoding reads the rest right
+    text = ("Country\tPartner\nFrance\tUniversité de Lille\nSpain\tUniversidad Politécnica"
+            "\nAustria\tUniversit\udce4t Wien\nMexico\tInstituto Tecnológico\n")
+    path = tmp_path / "list.tsv"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(SourceError) as raised:
+        detect(path, path.read_bytes())
+    assert raised.value.line == 4 and "not valid UTF-8" in raised.value.message
+    # a list in a code page holds no UTF-8 letter: still read by its words
+    legacy = tmp_path / "legacy.tsv"
+    legacy.write_bytes(text.replace("\udce4", "ä").encode("cp1252"))
+    assert detect(legacy, legacy.read_bytes()) == "cp1252"

@@ -69,9 +69,21 @@ class Reading:
         return all(e in RARE for e in self.encodings)
 
 
+# A letter as UTF-8 writes it (two to four bytes): text in a one-byte code page seldom holds
+# one ("Ã©" for "é"), a UTF-8 file damaged in a place or two holds little else.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                          rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def detect(path: Path, data: bytes) -> str:
     """The encoding the file's words show it is in, else a SourceError naming the words that
-    read differently in the two readings left (see the module doc)."""
+    read differently in the two readings left (see the module doc). A file written in UTF-8
+    but for a few bytes is a damaged UTF-8 file: the error names the line of the first."""
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        raise SourceError(str(path), data[:damaged].count(b"\n") + 1,
+                          "not valid UTF-8, though the rest of the file is: a byte that is no "
+                          "letter in UTF-8 (fix the line, or declare `encoding:`)")
     readings = _readings(data)
     if not readings:
         raise SourceError(str(path), None, "cannot tell the text encoding (no known encoding "
@@ -87,6 +99,20 @@ def detect(path: Path, data: bytes) -> str:
             return reading.encodings[0]
     first, second = _unresolved(readings, scores)
     raise _uncertain(path, data, first, second)
+
+
+def _damaged_utf8(data: bytes) -> int | None:
+    """Where the first byte no UTF-8 letter holds stands, when the file's letters above
+    ASCII are mostly UTF-8 ones; None otherwise."""
+    letters = len(_UTF8_LETTER.findall(data))
+    if not letters:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        others = sum(1 for b in _UTF8_LETTER.sub(b"", data) if b > 0x7F)
+        return exc.start if letters > others else None
+    return None
 
 
 def _readings(data: bytes) -> list[Reading]:
