@@ -585,3 +585,15 @@ def test_a_column_of_the_hosts_own_faculties_is_its_home_unit(tmp_path: Path) ->
 
 def _columns_of(section) -> list[str]:  # noqa: ANN001
     return section["reader"]["options"]["columns"]
+
+
+def test_an_encoding_the_build_cannot_decide_is_proposed_from_its_question(
+        tmp_path: Path) -> None:
+    # cp1252 or cp1250: 'Politècnica' or 'Politčcnica'; the proposal takes the build's
+    # likelier reading and says what the other would read
+    doc = tmp_path / "list.csv"
+    doc.write_bytes("Country;Partner;Places\nSpain;Universitat Politècnica;2\n"
+                    "Spain;Escola Tècnica;3\nSpain;Barcelona Tech;1\n".encode("cp1252"))
+    proposal = propose(doc, "es")
+    assert proposal.mapping["sections"][0]["reader"]["options"]["encoding"] == "cp1252"
+    assert "read as cp1250 it says 'Politčcnica'" in proposal.yaml()

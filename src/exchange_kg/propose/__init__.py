@@ -69,7 +69,8 @@ def propose(path: Path, source_id: str) -> Proposal:
                          "start from the mapping of a list with a similar layout")
     for key, value in document_options.items():
         sections[-1]["reader"]["options"][key] = value
-        comments[key] = f"CHECK: the {key} that gives a table with a header"
+        comments[key] = _undecided(path) if key == "encoding" else \
+            f"CHECK: the {key} that gives a table with a header"
     for key in ("sheet", "table"):
         if key in document_options:
             sections += _other_tables(path, sections[-1], key, document_options[key],
@@ -102,6 +103,21 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
         if "kind" not in section["fields"] and "kinds" not in section["constants"]:
             section["constants"]["kinds"] = [kind]
             comments["kinds"] = f"CHECK: the title {title!r} names the type of every agreement"
+
+
+def _undecided(path: Path) -> str:
+    """What the build says about the file's encoding, for the user to check the proposal's."""
+    from exchange_kg import formats
+    from exchange_kg.records import SourceError
+
+    try:
+        formats.open_view(path, [{}])
+    except SourceError as exc:
+        found = re.search(r"the encoding is not certain: (.*?); declare", exc.message)
+        if found is not None:
+            return (f"CHECK: the file's words read two ways, {found.group(1)}; the first "
+                    "is proposed")
+    return "CHECK: the encoding that gives a table with a header"
 
 
 def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str,

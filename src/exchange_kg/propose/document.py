@@ -53,7 +53,9 @@ def open_table(path: Path, options: dict[str, Any], depth: int
         if asked is None or depth > 3 or asked.group(1) in options:
             return None
         key = asked.group(1)
-        for candidate in _CANDIDATES.get(key, range(1, 21)):
+        # the encodings the error names (the likelier first), else the common ones
+        named = re.findall(r"`encoding: ([\w-]+)`", exc.message) if key == "encoding" else []
+        for candidate in named or _CANDIDATES.get(key, range(1, 21)):
             found = open_table(path, {**options, key: candidate}, depth + 1)
             if found is not None:
                 return found
