@@ -1076,3 +1076,17 @@ def test_a_czech_university_named_without_the_word_university_keeps_its_faculty_
     party, _ = one(cell)
     assert (party.institution, party.units) == ("Vysoké učení technické v Brně",
                                                 ("Fakulta podnikatelská",))
+
+
+@pytest.mark.parametrize(("cell", "name", "place"), [
+    ("University of California, Davis, USA", "University of California, Davis", "USA"),
+    ("University of California, Berkeley (USA)", "University of California, Berkeley", "USA"),
+    ("University of Texas, Austin, USA", "University of Texas, Austin", "USA"),
+    # the place repeats the name, or the name is no state's: the place is the city
+    ("University of Tokyo, Tokyo, Japan", "University of Tokyo", "Tokyo, Japan"),
+    ("Universidad de Chile, Santiago, Chile", "Universidad de Chile", "Santiago, Chile")])
+def test_the_campus_after_a_state_universitys_name_is_part_of_the_name(
+        cell: str, name: str, place: str) -> None:
+    # one institution of a state's university system each, never the system named thrice
+    party = parse_partner(cell)[0].parties[0]
+    assert (party.institution, party.place) == (name, place)

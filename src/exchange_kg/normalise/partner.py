@@ -49,6 +49,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
 
+import pycountry
+
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
@@ -1320,6 +1322,8 @@ def _take_bracketed_country(pieces: list[_Piece], draft: _Draft) -> list[_Piece]
     j = len(pieces)
     while j - 1 >= 1 and not pieces[j - 1].paren and _category(pieces[j - 1].core) is _Cat.PLACE:
         j -= 1
+    if j < len(pieces) and _campus_of_system(pieces[j - 1].core, pieces[j].core):
+        j += 1  # "University of California, Berkeley (USA)": Berkeley is the institution's
     draft.place = ", ".join([*(p.core for p in pieces[j:]), last.paren])
     return pieces[:j]
 
@@ -1358,8 +1362,31 @@ def _take_place(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
     j = len(pieces) - 1
     while j - 1 >= 1 and not pieces[j - 1].paren and _category(pieces[j - 1].core) is _Cat.PLACE:
         j -= 1
+    if j < len(pieces) - 1 and _campus_of_system(pieces[j - 1].core, pieces[j].core):
+        j += 1  # "University of California, Davis, USA": Davis is the institution's own
     draft.place = ", ".join(p.core for p in pieces[j:])
     return pieces[:j]
+
+
+_SYSTEM = re.compile(r"^(?:the\s+)?university\s+of\s+(?P<region>.+)$", re.IGNORECASE)
+
+
+def _campus_of_system(name: str, place: str) -> bool:
+    """Whether the place after a name is the campus that names an institution of a state's
+    university system ("University of California, Davis", "University of Texas, Austin"):
+    the name is a state's or province's and the place another; never "University of Tokyo,
+    Tokyo", where the place repeats the name."""
+    found = _SYSTEM.match(name.strip())
+    if found is None:
+        return False
+    region = _fold(found.group("region"))
+    return _fold(place) != region and region in _subdivision_names()
+
+
+@lru_cache(maxsize=1)
+def _subdivision_names() -> frozenset[str]:
+    """The folded names of the states, provinces and regions of every country."""
+    return frozenset(_fold(s.name) for s in pycountry.subdivisions)
 
 
 def _take_leading_acronym(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
