@@ -597,3 +597,14 @@ def test_an_encoding_the_build_cannot_decide_is_proposed_from_its_question(
     proposal = propose(doc, "es")
     assert proposal.mapping["sections"][0]["reader"]["options"]["encoding"] == "cp1252"
     assert "read as cp1250 it says 'Politčcnica'" in proposal.yaml()
+
+
+def test_a_column_of_statuses_alone_leaves_the_titles_type_to_every_agreement(
+        tmp_path: Path) -> None:
+    doc = tmp_path / "list.csv"
+    doc.write_text("Erasmus+ partner universities 2025\n\nCountry;University;Status\n"
+                   "Germany;Universität Hamburg;Signed by all\nFrance;Université de Lille;"
+                   "Signed by all\nItaly;Università di Bologna;in negotiation\n", "utf-8")
+    section = propose(doc, "statuses").mapping["sections"][0]
+    assert _columns_of(section) == ["country", "partner", "kind"]
+    assert section["constants"].get("kinds") == ["erasmus-plus"]

@@ -100,9 +100,28 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
         return
     kind, title = sorted(named)[0]
     for section in sections:
-        if "kind" not in section["fields"] and "kinds" not in section["constants"]:
+        if "kinds" not in section["constants"] and (
+                "kind" not in section["fields"] or not _types_in_column(lines, header_at,
+                                                                        section)):
             section["constants"]["kinds"] = [kind]
             comments["kinds"] = f"CHECK: the title {title!r} names the type of every agreement"
+
+
+def _types_in_column(lines: list[str], header_at: int | None, section: dict[str, Any]
+                     ) -> bool:
+    """Whether a section's kind column names a type on some row: a column of statuses
+    alone ("Signed by all", "Approved by partner") says no row's type."""
+    options = section["reader"]["options"]
+    columns = options.get("columns", [])
+    if header_at is None or "kind" not in columns:
+        return True  # an outline's details, a content table: the rows may say it
+    at, delimiter = columns.index("kind"), find_delimiter(lines) or "\t"  # as the view has it
+    for line in lines[header_at + 1:]:
+        cells = split_cells(line, delimiter)
+        cells = cells[len(cells) - len(columns):] if len(cells) > len(columns) else cells
+        if at < len(cells) and cells[at] and parse_kinds(cells[at])[0].kinds:
+            return True
+    return False
 
 
 def _undecided(path: Path) -> str:
