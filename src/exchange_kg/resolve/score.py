@@ -108,6 +108,8 @@ def token_match(a: str, b: str) -> int:
         return NONE  # "Northeastern"/"Northwestern": another word, not a misspelling
     short = min(len(a), len(b))
     dist = OSA.distance(a, b, score_cutoff=3)
+    if a[0] != b[0]:  # "Jinzhou"/"Binzhou": another first letter makes another name
+        return WEAK if short >= 4 and dist <= 1 else NONE
     if (short >= 7 and dist <= 1) or (short >= TWO_EDITS_FROM and dist <= 2):
         return STRONG
     prefix = 0
