@@ -563,15 +563,21 @@ def test_the_title_names_the_type_of_every_agreement_only_as_a_title_naming_one(
     assert section["constants"].get("kinds") == kinds
 
 
-def test_a_column_of_agreement_types_under_an_unknown_header_is_the_kind(
-        tmp_path: Path) -> None:
+@pytest.mark.parametrize(("header", "cells", "kinds"), [
+    # cells of types under a header no vocabulary holds: the rows say their own type
+    ("Programa", ("Erasmus+", "Acordo bilateral", "Erasmus+"), None),
+    # statuses alone say no row's type: the title's is every agreement's
+    ("Status", ("Signed by all", "Signed by all", "in negotiation"), ["erasmus-plus"])])
+def test_a_column_of_agreement_types_is_the_kind_and_the_title_is_for_rows_without(
+        tmp_path: Path, header: str, cells: tuple[str, ...], kinds: list[str] | None) -> None:
+    partners = ("Germany;Universität Hamburg", "Brazil;Universidade de São Paulo",
+                "France;Université de Lille")
     doc = tmp_path / "list.csv"
-    doc.write_text("Erasmus+ partner universities 2025\n\nCountry;University;Programa\n"
-                   "Germany;Universität Hamburg;Erasmus+\nBrazil;Universidade de São Paulo;"
-                   "Acordo bilateral\nFrance;Université de Lille;Erasmus+\n", "utf-8")
+    doc.write_text(f"Erasmus+ partner universities 2025\n\nCountry;University;{header}\n" + "".join(
+        f"{p};{c}\n" for p, c in zip(partners, cells, strict=True)), "utf-8")
     section = propose(doc, "typed").mapping["sections"][0]
     assert _columns_of(section) == ["country", "partner", "kind"]
-    assert "kinds" not in section["constants"]  # the rows say their own type
+    assert section["constants"].get("kinds") == kinds
 
 
 def test_a_column_of_the_hosts_own_faculties_is_its_home_unit(tmp_path: Path) -> None:
@@ -597,14 +603,3 @@ def test_an_encoding_the_build_cannot_decide_is_proposed_from_its_question(
     proposal = propose(doc, "es")
     assert proposal.mapping["sections"][0]["reader"]["options"]["encoding"] == "cp1252"
     assert "read as cp1250 it says 'Politčcnica'" in proposal.yaml()
-
-
-def test_a_column_of_statuses_alone_leaves_the_titles_type_to_every_agreement(
-        tmp_path: Path) -> None:
-    doc = tmp_path / "list.csv"
-    doc.write_text("Erasmus+ partner universities 2025\n\nCountry;University;Status\n"
-                   "Germany;Universität Hamburg;Signed by all\nFrance;Université de Lille;"
-                   "Signed by all\nItaly;Università di Bologna;in negotiation\n", "utf-8")
-    section = propose(doc, "statuses").mapping["sections"][0]
-    assert _columns_of(section) == ["country", "partner", "kind"]
-    assert section["constants"].get("kinds") == ["erasmus-plus"]

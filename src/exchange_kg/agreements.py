@@ -154,18 +154,8 @@ def build_agreements(
     city = _city_place(values.get("city"))
     country = _refine_country(_row_country(values.get("country"), [*places, city], record),
                               record)
-    unit = values.get("unit")
-    if unit is not None and len(partner.parties) != 1:
-        flag(record, "unit", "unit-unassigned",
-             f"a unit column names {unit!r} but the partner cell names "
-             f"{len(partner.parties)} institutions; not attached", unit)
-        unit = None
-    other_name = values.get("other_name")
-    if other_name is not None and len(partner.parties) != 1:
-        flag(record, "other_name", "other-name-unassigned",
-             f"a column gives another name, {other_name!r}, but the partner cell names "
-             f"{len(partner.parties)} institutions; not attached", other_name)
-        other_name = None
+    unit = _of_one_party(values, "unit", len(partner.parties), record)
+    other_name = _of_one_party(values, "other_name", len(partner.parties), record)
     code = _erasmus_code(values.get("erasmus_code"), country, city[0],
                          len(partner.parties), record)
     parties = tuple(
@@ -249,6 +239,20 @@ def _erasmus_code(code: ErasmusCode | None, country: str | None, city: str | Non
             f"than the row's ({city}); not published", code.code, withheld=True))
         return None
     return code.code
+
+
+def _of_one_party(values: dict[str, Any], name: str, parties: int, record: RawRecord
+                  ) -> str | None:
+    """A column's value about the partner (its unit, its other name), where the partner cell
+    names one institution; with several it belongs to none of them for sure, so it is left
+    out and flagged."""
+    value = values.get(name)
+    if value is not None and parties != 1:
+        flag(record, name, f"{name.replace('_', '-')}-unassigned",
+             f"the {name.replace('_', ' ')} column gives {value!r} but the partner cell names "
+             f"{parties} institutions; not attached", value)
+        return None
+    return value
 
 
 def _with_unit(units: tuple[str, ...], unit: str | None) -> tuple[str, ...]:
