@@ -634,9 +634,23 @@ def test_two_tables_side_by_side_on_a_sheet_are_read_one_after_the_other(
                          "one year"])
     apart.save(path)
     assert open_view(path, [{}]).lines == [
-        "EUROPE", "Country\tUniversity\t", "Germany\tUniversität Hamburg\t",
-        "Italy\tUniversità di Padova\t", "Spain\tUniversidad de Granada\t",
+        "EUROPE", "Country\tUniversity", "Germany\tUniversität Hamburg",
+        "Italy\tUniversità di Padova", "Spain\tUniversidad de Granada",
         "REST OF THE WORLD", "Country\tHost\tNotes", "Japan\tKyoto University\tone year"]
+    # each table its own, with its own header: a section per table, by number or caption
+    view = open_view(path, [{"table": 1}, {"table": "rest of the world"}])
+    assert [[view.lines[n - 1] for n in sorted(own or ())] for own in view.section_lines] == [
+        ["EUROPE", "Country\tUniversity", "Germany\tUniversität Hamburg",
+         "Italy\tUniversità di Padova", "Spain\tUniversidad de Granada"],
+        ["REST OF THE WORLD", "Country\tHost\tNotes", "Japan\tKyoto University\tone year"]]
+    alone = open_view(path, [{"table": 1}])  # the other table's rows: reported, with the option
+    reasons = {alone.lines[n - 1]: d.reason for n, d in alone.dispositions.items()}
+    assert reasons["Japan\tKyoto University\tone year"] == (
+        "table 2 ('REST OF THE WORLD') of sheet 'Sheet' is not read by the mapping (a section "
+        "with `sheet: Sheet`, `table: 2` would read it)")
+    assert alone.dispositions.keys() == {6, 7, 8}
+    with pytest.raises(SourceError, match="its tables side by side are 1: 'EUROPE'; 2: 'REST"):
+        open_view(path, [{"table": "Asia"}])
     spaced = openpyxl.Workbook()
     spaced.active.append(["Country", "University", None, "Type"])
     spaced.active.append(["Germany", "Universität Hamburg", None, "Erasmus+"])

@@ -60,7 +60,9 @@ DOCUMENT_OPTIONS: dict[str, Any] = {
         "description": "HTML: the table(s) to read, by 1-based number, id or caption "
         "(default: the page's only table); DOCX/ODT: by number, caption or the heading "
         "just above the table (default: the whole document, paragraphs included, when it "
-        "has at most one table)",
+        "has at most one table); XLSX/XLS/ODS: of the tables a sheet places side by side, "
+        "by number from the left or the one-cell line over the table's header (default: "
+        "all, one after the other)",
     },
     "pages": {
         "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "minLength": 1},
@@ -92,7 +94,7 @@ DOCUMENT_KEYS = frozenset(DOCUMENT_OPTIONS)
 # cells on it; see ``open_view``.)
 APPLIES_TO = {
     "sheet": ("xlsx", "xls", "ods"),
-    "table": ("html", *WORD_PROCESSOR),
+    "table": ("html", *WORD_PROCESSOR, "xlsx", "xls", "ods"),
     "pages": ("pdf",),
     "pdf_tables": ("pdf",),
     "encoding": ("csv", "html", "text", "aligned"),
@@ -293,6 +295,7 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
             unread.append((table, _not_read(table.name, f"table: {number}")))
     else:
         from exchange_kg.formats.spreadsheet import (
+            caption,
             hidden_sheets,
             read_sheet,
             sheets_with_content,
@@ -300,10 +303,15 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
 
         hidden = hidden_sheets(path)
         for name in sheets_with_content(path, hidden=True):
-            if name not in placed:
+            tables = read_sheet(path, name, ods=fmt == "ods")
+            if not any(t.name in placed for t in tables):
                 what = f"sheet {name!r}" + (" (hidden in the workbook)" if name in hidden else "")
-                unread.append((read_sheet(path, name, ods=fmt == "ods"),
-                               _not_read(what, f"sheet: {name}")))
+                unread += [(t, _not_read(what, f"sheet: {name}")) for t in tables]
+                continue
+            for n, table in enumerate(tables, start=1):  # one of a sheet's tables side by side
+                named = f" ({caption(table)!r})" if caption(table) else ""
+                unread.append((table, _not_read(f"table {n}{named} of sheet {name!r}",
+                                                f"sheet: {name}`, `table: {n}")))
     headings = _headings_read(view)
     for table, reason in unread:
         if table.name in placed:
@@ -385,9 +393,10 @@ def _tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
 
         return [read_csv(path, encoding, opts.get("delimiter"))]
     if fmt in ("xlsx", "xls", "ods"):
-        from exchange_kg.formats.spreadsheet import read_sheet
+        from exchange_kg.formats.spreadsheet import pick_tables, read_sheet
 
-        return [read_sheet(path, opts.get("sheet"), ods=fmt == "ods")]
+        tables = read_sheet(path, opts.get("sheet"), ods=fmt == "ods")
+        return pick_tables(path, opts.get("sheet") or tables[0].name, tables, opts.get("table"))
     if fmt == "html":
         from exchange_kg.formats.html import read_tables
 

@@ -34,8 +34,9 @@ from exchange_kg.records import Location, SourceError
 _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
-    """The chosen sheet (by name or 1-based position) as a table, merged ranges included.
+def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
+    """The chosen sheet (by name or 1-based position) as its tables, merged ranges included:
+    one, or one per table the sheet places side by side (see :func:`_side_by_side`).
 
     Without a choice the workbook must have one sheet with content: guessing among several
     could read the wrong one without a word.
@@ -57,10 +58,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
         if _is_xlsx(path):
             hidden = _xlsx_hidden_rows(path, name)
     blocks = _side_by_side(cells)
-    out_cells: list[list[str]] = []
-    locations: list[Location] = []
-    out_merges: list[Merge] = []
-    unreadable: dict[int, str] = {}
+    tables: list[Table] = []
     ref = sheet_reference(name)
     for n, (b0, b1) in enumerate(blocks):
         rows = [r for r, row in enumerate(cells) if any(row[b0:b1])]
@@ -77,19 +75,59 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> Table:
                     if any(r[b0:b1])), default=b0)
         skip = min([skip, *(c0 for _, c0, _, _ in inside)])
         last_column = min(b1, max((len(r) for r in cells), default=0)) - 1
-        base = len(out_cells)
+        out_cells: list[list[str]] = []
+        locations: list[Location] = []
+        unreadable: dict[int, str] = {}
         for r in range(first_row, rows[-1] + 1):
             out_cells.append(cells[r][skip:b1])
             letters = f"{column_letters(skip)}{r + 1}:{column_letters(max(last_column, skip))}"
             locations.append(Location(f"{ref}!{letters}{r + 1}"))
             if r in hidden and any(cells[r][b0:b1]):
-                unreadable[base + r - first_row] = (f"row {r + 1} is hidden in the workbook: "
-                                                    "not read (unhide it to read it)")
-        last = base + rows[-1] - first_row
-        out_merges.extend((base + max(r0, first_row) - first_row, c0 - skip,
-                           min(base + r1 - first_row, last), min(c1, b1 - 1) - skip)
-                          for r0, c0, r1, c1 in inside if r1 >= first_row)
-    return Table(name, out_cells, locations, out_merges, unreadable)
+                unreadable[r - first_row] = (f"row {r + 1} is hidden in the workbook: "
+                                             "not read (unhide it to read it)")
+        last = rows[-1] - first_row
+        out_merges = [(max(r0, first_row) - first_row, c0 - skip,
+                       min(r1 - first_row, last), min(c1, b1 - 1) - skip)
+                      for r0, c0, r1, c1 in inside if r1 >= first_row]
+        own = name if not tables else f"{name} (table {len(tables) + 1})"
+        tables.append(Table(own, out_cells, locations, out_merges, unreadable))
+    return tables or [Table(name, [], [])]
+
+
+def pick_tables(path: Path, sheet: str, tables: list[Table], choice: Any) -> list[Table]:
+    """The tables of a sheet that ``table:`` names (a 1-based number, the caption over the
+    table's header, or a list of them); all of them without a choice."""
+    if choice is None:
+        return tables
+    out: list[Table] = []
+    for wanted in choice if isinstance(choice, list) else [choice]:
+        if isinstance(wanted, int) and 1 <= wanted <= len(tables):
+            found = [tables[wanted - 1]]
+        else:
+            key = " ".join(str(wanted).split()).casefold()
+            found = [t for t in tables if not isinstance(wanted, int) and caption(t)
+                     and caption(t).casefold() == key]
+        if not found:
+            listing = "; ".join(f"{n}: " + (repr(caption(t)) if caption(t) else "no caption")
+                                for n, t in enumerate(tables, start=1))
+            raise SourceError(str(path), None, f"no table {wanted!r} on sheet {sheet!r}; its "
+                              f"tables side by side are {listing}")
+        if all(t is not found[0] for t in out):  # each once, in the order named
+            out.append(found[0])
+    return out
+
+
+def caption(table: Table) -> str:
+    """What names a table of a sheet: the one-cell row just above its header (the first row
+    of two cells or more) — 'EUROPE (Erasmus+)' over 'Country | University' — else ""."""
+    above = ""
+    for row in table.cells:
+        filled = [v for v in row if v]
+        if len(filled) >= 2:
+            return above
+        if filled:
+            above = " ".join(filled[0].split())
+    return ""
 
 
 def _side_by_side(cells: list[list[str]]) -> list[tuple[int, int]]:
