@@ -336,3 +336,74 @@ def test_basic_iso_and_catalan_dates(cell: str, expected: DateValue) -> None:
 @pytest.mark.parametrize("cell", ["20261331", "12345678"])
 def test_eight_digits_that_are_no_date_are_not_read(cell: str) -> None:
     assert parse_date(cell)[0] is None
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # a three-digit year of the Republic of China, as Taiwanese offices write it without 民國
+    ("108/7/1", DateValue(2019, 7, 1)),
+    ("113.9.1", DateValue(2024, 9, 1)),
+    ("113/06/30", DateValue(2024, 6, 30)),
+    # a Buddhist-era year named as one
+    ("พ.ศ. 2567", DateValue(2024)),
+    ("B.E. 2567", DateValue(2024)),
+    ("2567 B.E.", DateValue(2024)),
+])
+def test_years_of_further_calendars_named_or_unmistakable(cell: str, expected: DateValue
+                                                         ) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize("cell", [
+    "188/7/1",   # year 2099: more likely 1988 with a digit lost than a date of the Republic
+    "018/7/1",
+    "2567",      # a bare year beyond 2100 names no era: not read
+    "2567-01-15",
+    "1445/08/20 هـ",  # a Hijri date: its Gregorian day depends on the reckoning; not read
+])
+def test_years_no_calendar_makes_plausible_are_not_read(cell: str) -> None:
+    assert parse_date(cell)[0] is None
+
+
+def test_a_hijri_date_with_its_gregorian_date_is_the_gregorian_one() -> None:
+    assert parse_date("1445/08/20هـ الموافق 2024/03/01م")[0] == DateValue(2024, 3, 1)
+
+
+@pytest.mark.parametrize(("order", "cell", "expected"), [
+    ("mdy", "04/01/23", DateValue(2023, 4, 1)),
+    ("mdy", "03/31/28", DateValue(2028, 3, 31)),
+    ("dmy", "31/08/27", DateValue(2027, 8, 31)),
+    ("dmy", "01.10.21", DateValue(2021, 10, 1)),
+    (None, "04/01/23", None),  # without the document's order it may be yy/mm/dd as well
+    ("mdy", "31/08/27", None),  # contradicts the order
+])
+def test_two_digit_years_follow_the_document_order(order: str | None, cell: str,
+                                                   expected: DateValue | None) -> None:
+    from exchange_kg.normalise.vocabulary import BUILTIN, using
+
+    with using(BUILTIN.with_date_order(order)):
+        assert parse_date(cell)[0] == expected
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("1-Sep-22", DateValue(2022, 9, 1)),  # a spreadsheet's day-month-year with the month named
+    ("31-Aug-27", DateValue(2027, 8, 31)),
+    ("15 Mar 21", DateValue(2021, 3, 15)),
+])
+def test_a_named_month_between_day_and_two_digit_year(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell)[0] == expected
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("44593", DateValue(2022, 2, 1)),  # a spreadsheet's day number, pasted as a value
+    ("47269", DateValue(2029, 5, 31)),
+    ("45170", DateValue(2023, 9, 1)),
+])
+def test_a_spreadsheet_day_number_is_its_date_flagged(cell: str, expected: DateValue) -> None:
+    value, flags = parse_date(cell)
+    assert value == expected
+    assert [f.code for f in flags] == ["date-serial"] and not flags[0].withheld
+
+
+@pytest.mark.parametrize("cell", ["12345", "99999", "2024", "445931"])
+def test_numbers_no_spreadsheet_day_of_an_agreement_are_not_read(cell: str) -> None:
+    assert parse_date(cell)[0] in (None, DateValue(2024))

@@ -223,3 +223,44 @@ def test_a_years_places(cell: str, expected: QuotaValue | None) -> None:
 def test_counting_words_of_further_languages(cell: str, places: int) -> None:
     value, _ = parse_quota(cell)
     assert value is not None and value.places == (("unspecified", places),)
+
+
+def _places(n: int) -> QuotaValue:
+    return QuotaValue(False, (("unspecified", n),))
+
+
+@pytest.mark.parametrize(("cell", "expected", "codes"), [
+    # "2+2": two each way, or the sum of two groups? the cell does not say
+    ("2+2", None, ["unreadable"]),
+    ("3 + 3", None, ["unreadable"]),
+    # a number and a word in brackets that only says the places go both ways
+    ("2 (reciprocal)", _places(2), []),
+    # a number and how long each place lasts, in brackets: the places
+    ("2 (1 semester each)", _places(2), ["quota-duration"]),
+    ("2 (1 sem.)", _places(2), ["quota-duration"]),
+    ("3 (5 Monate)", _places(3), ["quota-duration"]),
+    ("2 (10 months each)", _places(2), ["quota-duration"]),
+    # a year's places and how the two semesters share them
+    ("4 (2 per semester)", _places(4), ["quota-parts"]),
+    ("3 (2 per semester)", None, ["unreadable"]),  # does not add up: not read
+    # places of a semester each
+    ("5 semester places", _places(5), []),
+    # the cell says there are no student places: the no-quota mark's meaning
+    ("no exchange places (research only)", QuotaValue(True, ()), []),
+    ("no places", QuotaValue(True, ()), []),
+    ("keine Plätze", QuotaValue(True, ()), []),
+    # what the cell does not settle stays unread
+    ("10 months", None, ["unreadable"]),
+    ("2 semesters", None, ["unreadable"]),
+    ("1 year", None, ["unreadable"]),
+    ("3 (1 PhD)", None, ["unreadable"]),
+    ("3 (AY 2026/27: 4)", None, ["unreadable"]),
+    ("2 UG / 1 PG", None, ["unreadable"]),
+    ("no places (2 from 2026)", None, ["unreadable"]),
+    ("1 (2 semesters each)", _places(1), ["quota-duration"]),
+])
+def test_notations_of_real_lists(cell: str, expected: QuotaValue | None,
+                                 codes: list[str]) -> None:
+    value, flags = parse_quota(cell)
+    assert value == expected
+    assert [f.code for f in flags] == codes

@@ -516,3 +516,21 @@ def test_a_taiwanese_year_before_a_month_is_a_date_never_a_duration(
 def test_a_year_of_no_known_calendar_before_a_month_is_not_read_as_years() -> None:
     terms, flags = parse_terms("9年2月28日", role="end")
     assert terms == [] and [f.code for f in flags] == ["unknown-term-text"]
+
+
+@pytest.mark.parametrize(("cell", "end"), [
+    ("113/6/30", DateValue(2024, 6, 30)),  # a year of the Republic of China, numbers only
+    ("118.8.31", DateValue(2029, 8, 31)),
+    ("31-Aug-27", DateValue(2027, 8, 31)),
+    ("พ.ศ. 2572", DateValue(2029)),
+])
+def test_an_end_column_reads_further_calendars_and_notations(cell: str, end: DateValue) -> None:
+    terms, flags = parse_terms(cell, field="end", role="end")
+    assert [(t.start, t.end, t.open_ended) for t in terms] == [(None, end, False)]
+    assert not flags
+
+
+def test_a_spreadsheet_day_number_in_an_end_column_is_its_date_flagged() -> None:
+    terms, flags = parse_terms("47269", field="end", role="end")
+    assert [(t.start, t.end) for t in terms] == [(None, DateValue(2029, 5, 31))]
+    assert [f.code for f in flags] == ["date-serial"]

@@ -16,6 +16,7 @@ as a start it is the year the period begins, as an end the year it ends (an agre
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,8 +145,21 @@ def _era_pattern(vocabulary: Vocabulary) -> re.Pattern[str] | None:
         return None
     names = "|".join(re.escape(e) for e in sorted(eras, key=lambda e: (-len(e), e)))
     return re.compile(
-        rf"(?<![^\W\d_])({names})\s*(\d{{1,3}}|元)\s*"
+        rf"(?<![^\W\d_])({names})\s*(\d{{1,4}}|元)\s*"
         r"(?:年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?|[./](\d{1,2})[./](\d{1,2})(?![\d.]))")
+
+
+@lru_cache(maxsize=64)
+def _era_year_pattern(vocabulary: Vocabulary) -> re.Pattern[str] | None:
+    """A year named by an era's name of more than one letter, before or after it, with no
+    month or day joined to it: "พ.ศ. 2567", "B.E. 2567", "2567 B.E.". A single letter before
+    a number ("R10", "S 2026") names an era only in a whole date."""
+    eras = [e for e in _words_of(vocabulary).eras if len(e) > 1]
+    if not eras:
+        return None
+    names = "|".join(re.escape(e) for e in sorted(eras, key=lambda e: (-len(e), e)))
+    return re.compile(rf"(?<![^\W\d_])({names})\s*(\d{{1,4}})(?![\d年./\-])"
+                      rf"|(?<![\d./\-])(\d{{1,4}})\s*({names})(?![^\W\d_])")
 
 
 # "115年2月28日": a three-digit year before 年 and a month is a year of the Republic of China
@@ -153,10 +167,21 @@ def _era_pattern(vocabulary: Vocabulary) -> re.Pattern[str] | None:
 # Gregorian year 115 is no agreement's
 _ROC_MARKED = re.compile(r"(?<![\d民国國])(1\d\d)\s*年(?=\s*\d{1,2}\s*月)")
 _ROC_OFFSET = 1911
+# "108/7/1", "113.9.1": the same years written with numbers only. A year of 2011-2060 is
+# read so; a three-digit year beyond is more likely a Gregorian one that lost a digit
+# ("188/7/1" of 1988) than an agreement's date
+_ROC_NUMERIC = re.compile(r"(?<![\d/.\-])(1[0-4]\d)([/.\-])(\d{1,2})\2(\d{1,2})(?!\d|[/\-]\d|\.\d)")
 
 
 def _roc_written(m: re.Match[str]) -> str:
     return f"{_ROC_OFFSET + int(m.group(1))}年"
+
+
+def _roc_numeric_written(m: re.Match[str]) -> str:
+    year, month, day = _ROC_OFFSET + int(m.group(1)), int(m.group(3)), int(m.group(4))
+    if not 1 <= month <= 12 or not _valid_day(year, month, day):
+        return m.group()
+    return f"{year}年{month}月{day}日"
 
 
 def gregorian(text: str) -> str:
@@ -167,10 +192,15 @@ def gregorian(text: str) -> str:
     (a misreading is not turned into a confident date)."""
     if "年" in text:
         text = _ROC_MARKED.sub(_roc_written, text)
+    if "1" in text:
+        text = _ROC_NUMERIC.sub(_roc_numeric_written, text)
+    eras = _words().eras
+    named = _era_year_pattern(active())
+    if named is not None:
+        text = named.sub(lambda m: _era_year_written(m, eras), text)
     pattern = _era_pattern(active())
     if pattern is None or not any(c in text for c in "年./"):
         return text
-    eras = _words().eras
 
     def written(m: re.Match[str]) -> str:
         number = 1 if m.group(2) == "元" else int(m.group(2))
@@ -183,9 +213,55 @@ def gregorian(text: str) -> str:
     return pattern.sub(written, text)
 
 
+def _era_year_written(m: re.Match[str], eras: dict[str, int]) -> str:
+    name, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    year = eras[name] + int(number)
+    return str(year) if MIN_YEAR <= year <= MAX_YEAR else m.group()
+
+
+# A Hijri date ("1445/08/20 هـ") and the Gregorian date a cell gives with it ("2024/03/01 م")
+_HIJRI_MARK = re.compile(r"\d\s*هـ?(?![^\W\d_])|\d\s*هـ")
+_GREGORIAN_MARKED = re.compile(r"(\d[\d/.\-]*\d)\s*م(?![^\W\d_])")
+
+
+def _hijri(text: str, field: str) -> tuple[str | None, list[Flag]] | None:
+    """The Gregorian date of a cell that dates by the Hijri calendar, or None when it does
+    not. A Hijri date alone is not converted: its Gregorian day depends on the reckoning
+    (Umm al-Qura, tabular, sighting), a day either way, so it is reported, not published."""
+    if "هـ" not in text and not _HIJRI_MARK.search(text):
+        return None
+    marked = _GREGORIAN_MARKED.findall(text)
+    if len(marked) == 1:
+        return marked[0], []
+    return None, [Flag(field, "unreadable", "a Hijri date: its Gregorian day depends on "
+                       "the reckoning and is not guessed; not read", text, withheld=True)]
+
+
+# a spreadsheet's day number pasted as a value ("44593" = 1 February 2022): days since
+# 30 December 1899, as every spreadsheet counts them; only days of 1990-2100 are read
+_SERIAL_EPOCH = datetime.date(1899, 12, 30)
+_SERIAL_FIRST, _SERIAL_LAST = 32874, 73415
+
+
+def _serial(compact: str, raw: str, field: str) -> tuple[DateValue, list[Flag]] | None:
+    if len(compact) != 5 or not compact.isascii() or not compact.isdecimal():
+        return None
+    number = int(compact)
+    if not _SERIAL_FIRST <= number <= _SERIAL_LAST:
+        return None
+    day = _SERIAL_EPOCH + datetime.timedelta(days=number)
+    return DateValue(day.year, day.month, day.day), [Flag(
+        field, "date-serial", f"read as a spreadsheet's day number: {day.isoformat()}", raw)]
+
+
 def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, list[Flag]]:
     """Read a date cell; garbled parts are dropped with a flag, never guessed."""
     raw = text
+    hijri = _hijri(text, field)
+    if hijri is not None:
+        if hijri[0] is None:
+            return None, hijri[1]
+        text = hijri[0]
     text = _without_trailing_fillers(_strip_wrapping(gregorian(text)))
     if not text:
         return None, []
@@ -194,6 +270,9 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
         return period, []
     # spaces around separators go; runs collapsed first keep the regex linear
     compact = re.sub(r"\s*([/.\-])\s*", r"\1", " ".join(text.split()))
+    serial = _serial(compact, raw, field)
+    if serial is not None:
+        return serial
     m = _NUMERIC_YMD.fullmatch(compact)
     if m:
         return _year_first(raw, int(m.group(1)), m.group(2), field)
@@ -209,6 +288,9 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
     if m:
         rest = "".join(f"-{int(g):02d}" for g in m.groups()[1:] if g)
         return _year_first(raw, int(m.group(1)), rest, field)
+    short = _two_digit_year(compact, raw, field)
+    if short is not None:
+        return short
     value = _with_month_name(text)
     if value is not None:
         return value
@@ -335,6 +417,46 @@ def _trusted_prefix(year: int, parts: list[str]) -> tuple[DateValue, str]:
     if not _valid_day(year, month, int(day_s)):
         return DateValue(year, month), f"day {day_s!r} does not exist in {year}-{month:02d}"
     return DateValue(year, month, int(day_s)), ""
+
+
+# "04/01/23", "31.08.27": day, month and a two-digit year; "1-Sep-22", "15 Mar 21": the month
+# named between day and a two-digit year
+_NUMERIC_SHORT = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{2})")
+_NAMED_SHORT = re.compile(r"(\d{1,2})[\s\-/.]([^\W\d_]+)\.?[\s\-/.](\d{2})")
+# two-digit years 00-68 are this century's, 69-99 the last's (as POSIX reads them)
+_CENTURY_PIVOT = 69
+
+
+def _full_year(two_digits: str) -> int:
+    number = int(two_digits)
+    return (2000 if number < _CENTURY_PIVOT else 1900) + number
+
+
+def _two_digit_year(compact: str, raw: str, field: str
+                    ) -> tuple[DateValue | None, list[Flag]] | None:
+    """A date whose year has two digits. With the month named its order is plain; with
+    numbers only it follows the document's order, declared or decided from its other dates
+    ("04/01/23" may be yy/mm/dd as well as mm/dd/yy), and one that contradicts the order is
+    not read at all: a year of two digits is no evidence left to keep."""
+    m = _NAMED_SHORT.fullmatch(compact)
+    if m is not None:
+        month = month_number(fold_accents(m.group(2)))
+        year, day = _full_year(m.group(3)), int(m.group(1))
+        if month is None or not _valid_day(year, month, day):
+            return None
+        return DateValue(year, month, day), []
+    m = _NUMERIC_SHORT.fullmatch(compact)
+    if m is None or active().date_order not in ("dmy", "mdy"):
+        return None
+    full = _NUMERIC_DMY.fullmatch(f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(2)}"
+                                  f"{_full_year(m.group(4))}")
+    assert full is not None
+    value, flags = _day_first(raw, full, field)
+    if value is None or value.day is None:
+        return None, [Flag(field, "date-garbled", "day and month do not fit the document's "
+                           "date order; a two-digit year alone is not kept", raw,
+                           withheld=True)]
+    return value, flags
 
 
 def _day_first(raw: str, m: re.Match[str], field: str) -> tuple[DateValue | None, list[Flag]]:

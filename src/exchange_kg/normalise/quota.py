@@ -43,8 +43,9 @@ class QuotaValue:
 # "staff" are the Erasmus+ mobility types ("2 SMS, 1 STA": two students, one teacher).
 # "times" joins places to the time each lasts ("2 studenti per 5 mesi").
 # "yearly" says the places are a year's, as every quota's are ("3 per year").
+# "none" says there are no student places at all ("no exchange places"): the mark's meaning.
 WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff", "times",
-                 "yearly")
+                 "yearly", "none")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class _Words:
     mobility: dict[str, str]  # upper-case Erasmus+ mobility type -> "student" | "staff"
     times: frozenset[str]  # folded words of "2 studenti per 5 mesi" ("per", "por", "na")
     yearly: tuple[str, ...]  # folded phrases of "3 per year", longest first
+    none: frozenset[str]  # cells that say there are no student places ("no places")
 
 
 def _words() -> _Words:
@@ -71,6 +73,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     mobility: dict[str, str] = {}
     times: set[str] = set()
     yearly: set[str] = set()
+    none: set[str] = set()
     for entry in entries("quota", vocabulary):
         if entry.value in MOBILITY_KINDS:
             labels.setdefault(entry.text.upper(), entry.value)
@@ -84,13 +87,16 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             times.add(fold_accents(entry.text))
         elif entry.value == "yearly":
             yearly.add(fold_accents(entry.text))
+        elif entry.value == "none":
+            none.add(_cell_key(entry.text))
         elif entry.value in WORD_MEANINGS:
             counting.update(fold_accents(w) for w in entry.text.split())
         else:
             raise ValueError(f"quota-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
     return _Words(labels, frozenset(counting), frozenset(unstated), frozenset(duration),
-                  mobility, frozenset(times), tuple(sorted(yearly, key=len, reverse=True)))
+                  mobility, frozenset(times), tuple(sorted(yearly, key=len, reverse=True)),
+                  frozenset(none))
 
 
 def _cell_key(text: str) -> str:
@@ -127,9 +133,14 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     words = _words()
     if _cell_key(text) in words.unstated:
         return None, []
+    if _says_none(text, words):
+        return QuotaValue(True, ()), []
     counted = _counted(text, words)
     if counted is not None:
         return QuotaValue(False, (("unspecified", counted),)), []
+    bracketed = _bracketed(raw, text, field, words)
+    if bracketed is not None:
+        return bracketed
     ways = _each_way(text)
     if ways is not None:
         inbound, outbound = ways
@@ -286,18 +297,80 @@ def _times(text: str, words: _Words) -> tuple[int, str] | None:
 
 
 def _counted(text: str, words: _Words) -> int | None:
-    """The number of "2 plazas" / "je 2": one number, every other word a counting word."""
+    """The number of "2 plazas" / "je 2": one number, every other word a counting word.
+
+    A time word right before a counting word says how long each place lasts ("5 semester
+    places"); alone it is what the number counts ("2 semesters"), and that is no quota."""
     tokens = re.findall(r"[^\W\d_]+|\d+|[^\w\s]", text)
     numbers = [t for t in tokens if t.isdecimal()]
     others = [t for t in tokens if not t.isdecimal()]
     if len(numbers) != 1 or not others or bounded_int(numbers[0], MAX_QUOTA_DIGITS) is None:
         return None
-    for token in others:
-        if token.isalpha() and fold_accents(token) not in words.counting:
-            return None
+    for i, token in enumerate(tokens):
+        if token.isdecimal():
+            continue
+        folded = fold_accents(token)
+        if token.isalpha() and folded not in words.counting:
+            following = fold_accents(tokens[i + 1]) if i + 1 < len(tokens) else ""
+            if folded not in words.duration or following not in words.counting:
+                return None
         if not token.isalpha() and token not in "().,:/":
             return None
     return bounded_int(numbers[0], MAX_QUOTA_DIGITS)
+
+
+# "no exchange places (research only)": a cell saying there are none, with a reason after it
+_REMARK = re.compile(r"\s*\(([^()\d]*)\)\s*$")
+
+
+def _says_none(text: str, words: _Words) -> bool:
+    """Whether the cell says there are no student places ("no places", "keine Plätze"),
+    perhaps with a bracketed reason; a bracket with a number ("no places (2 from 2026)")
+    says more than that, and the cell is not read."""
+    return _cell_key(_REMARK.sub("", text)) in words.none
+
+
+# "2 (1 semester each)", "4 (2 per semester)", "2 (reciprocal)": places and a bracket about them
+_BRACKETED = re.compile(r"(\d{1,4})\s*((?:[^\W\d_]+\s*)*)\(\s*([^()]*?)\s*\)")
+# "1 semester each", "je 5 Monate", "1 sem.": the time each place lasts
+_EACH_LASTS = re.compile(r"((?:[^\W\d_]+\s+)*)(\d{1,4})\s*([^\W\d_]+)\.?((?:\s+[^\W\d_]+)*)")
+# "2 per semester": how a year's places are shared by its two semesters
+_PER_SEMESTER = re.compile(r"(\d{1,4})\s+([^\W\d_]+)\s+([^\W\d_]+)\.?")
+SEMESTERS_A_YEAR = 2
+
+
+def _bracketed(raw: str, text: str, field: str, words: _Words
+               ) -> tuple[QuotaValue | None, list[Flag]] | None:
+    """A number of places with a bracket that says how long each lasts ("2 (1 sem.)") or
+    how the year's places fall on its semesters ("4 (2 per semester)", read only when the
+    two add up). Any other bracket ("3 (1 PhD)") may change what the number means, and the
+    cell is left to the readings after this one."""
+    m = _BRACKETED.fullmatch(text.strip())
+    if m is None or any(fold_accents(w) not in words.counting for w in m.group(2).split()):
+        return None
+    places = bounded_int(m.group(1), MAX_QUOTA_DIGITS)
+    inner = m.group(3)
+    if places is None:
+        return None
+    lasts = _EACH_LASTS.fullmatch(inner)
+    if lasts is not None and fold_accents(lasts.group(3)) in words.duration and all(
+            fold_accents(w) in words.counting
+            for w in (lasts.group(1) + " " + lasts.group(4)).split()):
+        return QuotaValue(False, (("unspecified", places),)), [Flag(
+            field, "quota-duration", f"read as {places} place(s); the time each lasts "
+            f"({inner}) is not published: the ontology has no property for it", raw)]
+    shared = _PER_SEMESTER.fullmatch(inner)
+    if (shared is not None and fold_accents(shared.group(2)) in words.times
+            and fold_accents(shared.group(3)).startswith("sem")
+            and fold_accents(shared.group(3)) in words.duration):
+        each = bounded_int(shared.group(1), MAX_QUOTA_DIGITS)
+        if each is None or each * SEMESTERS_A_YEAR != places:
+            return None, [Flag(field, "unreadable", f"{places} place(s) a year and {inner}: "
+                               "the two do not add up", raw, withheld=True)]
+        return QuotaValue(False, (("unspecified", places),)), [Flag(
+            field, "quota-parts", f"read as {places} place(s); how they divide ({inner}) is "
+            "not published", raw)]
+    return None
 
 
 def _no_quota(raw: str, compact: str, field: str) -> tuple[QuotaValue, list[Flag]]:

@@ -591,16 +591,21 @@ def _garbled_year(tok: Token) -> bool:
     return has_digit and 3 <= len(tok.text) <= 6 and _year(tok) is None
 
 
-def _whole_date(text: str, role: str) -> DateValue | None:
+# flags that say how a whole-cell date was read, not that it is in doubt
+_READ_AS = frozenset({"date-serial"})
+
+
+def _whole_date(text: str, role: str, field: str) -> tuple[DateValue | None, list[Flag]]:
     """The date a whole cell states, when it is one academic year or one date to the month
-    or day; a bare year is left to the word-by-word reading."""
+    or day (a spreadsheet's day number too); a bare year is left to the word-by-word
+    reading."""
     period = academic_period(text, end=role == "end", marked=role != "end")
     if period is not None:
-        return period
-    value, flags = parse_date(text, field="end" if role == "end" else "start")
-    if value is None or flags or value.month is None:
-        return None
-    return value
+        return period, []
+    value, flags = parse_date(text, field=field)
+    if value is None or any(f.code not in _READ_AS for f in flags) or value.month is None:
+        return None, []
+    return value, flags
 
 
 def parse_terms(text: str, *, field: str = "term", role: str = "term"
@@ -615,12 +620,12 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
     year and words it does not know.
     """
     written, text = text, gregorian(text)  # "令和9年2月28日" is 2027年2月28日, not "9 years"
-    whole = _whole_date(text, role)
+    whole, read_as = _whole_date(text, role, field)
     if whole is not None:
         end = whole if role == "end" else None
         return [Term(start=None if end else whole, end=end, open_ended=False if end else None,
                      duration_years=None, auto_renewal=None, kinds=(),
-                     text=" ".join(written.split()))], []
+                     text=" ".join(written.split()))], read_as
     reader = _Reader(text, tokenize(text), field, role)
     reader.read()
     return reader.result(), reader.flags
