@@ -65,6 +65,13 @@ def test_rwth_spellings_resolve_to_one_institution() -> None:
     (("Georg-August-Universität Göttingen", {}), ("University of Göttingen", {})),
     (("Karlsruhe Institute of Technology", {}), ("Karlsruher Institut für Technologie", {})),
     (("Universitas Gadjamada", {}), ("Universitas Gadjah Mada", {})),
+    (("Vietnam Academy of Science and Technology", {}),
+     ("Vietnamese Academy of Science and Technology", {})),  # a place and its adjective
+    (("Alma Mater Studiorum Università di Bologna", {}), ("University of Bologna", {})),
+    (("Massachusetts Institute of Technology", {}),
+     ("MIT Massachusetts Institute of Technology", {})),  # the acronym is its initials
+    (("Brigham Young University", {"city": "Rexburg"}),
+     ("Brigham Young University - Rexburg", {})),  # the row says where it is
     (("Tsinghua University", {}), ("Tsinghua University, Beijing", {})),
     (("China University of Geosciences", {"city": "Wuhan"}),
      ("China University of Geosciences (Wuhan)", {})),
@@ -106,7 +113,18 @@ def test_non_merges(a: str, b: str) -> None:
     ("University of Washington", "Washington University in St. Louis"),  # words moved
     ("The University of Texas at San Antonio", "Texas A&M University – San Antonio"),
     ("University of Mary", "Mount St. Mary's University"),
-    ("Jinzhou Medical University", "Binzhou Medical University")])  # another first letter
+    ("Jinzhou Medical University", "Binzhou Medical University"),  # another first letter
+    ("Jianghan University", "Jiangnan University"),  # another syllable, another character
+    ("Hebei Normal University", "Hubei Normal University"),
+    ("Atlantic University", "Atlantis University"),  # one key for another: another word
+    ("Concord University", "Concordia University"),  # another ending, no place's adjective
+    ("Bharathiar University", "Bharathidasan University"),
+    ("Brigham Young University", "Brigham Young University - Idaho"),  # a campus of its own
+    ("University of Alabama", "University of Alabama at Birmingham"),
+    ("Birkbeck, University of London", "University of London"),  # a first part is a name
+    ("Cardinal Stefan Wyszynski University in Warsaw", "University of Warsaw"),  # a patron
+    ("Savitribai Phule Pune University", "DES Pune University"),  # capitals: an acronym
+    ("University of Rzeszów", "WSPIA University of Rzeszow")])  # letters of another name
 def test_names_alike_in_their_words_are_not_misspellings_of_each_other(a: str, b: str) -> None:
     x, y = m(a, "US", source_id="a"), m(b, "US", source_id="b")  # one country: as a list
     assert not together(resolve([x, y]), x, y)

@@ -170,6 +170,7 @@ class Word:
     acronym: bool = False  # written as an acronym ("RWTH")
     quoted: bool = False  # in a quoted part ("La Sapienza")
     hyphen_next: bool = False  # joined to the next word by a hyphen
+    dashed: bool = False  # its part is set off by a spaced dash ("BYU - Idaho")
     stop: bool = False  # an article, preposition or conjunction
     native: bool = False  # a word translated from another language
     corrected: bool = False  # a misspelt head word that was corrected
@@ -222,8 +223,8 @@ class NameForm:
         for its raw text and its words' letters beyond the capital of the first. Spellings of
         one name that differ only in case or accents share a shape, so they are compared once.
         """
-        words = tuple((w.canon, w.segment, w.acronym, w.quoted, w.hyphen_next, w.stop,
-                       w.text[:1].isupper()) for w in self.words)
+        words = tuple((w.canon, w.segment, w.acronym, w.quoted, w.hyphen_next, w.dashed,
+                       w.stop, w.text[:1].isupper()) for w in self.words)
         return (self.flat, self.acronym_flags, self.flat_words, self.flat_segments,
                 self.segments, self.acronyms, self.native, self.numbers, words)
 
@@ -231,37 +232,44 @@ class NameForm:
 # --------------------------------------------------------------------------- parsing
 
 
-def _split_parts(text: str) -> list[tuple[str, bool]]:
+def _split_parts(text: str) -> list[tuple[str, bool, bool]]:
     """Bracketed and quoted spans, and runs between commas or spaced dashes, as parts
-    (with whether the part was quoted)."""
+    (with whether the part was quoted, and whether a spaced dash sets it off)."""
     pieces = re.split(r'(\([^()]*\)|\[[^\[\]]*\]|"[^"]*")', text)
-    parts: list[tuple[str, bool]] = []
+    parts: list[tuple[str, bool, bool]] = []
     for piece in pieces:
         if len(piece) >= 2 and piece[0] in '(["' and piece[-1] in ')]"':
-            parts.append((piece[1:-1], piece[0] == '"'))
+            parts.append((piece[1:-1], piece[0] == '"', False))
             continue
         piece = re.sub(r'[()\[\]"]', ",", piece)  # an unclosed bracket still separates
-        parts.extend((p, False) for p in re.split(r"[,;:]|\s-+\s|\s-+$|^-+\s", piece))
-    return [(p.strip(), q) for p, q in parts if p.strip()]
+        runs = re.split(r"([,;:]|\s-+\s|\s-+$|^-+\s)", piece)
+        parts.extend((p, False, k > 0 and "-" in runs[k - 1])
+                     for k, p in enumerate(runs) if k % 2 == 0)
+    return [(p.strip(), q, d) for p, q, d in parts if p.strip()]
 
 
 def _is_acronym_text(text: str, vocab: _Vocabulary, folded: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 2 or not all(c.isupper() for c in letters):
         return False
+    if len(letters) >= 3 and vocab.classes.get(folded) == STOP:
+        # "DES Pune University": in a name written in mixed case, three capitals are an
+        # acronym even when they spell an article elsewhere ("des", "der", "and")
+        return folded not in _ROMAN
     return not (folded in _ROMAN or (folded,) in vocab.equivalents or folded in vocab.classes)
 
 
-def _raw_words(text: str) -> list[tuple[str, int, bool, bool]]:
-    """(word, part index, joined-by-hyphen-to-next, quoted) for every written word."""
-    out: list[tuple[str, int, bool, bool]] = []
-    for seg, (part, quoted) in enumerate(_split_parts(text)):
+def _raw_words(text: str) -> list[tuple[str, int, bool, bool, bool]]:
+    """(word, part index, joined-by-hyphen-to-next, quoted, part set off by a dash) for
+    every written word."""
+    out: list[tuple[str, int, bool, bool, bool]] = []
+    for seg, (part, quoted, dashed) in enumerate(_split_parts(text)):
         for chunk in re.split(r"[\s/]+", part):
             pieces = [p for p in re.split(r"-+", chunk) if p.strip(".'")]
             for k, piece in enumerate(pieces):
                 cleaned = piece.strip(".,;:!?*'")
                 if cleaned:
-                    out.append((cleaned, seg, k < len(pieces) - 1, quoted))
+                    out.append((cleaned, seg, k < len(pieces) - 1, quoted, dashed))
     return out
 
 
@@ -366,7 +374,7 @@ def parse_name(raw: str, country: str | None = None) -> NameForm:
     letters = [c for w, *_ in written for c in w if c.isalpha()]
     shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
     words: list[Word] = []
-    for k, (word, seg, hyphen, quoted) in enumerate(written):
+    for k, (word, seg, hyphen, quoted, dashed) in enumerate(written):
         folded = _fold_word(word)
         if not folded:
             continue
@@ -375,7 +383,7 @@ def parse_name(raw: str, country: str | None = None) -> NameForm:
         if k == len(written) - 1 and folded in _ROMAN and word.isupper() and k > 0:
             canon = (_ROMAN[folded],)
         words.append(Word(word, folded, canon, seg, acronym=acronym, quoted=quoted,
-                          hyphen_next=hyphen))
+                          hyphen_next=hyphen, dashed=dashed))
     words = _translate(words)
     words = [replace(w, stop=w.stop or (bool(w.canon) and all(word_class(t) == STOP
                                                                for t in w.canon)))

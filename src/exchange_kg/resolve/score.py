@@ -7,8 +7,9 @@ threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
 1.0    the same normalised name (word order of its parts, spacing, accents, articles,
        native vs English words aside), or the same ROR ID
 0.9    the same name but for a misspelt proper name (one letter in seven, two in eleven,
-       or another ending of the same stem: "Karlsruher"/"Karlsruhe"; never another point of
-       the compass: "Northeastern"/"Northwestern"); or an acronym of one
+       or another ending of the same stem in a translated name or of a place's adjective:
+       "Karlsruher"/"Karlsruhe", "Vietnamese"/"Vietnam"; never another point of the
+       compass: "Northeastern"/"Northwestern"); or an acronym of one
        is the initials of words in the other and the rest agrees ("RWTH Aachen" /
        "Rheinisch-Westfälische Technische Hochschule Aachen"); or the other gives the
        acronym one has in its name ("KTH Royal Institute of Technology" / "The Royal ...
@@ -17,16 +18,24 @@ threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
        "Airlangga University"); one is the other without any head word ("RWTH Aachen");
        one is the other plus the city its own row gives; an acronym abbreviates the other
        name and the rest of one name is words of that expansion ("ITESM Monterrey")
-0.8    one is the other plus a place qualifier (", Beijing", " at Chicago") that no other
-       name in the country adds to the same base (else it is a university system:
+0.8    one is the other plus a trailing place qualifier (", Beijing", " in Prague") that no
+       other name in the country adds to the same base (else it is a university system:
        "University of California, Davis" is not "University of California"); one is the
-       other after two or more patron's names ("Georg-August-Universität Göttingen"); one
-       is the other plus an acronym, and the other's rows give no acronym
+       other after two or more patron's names joined to the head word or in the native
+       name ("Georg-August-Universität Göttingen"); one is the other plus its initials as
+       an acronym, and the other's rows give no acronym
+0.75   the same, but the qualifier follows a dash or "at" (a campus that is an institution
+       of its own as often as not: "Brigham Young University - Idaho", "University of
+       Alabama at Birmingham"), or the acronym is not the name's initials ("WSPIA
+       University of Rzeszow"): evidence must decide
 0.7    two English names with words moved ("Miami University" / "University of Miami"),
        also where one adds a qualifier ("University of Washington" / "Washington
        University in St. Louis"),
-       or names one letter apart in a short proper name ("Hunan"/"Henan"): different
-       institutions often enough that evidence must decide (a shared website domain does)
+       or names one letter apart in a short proper name ("Hunan"/"Henan"), a syllable apart
+       in a romanised name ("Jianghan"/"Jiangnan"), one letter for another in the only
+       name of both ("Atlantic"/"Atlantis"), another ending in English names
+       ("Concord"/"Concordia"): different institutions often enough that evidence must
+       decide (a shared website domain does)
 0.6    the same words with proper names in another order
 <=0.5  related but different names ("Tianjin University" / "Tianjin University of
        Technology", a bare system name / one of its members, a name of common words only);
@@ -41,6 +50,7 @@ make a pair a conflict: never in one cluster, however the others connect them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +60,7 @@ import tldextract
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from exchange_kg.normalise.country import parse_country
 from exchange_kg.resolve.model import Mention
 from exchange_kg.resolve.names import (
     TYPE,
@@ -57,9 +68,11 @@ from exchange_kg.resolve.names import (
     NameForm,
     acronym_of,
     contractions,
+    initials,
     is_distinctive,
     parse_name,
     place_tokens,
+    vocabulary,
     with_acronym,
     word_class,
 )
@@ -135,6 +148,42 @@ def _other_direction(a: str, b: str) -> bool:
                for d in DIRECTIONS for e in DIRECTIONS)
 
 
+# A romanised Chinese (or other syllabic) name: a run of syllables, each an initial and a
+# final. One letter changes a syllable, and so a character: "Jianghan"/"Jiangnan" are two
+# universities, not one misspelt.
+_SYLLABLES = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu"
+    r"|ua|uo|ui|ue|er|a|o|e|i|u|v)){2,}")
+
+
+def _another_word(x: str, y: str, a: NameForm, b: NameForm, side_a: Side, side_b: Side
+                  ) -> bool:
+    """Whether two tokens ``token_match`` reads as one misspelt word are rather two words:
+    syllabic names a syllable apart ("Jianghan"/"Jiangnan"); in two English (untranslated)
+    names, one word that is the other plus an ending, unless the shorter is a place whose
+    adjective the other is ("Vietnam"/"Vietnamese": "Concord"/"Concordia" are two names); or
+    one letter in place of another in the only name of both ("Atlantic"/"Atlantis": a
+    slip of one key would have to make another word)."""
+    if _SYLLABLES.fullmatch(x) and _SYLLABLES.fullmatch(y):
+        return True
+    short, dist = min(len(x), len(y)), OSA.distance(x, y)
+    if not ((short >= 7 and dist <= 1) or (short >= TWO_EDITS_FROM and dist <= 2)):
+        # only the shared-stem reading pairs these (see ``token_match``)
+        if a.native or b.native:
+            return False
+        stem = min(x, y, key=len)
+        return not _known_place(stem, side_a, side_b)
+    return (len(x) == len(y) and len(a.distinctive) == 1 and len(b.distinctive) == 1
+            and sum(p != q for p, q in zip(x, y, strict=True)) == 1)
+
+
+def _known_place(token: str, side_a: Side, side_b: Side) -> bool:
+    if token in vocabulary().places or any(token in c for c in side_a.cities + side_b.cities):
+        return True
+    return parse_country(token, fuzzy=False) is not None
+
+
 @dataclass
 class Alignment:
     pairs: list[tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
@@ -142,6 +191,7 @@ class Alignment:
     extra_b: list[int] = field(default_factory=list)
     level: int = EXACT
     typos: list[str] = field(default_factory=list)
+    misspelt: list[tuple[str, str]] = field(default_factory=list)  # the pairs ``typos`` names
 
 
 def align(a: tuple[str, ...], b: tuple[str, ...]) -> Alignment:
@@ -195,6 +245,7 @@ def _align_rest(a: tuple[str, ...], b: tuple[str, ...], free_a: set[int], free_b
             out.pairs.append(((i,), (j,)))
             out.level = max(out.level, level)
             out.typos.append(f"{a[i]}/{b[j]}")
+            out.misspelt.append((a[i], b[j]))
             free_a.discard(i)
             free_b.discard(j)
 
@@ -267,7 +318,11 @@ def relate(a: NameForm, b: NameForm, side_a: Side = Side(), side_b: Side = Side(
     al = align(a.flat, b.flat)
     if not al.pairs:
         return NO_RELATION
-    typo = {EXACT: 1.0, STRONG: 0.9, WEAK: 0.7}[al.level]
+    level = al.level
+    if level == STRONG and any(_another_word(x, y, a, b, side_a, side_b)
+                               for x, y in al.misspelt):
+        level = WEAK
+    typo = {EXACT: 1.0, STRONG: 0.9, WEAK: 0.7}[level]
     typo_note = f"; spelt differently: {', '.join(al.typos)}" if al.typos else ""
     if not al.extra_a and not al.extra_b:
         return _same_tokens(a, b, al, typo, typo_note)
@@ -312,8 +367,13 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
                             "contained", extras)
         if side.acronyms:
             return Relation(0.5, "different acronyms", "contained", extras)
-        return Relation(0.8, f"the same name with the acronym {'/'.join(extras).upper()}",
-                        "contained", extras)
+        if all(a in initials(short) or contractions(short, a) for a in acrs):
+            return Relation(0.8, f"the same name with the acronym {'/'.join(extras).upper()}",
+                            "contained", extras)
+        # "WSPIA University of Rzeszow": letters that do not abbreviate the shared name may
+        # name another body of that place; evidence must decide
+        return Relation(0.75, f"the same name with the acronym {'/'.join(extras).upper()}, "
+                              "not its initials", "contained", extras)
     plain = tuple(long.flat[i] for i in extra_idx if not long.acronym_flags[i])
     if all(word_class(t) == TYPE for t in plain) and not short.has_type:
         return Relation(0.85, f"the same name without {' '.join(plain)!r}", "contained",
@@ -326,6 +386,11 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
         if short.key in ctx.systems:
             return Relation(0.5, f"{' '.join(plain)!r} qualifies a name other rows qualify "
                                  "otherwise (a system of institutions)", "contained", extras)
+        if _campus(long, extra_idx):
+            # "Brigham Young University - Idaho", "University of Alabama at Birmingham": the
+            # official name of a campus that is an institution of its own as often as not
+            return Relation(0.75, f"the same name with {qualifier!r} after a dash or 'at'",
+                            "contained", extras)
         return Relation(0.8, f"the same name qualified by {qualifier!r}", "contained", extras)
     if _patron_prefix(short, long, extra_idx):
         return Relation(0.8, f"the same name after {' '.join(plain)!r}", "contained", extras)
@@ -354,12 +419,18 @@ def _qualifier(long: NameForm, extra_idx: list[int]) -> str | None:
         return None
     seg = segs.pop()
     whole = [i for i, s in enumerate(long.flat_segments) if s == seg]
-    if whole != extra_idx or len(whole) == len(long.flat):
-        return None
+    if whole != extra_idx or len(whole) == len(long.flat) or whole[0] == 0:
+        return None  # a first part is a name of its own ("Birkbeck, University of London")
     if any(long.words[long.flat_words[i]].quoted for i in whole):
         return None  # a quoted part is a name ("L'Orientale"), not a place
     tokens = tuple(long.flat[i] for i in whole)
     return " ".join(tokens) if is_qualifier(tokens) else None
+
+
+def _campus(long: NameForm, extra_idx: list[int]) -> bool:
+    """Whether a qualifier is set off by a spaced dash or follows "at"."""
+    first = long.flat_words[extra_idx[0]]
+    return long.words[first].dashed or (first > 0 and long.words[first - 1].folded == "at")
 
 
 def _patron_prefix(short: NameForm, long: NameForm, extra_idx: list[int]) -> bool:
@@ -377,6 +448,13 @@ def _patron_prefix(short: NameForm, long: NameForm, extra_idx: list[int]) -> boo
         following = words[last_word + 1].canon
         if any(is_distinctive(t) for t in following):
             return False
+    elif not long.native or short.native:
+        # In English, names before "University" name another institution of the place
+        # ("Cardinal Stefan Wyszynski University in Warsaw", "Savitribai Phule Pune
+        # University"); a patron is read as such only joined to the head word
+        # ("Gutenberg-Universität") or in the native name beside an English one ("Alma Mater
+        # Studiorum Università di Bologna")
+        return False
     return all(w.text[:1].isupper() for w in words[: last_word + 1] if not w.stop)
 
 
