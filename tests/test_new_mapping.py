@@ -288,3 +288,28 @@ def test_new_mapping_says_why_a_file_cannot_be_read(tmp_path: Path) -> None:
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
     with pytest.raises(Exception, match="a Word 97-2003 document"):
         propose(legacy, "legacy")
+
+
+def test_a_fixed_width_report_with_country_codes_is_read_whole(tmp_path: Path) -> None:
+    # a student-information-system printout: country codes, rulings, a running title on
+    # every page, a total and an end line; one row's partner cell names no one
+    page = ["XR0417          PARTNER AGREEMENTS REPORT                     PAGE   {}", "",
+            "CTRY  INSTITUTION                        START       PLACES",
+            "----  ---------------------------------  ----------  ------"]
+    rows = [("DE", "UNIVERSITAET HAMBURG"), ("FR", "SORBONNE UNIVERSITE"),
+            ("ES", "UNIVERSIDAD DE GRANADA"), ("JP", "KYOTO UNIVERSITY"),
+            ("KR", "KOREA UNIVERSITY"), ("MX", "???")]
+    lines = [page[0].format(1), *page[1:]]
+    for i, (code, name) in enumerate(rows):
+        if i == 3:
+            lines += ["", page[0].format(2), *page[1:]]
+        lines.append(f"{code:<6}{name:<35}2022-02-01  {i + 1:>6}")
+    lines += ["", "TOTAL AGREEMENTS:   6", "*** END OF REPORT ***"]
+    document = tmp_path / "report.txt"
+    document.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = _cli(str(document), "--id", "report", "-o", str(tmp_path / "report.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    mapping = (tmp_path / "report.yaml").read_text("utf-8")
+    assert "columns: [country, partner, start, quota]" in mapping
+    assert "line(s) not read" not in proc.stderr  # titles, rulings and footers are layout
+    assert "of 5 agreements" in proc.stderr and "1 row(s) name no partner" in proc.stderr

@@ -191,3 +191,14 @@ def test_every_normaliser_reads_an_empty_cell_as_nothing(normaliser: str, cell: 
         assert value.parties == () and value.consortium is None
     else:
         assert value in (None, ())
+
+
+@pytest.mark.parametrize("cell", ["???", "-", "TBD", "N/A"])
+def test_a_partner_cell_that_names_no_one_gives_no_agreement(tmp_path: Path, cell: str) -> None:
+    # a placeholder is no institution: neither an agreement without a partner (the build
+    # once stopped on one) nor an institution called "TBD"
+    rows = ["Chile\t\tUniversidad de Chile\t\t2020", f"Peru\t\t{cell}\t\t2021"]
+    graph = build_graph(write_project(tmp_path, HEADER + "\n".join(rows) + "\n", MAPPING))
+    agreements = list(graph.subjects(RDF.type, XKG.Agreement))
+    assert len(agreements) == 1
+    assert not any(cell in str(o) for o in graph.objects(None, RDFS.label))

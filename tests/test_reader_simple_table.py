@@ -228,6 +228,23 @@ def test_repeated_header_title_and_footer_are_layout() -> None:
     assert "2024-05-01" in result.dispositions[6].reason
 
 
+def test_a_reports_ruling_and_its_title_repeated_on_the_next_page_are_layout() -> None:
+    # a fixed-width report: ruled under each header, its title over each page's header
+    title = "SISR0417\tEXCHANGE PARTNER AGREEMENTS\tRUN DATE 2025-10-02\tPAGE 1"
+    ruling = "-----\t------------------\t--------"
+    text = [title, "Country\tUniversity name\tAgreement type", ruling,
+            "Chile\tUniversidad de Chile\tBilateral", title.replace("PAGE 1", "PAGE 2"),
+            "Country\tUniversity name\tAgreement type", ruling, "Peru\tPUCP\tErasmus+"]
+    result = read(text, "t", {**OPTIONS, "title_patterns": ["^SISR"]})
+    assert [r.fields["partner"] for r in result.records] == ["Universidad de Chile", "PUCP"]
+    kinds = {n: d.kind for n, d in result.dispositions.items()}
+    assert (kinds[3], kinds[5], kinds[7]) == ("separator", "title", "separator")
+    # without the mapping's pattern, the title is still known as the one above the header
+    bare = read(text[1:], "t", OPTIONS)
+    assert [r.fields["partner"] for r in bare.records] == ["Universidad de Chile", "PUCP"]
+    assert bare.dispositions[4].status is LineStatus.UNREADABLE  # no title above: a row
+
+
 def test_ignored_and_empty_columns_are_left_out() -> None:
     result = read(["7\tChile\t\tBilateral"], "t", {"columns": ["-", "country", "partner",
                                                               "kind"]})

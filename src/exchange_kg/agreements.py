@@ -144,8 +144,8 @@ def build_agreements(
     doubt = doubt_of(record.flags)
 
     partner = values.get("partner")
-    if partner is None:
-        return []
+    if partner is None or not (partner.parties or partner.consortium):
+        return []  # the partner cell names no one ("???", "TBD"): flagged, no agreement
     if "country" not in values and section.country is not None:
         values["country"] = section.country  # a workbook's sheet per country
         flag(record, "country", "country-from-section", "no country on the row; the "

@@ -52,6 +52,7 @@ from functools import lru_cache
 import pycountry
 
 from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.quota import says_unstated
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
@@ -726,7 +727,7 @@ def _parse_partner(text: str, notation: str) -> tuple[PartnerValue, list[Flag]]:
 def _parse_line(text: str, notation: str, flags: list[Flag]) -> PartnerValue:
     """A cell's text as one line: its parties, or its consortium's."""
     cleaned = _clean(text, flags)
-    if not any(c.isalnum() for c in cleaned):
+    if not any(c.isalnum() for c in cleaned) or says_unstated(cleaned):
         _flag(flags, "empty", "the partner cell names nothing", text)
         return PartnerValue(())
     items = _numbered_items(cleaned) or _listed_items(cleaned)

@@ -104,6 +104,12 @@ def _cell_key(text: str) -> str:
     return "".join(fold_accents(text).split())
 
 
+def says_unstated(text: str) -> bool:
+    """Whether a whole cell only says its value is not stated ("N/A", "TBD", "k.A.", "—"):
+    words any column may hold in place of a value, a partner's included."""
+    return _cell_key(text) in _words().unstated
+
+
 # A quota counts students a year: four digits are plenty; more is damage, not a count.
 MAX_QUOTA_DIGITS = 4
 
@@ -131,7 +137,7 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
             return None, [_implausible(raw, compact, field)]
         return QuotaValue(False, (("unspecified", count),)), []
     words = _words()
-    if _cell_key(text) in words.unstated:
+    if says_unstated(text):
         return None, []
     if _says_none(text, words):
         return QuotaValue(True, ()), []

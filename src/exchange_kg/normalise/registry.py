@@ -38,7 +38,7 @@ def _normalise_cell(name: str, raw: str, field: str, vocabulary: Vocabulary
 def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.country import parse_country, unmatched_reason
 
-    match = _iso_code(raw) or parse_country(raw)
+    match = iso_code(raw) or parse_country(raw)
     if match is None:
         reason = unmatched_reason(raw) or "names no country we recognise"
         return None, [Flag(field, "country-unknown", reason, raw, withheld=True)]
@@ -53,7 +53,7 @@ def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[F
 _NOT_CODES = frozenset({"NA"})
 
 
-def _iso_code(raw: str) -> Any:
+def iso_code(raw: str) -> Any:
     """ "DE", "CAN", "JPN": a country cell that is an ISO 3166-1 alpha-2 or alpha-3 code, in
     capitals as codes are written. Only for a country cell: inside a partner's name capitals
     are an acronym ("Instituto Tecnológico de Aeronáutica (ITA)" is no Italian body)."""

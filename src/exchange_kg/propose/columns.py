@@ -21,6 +21,7 @@ from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.quota import parse_quota
+from exchange_kg.normalise.registry import iso_code
 from exchange_kg.normalise.term import parse_terms
 from exchange_kg.normalise.vocabulary import builtin_entries
 from exchange_kg.readers.cells import fold
@@ -88,6 +89,9 @@ def field_by_content(values: Sequence[str]) -> str | None:
         return "start"
     if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
         return "country"
+    codes = {v for v in filled if iso_code(v) is not None}
+    if len(codes) >= 3 and share(lambda v: v in codes) > 0.6:
+        return "country"  # "DE", "FR", "JPN": a report's country codes, several distinct
     if share(_kind) > 0.6:
         return "kind"  # "Erasmus+", "Acordo bilateral" under "Programa"
     if _numbering(filled):

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from exchange_kg.propose.columns import column_fields, field_by_content, header_field
-from exchange_kg.readers.cells import is_upper_header
+from exchange_kg.readers.cells import is_rule, is_upper_header
 
 DELIMITERS = ("\t", ";", "|", ",")
 
@@ -64,7 +64,10 @@ def _passes(lines: Sequence[str], delimiter: str, at: int, cells: Sequence[str],
     """How many of the header line's first cells, in words no vocabulary knows, are passes
     glued in front of every row rather than columns: none when the cells under one of them
     show its field ("Sıra No" over 1, 2, 3: the list's own numbering)."""
-    rows = _rows_under(lines, delimiter, at, len(cells))
+    above = _first_cells(lines[:at], delimiter)
+    # the rows of data: not a ruling, the header repeated or the title over a later page
+    rows = [r for r in _rows_under(lines, delimiter, at, len(cells))
+            if not is_rule(r) and r != list(cells) and r[0] not in above]
     for j in range(lead):
         values = [r[j] if j < len(r) else "" for r in rows]
         # a page's margin (a browser's date and address lines) fills a few rows, a column most
@@ -84,17 +87,25 @@ def rows_by_page(lines: Sequence[str], delimiter: str, at: int, lead: int
     empties = _leading_empty(cells)
     named = cells[empties:]
     offset = lead if empties >= lead else 0  # passes glued in front: as many as each row has
+    above = _first_cells(lines[:at], delimiter)
     rows = []
     for line in lines[at + 1:]:
         if not line.strip():
             continue
         row = split_cells(line, delimiter)
+        if is_rule(row) or row[0] in above:
+            continue  # a ruling, or the title over the table repeated on a later page
         here = _leading_empty(row)
         if row[here:] == named and empties >= lead:
             offset = lead + here - empties
             continue
         rows.append(row[offset:] if offset >= 0 else [""] * -offset + row)
     return rows
+
+
+def _first_cells(lines: Sequence[str], delimiter: str) -> set[str]:
+    """The first cells of the lines above a header: a title that repeats over each page."""
+    return {cells[0] for ln in lines if (cells := split_cells(ln, delimiter)) and cells[0]}
 
 
 def _leading_empty(cells: Sequence[str]) -> int:

@@ -26,16 +26,17 @@ def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
            ""]
     table = [("line", "country", "partner", "unit", "start", "end / term", "kinds", "quota")]
     for a in agreements[:rows]:
-        party = a.parties[0]
+        party = a.parties[0] if a.parties else None  # a partner cell that names no one
         term = (str(a.end) if a.end else "open-ended" if a.open_ended else
                 f"{a.duration_years} years" if a.duration_years else "")
         if a.auto_renewal:
             term = f"{term}, renewed".strip(", ")
         quota = "" if a.quota is None else ("×" if a.quota.no_student_quota else ",".join(
             f"{n}" if k == "unspecified" else f"{k} {n}" for k, n in a.quota.places))
-        table.append((str(a.records[0].first_line), a.country or "-", a.consortium or party.name,
-                      "; ".join(party.units), str(a.start or ""), term, ",".join(a.kinds),
-                      quota))
+        table.append((str(a.records[0].first_line), a.country or "-",
+                      a.consortium or (party.name if party else "-"),
+                      "; ".join(party.units if party else ()), str(a.start or ""), term,
+                      ",".join(a.kinds), quota))
     widths = [min(40, max(len(r[i]) for r in table)) for i in range(len(table[0]))]
     out += ["  " + "  ".join(c[:40].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
             for r in table]
@@ -51,6 +52,11 @@ def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
     for name, values in sorted(unknown.items()):
         listed = ", ".join(f"{v!r} ×{n}" for v, n in values.most_common(12))
         out.append(f"  {name}: {listed}")
+    nameless = [rec.first_line for rec in src.result.records
+                if any(f.field == "partner" and f.code == "empty" for f in rec.flags)]
+    if nameless:
+        out.append(f"  {len(nameless)} row(s) name no partner, so give no agreement (lines "
+                   f"{', '.join(map(str, nameless[:12]))}{', ...' if len(nameless) > 12 else ''})")
     unread_sheets = sorted({d.reason for d in src.result.dispositions.values()
                             if d.kind == "table-not-read"})
     out += [f"Not read: {reason}" for reason in unread_sheets]

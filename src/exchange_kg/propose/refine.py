@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_kg.normalise.country import text_key
+from exchange_kg.normalise.fit import looks_like_institution
 from exchange_kg.propose.layouts import pattern_for
 from exchange_kg.propose.proposal import Proposal
 
@@ -107,14 +108,19 @@ def _learn(proposal: Proposal, src: Any) -> bool:
         furniture = [n for n, d in sorted(src.result.dispositions.items())
                      if d.status.value == "unreadable" and d.kind != "table-not-read"]
         furniture += [r.first_line for r in src.result.records if _page_furniture(r, src)]
+        first_header = min((n for n, d in src.result.dispositions.items()
+                            if d.kind == "header"), default=0)
         for n in sorted(furniture):
             text = src.lines[n - 1].strip()
             delimiter = options.get("delimiter", "\t")  # prose may hold a ";"
-            if len([c for c in text.split(delimiter) if c.strip()]) != 1:
-                continue
+            cells = [c.strip() for c in text.split(delimiter) if c.strip()]
+            if len(cells) != 1 and not (
+                    (n < first_header or n > last_record)
+                    and not any(looks_like_institution(c) for c in cells)):
+                continue  # several cells in the table: a row that could not be read
             key = ("footer_patterns" if n > last_record and reader != "merged-cell-table"
                    else "title_patterns")
-            pattern = pattern_for(text)
+            pattern = pattern_for(cells[0])
             if pattern not in options.get(key, []):
                 options.setdefault(key, []).append(pattern)
                 changed = True

@@ -95,6 +95,17 @@ def paren_balance(text: str) -> int:
     return sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")
 
 
+_RULE = re.compile(r"^[-=_~.*+#\u2500-\u257f\u2014\u2013\s]+$")
+
+
+def is_rule(cells: Sequence[str]) -> bool:
+    """A line drawn with characters ("----  --------", "=====", box drawing) under a header or
+    between rows: a printed report's ruling, holding no value."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and all(_RULE.match(c) and len(c.strip()) >= 3 or c.strip() in "-=_"
+                                for c in filled) and any(len(c.strip()) >= 3 for c in filled)
+
+
 def has_letters(text: str) -> bool:
     return any(c.isalpha() for c in text)
 

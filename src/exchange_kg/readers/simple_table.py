@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
-from exchange_kg.readers.cells import fold, is_total, is_upper_header
+from exchange_kg.readers.cells import fold, is_rule, is_total, is_upper_header
 from exchange_kg.records import (
     FIELDS,
     Flag,
@@ -361,12 +361,20 @@ def read_rows(
     short: dict[int, dict[str, str]] = {}  # rows too short to read: wrapped cells, maybe
     shift = 0  # cells the current page's header stands right of the mapping's
     upper = upper_header_lines(lines, options.get("header", []), delimiter)
+    titles = _running_titles(lines[:header_at - 1], delimiter)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         cells = split_cells(line, delimiter)
         if number in upper:
             result.mark(number, LineStatus.LAYOUT, "header", "column groups above the header")
+            continue
+        if is_rule(cells):
+            result.mark(number, LineStatus.LAYOUT, "separator", "a ruled line")
+            continue
+        if number > header_at and _title_key(cells) in titles:
+            result.mark(number, LineStatus.LAYOUT, "title",
+                        "the title above the header, repeated on a later page")
             continue
         layout = classify_layout(line, cells, options, number >= header_at)
         if layout is not None and layout[1].startswith(_BEFORE_HEADER) and len(cells) > 1:
@@ -399,6 +407,9 @@ def read_rows(
         problem = row_check(cells) if row_check is not None else None
         if problem is None:
             problem = cell_count_problem(cells, columns, options.get("min_cells"), written)
+        if problem is not None and _total_line(cells):
+            result.mark(number, LineStatus.LAYOUT, "total", "the list's own total")
+            continue
         if problem is not None:
             result.mark(number, LineStatus.UNREADABLE, "row", problem)
             if continues is None and len(cells) <= len(columns):
@@ -423,6 +434,19 @@ def read_rows(
     if continues is None:
         _lone_names(result)
     return result
+
+
+def _title_key(cells: Sequence[str]) -> str:
+    """A title line as it repeats on every page: its words, page number and date aside."""
+    return re.sub(r"\d+", "#", " ".join(" ".join(c.split()) for c in cells if c).casefold())
+
+
+def _running_titles(above: Sequence[str], delimiter: str) -> frozenset[str]:
+    """The lines above the header that say enough to be told from a row (a report's running
+    title: "SISR0417  EXCHANGE PARTNER AGREEMENTS  RUN DATE ...  PAGE 1"), as they would
+    repeat above the header of every later page."""
+    keys = (_title_key(split_cells(line, delimiter)) for line in above if line.strip())
+    return frozenset(k for k in keys if len(re.sub(r"[\W#_]", "", k)) >= 12)
 
 
 LONE_SHARE = 0.1  # rows filling their partner cell alone, at most, among rows filling 3+
@@ -452,6 +476,15 @@ def _total_row(fields: dict[str, str]) -> bool:
     label = fields.get("partner", "")
     return is_total(label) and all(
         not re.search(r"[^\W\d_]", text) for name, text in fields.items() if name != "partner")
+
+
+def _total_line(cells: Sequence[str]) -> bool:
+    """A line of totals under the table, whatever column its label stands in ("TOTAL
+    AGREEMENTS:   14" under a report's first column): its first cell says so and the
+    others hold numbers only. Never an agreement, nor the rest of the row above."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and is_total(filled[0]) and all(
+        not re.search(r"[^\W\d_]", c) for c in filled[1:])
 
 
 # Columns whose text a narrow cell wraps onto the lines below it in a printed table.
