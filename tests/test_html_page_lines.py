@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from exchange_kg import formats, pipeline
+from exchange_kg.formats.grid import LINE_BREAK
 from exchange_kg.formats.html import page_lines
 from exchange_kg.propose import manifest_entry, propose, read_with
 from exchange_kg.records import SourceError
@@ -48,6 +49,7 @@ def test_a_page_without_tables_is_its_lines_in_page_order(tmp_path: Path) -> Non
                           "© 2026 International Office"]
     assert not any("not a partner" in ln or "color" in ln for ln in lines)
     assert table.locations[0].text == "page line 1 (<nav>)"
+    assert table.margin == {0: "the site's navigation (<nav>), not the list"}
 
 
 def test_a_page_of_headings_and_lists_is_proposed_as_an_outline_and_read_whole(
@@ -119,3 +121,82 @@ def test_a_table_per_country_gives_its_rows_the_country_of_the_heading_above_it(
     view = formats.open_view(path, [{"table": [1, 2, 3]}])
     assert view.lines[0] == "Germany"
     assert view.locations[0].text == "heading above table 1"
+
+
+CARDS = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Partner universities</title></head>
+<body><h1>Our partner universities</h1>
+<p>Contact: international@example.edu</p><p>Phone: +44 20 7946 0000</p>
+<h2>Europe</h2>
+<div class="partners">
+  <article class="partner"><h3>Universität Hamburg</h3>
+    <dl><dt>Country</dt><dd>Germany</dd><dt>Places</dt><dd>2</dd></dl>
+    <a href="/hamburg">Read more</a></article>
+  <article class="partner"><h3>Sorbonne Université</h3><p>Faculty of Arts</p>
+    <dl><dt>Country</dt><dd>France</dd></dl></article>
+</div>
+<h2>Asia</h2>
+<div class="partners">
+  <article class="partner"><h3>Kyoto University</h3>
+    <p><strong>Country:</strong> Japan</p><p><strong>Places:</strong> 1</p></article>
+  <article class="partner"><h3>National University of Singapore</h3>
+    <p><strong>Country:</strong> Singapore</p><p><strong>Places:</strong> 4</p></article>
+</div>
+<ul><li>Monash University<ul><li>Country: Australia</li><li>Places: 3</li></ul></li>
+    <li>University of Toronto<ul><li>Country: Canada</li><li>Places: 2</li></ul></li></ul>
+</body></html>
+"""
+
+
+def test_a_page_of_cards_is_a_row_per_card_under_its_labels(tmp_path: Path) -> None:
+    """A page where each partner is a box (an <article> with a description list, labelled
+    paragraphs, a list item with its details in a nested list) is read as a table: the
+    labels the boxes share over one row per box, the box's title under "Name", a line under
+    it (a unit) in a column of its own, a line after the labels ("Read more") in a last
+    column of its own. The page's own labelled lines
+    (a contact, a phone number) are no cards: each is one field, not a box of them."""
+    path = tmp_path / "cards.html"
+    path.write_text(CARDS, encoding="utf-8")
+    table = page_lines(path)
+    rows = [[c.replace(LINE_BREAK, " / ") for c in row] for row in table.cells]
+    header = ["Country", "Places", "Name", "", "Other text"]
+    assert rows == [
+        ["Our partner universities"], ["Contact: international@example.edu"],
+        ["Phone: +44 20 7946 0000"], ["Europe"], header,
+        ["Germany", "2", "Universität Hamburg", "", "Read more"],
+        ["France", "", "Sorbonne Université", "Faculty of Arts", ""],
+        ["Asia"], header,
+        ["Japan", "1", "Kyoto University", "", ""],
+        ["Singapore", "4", "National University of Singapore", "", ""],
+        header, ["Australia", "3", "Monash University", "", ""],
+        ["Canada", "2", "University of Toronto", "", ""]]
+    assert table.locations[4].text == "page line 5 (the labels of the cards below)"
+    assert table.locations[5].text == "page line 6 (<article>)"
+    proposal = propose(path, "cards")
+    src = read_with(proposal, path)
+    assert proposal.mapping["sections"][0]["reader"]["options"]["columns"] == [
+        "country", "quota", "partner", "-", "-"]
+    assert sorted((a.country, a.parties[0].name, a.parties[0].units, a.quota and
+                   a.quota.places) for a in pipeline.source_agreements(src)) == [
+        ("AU", "Monash University", (), (("unspecified", 3),)),
+        ("CA", "University of Toronto", (), (("unspecified", 2),)),
+        ("DE", "Universität Hamburg", (), (("unspecified", 2),)),
+        ("FR", "Sorbonne Université", (), None),
+        ("JP", "Kyoto University", (), (("unspecified", 1),)),
+        ("SG", "National University of Singapore", (), (("unspecified", 4),))]
+    assert not [d for d in src.result.dispositions.values() if d.status.value == "unreadable"]
+
+
+@pytest.mark.parametrize("body", [
+    # a box per country holding two partners: a label twice in one box
+    "<div><h3>Germany</h3><p>University: Hamburg</p><p>University: Köln</p></div>"
+    "<div><h3>France</h3><p>University: Paris</p><p>University: Lyon</p></div>",
+    # boxes that share no label
+    "<div><h3>Hamburg</h3><p>Phone: 1</p></div><div><h3>Paris</h3><p>Fax: 2</p></div>",
+    # one labelled line per box
+    "<div>Universität Hamburg: Erasmus+</div><div>Sorbonne Université: bilateral</div>",
+])
+def test_boxes_without_the_same_labels_are_no_cards(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "boxes.html"
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    assert all(len(row) == 1 for row in page_lines(path).cells)

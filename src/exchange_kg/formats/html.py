@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from exchange_kg.formats.cards import Cards, find_cards
 from exchange_kg.formats.delimited import decode
 from exchange_kg.formats.grid import LINE_BREAK, Merge, Table, one_line
 from exchange_kg.formats.headings import above, with_country_headings
@@ -112,20 +113,46 @@ def page_lines(path: Path, encoding: str | None = None) -> Table:
 
 def _lines_of(path: Path, root: Any) -> Table:
     body = root.find("body")
+    body = body if body is not None else root
     lines: list[tuple[list[str], str]] = []  # (cells, the element that holds them)
-    _walk(body if body is not None else root, lines, [""], "")
+    _walk(body, lines, [""], "", find_cards(body, _element_lines, _BLOCKS))
     cells = [row for row, _ in lines]
-    locations = [Location(f"page line {n} (<{tag}>)") for n, (_, tag) in
+    locations = [Location(f"page line {n} ({tag})" if tag == _LABELS else
+                          f"page line {n} (<{tag}>)") for n, (_, tag) in
                  enumerate(lines, start=1)]
     if not cells:
         raise SourceError(str(path), None, "the page has no table and no text")
-    return Table("page text", cells, locations)
+    # A <nav> (a menu, a breadcrumb) is the site's, on every page, as a printed page's
+    # running header is: layout, never entries of the list.
+    navigation = {r: "the site's navigation (<nav>), not the list" for r, (_, tag) in
+                  enumerate(lines) if tag == "nav"}
+    return Table("page text", cells, locations, margin=navigation)
 
 
-def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str) -> None:
+_LABELS = "the labels of the cards below"
+
+
+def _element_lines(el: Any) -> list[tuple[list[str], str]]:
+    """One element's lines, laid out as the page's are."""
+    lines: list[tuple[list[str], str]] = []
+    line = [""]
+    _walk(el, lines, line, "")
+    _flush(lines, line, el.tag if isinstance(el.tag, str) else "")
+    return lines
+
+
+def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str,
+          cards: Cards | None = None) -> None:
     """Lay out ``el``'s text: ``line`` is the text of the line being filled, ``tag`` the
-    block it belongs to; a block element ends the line before and after itself."""
+    block it belongs to; a block element ends the line before and after itself. A card
+    (:mod:`.cards`) is one line of its values, under a line of their labels."""
     if not isinstance(el.tag, str) or el.tag in _UNSEEN:
+        return
+    if cards is not None and el in cards.rows:
+        _flush(lines, line, tag)
+        if el in cards.firsts:
+            lines.append((list(cards.header), _LABELS))
+        lines.append((cards.rows[el], el.tag))
         return
     if el.tag == "dl":
         _flush(lines, line, tag)
@@ -137,14 +164,17 @@ def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str
         if el.tag == "li":
             line[0] = BULLET + " "
         tag = el.tag if block else tag
+    start = len(lines)
     if el.text:
         line[0] += el.text
     for child in el:
-        _walk(child, lines, line, tag)
+        _walk(child, lines, line, tag, cards)
         if child.tail:
             line[0] += child.tail
     if block:
         _flush(lines, line, tag)
+    if el.tag == "nav":  # the site's links, in whatever blocks they stand
+        lines[start:] = [(cells, "nav") for cells, _ in lines[start:]]
 
 
 def _terms(dl: Any, lines: list[tuple[list[str], str]]) -> None:
