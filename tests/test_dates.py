@@ -407,3 +407,19 @@ def test_a_spreadsheet_day_number_is_its_date_flagged(cell: str, expected: DateV
 @pytest.mark.parametrize("cell", ["12345", "99999", "2024", "445931"])
 def test_numbers_no_spreadsheet_day_of_an_agreement_are_not_read(cell: str) -> None:
     assert parse_date(cell)[0] in (None, DateValue(2024))
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # year first, unpadded, as Korean, Chinese and Hungarian offices type dates
+    ("2019. 3. 15.", DateValue(2019, 3, 15)),
+    ("2019.3.15", DateValue(2019, 3, 15)),
+    ("2016. 11. 1.", DateValue(2016, 11, 1)),
+    ("2016/11/1", DateValue(2016, 11, 1)),
+])
+def test_a_year_first_date_that_does_not_pad(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+def test_a_day_equal_to_its_month_needs_no_order() -> None:
+    assert parse_date("12/12/2019") == (DateValue(2019, 12, 12), [])
+    assert parse_date("04/04/2021") == (DateValue(2021, 4, 4), [])

@@ -534,3 +534,14 @@ def test_a_spreadsheet_day_number_in_an_end_column_is_its_date_flagged() -> None
     terms, flags = parse_terms("47269", field="end", role="end")
     assert [(t.start, t.end) for t in terms] == [(None, DateValue(2029, 5, 31))]
     assert [f.code for f in flags] == ["date-serial"]
+
+
+@pytest.mark.parametrize("cell", ["31.05.2029", "30 Jun 2026", "2029-05-31"])
+def test_a_date_alone_in_a_term_cell_is_neither_start_nor_end(cell: str) -> None:
+    # a "valid until" column read as a term column: its date published as the start would be
+    # a false fact, as its end would be in a column of signing dates
+    terms, flags = parse_terms(cell)
+    assert terms == []
+    assert [(f.code, f.withheld) for f in flags] == [("unplaced-date", True)]
+    terms, flags = parse_terms(cell, field="end", role="end")
+    assert [t.end is not None and t.start is None for t in terms] == [True] and not flags

@@ -393,13 +393,17 @@ def _year_first(raw: str, year: int, rest: str, field: str
 def _trusted_prefix(year: int, parts: list[str]) -> tuple[DateValue, str]:
     """Keep month and day while each is well formed; stop at the first that is not.
 
-    In a list that pads to two digits, a one- or three-digit part means digits were lost or
-    moved ("2011/1/145"), so neither that part nor anything after it can be trusted.
+    In a date that pads to two digits (a part written with a leading zero: "2023/03/2"), a
+    one- or three-digit part means digits were lost or moved, and so does a three-digit part
+    anywhere ("2011/1/145"): neither that part nor anything after it can be trusted. A date
+    that does not pad writes a month or day of two digits only from 10 on ("2019.3.15",
+    "2016. 11. 1.", as Korean and Hungarian offices type them).
     """
-    padded = any(len(p) >= 2 for p in parts)
+    padded = any(len(p) > 2 or (len(p) == 2 and p.startswith("0")) for p in parts)
 
     def well_formed(part: str) -> bool:
-        return len(part) == 2 if padded else len(part) == 1
+        return len(part) == 2 if padded else len(part) == 1 or (len(part) == 2
+                                                                and not part.startswith("0"))
 
     if not parts:
         return DateValue(year), ""
@@ -472,8 +476,8 @@ def _day_first(raw: str, m: re.Match[str], field: str) -> tuple[DateValue | None
     order = active().date_order
     if order == "mdy":
         day, month = second, first
-    elif order == "dmy" or sep == "." or first > 12 >= second:
-        day, month = first, second
+    elif order == "dmy" or sep == "." or first > 12 >= second or first == second:
+        day, month = first, second  # "12/12/2019" is the same date in either order
     elif second > 12 >= first:
         day, month = second, first
     elif first > 12 and second > 12:

@@ -617,10 +617,13 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
     academic year or semester ("a.a. 2027/28") is read whole: its two years are one period,
     not a range of two; so is a cell that is one date with its month ("30 Jun 2026",
     "31-07-2025", "2028. augusztus 31."), which the word-by-word reading would cut into a
-    year and words it does not know.
+    year and words it does not know. Such a date is an end column's end; in a term cell it
+    says no more than a day, and is withheld (:func:`_lone_date`).
     """
     written, text = text, gregorian(text)  # "令和9年2月28日" is 2027年2月28日, not "9 years"
     whole, read_as = _whole_date(text, role, field)
+    if whole is not None and role != "end" and whole.month is not None:
+        return [], [*read_as, _lone_date(written, field)]
     if whole is not None:
         end = whole if role == "end" else None
         return [Term(start=None if end else whole, end=end, open_ended=False if end else None,
@@ -629,3 +632,14 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
     reader = _Reader(text, tokenize(text), field, role)
     reader.read()
     return reader.result(), reader.flags
+
+
+def _lone_date(written: str, field: str) -> Flag:
+    """A term cell that is one date and nothing else ("31.05.2029") does not say whether the
+    agreement starts or ends that day: a column headed "valid until" holds ends, one headed
+    "signed" starts. Only an end column (role ``end``) or words in the cell ("od ...",
+    "bis ...") say which. (A year alone stays the year the agreement was concluded, as the
+    lists that write a year and a duration in one column mean it.)"""
+    return Flag(field, "unplaced-date", "a date alone in a term cell does not say whether the "
+                "agreement starts or ends that day; not published (map the column as `end` "
+                "if it holds ends)", " ".join(written.split()), withheld=True)
