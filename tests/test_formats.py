@@ -695,3 +695,44 @@ def test_pdf_lines_printed_in_every_page_margin_are_layout(tmp_path: Path) -> No
     assert [line for n, line in enumerate(view.lines_for(0), start=1) if line.strip()] == [
         "Country\tPartner", "Germany\tUniversitaet Hamburg", "Country\tPartner",
         "Japan\tKyoto University"]
+
+
+def test_a_name_typed_on_into_the_row_below_is_joined_only_when_it_is_evidently_its_rest(
+        tmp_path: Path) -> None:
+    """A long name typed on into the next row of a workbook, its other cells empty, is the
+    rest of the cell above when the evidence says so (a word a name does not end in or its
+    rest starts with, a hyphen, an open bracket), beside a merged country cell too; a row
+    that may be a name or a note of its own is not joined (a false join is a false name)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["Country", "University", "Places"],
+                ["Italy", "Università degli Studi", 2], [None, "di Padova"],
+                ["Germany", "Technische Universität (TU", 1], [None, "Dresden)"],
+                ["Norway", "Norges teknisk-", 1], [None, "naturvitenskapelige universitet"],
+                ["Spain", "Universidad de Granada", 3], [None, "Nur für Master"],
+                ["United Kingdom", "De Montfort University", 1], [None, "Kingston University"],
+                [None, "University of", 2], [None, "Technology Sydney"]]:
+        ws.append(row)
+    ws.merge_cells("A10:A13")  # one country over its rows, the last typed on
+    path = tmp_path / "wrapped.xlsx"
+    wb.save(path)
+    view = open_view(path, [{}])
+    lines = [line for n, line in enumerate(view.lines_for(0), start=1) if line.strip()]
+    assert lines == [
+        "Country\tUniversity\tPlaces", "Italy\tUniversità degli Studi di Padova\t2",
+        "Germany\tTechnische Universität (TU Dresden)\t1",
+        "Norway\tNorges teknisk-naturvitenskapelige universitet\t1",
+        "Spain\tUniversidad de Granada\t3", "\tNur für Master",
+        "United Kingdom\tDe Montfort University\t1", "United Kingdom\tKingston University\t",
+        "United Kingdom\tUniversity of Technology Sydney\t2"]
+    joined = {n: d.reason for n, d in view.dispositions.items() if d.kind == "continuation"}
+    assert sorted(joined) == [3, 5, 7, 13]
+    assert joined[3].startswith("'di Padova' goes on with the cell above ('Università degli")
+    # the same rows of a CSV file are not joined by the reader either (a file that delimits
+    # its cells) and of a text extract never by the format layer
+    text = tmp_path / "wrapped.txt"
+    text.write_text("Country\tUniversity\nItaly\tUniversità degli Studi\n\tdi Padova\n",
+                    encoding="utf-8")
+    assert open_view(text, [{}]).dispositions == {}

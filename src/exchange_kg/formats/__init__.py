@@ -245,7 +245,7 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
         own: set[int] = set()
         for table in _tables(path, fmt, opts, encoding, ocr):
             if table.name not in placed:
-                placed[table.name] = _append(view, table)
+                placed[table.name] = _append(view, table, fmt in GRID_FORMATS)
             own.update(placed[table.name])
         view.section_lines.append(frozenset(own))
     if fmt != "csv":
@@ -450,14 +450,17 @@ def text_outside_tables(path: Path, encoding: str | None = None) -> list[str] | 
     return None
 
 
-def _append(view: View, table: Table) -> range:
+def _append(view: View, table: Table, join_wrapped: bool = False) -> range:
     assert view.locations is not None
     first = len(view.lines) + 1
-    for row in render(table):
+    for row in render(table, join_wrapped):
         view.lines.append(row.text)
         view.locations.append(row.location)
         n = len(view.lines)
-        if row.unreadable:
+        if row.joined:
+            view.dispositions[n] = LineDisposition(n, LineStatus.LAYOUT, "continuation",
+                                                   row.joined)
+        elif row.unreadable:
             view.dispositions[n] = LineDisposition(n, LineStatus.UNREADABLE, "row",
                                                    row.unreadable)
         elif row.layout and row.text:

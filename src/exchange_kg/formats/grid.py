@@ -103,10 +103,22 @@ class RenderedRow:
     layout: str = ""  # non-empty: the row is layout (group label on its own row), with why
     unreadable: str = ""  # non-empty: the format cannot read the row, with why
     margin: str = ""  # non-empty: printed in every page's margin (a running header), with why
+    joined: str = ""  # non-empty: the row is the rest of a cell above, joined to it, with why
 
 
-def render(table: Table) -> list[RenderedRow]:
-    """The table's rows as tab-separated lines, merged ranges filled in (see module doc)."""
+# Words a name does not end in: what follows them was wrapped onto the next line.
+OPEN_ENDS = frozenset({"of", "the", "for", "and", "de", "del", "des", "du", "da", "do", "dos",
+                       "das", "di", "della", "degli", "la", "le", "der", "für", "und", "en",
+                       "i", "y", "e", "et", "a", "zu", "an", "am", "im", "in", "na", "w", "v"})
+# ... and words a name's rest starts with when it was wrapped before them ("di Padova").
+_RESUMING = frozenset(OPEN_ENDS - {"a", "e", "i", "w", "v", "y", "en", "an", "in", "am", "im"}
+                      | {"dei", "dello", "delle", "van", "von", "zur", "pour", "sur"})
+
+
+def render(table: Table, join_wrapped: bool = False) -> list[RenderedRow]:
+    """The table's rows as tab-separated lines, merged ranges filled in (see module doc);
+    with ``join_wrapped``, a cell's text typed on into the row below joined back to it
+    (see :func:`_wrapped`)."""
     width = max((len(r) for r in table.cells), default=0)
     cells = [list(r) + [""] * (width - len(r)) for r in table.cells]
     carried: dict[tuple[int, int], Merge] = {}  # cell -> the multi-row merge that fills it
@@ -124,12 +136,52 @@ def render(table: Table) -> list[RenderedRow]:
                 carried[(r, c0)] = merge
     own = [any(v and (r, c) not in carried for c, v in enumerate(row))
            for r, row in enumerate(cells)]
+    joined: dict[int, str] = {}
+    if join_wrapped:
+        for r in range(1, len(cells)):
+            if r - 1 in joined or r in table.unreadable or r - 1 in table.unreadable:
+                continue
+            c = _wrapped(cells[r - 1], cells[r], [(r, k) in carried for k in range(width)])
+            if c is not None:
+                above, rest = cells[r - 1][c], cells[r][c]
+                cells[r - 1][c] = f"{above}{rest}" if above.endswith("-") else f"{above} {rest}"
+                joined[r] = (f"{rest!r} goes on with the cell above ({above!r}) on a row of "
+                             "its own, as a long name typed on: read as part of the row above")
     out = []
     for r, row in enumerate(cells):
         layout = "" if own[r] else _label_row(r, row, carried, own)
         out.append(RenderedRow(_line(row), table.locations[r], layout,
-                               table.unreadable.get(r, ""), table.margin.get(r, "")))
+                               table.unreadable.get(r, ""), table.margin.get(r, ""),
+                               joined.get(r, "")))
     return out
+
+
+def _wrapped(above: Sequence[str], row: Sequence[str], carried: Sequence[bool]) -> int | None:
+    """The column whose cell above ``row`` goes on in it, or None.
+
+    A file that delimits its cells wraps no text, but people type a long name on into the
+    row below ("Università degli Studi" over "di Padova"), leaving the row's other cells
+    empty. Joining a row that is not such a rest would make a false name, so all of this is
+    asked: the row has text in one cell only, of its own (beside a merged cell that the row
+    above shares, a country over both); the row above
+    fills that cell and at least one more; and the text is evidently the rest, not a name of
+    its own: the cell above ends in a hyphen or a word no name ends in ("University of"),
+    leaves a bracket open ("(TU") that the text closes, or the text starts with a word, in
+    lower case, that a name's rest starts with ("di Padova", "of Technology"; "De Montfort
+    University" is a name of its own)."""
+    filled = [c for c, v in enumerate(row) if v and not carried[c]]
+    if len(filled) != 1 or any(v and carried[k] and (k >= len(above) or above[k] != v)
+                               for k, v in enumerate(row)):
+        return None
+    c = filled[0]
+    if c >= len(above) or not above[c] or sum(1 for v in above if v) < 2:
+        return None
+    before, rest = above[c], row[c]
+    words = before.split()
+    first = rest.split()[0]
+    cut = before.endswith("-") and before[-2:-1].isalpha() or words[-1].casefold() in OPEN_ENDS \
+        or before.count("(") > before.count(")") and ")" in rest
+    return c if cut or first in _RESUMING else None
 
 
 def _label_row(r: int, row: Sequence[str], carried: dict[tuple[int, int], Merge],
