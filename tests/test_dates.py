@@ -423,3 +423,15 @@ def test_a_year_first_date_that_does_not_pad(cell: str, expected: DateValue) -> 
 def test_a_day_equal_to_its_month_needs_no_order() -> None:
     assert parse_date("12/12/2019") == (DateValue(2019, 12, 12), [])
     assert parse_date("04/04/2021") == (DateValue(2021, 4, 4), [])
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("01.02.2022 г.", DateValue(2022, 2, 1)),  # Bulgarian, Russian: 'year' after the date
+    ("15 Mac 2021", DateValue(2021, 3, 15)),  # Malay
+    ("3 Ogos 2022", DateValue(2022, 8, 3)),
+    ("1 Agustus 2020", DateValue(2020, 8, 1)),  # Indonesian
+    ("1 Maret 2023", DateValue(2023, 3, 1)),
+    ("15 مارس 2024", DateValue(2024, 3, 15)),  # Arabic
+])
+def test_dates_of_further_languages_named_months(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])

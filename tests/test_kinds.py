@@ -261,3 +261,39 @@ def test_an_agreement_being_renewed_has_no_status(cell: str) -> None:
     # being renewed is not "not yet concluded": the agreement is in force meanwhile
     value, flags = parse_kinds(cell)
     assert (value.kinds, value.status, flags) == ((), None, [])
+
+
+@pytest.mark.parametrize(("cell", "kind"), [
+    ("교환학생 협정", "student-exchange"), ("일반협정", "framework"), ("공동학위", "double-degree"),
+    ("Thỏa thuận trao đổi sinh viên", "student-exchange"),
+    ("Biên bản ghi nhớ", "memorandum-of-understanding"), ("Thỏa thuận khung", "framework"),
+    ("Thỏa thuận hợp tác", "cooperation-agreement"), ("Bằng kép", "double-degree"),
+    ("Chương trình đào tạo song bằng", "double-degree"),
+    ("Perjanjian pertukaran mahasiswa", "student-exchange"),
+    ("Nota Kesepahaman", "memorandum-of-understanding"),
+    ("Perjanjian kerja sama", "cooperation-agreement"), ("Gelar ganda", "double-degree"),
+    ("Memorandum Persefahaman", "memorandum-of-understanding"),
+    ("Споразумение за студентски обмен", "student-exchange"),
+    ("Меморандум за разбирателство", "memorandum-of-understanding"),
+    ("Рамково споразумение", "framework"), ("Двойна диплома", "double-degree"),
+    ("Договор за сътрудничество", "cooperation-agreement"), ("Еразъм+", "erasmus-plus"),
+    ("Споразум о размени студената", "student-exchange"),
+    ("Меморандум о разумевању", "memorandum-of-understanding"),
+    ("Оквирни споразум", "framework"), ("Двострука диплома", "double-degree"),
+    ("Споразум о сарадњи", "cooperation-agreement"), ("Еразмус+", "erasmus-plus"),
+    ("Sporazum o saradnji", "cooperation-agreement"),
+    ("bilaterálna zmluva", "bilateral"), ("zmluva o výmene študentov", "student-exchange"),
+    ("Συμφωνία ανταλλαγής φοιτητών", "student-exchange"),
+    ("Opiskelijavaihtosopimus", "student-exchange"),
+    ("Acord de schimb de studenți", "student-exchange"),
+    ("تفاهم‌نامه", "memorandum-of-understanding"), ("تفاهم نامه", "memorandum-of-understanding"),
+    ("قرارداد همکاری علمی", "cooperation-agreement"),
+    ("قرارداد تبادل دانشجو", "student-exchange"),
+])
+def test_kinds_of_further_languages(cell: str, kind: str) -> None:
+    value, flags = parse_kinds(cell)
+    assert value.kinds == (kind,) and not flags, (value, flags)
+
+
+def test_a_status_in_indonesian() -> None:
+    assert parse_kinds("Dalam Proses")[0].status == "in-process"

@@ -264,3 +264,12 @@ def test_notations_of_real_lists(cell: str, expected: QuotaValue | None,
     value, flags = parse_quota(cell)
     assert value == expected
     assert [f.code for f in flags] == codes
+
+
+@pytest.mark.parametrize(("cell", "places"), [
+    ("2 sinh viên", 2), ("3 mahasiswa", 3), ("2 orang", 2), ("2 студенти", 2),
+    ("2 студента", 2), ("۲ نفر", 2), ("2 คน", 2),
+])
+def test_counting_words_of_asian_and_balkan_lists(cell: str, places: int) -> None:
+    value, _ = parse_quota(cell)
+    assert value is not None and value.places == (("unspecified", places),)

@@ -545,3 +545,42 @@ def test_a_date_alone_in_a_term_cell_is_neither_start_nor_end(cell: str) -> None
     assert [(f.code, f.withheld) for f in flags] == [("unplaced-date", True)]
     terms, flags = parse_terms(cell, field="end", role="end")
     assert [t.end is not None and t.start is None for t in terms] == [True] and not flags
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("tacitly renewed", {"auto_renewal": True}),
+    ("2019-2024, tacitly renewed",
+     {"start": DateValue(2019), "end": DateValue(2024), "open_ended": False,
+      "auto_renewal": True}),
+    ("for a period of 5 years", {"duration_years": 5, "open_ended": False}),
+    ("5 academic years", {"duration_years": 5, "open_ended": False}),
+    ("stilzwijgende verlenging", {"auto_renewal": True}),
+    ("tacitamente rinnovato", {"auto_renewal": True}),
+    ("tacite reconduction", {"auto_renewal": True}),
+    ("på ubestemt tid", {"open_ended": True}),
+    ("pe perioadă nedeterminată", {"open_ended": True}),
+    ("5 rokov", {"duration_years": 5, "open_ended": False}),
+    ("do odvolania", {"open_ended": True}),
+    ("기한 없음", {"open_ended": True}),
+    ("Không thời hạn", {"open_ended": True}),
+    ("5 năm", {"duration_years": 5, "open_ended": False}),
+    ("Tự động gia hạn", {"auto_renewal": True}),
+    ("Đến 31/08/2025", {"end": DateValue(2025, 8, 31), "open_ended": False}),
+    ("tanpa batas waktu", {"open_ended": True}),
+    ("5 tahun", {"duration_years": 5, "open_ended": False}),
+    ("diperpanjang otomatis", {"auto_renewal": True}),
+    ("Tiada tempoh tamat", {"open_ended": True}),
+    ("безсрочен", {"open_ended": True}),
+    ("5 години", {"duration_years": 5, "open_ended": False}),
+    ("на неодређено време", {"open_ended": True}),
+    ("5 година", {"duration_years": 5, "open_ended": False}),
+    ("аутоматски се продужава", {"auto_renewal": True}),
+    ("نامحدود", {"open_ended": True}),
+    ("۵ سال", {"duration_years": 5, "open_ended": False}),
+    ("تمدید خودکار", {"auto_renewal": True}),
+])
+def test_term_phrases_of_further_languages(cell: str, expected: dict[str, Any]) -> None:
+    terms, flags = parse_terms(cell)
+    got = [{k: v for k, v in vars(t).items() if k != "text" and v not in (None, ())}
+           for t in terms]
+    assert got == [expected] and not flags, (got, flags)
