@@ -16,7 +16,9 @@
    supported by all their members: no pair across them conflicts (different numbers, ROR
    IDs, a curator's ``different``), none scores below ``MIN_LINK`` (clearly different names),
    and the average across them is at least ``AVERAGE_LINK``. So "A ~ B" and "B ~ C" do not
-   chain A and C together when A and C are plainly different.
+   chain A and C together when A and C are plainly different. An acronym written alone
+   ("UNAM") shares no word with a translation of what it abbreviates: that pair is no
+   objection.
 5. **Merge on identity evidence** (``identity``): clusters of one country that share a ROR
    record or a website, or that a curator says are one, even when their names share no word.
 
@@ -300,10 +302,14 @@ def _supported(xs: list[int], ys: list[int], scores: _Scores) -> bool:
     for x in xs:
         for y in ys:
             value = scores[(min(x, y), max(x, y))]
+            if value == 0.0 and (scores.groups[x].bare or scores.groups[y].bare):
+                # "UNAM" shares no word with "National Autonomous University of Mexico":
+                # an acronym alone says nothing against a translation of what it expands
+                continue
             if value == CONFLICT or value < MIN_LINK:
                 return False
             values.append(value)
-    return sum(values) / len(values) >= AVERAGE_LINK
+    return not values or sum(values) / len(values) >= AVERAGE_LINK
 
 
 def candidate_pairs(groups: list[Group]) -> set[tuple[int, int]]:

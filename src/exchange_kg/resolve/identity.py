@@ -39,7 +39,7 @@ import tldextract
 from exchange_kg.link.names import normalise
 from exchange_kg.resolve.model import Cluster, Decision
 from exchange_kg.resolve.names import parse_name, place_tokens
-from exchange_kg.resolve.score import EXACT, STRONG, same_place, token_match
+from exchange_kg.resolve.score import EXACT, STRONG, other_place, token_match
 
 # A domain more clusters of the build use than this is a portal or a shared site, not one
 # institution's.
@@ -194,7 +194,7 @@ def _edges(clusters: Sequence[Cluster], idx: list[int], rors: list[set[str]],
 def _same_city_or_unknown(a: Cluster, b: Cluster) -> bool:
     pa = {p for p in map(place_tokens, a.cities) if p}
     pb = {p for p in map(place_tokens, b.cities) if p}
-    return not pa or not pb or any(same_place(x, y) for x in pa for y in pb)
+    return not pa or not pb or not all(other_place(x, y) for x in pa for y in pb)
 
 
 def _names_differ(a: Cluster, b: Cluster) -> bool:

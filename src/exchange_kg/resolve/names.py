@@ -378,7 +378,8 @@ def parse_name(raw: str, country: str | None = None) -> NameForm:
         folded = _fold_word(word)
         if not folded:
             continue
-        acronym = not shouting and _is_acronym_text(word, vocab, folded)
+        # a name that is one word in capitals ("UNAM") is an acronym, not a shouted name
+        acronym = (not shouting or len(written) == 1) and _is_acronym_text(word, vocab, folded)
         canon: tuple[str, ...] = (folded,)
         if k == len(written) - 1 and folded in _ROMAN and word.isupper() and k > 0:
             canon = (_ROMAN[folded],)

@@ -43,8 +43,11 @@ threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
 =====  ==================================================================================
 
 Evidence shifts a score that is below 1.0: the same website domain (+0.1), the same city
-(+0.05), the same acronym given (+0.1); different domains (-0.05), different cities (-0.1),
-different acronyms (-0.05). Different numbers ("Lyon 1" / "Lyon 2") or different ROR IDs
+(+0.05), the same acronym given (+0.1); different domains (-0.05), cities plainly different
+(-0.1: not an exonym the place list does not know, "Ciudad de México"/"Mexico City", nor a
+city in another script), different acronyms (-0.05). An acronym written alone ("UNAM") is read
+against the names whose initials it spells, unless it spells several in the country.
+Different numbers ("Lyon 1" / "Lyon 2") or different ROR IDs
 make a pair a conflict: never in one cluster, however the others connect them.
 """
 
@@ -298,6 +301,9 @@ class BlockContext:
     """Facts about all names in one country that a pair's reading depends on."""
 
     systems: frozenset[str] = frozenset()  # keys that several names qualify differently
+    # acronyms written alone that the initials of several names spell: which one is meant,
+    # the acronym alone does not say
+    ambiguous: frozenset[str] = frozenset()
 
 
 def relate(a: NameForm, b: NameForm, side_a: Side = Side(), side_b: Side = Side(),
@@ -405,6 +411,18 @@ def same_place(tokens: tuple[str, ...], city: tuple[str, ...]) -> bool:
     return len(tokens) == len(city) and all(
         token_match(x, y) in (EXACT, STRONG) for x, y in zip(tokens, city, strict=True)
     )
+
+
+def other_place(tokens: tuple[str, ...], city: tuple[str, ...]) -> bool:
+    """Whether two city cells surely name two places. Not when they are one, nor when one is
+    in a script the other is not ("北京"/"Beijing") or they share a name ("Ciudad de
+    México"/"Mexico City", "Nueva York"/"New York"): an exonym the place list does not know
+    is no evidence that two rows are two institutions."""
+    if not tokens or not city or same_place(tokens, city):
+        return False
+    if "".join(tokens).isascii() != "".join(city).isascii():
+        return False
+    return not any(len(t) >= 4 and is_distinctive(t) for t in set(tokens) & set(city))
 
 
 def is_qualifier(tokens: tuple[str, ...]) -> bool:
@@ -517,6 +535,11 @@ class Group:
         return found
 
     @cached_property
+    def bare(self) -> bool:
+        """Whether every name of the group is an acronym alone ("UNAM")."""
+        return all(_bare_acronym(f) for f in self.forms)
+
+    @cached_property
     def shapes(self) -> tuple[int, ...]:
         """A number per form, the same for forms of one shape (``NameForm.shape``): they
         compare alike with anything, so each pair of shapes is compared once."""
@@ -592,6 +615,8 @@ def _by_acronym(g: Group, h: Group, ctx: BlockContext) -> Relation:
     # as in relate_groups; a form's shape decides the shape it takes with an acronym added
     read: dict[tuple[str, int, int], Relation] = {}
     for acr in sorted(g.side.acronyms):
+        if g.bare and acr in ctx.ambiguous:
+            continue
         for fb, c, sc in h.contractions(acr):
             for fa, fa_acr, sa in zip(g.forms, g.with_acronym(acr), g.shapes, strict=True):
                 rel = read.get((acr, sa, sc))
@@ -644,7 +669,7 @@ def _with_evidence(rel: Relation, g: Group, h: Group) -> Relation:
         if any(same_place(x, y) for x in g.side.cities for y in h.side.cities):
             delta += 0.05
             notes.append("same city")
-        else:
+        elif all(other_place(x, y) for x in g.side.cities for y in h.side.cities):
             delta -= 0.1
             notes.append("different cities")
     if g.given_acronyms and h.given_acronyms:
@@ -676,4 +701,25 @@ def block_context(groups: Iterable[Group]) -> BlockContext:
                 rest = tuple(t for t, x in zip(f.flat, f.flat_segments, strict=True) if x != s)
                 if is_qualifier(tokens) and any(word_class(t) == TYPE for t in rest):
                     qualifiers[" ".join(rest)].add(tokens)
-    return BlockContext(frozenset(k for k, q in qualifiers.items() if len(q) >= 2))
+    return BlockContext(frozenset(k for k, q in qualifiers.items() if len(q) >= 2),
+                        _ambiguous_acronyms(groups))
+
+
+def _ambiguous_acronyms(groups: Iterable[Group]) -> frozenset[str]:
+    """Acronyms written as a whole name ("UAM") that spell the initials of several other
+    groups' names ("Universidad Autónoma de Madrid", "Universidad Alfonso X el Sabio"...)."""
+    groups = list(groups)
+    bare = {f.acronyms[0] for g in groups for f in g.names if _bare_acronym(f)}
+    if not bare:
+        return frozenset()
+    spelt: dict[str, set[str]] = defaultdict(set)
+    for g in groups:
+        for f in g.forms:
+            if not f.acronyms:
+                for s in initials(f) & bare:
+                    spelt[s].add(g.key)
+    return frozenset(a for a, keys in spelt.items() if len(keys) >= 2)
+
+
+def _bare_acronym(form: NameForm) -> bool:
+    return len(form.flat) == 1 and form.acronym_flags == (True,)
