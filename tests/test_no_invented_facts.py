@@ -202,3 +202,21 @@ def test_a_partner_cell_that_names_no_one_gives_no_agreement(tmp_path: Path, cel
     agreements = list(graph.subjects(RDF.type, XKG.Agreement))
     assert len(agreements) == 1
     assert not any(cell in str(o) for o in graph.objects(None, RDFS.label))
+
+
+def test_a_date_alone_in_a_term_cell_is_the_end_only_after_the_rows_start(
+        tmp_path: Path) -> None:
+    # "Valid until" read as a term column: the date is no start; the start column's earlier
+    # date says it is the end, and without one nothing is published of it
+    rows = ("Germany\t\tStarted University\t\t01.02.2022\t31.05.2029\n"
+            "Germany\t\tUnstarted University\t\t\t31.05.2029\n"
+            "Germany\t\tLater Start University\t\t01.09.2029\t31.05.2029\n")
+    graph = build_graph(write_project(tmp_path, HEADER + rows, MAPPING))
+    started = _agreement(graph, "Started University")
+    assert (started, XKG.endDate, Literal("2029-05-31", datatype=XSD.date)) in graph
+    assert (started, XKG.openEnded, Literal(False)) in graph
+    assert (started, XKG.startDate, Literal("2022-02-01", datatype=XSD.date)) in graph
+    for partner in ("Unstarted University", "Later Start University"):
+        a = _agreement(graph, partner)
+        assert _stated(graph, a)["term"] == []
+        assert (a, XKG.startDate, Literal("2029-05-31", datatype=XSD.date)) not in graph

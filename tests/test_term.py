@@ -541,7 +541,8 @@ def test_a_date_alone_in_a_term_cell_is_neither_start_nor_end(cell: str) -> None
     # a "valid until" column read as a term column: its date published as the start would be
     # a false fact, as its end would be in a column of signing dates
     terms, flags = parse_terms(cell)
-    assert terms == []
+    assert [(t.start, t.end, t.open_ended) for t in terms] == [(None, None, None)]
+    assert terms[0].unplaced is not None  # the row's start column may place it
     assert [(f.code, f.withheld) for f in flags] == [("unplaced-date", True)]
     terms, flags = parse_terms(cell, field="end", role="end")
     assert [t.end is not None and t.start is None for t in terms] == [True] and not flags

@@ -195,6 +195,7 @@ def build_agreements(
         return [Agreement(**base, start=values.get("start"), records=[record], doubt=dict(doubt))]
     out = []
     for term in terms:
+        term = _placed(term, values.get("start"), record)
         out.append(
             Agreement(
                 **{**base, "kinds": _merge_kinds(base["kinds"], term.kinds),
@@ -294,6 +295,25 @@ def _with_ends(terms: tuple[Term, ...], ends: tuple[Term, ...], record: RawRecor
         kinds=(*term.kinds, *(k for k in end.kinds if k not in term.kinds)),
         status=term.status or end.status,
     ),)
+
+
+def _placed(term: Term, start: DateValue | None, record: RawRecord) -> Term:
+    """A term cell that is one date alone ("31.05.2029" under "Validity") does not say
+    whether the agreement starts or ends then; a start column on the row that gives an
+    earlier year ("01.02.2022") does: the date is the end. Without one, or with a start of
+    the same year or later, the date stays withheld, as the term reader flagged it."""
+    if term.unplaced is None or term.end is not None or start is None:
+        return term
+    if term.unplaced.year <= start.year:
+        return term
+    withheld = next((f for f in record.flags if f.code == "unplaced-date"
+                     and f.withheld and f.value == term.text), None)
+    if withheld is not None:
+        record.flags.remove(withheld)
+        record.flags.append(Flag(
+            withheld.field, "date-placed", f"{term.text!r} follows the start column's "
+            f"{start.isoformat()}: read as the end", term.text))
+    return replace(term, end=term.unplaced, open_ended=False, unplaced=None)
 
 
 def _start(column: DateValue | None, term: DateValue | None, record: RawRecord

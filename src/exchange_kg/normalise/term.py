@@ -90,6 +90,9 @@ class Term:
     text: str  # the clause of the cell this term was read from
     # a status the clause states ("in negotiation"): a term still being agreed
     status: str | None = None
+    # a date alone, which the cell does not say starts or ends the agreement ("31.05.2029"
+    # under "Validity"): withheld, unless the row's start column places it (an end after it)
+    unplaced: DateValue | None = None
 
 
 def term_phrases() -> PhraseTable:
@@ -623,7 +626,9 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
     written, text = text, gregorian(text)  # "令和9年2月28日" is 2027年2月28日, not "9 years"
     whole, read_as = _whole_date(text, role, field)
     if whole is not None and role != "end" and whole.month is not None:
-        return [], [*read_as, _lone_date(written, field)]
+        lone = Term(start=None, end=None, open_ended=None, duration_years=None,
+                    auto_renewal=None, kinds=(), text=" ".join(written.split()), unplaced=whole)
+        return [lone], [*read_as, _lone_date(written, field)]
     if whole is not None:
         end = whole if role == "end" else None
         return [Term(start=None if end else whole, end=end, open_ended=False if end else None,
