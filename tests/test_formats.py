@@ -736,3 +736,93 @@ def test_a_name_typed_on_into_the_row_below_is_joined_only_when_it_is_evidently_
     text.write_text("Country\tUniversity\nItaly\tUniversità degli Studi\n\tdi Padova\n",
                     encoding="utf-8")
     assert open_view(text, [{}]).dispositions == {}
+
+
+def test_a_page_set_in_two_columns_is_read_one_column_after_the_other(tmp_path: Path) -> None:
+    """A page set in two columns, as a newspaper is (country headings over partners in each),
+    read across would join a line of the left column to one of the right: a German and an
+    Italian university in one name. Its columns are read one after the other; a table
+    without ruling lines, whose cells stand level on their rows, is read across as before."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    pdf.set_xy(20, 15)
+    pdf.cell(170, 8, "Partner universities of the Faculty of Arts, 2025-2026")
+    columns = {20: [("GERMANY", ["Universitaet zu Koeln", "Universitaet Leipzig",
+                                 "Universitaet Hamburg"]),
+                    ("AUSTRIA", ["Universitaet Wien", "Universitaet Graz"])],
+               110: [("ITALY", ["Universita di Torino", "Universita di Pavia"]),
+                     ("POLAND", ["Uniwersytet Warszawski", "Uniwersytet Jagiellonski",
+                                 "Uniwersytet Wroclawski"])]}
+    for x, groups in columns.items():
+        y = 32.0 if x == 20 else 35.5  # the columns' lines are not level
+        for heading, partners in groups:
+            pdf.set_font("Helvetica", "B", size=12)
+            pdf.set_xy(x, y)
+            pdf.cell(80, 6, heading)
+            y += 9
+            pdf.set_font("Helvetica", size=10)
+            for partner in partners:
+                pdf.set_xy(x + 4, y)
+                pdf.cell(76, 5, partner)
+                y += 6.5
+            y += 3
+    path = tmp_path / "columns.pdf"
+    pdf.output(str(path))
+    lines = [line.strip() for line in open_view(path, [{}]).lines]
+    assert lines == ["Partner universities of the Faculty of Arts, 2025-2026",
+                     "GERMANY", "Universitaet zu Koeln", "Universitaet Leipzig",
+                     "Universitaet Hamburg", "AUSTRIA", "Universitaet Wien",
+                     "Universitaet Graz", "ITALY", "Universita di Torino",
+                     "Universita di Pavia", "POLAND", "Uniwersytet Warszawski",
+                     "Uniwersytet Jagiellonski", "Uniwersytet Wroclawski"]
+    table = FPDF()
+    table.add_page()
+    table.set_font("Helvetica", size=10)
+    for k, (name, city) in enumerate([("University", "City")] + [
+            (f"Universitaet number {n}", f"City number {n}") for n in range(12)]):
+        table.set_xy(20, 20 + 7 * k)
+        table.cell(80, 6, name)
+        table.set_xy(110, 20 + 7 * k)
+        table.cell(80, 6, city)
+    table.output(str(path))
+    lines = open_view(path, [{}]).lines
+    assert lines[:2] == ["University\tCity", "Universitaet number 0\tCity number 0"]
+
+
+def test_a_list_with_drawn_bullets_is_an_item_a_line_its_wrapped_lines_joined(
+        tmp_path: Path) -> None:
+    """A browser prints a list's bullets as dots, not characters: a line with a dot left of
+    it starts an item ("• ..."), and the lines under it where its text starts, without a
+    dot, are the rest the column's width wrapped (a hyphen at the wrap kept, no space after
+    it); a heading between the items is a line of its own."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    y = 20.0
+    for text, dot in [("GERMANY", False),
+                      ("Universitaet zu Koeln (D KOLN01), 2 places, 2021-", True),
+                      ("2027", False), ("Technische Universitaet Dresden", True),
+                      ("AUSTRIA", False), ("Universitaet Wien (A WIEN01), 3 places", True),
+                      ("Universitaet fuer Bodenkultur Wien (A WIEN03), Aix-", True),
+                      ("Marseille", False)]:
+        x = 20.0
+        if dot:
+            pdf.ellipse(x + 1, y + 2, 1, 1, style="F")
+            x += 5
+        elif text[0].islower() or not text.isupper():
+            x += 5
+        pdf.set_xy(x, y)
+        pdf.cell(100, 5, text)
+        y += 5
+    path = tmp_path / "bullets.pdf"
+    pdf.output(str(path))
+    assert [line.strip() for line in open_view(path, [{}]).lines] == [
+        "GERMANY", "• Universitaet zu Koeln (D KOLN01), 2 places, 2021-2027",
+        "• Technische Universitaet Dresden", "AUSTRIA", "• Universitaet Wien (A WIEN01), 3 places",
+        "• Universitaet fuer Bodenkultur Wien (A WIEN03), Aix-Marseille"]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_kg.formats.grid import LINE_BREAK, Merge, Table, in_cell, one_line
+from exchange_kg.formats.textdoc import BULLET
 from exchange_kg.records import Location, SourceError
 
 TABLE_SETTINGS: dict[str, dict[str, Any]] = {
@@ -199,6 +200,83 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
     chars = [c for c in page.chars if not _inside(c, boxes)] if boxes else page.chars
     words = sorted(extract_words(chars, x_tolerance=1.5, y_tolerance=2.0),
                    key=lambda w: (w["top"], w["x0"]))
+    parts = [words] if boxes else _newspaper_columns(_lines_of(words))
+    bullets = _drawn_bullets(page, boxes)
+    out: list[_Row] = []
+    for part in parts:  # in reading order: a page's columns one after the other
+        rows = _rows_of(_items(_lines_of(part), bullets), number)
+        out += [(float(len(out) + k), row, where, spans) if len(parts) > 1 else
+                (top, row, where, spans) for k, (top, row, where, spans) in enumerate(rows)]
+    return out
+
+
+# A list's bullet drawn as a shape rather than typed (as browsers print a <ul>): a dot no
+# larger than this (points), left of a line's first word and level with it.
+_BULLET_SIZE = 6.0
+
+
+def _drawn_bullets(page: Any, boxes: list[tuple[float, float, float, float]]
+                   ) -> list[tuple[float, float, float, float]]:
+    """The page's bullets drawn as dots, outside its ruled tables (two at least: one dot is
+    no list)."""
+    dots = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in (*page.curves, *page.rects)
+            if 0 < o["x1"] - o["x0"] <= _BULLET_SIZE and 0 < o["bottom"] - o["top"]
+            <= _BULLET_SIZE and not _inside(o, boxes)]
+    return dots if len(dots) >= 2 else []
+
+
+def _items(lines: list[list[dict[str, Any]]], bullets: list[tuple[float, float, float, float]]
+           ) -> list[list[dict[str, Any]]]:
+    """Lines of a list whose bullets are drawn: a line with a dot left of it starts with
+    the bullet the page shows ("• Universität zu Köln"), and the lines under it that start
+    where its text starts, a line apart, without a dot of their own, are the rest of that
+    item, which the column's width wrapped: joined to it (a hyphen at the wrap kept, with no
+    space after it). Without drawn bullets the lines are as they are."""
+    if not bullets:
+        return lines
+    out: list[list[dict[str, Any]]] = []
+    start: float | None = None  # where the open item's text starts
+    bottom = 0.0  # the bottom of the open item's last line
+    for line in lines:
+        line = sorted(line, key=lambda w: w["x0"])
+        first = line[0]
+        height = first["bottom"] - first["top"]
+        dot = next((b for b in bullets if b[2] <= first["x0"] <= b[2] + 3 * height
+                    and first["top"] <= (b[1] + b[3]) / 2 <= first["bottom"]), None)
+        if dot is not None:
+            out.append([{**first, "text": BULLET, "x0": dot[0], "x1": first["x0"] - 1.0},
+                        *line])
+            start, bottom = first["x0"], first["bottom"]
+            continue
+        if start is not None and abs(first["x0"] - start) <= _ANCHOR_TOLERANCE \
+                and 0 <= first["top"] - bottom <= height:
+            item = out[-1]
+            last = max(item, key=lambda w: w["x1"])
+            rest = [dict(w) for w in line]
+            if last["text"].endswith("-") and rest and _same_kind(last["text"][-2:-1],
+                                                                   rest[0]["text"][:1]):
+                glued = {**last, "text": last["text"] + rest[0]["text"]}
+                item[item.index(last)] = glued
+                last, rest = glued, rest[1:]
+            shift = last["x1"] + 0.25 * height - first["x0"]
+            item += [{**w, "x0": w["x0"] + shift, "x1": w["x1"] + shift, "top": item[0]["top"],
+                      "right": w["x1"]} for w in rest]
+            bottom = first["bottom"]
+            continue
+        start = None
+        out.append(line)
+    return out
+
+
+def _same_kind(before: str, after: str) -> bool:
+    """Whether the characters either side of a hyphen at a wrap are both letters ('Aix-'
+    'Marseille') or both digits ('2021-' '2027'): one word or range, no space between."""
+    return before.isalpha() and after.isalpha() or before.isdigit() and after.isdigit()
+
+
+def _lines_of(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Words (sorted top down) as lines: a word starting in the upper half of a line's
+    first word is on that line."""
     lines: list[list[dict[str, Any]]] = []
     for word in words:
         if lines:
@@ -208,6 +286,96 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
                 last.append(word)
                 continue
         lines.append([word])
+    return lines
+
+
+# A gutter between two columns of text is at least this wide (points), each column at least
+# this share of the text's width, and holds at least this many lines.
+_GUTTER = 12.0
+_COLUMN_SHARE = 0.3
+_COLUMN_LINES = 5
+
+
+def _newspaper_columns(lines: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """The page's words in reading order when it is set in two columns, as a newspaper is:
+    the lines above them, the left column's, the right column's, the lines below; else all
+    the words as they are.
+
+    Read across, each line would join a line of the left column to one of the right (a
+    partner of Germany and one of Italy in one name, the right column's country heading over
+    the left's partners). A table without ruling lines has gutters too, so the evidence asked
+    is that of running text: one gutter, at least a few points wide and free of text down a
+    run of lines, with a column of text on either side as wide as a third of the text or
+    more, and the two columns' lines not side by side: fewer than half of the right column's
+    lines stand level with a line of the left, where a table's cells stand on their rows."""
+    words = [w for line in lines for w in line]
+    if not words:
+        return [words]
+    left_edge = min(w["x0"] for w in words)
+    width = max(w["x1"] for w in words) - left_edge
+    low, high = left_edge + _COLUMN_SHARE * width, left_edge + (1 - _COLUMN_SHARE) * width
+    best: tuple[int, int, float, float] | None = None  # first line, last line, gutter
+    for first in range(len(lines)):
+        free = [(low, high)]
+        last = first - 1
+        for k in range(first, len(lines)):
+            free = _minus(free, lines[k])
+            free = [(a, b) for a, b in free if b - a >= _GUTTER]
+            if not free:
+                break
+            last = k
+        if last - first + 1 >= 2 * _COLUMN_LINES and (
+                best is None or last - first > best[1] - best[0]):
+            a, b = max(free or _free_of(lines[first:last + 1], low, high),
+                       key=lambda g: g[1] - g[0])
+            best = (first, last, a, b)
+    if best is None:
+        return [words]
+    first, last, a, b = best
+    run = [w for line in lines[first:last + 1] for w in line]
+    left = [w for w in run if w["x1"] <= a]
+    right = [w for w in run if w["x0"] >= b]
+    left_tops = sorted({round(line[0]["top"]) for line in _lines_of(left)})
+    right_lines = _lines_of(right)
+    level = sum(1 for line in right_lines
+                if any(abs(line[0]["top"] - t) <= 1.0 for t in left_tops))
+    if len(left_tops) < _COLUMN_LINES or len(right_lines) < _COLUMN_LINES \
+            or 2 * level >= len(right_lines):
+        return [words]
+    before = [w for line in lines[:first] for w in line]
+    after = [w for line in lines[last + 1:] for w in line]
+    return [part for part in (before, left, right, after) if part]
+
+
+def _minus(free: list[tuple[float, float]], line: list[dict[str, Any]]
+           ) -> list[tuple[float, float]]:
+    """The intervals of ``free`` that no word of ``line`` covers."""
+    for word in line:
+        cut: list[tuple[float, float]] = []
+        for a, b in free:
+            if word["x1"] <= a or word["x0"] >= b:
+                cut.append((a, b))
+                continue
+            if word["x0"] > a:
+                cut.append((a, word["x0"]))
+            if word["x1"] < b:
+                cut.append((word["x1"], b))
+        free = cut
+    return free
+
+
+def _free_of(lines: list[list[dict[str, Any]]], low: float, high: float
+             ) -> list[tuple[float, float]]:
+    free = [(low, high)]
+    for line in lines:
+        free = _minus(free, line)
+    return [(a, b) for a, b in free if b - a >= _GUTTER]
+
+
+def _rows_of(lines: list[list[dict[str, Any]]], number: int) -> list[_Row]:
+    """Lines of words as rows of cells (see :func:`_text_rows`)."""
+    if not lines:
+        return []
     split = [_cells_of(sorted(line, key=lambda w: w["x0"])) for line in lines]
     anchors = _anchors([c[0] for cells in split for c in cells])
 
@@ -247,7 +415,7 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
         row = [" ".join(columns.get(c, [])) for c in range(max(columns) + 1)]
         found = [w for k in group for w in lines[k]]
         box = _box(min(w["x0"] for w in found), min(w["top"] for w in found),
-                   max(w["x1"] for w in found), max(w["bottom"] for w in found))
+                   max(w.get("right", w["x1"]) for w in found), max(w["bottom"] for w in found))
         out.append((found[0]["top"], row, Location(f"page {number}, box {box}"), []))
     return out
 
