@@ -826,3 +826,38 @@ def test_a_list_with_drawn_bullets_is_an_item_a_line_its_wrapped_lines_joined(
         "GERMANY", "• Universitaet zu Koeln (D KOLN01), 2 places, 2021-2027",
         "• Technische Universitaet Dresden", "AUSTRIA", "• Universitaet Wien (A WIEN01), 3 places",
         "• Universitaet fuer Bodenkultur Wien (A WIEN03), Aix-Marseille"]
+
+
+def test_pdf_ruled_table_a_hyphen_at_a_wrap_and_a_title_a_hair_left_of_the_margin(
+        tmp_path: Path) -> None:
+    """A name its cell's width wrapped after a hyphen is one word ('teknisk-naturvitenskapelige',
+    no space after the hyphen); a title above a ruled table that starts a hair left of the
+    page's running header is one cell, not a second column's."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=8)
+    pdf.set_xy(14.0, 8)
+    pdf.cell(80, 4, "Faculty 4 - International Office")
+    pdf.set_xy(14.0, 270)
+    pdf.cell(80, 4, "Page 1 of 1")
+    pdf.set_font("Helvetica", size=12)
+    pdf.set_xy(15.6, 20)
+    pdf.cell(120, 6, "Erasmus+ partners of Faculty 4")
+    pdf.set_font("Helvetica", size=9)
+    pdf.set_xy(15.6, 26)
+    pdf.cell(120, 4, "Contact: Dr. Katrin Weber")
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(15.7, 34)
+    with pdf.table(col_widths=(30, 45, 20), width=95, align="L") as table:
+        for row in [("Country", "University", "Places"),
+                    ("Norway", "Norges teknisk-\nnaturvitenskapelige universitet", "2")]:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    path = tmp_path / "ruled.pdf"
+    pdf.output(str(path))
+    lines = open_view(path, [{}]).lines
+    assert lines[1:3] == ["Erasmus+ partners of Faculty 4", "Contact: Dr. Katrin Weber"]
+    assert "Norway\tNorges teknisk-naturvitenskapelige universitet\t2" in lines

@@ -204,7 +204,7 @@ def _text_rows(page: Any, number: int, boxes: list[tuple[float, float, float, fl
     bullets = _drawn_bullets(page, boxes)
     out: list[_Row] = []
     for part in parts:  # in reading order: a page's columns one after the other
-        rows = _rows_of(_items(_lines_of(part), bullets), number)
+        rows = _rows_of(_items(_lines_of(part), bullets), number, around=bool(boxes))
         out += [(float(len(out) + k), row, where, spans) if len(parts) > 1 else
                 (top, row, where, spans) for k, (top, row, where, spans) in enumerate(rows)]
     return out
@@ -372,8 +372,12 @@ def _free_of(lines: list[list[dict[str, Any]]], low: float, high: float
     return [(a, b) for a, b in free if b - a >= _GUTTER]
 
 
-def _rows_of(lines: list[list[dict[str, Any]]], number: int) -> list[_Row]:
-    """Lines of words as rows of cells (see :func:`_text_rows`)."""
+def _rows_of(lines: list[list[dict[str, Any]]], number: int, around: bool = False
+             ) -> list[_Row]:
+    """Lines of words as rows of cells (see :func:`_text_rows`). ``around``: the lines stand
+    around ruled tables (titles, notes, page numbers), so where a line of one cell starts
+    says nothing of a column: it is that one cell, with no empty cell before it (a title a
+    hair left of the page's margin line would otherwise start in a second column)."""
     if not lines:
         return []
     split = [_cells_of(sorted(line, key=lambda w: w["x0"])) for line in lines]
@@ -413,6 +417,8 @@ def _rows_of(lines: list[list[dict[str, Any]]], number: int) -> list[_Row]:
             for x0, text in split[k]:
                 columns.setdefault(column(x0), []).append(text)
         row = [" ".join(columns.get(c, [])) for c in range(max(columns) + 1)]
+        if around and len(columns) == 1:
+            row = row[-1:]
         found = [w for k in group for w in lines[k]]
         box = _box(min(w["x0"] for w in found), min(w["top"] for w in found),
                    max(w.get("right", w["x1"]) for w in found), max(w["bottom"] for w in found))
@@ -604,5 +610,7 @@ def _cell_text(chars: list[dict[str, Any]], box: tuple[float, float, float, floa
         first = ordered[k][0]
         needed = spans[k - 1][1] - spans[k - 1][0] + space + first["x1"] - first["x0"]
         typed = needed <= room - _ROOM_TO_SPARE * size and not texts[k - 1].endswith("-")
-        out += (LINE_BREAK if typed else " ") + texts[k]
+        hyphen = not typed and texts[k - 1].endswith("-") and _same_kind(
+            texts[k - 1][-2:-1], texts[k][:1])  # 'teknisk-' 'naturvitenskapelige': one word
+        out += (LINE_BREAK if typed else "" if hyphen else " ") + texts[k]
     return in_cell(out)
