@@ -313,3 +313,46 @@ def test_a_fixed_width_report_with_country_codes_is_read_whole(tmp_path: Path) -
     assert "columns: [country, partner, start, quota]" in mapping
     assert "line(s) not read" not in proc.stderr  # titles, rulings and footers are layout
     assert "of 5 agreements" in proc.stderr and "1 row(s) name no partner" in proc.stderr
+
+
+def test_totals_inside_a_table_and_a_markdown_ruling_are_layout(tmp_path: Path) -> None:
+    # a web page's subtotal after each region, and a Markdown table's alignment row under
+    # its header: never partner institutions
+    page = tmp_path / "partners.html"
+    page.write_text(
+        "<table><thead><tr><th>Partner</th><th>Country</th><th>Scheme</th><th>Out</th>"
+        "<th>In</th></tr></thead><tbody><tr><th colspan='5'>Europe</th></tr>"
+        "<tr><td>Universität Wien</td><td>Austria</td><td>Erasmus+</td><td>2</td><td>2</td></tr>"
+        "<tr><td>Universidad de Granada</td><td>Spain</td><td>Erasmus+</td><td>3</td><td>3</td>"
+        "</tr><tr><td colspan='3'>Subtotal Europe</td><td>5</td><td>5</td></tr>"
+        "<tr><th colspan='5'>Asia</th></tr><tr><td>Kyoto University</td><td>Japan</td>"
+        "<td>Bilateral</td><td>1</td><td>1</td></tr><tr><td colspan='3'>Subtotal Asia</td>"
+        "<td>1</td><td>1</td></tr></tbody><tfoot><tr><td colspan='3'>Total</td><td>6</td>"
+        "<td>6</td></tr></tfoot></table>", encoding="utf-8")
+    proc = _cli(str(page))
+    assert proc.returncode == 0, proc.stderr
+    assert "How the first 3 of 3 agreements" in proc.stderr and "Subtotal" not in proc.stderr
+    markdown = tmp_path / "partners.md"
+    markdown.write_text("---\nlayout: page\n---\n\n# Partners\n\n| Country | Partner | Places |\n"
+                        "|:--------|:--------|:------:|\n| Austria | Universität Wien | 2 |\n"
+                        "| Spain | Universidad de Granada | 3 |\n"
+                        "| Japan | Kyoto University | 1 |\n", encoding="utf-8")
+    proc = _cli(str(markdown))
+    assert proc.returncode == 0, proc.stderr
+    assert "How the first 3 of 3 agreements" in proc.stderr
+
+
+def test_an_exports_ids_and_study_codes_name_no_field(tmp_path: Path) -> None:
+    # "Vereinbarungs-ID" is no agreement type, "Partner ID" no partner; EQF levels are not
+    # places; mobility types without a column of places are not proposed (the mapping
+    # would not load)
+    document = tmp_path / "flows.tsv"
+    rows = ["Vereinbarungs-ID\tPartner ID\tPartnerhochschule\tLand\tEQF\tMobilitätsart",
+            *[f"IIA-2021-00{n}\tP{n}\t{name}\t{land}\t{6 + n % 2}\tSMS" for n, (name, land) in
+              enumerate([("Universidad de Granada", "Spanien"), ("Universität Wien",
+                                                                  "Österreich"),
+                         ("Università di Padova", "Italien")], start=1)]]
+    document.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    proc = _cli(str(document))
+    assert proc.returncode == 0, proc.stderr
+    assert "columns: ['-', '-', partner, country, '-', '-']" in proc.stdout

@@ -486,7 +486,7 @@ def test_staff_and_months_columns_name_no_field_and_leave_the_student_places_the
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     proposal = propose(path, "hu")
     assert _columns(proposal) == ["country", "partner", "quota", "-", "-"]
-    assert "'Oktató' not read ('-'): its header names no field" in proposal.yaml()
+    assert "'Oktató' not read ('-'): its header names nothing the graph" in proposal.yaml()
     agreements = pipeline.source_agreements(read_with(proposal, path))
     assert [a.quota.places for a in agreements] == [
         (("unspecified", 2),), (("unspecified", 3),), (("unspecified", 1),)]

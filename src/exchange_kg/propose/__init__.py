@@ -76,6 +76,11 @@ def propose(path: Path, source_id: str) -> Proposal:
             sections += _other_tables(path, sections[-1], key, document_options[key],
                                       languages, comments)
     _title_kind(path, lines, header_at, sections, comments)
+    seen: Counter[str] = Counter()
+    for section in sections:  # an outline above a table: two sections, two names
+        seen[section["name"]] += 1
+        if seen[section["name"]] > 1:
+            section["name"] = f"{section['name']}-{seen[section['name']]}"
     language = languages.most_common(1)[0][0] if languages else None
     mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
     proposal = Proposal(source_id, language, mapping, comments, notes)

@@ -62,10 +62,27 @@ def header_field(cell: str) -> tuple[str | None, str | None]:
     # a header cut short ("Quot") or slightly misread: the first entry it may stand for
     folded = fold(key)
     near = [i for i, t in enumerate(folded_texts) if len(t) >= 3 and (
-        folded.startswith(t) or t.startswith(folded))]
+        folded.startswith(t) and not _names_an_identifier(folded[len(t):])
+        or t.startswith(folded))]
     near += [i for _, _, i in process.extract(folded, folded_texts, scorer=fuzz.ratio,
                                               score_cutoff=90.0, limit=None)]
     return meanings[min(near)] if near else (None, None)
+
+
+# Words after a field's name that make the column an identifier of it ("Partner ID",
+# "Agreement No.", "Vereinbarungsnummer"): a code, not the field's value.
+_IDENTIFIER_WORDS = frozenset({"id", "no", "nr", "number", "nummer", "num", "code", "kod",
+                               "kode", "key", "ref", "reference", "kennung", "numero",
+                               "numer", "cislo"})
+
+
+def _names_an_identifier(rest: str) -> bool:
+    words = rest.split()
+    if not words:
+        return False
+    first = words[0][1:] if words[0].startswith("s") and words[0][1:] in _IDENTIFIER_WORDS \
+        else words[0]  # German's linking s: "Vereinbarungs-ID", "Vereinbarungsnummer"
+    return first in _IDENTIFIER_WORDS
 
 
 def field_by_content(values: Sequence[str]) -> str | None:
@@ -153,8 +170,8 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
         if i in grouped:
             name, language = grouped[i]
         elif name == "-" and not _ticks(values):
-            why[cell] = ("its header names no field of an agreement (staff places, the "
-                         "months or days of a stay)")
+            why[cell] = ("its header names nothing the graph publishes of an agreement (an "
+                         "id, a study code, staff places, the months or days of a stay)")
             name = None
             columns.append("-")
             continue

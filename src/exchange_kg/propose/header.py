@@ -144,12 +144,15 @@ def _data_like(cell: str) -> bool:
 def _rows_under(lines: Sequence[str], delimiter: str, at: int, width: int
                 ) -> list[list[str]]:
     """The rows of cells under line ``at`` that could belong to its table (two cells at
-    least, no more than the header has), up to the first line that does not."""
+    least, no more than the header has), up to the first line that does not; a line of one
+    cell among them is a heading in the table ("Europe" over its rows), not its end."""
     rows: list[list[str]] = []
     for line in lines[at + 1:at + 201]:
         if not line.strip():
             continue
         cells = split_cells(line, delimiter)
+        if len(cells) == 1 and rows or len(cells) == 1 and len(cells[0]) <= 40:
+            continue
         if len(cells) < 2 or len(cells) > width:
             break
         rows.append(cells)

@@ -22,6 +22,7 @@ from exchange_kg.propose.columns import (
 )
 from exchange_kg.propose.document import stated_as_of
 from exchange_kg.propose.header import header_rows, rows_by_page, split_cells
+from exchange_kg.readers.cells import is_rule
 from exchange_kg.readers.outline import split_details, unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
@@ -67,6 +68,11 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
     unread: dict[str, str] = {}
     by_content: set[int] = set()
     columns, languages = column_fields(names, rows, groups, unread, by_content)
+    if "mobility" in columns and "quota" not in columns:
+        at = columns.index("mobility")  # the type of places no column counts
+        columns[at] = "-"
+        unread[names[at]] = "mobility types are read with the places, and no column was read " \
+            "as the places"
     checks = [f"{cell!r} not read ('-'): {why}" for cell, why in unread.items()]
     checks += [f"{names[i]!r} not read ('-'): no header word or content names its field"
                for i, c in enumerate(columns) if c == "-" and names[i] not in unread
@@ -275,7 +281,7 @@ def _bulleted(line: str) -> bool:
     text = unnumbered(line.strip())
     if text != line.strip():
         return "\t" not in text and not _heading(text)
-    return "\t" not in text and bool(_BULLET.match(line))
+    return "\t" not in text and bool(_BULLET.match(line)) and not is_rule([text])
 
 
 def _heading(line: str) -> bool:

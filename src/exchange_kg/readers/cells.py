@@ -95,12 +95,12 @@ def paren_balance(text: str) -> int:
     return sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")
 
 
-_RULE = re.compile(r"^[-=_~.*+#\u2500-\u257f\u2014\u2013\s]+$")
+_RULE = re.compile(r"^[-=_~.*+#:|\u2500-\u257f\u2014\u2013\s]+$")
 
 
 def is_rule(cells: Sequence[str]) -> bool:
-    """A line drawn with characters ("----  --------", "=====", box drawing) under a header or
-    between rows: a printed report's ruling, holding no value."""
+    """A line drawn with characters ("----  --------", "=====", box drawing, a Markdown
+    table's ":----|:---:") under a header or between rows: a ruling, holding no value."""
     filled = [c for c in cells if c.strip()]
     return bool(filled) and all(_RULE.match(c) and len(c.strip()) >= 3 or c.strip() in "-=_"
                                 for c in filled) and any(len(c.strip()) >= 3 for c in filled)
@@ -216,7 +216,9 @@ def row_from_cells(
 
 # Words a list's totals row starts with, in the languages of its lists.
 TOTAL_WORDS = frozenset({
-    "total", "totals", "sum", "summe", "gesamt", "insgesamt", "razem", "ogółem", "ogolem",
+    "total", "totals", "subtotal", "sub-total", "grand total", "total parcial", "zwischensumme",
+    "subtotale", "subtotaal", "sous-total",
+    "sum", "summe", "gesamt", "insgesamt", "razem", "ogółem", "ogolem",
     "suma", "celkem", "spolu", "totale", "totaal", "summa", "totalt", "i alt", "yhteensä",
     "összesen", "toplam", "σύνολο", "итого", "всего", "разом", "усього", "soma", "totais",
     "sumă", "合計", "合计", "总计", "합계"})
@@ -229,3 +231,13 @@ def is_total(text: str) -> bool:
     return any(folded.startswith(word) and (
         len(folded) == len(word) or not folded[len(word)].isalpha() or word[0] >= "\u2e80")
         for word in TOTAL_WORDS)
+
+
+def is_total_line(cells: Sequence[str]) -> bool:
+    """A line of the list's own totals, whatever column its label stands in ("Subtotal
+    Europe | | | 5 | 5", "TOTAL AGREEMENTS:   14" under a report's first column): its first
+    cell says so and the others hold numbers only. Never an agreement, nor the rest of the
+    row above."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and is_total(filled[0]) and all(
+        not re.search(r"[^\W\d_]", c) for c in filled[1:])

@@ -33,6 +33,7 @@ from exchange_kg.readers.cells import (
     has_letters,
     header_at_end,
     is_blank,
+    is_total_line,
     is_upper_header,
     paren_balance,
     row_from_cells,
@@ -252,6 +253,8 @@ def _scan(lines: Sequence[str], opts: _Options, result: ReaderResult) -> _Scan:
                 scan.passes.append((number, page, lead))
         elif len(filled) <= 1 and any(p.search(stripped) for p in opts.titles):
             result.mark(number, LineStatus.LAYOUT, "title")
+        elif is_total_line(cells):
+            result.mark(number, LineStatus.LAYOUT, "total", "the list's own total")
         elif (label := _label_only(cells, opts)) is not None:
             scan.items.append(_Item(number, page, "label", {label[0]: label[1]}))
         elif len(cells) >= width:

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
-from exchange_kg.readers.cells import fold, is_rule, is_total, is_upper_header
+from exchange_kg.readers.cells import fold, is_rule, is_total, is_total_line, is_upper_header
 from exchange_kg.records import (
     FIELDS,
     Flag,
@@ -407,7 +407,7 @@ def read_rows(
         problem = row_check(cells) if row_check is not None else None
         if problem is None:
             problem = cell_count_problem(cells, columns, options.get("min_cells"), written)
-        if problem is not None and _total_line(cells):
+        if problem is not None and is_total_line(cells):
             result.mark(number, LineStatus.LAYOUT, "total", "the list's own total")
             continue
         if problem is not None:
@@ -474,17 +474,9 @@ def _total_row(fields: dict[str, str]) -> bool:
     """A row of the list's own totals ("Summe | | 26", "Total outbound places | 31"): its
     first words say so, and its other cells hold numbers only."""
     label = fields.get("partner", "")
-    return is_total(label) and all(
-        not re.search(r"[^\W\d_]", text) for name, text in fields.items() if name != "partner")
-
-
-def _total_line(cells: Sequence[str]) -> bool:
-    """A line of totals under the table, whatever column its label stands in ("TOTAL
-    AGREEMENTS:   14" under a report's first column): its first cell says so and the
-    others hold numbers only. Never an agreement, nor the rest of the row above."""
-    filled = [c for c in cells if c.strip()]
-    return bool(filled) and is_total(filled[0]) and all(
-        not re.search(r"[^\W\d_]", c) for c in filled[1:])
+    # a label cell spanning the name columns repeats in each of them ("Subtotal Europe")
+    return is_total(label) and all(not re.search(r"[^\W\d_]", text)
+                                   for text in fields.values() if text != label)
 
 
 # Columns whose text a narrow cell wraps onto the lines below it in a printed table.
