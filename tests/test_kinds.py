@@ -297,3 +297,13 @@ def test_kinds_of_further_languages(cell: str, kind: str) -> None:
 
 def test_a_status_in_indonesian() -> None:
     assert parse_kinds("Dalam Proses")[0].status == "in-process"
+
+
+@pytest.mark.parametrize("cell", ["Faculty-level exchange", "University-wide exchange"])
+def test_an_exchange_at_a_level_is_a_student_exchange(cell: str) -> None:
+    assert parse_kinds(cell) == (KindValue(("student-exchange",)), [])
+
+
+def test_a_faculty_exchange_is_no_student_exchange() -> None:
+    # American English: "faculty" are the teaching staff
+    assert parse_kinds("Faculty exchange")[0].kinds != ("student-exchange",)

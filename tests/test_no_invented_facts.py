@@ -152,14 +152,14 @@ def test_a_list_that_never_marks_says_nothing_about_waivers(tmp_path: Path) -> N
     assert list(graph.triples((None, XKG.tuitionWaiver, None))) == []
 
 
-def test_a_column_of_words_the_mark_does_not_read_says_nothing_of_its_blank_cells(
-        tmp_path: Path) -> None:
-    # "相互不徴収" (mutually not charged) is no '*': the column does not use the mark, so a blank
-    # cell in it is not "no waiver"
+def test_a_column_of_words_says_nothing_of_its_blank_cells(tmp_path: Path) -> None:
+    # "相互不徴収" (mutually not charged) is a word, no '*': the column does not use the bare
+    # mark, so a blank cell in it is not "no waiver"
     rows = ("Japan\tKyoto\tKyoto University\t\t\t\t\t相互不徴収\t\n"
             "Japan\tTokyo\tTokyo University\t\t\t\t\t\t\n")
     graph = build_graph(write_project(tmp_path, HEADER + rows, MAPPING))
-    assert list(graph.triples((None, XKG.tuitionWaiver, None))) == []
+    assert list(graph.triples((None, XKG.tuitionWaiver, None))) == [
+        (_agreement(graph, "Kyoto University"), XKG.tuitionWaiver, Literal(True))]
 
 
 @pytest.mark.parametrize(
@@ -220,3 +220,15 @@ def test_a_date_alone_in_a_term_cell_is_the_end_only_after_the_rows_start(
         a = _agreement(graph, partner)
         assert _stated(graph, a)["term"] == []
         assert (a, XKG.startDate, Literal("2029-05-31", datatype=XSD.date)) not in graph
+
+
+def test_a_waiver_column_of_words_says_yes_and_no_and_nothing_of_its_blanks(
+        tmp_path: Path) -> None:
+    rows = ("Japan\t\tMutual University\t\t\t\t\t相互不徴収\n"
+            "Japan\t\tCharging University\t\t\t\t\t徴収\n"
+            "Japan\t\tBlank University\n")
+    graph = build_graph(write_project(tmp_path, HEADER + rows, MAPPING))
+    assert (_agreement(graph, "Mutual University"), XKG.tuitionWaiver, Literal(True)) in graph
+    assert (_agreement(graph, "Charging University"), XKG.tuitionWaiver,
+            Literal(False)) in graph
+    assert _stated(graph, _agreement(graph, "Blank University"))["waiver"] == []

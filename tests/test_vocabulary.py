@@ -48,6 +48,8 @@ def _valid_value(table: str, value: str) -> bool:
         return kind in ("unit", "institution", "campus", "place") and bool(type_)
     if table == "headers":
         return value in FIELDS or value == "-"  # a column that names no field
+    if table == "marks":
+        return value in ("yes", "no")
     raise AssertionError(table)
 
 

@@ -347,13 +347,12 @@ def _mark(values: dict[str, Any], record: RawRecord, name: str, marked: frozense
 
 def marked_fields(records: list[RawRecord], section: Section) -> frozenset[str]:
     """The mark fields (normaliser ``mark``) where at least one of ``records`` holds the mark
-    itself. A column of words the mark normaliser does not read ("相互不徴収") says nothing
-    of its blank cells: they are not "no"."""
+    itself. A column of words ("相互不徴収", "徴収") says yes and no in words, and nothing of
+    its blank cells: they are not "no"."""
     return frozenset(
         name for name, rule in section.fields.items()
         if rule.normaliser == "mark" and any(
-            registry.normalise("mark", r.fields.get(name, ""), name, rule.options)[0] is True
-            for r in records)
+            registry.is_mark_symbol(r.fields.get(name, "")) for r in records)
     )
 
 

@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from exchange_kg.normalise.vocabulary import Vocabulary, active
+from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
 
@@ -106,11 +107,41 @@ def _kinds(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Fla
     return parse_kinds(raw, field=field)
 
 
+MARK_SYMBOLS = ("*", "＊")
+
+
+def is_mark_symbol(raw: str) -> bool:
+    """Whether a cell holds the bare mark: only in a column of bare marks does a blank cell
+    say "no" (a column of words says no in words, "徴収", and its blank cells say nothing)."""
+    return raw.strip() in MARK_SYMBOLS
+
+
 def _mark(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
-    """A cell that is either a marker (``*``) or empty: the marker means true."""
-    if raw in ("*", "＊"):
+    """A cell that is either a marker (``*``) or empty: the marker means true. Some lists write
+    words instead, yes or no ("相互不徴収": waived both ways; "徴収": charged), from the marks
+    vocabulary."""
+    if is_mark_symbol(raw):
         return True, []
-    return None, [Flag(field, "unreadable", "expected a '*' mark", raw)]
+    said = _mark_words(active()).get(_mark_key(raw))
+    if said is not None:
+        return said, []
+    return None, [Flag(field, "unreadable", "expected a '*' mark or a word that says yes or "
+                       "no", raw)]
+
+
+def _mark_key(text: str) -> str:
+    return " ".join(fold_accents(text).split())
+
+
+@lru_cache(maxsize=64)
+def _mark_words(vocabulary: Vocabulary) -> dict[str, bool]:
+    words: dict[str, bool] = {}
+    for entry in entries("marks", vocabulary):
+        if entry.value not in ("yes", "no"):
+            raise ValueError(f"mark-words.tsv: unknown meaning {entry.value!r} for "
+                             f"{entry.text!r}")
+        words.setdefault(_mark_key(entry.text), entry.value == "yes")
+    return words
 
 
 _URL = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)

@@ -52,6 +52,9 @@ TABLES: dict[str, Table] = {
                    "words that head units and institutions in partner names"),
     "headers": Table("header-words.tsv", "field name, or '-' for a column that names none",
                      "header cells and the field each names (for new-mapping)"),
+    "marks": Table("mark-words.tsv", "'yes' or 'no'",
+                   "words a mark column writes for yes and no (a tuition waiver's '相互不徴収', "
+                   "'徴収')"),
 }
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
