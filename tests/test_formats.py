@@ -275,6 +275,23 @@ def test_csv_delimiter_sniffed_and_quoted_cells_over_lines(tmp_path: Path) -> No
         ("row 1", (1,)), ("row 2", (2, 3)), ("row 3", (4,)), ("row 4", (5,))]
 
 
+def test_csv_under_a_title_and_a_stamp_line_has_the_delimiter_most_rows_split_on(
+        tmp_path: Path) -> None:
+    """A title and a date stamp of one cell each above the table: the delimiter is the one
+    every row of the table splits alike on; a file no delimiter splits alike still asks."""
+    path = tmp_path / "list.csv"
+    rows = "".join(f"Japan,University {n},2021-03-01\n" for n in range(12))
+    path.write_text(f"Partner agreements\nUpdated 01.10.2025\nCountry,Partner,Start\n{rows}",
+                    encoding="utf-8")
+    view = open_view(path, [{}])
+    assert view.lines[:4] == ["Partner agreements", "Updated 01.10.2025",
+                              "Country\tPartner\tStart", "Japan\tUniversity 0\t2021-03-01"]
+    path.write_text("Partner agreements\nUpdated 01.10.2025\nJapan;Kyoto, Osaka\n"
+                    "Korea,Seoul;Busan\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="cannot tell the delimiter"):
+        open_view(path, [{}])
+
+
 def test_csv_in_utf16_and_declared_encodings(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text("Kraj;Uczelnia\nPolska;Politechnika Łódzka\n", encoding="utf-16")

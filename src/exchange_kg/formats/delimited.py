@@ -3,15 +3,16 @@
 The encoding is the one the mapping declares, else UTF-8 when the bytes are valid UTF-8 (a
 legacy single-byte file almost never is), else the legacy encoding the file's words show
 (:mod:`.encodings`); when they do not, the build stops and asks for ``encoding:`` rather than
-publish misread names. The delimiter is declared or sniffed
-from the first rows; quoting follows RFC 4180 (``csv`` module), so a quoted cell may hold the
-delimiter and line breaks.
+publish misread names. The delimiter is declared or sniffed from the first
+rows (under a title line or two, the one most rows split alike on); quoting follows RFC 4180
+(``csv`` module), so a quoted cell may hold the delimiter and line breaks.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from pathlib import Path
 
 from exchange_kg.formats.encodings import detect
@@ -71,5 +72,35 @@ def _sniff(path: Path, text: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
+        pass
+    found = _by_rows(sample)
+    if found is None:
         raise SourceError(str(path), None, "cannot tell the delimiter; declare it with the "
-                          "reader option `delimiter:`") from None
+                          "reader option `delimiter:`")
+    return found
+
+
+# The share of a file's rows that must have one number of cells (two or more) under a
+# delimiter for it to be the file's, when the sniffer cannot tell.
+ROW_SHARE = 0.6
+
+
+def _by_rows(sample: str) -> str | None:
+    """The delimiter under which most rows have the same number of cells, two or more, when
+    that is most of the rows and no other delimiter does as well: a table under a title and a
+    date stamp of one cell each ('Partner agreements', 'Updated 01.10.2025'), which the
+    sniffer, looking for the same count on every line, gives up on."""
+    shares: dict[str, float] = {}
+    for delimiter in DELIMITERS:
+        try:
+            rows = [len(r) for r in csv.reader(io.StringIO(sample, newline=""),
+                                               delimiter=delimiter) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        counts = Counter(n for n in rows if n >= 2)
+        if rows and counts:
+            shares[delimiter] = counts.most_common(1)[0][1] / len(rows)
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < ROW_SHARE or len(ranked) > 1 and ranked[1][1] >= ranked[0][1]:
+        return None
+    return ranked[0][0]
