@@ -878,3 +878,29 @@ def test_pdf_ruled_table_a_hyphen_at_a_wrap_and_a_title_a_hair_left_of_the_margi
     lines = open_view(path, [{}]).lines
     assert lines[1:3] == ["Erasmus+ partners of Faculty 4", "Contact: Dr. Katrin Weber"]
     assert "Norway\tNorges teknisk-naturvitenskapelige universitet\t2" in lines
+
+
+def test_pdf_text_in_no_cell_the_rulings_close_stays_in_its_row(tmp_path: Path) -> None:
+    """A merged country cell cut at the page's foot has no bottom rule on that page, so no
+    cell is found around its text ('Sweden' beside the last row): the text stays in that
+    row and column, where it vanished and the row took the country of the group above."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    ys, xs = [20, 28, 36, 44], [20, 60, 130]
+    for k, y in enumerate(ys):  # the last rule closes the university cell only
+        pdf.line(xs[1] if k == len(ys) - 1 else xs[0], y, xs[2], y)
+    for x in xs:
+        pdf.line(x, ys[0], x, ys[-1])
+    for (x, y), text in {(21, 21): "Country", (61, 21): "University", (21, 29): "Portugal",
+                         (61, 29): "Universidade do Porto", (21, 39): "Sweden",
+                         (61, 37): "Kungliga Tekniska hogskolan"}.items():
+        pdf.set_xy(x, y)
+        pdf.cell(38, 6, text)
+    path = tmp_path / "cut.pdf"
+    pdf.output(str(path))
+    lines = open_view(path, [{}]).lines
+    assert lines == ["Country\tUniversity", "Portugal\tUniversidade do Porto",
+                     "Sweden\tKungliga Tekniska hogskolan"]

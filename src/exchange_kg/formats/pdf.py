@@ -545,22 +545,31 @@ def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Locatio
                 for c in range(j, last_col + 1):
                     owner.setdefault((r, c), (i, j))
     chars: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    # Text in no cell the rulings close (a merged cell cut at the page's foot, its bottom
+    # rule on the next page: 'Schweden' beside the last row) stays in its row and column:
+    # dropped, it would leave the row without its country, and the reader would give it the
+    # group's above.
+    loose: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for char in table.page.chars:
         v_mid = (char["top"] + char["bottom"]) / 2
         h_mid = (char["x0"] + char["x1"]) / 2
         if not (x0 <= h_mid < x1 and tops[0] <= v_mid < bottom):
             continue
-        at = owner.get((bisect.bisect_right(tops, v_mid) - 1,
-                        bisect.bisect_right(lefts, h_mid) - 1))
-        if at is not None:
-            box = boxes[at]
-            if box[0] <= h_mid < box[2] and box[1] <= v_mid < box[3]:
-                chars.setdefault(at, []).append(char)
+        slot = (bisect.bisect_right(tops, v_mid) - 1, bisect.bisect_right(lefts, h_mid) - 1)
+        at = owner.get(slot)
+        box = boxes[at] if at is not None else None
+        if at is not None and box is not None and box[0] <= h_mid < box[2] \
+                and box[1] <= v_mid < box[3]:
+            chars.setdefault(at, []).append(char)
+        elif slot[1] >= 0 and at is None:
+            loose.setdefault(slot, []).append(char)
     out = []
     for i in range(len(plumbed)):
-        texts = [_cell_text(chars[(i, j)], boxes[(i, j)]) if (i, j) in chars else ""
-                 for j in range(width)]
         row_bottom = tops[i + 1] if i + 1 < len(tops) else bottom
+        texts = [_cell_text(chars[(i, j)], boxes[(i, j)]) if (i, j) in chars else
+                 _cell_text(loose[(i, j)], (lefts[j], tops[i], lefts[j + 1] if j + 1 < width
+                                            else x1, row_bottom)) if (i, j) in loose else ""
+                 for j in range(width)]
         where = Location(f"page {number}, box {_box(x0, tops[i], x1, row_bottom)}")
         out.append((tops[i], texts, where, []))
     if out:
