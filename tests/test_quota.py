@@ -273,3 +273,9 @@ def test_notations_of_real_lists(cell: str, expected: QuotaValue | None,
 def test_counting_words_of_asian_and_balkan_lists(cell: str, places: int) -> None:
     value, _ = parse_quota(cell)
     assert value is not None and value.places == (("unspecified", places),)
+
+
+@pytest.mark.parametrize("cell", ["2 sinh viên/năm", "2 mahasiswa per tahun", "2 места в год",
+                                  "۲ نفر در سال"])
+def test_a_years_places_in_further_languages(cell: str) -> None:
+    assert parse_quota(cell)[0] == QuotaValue(False, (("unspecified", 2),))

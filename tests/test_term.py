@@ -585,3 +585,17 @@ def test_term_phrases_of_further_languages(cell: str, expected: dict[str, Any]) 
     got = [{k: v for k, v in vars(t).items() if k != "text" and v not in (None, ())}
            for t in terms]
     assert got == [expected] and not flags, (got, flags)
+
+
+@pytest.mark.parametrize(("cell", "years"), [
+    ("for a period of five years", 5), ("cinco años", 5), ("für drei Jahre", 3),
+    ("un an", 1), ("renewed every two years", 2), ("na pięć lat", 5), ("per tre anni", 3),
+])
+def test_a_duration_with_its_number_written_out(cell: str, years: int) -> None:
+    terms, flags = parse_terms(cell)
+    assert [t.duration_years for t in terms] == [years] and not flags
+
+
+def test_a_number_word_alone_is_no_term() -> None:
+    terms, _ = parse_terms("five")
+    assert all(t.duration_years is None for t in terms)

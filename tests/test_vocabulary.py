@@ -34,7 +34,7 @@ def _valid_value(table: str, value: str) -> bool:
     if table == "continents":
         return set(value.split("|")) <= set(CONTINENTS)
     if table == "terms":
-        return value in MEANINGS
+        return value in MEANINGS or re.fullmatch(r"number:\d{1,2}", value) is not None
     if table == "kinds":
         return value in kind_values()
     if table == "quota":
@@ -317,6 +317,22 @@ def test_fragments_in_further_languages_are_understood(set_name: str) -> None:
     ("Ισχύς έως", "end"), ("有效期至", "end"),
 ])
 def test_header_words_for_students_staff_and_numbering(cell: str, field: str | None) -> None:
+    from exchange_kg.propose import header_field
+
+    assert header_field(cell)[0] == field
+
+
+@pytest.mark.parametrize(("cell", "field"), [
+    ("Държава", "country"), ("Вид на договора", "kind"), ("Дата на подписване", "start"),
+    ("Срок на действие", "term"), ("Брой студенти", "quota"),
+    ("Држава", "country"), ("Важи до", "end"), ("Datum potpisivanja", "start"),
+    ("Quốc gia", "country"), ("Ngày ký", "start"), ("Thời hạn", "term"),
+    ("Negara", "country"), ("Tanggal Berakhir", "end"), ("Tarikh Tamat", "end"),
+    ("کشور", "country"), ("تاریخ امضا", "start"), ("Počet miest", "quota"),
+    ("Agreement period", "term"),
+    ("Bilateral agreement", None),  # no row number of a language whose word starts so
+])
+def test_header_words_of_balkan_asian_and_persian_lists(cell: str, field: str | None) -> None:
     from exchange_kg.propose import header_field
 
     assert header_field(cell)[0] == field

@@ -96,7 +96,9 @@ class PhraseTable:
     """Longest-match lookup of multi-word phrases, indexed by their first token (a cell is
     tried at every token: a scan of the whole table there made long cells slow)."""
 
-    def __init__(self, phrases: list[Phrase]) -> None:
+    def __init__(self, phrases: list[Phrase], numbers: dict[str, int] | None = None) -> None:
+        # words that stand for a number where a phrase has one ("five" of "five years")
+        self.numbers = numbers or {}
         unique: dict[tuple[str, ...], Phrase] = {}
         for p in phrases:
             unique.setdefault(p.tokens, p)  # first row wins, as in the data file
@@ -107,7 +109,7 @@ class PhraseTable:
 
     def _candidates(self, token: Token) -> list[Phrase]:
         exact = self._starting.get(token.text, [])
-        numeric = self._starting.get(NUMBER, []) if token.is_number else []
+        numeric = self._starting.get(NUMBER, []) if self._number(token) is not None else []
         if not numeric:
             return exact
         return sorted(exact + numeric, key=lambda p: (-len(p.tokens), p.tokens))
@@ -122,13 +124,19 @@ class PhraseTable:
                 continue
             numbers: list[int] = []
             for want, tok in zip(phrase.tokens, window, strict=True):
-                if want == NUMBER and tok.is_number:
-                    numbers.append(int(tok.text))  # is_number bounds its digits
+                number = self._number(tok) if want == NUMBER else None
+                if number is not None:
+                    numbers.append(number)
                 elif want != tok.text:
                     break
             else:
                 return PhraseMatch(phrase, n, tuple(numbers))
         return None
+
+    def _number(self, token: Token) -> int | None:
+        if token.is_number:
+            return int(token.text)  # is_number bounds its digits
+        return self.numbers.get(token.text)
 
 
 def phrase_tokens(text: str) -> tuple[str, ...]:

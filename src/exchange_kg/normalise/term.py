@@ -70,6 +70,8 @@ MEANINGS = (
     "connector",
 )
 PERIOD = "period"  # academic-year and semester words of data/date-words.tsv
+# a number written out, where a phrase has one: "five	number:5" reads "for five years"
+NUMBER_WORD = "number:"
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,12 @@ def term_phrases() -> PhraseTable:
 @lru_cache(maxsize=64)
 def _term_phrases(vocabulary: Vocabulary) -> PhraseTable:
     phrases = []
+    numbers: dict[str, int] = {}
     for entry in entries("terms", vocabulary):
+        if entry.value.startswith(NUMBER_WORD):  # "five	number:5": a number written out
+            numbers.setdefault(" ".join(phrase_tokens(entry.text)),
+                               int(entry.value.removeprefix(NUMBER_WORD)))
+            continue
         if entry.value not in MEANINGS:
             raise ValueError(f"term-phrases.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
@@ -112,7 +119,7 @@ def _term_phrases(vocabulary: Vocabulary) -> PhraseTable:
     # read as a word of its own, "a.a." is not the range word "a" twice
     phrases.extend(Phrase(phrase_tokens(e.text), PERIOD, "", e.note)
                    for e in entries("dates", vocabulary) if e.value == "period")
-    return PhraseTable(phrases)
+    return PhraseTable(phrases, numbers)
 
 
 @dataclass
