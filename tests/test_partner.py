@@ -330,6 +330,25 @@ def test_consortium_member_with_a_city_after_a_comma_stays_one_member() -> None:
     ]
 
 
+def test_a_network_before_a_colon_has_a_party_per_member() -> None:
+    value, flags = parse_partner(
+        "Baltic Network: Tartu Ülikool, Latvijas Universitāte, Vilniaus universitetas")
+    assert value.consortium == "Baltic Network"
+    assert [p.institution for p in value.parties] == [
+        "Tartu Ülikool", "Latvijas Universitāte", "Vilniaus universitetas"]
+    assert flags == []
+
+
+@pytest.mark.parametrize("text", [
+    "Universidad Paris 1: Panthéon-Sorbonne",  # one name with a colon
+    "Japan: University of Tokyo, Kyoto University",  # a country heading, not a network
+    "Network: Vietnam National University, Hanoi",  # a piece that names no institution
+])
+def test_a_colon_before_what_is_no_list_of_institutions_is_no_network(text: str) -> None:
+    value, _ = parse_partner(text)
+    assert value.consortium is None
+
+
 def test_unclosed_consortium_list_is_flagged_truncated() -> None:
     value, flags = parse_partner("Foo Consortium [Alpha University (Faculty of Law), Beta Academy")
     assert value.consortium == "Foo Consortium"

@@ -734,7 +734,7 @@ def _parse_line(text: str, notation: str, flags: list[Flag]) -> PartnerValue:
     if items:
         parties = tuple(p for item in items for p in _parse_parties(item, notation, flags))
         return PartnerValue(parties)
-    consortium = _consortium(cleaned, notation, flags)
+    consortium = _consortium(cleaned, notation, flags) or _network(cleaned, notation, flags)
     if consortium is not None:
         return consortium
     return PartnerValue(tuple(_parse_parties(cleaned, notation, flags)))
@@ -1054,6 +1054,25 @@ def _consortium(text: str, notation: str, flags: list[Flag]) -> PartnerValue | N
     members = _members(body)
     parties = tuple(p for m in members for p in _parse_parties(m, notation, flags))
     return PartnerValue(parties, name)
+
+
+def _network(text: str, notation: str, flags: list[Flag]) -> PartnerValue | None:
+    """ "Nordplus-verkosto NordTEN: Tartu Ülikool, Latvijas Universitāte, Vilniaus
+    universitetas": a name that is no institution's, a colon, and two or more institutions,
+    each named with its own head word, are a network and its members, never one institution
+    named by the whole cell. A country before the colon is a heading, not a network."""
+    mask = _top_level(text)
+    at = next((i for i, ch in enumerate(text) if ch == ":" and mask[i]), None)
+    if at is None:
+        return None
+    name, body = _tidy(text[:at]), text[at + 1 :]
+    if not name or _heads(name) or _country(name):
+        return None
+    members = [_tidy(m) for _, m in _split_top(body, ",")]
+    if len(members) < 2 or not all(m and _atom_category(m) is _Cat.INST for m in members):
+        return None
+    return PartnerValue(tuple(p for m in members for p in _parse_parties(m, notation, flags)),
+                        name)
 
 
 def _members(body: str) -> list[str]:
