@@ -160,6 +160,22 @@ def test_an_acronym_alone_joins_the_name_it_abbreviates_and_its_translation() ->
     assert together(clusters, unam, spanish, english)
 
 
+def test_a_name_in_cyrillic_and_in_latin_script_is_one_institution() -> None:
+    cyrillic = m("Универзитет у Бањој Луци", "BA", source_id="a")
+    latin = m("Univerzitet u Banjoj Luci", "BA", source_id="b")
+    english = m("University of Banja Luka", "BA", source_id="c")
+    clusters = resolve([cyrillic, latin, english])
+    assert together(clusters, cyrillic, latin)
+    other = m("Универзитет у Источном Сарајеву", "BA", source_id="a")
+    assert not together(resolve([cyrillic, other]), cyrillic, other)
+
+
+def test_an_acronym_alone_joins_the_row_that_gives_it() -> None:
+    long = m("Korea Advanced Institute of Science and Technology", "KR", acronym="KAIST")
+    short = m("KAIST", "KR")
+    assert together(resolve([long, short]), long, short)
+
+
 def test_an_acronym_alone_that_spells_several_names_joins_none() -> None:
     uam = m("UAM", "MX", source_id="a")
     metropolitana = m("Universidad Autónoma Metropolitana", "MX", source_id="b")

@@ -129,7 +129,24 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+# Cyrillic letters as Serbian writes them in Latin script (its two alphabets map one to one),
+# the letters of the other Cyrillic alphabets as close to them: "Универзитет у Бањој Луци" is
+# "Univerzitet u Banjoj Luci". Folding then drops the diacritics, as it does for Latin names.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
+    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h",
+    "ц": "c", "ч": "č", "џ": "dž", "ш": "š", "щ": "šč", "й": "j", "ы": "y", "э": "e",
+    "ю": "ju", "я": "ja", "ё": "e", "ъ": "", "ь": "", "є": "je", "і": "i", "ї": "ji",
+    "ґ": "g", "ў": "u", "ѓ": "g", "ќ": "k", "ѕ": "dz",
+}
+_FROM_CYRILLIC = str.maketrans(
+    {**_CYRILLIC, **{k.upper(): v.capitalize() for k, v in _CYRILLIC.items() if k.upper() != k}})
+
+
 def _fold_word(text: str) -> str:
+    if not text.isascii():
+        text = text.translate(_FROM_CYRILLIC)
     text = fold(text)
     text = re.sub(r"^(?:l|d|dell|dall|nell|sull|all|qu|un)'(?=\w)", "", text)
     text = re.sub(r"'s$", "", text)
