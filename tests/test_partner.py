@@ -1109,3 +1109,23 @@ def test_the_campus_after_a_state_universitys_name_is_part_of_the_name(
     # one institution of a state's university system each, never the system named thrice
     party = parse_partner(cell)[0].parties[0]
     assert (party.institution, party.place) == (name, place)
+
+
+@pytest.mark.parametrize(("text", "native", "english"), [
+    ("มหาวิทยาลัยเชียงใหม่ (Chiang Mai University)", "มหาวิทยาลัยเชียงใหม่", "Chiang Mai University"),
+    ("جامعة القاهرة (Cairo University)", "جامعة القاهرة", "Cairo University"),
+    ("北京大学（Peking University）", "北京大学", "Peking University"),  # fullwidth brackets
+    ("Универзитет у Београду / University of Belgrade", "Универзитет у Београду",
+     "University of Belgrade"),
+])
+def test_a_name_in_its_own_script_beside_its_latin_name_is_one_institution(
+        text: str, native: str, english: str) -> None:
+    value, flags = parse_partner(text)
+    assert [(p.institution, p.alt_names, p.units) for p in value.parties] == [
+        (native, (english,), ())]
+    assert flags == []
+
+
+def test_a_name_in_another_script_beside_a_unit_is_no_other_name() -> None:
+    value, _ = parse_partner("東京大学 (Graduate School of Engineering)")
+    assert value.parties[0].alt_names == ()

@@ -487,10 +487,29 @@ def _translation(a: str, b: str) -> bool:
     A head word shared by several languages ("Univerzitet", "Universitet") differs from the
     English one all the same: only two words known to be of one language are no translation."""
     ha, hb = _heads(a), _heads(b)
+    if _other_script(a, b, ha, hb) or _other_script(b, a, hb, ha):
+        return True
     if not ha or not hb:
         return False
     ta, tb = ha[0].term, hb[0].term
     return ta.type == tb.type and ta.words != tb.words and not ta.lang == tb.lang != "*"
+
+
+def _other_script(native: str, latin: str, native_heads: list[_Hit],
+                  latin_heads: list[_Hit]) -> bool:
+    """ "มหาวิทยาลัยเชียงใหม่ (Chiang Mai University)", "Универзитет у Београду / University of
+    Belgrade": a name in a script without Latin letters beside an institution's name in
+    Latin letters is that institution in two scripts, unless the first names a unit."""
+    if not any(c.isalpha() for c in native) or _latin(native) or not _latin(latin):
+        return False
+    if not any(h.term.kind == "institution" for h in latin_heads):
+        return False
+    return all(h.term.kind == "institution" for h in native_heads)
+
+
+def _latin(text: str) -> bool:
+    return any(c.isalpha() and (c.isascii() or "LATIN" in unicodedata.name(c, ""))
+               for c in text)
 
 
 def _content_words(text: str) -> list[str]:
@@ -590,6 +609,7 @@ def _clean(text: str, flags: list[Flag]) -> str:
     """Whitespace, stray marks and quotes, OCR spacing around brackets, trailing punctuation."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace('""', '"')
     text = re.sub(r"[“”„]", '"', text)
+    text = text.replace("（", " (").replace("）", ") ")  # fullwidth, as CJK lists write them
     text = " ".join(text.split())
     stripped = re.sub(r"^(?:[*•·]\s*|-\s+)+", "", text)
     if stripped != text:
@@ -1144,6 +1164,9 @@ def _slash_split(left: str, right: str, whole: str, flags: list[Flag]) -> str | 
     """Read "A, unit / B, unit" as two parties, "A / A in another wording" as an alternative."""
     left_pieces, right_pieces = _split_top(left, ","), _split_top(right, ",")
     left_first, right_first = left_pieces[0][1], right_pieces[0][1]
+    if len(left_pieces) == len(right_pieces) == 1 and _translation(left, right) \
+            and not (_heads(left) and _heads(right)):
+        return "alt-name"  # the name in its own script and in Latin letters
     if not _heads(left_first) or not _heads(right_first) or _starts_with_unit(right_first):
         return None
     if len(left_pieces) > 1 or len(right_pieces) > 1:
