@@ -328,6 +328,17 @@ def test_preferred_label_is_the_full_english_form() -> None:
     assert len(clusters[0].labels) == 4
 
 
+def test_of_two_spellings_as_common_the_one_with_its_accents_is_the_label() -> None:
+    plain = m("Universitatea Tehnica a Moldovei", "MD", source_id="a")
+    accented = m("Universitatea Tehnică a Moldovei", "MD", source_id="a")
+    clusters = resolve([plain, accented])
+    assert len(clusters) == 1
+    assert clusters[0].pref_label == "Universitatea Tehnică a Moldovei"
+    # more sources still win over accents
+    again = m("Universitatea Tehnica a Moldovei", "MD", source_id="b")
+    assert resolve([plain, accented, again])[0].pref_label == "Universitatea Tehnica a Moldovei"
+
+
 def test_names_of_common_words_need_the_same_city() -> None:
     a = m("University of Applied Sciences")
     b = m("University of Applied Sciences", city="Bonn")

@@ -4,8 +4,8 @@ The label is what people see and what the IRI's slug is made from, so it should 
 registry would list: a full name (with a head word such as "University"), in English, spelt
 as written without repairs or abbreviations, with place names spelt as the word lists know
 them, not in capitals, with an acronym (if any) in front rather than trailing. Among equally
-good spellings the one more sources use wins, then the one more rows use, then the
-alphabetically first — never the first one read.
+good spellings the one more sources use wins, then the one more rows use, then the one with
+more accented letters, then the alphabetically first — never the first one read.
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ def label_rank(text: str, country: str | None, sources: int, mentions: int
         int("(" not in text and "[" not in text),
         sources,
         mentions,
+        # "Universitatea Tehnică a Moldovei", not "Tehnica": of two spellings as common, the
+        # one with its accents written is the careful one
+        sum(not c.isascii() for c in text if c.isalpha()),
     )
 
 
