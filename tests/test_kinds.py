@@ -88,8 +88,10 @@ def test_unknown_tokens_are_flagged_not_dropped() -> None:
     value, flags = parse_kinds("Bilateral/Handshake Deal")
     assert value == KindValue(("bilateral",))
     assert [(f.code, f.value) for f in flags] == [("unknown-kind", "Handshake Deal")]
-    value, flags = parse_kinds("Erasmus")  # the pre-2014 programme is not silently Erasmus+
-    assert value == KindValue(()) and flags[0].code == "unknown-kind"
+    # "Erasmus" may be the pre-2014 programme: read as Erasmus+ with a flag, which the
+    # agreement's dates settle (an agreement dated before 2014 gets no Erasmus+)
+    value, flags = parse_kinds("Erasmus")
+    assert value == KindValue(("erasmus-plus",)) and flags[0].code == "erasmus-dated"
 
 
 def test_field_name_is_configurable() -> None:

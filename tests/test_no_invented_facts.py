@@ -232,3 +232,14 @@ def test_a_waiver_column_of_words_says_yes_and_no_and_nothing_of_its_blanks(
     assert (_agreement(graph, "Charging University"), XKG.tuitionWaiver,
             Literal(False)) in graph
     assert _stated(graph, _agreement(graph, "Blank University"))["waiver"] == []
+
+
+def test_erasmus_without_the_plus_is_erasmus_plus_only_from_2014(tmp_path: Path) -> None:
+    rows = ("Germany\t\tDated University\tERASMUS\t01.02.2022\t2022-2029\n"
+            "Germany\t\tOld University\tErasmus\t01.09.2010\t2010-2013\n"
+            "Germany\t\tUndated University\tErasmus\n")
+    graph = build_graph(write_project(tmp_path, HEADER + rows, MAPPING))
+    plus = URIRef("https://w3id.org/exchange-kg/vocab/agreement-kind/erasmus-plus")
+    assert (_agreement(graph, "Dated University"), XKG.kind, plus) in graph
+    assert (_agreement(graph, "Old University"), XKG.kind, plus) not in graph
+    assert (_agreement(graph, "Undated University"), XKG.kind, plus) not in graph

@@ -192,16 +192,21 @@ def build_agreements(
         base["kinds"] = _merge_kinds(base["kinds"], ("consortium",))
     terms = _with_ends(values.get("term") or (), values.get("end") or (), record)
     if not terms:
-        return [Agreement(**base, start=values.get("start"), records=[record], doubt=dict(doubt))]
+        start = values.get("start")
+        base["kinds"] = _erasmus_dated(base["kinds"], start, None, section, record)
+        return [Agreement(**base, start=start, records=[record], doubt=dict(doubt))]
     out = []
     for term in terms:
         term = _placed(term, values.get("start"), record)
+        start = _start(values.get("start"), term.start, record)
+        kinds = _erasmus_dated(_merge_kinds(base["kinds"], term.kinds), start, term.end,
+                               section, record)
         out.append(
             Agreement(
-                **{**base, "kinds": _merge_kinds(base["kinds"], term.kinds),
+                **{**base, "kinds": kinds,
                    # "in negotiation" may stand where the dates would (one status exists)
                    "status": base["status"] or term.status},
-                start=_start(values.get("start"), term.start, record),
+                start=start,
                 end=term.end,
                 open_ended=term.open_ended,
                 duration_years=term.duration_years,
@@ -295,6 +300,31 @@ def _with_ends(terms: tuple[Term, ...], ends: tuple[Term, ...], record: RawRecor
         kinds=(*term.kinds, *(k for k in end.kinds if k not in term.kinds)),
         status=term.status or end.status,
     ),)
+
+
+# Erasmus+ began in 2014; the programme called "Erasmus" before it (the Lifelong Learning
+# Programme's) ended with the 2013/14 academic year
+ERASMUS_PLUS_FIRST_YEAR = 2014
+ERASMUS_DATED = "erasmus-dated"
+
+
+def _erasmus_dated(kinds: tuple[str, ...], start: DateValue | None, end: DateValue | None,
+                   section: Section, record: RawRecord) -> tuple[str, ...]:
+    """A type cell that says "Erasmus" without the "+" names Erasmus+ only for an agreement
+    dated from its first year (a start from 2014, or an end after it); undated or earlier,
+    it may be the earlier programme, and no Erasmus+ is published for it."""
+    said = [f for f in record.flags if f.code == ERASMUS_DATED and not f.withheld]
+    if not said or "erasmus-plus" not in kinds or "erasmus-plus" in section.kinds:
+        return kinds
+    if ((start is not None and start.year >= ERASMUS_PLUS_FIRST_YEAR)
+            or (end is not None and end.year > ERASMUS_PLUS_FIRST_YEAR)):
+        return kinds
+    for f in said:
+        record.flags.remove(f)
+        record.flags.append(replace(f, withheld=True, message=(
+            f"{f.value!r} without the '+' names Erasmus+ only for an agreement dated from "
+            f"{ERASMUS_PLUS_FIRST_YEAR}; this one is not: not published")))
+    return tuple(k for k in kinds if k != "erasmus-plus")
 
 
 def _placed(term: Term, start: DateValue | None, record: RawRecord) -> Term:
