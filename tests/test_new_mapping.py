@@ -117,6 +117,11 @@ def test_a_department_column_naming_a_few_units_for_many_countries_is_the_hosts_
     """A host's departments are few and recur with partners in many countries."""
     units = ["Informatics", "History", "Physics"] * 8
     proposal = propose(_unit_list(tmp_path, units), "host-units")
+    # a small faculty's list: half as many faculties as rows, each with partners abroad
+    (tmp_path / "small").mkdir()
+    small = propose(_unit_list(tmp_path / "small", ["Law", "Arts", "Medicine", "Science",
+                                                    "Theology", "Economics"] * 2), "small")
+    assert small.mapping["sections"][0]["reader"]["options"]["columns"][2] == "home_unit"
     section = proposal.mapping["sections"][0]
     assert section["reader"]["options"]["columns"] == ["country", "partner", "home_unit"]
     assert "home_unit" in section["fields"] and "unit" not in section["fields"]
@@ -356,3 +361,37 @@ def test_an_exports_ids_and_study_codes_name_no_field(tmp_path: Path) -> None:
     proc = _cli(str(document))
     assert proc.returncode == 0, proc.stderr
     assert "columns: ['-', '-', partner, country, '-', '-']" in proc.stdout
+
+
+def test_an_e_mails_list_ends_where_its_prose_begins(tmp_path: Path) -> None:
+    # the closing, the signature and a quoted message are no partners; the first title's
+    # kind is not every entry's when another title heads the entries after it
+    document = tmp_path / "mail.txt"
+    document.write_text(
+        "Subject: partner list\n\nDear colleagues,\nhere is the list.\n\nErasmus+ (Europe):\n"
+        "- Universität Hamburg (Germany) - 2 places\n- Universidad de Granada (Spain) - 3 places\n"
+        "- Uniwersytet Warszawski (Poland) - 2 places\n\nOutside Europe:\n"
+        "- University of Cape Town (South Africa) - 1 place\n"
+        "- Universidad de Chile (Chile) - 2 places\n\nLet me know if you have questions.\n"
+        "Kind regards,\n\nJane Smith\nInternational Office\nUniversity of Leeds\n\n"
+        "-----Original message-----\nFrom: John\n> Is Otago still on it?\n", encoding="utf-8")
+    proc = _cli(str(document))
+    assert proc.returncode == 0, proc.stderr
+    assert "How the first 5 of 5 agreements" in proc.stderr
+    assert "kinds: [erasmus-plus]" not in proc.stdout
+
+
+def test_a_pages_navigation_and_counted_headings_are_not_entries(tmp_path: Path) -> None:
+    # a breadcrumb's bullets before the partners, an accordion's count after each country
+    page = tmp_path / "partners.html"
+    page.write_text(
+        "<ol><li>Home</li><li>Study abroad</li><li>Exchange partners</li></ol>"
+        "<h1>Exchange partners outside Europe</h1><p>Students may spend a year abroad.</p>"
+        "<h2>Australia 2</h2><ul><li>University of Sydney</li><li>Monash University</li></ul>"
+        "<h2>Canada (2)</h2><ul><li>University of Toronto</li><li>McGill University</li></ul>",
+        encoding="utf-8")
+    proc = _cli(str(page))
+    assert proc.returncode == 0, proc.stderr
+    assert "How the first 4 of 4 agreements" in proc.stderr
+    assert "AU       University of Sydney" in proc.stderr
+    assert "CA       McGill University" in proc.stderr

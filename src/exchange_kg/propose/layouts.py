@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from exchange_kg.normalise.country import parse_country, text_key
-from exchange_kg.normalise.fit import parse_continent
+from exchange_kg.normalise.fit import looks_like_institution, parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import builtin_entries
@@ -23,7 +23,7 @@ from exchange_kg.propose.columns import (
 from exchange_kg.propose.document import stated_as_of
 from exchange_kg.propose.header import header_rows, rows_by_page, split_cells
 from exchange_kg.readers.cells import is_rule
-from exchange_kg.readers.outline import split_details, unnumbered
+from exchange_kg.readers.outline import split_details, uncounted, unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
 _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
@@ -162,7 +162,33 @@ def outline_span(lines: Sequence[str]) -> tuple[int, int] | None:
     bullets = [i for i, ln in enumerate(lines) if _bulleted(ln)]
     if len(bullets) < 3:
         return None
-    return bullets[0], bullets[-1]
+    # a run of entries ends where prose does (a closing, a signature), not at the last bullet
+    # of the document (a quoted message's "-----Original message-----")
+    runs: list[list[int]] = [[bullets[0]]]
+    for a, b in zip(bullets, bullets[1:], strict=False):
+        prose = sum(1 for ln in lines[a + 1:b] if ln.strip() and not _heading(ln))
+        if prose >= PROSE_BETWEEN_RUNS:
+            runs.append([])
+        runs[-1].append(b)
+    run = max(runs, key=len)
+    # bullets before the first that names an institution, parted from it by prose (a title,
+    # an introduction), are a page's navigation (a breadcrumb: "Home", "Study abroad")
+    named = [i for i in run if looks_like_institution(_entry_text(lines[i]))]
+    if named and named[0] != run[0]:
+        before = run[run.index(named[0]) - 1]
+        if any(ln.strip() and not _heading(ln) for ln in lines[before + 1:named[0]]):
+            run = run[run.index(named[0]):]
+    if len(run) < 3:
+        return None
+    return run[0], run[-1]
+
+
+# Lines of prose (not entries, not headings) between two bullets that end a run of entries.
+PROSE_BETWEEN_RUNS = 3
+
+
+def _entry_text(line: str) -> str:
+    return re.sub(r"^\s*[-\u2013\u2022]?\s*\*?\s*", "", unnumbered(line.strip()))
 
 
 def pattern_for(line: str) -> str:
@@ -220,15 +246,20 @@ def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: i
     constants: dict[str, Any] = {}
     kinds = [k for k in parse_kinds(title)[0].kinds if k not in GENERIC_KINDS] \
         if names_a_list(title) else []
-    if kinds:
+    # a title inside the list names the kind of the entries under it, not the first title's
+    inner = [ln.strip() for ln in lines[first:bullets[1] + 1] if ln.strip() and not _bulleted(
+        ln) and not _heading(ln) and not looks_like_institution(ln.strip())]
+    if kinds and not inner:
         constants["kinds"] = kinds
         comments["kinds"] = f"the section title {title!r} names the kind of its agreements"
+    elif kinds:
+        comments["kinds"] = (f"CHECK: the section title {title!r} names a kind, but further "
+                             f"titles ({inner[0]!r}) head other entries: no kind is proposed")
     for line in lines[first:bullets[1] + 1]:
         for entry in builtin_entries("continents"):
             if text_key(entry.text) == text_key(line) and entry.language != "mul":
                 languages[entry.language] += 1
-    entries = [re.sub(r"^\s*[-\u2013\u2022]?\s*\*?\s*", "", unnumbered(ln.strip()))
-               for ln in lines[first:bullets[1] + 1] if _bulleted(ln)]
+    entries = [_entry_text(ln) for ln in lines[first:bullets[1] + 1] if _bulleted(ln)]
     fields: dict[str, Any] = {
         "country": "country", "area": {"normalise": "none", "why": NOT_PUBLISHED["area"]},
         "partner": {"normalise": "partner", "notation": partner_notation(
@@ -285,7 +316,7 @@ def _bulleted(line: str) -> bool:
 
 
 def _heading(line: str) -> bool:
-    text = unnumbered(line.strip())
+    text = uncounted(unnumbered(line.strip()))
     return bool(text) and not _bulleted(line) and (
         parse_country(text, fuzzy=False) is not None or parse_continent(text) is not None
         or bool(re.match(r"^<[^<>]+>", text)))

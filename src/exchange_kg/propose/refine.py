@@ -40,7 +40,7 @@ def refine(proposal: Proposal, path: Path) -> None:
 
 # A column of the host's own units names a few departments over and over, for partners in
 # many countries; a column of the partners' units names each partner's own.
-HOME_UNIT_MAX_SHARE = 0.2  # distinct values per row, at most
+HOME_UNIT_MAX_SHARE = 0.5  # distinct values per row, at most
 HOME_UNIT_MIN_SHARED = 0.6  # rows whose value partners in another country share, at least
 
 

@@ -185,6 +185,20 @@ def unnumbered(text: str) -> str:
     return _NUMBER.sub("", text, count=1)
 
 
+# A heading's count of the entries under it: "Australia 2", "Canada (3)", an accordion's badge.
+_COUNT = re.compile(r"\s*(?:\(\d{1,3}\)|\[\d{1,3}\]|\d{1,3})$")
+
+
+def uncounted(text: str) -> str:
+    """A heading without the count of its entries, where what is left names a country or
+    region ("Australia 2" over two Australian partners); else the text as it is."""
+    bare = _COUNT.sub("", text)
+    if bare != text and bare and (parse_country(bare, fuzzy=False) is not None
+                                  or parse_continent(bare) is not None):
+        return bare
+    return text
+
+
 def _unbold(text: str) -> str:
     bold = _BOLD.search(text)
     return bold.group("text").strip() if bold else text
@@ -205,6 +219,7 @@ def _resolve_plain_lines(items: list[_Line], options: dict[str, Any]) -> None:
         if item.role != "plain":
             continue
         assert item.name is not None
+        item.name = uncounted(item.name)
         if item.name.casefold() in no_country or parse_country(item.name) is not None:
             item.role, item.heading = "region", item.name
             continue
