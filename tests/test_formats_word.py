@@ -319,6 +319,29 @@ def test_parts_the_mapping_does_not_read_are_reported_not_dropped(tmp_path: Path
                for n, line in enumerate(view.lines, start=1) if line.strip())
 
 
+def test_a_preamble_over_tables_per_country_is_a_note_its_country_heading_aside(
+        tmp_path: Path) -> None:
+    """A title, a date stamp and a sentence of introduction above the first country's
+    heading and table: with the heading read as that table's country, the three lines are
+    the document's note (layout), where the four counted together were reported unread."""
+    document = docx.Document()
+    document.add_heading("Department of Physics - Erasmus+ agreements", level=1)
+    document.add_paragraph("Call 2026/2027. List updated on 20/10/2025.")
+    document.add_paragraph("For each partner the Erasmus code and the places are given.")
+    for country, partner in (("France", "Sorbonne Université"), ("Spain", "Universidad de "
+                                                                          "Salamanca")):
+        document.add_heading(country, level=2)
+        _grid_table(document, [["University", "Places"], [partner, "2"]])
+    path = tmp_path / "per-country.docx"
+    document.save(str(path))
+    view = open_view(path, [{"table": [1, 2]}])
+    found = {view.lines[n - 1]: (d.status, d.reason) for n, d in view.dispositions.items()}
+    assert found["Call 2026/2027. List updated on 20/10/2025."] == (
+        LineStatus.LAYOUT, "paragraphs 1-4 (text outside the tables) are not read by the "
+        "mapping, which reads only the tables it names: a note, no table")
+    assert view.lines[0] == "France"  # read as table 1's country
+
+
 def test_new_mapping_reads_a_table_per_region_as_one_list(tmp_path: Path) -> None:
     path = region_tables(tmp_path / "partners.docx")
     proposal = propose(path, "by-region")

@@ -318,7 +318,11 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
             continue
         placed[table.name] = lines = _append(view, table)
         status = LineStatus.UNREADABLE
-        if _is_note(table):
+        # a country heading a read table took is no part of the note ('Francia' under the
+        # document's title, its date and a sentence of introduction)
+        taken = {r for r, where in enumerate(table.locations)
+                 if where.text.partition(", line ")[0] in headings}
+        if _is_note(table, taken):
             status, reason = LineStatus.LAYOUT, f"{reason}: a note, no table"
         elif table.name in navigation:
             status, reason = LineStatus.LAYOUT, f"{reason}: links only, a navigation bar"
@@ -353,8 +357,8 @@ def _not_read(what: str, option: str) -> str:
 NOTE_LINES = 3
 
 
-def _is_note(table: Table) -> bool:
-    rows = [[c for c in row if c.strip()] for row in table.cells]
+def _is_note(table: Table, skip: set[int] | frozenset[int] = frozenset()) -> bool:
+    rows = [[c for c in row if c.strip()] for r, row in enumerate(table.cells) if r not in skip]
     rows = [row for row in rows if row]
     return len(rows) <= NOTE_LINES and all(len(row) == 1 for row in rows)
 
