@@ -904,3 +904,40 @@ def test_pdf_text_in_no_cell_the_rulings_close_stays_in_its_row(tmp_path: Path) 
     lines = open_view(path, [{}]).lines
     assert lines == ["Country\tUniversity", "Portugal\tUniversidade do Porto",
                      "Sweden\tKungliga Tekniska hogskolan"]
+
+
+def test_pdf_running_header_a_little_lower_on_a_landscape_page_is_margin(
+        tmp_path: Path) -> None:
+    """A landscape page's running header (a title left, a date right) a little below the
+    top 5 % is the printout's on every page: layout, where page 2's copy was read as a row;
+    the table's header repeated on page 2 is no margin."""
+    from fpdf import FPDF
+
+    class Printout(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.set_xy(11, 11.5)
+            self.cell(120, 4, "University of Somewhere - International Office")
+            self.set_xy(230, 11.5)
+            self.cell(50, 4, "Agreements in force")
+
+    pdf = Printout(orientation="L")
+    pdf.set_auto_page_break(False)
+    for page, rows in enumerate(([("Germany", "Universitaet Hamburg", "2")],
+                                 [("Japan", "Kyoto University", "1")])):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10)
+        pdf.set_y(30 + 15 * (page == 0))
+        for row in [("Country", "Partner", "Places"), *rows]:
+            for width, text in zip((50, 80, 20), row, strict=True):
+                pdf.cell(width, 7, text)
+            pdf.ln(7)
+    path = tmp_path / "landscape.pdf"
+    pdf.output(str(path))
+    view = open_view(path, [{}])
+    margin = sorted(n for n, d in view.dispositions.items() if d.kind == "page-margin")
+    assert [view.lines[n - 1].split("\t")[0] for n in margin] == [
+        "University of Somewhere - International Office"] * 2
+    assert [line for n, line in enumerate(view.lines_for(0), start=1) if line.strip()] == [
+        "Country\tPartner\tPlaces", "Germany\tUniversitaet Hamburg\t2",
+        "Country\tPartner\tPlaces", "Japan\tKyoto University\t1"]

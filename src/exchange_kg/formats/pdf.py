@@ -65,6 +65,7 @@ def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list
 # The share of a page's height at its top and at its bottom where a browser or a word
 # processor prints its running header and footer (a table starts below, ends above).
 _MARGIN = 0.05
+_RUNNING_MARGIN = 0.1
 _BOX = re.compile(r", box ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)$")
 
 
@@ -84,7 +85,10 @@ def _mark_margins(tables: list[Table], heights: list[float]) -> None:
             if box is None:
                 continue
             top, bottom = float(box.group(2)), float(box.group(4))
-            if top < _MARGIN * height or bottom > (1 - _MARGIN) * height:
+            # a running header of a cell or two (a title left, a date right) may stand
+            # lower, on a landscape page most (its 5 % are 30 points)
+            margin = _MARGIN if sum(1 for c in row if c.strip()) > 2 else _RUNNING_MARGIN
+            if top < margin * height or bottom > (1 - margin) * height:
                 text = re.sub(r"\d+", "0", " ".join(" ".join(row).split()))
                 lines.setdefault((text, round(top)), r)
         found.append(lines)
