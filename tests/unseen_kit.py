@@ -116,15 +116,19 @@ def build(folder: Path, validate: bool = False):  # noqa: ANN201 - BuildResult, 
     return result, validation
 
 
-def published(graph: Graph) -> list[dict[str, str]]:
-    """What the graph states about each agreement, in the expected file's notation."""
+def published(graph: Graph, boxes: dict[str, int] | None = None) -> list[dict[str, str]]:
+    """What the graph states about each agreement, in the expected file's notation.
+    ``boxes`` gives a PDF record's location (a page and a box, no row) the line of the
+    document's text view it was read from, as ``expected.tsv`` numbers a PDF's rows."""
     out = []
     for a in sorted(graph.subjects(RDF.type, XKG.Agreement)):
         lines = [int(n) for rec in graph.objects(a, PROV.wasDerivedFrom)
                  for n in graph.objects(rec, XKG.lineNumber)]
         if not lines:  # a spreadsheet or web page: the row its location names
-            lines = [_row_of(str(w)) for rec in graph.objects(a, PROV.wasDerivedFrom)
-                     for w in graph.objects(rec, XKG.location) if _row_of(str(w))]
+            lines = [_row_of(str(w)) or (boxes or {}).get(str(w), 0)
+                     for rec in graph.objects(a, PROV.wasDerivedFrom)
+                     for w in graph.objects(rec, XKG.location)]
+            lines = [n for n in lines if n]
         institutions = sorted(graph.objects(a, XKG.partnerInstitution))
         units = [p for p in graph.objects(a, XKG.partner) if (p, RDF.type, XKG.Unit) in graph]
         raw = " ".join(str(t) for rec in graph.objects(a, PROV.wasDerivedFrom)
@@ -212,7 +216,9 @@ def score(folder: Path, validate: bool = False) -> Score:
     if validation is not None:
         result.conforms = validation.conforms
     graph = Graph().parse(data="\n".join(built.graph.lines()), format="nt")
-    actual = published(graph)
+    boxes = {loc.text: min(rec.lines) for src in built.sources for rec in src.result.records
+             for loc in getattr(rec, "locations", ()) if rec.lines}
+    actual = published(graph, boxes)
     by_line: dict[str, list[dict[str, str]]] = {}
     for row in actual:
         by_line.setdefault(row["line"], []).append(row)
