@@ -270,6 +270,17 @@ def test_evidence_decides_a_short_one_letter_difference() -> None:
     assert together(resolve([a2, b2]), a2, b2)
 
 
+def test_the_same_city_confirms_a_name_one_letter_for_another() -> None:
+    a = m("Universidad de Salamanca", "ES", city="Salamanca")
+    b = m("Universidad de Salamanka", "ES", city="Salamanca")
+    assert together(resolve([a, b]), a, b)
+    c = m("Universidad de Salamanka", "ES")
+    assert not together(resolve([a, c]), a, c)  # no city on one row: no evidence
+    d = m("Jianghan University", "CN", city="Wuhan")
+    e = m("Jiangnan University", "CN", city="Wuxi")
+    assert not together(resolve([d, e]), d, e)
+
+
 SAMPLE = [
     ("RWTH Aachen University", "DE"), ("Rheinisch-Westfälische Technische Hochschule Aachen", "DE"),
     ("Aachen University RWTH", "DE"), ("RWTH Aachen", "DE"),

@@ -35,7 +35,8 @@ threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
        in a romanised name ("Jianghan"/"Jiangnan"), one letter for another in the only
        name of both ("Atlantic"/"Atlantis"), another ending in English names
        ("Concord"/"Concordia"): different institutions often enough that evidence must
-       decide (a shared website domain does)
+       decide (a shared website domain does; so does the same city where the names differ
+       in nothing but that letter: +0.1 instead of +0.05)
 0.6    the same words with proper names in another order
 <=0.5  related but different names ("Tianjin University" / "Tianjin University of
        Technology", a bare system name / one of its members, a name of common words only);
@@ -56,7 +57,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import tldextract
@@ -100,6 +101,7 @@ class Relation:
     kind: str = ""  # "same" | "contained" | "other"
     extras: tuple[str, ...] = ()  # tokens only the longer name has
     longer: str = ""  # "a" | "b" when one name contains the other
+    misspelt: bool = False  # read through a weak misspelling: the same city confirms it
 
     def __lt__(self, other: Relation) -> bool:
         return (self.score, self.reason) < (other.score, other.reason)
@@ -331,7 +333,11 @@ def relate(a: NameForm, b: NameForm, side_a: Side = Side(), side_b: Side = Side(
     typo = {EXACT: 1.0, STRONG: 0.9, WEAK: 0.7}[level]
     typo_note = f"; spelt differently: {', '.join(al.typos)}" if al.typos else ""
     if not al.extra_a and not al.extra_b:
-        return _same_tokens(a, b, al, typo, typo_note)
+        rel = _same_tokens(a, b, al, typo, typo_note)
+        if level == WEAK and al.misspelt and rel.score == typo:
+            # the same name but for one weak misspelling: the same city confirms it
+            rel = replace(rel, misspelt=True)
+        return rel
     if al.extra_a and al.extra_b:
         ratio = fuzz.token_sort_ratio(a.key, b.key) / 100
         return Relation(round(0.5 * ratio, 3), "different words", "other")
@@ -643,7 +649,7 @@ def _named(rel: Relation, a: NameForm, b: NameForm) -> Relation:
         return rel
     first, second = sorted((a.raw, b.raw))
     return Relation(rel.score, f"{first!r} ~ {second!r}: {rel.reason}", rel.kind, rel.extras,
-                    rel.longer)
+                    rel.longer, rel.misspelt)
 
 
 def _within(extras: tuple[str, ...], span: tuple[str, ...], acr: str) -> bool:
@@ -667,7 +673,7 @@ def _with_evidence(rel: Relation, g: Group, h: Group) -> Relation:
         notes.append("different websites")
     if g.side.cities and h.side.cities:
         if any(same_place(x, y) for x in g.side.cities for y in h.side.cities):
-            delta += 0.05
+            delta += 0.1 if rel.misspelt else 0.05
             notes.append("same city")
         elif all(other_place(x, y) for x in g.side.cities for y in h.side.cities):
             delta -= 0.1
