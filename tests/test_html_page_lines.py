@@ -203,3 +203,22 @@ def test_boxes_without_the_same_labels_are_no_cards(tmp_path: Path, body: str) -
     path = tmp_path / "boxes.html"
     path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
     assert all(len(row) == 1 for row in page_lines(path).cells)
+
+
+def test_a_tree_of_lists_has_its_countries_and_regions_as_headings(tmp_path: Path) -> None:
+    """Lists nested in lists (region > country > partners) mark their levels only by the
+    nesting: an item over a nested list that names a country or a continent is a heading
+    (no bullet), where it read as one more partner and left the partners without a country;
+    a partner over a list of its faculties stays an entry."""
+    path = tmp_path / "tree.html"
+    path.write_text("""<html><body><h1>Sedi partner</h1><ul>
+      <li><strong>Europa</strong><ul>
+        <li>Austria<ul><li>Universität Salzburg</li></ul></li>
+        <li>Francia<ul><li>Université de Nantes<ul><li>Faculté de droit</li></ul></li>
+        </ul></li></ul></li>
+      <li><strong>Asia e Oceania</strong><ul><li>Giappone<ul><li>Kyoto University</li>
+        </ul></li></ul></li></ul></body></html>""", encoding="utf-8")
+    assert [row[0] for row in page_lines(path).cells] == [
+        "Sedi partner", "Europa", "Austria", "• Universität Salzburg", "Francia",
+        "• Université de Nantes", "• Faculté de droit", "Asia e Oceania", "Giappone",
+        "• Kyoto University"]

@@ -161,7 +161,7 @@ def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str
     block = el.tag in _BLOCKS
     if block or el.tag == "br":
         _flush(lines, line, tag)
-        if el.tag == "li":
+        if el.tag == "li" and not _heads_a_list(el):
             line[0] = BULLET + " "
         tag = el.tag if block else tag
     start = len(lines)
@@ -175,6 +175,26 @@ def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str
         _flush(lines, line, tag)
     if el.tag == "nav":  # the site's links, in whatever blocks they stand
         lines[start:] = [(cells, "nav") for cells, _ in lines[start:]]
+
+
+def _heads_a_list(item: Any) -> bool:
+    """Whether a list item is a heading over the list nested in it: its own text (the nested
+    list's aside) names a country or a continent ('Austria' over its partners, 'Europa' over
+    its countries). A tree of lists gives its levels no other mark: bulleted, a country
+    would read as one more partner, and the partners under it would have no country."""
+    from exchange_kg.normalise.country import parse_country
+    from exchange_kg.normalise.fit import parse_continent
+
+    if not item.xpath("./ul | ./ol | ./*//ul | ./*//ol"):
+        return False
+    own = [item.text or ""]
+    for child in item:
+        if isinstance(child.tag, str) and child.tag not in ("ul", "ol"):
+            own.append(child.text_content())
+        own.append(child.tail or "")
+    text = " ".join("".join(own).split())
+    return bool(text) and (parse_country(text, fuzzy=False) is not None
+                           or parse_continent(text) is not None)
 
 
 def _terms(dl: Any, lines: list[tuple[list[str], str]]) -> None:
