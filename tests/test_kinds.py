@@ -266,7 +266,7 @@ def test_an_agreement_being_renewed_has_no_status(cell: str) -> None:
 
 
 @pytest.mark.parametrize(("cell", "kind"), [
-    ("교환학생 협정", "student-exchange"), ("일반협정", "framework"), ("공동학위", "double-degree"),
+    ("교환학생 협정", "student-exchange"), ("일반협정", "framework"),
     ("Thỏa thuận trao đổi sinh viên", "student-exchange"),
     ("Biên bản ghi nhớ", "memorandum-of-understanding"), ("Thỏa thuận khung", "framework"),
     ("Thỏa thuận hợp tác", "cooperation-agreement"), ("Bằng kép", "double-degree"),
@@ -309,3 +309,26 @@ def test_an_exchange_at_a_level_is_a_student_exchange(cell: str) -> None:
 def test_a_faculty_exchange_is_no_student_exchange() -> None:
     # American English: "faculty" are the teaching staff
     assert parse_kinds("Faculty exchange")[0].kinds != ("student-exchange",)
+
+
+@pytest.mark.parametrize("cell", ["Memorandum of Agreement", "MoA", "Memorandum Perjanjian",
+                                  "공동학위", "联合学位", "Joint degree"])
+def test_a_type_the_ontology_lacks_is_reported_and_no_other_kind(cell: str) -> None:
+    # a memorandum of agreement is binding, no memorandum of understanding; a joint degree
+    # is one degree, no double degree
+    value, flags = parse_kinds(cell)
+    assert value == KindValue(()) and [f.code for f in flags] == ["unknown-kind"]
+
+
+def test_an_mou_beside_an_moa_is_still_read() -> None:
+    value, flags = parse_kinds("MoU/MoA")
+    assert value.kinds == ("memorandum-of-understanding",)
+    assert [f.value for f in flags] == ["MoA"]
+
+
+@pytest.mark.parametrize("cell", ["In negotiation", "dalam rundingan", "đang đàm phán",
+                                  "در حال مذاکره", "추진중", "σε διαπραγμάτευση",
+                                  "в процес на подписване", "у припреми", "neuvotteilla",
+                                  "قيد التوقيع"])
+def test_in_negotiation_in_further_languages(cell: str) -> None:
+    assert parse_kinds(cell) == (KindValue((), "in-process"), [])

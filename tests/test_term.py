@@ -599,3 +599,38 @@ def test_a_duration_with_its_number_written_out(cell: str, years: int) -> None:
 def test_a_number_word_alone_is_no_term() -> None:
     terms, _ = parse_terms("five")
     assert all(t.duration_years is None for t in terms)
+
+
+@pytest.mark.parametrize(("cell", "end"), [
+    # a dash or tilde opening the cell leaves the start blank: the date is the end
+    ("~2024.3.14", DateValue(2024, 3, 14)), ("- 31.08.2027", DateValue(2027, 8, 31)),
+    ("– 2027", DateValue(2027)),
+])
+def test_a_dash_before_the_only_date_makes_it_the_end(cell: str, end: DateValue) -> None:
+    terms, _ = parse_terms(cell)
+    assert [(t.start, t.end, t.open_ended) for t in terms] == [(None, end, False)]
+
+
+def test_a_dash_before_a_range_is_a_bullet() -> None:
+    terms, _ = parse_terms("- 2019 - 2024")
+    assert [(t.start, t.end) for t in terms] == [(DateValue(2019), DateValue(2024))]
+
+
+@pytest.mark.parametrize(("cell", "years"), [
+    ("3+2 years", 3), ("3 + 2 lata", 3), ("3 roky, s možnosťou predĺženia o 2 roky", 3),
+    ("2023.04.10 ~ 3년 (2년 연장 가능)", 3),
+])
+def test_an_extension_is_no_duration(cell: str, years: int) -> None:
+    terms, _ = parse_terms(cell)
+    assert [(t.duration_years, t.auto_renewal) for t in terms] == [(years, None)]
+
+
+def test_an_extension_in_bulgarian_is_one_agreement() -> None:
+    terms, flags = parse_terms("2021–2026 (продължен до 2028)")
+    assert [(t.start, t.end) for t in terms] == [(DateValue(2021), DateValue(2028))]
+    assert [f.code for f in flags] == ["term-extended"]
+
+
+def test_academic_years_written_with_ordinal_dots() -> None:
+    terms, _ = parse_terms("2021./2022. – 2027./2028.")
+    assert [(t.start, t.end) for t in terms] == [(DateValue(2021), DateValue(2028))]

@@ -225,9 +225,12 @@ def apply_kind_phrase(
 ) -> None:
     """Add one matched phrase's kind or status (once), with its flag if the data gives one."""
     value = hit.phrase.value
-    if value == CONNECTOR:
-        return
     written = text[tokens[0].start : tokens[-1].end]
+    if value == CONNECTOR:
+        if hit.phrase.flag:  # a type the ontology has no kind for ("Memorandum of Agreement")
+            flags.append(Flag(field, hit.phrase.flag, f"{written!r} is no agreement type of "
+                              f"the ontology: {hit.phrase.note}".rstrip(": "), written))
+        return
     if hit.phrase.flag:
         flags.append(Flag(field, hit.phrase.flag,
                           f"read {written!r} as {value}: {hit.phrase.note}".rstrip(": "),

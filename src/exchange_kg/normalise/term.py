@@ -236,9 +236,12 @@ class _Reader:
                 state.extended = state.current is not None and state.current.end is not None
                 state.until = not state.extended
             elif meaning == "until" or (meaning == "range" and state.current is None
-                                      and hit.phrase.tokens != ("-",)):
-                # a range word before any date ("do 2026", "to 2026"): the date ends a term
-                # ("MoU - 2026 - 2031" keeps its dash: a dash there only sets a kind off)
+                                      and (hit.phrase.tokens != ("-",)
+                                           or self._opens_with_one_date(state, i))):
+                # a range word before any date ("do 2026", "to 2026"): the date ends a term;
+                # so does a dash or tilde opening a clause of one date ("~2024.3.14",
+                # "– 2027": the start left blank). "MoU - 2026 - 2031" keeps its dash: a dash
+                # after a kind only sets it off
                 state.until = True
             elif meaning not in ("range", "connector", "from", "renewable", "until-after",
                                  "extended-until", PERIOD):
@@ -260,6 +263,17 @@ class _Reader:
             return 1, "year"
         return 1, "unknown"
 
+    def _opens_with_one_date(self, state: _ClauseState, i: int) -> bool:
+        """Whether the dash at ``i`` opens its clause and one date follows it, no more (a
+        bullet before a range, "- 2019 - 2024", is no "until")."""
+        if state.since_date or state.pending or state.pending_statuses:
+            return False
+        dates = 0
+        for tok in self.tokens[i + 1:]:
+            if tok.text == ";":
+                break
+            dates += _date_value(tok) is not None or month_number(tok.text) is not None
+        return dates == 1
     def _year_token(self, state: _ClauseState, tok: Token, value: DateValue | None, i: int,
                     period_end: DateValue | None = None, last: int | None = None) -> None:
         """A date (or year) after "until" ends a term; else it closes an open range or
@@ -586,7 +600,9 @@ def _academic_second_year(text: str, tokens: list[Token], i: int) -> DateValue |
     if first is None or i + 1 >= len(tokens):
         return None
     nxt = tokens[i + 1]
-    if text[tokens[i].end : nxt.start].strip() != "/" or not nxt.text.isdecimal():
+    # "2027/28", and "2027./2028." as Croatian, Serbian and Slovak write years (ordinals)
+    between = text[tokens[i].end : nxt.start].strip()
+    if between not in ("/", "./") or not nxt.text.isdecimal():
         return None
     if len(nxt.text) == 4 and int(nxt.text) == first + 1:
         return DateValue(first + 1)
