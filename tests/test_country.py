@@ -485,3 +485,12 @@ def test_only_capitals_that_are_a_code_are_iso_codes(cell: str) -> None:
 def test_arabic_hebrew_and_lithuanian_country_cells(cell: str, code: str) -> None:
     match = parse_country(cell)
     assert match is not None and match.code == code
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Русија", "RU"), ("САД", "US"), ("САЩ", "US"), ("Inggris", "GB"), ("ایران", "IR"),
+    ("ترکیه", "TR"), ("آمریکا", "US"), ("BiH", "BA")])
+def test_country_names_lists_in_serbian_bulgarian_persian_and_malay_write(text: str,
+                                                                          code: str) -> None:
+    match = parse_country(text)
+    assert match is not None and match.code == code
