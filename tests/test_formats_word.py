@@ -843,3 +843,18 @@ def test_a_list_broken_across_pages_into_two_tables_reads_as_one(fmt: str, tmp_p
         ("Germany", "Universidad de Granada"), ("Germany", "Università di Padova"),
         ("Germany", "Universidad de Chile"), ("Germany", "Universidad de Lima"),
         ("Japan", "Kyoto University")]
+
+
+def test_a_table_nested_in_a_cell_is_a_line_per_row(tmp_path: Path) -> None:
+    """A cell holding a small table (places out and in: 'uit | 2' over 'in | 2') reads as
+    its rows, one line each with the row's cells side by side, as the cell shows it, not
+    as four lines of one word."""
+    document = docx.Document()
+    table = _grid_table(document, [["University", "Places"], ["University of Calgary", ""]])
+    nested = table.cell(1, 1).add_table(rows=2, cols=2)
+    for r, (label, places) in enumerate((("uit", "2"), ("in", "1"))):
+        nested.cell(r, 0).text = label
+        nested.cell(r, 1).text = places
+    path = tmp_path / "nested.docx"
+    document.save(str(path))
+    assert open_view(path, [{}]).lines[-1] == "University of Calgary\tuit 2\u2028in 1"

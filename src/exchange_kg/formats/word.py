@@ -327,11 +327,33 @@ def _table(tbl: Any, number: int) -> DocTable:
 
 
 def _cell_text(tc: Any, boxes: bool) -> str:
-    """A cell's paragraphs (and those of tables nested in it, not of text boxes: ``boxes``
-    says the table has any), one line each; the grid joins them into one cell."""
+    """A cell's paragraphs (not those of text boxes: ``boxes`` says the table has any), one
+    line each, and a row of a table nested in it one line, its cells' words side by side
+    ('uit 2' over 'in 2', as the row shows them, not 'uit', '2', 'in', '2'); the grid joins
+    the lines into one cell."""
     boxed = {p for box in tc.iter(_BOX) for p in box.iter(_P)} if boxes else set()
-    lines = [_text(p) for p in tc.iter(_P) if p not in boxed]
+    lines: list[str] = []
+    _cell_lines(tc, boxed, lines)
     return "\n".join(line for line in lines if line.strip())
+
+
+def _cell_lines(el: Any, boxed: set[Any], lines: list[str]) -> None:
+    for child in el:
+        if child.tag == _P:
+            if child not in boxed:
+                lines.append(_text(child))
+        elif child.tag == W + "tbl":
+            for tr in child.iter(_TR):
+                if next(tr.iterancestors(W + "tbl")) is not child:
+                    continue  # a row of a table nested deeper: its cell's line
+                row: list[str] = []
+                for tc in _children(tr, _TC):
+                    inner: list[str] = []
+                    _cell_lines(tc, boxed, inner)
+                    row += [" ".join(line.split()) for line in inner if line.strip()]
+                lines.append(" ".join(row))
+        elif isinstance(child.tag, str):
+            _cell_lines(child, boxed, lines)
 
 
 def _text(p: Any) -> str:
