@@ -816,9 +816,11 @@ def incremental_build(gen_dir: Path, out: Path, work: Path, scale: float, cache:
                           f"{clean['triples']}")
     log = (work / f"rebuild-{scale:g}.log").read_text(encoding="utf-8", errors="replace")
     found = re.search(r"^(\d+) of (\d+) documents from the cache", log, re.M)
+    batches = re.search(r"\((\d+) of (\d+) batches of rows from the cache\)", log)
     return {
         "changed_document": doc.name, "documents": rep["documents"],
         "from_cache": int(found[1]) if found else None,
+        "map_batches_from_cache": [int(batches[1]), int(batches[2])] if batches else None,
         "seconds": rep["seconds"], "cpu_seconds": rep["cpu_seconds"],
         "clean_seconds": clean["seconds"], "clean_cpu_seconds": clean["cpu_seconds"],
         "ratio": round(rep["seconds"] / clean["seconds"], 3),
@@ -977,7 +979,10 @@ def render(results: dict[str, Any]) -> str:
             parts.append(
                 f"== the rebuild after a change to {inc['changed_document']}, scale {scale}: "
                 f"{inc['from_cache']} of {inc['documents']} documents from the cache "
-                f"({inc['cache_mb']:,.0f} MB); {inc['seconds']:.1f}s wall, "
+                + (f"and {inc['map_batches_from_cache'][0]} of "
+                   f"{inc['map_batches_from_cache'][1]} batches of rows "
+                   if inc.get("map_batches_from_cache") else "")
+                + f"({inc['cache_mb']:,.0f} MB); {inc['seconds']:.1f}s wall, "
                 f"{inc['cpu_seconds']:.1f} CPU-s, peak RSS {inc['peak_rss_mb']:,.0f} MB; load "
                 f"average {inc['load_average_before'][0]} before ==\n"
                 + table([[s["stage"], fmt(s["seconds"], 2)] for s in inc["stages"]],

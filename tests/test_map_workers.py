@@ -68,3 +68,45 @@ def test_a_worker_that_dies_stops_the_mapping_with_a_clear_error() -> None:
     workers.submit({"org_members": [_Dies()]})  # type: ignore[list-item]
     with pytest.raises(MappingWorkerError, match="stopped before it had mapped"):
         workers.close()
+
+
+def test_a_rebuild_takes_unchanged_batches_from_the_cache(tmp_path: Any) -> None:
+    """With the build cache, a batch whose rows are the same (held by other objects, as a
+    rebuild holds them) is not mapped again, and the graph is the one mapping every batch
+    gives; a changed batch is mapped anew; a damaged entry is mapped anew."""
+    from exchange_kg.build_cache import DocumentCache
+    from exchange_kg.map_workers import caching
+
+    rules = load_rules(BUNDLED_RULES)
+    org = EX + "institution/a"
+
+    def batches(label: str) -> list[dict[str, list[tuple[str, ...]]]]:
+        return [
+            {"org_types": [_row("org_types", org=org, type=EX + "Institution")],
+             "org_alt_labels": [_row("org_alt_labels", org=org, label="".join(["A", "b"])),
+                                _row("org_alt_labels", org=org, label="Ab")]},
+            {"org_alt_labels": [_row("org_alt_labels", org=org, label=label)]},
+        ]
+
+    def mapped(label: str, cache: DocumentCache | None) -> tuple[TripleGraph, MapWorkers]:
+        graph = _graph()
+        with caching(cache):
+            workers = MapWorkers(rules, graph, 1)
+        for batch in batches(label):
+            workers.submit(batch)
+        workers.close()
+        return graph, workers
+
+    cache = DocumentCache(tmp_path / "cache")
+    plain, _ = mapped("Ünï", None)
+    first, workers = mapped("Ünï", cache)
+    assert workers.reused == 0 and first.lines() == plain.lines()
+    again, workers = mapped("Ünï", cache)
+    assert workers.reused == 2 and again.lines() == plain.lines()
+    changed, workers = mapped("Other", cache)
+    assert workers.reused == 1
+    assert changed.lines() == mapped("Other", None)[0].lines() != plain.lines()
+    for entry in (tmp_path / "cache").iterdir():
+        entry.write_bytes(entry.read_bytes()[:-1] + b"x")
+    damaged, workers = mapped("Ünï", cache)
+    assert workers.reused == 0 and damaged.lines() == plain.lines()

@@ -27,6 +27,7 @@ from exchange_kg.link.ror_index import RorIndex
 from exchange_kg.link.runner import LinkRun
 from exchange_kg.link.stage import CURATION_FILE, plan_agreement_units, resolve_and_link
 from exchange_kg.manifest import Document, load_manifest
+from exchange_kg.map_workers import caching as mapping_cache
 from exchange_kg.mapper import GraphBuilder
 from exchange_kg.mapping_spec import Mapping, Section, load_mappings, option_position
 from exchange_kg.merge import merge_agreements
@@ -677,14 +678,19 @@ def build(
     units = plan_agreement_units(merged, documents, clusters, links, ror_index)
     builder = GraphBuilder(Minter(base), documents, clusters, links, units)
     builder.map_workers = map_workers
-    if forget_records:
-        _forget_records(sources)
-        builder.build(documents, _drained(merged), rules, keep_tables)
-    else:
-        builder.build(documents, merged, rules, keep_tables)
+    # batches of rows mapped by an earlier build are taken from the cache (map_workers)
+    with mapping_cache(cache) as batches:
+        if forget_records:
+            _forget_records(sources)
+            builder.build(documents, _drained(merged), rules, keep_tables)
+        else:
+            builder.build(documents, merged, rules, keep_tables)
     views = builder.source_views()
     timings["map"] = time.perf_counter() - t
-    progress(f"mapped to {len(builder.graph)} triples")
+    progress(f"mapped to {len(builder.graph)} triples"
+             + (f" ({batches.reused} of {batches.reused + batches.mapped} batches of rows "
+                "from the cache)" if batches is not None and batches.reused + batches.mapped
+                else ""))
     # nothing after the build reads the clusters (38 MB at 100x): gone with the records
     return BuildResult(sources, merged, builder.graph, views, builder if keep_tables else None,
                        timings, [] if forget_records else clusters, links,
