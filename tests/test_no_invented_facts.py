@@ -193,10 +193,11 @@ def test_every_normaliser_reads_an_empty_cell_as_nothing(normaliser: str, cell: 
         assert value in (None, ())
 
 
-@pytest.mark.parametrize("cell", ["???", "-", "TBD", "N/A"])
+@pytest.mark.parametrize("cell", ["???", "-", "TBD", "N/A", "Fecha de inicio", "Places"])
 def test_a_partner_cell_that_names_no_one_gives_no_agreement(tmp_path: Path, cell: str) -> None:
     # a placeholder is no institution: neither an agreement without a partner (the build
-    # once stopped on one) nor an institution called "TBD"
+    # once stopped on one) nor an institution called "TBD"; nor is a column's name (a sheet
+    # with a partner in each column, read across its grain)
     rows = ["Chile\t\tUniversidad de Chile\t\t2020", f"Peru\t\t{cell}\t\t2021"]
     graph = build_graph(write_project(tmp_path, HEADER + "\n".join(rows) + "\n", MAPPING))
     agreements = list(graph.subjects(RDF.type, XKG.Agreement))

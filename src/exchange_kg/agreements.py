@@ -17,6 +17,7 @@ from exchange_kg.normalise import registry
 from exchange_kg.normalise.country import countries_in_name, parse_country
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
+from exchange_kg.normalise.fit import names_a_column
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.normalise.term import Term
 from exchange_kg.records import INFERRED_COUNTRY, Flag, RawRecord
@@ -146,6 +147,12 @@ def build_agreements(
     partner = values.get("partner")
     if partner is None or not (partner.parties or partner.consortium):
         return []  # the partner cell names no one ("???", "TBD"): flagged, no agreement
+    if names_a_column(record.fields.get("partner", "")):
+        record.flags.append(Flag("partner", "empty", "the partner cell names a column "
+                                 "('Country', 'Places'), not an institution: the table may be "
+                                 "read across its grain", record.fields["partner"],
+                                 withheld=True))
+        return []
     if "country" not in values and section.country is not None:
         values["country"] = section.country  # a workbook's sheet per country
         flag(record, "country", "country-from-section", "no country on the row; the "

@@ -29,7 +29,7 @@ from functools import cached_property, lru_cache
 import tldextract
 from rapidfuzz import fuzz
 
-from exchange_kg.normalise.vocabulary import Vocabulary, active, data_rows, entries
+from exchange_kg.normalise.vocabulary import Vocabulary, active, builtin_entries, data_rows, entries
 from exchange_kg.records import Flag
 
 # A name score at or above FIT_SCORE counts as "the address belongs to this institution";
@@ -314,6 +314,23 @@ def looks_like_institution(text: str) -> bool:
     stems = institution_stems()
     return any(w.startswith(stems) or (UNSPACED_SCRIPT.search(w) and any(s in w for s in stems))
                for w in _words(text))
+
+
+@lru_cache(maxsize=1)
+def _column_names() -> frozenset[str]:
+    from exchange_kg.normalise.country import text_key
+
+    return frozenset(text_key(e.text) for e in builtin_entries("headers")
+                     if e.value not in ("partner", "other_name"))
+
+
+def names_a_column(text: str) -> bool:
+    """Whether a cell is the name of a column of another field ("País", "Fecha de inicio",
+    "Places"): a table read across its grain (a sheet with a partner in each column) puts
+    such names where partners were looked for, and no institution is called so."""
+    from exchange_kg.normalise.country import text_key
+
+    return text_key(text) in _column_names() and not looks_like_institution(text)
 
 
 # Han, kana and Hangul: scripts whose names run their words together
