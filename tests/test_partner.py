@@ -1129,3 +1129,17 @@ def test_a_name_in_its_own_script_beside_its_latin_name_is_one_institution(
 def test_a_name_in_another_script_beside_a_unit_is_no_other_name() -> None:
     value, _ = parse_partner("東京大学 (Graduate School of Engineering)")
     assert value.parties[0].alt_names == ()
+
+
+def test_three_names_of_one_institution_between_slashes_are_its_names() -> None:
+    value, flags = parse_partner(
+        "Universitatea Babeș-Bolyai / Babeș-Bolyai University / Babeș-Bolyai Tudományegyetem")
+    assert [(p.institution, p.alt_names) for p in value.parties] == [
+        ("Universitatea Babeș-Bolyai",
+         ("Babeș-Bolyai University", "Babeș-Bolyai Tudományegyetem"))]
+    assert flags == []
+
+
+def test_three_institutions_between_slashes_are_flagged_not_named_as_one() -> None:
+    _, flags = parse_partner("University of Tokyo / Kyoto University / Osaka University")
+    assert "possibly-several-parties" in {f.code for f in flags}

@@ -1111,6 +1111,10 @@ def _members(body: str) -> list[str]:
 def _parse_parties(text: str, notation: str, flags: list[Flag]) -> list[PartyName]:
     """One party, or two when a top-level slash separates two institutions with units."""
     segments = _split_top(text, "/")
+    names = _one_in_several_names([raw.strip() for _, raw in segments], flags)
+    if names is not None:
+        party = _parse_party(names[0], notation, flags)
+        return [replace(party, alt_names=(*party.alt_names, *map(_tidy, names[1:])))]
     if len(segments) == 2:
         left, right = segments[0][1].strip(), segments[1][1].strip()
         split = _slash_split(left, right, text, flags)
@@ -1130,6 +1134,20 @@ def _parse_parties(text: str, notation: str, flags: list[Flag]) -> list[PartyNam
 
 # "and" between two names of universities, in the languages lists are written in
 _AND_WORDS = re.compile(r"(?<!\s)\s+(?:and|&|und|y|e|et|en|i|ve|és|a|og|och|ja)\s+(?=\S)")
+
+
+def _one_in_several_names(pieces: list[str], flags: list[Flag]) -> list[str] | None:
+    """ "Universitatea Babeș-Bolyai / Babeș-Bolyai University / Babeș-Bolyai
+    Tudományegyetem": three or more names between slashes, each an institution's by its head
+    word and sharing its proper words with the first, are one institution's names in several
+    languages ("Uniwersytet Warszawski / ... / Warsaw University of Technology" is not)."""
+    if len(pieces) < 3 or any("," in p or _atom_category(p) is not _Cat.INST for p in pieces):
+        return None
+    if all(_overlap(pieces[0], p) >= 0.5 for p in pieces[1:]):
+        return pieces
+    _flag(flags, "possibly-several-parties",
+          "slashes separate several institution names; kept as one name", " / ".join(pieces))
+    return None
 
 
 def _two_universities(text: str) -> tuple[str, str] | None:
