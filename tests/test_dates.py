@@ -435,3 +435,20 @@ def test_a_day_equal_to_its_month_needs_no_order() -> None:
 ])
 def test_dates_of_further_languages_named_months(cell: str, expected: DateValue) -> None:
     assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("03/2022", DateValue(2022, 3)), ("3.2022", DateValue(2022, 3)),  # a month and its year
+    ("15.III.2021", DateValue(2021, 3, 15)), ("15. III 2021", DateValue(2021, 3, 15)),
+    ("III/2021", DateValue(2021, 3)), ("XII.2020", DateValue(2020, 12)),
+    ("15 марта 2021", DateValue(2021, 3, 15)), ("15 березня 2021", DateValue(2021, 3, 15)),
+    ("15 март 2021 г.", DateValue(2021, 3, 15)),
+])
+def test_months_by_number_alone_roman_numeral_or_cyrillic_name(cell: str, expected: DateValue
+                                                               ) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize("cell", ["13/2022", "31.II.2021", "XIII.2020"])
+def test_no_month_that_does_not_exist(cell: str) -> None:
+    assert parse_date(cell)[0] is None

@@ -634,3 +634,19 @@ def test_an_extension_in_bulgarian_is_one_agreement() -> None:
 def test_academic_years_written_with_ordinal_dots() -> None:
     terms, _ = parse_terms("2021./2022. – 2027./2028.")
     assert [(t.start, t.end) for t in terms] == [(DateValue(2021), DateValue(2028))]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("03/2022 - 02/2027",
+     {"start": DateValue(2022, 3), "end": DateValue(2027, 2), "open_ended": False}),
+    ("2029/05/31 arte", {"end": DateValue(2029, 5, 31), "open_ended": False}),  # Basque
+    ("do opoziva", {"open_ended": True}),
+    ("ثلاث سنوات", {"duration_years": 3, "open_ended": False}),
+    ("15/03/2019 s/d 14/03/2024",
+     {"start": DateValue(2019, 3, 15), "end": DateValue(2024, 3, 14), "open_ended": False}),
+])
+def test_further_term_notations(cell: str, expected: dict[str, Any]) -> None:
+    terms, flags = parse_terms(cell)
+    got = [{k: v for k, v in vars(t).items() if k != "text" and v not in (None, ())}
+           for t in terms]
+    assert got == [expected] and not flags, (got, flags)

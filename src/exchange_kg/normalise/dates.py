@@ -291,6 +291,9 @@ def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, li
     short = _two_digit_year(compact, raw, field)
     if short is not None:
         return short
+    month = _month_and_year(compact)
+    if month is not None:
+        return month, []
     value = _with_month_name(text)
     if value is not None:
         return value
@@ -421,6 +424,37 @@ def _trusted_prefix(year: int, parts: list[str]) -> tuple[DateValue, str]:
     if not _valid_day(year, month, int(day_s)):
         return DateValue(year, month), f"day {day_s!r} does not exist in {year}-{month:02d}"
     return DateValue(year, month, int(day_s)), ""
+
+
+# "03/2022", "3.2022": a month and its year, as exports write a month (no order question: a
+# day-first and a month-first list write it alike)
+_MONTH_YEAR = re.compile(r"(\d{1,2})[/.](\d{4})\.?")
+# "15.III.2021", "15. III 2021", "III/2021", "XII.2020": the month in Roman numerals, as
+# Polish, Czech, Romanian and Balkan official style writes it
+_ROMAN_DATE = re.compile(r"(?:(\d{1,2})[./\- ])?([IVX]{1,4})[./\- ](\d{4})\.?")
+_ROMAN_MONTHS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+                 "IX": 9, "X": 10, "XI": 11, "XII": 12}
+
+
+def _month_and_year(compact: str) -> DateValue | None:
+    """A month and year ("03/2022"), or a date whose month is a Roman numeral; None when the
+    cell is neither or names no month or day that exists."""
+    m = _MONTH_YEAR.fullmatch(compact)
+    if m is not None:
+        month, year = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR:
+            return DateValue(year, month)
+        return None
+    m = _ROMAN_DATE.fullmatch(compact)
+    if m is None or m.group(2) not in _ROMAN_MONTHS:
+        return None
+    year, month = int(m.group(3)), _ROMAN_MONTHS[m.group(2)]
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    if m.group(1) is None:
+        return DateValue(year, month)
+    day = int(m.group(1))
+    return DateValue(year, month, day) if _valid_day(year, month, day) else None
 
 
 # "04/01/23", "31.08.27": day, month and a two-digit year; "1-Sep-22", "15 Mar 21": the month

@@ -52,8 +52,10 @@ _MARKED = (r"\d{4}\s*[年년](?:\s*\d{1,2}\s*[月월](?:\s*\d{1,2}\s*[日일])?)
            r"|\d{1,3}\s*[年년]\s*\d{1,2}\s*[月월](?:\s*\d{1,2}\s*[日일])?")
 # "2021. 09. 01." (hu) and "31. 8. 2027" (cs, sk): dotted dates written with spaces
 _SPACED = r"\d{4}\.\s\d{1,2}\.\s\d{1,2}\.?|\d{1,2}\.\s\d{1,2}\.\s\d{4}"
+# "03/2022": a month and its year
+_MONTH_YEAR = r"\d{1,2}[./]\d{4}(?![./]?\d)"
 _DATE = re.compile(rf"\d{{1,2}}([./-])\d{{1,2}}\1\d{{4}}|\d{{4}}([./-])\d{{1,2}}\2\d{{1,2}}"
-                   rf"|{_MARKED}|{_SPACED}")
+                   rf"|{_MARKED}|{_SPACED}|{_MONTH_YEAR}")
 # Chinese and Japanese write no spaces between words, Korean not always: each ideograph,
 # kana or hangul syllable is a token, and phrases ("长期有效", "自动续签") match as sequences
 _CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
