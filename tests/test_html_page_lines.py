@@ -222,3 +222,20 @@ def test_a_tree_of_lists_has_its_countries_and_regions_as_headings(tmp_path: Pat
         "Sedi partner", "Europa", "Austria", "• Universität Salzburg", "Francia",
         "• Université de Nantes", "• Faculté de droit", "Asia e Oceania", "Giappone",
         "• Kyoto University"]
+
+
+def test_a_description_list_grouped_per_partner_is_a_row_per_group(tmp_path: Path) -> None:
+    """A description list whose terms are grouped per partner (<dl><div><dt>..<dd>..</div>)
+    reads a group per line under the labels; a list of terms of one thing stays a line per
+    term and its description."""
+    path = tmp_path / "dl.html"
+    path.write_text("""<html><body><h1>Partners</h1><dl class="partners">
+      <div><dt>University</dt><dd>Universität Hamburg</dd><dt>Country</dt><dd>Germany</dd>
+        <dt>Places</dt><dd>2</dd></div>
+      <div><dt>University</dt><dd>Kyoto University</dd><dt>Country</dt><dd>Japan</dd></div>
+    </dl><dl><dt>Programm</dt><dd>Erasmus+</dd><div><dt>Laufzeit</dt><dd>2021–2027</dd></div>
+    </dl></body></html>""", encoding="utf-8")
+    assert page_lines(path).cells == [
+        ["Partners"], ["University", "Country", "Places"],
+        ["Universität Hamburg", "Germany", "2"], ["Kyoto University", "Japan", ""],
+        ["Programm", "Erasmus+"], ["Laufzeit", "2021–2027"]]

@@ -154,7 +154,11 @@ def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str
             lines.append((list(cards.header), _LABELS))
         lines.append((cards.rows[el], el.tag))
         return
-    if el.tag == "dl":
+    parent = el.getparent()
+    # a description list, or a group of its terms (<dl><div><dt>..<dd>..</div>..</dl>), unless
+    # its groups are cards, each a line of its own
+    if (el.tag == "dl" or el.tag == "div" and parent is not None and parent.tag == "dl") \
+            and (cards is None or not any(child in cards.rows for child in el)):
         _flush(lines, line, tag)
         _terms(el, lines)
         return
