@@ -1143,3 +1143,19 @@ def test_three_names_of_one_institution_between_slashes_are_its_names() -> None:
 def test_three_institutions_between_slashes_are_flagged_not_named_as_one() -> None:
     _, flags = parse_partner("University of Tokyo / Kyoto University / Osaka University")
     assert "possibly-several-parties" in {f.code for f in flags}
+
+
+@pytest.mark.parametrize(("text", "name", "place"), [
+    ("Universität Wien (Vienna)", "Universität Wien", "Vienna"),
+    ("Technische Universität Wien – Vienna", "Technische Universität Wien", "Vienna"),
+    ("Uniwersytet Warszawski (Warszawa)", "Uniwersytet Warszawski", "Warszawa"),
+])
+def test_the_place_a_name_names_written_as_an_exonym_is_its_place(text: str, name: str,
+                                                                  place: str) -> None:
+    value, _ = parse_partner(text)
+    assert [(p.institution, p.place) for p in value.parties] == [(name, place)]
+
+
+def test_a_place_the_name_does_not_name_stays_in_it() -> None:
+    value, _ = parse_partner("Kyoto University (Tokyo)")
+    assert value.parties[0].place is None

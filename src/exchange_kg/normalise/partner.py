@@ -1398,7 +1398,22 @@ def _city_of_name(text: str, name: str) -> bool:
         return False
     words = {_fold_token(w) for w in name.split()}
     own = [w for w in (_fold_token(t) for t in text.split()) if w and w not in _CONNECTORS]
-    return bool(own) and all(w in words for w in own)
+    if own and all(w in words for w in own):
+        return True
+    # "Universität Wien (Vienna)": the place the name names, written in another language
+    places = {_place_of(w) for w in words} - {None}
+    return bool(own) and all(_place_of(w) in places for w in own)
+
+
+def _place_of(word: str) -> str | None:
+    """The English name of a place a word names in any language the place list knows."""
+    from exchange_kg.resolve.names import vocabulary  # resolve reads this module: import late
+
+    vocab = vocabulary()
+    hit = vocab.equivalents.get((word,))
+    if hit is not None and hit[1] == "place" and len(hit[0]) == 1:
+        return hit[0][0]
+    return word if word in vocab.places else None
 
 
 def _take_named_city(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
