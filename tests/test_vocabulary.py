@@ -336,3 +336,21 @@ def test_header_words_of_balkan_asian_and_persian_lists(cell: str, field: str | 
     from exchange_kg.propose import header_field
 
     assert header_field(cell)[0] == field
+
+
+@pytest.mark.parametrize(("line", "iso"), [
+    ("Seisuga 01.10.2025", "2025-10-01"), ("Актуализирано: 01.10.2025 г.", "2025-10-01"),
+    ("Стање на дан 01.09.2025.", "2025-09-01"), ("Diperbarui: 3 November 2025", "2025-11-03"),
+    ("Kemas kini: 30 September 2025", "2025-09-30"), ("Ενημέρωση: 10/10/2025", "2025-10-10"),
+    ("По состоянию на 01.09.2025", "2025-09-01"),
+])
+def test_as_of_stamps_of_further_languages(line: str, iso: str) -> None:
+    from exchange_kg.propose.document import stated_as_of
+
+    found = stated_as_of(["Partner universities", line])
+    assert found is not None and found[0] == iso
+
+
+def test_a_bilateral_exchange_agreement_in_dutch() -> None:
+    assert parse_kinds("Bilateraal uitwisselingsakkoord")[0].kinds == ("bilateral",
+                                                                       "student-exchange")
