@@ -650,3 +650,8 @@ def test_further_term_notations(cell: str, expected: dict[str, Any]) -> None:
     got = [{k: v for k, v in vars(t).items() if k != "text" and v not in (None, ())}
            for t in terms]
     assert got == [expected] and not flags, (got, flags)
+
+
+def test_a_dash_before_a_date_and_a_term_phrase_is_a_bullet() -> None:
+    terms, _ = parse_terms("- 2017 na czas nieokreślony")
+    assert [(t.start, t.end, t.open_ended) for t in terms] == [(DateValue(2017), None, True)]

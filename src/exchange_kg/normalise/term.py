@@ -264,15 +264,20 @@ class _Reader:
         return 1, "unknown"
 
     def _opens_with_one_date(self, state: _ClauseState, i: int) -> bool:
-        """Whether the dash at ``i`` opens its clause and one date follows it, no more (a
-        bullet before a range, "- 2019 - 2024", is no "until")."""
+        """Whether the dash at ``i`` opens its clause and one date follows it, nothing else:
+        a bullet before a range ("- 2019 - 2024") or before a term ("- 2017 na czas
+        nieokreślony") is no "until"."""
         if state.since_date or state.pending or state.pending_statuses:
             return False
         dates = 0
         for tok in self.tokens[i + 1:]:
             if tok.text == ";":
                 break
-            dates += _date_value(tok) is not None or month_number(tok.text) is not None
+            if _date_value(tok) is not None:
+                dates += 1
+            elif not (month_number(tok.text) is not None or is_filler(tok.text)
+                      or (tok.text.isdecimal() and len(tok.text) <= 2)):
+                return False
         return dates == 1
     def _year_token(self, state: _ClauseState, tok: Token, value: DateValue | None, i: int,
                     period_end: DateValue | None = None, last: int | None = None) -> None:
