@@ -452,3 +452,12 @@ def test_months_by_number_alone_roman_numeral_or_cyrillic_name(cell: str, expect
 @pytest.mark.parametrize("cell", ["13/2022", "31.II.2021", "XIII.2020"])
 def test_no_month_that_does_not_exist(cell: str) -> None:
     assert parse_date(cell)[0] is None
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("ngày 20 tháng 5 năm 2019", DateValue(2019, 5, 20)),  # Vietnamese: day, month, year words
+    ("tháng 5 năm 2019", DateValue(2019, 5)),
+    ("15 tháng 3, 2021", DateValue(2021, 3, 15)),
+])
+def test_a_month_written_as_a_number_after_its_word(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])

@@ -655,3 +655,9 @@ def test_further_term_notations(cell: str, expected: dict[str, Any]) -> None:
 def test_a_dash_before_a_date_and_a_term_phrase_is_a_bullet() -> None:
     terms, _ = parse_terms("- 2017 na czas nieokreślony")
     assert [(t.start, t.end, t.open_ended) for t in terms] == [(DateValue(2017), None, True)]
+
+
+def test_a_vietnamese_date_in_a_term_cell_is_no_duration() -> None:
+    # "tháng 8 năm 2025" is August 2025, not "8 năm" (eight years)
+    terms, _ = parse_terms("Đến ngày 31 tháng 8 năm 2025")
+    assert [(t.end, t.duration_years) for t in terms] == [(DateValue(2025, 8, 31), None)]

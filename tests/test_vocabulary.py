@@ -40,7 +40,7 @@ def _valid_value(table: str, value: str) -> bool:
     if table == "quota":
         return value in (*MOBILITY_KINDS, *WORD_MEANINGS)
     if table == "dates":
-        return (value in ("prefix", "as-of", "as-of-after", "filler", "period")
+        return (value in ("prefix", "as-of", "as-of-after", "filler", "period", "month-marker")
                 or (value.isdigit() and 1 <= int(value) <= 12)
                 or re.fullmatch(r"era:-?\d{1,4}", value) is not None)
     if table == "units":

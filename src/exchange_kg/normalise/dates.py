@@ -73,6 +73,7 @@ class _Words:
     fillers: frozenset[str]  # words between a date's parts ("de", the "er" of "1er")
     periods: tuple[tuple[str, ...], ...]  # academic year and semester words, longest first
     eras: dict[str, int]  # an era's name -> the year before its first ("令和" -> 2018)
+    month_markers: frozenset[str] = frozenset()  # "thang" of "tháng 5": the number is a month
 
 
 def _words() -> _Words:
@@ -86,6 +87,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     fillers: set[str] = set()
     periods: list[tuple[str, ...]] = []
     eras: dict[str, int] = {}
+    markers: set[str] = set()
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
         if entry.value.startswith("era:"):
@@ -96,6 +98,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             periods.append(tokens)
         elif entry.value in ("filler", "as-of-after"):
             fillers.update(tokens)
+        elif entry.value == "month-marker":
+            markers.update(tokens)
         elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
             months.setdefault(" ".join(tokens), int(entry.value))
         else:
@@ -103,12 +107,18 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
                              f"{entry.text!r}")
     prefixes.sort(key=lambda p: (-len(p), p))
     periods.sort(key=lambda p: (-len(p), p))
-    return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods), eras)
+    return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods), eras,
+                  frozenset(markers))
 
 
 def month_number(word: str) -> int | None:
     """The month a folded word names ("september", "wrzesnia", "sept"), else None."""
     return _words().months.get(word)
+
+
+def is_month_marker(word: str) -> bool:
+    """Whether a folded word makes the number after it a month ("thang" of "tháng 5")."""
+    return word in _words().month_markers
 
 
 def is_filler(word: str) -> bool:
@@ -535,15 +545,19 @@ def _without_prefix(tokens: list[str], words: _Words) -> list[str]:
 
 
 def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
-    """"May 2016", "as of May 2016", "18 November 2016", "November 18, 2016"."""
+    """"May 2016", "as of May 2016", "18 November 2016", "November 18, 2016", and a month
+    written as a number after a word that says so ("ngày 20 tháng 5 năm 2019")."""
     words = _words()
     tokens = [t for t in _without_prefix(_tokens(text), words) if t not in words.fillers]
-    months = [t for t in tokens if t in words.months]
+    tokens, marked = _marked_month(tokens, words)
+    months = [words.months[t] for t in tokens if t in words.months] + marked
     years = [t for t in tokens if len(t) == 4 and t.isdecimal()]
     days = [t for t in tokens if t.isdecimal() and len(t) <= 2]
-    if len(months) != 1 or len(years) != 1 or len(days) > 1 or len(tokens) != 2 + len(days):
+    named = len(months) - len(marked)  # month tokens still among the tokens
+    if len(months) != 1 or len(years) != 1 or len(days) > 1 or \
+            len(tokens) != named + 1 + len(days):
         return None
-    year, month = int(years[0]), words.months[months[0]]
+    year, month = int(years[0]), months[0]
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
     if days:
@@ -551,6 +565,15 @@ def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
             return None
         return DateValue(year, month, int(days[0])), []
     return DateValue(year, month), []
+
+
+def _marked_month(tokens: list[str], words: _Words) -> tuple[list[str], list[int]]:
+    """The tokens without a month marker and its number ("thang", "5"), and that month."""
+    for i, token in enumerate(tokens[:-1]):
+        number = tokens[i + 1]
+        if token in words.month_markers and number.isdecimal() and 1 <= int(number) <= 12:
+            return tokens[:i] + tokens[i + 2:], [int(number)]
+    return tokens, []
 
 
 _NUMERIC_ORDER = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")

@@ -38,6 +38,7 @@ from exchange_kg.normalise.dates import (
     academic_period,
     gregorian,
     is_filler,
+    is_month_marker,
     month_number,
     parse_date,
 )
@@ -572,9 +573,13 @@ def _month_date(tokens: list[Token], i: int) -> tuple[DateValue, int] | None:
         day, j = int(tokens[j].text), j + 1
         j = _past_fillers(tokens, j)
     month = month_number(tokens[j].text) if j < len(tokens) else None
+    step = 1
+    if month is None and j < len(tokens) and is_month_marker(tokens[j].text) \
+            and _small(tokens, j + 1, 12):
+        month, step = int(tokens[j + 1].text), 2  # "tháng 8": the month as a number
     if month is None:
         return None
-    j = _past_fillers(tokens, j + 1)
+    j = _past_fillers(tokens, j + step)
     if day is None and _small(tokens, j, 31):
         day, j = int(tokens[j].text), _past_fillers(tokens, j + 1)
     year = _year(tokens[j]) if j < len(tokens) else None
