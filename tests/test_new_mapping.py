@@ -395,3 +395,21 @@ def test_a_pages_navigation_and_counted_headings_are_not_entries(tmp_path: Path)
     assert "How the first 4 of 4 agreements" in proc.stderr
     assert "AU       University of Sydney" in proc.stderr
     assert "CA       McGill University" in proc.stderr
+
+
+def test_two_tables_one_under_the_other_each_get_a_section(tmp_path: Path) -> None:
+    # the first table ends at the second's title: neither reads the other's rows by its
+    # columns, and the first table's title names only its own agreements' kind
+    document = tmp_path / "blocks.tsv"
+    document.write_text(
+        "A) Erasmus+ agreements\nUniversity\tCountry\tPlaces\n"
+        "Universidad de Granada\tSpain\t3\nUniversiteit Utrecht\tNetherlands\t1\n"
+        "Helsingin yliopisto\tFinland\t2\n\nB) Bilateral agreements\n"
+        "Country\tUniversity\tPlaces\nArgentina\tUniversidad de Buenos Aires\t2\n"
+        "Japan\tOsaka University\t1\nUnited States\tBoston College\t2\n", encoding="utf-8")
+    proc = _cli(str(document))
+    assert proc.returncode == 0, proc.stderr
+    assert "How the first 6 of 6 agreements" in proc.stderr
+    assert "line(s) not read" not in proc.stderr
+    assert "AR       Universidad de Buenos Aires" in proc.stderr
+    assert proc.stdout.count("kinds: [erasmus-plus]") <= 1

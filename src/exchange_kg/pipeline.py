@@ -575,11 +575,14 @@ def _part_in_worker(job: _Job) -> bytes | _Failure:
 
 
 def _merge_disposition(result: ReaderResult, disp: LineDisposition) -> None:
-    """First word wins, except that use in a record beats any other account of a line."""
+    """First word wins, except that use in a record beats any other account of a line, and
+    a section that knows a line as its own header beats one that could not read it (two
+    tables on a sheet: the first table's reader sees the second's header as a bad row)."""
     current = result.dispositions.get(disp.line)
     if current is None or (
         disp.status is LineStatus.RECORD and current.status is not LineStatus.RECORD
-    ):
+    ) or (disp.kind == "header" and disp.status is LineStatus.LAYOUT
+          and current.status is LineStatus.UNREADABLE):
         result.dispositions[disp.line] = disp
 
 

@@ -25,11 +25,12 @@ from exchange_kg.formats import detect_format, text_outside_tables
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
-from exchange_kg.propose.columns import header_field
+from exchange_kg.propose.columns import header_field, is_header_word
 from exchange_kg.propose.document import document_lines, open_table, stated_as_of
-from exchange_kg.propose.header import find_delimiter, header_line, split_cells
+from exchange_kg.propose.header import _data_like, find_delimiter, header_line, split_cells
 from exchange_kg.propose.layouts import (
     GENERIC_KINDS,
+    _marker,
     names_a_list,
     outline_section,
     outline_span,
@@ -49,6 +50,7 @@ def propose(path: Path, source_id: str) -> Proposal:
     lines, document_options = document_lines(path)
     languages: Counter[str] = Counter()
     sections: list[dict[str, Any]] = []
+    stacked: list[dict[str, Any]] = []
     delimiter = find_delimiter(lines)
     found = header_line(lines, delimiter) if delimiter else None
     header_at, lead = found if found is not None else (None, 0)
@@ -64,6 +66,8 @@ def propose(path: Path, source_id: str) -> Proposal:
         if sections and table["reader"] == "content-table":
             sections[0]["reader"]["options"]["end_marker"] = table["options"]["start_marker"]
         sections.append(section_of(table, languages))
+        stacked = _stacked_tables(lines, delimiter, header_at, sections[-1], languages)
+        sections += stacked
     if not sections:
         raise ValueError(f"{path}: no table header and no outline of entries found; "
                          "start from the mapping of a list with a similar layout")
@@ -75,7 +79,9 @@ def propose(path: Path, source_id: str) -> Proposal:
         if key in document_options:
             sections += _other_tables(path, sections[-1], key, document_options[key],
                                       languages, comments)
-    _title_kind(path, lines, header_at, sections, comments)
+    # the title above the first table is not the title of the tables under titles of their own
+    _title_kind(path, lines, header_at, [s for s in sections if not any(
+        s is t for t in stacked)], comments)
     seen: Counter[str] = Counter()
     for section in sections:  # an outline above a table: two sections, two names
         seen[section["name"]] += 1
@@ -127,6 +133,51 @@ def _types_in_column(lines: list[str], header_at: int | None, section: dict[str,
         if at < len(cells) and cells[at] and parse_kinds(cells[at])[0].kinds:
             return True
     return False
+
+
+# Readers that take an end_marker: a table that ends where the next one's title stands.
+ENDED_READERS = ("simple-table", "numbered-table")
+
+
+def _stacked_tables(lines: list[str], delimiter: str, header_at: int, first: dict[str, Any],
+                    languages: Counter) -> list[dict[str, Any]]:
+    """Sections for the tables under the first one on the same sheet or page, each under a
+    header of its own in other columns ("A) Erasmus+: University | Country | Places" over
+    "B) Bilateral: Country | University | Type | From | To"); the table above each ends at
+    the title (or header) of the next, so no table reads another's rows by its columns."""
+    out: list[dict[str, Any]] = []
+    current, at = first, header_at
+    while current["reader"]["name"] in ENDED_READERS and (
+            nxt := _next_header(lines, delimiter, at)) is not None:
+        lead = 0
+        header = split_cells(lines[nxt], delimiter)
+        at = nxt
+        if [c for c in header if c] == [c for c in current["reader"]["options"].get(
+                "header", []) if c]:
+            continue  # the same table's header again, on the next page (in its margin)
+        section = section_of(table_section(lines, delimiter, nxt, lead, languages), languages)
+        if "partner" not in section["fields"]:
+            continue
+        end = nxt  # the next table's title, if a line of its own stands right above it
+        while end > 0 and not lines[end - 1].strip():
+            end -= 1
+        if end > 0 and len([c for c in split_cells(lines[end - 1], delimiter) if c]) == 1:
+            end -= 1
+        current["reader"]["options"]["end_marker"] = _marker(lines[end])
+        out.append(section)
+        current = section
+    return out
+
+
+def _next_header(lines: list[str], delimiter: str, at: int) -> int | None:
+    """The next line under ``at`` whose cells are header words as written, two at least and
+    most of them, and none a value: another table's header, never a row of this one."""
+    for n in range(at + 1, len(lines)):
+        cells = [c for c in split_cells(lines[n], delimiter) if c]
+        known = sum(1 for c in cells if is_header_word(c))
+        if known >= 2 and known * 2 > len(cells) and not any(_data_like(c) for c in cells):
+            return n
+    return None
 
 
 def _undecided(path: Path) -> str:

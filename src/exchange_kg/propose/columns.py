@@ -45,6 +45,12 @@ def _header_table() -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, 
             tuple((f, lang) for _, f, lang in entries))
 
 
+def is_header_word(cell: str) -> bool:
+    """Whether a cell is, as written, a header word of the vocabulary (no near reading: a
+    partner's name starts like "University", an agreement type like "Erasmus code")."""
+    return text_key(cell) in _header_table()[0]
+
+
 @lru_cache(maxsize=65536)
 def header_field(cell: str) -> tuple[str | None, str | None]:
     """The field a header cell names, and the language of the wording (None: unknown).

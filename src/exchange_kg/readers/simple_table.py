@@ -64,6 +64,13 @@ COMMON_OPTIONS: dict[str, Any] = {
         "items": {"type": "string", "format": "regex"},
         "description": "regexes for title / section lines anywhere in the document",
     },
+    "end_marker": {
+        "type": "string",
+        "format": "regex",
+        "description": "regex; the table ends before the first line after its header that it "
+        "matches (the title or header of a second table on the same sheet); the lines from "
+        "there on are left to the mapping's other sections",
+    },
     "country_headings": {
         "type": "boolean",
         "description": "the table has no country column: a row holding only a country's "
@@ -362,9 +369,12 @@ def read_rows(
     shift = 0  # cells the current page's header stands right of the mapping's
     upper = upper_header_lines(lines, options.get("header", []), delimiter)
     titles = _running_titles(lines[:header_at - 1], delimiter)
+    end = re.compile(options["end_marker"]) if options.get("end_marker") else None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        if end is not None and number > header_at and end.search(line):
+            break  # the next table's: the other sections account for its lines
         cells = split_cells(line, delimiter)
         if number in upper:
             result.mark(number, LineStatus.LAYOUT, "header", "column groups above the header")
