@@ -66,6 +66,14 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
+def _proposed(document: Path, text: str) -> subprocess.CompletedProcess[str]:
+    """new-mapping's answer for a document of ``text``, which it must be able to read."""
+    document.write_text(text, encoding="utf-8")
+    proc = _cli(str(document))
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 def test_the_command_writes_a_mapping_that_loads_and_previews_the_rows(tmp_path: Path) -> None:
     doc = next(iter(kit_lists())) / "sources"
     document = next(p for p in doc.iterdir() if p.name != "manifest.yaml")
@@ -323,8 +331,8 @@ def test_a_fixed_width_report_with_country_codes_is_read_whole(tmp_path: Path) -
 def test_totals_inside_a_table_and_a_markdown_ruling_are_layout(tmp_path: Path) -> None:
     # a web page's subtotal after each region, and a Markdown table's alignment row under
     # its header: never partner institutions
-    page = tmp_path / "partners.html"
-    page.write_text(
+    proc = _proposed(
+        tmp_path / "partners.html",
         "<table><thead><tr><th>Partner</th><th>Country</th><th>Scheme</th><th>Out</th>"
         "<th>In</th></tr></thead><tbody><tr><th colspan='5'>Europe</th></tr>"
         "<tr><td>Universität Wien</td><td>Austria</td><td>Erasmus+</td><td>2</td><td>2</td></tr>"
@@ -333,17 +341,13 @@ def test_totals_inside_a_table_and_a_markdown_ruling_are_layout(tmp_path: Path) 
         "<tr><th colspan='5'>Asia</th></tr><tr><td>Kyoto University</td><td>Japan</td>"
         "<td>Bilateral</td><td>1</td><td>1</td></tr><tr><td colspan='3'>Subtotal Asia</td>"
         "<td>1</td><td>1</td></tr></tbody><tfoot><tr><td colspan='3'>Total</td><td>6</td>"
-        "<td>6</td></tr></tfoot></table>", encoding="utf-8")
-    proc = _cli(str(page))
-    assert proc.returncode == 0, proc.stderr
+        "<td>6</td></tr></tfoot></table>")
     assert "How the first 3 of 3 agreements" in proc.stderr and "Subtotal" not in proc.stderr
-    markdown = tmp_path / "partners.md"
-    markdown.write_text("---\nlayout: page\n---\n\n# Partners\n\n| Country | Partner | Places |\n"
-                        "|:--------|:--------|:------:|\n| Austria | Universität Wien | 2 |\n"
-                        "| Spain | Universidad de Granada | 3 |\n"
-                        "| Japan | Kyoto University | 1 |\n", encoding="utf-8")
-    proc = _cli(str(markdown))
-    assert proc.returncode == 0, proc.stderr
+    proc = _proposed(
+        tmp_path / "partners.md",
+        "---\nlayout: page\n---\n\n# Partners\n\n| Country | Partner | Places |\n"
+        "|:--------|:--------|:------:|\n| Austria | Universität Wien | 2 |\n"
+        "| Spain | Universidad de Granada | 3 |\n| Japan | Kyoto University | 1 |\n")
     assert "How the first 3 of 3 agreements" in proc.stderr
 
 
@@ -351,47 +355,39 @@ def test_an_exports_ids_and_study_codes_name_no_field(tmp_path: Path) -> None:
     # "Vereinbarungs-ID" is no agreement type, "Partner ID" no partner; EQF levels are not
     # places; mobility types without a column of places are not proposed (the mapping
     # would not load)
-    document = tmp_path / "flows.tsv"
     rows = ["Vereinbarungs-ID\tPartner ID\tPartnerhochschule\tLand\tEQF\tMobilitätsart",
             *[f"IIA-2021-00{n}\tP{n}\t{name}\t{land}\t{6 + n % 2}\tSMS" for n, (name, land) in
               enumerate([("Universidad de Granada", "Spanien"), ("Universität Wien",
                                                                   "Österreich"),
                          ("Università di Padova", "Italien")], start=1)]]
-    document.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    proc = _cli(str(document))
-    assert proc.returncode == 0, proc.stderr
+    proc = _proposed(tmp_path / "flows.tsv", "\n".join(rows) + "\n")
     assert "columns: ['-', '-', partner, country, '-', '-']" in proc.stdout
 
 
 def test_an_e_mails_list_ends_where_its_prose_begins(tmp_path: Path) -> None:
     # the closing, the signature and a quoted message are no partners; the first title's
     # kind is not every entry's when another title heads the entries after it
-    document = tmp_path / "mail.txt"
-    document.write_text(
+    proc = _proposed(
+        tmp_path / "mail.txt",
         "Subject: partner list\n\nDear colleagues,\nhere is the list.\n\nErasmus+ (Europe):\n"
         "- Universität Hamburg (Germany) - 2 places\n- Universidad de Granada (Spain) - 3 places\n"
         "- Uniwersytet Warszawski (Poland) - 2 places\n\nOutside Europe:\n"
         "- University of Cape Town (South Africa) - 1 place\n"
         "- Universidad de Chile (Chile) - 2 places\n\nLet me know if you have questions.\n"
         "Kind regards,\n\nJane Smith\nInternational Office\nUniversity of Leeds\n\n"
-        "-----Original message-----\nFrom: John\n> Is Otago still on it?\n", encoding="utf-8")
-    proc = _cli(str(document))
-    assert proc.returncode == 0, proc.stderr
+        "-----Original message-----\nFrom: John\n> Is Otago still on it?\n")
     assert "How the first 5 of 5 agreements" in proc.stderr
     assert "kinds: [erasmus-plus]" not in proc.stdout
 
 
 def test_a_pages_navigation_and_counted_headings_are_not_entries(tmp_path: Path) -> None:
     # a breadcrumb's bullets before the partners, an accordion's count after each country
-    page = tmp_path / "partners.html"
-    page.write_text(
+    proc = _proposed(
+        tmp_path / "partners.html",
         "<ol><li>Home</li><li>Study abroad</li><li>Exchange partners</li></ol>"
         "<h1>Exchange partners outside Europe</h1><p>Students may spend a year abroad.</p>"
         "<h2>Australia 2</h2><ul><li>University of Sydney</li><li>Monash University</li></ul>"
-        "<h2>Canada (2)</h2><ul><li>University of Toronto</li><li>McGill University</li></ul>",
-        encoding="utf-8")
-    proc = _cli(str(page))
-    assert proc.returncode == 0, proc.stderr
+        "<h2>Canada (2)</h2><ul><li>University of Toronto</li><li>McGill University</li></ul>")
     assert "How the first 4 of 4 agreements" in proc.stderr
     assert "AU       University of Sydney" in proc.stderr
     assert "CA       McGill University" in proc.stderr
@@ -400,15 +396,13 @@ def test_a_pages_navigation_and_counted_headings_are_not_entries(tmp_path: Path)
 def test_two_tables_one_under_the_other_each_get_a_section(tmp_path: Path) -> None:
     # the first table ends at the second's title: neither reads the other's rows by its
     # columns, and the first table's title names only its own agreements' kind
-    document = tmp_path / "blocks.tsv"
-    document.write_text(
+    proc = _proposed(
+        tmp_path / "blocks.tsv",
         "A) Erasmus+ agreements\nUniversity\tCountry\tPlaces\n"
         "Universidad de Granada\tSpain\t3\nUniversiteit Utrecht\tNetherlands\t1\n"
         "Helsingin yliopisto\tFinland\t2\n\nB) Bilateral agreements\n"
         "Country\tUniversity\tPlaces\nArgentina\tUniversidad de Buenos Aires\t2\n"
-        "Japan\tOsaka University\t1\nUnited States\tBoston College\t2\n", encoding="utf-8")
-    proc = _cli(str(document))
-    assert proc.returncode == 0, proc.stderr
+        "Japan\tOsaka University\t1\nUnited States\tBoston College\t2\n")
     assert "How the first 6 of 6 agreements" in proc.stderr
     assert "line(s) not read" not in proc.stderr
     assert "AR       Universidad de Buenos Aires" in proc.stderr

@@ -15,6 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from exchange_kg.formats.grid import OPEN_ENDS
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
@@ -530,11 +531,6 @@ def _join_wrapped(result: ReaderResult, short: dict[int, dict[str, str]],
     result.records = [r for r in result.records if id(r) not in dropped]
 
 
-# Words a name does not end in: what follows them wrapped onto the next line.
-_OPEN_ENDS = frozenset({"of", "the", "for", "and", "de", "del", "des", "du", "da", "do", "dos",
-                        "das", "di", "della", "degli", "la", "le", "der", "für", "und", "en",
-                        "i", "y", "e", "et", "a", "zu", "an", "am", "im", "in", "na", "w", "v"})
-
 
 def _cut(row: dict[str, str]) -> bool:
     """Whether a row's name reads as cut at the edge of its cell: one word ("Technische",
@@ -542,7 +538,7 @@ def _cut(row: dict[str, str]) -> bool:
     — a whole row of the table may follow a whole name, never the rest of a cut one."""
     words = row.get("partner", "").split()
     return len(words) == 1 or bool(words) and (
-        words[-1].endswith("-") or words[-1].casefold() in _OPEN_ENDS)
+        words[-1].endswith("-") or words[-1].casefold() in OPEN_ENDS)
 
 
 def _wraps(row: dict[str, str], below: dict[str, str]) -> bool:
