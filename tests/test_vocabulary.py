@@ -354,3 +354,14 @@ def test_as_of_stamps_of_further_languages(line: str, iso: str) -> None:
 def test_a_bilateral_exchange_agreement_in_dutch() -> None:
     assert parse_kinds("Bilateraal uitwisselingsakkoord")[0].kinds == ("bilateral",
                                                                        "student-exchange")
+
+
+@pytest.mark.parametrize(("cell", "field"), [
+    ("Veljavnost", "term"), ("Sõlmitud", "start"), ("Kehtiv kuni", "end"),
+    ("Sinadura data", "start"), ("Indarraldia", "term"), ("Noslēgts", "start"),
+    ("Derīgs līdz", "end"), ("협정기간", "term"), ("مدة الاتفاقية", "term"),
+])
+def test_validity_and_signing_headers_of_further_languages(cell: str, field: str) -> None:
+    from exchange_kg.propose import header_field
+
+    assert header_field(cell)[0] == field
