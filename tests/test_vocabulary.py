@@ -365,3 +365,12 @@ def test_validity_and_signing_headers_of_further_languages(cell: str, field: str
     from exchange_kg.propose import header_field
 
     assert header_field(cell)[0] == field
+
+
+@pytest.mark.parametrize(("cell", "field"), [
+    ("วันสิ้นสุด", "end"), ("วันที่ลงนาม", "start"), ("ประเทศ", "country"), ("ประเภทข้อตกลง", "kind"),
+])
+def test_thai_headers(cell: str, field: str) -> None:
+    from exchange_kg.propose import header_field
+
+    assert header_field(cell)[0] == field
