@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from exchange_kg.readers import REGISTRY
-from exchange_kg.readers.outline import read
+from exchange_kg.readers.outline import read, split_details
 from exchange_kg.readers.sections import section_range
 from exchange_kg.records import LineStatus, OptionError
 from reader_helpers import TOHOKU, by_line, flag_codes, source_lines
@@ -338,3 +338,12 @@ def test_new_mapping_proposes_unit_headings_where_a_unit_heads_entries(tmp_path)
     section = propose(doc, "schools").mapping["sections"][0]
     assert section["reader"]["options"].get("unit_headings") is True
     assert section["fields"]["home_unit"] == "text"
+
+
+def test_details_after_spaced_middle_dots_are_split_from_the_name() -> None:
+    # a web page writes "Name · 2 places · 2021-2027"; a Catalan name's "l·l" is no separator
+    assert split_details("Universität zu Köln · 2 plazas · 2021-2027") == (
+        "Universität zu Köln", ["2 plazas", "2021-2027"])
+    assert split_details("Universitat Politècnica de Catalunya · Col·legi") == (
+        "Universitat Politècnica de Catalunya", ["Col·legi"])
+    assert split_details("Col·legi Oficial de Metges") is None

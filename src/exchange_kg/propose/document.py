@@ -60,8 +60,10 @@ def open_table(path: Path, options: dict[str, Any], depth: int
             if found is not None:
                 return found
         return None
-    # rows of sheets the options do not read are the build's to report, not this table's
-    lines = [("" if (d := view.dispositions.get(n)) and d.kind == "table-not-read" else text)
+    # rows of sheets the options do not read are the build's to report, not this table's;
+    # a page's margin (its navigation menu) the format layer knows is no entry either
+    lines = [("" if (d := view.dispositions.get(n)) and d.kind in ("table-not-read",
+                                                                  "page-margin") else text)
              for n, text in enumerate(view.lines, start=1)]
     delimiter = find_delimiter(lines)
     if not delimiter or (view.locations is not None and delimiter != "\t"):

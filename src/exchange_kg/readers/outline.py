@@ -311,14 +311,18 @@ def _emit(
 
 # the last dash with spaces around it: what follows is the entry's details
 _DETAILS = re.compile(r"^(?P<name>.+\S)\s+[-\u2013\u2014]\s+(?P<tail>\S.*)$")
+# a web page's details after spaced middle dots: "Universität zu Köln · 2 places · 2021-2027"
+_DOTTED = re.compile(r"^(?P<name>.+?\S)\s+[\u00b7\u2022]\s+(?P<tail>\S.*)$")
+_DETAIL_SEPARATOR = re.compile(r",|\s[\u00b7\u2022]\s")
 
 
 def split_details(entry: str) -> tuple[str, list[str]] | None:
-    """An entry's name and the details after its last spaced dash, split at commas."""
-    found = _DETAILS.match(entry)
+    """An entry's name and the details after its last spaced dash (or its first spaced
+    middle dot), split at commas and spaced middle dots."""
+    found = _DETAILS.match(entry) or _DOTTED.match(entry)
     if found is None:
         return None
-    return found.group("name"), [p.strip() for p in found.group("tail").split(",")]
+    return found.group("name"), [p.strip() for p in _DETAIL_SEPARATOR.split(found.group("tail"))]
 
 
 def _details(record: RawRecord, details: Sequence[str]) -> None:
