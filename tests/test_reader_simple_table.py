@@ -295,3 +295,14 @@ def test_without_a_header_option_every_row_is_data() -> None:
     result = read(["Chile\tUniversidad de Chile\tBilateral"], "t",
                   {"columns": ["country", "partner", "kind"]})
     assert len(result.records) == 1
+
+
+def test_a_region_row_in_the_partner_column_is_a_heading() -> None:
+    # a web table's region rows ("<th colspan=3>Asia-Pacific</th>") over its partners
+    text = ["Partner\tCountry\tPlaces", "Europe", "Universität Wien\tAustria\t2", "Asia-Pacific",
+            "Kyoto University\tJapan\t1", "Europa-Universität Viadrina\tGermany\t1"]
+    result = read(text, "t", {"columns": ["partner", "country", "quota"],
+                              "header": ["Partner", "Country", "Places"]})
+    assert [r.fields["partner"] for r in result.records] == [
+        "Universität Wien", "Kyoto University", "Europa-Universität Viadrina"]
+    assert (result.dispositions[2].kind, result.dispositions[4].kind) == ("heading", "heading")

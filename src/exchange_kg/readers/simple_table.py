@@ -319,9 +319,9 @@ def heading(cells: Sequence[str], columns: Sequence[str]) -> tuple[str, str | No
 
     A heading is a row with one filled cell that names a continent or world region
     ("EUROPA", "Amérique du Nord") or a country; a country heading's name is returned so rows
-    without a country of their own can take it. In the partner column only a country's
-    name is a heading (a row "ALLEMAGNE" over the German partners): no institution is named
-    for a country alone, while a region word may start one's name.
+    without a country of their own can take it. In the partner column a region word may
+    start an institution's name ("Europa-Universität Viadrina"), so there only a whole cell
+    that names a country or a region is a heading ("ALLEMAGNE", "Asia-Pacific").
     """
     filled = [(i, cell) for i, cell in enumerate(cells) if cell]
     if len(filled) != 1:
@@ -329,6 +329,8 @@ def heading(cells: Sequence[str], columns: Sequence[str]) -> tuple[str, str | No
     index, text = filled[0]
     if index < len(columns) and columns[index] == "partner":
         found = parse_country(text, fuzzy=False)
+        if found is None and parse_continent(text) is not None:
+            return f"heading: {text} (a continent or region)", None
         return (f"heading: {text} (a country)", text) if found is not None else None
     if parse_continent(text) is not None:
         return f"heading: {text} (a continent or region)", None
