@@ -461,3 +461,15 @@ def test_no_month_that_does_not_exist(cell: str) -> None:
 ])
 def test_a_month_written_as_a_number_after_its_word(cell: str, expected: DateValue) -> None:
     assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize(("normaliser", "cell"), [
+    ("date", "\u200f2021/09/22\u200f"), ("date", "2021-09-22\u200b"), ("quota", "\u200e3\u200e"),
+    ("quota", "3\u00ad")])
+def test_marks_that_only_steer_display_do_not_stop_a_value_being_read(normaliser: str,
+                                                                       cell: str) -> None:
+    # a right-to-left page's direction marks, a zero-width space, a soft hyphen
+    from exchange_kg.normalise import registry
+
+    value, flags = registry.normalise(normaliser, cell, normaliser, {})
+    assert value is not None and not flags

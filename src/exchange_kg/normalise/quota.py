@@ -337,7 +337,9 @@ def _says_none(text: str, words: _Words) -> bool:
 
 
 # "2 (1 semester each)", "4 (2 per semester)", "2 (reciprocal)": places and a bracket about them
-_BRACKETED = re.compile(r"(\d{1,4})\s*((?:[^\W\d_]+\s*)*)\(\s*([^()]*?)\s*\)")
+# (each word ends in a space or the bracket: a word cannot be split into many, which would
+# take exponential time on a long cell that is no quota)
+_BRACKETED = re.compile(r"(\d{1,4})\s*((?:[^\W\d_]+(?:\s+|(?=\()))*)\(\s*([^()]*?)\s*\)")
 # "1 semester each", "je 5 Monate", "1 sem.": the time each place lasts
 _EACH_LASTS = re.compile(r"((?:[^\W\d_]+\s+)*)(\d{1,4})\s*([^\W\d_]+)\.?((?:\s+[^\W\d_]+)*)")
 # "2 per semester": how a year's places are shared by its two semesters

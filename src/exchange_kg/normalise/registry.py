@@ -14,12 +14,19 @@ from exchange_kg.normalise.country import fold_accents
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
+# Characters that only steer how text is shown: direction marks around a date on a
+# right-to-left page, a zero-width space between Thai words, a soft hyphen, a word joiner, a
+# byte-order mark. They say nothing, yet a date or a number holding one would not be read.
+# (The zero-width non-joiner stays: Persian spells words with it.)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
 
 def normalise(name: str, raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
+    raw = _INVISIBLE.sub("", raw).strip()
     if name in _CELL_ONLY:
-        value, flags = _normalise_cell(name, raw.strip(), field, active())
+        value, flags = _normalise_cell(name, raw, field, active())
         return value, list(flags)
-    return _FUNCS[name](raw.strip(), field, options)
+    return _FUNCS[name](raw, field, options)
 
 
 # Normalisers whose reading depends on the cell alone, not on options. Their cells repeat
