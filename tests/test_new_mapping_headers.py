@@ -241,7 +241,9 @@ def test_a_country_row_in_the_partner_column_is_never_an_institution(tmp_path: P
     columns = ["partner", "end"]
     assert heading(["Germany"], columns) == ("heading: Germany (a country)", "Germany")
     assert heading(["Korea University"], columns) is None
-    assert heading(["Europe"], columns) is None  # a region word may start a name
+    # a whole cell naming a region is a heading; a region word may start a name
+    assert heading(["Europe"], columns) == ("heading: Europe (a continent or region)", None)
+    assert heading(["Europa-Universität Viadrina"], columns) is None
     assert heading(["Germany", "2027"], columns) is None
 
 

@@ -201,7 +201,20 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
                          "department); a study cycle has no property in the ontology")
             name = None
         if name == "start" and columns[-1:] == ["start"] and not {"end", "term"} & set(columns):
-            name = "end"  # two columns of dates side by side: when it began, when it ends
+            # two columns of dates side by side: when it began, when it ends; unless the dates
+            # say otherwise (the same signing date in two calendars, the second not later)
+            later = _later(rows, i - 1, i)
+            if later == "unread":  # the column before holds no date read (another calendar)
+                columns[-1] = "-"
+                taken.discard("start")
+                why[header[i - 1]] = ("its cells are no dates read (another calendar?); the "
+                                      "column after it gives the dates")
+            elif later == "no":
+                name = None
+                why[cell] = ("its dates are not later than those of the column before it: the "
+                             "same dates again, not the ends")
+            else:
+                name = "end"
         if _ticks(values) and name != "waiver":  # ticks say no country, date, code...
             kinds, flags = parse_kinds(cell)
             if kinds.kinds and not flags:
@@ -302,6 +315,19 @@ def _names_no_places(cell: str) -> bool:
 
 
 DATE_SIDE_SHARE = 0.8  # dates on one side of the document's own date, at least
+
+
+def _later(rows: Sequence[Sequence[str]], before: int, after: int) -> str:
+    """How the dates of column ``after`` stand to those of ``before``: "yes" later on the
+    rows that give both, "no", "unread" where ``before`` holds no date read, "unknown"."""
+    pairs = [(a, b) for r in rows if after < len(r)
+             and (a := parse_date(r[before])[0]) is not None
+             and (b := parse_date(r[after])[0]) is not None]
+    if pairs:
+        later = sum(1 for a, b in pairs if b.isoformat() > a.isoformat())
+        return "yes" if later >= 0.8 * len(pairs) else "no"
+    first = [r[before] for r in rows if before < len(r) and r[before]]
+    return "unread" if first and not any(parse_date(v)[0] for v in first) else "unknown"
 
 
 def date_meaning(columns: list[str], names: Sequence[str], rows: Sequence[Sequence[str]],
