@@ -407,3 +407,28 @@ def test_two_tables_one_under_the_other_each_get_a_section(tmp_path: Path) -> No
     assert "line(s) not read" not in proc.stderr
     assert "AR       Universidad de Buenos Aires" in proc.stderr
     assert proc.stdout.count("kinds: [erasmus-plus]") <= 1
+
+
+def test_the_first_sheets_title_names_no_other_sheets_type(tmp_path: Path) -> None:
+    # a workbook with a sheet per type of agreement, each under its own title
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for n, (title, partners) in enumerate([
+            ("Erasmus+ partner universities", ["Universität Wien", "Kyoto University",
+                                               "Universidad de Chile"]),
+            ("Partner universities of our summer schools", ["Universität Graz",
+                                                            "Osaka University",
+                                                            "Universidad de Lima"])]):
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = f"Sheet {n + 1}"
+        sheet.append([title])
+        sheet.append(["Country", "Partner university", "Places"])
+        for name, country in zip(partners, ["Austria", "Japan", "Chile"], strict=True):
+            sheet.append([country, name, 2])
+    path = tmp_path / "types.xlsx"
+    book.save(path)
+    sections = propose(path, "types").mapping["sections"]
+    assert len(sections) == 2
+    assert sections[0]["constants"].get("kinds") == ["erasmus-plus"]
+    assert "kinds" not in sections[1]["constants"]

@@ -79,9 +79,11 @@ def propose(path: Path, source_id: str) -> Proposal:
         if key in document_options:
             sections += _other_tables(path, sections[-1], key, document_options[key],
                                       languages, comments)
-    # the title above the first table is not the title of the tables under titles of their own
+    # the title above the first table is not the title of the tables under titles of their
+    # own, nor of another sheet's table (a workbook with a sheet per type of agreement)
+    sheet = sections[0]["reader"]["options"].get("sheet")
     _title_kind(path, lines, header_at, [s for s in sections if not any(
-        s is t for t in stacked)], comments)
+        s is t for t in stacked) and s["reader"]["options"].get("sheet") == sheet], comments)
     seen: Counter[str] = Counter()
     for section in sections:  # an outline above a table: two sections, two names
         seen[section["name"]] += 1
