@@ -15,6 +15,7 @@ untagged (language unknown) otherwise.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -64,3 +65,44 @@ def written_in(text: str, language: str | None) -> str | None:
         return None
     letters = {c for c in text.casefold() if c.isalpha()}
     return language if letters & proof and letters <= _BASIC_LATIN | extra else None
+
+
+@cache
+def country_name_languages() -> dict[str, frozenset[str]]:
+    """Country names as text keys -> the languages that name a country so: pycountry's
+    English names and its translations (only where a translation is given: gettext returns
+    the English name for a missing one), CLDR's everyday names and the curated aliases.
+
+    A list's country cells are written in its language more often than any other words, so
+    new-mapping weighs them when it decides the language of a list nobody has described."""
+    import gettext
+    import os
+
+    from exchange_kg.normalise.country import text_key
+    from exchange_kg.normalise.vocabulary import builtin_entries, data_rows
+
+    found: dict[str, set[str]] = {}
+
+    def add(text: str, language: str) -> None:
+        key = text_key(text)
+        if key:
+            found.setdefault(key, set()).add(re.split(r"[@_-]", language)[0].lower())
+
+    names = [getattr(c, attr) for c in pycountry.countries
+             for attr in ("name", "common_name") if getattr(c, attr, None)]
+    for name in names:
+        add(name, "en")
+    base = pycountry.LOCALES_DIR
+    for language in sorted(os.listdir(base)):
+        if not os.path.exists(os.path.join(base, language, "LC_MESSAGES", "iso3166-1.mo")):
+            continue
+        catalog = gettext.translation("iso3166-1", base, languages=[language])._catalog
+        for name in names:
+            if catalog.get(name):
+                add(catalog[name], language)
+    for text, _code, language, *_ in data_rows("country-cldr.tsv"):
+        add(text, language)
+    for entry in builtin_entries("countries"):
+        if entry.language not in ("mul", "*", ""):
+            add(entry.text, entry.language)
+    return {key: frozenset(langs) for key, langs in found.items()}

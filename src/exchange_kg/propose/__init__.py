@@ -27,10 +27,11 @@ from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.propose.columns import header_field, is_header_word
 from exchange_kg.propose.document import document_lines, open_table, stated_as_of
-from exchange_kg.propose.header import _data_like, find_delimiter, header_line, split_cells
+from exchange_kg.propose.header import data_like, find_delimiter, header_line, split_cells
+from exchange_kg.propose.language import document_language
 from exchange_kg.propose.layouts import (
     GENERIC_KINDS,
-    _marker,
+    marker_for,
     names_a_list,
     outline_section,
     outline_span,
@@ -89,9 +90,16 @@ def propose(path: Path, source_id: str) -> Proposal:
         seen[section["name"]] += 1
         if seen[section["name"]] > 1:
             section["name"] = f"{section['name']}-{seen[section['name']]}"
-    language = languages.most_common(1)[0][0] if languages else None
+    language, language_check = document_language(path, lines, header_at, delimiter)
+    for section in sections:  # city names are tagged in the list's language, when it is known
+        if "city_language" in section["constants"]:
+            if language:
+                section["constants"]["city_language"] = language
+            else:
+                del section["constants"]["city_language"]
     mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
-    proposal = Proposal(source_id, language, mapping, comments, notes)
+    proposal = Proposal(source_id, language, mapping, comments, notes,
+                        language_check=language_check)
     refine(proposal, path)
     return proposal
 
@@ -165,7 +173,7 @@ def _stacked_tables(lines: list[str], delimiter: str, header_at: int, first: dic
             end -= 1
         if end > 0 and len([c for c in split_cells(lines[end - 1], delimiter) if c]) == 1:
             end -= 1
-        current["reader"]["options"]["end_marker"] = _marker(lines[end])
+        current["reader"]["options"]["end_marker"] = marker_for(lines[end])
         out.append(section)
         current = section
     return out
@@ -177,7 +185,7 @@ def _next_header(lines: list[str], delimiter: str, at: int) -> int | None:
     for n in range(at + 1, len(lines)):
         cells = [c for c in split_cells(lines[n], delimiter) if c]
         known = sum(1 for c in cells if is_header_word(c))
-        if known >= 2 and known * 2 > len(cells) and not any(_data_like(c) for c in cells):
+        if known >= 2 and known * 2 > len(cells) and not any(data_like(c) for c in cells):
             return n
     return None
 

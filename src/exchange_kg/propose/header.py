@@ -125,7 +125,7 @@ def _shaped_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
     for i, line in enumerate(lines[:SHAPED_SEARCH_LINES]):
         cells = split_cells(line, delimiter)
         filled = [c for c in cells if c]
-        if len(filled) < 3 or any(_data_like(c) for c in filled):
+        if len(filled) < 3 or any(data_like(c) for c in filled):
             continue
         rows = _rows_under(lines, delimiter, i, len(cells))
         if len(rows) < SHAPED_MIN_ROWS:
@@ -136,7 +136,7 @@ def _shaped_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
     return None
 
 
-def _data_like(cell: str) -> bool:
+def data_like(cell: str) -> bool:
     """A cell that reads as a value (a number, date, code, country), not as a column name."""
     return bool(re.search(r"\d", cell)) or field_by_content([cell]) is not None
 
@@ -175,7 +175,7 @@ def header_rows(lines: Sequence[str], delimiter: str, at: int, lead: int
         upper = split_cells(lines[top], delimiter)[lead:]
         lower = split_cells(lines[top + 1], delimiter)[lead:]
         if not is_upper_header(upper, lower) or any(
-                _data_like(c) for j, c in enumerate(lower)
+                data_like(c) for j, c in enumerate(lower)
                 if c and (j >= len(upper) or c != upper[j])):
             continue
         upper += [""] * (len(lower) - len(upper))

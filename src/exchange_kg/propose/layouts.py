@@ -99,7 +99,7 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
         options["country_headings"] = True  # "ALLEMAGNE" over the German partners
     if "country" in index and sum(1 for v in column("country") if _COUNTED.match(v)) >= 3:
         reader = "content-table"
-        options = {"start_marker": _marker(lines[_title_before(lines, header_at)])}
+        options = {"start_marker": marker_for(lines[_title_before(lines, header_at)])}
     elif "row_number" in index:
         reader = "numbered-table"
         fit = [c for c in ("website", "continent") if c in index]
@@ -152,7 +152,8 @@ def _title_before(lines: Sequence[str], at: int) -> int:
     return 0
 
 
-def _marker(text: str) -> str:
+def marker_for(text: str) -> str:
+    """A start or end marker that matches the line exactly as written (its spaces loosely)."""
     return "^" + re.escape(text.strip()).replace("\\ ", " ") + "\\s*$"
 
 
@@ -230,7 +231,7 @@ def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: i
                      or lines[i].strip().lower().startswith(_TOTAL_WORDS)):
         i -= 1
     title = lines[i].strip()
-    options: dict[str, Any] = {"start_marker": _marker(title), "owns_preamble": True}
+    options: dict[str, Any] = {"start_marker": marker_for(title), "owns_preamble": True}
     for line in lines[bullets[1] + 1:]:
         text = line.strip()
         # after the last entry, a line that heads no entries is the page's footer

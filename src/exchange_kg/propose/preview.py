@@ -94,7 +94,8 @@ def manifest_entry(proposal: Proposal, path: Path) -> str:
         f"    file: {path.name}",
         f"    title: {scalar(title) if title else 'null'}  # the document's own title, if any",
         f"    label: {scalar('partner list ' + proposal.source_id)}  # your short description",
-        f"    language: {proposal.language or 'und'}",
+        f"    language: {proposal.language or 'und'}"
+        + (f"  # {proposal.language_check}" if proposal.language_check else ""),
         "    publisher:",
         "      # if the document names its publisher, write instead name: \"...\" and "
         "evidence: \"where it says so\"",

@@ -18,6 +18,7 @@ class Proposal:
     comments: dict[str, str] = field(default_factory=dict)  # option/field -> why, to check
     notes: list[str] = field(default_factory=list)
     date_order: str | None = None  # "dmy" / "mdy" as the document's own dates decide it
+    language_check: str | None = None  # why the language is left undecided, if it is
 
     def yaml(self) -> str:
         return to_yaml(self)
