@@ -941,3 +941,55 @@ def test_pdf_running_header_a_little_lower_on_a_landscape_page_is_margin(
     assert [line for n, line in enumerate(view.lines_for(0), start=1) if line.strip()] == [
         "Country\tPartner\tPlaces", "Germany\tUniversitaet Hamburg\t2",
         "Country\tPartner\tPlaces", "Japan\tKyoto University\t1"]
+
+
+def test_pdf_a_row_the_page_break_cuts_is_joined_to_its_rest_on_the_next_page(
+        tmp_path: Path) -> None:
+    """A tall row at a page's foot is printed in two parts: its top at the foot of page 1
+    with no bottom rule (the table's vertical rules go on to the foot), its rest at the top
+    of page 2 under the header repeated. The two parts are one row; and the merged country
+    cut with it ('Sweden', its rest on page 2 over the next row without text of its own)
+    gives that next row its country, where it had none and a reader gave it the group's
+    below (Spain): a false country."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=10)
+    xs = [20, 50, 110, 190]
+
+    def write(texts: dict[tuple[float, float], str]) -> None:
+        for (x, y), text in texts.items():
+            pdf.set_xy(x, y)
+            pdf.cell(38, 5, text)
+
+    pdf.add_page()  # header, Portugal, Sweden over KTH and the cut row
+    for y, x0 in ((230, 20), (238, 20), (246, 20), (254, 50)):
+        pdf.line(x0, y, xs[-1], y)
+    for x in xs:
+        pdf.line(x, 230, x, 270)
+    write({(21, 231.5): "Country", (51, 231.5): "University", (111, 231.5): "Remarks",
+           (21, 239.5): "Portugal", (51, 239.5): "Universidade do Porto",
+           (21, 248): "Sweden", (51, 247.5): "Kungliga Tekniska hogskolan",
+           (51, 255.5): "Chalmers tekniska", (51, 260.5): "hogskola",
+           (111, 255.5): "Apply through the"})
+    pdf.add_page()  # header repeated, the rest, Lund under the rest of Sweden, Spain
+    for y, x0 in ((20, 20), (28, 20), (36, 50), (44, 20), (52, 20)):
+        pdf.line(x0, y, xs[-1], y)
+    for x in xs:
+        pdf.line(x, 20, x, 52)
+    write({(21, 21.5): "Country", (51, 21.5): "University", (111, 21.5): "Remarks",
+           (111, 29.5): "International Office", (51, 37.5): "Lunds universitet",
+           (21, 45.5): "Spain", (51, 45.5): "Universidad de Sevilla"})
+    path = tmp_path / "cut-row.pdf"
+    pdf.output(str(path))
+    view = open_view(path, [{}])
+    rows = ["\t".join(" ".join(c.split()) for c in line.split("\t")).rstrip("\t")
+            for n, line in enumerate(view.lines, 1) if n not in view.dispositions]
+    assert rows == ["Country\tUniversity\tRemarks", "Portugal\tUniversidade do Porto",
+                    "Sweden\tKungliga Tekniska hogskolan",
+                    "Sweden\tChalmers tekniska hogskola\tApply through the International Office",
+                    "Country\tUniversity\tRemarks", "Sweden\tLunds universitet",
+                    "Spain\tUniversidad de Sevilla"]
+    rest = next(d for d in view.dispositions.values() if d.status is LineStatus.LAYOUT)
+    assert "foot of page 1" in rest.reason

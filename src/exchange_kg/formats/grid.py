@@ -53,6 +53,7 @@ class Table:
     merges: list[Merge] = field(default_factory=list)
     unreadable: dict[int, str] = field(default_factory=dict)  # row -> why it cannot be read
     margin: dict[int, str] = field(default_factory=dict)  # row -> why it is a page's margin
+    joined: dict[int, str] = field(default_factory=dict)  # row -> why it is read with another
 
 
 def cell_text(value: object) -> str:
@@ -136,10 +137,11 @@ def render(table: Table, join_wrapped: bool = False) -> list[RenderedRow]:
                 carried[(r, c0)] = merge
     own = [any(v and (r, c) not in carried for c, v in enumerate(row))
            for r, row in enumerate(cells)]
-    joined: dict[int, str] = {}
+    joined: dict[int, str] = dict(table.joined)
     if join_wrapped:
         for r in range(1, len(cells)):
-            if r - 1 in joined or r in table.unreadable or r - 1 in table.unreadable:
+            if r - 1 in joined or r in joined or r in table.unreadable \
+                    or r - 1 in table.unreadable:
                 continue
             c = _wrapped(cells[r - 1], cells[r], [(r, k) in carried for k in range(width)])
             if c is not None:

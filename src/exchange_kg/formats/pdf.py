@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -54,11 +55,15 @@ def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list
     with document:
         count = len(document.pages)
         numbers = page_numbers(path, pages, count)
-        tables = [_page(document.pages[n - 1], n, strategy) for n in numbers]
+        read = [_page(document.pages[n - 1], n, strategy) for n in numbers]
         heights = [float(document.pages[n - 1].height) for n in numbers]
+    tables = [page.table for page in read]
     if all(t.unreadable for t in tables):
         raise SourceError(str(path), None, NO_TEXT_LAYER)
     _mark_margins(tables, heights)
+    for (a, b), (m, n) in zip(pairwise(read), pairwise(numbers), strict=False):
+        if n == m + 1:
+            _join_cut_row(a, b, m)
     return tables
 
 
@@ -150,18 +155,40 @@ def _box(x0: float, top: float, x1: float, bottom: float) -> str:
 _Row = tuple[float, list[str], Location, list[Merge]]
 
 
-def _page(page: Any, number: int, strategy: str) -> Table:
+@dataclass
+class _Page:
+    """A page's rows, with where its ruled tables meet the page break: the rows of its first
+    ruled table (a table the page before may continue) and its last row, when the page's
+    foot cut it (its rest is on the next page)."""
+
+    table: Table
+    first_table: list[int] = field(default_factory=list)
+    cut: int | None = None
+
+
+def _page(page: Any, number: int, strategy: str) -> _Page:
     """The page's rows top down: ruled tables cell by cell, other text split at wide gaps."""
     if not page.chars:
         # a scanned page among pages with text: listed as unreadable, never skipped quietly
-        return Table(f"page {number}", [["[no text on this page]"]], [Location(f"page {number}")],
-                     unreadable={0: "the page has no text layer (a scanned page?); OCRmyPDF "
-                                 "can add one"})
+        return _Page(Table(f"page {number}", [["[no text on this page]"]],
+                           [Location(f"page {number}")],
+                           unreadable={0: "the page has no text layer (a scanned page?); "
+                                       "OCRmyPDF can add one"}))
     found = page.find_tables(TABLE_SETTINGS["lines"]) if strategy == "lines" else []
+    found.sort(key=lambda t: t.bbox[1])
     rows: list[_Row] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    first: list[_Row] = []
+    cut: _Row | None = None
     for table in found:
-        rows.extend(_table_rows(table, number))
-    rows.extend(_text_rows(page, number, [t.bbox for t in found]))
+        end = _cut_at_foot(table, page)
+        these = _table_rows(table, number, end)
+        rows.extend(these)
+        first = first or these
+        if end is not None:
+            cut = these[-1]
+        boxes.append(table.bbox if end is None else (*table.bbox[:3], end))
+    rows.extend(_text_rows(page, number, boxes))
     rows.sort(key=lambda r: r[0])
     cells: list[list[str]] = []
     locations: list[Location] = []
@@ -172,7 +199,38 @@ def _page(page: Any, number: int, strategy: str) -> Table:
         merges.extend((r0 + base, c0, r1 + base, c1) for r0, c0, r1, c1 in spans)
         cells.append(row)
         locations.append(where)
-    return Table(f"page {number}", cells, locations, merges)
+    at = {id(r): k for k, r in enumerate(rows)}
+    return _Page(Table(f"page {number}", cells, locations, merges),
+                 [at[id(r)] for r in first], None if cut is None else at[id(cut)])
+
+
+def _cut_at_foot(table: Any, page: Any) -> float | None:
+    """Where a ruled table's last row ends when the page's foot cut it, else None.
+
+    A browser or word processor that breaks a tall row over two pages prints the row's top
+    part at the page's foot without a bottom rule (the rule closes the rest, on the next
+    page): the table's vertical rules go on below its last closed row, down to the foot, with
+    text between them. pdfplumber finds no cell there; read as loose lines, the row's words
+    would be cut apart by position and lost. It is a row of the table: evidence asked is
+    the table's outer rules both going on below its last row, no rule across closing them,
+    text between them, and nothing below them but the page's margin."""
+    x0, _, x1, bottom = table.bbox
+    down = [e for e in page.vertical_edges if e["top"] <= bottom + 1.0
+            and e["bottom"] >= bottom + 3.0]
+    sides = [[e["bottom"] for e in down if abs(e["x0"] - x) <= 1.5] for x in (x0, x1)]
+    if not all(sides):
+        return None
+    end = min(max(side) for side in sides)
+    if any(e["x1"] - e["x0"] > (x1 - x0) / 2 and abs(e["top"] - end) <= 1.5
+           and e["top"] > bottom + 1.0 for e in page.horizontal_edges):
+        return None  # closed: a row pdfplumber would have found, or a box drawn under it
+    foot = (1 - _RUNNING_MARGIN) * float(page.height)
+    inside = below = False
+    for char in page.chars:
+        v_mid, h_mid = (char["top"] + char["bottom"]) / 2, (char["x0"] + char["x1"]) / 2
+        inside = inside or x0 <= h_mid < x1 and bottom <= v_mid < end
+        below = below or end <= v_mid < foot
+    return end if inside and not below else None
 
 
 def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -520,9 +578,12 @@ def _anchors(starts: list[float]) -> list[float]:
     return [min(c) for c in clusters if len(c) >= 2]
 
 
-def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Location, list[Merge]]]:
+def _table_rows(table: Any, number: int, end: float | None = None
+                ) -> list[tuple[float, list[str], Location, list[Merge]]]:
     """The rows of one table; the first carries the table's merged ranges (rows relative to
-    the table's first row), so they stay right when text lines are sorted in between.
+    the table's first row), so they stay right when text lines are sorted in between. With
+    ``end``, the page's foot cut the table's last row there (:func:`_cut_at_foot`): that
+    part is one more row, in the table's columns.
 
     Each character goes to the cell its centre falls in, as pdfplumber's own extraction
     decides, but in one pass over the characters rather than one per row.
@@ -576,9 +637,115 @@ def _table_rows(table: Any, number: int) -> list[tuple[float, list[str], Locatio
                  for j in range(width)]
         where = Location(f"page {number}, box {_box(x0, tops[i], x1, row_bottom)}")
         out.append((tops[i], texts, where, []))
+    if end is not None and out:
+        out.append(_cut_row(table, number, lefts, end, out, merges))
     if out:
         out[0] = (*out[0][:3], merges)
     return out
+
+
+def _cut_row(table: Any, number: int, lefts: list[float], end: float,
+             rows: list[tuple[float, list[str], Location, list[Merge]]], merges: list[Merge]
+             ) -> tuple[float, list[str], Location, list[Merge]]:
+    """The part of a row the page's foot cut, between the table's last rule and ``end``,
+    cell by cell in the table's columns. A column with no rule over the part is a cell of
+    the row above going on (a merged country cut by the page break): the part is in its
+    range (``merges`` grows), its text the cell's."""
+    x0, _, x1, bottom = table.bbox
+    width = len(lefts)
+    rights = [*lefts[1:], x1]
+    found: dict[int, list[dict[str, Any]]] = {}
+    for char in table.page.chars:
+        v_mid, h_mid = (char["top"] + char["bottom"]) / 2, (char["x0"] + char["x1"]) / 2
+        if x0 <= h_mid < x1 and bottom <= v_mid < end:
+            found.setdefault(max(0, bisect.bisect_right(lefts, h_mid) - 1), []).append(char)
+    texts = [_cell_text(found[j], (lefts[j], bottom, rights[j], end)) if j in found else ""
+             for j in range(width)]
+    last = len(rows) - 1
+    for j in range(width):
+        middle = (lefts[j] + rights[j]) / 2
+        if any(abs(e["top"] - bottom) <= 1.5 and e["x0"] <= middle <= e["x1"]
+               for e in table.page.horizontal_edges):
+            continue
+        k = next((k for k, m in enumerate(merges) if m[0] <= last <= m[2] and m[1] <= j <= m[3]),
+                 None)
+        r0, c0 = (last, j) if k is None else merges[k][:2]
+        if k is None:
+            merges.append((last, j, last + 1, j))
+        elif merges[k][2] == last:
+            merges[k] = (*merges[k][:2], last + 1, merges[k][3])
+        if texts[j]:
+            above = rows[r0][1]
+            above[c0] = f"{above[c0]} {texts[j]}".strip()
+            texts[j] = ""
+    where = Location(f"page {number}, box {_box(x0, bottom, x1, end)}")
+    return (bottom, texts, where, [])
+
+
+def _join_cut_row(page: _Page, after: _Page, number: int) -> None:
+    """Join a row the foot of page ``number`` cut to its rest at the top of the next page.
+
+    The rest is the next page's first ruled table's first row, under the header repeated (a
+    row as the cut table's first): the cut row's cells take its text, it is layout
+    ("continuation"), and a merged cell of the rest with no text of its own (the cut
+    country's range going on over the next rows) gives those rows the cut row's value, where
+    they had none and a reader would have given them another group's. The rest must not be a
+    row of its own: it lacks a cell that most of the table's rows and the cut row fill."""
+    if page.cut is None or not after.first_table:
+        return
+    top, bottom = page.table, after.table
+    head = next((r for r in page.first_table if r not in top.margin), None) \
+        if page.first_table and page.cut in page.first_table else None
+    rows = [r for r in after.first_table if r not in bottom.margin]
+    if rows and head is not None and _plain(bottom.cells[rows[0]]) == _plain(top.cells[head]):
+        rows = rows[1:]
+    if not rows or any(r not in bottom.margin and (head is None or _plain(bottom.cells[r])
+                                                   != _plain(top.cells[head]))
+                       for r in range(rows[0])):
+        return  # the next page starts with something else: a title, another table
+    rest = rows[0]
+    cut_values = _values(top, page.cut)
+    rest_values = _values(bottom, rest)
+    if len(cut_values) != len(rest_values):
+        return
+    body = [r for r in page.first_table if r != head and r not in top.margin]
+    covered = {(r, c) for r0, c0, r1, c1 in bottom.merges for r in range(r0, r1 + 1)
+               for c in range(c0, c1 + 1)}
+    usual = [j for j in range(len(cut_values))
+             if 2 * sum(1 for r in body if _values(top, r)[j]) > len(body)]
+    if not any(cut_values[j] and not rest_values[j] and (rest, j) not in covered for j in usual):
+        return
+    for j, text in enumerate(bottom.cells[rest]):
+        if text and j < len(top.cells[page.cut]) and not _covered_above(top, page.cut, j):
+            before = top.cells[page.cut][j]
+            glue = "" if before.endswith("-") and _same_kind(before[-2:-1], text[:1]) else " "
+            top.cells[page.cut][j] = f"{before}{glue}{text}".strip() if before else text
+    for r0, c0, r1, c1 in list(bottom.merges):
+        if r0 == rest and r1 > rest and not rest_values[c0] and cut_values[c0]:
+            bottom.merges.remove((r0, c0, r1, c1))
+            if r1 > rest + 1:
+                bottom.merges.append((rest + 1, c0, r1, c1))
+            bottom.cells[rest + 1][c0] = cut_values[c0]
+    bottom.joined[rest] = (f"the rest of the row the foot of page {number} cut, under the "
+                           "header repeated: read with that row")
+
+
+def _plain(row: list[str]) -> str:
+    return " ".join(" ".join(row).split())
+
+
+def _values(table: Table, r: int) -> list[str]:
+    """Row ``r``'s cells with the values of the merged ranges over them."""
+    row = list(table.cells[r])
+    for r0, c0, r1, c1 in table.merges:
+        if r0 <= r <= r1:
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = table.cells[r0][c0]
+    return row
+
+
+def _covered_above(table: Table, r: int, c: int) -> bool:
+    return any(r0 < r <= r1 and c0 <= c <= c1 for r0, c0, r1, c1 in table.merges)
 
 
 # A line of a cell ends with a line break typed there when the next line's first word would
