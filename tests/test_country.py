@@ -13,6 +13,8 @@ import pycountry
 import pytest
 
 from exchange_kg.normalise.country import (
+    MARKS,
+    WORD,
     CountryMatch,
     countries_in_name,
     country_codes,
@@ -494,3 +496,16 @@ def test_country_names_lists_in_serbian_bulgarian_persian_and_malay_write(text: 
                                                                           code: str) -> None:
     match = parse_country(text)
     assert match is not None and match.code == code
+
+
+def test_a_word_holds_every_combining_mark() -> None:
+    """The class of marks is built at import, skipping blocks that hold none: it must hold
+    every mark Unicode has, and nothing else."""
+    import unicodedata
+
+    marks = re.compile(f"[{MARKS}]")
+    wrong = [hex(cp) for cp in range(0x110000)
+             if unicodedata.category(chr(cp)).startswith("M") != bool(marks.fullmatch(chr(cp)))]
+    assert wrong == []
+    assert WORD.findall("ต่ออายุอัตโนมัติ 5 ปี, Universität_Wien") == [
+        "ต่ออายุอัตโนมัติ", "5", "ปี", "Universität", "Wien"]

@@ -77,6 +77,13 @@ def test_parse_kinds_phrases(text: str, expected: KindValue) -> None:
     assert flags == []
 
 
+def test_a_word_keeps_its_vowel_signs() -> None:
+    """Thai and Indic scripts write vowels as combining marks: a word cut at them ("ปี" ->
+    "ป") never matched a phrase of the vocabulary."""
+    assert [t.text for t in tokenize("บันทึกความเข้าใจ 5 ปี")] == ["บันทึกความเข้าใจ", "5", "ปี"]
+    assert [t.text for t in tokenize("समझौता ज्ञापन")] == ["समझौता", "ज्ञापन"]
+
+
 def test_garbled_mou_is_read_and_flagged() -> None:
     value, flags = parse_kinds("M&U")
     assert value == KindValue(("memorandum-of-understanding",))

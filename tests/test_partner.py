@@ -654,10 +654,17 @@ def test_institution_key_ignores_meaningless_variation(a: str, b: str) -> None:
         ("University of Tokyo", "University of Kyoto"),
         ("Université Lyon 1", "Université Lyon 2"),
         ("Technical University of Denmark", "Technical University Denmark Institute"),
+        ("पंजाब विश्वविद्यालय", "पंजाबी विश्वविद्यालय"),  # a vowel sign apart
     ],
 )
 def test_institution_key_keeps_different_names_apart(a: str, b: str) -> None:
     assert institution_key(a) != institution_key(b)
+
+
+def test_institution_key_keeps_a_word_whole_with_its_vowel_signs() -> None:
+    """Thai writes no spaces and its vowels as marks: the key cut the name at every one."""
+    assert institution_key("มหาวิทยาลัยเชียงใหม่ (Chiang Mai University)").split() == [
+        "มหาวิทยาลัยเชียงใหม่", "chiang", "mai", "university"]
 
 
 def test_institution_key_is_plain_lowercase_words() -> None:

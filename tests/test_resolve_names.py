@@ -50,6 +50,8 @@ DIFFERENT_KEY = [
     ("Chonnam National University", "Chungnam National University"),
     ("Universitat Rovira I Virgili", "Universitat Rovira Virgili 1"),  # Catalan "i" = "and"
     ("Carnegie Institution of Washington", "Carnegie Institute of Washington"),
+    # Punjab University and Punjabi University: a vowel sign apart (a word lost its vowels)
+    ("पंजाब विश्वविद्यालय", "पंजाबी विश्वविद्यालय"),
 ]
 
 

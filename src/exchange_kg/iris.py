@@ -35,10 +35,23 @@ def identity_key(text: str) -> str:
     """The words of ``text`` folded for identity: case, accents, punctuation and spacing
     removed, words joined by "-" ("Università di Pisa" and "UNIVERSITA' DI PISA" ->
     ``universita-di-pisa``). Letters of any script are kept (a Chinese name keeps its
-    characters); nothing is translated, expanded or dropped."""
+    characters), with the marks that are letters of their script: the vowel signs and
+    viramas of Indic, Thai, Khmer or Myanmar words and the dakuten of kana (on the letters
+    from U+0900 on, but for the Latin and Greek ones of U+1E00-U+1FFF), where the marks of
+    Latin, Greek, Cyrillic, Hebrew and Arabic letters are accents and go. Nothing is
+    translated, expanded or dropped."""
     text = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_LETTERS)
-    text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
-    return "-".join(text.split())
+    kept: list[str] = []
+    base = ""
+    for c in text:
+        if not unicodedata.category(c).startswith("M"):
+            base = c
+            kept.append(c if c.isalnum() else " ")
+        elif base >= "\u0900" and not "\u1e00" <= base <= "\u1fff" and base.isalnum():
+            kept.append(c)
+        elif not unicodedata.combining(c):
+            kept.append(" ")  # a spacing mark of another script parts words, as it did
+    return "-".join("".join(kept).split())
 
 
 class Minter:

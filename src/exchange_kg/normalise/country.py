@@ -104,6 +104,55 @@ def _mark_dropped(base: str, mark: str) -> bool:
     return "\u064b" <= mark <= "\u065f" or mark == "\u0670" or "\u0591" <= mark <= "\u05c7"
 
 
+def marks_kept(text: str) -> str:
+    """``text`` (decomposed) without its accents but with the combining marks that are letters
+    of their script: Indic, Thai, Khmer and Myanmar vowel signs and viramas, the dakuten of
+    kana ("ปี" is not "ป", "が" is not "か"). The marks of Latin, Greek, Cyrillic, Hebrew and
+    Arabic letters go (accents, stress, the vowel signs writers leave out)."""
+    out: list[str] = []
+    base = ""
+    for ch in text:
+        if not unicodedata.category(ch).startswith("M"):
+            base = ch
+        elif not (base >= "\u0900" and not "\u1e00" <= base <= "\u1fff" and base.isalnum()):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _mark_class() -> str:
+    """The body of a regular-expression class holding every combining mark (category M):
+    Python's ``\\w`` holds letters and digits but not the marks that complete them."""
+    ranges: list[str] = []
+    start: int | None = None
+    previous = -2
+    # (the ideographs and hangul syllables between hold no mark: skipped, as import time)
+    for cp in [*range(0x0300, 0x3400), *range(0xA000, 0xAC00), *range(0xD7B0, 0x20000),
+               *range(0xE0100, 0xE01F0), 0x10FFFF]:
+        is_mark = cp != 0x10FFFF and unicodedata.category(chr(cp)).startswith("M")
+        if is_mark and start is None:
+            start = cp
+        elif is_mark and start is not None and cp != previous + 1:  # a skipped range between
+            ranges.append(_class_range(start, previous))
+            start = cp
+        elif not is_mark and start is not None:
+            ranges.append(_class_range(start, previous))
+            start = None
+        previous = cp
+    return "".join(ranges)
+
+
+def _class_range(start: int, end: int) -> str:
+    return f"\\U{start:08x}" + (f"-\\U{end:08x}" if end > start else "")
+
+
+# Every combining mark, as a class body. A word is a letter or digit followed by letters,
+# digits and marks: "[^\W_]+" alone cuts Thai, Indic, Khmer and Myanmar words at every vowel
+# sign ("ปี" -> "ป"), and the kana written with a separate dakuten in two.
+MARKS = _mark_class()
+WORD = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
+
+
 def text_key(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for every name comparison."""
     if text.isascii():

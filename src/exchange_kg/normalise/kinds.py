@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.country import MARKS, fold_accents
 from exchange_kg.normalise.numbers import is_number
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
@@ -60,7 +60,9 @@ _DATE = re.compile(rf"\d{{1,2}}([./-])\d{{1,2}}\1\d{{4}}|\d{{4}}([./-])\d{{1,2}}
 # kana or hangul syllable is a token, and phrases ("长期有效", "自动续签") match as sequences
 _CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _DASHES = "\u2010-\u2015\u2212~\u301c\uff5e"  # and the wave dashes of CJK ranges
-_TOKEN = re.compile(rf"{_DATE.pattern}|[{_CJK}]|(?:(?![{_CJK}])[^\W_])+|[&+;]|[-{_DASHES}]")
+# a word keeps its combining marks: Thai and Indic vowel signs are letters ("ปี", not "ป")
+_TOKEN = re.compile(rf"{_DATE.pattern}|[{_CJK}]|(?:(?![{_CJK}])[^\W_][{MARKS}]*)+|[&+;]"
+                    rf"|[-{_DASHES}]")
 _DASH = re.compile(rf"[-{_DASHES}]")
 
 

@@ -51,7 +51,7 @@ from functools import lru_cache
 
 import pycountry
 
-from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.country import WORD, marks_kept, parse_country
 from exchange_kg.normalise.quota import says_unstated
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
@@ -109,7 +109,7 @@ def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()  # the same, without the per-letter work (most names)
     text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return marks_kept(text).casefold()  # a Thai or Indic vowel sign is a letter
 
 
 _FOLD_EXTRA = str.maketrans(
@@ -773,8 +773,7 @@ def institution_key(name: str) -> str:
     text = re.sub(r"\buniv\b\.?", "university", text)
     text = re.sub(r"^\W*(?:the\s+|la\s+|l\s*')", "", text)
     text = re.sub(r"['`´]", "", text)
-    text = re.sub(r"[\W_]+", " ", text)
-    return " ".join(text.split())
+    return " ".join(WORD.findall(text))
 
 
 # --------------------------------------------------------------------------- line breaks

@@ -35,7 +35,7 @@ from importlib import resources
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.country import marks_kept, parse_country
 
 TYPE = "type"
 GENERIC = "generic"
@@ -126,7 +126,8 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()  # the same, without the per-letter work (most names)
     text = unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRA))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    # the marks that are letters of their script (Thai and Indic vowel signs) stay
+    return marks_kept(text).casefold()
 
 
 # Cyrillic letters as Serbian writes them in Latin script (its two alphabets map one to one),
@@ -152,7 +153,7 @@ def _fold_word(text: str) -> str:
     text = re.sub(r"'s$", "", text)
     if text == "&":
         return text
-    return "".join(c for c in text if c.isalnum())
+    return "".join(c for c in text if c.isalnum() or unicodedata.category(c).startswith("M"))
 
 
 @lru_cache(maxsize=4096)
