@@ -169,6 +169,21 @@ def test_numbers_one_to_n_are_the_documents_numbering_and_years_are_no_places(
     assert columns[0] == "row_number" and columns[3] == "start"
 
 
+
+def test_numbers_counting_down_to_one_are_the_documents_numbering_not_places(
+        tmp_path: Path) -> None:
+    """A list that puts its newest agreement first numbers its rows 4, 3, 2, 1; read as
+    places, they would hide the real places column (a Korean list did)."""
+    path = tmp_path / "newest-first.tsv"
+    rows = [("Japan", "Kyushu University", "2"), ("China", "Shandong University", "3"),
+            ("Germany", "Technische Universität Chemnitz", "1"),
+            ("Canada", "University of Calgary", "2")]
+    path.write_text("Zorp\tCountry\tUniversity\tPlaces\n" + "".join(
+        f"{n}\t{c}\t{u}\t{q}\n" for n, (c, u, q) in zip(range(4, 0, -1), rows, strict=True)),
+        encoding="utf-8")
+    assert _columns(propose(path, "newest-first")) == ["row_number", "country", "partner",
+                                                       "quota"]
+
 TICKS = """Country\tPartner institution\tErasmus+\tDouble degree\tISEP\tValid until
 Spain\tUniversidad de Granada\tx\t\t\t2027
 France\tUniversité de Lille\tx\tx\t\t2028

@@ -127,11 +127,17 @@ def field_by_content(values: Sequence[str]) -> str | None:
 
 
 def _numbering(filled: Sequence[str]) -> bool:
-    """1, 2, 3, ... (restarting at 1 in a new section), among one other cell or a tenth of
-    them (the header repeated on the next page, a note)."""
+    """1, 2, 3, ... (restarting at 1 in a new section), or counting down to 1 (a list that
+    puts its newest agreement first), among one other cell or a tenth of them (the header
+    repeated on the next page, a note)."""
     numbers = [int(v.rstrip(".")) for v in filled if v.rstrip(".").isdecimal()]
     others = len(filled) - len(numbers)
-    return len(numbers) >= 3 and others <= max(1, len(filled) // 10) and numbers[0] == 1 and all(
+    return len(numbers) >= 3 and others <= max(1, len(filled) // 10) and (
+        _counts_up(numbers) or _counts_up(numbers[::-1]))
+
+
+def _counts_up(numbers: Sequence[int]) -> bool:
+    return numbers[0] == 1 and all(
         b in (a + 1, 1) for a, b in zip(numbers, numbers[1:], strict=False))
 
 
