@@ -87,6 +87,11 @@ RECORDS = [
             acronyms=["EPFL"]),
     _record(25, "Karolinska Institutet", "SE", "Stockholm"),
     _record(26, "Karolinska University Hospital", "SE", "Stockholm"),
+    _record(27, "University of California System", "US", "Oakland",
+            aliases=["University of California"], acronyms=["UC"]),
+    _record(28, "University of California, Berkeley", "US", "Berkeley",
+            aliases=["UC Berkeley"], acronyms=["UCB"],
+            relationships=[("parent", 27, "University of California System")]),
 ]
 
 # Rows that name one real institution, the host of a list as HOST (list, name).
@@ -99,7 +104,8 @@ TUM = [("xl-at-wien", "Technische Universität München"),
        ("xl-se-kth", "Technical University of Munich (TUM)"), ("xl-cl-usach", "TU München")]
 USACH = [("xl-cl-usach", HOST), ("xl-at-wien", "Universidad de Santiago de Chile"),
          ("xl-ch-epfl", "Universidad de Santiago de Chile")]
-UMIAMI = [("xl-se-kth", "University of Miami"), ("xl-ch-epfl", "University of Miami")]
+UMIAMI = [("xl-se-kth", "University of Miami"), ("xl-ch-epfl", "University of Miami"),
+          ("xl-cl-usach", "Universidad de Miami")]
 AMU = [("xl-at-wien", "Aix-Marseille Université"), ("xl-ch-epfl", "Université d'Aix-Marseille")]
 LMU = ("xl-at-wien", "Ludwig-Maximilians-Universität München")
 LMU_ACRONYM = ("xl-se-kth", "LMU")
@@ -115,6 +121,8 @@ WASHINGTON_BARE = ("xl-cl-usach", "Washington University")
 UW = ("xl-se-kth", "University of Washington")
 TAMPERE_NEW = ("xl-se-kth", "Tampere University")
 TAMPERE_FI = ("xl-cl-usach", "Tampereen yliopisto")
+BERKELEY = ("xl-se-kth", "University of California, Berkeley")  # no city cell
+UC_SYSTEM = ("xl-cl-usach", "University of California")  # no city cell
 
 # Pairs of rows naming two institutions that must keep two IRIs, with or without the dump.
 NAMESAKES = [
@@ -225,6 +233,12 @@ def test_a_name_in_both_word_orders_is_one_iri(plain: pyoxigraph.Store) -> None:
     assert len(one(plain, AMU)) == 1
 
 
+@pytest.mark.xfail(strict=True, reason="without a city cell ', Berkeley' is read as the row's "
+                   "place and the campus is merged into 'University of California', the system")
+def test_a_campus_is_not_its_system(plain: pyoxigraph.Store) -> None:
+    assert iri(plain, BERKELEY) != iri(plain, UC_SYSTEM)
+
+
 @pytest.mark.xfail(strict=True, reason="the host whose manifest name no row spells has no "
                    "country without a registry, and stays an IRI of its own")
 def test_the_host_is_its_partner_side_without_the_registry(plain: pyoxigraph.Store) -> None:
@@ -269,9 +283,11 @@ def test_a_linked_university_is_one_iri_with_its_record(linked: pyoxigraph.Store
     assert ror_of(linked, group[0]) == rid(n)
 
 
-@pytest.mark.parametrize(("a", "b"), [*NAMESAKES, (USACH[0], UCHILE), (SORBONNE, PARIS_IV)],
-                         ids=[f"{a[1]}|{b[1]}" for a, b in
-                              [*NAMESAKES, (USACH[0], UCHILE), (SORBONNE, PARIS_IV)]])
+LINKED_NAMESAKES = [*NAMESAKES, (USACH[0], UCHILE), (SORBONNE, PARIS_IV), (BERKELEY, UC_SYSTEM)]
+
+
+@pytest.mark.parametrize(("a", "b"), LINKED_NAMESAKES,
+                         ids=[f"{a[1]}|{b[1]}" for a, b in LINKED_NAMESAKES])
 def test_namesakes_stay_apart_with_the_registry(linked: pyoxigraph.Store, a: tuple[str, str],
                                                 b: tuple[str, str]) -> None:
     assert iri(linked, a) != iri(linked, b)
@@ -285,6 +301,8 @@ def test_namesakes_link_to_their_own_records(linked: pyoxigraph.Store) -> None:
     assert ror_of(linked, UCHILE) == rid(11)
     assert ror_of(linked, PARIS_IV) == rid(20)
     assert ror_of(linked, ("xl-ch-epfl", "Karolinska University Hospital")) == rid(26)
+    assert ror_of(linked, BERKELEY) == rid(28)
+    assert ror_of(linked, UC_SYSTEM) == rid(27)
 
 
 @pytest.mark.xfail(strict=True, reason="'Université d'Aix-Marseille' joins 'Universite de "
