@@ -186,6 +186,31 @@ def test_an_acronym_alone_that_spells_several_names_joins_none() -> None:
     assert together(resolve([uam, metropolitana]), uam, metropolitana)
 
 
+def test_a_city_inside_a_name_before_its_country_is_not_a_place_added() -> None:
+    """"Universidad de Santiago de Chile" is named after its city's full name; the
+    Universidad de Chile after the country. The row's city Santiago merged the two."""
+    usach, uchile = (m(n, "CL", city="Santiago", source_id="a")
+                     for n in ("Universidad de Santiago de Chile", "Universidad de Chile"))
+    with_city = m("Universidad de Chile, Santiago", "CL", city="Santiago", source_id="b")
+    clusters = resolve([usach, uchile, with_city])
+    assert not together(clusters, usach, uchile)
+    assert together(clusters, uchile, with_city)  # a city after the name is still a place
+
+
+def test_an_acronym_before_another_type_word_is_another_body() -> None:
+    """"LMU Klinikum" is the university's hospital: "LMU" alone took its IRI (and its ROR
+    record), and the university's agreements became the hospital's."""
+    lmu, hospital, university = (
+        m(n, city="München", source_id="a")
+        for n in ("LMU", "LMU Klinikum", "Ludwig-Maximilians-Universität München"))
+    clusters = resolve([lmu, hospital, university])
+    assert not together(clusters, lmu, hospital)
+    assert not together(clusters, university, hospital)
+    assert together(clusters, lmu, university)
+    aalto, full = m("Aalto", "FI", source_id="a"), m("Aalto University", "FI", source_id="b")
+    assert together(resolve([aalto, full]), aalto, full)  # a name, not an acronym: as before
+
+
 def test_a_city_written_as_an_exonym_is_no_evidence_of_two_institutions() -> None:
     # a translation with words moved (0.85) survives cities the place list does not know in
     # two languages or scripts; two cities that are plainly two still keep it apart

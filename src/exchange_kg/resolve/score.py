@@ -388,9 +388,15 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
                               "not its initials", "contained", extras)
     plain = tuple(long.flat[i] for i in extra_idx if not long.acronym_flags[i])
     if all(word_class(t) == TYPE for t in plain) and not short.has_type:
+        if all(short.acronym_flags):
+            # "LMU" / "LMU Klinikum", "UCL" / "UCL Hospitals": an acronym holds its type
+            # word already; one written before another type word names another body
+            return Relation(0.5, f"an acronym before {' '.join(plain)!r} names another body",
+                            "contained", extras)
         return Relation(0.85, f"the same name without {' '.join(plain)!r}", "contained",
                         extras)
-    if any(same_place(plain, city) for city in side.cities):
+    if any(same_place(plain, city) for city in side.cities) and not _before_country(
+            long, extra_idx):
         return Relation(0.85, f"the other adds {' '.join(plain)!r}, the row's city",
                         "contained", extras)
     qualifier = _qualifier(long, extra_idx)
@@ -407,6 +413,16 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
     if _patron_prefix(short, long, extra_idx):
         return Relation(0.8, f"the same name after {' '.join(plain)!r}", "contained", extras)
     return Relation(0.4, f"one name adds {' '.join(plain)!r}", "contained", extras)
+
+
+def _before_country(long: NameForm, extra_idx: list[int]) -> bool:
+    """Whether the added words stand before a country's name in the same part: the name
+    of "Universidad de Santiago de Chile" is its city's full name, "Santiago de Chile";
+    it is not "Universidad de Chile" (named after its country) with its city added."""
+    last = extra_idx[-1]
+    after = [t for i, t in enumerate(long.flat)
+             if i > last and long.flat_segments[i] == long.flat_segments[last]]
+    return bool(after) and parse_country(" ".join(after), fuzzy=False) is not None
 
 
 def same_place(tokens: tuple[str, ...], city: tuple[str, ...]) -> bool:
