@@ -993,3 +993,44 @@ def test_pdf_a_row_the_page_break_cuts_is_joined_to_its_rest_on_the_next_page(
                     "Spain\tUniversidad de Sevilla"]
     rest = next(d for d in view.dispositions.values() if d.status is LineStatus.LAYOUT)
     assert "foot of page 1" in rest.reason
+
+
+def test_pdf_without_rules_a_row_of_two_cells_wrapped_over_three_lines_is_one_row(
+        tmp_path: Path) -> None:
+    """A borderless table (a browser's print of a web table, cells centred on their row): a
+    row whose name and note both wrap over three lines has its short cells beside their
+    middle lines (a row of two lines has them between its lines, which shows the table is so
+    laid out). The row is one row, where its three lines were three agreements of three
+    institutions ('Rheinisch-Westfälische', 'Technische Hochschule', 'Aachen')."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("body", fname=str(originals.font_path()))
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    placed = {
+        20.0: {20: "Country", 50: "Partner", 100: "Code", 130: "Places", 150: "Notes"},
+        30.0: {20: "Germany", 50: "Universität Hamburg", 100: "D HAMBURG01", 130: "2"},
+        40.0: {50: "Rheinisch-Westfälische", 150: "first"},
+        44.5: {20: "Germany", 50: "Technische Hochschule", 100: "D AACHEN01", 130: "3",
+               150: "semester"},
+        49.0: {50: "Aachen", 150: "only"},
+        59.0: {50: "Norwegian University of", 150: "spring"},
+        61.25: {20: "Norway", 100: "N TRONDHE01", 130: "2"},
+        63.5: {50: "Science and Technology", 150: "only"},
+        73.0: {20: "Finland", 50: "Aalto University", 100: "SF ESPOO12", 130: "2"},
+    }
+    for y, cells in placed.items():
+        for x, text in cells.items():
+            pdf.set_xy(x, y)
+            pdf.cell(45, 4, text)
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    lines = [line.rstrip("\t") for line in open_view(path, [{}]).lines if line.strip()]
+    assert lines == ["Country\tPartner\tCode\tPlaces\tNotes",
+                     "Germany\tUniversität Hamburg\tD HAMBURG01\t2",
+                     "Germany\tRheinisch-Westfälische Technische Hochschule Aachen\tD AACHEN01"
+                     "\t3\tfirst semester only",
+                     "Norway\tNorwegian University of Science and Technology\tN TRONDHE01"
+                     "\t2\tspring only",
+                     "Finland\tAalto University\tSF ESPOO12\t2"]

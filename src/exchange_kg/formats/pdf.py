@@ -493,8 +493,10 @@ def _odd_centred(groups: list[list[int]], lines: list[list[dict[str, Any]]],
                  ) -> list[list[int]]:
     """In a table whose cells are centred, a cell wrapped over three lines has its middle line
     beside the row's one-line cells and a line above and below them, with nothing else: such
-    a line of several cells between two lines of the one cell wrapped, each a line's height
-    away, is one row with them ('Places' / 'Pays ... (étudiants' / 'sortants)')."""
+    a line of several cells between two lines of the cells wrapped (one or more, in the same
+    columns above and below, fewer than the middle line's), each a line's height away, is one
+    row with them ('Places' / 'Pays ... (étudiants' / 'sortants)'; a name and a note both
+    wrapped over three lines)."""
     out: list[list[int]] = []
     i = 0
     while i < len(groups):
@@ -515,8 +517,7 @@ def _wraps_around(above: list[int], middle: list[int], below: list[int],
     if len(above) != 1 or len(middle) != 1 or len(below) != 1:
         return False
     a, m, b = above[0], middle[0], below[0]
-    if len(split[m]) < 2 or len(split[a]) != 1 or columns_of[a] != columns_of[b] \
-            or not columns_of[a] <= columns_of[m]:
+    if len(split[m]) < 2 or columns_of[a] != columns_of[b] or not columns_of[a] < columns_of[m]:
         return False
     tops = [min(w["top"] for w in lines[k]) for k in (a, m, b)]
     height = max(w["bottom"] - w["top"] for w in lines[m])
