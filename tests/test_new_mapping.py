@@ -148,6 +148,25 @@ def test_a_department_column_naming_each_partners_own_stays_the_partners_unit(
     assert "CHECK: 'Department' read as the partner's unit" in proposal.yaml()
 
 
+
+def test_a_department_column_the_document_does_not_tell_whose_is_left_unread(
+        tmp_path: Path) -> None:
+    """Seven faculties over twelve rows, most shared by partners in several countries: too
+    many to be plainly the host's, too shared to be each partner's own. Either reading would
+    put a unit at the wrong institution, so neither is published."""
+    units = ["Humanities", "Business", "Humanities", "Science", "Business", "Science",
+             "Humanities", "Business", "Sport Sciences", "Education", "Information Technology",
+             "Medicine"]
+    proposal = propose(_unit_list(tmp_path, [f"Faculty of {u}" for u in units]), "whose")
+    section = proposal.mapping["sections"][0]
+    assert section["reader"]["options"]["columns"] == ["country", "partner", "-"]
+    assert "unit" not in section["fields"] and "home_unit" not in section["fields"]
+    assert any("'Department' names units, but whose the document does not tell" in note
+               for note in proposal.notes)
+    agreements = pipeline.source_agreements(read_with(proposal, tmp_path / "list.tsv"))
+    assert all(a.home_unit is None and all(p.units == () for p in a.parties)
+               for a in agreements)
+
 @pytest.mark.parametrize(("title", "as_of"), [
     ("Partnerhochschulen – Stand: 01.10.2026", "'2026-10-01'"),
     ("Partner universities (as of May 2016)", "'2016-05'"),

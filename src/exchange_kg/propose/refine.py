@@ -42,15 +42,18 @@ def refine(proposal: Proposal, path: Path) -> None:
 # many countries; a column of the partners' units names each partner's own.
 HOME_UNIT_MAX_SHARE = 0.5  # distinct values per row, at most
 HOME_UNIT_MIN_SHARED = 0.6  # rows whose value partners in another country share, at least
+PARTNER_UNIT_MAX_SHARED = 0.3  # ... and at most, for the partners' own units
 
 
-def _whose_unit(proposal: Proposal, src: Any) -> bool:
+def _whose_unit(proposal: Proposal, src: Any) -> None:
     """Decide whether a unit column ("Department", "Fachbereich") names the partner's unit
-    or the host's own, from the document: True when it was turned into ``home_unit``.
+    or the host's own, from the document.
 
     A header rarely says whose department it means. The column's values do: the host's
-    departments are few and recur with partners in many countries. Either way the proposal
-    says what it read and why, for the user to check."""
+    departments are few and recur with partners in many countries; the partners' units are
+    each partner's own, seldom the same in two countries. Between the two the document does
+    not tell, and either reading would publish a unit at the wrong institution, so the column
+    is left unread for the user to map. Each way the proposal says what it read and why."""
     for section in proposal.mapping["sections"]:
         columns = section["reader"]["options"].get("columns")
         if not columns or "unit" not in columns or "home_unit" in columns:
@@ -76,11 +79,16 @@ def _whose_unit(proposal: Proposal, src: Any) -> bool:
             section["fields"]["home_unit"] = section["fields"].pop("unit")
             proposal.comments["field:home_unit"] = (
                 f"CHECK: {name!r} read as your own unit, not the partner's ({evidence})")
-            return True
-        proposal.comments["field:unit"] = (
-            f"CHECK: {name!r} read as the partner's unit ({evidence}); if it names your own "
-            "department, map the column as home_unit")
-    return False
+        elif shared <= PARTNER_UNIT_MAX_SHARED * rows:
+            proposal.comments["field:unit"] = (
+                f"CHECK: {name!r} read as the partner's unit ({evidence}); if it names your "
+                "own department, map the column as home_unit")
+        else:
+            columns[columns.index("unit")] = "-"
+            del section["fields"]["unit"]
+            proposal.notes.append(
+                f"{name!r} names units, but whose the document does not tell ({evidence}): "
+                "left unread; map it as unit (the partner's) or home_unit (yours)")
 
 
 def _has_ambiguous_dates(src: Any) -> bool:
