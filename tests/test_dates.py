@@ -473,3 +473,25 @@ def test_marks_that_only_steer_display_do_not_stop_a_value_being_read(normaliser
 
     value, flags = registry.normalise(normaliser, cell, normaliser, {})
     assert value is not None and not flags
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # Latvian long dates: the month declined (locative, dative, genitive)
+    ("2019. gada 15. martā", DateValue(2019, 3, 15)),
+    ("2029. gada 31. maijam", DateValue(2029, 5, 31)),
+    ("2021. gada 1. septembra", DateValue(2021, 9, 1)),
+    # Basque: the year and the day carry a suffix, the month is in the genitive
+    ("2021eko irailaren 1a", DateValue(2021, 9, 1)),
+    ("Eguneratua: 2025eko urriaren 1a", DateValue(2025, 10, 1)),
+    ("2029ko maiatzaren 31", DateValue(2029, 5, 31)),
+    # a Gregorian date marked so (م, ميلادي), as Arabic lists write it without a Hijri one
+    ("2021/12/16م", DateValue(2021, 12, 16)),
+    ("2021/12/16 م", DateValue(2021, 12, 16)),
+])
+def test_long_dates_of_further_languages(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+def test_a_basque_suffix_is_dropped_only_where_it_is_glued_to_a_number() -> None:
+    """'a' is the day's suffix in '1a'; alone it is a word ("1 a 2021" is no date)."""
+    assert parse_date("1 a irailaren 2021")[0] is None

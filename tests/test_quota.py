@@ -110,6 +110,14 @@ def test_truncated_long_term_is_unknown_not_zero() -> None:
         ("2 in, 2 out", QuotaValue(False, (("unspecified", 2),)), []),
         ("3 incoming / 3 outgoing", QuotaValue(False, (("unspecified", 3),)), []),
         ("3 in, 2 out", None, ["unreadable"]),
+        # the direction before its number, as a Dutch Word cell's nested table writes it
+        ("uit 2 / in 2", QuotaValue(False, (("unspecified", 2),)), []),
+        ("uit\u20282\u2028in\u20282", QuotaValue(False, (("unspecified", 2),)), []),
+        ("uit\u20282\u2028in\u20281", None, ["unreadable"]),
+        ("in: 2, out: 2", QuotaValue(False, (("unspecified", 2),)), []),
+        ("2 in and 2 out", QuotaValue(False, (("unspecified", 2),)), []),
+        ("in 2", None, ["unreadable"]),  # one direction: the other is not stated
+        ("2 in, 2 in", None, ["unreadable"]),
         ("2 x 5 x 3 months", None, ["unreadable"]),
         ("N/A", None, []),  # says the quota is not stated
         ("—", None, []),

@@ -661,3 +661,37 @@ def test_a_vietnamese_date_in_a_term_cell_is_no_duration() -> None:
     # "tháng 8 năm 2025" is August 2025, not "8 năm" (eight years)
     terms, _ = parse_terms("Đến ngày 31 tháng 8 năm 2025")
     assert [(t.end, t.duration_years) for t in terms] == [(DateValue(2025, 8, 31), None)]
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [
+    # a Latvian "until" before a long date: the whole date ends the term, not its year
+    ("līdz 2029. gada 31. maijam", None, DateValue(2029, 5, 31)),
+    ("2019. gada 15. martā - 2024. gada 14. martā", DateValue(2019, 3, 15),
+     DateValue(2024, 3, 14)),
+    ("2027 m. rugpjūčio 31 d.", None, DateValue(2027, 8, 31)),
+])
+def test_year_first_long_dates_in_term_cells(cell: str, start: DateValue | None,
+                                             end: DateValue | None) -> None:
+    terms, _ = parse_terms(cell, role="end")
+    assert [(t.start, t.end) for t in terms] == [(start, end)]
+
+
+@pytest.mark.parametrize("cell", [
+    "2021 may 5 years",   # no ordinal dot nor year word: "may" names no month here
+    "2019 31 May 2024",   # a day and month that belong to the year after them
+])
+def test_a_year_is_not_joined_to_a_month_word_after_it_without_a_sign(cell: str) -> None:
+    terms, _ = parse_terms(cell)
+    assert all(t.start is None or t.start.month is None for t in terms)
+
+
+@pytest.mark.parametrize(("cell", "years"), [
+    ("سنتان", 2),           # the Arabic dual: two years, with no numeral
+    ("لمدة سنتين", 2),
+    ("عامان", 2),
+    ("سنة واحدة", 1),
+    ("שנתיים", 2),          # Hebrew dual
+])
+def test_a_duration_said_by_a_dual(cell: str, years: int) -> None:
+    terms, flags = parse_terms(cell)
+    assert [t.duration_years for t in terms] == [years] and not flags

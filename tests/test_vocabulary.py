@@ -34,15 +34,17 @@ def _valid_value(table: str, value: str) -> bool:
     if table == "continents":
         return set(value.split("|")) <= set(CONTINENTS)
     if table == "terms":
-        return value in MEANINGS or re.fullmatch(r"number:\d{1,2}", value) is not None
+        return value in MEANINGS or re.fullmatch(r"(number|duration):\d{1,2}", value) is not None
     if table == "kinds":
         return value in kind_values()
     if table == "quota":
         return value in (*MOBILITY_KINDS, *WORD_MEANINGS)
     if table == "dates":
-        return (value in ("prefix", "as-of", "as-of-after", "filler", "period", "month-marker")
+        return (value in ("prefix", "as-of", "as-of-after", "filler", "period", "month-marker",
+                      "suffix")
                 or (value.isdigit() and 1 <= int(value) <= 12)
-                or re.fullmatch(r"era:-?\d{1,4}", value) is not None)
+                or re.fullmatch(r"era:-?\d{1,4}", value) is not None
+                or re.fullmatch(r"solar-hijri:([1-9]|1[0-2])", value) is not None)
     if table == "units":
         kind, _, type_ = value.partition(":")
         return kind in ("unit", "institution", "campus", "place") and bool(type_)

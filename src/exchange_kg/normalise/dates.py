@@ -19,13 +19,15 @@ import calendar
 import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from exchange_kg.normalise import solar_hijri
 from exchange_kg.normalise.country import fold_accents
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
+SOLAR_HIJRI = "solar-hijri:"  # a month of the Solar Hijri calendar: "مهر	solar-hijri:7"
 MIN_YEAR = 1800  # older "agreements" are OCR misreads of the year, not history
 MAX_YEAR = 2100
 
@@ -74,6 +76,8 @@ class _Words:
     periods: tuple[tuple[str, ...], ...]  # academic year and semester words, longest first
     eras: dict[str, int]  # an era's name -> the year before its first ("令和" -> 2018)
     month_markers: frozenset[str] = frozenset()  # "thang" of "tháng 5": the number is a month
+    solar_months: dict[str, int] = field(default_factory=dict)  # "مهر" -> 7 (Solar Hijri)
+    suffixes: frozenset[str] = frozenset()  # the "eko" of "2021eko": inflects the number
 
 
 def _words() -> _Words:
@@ -88,6 +92,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     periods: list[tuple[str, ...]] = []
     eras: dict[str, int] = {}
     markers: set[str] = set()
+    solar: dict[str, int] = {}
+    suffixes: set[str] = set()
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
         if entry.value.startswith("era:"):
@@ -100,6 +106,10 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             fillers.update(tokens)
         elif entry.value == "month-marker":
             markers.update(tokens)
+        elif entry.value == "suffix":
+            suffixes.update(tokens)
+        elif entry.value.startswith(SOLAR_HIJRI):
+            solar.setdefault(entry.text, int(entry.value.removeprefix(SOLAR_HIJRI)))
         elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
             months.setdefault(" ".join(tokens), int(entry.value))
         else:
@@ -108,7 +118,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     prefixes.sort(key=lambda p: (-len(p), p))
     periods.sort(key=lambda p: (-len(p), p))
     return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods), eras,
-                  frozenset(markers))
+                  frozenset(markers), solar, frozenset(suffixes))
 
 
 def month_number(word: str) -> int | None:
@@ -135,8 +145,20 @@ def as_of_phrases(after: bool = False) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda t: (-len(t), t)))
 
 
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+|\d+", fold_accents(text))
+def _tokens(text: str, suffixes: frozenset[str] = frozenset()) -> list[str]:
+    """Words and numbers; a suffix glued to a number ("2021eko", "1a") goes with it."""
+    out: list[str] = []
+    for number, glued, word in _TOKEN.findall(fold_accents(text)):
+        if number:
+            out.append(number)
+            if glued and glued not in suffixes:
+                out.append(glued)
+        else:
+            out.append(word)
+    return out
+
+
+_TOKEN = re.compile(r"(\d+)([^\W\d_]*)|([^\W\d_]+)")
 
 
 _NUMERIC_YMD = re.compile(r"(\d{4})((?:[/.\-]\d*)*)")
@@ -197,9 +219,13 @@ def _roc_numeric_written(m: re.Match[str]) -> str:
 def gregorian(text: str) -> str:
     """The text with each date counted in an era written as the Gregorian date it is
     ("令和9年2月28日" -> "2027年2月28日", "R10.7.11" -> "2028年7月11日", "115年2月28日" ->
-    "2026年2月28日"): the same date, so
-    the readers of "2027年2月28日" read it. An era year beyond the era's end is left as it is
-    (a misreading is not turned into a confident date)."""
+    "2026年2月28日"; "۱۴۰۰/۰۶/۳۱" -> "2021年9月22日", see :mod:`.solar_hijri`): the same
+    date, so the readers of "2027年2月28日" read it. An era year beyond the era's end is left
+    as it is (a misreading is not turned into a confident date)."""
+    if not text.isascii():
+        text = solar_hijri.written_gregorian(text, _words().solar_months)
+        if "م" in text and "هـ" not in text and not _HIJRI_MARK.search(text):
+            text = _GREGORIAN_MARKED.sub(r"\1", text)  # "2021/12/16م": marked Gregorian
     if "年" in text:
         text = _ROC_MARKED.sub(_roc_written, text)
     if "1" in text:
@@ -264,15 +290,22 @@ def _serial(compact: str, raw: str, field: str) -> tuple[DateValue, list[Flag]] 
         field, "date-serial", f"read as a spreadsheet's day number: {day.isoformat()}", raw)]
 
 
-def parse_date(text: str, *, field: str = "start") -> tuple[DateValue | None, list[Flag]]:
-    """Read a date cell; garbled parts are dropped with a flag, never guessed."""
+def parse_date(text: str, *, field: str = "start", part: bool = False
+               ) -> tuple[DateValue | None, list[Flag]]:
+    """Read a date cell; garbled parts are dropped with a flag, never guessed.
+
+    ``part``: the text is a piece of a cell whose dates of other calendars were already
+    written as Gregorian ones (:func:`gregorian`): the marks that told the calendar
+    ("۱۴۴۵/۰۸/۲۰ ه.ق" is lunar) are not in the piece, so it is not converted again."""
     raw = text
+    if not part:
+        text = gregorian(text)
     hijri = _hijri(text, field)
     if hijri is not None:
         if hijri[0] is None:
             return None, hijri[1]
         text = hijri[0]
-    text = _without_trailing_fillers(_strip_wrapping(gregorian(text)))
+    text = _without_trailing_fillers(_strip_wrapping(text))
     if not text:
         return None, []
     period = academic_period(text, end=field == "end")
@@ -548,7 +581,8 @@ def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
     """"May 2016", "as of May 2016", "18 November 2016", "November 18, 2016", and a month
     written as a number after a word that says so ("ngày 20 tháng 5 năm 2019")."""
     words = _words()
-    tokens = [t for t in _without_prefix(_tokens(text), words) if t not in words.fillers]
+    tokens = [t for t in _without_prefix(_tokens(text, words.suffixes), words)
+              if t not in words.fillers]
     tokens, marked = _marked_month(tokens, words)
     months = [words.months[t] for t in tokens if t in words.months] + marked
     years = [t for t in tokens if len(t) == 4 and t.isdecimal()]

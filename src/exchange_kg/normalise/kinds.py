@@ -87,6 +87,8 @@ class Phrase:
     value: str
     flag: str = ""
     note: str = ""
+    # the number a phrase says without a numeral ("سنتان", the Arabic dual: two years)
+    numbers: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ class PhraseTable:
                 elif want != tok.text:
                     break
             else:
-                return PhraseMatch(phrase, n, tuple(numbers))
+                return PhraseMatch(phrase, n, tuple(numbers) or phrase.numbers)
         return None
 
     def _number(self, token: Token) -> int | None:

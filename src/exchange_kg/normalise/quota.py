@@ -43,9 +43,10 @@ class QuotaValue:
 # "staff" are the Erasmus+ mobility types ("2 SMS, 1 STA": two students, one teacher).
 # "times" joins places to the time each lasts ("2 studenti per 5 mesi").
 # "yearly" says the places are a year's, as every quota's are ("3 per year").
+# "incoming" and "outgoing" name the direction of places each way ("2 in, 2 out").
 # "none" says there are no student places at all ("no exchange places"): the mark's meaning.
 WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff", "times",
-                 "yearly", "none")
+                 "yearly", "none", "incoming", "outgoing")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class _Words:
     times: frozenset[str]  # folded words of "2 studenti per 5 mesi" ("per", "por", "na")
     yearly: tuple[str, ...]  # folded phrases of "3 per year", longest first
     none: frozenset[str]  # cells that say there are no student places ("no places")
+    ways: dict[str, str]  # folded word -> "incoming" | "outgoing" ("uit 2 / in 2")
+    joins: frozenset[str]  # "and" of "2 in and 2 out" (the term table's connectors)
 
 
 def _words() -> _Words:
@@ -74,6 +77,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     times: set[str] = set()
     yearly: set[str] = set()
     none: set[str] = set()
+    ways: dict[str, str] = {}
     for entry in entries("quota", vocabulary):
         if entry.value in MOBILITY_KINDS:
             labels.setdefault(entry.text.upper(), entry.value)
@@ -89,6 +93,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             yearly.add(fold_accents(entry.text))
         elif entry.value == "none":
             none.add(_cell_key(entry.text))
+        elif entry.value in ("incoming", "outgoing"):
+            ways.setdefault(fold_accents(entry.text), entry.value)
         elif entry.value in WORD_MEANINGS:
             counting.update(fold_accents(w) for w in entry.text.split())
         else:
@@ -96,7 +102,9 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
                              f"{entry.text!r}")
     return _Words(labels, frozenset(counting), frozenset(unstated), frozenset(duration),
                   mobility, frozenset(times), tuple(sorted(yearly, key=len, reverse=True)),
-                  frozenset(none))
+                  frozenset(none), ways,
+                  frozenset(fold_accents(e.text) for e in entries("terms", vocabulary)
+                            if e.value == "connector" and " " not in e.text))
 
 
 def _cell_key(text: str) -> str:
@@ -175,17 +183,39 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     return _labelled(raw, text, field)
 
 
-# "2 in, 2 out", "3 incoming / 3 outgoing": the places each way, written twice
-_WAYS = re.compile(r"(?i)(\d+)\s*(?:in|inbound|incoming)\s*[,;/+&]?\s*(?:and\s+)?"
-                   r"(\d+)\s*(?:out|outbound|outgoing)")
+# "2 in, 2 out", "3 incoming / 3 outgoing", "uit 2 / in 2" (a Word cell's nested table of
+# direction and places): the places each way, each direction named once, before or after
+# its number
+_WAY = re.compile(r"(\d+)\s*([^\W\d_]+)|([^\W\d_]+)\s*:?\s*(\d+)")
+_WAY_JOINS = re.compile(r"[\s,;/+&|:]*")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _each_way(text: str) -> tuple[int, int] | None:
-    m = _WAYS.fullmatch(text.strip())
-    if m is None:
-        return None
-    inbound, outbound = (bounded_int(g, MAX_QUOTA_DIGITS) for g in m.groups())
+    """(places in, places out) of a cell that states both directions and nothing else."""
+    words = _words()
+    text, pos, found = fold_accents(text).strip(), 0, {}
+    while pos < len(text):
+        m = _WAY.match(text, pos)
+        if m is None:
+            return None
+        number, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        way = words.ways.get(word)
+        if way is None or way in found:
+            return None
+        found[way] = bounded_int(number, MAX_QUOTA_DIGITS)
+        pos = _past_joins(text, m.end(), words.joins)
+    inbound, outbound = found.get("incoming"), found.get("outgoing")
     return (inbound, outbound) if inbound is not None and outbound is not None else None
+
+
+def _past_joins(text: str, pos: int, joins: frozenset[str]) -> int:
+    """The position after the separators, and an "and", at ``pos``."""
+    pos = _WAY_JOINS.match(text, pos).end()  # type: ignore[union-attr]
+    word = _WORD.match(text, pos)
+    if word is not None and word.group() in joins:
+        pos = _WAY_JOINS.match(text, word.end()).end()  # type: ignore[union-attr]
+    return pos
 
 
 def _without_yearly(text: str, words: _Words) -> str:

@@ -44,6 +44,7 @@ from exchange_kg.normalise.dates import (
 )
 from exchange_kg.normalise.kinds import (
     CONNECTOR,
+    NUMBER,
     Phrase,
     PhraseMatch,
     PhraseTable,
@@ -112,10 +113,17 @@ def _term_phrases(vocabulary: Vocabulary) -> PhraseTable:
             numbers.setdefault(" ".join(phrase_tokens(entry.text)),
                                int(entry.value.removeprefix(NUMBER_WORD)))
             continue
-        if entry.value not in MEANINGS:
+        meaning, _, number = entry.value.partition(":")  # "duration:2": a dual's number
+        if meaning not in MEANINGS or (number and not (meaning == "duration"
+                                                         and number.isdecimal())):
             raise ValueError(f"term-phrases.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
-        phrases.append(Phrase(phrase_tokens(entry.text), entry.value, "", entry.note))
+        tokens = phrase_tokens(entry.text)
+        if meaning == "duration" and (NUMBER in tokens) == bool(number):
+            raise ValueError(f"term-phrases.tsv: {entry.text!r} must have a number: "
+                             "'{n}' in the phrase or one after 'duration:', not both")
+        phrases.append(Phrase(tokens, meaning, "", entry.note,
+                              (int(number),) if number else ()))
     # an academic-year word ("a.a. 2021/22 - 2026/27") is understood and changes nothing:
     # read as a word of its own, "a.a." is not the range word "a" twice
     phrases.extend(Phrase(phrase_tokens(e.text), PERIOD, "", e.note)
@@ -215,7 +223,7 @@ class _Reader:
         Order matters: known phrases win over the garbled-year guess, so "GE3" is a kind.
         """
         tok = self.tokens[i]
-        named = _month_date(self.tokens, i)
+        named = _month_date(self.text, self.tokens, i)
         if named is not None:
             value, length = named
             self._year_token(state, tok, value, i, last=i + length - 1)
@@ -432,12 +440,19 @@ class _Reader:
 
     def _doubtful_start(self, draft: _Draft) -> None:
         """A term that is only a date, next to words nobody understood ("31.12.2026 asti",
-        "umowa ważna do 2027" with "ważna do" unknown): those words may say "until" as well
-        as "from", so the date is withheld and flagged, not published as the start."""
+        "umowa ważna do 2027" with "ważna do" unknown, "31.08.2027-dək"): those words may say
+        "until" as well as "from", so the date is withheld and flagged, not published as the
+        start."""
         if draft.start_at is None or not draft.closes_range() or draft.start is None:
             return
         first, last = draft.start_at
-        if not {first - 1, last + 1} & self.unknown_at:
+        # past a dash: "31.08.2027-dək" writes its "until" after a hyphen, as "2026-ig" does
+        before, after = first - 1, last + 1
+        while before >= 0 and self.tokens[before].text == "-":
+            before -= 1
+        while after < len(self.tokens) and self.tokens[after].text == "-":
+            after += 1
+        if not {before, after} & self.unknown_at:
             return
         written = self._written(first, last)
         draft.start = None
@@ -555,7 +570,7 @@ def _date_value(tok: Token) -> DateValue | None:
         return DateValue(year)
     if not tok.is_date:
         return None
-    value, _ = parse_date(tok.text)
+    value, _ = parse_date(tok.text, part=True)  # the cell's calendars are converted
     return value
 
 
@@ -565,9 +580,13 @@ def _year(tok: Token) -> int | None:
     return None
 
 
-def _month_date(tokens: list[Token], i: int) -> tuple[DateValue, int] | None:
+def _month_date(text: str, tokens: list[Token], i: int) -> tuple[DateValue, int] | None:
     """A date with its month named, at token ``i``: "1 September 2021", "Sep 2021",
-    "de septembre 2021", "August 31, 2026"; the date and how many tokens it takes."""
+    "de septembre 2021", "August 31, 2026", "2029. gada 31. maijam"; the date and how many
+    tokens it takes."""
+    first = _year_first_date(text, tokens, i)
+    if first is not None:
+        return first
     j, day = i, None
     if _small(tokens, j, 31):
         day, j = int(tokens[j].text), j + 1
@@ -588,6 +607,41 @@ def _month_date(tokens: list[Token], i: int) -> tuple[DateValue, int] | None:
     try:
         return DateValue(year, month, day), j - i + 1
     except ValueError:  # "31 September": the month is still stated
+        return DateValue(year, month), j - i + 1
+
+
+def _year_first_date(text: str, tokens: list[Token], i: int) -> tuple[DateValue, int] | None:
+    """A date written year first with its month named and its day: "2029. gada 31. maijam"
+    (lv), "2028. augusztus 31." (hu), "2027 m. rugpjūčio 31 d." (lt).
+
+    Only where the year is written as one (an ordinal dot or a word for "year" after it):
+    "2021 may 5 years" has a year, a word that names a month elsewhere and a number, and no
+    date. Nor where a year follows the day and month: "2019 31 May 2024" is a date after a
+    year, read by the day-first reading."""
+    year = _year(tokens[i])
+    if year is None or i + 1 >= len(tokens):
+        return None
+    j = _past_fillers(tokens, i + 1)
+    if j == i + 1 and not text[tokens[i].end:].startswith("."):
+        return None
+    month = day = None
+    if _small(tokens, j, 31) and j + 1 < len(tokens):
+        month = month_number(tokens[_past_fillers(tokens, j + 1)].text)
+        if month is not None:
+            day, j = int(tokens[j].text), _past_fillers(tokens, j + 1)
+    elif j < len(tokens):
+        month = month_number(tokens[j].text)
+        if month is not None and _small(tokens, _past_fillers(tokens, j + 1), 31):
+            j = _past_fillers(tokens, j + 1)
+            day = int(tokens[j].text)
+    if month is None or day is None:
+        return None
+    after = _past_fillers(tokens, j + 1)
+    if after < len(tokens) and _year(tokens[after]) is not None:
+        return None
+    try:
+        return DateValue(year, month, day), j - i + 1
+    except ValueError:  # "2021. gada 31. septembrī": the month is still stated
         return DateValue(year, month), j - i + 1
 
 

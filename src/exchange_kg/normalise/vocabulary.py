@@ -46,7 +46,8 @@ TABLES: dict[str, Table] = {
                    "words in quota cells (places, each, labels, not stated)"),
     "dates": Table("date-words.tsv",
                    "month number, 'prefix', 'as-of', 'as-of-after', 'period', 'filler', "
-                   "'month-marker' or 'era:' and the year before the era's first",
+                   "'month-marker', 'suffix', 'era:' and the year before the era's first, or "
+                   "'solar-hijri:' and the month's number in that calendar",
                    "month names and the words around dates"),
     "units": Table("unit-words.tsv", "unit | institution | campus | place, optionally ':type'",
                    "words that head units and institutions in partner names"),
