@@ -245,14 +245,10 @@ def test_the_host_is_its_partner_side_without_the_registry(plain: pyoxigraph.Sto
     assert len(one(plain, KTH)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="with the city Santiago, 'Universidad de Santiago de "
-                   "Chile' reads as 'Universidad de Chile': two universities, one IRI")
 def test_santiago_de_chile_is_not_universidad_de_chile(plain: pyoxigraph.Store) -> None:
     assert iri(plain, USACH[0]) != iri(plain, UCHILE)
 
 
-@pytest.mark.xfail(strict=True, reason="the acronym LMU alone joins 'LMU Klinikum', the "
-                   "university's hospital")
 def test_an_acronym_does_not_join_a_name_that_starts_with_it(plain: pyoxigraph.Store) -> None:
     assert iri(plain, LMU_ACRONYM) != iri(plain, LMU_HOSPITAL)
 
@@ -314,8 +310,6 @@ def test_a_successor_s_alias_is_not_its_predecessor(linked: pyoxigraph.Store) ->
     assert ror_of(linked, PROVENCE) == rid(18)
 
 
-@pytest.mark.xfail(strict=True, reason="the acronym LMU alone joins 'LMU Klinikum' and is "
-                   "linked to the hospital's record")
 def test_an_acronym_links_to_its_own_record(linked: pyoxigraph.Store) -> None:
     assert ror_of(linked, LMU_ACRONYM) == rid(4)
 
