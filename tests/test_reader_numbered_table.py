@@ -238,3 +238,31 @@ def test_synthetic_shift_is_flagged_through_the_reader() -> None:
     assert "row 3 (line 3)" in result.records[1].flags[0].message
     assert "row 4 (line 4)" in result.records[2].flags[0].message
     assert "row 1 (line 1)" in result.records[3].flags[0].message
+
+
+@pytest.mark.parametrize("column", [1, 2, 3])
+def test_a_note_alone_on_a_row_without_a_number_continues_no_row(column: int) -> None:
+    """A note exported from a merged cell under the table lands in whichever column the merge
+    began: in the partner column it was glued to the last partner's name, in another it made
+    a second agreement of that partner with the note for its country or type."""
+    note = ["", "", "", ""]
+    note[column] = "Note: data updated to 30/09/2025."
+    lines = ["No;Country;University;Type", "1;Germany;Universität Heidelberg;MoU",
+             "2;Nepal;Kathmandu University;MoU", ";".join(note)]
+    options = {"columns": ["row_number", "country", "partner", "kind"],
+               "header": ["No", "Country", "University", "Type"], "delimiter": ";"}
+    result = read(lines, "notes", options)
+    assert [r.fields["partner"] for r in result.records] == ["Universität Heidelberg",
+                                                            "Kathmandu University"]
+    assert result.records[-1].lines == (3,)
+    assert result.dispositions[4].status != LineStatus.RECORD
+
+
+def test_a_second_agreement_on_a_row_without_a_number_still_continues_the_row() -> None:
+    lines = ["No;Country;University;Type", "1;Nepal;Kathmandu University;MoU",
+             ";;;Student exchange agreement."]
+    options = {"columns": ["row_number", "country", "partner", "kind"],
+               "header": ["No", "Country", "University", "Type"], "delimiter": ";"}
+    result = read(lines, "second", options)
+    assert [(r.fields["partner"], r.fields["kind"]) for r in result.records] == [
+        ("Kathmandu University", "MoU"), ("Kathmandu University", "Student exchange agreement.")]

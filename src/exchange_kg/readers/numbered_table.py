@@ -117,7 +117,21 @@ def _continues(cells: Sequence[str], columns: list[str], number_field: str) -> b
         return False
     position = columns.index(number_field)
     value = cells[position] if position < len(cells) else ""
-    return not value and any(c for i, c in enumerate(cells) if i != position)
+    own = [c for i, c in enumerate(cells) if c and i != position]
+    return not value and bool(own) and not (len(own) == 1 and is_note(own[0]))
+
+
+_SENTENCE_END = re.compile(r"[.!?。।؟]\s*$")
+
+
+def is_note(text: str) -> bool:
+    """A sentence alone on a row without a number ("Note: data updated to 30/09/2025."): a
+    note under or inside the table, not the rest of a name wrapped from the row above nor a
+    further agreement of that row's partner."""
+    words = text.split()
+    return (len(words) >= 3 and bool(_SENTENCE_END.search(text))
+            and (len(words) >= 5 or ":" in text or any(c.isdigit() for c in text))
+            and not looks_like_institution(text))
 
 
 def _swap_pairs(options: dict[str, Any], columns: list[str]) -> list[tuple[str, str]]:
