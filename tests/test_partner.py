@@ -1166,3 +1166,16 @@ def test_the_place_a_name_names_written_as_an_exonym_is_its_place(text: str, nam
 def test_a_place_the_name_does_not_name_stays_in_it() -> None:
     value, _ = parse_partner("Kyoto University (Tokyo)")
     assert value.parties[0].place is None
+
+
+@pytest.mark.parametrize(("cell", "name"), [
+    ("Universitatea Națională „Iuri Fedkovici” din Cernăuți",
+     "Universitatea Națională „Iuri Fedkovici” din Cernăuți"),
+    ("Универзитет „Св. Кирил и Методиј“", "Универзитет „Св. Кирил и Методиј“"),
+    ("Uniwersytet „Kazimierza  Wielkiego” (Wydział Prawa)", "Uniwersytet „Kazimierza Wielkiego”"),
+    ('University of Naples "L\'Orientale"', 'University of Naples "L\'Orientale"'),
+])
+def test_a_name_keeps_the_quotes_the_cell_wrote(cell: str, name: str) -> None:
+    """The parser reads every quote as '"'; the label rewrote '„Iuri Fedkovici”' so."""
+    party, _ = one(cell)
+    assert party.institution == name

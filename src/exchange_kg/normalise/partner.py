@@ -722,7 +722,35 @@ def parse_partner(text: str, notation: str = "auto") -> tuple[PartnerValue, list
 def _parse_partner_cached(text: str, notation: str, vocabulary: Vocabulary
                           ) -> tuple[PartnerValue, tuple[Flag, ...]]:
     value, flags = _parse_partner(text, notation)
-    return value, tuple(flags)
+    return _quotes_restored(value, text), tuple(flags)
+
+
+# A span in typographic quotes: „…” (Romanian, Bulgarian, Polish, German), “…” (English)
+_TYPOGRAPHIC_QUOTED = re.compile(r"([“„])([^“”„\"]*)([”“])")
+
+
+def _quotes_restored(value: PartnerValue, text: str) -> PartnerValue:
+    """The parties with the quotes the cell wrote: the parser reads every quote as '"', but
+    a label keeps the source's spelling ('Universitatea „Ștefan cel Mare”')."""
+    spans = {" ".join(m[2].split()): (m[1], m[3])
+             for m in _TYPOGRAPHIC_QUOTED.finditer(unicodedata.normalize("NFC", text))}
+    if not spans:
+        return value
+
+    def restored(name: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            opening, closing = spans.get(m[1], ('"', '"'))
+            return f"{opening}{m[1]}{closing}"
+        return re.sub(r'"([^"]*)"', one, name)
+
+    def opt(name: str | None) -> str | None:
+        return restored(name) if name else name
+
+    parties = tuple(replace(p, institution=restored(p.institution),
+                            units=tuple(map(restored, p.units)), campus=opt(p.campus),
+                            alt_names=tuple(map(restored, p.alt_names)), place=opt(p.place))
+                    for p in value.parties)
+    return PartnerValue(parties, opt(value.consortium))
 
 
 # A cell of more lines than a name, its units and its place take is read as one line: each
