@@ -1179,3 +1179,18 @@ def test_a_name_keeps_the_quotes_the_cell_wrote(cell: str, name: str) -> None:
     """The parser reads every quote as '"'; the label rewrote '„Iuri Fedkovici”' so."""
     party, _ = one(cell)
     assert party.institution == name
+
+
+@pytest.mark.parametrize(("cell", "name", "other"), [
+    ("Đại học Thanh Hoa (Tsinghua University)", "Đại học Thanh Hoa", "Tsinghua University"),
+    ("Đại học Quốc gia Hà Nội - Vietnam National University, Hanoi", "Đại học Quốc gia Hà Nội",
+     "Vietnam National University, Hanoi"),
+    ("Học viện Ngoại giao (Diplomatic Academy of Vietnam)", "Học viện Ngoại giao",
+     "Diplomatic Academy of Vietnam"),
+])
+def test_a_vietnamese_name_with_its_english_one_is_two_names(cell: str, name: str,
+                                                             other: str) -> None:
+    """'Đại học' (university) and 'Học viện' (academy) head Vietnamese names: the English
+    name in brackets or after a dash is the same institution, not a unit nor part of it."""
+    party, _ = one(cell)
+    assert (party.institution, party.alt_names) == (name, (other,))
