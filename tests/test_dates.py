@@ -495,3 +495,35 @@ def test_long_dates_of_further_languages(cell: str, expected: DateValue) -> None
 def test_a_basque_suffix_is_dropped_only_where_it_is_glued_to_a_number() -> None:
     """'a' is the day's suffix in '1a'; alone it is a word ("1 a 2021" is no date)."""
     assert parse_date("1 a irailaren 2021")[0] is None
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # a Thai month's name: the year is of the Buddhist era, 543 years ahead
+    ("15 มีนาคม 2564", DateValue(2021, 3, 15)),
+    ("1 ต.ค. 2565", DateValue(2022, 10, 1)),
+    ("๑ มิ.ย. ๒๕๖๖", DateValue(2023, 6, 1)),  # Thai digits
+    ("30 ก.ย 2568", DateValue(2025, 9, 30)),  # the abbreviation's closing dot left out
+    ("มีนาคม 2564", DateValue(2021, 3)),
+    ("15 มีนาคม 2021", DateValue(2021, 3, 15)),  # a Gregorian year stays one
+    ("ข้อมูล ณ วันที่ 1 ตุลาคม 2568", DateValue(2025, 10, 1)),
+])
+def test_thai_dates_count_buddhist_era_years(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize("cell", ["31 ก.พ. 2564", "2564", "15 March 2564"])
+def test_a_buddhist_era_year_needs_a_thai_month_and_a_real_day(cell: str) -> None:
+    assert parse_date(cell)[0] is None
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("as of 01.10.2025", DateValue(2025, 10, 1)),
+    ("stan na 02.04.2026", DateValue(2026, 4, 2)),
+    ("Stand 2025-10-01", DateValue(2025, 10, 1)),
+])
+def test_a_numeric_date_after_an_as_of_phrase(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])
+
+
+def test_an_as_of_phrase_is_a_whole_word() -> None:
+    assert parse_date("Standard 01.10.2025")[0] is None

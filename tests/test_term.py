@@ -695,3 +695,25 @@ def test_a_year_is_not_joined_to_a_month_word_after_it_without_a_sign(cell: str)
 def test_a_duration_said_by_a_dual(cell: str, years: int) -> None:
     terms, flags = parse_terms(cell)
     assert [t.duration_years for t in terms] == [years] and not flags
+
+
+@pytest.mark.parametrize(("cell", "check"), [
+    ("ไม่มีกำหนด", lambda t: t.open_ended is True),
+    ("5 ปี", lambda t: t.duration_years == 5),
+    ("ต่ออายุอัตโนมัติ", lambda t: t.auto_renewal is True),
+    ("จนถึง 30 ก.ย. 2570", lambda t: t.end == DateValue(2027, 9, 30)),
+    ("1 ต.ค. 2565 ถึง 30 ก.ย. 2570",
+     lambda t: (t.start, t.end) == (DateValue(2022, 10, 1), DateValue(2027, 9, 30))),
+])
+def test_thai_terms(cell: str, check: Any) -> None:
+    terms, _ = parse_terms(cell)
+    assert len(terms) == 1 and check(terms[0])
+
+
+@pytest.mark.parametrize("cell", ["from 1 May 2016", "from 01.05.2016", "seit 01.05.2016"])
+def test_a_date_after_from_is_a_start_even_in_an_end_column(cell: str) -> None:
+    """"from" says the date starts the agreement: published as the end of an end column,
+    it was a false fact."""
+    for role in ("term", "end"):
+        terms, _ = parse_terms(cell, role=role)
+        assert [(t.start, t.end) for t in terms] == [(DateValue(2016, 5, 1), None)], role

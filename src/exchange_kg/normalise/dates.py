@@ -16,18 +16,24 @@ as a start it is the year the period begins, as an end the year it ends (an agre
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from exchange_kg.normalise import solar_hijri
-from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.country import MARKS, fold_accents
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
 
 SOLAR_HIJRI = "solar-hijri:"  # a month of the Solar Hijri calendar: "مهر	solar-hijri:7"
+# Thai writes a date with its month named in the Buddhist era ("15 มีนาคม 2564" is 2021):
+# a year past any agreement's (2400-2643) with a Thai month is one, 543 years ahead
+BUDDHIST_ERA_LANGUAGES = frozenset({"th"})
+BUDDHIST_OFFSET = 543
 MIN_YEAR = 1800  # older "agreements" are OCR misreads of the year, not history
 MAX_YEAR = 2100
 
@@ -77,6 +83,9 @@ class _Words:
     eras: dict[str, int]  # an era's name -> the year before its first ("令和" -> 2018)
     month_markers: frozenset[str] = frozenset()  # "thang" of "tháng 5": the number is a month
     solar_months: dict[str, int] = field(default_factory=dict)  # "مهر" -> 7 (Solar Hijri)
+    # month names as written (not folded) of the languages that count years in the Buddhist
+    # era ("มีนาคม", "ต.ค."): a date with one is rewritten whole, see _buddhist_written
+    buddhist_months: dict[str, int] = field(default_factory=dict)
     suffixes: frozenset[str] = frozenset()  # the "eko" of "2021eko": inflects the number
 
 
@@ -94,6 +103,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     markers: set[str] = set()
     solar: dict[str, int] = {}
     suffixes: set[str] = set()
+    buddhist: dict[str, int] = {}
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
         if entry.value.startswith("era:"):
@@ -112,13 +122,16 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             solar.setdefault(entry.text, int(entry.value.removeprefix(SOLAR_HIJRI)))
         elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
             months.setdefault(" ".join(tokens), int(entry.value))
+            if entry.language in BUDDHIST_ERA_LANGUAGES:
+                buddhist.setdefault(entry.text.removesuffix("."), int(entry.value))
         else:
             raise ValueError(f"date-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
     prefixes.sort(key=lambda p: (-len(p), p))
     periods.sort(key=lambda p: (-len(p), p))
     return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods), eras,
-                  frozenset(markers), solar, frozenset(suffixes))
+                  frozenset(markers), solar_months=solar, suffixes=frozenset(suffixes),
+                  buddhist_months=buddhist)
 
 
 def month_number(word: str) -> int | None:
@@ -158,7 +171,8 @@ def _tokens(text: str, suffixes: frozenset[str] = frozenset()) -> list[str]:
     return out
 
 
-_TOKEN = re.compile(r"(\d+)([^\W\d_]*)|([^\W\d_]+)")
+_WORD = rf"[^\W\d_](?:[^\W\d_]|[{MARKS}])*"  # with its vowel signs: Thai "มีนาคม" is one word
+_TOKEN = re.compile(rf"(\d+)((?:{_WORD})?)|({_WORD})")
 
 
 _NUMERIC_YMD = re.compile(r"(\d{4})((?:[/.\-]\d*)*)")
@@ -224,6 +238,7 @@ def gregorian(text: str) -> str:
     as it is (a misreading is not turned into a confident date)."""
     if not text.isascii():
         text = solar_hijri.written_gregorian(text, _words().solar_months)
+        text = _buddhist_written(text, active())
         if "م" in text and "هـ" not in text and not _HIJRI_MARK.search(text):
             text = _GREGORIAN_MARKED.sub(r"\1", text)  # "2021/12/16م": marked Gregorian
     if "年" in text:
@@ -247,6 +262,40 @@ def gregorian(text: str) -> str:
         return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
 
     return pattern.sub(written, text)
+
+
+def _buddhist_written(text: str, vocabulary: Vocabulary) -> str:
+    """ "15 มีนาคม 2564", "1 ต.ค. 2565", "๑ มิ.ย. ๒๕๖๖" (Thai digits): a date with a Thai month
+    written as the Gregorian date it is ("2021年3月15日"); a Gregorian year beside a Thai month
+    ("15 มีนาคม 2021") stays what it is. A day that does not exist leaves the text as it is."""
+    pattern = _buddhist_pattern(vocabulary)
+    if pattern is None:
+        return text
+    months = _words_of(vocabulary).buddhist_months
+
+    def written(m: re.Match[str]) -> str:
+        year, month = int(m.group(3)), months[m.group(2)]
+        if year > MAX_YEAR:
+            year -= BUDDHIST_OFFSET
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return m.group()
+        if m.group(1) is None:
+            return f"{year}年{month}月"
+        day = int(m.group(1))
+        return f"{year}年{month}月{day}日" if _valid_day(year, month, day) else m.group()
+
+    return pattern.sub(written, text)
+
+
+@lru_cache(maxsize=64)
+def _buddhist_pattern(vocabulary: Vocabulary) -> re.Pattern[str] | None:
+    names = sorted(_words_of(vocabulary).buddhist_months, key=lambda n: (-len(n), n))
+    if not names:
+        return None
+    # an abbreviation's closing dot is often left out: "30 ก.ย 2568"
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<![\d/.\-])(?:(\d{{1,2}})\s*)?({alternatives})\.?\s*"
+                      rf"(?:พ\.\s?ศ\.\s*)?(\d{{4}})(?!\d)")
 
 
 def _era_year_written(m: re.Match[str], eras: dict[str, int]) -> str:
@@ -340,8 +389,38 @@ def parse_date(text: str, *, field: str = "start", part: bool = False
     value = _with_month_name(text)
     if value is not None:
         return value
+    rest = _after_prefix(text)
+    if rest:  # "as of 01.10.2025", "stan na 02.04.2026", "ณ วันที่ 2025年10月1日"
+        value, flags = parse_date(rest, field=field, part=True)
+        if value is not None:
+            return value, [dataclasses.replace(f, value=raw) for f in flags]
     return None, [Flag(field, "unreadable", "not a date in any layout we know", raw,
                        withheld=True)]
+
+
+def _after_prefix(text: str, phrases: tuple[str, ...] | None = None) -> str:
+    """The text after a phrase that says whose date follows ("as of", "Stand"), or "".
+    ("from", "since" say it is a start: a cell so written is no end, see
+    :func:`starts_with_from`.)"""
+    folded = fold_accents(text)
+    for prefix in as_of_phrases() if phrases is None else phrases:
+        key = fold_accents(prefix)
+        after = folded[len(key):len(key) + 1]
+        if folded.startswith(key) and after and not (
+                after.isalnum() or unicodedata.category(after).startswith("M")):
+            return text[len(key):].strip(" :.,")
+    return ""
+
+
+def starts_with_from(text: str) -> bool:
+    """Whether a cell opens with a word that makes its date a start ("from", "seit", "od")."""
+    return bool(_after_prefix(text, _plain_prefixes(active())))
+
+
+@lru_cache(maxsize=64)
+def _plain_prefixes(vocabulary: Vocabulary) -> tuple[str, ...]:
+    found = {e.text for e in entries("dates", vocabulary) if e.value == "prefix"}
+    return tuple(sorted(found, key=lambda t: (-len(t), t)))
 
 
 # "2025/26", "2025/2026", "2025-26": an academic year written as its two calendar years

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exchange_kg.normalise.country import fold_accents
+from exchange_kg.normalise.country import MARKS, fold_accents
 from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
@@ -337,7 +337,7 @@ def _counted(text: str, words: _Words) -> int | None:
 
     A time word right before a counting word says how long each place lasts ("5 semester
     places"); alone it is what the number counts ("2 semesters"), and that is no quota."""
-    tokens = re.findall(r"[^\W\d_]+|\d+|[^\w\s]", text)
+    tokens = _COUNTED_TOKEN.findall(text)
     numbers = [t for t in tokens if t.isdecimal()]
     others = [t for t in tokens if not t.isdecimal()]
     if len(numbers) != 1 or not others or bounded_int(numbers[0], MAX_QUOTA_DIGITS) is None:
@@ -346,13 +346,17 @@ def _counted(text: str, words: _Words) -> int | None:
         if token.isdecimal():
             continue
         folded = fold_accents(token)
-        if token.isalpha() and folded not in words.counting:
+        if token[0].isalpha() and folded not in words.counting:
             following = fold_accents(tokens[i + 1]) if i + 1 < len(tokens) else ""
             if folded not in words.duration or following not in words.counting:
                 return None
-        if not token.isalpha() and token not in "().,:/":
+        if not token[0].isalpha() and token not in "().,:/":
             return None
     return bounded_int(numbers[0], MAX_QUOTA_DIGITS)
+
+
+# a word with its vowel signs ("2 คน", Thai), a number, or a sign
+_COUNTED_TOKEN = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{MARKS}])*|\d+|[^\w\s]")
 
 
 # "no exchange places (research only)": a cell saying there are none, with a reason after it

@@ -41,6 +41,7 @@ from exchange_kg.normalise.dates import (
     is_month_marker,
     month_number,
     parse_date,
+    starts_with_from,
 )
 from exchange_kg.normalise.kinds import (
     CONNECTOR,
@@ -252,7 +253,9 @@ class _Reader:
                 # "– 2027": the start left blank). "MoU - 2026 - 2031" keeps its dash: a dash
                 # after a kind only sets it off
                 state.until = True
-            elif meaning not in ("range", "connector", "from", "renewable", "until-after",
+            elif meaning == "from":
+                state.until = False  # "from 01.05.2016" in an end column: a start all the same
+            elif meaning not in ("range", "connector", "renewable", "until-after",
                                  "extended-until", PERIOD):
                 self._apply_term(self._current(state, i), hit, i)
             return hit.length, meaning
@@ -692,6 +695,8 @@ def _whole_date(text: str, role: str, field: str) -> tuple[DateValue | None, lis
     period = academic_period(text, end=role == "end", marked=role != "end")
     if period is not None:
         return period, []
+    if starts_with_from(text):  # "from 1 May 2016": a start, which the reader places
+        return None, []
     value, flags = parse_date(text, field=field)
     if value is None or any(f.code not in _READ_AS for f in flags) or value.month is None:
         return None, []
