@@ -275,6 +275,31 @@ def test_csv_delimiter_sniffed_and_quoted_cells_over_lines(tmp_path: Path) -> No
         ("row 1", (1,)), ("row 2", (2, 3)), ("row 3", (4,)), ("row 4", (5,))]
 
 
+def test_a_markdown_table_reads_a_link_as_its_text_and_struck_text_as_gone(
+        tmp_path: Path) -> None:
+    """A Markdown page's pipe table read as '|'-separated text: a partner written as a link
+    is the link's text (the name), where '[Name](https://...)' was published as the name;
+    struck-through places ('~~2~~ 1') are the places now; text outside the table is as
+    written (a footer pattern for '**Notes**' still matches)."""
+    path = tmp_path / "partners.md"
+    path.write_text("# Partners\n\n| Country | Partner | Places |\n|:--|:--|:--:|\n"
+                    "| Brazil | [Universidade de Brasília](https://www.unb.br) | 2 |\n"
+                    "| Italy | **Politecnico di Bari** | ~~2~~ 1 |\n"
+                    "| Peru | [Pontificia Universidad Católica del Perú](https://www.pucp.edu.pe"
+                    " \"PUCP\") | 1 |\n\n**Notes**\n", encoding="utf-8")
+    lines = open_view(path, [{"format": "csv", "delimiter": "|"}]).lines
+    assert lines[4:7] == ["\tBrazil\tUniversidade de Brasília\t2\t",
+                          "\tItaly\tPolitecnico di Bari\t1\t",
+                          "\tPeru\tPontificia Universidad Católica del Perú\t1\t"]
+    assert lines[-1] == "**Notes**"
+    text = open_view(path, [{"delimiter": "|"}], splits_cells=[True]).lines  # as a text
+    assert text[4:6] == ["| Brazil | Universidade de Brasília | 2 |",
+                         "| Italy | Politecnico di Bari | 1 |"]
+    plain = tmp_path / "plain.csv"  # not Markdown: brackets and stars as written
+    plain.write_text("Partner|Places\n[Uni](x)|**2**\n", encoding="utf-8")
+    assert open_view(plain, [{"format": "csv", "delimiter": "|"}]).lines[1] == "[Uni](x)\t**2**"
+
+
 def test_csv_under_a_title_and_a_stamp_line_has_the_delimiter_most_rows_split_on(
         tmp_path: Path) -> None:
     """A title and a date stamp of one cell each above the table: the delimiter is the one

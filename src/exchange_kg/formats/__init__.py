@@ -235,6 +235,10 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
             from exchange_kg.formats.aligned import aligned_lines
 
             lines = aligned_lines(lines)
+        elif any(s.get("delimiter") == "|" for s in sections):
+            from exchange_kg.formats.delimited import markdown_rows
+
+            lines = markdown_rows(lines)
         options = [{k: v for k, v in s.items() if k not in DOCUMENT_KEYS or k == "delimiter"}
                    for s in sections]
         return View(fmt, lines, None, [None] * len(sections), options)

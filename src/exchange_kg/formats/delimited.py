@@ -5,13 +5,16 @@ legacy single-byte file almost never is), else the legacy encoding the file's wo
 (:mod:`.encodings`); when they do not, the build stops and asks for ``encoding:`` rather than
 publish misread names. The delimiter is declared or sniffed from the first
 rows (under a title line or two, the one most rows split alike on); quoting follows RFC 4180
-(``csv`` module), so a quoted cell may hold the delimiter and line breaks.
+(``csv`` module), so a quoted cell may hold the delimiter and line breaks. A Markdown pipe
+table (the rule under its header says so) is read as '|'-separated text, its cells' inline
+markup as a reader sees it (:func:`_inline`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -51,18 +54,49 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     if delimiter is None:
         delimiter = _sniff(path, text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    markdown = delimiter == "|" and _MARKDOWN_RULE.search(text) is not None
     cells: list[list[str]] = []
     locations: list[Location] = []
     line = 0
     try:
         for row in reader:
             first, line = line + 1, reader.line_num
-            cells.append([in_cell(c) for c in row])
+            # the table's cells, not the text around it (a title, '**Notas**' as written)
+            inline = markdown and len(row) > 1
+            cells.append([in_cell(_inline(c) if inline else c) for c in row])
             lines = tuple(range(first, line + 1))
             locations.append(Location(f"row {len(cells)}", lines))
     except csv.Error as exc:
         raise SourceError(str(path), reader.line_num, f"cannot read the CSV: {exc}") from None
     return Table(path.name, cells, locations)
+
+
+# A Markdown pipe table's rule under its header ('|:-----|:----:|'): the text is Markdown.
+_MARKDOWN_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*>?"
+                   r"(?:\s+\"[^\"]*\")?\s*\)")
+_STRUCK = re.compile(r"~~.+?~~")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _inline(cell: str) -> str:
+    """A Markdown table cell's text as a reader shows it: a link its text
+    ('[Universidade de Brasília](https://www.unb.br)' is the name), strong emphasis its
+    words, struck-through text gone ('~~2~~ 1': the places are 1 now, the 2 deleted)."""
+    if not any(mark in cell for mark in "[~*_"):
+        return cell
+    cell = _LINK.sub(r"\1", cell)
+    cell = _STRONG.sub(r"\2", cell)
+    return re.sub(r"[ \t]{2,}", " ", _STRUCK.sub(" ", cell)) if "~~" in cell else cell
+
+
+def markdown_rows(lines: list[str]) -> list[str]:
+    """A text's lines with the cells of its Markdown pipe table read as :func:`_inline`
+    reads them, when it has one (the rule under a header); other lines as written."""
+    if not any(_MARKDOWN_RULE.fullmatch(line.rstrip("\r")) for line in lines):
+        return lines
+    return ["|".join(_inline(c) for c in line.split("|")) if line.count("|") > 1 else line
+            for line in lines]
 
 
 def _sniff(path: Path, text: str) -> str:
