@@ -306,3 +306,34 @@ def test_a_region_row_in_the_partner_column_is_a_heading() -> None:
     assert [r.fields["partner"] for r in result.records] == [
         "Universität Wien", "Kyoto University", "Europa-Universität Viadrina"]
     assert (result.dispositions[2].kind, result.dispositions[4].kind) == ("heading", "heading")
+
+
+SHIFTED = ["Land;Stadt;Partnerhochschule;Erasmus-Code;Plätze;Gültig bis",
+           "Frankreich;Lyon;Université Claude Bernard Lyon 1;F LYON01;2;31.05.2029",
+           "Frankreich;Université de Lille;F LILLE103;2;31.05.2029",
+           "Portugal;Lisboa;Universidade de Lisboa;P LISBOA109;31.05.2029",
+           "Polen;Kraków;Uniwersytet Jagielloński;PL KRAKOW01;2"]
+SHIFTED_OPTIONS = {"columns": ["country", "city", "partner", "erasmus_code", "quota", "end"],
+                   "header": SHIFTED[0].split(";"), "delimiter": ";", "min_cells": 3}
+
+
+def test_a_row_that_left_a_cell_out_is_read_by_what_its_cells_hold() -> None:
+    """Read left to right, the row without its city put the Erasmus code in the partner
+    column (an institution named 'F LILLE103') and the date in the places."""
+    records = read(SHIFTED, "shifted", SHIFTED_OPTIONS).records
+    lille, lisboa, krakow = records[1:]
+    assert lille.fields == {"country": "Frankreich", "partner": "Université de Lille",
+                            "erasmus_code": "F LILLE103", "quota": "2", "end": "31.05.2029"}
+    assert [(f.field, f.code) for f in lille.flags] == [("city", "cells-realigned")]
+    assert lisboa.fields["end"] == "31.05.2029" and "quota" not in lisboa.fields
+    # a row whose last cell is missing reads as written, unflagged
+    assert krakow.fields["quota"] == "2" and "end" not in krakow.fields and not krakow.flags
+
+
+def test_a_short_row_the_cells_do_not_place_is_read_as_written() -> None:
+    # two cells of text: either could be the city or the partner; nothing tells
+    lines = [SHIFTED[0], "Frankreich;Lille;Université de Lille"]
+    record = read(lines, "short", SHIFTED_OPTIONS).records[0]
+    assert record.fields == {"country": "Frankreich", "city": "Lille",
+                             "partner": "Université de Lille"}
+    assert not record.flags

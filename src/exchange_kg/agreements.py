@@ -27,7 +27,7 @@ from exchange_kg.records import INFERRED_COUNTRY, Flag, RawRecord
 # two readings; any other flag weighs most.
 DOUBT = {
     "country-from-merged-cell": 0, "country-from-count": 0, "bare-entry": 0,
-    "cells-swapped": 0, "matched-across-editions": 0, "duplicate-row": 0,
+    "cells-swapped": 0, "cells-realigned": 0, "matched-across-editions": 0, "duplicate-row": 0,
     "editions-disagree": 0, "re-paired": 0, "country-refined": 0,
     "merged-cell-inherited": 0, "country-from-heading": 0, "quota-duration": 0,
     "country-from-name": 0,

@@ -20,6 +20,7 @@ from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.cells import fold, is_rule, is_total, is_total_line, is_upper_header
+from exchange_kg.readers.realign import realign
 from exchange_kg.records import (
     FIELDS,
     Flag,
@@ -428,11 +429,18 @@ def read_rows(
             if continues is None and len(cells) <= len(columns):
                 short[number] = cells_to_fields(cells, columns, options.get("header", ()))
             continue
+        left_out: list[str] = []
+        if (found := realign(cells, columns)) is not None:
+            cells, left_out = found
         fields = cells_to_fields(cells, columns, options.get("header", ()))
         if _total_row(fields):
             result.mark(number, LineStatus.LAYOUT, "total", "the list's own total")
             continue
         record = RawRecord(source_id, (number,), line, fields)
+        for name in left_out:
+            record.flags.append(Flag(name, "cells-realigned",
+                                     f"the row has no {name} cell: its other cells are read in "
+                                     "the columns their contents fit", ""))
         if heading_country and ("country" in columns or options.get("country_headings")) \
                 and "country" not in record.fields:
             record.fields["country"] = heading_country
