@@ -247,8 +247,17 @@ def _index() -> _Index:
         claims["alias"][_key(entry.text)][entry.value] += 1
     for tier, text, code in _english_names():
         claims[tier][_key(text)][code] += 1
-    for tier, text, code, _lang in _translated_names(_languages()):
+    shortened: dict[tuple[str, str], set[str]] = defaultdict(set)  # (key, language) -> codes
+    for tier, text, code, lang in _translated_names(_languages()):
         claims[tier][_key(text)][code] += 1
+        if tier == "translation-derived":
+            shortened[(_key(text), lang)].add(code)
+    for (key, _lang), codes in shortened.items():
+        # a shortening that one language makes of two countries' names ("Корея, Република",
+        # "Корея, Демократична народна република") names neither, whatever other languages
+        # that shorten only one of them say (Bashkir writes only North Korea so)
+        if len(codes) > 1:
+            claims["translation-derived"].pop(key, None)
     for text, code, *_ in data_rows("country-cldr.tsv"):
         claims["cldr"][_key(text)][code] += 1
     exact: dict[str, tuple[str, str]] = {}

@@ -626,9 +626,38 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
                 best = max(best, _named(rel, fa, fb))
     if best.score < 1.0:
         best = max(best, _by_acronym(g, h, ctx), _by_acronym(h, g, ctx))
+    if best.score > 0.5:
+        other = _acronym_of_another(g, h) or _acronym_of_another(h, g)
+        if other:
+            return Relation(0.5, other, "other")
     if best.score <= 0.3 or best.score >= 1.0:
         return best
     return _with_evidence(best, g, h)
+
+
+def _acronym_of_another(g: Group, h: Group) -> str | None:
+    """Why ``g``'s acronym says ``h`` is another institution, if it does.
+
+    "Free University of Brussels (ULB)" is "Vrije Universiteit Brussel" word for word, but ULB
+    spells neither name: it is the Université Libre de Bruxelles, the other free university
+    of Brussels. An acronym that spells no name of its own rows, given where the other
+    group's names are all in their own language (a word translated) and spell it nowhere,
+    is another institution's; "University of Helsinki (UH)" spells its own name."""
+    if not g.side.acronyms or h.side.acronyms or not all(f.native for f in h.forms):
+        return None
+    for acr in sorted(g.side.acronyms):
+        if any(_spells(acr, f) for f in (*g.forms, *h.forms)):
+            return None
+    acrs = "/".join(sorted(a.upper() for a in g.side.acronyms))
+    return f"{acrs} spells neither {g.forms[0].raw!r} nor {h.forms[0].raw!r}: another's acronym"
+
+
+def _spells(acr: str, form: NameForm) -> bool:
+    """Whether ``acr`` is the initials of the name's words (not counting its acronyms)."""
+    words = [w for w in form.words if not w.acronym and (w.canon or not w.stop)]
+    every = "".join(w.folded[:1] for w in words)
+    content = "".join(w.folded[:1] for w in words if not w.stop)
+    return acr in (every, content) or bool(contractions(form, acr))
 
 
 def _by_acronym(g: Group, h: Group, ctx: BlockContext) -> Relation:
