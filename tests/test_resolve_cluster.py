@@ -197,6 +197,34 @@ def test_a_city_inside_a_name_before_its_country_is_not_a_place_added() -> None:
     assert together(clusters, uchile, with_city)  # a city after the name is still a place
 
 
+def test_a_city_hyphen_joined_to_a_name_is_part_of_it() -> None:
+    """Paris-Sorbonne University (closed 2018) is not Sorbonne University with its city."""
+    old, new = (m(n, "FR", city="Paris", source_id=s)
+                for n, s in (("Paris-Sorbonne University", "a"), ("Sorbonne University", "b")))
+    assert not together(resolve([old, new]), old, new)
+
+
+def test_an_acronym_that_spells_another_name_keeps_a_translation_apart() -> None:
+    """"Free University of Brussels (ULB)" is "Vrije Universiteit Brussel" word for word, but
+    ULB spells the other free university of Brussels: all three were one institution."""
+    vub, ulb_en, ulb = (m(n, "BE", city="Brussels", source_id=s) for n, s in (
+        ("Vrije Universiteit Brussel", "a"), ("Free University of Brussels (ULB)", "b"),
+        ("Université Libre de Bruxelles", "c")))
+    clusters = resolve([vub, ulb_en, ulb])
+    assert not together(clusters, vub, ulb_en)
+    assert together(clusters, ulb_en, ulb)
+    tum, tum_de = m("Technical University of Munich (TUM)", source_id="a"), m(
+        "Technische Universität München", source_id="b")
+    assert together(resolve([tum, tum_de]), tum, tum_de)  # TUM spells the German name
+    kul, kul_nl = (m(n, "BE", source_id=s) for n, s in (
+        ("Catholic University of Leuven (KU Leuven)", "a"),
+        ("Katholieke Universiteit Leuven", "b")))
+    assert together(resolve([kul, kul_nl]), kul, kul_nl)  # KU: a run of the Dutch name
+    uw, uw_pl = (m(n, "PL", source_id=s) for n, s in (("University of Warsaw (UW)", "a"),
+                                                        ("Uniwersytet Warszawski", "b")))
+    assert together(resolve([uw, uw_pl]), uw, uw_pl)
+
+
 def test_an_acronym_before_another_type_word_is_another_body() -> None:
     """"LMU Klinikum" is the university's hospital: "LMU" alone took its IRI (and its ROR
     record), and the university's agreements became the hospital's."""

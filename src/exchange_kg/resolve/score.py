@@ -395,7 +395,7 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
                             "contained", extras)
         return Relation(0.85, f"the same name without {' '.join(plain)!r}", "contained",
                         extras)
-    if any(same_place(plain, city) for city in side.cities) and not _before_country(
+    if any(same_place(plain, city) for city in side.cities) and not _inside_name(
             long, extra_idx):
         return Relation(0.85, f"the other adds {' '.join(plain)!r}, the row's city",
                         "contained", extras)
@@ -415,10 +415,19 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
     return Relation(0.4, f"one name adds {' '.join(plain)!r}", "contained", extras)
 
 
-def _before_country(long: NameForm, extra_idx: list[int]) -> bool:
-    """Whether the added words stand before a country's name in the same part: the name
-    of "Universidad de Santiago de Chile" is its city's full name, "Santiago de Chile";
-    it is not "Universidad de Chile" (named after its country) with its city added."""
+def _inside_name(long: NameForm, extra_idx: list[int]) -> bool:
+    """Whether the added words are part of the name rather than a place added to it:
+    hyphen-joined to a word of it ("Paris-Sorbonne University", closed in 2018, is not
+    "Sorbonne University" in Paris), or before a country's name in the same part: the name of
+    "Universidad de Santiago de Chile" is its city's full name, "Santiago de Chile"; it is
+    not "Universidad de Chile" (named after its country) with its city added."""
+    extra = set(extra_idx)
+    for i in extra_idx:
+        k = long.flat_words[i]
+        joined = long.words[k].hyphen_next or (k > 0 and long.words[k - 1].hyphen_next)
+        if joined and any(long.flat_words[j] in (k - 1, k + 1) for j in range(len(long.flat))
+                          if j not in extra):
+            return True
     last = extra_idx[-1]
     after = [t for i, t in enumerate(long.flat)
              if i > last and long.flat_segments[i] == long.flat_segments[last]]
@@ -653,11 +662,19 @@ def _acronym_of_another(g: Group, h: Group) -> str | None:
 
 
 def _spells(acr: str, form: NameForm) -> bool:
-    """Whether ``acr`` is the initials of the name's words (not counting its acronyms)."""
-    words = [w for w in form.words if not w.acronym and (w.canon or not w.stop)]
-    every = "".join(w.folded[:1] for w in words)
-    content = "".join(w.folded[:1] for w in words if not w.stop)
-    return acr in (every, content) or bool(contractions(form, acr))
+    """Whether ``acr`` is the initials of a run of the name's words ("KU" of "Katholieke
+    Universiteit Leuven"), with or without its small words; its acronyms do not count."""
+    words = [w for w in form.words if not w.acronym]
+    for i in range(len(words)):
+        every = content = ""
+        for w in words[i:]:
+            every += w.folded[:1]
+            content += "" if w.stop else w.folded[:1]
+            if acr in (every, content):
+                return True
+            if len(content) > len(acr) and len(every) > len(acr):
+                break
+    return False
 
 
 def _by_acronym(g: Group, h: Group, ctx: BlockContext) -> Relation:
