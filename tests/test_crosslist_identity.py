@@ -291,8 +291,6 @@ def test_vub_and_ulb_stay_apart(plain: pyoxigraph.Store) -> None:
     assert iri(plain, VUB) != iri(plain, ULB_ENGLISH)
 
 
-@pytest.mark.xfail(strict=True, reason="'Paris-Sorbonne University' (the predecessor) is "
-                   "merged into 'Sorbonne University'")
 def test_a_predecessor_is_not_its_successor(plain: pyoxigraph.Store) -> None:
     assert iri(plain, SORBONNE) != iri(plain, PARIS_IV)
 
