@@ -44,7 +44,9 @@ def _valid_value(table: str, value: str) -> bool:
                       "suffix")
                 or (value.isdigit() and 1 <= int(value) <= 12)
                 or re.fullmatch(r"era:-?\d{1,4}", value) is not None
-                or re.fullmatch(r"solar-hijri:([1-9]|1[0-2])", value) is not None)
+                or re.fullmatch(r"solar-hijri:([1-9]|1[0-2])", value) is not None
+                or value in ("calendar:ethiopian", "calendar:bikram-sambat",
+                             "calendar:gregorian"))
     if table == "units":
         kind, _, type_ = value.partition(":")
         return kind in ("unit", "institution", "campus", "place") and bool(type_)

@@ -87,11 +87,13 @@ class SourceResult:
 
     @property
     def vocabulary(self) -> Vocabulary:
-        """The source's words and date order: what its records are normalised under."""
+        """The source's words, date order and language: what its records are normalised
+        under."""
         order = self.mapping.vocabulary.date_order
         if order is None and self.date_order is not None:
             order = self.date_order.order
-        return self.mapping.vocabulary.with_date_order(order)
+        return self.mapping.vocabulary.with_date_order(order).with_language(
+            self.document.language)
 
     @property
     def non_blank(self) -> list[int]:

@@ -86,6 +86,7 @@ class _Words:
     # month names as written (not folded) of the languages that count years in the Buddhist
     # era ("มีนาคม", "ต.ค."): a date with one is rewritten whole, see _buddhist_written
     buddhist_months: dict[str, int] = field(default_factory=dict)
+    calendars: dict[str, str] = field(default_factory=dict)  # a mark -> the calendar it names
     suffixes: frozenset[str] = frozenset()  # the "eko" of "2021eko": inflects the number
 
 
@@ -104,6 +105,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     solar: dict[str, int] = {}
     suffixes: set[str] = set()
     buddhist: dict[str, int] = {}
+    calendars: dict[str, str] = {}
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
         if entry.value.startswith("era:"):
@@ -118,6 +120,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             markers.update(tokens)
         elif entry.value == "suffix":
             suffixes.update(tokens)
+        elif entry.value.startswith(CALENDAR) and entry.value[len(CALENDAR):] in CALENDAR_NAMES:
+            calendars.setdefault(entry.text, entry.value[len(CALENDAR):])
         elif entry.value.startswith(SOLAR_HIJRI):
             solar.setdefault(entry.text, int(entry.value.removeprefix(SOLAR_HIJRI)))
         elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
@@ -131,7 +135,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     periods.sort(key=lambda p: (-len(p), p))
     return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods), eras,
                   frozenset(markers), solar_months=solar, suffixes=frozenset(suffixes),
-                  buddhist_months=buddhist)
+                  buddhist_months=buddhist, calendars=calendars)
 
 
 def month_number(word: str) -> int | None:
@@ -339,6 +343,70 @@ def _serial(compact: str, raw: str, field: str) -> tuple[DateValue, list[Flag]] 
         field, "date-serial", f"read as a spreadsheet's day number: {day.isoformat()}", raw)]
 
 
+# Lists in these languages date by a calendar of their own unless a cell marks a date
+# Gregorian: an Amharic list's "22/01/2014" is 2 October 2021 (Ethiopian calendar), a Nepali
+# list's "२०७८/०५/१५" a day of 2021 (Bikram Sambat). Read as Gregorian, each is a false date.
+CALENDAR_OF_LANGUAGE = {"am": "ethiopian", "ne": "bikram-sambat"}
+CALENDAR_NAMES = {"ethiopian": "the Ethiopian calendar", "bikram-sambat": "Bikram Sambat",
+                  "gregorian": "the Gregorian calendar"}
+CALENDAR = "calendar:"
+
+
+def other_calendar(text: str) -> str | None:
+    """The calendar other than the Gregorian that a cell's dates are counted in, or None.
+
+    A mark in the cell says it ("ዓ.ም", "वि.सं.", "E.C."; "እ.ኤ.አ", "A.D." say Gregorian), else the
+    language of the source does (:data:`CALENDAR_OF_LANGUAGE`). Neither calendar is
+    converted: a date so counted is reported, not published."""
+    vocabulary = active()
+    pattern = _calendar_marks(vocabulary)
+    named = {_words_of(vocabulary).calendars[m.group()] for m in pattern.finditer(text)} \
+        if pattern is not None else set()
+    if named - {"gregorian"}:
+        return min(named - {"gregorian"})
+    if named:
+        return None
+    if _DEVANAGARI_DIGIT.search(text) and any(
+            int(y) >= _BIKRAM_SAMBAT_FROM for y in _YEAR_DIGITS.findall(text)):
+        return "bikram-sambat"
+    if not vocabulary.language:
+        return None
+    calendar = CALENDAR_OF_LANGUAGE.get(vocabulary.language.split("-")[0])
+    return calendar if calendar and any(c.isdigit() for c in text) else None
+
+
+# Devanagari digits and a year from 2060: Bikram Sambat (2060 began in 2003), as Nepali
+# writes it; no Gregorian agreement is dated so late
+_DEVANAGARI_DIGIT = re.compile("[\u0966-\u096f]")
+_YEAR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_BIKRAM_SAMBAT_FROM = 2060
+
+
+def _without_gregorian_marks(text: str) -> str:
+    """ "2021-10-02 እ.ኤ.አ": the date without the mark that says it is Gregorian."""
+    vocabulary = active()
+    pattern = _calendar_marks(vocabulary)
+    if pattern is None:
+        return text
+    calendars = _words_of(vocabulary).calendars
+    return pattern.sub(lambda m: "" if calendars[m.group()] == "gregorian" else m.group(),
+                       text).strip()
+
+
+@lru_cache(maxsize=64)
+def _calendar_marks(vocabulary: Vocabulary) -> re.Pattern[str] | None:
+    marks = sorted(_words_of(vocabulary).calendars, key=lambda m: (-len(m), m))
+    if not marks:
+        return None
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(re.escape(m) for m in marks)
+                      + r")(?![^\W\d_])")
+
+
+def calendar_flag(field: str, calendar: str, raw: str) -> Flag:
+    return Flag(field, "unreadable", f"dated by {CALENDAR_NAMES[calendar]}, which is not "
+                "converted: the date is not read", raw, withheld=True)
+
+
 def parse_date(text: str, *, field: str = "start", part: bool = False
                ) -> tuple[DateValue | None, list[Flag]]:
     """Read a date cell; garbled parts are dropped with a flag, never guessed.
@@ -348,7 +416,10 @@ def parse_date(text: str, *, field: str = "start", part: bool = False
     ("۱۴۴۵/۰۸/۲۰ ه.ق" is lunar) are not in the piece, so it is not converted again."""
     raw = text
     if not part:
-        text = gregorian(text)
+        calendar = other_calendar(text)
+        if calendar is not None:
+            return None, [calendar_flag(field, calendar, raw)]
+        text = gregorian(_without_gregorian_marks(text))
     hijri = _hijri(text, field)
     if hijri is not None:
         if hijri[0] is None:

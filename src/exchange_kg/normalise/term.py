@@ -28,7 +28,7 @@ a guess: the start stays unknown and a ``date-garbled`` flag carries the raw tex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from exchange_kg.normalise.dates import (
@@ -36,10 +36,12 @@ from exchange_kg.normalise.dates import (
     MIN_YEAR,
     DateValue,
     academic_period,
+    calendar_flag,
     gregorian,
     is_filler,
     is_month_marker,
     month_number,
+    other_calendar,
     parse_date,
     starts_with_from,
 )
@@ -715,6 +717,19 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
     year and words it does not know. Such a date is an end column's end; in a term cell it
     says no more than a day, and is withheld (:func:`_lone_date`).
     """
+    calendar = other_calendar(text)
+    terms, flags = _parse_terms(text, field, role)
+    if calendar is None:
+        return terms, flags
+    dated = [t for t in terms if t.start or t.end or t.unplaced]
+    if not dated:
+        return terms, flags
+    flags = [f for f in flags if f.code != "unplaced-date"]
+    return ([replace(t, start=None, end=None, unplaced=None) for t in terms],
+            [*flags, calendar_flag(field, calendar, " ".join(text.split()))])
+
+
+def _parse_terms(text: str, field: str, role: str) -> tuple[list[Term], list[Flag]]:
     written, text = text, gregorian(text)  # "令和9年2月28日" is 2027年2月28日, not "9 years"
     whole, read_as = _whole_date(text, role, field)
     if whole is not None and role != "end" and whole.month is not None:

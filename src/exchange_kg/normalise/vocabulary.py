@@ -46,8 +46,9 @@ TABLES: dict[str, Table] = {
                    "words in quota cells (places, each, labels, not stated)"),
     "dates": Table("date-words.tsv",
                    "month number, 'prefix', 'as-of', 'as-of-after', 'period', 'filler', "
-                   "'month-marker', 'suffix', 'era:' and the year before the era's first, or "
-                   "'solar-hijri:' and the month's number in that calendar",
+                   "'month-marker', 'suffix', 'era:' and the year before the era's first, "
+                   "'solar-hijri:' and the month's number in that calendar, or 'calendar:' "
+                   "and the calendar a mark names",
                    "month names and the words around dates"),
     "units": Table("unit-words.tsv", "unit | institution | campus | place, optionally ':type'",
                    "words that head units and institutions in partner names"),
@@ -81,13 +82,19 @@ class Vocabulary:
     extra: tuple[tuple[str, Entry], ...] = ()  # (table name, entry), in the mapping's order
     date_order: str | None = None  # "dmy" | "mdy" | "ymd" when declared or decided
     origin: str = ""  # the mapping file that declared the additions, for messages
+    # the language the source is written in (its manifest entry's): Amharic and Nepali lists
+    # date by calendars of their own, see dates.other_calendar
+    language: str | None = None
 
     def entries(self, table: str) -> list[Entry]:
         """This vocabulary's own entries of ``table`` (the built-in ones not included)."""
         return [e for name, e in self.extra if name == table]
 
     def with_date_order(self, order: str | None) -> Vocabulary:
-        return Vocabulary(self.extra, order, self.origin)
+        return Vocabulary(self.extra, order, self.origin, self.language)
+
+    def with_language(self, language: str | None) -> Vocabulary:
+        return Vocabulary(self.extra, self.date_order, self.origin, language)
 
     @property
     def builtin(self) -> bool:
