@@ -620,3 +620,44 @@ def test_an_encoding_the_build_cannot_decide_is_proposed_from_its_question(
     proposal = propose(doc, "es")
     assert proposal.mapping["sections"][0]["reader"]["options"]["encoding"] == "cp1252"
     assert "read as cp1250 it says 'Politčcnica'" in proposal.yaml()
+
+
+def _page(tmp_path: Path, name: str, title: str, tables: list[tuple[str, list[str]]]) -> Path:
+    header = "<tr><th>Country</th><th>University</th><th>Places</th></tr>"
+    body = "".join(
+        f"<h2>{heading}</h2><table>{header}" + "".join(
+            "<tr>" + "".join(f"<td>{c}</td>" for c in row.split(";")) + "</tr>" for row in rows)
+        + "</table>" for heading, rows in tables)
+    path = tmp_path / name
+    path.write_text(f"<html><body><h1>{title}</h1>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+def test_tables_under_headings_naming_their_type_get_each_its_own(tmp_path: Path) -> None:
+    """Read as one table, the first heading's type (Erasmus+) was taken for the list's title
+    and given to the double degrees under the next heading too."""
+    path = _page(tmp_path, "programmes.html", "Partner universities", [
+        ("Erasmus+ agreements", ["Germany;Universität Hamburg;2", "Italy;Università di Pisa;1"]),
+        ("Double degree agreements", ["France;Université de Lille;2",
+                                      "Spain;Universidad de Granada;1"])])
+    proposal = propose(path, "programmes")
+    sections = proposal.mapping["sections"]
+    assert [(s["reader"]["options"]["table"], s["constants"].get("kinds")) for s in sections
+            ] == [(1, ["erasmus-plus"]), (2, ["double-degree"])]
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert {a.parties[0].name: a.kinds for a in agreements} == {
+        "Universität Hamburg": ("erasmus-plus",), "Università di Pisa": ("erasmus-plus",),
+        "Université de Lille": ("double-degree",), "Universidad de Granada": ("double-degree",)}
+
+
+def test_tables_under_headings_naming_your_faculties_keep_a_partners_two_agreements(
+        tmp_path: Path) -> None:
+    path = _page(tmp_path, "faculties.html", "Partner universities per faculty", [
+        ("Faculty of Medicine", ["Austria;Universität Wien;1", "Belgium;Universiteit Gent;2"]),
+        ("Faculty of Law", ["Austria;Universität Wien;2", "Spain;Universidad de Granada;1"])])
+    proposal = propose(path, "faculties")
+    units = [s["constants"].get("home_unit") for s in proposal.mapping["sections"]]
+    assert units == ["Faculty of Medicine", "Faculty of Law"]
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    vienna = [a for a in agreements if a.parties[0].name == "Universität Wien"]
+    assert sorted(a.home_unit for a in vienna) == ["Faculty of Law", "Faculty of Medicine"]

@@ -443,6 +443,23 @@ def continues_table(path: Path, fmt: str, number: int) -> bool:
     return continues(path, fmt, number)
 
 
+def table_headings(path: Path, encoding: str | None = None) -> list[str]:
+    """What names each table of a page or word-processor document, by number from 1: the
+    heading or paragraph right above it, else its caption ("" where nothing does); empty for
+    other formats. A document split into a table per programme or per faculty says under
+    which heading each table stands, and new-mapping reads each under its own."""
+    fmt = detect_format(path)
+    if fmt == "html":
+        from exchange_kg.formats.html import table_names
+
+        return table_names(path, encoding)
+    if fmt in WORD_PROCESSOR:
+        from exchange_kg.formats.textdoc import table_names as doc_table_names
+
+        return doc_table_names(path, fmt)
+    return []
+
+
 def text_outside_tables(path: Path, encoding: str | None = None) -> list[str] | None:
     """The headings and paragraphs of a page or word-processor document outside its tables
     (where it states its title and date), or None for formats that have none."""

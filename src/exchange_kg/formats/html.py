@@ -411,6 +411,16 @@ def _table(tables: list[Any], number: int) -> Table:
     return Table(f"table {number}", cells, locations, merges)
 
 
+def table_names(path: Path, encoding: str | None) -> list[str]:
+    """Each table's caption, else the heading or paragraph right above it ("" if none)."""
+    try:
+        tables = _page_tables(path, encoding)
+    except SourceError:
+        return []
+    return [" ".join(found[0][0].split()) if (found := _heading(table, n)) else ""
+            for n, table in enumerate(tables, start=1)]
+
+
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p")
 
 

@@ -179,6 +179,12 @@ def _with_headings(found: list[Block]) -> list[Block]:
     return found
 
 
+def table_names(path: Path, fmt: str) -> list[str]:
+    """Each table's heading (the paragraph right above it), else its caption ("" if none)."""
+    return [t.heading or t.caption or "" for t in parse(path, fmt).blocks
+            if isinstance(t, DocTable)]
+
+
 def read_tables(path: Path, fmt: str, choice: Any) -> list[Table]:
     """The parts of the document a section reads: all of it in order (no choice, at most
     one table), or the chosen tables (number, caption or the heading above, or a list)."""

@@ -115,6 +115,13 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
         if header_at is not None else []
     outside = text_outside_tables(path) or []
     titles = above + [ln.strip() for ln in outside if ln.strip()][:TITLE_LINES]
+    if "table" in sections[0]["reader"]["options"] if sections else False:
+        # a heading that names one table's type titles that table, not the list
+        from exchange_kg.formats import table_headings
+
+        headings = table_headings(path)
+        own = {" ".join(headings[n - 1].split()) for n in table_contexts(path)}
+        titles = [t for t in titles if " ".join(t.split()) not in own]
     named = {(kind, title) for title in titles if "\t" not in title and names_a_list(title)
              for kind in parse_kinds(title)[0].kinds if kind not in GENERIC_KINDS}
     if len({kind for kind, _ in named}) != 1:
@@ -223,9 +230,12 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
     else:
         count = table_count(path, detect_format(path), options.get("encoding"))
         candidates = [n for n in range(1, count + 1) if n != chosen]
+    headed = table_contexts(path, options.get("encoding")) if key == "table" else {}
+    first["constants"].update(headed.get(chosen, {}))
     out: list[dict[str, Any]] = []
     for candidate in candidates:
-        if key == "table" and _repeats_header(path, candidate, options):
+        if key == "table" and headed.get(candidate, {}) == headed.get(chosen, {}) \
+                and _repeats_header(path, candidate, options):
             options["table"] = [*_as_list(options["table"]), candidate]  # however short
             continue
         found = open_table(path, {key: candidate}, depth=3)
@@ -238,9 +248,14 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
             continue
         section = section_of(table_section(found[0], delimiter, *header, languages), languages)
         same = section["reader"]["options"].get("header") == options.get("header")
-        if key == "table" and same:
+        own = headed.get(candidate, {})
+        if key == "table" and same and own == headed.get(chosen, {}):
             options["table"] = [*_as_list(options["table"]), candidate]
             continue
+        if own:  # under a heading naming its type or your unit: a section of its own
+            section["constants"].update(own)
+            comments[next(iter(own))] = ("CHECK: the heading above each table names the type "
+                                         "of its agreements or your unit that holds them")
         if "partner" not in section["fields"]:
             continue  # no partners ("Type | Count"): the build reports its rows as not read
         section["reader"]["options"][key] = candidate
@@ -262,6 +277,27 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
             section["constants"]["home_unit"] = str(label)
             comments["home_unit"] = ("CHECK: the sheet's name names one of your units; its "
                                      "rows are read as that unit's agreements")
+    return out
+
+
+def table_contexts(path: Path, encoding: str | None = None) -> dict[int, dict[str, Any]]:
+    """The constants the heading above each table implies, by table number: the agreement
+    type it names ("Program Erasmus+", "Double degree agreements") or your unit that holds
+    the agreements ("Faculteit der Geneeskunde"). A page split into a table per programme or
+    per faculty says so only there: read as one table, a partner of two faculties would be
+    one agreement, and the first heading's type would be given to every table. A heading
+    naming a country is left to the format layer, which gives its table's rows the country."""
+    from exchange_kg.formats import table_headings
+
+    out: dict[int, dict[str, Any]] = {}
+    for number, heading in enumerate(table_headings(path, encoding), start=1):
+        if not heading or not names_a_list(heading) or parse_country(heading, fuzzy=False):
+            continue
+        kinds = [k for k in parse_kinds(heading)[0].kinds if k not in GENERIC_KINDS]
+        if len(kinds) == 1:
+            out[number] = {"kinds": kinds}
+        elif not kinds and names_unit(heading):
+            out[number] = {"home_unit": heading}
     return out
 
 
