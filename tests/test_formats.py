@@ -1059,3 +1059,30 @@ def test_pdf_without_rules_a_row_of_two_cells_wrapped_over_three_lines_is_one_ro
                      "Norway\tNorwegian University of Science and Technology\tN TRONDHE01"
                      "\t2\tspring only",
                      "Finland\tAalto University\tSF ESPOO12\t2"]
+
+
+def test_pdf_a_line_in_smaller_type_under_the_table_is_a_note_not_a_name(
+        tmp_path: Path) -> None:
+    """A note under a table without rulings, in smaller type ('— no places set in the
+    agreement.'), is layout: a reader took it, right under the last partner, for the rest of
+    its name. A line in the rows' type under the table (a name wrapped) stays for the reader."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    placed = [(10, 20.0, {20: "Country", 60: "Partner", 120: "Places"}),
+              (10, 28.0, {20: "Angola", 60: "Universidade Catolica de Angola", 120: "-"}),
+              (10, 36.0, {20: "Brazil", 60: "Universidade Federal da Bahia", 120: "2"}),
+              (10, 41.0, {60: "(Salvador)"}),
+              (8, 47.0, {20: "- no places set in the agreement."})]
+    for size, y, cells in placed:
+        pdf.set_font("Helvetica", size=size)
+        for x, text in cells.items():
+            pdf.set_xy(x, y)
+            pdf.cell(50, 4, text)
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    view = open_view(path, [{}])
+    notes = {view.lines[n - 1]: d.kind for n, d in view.dispositions.items()}
+    assert notes == {"- no places set in the agreement.": "note"}
+    assert "(Salvador)" in [line.strip("\t") for line in view.lines]

@@ -494,6 +494,8 @@ def _append(view: View, table: Table, join_wrapped: bool = False) -> range:
         elif row.margin and row.text:
             view.dispositions[n] = LineDisposition(n, LineStatus.LAYOUT, "page-margin",
                                                    row.margin)
+        elif row.note and row.text:
+            view.dispositions[n] = LineDisposition(n, LineStatus.LAYOUT, "note", row.note)
     return range(first, len(view.lines) + 1)
 
 

@@ -54,6 +54,7 @@ class Table:
     unreadable: dict[int, str] = field(default_factory=dict)  # row -> why it cannot be read
     margin: dict[int, str] = field(default_factory=dict)  # row -> why it is a page's margin
     joined: dict[int, str] = field(default_factory=dict)  # row -> why it is read with another
+    notes: dict[int, str] = field(default_factory=dict)  # row -> why it is a note on the table
 
 
 def cell_text(value: object) -> str:
@@ -105,6 +106,7 @@ class RenderedRow:
     unreadable: str = ""  # non-empty: the format cannot read the row, with why
     margin: str = ""  # non-empty: printed in every page's margin (a running header), with why
     joined: str = ""  # non-empty: the row is the rest of a cell above, joined to it, with why
+    note: str = ""  # non-empty: the row is a note on the table (a footnote), with why
 
 
 # Words a name does not end in: what follows them was wrapped onto the next line.
@@ -154,7 +156,7 @@ def render(table: Table, join_wrapped: bool = False) -> list[RenderedRow]:
         layout = "" if own[r] else _label_row(r, row, carried, own)
         out.append(RenderedRow(_line(row), table.locations[r], layout,
                                table.unreadable.get(r, ""), table.margin.get(r, ""),
-                               joined.get(r, "")))
+                               joined.get(r, ""), table.notes.get(r, "")))
     return out
 
 

@@ -64,6 +64,9 @@ def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list
     for (a, b), (m, n) in zip(pairwise(read), pairwise(numbers), strict=False):
         if n == m + 1:
             _join_cut_row(a, b, m)
+    for page in read:
+        if page.sizes:
+            page.table.notes = _notes(page)
     return tables
 
 
@@ -164,6 +167,7 @@ class _Page:
     table: Table
     first_table: list[int] = field(default_factory=list)
     cut: int | None = None
+    sizes: list[float | None] = field(default_factory=list)  # per row: its type size
 
 
 def _page(page: Any, number: int, strategy: str) -> _Page:
@@ -201,7 +205,44 @@ def _page(page: Any, number: int, strategy: str) -> _Page:
         locations.append(where)
     at = {id(r): k for k, r in enumerate(rows)}
     return _Page(Table(f"page {number}", cells, locations, merges),
-                 [at[id(r)] for r in first], None if cut is None else at[id(cut)])
+                 [at[id(r)] for r in first], None if cut is None else at[id(cut)],
+                 [_size(page, where) for where in locations])
+
+
+# A line in type this much smaller than the table's is no part of its rows.
+_NOTE_SIZE = 0.9
+
+
+def _notes(page: _Page) -> dict[int, str]:
+    """The lines under a page's last table row that are notes on the table: one cell in
+    smaller type than the rows' ('— sem vagas definidas no acordo.', '¹ Nur für Master',
+    '* Accord signé au niveau de la Faculté'). A reader would take such a line, right under
+    the last partner, for the rest of its name; the type says it is not."""
+    table, sizes = page.table, page.sizes
+    rows = [r for r, row in enumerate(table.cells) if r not in table.margin
+            and sum(1 for c in row if c.strip()) > 1]
+    if not rows:
+        return {}
+    body = sorted(s for r in rows if (s := sizes[r]) is not None)
+    if not body:
+        return {}
+    usual = body[len(body) // 2]
+    return {r: "a note under the table, in smaller type than its rows"
+            for r in range(rows[-1] + 1, len(table.cells))
+            if r not in table.margin and sum(1 for c in table.cells[r] if c.strip()) == 1
+            and (size := sizes[r]) is not None and size < _NOTE_SIZE * usual}
+
+
+def _size(page: Any, where: Location) -> float | None:
+    """The median type size of the characters in a row's box."""
+    box = _BOX.search(where.text)
+    if box is None:
+        return None
+    x0, top, x1, bottom = (float(v) for v in box.groups())
+    found = sorted(c["size"] for c in page.chars
+                   if x0 - _EPS <= (c["x0"] + c["x1"]) / 2 <= x1 + _EPS
+                   and top - _EPS <= (c["top"] + c["bottom"]) / 2 <= bottom + _EPS)
+    return found[len(found) // 2] if found else None
 
 
 def _cut_at_foot(table: Any, page: Any) -> float | None:
