@@ -448,3 +448,35 @@ def test_a_successor_keeps_the_evidence_of_its_own_weaker_match() -> None:
     top = res.candidates[0]
     assert top.ror_id == ror_id(1) and top.followed_successor_from == ror_id(2)
     assert {"successor", "city"} <= set(top.evidence) and len(res.candidates) == 1
+
+
+def test_a_name_its_successor_took_as_its_own_is_not_the_predecessor_by_rule() -> None:
+    """The predecessor breaks a tie only when the successor holds the name as another of its
+    names: 'Tampereen yliopisto' is the label of the University of Tampere (closed 2019) and
+    of the Tampere University that continues it, so the name alone cannot say which."""
+    records = [v2_record(1, "Kastelholm Yliopisto", "FI", city="Kastelholm", status="inactive",
+                         relationships=[("successor", 2, "Kastelholm University")]),
+               v2_record(2, "Kastelholm University", "FI", city="Kastelholm",
+                         labels=[("Kastelholm Yliopisto", "fi")],
+                         relationships=[("predecessor", 1, "Kastelholm Yliopisto")]),
+               v2_record(3, "Old Harbour College", "GB", status="inactive",
+                         relationships=[("successor", 4, "Harbour University")]),
+               v2_record(4, "Harbour University", "GB", aliases=["Old Harbour College"],
+                         relationships=[("predecessor", 3, "Old Harbour College")])]
+    small = build_index(parse_record(r) for r in records)
+    took = match(small, q("Kastelholm Yliopisto", "FI", city="Kastelholm"))
+    assert took.chosen is None and took.decision == "ambiguous"
+    kept = match(small, q("Old Harbour College", "GB"))  # an alias of the successor only
+    assert kept.chosen is not None and kept.chosen.ror_id == ror_id(3)
+
+
+def test_the_records_own_word_order_is_not_undone_by_its_translation() -> None:
+    """'Washington University' linked to the University of Washington through its Spanish
+    label 'Universidad de Washington': a translation may move words, but the record's own
+    English name says in which order its words are its name."""
+    records = [v2_record(1, "University of Westhaven", "US",
+                         labels=[("Universidad de Westhaven", "es")])]
+    small = build_index(parse_record(r) for r in records)
+    assert match(small, q("Westhaven University", "US")).chosen is None
+    assert match(small, q("Universidad de Westhaven", "US")).chosen is not None
+    assert match(small, q("University of Westhaven", "US")).chosen is not None

@@ -206,7 +206,8 @@ def _break_tie(index: RorIndex, query: InstitutionQuery,
             return _with_evidence(in_city[0], "tie-broken-by-city")
     for cand in close:
         others = [c for c in close if c.ror_id != cand.ror_id]
-        if others and all(c.ror_id in cand.successors for c in others):
+        if others and all(c.ror_id in cand.successors and _named_as_before(cand, c)
+                          for c in others):
             # the institution's own (inactive) record, not the one that succeeded it
             return _with_evidence(cand, "tie-broken-by-predecessor")
     for cand in close:
@@ -218,6 +219,15 @@ def _break_tie(index: RorIndex, query: InstitutionQuery,
         if all(c.ror_id in kids or _has_parent(index, c.ror_id, cand.ror_id) for c in others):
             return _with_evidence(cand, "tie-broken-by-parent")
     return None
+
+
+def _named_as_before(old: Candidate, new: Candidate) -> bool:
+    """Whether the name matched is the predecessor's more than its successor's: the successor
+    matched it only as another of its names (an alias, a translation), and not better than
+    the predecessor did. A successor that took the name as its own ("Tampereen yliopisto",
+    both records' label) or matched it better (an exact alias against a translation of a
+    numbered name) leaves the tie to a person."""
+    return new.method not in ("exact", "label") and old.score >= new.score
 
 
 def _has_parent(index: RorIndex, child_id: str, parent_id: str) -> bool:

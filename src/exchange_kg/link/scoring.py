@@ -801,12 +801,18 @@ def _translated(index: RorIndex, i: int, query: InstitutionQuery) -> Hit | None:
     "Russian Academy of Sciences". The same words in the same order score ``TRANSLATED``;
     in another order only when a word was translated ("Uniwersytet Europejski" / "European
     University"), because in one language "Washington University" and "University of
-    Washington" are two universities. A name of descriptors only names nobody."""
+    Washington" are two universities. A name of descriptors only names nobody, and our name
+    in the record's own words but in another order ("Washington University" for a record
+    named "University of Washington") matches none of its translations either."""
     best: Hit | None = None
     for label, (qw, qnative, qkey) in _planned(query, _translation_plan):
         if i not in index.by_canonical(qkey):
             continue  # no name of the record has these words (the index says so at once)
-        for value, kind, rw, rnative in _worded_names(index, i):
+        names = list(_worded_names(index, i))
+        if not qnative and any(not rnative and rw != qw and " ".join(sorted(rw)) == qkey
+                               for _, _, rw, rnative in names):
+            continue  # the record writes these words in another order: another name
+        for value, kind, rw, rnative in names:
             if " ".join(sorted(rw)) != qkey:
                 continue
             if qw == rw:
