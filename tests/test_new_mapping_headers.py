@@ -661,3 +661,20 @@ def test_tables_under_headings_naming_your_faculties_keep_a_partners_two_agreeme
     agreements = pipeline.source_agreements(read_with(proposal, path))
     vienna = [a for a in agreements if a.parties[0].name == "Universität Wien"]
     assert sorted(a.home_unit for a in vienna) == ["Faculty of Law", "Faculty of Medicine"]
+
+
+def test_a_partner_column_of_identifiers_is_not_the_partners_name(tmp_path: Path) -> None:
+    """An exchange system's export names the partner three ways: by internet domain (its SCHAC
+    id), by Erasmus code and by name. The first, a column headed 'partner_...', had been
+    read as the partner: six institutions named 'uni-heidelberg.de' and the like."""
+    path = tmp_path / "iia.csv"
+    path.write_text(
+        "Agreement,Partner,Partner code,Partner name,Places\n"
+        "A1,uni-heidelberg.de,D HEIDELB01,Ruprecht-Karls-Universität Heidelberg,2\n"
+        "A2,kuleuven.be,B LEUVEN01,KU Leuven,3\n"
+        "A3,helsinki.fi,SF HELSINK01,Helsingin yliopisto,2\n", encoding="utf-8")
+    proposal = propose(path, "iia")
+    assert _columns(proposal)[1:4] == ["-", "erasmus_code", "partner"]
+    assert "'Partner' not read" in proposal.yaml()
+    names = {a.parties[0].name for a in pipeline.source_agreements(read_with(proposal, path))}
+    assert names == {"Ruprecht-Karls-Universität Heidelberg", "KU Leuven", "Helsingin yliopisto"}

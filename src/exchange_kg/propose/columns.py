@@ -206,6 +206,11 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             why[cell] = (f"its cells ({example!r}) are no agreement levels (university or "
                          "department); a study cycle has no property in the ontology")
             name = None
+        if name == "partner" and (found := _identifiers(values)) is not None:
+            # "partner_hei_id", "partner_erasmus_code": the header names the partner, its
+            # cells identify it ('uni-heidelberg.de', 'D HEIDELB01'); a name is elsewhere
+            why[cell] = f"its cells are identifiers ({found[1]!r}), not the partner's name"
+            name = found[0]
         if name == "start" and columns[-1:] == ["start"] and not {"end", "term"} & set(columns):
             # two columns of dates side by side: when it began, when it ends; unless the dates
             # say otherwise (the same signing date in two calendars, the second not later)
@@ -247,6 +252,25 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
     if "partner" not in columns:
         _partner_by_content(columns, header, rows)
     return columns, languages
+
+
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
+
+
+def _identifiers(values: Sequence[str]) -> tuple[str | None, str] | None:
+    """A column whose cells identify institutions without naming them, most of them Erasmus
+    codes or internet domains (an exchange system's SCHAC ids): the field its cells are
+    ('erasmus_code', or None for a domain) and an example; None for a column of names."""
+    filled = [v.strip() for v in values if v.strip()]
+    if not filled:
+        return None
+    codes = [v for v in filled if parse_erasmus_code(v)[0] is not None]
+    if len(codes) * 2 > len(filled):
+        return "erasmus_code", codes[0]
+    domains = [v for v in filled if _DOMAIN.match(v)]
+    if len(domains) * 2 > len(filled):
+        return None, domains[0]
+    return None
 
 
 TRANSLATED_SHARE = 0.8  # rows whose two partner cells are written in two scripts, at least
