@@ -349,8 +349,6 @@ def test_vub_and_ulb_stay_apart_with_the_registry(linked: pyoxigraph.Store) -> N
     assert ror_of(linked, ULB_ENGLISH) == rid(16)
 
 
-@pytest.mark.xfail(strict=True, reason="'Washington University' without a city is linked to "
-                   "the University of Washington")
 def test_washington_university_is_not_the_university_of_washington(
         linked: pyoxigraph.Store) -> None:
     assert iri(linked, WASHINGTON_BARE) != iri(linked, UW)
