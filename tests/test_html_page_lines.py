@@ -49,7 +49,22 @@ def test_a_page_without_tables_is_its_lines_in_page_order(tmp_path: Path) -> Non
                           "© 2026 International Office"]
     assert not any("not a partner" in ln or "color" in ln for ln in lines)
     assert table.locations[0].text == "page line 1 (<nav>)"
-    assert table.margin == {0: "the site's navigation (<nav>), not the list"}
+    # the menu and the page's footer ('© ...', the host itself) are the site's: layout
+    assert table.margin == {0: "the site's navigation (<nav>), not the list",
+                            len(lines) - 1: "the page's footer (<footer>), not the list"}
+
+
+def test_an_articles_own_footer_is_no_page_footer(tmp_path: Path) -> None:
+    """A <footer> in an <article> (a card's 'Valid until 2027') is the article's: read."""
+    path = tmp_path / "cards.html"
+    path.write_text("<html><body><h1>Partners</h1><article><h2>Kyoto University</h2>"
+                    "<footer>Valid until 2027</footer></article>"
+                    "<footer>© University of Somewhere</footer></body></html>",
+                    encoding="utf-8")
+    table = page_lines(path)
+    assert [row[0] for row in table.cells][-2:] == ["Valid until 2027",
+                                                    "© University of Somewhere"]
+    assert list(table.margin) == [len(table.cells) - 1]
 
 
 def test_a_page_of_headings_and_lists_is_proposed_as_an_outline_and_read_whole(

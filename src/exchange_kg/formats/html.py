@@ -118,14 +118,16 @@ def _lines_of(path: Path, root: Any) -> Table:
     _walk(body, lines, [""], "", find_cards(body, _element_lines, _BLOCKS))
     cells = [row for row, _ in lines]
     locations = [Location(f"page line {n} ({tag})" if tag == _LABELS else
-                          f"page line {n} (<{tag}>)") for n, (_, tag) in
+                          f"page line {n} (<{tag.removeprefix('page ')}>)") for n, (_, tag) in
                  enumerate(lines, start=1)]
     if not cells:
         raise SourceError(str(path), None, "the page has no table and no text")
-    # A <nav> (a menu, a breadcrumb) is the site's, on every page, as a printed page's
-    # running header is: layout, never entries of the list.
-    navigation = {r: "the site's navigation (<nav>), not the list" for r, (_, tag) in
-                  enumerate(lines) if tag == "nav"}
+    # A <nav> (a menu, a breadcrumb) and the page's <footer> (the site's address, its
+    # copyright: '© University of X', the host itself) are the site's, on every page, as a
+    # printed page's running header is: layout, never entries of the list.
+    chrome = {"nav": "the site's navigation (<nav>), not the list",
+              _PAGE_FOOTER: "the page's footer (<footer>), not the list"}
+    navigation = {r: chrome[tag] for r, (_, tag) in enumerate(lines) if tag in chrome}
     return Table("page text", cells, locations, margin=navigation)
 
 
@@ -177,8 +179,24 @@ def _walk(el: Any, lines: list[tuple[list[str], str]], line: list[str], tag: str
             line[0] += child.tail
     if block:
         _flush(lines, line, tag)
-    if el.tag == "nav":  # the site's links, in whatever blocks they stand
-        lines[start:] = [(cells, "nav") for cells, _ in lines[start:]]
+    if el.tag == "nav" or _page_footer(el):  # the site's, in whatever blocks they stand
+        chrome = "nav" if el.tag == "nav" else _PAGE_FOOTER
+        lines[start:] = [(cells, chrome) for cells, _ in lines[start:]]
+
+
+_PAGE_FOOTER = "page footer"  # the lines of the page's own <footer>
+
+
+# Elements whose <footer> is their own (an article's, a card's), not the page's.
+_OWNERS = frozenset({"article", "section", "main", "aside", "li", "td", "th", "dd",
+                     "blockquote", "details", "dialog", "figure", "table"})
+
+
+def _page_footer(el: Any) -> bool:
+    """Whether ``el`` is the page's <footer> (the site's address, copyright, contact), not
+    an article's or a card's: in no element that a footer belongs to."""
+    return el.tag == "footer" and not any(isinstance(a.tag, str) and a.tag in _OWNERS
+                                          for a in el.iterancestors())
 
 
 def _heads_a_list(item: Any) -> bool:
