@@ -328,9 +328,8 @@ def test_namesakes_link_to_their_own_records(linked: pyoxigraph.Store) -> None:
     assert ror_of(linked, UC_SYSTEM) == rid(27)
 
 
-@pytest.mark.xfail(strict=True, reason="'Université d'Aix-Marseille' joins 'Universite de "
-                   "Provence' and both link to the predecessor; 'Aix-Marseille Université' "
-                   "is a second IRI")
+@pytest.mark.xfail(strict=True, reason="'Université d'Aix-Marseille', an alias of the "
+                   "successor's record, is neither linked nor joined to 'Aix-Marseille Université'")
 def test_a_successor_s_alias_is_not_its_predecessor(linked: pyoxigraph.Store) -> None:
     assert len(one(linked, AMU)) == 1
     assert ror_of(linked, AMU[1]) == rid(17)
@@ -355,8 +354,9 @@ def test_washington_university_is_not_the_university_of_washington(
     assert ror_of(linked, WASHINGTON_BARE) != rid(9)
 
 
-@pytest.mark.xfail(strict=True, reason="a name both records hold ('Tampereen yliopisto') is "
-                   "linked to the inactive predecessor by rule")
+@pytest.mark.xfail(strict=True, reason="a name both records hold ('Tampereen yliopisto': the "
+                   "predecessor's label, the successor's alias) is linked to the inactive "
+                   "predecessor")
 def test_a_name_the_successor_holds_too_is_not_linked_to_the_predecessor(
         linked: pyoxigraph.Store) -> None:
     assert ror_of(linked, TAMPERE_FI) != rid(22)
