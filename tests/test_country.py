@@ -518,3 +518,13 @@ def test_a_name_one_language_shortens_for_two_countries_names_neither() -> None:
         assert parse_country(cell) is None, cell
     assert parse_country("Корея").code == "KR"  # as 'Korea' (curated: the South, in lists)
     assert parse_country("Конго").code == "CG"  # a translation of Congo's own name stays
+
+
+def test_a_cell_of_several_countries_says_so() -> None:
+    """A network's country cell ('Viro, Latvia, Liettua') was "no country name recognised":
+    it names three, and the report should say that no party got one from it."""
+    for cell in ("Viro, Latvia, Liettua", "Viro / Latvia / Liettua", "Viro; Latvia; Liettua"):
+        assert parse_country(cell) is None
+        reason = unmatched_reason(cell)
+        assert reason is not None and "3 countries (Estonia, Latvia, Lithuania)" in reason
+    assert "countries" not in (unmatched_reason("Germany, Berlin") or "")

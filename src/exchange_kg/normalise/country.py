@@ -591,7 +591,24 @@ def unmatched_reason(
     match, why = _resolve(text, fuzzy, fuzzy_languages)
     if match is not None:
         return None
+    several = countries_listed(text)
+    if several:
+        return (f"names {len(several)} countries ({', '.join(m.name for m in several)}): a "
+                "cell of several countries gives no party its country")
     return why or "no country name recognised"
+
+
+def countries_listed(text: str) -> list[CountryMatch]:
+    """The countries of a cell that lists several ("Viro, Latvia, Liettua", "Estonia /
+    Latvia"), each read exactly (no fuzzy guess); empty unless every piece is a country
+    and they are at least two different ones."""
+    pieces = [p.strip() for p in re.split(r"[,;/\n]|\s[-–]\s|\s&\s", text) if p.strip()]
+    if len(pieces) < 2:
+        return []
+    found = [parse_country(p, fuzzy=False) for p in pieces]
+    if any(m is None for m in found) or len({m.code for m in found if m}) < 2:
+        return []
+    return [m for m in found if m]
 
 
 # ---------------------------------------------------------------------------- names
