@@ -29,6 +29,7 @@ from exchange_kg.link.names import normalise
 from exchange_kg.normalise.partner import institution_key, joined_bodies
 from exchange_kg.records import Flag
 from exchange_kg.resolve.names import is_distinctive, parse_name
+from exchange_kg.resolve.reread import reread_parties
 
 if TYPE_CHECKING:
     from exchange_kg.link.ror_index import RorIndex
@@ -49,24 +50,18 @@ def split_joined_parties(agreements: Sequence[Agreement],
     """Split the parties that are two institutions (see the module docstring), in place;
     returns how many were split."""
     alone = {(p.country, institution_key(p.name)) for a in agreements for p in a.parties}
-    ror_named = ror_named or (lambda name, country: False)
-    split = 0
-    for a in agreements:
-        parties: list[Party] = []
-        for party in a.parties:
-            parts = _parts(party, alone, ror_named)
-            if parts is None:
-                parties.append(party)
-                continue
-            split += 1
-            parties += [replace(party, name=name) for name in parts]
-            if a.records:
-                a.records[0].flags.append(Flag(
-                    "partner", "several-parties-split",
-                    f"{party.name!r} read as two parties, {parts[0]!r} and {parts[1]!r}: "
-                    f"{parts[0]!r} is an institution named on its own elsewhere", party.name))
-        a.parties = tuple(parties)
-    return split
+    named = ror_named or (lambda name, country: False)
+
+    def read(party: Party) -> tuple[tuple[Party, ...], Flag] | None:
+        parts = _parts(party, alone, named)
+        if parts is None:
+            return None
+        return tuple(replace(party, name=name) for name in parts), Flag(
+            "partner", "several-parties-split",
+            f"{party.name!r} read as two parties, {parts[0]!r} and {parts[1]!r}: "
+            f"{parts[0]!r} is an institution named on its own elsewhere", party.name)
+
+    return reread_parties(agreements, read)
 
 
 def _parts(party: Party, alone: set[tuple[str | None, str]],

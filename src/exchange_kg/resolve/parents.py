@@ -27,6 +27,7 @@ from dataclasses import replace
 from exchange_kg.agreements import Agreement, Party
 from exchange_kg.normalise.partner import inflected_same, institution_key, parents_in_name
 from exchange_kg.records import Flag
+from exchange_kg.resolve.reread import reread_parties
 
 
 def split_parents(agreements: Sequence[Agreement]) -> int:
@@ -37,24 +38,18 @@ def split_parents(agreements: Sequence[Agreement]) -> int:
         for p in a.parties:
             if not p.units and not parents_in_name(p.name):
                 alone[p.country].setdefault(institution_key(p.name), p.name)
-    split = 0
-    for a in agreements:
-        parties: list[Party] = []
-        for party in a.parties:
-            found = _parent(party, alone.get(party.country, {}))
-            if found is None:
-                parties.append(party)
-                continue
-            unit, name, written = found
-            split += 1
-            parties.append(replace(party, name=name, units=(unit, *party.units)))
-            if a.records:
-                a.records[0].flags.append(Flag(
-                    "partner", "parent-read-by-evidence",
-                    f"{party.name!r} read as the unit {unit!r} of {name!r}: {written!r} is "
-                    f"{name!r} in another case, named so in a list", party.name))
-        a.parties = tuple(parties)
-    return split
+
+    def read(party: Party) -> tuple[tuple[Party, ...], Flag] | None:
+        found = _parent(party, alone.get(party.country, {}))
+        if found is None:
+            return None
+        unit, name, written = found
+        return (replace(party, name=name, units=(unit, *party.units)),), Flag(
+            "partner", "parent-read-by-evidence",
+            f"{party.name!r} read as the unit {unit!r} of {name!r}: {written!r} is "
+            f"{name!r} in another case, named so in a list", party.name)
+
+    return reread_parties(agreements, read)
 
 
 def _parent(party: Party, names: dict[str, str]) -> tuple[str, str, str] | None:
