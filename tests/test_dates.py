@@ -527,3 +527,27 @@ def test_a_numeric_date_after_an_as_of_phrase(cell: str, expected: DateValue) ->
 
 def test_an_as_of_phrase_is_a_whole_word() -> None:
     assert parse_date("Standard 01.10.2025")[0] is None
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("15 mart 2021", DateValue(2021, 3, 15)),              # az
+    ("2 de xullo de 2021", DateValue(2021, 7, 2)),         # gl
+    ("15 במרץ 2019", DateValue(2019, 3, 15)),              # he: the month with its prefix
+    ("15 मार्च 2021", DateValue(2021, 3, 15)),             # hi
+    ("১৭ জানুয়ারি ২০২৪", DateValue(2024, 1, 17)),         # bn, Bengali digits
+    ("15 மார்ச் 2021", DateValue(2021, 3, 15)),            # ta
+    ("20 جون 2019", DateValue(2019, 6, 20)),               # ur
+    ("1. ágúst 2023", DateValue(2023, 8, 1)),              # is
+    ("2019 წლის 12 აპრილი", DateValue(2019, 4, 12)),       # ka, year first
+    ("2019 жылғы 10 қазан", DateValue(2019, 10, 10)),      # kk, year first
+    ("15.03.2016 ж.", DateValue(2016, 3, 15)),             # kk: 'year' after the date
+    ("01.02.2022 год.", DateValue(2022, 2, 1)),            # mk
+    ("15.03.2016թ.", DateValue(2016, 3, 15)),              # hy: 'year' written onto it
+    ("12 ta' Diċembru 2022", DateValue(2022, 12, 12)),     # mt
+    ("tarehe 15 Machi 2021", DateValue(2021, 3, 15)),      # sw
+    ("Hunyo 14, 2019", DateValue(2019, 6, 14)),            # tl, month first
+    ("1 Medi 2021", DateValue(2021, 9, 1)),                # cy
+])
+def test_month_names_and_year_words_of_further_languages(cell: str, expected: DateValue
+                                                         ) -> None:
+    assert parse_date(cell) == (expected, [])

@@ -339,3 +339,17 @@ def test_an_mou_beside_an_moa_is_still_read() -> None:
                                   "قيد التوقيع"])
 def test_in_negotiation_in_further_languages(cell: str) -> None:
     assert parse_kinds(cell) == (KindValue((), "in-process"), [])
+
+
+@pytest.mark.parametrize(("cell", "kind"), [
+    ("Marrëveshje shkëmbimi studentësh", "student-exchange"),     # sq
+    ("Anlaşma memorandumu", "memorandum-of-understanding"),        # az
+    ("ურთიერთგაგების მემორანდუმი", "memorandum-of-understanding"),  # ka
+    ("Договор за соработка", "cooperation-agreement"),             # mk
+    ("समझौता ज्ञापन (MoU)", "memorandum-of-understanding"),          # hi, glossed
+    ("Kasunduan sa Palitan ng Mag-aaral", "student-exchange"),     # tl
+    ("Memorandwm cyd-ddealltwriaeth", "memorandum-of-understanding"),  # cy
+    ("Viljayfirlýsing", "letter-of-intent"),                       # is
+])
+def test_kinds_of_more_languages(cell: str, kind: str) -> None:
+    assert parse_kinds(cell) == (KindValue((kind,)), [])

@@ -287,3 +287,8 @@ def test_counting_words_of_asian_and_balkan_lists(cell: str, places: int) -> Non
                                   "۲ نفر در سال"])
 def test_a_years_places_in_further_languages(cell: str) -> None:
     assert parse_quota(cell)[0] == QuotaValue(False, (("unspecified", 2),))
+
+
+@pytest.mark.parametrize("cell", ["2 nemar", "2 studentë", "2 fyfyriwr", "2 คน"])
+def test_places_counted_in_further_languages(cell: str) -> None:
+    assert parse_quota(cell) == (QuotaValue(False, (("unspecified", 2),)), [])

@@ -717,3 +717,25 @@ def test_a_date_after_from_is_a_start_even_in_an_end_column(cell: str) -> None:
     for role in ("term", "end"):
         terms, _ = parse_terms(cell, role=role)
         assert [(t.start, t.end) for t in terms] == [(DateValue(2016, 5, 1), None)], role
+
+
+@pytest.mark.parametrize(("cell", "check"), [
+    ("ótímabundinn", lambda t: t.open_ended is True),       # is
+    ("pa afat", lambda t: t.open_ended is True),            # sq
+    ("უვადო", lambda t: t.open_ended is True),              # ka
+    ("müddətsiz", lambda t: t.open_ended is True),          # az
+    ("अनिश्चित काल", lambda t: t.open_ended is True),        # hi
+    ("walang takdang panahon", lambda t: t.open_ended is True),  # tl
+    ("miaka 5", lambda t: t.duration_years == 5),           # sw: the number after the word
+    ("৫ বছর", lambda t: t.duration_years == 5),             # bn
+    ("5 ஆண்டுகள்", lambda t: t.duration_years == 5),        # ta
+    ("5 mlynedd", lambda t: t.duration_years == 5),         # cy
+    ("avtomatik uzadılır", lambda t: t.auto_renewal is True),  # az
+    ("awtomatikong nare-renew", lambda t: t.auto_renewal is True),  # tl
+    ("deri më 31.05.2029", lambda t: t.end == DateValue(2029, 5, 31)),  # sq
+    ("31 अगस्त 2026 तक", lambda t: t.end == DateValue(2026, 8, 31)),  # hi: 'until' after
+    ("31.08.2027-dək", lambda t: t.end == DateValue(2027, 8, 31)),  # az: 'until' after
+])
+def test_terms_of_further_languages(cell: str, check: Any) -> None:
+    terms, _ = parse_terms(cell)
+    assert len(terms) == 1 and check(terms[0])

@@ -550,7 +550,14 @@ def _without_trailing_fillers(text: str) -> str:
     words = text.split()
     while len(words) > 1 and all(t in fillers for t in _tokens(words[-1])) and _tokens(words[-1]):
         words.pop()
-    return " ".join(words)
+    text = " ".join(words)
+    glued = _GLUED_WORD.fullmatch(text)  # "15.03.2016թ.": the word written onto the date
+    if glued and fold_accents(glued.group(2)) in fillers:
+        return glued.group(1)
+    return text
+
+
+_GLUED_WORD = re.compile(rf"(.*\d\.?)({_WORD})\.?")
 
 
 def _strip_wrapping(text: str) -> str:

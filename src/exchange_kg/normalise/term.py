@@ -376,7 +376,8 @@ class _Reader:
         """"2026-ig", "2026'ya kadar", "2026年まで": the date just read ends the term it
         started (the word says so only after it)."""
         draft = state.last_started
-        if draft is None or state.since_date or draft is not state.current:
+        # "31.08.2027-dək", "2026-ig": a hyphen may join the word to the date
+        if draft is None or state.since_date - {"range"} or draft is not state.current:
             return
         if draft.closes_range():
             draft.start, draft.end, draft.fixed = None, draft.start, True
