@@ -16,6 +16,7 @@ untagged (language unknown) otherwise.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -67,24 +68,32 @@ def written_in(text: str, language: str | None) -> str | None:
     return language if letters & proof and letters <= _BASIC_LATIN | extra else None
 
 
+def spelled_key(text: str) -> str:
+    """Case- and punctuation-insensitive, but spelled as written: accents tell languages
+    apart ("október" is Icelandic, "oktober" Norwegian), so they are kept."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    kept = (c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in text)
+    return " ".join("".join(kept).split())
+
+
 @cache
 def country_name_languages() -> dict[str, frozenset[str]]:
-    """Country names as text keys -> the languages that name a country so: pycountry's
-    English names and its translations (only where a translation is given: gettext returns
-    the English name for a missing one), CLDR's everyday names and the curated aliases.
+    """Country names, spelled as written (:func:`spelled_key`) -> the languages that name a
+    country so: pycountry's English names and its translations (only where a translation is
+    given: gettext returns the English name for a missing one), CLDR's everyday names and the
+    curated aliases.
 
     A list's country cells are written in its language more often than any other words, so
     new-mapping weighs them when it decides the language of a list nobody has described."""
     import gettext
     import os
 
-    from exchange_kg.normalise.country import text_key
     from exchange_kg.normalise.vocabulary import builtin_entries, data_rows
 
     found: dict[str, set[str]] = {}
 
     def add(text: str, language: str) -> None:
-        key = text_key(text)
+        key = spelled_key(text)
         if key:
             found.setdefault(key, set()).add(re.split(r"[@_-]", language)[0].lower())
 
