@@ -528,3 +528,13 @@ def test_a_cell_of_several_countries_says_so() -> None:
         reason = unmatched_reason(cell)
         assert reason is not None and "3 countries (Estonia, Latvia, Lithuania)" in reason
     assert "countries" not in (unmatched_reason("Germany, Berlin") or "")
+
+
+def test_a_territory_is_part_of_a_country_by_its_own_name_not_by_its_code() -> None:
+    """US-CO is Colorado and US-PA Pennsylvania: a US partner in Columbia or Panama City was
+    published in Colombia or Panama, read as a territory with a code of its own."""
+    from exchange_kg.normalise.country import territory_of
+
+    assert territory_of("CN", "HK") and territory_of("US", "PR") and territory_of("NL", "AW")
+    for country, code in (("US", "CO"), ("US", "PA"), ("US", "IN"), ("DE", "BE"), ("CA", "NL")):
+        assert not territory_of(country, code), (country, code)

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import pycountry
-
 from exchange_kg.mapping_spec import Section
 from exchange_kg.normalise import registry
-from exchange_kg.normalise.country import countries_in_name, parse_country
+from exchange_kg.normalise.country import countries_in_name, parse_country, territory_of
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
 from exchange_kg.normalise.fit import names_a_column
@@ -430,7 +428,7 @@ def _row_country(country: str | None, places: list[tuple[str | None, str | None]
             return found
         return None
     other = sorted(named - {country})
-    if len(other) == 1 and pycountry.subdivisions.get(code=f"{country}-{other[0]}"):
+    if len(other) == 1 and territory_of(country, other[0]):
         record.flags.append(Flag(
             "country", "country-refined", f"listed under {country}; the partner's name or place "
             f"names {other[0]}, which ISO 3166-2 lists as part of {country} and ISO 3166-1 codes "
@@ -452,7 +450,7 @@ def _refine_country(country: str | None, record: RawRecord) -> str | None:
     if country is None:
         return None
     for match in countries_in_name(record.fields.get("partner", "")):
-        if match.code != country and pycountry.subdivisions.get(code=f"{country}-{match.code}"):
+        if match.code != country and territory_of(country, match.code):
             record.flags.append(Flag(
                 "country", "country-refined",
                 f"listed under {country}; the name names {match.name}, which ISO 3166-2 lists "

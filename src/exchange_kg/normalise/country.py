@@ -598,6 +598,18 @@ def unmatched_reason(
     return why or "no country name recognised"
 
 
+def territory_of(country: str, code: str) -> bool:
+    """Whether the territory ISO 3166-1 codes ``code`` is part of ``country`` by ISO 3166-2:
+    the subdivision coded ``{country}-{code}`` must be that territory by name (CN-HK is Hong
+    Kong, US-PR Puerto Rico), not a state whose code is another country's (US-CO is
+    Colorado, not Colombia; US-PA Pennsylvania, not Panama)."""
+    sub = pycountry.subdivisions.get(code=f"{country}-{code}")
+    if not sub:
+        return False
+    match = parse_country(str(sub.name), fuzzy=False)
+    return match is not None and match.code == code
+
+
 def countries_listed(text: str) -> list[CountryMatch]:
     """The countries of a cell that lists several ("Viro, Latvia, Liettua", "Estonia /
     Latvia"), each read exactly (no fuzzy guess); empty unless every piece is a country
