@@ -512,6 +512,31 @@ def test_a_hidden_row_is_reported_not_read(fmt: str, tmp_path: Path) -> None:
     assert src.result.dispositions[3].status is LineStatus.UNREADABLE
 
 
+def test_a_formula_saved_without_its_value_is_never_an_empty_cell(tmp_path: Path) -> None:
+    """A workbook a program wrote holds formulas without their values: a reference to a
+    cell ('=Countries!A2', a lookup sheet) has that cell's value; any other formula stays as
+    written, for the normaliser to report, where both read as empty cells (country and end
+    lost without a word); a total over a range stays empty."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Partners"
+    sheet.append(["Partner", "Country", "Start", "Years", "End", "Note"])
+    sheet.append(["Universidad de Salamanca", "=Countries!A2", "2022-09-01", 5,
+                  "=EDATE(C2,D2*12)-1", "=$B$2"])
+    sheet.append(["Total places", "", "", "=SUM(D2:D2)"])
+    lookup = book.create_sheet("Countries")
+    lookup.append(["Country"])
+    lookup.append(["Spain"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    lines = open_view(path, [{"sheet": "Partners"}]).lines
+    assert lines[1] == ("Universidad de Salamanca\tSpain\t2022-09-01\t5\t=EDATE(C2,D2*12)-1"
+                        "\tSpain")
+    assert lines[2] == "Total places"  # a total over a range: no text to read a row by
+
+
 def test_a_hidden_sheet_is_read_only_when_the_mapping_names_it(tmp_path: Path) -> None:
     """A sheet the workbook hides (an archive of ended agreements) is not the list: without
     `sheet:` the one shown is read, the hidden one is reported; new-mapping proposes no

@@ -17,6 +17,7 @@ are read: a mapping names the columns it reads, and new-mapping shows them in th
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
         merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
         if _is_xlsx(path):
             hidden = _xlsx_hidden_rows(path, name)
+            _fill_uncached(path, workbook, name, cells)
     blocks = _side_by_side(cells)
     tables: list[Table] = []
     ref = sheet_reference(name)
@@ -202,16 +204,9 @@ def _xlsx_hidden_rows(path: Path, sheet: str) -> set[int]:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            book = etree.fromstring(archive.read("xl/workbook.xml"))
-            rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            rid = next((el.get(_REL + "id") for el in book.iter(_MAIN + "sheet")
-                        if el.get("name") == sheet), None)
-            target = next((el.get("Target", "") for el in rels.iter(_PACKAGE_REL + "Relationship")
-                           if el.get("Id") == rid), "")
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             hidden: set[int] = set()
             row = 0
-            data = archive.read(part)
+            data = archive.read(_sheet_part(archive, sheet))
             if b"hidden" not in data:  # most sheets: no XML to walk
                 return hidden
             with io.BytesIO(data) as stream:
@@ -225,6 +220,92 @@ def _xlsx_hidden_rows(path: Path, sheet: str) -> set[int]:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return set()
     return hidden
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
+    """The name of an XLSX sheet's part in its package."""
+    from lxml import etree
+
+    book = etree.fromstring(archive.read("xl/workbook.xml"))
+    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rid = next((el.get(_REL + "id") for el in book.iter(_MAIN + "sheet")
+                if el.get("name") == sheet), None)
+    target = next((el.get("Target", "") for el in rels.iter(_PACKAGE_REL + "Relationship")
+                   if el.get("Id") == rid), "")
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+_RANGE = re.compile(r"\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+|\b[A-Z]{1,3}:[A-Z]{1,3}\b")
+_CELL = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+_REFERENCE = re.compile(r"(?:(?:'((?:[^']|'')+)'|([^'!=()\s,;]+))!)?\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def _uncached_formulas(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The formulas of an XLSX sheet saved without their value (0-based row, column ->
+    formula): a workbook a program wrote and no spreadsheet program ever opened, where a
+    reader of the file finds an empty cell."""
+    from lxml import etree
+
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(_sheet_part(archive, sheet))
+            if b"<f" not in data:  # most sheets: no formula at all
+                return found
+            with io.BytesIO(data) as stream:
+                for _, el in etree.iterparse(stream, tag=_MAIN + "c"):
+                    formula = el.find(_MAIN + "f")
+                    value = el.find(_MAIN + "v")
+                    place = _CELL.fullmatch(el.get("r") or "")
+                    if formula is not None and formula.text and place is not None \
+                            and (value is None or not (value.text or "").strip()) \
+                            and el.find(_MAIN + "is") is None:
+                        column = sum((ord(ch) - 64) * 26 ** k
+                                     for k, ch in enumerate(reversed(place.group(1)))) - 1
+                        found[(int(place.group(2)) - 1, column)] = formula.text
+                    el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return {}
+    return found
+
+
+def _fill_uncached(path: Path, workbook: Any, sheet: str, cells: list[list[str]]) -> None:
+    """Give the cells whose formula was saved without its value what can be known of it.
+
+    A formula that only points at another cell ('=Países!A2', '=$B$3') has that cell's value,
+    read from the file; any other ('=EDATE(D4,E4*12)-1') stays as written, '=' and all, so
+    the normaliser reports a value it cannot read, where the cell read as empty and the
+    field was lost without a word; a total over a range stays empty."""
+    formulas = _uncached_formulas(path, sheet)
+    if not formulas:
+        return
+    sheets: dict[str, tuple[list[list[str]], dict[tuple[int, int], str]]] = {
+        sheet: (cells, formulas)}
+
+    def value(name: str, r: int, c: int, depth: int = 0) -> str:
+        if name not in sheets:
+            if name not in workbook.sheet_names:
+                return ""
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets[name] = ([[cell_text(v) for v in row] for row in rows],
+                            _uncached_formulas(path, name))
+        grid, uncached = sheets[name]
+        formula = uncached.get((r, c))
+        if formula is None:
+            return grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+        ref = _REFERENCE.fullmatch(formula.strip().removeprefix("="))
+        if ref is None or depth > 8:
+            # a formula over a range ('=SUM(C4:C9)') is a total of other rows, no value of
+            # its own row's: as empty as before, never text a row would be read by
+            return "" if _RANGE.search(formula) else "=" + formula
+        target = (ref.group(1) or "").replace("''", "'") or ref.group(2) or name
+        column = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(ref.group(3))))
+        return value(target, int(ref.group(4)) - 1, column - 1, depth + 1)
+
+    for (r, c) in sorted(formulas):
+        if r < len(cells):
+            cells[r] += [""] * (c + 1 - len(cells[r]))
+            cells[r][c] = value(sheet, r, c)
 
 
 def _workbook(path: Path) -> Any:
