@@ -292,3 +292,13 @@ def test_a_years_places_in_further_languages(cell: str) -> None:
 @pytest.mark.parametrize("cell", ["2 nemar", "2 studentë", "2 fyfyriwr", "2 คน"])
 def test_places_counted_in_further_languages(cell: str) -> None:
     assert parse_quota(cell) == (QuotaValue(False, (("unspecified", 2),)), [])
+
+
+@pytest.mark.parametrize(("cell", "places"), [
+    ("2 student-studies", 2),                      # the EWP codes of cooperation conditions
+    ("2 student-studies, 1 staff-teaching", 2),    # staff places are no student quota
+    ("1 staff-teaching", None),
+])
+def test_ewp_mobility_codes(cell: str, places: int | None) -> None:
+    value, _ = parse_quota(cell)
+    assert (value.places[0][1] if value else None) == places

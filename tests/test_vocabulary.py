@@ -13,7 +13,7 @@ import pytest
 
 from exchange_kg.mapping_spec import load_mapping
 from exchange_kg.normalise import country as country_module
-from exchange_kg.normalise.dates import parse_date
+from exchange_kg.normalise.dates import DateValue, parse_date
 from exchange_kg.normalise.fit import CONTINENTS, parse_continent
 from exchange_kg.normalise.kinds import kind_values, parse_kinds
 from exchange_kg.normalise.partner import parse_partner
@@ -378,3 +378,16 @@ def test_thai_headers(cell: str, field: str) -> None:
     from exchange_kg.propose import header_field
 
     assert header_field(cell)[0] == field
+
+
+def test_a_duration_column_of_bare_numbers_takes_its_unit_from_the_mapping(
+        tmp_path: Path) -> None:
+    """'Duur (jaren)' over '5': only the header names the unit, so the mapping says it."""
+    path = tmp_path / "tiny-list.yaml"
+    path.write_text(MAPPING.replace('terms: {"sin caducidad": open-ended}',
+                                    'terms: {"{n}": duration}'), encoding="utf-8")
+    with using(load_mapping(path).vocabulary):
+        assert [t.duration_years for t in parse_terms("5")[0]] == [5]
+        assert [t.start for t in parse_terms("2021")[0]] == [DateValue(2021)]
+    assert parse_terms("5")[0] == []  # elsewhere a bare number says nothing
+

@@ -172,7 +172,7 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
         return QuotaValue(False, (("unspecified", places),)), [Flag(
             field, "quota-parts", f"read as {places} place(s); how they divide ({parts}) is "
             "not published", raw)]
-    if set(re.findall(r"[A-Za-z]+", text.upper())) & set(words.mobility):
+    if set(_LABEL.findall(text.upper())) & set(words.mobility):
         return _mobility_types(raw, text, field, words)
     times = _times(text, words)
     if times is not None:
@@ -267,7 +267,9 @@ def _with_parts(text: str) -> tuple[int, str] | None:
 
 
 # "2 SMS, 1 STA", "SMS: 2 / STA: 1": places per Erasmus+ mobility type
-_TYPED = re.compile(r"(?:(\d+)\s*([A-Za-z]+)|([A-Za-z]+)\s*:?\s*(\d+))")
+# "2 SMS", "SMS: 2", and the EWP codes "2 student-studies", "1 staff-teaching"
+_LABEL = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_TYPED = re.compile(rf"(?:(\d+)\s*({_LABEL.pattern})|({_LABEL.pattern})\s*:?\s*(\d+))")
 
 
 def _mobility_types(raw: str, text: str, field: str, words: _Words
