@@ -678,3 +678,19 @@ def test_a_partner_column_of_identifiers_is_not_the_partners_name(tmp_path: Path
     assert "'Partner' not read" in proposal.yaml()
     names = {a.parties[0].name for a in pipeline.source_agreements(read_with(proposal, path))}
     assert names == {"Ruprecht-Karls-Universität Heidelberg", "KU Leuven", "Helsingin yliopisto"}
+
+
+def test_the_date_order_is_the_documents_when_only_a_column_left_unread_decides_it(
+        tmp_path: Path) -> None:
+    """Every signing date here reads both ways (01/02/2022); the remarks say 'until 31/05/2029',
+    which only day-first reads. Without them the starts were published as years alone."""
+    path = tmp_path / "signed.tsv"
+    path.write_text("Country\tUniversity\tSigned\tRemarks\n"
+                    "Spain\tUniversidad de Granada\t01/02/2022\tvalid until 31/05/2029\n"
+                    "Italy\tUniversità di Pisa\t03/04/2021\tvalid until 30/06/2028\n"
+                    "France\tUniversité de Lille\t05/06/2020\trenewed in 2025\n", encoding="utf-8")
+    proposal = propose(path, "signed")
+    assert proposal.mapping.get("date_order") == "dmy"
+    starts = {a.parties[0].name: str(a.start)
+              for a in pipeline.source_agreements(read_with(proposal, path))}
+    assert starts["Universidad de Granada"] == "2022-02-01"

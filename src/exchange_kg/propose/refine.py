@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_kg.normalise.country import text_key
+from exchange_kg.normalise.dates import decide_date_order
 from exchange_kg.normalise.fit import looks_like_institution
 from exchange_kg.propose.layouts import pattern_for
 from exchange_kg.propose.proposal import Proposal
@@ -28,7 +29,14 @@ def refine(proposal: Proposal, path: Path) -> None:
     src = read_with(proposal, path)
     order = src.date_order
     proposal.date_order = proposal.mapping.get("date_order") or (order and order.order)
-    if order is not None and order.order is None and not order.month_first:
+    whole = decide_date_order(src.lines)
+    if order is not None and order.order is None and whole.order is not None \
+            and not (order.day_first or order.month_first) and _has_ambiguous_dates(src):
+        # the dates read say nothing, but the document's other dates do ("ata o 31/05/2029"
+        # in a validity column left unread): the order is the document's, not one column's
+        proposal.mapping["date_order"] = proposal.date_order = whole.order
+        proposal.comments["date_order"] = f"CHECK: across the document, {whole.reason}"
+    elif order is not None and order.order is None and not order.month_first:
         if _has_ambiguous_dates(src) and proposal.language in DAY_FIRST_LANGUAGES:
             proposal.mapping["date_order"] = proposal.date_order = "dmy"
             proposal.comments["date_order"] = (
