@@ -197,6 +197,25 @@ def test_a_city_inside_a_name_before_its_country_is_not_a_place_added() -> None:
     assert together(clusters, uchile, with_city)  # a city after the name is still a place
 
 
+def test_a_translation_does_not_join_english_names_with_their_words_moved() -> None:
+    """"Universidad de Miami" is "University of Miami" word for word and "Miami University
+    (Ohio)" with the words moved: it chained the two universities into one. The same for
+    Tampere University (2019) and the University of Tampere it succeeded, both
+    "Tampereen yliopisto"."""
+    um, uda, mu = (m(n, "US", source_id=s) for n, s in (
+        ("University of Miami", "a"), ("Universidad de Miami", "b"),
+        ("Miami University (Ohio)", "c")))
+    clusters = resolve([um, uda, mu])
+    assert together(clusters, um, uda) and not together(clusters, um, mu)
+    tu, ty, uta = (m(n, "FI", source_id=s) for n, s in (
+        ("Tampere University", "a"), ("Tampereen yliopisto", "b"),
+        ("University of Tampere", "c")))
+    assert not together(resolve([tu, ty, uta]), tu, uta)
+    itb = [m(n, "ID", source_id=s) for n, s in (("Bandung Institute of Technology", "a"),
+           ("Institute of Technology Bandung", "b"), ("Institut Teknologi Bandung", "c"))]
+    assert together(resolve(itb), *itb)  # the place moved, not the name after "of"
+
+
 def test_a_city_hyphen_joined_to_a_name_is_part_of_it() -> None:
     """Paris-Sorbonne University (closed 2018) is not Sorbonne University with its city."""
     old, new = (m(n, "FR", city="Paris", source_id=s)

@@ -102,6 +102,7 @@ class Relation:
     extras: tuple[str, ...] = ()  # tokens only the longer name has
     longer: str = ""  # "a" | "b" when one name contains the other
     misspelt: bool = False  # read through a weak misspelling: the same city confirms it
+    moved: bool = False  # two names of one language, the same words in another order
 
     def __lt__(self, other: Relation) -> bool:
         return (self.score, self.reason) < (other.score, other.reason)
@@ -352,7 +353,7 @@ def relate(a: NameForm, b: NameForm, side_a: Side = Side(), side_b: Side = Side(
         # "University of Washington" / "Washington University in St. Louis": the shared
         # words in another order, as two English names of two institutions often are
         return Relation(0.7, rel.reason + "; its words in another order" + typo_note,
-                        rel.kind, rel.extras, longer)
+                        rel.kind, rel.extras, longer, moved=True)
     return Relation(score, rel.reason + typo_note, rel.kind, rel.extras, longer)
 
 
@@ -363,7 +364,7 @@ def _same_tokens(a: NameForm, b: NameForm, al: Alignment, typo: float, note: str
         return Relation(min(0.6, typo), "same words, names in another order" + note, "same")
     if a.native != b.native:
         return Relation(min(0.85, typo), "translation with words moved" + note, "same")
-    return Relation(min(0.7, typo), "same words in another order" + note, "same")
+    return Relation(min(0.7, typo), "same words in another order" + note, "same", moved=True)
 
 
 def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side,
@@ -621,7 +622,7 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
         return Relation(CONFLICT, "different Erasmus codes")
     if g.numbers and h.numbers and g.numbers != h.numbers:
         return Relation(CONFLICT, "different numbers in the names")
-    best = NO_RELATION
+    best = moved = NO_RELATION
     # Popular institutions have dozens of spellings, most alike but for case and accents:
     # each pair of shapes is read once (a relation's reason never quotes the raw names; the
     # one that does, a conflict, is never the best).
@@ -631,10 +632,17 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
             rel = read.get((sa, sb))
             if rel is None:
                 rel = read[(sa, sb)] = relate(fa, fb, g.side, h.side, ctx)
+            if rel.moved and moved is NO_RELATION and _of_moved(fa, fb):
+                moved = _named(rel, fa, fb)
             if rel.score >= best.score:  # a lower score never wins: spare naming it
                 best = max(best, _named(rel, fa, fb))
     if best.score < 1.0:
         best = max(best, _by_acronym(g, h, ctx), _by_acronym(h, g, ctx))
+    if moved is not NO_RELATION and best.score > moved.score:
+        # "Miami University (Ohio)" / "University of Miami" (with "Universidad de Miami"):
+        # English names with their words moved name two institutions as often as one; a
+        # translation the other group also holds does not say which (README)
+        best = moved
     if best.score > 0.5:
         other = _acronym_of_another(g, h) or _acronym_of_another(h, g)
         if other:
@@ -642,6 +650,17 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
     if best.score <= 0.3 or best.score >= 1.0:
         return best
     return _with_evidence(best, g, h)
+
+
+def _of_moved(a: NameForm, b: NameForm) -> bool:
+    """Whether a name's own word follows "of" in one name and not in the other: "University
+    of Miami" / "Miami University", not "Institute of Technology Bandung" / "Bandung
+    Institute of Technology" (the place moved, its "of" the kind's)."""
+    def after_of(form: NameForm) -> set[str]:
+        return {t for k, w in enumerate(form.words) if k and form.words[k - 1].stop
+                for t in w.canon if t and is_distinctive(t)}
+    shared = set(a.distinctive) & set(b.distinctive)
+    return bool(shared & (after_of(a) ^ after_of(b)))
 
 
 def _acronym_of_another(g: Group, h: Group) -> str | None:
