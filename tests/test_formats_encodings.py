@@ -55,6 +55,9 @@ LISTS = {
     "ja-sjis": ("cp932", "国;大学\nドイツ;ミュンヘン大学\nイスラエル;マッシュ・テック株式会社\n"),
     "ko-cp949": ("cp949", "국가;대학\n독일;뮌헨대학교\n프랑스;파리대학교\n"),
     "ar-cp1256": ("cp1256", "فرنسا;جامعة الشرق الأوسط\nكوريا، جمهوريّة كوريا;جامعة\n"),
+    # a Hebrew abbreviation holds its gershayim inside the word ("ארה״ב", the USA)
+    "he-cp1255": ("cp1255", "מדינה;מוסד;סוג ההסכם\nארה״ב;Harvard University;הסכם חילופי "
+                  "סטודנטים\nגרמניה;Heidelberg University;מזכר הבנות\n"),
 }
 
 

@@ -50,7 +50,7 @@ _TEXT_WORD = re.compile(_WORD)
 # Quotes, dashes and marks a word may stand between, and those it may hold ("d’Orléans").
 # Marks a word may hold ("d’Orléans", "Wisconsin–Madison", "l·l"); any punctuation or space
 # may stand before or after it ("«Università»", "¿Qué", "كوريا،").
-_INNER = frozenset("’ʼ'‐‑-–—·.・")
+_INNER = frozenset("’ʼ'‐‑-–—·.・׳״")  # Hebrew geresh, gershayim: "ארה״ב"
 _BASIC = frozenset("abcdefghijklmnopqrstuvwxyz")
 # Scripts written without spaces: a word of theirs is a run, known when it holds a term.
 _EAST_ASIAN = ("CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH",
