@@ -248,9 +248,6 @@ def test_a_campus_is_not_its_system(plain: pyoxigraph.Store) -> None:
     assert iri(plain, BERKELEY) != iri(plain, UC_SYSTEM)
 
 
-@pytest.mark.xfail(strict=True, reason="'Universidad de Miami' (no city) reads as both 'University "
-                   "of Miami' and, reordered after translation, 'Miami University': with 'Miami "
-                   "University (Ohio)' (no city) the two namesakes are one IRI")
 def test_miami_university_is_not_the_university_of_miami(plain: pyoxigraph.Store) -> None:
     assert len(one(plain, MIAMI_OHIO)) == 1
     assert one(plain, MIAMI_OHIO).isdisjoint(one(plain, UMIAMI))
@@ -262,8 +259,6 @@ def country_of(store: pyoxigraph.Store, row: tuple[str, str]) -> set[str]:
     return {r[0].value for r in store.query(PREFIXES + query)}
 
 
-@pytest.mark.xfail(strict=True, reason="a row in the US city of Columbia is moved to Colombia "
-                   "(CO: ISO 3166-2's code of Colorado) and split from its other rows")
 def test_a_city_of_the_stated_country_keeps_the_country(plain: pyoxigraph.Store) -> None:
     assert [country_of(plain, r) for r in SOUTH_CAROLINA] == [{"US"}, {"US"}]
     assert len(one(plain, SOUTH_CAROLINA)) == 1
