@@ -694,3 +694,15 @@ def test_the_date_order_is_the_documents_when_only_a_column_left_unread_decides_
     starts = {a.parties[0].name: str(a.start)
               for a in pipeline.source_agreements(read_with(proposal, path))}
     assert starts["Universidad de Granada"] == "2022-02-01"
+
+
+def test_a_column_half_of_whose_cells_are_countries_is_the_country(tmp_path: Path) -> None:
+    """In a language whose country names the vocabularies know only in part, the column
+    nothing else fills with country names is still the country; the rest are reported."""
+    path = tmp_path / "shtetet.tsv"
+    rows = [("Gjermania", "Universität Hamburg"), ("Italy", "Università di Pisa"),
+            ("Greqia", "Aristotle University of Thessaloniki"), ("France", "Université de Lille"),
+            ("Turqia", "Ankara Üniversitesi"), ("Austria", "Universität Wien")]
+    path.write_text("Zorp\tUniversity\tValid until\n" + "".join(
+        f"{c}\t{u}\t31.05.2029\n" for c, u in rows), encoding="utf-8")
+    assert _columns(propose(path, "shtetet")) == ["country", "partner", "end"]

@@ -32,6 +32,11 @@ _NUMBER = re.compile(r"^\d{1,4}\.?$")
 _YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
 
 
+# Countries read in a column with no header word, at least: a list in a language whose
+# country names the vocabularies know only in part (Albanian, Swahili: 6-7 of 12) names them
+# in a column nothing else fills with country names; the cells not read are reported
+COUNTRY_SHARE = 0.5
+
 # Fields whose cells may be dates: any other column of dates is read as the start.
 DATED = frozenset({"start", "end", "term", "row_number"})
 
@@ -110,7 +115,7 @@ def field_by_content(values: Sequence[str]) -> str | None:
         return "term"  # "2021-2027": when each agreement runs, from and to
     if share(lambda v: parse_date(v)[0] is not None and not v.isdigit()) > 0.6:
         return "start"
-    if share(lambda v: parse_country(v, fuzzy=False) is not None) > 0.6:
+    if share(lambda v: parse_country(v, fuzzy=False) is not None) >= COUNTRY_SHARE:
         return "country"
     codes = {v for v in filled if iso_code(v) is not None}
     if len(codes) >= 3 and share(lambda v: v in codes) > 0.6:
