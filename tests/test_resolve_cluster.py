@@ -244,6 +244,20 @@ def test_an_acronym_that_spells_another_name_keeps_a_translation_apart() -> None
     assert together(resolve([uw, uw_pl]), uw, uw_pl)
 
 
+def test_a_translation_with_another_languages_acronym_is_not_grouped_by_its_words() -> None:
+    """Across lists, 'Free University of Brussels' with the acronym ULB read the same as
+    'Vrije Universiteit Brussel' and was grouped with it before any pair was weighed."""
+    vub, ulb, en = (m("Vrije Universiteit Brussel", "BE", city="Brussels", source_id="de"),
+                    m("Université libre de Bruxelles", "BE", city="Brussels", source_id="en"),
+                    m("Free University of Brussels", "BE", city="Brussels", source_id="es",
+                      acronym="ULB"))
+    clusters = resolve([vub, ulb, en])
+    assert together(clusters, en, ulb) and not together(clusters, en, vub)
+    tum = m("Technical University of Munich", acronym="TUM", source_id="a")  # its own
+    tum_en = m("Technical University of Munich", source_id="b")
+    assert together(resolve([tum, tum_en]), tum, tum_en)
+
+
 def test_an_acronym_before_another_type_word_is_another_body() -> None:
     """"LMU Klinikum" is the university's hospital: "LMU" alone took its IRI (and its ROR
     record), and the university's agreements became the hospital's."""

@@ -41,7 +41,13 @@ from exchange_kg.resolve.cache import ResolveCache
 from exchange_kg.resolve.identity import merge_clusters
 from exchange_kg.resolve.label import choose_label, cluster_ids, minting_key
 from exchange_kg.resolve.model import Cluster, Decision, Mention
-from exchange_kg.resolve.names import initials, is_distinctive, parse_name, place_tokens
+from exchange_kg.resolve.names import (
+    acronym_of,
+    initials,
+    is_distinctive,
+    parse_name,
+    place_tokens,
+)
 from exchange_kg.resolve.reach import may_merge
 from exchange_kg.resolve.score import (
     CONFLICT,
@@ -50,6 +56,7 @@ from exchange_kg.resolve.score import (
     Group,
     block_context,
     relate_groups,
+    spells,
 )
 
 AVERAGE_LINK = 0.7
@@ -206,6 +213,14 @@ def _name_bucket(m: Mention, country: str | None, apart: tuple[Decision, ...]) -
         return None
     if not (form.distinctive or form.acronyms):
         key += f"#in {' '.join(place_tokens(m.city)) if m.city else ''}"
+    given = acronym_of(m.acronym) if m.acronym else None
+    foreign = sorted(a for a in {*form.acronyms, *([given] if given else [])}
+                     if not spells(a, form))
+    if foreign and not form.native:
+        # "Free University of Brussels (ULB)": the acronym of a name in another language,
+        # maybe not the one this translation would give ("Vrije Universiteit Brussel" reads
+        # the same); the pair is read with the acronym (``score._acronym_of_another``)
+        key += f"#acronym {'/'.join(foreign)}"
     return key + _apart_side(m, country, apart)
 
 

@@ -674,13 +674,13 @@ def _acronym_of_another(g: Group, h: Group) -> str | None:
     if not g.side.acronyms or h.side.acronyms or not all(f.native for f in h.forms):
         return None
     for acr in sorted(g.side.acronyms):
-        if any(_spells(acr, f) for f in (*g.forms, *h.forms)):
+        if any(spells(acr, f) for f in (*g.forms, *h.forms)):
             return None
     acrs = "/".join(sorted(a.upper() for a in g.side.acronyms))
     return f"{acrs} spells neither {g.forms[0].raw!r} nor {h.forms[0].raw!r}: another's acronym"
 
 
-def _spells(acr: str, form: NameForm) -> bool:
+def spells(acr: str, form: NameForm) -> bool:
     """Whether ``acr`` is the initials of a run of the name's words ("KU" of "Katholieke
     Universiteit Leuven"), with or without its small words; its acronyms do not count."""
     words = [w for w in form.words if not w.acronym]
