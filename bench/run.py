@@ -821,6 +821,7 @@ def incremental_build(gen_dir: Path, out: Path, work: Path, scale: float, cache:
         "changed_document": doc.name, "documents": rep["documents"],
         "from_cache": int(found[1]) if found else None,
         "map_batches_from_cache": [int(batches[1]), int(batches[2])] if batches else None,
+        "unit_plan_from_cache": "(the unit plan from the cache)" in log,
         "seconds": rep["seconds"], "cpu_seconds": rep["cpu_seconds"],
         "clean_seconds": clean["seconds"], "clean_cpu_seconds": clean["cpu_seconds"],
         "ratio": round(rep["seconds"] / clean["seconds"], 3),
@@ -982,6 +983,7 @@ def render(results: dict[str, Any]) -> str:
                 + (f"and {inc['map_batches_from_cache'][0]} of "
                    f"{inc['map_batches_from_cache'][1]} batches of rows "
                    if inc.get("map_batches_from_cache") else "")
+                + ("and the unit plan " if inc.get("unit_plan_from_cache") else "")
                 + f"({inc['cache_mb']:,.0f} MB); {inc['seconds']:.1f}s wall, "
                 f"{inc['cpu_seconds']:.1f} CPU-s, peak RSS {inc['peak_rss_mb']:,.0f} MB; load "
                 f"average {inc['load_average_before'][0]} before ==\n"

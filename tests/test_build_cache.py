@@ -74,7 +74,11 @@ def warm(project_copy: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
     assert from_cache(log) == (0, len(FILES))
     assert read_anew(log) == set(FILES)
     assert countries_from_cache(log)[0] == 0
+    assert PLAN_REUSED not in log
     return project_copy, cache, tmp_path / "first"
+
+
+PLAN_REUSED = "(the unit plan from the cache)"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -91,6 +95,7 @@ def test_an_unchanged_rebuild_reads_nothing(warm: tuple[Path, Path, Path],
     assert read_anew(log) == set()
     hits, countries = countries_from_cache(log)
     assert hits == countries > 20
+    assert PLAN_REUSED in log
     same_dist(first, tmp_path / "again")
 
 
@@ -104,6 +109,7 @@ def test_a_renamed_partner_resolves_its_country_again_and_only_that(
     assert "countries from the cache" not in clean
     hits, countries = countries_from_cache(log)
     assert (hits, countries - hits) == (countries - 1, 1)  # Australia's
+    assert PLAN_REUSED not in log  # a cluster's labels changed: the units are planned anew
     same_dist(tmp_path / "clean", tmp_path / "cached")
     assert b"Monash University Clayton" in (tmp_path / "cached" / "exchange-kg.nt").read_bytes()
 
@@ -361,6 +367,26 @@ def test_an_entry_that_is_not_a_reading_is_no_entry(tmp_path: Path) -> None:
     assert isinstance(_cached(cache, "c"), _Part)
     assert _cached(cache, "missing") is None
     assert _cached(None, "c") is None
+
+
+def test_a_memo_is_keyed_by_the_values_of_its_facts(tmp_path: Path) -> None:
+    cache = DocumentCache(tmp_path / "documents")
+    calls: list[int] = []
+
+    def compute() -> dict[str, str]:
+        calls.append(1)
+        return {"plan": "x" * len(calls)}
+
+    name = "".join(["Universit", "y of Turku"])  # held twice by the first facts, once after
+    first = build_cache.memo(cache, "t", [(name, (name,))], compute, dict)
+    again = build_cache.memo(cache, "t", [("University of Turku", (name,))], compute, dict)
+    assert first == again == {"plan": "x"} and len(calls) == 1 and cache.reused["t"] == 1
+    other = build_cache.memo(cache, "t", [(name, (name, "Turku"))], compute, dict)
+    assert other == {"plan": "xx"} and len(calls) == 2
+    for entry in cache.folder.iterdir():  # damaged: computed anew, never a wrong result
+        entry.write_bytes(entry.read_bytes()[:-3] + b"bad")
+    assert build_cache.memo(cache, "t", [(name, (name,))], compute, dict) == {"plan": "xxx"}
+    assert build_cache.memo(None, "t", [], compute, dict) == {"plan": "xxxx"}
 
 
 def test_an_unwritable_folder_goes_without(tmp_path: Path) -> None:

@@ -31,18 +31,24 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import pickle
 import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TypeVar
 
 from exchange_kg.link.loading import default_cache_dir
+
+T = TypeVar("T")
 
 FORMAT = 1
 MAGIC = b"exchange-kg document cache %d\n" % FORMAT
@@ -117,6 +123,37 @@ def key_of(*parts: str) -> str:
     return digest.hexdigest()[:40]
 
 
+def facts_digest(facts: object) -> str:
+    """A digest of ``facts`` (tuples, lists, strings, dataclasses of them) that is a function
+    of their values alone: pickled without a memo, as a string held twice by one object is
+    otherwise written once, and equal values held differently would give other bytes."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(facts)
+    return hashlib.blake2b(buf.getbuffer(), digest_size=32).hexdigest()
+
+
+def memo(cache: DocumentCache | None, kind: str, facts: object, compute: Callable[[], T],
+         kept: type) -> T:
+    """``compute()``, taken from ``cache`` when an earlier build computed it from the same
+    ``facts`` (everything the result is a function of, besides the code) and kept there
+    otherwise. An entry that does not unpickle to a ``kept`` is computed anew."""
+    if cache is None:
+        return compute()
+    key = key_of(kind, facts_digest(facts))
+    body = cache.get(key)
+    if body is not None:
+        with contextlib.suppress(Exception):  # any damage an unpickler can meet: no entry
+            value = pickle.loads(body)
+            if isinstance(value, kept):
+                cache.reused[kind] += 1
+                return value  # type: ignore[no-any-return]
+    value = compute()
+    cache.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
+
+
 @dataclass
 class DocumentCache:
     """A folder of entries, each one pickled per-document result with a digest of it."""
@@ -125,6 +162,8 @@ class DocumentCache:
     max_bytes: int = DEFAULT_MAX_MB << 20
     # entry names this build read or wrote: pruning keeps them
     used: set[str] = field(default_factory=set)
+    # kind -> how many results :func:`memo` took from the cache
+    reused: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def default(cls) -> DocumentCache:

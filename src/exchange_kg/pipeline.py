@@ -59,6 +59,7 @@ from exchange_kg.resolve import cache as resolve_cache
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.resolve.joined import ror_named, split_joined_parties
 from exchange_kg.resolve.parents import split_parents
+from exchange_kg.resolve.units import UnitPlan
 from exchange_kg.rules import rules_for
 from exchange_kg.triples import TripleGraph
 from exchange_kg.yamlfile import DataFileError
@@ -680,7 +681,10 @@ def build(
     timings["summarise"] = time.perf_counter() - t
     t = time.perf_counter()
     count = len(merged)
-    units = plan_agreement_units(merged, documents, clusters, links, ror_index)
+    units = plan_agreement_units(
+        merged, documents, clusters, links, ror_index,
+        None if cache is None else
+        lambda facts, plan: build_cache.memo(cache, "unit-plan", facts, plan, UnitPlan))
     builder = GraphBuilder(Minter(base), documents, clusters, links, units)
     builder.map_workers = map_workers
     # batches of rows mapped by an earlier build are taken from the cache (map_workers)
@@ -695,7 +699,9 @@ def build(
     progress(f"mapped to {len(builder.graph)} triples"
              + (f" ({batches.reused} of {batches.reused + batches.mapped} batches of rows "
                 "from the cache)" if batches is not None and batches.reused + batches.mapped
-                else ""))
+                else "")
+             + (" (the unit plan from the cache)"
+                if cache is not None and cache.reused["unit-plan"] else ""))
     # nothing after the build reads the clusters (38 MB at 100x): gone with the records
     return BuildResult(sources, merged, builder.graph, views, builder if keep_tables else None,
                        timings, [] if forget_records else clusters, links,

@@ -168,12 +168,19 @@ def keep_one_per_ror_id(run: LinkRun) -> int:
 
 
 
+# (the facts a result is a function of, besides the code; how to compute it) -> the result
+PlanMemo = Callable[[object, Callable[[], UnitPlan]], UnitPlan]
+
+
 def plan_agreement_units(agreements: Sequence[Agreement], documents: Sequence[Document],
                          clusters: Sequence[Cluster], links: LinkRun | None,
-                         index: RorIndex | None = None) -> UnitPlan:
+                         index: RorIndex | None = None, memo: PlanMemo | None = None
+                         ) -> UnitPlan:
     """The unit plan (``resolve.units``) for every unit the agreements name, partner and
     host side, with ROR (when a dump is given) as evidence of which "units" are institutions
-    and which are ROR records of their own."""
+    and which are ROR records of their own. ``memo`` (the build cache's) may give the plan an
+    earlier build made of the same chains, clusters, links and ROR dump: planning compares
+    every unit with the institutions of its country, a tenth of a rebuild."""
     cluster_of = {k: c for c in clusters for k in c.mention_keys}
     docs = {d.id: d for d in documents}
     chains: list[tuple[str, tuple[str, ...], bool]] = []
@@ -189,10 +196,21 @@ def plan_agreement_units(agreements: Sequence[Agreement], documents: Sequence[Do
     ror_of: dict[str, str] = {}
     if links is not None:
         ror_of = {r.query.key: r.chosen.ror_id for r in links.results if r.chosen is not None}
-    evidence = None
+
+    def plan() -> UnitPlan:
+        evidence = None
+        if index is not None and links is not None:
+            evidence = UnitLookup(index, {c.id: c for c in clusters}, ror_of)
+        return plan_units(chains, clusters, ror_of, evidence)
+
+    dump = None
     if index is not None and links is not None:
-        evidence = UnitLookup(index, {c.id: c for c in clusters}, ror_of)
-    return plan_units(chains, clusters, ror_of, evidence)
+        if index.info is None:  # an index of no known dump: nothing to key the plan by
+            return plan()
+        dump = (index.info.name, index.info.sha256, index.info.size)
+    if memo is None:
+        return plan()
+    return memo((chains, list(clusters), sorted(ror_of.items()), dump), plan)
 
 
 class UnitLookup:
