@@ -64,15 +64,15 @@ def cut(subjects: Sequence[str], digests: Sequence[bytes], kind: str
     """The ranges of a dump of ``subjects`` (in the dump's order, each with a digest of what
     the dump holds of it): (first, end) indexes into ``subjects`` and the range's key, which
     names its bytes in a dump of ``kind``."""
-    out = []
-    start = 0
+    if not subjects:
+        return []
     person = kind.encode()
-    for i in range(1, len(subjects) + 1):
-        if i == len(subjects) or is_cut(subjects[i].encode("utf-8")):
-            out.append((start, i, hashlib.blake2b(b"".join(digests[start:i]), digest_size=16,
-                                                  person=person).digest()))
-            start = i
-    return out if subjects else []
+    crc32, mask = zlib.crc32, _CRC_MASK  # a comprehension: a loop of 2.3M took 1.1 s at 100x
+    starts = [0, *(i for i, s in enumerate(subjects)
+                   if i and not crc32(s.encode("utf-8")) & mask), len(subjects)]
+    return [(start, end, hashlib.blake2b(b"".join(digests[start:end]), digest_size=16,
+                                         person=person).digest())
+            for start, end in zip(starts, starts[1:], strict=False)]
 
 
 @dataclass(frozen=True)
