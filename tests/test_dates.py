@@ -551,3 +551,17 @@ def test_an_as_of_phrase_is_a_whole_word() -> None:
 def test_month_names_and_year_words_of_further_languages(cell: str, expected: DateValue
                                                          ) -> None:
     assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("hr", DateValue(2021, 10, 1)),   # Croatian 'listopad' is October
+    ("pl", DateValue(2021, 11, 1)),   # Polish 'listopad' is November
+    (None, None),                     # without the language the month is not told
+])
+def test_a_month_name_of_two_meanings_is_read_by_the_language(language: str | None,
+                                                              expected: DateValue | None
+                                                              ) -> None:
+    from exchange_kg.normalise.vocabulary import BUILTIN, using
+
+    with using(BUILTIN.with_language(language)):
+        assert parse_date("1. listopada 2021.")[0] == expected

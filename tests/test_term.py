@@ -739,3 +739,11 @@ def test_a_date_after_from_is_a_start_even_in_an_end_column(cell: str) -> None:
 def test_terms_of_further_languages(cell: str, check: Any) -> None:
     terms, _ = parse_terms(cell)
     assert len(terms) == 1 and check(terms[0])
+
+
+@pytest.mark.parametrize("cell", ["2022年9月1日から", "2022년 9월 1일부터",
+                                  "01.09.2022'den itibaren", "2022年9月1日から5年間"])
+def test_a_from_word_after_the_date_makes_it_a_start_in_an_end_column(cell: str) -> None:
+    """Published as the end of an end column, the date was a false fact."""
+    terms, _ = parse_terms(cell, role="end")
+    assert [(t.start, t.end) for t in terms] == [(DateValue(2022, 9, 1), None)]

@@ -87,6 +87,10 @@ class _Words:
     # era ("มีนาคม", "ต.ค."): a date with one is rewritten whole, see _buddhist_written
     buddhist_months: dict[str, int] = field(default_factory=dict)
     calendars: dict[str, str] = field(default_factory=dict)  # a mark -> the calendar it names
+    # a word that names different months in different languages ("listopad": October in
+    # Croatian, November in Polish and Czech) -> each language's month; read by the source's
+    # language only
+    ambiguous_months: dict[str, dict[str, int]] = field(default_factory=dict)
     suffixes: frozenset[str] = frozenset()  # the "eko" of "2021eko": inflects the number
 
 
@@ -106,6 +110,7 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     suffixes: set[str] = set()
     buddhist: dict[str, int] = {}
     calendars: dict[str, str] = {}
+    by_language: dict[str, dict[str, int]] = {}
     for entry in entries("dates", vocabulary):
         tokens = tuple(_tokens(entry.text))
         if entry.value.startswith("era:"):
@@ -126,21 +131,34 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
             solar.setdefault(entry.text, int(entry.value.removeprefix(SOLAR_HIJRI)))
         elif entry.value.isdigit() and 1 <= int(entry.value) <= 12:
             months.setdefault(" ".join(tokens), int(entry.value))
+            by_language.setdefault(" ".join(tokens), {}).setdefault(
+                entry.language, int(entry.value))
             if entry.language in BUDDHIST_ERA_LANGUAGES:
                 buddhist.setdefault(entry.text.removesuffix("."), int(entry.value))
         else:
             raise ValueError(f"date-words.tsv: unknown meaning {entry.value!r} for "
                              f"{entry.text!r}")
+    own = {" ".join(_tokens(e.text)) for e in vocabulary.entries("dates")}  # the source's
+    ambiguous = {word: found for word, found in by_language.items()
+                 if len(set(found.values())) > 1 and word not in own}
+    for word in ambiguous:
+        del months[word]
     prefixes.sort(key=lambda p: (-len(p), p))
     periods.sort(key=lambda p: (-len(p), p))
     return _Words(months, tuple(prefixes), frozenset(fillers), tuple(periods), eras,
                   frozenset(markers), solar_months=solar, suffixes=frozenset(suffixes),
-                  buddhist_months=buddhist, calendars=calendars)
+                  buddhist_months=buddhist, calendars=calendars,
+                  ambiguous_months=ambiguous)
 
 
 def month_number(word: str) -> int | None:
     """The month a folded word names ("september", "wrzesnia", "sept"), else None."""
-    return _words().months.get(word)
+    words = _words()
+    month = words.months.get(word)
+    if month is None and word in words.ambiguous_months:
+        language = (active().language or "").split("-")[0]
+        return words.ambiguous_months[word].get(language)
+    return month
 
 
 def is_month_marker(word: str) -> bool:
@@ -741,7 +759,7 @@ def _with_month_name(text: str) -> tuple[DateValue | None, list[Flag]] | None:
     tokens = [t for t in _without_prefix(_tokens(text, words.suffixes), words)
               if t not in words.fillers]
     tokens, marked = _marked_month(tokens, words)
-    months = [words.months[t] for t in tokens if t in words.months] + marked
+    months = [m for m in map(month_number, tokens) if m is not None] + marked
     years = [t for t in tokens if len(t) == 4 and t.isdecimal()]
     days = [t for t in tokens if t.isdecimal() and len(t) <= 2]
     named = len(months) - len(marked)  # month tokens still among the tokens

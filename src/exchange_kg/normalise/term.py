@@ -257,6 +257,7 @@ class _Reader:
                 state.until = True
             elif meaning == "from":
                 state.until = False  # "from 01.05.2016" in an end column: a start all the same
+                self._from_after(state)
             elif meaning not in ("range", "connector", "renewable", "until-after",
                                  "extended-until", PERIOD):
                 self._apply_term(self._current(state, i), hit, i)
@@ -382,6 +383,18 @@ class _Reader:
         if draft.closes_range():
             draft.start, draft.end, draft.fixed = None, draft.start, True
             draft.start_at = None
+
+    @staticmethod
+    def _from_after(state: _ClauseState) -> None:
+        """"2022年9月1日から", "01.09.2022'den itibaren" in an end column: the word after the
+        date says it starts the agreement, so the date the column made an end is the start."""
+        ended = state.ended_by_role
+        draft = state.current
+        if ended is None or ended[0] is not draft or draft is None or state.since_date \
+                or draft.start is not None or draft.end is None:
+            return
+        draft.start, draft.end, draft.fixed = draft.end, None, False
+        state.ended_by_role, state.last_started = None, draft
 
     @staticmethod
     def _starts_another(state: _ClauseState, current: _Draft) -> bool:
