@@ -858,3 +858,27 @@ def test_a_table_nested_in_a_cell_is_a_line_per_row(tmp_path: Path) -> None:
     path = tmp_path / "nested.docx"
     document.save(str(path))
     assert open_view(path, [{}]).lines[-1] == "University of Calgary\tuit 2\u2028in 1"
+
+
+def test_a_legend_table_of_the_terms_the_list_uses_is_layout(tmp_path: Path) -> None:
+    """A Word list's legend ('MoU' | 'Memorandum of Understanding: no places', 'out / in' |
+    'outgoing / incoming students') is a table the mapping does not read: layout, as a text
+    list's legend lines, where its rows were reported unreadable. An unread table of
+    partners (institutions named) is still reported."""
+    document = docx.Document()
+    document.add_heading("Exchange agreements", level=1)
+    _grid_table(document, [["University", "Type", "Places"],
+                           ["Tohoku University", "Memorandum of Understanding", "—"],
+                           ["University of Calgary", "Bilateral", "out 2 / in 2"]])
+    document.add_heading("Abbreviations", level=2)
+    _grid_table(document, [["MoU", "Memorandum of Understanding: no exchange places"],
+                           ["out / in", "outgoing / incoming students per year"],
+                           ["—", "not applicable"]])
+    _grid_table(document, [["Japan", "Kyoto University"], ["Korea", "Korea University"]])
+    path = tmp_path / "list.docx"
+    document.save(str(path))
+    view = open_view(path, [{"table": 1}])
+    status = {view.lines[n - 1]: d.status for n, d in view.dispositions.items()}
+    assert status["out / in\toutgoing / incoming students per year"] is LineStatus.LAYOUT
+    assert status["—\tnot applicable"] is LineStatus.LAYOUT
+    assert status["Japan\tKyoto University"] is LineStatus.UNREADABLE

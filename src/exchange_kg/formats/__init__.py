@@ -317,6 +317,7 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
                 unread.append((table, _not_read(f"table {n}{named} of sheet {name!r}",
                                                 f"sheet: {name}`, `table: {n}")))
     headings = _headings_read(view)
+    read_text = " ".join(view.lines).casefold()  # the text of the tables the sections read
     for table, reason in unread:
         if table.name in placed:
             continue
@@ -328,6 +329,9 @@ def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | Non
                  if where.text.partition(", line ")[0] in headings}
         if _is_note(table, taken):
             status, reason = LineStatus.LAYOUT, f"{reason}: a note, no table"
+        elif _is_legend(table, read_text):
+            status, reason = LineStatus.LAYOUT, (f"{reason}: a legend of the terms the list "
+                                                 "uses, no partners")
         elif table.name in navigation:
             status, reason = LineStatus.LAYOUT, f"{reason}: links only, a navigation bar"
         for n in lines:
@@ -365,6 +369,35 @@ def _is_note(table: Table, skip: set[int] | frozenset[int] = frozenset()) -> boo
     rows = [[c for c in row if c.strip()] for r, row in enumerate(table.cells) if r not in skip]
     rows = [row for row in rows if row]
     return len(rows) <= NOTE_LINES and all(len(row) == 1 for row in rows)
+
+
+# A legend has at most this many rows, its terms at most this many characters.
+LEGEND_ROWS = 12
+LEGEND_TERM = 15
+
+
+def _is_legend(table: Table, read: str) -> bool:
+    """Whether an unread table is the legend of the terms the read tables use ('MoU' |
+    'Memorandum of Understanding: no places', 'uit / in' | 'outgoing / incoming students',
+    '—' | 'not applicable'), as a text list's legend lines are: two cells a row, a short
+    term and what it means, naming no institution, and most of its terms (each word of
+    them) or their meanings (up to a colon) standing in the read tables' text."""
+    from exchange_kg.normalise.fit import looks_like_institution
+
+    rows = [[c.strip() for c in row if c.strip()] for row in table.cells]
+    rows = [row for row in rows if row]
+    if not 2 <= len(rows) <= LEGEND_ROWS or any(len(row) != 2 for row in rows) \
+            or any(looks_like_institution(c) for row in rows for c in row):
+        return False
+    words = set(read.split())
+
+    def explains(term: str, meaning: str) -> bool:
+        parts = [p.casefold() for p in re.split(r"[\s/,;]+", term) if p]
+        head = meaning.split(":")[0].strip().casefold()
+        return len(term) <= LEGEND_TERM and (bool(parts) and all(p in words for p in parts)
+                                             or len(head) > 3 and head in read)
+
+    return 2 * sum(explains(term, meaning) for term, meaning in rows) > len(rows)
 
 
 def _unread_pages(path: Path, placed: dict[str, range]) -> list[tuple[Table, str]]:
