@@ -332,8 +332,8 @@ def test_an_acronym_links_to_its_own_record(linked: pyoxigraph.Store) -> None:
     assert ror_of(linked, LMU_ACRONYM) == rid(4)
 
 
-@pytest.mark.xfail(strict=True, reason="the Brussels universities are merged through 'Free "
-                   "University of Brussels (ULB)' and linked to the Vrije Universiteit Brussel")
+@pytest.mark.xfail(strict=True, reason="'Free University of Brussels (ULB)' is kept apart from "
+                   "the Vrije Universiteit Brussel but not linked to the ULB its acronym names")
 def test_vub_and_ulb_stay_apart_with_the_registry(linked: pyoxigraph.Store) -> None:
     assert iri(linked, VUB) != iri(linked, ULB)
     assert iri(linked, VUB) != iri(linked, ULB_ENGLISH)
