@@ -393,11 +393,11 @@ def test_slash_between_two_unrelated_institutions_is_kept_whole_and_flagged() ->
 
 def test_slash_between_two_universities_of_one_language_is_not_an_alternative_name() -> None:
     """Sharing only the head word ("Universidad") makes two universities, not one spelt twice:
-    an alternative name would state that Santiago's university is Chile's."""
-    value, flags = parse_partner("Universidad de Chile / Universidad de Santiago")
+    an alternative name would state that Santiago's university is Chile's, and the whole
+    cell as one name an institution nobody names: two parties."""
+    value, _ = parse_partner("Universidad de Chile / Universidad de Santiago")
     assert [(p.institution, p.alt_names) for p in value.parties] == [
-        ("Universidad de Chile / Universidad de Santiago", ())]
-    assert "possibly-several-parties" in {f.code for f in flags}
+        ("Universidad de Chile", ()), ("Universidad de Santiago", ())]
 
 
 def test_semicolon_between_institutions_gives_one_party_each() -> None:
@@ -1147,8 +1147,11 @@ def test_three_names_of_one_institution_between_slashes_are_its_names() -> None:
     assert flags == []
 
 
-def test_three_institutions_between_slashes_are_flagged_not_named_as_one() -> None:
-    _, flags = parse_partner("University of Tokyo / Kyoto University / Osaka University")
+def test_three_institutions_between_slashes_are_three_not_named_as_one() -> None:
+    value, _ = parse_partner("University of Tokyo / Kyoto University / Osaka University")
+    assert [p.institution for p in value.parties] == [
+        "University of Tokyo", "Kyoto University", "Osaka University"]
+    _, flags = parse_partner("Alpha University / Beta Polytechnic")  # two kinds: flagged
     assert "possibly-several-parties" in {f.code for f in flags}
 
 
@@ -1194,3 +1197,21 @@ def test_a_vietnamese_name_with_its_english_one_is_two_names(cell: str, name: st
     name in brackets or after a dash is the same institution, not a unit nor part of it."""
     party, _ = one(cell)
     assert (party.institution, party.alt_names) == (name, (other,))
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("Universität Bern / Universität Basel", ["Universität Bern", "Universität Basel"]),
+    ("Universiteit Leiden / Universiteit Utrecht", ["Universiteit Leiden", "Universiteit Utrecht"]),
+    ("Politecnico di Milano / Politecnico di Torino / Politecnico di Bari",
+     ["Politecnico di Milano", "Politecnico di Torino", "Politecnico di Bari"]),
+    # one body in two languages, a place, a unit: one party, as before
+    ("Tartu Ülikool / University of Tartu", ["Tartu Ülikool"]),
+    ("University of California, Berkeley", ["University of California, Berkeley"]),
+    ("Universität Wien, Fakultät für Physik", ["Universität Wien"]),
+])
+def test_names_of_one_kind_in_one_language_are_several_institutions(cell: str,
+                                                                     names: list[str]) -> None:
+    """Two universities between slashes were published as one institution named by the
+    cell."""
+    value, _ = parse_partner(cell)
+    assert [p.institution for p in value.parties] == names

@@ -1065,10 +1065,30 @@ def _listed_items(text: str) -> list[str] | None:
     pieces = [raw.strip() for _, raw in _split_top(text, ";")]
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
-        return None
+        return _namesakes_listed(text)
     if not all(_atom_category(_split_top(p, ",")[0][1]) is _Cat.INST for p in pieces):
         return None
     return pieces
+
+
+def _namesakes_listed(text: str) -> list[str] | None:
+    """ "Universität Bern / Universität Basel": names of one kind of body in one language
+    between slashes, each with its own institution word and no proper word in common, are
+    several institutions (published as one, named by the cell, they were an institution
+    nobody names); two languages' names of one body ("Tartu Ülikool / University of Tartu")
+    are one. A comma is left to the unit rules: "State University of New York, University
+    at Albany" is a campus of a system."""
+    pieces = [raw.strip() for _, raw in _split_top(text, "/")]
+    if len(pieces) < 2 or not all(pieces):
+        return None
+    heads = [_heads(p) for p in pieces]
+    if not all(h and h[0].term.kind == "institution" and _atom_category(p) is _Cat.INST
+               for p, h in zip(pieces, heads, strict=True)):
+        return None
+    if len({h[0].term.words for h in heads}) == 1 and all(
+            _overlap(a, b) == 0 for k, a in enumerate(pieces) for b in pieces[k + 1:]):
+        return pieces
+    return None
 
 
 def _consortium(text: str, notation: str, flags: list[Flag]) -> PartnerValue | None:
