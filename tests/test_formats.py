@@ -1051,7 +1051,8 @@ def test_pdf_without_rules_a_row_of_two_cells_wrapped_over_three_lines_is_one_ro
     row whose name and note both wrap over three lines has its short cells beside their
     middle lines (a row of two lines has them between its lines, which shows the table is so
     laid out). The row is one row, where its three lines were three agreements of three
-    institutions ('Rheinisch-Westfälische', 'Technische Hochschule', 'Aachen')."""
+    institutions ('Rheinisch-Westfälische', 'Technische Hochschule', 'Aachen'). A bar at a
+    cell's edge, a ruling an OCR pass read as text ('Germany |'), is no part of the cell."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -1060,7 +1061,7 @@ def test_pdf_without_rules_a_row_of_two_cells_wrapped_over_three_lines_is_one_ro
     pdf.add_page()
     placed = {
         20.0: {20: "Country", 50: "Partner", 100: "Code", 130: "Places", 150: "Notes"},
-        30.0: {20: "Germany", 50: "Universität Hamburg", 100: "D HAMBURG01", 130: "2"},
+        30.0: {20: "Germany |", 50: "| Universität Hamburg", 100: "D HAMBURG01", 130: "2"},
         40.0: {50: "Rheinisch-Westfälische", 150: "first"},
         44.5: {20: "Germany", 50: "Technische Hochschule", 100: "D AACHEN01", 130: "3",
                150: "semester"},

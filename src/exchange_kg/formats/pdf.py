@@ -281,6 +281,9 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
                for b in boxes)
 
 
+_RULING_TEXT = frozenset({"|", "¦", "‖", "│", "┃"})
+
+
 # A gap between words wider than this share of the line's height separates cells: a space is
 # about 0.3 of the font size, the padding between two columns of a table more than 0.6.
 CELL_GAP = 0.6
@@ -606,7 +609,17 @@ def _cells_of(line: list[dict[str, Any]]) -> list[tuple[float, str]]:
             cells.append((word["x0"], []))
         cells[-1][1].append(word["text"])
         right = word["x1"]
-    return [(x0, " ".join(texts)) for x0, texts in cells]
+    # a bar alone at a cell's edge is a ruling an OCR pass read as text ('Germany |',
+    # '| Technische Universiteit Eindhoven'), no word of the cell; inside a cell it stays
+    out = []
+    for x0, texts in cells:
+        while texts and texts[0] in _RULING_TEXT:
+            texts = texts[1:]
+        while texts and texts[-1] in _RULING_TEXT:
+            texts = texts[:-1]
+        if texts:
+            out.append((x0, " ".join(texts)))
+    return out or [(x0, " ".join(texts)) for x0, texts in cells[:1]]
 
 
 def _anchors(starts: list[float]) -> list[float]:
