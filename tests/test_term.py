@@ -747,3 +747,15 @@ def test_a_from_word_after_the_date_makes_it_a_start_in_an_end_column(cell: str)
     """Published as the end of an end column, the date was a false fact."""
     terms, _ = parse_terms(cell, role="end")
     assert [(t.start, t.end) for t in terms] == [(DateValue(2022, 9, 1), None)]
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [
+    ("01.09.2022-dən", DateValue(2022, 9, 1), None),   # az 'from', joined by a hyphen
+    ("від 01.09.2022", DateValue(2022, 9, 1), None),   # uk 'from'
+    ("01.09.2022-xyz", None, None),   # an unread word joined to it may say 'from': withheld
+    ("2027 xyz", None, DateValue(2027)),   # a word apart from the date leaves the end
+])
+def test_a_word_joined_to_an_end_columns_date(cell: str, start: DateValue | None,
+                                              end: DateValue | None) -> None:
+    terms, _ = parse_terms(cell, role="end")
+    assert [(t.start, t.end) for t in terms] == [(start, end)]

@@ -150,6 +150,8 @@ class _Draft:
     statuses: list[str] = field(default_factory=list)
     dated: bool = False  # has a start, end, duration or open-endedness (even a garbled one)
     start_at: tuple[int, int] | None = None  # the tokens of the date that started it
+    # the tokens of a date an end column made the end (no word of the cell said so)
+    ended_at: tuple[int, int] | None = None
 
     def closes_range(self) -> bool:
         return (self.dated and self.end is None and not self.open_ended
@@ -320,6 +322,7 @@ class _Reader:
                 current = self._new_draft(state, i)
             self._end(current, tok, as_end, last)
             state.ended_by_role = (current, value) if by_role else None
+            current.ended_at = (i, last) if by_role else None
             return
         if current is not None and state.after_range and current.closes_range():
             self._end(current, tok, as_end, last)
@@ -390,8 +393,8 @@ class _Reader:
         date says it starts the agreement, so the date the column made an end is the start."""
         ended = state.ended_by_role
         draft = state.current
-        if ended is None or ended[0] is not draft or draft is None or state.since_date \
-                or draft.start is not None or draft.end is None:
+        if ended is None or ended[0] is not draft or draft is None \
+                or state.since_date - {"range"} or draft.start is not None or draft.end is None:
             return
         draft.start, draft.end, draft.fixed = draft.end, None, False
         state.ended_by_role, state.last_started = None, draft
@@ -443,6 +446,7 @@ class _Reader:
         if state.drafts:
             for draft in state.drafts:
                 self._doubtful_start(draft)
+                self._doubtful_end(draft)
             self.terms.extend(state.drafts)
             return
         if not (state.pending or state.pending_statuses):
@@ -479,6 +483,30 @@ class _Reader:
             self.field_name, "unplaced-date",
             f"{written!r} stands next to words that were not understood: it may be the end "
             "as well as the start; not published", written, withheld=True))
+
+    def _doubtful_end(self, draft: _Draft) -> None:
+        """An end column's date with a word nobody understood joined to it ("01.09.2022-dən",
+        from): the word may say "from" as well as "until", so the date is withheld and
+        flagged, not published as the end."""
+        if draft.ended_at is None or draft.end is None or draft.start is not None \
+                or draft.duration_years is not None or draft.open_ended:
+            return
+        last = draft.ended_at[1]
+        after = last + 1
+        while after < len(self.tokens) and self.tokens[after].text == "-":
+            after += 1
+        # only a word joined to the date (by a hyphen or nothing): a suffix of the date's
+        # case, as Turkic languages write "from" and "until"; "2027 оны ..." keeps its year
+        joined = after < len(self.tokens) and not any(
+            c.isspace() for c in self.text[self.tokens[last].end:self.tokens[after].start])
+        if after not in self.unknown_at or not joined:
+            return
+        written = self._written(*draft.ended_at)
+        draft.end, draft.fixed = None, False
+        self.flags.append(Flag(
+            self.field_name, "unplaced-date",
+            f"{written!r} stands next to words that were not understood: they may say it "
+            "starts the agreement as well as ends it; not published", written, withheld=True))
 
     # -- pieces ----------------------------------------------------------------------
 
