@@ -538,3 +538,16 @@ def test_a_territory_is_part_of_a_country_by_its_own_name_not_by_its_code() -> N
     assert territory_of("CN", "HK") and territory_of("US", "PR") and territory_of("NL", "AW")
     for country, code in (("US", "CO"), ("US", "PA"), ("US", "IN"), ("DE", "BE"), ("CA", "NL")):
         assert not territory_of(country, code), (country, code)
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("Greqia", "GR"), ("Zvicra", "CH"), ("Uingereza", "GB"), ("Marekani", "US"), ("ABŞ", "US"),
+    ("Qazaxıstan", "KZ"), ("აშშ", "US"), ("Турција", "TR"), ("रूस", "RU"),
+    ("মালয়েশিয়া", "MY"), ("امریکہ", "US"), ("БНСУ", "KR"), ("ОХУ", "RU"), ("UDA", "US"),
+    ("Taylandiya", "TH"), ("ፈረንሳይ", "FR"), ("ஜப்பான்", "JP"), ("Rep. Dem. do Congo", "CD"),
+])
+def test_country_names_lists_of_more_languages_write(cell: str, code: str) -> None:
+    """Albanian definite forms, Swahili, Azerbaijani, Georgian, Mongolian abbreviations,
+    Hindi, Bengali, Urdu, Welsh, Filipino, Amharic, Tamil: unread in untuned lists."""
+    match = parse_country(cell)
+    assert match is not None and match.code == code
