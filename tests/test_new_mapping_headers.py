@@ -706,3 +706,22 @@ def test_a_column_half_of_whose_cells_are_countries_is_the_country(tmp_path: Pat
     path.write_text("Zorp\tUniversity\tValid until\n" + "".join(
         f"{c}\t{u}\t31.05.2029\n" for c, u in rows), encoding="utf-8")
     assert _columns(propose(path, "shtetet")) == ["country", "partner", "end"]
+
+
+@pytest.mark.parametrize("header", ["Duration (years)", "Zorp (years)"])
+def test_a_column_of_bare_numbers_whose_header_says_years_is_the_duration(
+        tmp_path: Path, header: str) -> None:
+    """'5' under a header saying years is five years, read through the mapping's own
+    vocabulary line; under a header no word of which is known it had been read as 5 places."""
+    path = tmp_path / "duration.tsv"
+    path.write_text(f"Country\tUniversity\t{header}\n" + "".join(
+        f"{c}\t{u}\t{n}\n" for c, u, n in [("Germany", "Universität Hamburg", 5),
+                                           ("France", "Université de Lille", 6),
+                                           ("Italy", "Università di Pisa", 5)]),
+        encoding="utf-8")
+    proposal = propose(path, "duration")
+    assert _columns(proposal) == ["country", "partner", "term"]
+    assert proposal.mapping["vocabulary"] == {"terms": {"{n}": "duration"}}
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert sorted(a.duration_years for a in agreements) == [5, 5, 6]
+    assert all(a.quota is None for a in agreements)

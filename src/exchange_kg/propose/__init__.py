@@ -98,6 +98,10 @@ def propose(path: Path, source_id: str) -> Proposal:
             else:
                 del section["constants"]["city_language"]
     mapping: dict[str, Any] = {"source": source_id, "list": source_id, "sections": sections}
+    if any([s.pop("term_years", False) for s in sections]):
+        # 'Duration (years)' over '5': the list's bare numbers in term cells are years
+        mapping["vocabulary"] = {"terms": {"{n}": "duration"}}
+        comments["vocabulary"] = "CHECK: the duration column's header says its numbers are years"
     proposal = Proposal(source_id, language, mapping, comments, notes,
                         language_check=language_check)
     refine(proposal, path)

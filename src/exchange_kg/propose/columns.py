@@ -168,6 +168,23 @@ def _places(cell: str) -> bool:
         f.withheld for f in flags)
 
 
+def counts_years(header: str, *, unit_only: bool = False) -> bool:
+    """Whether a header says its numbers are years ('Duration (years)', 'Durée (ans)',
+    'Laufzeit in Jahren'): a word of it makes '5 <word>' five years. ``unit_only``: only a
+    bracket holding that one word, for a header naming no field ('Zorp (years)'), since
+    'Quota (students per year)' counts places."""
+    if unit_only:
+        found = re.search(r"\(\s*([^\W\d_]+)\s*\)\s*$", header)
+        words = [found.group(1)] if found else []
+    else:
+        words = re.findall(r"[^\W\d_]+", header)
+    for word in words:
+        terms = parse_terms(f"5 {word}")[0]
+        if terms and terms[0].duration_years == 5:
+            return True
+    return False
+
+
 def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
              groups: Sequence[str] = (), unread: dict[str, str] | None = None,
              by_content: set[int] | None = None) -> tuple[list[str], Counter]:
@@ -192,6 +209,9 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = None
             columns.append("-")
             continue
+        elif name is None and counts_years(cell, unit_only=True) and any(values) and all(
+                _NUMBER.match(v) for v in values if v):
+            name = "term"  # 'Duur (jaren)' over 5, 6: years, not places
         elif name is None:
             name = field_by_content(values)
             if by_content is not None and name is not None:
@@ -201,7 +221,7 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
         elif name == "kind" and _share_of_levels(values) > 0.8:
             name = "level"  # "Type: University / Department" says the agreement's level
         elif name == "term" and any(values) and all(
-                _NUMBER.match(v) for v in values if v):
+                _NUMBER.match(v) for v in values if v) and not counts_years(cell):
             why[cell] = (f"its cells are bare numbers ({next(v for v in values if v)!r}): a "
                          "length whose unit only the header gives, of each stay or of the "
                          "agreement; map it if it is the agreement's")

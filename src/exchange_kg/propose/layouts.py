@@ -27,6 +27,7 @@ from exchange_kg.readers.outline import split_details, uncounted, unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
 _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
+_BARE = re.compile(r"^\d{1,2}$")  # a length in years, under a header saying so
 _BULLET = re.compile(r"^\s*(?:[-\u2013\u2022]\s*\*?|\*)\s*\S")
 _TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
 
@@ -86,6 +87,13 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
                "another script (an alternative label); map it '-' if it names a second "
                "institution" for i, c in enumerate(columns) if c == "other_name"]
     language_votes.update(languages)
+    # a term column of bare numbers under a header saying they are years
+    years = "term" in columns and all(
+        _BARE.match(r[columns.index("term")]) for r in rows
+        if columns.index("term") < len(r) and r[columns.index("term")])
+    if years:
+        checks.append(f"{names[columns.index('term')]!r} read as the agreement's duration in "
+                      "years, as its header says ('{n}': duration in the vocabulary)")
     options: dict[str, Any] = {"columns": columns, "header": header}
     if delimiter != "\t":
         options["delimiter"] = delimiter
@@ -126,7 +134,7 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
         if least < len(columns):
             options["min_cells"] = max(least, index.get("partner", 0) + 1)
     return {"reader": reader, "options": options, "columns": columns, "checks": checks,
-            "partners": column("partner") if "partner" in index else []}
+            "partners": column("partner") if "partner" in index else [], "term_years": years}
 
 
 def _merged(rows: Sequence[Sequence[str]], at: int) -> bool:
@@ -219,7 +227,7 @@ def section_of(table: dict[str, Any], languages: Counter) -> dict[str, Any]:
         constants["city_language"] = languages.most_common(1)[0][0]
     return {"name": "partners" if reader != "content-table" else "table",
             "reader": {"name": reader, "options": options}, "fields": fields,
-            "constants": constants}
+            "constants": constants, "term_years": table.get("term_years", False)}
 
 
 def outline_section(lines: Sequence[str], bullets: tuple[int, int], header_at: int | None,

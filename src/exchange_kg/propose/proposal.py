@@ -49,6 +49,11 @@ def to_yaml(p: Proposal) -> str:
            f"source: {m['source']}", f"list: {m['list']}"]
     if "date_order" in m:
         out.append(f"date_order: {m['date_order']}  # {p.comments.get('date_order', '')}")
+    if "vocabulary" in m:
+        out.append(f"vocabulary:  # {p.comments.get('vocabulary', '')}")
+        for table, entries in m["vocabulary"].items():
+            out.append(f"  {table}:")
+            out += [f"    {scalar(text)}: {scalar(value)}" for text, value in entries.items()]
     out.append("sections:")
     for sec in m["sections"]:
         out += [f"  - name: {sec['name']}", "    reader:", f"      name: {sec['reader']['name']}",
