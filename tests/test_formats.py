@@ -537,6 +537,28 @@ def test_a_formula_saved_without_its_value_is_never_an_empty_cell(tmp_path: Path
     assert lines[2] == "Total places"  # a total over a range: no text to read a row by
 
 
+def test_a_row_struck_through_in_a_workbook_is_reported_not_read(tmp_path: Path) -> None:
+    """A row whose every cell is in struck-through type is how many offices mark an ended
+    agreement: reported as struck through, not read (it was published as current); a row
+    with one struck cell is read."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Partner", "Until"], ["Universiteit Twente", "31.05.2029"],
+                ["Aarhus Universitet", "31.05.2029"]):
+        sheet.append(row)
+    for cell in sheet[2]:
+        cell.font = Font(strike=True)
+    sheet["B3"].font = Font(strike=True)
+    path = tmp_path / "partners.xlsx"
+    book.save(path)
+    view = open_view(path, [{}])
+    assert {n: d.status for n, d in view.dispositions.items()} == {2: LineStatus.UNREADABLE}
+    assert "struck through" in view.dispositions[2].reason
+
+
 def test_a_hidden_sheet_is_read_only_when_the_mapping_names_it(tmp_path: Path) -> None:
     """A sheet the workbook hides (an archive of ended agreements) is not the list: without
     `sheet:` the one shown is read, the hidden one is reported; new-mapping proposes no

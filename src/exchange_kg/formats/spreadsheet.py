@@ -49,6 +49,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
     rows = data.to_python(skip_empty_area=False)
     cells = [[cell_text(v) for v in row] for row in rows]
     hidden: set[int] = set()
+    struck: set[int] = set()
     if ods:
         merges, texts, hidden = _ods_layout(path, name)
         for (r, c), text in texts.items():
@@ -58,6 +59,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
         merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
         if _is_xlsx(path):
             hidden = _xlsx_hidden_rows(path, name)
+            struck = _xlsx_struck_rows(path, name)
             _fill_uncached(path, workbook, name, cells)
     blocks = _side_by_side(cells)
     tables: list[Table] = []
@@ -87,6 +89,9 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             if r in hidden and any(cells[r][b0:b1]):
                 unreadable[r - first_row] = (f"row {r + 1} is hidden in the workbook: "
                                              "not read (unhide it to read it)")
+            elif r in struck and any(cells[r][b0:b1]):
+                unreadable[r - first_row] = (f"row {r + 1} is struck through in the workbook "
+                                             "(as an ended agreement is marked): not read")
         last = rows[-1] - first_row
         out_merges = [(max(r0, first_row) - first_row, c0 - skip,
                        min(r1 - first_row, last), min(c1, b1 - 1) - skip)
@@ -220,6 +225,42 @@ def _xlsx_hidden_rows(path: Path, sheet: str) -> set[int]:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return set()
     return hidden
+
+
+def _xlsx_struck_rows(path: Path, sheet: str) -> set[int]:
+    """The 0-based rows of an XLSX sheet whose every cell with a value is in struck-through
+    type: how many offices mark an agreement that ended, as others hide its row. Read as
+    current, it would be published as valid."""
+    from lxml import etree
+
+    rows: dict[int, list[bool]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            styles = etree.fromstring(archive.read("xl/styles.xml"))
+            fonts = styles.find(_MAIN + "fonts")
+            xfs = styles.find(_MAIN + "cellXfs")
+            if fonts is None or xfs is None:
+                return set()
+            struck_fonts = {i for i, font in enumerate(fonts.iter(_MAIN + "font"))
+                            if (mark := font.find(_MAIN + "strike")) is not None
+                            and mark.get("val", "1") not in ("0", "false")}
+            struck = {i for i, xf in enumerate(xfs.iter(_MAIN + "xf"))
+                      if int(xf.get("fontId") or 0) in struck_fonts}
+            if not struck:
+                return set()
+            data = archive.read(_sheet_part(archive, sheet))
+            with io.BytesIO(data) as stream:
+                for _, el in etree.iterparse(stream, tag=_MAIN + "c"):
+                    value = el.find(_MAIN + "v")
+                    place = _CELL.fullmatch(el.get("r") or "")
+                    if place is not None and (el.find(_MAIN + "is") is not None or (
+                            value is not None and (value.text or "").strip())):
+                        rows.setdefault(int(place.group(2)) - 1, []).append(
+                            int(el.get("s") or 0) in struck)
+                    el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return set()
+    return {r for r, marks in rows.items() if marks and all(marks)}
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
