@@ -302,3 +302,8 @@ def test_places_counted_in_further_languages(cell: str) -> None:
 def test_ewp_mobility_codes(cell: str, places: int | None) -> None:
     value, _ = parse_quota(cell)
     assert (value.places[0][1] if value else None) == places
+
+
+@pytest.mark.parametrize("cell", ["各2名", "每年2名"])
+def test_places_each_and_a_year_written_before_the_number(cell: str) -> None:
+    assert parse_quota(cell) == (QuotaValue(False, (("unspecified", 2),)), [])

@@ -219,13 +219,17 @@ def _past_joins(text: str, pos: int, joins: frozenset[str]) -> int:
 
 
 def _without_yearly(text: str, words: _Words) -> str:
-    """The cell without a closing phrase that says its places are a year's ("3 per year",
-    "2 studenti all'anno", "1 miejsce/rok"): a quota counts a year's places anyway."""
+    """The cell without a phrase that says its places are a year's ("3 per year",
+    "2 studenti all'anno", "1 miejsce/rok", "每年2名"): a quota counts a year's places
+    anyway."""
     folded = fold_accents(text).rstrip(". ")
     for phrase in words.yearly:
         after = phrase if phrase.startswith("/") else " " + phrase  # "/year" follows directly
         if folded.endswith(after) and len(folded) > len(after):
             return text.rstrip(". ")[: len(folded) - len(phrase)].strip()
+        # "每年2名": the phrase before the number (a number right after it, or a space)
+        if folded.startswith(phrase) and folded[len(phrase):len(phrase) + 1].isdigit():
+            return text[len(phrase):].strip()
     return text
 
 
