@@ -1134,3 +1134,22 @@ def test_pdf_a_line_in_smaller_type_under_the_table_is_a_note_not_a_name(
     notes = {view.lines[n - 1]: d.kind for n, d in view.dispositions.items()}
     assert notes == {"- no places set in the agreement.": "note"}
     assert "(Salvador)" in [line.strip("\t") for line in view.lines]
+
+
+def test_an_html_row_struck_through_or_hidden_by_the_page_is_reported_not_read(
+        tmp_path: Path) -> None:
+    """A web table's row whose every cell is struck out (<s>, <del>: an ended agreement) or
+    that the page hides (display:none) is reported, as a workbook's hidden row is, where it
+    was published as current; a cell with struck text beside new text is read."""
+    path = write_html(tmp_path / "t.html", (
+        "<table><tr><th>Partner</th><th>Until</th></tr>"
+        "<tr><td>Kyoto University</td><td>2029</td></tr>"
+        "<tr><td><s>Universiteit Twente</s></td><td><s>2029</s></td></tr>"
+        "<tr style='display: none'><td>Old University</td><td>2020</td></tr>"
+        "<tr><td>Lund University</td><td><del>2027</del> 2029</td></tr></table>"))
+    view = open_view(path, [{}])
+    reasons = {n: d.reason for n, d in view.dispositions.items()
+               if d.status is LineStatus.UNREADABLE}
+    assert sorted(reasons) == [3, 4]
+    assert "struck through" in reasons[3] and "hidden on the page" in reasons[4]
+    assert view.lines[4] == "Lund University\t2027 2029"

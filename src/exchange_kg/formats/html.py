@@ -407,8 +407,12 @@ def _table(tables: list[Any], number: int) -> Table:
     grid: dict[tuple[int, int], str] = {}
     taken: set[tuple[int, int]] = set()
     merges: list[Merge] = []
+    unreadable: dict[int, str] = {}
     for r, tr in enumerate(rows):
         c = 0
+        why = _not_shown(tr)
+        if why:
+            unreadable[r] = f"row {r + 1} of table {number} is {why}: not read"
         for cell in tr.xpath("./th|./td"):
             while (r, c) in taken:
                 c += 1
@@ -426,7 +430,39 @@ def _table(tables: list[Any], number: int) -> Table:
     width = max((c for _, c in taken), default=-1) + 1
     cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
     locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
-    return Table(f"table {number}", cells, locations, merges)
+    return Table(f"table {number}", cells, locations, merges,
+                 {r: why for r, why in unreadable.items() if any(cells[r])})
+
+
+_STRUCK = frozenset({"s", "strike", "del"})
+_LINE_THROUGH = re.compile(r"text-decoration[^;]*line-through", re.IGNORECASE)
+_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+def _not_shown(tr: Any) -> str:
+    """Why a table row is not shown as current, or "": the page hides it (an expired
+    agreement, as a workbook hides its row), or strikes out every cell that holds text (as
+    offices mark an agreement that ended). Read, it would be published as current."""
+    if tr.get("hidden") is not None or _NONE.search(tr.get("style", "")):
+        return "hidden on the page"
+    if _LINE_THROUGH.search(tr.get("style", "")):
+        return "struck through"
+    cells = [cell for cell in tr.xpath("./th|./td") if _text(cell)]
+    if cells and all(_LINE_THROUGH.search(cell.get("style", "")) or not _unstruck(cell).strip()
+                     for cell in cells):
+        return "struck through"
+    return ""
+
+
+def _unstruck(el: Any) -> str:
+    """``el``'s text outside struck-through elements (<s>, <del>, <strike>)."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _STRUCK \
+                and not _LINE_THROUGH.search(child.get("style", "")):
+            parts.append(_unstruck(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def table_names(path: Path, encoding: str | None) -> list[str]:
