@@ -240,13 +240,15 @@ def test_synthetic_shift_is_flagged_through_the_reader() -> None:
     assert "row 1 (line 1)" in result.records[3].flags[0].message
 
 
+@pytest.mark.parametrize("text", ["Note: data updated to 30/09/2025.", "※2025年度は募集停止"])
 @pytest.mark.parametrize("column", [1, 2, 3])
-def test_a_note_alone_on_a_row_without_a_number_continues_no_row(column: int) -> None:
+def test_a_note_alone_on_a_row_without_a_number_continues_no_row(column: int, text: str
+                                                                 ) -> None:
     """A note exported from a merged cell under the table lands in whichever column the merge
     began: in the partner column it was glued to the last partner's name, in another it made
     a second agreement of that partner with the note for its country or type."""
     note = ["", "", "", ""]
-    note[column] = "Note: data updated to 30/09/2025."
+    note[column] = text
     lines = ["No;Country;University;Type", "1;Germany;Universität Heidelberg;MoU",
              "2;Nepal;Kathmandu University;MoU", ";".join(note)]
     options = {"columns": ["row_number", "country", "partner", "kind"],

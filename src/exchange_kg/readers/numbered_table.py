@@ -122,12 +122,16 @@ def _continues(cells: Sequence[str], columns: list[str], number_field: str) -> b
 
 
 _SENTENCE_END = re.compile(r"[.!?。।؟]\s*$")
+_NOTE_MARKS = frozenset("※＊*†‡§")  # marks a note starts with; no name does
 
 
 def is_note(text: str) -> bool:
-    """A sentence alone on a row without a number ("Note: data updated to 30/09/2025."): a
-    note under or inside the table, not the rest of a name wrapped from the row above nor a
-    further agreement of that row's partner."""
+    """A sentence alone on a row without a number ("Note: data updated to 30/09/2025."), or
+    a text starting with a note mark ("※ recruitment suspended in 2025"): a note under or
+    inside the table, not the rest of a name wrapped from the row above nor a further
+    agreement of that row's partner."""
+    if text.lstrip()[:1] in _NOTE_MARKS:
+        return True  # "※2025年度は募集停止", "* suspended": a note by its mark
     words = text.split()
     return (len(words) >= 3 and bool(_SENTENCE_END.search(text))
             and (len(words) >= 5 or ":" in text or any(c.isdigit() for c in text))
