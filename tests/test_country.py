@@ -551,3 +551,10 @@ def test_country_names_lists_of_more_languages_write(cell: str, code: str) -> No
     Hindi, Bengali, Urdu, Welsh, Filipino, Amharic, Tamil: unread in untuned lists."""
     match = parse_country(cell)
     assert match is not None and match.code == code
+
+
+def test_a_word_that_is_part_of_several_countries_names_is_no_garbled_country() -> None:
+    """'Land' (German for country, a header cell in a bilingual header's second row) had been
+    repaired to Poland, the closest of the names it is part of."""
+    assert parse_country("Land") is None
+    assert parse_country("Germny").code == "DE"  # a garble of one name is still repaired

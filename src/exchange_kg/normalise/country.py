@@ -418,6 +418,12 @@ def _fuzzy(key: str, languages: tuple[str, ...]) -> tuple[CountryMatch | None, s
                       f"({other[0]}, {other[1][0]:.0f}) are about equally close")
     if query.startswith(cand) and len(query) - len(cand) >= 2:
         return None, f"extends the country name {cand!r}: a derived word, not a garbled name"
+    inside = {pool[n] for n in names if query in n.replace(" ", "")}
+    if len(inside) > 1:
+        # "Land" is part of Poland, Finland, Ireland...: a word of its own (a header's
+        # "Land", "country" in German), not a garble of the closest one
+        return None, (f"a part of {len(inside)} countries' names ({cand!r} among them), not "
+                      "a garbled name")
     return CountryMatch(code, _name(code), "fuzzy", round(score, 1)), ""
 
 
