@@ -563,6 +563,11 @@ def _wraps_around(above: list[int], middle: list[int], below: list[int],
     a, m, b = above[0], middle[0], below[0]
     if len(split[m]) < 2 or columns_of[a] != columns_of[b] or not columns_of[a] < columns_of[m]:
         return False
+    if len(split[a]) > 1 and any(ch.isdigit() for k in (a, b) for _, text in split[k]
+                                 for ch in text):
+        # several cells wrapped are words; lines above and below holding dates or numbers
+        # are rows of their own, under a country cell merged over them
+        return False
     tops = [min(w["top"] for w in lines[k]) for k in (a, m, b)]
     height = max(w["bottom"] - w["top"] for w in lines[m])
     return all(0 < y - x < _LINE_STEP * height for x, y in pairwise(tops))
