@@ -759,3 +759,62 @@ def test_a_word_joined_to_an_end_columns_date(cell: str, start: DateValue | None
                                               end: DateValue | None) -> None:
     terms, _ = parse_terms(cell, role="end")
     assert [(t.start, t.end) for t in terms] == [(start, end)]
+
+
+@pytest.mark.parametrize("cell", [
+    "2022.09.01-től",                 # hu: the from-suffix joined to the date
+    "2022. szeptember 1-jétől",       # hu: the suffix on the day
+    "01.09.2022'den",                 # tr: the ablative suffix alone
+    "01.09.2022-დან",                 # ka
+    "2022:sta",                       # fi
+])
+def test_a_from_suffix_alone_is_a_start_never_an_end(cell: str) -> None:
+    """In an end column the date was published as the END (a false fact)."""
+    for role in ("term", "end"):
+        terms, _ = parse_terms(cell, role=role)
+        assert [t.end for t in terms] == [None], role
+        assert terms[0].start is not None and terms[0].start.year == 2022, role
+
+
+@pytest.mark.parametrize("cell", [
+    "2021-től 2026-ig",
+    "2021.09.01-től 2026.08.31-ig",
+    "2021. szeptember 1-jétől 2026. augusztus 31-éig",
+    "2021年9月1日から2026年8月31日まで",
+    "2021.9.1부터 2026.8.31까지",
+    "01.09.2021'den 31.08.2026'ya kadar",
+    "2021'den 2026'ya",
+    "01.09.2021-dən 31.08.2026-dək",
+    "2021:stä 2026:een",
+    "01.09.2021-დან 31.08.2026-მდე",
+    "2021 წლიდან 2026 წლამდე",
+    "alates 01.09.2021 kuni 31.08.2026",
+    "1 सितंबर 2021 से 31 अगस्त 2026 तक",
+])
+def test_a_from_suffix_and_an_until_suffix_make_a_range(cell: str) -> None:
+    """Both dates of the range are read, in a term column and in an end column alike (the
+    second date was withheld, or the first published as the end)."""
+    for role in ("term", "end"):
+        terms, _ = parse_terms(cell, role=role)
+        assert [(t.start and t.start.year, t.end and t.end.year) for t in terms] \
+            == [(2021, 2026)], role
+
+
+def test_a_from_suffix_with_an_open_end_or_a_duration() -> None:
+    terms, _ = parse_terms("2022.09.01-től határozatlan ideig", role="end")
+    assert [(t.start, t.end, t.open_ended) for t in terms] == [
+        (DateValue(2022, 9, 1), None, True)]
+    terms, _ = parse_terms("2022年9月1日から5年間", role="end")
+    assert [(t.start, t.end, t.duration_years) for t in terms] == [
+        (DateValue(2022, 9, 1), None, 5)]
+
+
+def test_a_suffix_is_read_only_joined_to_its_date() -> None:
+    """Vietnamese "đến" (until) before a date and Turkish "'den" (from) after one fold to the
+    same word; a word apart from a number is read as a word."""
+    terms, _ = parse_terms("Đến 31/08/2025", role="end")
+    assert [(t.start, t.end) for t in terms] == [(None, DateValue(2025, 8, 31))]
+    terms, _ = parse_terms("31.08.2025'den", role="end")
+    assert [(t.start, t.end) for t in terms] == [(DateValue(2025, 8, 31), None)]
+    terms, _ = parse_terms("2026'ya")
+    assert [(t.start, t.end) for t in terms] == [(None, DateValue(2026))]

@@ -71,10 +71,19 @@ MEANINGS = (
     "until-after",
     "extended-until",
     "from",
+    "from-after",
     "renewable",
     "connector",
 )
 PERIOD = "period"  # academic-year and semester words of data/date-words.tsv
+# a phrase written with a leading apostrophe ("'den", "'ya") is a case suffix: read only where
+# it is joined to a number ("2021'den", "2026'ya", "1-jétől"), never as a word of its own
+# (Vietnamese "đến" is "until", Turkish "2021'den" "from")
+SUFFIX = "'"
+# the meanings a word written after its date carries: "2021-től", "2026-ig"
+_AFTER = ("from-after", "until-after")
+# what may join a case suffix to its number: nothing, a hyphen, an apostrophe, a colon
+_JOINERS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212'\u2019\u02bc:")
 # a number written out, where a phrase has one: "five	number:5" reads "for five years"
 NUMBER_WORD = "number:"
 
@@ -104,12 +113,19 @@ class Term:
 
 def term_phrases() -> PhraseTable:
     """The term vocabulary in force (built-in, plus the active source's own phrases)."""
-    return _term_phrases(active())
+    return _term_phrases(active())[0]
+
+
+def suffix_phrases() -> PhraseTable:
+    """The "from" and "until" words written after a date, case suffixes included: tried
+    first on a word joined to a number."""
+    return _term_phrases(active())[1]
 
 
 @lru_cache(maxsize=64)
-def _term_phrases(vocabulary: Vocabulary) -> PhraseTable:
+def _term_phrases(vocabulary: Vocabulary) -> tuple[PhraseTable, PhraseTable]:
     phrases = []
+    suffixes = []
     numbers: dict[str, int] = {}
     for entry in entries("terms", vocabulary):
         if entry.value.startswith(NUMBER_WORD):  # "five	number:5": a number written out
@@ -125,13 +141,19 @@ def _term_phrases(vocabulary: Vocabulary) -> PhraseTable:
         if meaning == "duration" and (NUMBER in tokens) == bool(number):
             raise ValueError(f"term-phrases.tsv: {entry.text!r} must have a number: "
                              "'{n}' in the phrase or one after 'duration:', not both")
-        phrases.append(Phrase(tokens, meaning, "", entry.note,
-                              (int(number),) if number else ()))
+        phrase = Phrase(tokens, meaning, "", entry.note, (int(number),) if number else ())
+        if entry.text.startswith(SUFFIX) and meaning not in _AFTER:
+            raise ValueError(f"term-phrases.tsv: {entry.text!r}: only a 'from' or 'until' "
+                             "written after the date can be a suffix")
+        if meaning in _AFTER:
+            suffixes.append(phrase)
+        if not entry.text.startswith(SUFFIX):
+            phrases.append(phrase)
     # an academic-year word ("a.a. 2021/22 - 2026/27") is understood and changes nothing:
     # read as a word of its own, "a.a." is not the range word "a" twice
     phrases.extend(Phrase(phrase_tokens(e.text), PERIOD, "", e.note)
                    for e in entries("dates", vocabulary) if e.value == "period")
-    return PhraseTable(phrases, numbers)
+    return PhraseTable(phrases, numbers), PhraseTable(suffixes)
 
 
 @dataclass
@@ -215,7 +237,7 @@ class _Reader:
                 self.unknown_at.add(i)
             else:
                 self._flush_unknown(state.unknown)
-            state.after_range = what == "range" or (
+            state.after_range = what in ("range", "from-after") or (
                 state.after_range and what in ("connector", "filler"))
             state.since_date = set() if what == "year" else state.since_date | {what}
             pos += step
@@ -241,7 +263,8 @@ class _Reader:
                 return 1, "year"
             self._year_token(state, tok, value, i, period_end=second)
             return 2, "year"
-        hit = term_phrases().match(self.tokens, i)
+        hit = suffix_phrases().match(self.tokens, i) if self._joined(i) else None
+        hit = hit or term_phrases().match(self.tokens, i)
         if hit is not None:
             meaning = hit.phrase.value
             if meaning == "until-after":
@@ -257,9 +280,13 @@ class _Reader:
                 # "– 2027": the start left blank). "MoU - 2026 - 2031" keeps its dash: a dash
                 # after a kind only sets it off
                 state.until = True
-            elif meaning == "from":
+            elif meaning in ("from", "from-after"):
                 state.until = False  # "from 01.05.2016" in an end column: a start all the same
-                self._from_after(state)
+                if self._from_after(state) and meaning == "from-after":
+                    # "2021-től 2026-ig", "2022年9月1日から2027年8月31日まで": the date
+                    # before starts the term, a date after ends it
+                    return hit.length, meaning
+                return hit.length, "from"
             elif meaning not in ("range", "connector", "renewable", "until-after",
                                  "extended-until", PERIOD):
                 self._apply_term(self._current(state, i), hit, i)
@@ -387,17 +414,35 @@ class _Reader:
             draft.start, draft.end, draft.fixed = None, draft.start, True
             draft.start_at = None
 
+    def _joined(self, i: int) -> bool:
+        """Whether the word at ``i`` is joined to the number before it ("2021-től",
+        "2021'den", "1-jétől", "2022年9月1日から"): a case suffix of that date."""
+        j = i - 1
+        while j >= 0 and self.tokens[j].text == "-":
+            j -= 1
+        if j < 0 or not any(c.isdigit() for c in self.tokens[j].text):
+            return False
+        between = self.text[self.tokens[j].end : self.tokens[i].start]
+        return all(c in _JOINERS for c in between)
+
     @staticmethod
-    def _from_after(state: _ClauseState) -> None:
-        """"2022年9月1日から", "01.09.2022'den itibaren" in an end column: the word after the
-        date says it starts the agreement, so the date the column made an end is the start."""
-        ended = state.ended_by_role
+    def _from_after(state: _ClauseState) -> bool:
+        """"2022年9月1日から", "01.09.2022'den itibaren": the word after the date says it
+        starts the agreement, so the date an end column made an end is the start. Whether
+        the date just read is now a start."""
         draft = state.current
-        if ended is None or ended[0] is not draft or draft is None \
-                or state.since_date - {"range"} or draft.start is not None or draft.end is None:
-            return
+        if draft is None or state.since_date - {"range"}:
+            return False
+        if state.last_started is draft and draft.start is not None:
+            return True  # a term cell: the date started the term already
+        ended = state.ended_by_role
+        if ended is None or ended[0] is not draft or draft.start is not None \
+                or draft.end is None:
+            return False
         draft.start, draft.end, draft.fixed = draft.end, None, False
+        draft.start_at, draft.ended_at = draft.ended_at, None
         state.ended_by_role, state.last_started = None, draft
+        return True
 
     @staticmethod
     def _starts_another(state: _ClauseState, current: _Draft) -> bool:
