@@ -14,22 +14,15 @@ so a fix shows up as an unexpected pass.
 
 from __future__ import annotations
 
-import csv
-import os
-import shutil
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 
-from conftest import run_build
-from exchange_kg.link.synthetic import qid, ror_id, v2_record, write_jsonl
+import crosslist_graph as graph
+from exchange_kg.link.synthetic import qid, ror_id, v2_record
 
 FIXTURE = Path(__file__).parent / "fixtures" / "crosslist"
-PREFIXES = """
-PREFIX xkg: <https://w3id.org/exchange-kg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
 HOST = "host"  # a row name meaning the list's publisher
 
 
@@ -147,42 +140,25 @@ NAMESAKES = [
 ]
 
 
-def _build(tmp: Path, *extra: str) -> pyoxigraph.Store:
-    work = tmp / "project"
-    shutil.copytree(FIXTURE, work)
-    env = {**os.environ, "EXCHANGE_KG_CACHE_DIR": str(tmp / "cache")}
-    env.pop("EXCHANGE_KG_ROR_DUMP", None)
-    proc = run_build(tmp / "dist", "--no-cache", "--no-validate", *extra, cwd=work, env=env)
-    assert proc.returncode == 0, proc.stderr
-    store = pyoxigraph.Store()
-    store.bulk_load(path=str(tmp / "dist" / "exchange-kg.nt"),
-                    format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return store
-
-
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory) -> pyoxigraph.Store:
-    return _build(tmp_path_factory.mktemp("crosslist-plain"))
+    return graph.build(FIXTURE, tmp_path_factory.mktemp("crosslist-plain"))
 
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory: pytest.TempPathFactory) -> pyoxigraph.Store:
-    tmp = tmp_path_factory.mktemp("crosslist-linked")
-    dump = write_jsonl(tmp / "ror.jsonl.gz", RECORDS)
-    return _build(tmp, "--ror-dump", str(dump))
+    return graph.build_linked(FIXTURE, tmp_path_factory.mktemp("crosslist-linked"), RECORDS)
 
 
 def _lines() -> dict[tuple[str, str], int]:
     """(list, partner cell) -> the row's line number in its document (the header is line 1)."""
     out: dict[tuple[str, str], int] = {}
-    for path in sorted((FIXTURE / "sources").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            rows = list(csv.reader(f, delimiter=";"))
+    for source, rows in graph.csv_rows(FIXTURE).items():
         col = next(i for i, h in enumerate(rows[0])
                    if h in ("Partnerinstitution", "Partner university", "Institución",
                             "Université partenaire"))
         for n, row in enumerate(rows[1:], start=2):
-            out[(path.stem, row[col])] = n
+            out[(source, row[col])] = n
     return out
 
 
@@ -191,25 +167,13 @@ LINES = _lines()
 
 def iri(store: pyoxigraph.Store, row: tuple[str, str]) -> str:
     """The IRI the graph gives the institution a row names (its list's home side for HOST)."""
-    source, name = row
-    if name == HOST:
-        query = f"""SELECT DISTINCT ?i WHERE {{
-            ?a xkg:listedIn <https://w3id.org/exchange-kg/source/{source}> ;
-               xkg:homeInstitution ?i }}"""
-    else:
-        query = f"""SELECT DISTINCT ?i WHERE {{
-            ?a xkg:listedIn <https://w3id.org/exchange-kg/source/{source}> ;
-               xkg:partnerInstitution ?i ; prov:wasDerivedFrom ?r .
-            ?r xkg:lineNumber ?line . FILTER(?line = {LINES[row]}) }}"""
-    found = [r[0].value for r in store.query(PREFIXES + query)]
-    assert len(found) == 1, (row, found)
-    return found[0]
+    if row[1] == HOST:
+        return graph.host_iri(store, row[0])
+    return graph.partner_iri(store, row[0], LINES[row])
 
 
 def ror_of(store: pyoxigraph.Store, row: tuple[str, str]) -> str | None:
-    found = [r[0].value for r in store.query(
-        PREFIXES + f"SELECT ?r WHERE {{ <{iri(store, row)}> xkg:rorId ?r }}")]
-    return found[0] if found else None
+    return graph.ror_id_of(store, iri(store, row))
 
 
 def one(store: pyoxigraph.Store, rows: list[tuple[str, str]]) -> set[str]:
@@ -254,9 +218,7 @@ def test_miami_university_is_not_the_university_of_miami(plain: pyoxigraph.Store
 
 
 def country_of(store: pyoxigraph.Store, row: tuple[str, str]) -> set[str]:
-    query = f"""SELECT ?c WHERE {{ <{iri(store, row)}>
-        <https://schema.org/address>/<https://schema.org/addressCountry> ?c }}"""
-    return {r[0].value for r in store.query(PREFIXES + query)}
+    return graph.countries_of(store, iri(store, row))
 
 
 def test_a_city_of_the_stated_country_keeps_the_country(plain: pyoxigraph.Store) -> None:
