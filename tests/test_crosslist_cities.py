@@ -1,13 +1,14 @@
-"""One name, several institutions: namesakes told apart by their country or city, across four lists.
+"""One name, several institutions: namesakes told apart by their country or city, across five lists.
 
-The sibling of test_crosslist_identity.py. Four small lists (US, Georgian, German and French
-hosts) name partners the way lists do when the name alone does not say which institution it
-is: a university named after a country that is also a US state (the University of Georgia in
+The sibling of test_crosslist_identity.py. Five small lists (US, Georgian, German, French and
+British hosts) name partners the way lists do when the name alone does not say which institution
+it is: a university named after a country that is also a US state (the University of Georgia in
 Athens and the one in Tbilisi, each the publisher of a list), the kind of institution with the
 city in its own column ("Medizinische Universität | Graz"), one college name in two cities,
 Tsinghua and National Tsing Hua, a Technische Universität beside a Technische Hochschule of the
-same city, a university beside the ones it absorbed or that use its name. Built once without a
-registry and once with a synthetic ROR dump the test writes itself.
+same city, a university beside the ones it absorbed or that use its name, a publisher named by
+an acronym another country's university shares ("UCL"). Built once without a registry and once
+with a synthetic ROR dump the test writes itself.
 
 A group still published wrong is an ``xfail(strict=True)`` saying what the graph does instead,
 so a fix shows up as an unexpected pass: drop the mark in the fix's commit.
@@ -76,6 +77,9 @@ RECORDS = [
     _record(20, "Technische Universität Darmstadt", "DE", "Darmstadt",
             aliases=["TU Darmstadt"]),
     _record(21, "Technische Universität Berlin", "DE", "Berlin", aliases=["TU Berlin"]),
+    _record(22, "University College London", "GB", "London", acronyms=["UCL"]),
+    _record(23, "Université catholique de Louvain", "BE", "Louvain-la-Neuve",
+            aliases=["Catholic University of Louvain"], acronyms=["UCLouvain"]),
 ]
 
 UGA_PARTNER = [("xc-ge-ug", "University of Georgia"), ("xc-de-tub", "University of Georgia"),
@@ -98,6 +102,8 @@ HS_HANNOVER = ("xc-ge-ug", "Hochschule Hannover")
 LEIBNIZ = ("xc-ge-ug", "Leibniz Universität Hannover")
 CAIRO = ("xc-us-uga", "Cairo University")
 ENS_PARIS_SACLAY = ("xc-us-uga", "ENS Paris-Saclay")
+UCL_HOST = ("xc-gb-ucl", HOST)  # the manifest names University College London "UCL"
+UCLOUVAIN_ACRONYM = ("xc-fr-upsay", "UCL")  # Belgique, Louvain-la-Neuve
 SPBU_GEORGIAN_COUNTRY = ("xc-ge-ug", "Saint Petersburg State University")  # country 'რუსეთი'
 
 # Rows whose name repeats in one list with another city cell: (list, name, city).
@@ -166,6 +172,8 @@ def rid(n: int) -> str:
 HOSTS_OF_ONE_NAME = [("xc-us-uga", HOST), ("xc-ge-ug", HOST)]
 F1 = ("two publishers named 'University of Georgia' (Athens, US; Tbilisi, GE) are one "
       "countryless host IRI: the manifest gives a name only")
+F10 = ("a host named by its acronym ('UCL') takes the country of the only rows spelling it, "
+       "another list's Belgian 'UCL' (UCLouvain), and becomes that university")
 F3_SAME_START = ("rows of one list with the same name and start that differ only in the city "
                  "are read as one agreement ('duplicate-row') with one partner")
 F3_SPELLING = ("one spelling on rows of two cities of one country is one IRI, the city cell "
@@ -196,6 +204,12 @@ def test_the_two_georgias_keep_their_countries(plain: pyoxigraph.Store) -> None:
 @pytest.mark.xfail(strict=True, reason=F1)
 def test_two_hosts_of_one_name_are_two_iris(plain: pyoxigraph.Store) -> None:
     assert len(one(plain, HOSTS_OF_ONE_NAME)) == 2
+
+
+@pytest.mark.xfail(strict=True, reason=F10)
+def test_a_host_named_by_an_acronym_is_not_another_country_s_namesake(
+        plain: pyoxigraph.Store) -> None:
+    assert iri(plain, UCL_HOST) != iri(plain, UCLOUVAIN_ACRONYM)
 
 
 @pytest.mark.xfail(strict=True, reason=F3_SAME_START)
@@ -256,6 +270,13 @@ def test_a_short_name_is_not_linked_to_a_lab_named_after_it(linked: pyoxigraph.S
 @pytest.mark.xfail(strict=True, reason=F1)
 def test_two_hosts_of_one_name_are_two_iris_with_the_registry(linked: pyoxigraph.Store) -> None:
     assert len(one(linked, HOSTS_OF_ONE_NAME)) == 2
+
+
+@pytest.mark.xfail(strict=True, reason=F10 + ", linked to UCLouvain's record")
+def test_a_host_named_by_an_acronym_is_not_linked_to_a_namesake(linked: pyoxigraph.Store) -> None:
+    assert iri(linked, UCL_HOST) != iri(linked, UCLOUVAIN_ACRONYM)
+    assert ror_of(linked, UCL_HOST) != rid(23)
+    assert country_of(linked, UCL_HOST) != {"BE"}
 
 
 @pytest.mark.xfail(strict=True, reason=F3_SAME_START + "; linked to the first city's record")
