@@ -849,11 +849,15 @@ def test_a_second_institution_line_is_another_party_or_the_same_in_another_langu
     assert [(p.institution, p.units) for p in value.parties] == [
         ("Universität Stuttgart", ("Fakultät Chemie",)),
         ("Universität Hohenheim", ("Fakultät Agrarwissenschaften",))]
-    # with no unit to say where the first ends, as "A / B" on one line: one name, flagged
+    # with no unit to say where the first ends, as "A / B" on one line: bodies of one kind
+    # in one language are several (one name would be an institution nobody names) ...
     for cell in ("東京大学\n京都大学", "Universität Stuttgart\nUniversität Hohenheim"):
-        party, codes = one(cell)
-        assert party.institution == cell.replace("\n", " ")
-        assert "possibly-several-parties" in codes
+        value, _ = parse_partner(cell)
+        assert [p.institution for p in value.parties] == cell.split("\n")
+    # ... two kinds of body are kept as one name, flagged
+    party, codes = one("Universität Stuttgart\nHochschule Esslingen")
+    assert party.institution == "Universität Stuttgart Hochschule Esslingen"
+    assert "possibly-several-parties" in codes
     party, _ = one("Uniwersytet Warszawski\nUniversity of Warsaw")
     assert (party.institution, party.alt_names) == ("Uniwersytet Warszawski",
                                                      ("University of Warsaw",))
@@ -1213,5 +1217,43 @@ def test_names_of_one_kind_in_one_language_are_several_institutions(cell: str,
                                                                      names: list[str]) -> None:
     """Two universities between slashes were published as one institution named by the
     cell."""
+    value, _ = parse_partner(cell)
+    assert [p.institution for p in value.parties] == names
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("Universität Bern\u2028Universität Basel", ["Universität Bern", "Universität Basel"]),
+    ("Univerza v Mariboru\nUniverza na Primorskem",
+     ["Univerza v Mariboru", "Univerza na Primorskem"]),
+    # one body in two languages, a unit, a name broken over two lines: one party, as before
+    ("Uniwersytet Warszawski\u2028University of Warsaw", ["Uniwersytet Warszawski"]),
+    ("Trinity College Dublin\u2028School of Physics", ["Trinity College Dublin"]),
+    ("Technische Universität\u2028München", ["Technische Universität München"]),
+])
+def test_names_of_one_kind_on_lines_of_a_cell_are_several_institutions(cell: str,
+                                                                        names: list[str]) -> None:
+    """A Word cell 'Universität Bern' / 'Universität Basel' (a manual line break) was published
+    as one institution 'Universität Bern Universität Basel'."""
+    value, _ = parse_partner(cell)
+    assert [p.institution for p in value.parties] == names
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("Universiteit Leiden, Universiteit Utrecht", ["Universiteit Leiden", "Universiteit Utrecht"]),
+    ("Kyoto University, Osaka University", ["Kyoto University", "Osaka University"]),
+    ("Universität Zürich und ETH Zürich", ["Universität Zürich", "ETH Zürich"]),
+    # a system and its campus, a name and its place, a name with 'und': one party, as before
+    ("State University of New York, University at Albany",
+     ["State University of New York, University at Albany"]),
+    ("Università degli Studi di Milano, Bicocca", ["Università degli Studi di Milano, Bicocca"]),
+    ("Universidad de Chile, Santiago, Chile", ["Universidad de Chile"]),
+    ("Universität für Musik und darstellende Kunst Wien",
+     ["Universität für Musik und darstellende Kunst Wien"]),
+    ("Hochschule für Technik und IT Berlin", ["Hochschule für Technik und IT Berlin"]),
+])
+def test_names_listed_with_commas_or_und_are_several_institutions(cell: str,
+                                                                   names: list[str]) -> None:
+    """'Universiteit Leiden, Universiteit Utrecht' and 'Universität Zürich und ETH Zürich' were
+    each published as one institution named by the whole cell."""
     value, _ = parse_partner(cell)
     assert [p.institution for p in value.parties] == names

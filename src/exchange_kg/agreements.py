@@ -16,6 +16,7 @@ from exchange_kg.normalise.country import countries_in_name, parse_country, terr
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
 from exchange_kg.normalise.fit import names_a_column
+from exchange_kg.normalise.partner import cell_lines
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.normalise.term import Term
 from exchange_kg.records import INFERRED_COUNTRY, Flag, RawRecord
@@ -28,7 +29,7 @@ DOUBT = {
     "cells-swapped": 0, "cells-realigned": 0, "matched-across-editions": 0, "duplicate-row": 0,
     "editions-disagree": 0, "re-paired": 0, "country-refined": 0,
     "merged-cell-inherited": 0, "country-from-heading": 0, "quota-duration": 0,
-    "country-from-name": 0,
+    "country-from-name": 0, "country-by-line": 0,
     "country-repaired": 1, "label-unrecognised": 1, "ocr-repaired": 1, "ocr-recovered": 1,
 }
 DOUBT_DEFAULT = 2
@@ -119,6 +120,7 @@ def build_agreements(
     """
     values: dict[str, Any] = {}
     withheld = {f.field for f in record.flags if f.withheld}
+    lined = _countries_by_line(record, section, withheld)
     for name, raw in record.fields.items():
         rule = section.fields.get(name)
         if rule is None:
@@ -136,13 +138,19 @@ def build_agreements(
             continue
         if name == "quota" and record.fields.get("mobility", "").strip():
             raw = f"{raw} {record.fields['mobility'].strip()}"  # "1" of "STA": one teacher
-        value, flags = registry.normalise(rule.normaliser, raw, name, rule.options)
+        options = {**rule.options, "by_line": True} if lined and name == "partner" \
+            else rule.options
+        value, flags = registry.normalise(rule.normaliser, raw, name, options)
         record.flags.extend(flags)
         if value is not None:
             values[name] = value
+    partner = values.get("partner")
+    if lined and partner is not None and len(partner.parties) != len(lined):
+        lined = None
+    if lined:
+        _countries_read_by_line(record)
     doubt = doubt_of(record.flags)
 
-    partner = values.get("partner")
     if partner is None or not (partner.parties or partner.consortium):
         return []  # the partner cell names no one ("???", "TBD"): flagged, no agreement
     if names_a_column(record.fields.get("partner", "")):
@@ -163,6 +171,12 @@ def build_agreements(
     other_name = _of_one_party(values, "other_name", len(partner.parties), record)
     code = _erasmus_code(values.get("erasmus_code"), country, city[0],
                          len(partner.parties), record)
+    cities = [None] * len(partner.parties)
+    if lined:
+        lines = cell_lines(record.fields.get("city", ""))
+        if len(lines) == len(lined):
+            cities = lines  # "Sarrebruck" / "Saragosse": each party's
+        city = (None, None) if "city" in record.fields else city
     parties = tuple(
         Party(
             name=p.institution,
@@ -170,13 +184,13 @@ def build_agreements(
             acronym=p.acronym,
             campus=p.campus,
             alt_names=_with_name(p.alt_names, other_name, p.institution),
-            country=country,
+            country=lined[i] if lined else country,
             # a place written into the name ("..., Równe, Ukraina") stands in for a city cell
-            city=city[0] or place[0],
+            city=cities[i] or city[0] or place[0],
             website=values.get("website"),
             erasmus_code=code,
         )
-        for p, place in zip(partner.parties, places, strict=True)
+        for i, (p, place) in enumerate(zip(partner.parties, places, strict=True))
     )
     kinds_value = values.get("kind")
     base = dict(
@@ -221,6 +235,36 @@ def build_agreements(
             )
         )
     return out
+
+
+def _countries_by_line(record: RawRecord, section: Section, withheld: set[str]
+                       ) -> list[str] | None:
+    """The country of each line of the partner cell, where the row's country cell names
+    another country on each of as many lines ("Universität des Saarlandes" / "Universidad de
+    Zaragoza" beside "Allemagne" / "Espagne"): one institution is not in two countries, so
+    each line is a party in its line's country. None otherwise: lines naming one country
+    ("Polska" / "Poland" beside a name in two languages) say nothing of the parties."""
+    partner = cell_lines(record.fields.get("partner", ""))
+    cells = cell_lines(record.fields.get("country", ""))
+    rule = section.fields.get("country")
+    if len(partner) < 2 or len(cells) != len(partner) or rule is None \
+            or rule.normaliser != "country" or {"partner", "country"} & withheld:
+        return None
+    codes = [registry.normalise("country", c, "country", rule.options)[0] for c in cells]
+    if any(c is None for c in codes) or len(set(codes)) < 2:
+        return None
+    return codes
+
+
+def _countries_read_by_line(record: RawRecord) -> None:
+    """The country cell read line by line, one country per party: the flag that the cell
+    as a whole names several countries gives way to one saying how it was read."""
+    cell = record.fields.get("country", "")
+    for f in [f for f in record.flags if f.field == "country" and f.code == "country-unknown"]:
+        record.flags.remove(f)
+    record.flags.append(Flag("country", "country-by-line", "a country on each line of the "
+                             "cell, an institution on each line of the partner cell: each "
+                             "party's country is its line's", cell))
 
 
 def _erasmus_code(code: ErasmusCode | None, country: str | None, city: str | None,

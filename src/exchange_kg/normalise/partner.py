@@ -706,23 +706,48 @@ def _head_words(vocabulary: Vocabulary) -> frozenset[str]:
 # --------------------------------------------------------------------------- public API
 
 
-def parse_partner(text: str, notation: str = "auto") -> tuple[PartnerValue, list[Flag]]:
+def parse_partner(text: str, notation: str = "auto", *, by_line: bool = False
+                  ) -> tuple[PartnerValue, list[Flag]]:
     """Split a partner cell into parties (institution, units, acronym, campus) and flags.
 
     ``notation`` says which separator the source uses to attach units: "parentheses",
-    "comma", "dash", or "auto" (only splits the words make obvious). The build asks for the
-    same cell several times (country evidence, then normalisation), so results are cached;
-    each caller gets its own flag list.
+    "comma", "dash", or "auto" (only splits the words make obvious). ``by_line``: the row
+    says that each line of the cell is a party of its own (see :func:`_by_line`). The build
+    asks for the same cell several times (country evidence, then normalisation), so results
+    are cached; each caller gets its own flag list.
     """
-    value, flags = _parse_partner_cached(text, notation, active())
+    value, flags = _parse_partner_cached(text, notation, by_line, active())
     return value, list(flags)
 
 
 @lru_cache(maxsize=65536)
-def _parse_partner_cached(text: str, notation: str, vocabulary: Vocabulary
+def _parse_partner_cached(text: str, notation: str, by_line: bool, vocabulary: Vocabulary
                           ) -> tuple[PartnerValue, tuple[Flag, ...]]:
-    value, flags = _parse_partner(text, notation)
+    flags: list[Flag] = []
+    value = _by_line(text, notation, flags) if by_line else None
+    if value is None:
+        value, flags = _parse_partner(text, notation)
     return _quotes_restored(value, text), tuple(flags)
+
+
+def _by_line(text: str, notation: str, flags: list[Flag]) -> PartnerValue | None:
+    """A cell of institutions on lines of their own, beside a country cell naming another
+    country on each line ("Universität des Saarlandes" / "Universidad de Zaragoza" beside
+    "Allemagne" / "Espagne"): one party per line. Read as a name and its other name, the
+    second was published as the first's, two institutions in one. None when a line does not
+    start with an institution's name (a unit, the rest of a name): read as usual."""
+    lines = cell_lines(text)
+    if not 1 < len(lines) <= MAX_CELL_LINES:
+        return None
+    for line in lines:
+        first = _split_top(line, ",;:/")[0][1].strip()
+        if _atom_category(first) is not _Cat.INST or _starts_with_unit(first):
+            return None
+    values = [_parse_line(line, notation, flags) for line in lines]
+    if any(v.consortium is not None for v in values):
+        flags.clear()
+        return None
+    return PartnerValue(tuple(p for v in values for p in v.parties))
 
 
 # A span in typographic quotes: „…” (Romanian, Bulgarian, Polish, German), “…” (English)
@@ -762,7 +787,7 @@ def _parse_partner(text: str, notation: str) -> tuple[PartnerValue, list[Flag]]:
     if notation not in NOTATIONS:
         raise ValueError(f"unknown partner notation {notation!r} (known: {', '.join(NOTATIONS)})")
     flags: list[Flag] = []
-    lines = _cell_lines(text)
+    lines = cell_lines(text)
     if 1 < len(lines) <= MAX_CELL_LINES:
         value = _read_lines(lines, notation, flags)
         if value is not None:
@@ -813,7 +838,7 @@ _LINE_MARK = re.compile(r"^(?:[*•·]\s*|[-–—]\s+)+")  # a list mark starti
 _OPENS_NOTHING = ",;:/&+(" + _DASHES  # a line ending in one of these goes on: the mark says how
 
 
-def _cell_lines(text: str) -> list[str]:
+def cell_lines(text: str) -> list[str]:
     """The lines of a cell written over several lines, blank ones dropped."""
     if not _LINE_BREAKS.search(text):
         return [text]
@@ -932,8 +957,10 @@ def _add_line(parties: list[_Lined], line: str, flags: list[Flag]) -> None:
 def _institution_line(parties: list[_Lined], line: str, flags: list[Flag]) -> None:
     """A line naming an institution after a party's lines: the institution a unit above
     belongs to ("Faculty of Chemistry" / "University of Warsaw", read as on one line with a
-    comma), another party when units say where each party ends ("A" / "unit" / "B"), the
-    party's name in another language, else (as "A / B" on one line) kept in the name,
+    comma), another party when units say where each party ends ("A" / "unit" / "B") or when
+    both lines name a body of one kind in one language ("Universität Bern" / "Universität
+    Basel": read as one name, an institution nobody names), the party's name in another
+    language, else (as "A / B" on one line) kept in the name,
     flagged: it may be the rest of a name broken over two lines ("Guangdong Polytechnic" /
     "Normal University")."""
     party = parties[-1]
@@ -941,7 +968,7 @@ def _institution_line(parties: list[_Lined], line: str, flags: list[Flag]) -> No
     if not party.added() and _starts_with_unit(party.name) \
             and _category(party.name) is _Cat.UNIT:
         party.name = f"{party.name}, {text}"
-    elif party.units:
+    elif party.units or _namesakes([party.name, text]):
         parties.append(_Lined(text))
     elif _translation(party.name, text) or _overlap(party.name, text) >= 0.5:
         party.alt_names.append(text)
@@ -1076,19 +1103,37 @@ def _namesakes_listed(text: str) -> list[str] | None:
     between slashes, each with its own institution word and no proper word in common, are
     several institutions (published as one, named by the cell, they were an institution
     nobody names); two languages' names of one body ("Tartu Ülikool / University of Tartu")
-    are one. A comma is left to the unit rules: "State University of New York, University
-    at Albany" is a campus of a system."""
+    are one. Between commas the names must also be written alike, their institution word
+    first in all or last in all ("Universiteit Leiden, Universiteit Utrecht"): "State
+    University of New York, University at Albany" is a campus of a system, left to the unit
+    rules."""
     pieces = [raw.strip() for _, raw in _split_top(text, "/")]
-    if len(pieces) < 2 or not all(pieces):
+    if len(pieces) >= 2 and all(pieces):
+        return pieces if _namesakes(pieces) else None
+    pieces = [raw.strip() for _, raw in _split_top(text, ",")]
+    if len(pieces) < 2 or not all(pieces) or not _namesakes(pieces):
         return None
+    return pieces if _written_alike(pieces) else None
+
+
+def _written_alike(pieces: list[str]) -> bool:
+    """Whether each name starts with its institution word, or each ends with it."""
+    sizes = [len(_visible(p).split()) for p in pieces]
+    heads = [_heads(p)[0] for p in pieces]
+    return all(h.start == 0 for h in heads) or all(
+        h.end == n for h, n in zip(heads, sizes, strict=True))
+
+
+def _namesakes(pieces: list[str]) -> bool:
+    """Whether names are of several bodies of one kind in one language: each starts with its
+    own institution word, the same word in all, and no two share a proper word ("Universität
+    Bern", "Universität Basel"). One body's names in two languages differ in that word."""
     heads = [_heads(p) for p in pieces]
     if not all(h and h[0].term.kind == "institution" and _atom_category(p) is _Cat.INST
                for p, h in zip(pieces, heads, strict=True)):
-        return None
-    if len({h[0].term.words for h in heads}) == 1 and all(
-            _overlap(a, b) == 0 for k, a in enumerate(pieces) for b in pieces[k + 1:]):
-        return pieces
-    return None
+        return False
+    return len({h[0].term.words for h in heads}) == 1 and all(
+        _overlap(a, b) == 0 for k, a in enumerate(pieces) for b in pieces[k + 1:])
 
 
 def _consortium(text: str, notation: str, flags: list[Flag]) -> PartnerValue | None:
@@ -1209,9 +1254,17 @@ def _two_universities(text: str) -> tuple[str, str] | None:
     for m in itertools.islice(_AND_WORDS.finditer(text), _LOOKS):
         left, right = text[: m.start()].strip(), text[m.end():].strip()
         if right[:1].isupper() and (_university(left) or _is_acronym(left)) \
-                and _university(right) and len(left.split()) > 1 and len(right.split()) > 1:
+                and (_university(right) or _university(left) and _acronym_led(right)) \
+                and len(left.split()) > 1 and len(right.split()) > 1:
             return left, right
     return None
+
+
+def _acronym_led(text: str) -> bool:
+    """ "ETH Zürich", "EPF Lausanne": a name led by an acronym of three letters or more
+    (a short one, "IT", may be a word of the name)."""
+    first = text.split()[0]
+    return len(first) >= 3 and _is_acronym(first) and _atom_category(text) is _Cat.ACRONYM
 
 
 def _unit_after_slash(left: str, right: str) -> bool:

@@ -86,7 +86,8 @@ def _text(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag
 def _partner(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.partner import parse_partner
 
-    return parse_partner(raw, options.get("notation", "auto"))
+    return parse_partner(raw, options.get("notation", "auto"),
+                         by_line=bool(options.get("by_line")))
 
 
 def _date(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
