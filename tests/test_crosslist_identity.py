@@ -206,8 +206,6 @@ def test_a_name_in_both_word_orders_is_one_iri(plain: pyoxigraph.Store) -> None:
     assert len(one(plain, AMU)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="without a city cell ', Berkeley' is read as the row's "
-                   "place and the campus is merged into 'University of California', the system")
 def test_a_campus_is_not_its_system(plain: pyoxigraph.Store) -> None:
     assert iri(plain, BERKELEY) != iri(plain, UC_SYSTEM)
 

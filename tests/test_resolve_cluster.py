@@ -303,9 +303,17 @@ def test_university_systems_do_not_absorb_a_bare_mention() -> None:
     members = [m(f"University of California, {c}", "US") for c in ("Davis", "Berkeley")]
     clusters = resolve([bare, *members])
     assert len(clusters) == 3
-    # with a single qualifier the bare name is read as that institution
+    # with a single qualifier the bare name of a state is the system, not that campus
+    # ("University of California, Berkeley" was merged into "University of California")...
     alone = resolve([bare, members[0]])
-    assert together(alone, bare, members[0])
+    assert not together(alone, bare, members[0])
+    # ... unless the rows say it is that campus: the same city
+    davis = [m("University of California", "US", city="Davis"),
+             m("University of California, Davis", "US", city="Davis")]
+    assert together(resolve(davis), *davis)
+    # a name that is not a state's keeps its place qualifier as a place
+    beijing = [m("Tsinghua University", "CN"), m("Tsinghua University, Beijing", "CN")]
+    assert together(resolve(beijing), *beijing)
 
 
 def test_a_chain_is_not_followed_to_a_plainly_different_name() -> None:

@@ -26,8 +26,9 @@ threshold means something: at or above ``MERGE`` (0.8) two groups may be merged.
        an acronym, and the other's rows give no acronym
 0.75   the same, but the qualifier follows a dash or "at" (a campus that is an institution
        of its own as often as not: "Brigham Young University - Idaho", "University of
-       Alabama at Birmingham"), or the acronym is not the name's initials ("WSPIA
-       University of Rzeszow"): evidence must decide
+       Alabama at Birmingham") or the name is a state's or a province's ("University of
+       California, Berkeley": the system's name, ISO 3166-2), or the acronym is not the
+       name's initials ("WSPIA University of Rzeszow"): evidence must decide
 0.7    two English names with words moved ("Miami University" / "University of Miami"),
        also where one adds a qualifier ("University of Washington" / "Washington
        University in St. Louis"),
@@ -410,10 +411,28 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
             # official name of a campus that is an institution of its own as often as not
             return Relation(0.75, f"the same name with {qualifier!r} after a dash or 'at'",
                             "contained", extras)
+        if short.distinctive in _regions() and not set(plain) & set(short.distinctive):
+            # "University of California, Berkeley": a campus of the state's system as often
+            # as not ("University of Wisconsin, Madison"); evidence (a city) must decide
+            return Relation(0.75, f"a name of a state or province qualified by {qualifier!r}",
+                            "contained", extras)
         return Relation(0.8, f"the same name qualified by {qualifier!r}", "contained", extras)
     if _patron_prefix(short, long, extra_idx):
         return Relation(0.8, f"the same name after {' '.join(plain)!r}", "contained", extras)
     return Relation(0.4, f"one name adds {' '.join(plain)!r}", "contained", extras)
+
+
+# Subdivisions whose names name university systems ("University of California", "Université
+# du Québec"): the first-level states, provinces and territories of ISO 3166-2
+_REGION_TYPES = frozenset({"State", "Province", "Territory", "Union territory"})
+
+
+@lru_cache(maxsize=1)
+def _regions() -> frozenset[tuple[str, ...]]:
+    import pycountry
+
+    return frozenset(place_tokens(str(s.name)) for s in pycountry.subdivisions
+                     if s.parent_code is None and s.type in _REGION_TYPES)
 
 
 def _inside_name(long: NameForm, extra_idx: list[int]) -> bool:
