@@ -52,6 +52,8 @@ _CONTAINERS = frozenset({T + "section", T + "index-body", T + "table-of-content"
 _HIDDEN = frozenset({T + "note", _OFFICE + "annotation", T + "tracked-changes",
                      _DRAW + "frame", _DRAW + "custom-shape",
                      T + "bookmark-ref"})
+# elements whose style may strike their text through
+_STYLED = frozenset({T + "p", T + "h", T + "span"})
 _FORMATS = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman",
             "I": "upperRoman"}
 # repeated rows or cells beyond this many are a table's unused tail (empty) or damage
@@ -94,16 +96,33 @@ class _ListStyles:
     def __init__(self, content: Any, styles: Any) -> None:
         self.lists: dict[str, Any] = {}
         self.paragraph: dict[str, tuple[str, str]] = {}  # name -> (parent, list style)
+        # text and paragraph styles -> (parent, struck through: True, False or unsaid)
+        self.strike: dict[str, tuple[str, bool | None]] = {}
         for root in (styles, content):  # the document's own definitions win
             if root is None:
                 continue
             for el in root.iter(T + "list-style"):
                 self.lists[el.get(_STYLE + "name", "")] = el
             for el in root.iter(_STYLE + "style"):
+                if el.get(_STYLE + "family") in ("paragraph", "text"):
+                    self.strike[el.get(_STYLE + "name", "")] = (
+                        el.get(_STYLE + "parent-style-name", ""), _line_through(el))
                 if el.get(_STYLE + "family") == "paragraph":
                     self.paragraph[el.get(_STYLE + "name", "")] = (
                         el.get(_STYLE + "parent-style-name", ""),
                         el.get(_STYLE + "list-style-name", ""))
+
+    def struck(self, name: str) -> bool | None:
+        """Whether text in style ``name`` is struck through (its own or its parent's
+        setting); None if no style in the chain says."""
+        seen: set[str] = set()
+        while name and name not in seen:
+            seen.add(name)
+            parent, own = self.strike.get(name, ("", None))
+            if own is not None:
+                return own
+            name = parent
+        return None
 
     def of_paragraph(self, name: str) -> str:
         seen: set[str] = set()
@@ -151,7 +170,7 @@ class _Body:
                     self._walk(cell)
             elif el.tag == TB + "table":
                 self.tables += 1
-                self.out.append(_table(el, self.tables))
+                self.out.append(_table(el, self.tables, self.styles))
             elif el.tag in _CONTAINERS:
                 self._walk(el)
             elif el.tag == _DRAW + "frame":  # anchored to the page, outside any paragraph
@@ -192,7 +211,7 @@ class _Body:
                     self._list(child, child.get(T + "style-name", "") or style, level + 1)
                 elif child.tag == TB + "table":
                     self.tables += 1
-                    self.out.append(_table(child, self.tables))
+                    self.out.append(_table(child, self.tables, self.styles))
 
     def _label(self, item: Any, style: str, level: int) -> tuple[str, bool]:
         spec = self.styles.level(style, level) if style else None
@@ -221,6 +240,17 @@ class _Body:
         return _FORMATS.get(spec.get(_STYLE + "num-format", "1"), "decimal")
 
 
+def _line_through(style: Any) -> bool | None:
+    """What a style's text properties say of striking its text through, None if nothing."""
+    props = style.find(_STYLE + "text-properties")
+    if props is None:
+        return None
+    marks = [props.get(_STYLE + f"text-line-through-{k}") for k in ("style", "type")]
+    if all(m is None for m in marks):
+        return None
+    return any(m not in (None, "none") for m in marks)
+
+
 def _start(spec: Any) -> int:
     value = spec.get(T + "start-value", "1") if spec is not None else "1"
     return int(value) if value.isdigit() else 1
@@ -247,15 +277,22 @@ def _rows(el: Any) -> list[Any]:
     return out
 
 
-def _table(el: Any, number: int) -> DocTable:
+def _table(el: Any, number: int, styles: _ListStyles) -> DocTable:
     cells: list[list[str]] = []
     merges: list[Merge] = []
+    unreadable: dict[int, str] = {}
     for tr in _rows(el):
         row: list[str] = []
+        marks = [_strikes(cell, styles, None) for cell in tr if cell.tag == TB + "table-cell"]
+        if any(struck for struck, _ in marks) and not any(plain for _, plain in marks):
+            unreadable[len(cells)] = (f"row {len(cells) + 1} of table {number} is struck "
+                                      "through (as an ended agreement is marked): not read")
         for cell in tr:
             if cell.tag not in (TB + "table-cell", TB + "covered-table-cell"):
                 continue
-            text = cell_lines(cell) if cell.tag == TB + "table-cell" else ""
+            text = ""
+            if cell.tag == TB + "table-cell":  # struck text beside new text is void
+                text = cell_lines(cell, styles if all(_strikes(cell, styles, None)) else None)
             repeat = _count(cell, "number-columns-repeated")
             if repeat > _MAX_REPEAT:  # an unused tail; with text, a damaged file
                 repeat = 1 if not text else _MAX_REPEAT
@@ -269,8 +306,32 @@ def _table(el: Any, number: int) -> DocTable:
         repeat = _count(tr, "number-rows-repeated")
         if repeat > _MAX_REPEAT:
             repeat = 1 if not any(row) else _MAX_REPEAT
+        if repeat > 1:
+            unreadable.pop(len(cells), None)  # repeated rows: empty ones, never struck
         cells.extend(list(row) for _ in range(repeat))
-    return DocTable(number, cells, merges, " ".join(el.get(TB + "name", "").split()))
+    return DocTable(number, cells, merges, " ".join(el.get(TB + "name", "").split()),
+                    unreadable=unreadable)
+
+
+def _strikes(el: Any, styles: _ListStyles, inherited: bool | None) -> tuple[bool, bool]:
+    """Whether ``el`` shows text struck through (by its paragraph's or span's style), and
+    text that is not: a row struck in every cell marks an ended agreement (see
+    :mod:`.word`)."""
+    own = styles.struck(el.get(T + "style-name", "")) if el.tag in _STYLED else None
+    state = bool(inherited if own is None else own)
+    struck = plain = False
+    pieces = [(el.text, state)] if el.tag in _STYLED else []
+    for child in el:
+        if not isinstance(child.tag, str) or child.tag in _HIDDEN:
+            pieces.append((child.tail, state))
+            continue
+        inner = _strikes(child, styles, state)
+        struck, plain = struck or inner[0], plain or inner[1]
+        pieces.append((child.tail, state))
+    for text, mark in pieces:
+        if text and text.strip():
+            struck, plain = struck or mark, plain or not mark
+    return struck, plain
 
 
 def _count(el: Any, name: str) -> int:
@@ -282,26 +343,30 @@ def _count(el: Any, name: str) -> int:
 TEXT_BREAKS = (T + "line-break", T + "tab")
 
 
-def cell_lines(cell: Any) -> str:
+def cell_lines(cell: Any, unstruck: _ListStyles | None = None) -> str:
     """A cell's paragraphs (and those of lists and tables nested in it), one line each, as
-    Writer and Calc show them: its line breaks "\n", its tabs "\t"."""
+    Writer and Calc show them: its line breaks "\n", its tabs "\t"; with ``unstruck``,
+    the styles, without the text they strike through."""
     lines: list[str] = []
-    _cell_lines(cell, lines)
+    _cell_lines(cell, lines, unstruck)
     return "\n".join(line for line in lines if line.strip())
 
 
-def _cell_lines(el: Any, lines: list[str]) -> None:
+def _cell_lines(el: Any, lines: list[str], unstruck: _ListStyles | None) -> None:
     for child in el:
         if child.tag in _PARAGRAPHS:
-            lines.append(_text(child))
+            lines.append(_text(child, unstruck))
         elif isinstance(child.tag, str) and child.tag not in _HIDDEN:
-            _cell_lines(child, lines)
+            _cell_lines(child, lines, unstruck)
 
 
-def _text(el: Any) -> str:
+def _text(el: Any, unstruck: _ListStyles | None = None, struck: bool = False) -> str:
     """What a paragraph shows (see module doc); runs of white space in the XML are one
-    space, as ODF says."""
-    parts = [collapse_spaces(el.text)]
+    space, as ODF says. With ``unstruck`` (the styles), text struck through is left out."""
+    if unstruck is not None and el.tag in _STYLED:
+        own = unstruck.struck(el.get(T + "style-name", ""))
+        struck = struck if own is None else own
+    parts = ["" if struck else collapse_spaces(el.text)]
     for child in el:
         tag = child.tag
         if tag == T + "s":
@@ -311,8 +376,8 @@ def _text(el: Any) -> str:
         elif tag == T + "line-break":
             parts.append("\n")
         elif isinstance(tag, str) and tag not in _HIDDEN:
-            parts.append(_text(child))
-        parts.append(collapse_spaces(child.tail))
+            parts.append(_text(child, unstruck, struck))
+        parts.append("" if struck else collapse_spaces(child.tail))
     return "".join(parts)
 
 

@@ -61,6 +61,7 @@ class DocTable:
     caption: str = ""  # the table's own title (Word's alt-text title, ODT's table name)
     heading: str = ""  # the nearest non-blank paragraph just before it ("Europe")
     heading_at: str = ""  # where that paragraph stands ("paragraph 7")
+    unreadable: dict[int, str] = field(default_factory=dict)  # row -> why it is not read
 
 
 Block = Paragraph | DocTable
@@ -277,7 +278,7 @@ def _parts(found: list[Block]) -> list[tuple[Table, DocTable | None]]:
             name = f"table {block.number}"
             locations = [Location(f"{name}, row {r}") for r in range(1, len(block.cells) + 1)]
             out.append((Table(name, [[in_cell(c) for c in row] for row in block.cells],
-                              locations, list(block.merges)), block))
+                              locations, list(block.merges), dict(block.unreadable)), block))
     return out
 
 

@@ -287,7 +287,11 @@ def _table(tbl: Any, number: int) -> DocTable:
     rows = [tr for tr in _children(tbl, _TR)
             if tr.find(f"{W}trPr/{W}del") is None]  # a row deleted with changes tracked
     boxes = next(tbl.iter(_BOX), None) is not None
+    unreadable: dict[int, str] = {}
     for r, tr in enumerate(rows):
+        if _struck_row(tr):
+            unreadable[r] = (f"row {r + 1} of table {number} is struck through (as an ended "
+                             "agreement is marked): not read")
         row: list[str] = []
         c = max(0, min(_int(_val(tr.find(_TRPR), "gridBefore")) or 0, _MAX_SPAN))
         row.extend([""] * c)
@@ -323,7 +327,39 @@ def _table(tbl: Any, number: int) -> DocTable:
         cells.append(row)
     merges = [m for m in merges if m[0] != m[2] or m[1] != m[3]]
     caption = _val(tbl.find(W + "tblPr"), "tblCaption") or ""
-    return DocTable(number, cells, merges, " ".join(caption.split()))
+    return DocTable(number, cells, merges, " ".join(caption.split()), unreadable=unreadable)
+
+
+_STRIKES = (W + "strike", W + "dstrike")
+_OFF = frozenset({"0", "false", "off"})
+
+
+def _struck_row(tr: Any) -> bool:
+    """Whether every cell of a row that shows text shows it struck through (single or
+    double): how offices mark an agreement that ended, as a workbook's struck row. A cell with
+    struck text beside text that is not (a date struck and its new one) keeps the row read."""
+    cells = [_strikes(tc) for tc in _children(tr, _TC)]
+    return any(struck for struck, _ in cells) and not any(plain for _, plain in cells)
+
+
+def _strikes(el: Any) -> tuple[bool, bool]:
+    """Whether ``el`` shows text struck through, and text that is not."""
+    struck = plain = False
+    for run in el.iter(_R):
+        if not "".join(t.text or "" for t in run.iterchildren(_T)).strip() \
+                or any(a.tag in _HIDDEN for a in run.iterancestors()):
+            continue
+        if _is_struck(run):
+            struck = True
+        else:
+            plain = True
+    return struck, plain
+
+
+def _is_struck(run: Any) -> bool:
+    props = run.find(W + "rPr")
+    return props is not None and any(
+        m.tag in _STRIKES and m.get(_VAL, "true").lower() not in _OFF for m in props)
 
 
 def _cell_text(tc: Any, boxes: bool) -> str:
@@ -333,15 +369,15 @@ def _cell_text(tc: Any, boxes: bool) -> str:
     the lines into one cell."""
     boxed = {p for box in tc.iter(_BOX) for p in box.iter(_P)} if boxes else set()
     lines: list[str] = []
-    _cell_lines(tc, boxed, lines)
+    _cell_lines(tc, boxed, lines, all(_strikes(tc)))
     return "\n".join(line for line in lines if line.strip())
 
 
-def _cell_lines(el: Any, boxed: set[Any], lines: list[str]) -> None:
+def _cell_lines(el: Any, boxed: set[Any], lines: list[str], unstruck: bool = False) -> None:
     for child in el:
         if child.tag == _P:
             if child not in boxed:
-                lines.append(_text(child))
+                lines.append(_text(child, unstruck))
         elif child.tag == W + "tbl":
             for tr in child.iter(_TR):
                 if next(tr.iterancestors(W + "tbl")) is not child:
@@ -349,21 +385,23 @@ def _cell_lines(el: Any, boxed: set[Any], lines: list[str]) -> None:
                 row: list[str] = []
                 for tc in _children(tr, _TC):
                     inner: list[str] = []
-                    _cell_lines(tc, boxed, inner)
+                    _cell_lines(tc, boxed, inner, unstruck)
                     row += [" ".join(line.split()) for line in inner if line.strip()]
                 lines.append(" ".join(row))
         elif isinstance(child.tag, str):
-            _cell_lines(child, boxed, lines)
+            _cell_lines(child, boxed, lines, unstruck)
 
 
-def _text(p: Any) -> str:
-    """What a paragraph shows: its runs' text, tabs and line breaks (see module doc)."""
+def _text(p: Any, unstruck: bool = False) -> str:
+    """What a paragraph shows: its runs' text, tabs and line breaks (see module doc);
+    ``unstruck``: without its struck-through runs (a cell showing struck text beside new
+    text, '2027 2029' with 2027 struck: the struck value is void)."""
     parts: list[str] = []
-    _runs(p, parts)
+    _runs(p, parts, unstruck)
     return "".join(parts)
 
 
-def _runs(el: Any, parts: list[str]) -> None:
+def _runs(el: Any, parts: list[str], unstruck: bool = False) -> None:
     for child in el:
         tag = child.tag
         if not isinstance(tag, str) or tag in _HIDDEN:
@@ -371,7 +409,8 @@ def _runs(el: Any, parts: list[str]) -> None:
         if tag == _T:
             parts.append(child.text or "")
         elif tag == _R:
-            _runs(child, parts)
+            if not (unstruck and _is_struck(child)):
+                _runs(child, parts)
         elif tag in _TABS:
             parts.append("\t")
         elif tag in _BREAKS:
@@ -383,7 +422,7 @@ def _runs(el: Any, parts: list[str]) -> None:
             # a symbol-font character (a check mark, a bullet) in the private use area
             parts.append("" if not char or char.upper().startswith("F") else _char(char))
         else:
-            _runs(child, parts)
+            _runs(child, parts, unstruck)
 
 
 def _char(code: str) -> str:

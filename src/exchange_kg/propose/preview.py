@@ -61,7 +61,11 @@ def preview(proposal: Proposal, path: Path, rows: int = 10) -> str:
                             if d.kind == "table-not-read"})
     out += [f"Not read: {reason}" for reason in unread_sheets]
     unreadable = sorted(n for n, d in src.result.dispositions.items()
-                        if d.status.value == "unreadable" and d.kind != "table-not-read")
+                        if d.status.value == "unreadable" and d.kind not in ("table-not-read",
+                                                                            "row"))
+    # rows the format itself cannot read say why (struck through, hidden, a scanned page)
+    out += [f"Not read: line {n}: {d.reason}" for n, d in sorted(src.result.dispositions.items())
+            if d.status.value == "unreadable" and d.kind == "row"][:12]
     if unreadable:
         out += ["", f"{len(unreadable)} line(s) not read (lines "
                 f"{', '.join(map(str, unreadable[:10]))}{' ...' if len(unreadable) > 10 else ''})"
