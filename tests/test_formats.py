@@ -1152,4 +1152,42 @@ def test_an_html_row_struck_through_or_hidden_by_the_page_is_reported_not_read(
                if d.status is LineStatus.UNREADABLE}
     assert sorted(reasons) == [3, 4]
     assert "struck through" in reasons[3] and "hidden on the page" in reasons[4]
-    assert view.lines[4] == "Lund University\t2027 2029"
+    assert view.lines[4] == "Lund University\t2029"  # the struck end is void
+
+
+def test_labels_a_web_table_repeats_in_its_cells_are_no_part_of_the_values(
+        tmp_path: Path) -> None:
+    """Responsive tables repeat the column's header in each cell, for screen readers (kept
+    from sight by a class of the page's own) or as a label a narrow screen shows: the value
+    is the rest ('Partner university: Universität Hamburg' was published as the name).
+    Text kept from sight beside the value is no part of it either (a link's note for screen
+    readers, a sort key before a date); a cell showing nothing else keeps it, and text that
+    merely starts the cell is kept."""
+    path = write_html(tmp_path / "t.html", (
+        "<style>.sr{position:absolute;left:-9999px}</style><table><thead><tr>"
+        "<th>Partner university</th><th>Country</th><th>Until</th><th>Online</th></tr></thead>"
+        "<tbody><tr><td><span class='sr'>Partner university: </span>Universität Hamburg</td>"
+        "<td><b>Country:</b> Germany</td>"
+        "<td><span style='display:none'>20290531</span>31/05/2029</td>"
+        "<td><span class='visually-hidden'>yes</span></td></tr>"
+        "<tr><td><a href='/x'>Kyoto University<span class='sr-only'> (opens in a new window)"
+        "</span></a></td><td><b>Japan</b> (Kansai)</td><td>2030</td><td></td></tr>"
+        "</tbody></table>"))
+    view = open_view(path, [{}])
+    assert view.lines[1:] == ["Universität Hamburg\tGermany\t31/05/2029\tyes",
+                              "Kyoto University\tJapan (Kansai)\t2030\t"]
+
+
+def test_a_table_a_script_fills_says_so(tmp_path: Path) -> None:
+    """A page saved before its script filled the table (a header, an empty body, rows loaded
+    from a data file) says so and names what the script loads; a table with rows is read."""
+    page = ("<script>$('#p').DataTable({ajax: '/api/partners.json'});</script>"
+            "<table id='p'><thead><tr><th>Country</th><th>University</th></tr></thead>"
+            "<tbody>{}</tbody></table>")
+    path = write_html(tmp_path / "p.html", page.replace("{}", ""))
+    with pytest.raises(SourceError, match="a script fills it") as caught:
+        open_view(path, [{}])
+    assert "'/api/partners.json'" in str(caught.value)
+    path = write_html(tmp_path / "q.html", page.replace(
+        "{}", "<tr><td>Italy</td><td>Università di Padova</td></tr>"))
+    assert open_view(path, [{}]).lines[1] == "Italy\tUniversità di Padova"

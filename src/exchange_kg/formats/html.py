@@ -41,9 +41,41 @@ def read_tables(path: Path, choice: Any, encoding: str | None) -> list[Table]:
                               f"{_listing(tables)}")
         picks = [1]
     numbers = [_pick(path, tables, p) for p in picks]
+    _refuse_script_filled(path, root, [tables[n - 1] for n in numbers])
     # "<h3>Germany</h3>" over each table: the rows' country (see .headings)
     return with_country_headings([_table(tables, n) for n in numbers],
                                  [_heading(tables[n - 1], n) for n in numbers])
+
+
+# a quoted address a script loads rows from: a data file, or a web service's path
+_DATA_URL = re.compile(r"""["']([^"'\s]+\.(?:json|csv|xml|txt)(?:\?[^"'\s]*)?|"""
+                       r"""[^"'\s]*/(?:api|rest|json|data)/[^"'\s]*)["']""", re.IGNORECASE)
+
+
+def _refuse_script_filled(path: Path, root: Any, tables: list[Any]) -> None:
+    """Stop when every table read has a header and no rows while the page runs scripts: the
+    page as saved is the frame a script fills in the browser (a DataTables list loading its
+    rows from a data file), and 'no rows' or 'no header' would hide why."""
+    scripts = root.xpath("//script")
+    if not scripts or any(_text(c) for t in tables for tr in _rows(t)[_heads(t):]
+                          for c in tr.xpath("./th|./td")):
+        return
+    header = next((" | ".join(_text(c) for c in tr.xpath("./th|./td"))
+                   for t in tables for tr in _rows(t) if tr.xpath("./th|./td")), "")
+    loads = next((m.group(1) for el in scripts for m in _DATA_URL.finditer(el.text or "")),
+                 None)
+    raise SourceError(
+        str(path), None,
+        f"the table ({header or 'no header'}) has no rows on the page as saved: a script "
+        "fills it in the browser" + (f" (it loads {loads!r})" if loads else "") + ". Save "
+        "the page from the browser once the list shows (save as 'Web page, complete'), or "
+        "download the data file it loads and map that instead")
+
+
+def _heads(table: Any) -> int:
+    """The rows of a table's header for telling it empty: its ``<thead>``, else a first row
+    of header cells (a table of header cells only has rows)."""
+    return len(table.xpath("./thead/tr")) or min(_header_rows(_row_groups(table)), 1)
 
 
 def table_count(path: Path, encoding: str | None) -> int:
@@ -363,32 +395,89 @@ _CELL_LINES = _BLOCKS | {"table", "tr"}
 _CELL_WORDS = frozenset({"td", "th"})
 
 
-def _text(cell: Any) -> str:
+def _text(cell: Any, skip: frozenset[Any] | set[Any] = frozenset()) -> str:
     """A cell's text as a browser shows it: white space collapsed; a ``<br>`` and the
     blocks inside it (``<p>``, ``<div>``, ``<li>``) break its lines, which reach the readers
-    apart by LINE_BREAK (see :mod:`.grid`)."""
+    apart by LINE_BREAK (see :mod:`.grid`). The elements in ``skip`` are left out."""
     pieces: list[str] = []
-    _cell_pieces(cell, pieces)
+    _cell_pieces(cell, pieces, skip)
     lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
     return LINE_BREAK.join(line for line in lines if line)
 
 
-def _cell_pieces(el: Any, pieces: list[str]) -> None:
+def _cell_pieces(el: Any, pieces: list[str], skip: frozenset[Any] | set[Any]) -> None:
     """``el``'s text, its line breaks as "\n" (the page's own newlines are spaces)."""
     if el.text:
         pieces.append(el.text.replace("\n", " "))
     for child in el:
         tag = child.tag
-        if isinstance(tag, str) and tag not in _UNSEEN:
+        if isinstance(tag, str) and tag not in _UNSEEN and child not in skip:
             edge = "\n" if tag in _CELL_LINES else " " if tag in _CELL_WORDS else ""
             if tag == "br":
                 pieces.append("\n")
             else:
                 pieces.append(edge)
-                _cell_pieces(child, pieces)
+                _cell_pieces(child, pieces, skip)
                 pieces.append(edge)
         if child.tail:
             pieces.append(child.tail.replace("\n", " "))
+
+
+# class names frameworks and site builders give text kept for screen readers but hidden
+# from sight (Bootstrap's sr-only / visually-hidden, WordPress's screen-reader-text, Drupal's
+# element-invisible, Foundation's show-for-sr, GOV.UK's govuk-visually-hidden ...)
+_OUT_OF_SIGHT = re.compile(r"(?:^|[-_])(?:sr-only|sr-text|visually-?hidden|screen-?reader"
+                           r"(?:-text|-only)?|element-invisible|show-for-sr|offscreen"
+                           r"|a11y-hidden|assistive-text)(?:$|[-_])", re.IGNORECASE)
+_INVISIBLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
+
+
+def _out_of_sight(el: Any) -> bool:
+    """Whether the page keeps ``el`` from sight: hidden, or kept for screen readers only.
+    (``aria-hidden`` is the reverse, shown but not read aloud: it stays.)"""
+    return el.get("hidden") is not None or bool(_INVISIBLE.search(el.get("style", ""))) \
+        or any(_OUT_OF_SIGHT.search(c) for c in el.get("class", "").split())
+
+
+def _struck(el: Any) -> bool:
+    return el.tag in _STRUCK or bool(_LINE_THROUGH.search(el.get("style", "")))
+
+
+def _left_out(cell: Any, labels: set[str]) -> set[Any]:
+    """The elements of a cell that are not its value, when the cell shows other text: text
+    the page keeps from sight (a label for screen readers, 'Partner university: ', or a
+    sort key before a date), struck-through text beside its new value ('<del>2027</del>
+    2029': void), and a first element that repeats the column's header ('<b>Country:</b>
+    Germany', the label a narrow screen shows in each cell). Read, each would be published as
+    part of the value."""
+    out: set[Any] = set()
+    for test in (_out_of_sight, _struck):
+        found = {el for el in cell.iterdescendants() if isinstance(el.tag, str) and test(el)}
+        if found and _text(cell, out | found).strip():
+            out |= found
+    if labels:
+        first = next((el for el in cell.iterdescendants()
+                      if isinstance(el.tag, str) and el not in out and _text(el)), None)
+        if first is not None and _label_key(_text(first)) in labels \
+                and not _before(cell, first, out).strip() and _text(cell, out | {first}):
+            out.add(first)
+    return out
+
+
+def _label_key(text: str) -> str:
+    return " ".join(text.replace(LINE_BREAK, " ").split()).rstrip(":：").strip().casefold()
+
+
+def _before(cell: Any, el: Any, skip: set[Any]) -> str:
+    """The text a cell shows before its element ``el``."""
+    pieces = [cell.text or ""]
+    for node in cell.iterdescendants():
+        if node is el:
+            break
+        if isinstance(node.tag, str) and node not in skip and not any(
+                a in skip for a in node.iterancestors()):
+            pieces.append((node.text or "") + (node.tail or ""))
+    return "".join(pieces)
 
 
 def _span(cell: Any, name: str) -> int:
@@ -408,6 +497,8 @@ def _table(tables: list[Any], number: int) -> Table:
     taken: set[tuple[int, int]] = set()
     merges: list[Merge] = []
     unreadable: dict[int, str] = {}
+    owner: dict[tuple[int, int], Any] = {}  # a grid place -> the cell covering it
+    placed: list[tuple[int, int, int, Any]] = []  # row, column, columns spanned, cell
     for r, tr in enumerate(rows):
         c = 0
         why = _not_shown(tr)
@@ -420,18 +511,39 @@ def _table(tables: list[Any], number: int) -> Table:
             rowspan = ends[r] - r if cell.get("rowspan", "").strip() == "0" else \
                 min(_span(cell, "rowspan"), ends[r] - r)
             colspan = _span(cell, "colspan")
-            grid[(r, c)] = _text(cell)
+            placed.append((r, c, colspan, cell))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     taken.add((r + dr, c + dc))
+                    owner[(r + dr, c + dc)] = cell
             if rowspan > 1 or colspan > 1:
                 merges.append((r, c, r + rowspan - 1, c + colspan - 1))
             c += colspan
+    heads = _header_rows(groups)
+    for r, c, colspan, cell in placed:
+        labels = set() if r < heads else {
+            _label_key(_text(owner[(h, k)])) for h in range(heads)
+            for k in range(c, c + colspan) if (h, k) in owner}
+        grid[(r, c)] = _text(cell, _left_out(cell, labels - {""}))
     width = max((c for _, c in taken), default=-1) + 1
     cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
     locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
     return Table(f"table {number}", cells, locations, merges,
                  {r: why for r, why in unreadable.items() if any(cells[r])})
+
+
+def _header_rows(groups: list[list[Any]]) -> int:
+    """How many rows at the top are the table's header: its ``<thead>``, else the rows
+    of header cells only."""
+    if groups and groups[0] and groups[0][0].getparent().tag == "thead":
+        return len(groups[0])
+    count = 0
+    for tr in (tr for group in groups for tr in group):
+        cells = tr.xpath("./th|./td")
+        if not cells or any(cell.tag != "th" for cell in cells):
+            break
+        count += 1
+    return count
 
 
 _STRUCK = frozenset({"s", "strike", "del"})
