@@ -654,6 +654,38 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
     assert lines == ["\t".join(row) for row in rows]
 
 
+@pytest.mark.parametrize("angle", [90, -90])
+def test_a_table_drawn_sideways_on_the_page_is_read_as_it_is_shown_turned(
+        tmp_path: Path, angle: int) -> None:
+    """A landscape table drawn turned on a portrait page (no page rotation: a rotated table
+    in a portrait document, a print driver's landscape page) reads bottom to top or top to
+    bottom; read as it lies, each line was a column of letters and no header was found. The
+    page is read turned, as a reader turns it."""
+    from fpdf import FPDF
+
+    rows = [["Land", "Partnerhochschule", "Plätze", "Gültig bis"],
+            ["Frankreich", "Université de Strasbourg", "2", "31.05.2029"],
+            ["Polen", "Uniwersytet Łódzki", "2", "31.05.2029"],
+            ["Tschechien", "Vysoké učení technické v Brně", "3", "31.05.2029"]]
+    pdf = FPDF()
+    pdf.add_font("body", fname=str(originals.font_path()))
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    middle = (pdf.w / 2, pdf.h / 2)
+    with pdf.rotation(angle, *middle):
+        pdf.set_xy(middle[0] - 100, middle[1] - 30)
+        pdf.cell(200, 8, "Erasmus+ Partneruniversitäten", new_x="LMARGIN", new_y="NEXT")
+        for row in rows:
+            pdf.set_x(middle[0] - 100)
+            for width, text in zip((40, 80, 30, 40), row, strict=True):
+                pdf.cell(width, 8, text)
+            pdf.ln(8)
+    path = tmp_path / "partner.pdf"
+    pdf.output(str(path))
+    lines = [line for line in open_view(path, [{}]).lines if line.strip()]
+    assert lines == ["Erasmus+ Partneruniversitäten", *("\t".join(row) for row in rows)]
+
+
 def test_a_description_list_pairs_each_term_with_its_description(tmp_path: Path) -> None:
     """A page of cards (a heading, a place, a <dl> of labelled details): each term and its
     description are one line of two cells, as a browser sets them side by side, so a detail
@@ -1176,6 +1208,22 @@ def test_labels_a_web_table_repeats_in_its_cells_are_no_part_of_the_values(
     view = open_view(path, [{}])
     assert view.lines[1:] == ["Universität Hamburg\tGermany\t31/05/2029\tyes",
                               "Kyoto University\tJapan (Kansai)\t2030\t"]
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("partners.json", '[{"partner": "Università di Padova", "country": "IT", "places": 2}]',
+     "a JSON file (records with the fields partner, country, places) is data"),
+    ("partners.xml", '<?xml version="1.0"?><partners><partner><name>Università di Padova'
+     '</name></partner></partners>', "an XML file (<partners> of <partner> elements) is data")])
+def test_a_data_file_says_what_it_is_and_what_to_do(tmp_path: Path, name: str, content: str,
+                                                     said: str) -> None:
+    """A JSON or XML export is no document: the error says what it is and to save it as a
+    table (it said 'no table header and no outline of entries found')."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError, match="CSV or XLSX") as caught:
+        open_view(path, [{}])
+    assert said in str(caught.value)
 
 
 def test_a_table_a_script_fills_says_so(tmp_path: Path) -> None:

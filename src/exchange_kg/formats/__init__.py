@@ -218,7 +218,7 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
     declared = fmt
     fmt = detect_format(path, fmt)
     if not declared:
-        _refuse_legacy_word(path, fmt)
+        _refuse_unread(path, fmt)
     encoding = _one(path, sections, "encoding")
     for k, opts in enumerate(sections):
         for key, formats in APPLIES_TO.items():
@@ -257,9 +257,10 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
     return view
 
 
-def _refuse_legacy_word(path: Path, fmt: str) -> None:
-    """A Word 97-2003 ``.doc`` (an OLE file, like ``.xls``) or an RTF document would be read
-    as a workbook or as text and fail or read as garbage: say what to do instead."""
+def _refuse_unread(path: Path, fmt: str) -> None:
+    """A Word 97-2003 ``.doc`` (an OLE file, like ``.xls``), an RTF document or a JSON or
+    XML data file would be read as a workbook or as text and fail or read as garbage: say
+    what to do instead."""
     what = None
     if fmt == "xls" and path.suffix.lower() in (".doc", ".dot"):
         what = "a Word 97-2003 document (.doc)"
@@ -270,6 +271,48 @@ def _refuse_legacy_word(path: Path, fmt: str) -> None:
     if what:
         raise SourceError(str(path), None, f"{what} is not read: save it as .docx or .odt "
                           "(Word, LibreOffice) and map that file")
+    if fmt == "text" and path.suffix.lower() not in _SUFFIXES:
+        data = _data_file(path)
+        if data:
+            raise SourceError(str(path), None, f"{data} is data, not a document: it is not "
+                              "read. Save its records as a table, a row each and a column per "
+                              "field (a CSV or XLSX file: open it in a spreadsheet program, "
+                              "or export it so), and map that file")
+
+
+def _data_file(path: Path) -> str:
+    """What a JSON or XML data file is ("a JSON file (records with the fields partner,
+    country)"), or "" for any other file: read as text, its brackets and tags are no table
+    and no outline, and the reader's 'no header' would not say why."""
+    import json
+
+    with path.open("rb") as f:
+        head = f.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"[", b"{")):
+        try:
+            value = json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return ""
+        records = value if isinstance(value, list) else next(
+            (v for v in value.values() if isinstance(v, list)), []) \
+            if isinstance(value, dict) else []
+        fields = list(dict.fromkeys(k for r in records[:50] if isinstance(r, dict) for k in r))
+        return "a JSON file" + (f" (records with the fields {', '.join(fields[:8])})"
+                                if fields else "")
+    if head.startswith(b"<?xml") or head.startswith(b"<") and not head.startswith(b"<!--"):
+        from lxml import etree
+
+        try:
+            root = etree.fromstring(path.read_bytes(), etree.XMLParser(
+                resolve_entities=False, no_network=True, huge_tree=True))
+        except etree.XMLSyntaxError:
+            return ""
+        if not isinstance(root.tag, str):
+            return ""
+        name = etree.QName(root).localname
+        child = next((etree.QName(c).localname for c in root if isinstance(c.tag, str)), "")
+        return f"an XML file (<{name}>" + (f" of <{child}> elements)" if child else ")")
+    return ""
 
 
 def _account_unread_tables(view: View, path: Path, fmt: str, encoding: str | None,

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -55,8 +56,9 @@ def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list
     with document:
         count = len(document.pages)
         numbers = page_numbers(path, pages, count)
-        read = [_page(document.pages[n - 1], n, strategy) for n in numbers]
-        heights = [float(document.pages[n - 1].height) for n in numbers]
+        shown = [_upright(document, document.pages[n - 1]) for n in numbers]
+        read = [_page(page, n, strategy) for page, n in zip(shown, numbers, strict=True)]
+        heights = [float(page.height) for page in shown]
     tables = [page.table for page in read]
     if all(t.unreadable for t in tables):
         raise SourceError(str(path), None, NO_TEXT_LAYER)
@@ -68,6 +70,35 @@ def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list
         if page.sizes:
             page.table.notes = _notes(page)
     return tables
+
+
+def _upright(document: Any, page: Any) -> Any:
+    """The page turned so that most of its text reads left to right: a table drawn sideways
+    on a portrait page (a landscape table in a portrait document, a print driver's landscape
+    page without a page rotation) runs bottom to top, and read as it lies each line is a
+    column of letters. A page whose text already reads so is the page itself."""
+    import pdfplumber.page
+
+    turns = Counter(_turn(c["matrix"]) for c in page.chars if c["text"].strip())
+    if not turns:
+        return page
+    turn, count = turns.most_common(1)[0]
+    if turn == 0 or 2 * count <= sum(turns.values()):
+        return page
+    obj = page.page_obj
+    obj.rotate = (obj.rotate + turn) % 360
+    obj.attrs["Rotate"] = obj.rotate
+    return pdfplumber.page.Page(document, obj, page_number=page.page_number,
+                                initial_doctop=page.initial_doctop)
+
+
+def _turn(matrix: tuple[float, ...]) -> int:
+    """The clockwise turn (0, 90, 180, 270 degrees) that makes a character with this text
+    matrix read left to right."""
+    a, b = matrix[0], matrix[1]
+    if abs(a) >= abs(b):
+        return 0 if a > 0 else 180
+    return 90 if b > 0 else 270
 
 
 # The share of a page's height at its top and at its bottom where a browser or a word
