@@ -43,6 +43,11 @@ FIELD_RULE = {
             "properties": {
                 "normalise": {"type": "string", "enum": list(NORMALISERS)},
                 "notation": {"type": "string", "enum": ["parentheses", "comma", "dash", "auto"]},
+                "calendar": {
+                    "enum": ["gregorian", "ethiopian", "bikram-sambat"],
+                    "description": "the calendar the column dates by, where the cells do not "
+                    "say it: Ethiopian and Bikram Sambat days are converted",
+                },
                 "why": {"type": "string"},
             },
         },
@@ -301,6 +306,9 @@ def consistency_problems(sec: dict[str, Any], reader: readers.Reader
         if isinstance(rule, dict) and "notation" in rule and normaliser != "partner":
             problems.append((["fields", name, "notation"],
                              "notation applies to the partner normaliser only"))
+        if isinstance(rule, dict) and "calendar" in rule and normaliser not in ("date", "term"):
+            problems.append((["fields", name, "calendar"],
+                             "calendar applies to the date and term normalisers only"))
     if "mobility" in fields and "quota" not in fields:
         problems.append((["fields", "mobility"], "mobility is read with the quota, but no "
                          "field reads the quota"))

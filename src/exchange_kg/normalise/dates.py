@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from exchange_kg.normalise import solar_hijri
+from exchange_kg.normalise import calendars, solar_hijri
 from exchange_kg.normalise.country import MARKS, fold_accents
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
@@ -370,27 +370,60 @@ CALENDAR_NAMES = {"ethiopian": "the Ethiopian calendar", "bikram-sambat": "Bikra
 CALENDAR = "calendar:"
 
 
-def other_calendar(text: str) -> str | None:
+def other_calendar(text: str, declared: str | None = None) -> str | None:
     """The calendar other than the Gregorian that a cell's dates are counted in, or None.
 
     A mark in the cell says it ("ዓ.ም", "वि.सं.", "E.C."; "እ.ኤ.አ", "A.D." say Gregorian), else the
-    language of the source does (:data:`CALENDAR_OF_LANGUAGE`). Neither calendar is
-    converted: a date so counted is reported, not published."""
+    column's calendar as its mapping ``declared`` it, else the language of the source does
+    (:data:`CALENDAR_OF_LANGUAGE`)."""
     vocabulary = active()
-    pattern = _calendar_marks(vocabulary)
-    named = {_words_of(vocabulary).calendars[m.group()] for m in pattern.finditer(text)} \
-        if pattern is not None else set()
+    named = _named_calendars(text)
     if named - {"gregorian"}:
         return min(named - {"gregorian"})
     if named:
         return None
     if _DEVANAGARI_DIGIT.search(text) and any(
             int(y) >= _BIKRAM_SAMBAT_FROM for y in _YEAR_DIGITS.findall(text)):
-        return "bikram-sambat"
+        return "bikram-sambat"  # whatever the mapping says: no Gregorian date is so late
+    if declared is not None:
+        return None if declared == "gregorian" else declared
     if not vocabulary.language:
         return None
     calendar = CALENDAR_OF_LANGUAGE.get(vocabulary.language.split("-")[0])
     return calendar if calendar and any(c.isdigit() for c in text) else None
+
+
+def _named_calendars(text: str) -> set[str]:
+    """The calendars the marks of a cell name."""
+    vocabulary = active()
+    pattern = _calendar_marks(vocabulary)
+    if pattern is None:
+        return set()
+    return {_words_of(vocabulary).calendars[m.group()] for m in pattern.finditer(text)}
+
+
+def in_gregorian(text: str, field: str, declared: str | None = None
+                 ) -> tuple[str | None, Flag | None]:
+    """The cell with its dates of another calendar written as the Gregorian days they are, or
+    None and the flag that reports the cell.
+
+    A date is converted only where its calendar is stated: by a mark in the cell or by the
+    column's ``calendar`` in the mapping. A calendar guessed from the source's language or
+    its digits is reported, not converted: an Amharic list may date by the Gregorian calendar
+    as well. A year or a month alone, or a day the tables do not hold, is reported too."""
+    calendar = other_calendar(text, declared)
+    if calendar is None:
+        return text, None
+    if calendar in calendars.CONVERTED and (calendar == declared
+                                            or calendar in _named_calendars(text)):
+        converted = calendars.written_gregorian(_without_calendar_marks(text), calendar,
+                                                day_first=active().date_order != "mdy")
+        if converted is not None:
+            return converted, None
+        return None, Flag(field, "unreadable", f"dated by {CALENDAR_NAMES[calendar]}: only a "
+                          "whole day of a year its table holds is converted; not read", text,
+                          withheld=True)
+    return None, calendar_flag(field, calendar, text)
 
 
 # Devanagari digits and a year from 2060: Bikram Sambat (2060 began in 2003), as Nepali
@@ -402,12 +435,17 @@ _BIKRAM_SAMBAT_FROM = 2060
 
 def _without_gregorian_marks(text: str) -> str:
     """ "2021-10-02 እ.ኤ.አ": the date without the mark that says it is Gregorian."""
+    return _without_calendar_marks(text, only="gregorian")
+
+
+def _without_calendar_marks(text: str, only: str | None = None) -> str:
+    """The cell without the marks that name calendars (those of ``only``, if given)."""
     vocabulary = active()
     pattern = _calendar_marks(vocabulary)
     if pattern is None:
         return text
     calendars = _words_of(vocabulary).calendars
-    return pattern.sub(lambda m: "" if calendars[m.group()] == "gregorian" else m.group(),
+    return pattern.sub(lambda m: "" if only in (None, calendars[m.group()]) else m.group(),
                        text).strip()
 
 
@@ -421,23 +459,25 @@ def _calendar_marks(vocabulary: Vocabulary) -> re.Pattern[str] | None:
 
 
 def calendar_flag(field: str, calendar: str, raw: str) -> Flag:
-    return Flag(field, "unreadable", f"dated by {CALENDAR_NAMES[calendar]}, which is not "
-                "converted: the date is not read", raw, withheld=True)
+    return Flag(field, "unreadable", f"dated by {CALENDAR_NAMES[calendar]}, which is converted "
+                "only where a mark in the cell or the column's `calendar` in the mapping states "
+                "it: the date is not read", raw, withheld=True)
 
 
-def parse_date(text: str, *, field: str = "start", part: bool = False
-               ) -> tuple[DateValue | None, list[Flag]]:
+def parse_date(text: str, *, field: str = "start", part: bool = False,
+               calendar: str | None = None) -> tuple[DateValue | None, list[Flag]]:
     """Read a date cell; garbled parts are dropped with a flag, never guessed.
 
     ``part``: the text is a piece of a cell whose dates of other calendars were already
     written as Gregorian ones (:func:`gregorian`): the marks that told the calendar
-    ("۱۴۴۵/۰۸/۲۰ ه.ق" is lunar) are not in the piece, so it is not converted again."""
+    ("۱۴۴۵/۰۸/۲۰ ه.ق" is lunar) are not in the piece, so it is not converted again.
+    ``calendar``: the calendar the mapping says the column dates by (:func:`in_gregorian`)."""
     raw = text
     if not part:
-        calendar = other_calendar(text)
-        if calendar is not None:
-            return None, [calendar_flag(field, calendar, raw)]
-        text = gregorian(_without_gregorian_marks(text))
+        converted, reported = in_gregorian(text, field, calendar)
+        if converted is None:
+            return None, [reported] if reported else []
+        text = gregorian(_without_gregorian_marks(converted))
     hijri = _hijri(text, field)
     if hijri is not None:
         if hijri[0] is None:

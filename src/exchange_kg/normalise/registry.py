@@ -24,22 +24,22 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u20
 def normalise(name: str, raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     raw = _INVISIBLE.sub("", raw).strip()
     if name in _CELL_ONLY:
-        value, flags = _normalise_cell(name, raw, field, active())
+        value, flags = _normalise_cell(name, raw, field, active(), options.get("calendar"))
         return value, list(flags)
     return _FUNCS[name](raw, field, options)
 
 
-# Normalisers whose reading depends on the cell alone, not on options. Their cells repeat
-# (dates, term phrases, agreement types), so each distinct cell is read once; every caller
-# gets its own flag list, and values are immutable.
+# Normalisers whose reading depends on the cell alone (and a date column's calendar), not on
+# other options. Their cells repeat (dates, term phrases, agreement types), so each distinct
+# cell is read once; every caller gets its own flag list, and values are immutable.
 _CELL_ONLY = frozenset({"date", "term", "quota", "kinds"})
 
 
 @lru_cache(maxsize=65536)
-def _normalise_cell(name: str, raw: str, field: str, vocabulary: Vocabulary
-                    ) -> tuple[Any, tuple[Flag, ...]]:
+def _normalise_cell(name: str, raw: str, field: str, vocabulary: Vocabulary,
+                    calendar: str | None = None) -> tuple[Any, tuple[Flag, ...]]:
     """One cell under one vocabulary (the source's words and date order)."""
-    value, flags = _FUNCS[name](raw, field, {})
+    value, flags = _FUNCS[name](raw, field, {"calendar": calendar} if calendar else {})
     return value, tuple(flags)
 
 
@@ -93,13 +93,14 @@ def _partner(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[F
 def _date(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.dates import parse_date
 
-    return parse_date(raw, field=field)
+    return parse_date(raw, field=field, calendar=options.get("calendar"))
 
 
 def _term(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.term import parse_terms
 
-    terms, flags = parse_terms(raw, field=field, role="end" if field == "end" else "term")
+    terms, flags = parse_terms(raw, field=field, role="end" if field == "end" else "term",
+                               calendar=options.get("calendar"))
     return tuple(terms), flags
 
 

@@ -36,12 +36,11 @@ from exchange_kg.normalise.dates import (
     MIN_YEAR,
     DateValue,
     academic_period,
-    calendar_flag,
     gregorian,
+    in_gregorian,
     is_filler,
     is_month_marker,
     month_number,
-    other_calendar,
     parse_date,
     starts_with_from,
 )
@@ -786,14 +785,14 @@ def _whole_date(text: str, role: str, field: str) -> tuple[DateValue | None, lis
         return period, []
     if starts_with_from(text):  # "from 1 May 2016": a start, which the reader places
         return None, []
-    value, flags = parse_date(text, field=field)
+    value, flags = parse_date(text, field=field, calendar="gregorian")
     if value is None or any(f.code not in _READ_AS for f in flags) or value.month is None:
         return None, []
     return value, flags
 
 
-def parse_terms(text: str, *, field: str = "term", role: str = "term"
-                ) -> tuple[list[Term], list[Flag]]:
+def parse_terms(text: str, *, field: str = "term", role: str = "term",
+                calendar: str | None = None) -> tuple[list[Term], list[Flag]]:
     """Read a term cell into terms in order of mention, with flags for anything doubtful.
 
     ``role="end"`` reads an end column ("Término", "Expiry"): a date there is an end, and a
@@ -802,21 +801,24 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term"
     not a range of two; so is a cell that is one date with its month ("30 Jun 2026",
     "31-07-2025", "2028. augusztus 31."), which the word-by-word reading would cut into a
     year and words it does not know. Such a date is an end column's end; in a term cell it
-    says no more than a day, and is withheld (:func:`_lone_date`).
+    says no more than a day, and is withheld (:func:`_lone_date`). ``calendar``: the one
+    the mapping says the column dates by; its dates are converted (:func:`in_gregorian`).
     """
-    calendar = other_calendar(text)
+    converted, reported = in_gregorian(text, field, calendar)
+    if converted is not None:
+        return _parse_terms(converted, field, role)
+    assert reported is not None
     terms, flags = _parse_terms(text, field, role)
-    if calendar is None:
-        return terms, flags
     dated = [t for t in terms if t.start or t.end or t.unplaced]
     if not dated:
         return terms, flags
     flags = [f for f in flags if f.code != "unplaced-date"]
     return ([replace(t, start=None, end=None, unplaced=None) for t in terms],
-            [*flags, calendar_flag(field, calendar, " ".join(text.split()))])
+            [*flags, replace(reported, value=" ".join(text.split()))])
 
 
 def _parse_terms(text: str, field: str, role: str) -> tuple[list[Term], list[Flag]]:
+    """``text`` dates by the Gregorian calendar (or by none): its marks are only words."""
     written, text = text, gregorian(text)  # "令和9年2月28日" is 2027年2月28日, not "9 years"
     whole, read_as = _whole_date(text, role, field)
     if whole is not None and role != "end" and whole.month is not None:
