@@ -85,6 +85,9 @@ RECORDS = [
     _record(26, "Università Iuav di Venezia", "IT", "Venice"),
     _record(27, "Università Ca' Foscari Venezia", "IT", "Venice",
             aliases=["Ca' Foscari University of Venice"]),
+    _record(28, 'Sofia University "St. Kliment Ohridski"', "BG", "Sofia",
+            aliases=["Sofia University"], labels=[("Софийски университет", "bg")]),
+    _record(29, "Sofia University", "US", "Palo Alto"),
 ]
 
 UGA_PARTNER = [("xc-ge-ug", "University of Georgia"), ("xc-de-tub", "University of Georgia"),
@@ -113,6 +116,7 @@ NOVA = ("xc-us-uga", "NOVA University Lisbon")  # NOVA's own English name
 LISBON = ("xc-gb-ucl", "University of Lisbon")
 IUAV = ("xc-us-uga", "IUAV University of Venice")
 VENICE = ("xc-gb-ucl", "University of Venice")  # Ca' Foscari's usual English name
+SOFIA_NO_COUNTRY = ("xc-gb-ucl", "Sofia University")  # no country, no city cell
 SPBU_GEORGIAN_COUNTRY = ("xc-ge-ug", "Saint Petersburg State University")  # country 'რუსეთი'
 
 # Rows whose name repeats in one list with another city cell: (list, name, city).
@@ -317,3 +321,12 @@ def test_a_brand_word_keeps_two_linked_universities_apart(linked: pyoxigraph.Sto
 def test_a_brand_word_is_part_of_the_name_with_the_registry(linked: pyoxigraph.Store) -> None:
     assert iri(linked, IUAV) != iri(linked, VENICE)
     assert ror_of(linked, VENICE) != rid(26)
+
+
+@pytest.mark.xfail(strict=True, reason="a row without a country is linked to the record whose "
+                   "display name it is (Palo Alto) although another country's record holds the "
+                   "name as an alias (Sofia), and takes that record's country")
+def test_a_name_two_countries_hold_is_not_linked_without_a_country(
+        linked: pyoxigraph.Store) -> None:
+    assert ror_of(linked, SOFIA_NO_COUNTRY) != rid(29)
+    assert country_of(linked, SOFIA_NO_COUNTRY) != {"US"}
