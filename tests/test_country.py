@@ -558,3 +558,14 @@ def test_a_word_that_is_part_of_several_countries_names_is_no_garbled_country() 
     repaired to Poland, the closest of the names it is part of."""
     assert parse_country("Land") is None
     assert parse_country("Germny").code == "DE"  # a garble of one name is still repaired
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("Frankreich / France", "FR"), ("Südkorea / South Korea", "KR"),
+    ("Vereinigte Staaten / United States", "US"), ("Polska\u2028Poland", "PL"),
+    ("Allemagne / Espagne", None), ("Frankreich / Frankfurt", None),
+])
+def test_one_country_named_in_two_languages_is_that_country(cell: str, code: str | None) -> None:
+    """A bilingual workbook's country cells ('Frankreich / France') were all unread."""
+    match = parse_country(cell)
+    assert (match.code if match else None) == code

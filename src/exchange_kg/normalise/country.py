@@ -464,6 +464,20 @@ def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...], vocabulary:
     return _fuzzy(key, languages)
 
 
+def _one_country_twice(text: str, langs: tuple[str, ...], vocabulary: Vocabulary
+                       ) -> CountryMatch | None:
+    """ "Frankreich / France", "Polska" / "Poland" on two lines: one country's name in two
+    languages, each read exactly, is that country (two countries are several: see
+    :func:`countries_listed`)."""
+    pieces = [p for p in re.split(r"/|[\n\u2028\u2029]", text) if p.strip()]
+    if len(pieces) < 2:
+        return None
+    found = [_resolve_one(p.strip(), False, langs, vocabulary)[0] for p in pieces]
+    if any(m is None for m in found) or len({m.code for m in found if m}) != 1:
+        return None
+    return found[0]
+
+
 def _split_parentheses(text: str) -> tuple[str, list[str]]:
     """"Arabia Saudyjska (Królestwo Arabii Saudyjskiej)" -> main text and the parentheticals."""
     main: list[str] = []
@@ -501,6 +515,9 @@ def _resolve_cell(text: str, fuzzy: bool, langs: tuple[str, ...], vocabulary: Vo
     whole, why = _resolve_one(text, False, langs, vocabulary)
     if whole is not None:
         return whole, why
+    twice = _one_country_twice(text, langs, vocabulary)
+    if twice is not None:
+        return twice, ""
     if "(" not in text:
         territory = _territory_with_state(text, vocabulary)
         if territory is not None:
