@@ -458,3 +458,18 @@ def test_names_of_common_words_need_the_same_city() -> None:
 def test_resolving_countries_in_worker_processes_gives_the_same_clusters() -> None:
     assert len({x.country for x in _sample()}) > 1
     assert resolve(_sample(), workers=2) == resolve(_sample(), workers=1)
+
+
+def test_vub_and_ulb_stay_apart_when_rows_give_their_acronyms() -> None:
+    """Six rows of three lists ('VUB', 'Vrije Universiteit Brussel (VUB)', 'Free University of
+    Brussels (ULB)', 'ULB', ...) were one institution: the English name is VUB's word for word,
+    but the acronym its row gives is ULB's."""
+    vub = [m("Vrije Universiteit Brussel", "BE", city="Brussel"),
+           m("Vrije Universiteit Brussel", "BE", acronym="VUB", city="Bruxelles"),
+           m("VUB", "BE", city="Brussels")]
+    ulb = [m("Université Libre de Bruxelles", "BE", city="Brussel"),
+           m("ULB", "BE", city="Bruxelles"),
+           m("Free University of Brussels", "BE", acronym="ULB", city="Brussels")]
+    clusters = resolve([*vub, *ulb])
+    assert together(clusters, *vub) and together(clusters, *ulb)
+    assert not together(clusters, vub[0], ulb[0])

@@ -656,7 +656,8 @@ def relate_groups(g: Group, h: Group, ctx: BlockContext) -> Relation:
             if rel.score >= best.score:  # a lower score never wins: spare naming it
                 best = max(best, _named(rel, fa, fb))
     if best.score < 1.0:
-        best = max(best, _by_acronym(g, h, ctx), _by_acronym(h, g, ctx))
+        best = max(best, _by_acronym(g, h, ctx), _by_acronym(h, g, ctx),
+                   _given_acronym(g, h, ctx), _given_acronym(h, g, ctx))
     if moved is not NO_RELATION and best.score > moved.score:
         # "Miami University (Ohio)" / "University of Miami" (with "Universidad de Miami"):
         # English names with their words moved name two institutions as often as one; a
@@ -689,8 +690,13 @@ def _acronym_of_another(g: Group, h: Group) -> str | None:
     spells neither name: it is the Université Libre de Bruxelles, the other free university
     of Brussels. An acronym that spells no name of its own rows, given where the other
     group's names are all in their own language (a word translated) and spell it nowhere,
-    is another institution's; "University of Helsinki (UH)" spells its own name."""
-    if not g.side.acronyms or h.side.acronyms or not all(f.native for f in h.forms):
+    is another institution's; "University of Helsinki (UH)" spells its own name. So is it
+    where the other group gives acronyms of its own, none the same, each spelling one of
+    its names ("Vrije Universiteit Brussel (VUB)")."""
+    if not g.side.acronyms or g.side.acronyms & h.side.acronyms \
+            or not all(f.native for f in h.forms if not _bare_acronym(f)):
+        return None
+    if not all(any(spells(a, f) for f in h.forms) for a in h.side.acronyms):
         return None
     for acr in sorted(g.side.acronyms):
         if any(spells(acr, f) for f in (*g.forms, *h.forms)):
@@ -741,6 +747,18 @@ def _by_acronym(g: Group, h: Group, ctx: BlockContext) -> Relation:
                     note = f"{acr.upper()} = initials of {c.span_text!r}{more}"
                     best = max(best, _named(Relation(score, note, "same"), fa, fb))
     return best
+
+
+def _given_acronym(g: Group, h: Group, ctx: BlockContext) -> Relation:
+    """ "ULB" / "Free University of Brussels (ULB)": an acronym written alone is the
+    institution whose rows give it as their acronym, though it spells none of its names (a
+    name in another language), unless several names of the country spell it."""
+    shared = g.side.acronyms & h.given_acronyms if g.bare else frozenset()
+    if not shared or shared & ctx.ambiguous:
+        return NO_RELATION
+    acr = sorted(shared)[0]
+    return Relation(0.85, f"{acr.upper()!r} ~ {h.forms[0].raw!r}: {acr.upper()} is the "
+                    "acronym the other's rows give", "same")
 
 
 def _named(rel: Relation, a: NameForm, b: NameForm) -> Relation:
