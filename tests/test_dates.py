@@ -565,3 +565,10 @@ def test_a_month_name_of_two_meanings_is_read_by_the_language(language: str | No
 
     with using(BUILTIN.with_language(language)):
         assert parse_date("1. listopada 2021.")[0] == expected
+
+
+def test_a_label_before_a_colon_is_dropped_a_date_is_not() -> None:
+    """Everything before the last colon was dropped: a start cell 'signed: 15.03.2021; ends:
+    14.03.2026' was published as starting 2026-03-14 (a false fact)."""
+    assert parse_date("signed: 15.03.2021; ends: 14.03.2026")[0] is None
+    assert parse_date("Data aktualizacji: 02.04.2026")[0] == DateValue(2026, 4, 2)

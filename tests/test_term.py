@@ -818,3 +818,77 @@ def test_a_suffix_is_read_only_joined_to_its_date() -> None:
     assert [(t.start, t.end) for t in terms] == [(DateValue(2025, 8, 31), None)]
     terms, _ = parse_terms("2026'ya")
     assert [(t.start, t.end) for t in terms] == [(None, DateValue(2026))]
+
+
+@pytest.mark.parametrize("cell", [
+    "firmado el 15/3/2021; vence el 14/3/2026",
+    "signé le 15/03/2021 ; échéance 14/03/2026",
+    "unterzeichnet 15.03.2021; läuft bis 14.03.2026",
+    "assinado em 15/03/2021; termina em 14/03/2026",
+    "firmato il 15/03/2021; scade il 14/03/2026",
+    "подписан 15.03.2021; действует до 14.03.2026",
+    "imza: 15.03.2021; bitiş: 14.03.2026",
+])
+def test_signed_and_expires_in_one_cell_is_one_agreement(cell: str) -> None:
+    """Read as two agreements, one ending on the signing day (a false fact and a spurious
+    agreement)."""
+    for role in ("term", "end"):
+        terms, _ = parse_terms(cell, role=role)
+        assert [(t.start, t.end) for t in terms] == [
+            (DateValue(2021, 3, 15), DateValue(2026, 3, 14))], role
+
+
+def test_a_clause_naming_its_own_kind_stays_apart() -> None:
+    terms, _ = parse_terms("MoU 2015; umowa dot. wymian do 2026")
+    assert len(terms) == 2
+
+
+@pytest.mark.parametrize(("cell", "start", "duration"), [
+    ("Effective Fall 2024", DateValue(2024), None),
+    ("Starting Spring 2026", DateValue(2026), None),
+    ("podpisana 15.03.2021 r.", DateValue(2021, 3, 15), None),
+    ("zawarta 15.03.2021 r. na 5 lat", DateValue(2021, 3, 15), 5),
+    ("firmato nel 2019", DateValue(2019), None),
+    ("in vigore da marzo 2022", DateValue(2022, 3), None),
+    ("01.09.2024 tarihinden itibaren", DateValue(2024, 9, 1), None),
+    ("2024 yılından itibaren", DateValue(2024), None),
+    ("imza tarihi 15.03.2021", DateValue(2021, 3, 15), None),
+    ("2024.3.1. 체결", DateValue(2024, 3, 1), None),
+    ("2019年締結（5年間）", DateValue(2019), 5),
+    ("celebrado em 15/03/2021, válido por 5 anos", DateValue(2021, 3, 15), 5),
+])
+def test_a_signing_or_effective_date_is_the_start_never_the_end(
+        cell: str, start: DateValue, duration: int | None) -> None:
+    """In an end column these dates were published as the end (false facts)."""
+    for role in ("term", "end"):
+        terms, _ = parse_terms(cell, role=role)
+        assert [(t.start, t.end, t.duration_years) for t in terms] == [
+            (start, None, duration)], role
+
+
+@pytest.mark.parametrize(("cell", "open_ended", "duration"), [
+    ("Signed 2019; renewed 2024", None, None),
+    ("renovado en 2024", None, None),
+    ("renouvelé en 2024", None, None),
+    ("verlängert 2024", None, None),
+    ("rinnovato nel 2024", None, None),
+    ("продлён в 2024 г.", None, None),
+    ("przedłużona w 2024 r.", None, None),
+    ("2024년 갱신", None, None),
+    ("Renewed on 12.01.2024 for five years", False, 5),
+    ("Indefinite (review in 2026)", True, None),
+    ("Indefinida (revisión en 2026)", True, None),
+    ("indéterminée (révision en 2026)", True, None),
+    ("unbefristet (Überprüfung 2026)", True, None),
+    ("Open-ended, reviewed every 3 years", True, None),
+])
+def test_a_renewal_or_review_date_is_no_end(cell: str, open_ended: bool | None,
+                                            duration: int | None) -> None:
+    """Published as the end, or as a second agreement ending then (false facts)."""
+    for role in ("term", "end"):
+        terms, _ = parse_terms(cell, role=role)
+        assert all(t.end is None for t in terms), role
+        assert len(terms) <= 1, role
+        if open_ended or duration:
+            assert [(t.open_ended, t.duration_years) for t in terms] == [
+                (open_ended, duration)], role

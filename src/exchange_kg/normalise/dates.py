@@ -622,8 +622,10 @@ def _strip_wrapping(text: str) -> str:
     """Drop brackets and a "label:" lead-in ("Data aktualizacji: 02.04.2026"), which carry no
     part of the date."""
     text = text.strip().strip("()[]").strip()
-    if ":" in text:
-        text = text.rsplit(":", 1)[1].strip()
+    label, colon, after = text.rpartition(":")
+    # only a label: "signed: 15.03.2021; ends: 14.03.2026" is no date 14.03.2026
+    if colon and not any(c.isdigit() for c in label):
+        text = after.strip()
     return text
 
 

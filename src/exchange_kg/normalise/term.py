@@ -71,8 +71,11 @@ MEANINGS = (
     "extended-until",
     "from",
     "from-after",
+    "other-date",
+    "other-date-after",
     "renewable",
     "connector",
+    "filler",
 )
 PERIOD = "period"  # academic-year and semester words of data/date-words.tsv
 # a phrase written with a leading apostrophe ("'den", "'ya") is a case suffix: read only where
@@ -197,6 +200,7 @@ class _ClauseState:
     ended_by_role: tuple[_Draft, DateValue | None] | None = None
     until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
     extended: bool = False  # the next date is the new end of the term before ("verlängert bis")
+    other: bool = False  # the next date is another event's ("renewed 2024", "review in 2026")
     unknown: list[int] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
 
@@ -279,6 +283,10 @@ class _Reader:
                 # "– 2027": the start left blank). "MoU - 2026 - 2031" keeps its dash: a dash
                 # after a kind only sets it off
                 state.until = True
+            elif meaning == "other-date":
+                state.other, state.until = True, False
+            elif meaning == "other-date-after":
+                self._other_after(state)
             elif meaning in ("from", "from-after"):
                 state.until = False  # "from 01.05.2016" in an end column: a start all the same
                 if self._from_after(state) and meaning == "from-after":
@@ -287,7 +295,7 @@ class _Reader:
                     return hit.length, meaning
                 return hit.length, "from"
             elif meaning not in ("range", "connector", "renewable", "until-after",
-                                 "extended-until", PERIOD):
+                                 "extended-until", "other-date-after", "filler", PERIOD):
                 self._apply_term(self._current(state, i), hit, i)
             return hit.length, meaning
         hit = kind_phrases().match(self.tokens, i)
@@ -335,6 +343,10 @@ class _Reader:
         as_end = period_end or value
         current = state.current
         state.last_started = None
+        if state.other:  # "renewed 2024", "review in 2026": neither start nor end
+            state.other = False
+            self._other_date(current, i, last)
+            return
         if state.extended and current is not None:
             state.extended = False
             self._extend(current, tok, as_end, last)
@@ -412,6 +424,36 @@ class _Reader:
         if draft.closes_range():
             draft.start, draft.end, draft.fixed = None, draft.start, True
             draft.start_at = None
+
+    def _other_date(self, current: _Draft | None, first: int, last: int) -> None:
+        """A date of another event than the agreement's start or end (a renewal, a review):
+        reported, not published; it starts no agreement of its own."""
+        written = self._written(first, last)
+        if current is not None:
+            current.last = max(current.last, last)
+        self.flags.append(Flag(self.field_name, "unplaced-date", f"{written!r} dates a "
+                               "renewal or a review, neither the start nor the end; not "
+                               "published", written, withheld=True))
+
+    def _other_after(self, state: _ClauseState) -> None:
+        """"2024년 갱신", "2024年更新" (renewed in 2024): the word after the date says it dates
+        another event; the date just read is no start or end."""
+        draft = state.current
+        if draft is None or state.since_date - {"range"}:
+            return
+        if state.last_started is draft and draft.start is not None \
+                and draft.start_at is not None and draft.end is None:
+            at = draft.start_at
+            draft.start, draft.start_at, draft.dated = None, None, False
+        elif state.ended_by_role is not None and state.ended_by_role[0] is draft \
+                and draft.ended_at is not None and draft.start is None:
+            at = draft.ended_at
+            draft.end, draft.ended_at, draft.fixed, draft.dated = None, None, False, False
+            state.ended_by_role = None
+        else:
+            return
+        state.last_started = None
+        self._other_date(None, *at)
 
     def _joined(self, i: int) -> bool:
         """Whether the word at ``i`` is joined to the number before it ("2021-től",
@@ -491,7 +533,11 @@ class _Reader:
             for draft in state.drafts:
                 self._doubtful_start(draft)
                 self._doubtful_end(draft)
-            self.terms.extend(state.drafts)
+            drafts = [d for d in state.drafts if d.dated or d.kinds or d.statuses
+                      or d.auto_renewal]
+            if self._ends_the_term_before(drafts):
+                return
+            self.terms.extend(drafts)
             return
         if not (state.pending or state.pending_statuses):
             return
@@ -504,6 +550,28 @@ class _Reader:
         assert state.pending_from is not None
         self.terms.append(_Draft(state.pending_from, indexes[-1], kinds=list(state.pending),
                                  statuses=list(state.pending_statuses)))
+
+    def _ends_the_term_before(self, drafts: list[_Draft]) -> bool:
+        """"signed 15/3/2021; expires 14/3/2026", "Effective 9/1/2024; expires 6/30/2029": a
+        clause that is only an end, after a clause that is only a start, ends that term; it
+        is no second agreement (one ending on the signing day was a false fact). A clause
+        naming a kind of its own ("MoU 2015; umowa dot. wymian do 2026") stays apart."""
+        if len(drafts) != 1 or not self.terms:
+            return False
+        this, before = drafts[0], self.terms[-1]
+        if this.end is None or this.start is not None or this.kinds or this.statuses \
+                or this.open_ended or this.duration_years is not None:
+            return False
+        if before.start is None or before.end is not None or before.open_ended \
+                or before.duration_years is not None:
+            return False
+        before.end, before.fixed, before.dated, before.last = this.end, True, True, this.last
+        before.auto_renewal = before.auto_renewal or this.auto_renewal
+        if this.end.year < before.start.year:
+            self.flags.append(Flag(self.field_name, "inconsistent-term",
+                                   f"ends ({this.end.year}) before it starts "
+                                   f"({before.start.year})", self._span(before)))
+        return True
 
     def _doubtful_start(self, draft: _Draft) -> None:
         """A term that is only a date, next to words nobody understood ("31.12.2026 asti",
@@ -780,11 +848,11 @@ def _whole_date(text: str, role: str, field: str) -> tuple[DateValue | None, lis
     """The date a whole cell states, when it is one academic year or one date to the month
     or day (a spreadsheet's day number too); a bare year is left to the word-by-word
     reading."""
+    if starts_with_from(text):  # "from 1 May 2016", "Effective Fall 2024": a start, which
+        return None, []  # the reader places
     period = academic_period(text, end=role == "end", marked=role != "end")
     if period is not None:
         return period, []
-    if starts_with_from(text):  # "from 1 May 2016": a start, which the reader places
-        return None, []
     value, flags = parse_date(text, field=field, calendar="gregorian")
     if value is None or any(f.code not in _READ_AS for f in flags) or value.month is None:
         return None, []
