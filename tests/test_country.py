@@ -569,3 +569,11 @@ def test_one_country_named_in_two_languages_is_that_country(cell: str, code: str
     """A bilingual workbook's country cells ('Frankreich / France') were all unread."""
     match = parse_country(cell)
     assert (match.code if match else None) == code
+
+
+@pytest.mark.parametrize("cell", ["RD Congo", "R.D. Congo", "DR Congo", "D.R. Congo",
+                                  "Congo (RDC)", "RDC", "DRC", "DR Kongo", "RD del Congo"])
+def test_short_forms_of_the_democratic_republic_of_the_congo_are_cd(cell: str) -> None:
+    """'RD Congo', 'DR Congo', 'Congo (RDC)' were published as the Republic of the Congo (CG)."""
+    match = parse_country(cell)
+    assert match is not None and match.code == "CD"
