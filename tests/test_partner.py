@@ -1257,3 +1257,18 @@ def test_names_listed_with_commas_or_und_are_several_institutions(cell: str,
     each published as one institution named by the whole cell."""
     value, _ = parse_partner(cell)
     assert [p.institution for p in value.parties] == names
+
+
+@pytest.mark.parametrize(("cell", "name", "other", "acronym"), [
+    ("Korea University※1", "Korea University", (), None),
+    ("清華大学＊", "清華大学", (), None),
+    ("Seoul National University〔SNU〕", "Seoul National University", (), "SNU"),
+    ("國立臺灣大學【National Taiwan University】", "國立臺灣大學",
+     ("National Taiwan University",), None),
+])
+def test_cjk_footnote_marks_and_brackets_are_read_as_marks_and_brackets(
+        cell: str, name: str, other: tuple[str, ...], acronym: str | None) -> None:
+    """'Korea University※1' and 'Korea University' were two IRIs; the English name in 【】 and
+    the acronym in 〔〕 were part of the name."""
+    party, _ = one(cell)
+    assert (party.institution, party.alt_names, party.acronym) == (name, other, acronym)

@@ -605,18 +605,25 @@ def _flag(flags: list[Flag], code: str, message: str, value: str | None) -> None
 # --------------------------------------------------------------------------- cleaning
 
 
+# Brackets of CJK lists: fullwidth round and square ones, lenticular 【】 and tortoise-shell
+# 〔〕, around another name, an acronym or a city as round brackets are ("Seoul National
+# University〔SNU〕", "國立臺灣大學【National Taiwan University】")
+_CJK_BRACKETS = str.maketrans({"（": " (", "）": ") ", "【": " (", "】": ") ", "〔": " (",
+                               "〕": ") ", "［": " (", "］": ") "})
+
+
 def _clean(text: str, flags: list[Flag]) -> str:
     """Whitespace, stray marks and quotes, OCR spacing around brackets, trailing punctuation."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace('""', '"')
     text = re.sub(r"[“”„]", '"', text)
-    text = text.replace("（", " (").replace("）", ") ")  # fullwidth, as CJK lists write them
+    text = text.translate(_CJK_BRACKETS)  # fullwidth and lenticular, as CJK lists write them
     text = " ".join(text.split())
     stripped = re.sub(r"^(?:[*•·]\s*|-\s+)+", "", text)
     if stripped != text:
         _flag(flags, "stray-mark", "a list or waiver mark before the name was removed", text)
         text = stripped
-    footnoted = re.sub(r"(?<=[\w)])\s?(?:[*\u2020\u2021]+|[\u00b9\u00b2\u00b3\u2070-\u2079]+)$",
-                       "", text)
+    footnoted = re.sub(r"(?<=[\w)])\s?(?:[*\u2020\u2021\u203b\uff0a]+\d?|"
+                       r"[\u00b9\u00b2\u00b3\u2070-\u2079]+)$", "", text)
     if footnoted != text:
         # "Universität Jena*", "Universitatea Babeș-Bolyai¹": the mark calls a footnote of
         # the document; as part of the name it would make the institution another IRI
