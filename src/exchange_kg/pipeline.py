@@ -61,6 +61,7 @@ from exchange_kg.resolve.joined import ror_named, split_joined_parties
 from exchange_kg.resolve.parents import split_parents
 from exchange_kg.resolve.units import UnitPlan
 from exchange_kg.rules import rules_for
+from exchange_kg.same_list import check_same_lists
 from exchange_kg.triples import TripleGraph
 from exchange_kg.yamlfile import DataFileError
 
@@ -647,6 +648,7 @@ def build(
                           f"mapping(s) for unknown source(s) {', '.join(extra)}")
 
     sources = read_sources(documents, mappings, progress, ocr=ocr, cache=cache)
+    check_same_lists([(s.document, s.mapping.list_id, s.agreements) for s in sources])
     if forget_records:
         _forget_lines(sources)
     timings["read+normalise"] = time.perf_counter() - t0
