@@ -53,6 +53,12 @@ LISTS = {
                     "Espagne;Universidad de León;1\nItalie;Università di Padova;2\n"),
     "zh-gbk": ("gb18030", "国家;合作院校\n德国;海德堡大学\n日本;东京大学\n"),
     "ja-sjis": ("cp932", "国;大学\nドイツ;ミュンヘン大学\nイスラエル;マッシュ・テック株式会社\n"),
+    # a bilingual list: its wide brackets and colons stand between words, in no word
+    "ja-sjis-bilingual": ("cp932", "東北大学 学術交流協定一覧\n（令和7年10月1日現在）\n"
+                          "国・地域;大学名（英語）;大学名（日本語）;派遣枠\n"
+                          "英国;University of Sheffield;シェフィールド大学;2名\n"
+                          "大韓民国;Korea University;高麗大学校;3名\n"
+                          "※若干名：派遣・受入人数は毎年度の協議により決定する。\n"),
     "ko-cp949": ("cp949", "국가;대학\n독일;뮌헨대학교\n프랑스;파리대학교\n"),
     "ar-cp1256": ("cp1256", "فرنسا;جامعة الشرق الأوسط\nكوريا، جمهوريّة كوريا;جامعة\n"),
     # a Hebrew abbreviation holds its gershayim inside the word ("ארה״ב", the USA)
@@ -176,3 +182,4 @@ def test_a_utf8_file_damaged_in_one_place_is_named_by_that_line(tmp_path: Path) 
     legacy = tmp_path / "legacy.tsv"
     legacy.write_bytes(text.replace("\udce4", "ä").encode("cp1252"))
     assert detect(legacy, legacy.read_bytes()) == "cp1252"
+

@@ -202,6 +202,7 @@ def _odd(word: str) -> bool:
     """Whether no language writes the word this way (see the module doc)."""
     core = _core(word)
     scripts: set[str] = set()
+    wide = False  # East Asian punctuation: between words of a script written without spaces
     for i, ch in enumerate(core):
         category = unicodedata.category(ch)
         if (category == "Nd" and ch > "\x7f" and len(core) > 1) or (category[0] == "M"
@@ -209,8 +210,12 @@ def _odd(word: str) -> bool:
             return True  # a script's digit inside a word, a mark on no letter ("๙ๅๅ้้๕")
         if category[0] == "L" or (category[0] == "M" and not _generic(ch)):
             scripts.add(_script(ch))
+        elif category[0] in "PS" and unicodedata.east_asian_width(ch) in "WF":
+            wide = True  # '大学名（英語）', '※若干名：派遣・受入'
         elif category[0] != "M" and category != "Nd" and ch not in _INNER:
             return True  # a symbol, control or punctuation inside a word ("Universit‚te")
+    if wide and scripts - {"EAST ASIAN"}:
+        return True  # wide punctuation amid letters of other scripts ("Universit：t")
     if len(scripts) > 1:
         return True  # "Universitдt", "Ukrai膕ka", "Fundaciَn"
     if any(_odd_case(part) for part in re.split(r"[’ʼ'‐‑\-–—·.]", core)):
