@@ -183,3 +183,22 @@ def test_a_utf8_file_damaged_in_one_place_is_named_by_that_line(tmp_path: Path) 
     legacy.write_bytes(text.replace("\udce4", "ä").encode("cp1252"))
     assert detect(legacy, legacy.read_bytes()) == "cp1252"
 
+
+def test_letters_lost_when_the_file_was_saved_stop_the_build(tmp_path: Path) -> None:
+    """Excel's "CSV (Macintosh)" writes '?' for each letter Mac Roman lacks: read, the names
+    were published damaged ('Bo?aziçi Üniversitesi'); the error names them, their lines and
+    the fix, in the build and in new-mapping. An address's query is no lost letter."""
+    from exchange_kg.propose import propose
+
+    text = ("Land;Partnerhochschule;Website\r"
+            "Frankreich;Université de Strasbourg;https://www.unistra.fr/index.php?lang=fr\r"
+            "Türkei;Bo?aziçi Üniversitesi;\rPolen;Uniwersytet ?ódzki;\r")
+    path = tmp_path / "mac.csv"
+    path.write_bytes(text.encode("mac_roman"))
+    for attempt in (lambda: open_view(path, [{"encoding": "mac_roman"}]),
+                    lambda: propose(path, "mac")):
+        with pytest.raises(SourceError, match="letters were lost") as caught:
+            attempt()
+        assert "'Bo?aziçi', '?ódzki'; line(s) 3, 4" in str(caught.value)
+    path.write_bytes(text.replace("Bo?", "Boğ").replace("?ó", "Łó").encode("utf-8"))
+    assert open_view(path, [{}]).lines[1].endswith("index.php?lang=fr")

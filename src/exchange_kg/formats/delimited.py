@@ -68,7 +68,40 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
             locations.append(Location(f"row {len(cells)}", lines))
     except csv.Error as exc:
         raise SourceError(str(path), reader.line_num, f"cannot read the CSV: {exc}") from None
+    _refuse_lost_letters(path, cells, locations)
     return Table(path.name, cells, locations)
+
+
+# '?' inside a word ('Bo?aziçi', 'u?ení') or starting one ('?ódzki'): what a program writes
+# for a letter the code page it saves in cannot hold (Excel's "CSV (Macintosh)", "CSV" in a
+# Windows code page); no language writes it so. An address's query ('index.php?id=3') is no
+# word.
+_LOST = re.compile(r"[^\W\d_]\?+[^\W\d_]|(?<![^\s(\"'])\?+[^\W\d_]{2}")
+
+
+class LostLetters(SourceError):
+    """Letters the file lost as it was saved: no reader option reads them back."""
+
+
+def _refuse_lost_letters(path: Path, cells: list[list[str]], locations: list[Location]) -> None:
+    """Stop when the file lost letters as it was saved: read, 'Bo?aziçi Üniversitesi' would be
+    published as the name, and no encoding gives the letter back."""
+    found: list[tuple[int, str]] = []
+    for row, where in zip(cells, locations, strict=True):
+        for cell in row:
+            for word in cell.split():
+                if "/" not in word and "=" not in word and "@" not in word \
+                        and _LOST.search(word):
+                    found.append((where.lines[0] if where.lines else 0, word))
+    if found:
+        lines = sorted({n for n, _ in found})
+        words = ", ".join(repr(w) for w in dict.fromkeys(w for _, w in found[:6]))
+        raise LostLetters(
+            str(path), lines[0],
+            f"letters were lost when the file was saved: '?' stands where a letter was "
+            f"({words}; line(s) {', '.join(map(str, lines[:10]))}"
+            f"{' ...' if len(lines) > 10 else ''}). Save it again as UTF-8 (Excel: 'CSV UTF-8') "
+            "from the original, or put the letters back, and map that file")
 
 
 # A Markdown pipe table's rule under its header ('|:-----|:----:|'): the text is Markdown.

@@ -42,13 +42,14 @@ _CANDIDATES: dict[str, Sequence[Any]] = {"delimiter": (";", ",", "\t", "|"),
 def open_table(path: Path, options: dict[str, Any], depth: int
           ) -> tuple[list[str], dict[str, Any]] | None:
     from exchange_kg import formats
+    from exchange_kg.formats.delimited import LostLetters
     from exchange_kg.records import SourceError
 
     try:
         view = formats.open_view(path, [options])
     except SourceError as exc:
         asked = re.search(r"reader option `(\w+):`", exc.message)
-        if asked is None and not options:
+        if asked is None and (not options or isinstance(exc, LostLetters)):
             raise  # the file itself cannot be read (no text layer, a .doc, damaged): say why
         if asked is None or depth > 3 or asked.group(1) in options:
             return None
