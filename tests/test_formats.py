@@ -1239,3 +1239,50 @@ def test_a_table_a_script_fills_says_so(tmp_path: Path) -> None:
     path = write_html(tmp_path / "q.html", page.replace(
         "{}", "<tr><td>Italy</td><td>Università di Padova</td></tr>"))
     assert open_view(path, [{}]).lines[1] == "Italy\tUniversità di Padova"
+
+
+def test_a_sheet_of_one_partner_per_column_is_read_transposed(tmp_path: Path) -> None:
+    """`transposed: true`: a sheet whose first column holds the fields' labels and each
+    further column a partner reads one line per column, located by the column's range; the
+    title and stamp above stay lines. Read as it lies, the labels were the partners."""
+    import openpyxl
+
+    from exchange_kg.manifest import Document, Publisher
+    from exchange_kg.mapping_spec import load_mapping
+    from exchange_kg.pipeline import read_source
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Convenios"
+    sheet.append(["Convenios de movilidad 2025-26"])
+    sheet.append(["Fecha de actualización: 30/09/2025"])
+    sheet.append([])
+    for row in (["Universidad socia", "Universidade do Porto", "Università di Bologna",
+                 "Uniwersytet Wrocławski"], ["País", "Portugal", "Italia", "Polonia"],
+                ["Plazas", 2, 3, None]):
+        sheet.append(row)
+    sheet.merge_cells("B6:C6")  # the same places for two partners, merged across
+    path = tmp_path / "convenios.xlsx"
+    book.save(path)
+    view = open_view(path, [{"transposed": True}])
+    assert [line.rstrip("\t") for line in view.lines] == [
+        "Convenios de movilidad 2025-26", "Fecha de actualización: 30/09/2025", "",
+        "Universidad socia\tPaís\tPlazas", "Universidade do Porto\tPortugal\t2",
+        "Università di Bologna\tItalia\t2", "Uniwersytet Wrocławski\tPolonia"]
+    assert [loc.text for loc in view.locations or []][3:] == [
+        "Convenios!A4:A6", "Convenios!B4:B6", "Convenios!C4:C6", "Convenios!D4:D6"]
+    mapping_path = tmp_path / "convenios.yaml"
+    mapping_path.write_text(
+        "source: convenios\nlist: convenios\nsections:\n  - name: partners\n    reader:\n"
+        "      name: simple-table\n      options:\n        transposed: true\n"
+        "        columns: [partner, country, quota]\n"
+        "        header: ['Universidad socia', 'País', 'Plazas']\n"
+        "    fields:\n      partner: {normalise: partner, notation: auto}\n"
+        "      country: country\n      quota: quota\n    constants: {}\n", encoding="utf-8")
+    doc = Document("convenios", path, None, "test", "es", Publisher(None, "the publisher", "p"),
+                   None, path.name)
+    records = read_source(doc, load_mapping(mapping_path)).result.records
+    assert [(r.fields["partner"], r.fields["country"], r.fields.get("quota", ""))
+            for r in records] == [("Universidade do Porto", "Portugal", "2"),
+                                  ("Università di Bologna", "Italia", "2"),
+                                  ("Uniwersytet Wrocławski", "Polonia", "")]

@@ -87,6 +87,13 @@ DOCUMENT_OPTIONS: dict[str, Any] = {
         "maxLength": 1,
         "description": "CSV: the delimiter (default: detected from the first rows)",
     },
+    "transposed": {
+        "type": "boolean",
+        "description": "spreadsheets, CSV, HTML, DOCX/ODT: the table lists one partner per "
+        "column, its fields' labels down the first column; read each column as a line "
+        "(located by its range, 'Partners!B4:B10'); lines of one cell above and below stay "
+        "lines (default: false)",
+    },
 }
 DOCUMENT_KEYS = frozenset(DOCUMENT_OPTIONS)
 # The formats each document option means something for: elsewhere it would be ignored without
@@ -99,6 +106,7 @@ APPLIES_TO = {
     "pdf_tables": ("pdf",),
     "encoding": ("csv", "html", "text", "aligned"),
     "delimiter": ("csv",),
+    "transposed": ("xlsx", "xls", "ods", "csv", "html", *WORD_PROCESSOR),
 }
 _DOCUMENT_WIDE = ("format", "encoding")  # must be the same in every section
 
@@ -472,6 +480,16 @@ def _one(path: Path, sections: Sequence[dict[str, Any]], key: str) -> Any:
 
 def _tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
             ocr: bool) -> list[Table]:
+    tables = _own_tables(path, fmt, opts, encoding, ocr)
+    if opts.get("transposed"):
+        from exchange_kg.formats.grid import transposed
+
+        return [transposed(t) for t in tables]
+    return tables
+
+
+def _own_tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
+                ocr: bool) -> list[Table]:
     if fmt == "csv":
         from exchange_kg.formats.delimited import read_csv
 

@@ -229,3 +229,52 @@ def sheet_reference(sheet: str) -> str:
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
         return sheet
     return "'" + sheet.replace("'", "''") + "'"
+
+
+_REFERENCE = re.compile(r"^(?P<sheet>.*!)?(?P<col>[A-Z]{1,3})(?P<row>\d+)(?::[A-Z]{1,3}\d+)?$")
+
+
+def transposed(table: Table) -> Table:
+    """The table turned a quarter: a sheet that lists one partner per column (its fields'
+    labels down the first column) read as one line per column, each located by the column's
+    range ('Partners!B4:B10'). Lines of one cell above and below the grid (the title, a date
+    stamp, a note) stay lines of their own, in place."""
+    rows = table.cells
+    filled = [sum(1 for c in row if c.strip()) for row in rows]
+    b0 = next((r for r, n in enumerate(filled) if n > 1), len(rows))
+    b1 = max((r + 1 for r, n in enumerate(filled) if n > 1), default=b0)
+    width = max((len(rows[r]) for r in range(b0, b1)), default=0)
+    grid = [[rows[r][c] if c < len(rows[r]) else "" for r in range(b0, b1)]
+            for c in range(width)]
+    first, last = _REFERENCE.match(table.locations[b0].text) if b0 < b1 else None, \
+        _REFERENCE.match(table.locations[b1 - 1].text) if b0 < b1 else None
+    places: list[Location] = []
+    for c in range(width):
+        if first is not None and last is not None:
+            letters = column_letters(_column_index(first["col"]) + c)
+            places.append(Location(f"{first['sheet'] or ''}{letters}{first['row']}:"
+                                   f"{letters}{last['row']}"))
+        else:
+            places.append(Location(f"{table.locations[b0].text} to "
+                                   f"{table.locations[b1 - 1].text}, column {c + 1}"))
+    shift = width - (b1 - b0)  # rows after the grid move by this many lines
+
+    def moved(r: int) -> int:
+        return r if r < b0 else r + shift
+
+    merges = [(c0 + b0, r0 - b0, c1 + b0, r1 - b0) if b0 <= r0 and r1 < b1
+              else (moved(r0), c0, moved(r1), c1) for r0, c0, r1, c1 in table.merges
+              if not (r0 < b1 and r1 >= b0) or (b0 <= r0 and r1 < b1)]
+    outside = [r for r in range(len(rows)) if not b0 <= r < b1]
+    return Table(
+        table.name, rows[:b0] + grid + rows[b1:],
+        table.locations[:b0] + places + table.locations[b1:], merges,
+        *({moved(r): why for r, why in marks.items() if r in outside}
+          for marks in (table.unreadable, table.margin, table.joined, table.notes)))
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - ord("A") + 1
+    return index - 1
