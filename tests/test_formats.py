@@ -1286,3 +1286,25 @@ def test_a_sheet_of_one_partner_per_column_is_read_transposed(tmp_path: Path) ->
             for r in records] == [("Universidade do Porto", "Portugal", "2"),
                                   ("Università di Bologna", "Italia", "2"),
                                   ("Uniwersytet Wrocławski", "Polonia", "")]
+
+
+def test_a_markdown_page_without_a_table_is_read_as_the_page_it_makes(tmp_path: Path) -> None:
+    """A Markdown list (a static site's page) is read as the web page it renders to: a link
+    is its text, emphasis its words, and an item's nested labelled items are the fields of
+    a card. Read as text, '**[Universiteit Gent](https://…)**' was the partner's name and
+    each 'Places: 2 per year' an institution of its own."""
+    path = tmp_path / "partners.md"
+    path.write_text(
+        "---\ntitle: Exchange partners\nupdated: 2025-10-28\n---\n\n# Exchange partners\n\n"
+        "Ask the coordinator\nbefore you apply.\n\n## Europe\n\n"
+        "- **[Universiteit Gent](https://www.ugent.be)**, Belgium\n"
+        "  - Programme: Erasmus+\n  - Places: 2 per year\n"
+        "- **[Univerzita Karlova](https://cuni.cz)**, Czech Republic\n"
+        "  - Programme: Erasmus+\n  - Places: 1 per year\n\n"
+        "_Last updated: 28 October 2025._\n", encoding="utf-8")
+    assert detect_format(path) == "html"
+    assert open_view(path, [{}]).lines == [
+        "updated: 2025-10-28", "Exchange partners", "Ask the coordinator before you apply.",
+        "Europe", "Programme\tPlaces\tName", "Erasmus+\t2 per year\tUniversiteit Gent, Belgium",
+        "Erasmus+\t1 per year\tUniverzita Karlova, Czech Republic",
+        "Last updated: 28 October 2025."]

@@ -36,6 +36,7 @@ FORMATS = ("text", "aligned", "csv", "xlsx", "xls", "ods", "html", "pdf", "docx"
 GRID_FORMATS = frozenset({"csv", "xlsx", "xls", "ods", "html", "docx", "odt"})
 WORD_PROCESSOR = ("docx", "odt")
 
+MARKDOWN = (".md", ".markdown")
 _SUFFIXES = {
     ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf",
@@ -130,6 +131,12 @@ def detect_format(path: Path, declared: str | None = None) -> str:
     by_name = _SUFFIXES.get(path.suffix.lower())
     if by_name == "text":
         return "text"
+    if path.suffix.lower() in MARKDOWN:
+        from exchange_kg.formats.delimited import MARKDOWN_RULE
+
+        # a pipe table is read as '|'-separated text; any other Markdown as the page it makes
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        return "text" if MARKDOWN_RULE.search(text) else "html"
     with path.open("rb") as f:
         head = f.read(2048)
     if head.startswith(b"%PDF"):

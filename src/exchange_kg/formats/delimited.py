@@ -54,7 +54,7 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     if delimiter is None:
         delimiter = _sniff(path, text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    markdown = delimiter == "|" and _MARKDOWN_RULE.search(text) is not None
+    markdown = delimiter == "|" and MARKDOWN_RULE.search(text) is not None
     cells: list[list[str]] = []
     locations: list[Location] = []
     line = 0
@@ -105,7 +105,7 @@ def _refuse_lost_letters(path: Path, cells: list[list[str]], locations: list[Loc
 
 
 # A Markdown pipe table's rule under its header ('|:-----|:----:|'): the text is Markdown.
-_MARKDOWN_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+MARKDOWN_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*>?"
                    r"(?:\s+\"[^\"]*\")?\s*\)")
 _STRUCK = re.compile(r"~~.+?~~")
@@ -126,7 +126,7 @@ def _inline(cell: str) -> str:
 def markdown_rows(lines: list[str]) -> list[str]:
     """A text's lines with the cells of its Markdown pipe table read as :func:`_inline`
     reads them, when it has one (the rule under a header); other lines as written."""
-    if not any(_MARKDOWN_RULE.fullmatch(line.rstrip("\r")) for line in lines):
+    if not any(MARKDOWN_RULE.fullmatch(line.rstrip("\r")) for line in lines):
         return lines
     return ["|".join(_inline(c) for c in line.split("|")) if line.count("|") > 1 else line
             for line in lines]

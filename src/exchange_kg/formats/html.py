@@ -293,6 +293,10 @@ def _root(path: Path, encoding: str | None) -> Any:
 
     data = path.read_bytes()
     text = decode(path, data, encoding) if encoding else _undeclared(path, data)
+    if path.suffix.lower() in (".md", ".markdown"):  # the page it is published as
+        from exchange_kg.formats.markdown import page
+
+        text = page(text)
     # A declaration inside a str confuses libxml2; the text is already decoded.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
