@@ -1308,3 +1308,25 @@ def test_a_markdown_page_without_a_table_is_read_as_the_page_it_makes(tmp_path: 
         "Europe", "Programme\tPlaces\tName", "Erasmus+\t2 per year\tUniversiteit Gent, Belgium",
         "Erasmus+\t1 per year\tUniverzita Karlova, Czech Republic",
         "Last updated: 28 October 2025."]
+
+
+def test_a_paragraph_per_partner_with_its_fields_on_one_line_is_a_card(tmp_path: Path) -> None:
+    """Fields a card writes on one line, apart by middle dots ('Avtal: Erasmus+ · Platser: 2
+    · Giltigt till: 2029-05-31'), are fields each: read as one label, 'Avtal Name' was
+    published as an institution and the fields as the partner's name. The cards are the
+    list, no paragraph of the page's own (no title for new-mapping to take a kind from)."""
+    from exchange_kg.formats import text_outside_tables
+
+    cards = "".join(
+        f"<p><strong>{name}</strong>, {city}<br>Avtal: {kind} · Platser: {n} · Giltigt till: "
+        f"2029-05-31</p>" for name, city, kind, n in (
+            ("Aarhus Universitet", "Aarhus", "Erasmus+", 2),
+            ("Universiteit Leiden", "Leiden", "Erasmus+", 1),
+            ("Hokkaido University", "Sapporo", "Utbytesavtal", 2)))
+    path = write_html(tmp_path / "p.html", f"<h1>Partneruniversitet</h1><h3>Danmark</h3>{cards}")
+    assert open_view(path, [{}]).lines == [
+        "Partneruniversitet", "Danmark", "Avtal\tPlatser\tGiltigt till\tName",
+        "Erasmus+\t2\t2029-05-31\tAarhus Universitet, Aarhus",
+        "Erasmus+\t1\t2029-05-31\tUniversiteit Leiden, Leiden",
+        "Utbytesavtal\t2\t2029-05-31\tHokkaido University, Sapporo"]
+    assert text_outside_tables(path) == ["Partneruniversitet", "Danmark"]

@@ -61,12 +61,26 @@ def _fields(lines: Lines) -> list[tuple[str | None, str]]:
             out.append((cells[0] or None, cells[1] if len(cells) > 1 else ""))
             continue
         text = " ".join(cells).removeprefix(BULLET).strip()
-        found = _LABELLED.match(text)
-        if found and len(found["label"].split()) <= _LABEL_WORDS:
-            out.append((found["label"].strip(), found["value"].strip()))
+        # several fields on one line, apart by a middle dot, bullet or bar ('Avtal: Erasmus+ ·
+        # Platser: 2 · Giltigt till: 2029-05-31'): each a field, when each is labelled
+        parts = [_labelled(p) for p in _BETWEEN.split(text)]
+        if len(parts) > 1 and all(p is not None for p in parts):
+            out.extend(p for p in parts if p is not None)
+        elif (one := _labelled(text)) is not None:
+            out.append(one)
         elif text:
             out.append((None, text))
     return out
+
+
+_BETWEEN = re.compile(r"\s+[·•|]\s+")
+
+
+def _labelled(text: str) -> tuple[str, str] | None:
+    found = _LABELLED.match(text)
+    if found and len(found["label"].split()) <= _LABEL_WORDS:
+        return found["label"].strip(), found["value"].strip()
+    return None
 
 
 def _unlabelled(box: list[tuple[str | None, str]]) -> tuple[list[str], list[str]]:

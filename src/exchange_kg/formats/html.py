@@ -116,9 +116,14 @@ def page_text(path: Path, encoding: str | None = None) -> list[str]:
     states its title ("Convenios internacionales") and its date ("Actualizado al 15 de enero
     de 2026"), which are no rows of a table."""
     root = _root(path, encoding)
+    body = root.find("body")
+    cards = find_cards(body if body is not None else root, _element_lines, _BLOCKS)
+    members = set(cards.rows) if cards is not None else set()  # rows of the list, as a table's
     out = []
     for el in root.iter("title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "caption"):
         if el.tag != "caption" and next(el.iterancestors("table"), None) is not None:
+            continue
+        if el in members or any(a in members for a in el.iterancestors()):
             continue
         text = " ".join(el.text_content().split())
         if text:
