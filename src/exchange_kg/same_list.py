@@ -74,10 +74,12 @@ def check_same_lists(documents: Sequence[tuple[Document, str, list[Agreement]]])
               for doc, _, agreements in documents}
     a, b, n = pairs[0]
     more = f" (and {len(pairs) - 1} more such pair(s))" if len(pairs) > 1 else ""
+    shared = (f"all {n} rows of each read the same" if counts[a.id] == counts[b.id] == n
+              else f"{n} rows read the same, of its {counts[a.id]} and the other's "
+                   f"{counts[b.id]}")
     raise SourceError(
         str(a.path), None,
-        f"holds the same agreements as {b.path} ({n} of its {counts[a.id]} rows and of the "
-        f"other's {counts[b.id]} read the same): one list in two files would publish every "
-        f"agreement twice{more}. Keep one of them in the manifest (documents {a.id!r} and "
-        f"{b.id!r}), or, if they are two editions of one list, give both mappings the same "
-        f"`list:` so that their agreements merge")
+        f"holds the same agreements as {b.path} ({shared}): one list in two files would "
+        f"publish every agreement twice{more}. Keep one of them in the manifest (documents "
+        f"{a.id!r} and {b.id!r}), or, if they are two editions of one list, give both "
+        "mappings the same `list:` so that their agreements merge")
