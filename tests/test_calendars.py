@@ -138,3 +138,16 @@ sections:
                                               "partner: {normalise: partner, calendar: ethiopian}"))
     with pytest.raises(Exception, match="calendar applies to the date and term"):
         load_mapping(path)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2080-03-05 BS", DateValue(2023, 6, 20)),   # the mark without its dots
+    ("2084 Falgun 3", None),                      # a Bikram Sambat month: never Gregorian 2084
+    ("22 መስከረም 2014", None),                      # an Ethiopian month
+])
+def test_marks_and_month_names_of_other_calendars(cell: str, expected: DateValue | None
+                                                  ) -> None:
+    """In an English list's end column these were published as Gregorian ends in 2080-2084."""
+    assert parse_date(cell)[0] == expected
+    terms, _ = parse_terms(cell, role="end")
+    assert [t.end for t in terms] == [expected]

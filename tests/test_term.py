@@ -10,6 +10,7 @@ import pytest
 
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.term import Term, parse_terms, term_phrases
+from exchange_kg.normalise.vocabulary import Entry, Vocabulary, using
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 POLISH = SOURCES / "pl-partner-universities-2026.tsv"
@@ -892,3 +893,16 @@ def test_a_renewal_or_review_date_is_no_end(cell: str, open_ended: bool | None,
         if open_ended or duration:
             assert [(t.open_ended, t.duration_years) for t in terms] == [
                 (open_ended, duration)], role
+
+
+def test_a_number_with_a_fraction_is_no_duration_of_its_last_digits() -> None:
+    """'2,5' (two and a half years, a decimal comma) was published as five years."""
+    source = Vocabulary(extra=(("terms", Entry("{n}", "duration", "")),))
+    with using(source):
+        for cell, years in (("2,5", None), ("5,0", 5), ("7", 7)):
+            terms, _ = parse_terms(cell)
+            # a fixed term all the same
+            assert [(t.duration_years, t.open_ended) for t in terms] == [(years, False)], cell
+    terms, flags = parse_terms("1.5 years")
+    assert [(t.duration_years, t.open_ended) for t in terms] == [(None, False)]
+    assert [f.code for f in flags] == ["duration-fraction"]

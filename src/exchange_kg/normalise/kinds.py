@@ -22,6 +22,7 @@ from exchange_kg.vocab import KINDS, STATUSES
 STATUS_PREFIX = "status:"
 CONNECTOR = "-"  # value of phrases that only join others ("&", "oraz")
 NUMBER = "{n}"  # placeholder in a phrase: matches one number
+FRACTION = -1  # what NUMBER matched when the number has a fraction ("2,5"): no whole number
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,13 @@ _DATE = re.compile(rf"\d{{1,2}}([./-])\d{{1,2}}\1\d{{4}}|\d{{4}}([./-])\d{{1,2}}
 _CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _DASHES = "\u2010-\u2015\u2212~\u301c\uff5e"  # and the wave dashes of CJK ranges
 # a word keeps its combining marks: Thai and Indic vowel signs are letters ("ปี", not "ป")
-_TOKEN = re.compile(rf"{_DATE.pattern}|[{_CJK}]|(?:(?![{_CJK}])[^\W_][{MARKS}]*)+|[&+;]"
-                    rf"|[-{_DASHES}]")
+# "2,5" and "2.5" (years, places): one number with a fraction, not "2" and "5" ("2,5" years
+# was read as 5); a fraction of zeros ("5,0") is the whole number
+_DECIMAL = r"(?<![\d.,])\d{1,3}[.,]\d{1,3}(?![.,]?\d)"
+_TOKEN = re.compile(rf"{_DATE.pattern}|{_DECIMAL}|[{_CJK}]|(?:(?![{_CJK}])[^\W_][{MARKS}]*)+"
+                    rf"|[&+;]|[-{_DASHES}]")
+_FRACTION = re.compile(r"\d{1,3}[.,]\d{1,3}")
+_WHOLE_DECIMAL = re.compile(r"(\d{1,3})[.,]0{1,3}")
 _DASH = re.compile(rf"[-{_DASHES}]")
 
 
@@ -77,6 +83,9 @@ def tokenize(text: str) -> list[Token]:
         folded = fold_accents(m.group())
         if _DASH.fullmatch(folded):
             folded = "-"
+        whole = _WHOLE_DECIMAL.fullmatch(folded)
+        if whole:
+            folded = whole.group(1)
         tokens.append(Token(folded, m.start(), m.end()))
     return tokens
 
@@ -142,6 +151,8 @@ class PhraseTable:
     def _number(self, token: Token) -> int | None:
         if token.is_number:
             return int(token.text)  # is_number bounds its digits
+        if _FRACTION.fullmatch(token.text):
+            return FRACTION
         return self.numbers.get(token.text)
 
 

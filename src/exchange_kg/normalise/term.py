@@ -46,6 +46,7 @@ from exchange_kg.normalise.dates import (
 )
 from exchange_kg.normalise.kinds import (
     CONNECTOR,
+    FRACTION,
     NUMBER,
     Phrase,
     PhraseMatch,
@@ -664,6 +665,13 @@ class _Reader:
                 self.flags.append(Flag(self.field_name, "truncated",
                                        f"{written!r} is cut off; read as an indefinite term",
                                        written))
+        elif meaning in ("duration", "renewal-every") and hit.numbers[0] == FRACTION:
+            # "2,5" years: a fixed term, but no whole number of years to publish
+            written = self._written(i, i + hit.length - 1)
+            draft.dated = draft.fixed = True
+            self.flags.append(Flag(self.field_name, "duration-fraction", f"{written!r} is no "
+                                   "whole number of years; only a fixed term is published",
+                                   written, withheld=True))
         elif meaning in ("duration", "renewal-every"):
             years = hit.numbers[0]
             if draft.duration_years not in (None, years):
@@ -837,7 +845,8 @@ def _academic_second_year(text: str, tokens: list[Token], i: int) -> DateValue |
 def _garbled_year(tok: Token) -> bool:
     """A token standing where a year stands but not one: "ZV15", "20l5", "215"."""
     has_digit = any(c.isdigit() for c in tok.text)
-    return has_digit and 3 <= len(tok.text) <= 6 and _year(tok) is None
+    decimal = tok.text.replace(",", "").replace(".", "").isdecimal()  # "2,5": a fraction
+    return has_digit and 3 <= len(tok.text) <= 6 and _year(tok) is None and not decimal
 
 
 # flags that say how a whole-cell date was read, not that it is in doubt
