@@ -190,8 +190,6 @@ F10 = ("a host named by its acronym ('UCL') takes the country of the only rows s
 F11 = ("a leading brand word in capitals is set aside, and the rest is another university's "
        "name: 'NOVA University Lisbon' is 'University of Lisbon', 'IUAV University of Venice' "
        "is 'University of Venice'")
-F3_SAME_START = ("rows of one list with the same name and start that differ only in the city "
-                 "are read as one agreement ('duplicate-row') with one partner")
 F3_SPELLING = ("one spelling on rows of two cities of one country is one IRI, the city cell "
                "aside")
 
@@ -235,7 +233,6 @@ def test_a_brand_word_is_part_of_the_name(plain: pyoxigraph.Store, a: tuple[str,
     assert iri(plain, a) != iri(plain, b)
 
 
-@pytest.mark.xfail(strict=True, reason=F3_SAME_START)
 @pytest.mark.parametrize("rows", [MED_UNI, CATHOLIC, APPLIED],
                          ids=["medizinische-universitat", "universite-catholique",
                               "university-of-applied-sciences"])
@@ -302,7 +299,6 @@ def test_a_host_named_by_an_acronym_is_not_linked_to_a_namesake(linked: pyoxigra
     assert country_of(linked, UCL_HOST) != {"BE"}
 
 
-@pytest.mark.xfail(strict=True, reason=F3_SAME_START + "; linked to the first city's record")
 def test_each_city_s_row_links_to_its_own_record(linked: pyoxigraph.Store) -> None:
     assert [ror_of(linked, r) for r in APPLIED] == [rid(3), rid(4)]
 

@@ -77,3 +77,21 @@ def test_editions_that_disagree_keep_the_earlier_documents_reading() -> None:
     merged = merge_agreements([_with_quota("old", 2), _with_quota("new", 3)], ["old", "new"])
     assert merged[0].quota.places == (("unspecified", 2),)
     assert [f.code for r in merged[0].records for f in r.flags] == ["editions-disagree"]
+
+
+def _in(name: str, city: str) -> Agreement:
+    a = agreement(name, "de", 2023)
+    a.parties = (Party(name, country="DE", city=city),)
+    return a
+
+
+def test_a_name_of_common_words_in_other_cities_is_other_agreements() -> None:
+    """'Technische Universität' in München, Berlin and Dresden on rows with one start were
+    one agreement (two 'duplicate rows'): two agreements lost, three universities merged."""
+    rows = [_in("Technische Universität", c) for c in ("München", "Berlin", "Dresden")]
+    merged = merge_agreements(rows, ["de"])
+    assert len(merged) == 3 and len({a.key for a in merged}) == 3
+    assert not any(f.code == "duplicate-row" for a in rows for f in a.records[0].flags)
+    # a proper name twice is one agreement twice, whatever the city cells say
+    twice = [_in("Universität Wien", "Wien"), _in("Universität Wien", "Vienna")]
+    assert len(merge_agreements(twice, ["de"])) == 1

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from exchange_kg.agreements import Agreement, Party
 from exchange_kg.normalise.partner import institution_key
 from exchange_kg.records import Flag
+from exchange_kg.resolve.names import parse_name
 
 MERGED_FIELDS = ("start", "end", "open_ended", "duration_years", "auto_renewal", "quota",
                  "waiver", "status")
@@ -76,12 +77,13 @@ def merge_agreements(agreements: list[Agreement], source_order: list[str]) -> li
         groups[key].append(a)
     merged = []
     for group in groups.values():
-        for extra, sub in _split_distinct(group).items():
-            m = _merge_group(sub, rank)
-            m.key_extra = extra
-            merged.append(m)
-            if len(sub) > 1:
-                del keys[id(m)]
+        for city, by_city in _split_cities(group).items():
+            for extra, sub in _split_distinct(by_city).items():
+                m = _merge_group(sub, rank)
+                m.key_extra = city + extra
+                merged.append(m)
+                if len(sub) > 1:
+                    del keys[id(m)]
     merged = _fuzzy_merge_editions(merged, rank, keys)
     return _final_keys(merged, rank, keys)
 
@@ -98,6 +100,38 @@ def _final_keys(agreements: list[Agreement], rank: dict[str, int],
         # Two agreements one document tells apart only by position: number them in order.
         a.key = key if n == 0 else (*key, f"#{n + 1}")
     return [a for _, a in keyed]
+
+
+def _split_cities(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreement]]:
+    """Tell apart agreements with partners of one name of common words only ("Technische
+    Universität", "Medizinische Universität") that one document places in other cities:
+    the city cell says which institution it is, as identity reads it (resolve), so the rows
+    are agreements with different institutions, not one row twice. Other groups keep their
+    key (and their IRIs)."""
+    cities = {id(a): _generic_cities(a) for a in group}
+    distinct = any(
+        set(a.source_ids) & set(b.source_ids) and cities[id(a)] != cities[id(b)]
+        for i, a in enumerate(group)
+        for b in group[i + 1:]
+    )
+    if not distinct:
+        return {(): group}
+    out: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
+    for a in group:
+        out[(cities[id(a)],)].append(a)
+    return out
+
+
+def _generic_cities(a: Agreement) -> str:
+    """The city cells of the parties named by common words only."""
+    return KEY_JOIN.join(sorted(institution_key(p.city) for p in a.parties
+                                if p.city and _generic(p.name, p.country)))
+
+
+def _generic(name: str, country: str | None) -> bool:
+    """Whether a name is only a kind of institution: no proper word, no acronym."""
+    form = parse_name(name, country)
+    return bool(form.key) and not (form.distinctive or form.acronyms)
 
 
 def _split_distinct(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreement]]:
