@@ -1330,3 +1330,16 @@ def test_a_paragraph_per_partner_with_its_fields_on_one_line_is_a_card(tmp_path:
         "Erasmus+\t1\t2029-05-31\tUniversiteit Leiden, Leiden",
         "Utbytesavtal\t2\t2029-05-31\tHokkaido University, Sapporo"]
     assert text_outside_tables(path) == ["Partneruniversitet", "Danmark"]
+
+
+def test_a_tick_drawn_as_a_picture_is_read(tmp_path: Path) -> None:
+    """A cell showing only a picture reads as what it shows: an image's alt text (a tick
+    drawn as <img alt="ja">), a tick of an icon font ('fa fa-check') as a tick mark; they read
+    as empty cells, and a column of ticks lost its ticks silently. A picture beside text (a
+    flag before the country) adds nothing to the text."""
+    path = write_html(tmp_path / "t.html", (
+        "<table><tr><th>Land</th><th>Erasmus+</th><th>Dubbel diploma</th></tr>"
+        "<tr><td><img alt='vlag' src='de.png'> Duitsland</td><td><img src='v.png' alt='ja'>"
+        "</td><td><i class='fa fa-check' aria-hidden='true'></i></td></tr>"
+        "<tr><td>Canada</td><td><img src='spacer.gif' alt=''></td><td></td></tr></table>"))
+    assert open_view(path, [{}]).lines[1:] == ["Duitsland\tja\t\u2713", "Canada"]

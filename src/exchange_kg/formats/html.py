@@ -533,12 +533,31 @@ def _table(tables: list[Any], number: int) -> Table:
         labels = set() if r < heads else {
             _label_key(_text(owner[(h, k)])) for h in range(heads)
             for k in range(c, c + colspan) if (h, k) in owner}
-        grid[(r, c)] = _text(cell, _left_out(cell, labels - {""}))
+        grid[(r, c)] = _text(cell, _left_out(cell, labels - {""})) or _pictured(cell)
     width = max((c for _, c in taken), default=-1) + 1
     cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
     locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
     return Table(f"table {number}", cells, locations, merges,
                  {r: why for r, why in unreadable.items() if any(cells[r])})
+
+
+# an icon font's tick (Font Awesome 'fa-check', Bootstrap's 'bi-check2', Glyphicons'
+# 'glyphicon-ok', 'icon-tick'): a mark the page shows without a letter of text
+_TICK_ICON = re.compile(r"(?:^|[-_])(?:check|tick|ok)(?:$|[-_\d])", re.IGNORECASE)
+
+
+def _pictured(cell: Any) -> str:
+    """What a cell without text shows as a picture: an image's alt text (what a browser's
+    text view and a screen reader give for it: a tick drawn as <img alt="ja">), else a tick
+    drawn by an icon font as a tick mark. Read as empty, a ticked column lost its ticks
+    without a word."""
+    alts = [" ".join(alt.split()) for img in cell.iter("img")
+            if (alt := img.get("alt") or "").strip()]
+    if alts:
+        return " ".join(alts)
+    ticked = any(_TICK_ICON.search(token) for el in cell.iter() if isinstance(el.tag, str)
+                 for token in el.get("class", "").split())
+    return "\u2713" if ticked else ""
 
 
 def _header_rows(groups: list[list[Any]]) -> int:
