@@ -12,6 +12,7 @@ with its places) give it no value of theirs: none is the agreement's.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import permutations
 
@@ -109,17 +110,8 @@ def _split_cities(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreemen
     are agreements with different institutions, not one row twice. Other groups keep their
     key (and their IRIs)."""
     cities = {id(a): _generic_cities(a) for a in group}
-    distinct = any(
-        set(a.source_ids) & set(b.source_ids) and cities[id(a)] != cities[id(b)]
-        for i, a in enumerate(group)
-        for b in group[i + 1:]
-    )
-    if not distinct:
-        return {(): group}
-    out: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
-    for a in group:
-        out[(cities[id(a)],)].append(a)
-    return out
+    return _split_by(group, lambda a, b: cities[id(a)] != cities[id(b)],
+                     lambda a: (cities[id(a)],))
 
 
 def _generic_cities(a: Agreement) -> str:
@@ -137,21 +129,22 @@ def _generic(name: str, country: str | None) -> bool:
 def _split_distinct(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreement]]:
     """Tell apart agreements that share parties and start but that one document lists as
     different (e.g. an MoU and an exchange agreement signed the same year)."""
-    distinct = any(
-        set(a.source_ids) & set(b.source_ids) and (_differs(a, b) or a.kinds != b.kinds)
-        for i, a in enumerate(group)
-        for b in group[i + 1:]
-    )
-    if not distinct:
+    return _split_by(group, lambda a, b: _differs(a, b) or a.kinds != b.kinds,
+                     lambda a: (",".join(sorted(a.kinds)), a.end.isoformat() if a.end else "",
+                                "open" if a.open_ended else ""))
+
+
+def _split_by(group: list[Agreement], differ: Callable[[Agreement, Agreement], bool],
+              extra: Callable[[Agreement], tuple[str, ...]]
+              ) -> dict[tuple[str, ...], list[Agreement]]:
+    """The group by ``extra`` where two of its agreements of one document ``differ``, else
+    the group whole (its key unchanged)."""
+    if not any(set(a.source_ids) & set(b.source_ids) and differ(a, b)
+               for i, a in enumerate(group) for b in group[i + 1:]):
         return {(): group}
     out: dict[tuple[str, ...], list[Agreement]] = defaultdict(list)
     for a in group:
-        extra = (
-            ",".join(sorted(a.kinds)),
-            a.end.isoformat() if a.end else "",
-            "open" if a.open_ended else "",
-        )
-        out[extra].append(a)
+        out[extra(a)].append(a)
     return out
 
 
