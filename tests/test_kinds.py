@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from exchange_kg.normalise.kinds import KindValue, kind_phrases, parse_kinds, tokenize
+from exchange_kg.agreements import build_agreements
+from exchange_kg.mapping_spec import load_mapping
+from exchange_kg.normalise.kinds import ENDED, KindValue, kind_phrases, parse_kinds, tokenize
+from exchange_kg.records import RawRecord
 from exchange_kg.vocab import KINDS, STATUSES
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
@@ -112,7 +115,7 @@ def test_phrase_table_uses_only_vocabulary_names() -> None:
         if value == "-":
             continue
         if value.startswith("status:"):
-            assert value.removeprefix("status:") in STATUSES
+            assert value.removeprefix("status:") in (*STATUSES, ENDED)
         else:
             assert value in KINDS
 
@@ -159,10 +162,10 @@ def test_kinds_and_statuses_of_further_languages(cell: str, kinds: tuple[str, ..
     assert parse_kinds(cell) == (KindValue(kinds, status), [])
 
 
-@pytest.mark.parametrize("cell", ["Expired", "scaduto", "vencido", "lejárt", "Verlopen",
-                                  "Suspended"])
+@pytest.mark.parametrize("cell", ["Expired", "scaduto", "vencido", "lejárt", "Verlopen"])
 def test_a_status_the_ontology_has_no_concept_for_stays_unknown(cell: str) -> None:
-    # an expired or suspended agreement is neither in process nor simply in force: reported
+    # an expired agreement is neither in process nor simply in force: reported (a suspended
+    # one's row is not published at all, see below)
     value, flags = parse_kinds(cell)
     assert value == KindValue((), None)
     assert [f.code for f in flags] == ["unknown-kind"]
@@ -353,3 +356,30 @@ def test_in_negotiation_in_further_languages(cell: str) -> None:
 ])
 def test_kinds_of_more_languages(cell: str, kind: str) -> None:
     assert parse_kinds(cell) == (KindValue((kind,)), [])
+
+
+@pytest.mark.parametrize(("status", "published"), [
+    ("Sospeso", False), ("Disdetto", False), ("terminated", False), ("gekündigt", False),
+    ("suspendido", False), ("Attivo", True), ("In negoziazione", True),
+])
+def test_a_suspended_or_terminated_agreement_is_reported_not_published(
+        tmp_path: Path, status: str, published: bool) -> None:
+    """An untuned Italian list's 'Sospeso' and 'Disdetto' rows were published as agreements
+    valid until 2026-2028 (false facts)."""
+    path = tmp_path / "s.yaml"
+    path.write_text("source: s\nlist: s\nsections:\n  - name: rows\n    reader:\n"
+                    "      name: simple-table\n      options:\n"
+                    "        columns: [partner, end, kind]\n"
+                    "    fields:\n      partner: partner\n      end: term\n"
+                    "      kind: kinds\n    constants:\n      level: university\n", "utf-8")
+    section = load_mapping(path).sections[0]
+    record = RawRecord("s", (4,), "", {"partner": "University of Edinburgh",
+                                       "end": "31/05/2027", "kind": status})
+    agreements = build_agreements(record, section, "s", "p")
+    assert bool(agreements) is published
+    assert published or any(f.code == "agreement-ended" and f.withheld for f in record.flags)
+    # a row stating no term: nothing the status contradicts, published as it reads
+    record = RawRecord("s", (4,), "", {"partner": "University of Edinburgh", "end": "",
+                                       "kind": status})
+    (agreement,) = build_agreements(record, section, "s", "p")
+    assert agreement.status in (None, "in-process")  # "ended" is never published

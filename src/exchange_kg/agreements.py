@@ -16,6 +16,7 @@ from exchange_kg.normalise.country import countries_in_name, parse_country, terr
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
 from exchange_kg.normalise.fit import names_a_column
+from exchange_kg.normalise.kinds import ENDED
 from exchange_kg.normalise.partner import cell_lines
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.normalise.term import Term
@@ -159,6 +160,12 @@ def build_agreements(
                                  "read across its grain", record.fields["partner"],
                                  withheld=True))
         return []
+    ended = _ended(values, record)
+    if ended:
+        record.flags.append(Flag("kind", "agreement-ended", f"the row says the agreement is "
+                                 f"suspended or terminated ({ended!r}): not published as an "
+                                 "agreement", ended, withheld=True))
+        return []
     if "country" not in values and section.country is not None:
         values["country"] = section.country  # a workbook's sheet per country
         flag(record, "country", "country-from-section", "no country on the row; the "
@@ -201,7 +208,7 @@ def build_agreements(
         parties=parties,
         consortium=partner.consortium,
         kinds=_merge_kinds(section.kinds, kinds_value.kinds if kinds_value else ()),
-        status=kinds_value.status if kinds_value else None,
+        status=_published(kinds_value.status) if kinds_value else None,
         quota=values.get("quota"),
         waiver=_mark(values, record, "waiver", marked),
         city_language=section.city_language,
@@ -224,7 +231,7 @@ def build_agreements(
             Agreement(
                 **{**base, "kinds": kinds,
                    # "in negotiation" may stand where the dates would (one status exists)
-                   "status": base["status"] or term.status},
+                   "status": base["status"] or _published(term.status)},
                 start=start,
                 end=term.end,
                 open_ended=term.open_ended,
@@ -265,6 +272,26 @@ def _countries_read_by_line(record: RawRecord) -> None:
     record.flags.append(Flag("country", "country-by-line", "a country on each line of the "
                              "cell, an institution on each line of the partner cell: each "
                              "party's country is its line's", cell))
+
+
+def _published(status: str | None) -> str | None:
+    """A status the graph publishes: "ended" only decides whether a row is published."""
+    return None if status == ENDED else status
+
+
+def _ended(values: dict[str, Any], record: RawRecord) -> str:
+    """The cell of a row whose status says its agreement is no longer in force (suspended,
+    terminated) while its term still runs (an end, an open end, a duration), or "": published,
+    it would be an agreement in force until then, a false fact. A row stating no term is
+    published as it reads (its start and kinds are true)."""
+    kinds_value = values.get("kind")
+    terms = [*(values.get("term") or ()), *(values.get("end") or ())]
+    runs = any(t.end or t.open_ended or t.duration_years for t in terms)
+    if runs and ((kinds_value is not None and kinds_value.status == ENDED)
+                 or any(t.status == ENDED for t in terms)):
+        return " / ".join(record.fields[name].strip() for name in ("kind", "term", "end")
+                          if record.fields.get(name, "").strip())
+    return ""
 
 
 def _erasmus_code(code: ErasmusCode | None, country: str | None, city: str | None,

@@ -20,6 +20,9 @@ from exchange_kg.records import Flag
 from exchange_kg.vocab import KINDS, STATUSES
 
 STATUS_PREFIX = "status:"
+# a row saying its agreement is no longer in force although its dates run on ("suspended",
+# "terminated"): no status the graph publishes; the row is reported, not published
+ENDED = "ended"
 CONNECTOR = "-"  # value of phrases that only join others ("&", "oraz")
 NUMBER = "{n}"  # placeholder in a phrase: matches one number
 FRACTION = -1  # what NUMBER matched when the number has a fraction ("2,5"): no whole number
@@ -184,7 +187,7 @@ def _kind_phrases(vocabulary: Vocabulary) -> PhraseTable:
 
 def kind_values() -> list[str]:
     """Every value a kind phrase may have: a kind, ``status:`` a status, or the connector."""
-    return [*KINDS, *(STATUS_PREFIX + s for s in STATUSES), CONNECTOR]
+    return [*KINDS, *(STATUS_PREFIX + s for s in (*STATUSES, ENDED)), CONNECTOR]
 
 
 def check_kind_value(value: str) -> None:
