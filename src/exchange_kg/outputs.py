@@ -90,16 +90,29 @@ def write_build(
     with the build it replaces, and the validation. A kill or an error at any moment leaves
     ``out_dir`` as it was.
     """
+    # the graph, the views and the report are not walked again at each full collection
+    # of what validating and writing make and drop (see pool.long_lived)
+    with pool.long_lived() as freeze:
+        return _write_build(build, shapes, out_dir, ontology, vocabularies, base,
+                            timings if timings is not None else {}, progress,
+                            max_record_drop, forget_records, update_store, cache, freeze)
+
+
+def _write_build(build: BuildResult, shapes: Graph | None, out_dir: Path, ontology: Ontology,
+                 vocabularies: Ontology, base: str, timings: dict[str, float],
+                 progress: Callable[[str], None], max_record_drop: float,
+                 forget_records: bool, update_store: bool, cache: DocumentCache | None,
+                 freeze: Callable[[], None]) -> tuple[dict[str, Any], Validation | None]:
     import time
 
     from exchange_kg.serve.store import NewStore
 
-    timings = timings if timings is not None else {}
     previous = report.load_previous(out_dir)
     # the report first: it is all that reads the records, which can then be let go
     rep = report.build_report(build, None, base, previous, max_record_drop)
     if forget_records:
         build.forget_records()
+    freeze()
     minter = Minter(base)
     named = _Named(build, minter, dumps.ntriples_lines(ontology.graph),
                    dumps.ntriples_lines(vocabularies.graph))
@@ -137,6 +150,7 @@ def write_build(
                 timings["validate"] = time.perf_counter() - t
             t = time.perf_counter()
             report.add_validation(rep, validation)
+            freeze()
             parts = dump_parts.Reuse.load(cache, out_dir) if cache is not None else None
             write_files(build, rep, validation, folder, ontology, vocabularies, named,
                         store.contents.subjects, store.start_named_graphs, parts)

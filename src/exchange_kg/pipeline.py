@@ -652,62 +652,68 @@ def build(
     if forget_records:
         _forget_lines(sources)
     timings["read+normalise"] = time.perf_counter() - t0
+    # what the stages below make and drop is collected; what they keep is not walked again
+    # at each full collection (see pool.long_lived)
+    with pool.long_lived() as freeze:
+        t = time.perf_counter()
+        merged = merge_agreements([a for src in sources for a in src.agreements],
+                                  [d.id for d in documents])
+        split_joined_parties(merged, ror_named(ror_index) if ror_index is not None else None)
+        split_parents(merged)
+        timings["merge"] = time.perf_counter() - t
+        freeze()
+        progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "
+                 f"{len(merged)} agreements")
 
-    t = time.perf_counter()
-    merged = merge_agreements([a for src in sources for a in src.agreements],
-                              [d.id for d in documents])
-    split_joined_parties(merged, ror_named(ror_index) if ror_index is not None else None)
-    split_parents(merged)
-    timings["merge"] = time.perf_counter() - t
-    progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "
-             f"{len(merged)} agreements")
+        t = time.perf_counter()
+        mentions = mentions_from_agreements(merged) + publisher_mentions(documents)
+        with resolve_cache.using(resolve_cache.ResolveCache(cache) if cache is not None
+                                 else None) as blocks:
+            identity = resolve_and_link(mentions, merged, curation, ror_index, ror_client,
+                                        progress)
+        clusters, links = identity.clusters, identity.links
+        _flag_countries(merged, identity.country_notes)
+        timings["resolve+link" if links else "resolve"] = time.perf_counter() - t
+        mentions_count = len(mentions)
+        del mentions  # resolved: the clusters hold what mapping needs of them
+        freeze()
+        progress(f"resolved {mentions_count} mentions into {len(clusters)} institutions"
+                 + (f" ({blocks.hits} of {blocks.hits + blocks.misses} countries from the "
+                    "cache)" if blocks is not None else ""))
 
-    t = time.perf_counter()
-    mentions = mentions_from_agreements(merged) + publisher_mentions(documents)
-    with resolve_cache.using(resolve_cache.ResolveCache(cache) if cache is not None
-                             else None) as blocks:
-        identity = resolve_and_link(mentions, merged, curation, ror_index, ror_client, progress)
-    clusters, links = identity.clusters, identity.links
-    _flag_countries(merged, identity.country_notes)
-    timings["resolve+link" if links else "resolve"] = time.perf_counter() - t
-    mentions_count = len(mentions)
-    del mentions  # resolved: the clusters hold what mapping needs of them
-    progress(f"resolved {mentions_count} mentions into {len(clusters)} institutions"
-             + (f" ({blocks.hits} of {blocks.hits + blocks.misses} countries from the cache)"
-                if blocks is not None else ""))
-
-    t = time.perf_counter()
-    # the records are final now: the report's part of them, timed apart from mapping (it
-    # was the report's work, after the build, before)
-    summaries = [summarise_source(src, src.line_summary) for src in sources]
-    timings["summarise"] = time.perf_counter() - t
-    t = time.perf_counter()
-    count = len(merged)
-    units = plan_agreement_units(
-        merged, documents, clusters, links, ror_index,
-        None if cache is None else
-        lambda facts, plan: build_cache.memo(cache, "unit-plan", facts, plan, UnitPlan))
-    builder = GraphBuilder(Minter(base), documents, clusters, links, units)
-    builder.map_workers = map_workers
-    # batches of rows mapped by an earlier build are taken from the cache (map_workers)
-    with mapping_cache(cache) as batches:
-        if forget_records:
-            _forget_records(sources)
-            builder.build(documents, _drained(merged), rules, keep_tables)
-        else:
-            builder.build(documents, merged, rules, keep_tables)
-    views = builder.source_views()
-    timings["map"] = time.perf_counter() - t
-    progress(f"mapped to {len(builder.graph)} triples"
-             + (f" ({batches.reused} of {batches.reused + batches.mapped} batches of rows "
-                "from the cache)" if batches is not None and batches.reused + batches.mapped
-                else "")
-             + (" (the unit plan from the cache)"
-                if cache is not None and cache.reused["unit-plan"] else ""))
-    # nothing after the build reads the clusters (38 MB at 100x): gone with the records
-    return BuildResult(sources, merged, builder.graph, views, builder if keep_tables else None,
-                       timings, [] if forget_records else clusters, links,
-                       identity.stale_curation, summaries, count)
+        t = time.perf_counter()
+        # the records are final now: the report's part of them, timed apart from mapping (it
+        # was the report's work, after the build, before)
+        summaries = [summarise_source(src, src.line_summary) for src in sources]
+        timings["summarise"] = time.perf_counter() - t
+        t = time.perf_counter()
+        count = len(merged)
+        units = plan_agreement_units(
+            merged, documents, clusters, links, ror_index,
+            None if cache is None else
+            lambda facts, plan: build_cache.memo(cache, "unit-plan", facts, plan, UnitPlan))
+        builder = GraphBuilder(Minter(base), documents, clusters, links, units)
+        builder.map_workers = map_workers
+        # batches of rows mapped by an earlier build are taken from the cache (map_workers)
+        with mapping_cache(cache) as batches:
+            if forget_records:
+                _forget_records(sources)
+                builder.build(documents, _drained(merged), rules, keep_tables)
+            else:
+                builder.build(documents, merged, rules, keep_tables)
+        views = builder.source_views()
+        timings["map"] = time.perf_counter() - t
+        progress(f"mapped to {len(builder.graph)} triples"
+                 + (f" ({batches.reused} of {batches.reused + batches.mapped} batches of rows "
+                    "from the cache)" if batches is not None and batches.reused + batches.mapped
+                    else "")
+                 + (" (the unit plan from the cache)"
+                    if cache is not None and cache.reused["unit-plan"] else ""))
+        # nothing after the build reads the clusters (38 MB at 100x): gone with the records
+        return BuildResult(sources, merged, builder.graph, views,
+                           builder if keep_tables else None, timings,
+                           [] if forget_records else clusters, links,
+                           identity.stale_curation, summaries, count)
 
 
 def _drained(items: list[Agreement]) -> Iterator[Agreement]:

@@ -48,16 +48,39 @@ def executor(workers: int, initializer: Callable[..., None] | None = None,
 def collection_paused() -> Iterator[None]:
     """No garbage collection, and the objects that exist now frozen out of it, while large
     results are unpickled: they are acyclic trees, and collections triggered by their
-    allocations made unpickling them two to three times slower."""
+    allocations made unpickling them two to three times slower. Inside a
+    :func:`long_lived` block what is made here stays frozen with the rest until its end."""
     enabled = gc.isenabled()
+    frozen = gc.get_freeze_count()
     gc.disable()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def long_lived() -> Iterator[Callable[[], None]]:
+    """The objects alive now kept out of the cycle collector's sight until the block ends,
+    and, each time the function it gives is called, those alive then.
+
+    A build's later stages make and drop small objects by the million; each full collection
+    they trigger walks every object alive, the documents' records, the agreements, the
+    clusters and the graph (millions at 100x), though none of them is garbage: with the
+    collector off the 100x rebuild took a tenth less CPU. Frozen objects are still freed by
+    their reference counts as they are let go; only a reference cycle among them waits for the
+    end of the block. The collector keeps collecting what is made after the last call."""
+    frozen = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        if not frozen:
+            gc.unfreeze()
 
 
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
