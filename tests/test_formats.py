@@ -1343,3 +1343,24 @@ def test_a_tick_drawn_as_a_picture_is_read(tmp_path: Path) -> None:
         "</td><td><i class='fa fa-check' aria-hidden='true'></i></td></tr>"
         "<tr><td>Canada</td><td><img src='spacer.gif' alt=''></td><td></td></tr></table>"))
     assert open_view(path, [{}]).lines[1:] == ["Duitsland\tja\t\u2713", "Canada"]
+
+
+def test_a_spreadsheet_published_as_a_page_has_no_letters_row_or_numbers_column(
+        tmp_path: Path) -> None:
+    """A sheet published as a web page (Google Sheets' 'Publish to web') shows its column
+    letters over it and its row numbers down its side: the letters are layout, the numbers
+    no column (they were taken for places, the real places column left unread). A table
+    whose first row merely starts 'A B C' and whose first column is no count keeps both."""
+    letters = "<tr><th></th><th>A</th><th>B</th><th>C</th></tr>"
+    rows = "".join(f"<tr><th>{n}</th><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for n, (a, b, c) in
+                   enumerate([("Country", "Partner", "Places"), ("Germany", "Universität Bonn",
+                                                                  "2"),
+                              ("Japan", "Osaka University", "3")], start=1))
+    path = write_html(tmp_path / "sheet.html", f"<table class='waffle'>{letters}{rows}</table>")
+    view = open_view(path, [{}])
+    assert view.lines == ["A\tB\tC", "Country\tPartner\tPlaces", "Germany\tUniversität Bonn\t2",
+                          "Japan\tOsaka University\t3"]
+    assert view.dispositions[1].status is LineStatus.LAYOUT
+    path = write_html(tmp_path / "grades.html", "<table><tr><th></th><th>A</th><th>B</th>"
+                      "<th>C</th></tr><tr><td>Lund</td><td>1</td><td>2</td><td>3</td></tr></table>")
+    assert open_view(path, [{}]).lines == ["\tA\tB\tC", "Lund\t1\t2\t3"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from exchange_kg.formats.cards import Cards, find_cards
 from exchange_kg.formats.delimited import decode
-from exchange_kg.formats.grid import LINE_BREAK, Merge, Table, one_line
+from exchange_kg.formats.grid import LINE_BREAK, Merge, Table, column_letters, one_line
 from exchange_kg.formats.headings import above, with_country_headings
 from exchange_kg.formats.textdoc import BULLET
 from exchange_kg.records import Location, SourceError
@@ -537,8 +537,36 @@ def _table(tables: list[Any], number: int) -> Table:
     width = max((c for _, c in taken), default=-1) + 1
     cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
     locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
+    chrome = _sheet_chrome(cells)
+    if chrome:  # the row numbers' column goes with the letters
+        cells = [row[1:] for row in cells]
+        merges = [(r0, c0 - 1, r1, c1 - 1) for r0, c0, r1, c1 in merges if c0 > 0]
     return Table(f"table {number}", cells, locations, merges,
-                 {r: why for r, why in unreadable.items() if any(cells[r])})
+                 {r: why for r, why in unreadable.items() if any(cells[r])},
+                 {0: chrome} if chrome else {})
+
+
+def _sheet_chrome(cells: list[list[str]]) -> str:
+    """Why the table's first row is a spreadsheet's column letters ('A B C D E' over the
+    sheet, with the row numbers down its first column), as a spreadsheet published as a web
+    page (Google Sheets' 'Publish to web') shows them; "" if it is not. The letters are no
+    row of the list, and the row numbers no column of it (read, they were taken for places)."""
+    if not cells or len(cells) < 2:
+        return ""
+    first = cells[0]
+    letters = list(first[1:]) if first[:1] == [""] else []  # over the numbers' corner
+    while letters and not letters[-1]:
+        letters.pop()
+    if len(letters) < 3 or letters != [column_letters(i) for i in range(len(letters))]:
+        return ""
+    # and the rows' numbers down the first column, counting on by one
+    numbers = [row[0] for row in cells[1:] if any(row[1:])]
+    if not numbers or not all(n.isdigit() for n in numbers):
+        return ""
+    start = int(numbers[0])
+    if [int(n) for n in numbers] != list(range(start, start + len(numbers))):
+        return ""
+    return "a spreadsheet's column letters and row numbers, not the list"
 
 
 # an icon font's tick (Font Awesome 'fa-check', Bootstrap's 'bi-check2', Glyphicons'
