@@ -95,3 +95,12 @@ def test_a_name_of_common_words_in_other_cities_is_other_agreements() -> None:
     # a proper name twice is one agreement twice, whatever the city cells say
     twice = [_in("Universität Wien", "Wien"), _in("Universität Wien", "Vienna")]
     assert len(merge_agreements(twice, ["de"])) == 1
+
+
+def test_two_campuses_of_one_university_on_rows_alike_are_two_agreements() -> None:
+    """'Universidade Estadual Paulista, campus de Bauru' / '..., campus de Marília' on rows
+    alike but for the campus were one agreement: the second was lost."""
+    rows = [agreement("Universidade Estadual Paulista", "br", 2023) for _ in range(2)]
+    for a, campus in zip(rows, ("campus de Bauru", "campus de Marília"), strict=True):
+        a.parties = (Party(a.parties[0].name, country="BR", campus=campus),)
+    assert len(merge_agreements(rows, ["br"])) == 2

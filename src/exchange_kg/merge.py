@@ -108,16 +108,18 @@ def _split_cities(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreemen
     Universität", "Medizinische Universität") that one document places in other cities:
     the city cell says which institution it is, as identity reads it (resolve), so the rows
     are agreements with different institutions, not one row twice. Other groups keep their
-    key (and their IRIs)."""
+    key (and their IRIs). So are two campuses of one university ('Universidade Estadual
+    Paulista, campus de Bauru' / '..., campus de Marília') on rows alike but for them."""
     cities = {id(a): _generic_cities(a) for a in group}
     return _split_by(group, lambda a, b: cities[id(a)] != cities[id(b)],
                      lambda a: (cities[id(a)],))
 
 
 def _generic_cities(a: Agreement) -> str:
-    """The city cells of the parties named by common words only."""
-    return KEY_JOIN.join(sorted(institution_key(p.city) for p in a.parties
-                                if p.city and _generic(p.name, p.country)))
+    """The city cells of the parties named by common words only, and the parties' campuses."""
+    return KEY_JOIN.join(sorted(
+        [institution_key(p.city) for p in a.parties if p.city and _generic(p.name, p.country)]
+        + [f"campus {institution_key(p.campus)}" for p in a.parties if p.campus]))
 
 
 def _generic(name: str, country: str | None) -> bool:
