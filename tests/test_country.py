@@ -577,3 +577,15 @@ def test_short_forms_of_the_democratic_republic_of_the_congo_are_cd(cell: str) -
     """'RD Congo', 'DR Congo', 'Congo (RDC)' were published as the Republic of the Congo (CG)."""
     match = parse_country(cell)
     assert match is not None and match.code == "CD"
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("روسيا", "RU"), ("إيران", "IR"), ("俄羅斯", "RU"), ("რუსეთი", "RU"), ("Écosse", "GB"),
+    ("Elfenbeinküste", "CI"), ("Голландия", "NL"), ("КНР", "CN"), ("Janubiy Koreya", "KR"),
+    ("KSA", "SA"),
+])
+def test_more_country_names_of_untuned_lists_are_read(cell: str, code: str) -> None:
+    """Country cells of untuned Taiwanese, Georgian, Arabic, French, German, Russian, Uzbek
+    and English lists were unread, and their partners published without a country."""
+    match = parse_country(cell)
+    assert match is not None and match.code == code
