@@ -246,8 +246,6 @@ def test_one_college_name_in_two_cities_is_two_iris(plain: pyoxigraph.Store) -> 
     assert len(one(plain, COLUMBIA)) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="'რუსეთი' (Russia in Georgian) is not read as a country: "
-                   "the row has no country")
 def test_a_georgian_country_cell_gives_the_country(plain: pyoxigraph.Store) -> None:
     assert country_of(plain, SPBU_GEORGIAN_COUNTRY) == {"RU"}
 
