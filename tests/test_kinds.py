@@ -383,3 +383,16 @@ def test_a_suspended_or_terminated_agreement_is_reported_not_published(
                                        "kind": status})
     (agreement,) = build_agreements(record, section, "s", "p")
     assert agreement.status in (None, "in-process")  # "ended" is never published
+
+
+@pytest.mark.parametrize(("cell", "kinds", "status"), [
+    ("Umowy bilateralne", ("bilateral",), None),
+    ("Umowy o podwójnym dyplomie", ("double-degree",), None),
+    ("Direktaustausch", ("student-exchange",), None),
+    ("Entente d'échange d'étudiants", ("student-exchange",), None),
+    ("Entente-cadre", ("framework",), None),
+    ("Memorandum van Verstandhouding", ("memorandum-of-understanding",), None),
+    ("اتفاقية إطار", ("framework",), None),
+])
+def test_kinds_of_untuned_lists(cell: str, kinds: tuple[str, ...], status: str | None) -> None:
+    assert parse_kinds(cell) == (KindValue(kinds, status), [])

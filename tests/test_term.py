@@ -906,3 +906,16 @@ def test_a_number_with_a_fraction_is_no_duration_of_its_last_digits() -> None:
     terms, flags = parse_terms("1.5 years")
     assert [(t.duration_years, t.open_ended) for t in terms] == [(None, False)]
     assert [f.code for f in flags] == ["duration-fraction"]
+
+
+@pytest.mark.parametrize(("cell", "check"), [
+    ("bis auf Widerruf", lambda t: t.open_ended is True),
+    ("Perpetual", lambda t: t.open_ended is True),
+    ("Renews automatically", lambda t: t.auto_renewal is True),
+    ("пролонгируется автоматически", lambda t: t.auto_renewal is True),
+    ("五年", lambda t: t.duration_years == 5),
+    ("Vertrag bis 31.05.2028", lambda t: t.end == DateValue(2028, 5, 31)),
+])
+def test_terms_of_untuned_lists(cell: str, check: Any) -> None:
+    terms, flags = parse_terms(cell)
+    assert len(terms) == 1 and check(terms[0]) and not flags
