@@ -175,3 +175,51 @@ def test_country_code_domains() -> None:
     assert domain_country("https://www.ox.ac.uk") == "GB"
     assert domain_country("https://example.io") is None  # sold to anyone
     assert domain_country("https://www.mit.edu") is None
+
+
+def _manifest(tmp_path: Path, *countries: str | None) -> Path:
+    entries = []
+    for i, country in enumerate(countries):
+        (tmp_path / f"l{i}.csv").write_text("Partner\nX\n", encoding="utf-8")
+        stated = f"\n      country: {country}" if country else ""
+        entries.append(f"""  - id: l{i}
+    file: l{i}.csv
+    title: null
+    label: list {i}
+    language: en
+    publisher:
+      name: University of Georgia
+      evidence: its own page{stated}
+    as_of: null
+    original_file_name: l{i}.csv""")
+    path = tmp_path / "manifest.yaml"
+    path.write_text("documents:\n" + "\n".join(entries) + "\n", encoding="utf-8")
+    return path
+
+
+def test_hosts_of_one_name_in_two_countries_are_two_when_the_manifest_says_so(
+        tmp_path: Path) -> None:
+    # the University of Georgia (Athens, US) and the University of Georgia (Tbilisi) publish
+    # lists: without a country both hosts were one institution, each given the other's lists
+    from exchange_kg.manifest import load_manifest
+
+    docs = load_manifest(_manifest(tmp_path, "United States", "GE"))
+    hosts = publisher_mentions(docs)
+    assert [(h.name, h.country) for h in hosts] == [("University of Georgia", "US"),
+                                                    ("University of Georgia", "GE")]
+    assert not together(resolve(hosts), *hosts)
+    # ... and each joins the partner of its name in its country
+    partner = m("University of Georgia", "US")
+    assert together(resolve([*hosts, partner]), hosts[0], partner)
+    # without a country, one name is one host
+    assert len(publisher_mentions(load_manifest(_manifest(tmp_path, None, None)))) == 1
+
+
+def test_a_publisher_country_that_is_no_country_names_its_line(tmp_path: Path) -> None:
+    import pytest
+
+    from exchange_kg.manifest import load_manifest
+    from exchange_kg.yamlfile import DataFileError
+
+    with pytest.raises(DataFileError, match=r"manifest.yaml:10:\d+: publisher country 'Atlantis'"):
+        load_manifest(_manifest(tmp_path, "Atlantis"))

@@ -37,6 +37,8 @@ SCHEMA = {
                                 "properties": {
                                     "name": {"type": "string"},
                                     "evidence": {"type": "string"},
+                                    # where another institution shares the name
+                                    "country": {"type": "string", "minLength": 1},
                                 },
                             },
                             {
@@ -70,6 +72,7 @@ class Publisher:
     known_as: str | None  # otherwise: how the host may be referred to honestly
     key: str  # identity of the host across documents
     evidence: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, where the manifest states it
 
 
 @dataclass(frozen=True)
@@ -104,11 +107,14 @@ def load_manifest(path: Path) -> list[Document]:
                                 f"(document {i + 1})")
         seen.add(entry["id"])
         pub = entry["publisher"]
+        country = _country(path, i, pub["country"]) if "country" in pub else None
         publisher = Publisher(
             name=pub.get("name"),
             known_as=pub.get("known_as"),
-            key=pub.get("key") or _slug(pub["name"]),
+            # two hosts of one name in two countries ("University of Georgia") are two
+            key=pub.get("key") or _slug(pub["name"]) + (f"-{country.lower()}" if country else ""),
             evidence=pub.get("evidence"),
+            country=country,
         )
         if language_iri(entry["language"]) is None:
             line, col = locate(path, ["documents", i, "language"])
@@ -133,6 +139,19 @@ def load_manifest(path: Path) -> list[Document]:
             )
         )
     return docs
+
+
+def _country(path: Path, index: int, text: str) -> str:
+    """The ISO code of a publisher's country as the manifest writes it (any language)."""
+    from exchange_kg.normalise.country import parse_country
+    from exchange_kg.normalise.registry import iso_code
+
+    found = iso_code(text) or parse_country(text, fuzzy=False)
+    if found is None:
+        line, col = locate(path, ["documents", index, "publisher", "country"])
+        raise DataFileError(f"{path}:{line}:{col}: publisher country {text!r} is no country "
+                            "(write its name or its ISO code, e.g. 'Georgia' or 'GE')")
+    return found.code
 
 
 def _slug(text: str) -> str:

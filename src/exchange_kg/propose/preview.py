@@ -103,6 +103,7 @@ def manifest_entry(proposal: Proposal, path: Path) -> str:
         "    publisher:",
         "      # if the document names its publisher, write instead name: \"...\" and "
         "evidence: \"where it says so\"",
+        "      # (and country: \"...\" where another institution has the same name)",
         "      known_as: \"the institution that publishes this partner list\"",
         f"      key: {proposal.source_id}-publisher",
         *stamp,

@@ -71,5 +71,6 @@ def publisher_mentions(documents: Iterable[Document]) -> list[Mention]:
         if not pub.name:
             continue
         key = publisher_key(pub.key)
-        out.setdefault(key, Mention(key=key, name=pub.name, source_id=doc.id, line=0))
+        out.setdefault(key, Mention(key=key, name=pub.name, source_id=doc.id, line=0,
+                                    country=pub.country))
     return list(out.values())
