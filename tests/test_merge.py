@@ -104,3 +104,17 @@ def test_two_campuses_of_one_university_on_rows_alike_are_two_agreements() -> No
     for a, campus in zip(rows, ("campus de Bauru", "campus de Marília"), strict=True):
         a.parties = (Party(a.parties[0].name, country="BR", campus=campus),)
     assert len(merge_agreements(rows, ["br"])) == 2
+
+
+def test_rows_of_a_partner_merged_down_give_places_per_row_not_the_agreements() -> None:
+    # a partner's cell merged over its subject areas, 2 places each: 2 is no agreement's
+    # number (4 a sum the list does not state); one row alone keeps its places
+    inherited = Flag("partner", "merged-cell-inherited", "taken from the row above", "x")
+    first, second = _with_quota("iia", 2), _with_quota("iia", 2)
+    second.records[0].flags.append(inherited)
+    merged = merge_agreements([first, second], ["iia"])
+    assert len(merged) == 1 and merged[0].quota is None
+    assert "places-per-row" in {f.code for r in merged[0].records for f in r.flags}
+    # the same row twice (no merged cell) is a duplicate, its places kept
+    merged = merge_agreements([_with_quota("iia", 2), _with_quota("iia", 2)], ["iia"])
+    assert merged[0].quota.places == (("unspecified", 2),)

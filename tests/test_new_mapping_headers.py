@@ -725,3 +725,105 @@ def test_a_column_of_bare_numbers_whose_header_says_years_is_the_duration(
     agreements = pipeline.source_agreements(read_with(proposal, path))
     assert sorted(a.duration_years for a in agreements) == [5, 5, 6]
     assert all(a.quota is None for a in agreements)
+
+
+def _bilingual_workbook(path: Path, first: list[str], second: list[str]) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Universite de Fribourg / Universitat Freiburg: partenaires / Partner"])
+    ws.append([])
+    ws.append(first)
+    ws.append(second)
+    for country, partner, places, until in ROWS_BILINGUAL:
+        ws.append([country, partner, int(places), until])
+    wb.save(path)
+    return path
+
+
+ROWS_BILINGUAL = [("Allemagne", "Universität Konstanz", "2", "31.05.2029"),
+                  ("Autriche", "Universität Salzburg", "2", "31.05.2029"),
+                  ("Italie", "Università degli Studi di Trento", "1", "31.05.2028")]
+
+
+def test_a_header_repeated_in_the_lists_other_language_is_one_header_not_a_second_table(
+        tmp_path: Path) -> None:
+    # a bilingual list heads its table twice; the second row was taken for another table's
+    # header (no row found) and, in a hand mapping, published as a partner
+    path = _bilingual_workbook(tmp_path / "bilingue.xlsx",
+                               ["Pays", "Université partenaire", "Places", "Valable jusqu'au"],
+                               ["Land", "Partneruniversität", "Plätze", "Gültig bis"])
+    proposal = propose(path, "bilingue")
+    sections = proposal.mapping["sections"]
+    assert len(sections) == 1
+    options = sections[0]["reader"]["options"]
+    assert options["header"][0] == "Pays" and "end_marker" not in options
+    # the column the first header's words do not name is named by the other row's
+    assert options["columns"] == ["country", "partner", "quota", "end"]
+    src = read_with(proposal, path)
+    assert [r.fields["partner"] for r in src.result.records] == [r[1] for r in ROWS_BILINGUAL]
+    assert src.result.dispositions[4].kind == "header"
+
+
+def test_rows_without_a_header_are_read_by_their_cells_and_dates_are_not_guessed(
+        tmp_path: Path) -> None:
+    # a description list (the name, then its details) has no header; its columns are named
+    # by their cells, and a column of dates without a document date says neither start nor end
+    rows = [("ESSEC Business School", "Cergy, France · Erasmus+ · 3 places", "31.05.2028"),
+            ("HEC Paris", "Jouy-en-Josas, France · Erasmus+ · 2 places", "31.05.2029"),
+            ("Università Bocconi", "Milano, Italy · Erasmus+ · 4 places", "31.05.2029"),
+            ("IE University", "Madrid, Spain · Erasmus+ · 2 places", "31.05.2027")]
+    doc = tmp_path / "partners.html"
+    doc.write_text("<html><body><h1>Our partners</h1><table>" + "".join(
+        f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        + "</table></body></html>", encoding="utf-8")
+    proposal = propose(doc, "dl")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["columns"] == ["partner", "details", "-"] and "header" not in options
+    read = read_with(proposal, doc)
+    agreements = pipeline.source_agreements(read)
+    assert [(a.parties[0].name, a.parties[0].country, a.start, a.end) for a in agreements][0] \
+        == ("ESSEC Business School", "FR", None, None)
+
+
+def test_a_header_of_ticked_types_and_study_cycles_is_found_and_no_means_no_tick(
+        tmp_path: Path) -> None:
+    text = ("Country;Partner institution;Erasmus+;Double degree;BA;MA;Agreement ends\n"
+            "Germany;Universität Mannheim;X;No;X;X;\n"
+            "France;Sciences Po;✓;✓;No;✓;\n"
+            "Japan;Waseda University;No;•;•;No;\n")
+    doc = tmp_path / "ticks.csv"
+    doc.write_text(text, encoding="utf-8")
+    proposal = propose(doc, "ticks")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["columns"][:6] == ["country", "partner", "kind", "kind", "-", "-"]
+    kinds = [a.kinds for a in pipeline.source_agreements(read_with(proposal, doc))]
+    assert kinds == [("erasmus-plus",), ("erasmus-plus", "double-degree"), ("double-degree",)]
+
+
+def test_a_status_column_a_header_word_calls_the_country_is_the_status(tmp_path: Path) -> None:
+    # Italian "Stato" is the country and the status: beside a "Paese" column its cells
+    # ("Attivo", "In negoziazione") were left unread as a second country column
+    doc = tmp_path / "accordi.csv"
+    doc.write_text("Paese;Università partner;Scadenza;Stato\n"
+                   "Francia;Université Paris Cité;31/05/2029;Attivo\n"
+                   "Germania;Freie Universität Berlin;31/05/2029;Attivo\n"
+                   "Giappone;Kyoto University;;In negoziazione\n"
+                   "Cina;Tongji University;;In attesa di firma\n", encoding="utf-8")
+    columns = propose(doc, "it").mapping["sections"][0]["reader"]["options"]["columns"]
+    assert columns == ["country", "partner", "end", "kind"]
+
+
+def test_a_column_of_dates_and_lengths_is_the_term_column(tmp_path: Path) -> None:
+    # 'Valid up to' (Indian English) over '14.03.2026', 'Five years', 'Auto-renewal', '-':
+    # no header word names it; what its cells say does (lone dates stay unpublished there)
+    doc = tmp_path / "mous.csv"
+    doc.write_text("Country;University;Valid up to\n"
+                   "USA;University of Missouri;14.03.2026\n"
+                   "Japan;Hiroshima University;Five years\n"
+                   "Taiwan;National Tsing Hua University;Auto-renewal\n"
+                   "Nepal;Tribhuvan University;-\n"
+                   "Australia;University of Melbourne;Three years\n", encoding="utf-8")
+    columns = propose(doc, "mous").mapping["sections"][0]["reader"]["options"]["columns"]
+    assert columns == ["country", "partner", "term"]

@@ -84,3 +84,21 @@ def test_the_other_name_finds_the_institution_another_list_names_in_english(
         "altLabel", "prefLabel"], lines
     assert sum(1 for line in result.graph.lines() if "#partnerInstitution>" in line
                and line.split()[2] == lines[0].split()[0]) == 2  # both lists' agreements name it
+
+
+def test_a_row_named_only_in_the_other_name_column_is_that_partners_agreement(
+        tmp_path: Path) -> None:
+    # an empty original-name cell beside an English name: the row was dropped unsaid
+    rows = [*ROWS, ("日本", "京都大学", "Kyoto University", "2"),
+            ("德国", "海德堡大学", "Heidelberg University", "1"),
+            ("格鲁吉亚", "", "Ilia State University", "1"), ("日本", "", "", "2")]
+    header = ("国家", "合作院校（中文）", "合作院校（英文）", "名额")
+    doc = _list(tmp_path / "list.csv", header, rows)
+    proposal = propose(doc, "zh-list")
+    read = read_with(proposal, doc)
+    names = [[(p.name, p.alt_names) for p in a.parties]
+             for a in pipeline.source_agreements(read)]
+    assert names[5:] == [[("Ilia State University", ())]]
+    codes = {(r.first_line, f.code) for r in read.result.records for f in r.flags}
+    assert (7, "partner-from-other-name") in codes
+    assert (8, "empty") in codes  # a row naming no one is flagged, not dropped unsaid

@@ -7,7 +7,7 @@ import pytest
 
 from exchange_kg.readers import REGISTRY
 from exchange_kg.readers.numbered_table import OPTIONS_SCHEMA, read, row_number_check
-from exchange_kg.records import LineStatus, RawRecord, ReaderResult
+from exchange_kg.records import LineStatus, RawRecord, ReadContext, ReaderResult
 from reader_helpers import source_lines
 
 POLISH = "pl-partner-universities-2026.tsv"
@@ -268,3 +268,27 @@ def test_a_second_agreement_on_a_row_without_a_number_still_continues_the_row() 
     result = read(lines, "second", options)
     assert [(r.fields["partner"], r.fields["kind"]) for r in result.records] == [
         ("Kathmandu University", "MoU"), ("Kathmandu University", "Student exchange agreement.")]
+
+
+REGION_LINES = ["No;Country;University;Type", "1;Nepal;Kathmandu University;MoU",
+                "2;United Kingdom;University of Manchester;MoU", ";;Ulaya;",
+                "3;Germany;Technische;MoU", ";;Universität Berlin;"]
+REGION_OPTIONS = {"columns": ["row_number", "country", "partner", "kind"],
+                  "header": ["No", "Country", "University", "Type"], "delimiter": ";"}
+
+
+def test_a_word_alone_under_a_whole_name_of_a_spreadsheet_is_reported_not_glued() -> None:
+    # a region heading in a language no vocabulary knows ("Ulaya": Swahili for Europe) was
+    # glued on: 'University of Manchester Ulaya'. A spreadsheet's cell holds its whole text,
+    # so only a name visibly cut at its cell's edge takes the row below
+    result = read(REGION_LINES, "regions", REGION_OPTIONS, ReadContext(grid=True))
+    assert [r.fields["partner"] for r in result.records] == [
+        "Kathmandu University", "University of Manchester", "Technische Universität Berlin"]
+    assert result.dispositions[4].status is LineStatus.UNREADABLE
+    assert "'Ulaya'" in result.dispositions[4].reason
+
+
+def test_a_printed_tables_name_still_wraps_onto_the_row_below() -> None:
+    lines = [*REGION_LINES[:2], "2;United Kingdom;Manchester Metropolitan;MoU", ";;University;"]
+    result = read(lines, "wrapped", REGION_OPTIONS)
+    assert result.records[1].fields["partner"] == "Manchester Metropolitan University"

@@ -96,7 +96,9 @@ def test_wrong_cell_counts_are_unreadable_with_the_counts() -> None:
     assert result.dispositions[3].status is LineStatus.UNREADABLE
     assert "2 cells where the table has 3" in result.dispositions[3].reason
     assert result.dispositions[4].status is LineStatus.UNREADABLE
-    assert "extra: Bilateral" in result.dispositions[4].reason
+    # the cell out of place is 'de Chile', not the last: the reason must not name one
+    assert "4 cells where the table has 3: 1 more" in result.dispositions[4].reason
+    assert "Bilateral" not in result.dispositions[4].reason
 
 
 def test_min_cells_allows_a_missing_trailing_cell() -> None:
@@ -337,3 +339,60 @@ def test_a_short_row_the_cells_do_not_place_is_read_as_written() -> None:
     assert record.fields == {"country": "Frankreich", "city": "Lille",
                              "partner": "Université de Lille"}
     assert not record.flags
+
+
+# ------------------------------------------------------------------ a bilingual header
+
+BILINGUAL = ["Pays\tUniversité partenaire\tPlaces\tValable jusqu'au",
+             "Land\tPartneruniversität\tPlätze\tGültig bis",
+             "Allemagne\tUniversität Konstanz\t2\t31.05.2029",
+             "Italie\tUniversità di Trento\t1\t31.05.2028"]
+BILINGUAL_COLUMNS = ["country", "partner", "quota", "end"]
+
+
+@pytest.mark.parametrize("named", [0, 1])
+def test_the_header_in_the_lists_other_language_is_layout_above_or_below(named: int) -> None:
+    # the mapping names either row; the other, made of header words naming the same
+    # columns' fields, was published as a partner "Partneruniversität" (or reported)
+    options = {"columns": BILINGUAL_COLUMNS, "header": BILINGUAL[named].split("\t")}
+    result = read(["Partner universities", ""] + BILINGUAL, "bi", options)
+    assert [r.fields["partner"] for r in result.records] == ["Universität Konstanz",
+                                                             "Università di Trento"]
+    assert result.dispositions[3].kind == result.dispositions[4].kind == "header"
+    assert not [d for d in result.dispositions.values() if d.status is LineStatus.UNREADABLE]
+
+
+def test_header_words_in_other_columns_or_among_data_are_not_the_header_again() -> None:
+    # a row under the header whose words name other fields than its columns, or a row with
+    # a value among header words, is no restated header: it stays a row (or is reported)
+    options = {"columns": BILINGUAL_COLUMNS, "header": BILINGUAL[0].split("\t")}
+    other = read([BILINGUAL[0], "Partner\tCountry\tType\tFrom", BILINGUAL[2]], "bi", options)
+    assert other.dispositions[2].kind != "header"
+    valued = read([BILINGUAL[0], "Land\tUniversität Bern\t2\tGültig bis", BILINGUAL[2]],
+                  "bi", options)
+    assert valued.dispositions[2].status is LineStatus.RECORD
+
+
+AREAS = ["Land\tPartnerhochschule\tFachgebiet\tPlätze",
+         "Frankreich\tUniversité Grenoble Alpes\tWirtschaft\t2",
+         "\t\tBetriebswirtschaft\t2",
+         "Hinweis: Plätze je Fachgebiet",
+         "Summe\t\t\t4"]
+AREA_OPTIONS = {"columns": ["country", "partner", "-", "quota"],
+                "header": ["Land", "Partnerhochschule", "Fachgebiet", "Plätze"]}
+
+
+def test_a_partner_merged_down_over_its_rows_continues_in_a_spreadsheet() -> None:
+    from exchange_kg.records import ReadContext
+
+    result = read(AREAS, "areas", AREA_OPTIONS, ReadContext(grid=True))
+    assert [r.fields.get("partner") for r in result.records] == [
+        "Université Grenoble Alpes", "Université Grenoble Alpes"]
+    assert "merged-cell-inherited" in {f.code for f in result.records[1].flags}
+    # a note or a total under the table continues no partner
+    assert result.dispositions[4].status is not LineStatus.RECORD
+    assert result.dispositions[5].kind == "total"
+    # a row naming a country of its own is another partner's, never the one above
+    other = read([*AREAS[:2], "Spanien\t\tRecht\t1"], "areas", AREA_OPTIONS,
+                 ReadContext(grid=True))
+    assert other.records[1].fields == {"country": "Spanien", "quota": "1"}

@@ -30,7 +30,7 @@ DOUBT = {
     "cells-swapped": 0, "cells-realigned": 0, "matched-across-editions": 0, "duplicate-row": 0,
     "editions-disagree": 0, "re-paired": 0, "country-refined": 0,
     "merged-cell-inherited": 0, "country-from-heading": 0, "quota-duration": 0,
-    "country-from-name": 0, "country-by-line": 0,
+    "country-from-name": 0, "country-by-line": 0, "partner-from-other-name": 0,
     "country-repaired": 1, "label-unrecognised": 1, "ocr-repaired": 1, "ocr-recovered": 1,
 }
 DOUBT_DEFAULT = 2
@@ -152,6 +152,9 @@ def build_agreements(
         _countries_read_by_line(record)
     doubt = doubt_of(record.flags)
 
+    if "partner" not in record.fields and "partner" in section.fields:
+        _partner_from_other_name(record, section, values)
+        partner = values.get("partner")
     if partner is None or not (partner.parties or partner.consortium):
         return []  # the partner cell names no one ("???", "TBD"): flagged, no agreement
     if names_a_column(record.fields.get("partner", "")):
@@ -537,6 +540,27 @@ def _merge_kinds(*groups: tuple[str, ...]) -> tuple[str, ...]:
             if kind not in out:
                 out.append(kind)
     return tuple(out)
+
+
+def _partner_from_other_name(record: RawRecord, section: Section, values: dict[str, Any]
+                             ) -> None:
+    """A row whose partner cell is empty: its other name ("Ilia State University" in the
+    English-name column beside an empty original-name cell) is the only name it gives, so it
+    names the partner; a row that names no one at all is flagged, never dropped unsaid."""
+    other = record.fields.get("other_name", "").strip()
+    if not other or "other_name" in {f.field for f in record.flags if f.withheld}:
+        record.flags.append(Flag("partner", "empty", "the row's partner cell is empty: no "
+                                 "agreement", "", withheld=True))
+        return
+    value, flags = registry.normalise(section.fields["partner"].normaliser, other, "partner",
+                                      section.fields["partner"].options)
+    record.flags.extend(flags)
+    if value is None:
+        return
+    values["partner"] = value
+    values.pop("other_name", None)
+    flag(record, "partner", "partner-from-other-name", "the partner cell is empty; the row's "
+         "other name names the partner", other)
 
 
 def flag(record: RawRecord, field_name: str, code: str, message: str, value: str | None = None

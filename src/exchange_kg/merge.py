@@ -167,8 +167,32 @@ def _merge_group(group: list[Agreement], rank: dict[str, int]) -> Agreement:
             for rec in other.records:
                 rec.flags.append(Flag("partner", "duplicate-row",
                                       "same agreement as an earlier row of this document"))
+        places = (base.quota, other.quota)
         _absorb(base, other, withheld if same_source else None)
+        if same_source and None not in places and "quota" not in withheld \
+                and _inherits_partner(other):
+            _places_per_row(base, other, withheld)
     return base
+
+
+def _inherits_partner(a: Agreement) -> bool:
+    """Whether an agreement's row took its partner from the row above (cells merged down
+    over a partner's rows): a row of its own for a subject area or a mobility type."""
+    return any(f.code == "merged-cell-inherited" and f.field == "partner"
+               for r in a.records for f in r.flags)
+
+
+def _places_per_row(base: Agreement, other: Agreement, withheld: set[str]) -> None:
+    """Places a partner's rows each give (2 for economics, 2 for business) are the places of
+    each subject area or type, not the agreement's: 2 would be a false number, 4 a sum the
+    list does not state. None is published."""
+    withheld.add("quota")
+    for a, value in ((base, base.quota), (other, other.quota)):
+        a.records[0].flags.append(Flag(
+            "quota", "places-per-row", "each row of this agreement (a subject area, a "
+            "mobility type) gives places of its own; the agreement's are not stated",
+            _show(value), withheld=True))
+    base.quota = None
 
 
 def _differs(a: Agreement, b: Agreement) -> bool:

@@ -21,16 +21,24 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from exchange_kg.formats import detect_format, text_outside_tables
+from exchange_kg.formats import GRID_FORMATS, detect_format, text_outside_tables
 from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.header_words import is_header_word, restates_header
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
-from exchange_kg.propose.columns import header_field, is_header_word
+from exchange_kg.propose.columns import header_field
 from exchange_kg.propose.document import document_lines, open_table, stated_as_of
-from exchange_kg.propose.header import data_like, find_delimiter, header_line, split_cells
+from exchange_kg.propose.header import (
+    data_like,
+    find_delimiter,
+    header_line,
+    headerless_rows,
+    split_cells,
+)
 from exchange_kg.propose.language import document_language
 from exchange_kg.propose.layouts import (
     GENERIC_KINDS,
+    headerless_section,
     marker_for,
     names_a_list,
     outline_section,
@@ -53,6 +61,8 @@ def propose(path: Path, source_id: str) -> Proposal:
     sections: list[dict[str, Any]] = []
     stacked: list[dict[str, Any]] = []
     delimiter = find_delimiter(lines)
+    if delimiter != "\t" and detect_format(path) in GRID_FORMATS - {"csv"}:
+        delimiter = None  # a table's cells come tab-separated; commas there are prose
     found = header_line(lines, delimiter) if delimiter else None
     header_at, lead = found if found is not None else (None, 0)
     outline = outline_span(lines)
@@ -60,6 +70,12 @@ def propose(path: Path, source_id: str) -> Proposal:
     comments: dict[str, str] = {}
     if outline is not None and (header_at is None or outline[0] < header_at):
         sections.append(outline_section(lines, outline, header_at, languages, comments))
+    headerless = headerless_rows(lines, delimiter) \
+        if header_at is None and delimiter is not None and outline is None else None
+    if headerless is not None:
+        table = headerless_section(lines, delimiter, headerless, languages)
+        comments["columns"] = "CHECK: " + "; ".join(table["checks"])
+        sections.append(section_of(table, languages))
     if header_at is not None and delimiter is not None:
         table = table_section(lines, delimiter, header_at, lead, languages)
         if table["checks"]:
@@ -76,15 +92,19 @@ def propose(path: Path, source_id: str) -> Proposal:
         sections[-1]["reader"]["options"][key] = value
         comments[key] = _undecided(path) if key == "encoding" else \
             f"CHECK: the {key} that gives a table with a header"
+    # the constants the heading above each table of a page implies (type, your unit)
+    headed = table_contexts(path, document_options.get("encoding")) \
+        if "table" in document_options else {}
     for key in ("sheet", "table"):
         if key in document_options:
             sections += _other_tables(path, sections[-1], key, document_options[key],
-                                      languages, comments)
+                                      languages, comments, headed)
     # the title above the first table is not the title of the tables under titles of their
     # own, nor of another sheet's table (a workbook with a sheet per type of agreement)
     sheet = sections[0]["reader"]["options"].get("sheet")
     _title_kind(path, lines, header_at, [s for s in sections if not any(
-        s is t for t in stacked) and s["reader"]["options"].get("sheet") == sheet], comments)
+        s is t for t in stacked) and s["reader"]["options"].get("sheet") == sheet], comments,
+        headed)
     seen: Counter[str] = Counter()
     for section in sections:  # an outline above a table: two sections, two names
         seen[section["name"]] += 1
@@ -110,25 +130,26 @@ def propose(path: Path, source_id: str) -> Proposal:
 
 TITLE_LINES = 5  # lines above the table (or outside it) that may title the list
 def _title_kind(path: Path, lines: list[str], header_at: int | None,
-                sections: list[dict[str, Any]], comments: dict[str, str]) -> None:
+                sections: list[dict[str, Any]], comments: dict[str, str],
+                headed: dict[int, dict[str, Any]]) -> None:
     """The agreement type the list's title names ("Erasmus+ İkili Anlaşmalar Listesi"), for
     the sections whose rows do not say theirs: a constant to check. Only one type named in
     the title counts ("Erasmus+ and bilateral" says neither of a row), and never the bare
-    word "exchange", which titles offices as often as agreements."""
+    word "exchange", which titles offices as often as agreements. A heading that names one
+    table's type (``headed``: see :func:`table_contexts`) titles that table, not the list."""
     above = [ln.strip() for ln in lines[:header_at] if ln.strip()][:TITLE_LINES] \
         if header_at is not None else []
     outside = text_outside_tables(path) or []
     titles = above + [ln.strip() for ln in outside if ln.strip()][:TITLE_LINES]
-    if "table" in sections[0]["reader"]["options"] if sections else False:
-        # a heading that names one table's type titles that table, not the list
+    if headed:
         from exchange_kg.formats import table_headings
 
         headings = table_headings(path)
-        own = {" ".join(headings[n - 1].split()) for n in table_contexts(path)}
+        own = {" ".join(headings[n - 1].split()) for n in headed}
         titles = [t for t in titles if " ".join(t.split()) not in own]
     named = {(kind, title) for title in titles if "\t" not in title and names_a_list(title)
              for kind in parse_kinds(title)[0].kinds if kind not in GENERIC_KINDS}
-    if len({kind for kind, _ in named}) != 1:
+    if len({kind for kind, _ in named}) != 1 or _joins_types(sorted(named)[0][1]):
         return
     kind, title = sorted(named)[0]
     for section in sections:
@@ -137,6 +158,16 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
                                                                         section)):
             section["constants"]["kinds"] = [kind]
             comments["kinds"] = f"CHECK: the title {title!r} names the type of every agreement"
+
+
+# "and" in the languages of the lists: a title joining a type with another ("umowy
+# bilateralne i Erasmus+") names two, even where the vocabulary knows only one of them
+_AND = frozenset({"and", "&", "und", "et", "i", "y", "e", "oraz", "och", "og", "ja", "ve", "és",
+                  "sowie", "и", "і", "та"})
+
+
+def _joins_types(title: str) -> bool:
+    return any(w.casefold() in _AND for w in title.split())
 
 
 def _types_in_column(lines: list[str], header_at: int | None, section: dict[str, Any]
@@ -172,10 +203,13 @@ def _stacked_tables(lines: list[str], delimiter: str, header_at: int, first: dic
             nxt := _next_header(lines, delimiter, at)) is not None:
         lead = 0
         header = split_cells(lines[nxt], delimiter)
+        right_under = not any(ln.strip() for ln in lines[at + 1:nxt])
         at = nxt
         if [c for c in header if c] == [c for c in current["reader"]["options"].get(
                 "header", []) if c]:
             continue  # the same table's header again, on the next page (in its margin)
+        if right_under and restates_header(header, current["reader"]["options"]["columns"]):
+            continue  # the header in the list's other language, under the first
         section = section_of(table_section(lines, delimiter, nxt, lead, languages), languages)
         if "partner" not in section["fields"]:
             continue
@@ -217,7 +251,8 @@ def _undecided(path: Path) -> str:
 
 
 def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str,
-                  languages: Counter, comments: dict[str, str]) -> list[dict[str, Any]]:
+                  languages: Counter, comments: dict[str, str],
+                  headed: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     """Sections for the further sheets of a workbook, or tables of a page, that hold a table
     with a header ("Europe", "Asia", ...): a list split over sheets or tables is one list.
     A page's tables with the first one's header join its section (``table: [2, 3]``); every
@@ -234,7 +269,8 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
     else:
         count = table_count(path, detect_format(path), options.get("encoding"))
         candidates = [n for n in range(1, count + 1) if n != chosen]
-    headed = table_contexts(path, options.get("encoding")) if key == "table" else {}
+    if key != "table":
+        headed = {}
     first["constants"].update(headed.get(chosen, {}))
     out: list[dict[str, Any]] = []
     for candidate in candidates:

@@ -25,7 +25,8 @@ from exchange_kg.normalise.registry import iso_code
 from exchange_kg.normalise.term import parse_terms
 from exchange_kg.normalise.vocabulary import builtin_entries
 from exchange_kg.readers.cells import fold
-from exchange_kg.readers.simple_table import MARKS, REPEATABLE
+from exchange_kg.readers.details import DETAILS_COLUMN, read_details
+from exchange_kg.readers.simple_table import MARKS, NO_MARKS, REPEATABLE
 
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d{1,4}\.?$")
@@ -50,12 +51,6 @@ def _header_table() -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, 
             tuple((f, lang) for _, f, lang in entries))
 
 
-def is_header_word(cell: str) -> bool:
-    """Whether a cell is, as written, a header word of the vocabulary (no near reading: a
-    partner's name starts like "University", an agreement type like "Erasmus code")."""
-    return text_key(cell) in _header_table()[0]
-
-
 @lru_cache(maxsize=65536)
 def header_field(cell: str) -> tuple[str | None, str | None]:
     """The field a header cell names, and the language of the wording (None: unknown).
@@ -70,8 +65,15 @@ def header_field(cell: str) -> tuple[str | None, str | None]:
         return meanings[texts.index(key)]
     if len(key) < 3:
         return None, None
-    # a header cut short ("Quot") or slightly misread: the first entry it may stand for
     folded = fold(key)
+    # a field's word before another field's whole header ("Agreement valid until", "Umowa
+    # ważna do", "Partner country"): the words after it say what the column holds
+    for t in folded_texts if "(" not in cell else ():  # "Institución (ciudad)": a detail
+        rest = folded[len(t):]
+        if len(t) >= 3 and rest[:1] == " " and folded.startswith(t) \
+                and rest.strip() in folded_texts:
+            return meanings[folded_texts.index(rest.strip())]
+    # a header cut short ("Quot") or slightly misread: the first entry it may stand for
     near = [i for i, t in enumerate(folded_texts) if len(t) >= 3 and (
         folded.startswith(t) and not _names_an_identifier(folded[len(t):])
         or t.startswith(folded))]
@@ -113,6 +115,12 @@ def field_by_content(values: Sequence[str]) -> str | None:
         return "continent"
     if share(_period) > 0.6:
         return "term"  # "2021-2027": when each agreement runs, from and to
+    if share(_details_cell) > 0.6:
+        return DETAILS_COLUMN  # "Cergy, France · Erasmus+ · 3 places": details, each read
+    stated = [v for v in filled if v.strip() not in NO_MARKS]  # '-': nothing stated
+    if stated and sum(map(_termlike, stated)) > 0.6 * len(stated) and any(
+            _termlike(v) and parse_date(v)[0] is None for v in stated):
+        return "term"  # "Five years", "Perpetual", "Auto-renewal" among dates: how long
     if share(lambda v: parse_date(v)[0] is not None and not v.isdigit()) > 0.6:
         return "start"
     if share(lambda v: parse_country(v, fuzzy=False) is not None) >= COUNTRY_SHARE:
@@ -150,6 +158,20 @@ def _kind(cell: str) -> bool:
     """A cell that is all agreement types the vocabulary knows, and nothing else."""
     value, flags = parse_kinds(cell)
     return bool(value.kinds) and not flags
+
+
+def _details_cell(cell: str) -> bool:
+    """A cell of two details or more, and no name in it ("Universiteit Gent, Ghent, Belgium"
+    names the partner: its column is the partners')."""
+    found, unread = read_details(cell)
+    return len(found) >= 2 and not any(map(looks_like_institution, unread))
+
+
+def _termlike(cell: str) -> bool:
+    """A cell that says how long an agreement runs: a date, a length, open-ended, renewing."""
+    terms, _ = parse_terms(cell)
+    return any(t.end or t.unplaced or t.open_ended or t.duration_years or t.auto_renewal
+               for t in terms)
 
 
 def _period(cell: str) -> bool:
@@ -218,6 +240,8 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
                 by_content.add(i)
         elif name not in DATED and field_by_content(values) == "start":
             name = "start"  # "Agreement Date" is no agreement type: its cells are dates
+        elif name == "country" and _statuses_not_countries(values):
+            name = "kind"  # Italian "Stato" over "Attivo", "In negoziazione": the status
         elif name == "kind" and _share_of_levels(values) > 0.8:
             name = "level"  # "Type: University / Department" says the agreement's level
         elif name == "term" and any(values) and all(
@@ -323,7 +347,7 @@ def _script(text: str) -> str | None:
 def _ticks(values: Sequence[str]) -> bool:
     """A column whose filled cells only tick their rows (x, ✓, yes)."""
     filled = [v.strip().casefold() for v in values if v.strip()]
-    return bool(filled) and all(v in MARKS for v in filled)
+    return any(v in MARKS for v in filled) and all(v in MARKS or v in NO_MARKS for v in filled)
 
 
 def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],
@@ -395,8 +419,8 @@ def date_meaning(columns: list[str], names: Sequence[str], rows: Sequence[Sequen
     if {"end", "term"} & set(columns) or columns.count("start") != 1:
         return []
     i = columns.index("start")
-    if header_field(names[i])[0] is not None:
-        return []
+    if header_field(names[i])[0] in DATED:
+        return []  # a header naming a date field; not one naming a type over dates
     dates = [d for r in rows if i < len(r) and r[i] and (d := parse_date(r[i])[0]) is not None]
     if not dates:
         return []
@@ -455,6 +479,17 @@ def _partner_by_content(columns: list[str], header: Sequence[str],
                 best, share = i, found
     if best is not None:
         columns[best] = "partner"
+
+
+def _statuses_not_countries(values: Sequence[str]) -> bool:
+    """A column a header word calls the country ("Stato", "Estado" also mean status) whose
+    cells are no countries but words of the agreement-type vocabulary (a status: "Attivo",
+    "In negoziazione")."""
+    filled = [v for v in values if v.strip()]
+    if not filled or sum(1 for v in filled if parse_country(v, fuzzy=False)) > len(filled) / 5:
+        return False
+    known = sum(1 for v in filled if not parse_kinds(v)[1])
+    return known * 2 >= len(filled)
 
 
 def _share_of_levels(values: Sequence[str]) -> float:

@@ -10,7 +10,7 @@ from typing import Any
 
 from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.fit import UNSPACED_SCRIPT
-from exchange_kg.propose.header import find_delimiter, header_line
+from exchange_kg.propose.header import find_delimiter, header_line, headerless_rows
 
 
 def document_lines(path: Path) -> tuple[list[str], dict[str, Any]]:
@@ -73,8 +73,11 @@ def open_table(path: Path, options: dict[str, Any], depth: int
         return lines, options
     from exchange_kg.propose.layouts import outline_span  # (it reads this module's dates)
 
-    # numbered entries ("1.<tab>Name") split like cells but are an outline, not a table
-    return (lines, options) if not options and outline_span(lines) is not None else None
+    # numbered entries ("1.<tab>Name") split like cells but are an outline, not a table;
+    # rows of a name and its details without a header (a description list) are a table
+    return (lines, options) if not options and (
+        outline_span(lines) is not None or headerless_rows(lines, delimiter) is not None) \
+        else None
 
 
 # How far from either end of a document its date stamp is looked for (titles, footers).

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.propose.columns import column_fields, field_by_content, header_field
 from exchange_kg.readers.cells import is_rule, is_upper_header
 
@@ -51,12 +52,20 @@ def _worded_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
         known = [header_field(c)[0] is not None for c in cells]
         if sum(known) < 2:
             continue
+        # columns ticking the agreement type they name ("Erasmus+ | Double degree" over x
+        # marks) are headed by the type's name
+        known = [k or _names_a_type(c) for k, c in zip(known, cells, strict=True)]
         lead = 0
         while lead < len(cells) and not known[lead]:
             lead += 1
         if sum(known[lead:]) * 2 > len(cells) - lead:
             return i, _passes(lines, delimiter, i, cells, lead)
     return None
+
+
+def _names_a_type(cell: str) -> bool:
+    kinds, flags = parse_kinds(cell)
+    return bool(kinds.kinds) and not flags
 
 
 def _passes(lines: Sequence[str], delimiter: str, at: int, cells: Sequence[str], lead: int
@@ -189,3 +198,24 @@ def header_rows(lines: Sequence[str], delimiter: str, at: int, lead: int
             groups.append(label if cell and cell != upper[j] else "")
         return top + 1, names, groups
     return at, split_cells(lines[at], delimiter)[lead:], []
+
+
+def headerless_rows(lines: Sequence[str], delimiter: str) -> tuple[int, int] | None:
+    """(first line, last line) of a table without a header: three rows or more of the same
+    two cells or more, one after another, whose content names the partners and one field
+    more (a description list: the name, then its details). Its columns are named by what
+    their cells hold, as those of a header in words no vocabulary knows are."""
+    start = None
+    for i in range(len(lines) + 1):
+        cells = split_cells(lines[i], delimiter) if i < len(lines) else []
+        # a line of header words is a header the vocabulary could not take whole: no row
+        width = len(cells) if sum(1 for c in cells if header_field(c)[0]) < 2 else 0
+        if start is not None and width == len(split_cells(lines[start], delimiter)):
+            continue
+        if start is not None and i - start >= SHAPED_MIN_ROWS:
+            rows = [split_cells(ln, delimiter) for ln in lines[start:i]]
+            columns, _ = column_fields([""] * len(rows[0]), rows)
+            if "partner" in columns and sum(1 for c in columns if c != "-") >= 2:
+                return start, i - 1
+        start = i if width >= 2 else None
+    return None

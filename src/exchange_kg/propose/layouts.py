@@ -11,6 +11,7 @@ from typing import Any
 
 from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.fit import looks_like_institution, parse_continent
+from exchange_kg.normalise.header_words import restates_header
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.vocabulary import builtin_entries
@@ -18,11 +19,13 @@ from exchange_kg.propose.columns import (
     column_fields,
     date_meaning,
     field_by_content,
+    header_field,
     partner_notation,
 )
 from exchange_kg.propose.document import stated_as_of
 from exchange_kg.propose.header import header_rows, rows_by_page, split_cells
 from exchange_kg.readers.cells import is_rule
+from exchange_kg.readers.details import DETAIL_FIELDS, DETAILS_COLUMN, field_of
 from exchange_kg.readers.outline import split_details, uncounted, unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
@@ -52,6 +55,10 @@ NORMALISERS = {"country": "country", "city": "text", "unit": "text", "start": "d
                "erasmus_code": "erasmus-code", "level": "level", "other_name": "text"}
 
 
+# the fields of a details cell, in the order a mapping lists them
+DETAIL_ORDER = tuple(sorted(DETAIL_FIELDS))
+
+
 NOT_PUBLISHED = {
     "row_number": "the document's own numbering, used for a self-check",
     "continent": "checked against the country; derivable, not published",
@@ -66,6 +73,12 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
     header = split_cells(lines[header_at], delimiter)[lead:]
     rows = rows_by_page(lines, delimiter, header_at, lead)
     rows = [r[len(r) - len(header):] if len(r) > len(header) else r for r in rows if len(r) >= 2]
+    if rows and restates_header(rows[0]):
+        # the header again in the list's other language: its words name the columns whose
+        # first header cell no vocabulary knows ("Valable jusqu'au" over "Gültig bis")
+        other, rows = rows[0], rows[1:]
+        names = [o if i < len(other) and (o := other[i]) and header_field(n)[0] is None else n
+                 for i, n in enumerate(names)]
     unread: dict[str, str] = {}
     by_content: set[int] = set()
     columns, languages = column_fields(names, rows, groups, unread, by_content)
@@ -113,7 +126,10 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
         fit = [c for c in ("website", "continent") if c in index]
         if fit:
             options["fit_checks"] = fit
-    elif "country" in index and _merged(rows, index["country"]):
+    elif "country" in index and _merged(rows, index["country"]) and not (
+            "partner" in index and _merged(rows, index["partner"])):
+        # (a partner merged down too: its rows are a subject area or type each, which the
+        # simple-table reader reads as rows of the partner above)
         reader = "merged-cell-table"
         options["merged"] = ["country"]
         if lead:  # text in front of the header: OCR passes glued onto the rows
@@ -207,11 +223,35 @@ def pattern_for(line: str) -> str:
     return "^" + re.sub(r"\d+", r"\\d+", pattern.replace("\\ ", " "))
 
 
+def headerless_section(lines: Sequence[str], delimiter: str, span: tuple[int, int],
+                       languages: Counter) -> dict[str, Any]:
+    """A table without a header (see :func:`header.headerless_rows`): each column named by
+    what its cells hold, every one of them a CHECK; the lines around it are learnt as titles
+    and footers when the proposal is read."""
+    rows = [split_cells(ln, delimiter) for ln in lines[span[0]:span[1] + 1]]
+    names = [f"column {i}" for i in range(1, len(rows[0]) + 1)]
+    columns, found = column_fields([""] * len(names), rows)
+    languages.update(found)
+    dated = date_meaning(columns, names, rows, stated_as_of(lines))  # starts, or ends?
+    checks = [*dated, *(f"{names[i]} read as {c} from its cells: the table has no header"
+                        for i, c in enumerate(columns) if c != "-")]
+    options: dict[str, Any] = {"columns": columns}
+    if delimiter != "\t":
+        options["delimiter"] = delimiter
+    at = columns.index("partner")
+    return {"reader": "simple-table", "options": options, "columns": columns,
+            "checks": checks, "partners": [r[at] for r in rows if at < len(r)],
+            "term_years": False}
+
+
 def section_of(table: dict[str, Any], languages: Counter) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     reader, options = table["reader"], table["options"]
     provided = (["area", "country", "partner", "waiver", "home_unit", "start"]
                 if reader == "content-table" else [c for c in table["columns"] if c != "-"])
+    if DETAILS_COLUMN in provided:  # a cell of details: each field it may give
+        at = provided.index(DETAILS_COLUMN)
+        provided[at:at + 1] = [f for f in DETAIL_ORDER if f not in provided]
     if options.get("country_headings"):
         provided.insert(0, "country")
     for name in provided:
@@ -308,6 +348,9 @@ def _details(entries: Sequence[str]) -> list[str] | None:
     for j in range(width):
         values = [d[j] for d in split if len(d) == width]
         name = field_by_content(values)
+        read = Counter(field_of(v) for v in values).most_common(1)[0]
+        if name is None and read[0] == "term" and read[1] >= DETAILS_MIN_SHARE * len(values):
+            name = "term"  # "bis 31.05.2029", "unbefristet": how long each agreement runs
         if name is None and not any(re.search(r"\d", v) for v in values) and \
                 sum(1 for v in values if parse_kinds(v)[0].kinds) * 3 >= len(values):
             name = "kind"  # types the vocabulary knows, among others it will report

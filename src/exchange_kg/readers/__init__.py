@@ -74,9 +74,14 @@ def register(name: str, options_schema: dict[str, Any], provides: Provides,
 
 
 def table_columns(options: dict[str, Any]) -> frozenset[str]:
-    """What a table reader provides: its named columns ("-" skips one), and the country of
-    the headings above the rows where the table has country headings instead of a column."""
+    """What a table reader provides: its named columns ("-" skips one; "details" gives the
+    fields a cell of details may hold), and the country of the headings above the rows where
+    the table has country headings instead of a column."""
+    from exchange_kg.readers.details import DETAIL_FIELDS, DETAILS_COLUMN
+
     named = frozenset(c for c in options.get("columns", ()) if c != "-")
+    if DETAILS_COLUMN in named:  # a cell of details gives each field it may hold
+        named = (named - {DETAILS_COLUMN}) | DETAIL_FIELDS
     return named | {"country"} if options.get("country_headings") else named
 
 

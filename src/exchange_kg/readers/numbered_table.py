@@ -28,7 +28,7 @@ from exchange_kg.normalise.fit import Row, looks_like_institution, shifted_cells
 from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.simple_table import COLUMN_NAMES, COMMON_OPTIONS, REPEATABLE, read_rows
-from exchange_kg.records import Flag, RawRecord, ReaderResult, SelfCheck
+from exchange_kg.records import Flag, RawRecord, ReadContext, ReaderResult, SelfCheck
 
 CHECK_NAME = "row numbers consecutive"
 
@@ -82,7 +82,8 @@ def _check(options: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
 
 
 @register("numbered-table", OPTIONS_SCHEMA, table_columns, _check)
-def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderResult:
+def read(lines: list[str], source_id: str, options: dict[str, Any],
+         context: ReadContext | None = None) -> ReaderResult:
     """Rows numbered 1..N under a header; checks the numbering, swapped and shifted cells."""
     columns = options["columns"]
     number_field = options.get("number_field", "row_number")
@@ -90,6 +91,7 @@ def read(lines: list[str], source_id: str, options: dict[str, Any]) -> ReaderRes
         lines, source_id, options,
         row_check=lambda cells: _row_number_problem(cells, columns, number_field),
         continues=lambda cells: _continues(cells, columns, number_field),
+        wraps=not (context and context.grid),
     )
     for place, institution in _swap_pairs(options, columns):
         for record in result.records:

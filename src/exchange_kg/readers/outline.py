@@ -25,6 +25,7 @@ from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.normalise.quota import parse_quota
 from exchange_kg.readers import check_columns, register
+from exchange_kg.readers.details import field_of
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
 from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
 
@@ -383,6 +384,8 @@ def _read_by_content(parts: Sequence[str]) -> list[str | None] | None:
             fields.append("quota")
         elif _names_a_party(part) or not part:
             return None
+        elif field_of(part) == "term":
+            fields.append("term")  # "unbefristet", "bis 31.05.2029"
         else:
             fields.append(None)
     named = [f for f in fields if f is not None]

@@ -18,8 +18,10 @@ from rapidfuzz import fuzz
 from exchange_kg.formats.grid import OPEN_ENDS
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
+from exchange_kg.normalise.header_words import restates_header
 from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.cells import fold, is_rule, is_total, is_total_line, is_upper_header
+from exchange_kg.readers.details import DETAILS_COLUMN, expand_details
 from exchange_kg.readers.realign import realign
 from exchange_kg.records import (
     FIELDS,
@@ -34,7 +36,8 @@ from exchange_kg.records import (
 
 IGNORED_COLUMN = "-"  # a column the mapping chooses not to read
 
-COLUMN_NAMES = {"type": "string", "enum": [*sorted(FIELDS), IGNORED_COLUMN]}
+# "details": a cell of several details, each read by what it holds (see readers.details)
+COLUMN_NAMES = {"type": "string", "enum": [*sorted(FIELDS), DETAILS_COLUMN, IGNORED_COLUMN]}
 
 COMMON_OPTIONS: dict[str, Any] = {
     "columns": {
@@ -269,15 +272,23 @@ MARKS = frozenset({"x", "\u2713", "\u2714", "\u2611", "\u25cf", "\u2022", "+", "
                    "igen", "evet", "kyll\u00e4", "da"})
 
 
+# Cells of a tick column that say its type does not apply to the row.
+NO_MARKS = frozenset({"no", "n", "-", "\u2013", "\u2014", "\u2717", "\u2718", "nein", "non",
+                      "nie", "nee", "nej", "ei", "nem", "hay\u0131r"})
+
+
 def cells_to_fields(cells: Sequence[str], columns: Sequence[str],
                     header: Sequence[str] = ()) -> dict[str, str]:
     """Field dict of a row; empty cells are left out so "absent" has one spelling.
 
     The cells of a field several columns name are joined with "; "; a tick in such a column
-    stands for the column's header (the agreement type it ticks)."""
+    stands for the column's header (the agreement type it ticks), and a "no" there is no
+    tick."""
     fields: dict[str, str] = {}
     for i, (name, cell) in enumerate(zip(columns, cells, strict=False)):
         if name == IGNORED_COLUMN or not cell:
+            continue
+        if name in REPEATABLE and len(header) > 1 and cell.strip().casefold() in NO_MARKS:
             continue
         if name in REPEATABLE and cell.strip().casefold() in MARKS and i < len(header):
             cell = header[i]
@@ -298,8 +309,11 @@ def cell_count_problem(
     least = min_cells if min_cells is not None else len(columns)
     found = f"{len(cells)} cell{'s' if len(cells) != 1 else ''}"
     if len(cells) > len(columns):
-        extra = " | ".join(cells[len(columns) :])
-        return f"{found} where the table has {len(columns)} (extra: {extra})"
+        # where the extra cell stands, the row does not say: a name split in two, a cell
+        # added anywhere; naming the last one(s) sent users to the wrong cell
+        more = len(cells) - len(columns)
+        return (f"{found} where the table has {len(columns)}: {more} more than its header "
+                "names, so no cell can be put in its column with certainty")
     if len(cells) < least:
         return f"{found} where the table has {len(columns)} (at least {least} needed)"
     return None
@@ -391,6 +405,12 @@ def read_rows(
                         "the title above the header, repeated on a later page")
             continue
         layout = classify_layout(line, cells, options, number >= header_at)
+        if (layout is None or layout[1].startswith(_BEFORE_HEADER)) \
+                and _next_to_header(lines, number, header_at, result) \
+                and restates_header(aligned(cells, shift), columns):
+            result.mark(number, LineStatus.LAYOUT, "header",
+                        "the column headings in the list's other language")
+            continue
         if layout is not None and layout[1].startswith(_BEFORE_HEADER) and len(cells) > 1:
             # cells before the header: a row out of place, not a title to skip over
             result.mark(number, LineStatus.UNREADABLE, "row",
@@ -416,7 +436,8 @@ def read_rows(
             continue
         if continues is not None and anchor is not None and continues(cells):
             _continuation(result, anchor, number, line, cells, columns,
-                          options.get("number_field", "row_number"), options.get("header", ()))
+                          options.get("number_field", "row_number"), options.get("header", ()),
+                          wraps)
             continue
         problem = row_check(cells) if row_check is not None else None
         if problem is None:
@@ -426,17 +447,18 @@ def read_rows(
             continue
         if problem is not None:
             result.mark(number, LineStatus.UNREADABLE, "row", problem)
-            if continues is None and len(cells) <= len(columns):
+            if row_check is None and len(cells) <= len(columns):
                 short[number] = cells_to_fields(cells, columns, options.get("header", ()))
             continue
         left_out: list[str] = []
         if (found := realign(cells, columns)) is not None:
             cells, left_out = found
         fields = cells_to_fields(cells, columns, options.get("header", ()))
-        if _total_row(fields):
+        if _total_row(fields) or "partner" in columns and "partner" not in fields \
+                and is_total_line(cells):
             result.mark(number, LineStatus.LAYOUT, "total", "the list's own total")
             continue
-        record = RawRecord(source_id, (number,), line, fields)
+        record = RawRecord(source_id, (number,), line, fields, expand_details(fields))
         for name in left_out:
             record.flags.append(Flag(name, "cells-realigned",
                                      f"the row has no {name} cell: its other cells are read in "
@@ -450,11 +472,23 @@ def read_rows(
         result.records.append(record)
         result.mark(number, LineStatus.RECORD, "row")
         anchor = record
-    if continues is None and wraps:
+    if row_check is None and wraps:
         _join_wrapped(result, short, lines)
-    if continues is None:
+    if row_check is None:
         _lone_names(result)
     return result
+
+
+def _next_to_header(lines: Sequence[str], number: int, header_at: int,
+                    result: ReaderResult) -> bool:
+    """Whether line ``number`` stands right above the table's header or right under a line
+    read as a header (blank lines between do not count): where a bilingual list repeats its
+    column headings in its other language."""
+    if number < header_at:
+        return not any(ln.strip() for ln in lines[number:header_at - 1])
+    above = next((n for n in range(number - 1, 0, -1) if lines[n - 1].strip()), None)
+    disp = result.dispositions.get(above) if above is not None else None
+    return disp is not None and disp.kind == "header"
 
 
 def _title_key(cells: Sequence[str]) -> str:
@@ -570,15 +604,27 @@ def joined(text: str, rest: str) -> str:
 
 def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: str,
                   cells: Sequence[str], columns: Sequence[str], number_field: str,
-                  header: Sequence[str] = ()) -> None:
+                  header: Sequence[str] = (), wraps: bool = True) -> None:
     """A row that continues the record above it.
 
     Spreadsheets export cells merged down several rows as a value and blanks: a row whose
     own cells are only the wrapped rest of a name extends the record above; a row with cells
     of its own (another agreement type, date, term, quota, unit) is a further agreement that
     shares the blank cells of the row above, each taken value flagged.
+
+    Where cells do not wrap (a spreadsheet, a CSV, a Word or web table: each cell holds its
+    whole text), a text alone under a whole name is no rest of it: a heading or a remark in
+    words no vocabulary knows ("Ulaya", Swahili for Europe), reported rather than glued on.
     """
     own = cells_to_fields(cells, columns, header)
+    if set(own) <= WRAPPING_COLUMNS and all(k in anchor.fields for k in own) \
+            and not wraps and not _cut(anchor.fields):
+        text = " ".join(own.values())
+        result.mark(number, LineStatus.UNREADABLE, "row",
+                    f"{text!r} alone on a row without a number, under a whole name (line "
+                    f"{anchor.first_line}): a heading or a remark, not part of the name; "
+                    "not read")
+        return
     if set(own) <= WRAPPING_COLUMNS and all(k in anchor.fields for k in own):
         for name, text in own.items():
             anchor.fields[name] = f"{anchor.fields[name]} {text}"
@@ -587,15 +633,15 @@ def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: st
         result.mark(number, LineStatus.RECORD, "continuation")
         return
     fields = dict(own)
-    flags = []
+    flags = expand_details(fields)
+    read = table_columns({"columns": columns})
     for name, text in anchor.fields.items():
-        if name not in fields and name != number_field:
+        if name not in fields and name != number_field and name in read:
             fields[name] = text
             flags.append(Flag(name, "merged-cell-inherited",
                               f"cell empty on a row that continues line {anchor.first_line}; "
                               f"taken from that row", text))
-    record = RawRecord(anchor.source_id, (number,), line,
-                       {c: fields[c] for c in columns if c in fields}, flags)
+    record = RawRecord(anchor.source_id, (number,), line, fields, flags)
     result.records.append(record)
     result.mark(number, LineStatus.RECORD, "row")
 
@@ -605,4 +651,27 @@ def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: st
 def read(lines: list[str], source_id: str, options: dict[str, Any],
          context: ReadContext | None = None) -> ReaderResult:
     """One record per delimited row under a header; layout: blank lines, header, footer, title."""
-    return read_rows(lines, source_id, options, wraps=not (context and context.grid))
+    grid = bool(context and context.grid)
+    columns = options["columns"]
+    return read_rows(lines, source_id, options, wraps=not grid,
+                     continues=(lambda cells: _partner_merged_down(cells, columns)) if grid
+                     else None)
+
+
+# The columns that say who the partner is: merged down with its name, never another's.
+_NAMING = frozenset({"partner", "country", "city", "other_name", "erasmus_code", "website"})
+
+
+def _partner_merged_down(cells: Sequence[str], columns: Sequence[str]) -> bool:
+    """A row of a spreadsheet or web table whose partner cell is empty but that says more of
+    its own (a subject area and its places, another mobility type): the partner's cells were
+    merged down over several rows, which exports them blank below the first. It continues
+    the row above (see :func:`_continuation`); a note or a total does not, nor a row that
+    names a country, a city or another name of its own (a partner named elsewhere)."""
+    if "partner" not in columns:
+        return False
+    named = [i for i, c in enumerate(columns) if c in _NAMING]  # merged with the partner
+    if any(i < len(cells) and cells[i].strip() for i in named):
+        return False  # a country or another name of its own: not the partner above
+    own = [c for c in cells if c.strip()]
+    return len(own) >= 2 and not is_total_line(cells)
