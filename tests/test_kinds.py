@@ -396,3 +396,25 @@ def test_a_suspended_or_terminated_agreement_is_reported_not_published(
 ])
 def test_kinds_of_untuned_lists(cell: str, kinds: tuple[str, ...], status: str | None) -> None:
     assert parse_kinds(cell) == (KindValue(kinds, status), [])
+
+
+@pytest.mark.parametrize(("term", "published"), [
+    ("Till 2026 or until terminated", True),
+    ("5 years; may be terminated with 6 months notice", True),
+    ("2021-2026 unless suspended", True),
+    ("Suspended until 2027", False),
+    ("2021-2026 (terminated)", False),
+])
+def test_a_term_naming_how_an_agreement_may_end_keeps_it(tmp_path: Path, term: str,
+                                                         published: bool) -> None:
+    """Termination clauses in a term cell ('until terminated', 'unless suspended') were read as
+    the agreement having ended, and current agreements were dropped."""
+    path = tmp_path / "t.yaml"
+    path.write_text("source: t\nlist: t\nsections:\n  - name: rows\n    reader:\n"
+                    "      name: simple-table\n      options:\n"
+                    "        columns: [partner, term]\n"
+                    "    fields:\n      partner: partner\n      term: term\n"
+                    "    constants:\n      level: university\n", "utf-8")
+    section = load_mapping(path).sections[0]
+    record = RawRecord("t", (4,), "", {"partner": "University of Edinburgh", "term": term})
+    assert bool(build_agreements(record, section, "t", "p")) is published

@@ -7,6 +7,7 @@ each doubt next to the line that caused it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,7 +17,7 @@ from exchange_kg.normalise.country import countries_in_name, parse_country, terr
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
 from exchange_kg.normalise.fit import names_a_column
-from exchange_kg.normalise.kinds import ENDED
+from exchange_kg.normalise.kinds import ENDED, parse_kinds
 from exchange_kg.normalise.partner import cell_lines
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.normalise.term import Term
@@ -282,6 +283,12 @@ def _published(status: str | None) -> str | None:
     return None if status == ENDED else status
 
 
+# Words that make a termination a condition, not a fact ("until", "unless", "may" ...)
+_CONDITIONS = frozenset({"until", "unless", "may", "can", "or", "if", "till", "upon", "bis",
+                         "sofern", "falls", "kann", "hasta", "salvo", "salvu", "puede", "pode",
+                         "jusqu", "sauf", "peut", "fino", "può", "tot", "tenzij", "kan"})
+
+
 def _ended(values: dict[str, Any], record: RawRecord) -> str:
     """The cell of a row whose status says its agreement is no longer in force (suspended,
     terminated) while its term still runs (an end, an open end, a duration), or "": published,
@@ -290,11 +297,24 @@ def _ended(values: dict[str, Any], record: RawRecord) -> str:
     kinds_value = values.get("kind")
     terms = [*(values.get("term") or ()), *(values.get("end") or ())]
     runs = any(t.end or t.open_ended or t.duration_years for t in terms)
+    stated = all(_states_ended(record.fields.get(name, "")) for name in ("term", "end"))
     if runs and ((kinds_value is not None and kinds_value.status == ENDED)
-                 or any(t.status == ENDED for t in terms)):
+                 or stated and any(t.status == ENDED for t in terms)):
         return " / ".join(record.fields[name].strip() for name in ("kind", "term", "end")
                           if record.fields.get(name, "").strip())
     return ""
+
+
+def _states_ended(text: str) -> bool:
+    """Whether a term cell's word for an ended agreement states it ("Suspended until 2027",
+    "2021-2026 (terminated)"), rather than naming how the agreement may end ("Till 2026 or
+    until terminated", "5 years; may be terminated with 6 months notice"): a condition word
+    before it."""
+    words = re.findall(r"\w+", text.casefold())
+    for i, word in enumerate(words):
+        if parse_kinds(word)[0].status == ENDED:
+            return not any(w in _CONDITIONS for w in words[:i])
+    return True
 
 
 def _erasmus_code(code: ErasmusCode | None, country: str | None, city: str | None,
