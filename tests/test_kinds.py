@@ -418,3 +418,20 @@ def test_a_term_naming_how_an_agreement_may_end_keeps_it(tmp_path: Path, term: s
     section = load_mapping(path).sections[0]
     record = RawRecord("t", (4,), "", {"partner": "University of Edinburgh", "term": term})
     assert bool(build_agreements(record, section, "t", "p")) is published
+
+
+def test_an_end_column_read_as_dates_gives_the_ends(tmp_path: Path) -> None:
+    """'end: date' passed the mapping check and then stopped every build with an internal
+    error (a date is no term); a column of plain dates is a column of ends."""
+    path = tmp_path / "e.yaml"
+    path.write_text("source: e\nlist: e\nsections:\n  - name: rows\n    reader:\n"
+                    "      name: simple-table\n      options:\n"
+                    "        columns: [partner, start, end]\n"
+                    "    fields:\n      partner: partner\n      start: date\n      end: date\n"
+                    "    constants:\n      level: university\n", "utf-8")
+    section = load_mapping(path).sections[0]
+    record = RawRecord("e", (2,), "", {"partner": "University of Edinburgh",
+                                       "start": "01.09.2021", "end": "31.08.2026"})
+    (agreement,) = build_agreements(record, section, "e", "p")
+    assert (agreement.end.year, agreement.end.month, agreement.end.day) == (2026, 8, 31)
+    assert agreement.open_ended is False

@@ -146,6 +146,10 @@ def build_agreements(
         record.flags.extend(flags)
         if value is not None:
             values[name] = value
+    if isinstance(values.get("end"), DateValue):  # 'end: date': plain dates, each an end
+        values["end"] = (Term(start=None, end=values["end"], open_ended=False,
+                              duration_years=None, auto_renewal=None, kinds=(),
+                              text=record.fields.get("end", "")),)
     partner = values.get("partner")
     if lined and partner is not None and len(partner.parties) != len(lined):
         lined = None
