@@ -159,7 +159,7 @@ class GraphBuilder:
             # the host resolved like every partner: one institution with its partner side
             iri = self._cluster_org(cluster).iri
         elif pub.name:
-            iri = self._host_iri(pub.name)
+            iri = self._host_iri(pub.name, pub.country)
             self._org(iri, _INSTITUTION).add_label(pub.name)
             self.host_key_of[iri] = host_parent(pub.key)
         else:
@@ -170,15 +170,17 @@ class GraphBuilder:
             org.add_label(pub.known_as)
         return iri
 
-    def _host_iri(self, name: str) -> str:
-        return self.minter.iri("institution", name, "", identity_key(name))
+    def _host_iri(self, name: str, country: str | None = None) -> str:
+        """A named host's IRI: its name's, and the country its manifest states, where it
+        does (two hosts of one name in two countries are two institutions)."""
+        return self.minter.iri("institution", name, (country or "").lower(), identity_key(name))
 
     def _cluster_iri(self, cluster: Cluster) -> str:
         """One institution, one IRI: minted from the resolved cluster, not a spelling. A named
         host keeps the IRI it has as the host (it is the largest side of its lists)."""
         host = self.host_of.get(cluster.id)
         if host is not None and host.name:
-            return self._host_iri(host.name)
+            return self._host_iri(host.name, host.country)
         return self.minter.institution(cluster.id)
 
     def _cluster_org(self, cluster: Cluster) -> _Org:
