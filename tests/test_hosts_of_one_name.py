@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import run_build
 from rdflib import Graph, URIRef
+
+from conftest import run_build
 
 HOME = URIRef("https://w3id.org/exchange-kg/ontology#homeInstitution")
 
