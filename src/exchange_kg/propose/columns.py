@@ -128,7 +128,7 @@ def field_by_content(values: Sequence[str]) -> str | None:
     codes = {v for v in filled if iso_code(v) is not None}
     if len(codes) >= 3 and share(lambda v: v in codes) > 0.6:
         return "country"  # "DE", "FR", "JPN": a report's country codes, several distinct
-    if share(_kind) > 0.6:
+    if share(names_kinds) > 0.6:
         return "kind"  # "Erasmus+", "Acordo bilateral" under "Programa"
     if _numbering(filled):
         return "row_number"  # 1, 2, 3, ...: the document's own numbering
@@ -154,7 +154,7 @@ def _counts_up(numbers: Sequence[int]) -> bool:
         b in (a + 1, 1) for a, b in zip(numbers, numbers[1:], strict=False))
 
 
-def _kind(cell: str) -> bool:
+def names_kinds(cell: str) -> bool:
     """A cell that is all agreement types the vocabulary knows, and nothing else."""
     value, flags = parse_kinds(cell)
     return bool(value.kinds) and not flags

@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from exchange_kg.normalise.kinds import parse_kinds
-from exchange_kg.propose.columns import column_fields, field_by_content, header_field
+from exchange_kg.propose.columns import (
+    column_fields,
+    field_by_content,
+    header_field,
+    names_kinds,
+)
 from exchange_kg.readers.cells import is_rule, is_upper_header
 
 DELIMITERS = ("\t", ";", "|", ",")
@@ -54,18 +58,13 @@ def _worded_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
             continue
         # columns ticking the agreement type they name ("Erasmus+ | Double degree" over x
         # marks) are headed by the type's name
-        known = [k or _names_a_type(c) for k, c in zip(known, cells, strict=True)]
+        known = [k or names_kinds(c) for k, c in zip(known, cells, strict=True)]
         lead = 0
         while lead < len(cells) and not known[lead]:
             lead += 1
         if sum(known[lead:]) * 2 > len(cells) - lead:
             return i, _passes(lines, delimiter, i, cells, lead)
     return None
-
-
-def _names_a_type(cell: str) -> bool:
-    kinds, flags = parse_kinds(cell)
-    return bool(kinds.kinds) and not flags
 
 
 def _passes(lines: Sequence[str], delimiter: str, at: int, cells: Sequence[str], lead: int
