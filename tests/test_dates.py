@@ -572,3 +572,29 @@ def test_a_label_before_a_colon_is_dropped_a_date_is_not() -> None:
     14.03.2026' was published as starting 2026-03-14 (a false fact)."""
     assert parse_date("signed: 15.03.2021; ends: 14.03.2026")[0] is None
     assert parse_date("Data aktualizacji: 02.04.2026")[0] == DateValue(2026, 4, 2)
+
+
+@pytest.mark.parametrize("cell", [
+    "01/01/1900", "1900-01-01", "1900-01-00", "00.00.0000", "30.12.1899", "1899-12-31",
+    "1970-01-01", "01.01.1970", "31/12/2099", "12/31/2099", "2099-12-31", "20991231",
+    "01.01.2100", "2100-12-31", "31.12.9999", "9999-12-31", "2099-12-31 00:00:00",
+    "2099-12-31T00:00:00Z", "73050",  # a spreadsheet's day number of 2099-12-31
+])
+def test_an_exports_stand_in_for_an_empty_date_is_reported_not_published(cell: str) -> None:
+    """Exports write "no date" as 1900-01-01 or 2099-12-31: published, each was a false
+    start in 1900 or a false end 75 years ahead."""
+    for field in ("start", "end"):
+        value, flags = parse_date(cell, field=field)
+        assert value is None, cell
+        assert [(f.code, f.withheld) for f in flags] == [("date-placeholder", True)], cell
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("31 December 2099", DateValue(2099, 12, 31)),  # a person wrote it: a date all the same
+    ("2100", DateValue(2100)),
+    ("30.12.2099", DateValue(2099, 12, 30)),
+    ("02.01.1970", DateValue(1970, 1, 2)),
+    ("31.12.2029", DateValue(2029, 12, 31)),
+])
+def test_a_day_near_an_exports_stand_in_is_a_date(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell, field="end") == (expected, [])

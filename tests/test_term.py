@@ -919,3 +919,21 @@ def test_a_number_with_a_fraction_is_no_duration_of_its_last_digits() -> None:
 def test_terms_of_untuned_lists(cell: str, check: Any) -> None:
     terms, flags = parse_terms(cell)
     assert len(terms) == 1 and check(terms[0]) and not flags
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [
+    ("2021-09-01 - 2099-12-31", DateValue(2021, 9, 1), None),
+    ("01.09.2021 bis 31.12.9999", DateValue(2021, 9, 1), None),
+    ("from 01.09.2021 until 31.12.2099", DateValue(2021, 9, 1), None),
+    ("01/01/1900 - 31/08/2026", None, DateValue(2026, 8, 31)),
+    ("31.12.2099", None, None),
+])
+def test_an_exports_stand_in_for_an_empty_date_ends_no_term(
+        cell: str, start: DateValue | None, end: DateValue | None) -> None:
+    """An end column's '01.09.2021 bis 31.12.9999' was published as ending on its start
+    day once the stand-in was no end; before, 2099-12-31 was published as the end."""
+    for role in ("end", "term"):
+        terms, flags = parse_terms(cell, field="end", role=role)
+        assert [(t.start, t.end) for t in terms] == ([(start, end)] if start or end else [])
+        assert all(t.open_ended is (False if end else None) for t in terms), (cell, role)
+        assert "date-placeholder" in [f.code for f in flags]

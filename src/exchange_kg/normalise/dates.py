@@ -361,6 +361,46 @@ def _serial(compact: str, raw: str, field: str) -> tuple[DateValue, list[Flag]] 
         field, "date-serial", f"read as a spreadsheet's day number: {day.isoformat()}", raw)]
 
 
+# Database exports fill a date nobody entered with a fixed day: the first day a system
+# counts (1899-12-30/31 and 1900-01-01 in spreadsheets and SAP/MoveOn-style exports,
+# 1970-01-01 in Unix ones, 1753-01-01, 0001-01-01) or a last day no term reaches
+# (2099-12-31, 2100-01-01, 2100-12-31, 2999-12-31, 9999-12-31). Written in digits, such a
+# day says "no date": no exchange agreement was signed on New Year's Day 1900 or 1970, and
+# none is set to end at the turn of the next century. The same day written with its month
+# named ("31 December 2099") is a person's statement and stays a date.
+_PLACEHOLDER_DAYS = frozenset({
+    (1, 1, 1), (1753, 1, 1), (1899, 12, 30), (1899, 12, 31), (1900, 1, 1), (1970, 1, 1),
+    (2099, 12, 31), (2100, 1, 1), (2100, 12, 31), (2999, 12, 31), (3000, 1, 1),
+    (9999, 12, 31)})
+_DIGITS_YMD = re.compile(r"(\d{4})([/.\-]?)(\d{1,2})\2(\d{1,2})\.?")
+_DIGITS_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})\.?")
+
+
+def placeholder_date(text: str, field: str) -> Flag | None:
+    """The report line for a date written in digits that is an export's stand-in for an
+    empty cell (see ``_PLACEHOLDER_DAYS``; also a day or month 00 in the years 0 and 1900:
+    "1900-01-00", "00.00.0000"); None for any other text."""
+    compact = re.sub(r"\s*([/.\-])\s*", r"\1", " ".join(text.split()))
+    compact = re.sub(r"[T ]00:00(?::00(?:\.0+)?)?Z?$", "", compact)  # "2099-12-31 00:00:00"
+    days: list[tuple[int, int, int]] = []
+    m = _DIGITS_YMD.fullmatch(compact)
+    if m and (m.group(2) or len(compact) == 8):
+        days.append((int(m.group(1)), int(m.group(3)), int(m.group(4))))
+    m = _DIGITS_DMY.fullmatch(compact)
+    if m:  # either order: "31/12/2099" and "12/31/2099" are the same stand-in
+        year, a, b = int(m.group(4)), int(m.group(1)), int(m.group(3))
+        days += [(year, b, a), (year, a, b)]
+    serial = _serial(compact, text, field)
+    if serial is not None and serial[0] is not None:
+        value = serial[0]
+        days.append((value.year, value.month or 0, value.day or 0))
+    if not any(d in _PLACEHOLDER_DAYS or (d[0] in (0, 1900) and 0 in d[1:]) for d in days):
+        return None
+    return Flag(field, "date-placeholder", "a day database exports write for an empty date, "
+                "not a date the agreement has; not published", " ".join(text.split()),
+                withheld=True)
+
+
 # Lists in these languages date by a calendar of their own unless a cell marks a date
 # Gregorian: an Amharic list's "22/01/2014" is 2 October 2021 (Ethiopian calendar), a Nepali
 # list's "२०७८/०५/१५" a day of 2021 (Bikram Sambat). Read as Gregorian, each is a false date.
@@ -489,6 +529,9 @@ def parse_date(text: str, *, field: str = "start", part: bool = False,
     period = academic_period(text, end=field == "end")
     if period is not None:
         return period, []
+    placeholder = placeholder_date(text, field)
+    if placeholder is not None:
+        return None, [dataclasses.replace(placeholder, value=" ".join(raw.split()))]
     # spaces around separators go; runs collapsed first keep the regex linear
     compact = re.sub(r"\s*([/.\-])\s*", r"\1", " ".join(text.split()))
     serial = _serial(compact, raw, field)

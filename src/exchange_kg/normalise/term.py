@@ -42,6 +42,7 @@ from exchange_kg.normalise.dates import (
     is_month_marker,
     month_number,
     parse_date,
+    placeholder_date,
     starts_with_from,
 )
 from exchange_kg.normalise.kinds import (
@@ -259,6 +260,11 @@ class _Reader:
             value, length = named
             self._year_token(state, tok, value, i, last=i + length - 1)
             return length, "year"
+        placeholder = placeholder_date(tok.text, self.field_name) if tok.is_date else None
+        if placeholder is not None:  # "2021-09-01 - 2099-12-31": the export's "no end"
+            self.flags.append(replace(placeholder, value=self._written(i, i)))
+            self._placeholder(state)
+            return 1, "placeholder"
         value = _date_value(tok)
         if value is not None:
             second = _academic_second_year(self.text, self.tokens, i)
@@ -319,8 +325,8 @@ class _Reader:
         """Whether the dash at ``i`` opens its clause and one date follows it, nothing else:
         a bullet before a range ("- 2019 - 2024") or before a term ("- 2017 na czas
         nieokreślony") is no "until"."""
-        if state.since_date or state.pending or state.pending_statuses:
-            return False
+        if state.since_date - {"placeholder"} or state.pending or state.pending_statuses:
+            return False  # ("01/01/1900 - 31/08/2026": an export's empty start before it)
         dates = 0
         for tok in self.tokens[i + 1:]:
             if tok.text == ";":
@@ -388,6 +394,21 @@ class _Reader:
         self._start(draft, tok, value, last)
         draft.start_at = (i, last)
         state.last_started = draft
+
+    @staticmethod
+    def _placeholder(state: _ClauseState) -> None:
+        """An export's stand-in for an empty date where a range ends ("01.09.2021 bis
+        31.12.9999" in an end column): the range's first date is its start, and the term
+        has no end the cell states (neither a fixed one nor an open one)."""
+        ended, current = state.ended_by_role, state.current
+        if (ended is None or current is None or ended[0] is not current or current.start
+                or current.duration_years is not None or current.open_ended
+                or not (state.after_range or state.until)
+                or state.since_date & {"kind", "connector", "unknown"}):
+            return
+        current.start, current.end, current.fixed = ended[1], None, False
+        current.start_at, current.ended_at = current.ended_at, None
+        state.ended_by_role = None
 
     def _withhold_role_end(self, state: _ClauseState, current: _Draft, i: int, last: int
                            ) -> None:
