@@ -1272,3 +1272,34 @@ def test_cjk_footnote_marks_and_brackets_are_read_as_marks_and_brackets(
     the acronym in 〔〕 were part of the name."""
     party, _ = one(cell)
     assert (party.institution, party.alt_names, party.acronym) == (name, other, acronym)
+
+
+@pytest.mark.parametrize(("cell", "institution", "unit"), [
+    ("Fakultät für Informatik, TU München", "TU München", "Fakultät für Informatik"),
+    ("Fakultät für Informatik, KIT", "KIT", "Fakultät für Informatik"),
+    ("Fakultät für Informatik (TU Dresden)", "TU Dresden", "Fakultät für Informatik"),
+    ("KIT, Fakultät für Informatik", "KIT", "Fakultät für Informatik"),
+    ("UCL – Department of Computer Science", "UCL", "Department of Computer Science"),
+    ("Faculdade de Direito, USP", "USP", "Faculdade de Direito"),
+    ("UBA - Facultad de Derecho", "UBA", "Facultad de Derecho"),
+    ("Wydział Prawa, UW", "UW", "Wydział Prawa"),
+    ("School of Law, NYU", "NYU", "School of Law"),
+])
+def test_a_unit_with_a_short_name_it_does_not_shorten_is_a_unit_of_that_institution(
+        cell: str, institution: str, unit: str) -> None:
+    party, _ = one(cell)
+    assert (party.institution, party.units, party.acronym) == (institution, (unit,), None)
+
+
+@pytest.mark.parametrize(("cell", "institution", "acronym"), [
+    ("School of Oriental and African Studies, SOAS", "School of Oriental and African Studies",
+     "SOAS"),
+    ("College of Europe (CoE)", "College of Europe", "CoE"),
+    ("Institute of Science Tokyo, ISCT", "Institute of Science Tokyo", "ISCT"),
+    ("Institute of Geological and Nuclear Sciences (GNS Science)",
+     "Institute of Geological and Nuclear Sciences", "GNS Science"),
+])
+def test_a_short_name_that_shortens_a_unit_like_name_is_its_acronym(
+        cell: str, institution: str, acronym: str) -> None:
+    party, _ = one(cell)
+    assert (party.institution, party.units, party.acronym) == (institution, (), acronym)

@@ -1319,11 +1319,40 @@ def _parse_party(text: str, notation: str, flags: list[Flag]) -> PartyName:
     if notation in ("dash", "auto"):
         body = _apply_dash(body, notation, draft, flags)
     _parse_pieces(body, notation, draft, flags)
-    party = draft.build()
+    party = _institution_of_unit(draft.build())
     if party.institution:
         return party
     _flag(flags, "unit-split-uncertain", "no institution name stands apart; kept whole", text)
     return PartyName(_tidy(re.sub(r"[()\[\]]", " ", text)) or _tidy(text) or text)
+
+
+def _institution_of_unit(party: PartyName) -> PartyName:
+    """ "Fakultät für Informatik, TU München", "School of Law (NYU)", "UCL – Department of
+    Computer Science": a unit's name with an institution's short name that does not shorten it.
+    The short name is the institution the unit belongs to; read the other way, every row naming
+    the same faculty of another university ("…, KIT", "…, UCLA") would be one institution named
+    after the faculty. A short name that does shorten the name ("School of Oriental and African
+    Studies, SOAS", "College of Europe (CoE)") stays the name's acronym."""
+    short, name = party.acronym, party.institution
+    if short is None or not _starts_with_unit(name) or _category(name) is not _Cat.UNIT \
+            or _abbreviates(short, name):
+        return party
+    return replace(party, institution=short, units=(name, *party.units), acronym=None)
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` can be letters taken from ``name`` in order, the first starting one
+    of its words ("ISCT" / "Institute of Science Tokyo", "CoE" / "College of Europe", "GNS
+    Science" / "Institute of Geological and Nuclear Sciences"); "KIT" or "TU München" cannot
+    shorten "Fakultät für Informatik"."""
+    first = short.split()[0]
+    letters = [c for c in _fold(first) if c.isalnum()]
+    words = [w for w in (re.sub(r"\W", "", w) for w in _fold(name).split()) if w]
+    for i, word in enumerate(words):
+        if letters and word[0] == letters[0]:
+            rest = iter("".join(words[i:])[1:])
+            return all(c in rest for c in letters[1:])
+    return False
 
 
 def _apply_colon(text: str, draft: _Draft, flags: list[Flag]) -> str:
