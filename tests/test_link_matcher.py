@@ -7,11 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+import tldextract
 
 from exchange_kg.link import InstitutionQuery, RorIndex, build_index, match, match_unit, matcher
 from exchange_kg.link.matcher import match_all
 from exchange_kg.link.model import MatchResult
-from exchange_kg.link.names import forms, normalise, registered_domain
+from exchange_kg.link.names import forms, host_of, normalise, registered_domain
 from exchange_kg.link.ror_dump import RorRecord, parse_record
 from exchange_kg.link.ror_index import open_index, write_index
 from exchange_kg.link.synthetic import qid, ror_id, v1_record, v2_record
@@ -377,6 +378,23 @@ def test_registered_domain() -> None:
     assert registered_domain("https://www.akita-u.ac.jp/eng/") == "akita-u.ac.jp"
     assert registered_domain("gtu.ge/en/") == "gtu.ge"
     assert registered_domain("not a site") is None
+
+
+@pytest.mark.parametrize("host", [
+    "a.ck", "www.ck", "x.www.ck", "ck", "b.a.ck",  # a wildcard rule and its exception
+    "city.kawasaki.jp", "x.city.kawasaki.jp", "foo.kawasaki.jp", "a.b.kawasaki.jp",
+    "foo.blogspot.com", "x.compute.amazonaws.com",  # private rules are no suffix
+    "192.168.0.1", "1.2.3.4.5", "a..com", "..com", "com", "a.com", "co.uk", "uni.ac.uk",
+    "x.y.ac.jp", "x.bd", "a.b.bd", "www.mm", "a.er", "x.k12.ca.us", "x.y.k12.ca.us",
+    "y.x.nom.br", "xn--80ak6aa92e.com", "x.xn--p1ai", "www.пример.рф", "xn--.com", "a_b.com",
+    "https://www4.uninsubria.it/online/", "www.Example.AC.jp:8080/en/",
+])
+def test_registered_domain_as_tldextract_reads_it(host: str) -> None:
+    # the suffix list walked as tldextract's trie is, without its private domains
+    ext = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)(host_of(host))
+    expected = f"{ext.domain}.{ext.suffix}" if host_of(host) and ext.domain and ext.suffix \
+        else None
+    assert registered_domain(host) == expected
 
 
 def test_a_name_in_another_language_links_through_the_word_tables(index: RorIndex) -> None:

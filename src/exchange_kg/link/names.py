@@ -15,8 +15,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import idna
 import pycountry
-import tldextract
+from tldextract.cache import DiskCache
+from tldextract.suffix_list import get_suffix_lists
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _LETTERS = str.maketrans({
@@ -200,9 +202,51 @@ def forms(text: str) -> list[NameForm]:
 
 
 @lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    # The bundled suffix-list snapshot only: no network, no cache files, same answer every run.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+def _public_suffixes() -> tuple[frozenset[str], frozenset[str]]:
+    """(the rules of the public-suffix list's ICANN section, as ``tldextract`` applies them
+    without private domains, and every label suffix of a rule: the nodes of its trie).
+
+    From the snapshot ``tldextract`` bundles only: no network, no cache files, the same
+    answer every run. Two sets of strings are a fifth of the time ``tldextract`` takes to
+    build its two tries (one with the private domains, which linking never asks), and that
+    parse runs before the matching workers are forked, with nothing else to do."""
+    public, _private = get_suffix_lists(cache=DiskCache(None), urls=(), cache_fetch_timeout=None,
+                                        fallback_to_snapshot=True)
+    nodes: set[str] = set()
+    for rule in public:
+        labels = rule.split(".")
+        nodes.update(".".join(labels[k:]) for k in range(len(labels)))
+    return frozenset(public), frozenset(nodes)
+
+
+def _decoded(label: str) -> str:
+    """A label as the suffix list spells it (an IDN's punycode decoded)."""
+    if label.startswith("xn--"):
+        try:
+            return idna.decode(label)
+        except (UnicodeError, IndexError):
+            pass
+    return label
+
+
+def _suffix_start(labels: list[str]) -> int | None:
+    """Where a host's public suffix begins (the position of its first label), None when no
+    rule fits: the walk of ``tldextract``'s trie from the last label on, over ``nodes``, a
+    wildcard rule ("*.ck") taking the next label unless an exception ("!www.ck") keeps it."""
+    rules, nodes = _public_suffixes()
+    path, found = "", None
+    for k in range(len(labels) - 1, -1, -1):
+        label = _decoded(labels[k])
+        step = f"{label}.{path}" if path else label
+        if step in nodes:
+            path = step
+            if step in rules:
+                found = k
+            continue
+        if (f"*.{path}" if path else "*") in nodes:
+            return k + 1 if "!" + step in nodes else k
+        break
+    return found
 
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
@@ -230,21 +274,24 @@ def host_suffixes(url_or_host: str) -> list[str]:
 
 
 def read_suffix_list() -> None:
-    """Read the public-suffix list ``registered_domain`` parses hosts with (tens of
-    milliseconds) now: before forking processes that would each read it again."""
-    _extractor()("")
+    """Read the public-suffix list ``registered_domain`` parses hosts with (milliseconds)
+    now: before forking processes that would each read it again."""
+    _public_suffixes()
 
 
 @lru_cache(maxsize=10_000)
 def registered_domain(url_or_host: str) -> str | None:
-    """ "http://www4.uninsubria.it/online/" -> "uninsubria.it"; None when there is no domain."""
+    """ "http://www4.uninsubria.it/online/" -> "uninsubria.it"; None when there is no domain
+    (``tldextract``'s domain and suffix without private domains)."""
     host = host_of(url_or_host)
     if not host:
         return None
-    ext = _extractor()(host)
-    if not ext.domain or not ext.suffix:
+    labels = host.split(".")
+    start = _suffix_start(labels)
+    if not start:  # no suffix, or nothing in front of it
         return None
-    return f"{ext.domain}.{ext.suffix}"
+    domain = labels[start - 1]
+    return f"{domain}.{'.'.join(labels[start:])}" if domain else None
 
 
 # ----------------------------------------------------------------------------- places
