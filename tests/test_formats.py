@@ -436,6 +436,50 @@ def test_an_unread_sheet_with_a_table_is_unreadable_one_with_a_note_is_layout(
                      "Maintained by the International Office.": LineStatus.LAYOUT}
 
 
+COVER = {  # a workbook's cover sheet of notes, in two languages, and sheets that are lists
+    "Notas": ["Universidad de Zaragoza – Facultad de Economía y Empresa",
+              "Convenios Erasmus+ de movilidad, curso 2025-2026", "Actualizado: 03/11/2025",
+              "Cada hoja recoge los convenios con las universidades de un país.",
+              "Plazas: número de estudiantes salientes por curso.",
+              "Contacto: relint@example.org"],
+    "Hinweise": ["Partnerliste des Fachbereichs", "Stand: 1. März 2026",
+                 "Die Plätze gelten je Studienjahr.", "Änderungen bleiben vorbehalten.",
+                 "Kontakt: io@example.org"],
+    # partner names after a sentence: a list, whatever the sentences around it
+    "Asia": ["Agreements in Asia are renewed every year.", "Kyoto University",
+             "Seoul National University", "Contact the office for details."],
+    "Kurz": ["Kyoto University", "Seoul National University", "Fudan University",
+             "National Taiwan University"],
+    "Sätze": ["Wir kooperieren mit der Universität Wien seit 2019.",
+              "Die Vereinbarung mit der Karls-Universität läuft 2029 aus."],
+}
+
+
+def test_an_unread_sheet_of_written_notes_is_layout_in_any_language(tmp_path: Path) -> None:
+    """A cover sheet of notes (a title, 'Updated: ...', sentences, a contact line) is no list
+    and was reported line by line as unread; a sheet naming partners, one a line or in
+    sentences, is still reported."""
+    import openpyxl
+
+    from exchange_kg.records import LineStatus
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Europe"
+    wb.active.append(["Country", "University"])
+    wb.active.append(["Italy", "Università di Padova"])
+    for name, lines in COVER.items():
+        sheet = wb.create_sheet(name)
+        for line in lines:
+            sheet.append([line])
+    path = tmp_path / "list.xlsx"
+    wb.save(path)
+    view = open_view(path, [{"sheet": "Europe"}])
+    status = {view.lines[n - 1]: d.status for n, d in view.dispositions.items()}
+    for name, lines in COVER.items():
+        expected = LineStatus.LAYOUT if name in ("Notas", "Hinweise") else LineStatus.UNREADABLE
+        assert {status[line] for line in lines} == {expected}, name
+
+
 def test_an_unread_table_of_links_only_is_a_navigation_bar_not_a_lost_list(
         tmp_path: Path) -> None:
     from exchange_kg.records import LineStatus

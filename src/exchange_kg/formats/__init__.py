@@ -424,9 +424,17 @@ NOTE_LINES = 3
 
 
 def _is_note(table: Table, skip: set[int] | frozenset[int] = frozenset()) -> bool:
+    """A few lines of one cell each naming no institution after the first (the owner's),
+    or written notes of any length (see :mod:`.notes`)."""
+    from exchange_kg.formats.notes import is_written_note, names_institution
+
     rows = [[c for c in row if c.strip()] for r, row in enumerate(table.cells) if r not in skip]
-    rows = [row for row in rows if row]
-    return len(rows) <= NOTE_LINES and all(len(row) == 1 for row in rows)
+    lines = [row[0] for row in rows if row]
+    if any(len(row) > 1 for row in rows):
+        return False
+    if len(lines) <= NOTE_LINES:
+        return not any(names_institution(line) for line in lines[1:])
+    return is_written_note(lines)
 
 
 # A legend has at most this many rows, its terms at most this many characters.
