@@ -589,3 +589,19 @@ def test_more_country_names_of_untuned_lists_are_read(cell: str, code: str) -> N
     and English lists were unread, and their partners published without a country."""
     match = parse_country(cell)
     assert match is not None and match.code == code
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("es-CL", None), ("pt", None), ("fr", None), ("it", None),  # Reino Unido, Royaume-Uni ...
+    ("en", "RU"), ("de", "RU"), (None, "RU"),
+])
+def test_a_code_a_language_writes_for_another_country_is_not_read(
+        language: str | None, expected: str | None) -> None:
+    from exchange_kg.normalise.registry import normalise
+    from exchange_kg.normalise.vocabulary import BUILTIN, using
+
+    with using(BUILTIN.with_language(language)):
+        code, flags = normalise("country", "RU", "country", {})
+        assert normalise("country", "DE", "country", {})[0] == "DE"
+    assert code == expected
+    assert [f.code for f in flags] == ([] if expected else ["country-unknown"])

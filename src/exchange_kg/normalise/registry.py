@@ -46,7 +46,11 @@ def _normalise_cell(name: str, raw: str, field: str, vocabulary: Vocabulary,
 def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[Flag]]:
     from exchange_kg.normalise.country import parse_country, unmatched_reason
 
-    match = iso_code(raw) or parse_country(raw)
+    match = iso_code(raw)
+    clash = _code_clash(raw.strip(), active().language) if match is not None else None
+    if clash is not None:
+        return None, [Flag(field, "country-unknown", clash, raw, withheld=True)]
+    match = match or parse_country(raw)
     if match is None:
         reason = unmatched_reason(raw) or "names no country we recognise"
         return None, [Flag(field, "country-unknown", reason, raw, withheld=True)]
@@ -55,6 +59,27 @@ def _country(raw: str, field: str, options: dict[str, Any]) -> tuple[Any, list[F
         flags.append(Flag(field, "country-repaired",
                           f"read as {match.name} ({match.method}, score {match.score:.0f})", raw))
     return match.code, flags
+
+
+def _code_clash(code: str, language: str | None) -> str | None:
+    """Why an ISO code is no country in a list of ``language`` ("RU" is Reino Unido in a
+    Spanish list as often as Russia), or None."""
+    if not language:
+        return None
+    other = _clashes().get((code, language.split("-")[0].casefold()))
+    if other is None:
+        return None
+    from exchange_kg.normalise.country import country_name
+
+    return (f"{code!r} is the ISO code of {country_name(code)}, but lists in this language "
+            f"write it for {country_name(other)}: give the country's name")
+
+
+@lru_cache(maxsize=1)
+def _clashes() -> dict[tuple[str, str], str]:
+    from exchange_kg.normalise.vocabulary import data_rows
+
+    return {(code, lang): other for code, lang, other, *_ in data_rows("country-code-clashes.tsv")}
 
 
 # Codes that are also what an empty cell says: "NA" is Namibia's code and "not available".
