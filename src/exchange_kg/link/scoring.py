@@ -11,11 +11,10 @@ reach the matcher's threshold for a link (0.95) on their own.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
@@ -105,7 +104,7 @@ class Hit:
 
 
 class _PlainHit(Hit):
-    """A hit by a plain fuzzy ratio (``_plain_reading``) whose ROR name is read from the
+    """A hit by a plain fuzzy ratio (``Close.plain``) whose ROR name is read from the
     record's names only when asked for: most hits never become a candidate."""
 
     def __init__(self, index: RorIndex, i: int, score: float, position: int, label: str):
@@ -385,11 +384,18 @@ class Close(NamedTuple):
     fulls: frozenset[str]  # the ROR full-name keys of ``pairs``
     dropped: bool  # some reading of ours has a qualifier dropped (compared with every name)
     by_full: dict[str, list[Pairing]]  # ROR full-name key -> our readings paired with it
+    plain: dict[int, PlainBest]  # record -> its best plain reading, or ``_RULES``
 
 
 # One of our readings paired with a ROR full-name key (``close_pairs``): (label, key, the
 # plain fuzzy score or None when either key has no content words, ``_pair_test``).
 Pairing = tuple[str, str, float | None, PairTest]
+# A record's best pairing by plain ratio so far (``close_pairs``): (the plain fuzzy score,
+# minus the length of its shortest name of that key, minus that name's position, our label),
+# ordered as ``_best_paired_reading`` prefers them; or ``_RULES`` when a pair needs the rules
+# or the record has readings that are compared one by one.
+PlainBest = tuple[float, int, int, str] | object
+_RULES = object()
 
 
 def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
@@ -411,23 +417,25 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
             equal.setdefault(i, set()).add(key)
     plain = [(label, key) for label, key, dropped in qforms if not dropped]
     qkeys = [_screened(key) for key in dict.fromkeys(key for _label, key in plain)]
+    first_label = {key: label for label, key in reversed(plain)}
     in_order = len(qkeys) == len(plain)  # no key of ours twice: pairings come in qforms order
     records = list(records)
     screened = index.screened_many(records)
-    # every whole name of every record, repeats included: the names of record ``records[k]``
-    # end before ``ends[k]``, so a name found tells its record without a record-by-record scan
+    # every whole name of every record, repeats included, with the record it is a name of
     names = list(chain.from_iterable(screened))
-    ends = list(accumulate(map(len, screened)))
+    owners = list(chain.from_iterable(map(repeat, records, map(len, screened))))
     choices = list(map(itemgetter(1), names))  # token_sort_ratio is the ratio of the words sorted
     pairs: dict[tuple[str, str], float] = {}
     paired: set[str] = set()
     by_full: dict[str, list[Pairing]] = {}
     found: dict[str, dict[str, Pairing]] = {}  # when not in order: ROR key -> our key -> ...
     fit = set(equal)
-    for n, ours in enumerate(qkeys if names else ()):
+    best: dict[int, PlainBest] = {}
+    for ours in qkeys if names else ():
         q = ours[0]
-        label = plain[n][0] if in_order else ""
-        seen: dict[str, bool] = {}  # ROR key -> whether it pairs with ``q``
+        label = first_label[q]
+        seen: dict[str, Pairing | bool] = {}  # ROR key -> its pairing with ``q``, or whether
+        # it pairs (an equal key)
         for _choice, score, col in process.extract(ours[1], choices, scorer=fuzz.ratio,
                                                    score_cutoff=CLOSE - 1, limit=None):
             theirs = names[col]
@@ -443,15 +451,29 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
                     if q != f:  # an equal key's records are scored by ``_best_close_reading``
                         # the plain fuzzy score (None when either key has no content words:
                         # ``_compare`` gives none) and the pair's ``_pair_test``
-                        pairing = ((label, q, plain_fuzzy(score),
-                                    _pair_test(ours, theirs)) if ours[3] and theirs[3]
-                                   else (label, q, None, None))
+                        ok = seen[f] = ((label, q, plain_fuzzy(score), _pair_test(ours, theirs))
+                                        if ours[3] and theirs[3] else (label, q, None, None))
                         if in_order:
-                            by_full.setdefault(f, []).append(pairing)
+                            by_full.setdefault(f, []).append(ok)
                         else:
-                            found.setdefault(f, {})[q] = pairing
-            if ok:
-                fit.add(records[bisect_right(ends, col)])
+                            found.setdefault(f, {})[q] = ok
+            if not ok:
+                continue
+            i = owners[col]
+            fit.add(i)
+            if ok is True or (was := best.get(i)) is _RULES:
+                continue
+            # the record's best plain reading (``_best_paired_reading`` without the rules):
+            # the best plain score, then the shortest name, then the first name, then the
+            # first of our readings; any pair a rule may fit leaves it to the rules
+            fuzzy, test = ok[2], ok[3]
+            if theirs[6] < 0 or test is True or (test is not None and fuzzy is not None and
+                                                 _city_rules(test, _city_probe(index.city_of(i)))):
+                best[i] = _RULES
+            elif fuzzy is not None:
+                mine = (fuzzy, -theirs[5], -theirs[6])
+                if was is None or mine > was[:3]:  # type: ignore[index]
+                    best[i] = (*mine, label)
     for f, ours_of in found.items():
         by_full[f] = [(label, *ours_of[q][1:]) for label, q in plain if q in ours_of]
     others: set[int] | None = set()
@@ -467,7 +489,7 @@ def close_pairs(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
         if descriptors is not None:
             others |= index.with_canonical_words(descriptors[1])
     return Close(pairs, fit, others, equal, frozenset(paired),
-                 any(dropped for _label, _key, dropped in qforms), by_full)
+                 any(dropped for _label, _key, dropped in qforms), by_full, best)
 
 
 def score_record(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
@@ -499,49 +521,13 @@ def _best_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: Quer
                                    _record_pairs(i, qforms, names), names)
     if i in close.equal:
         return _best_close_reading(index, i, query, qforms, qcity, extra, close, index.names[i])
-    plain = _plain_reading(index, i, close)
-    if plain is not _RULES:
-        return plain  # type: ignore[return-value]
-    return _best_paired_reading(index, i, query, qcity, extra, close, index.names[i])
-
-
-_RULES = object()  # ``_plain_reading``: a pair needs the rules
-
-
-def _plain_reading(index: RorIndex, i: int, close: Close) -> Hit | None | object:
-    """``_best_paired_reading`` of a record whose names pair with ours only by their plain
-    ratio, from what the index stores of each whole-name key (``ScreenedName``): the names
-    of one key score alike, so the best is the shortest of them, the first on a tie, as the
-    name-by-name comparison finds. ``_RULES`` when a pair needs the rules, or the record has
-    readings that are compared one by one."""
-    by_full = close.by_full
-    probe: tuple[int, int, str] | None | bool = False
-    best: tuple[float, int, int, str] | None = None  # score, -len(name), position, label
-    for key, _sorted, _joined, _n, _variants, shortest, position in index.screened(i):
-        paired = by_full.get(key)
-        if paired is None:
-            continue
-        if position < 0:
-            return _RULES
-        top: tuple[float, str] | None = None
-        for label, _qkey, fuzzy, test in paired:
-            if fuzzy is None:
-                continue
-            if test is True:
-                return _RULES
-            if test is not None:
-                if probe is False:
-                    probe = _city_probe(index.city_of(i))
-                if _city_rules(test, probe):  # type: ignore[arg-type]
-                    return _RULES
-            if top is None or fuzzy > top[0]:
-                top = (fuzzy, label)
-        if top is not None and (best is None or (top[0], -shortest) > best[:2] or (
-                (top[0], -shortest) == best[:2] and position < best[2])):
-            best = (top[0], -shortest, position, top[1])
-    if best is None:
+    plain = close.plain.get(i)
+    if plain is None:
         return None
-    return _PlainHit(index, i, best[0], best[2], best[3])
+    if plain is _RULES:
+        return _best_paired_reading(index, i, query, qcity, extra, close, index.names[i])
+    fuzzy, shortest, position, label = plain  # type: ignore[misc]
+    return _PlainHit(index, i, fuzzy, -position, label)
 
 
 def _best_paired_reading(index: RorIndex, i: int, query: InstitutionQuery, qcity: str,
@@ -601,7 +587,7 @@ def _record_pairs(i: int, qforms: QueryForms, names: tuple[IndexedName, ...]) ->
             if not qdropped and (ratio := fuzz.token_sort_ratio(qkey, full_key)) >= CLOSE:
                 pairs[(qkey, full_key)] = ratio
     return Close(pairs, {i}, None, {i: equal} if equal else {}, frozenset(f for _q, f in pairs),
-                 any(dropped for _label, _key, dropped in qforms), {})
+                 any(dropped for _label, _key, dropped in qforms), {}, {})
 
 
 def _best_close_reading(index: RorIndex, i: int, query: InstitutionQuery, qforms: QueryForms,
