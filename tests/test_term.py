@@ -937,3 +937,50 @@ def test_an_exports_stand_in_for_an_empty_date_ends_no_term(
         assert [(t.start, t.end) for t in terms] == ([(start, end)] if start or end else [])
         assert all(t.open_ended is (False if end else None) for t in terms), (cell, role)
         assert "date-placeholder" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize(("cell", "start"), [
+    ("suscrito en 2019", DateValue(2019)),
+    ("entrada en vigor: 15/3/2021", DateValue(2021, 3, 15)),
+    ("entrada en vigor el 15/3/2021", DateValue(2021, 3, 15)),
+    ("fecha de firma: 15/3/2021", DateValue(2021, 3, 15)),
+    ("firmada el 15/3/2021", DateValue(2021, 3, 15)),
+    ("assinada em 15/03/2021", DateValue(2021, 3, 15)),
+    ("entrada em vigor em 15/03/2021", DateValue(2021, 3, 15)),
+    ("entrée en vigueur le 15/03/2021", DateValue(2021, 3, 15)),
+    ("signée le 15/03/2021", DateValue(2021, 3, 15)),
+    ("entrata in vigore il 15/03/2021", DateValue(2021, 3, 15)),
+    ("Inkrafttreten 15.03.2021", DateValue(2021, 3, 15)),
+    ("in Kraft getreten am 15.03.2021", DateValue(2021, 3, 15)),
+    ("entered into force on 15 March 2021", DateValue(2021, 3, 15)),
+    ("entry into force: 15/03/2021", DateValue(2021, 3, 15)),
+    ("signed: 15.03.2021", DateValue(2021, 3, 15)),
+    ("ondertekend op 15-03-2021", DateValue(2021, 3, 15)),
+    ("підписано 15.03.2021", DateValue(2021, 3, 15)),
+    ("набрала чинності 15.03.2021", DateValue(2021, 3, 15)),
+    ("вступило в силу 15.03.2021", DateValue(2021, 3, 15)),
+    ("дата подписания 15.03.2021", DateValue(2021, 3, 15)),
+    ("weszła w życie 15.03.2021", DateValue(2021, 3, 15)),
+    ("podepsáno 15. 3. 2021", DateValue(2021, 3, 15)),
+    ("undertecknat 2021-03-15", DateValue(2021, 3, 15)),
+    ("semnat la 15.03.2021", DateValue(2021, 3, 15)),
+    ("aláírva: 2021.03.15.", DateValue(2021, 3, 15)),
+    ("yürürlük tarihi 15.03.2021", DateValue(2021, 3, 15)),
+    ("签订于2019年", DateValue(2019)),
+    ("2019年3月15日签订", DateValue(2019, 3, 15)),
+    ("2024年4月1日発効", DateValue(2024, 4, 1)),
+    ("2024.3.1. 발효", DateValue(2024, 3, 1)),
+])
+def test_a_signing_or_entry_into_force_date_is_the_start(cell: str, start: DateValue) -> None:
+    """Untuned Spanish, Ukrainian and other lists' signing and entry-into-force dates were
+    published as the END of the agreement (in an end column and in a term column)."""
+    for role in ("end", "term"):
+        terms, _ = parse_terms(cell, field=role, role=role)
+        assert [(t.start, t.end) for t in terms] == [(start, None)], (cell, role)
+
+
+@pytest.mark.parametrize("cell", ["Fecha de terminación: 31/08/2026", "Valid until: 31.08.2026",
+                                  "31/08/2026"])
+def test_a_label_that_names_no_other_event_leaves_an_end_column_s_end(cell: str) -> None:
+    terms, _ = parse_terms(cell, field="end", role="end")
+    assert [(t.start, t.end) for t in terms] == [(None, DateValue(2026, 8, 31))]

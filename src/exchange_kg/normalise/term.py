@@ -878,8 +878,8 @@ def _whole_date(text: str, role: str, field: str) -> tuple[DateValue | None, lis
     """The date a whole cell states, when it is one academic year or one date to the month
     or day (a spreadsheet's day number too); a bare year is left to the word-by-word
     reading."""
-    if starts_with_from(text):  # "from 1 May 2016", "Effective Fall 2024": a start, which
-        return None, []  # the reader places
+    if starts_with_from(text) or _label_dates_another_event(text):
+        return None, []  # "from 1 May 2016", "signed: 15.03.2021": the reader places it
     period = academic_period(text, end=role == "end", marked=role != "end")
     if period is not None:
         return period, []
@@ -887,6 +887,28 @@ def _whole_date(text: str, role: str, field: str) -> tuple[DateValue | None, lis
     if value is None or any(f.code not in _READ_AS for f in flags) or value.month is None:
         return None, []
     return value, flags
+
+
+# what a label before a colon may say of the date after it other than "ends": it starts the
+# agreement ("entrada en vigor: 15/3/2021", "signed: 15.03.2021"), or dates a renewal
+_NOT_THE_END = frozenset({"from", "from-after", "other-date", "other-date-after"})
+
+
+def _label_dates_another_event(text: str) -> bool:
+    """Whether a cell's "label:" lead-in names the signing, the entry into force or a renewal:
+    the date after it is then no end, even in an end column (the date reader drops labels)."""
+    label, colon, _ = text.rpartition(":")
+    if not colon or any(c.isdigit() for c in label):
+        return False
+    tokens = tokenize(label)
+    for i in range(len(tokens)):
+        hit = term_phrases().match(tokens, i)
+        # past the label's first word, a short "de", "du", "od" joins its words ("Fecha de
+        # terminación"): not "from"
+        if hit is not None and hit.phrase.value in _NOT_THE_END and (
+                i == 0 or len(" ".join(hit.phrase.tokens)) > 3):
+            return True
+    return False
 
 
 def parse_terms(text: str, *, field: str = "term", role: str = "term",
