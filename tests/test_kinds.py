@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from exchange_kg.agreements import build_agreements
-from exchange_kg.mapping_spec import load_mapping
-from exchange_kg.normalise.kinds import ENDED, KindValue, kind_phrases, parse_kinds, tokenize
+from exchange_kg.mapping_spec import Section, load_mapping
+from exchange_kg.normalise.kinds import (
+    ENDED,
+    EXPIRED,
+    KindValue,
+    kind_phrases,
+    parse_kinds,
+    tokenize,
+)
 from exchange_kg.records import RawRecord
 from exchange_kg.vocab import KINDS, STATUSES
 
@@ -115,7 +122,7 @@ def test_phrase_table_uses_only_vocabulary_names() -> None:
         if value == "-":
             continue
         if value.startswith("status:"):
-            assert value.removeprefix("status:") in (*STATUSES, ENDED)
+            assert value.removeprefix("status:") in (*STATUSES, ENDED, EXPIRED)
         else:
             assert value in KINDS
 
@@ -163,12 +170,10 @@ def test_kinds_and_statuses_of_further_languages(cell: str, kinds: tuple[str, ..
 
 
 @pytest.mark.parametrize("cell", ["Expired", "scaduto", "vencido", "lejárt", "Verlopen"])
-def test_a_status_the_ontology_has_no_concept_for_stays_unknown(cell: str) -> None:
-    # an expired agreement is neither in process nor simply in force: reported (a suspended
-    # one's row is not published at all, see below)
-    value, flags = parse_kinds(cell)
-    assert value == KindValue((), None)
-    assert [f.code for f in flags] == ["unknown-kind"]
+def test_an_expired_status_is_read_for_the_row_only(cell: str) -> None:
+    # an expired agreement is neither in process nor simply in force: the ontology has no
+    # concept for it, so the status only decides whether the row is published (see below)
+    assert parse_kinds(cell) == (KindValue((), EXPIRED), [])
 
 
 @pytest.mark.parametrize(("cell", "kinds", "status"), [
@@ -358,21 +363,29 @@ def test_kinds_of_more_languages(cell: str, kind: str) -> None:
     assert parse_kinds(cell) == (KindValue((kind,)), [])
 
 
-@pytest.mark.parametrize(("status", "published"), [
-    ("Sospeso", False), ("Disdetto", False), ("terminated", False), ("gekündigt", False),
-    ("suspendido", False), ("Attivo", True), ("In negoziazione", True),
-])
-def test_a_suspended_or_terminated_agreement_is_reported_not_published(
-        tmp_path: Path, status: str, published: bool) -> None:
-    """An untuned Italian list's 'Sospeso' and 'Disdetto' rows were published as agreements
-    valid until 2026-2028 (false facts)."""
+def _status_section(tmp_path: Path) -> Section:
+    """A table of partner, end (a term) and a kind/status column."""
     path = tmp_path / "s.yaml"
     path.write_text("source: s\nlist: s\nsections:\n  - name: rows\n    reader:\n"
                     "      name: simple-table\n      options:\n"
                     "        columns: [partner, end, kind]\n"
                     "    fields:\n      partner: partner\n      end: term\n"
                     "      kind: kinds\n    constants:\n      level: university\n", "utf-8")
-    section = load_mapping(path).sections[0]
+    return load_mapping(path).sections[0]
+
+
+@pytest.mark.parametrize(("status", "published"), [
+    ("Sospeso", False), ("Disdetto", False), ("terminated", False), ("gekündigt", False),
+    ("suspendido", False), ("Attivo", True), ("In negoziazione", True),
+    ("on hold", False), ("cancelado", False), ("terminée", False), ("annullato", False),
+    ("wstrzymana", False), ("призупинено", False),
+    ("Inactive", True), ("Expired", True), ("Scaduto", True),  # the end says when it ran out
+])
+def test_a_suspended_or_terminated_agreement_is_reported_not_published(
+        tmp_path: Path, status: str, published: bool) -> None:
+    """An untuned Italian list's 'Sospeso' and 'Disdetto' rows were published as agreements
+    valid until 2026-2028 (false facts)."""
+    section = _status_section(tmp_path)
     record = RawRecord("s", (4,), "", {"partner": "University of Edinburgh",
                                        "end": "31/05/2027", "kind": status})
     agreements = build_agreements(record, section, "s", "p")
@@ -435,3 +448,34 @@ def test_an_end_column_read_as_dates_gives_the_ends(tmp_path: Path) -> None:
     (agreement,) = build_agreements(record, section, "e", "p")
     assert (agreement.end.year, agreement.end.month, agreement.end.day) == (2026, 8, 31)
     assert agreement.open_ended is False
+
+
+@pytest.mark.parametrize("cell", [
+    "On hold", "Discontinued", "Cancelado", "Dado de baja",
+    "Denunciado", "Terminée", "Annulée", "Dénoncé", "En suspens", "Beendet",
+    "Widerrufen", "Cessato", "Revocata", "Geannuleerd", "Stopgezet",
+    "Прекращено", "Розірвано", "Pozastavena", "Uppsagt", "Askıya alındı", "已终止", "해지",
+])
+def test_words_that_say_an_agreement_is_not_in_force_in_further_languages(cell: str) -> None:
+    """An untuned status column's 'on hold', 'cancelado', 'terminée', 'inactive' rows were
+    published as agreements in force until 2029."""
+    assert parse_kinds(cell) == (KindValue((), "ended"), [])
+
+
+@pytest.mark.parametrize("status", ["Expired", "Inactive", "Scaduto", "ausgelaufen", "wygasła",
+                                    "Vencido", "not renewed", "期限切れ"])
+def test_an_expired_agreement_is_published_with_its_end_not_as_running_on(
+        tmp_path: Path, status: str) -> None:
+    """'Expired' and an export's 'Inactive' were unknown words: beside 'Indefinite' the row
+    was published as an agreement running on; beside its end or its length it is a true
+    past agreement."""
+    section = _status_section(tmp_path)
+    assert parse_kinds(status)[0].status == "expired"
+    for end, published in (("31/05/2021", True), ("Indefinite", False), ("5 years", True)):
+        record = RawRecord("s", (4,), "", {"partner": "University of Edinburgh", "end": end,
+                                           "kind": status})
+        agreements = build_agreements(record, section, "s", "p")
+        assert bool(agreements) is published, end
+        assert all(a.status is None for a in agreements)
+        assert published or any(f.code == "agreement-ended" and f.withheld
+                                for f in record.flags)

@@ -17,7 +17,7 @@ from exchange_kg.normalise.country import countries_in_name, parse_country, terr
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
 from exchange_kg.normalise.fit import names_a_column
-from exchange_kg.normalise.kinds import ENDED, parse_kinds
+from exchange_kg.normalise.kinds import ENDED, EXPIRED, parse_kinds
 from exchange_kg.normalise.partner import cell_lines
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.normalise.term import Term
@@ -171,8 +171,8 @@ def build_agreements(
     ended = _ended(values, record)
     if ended:
         record.flags.append(Flag("kind", "agreement-ended", f"the row says the agreement is "
-                                 f"suspended or terminated ({ended!r}): not published as an "
-                                 "agreement", ended, withheld=True))
+                                 f"suspended, terminated or expired ({ended!r}): not published "
+                                 "as an agreement", ended, withheld=True))
         return []
     if "country" not in values and section.country is not None:
         values["country"] = section.country  # a workbook's sheet per country
@@ -283,8 +283,9 @@ def _countries_read_by_line(record: RawRecord) -> None:
 
 
 def _published(status: str | None) -> str | None:
-    """A status the graph publishes: "ended" only decides whether a row is published."""
-    return None if status == ENDED else status
+    """A status the graph publishes: "ended" and "expired" only decide whether a row is
+    published."""
+    return None if status in (ENDED, EXPIRED) else status
 
 
 # Words that make a termination a condition, not a fact ("until", "unless", "may" ...)
@@ -297,13 +298,20 @@ def _ended(values: dict[str, Any], record: RawRecord) -> str:
     """The cell of a row whose status says its agreement is no longer in force (suspended,
     terminated) while its term still runs (an end, an open end, a duration), or "": published,
     it would be an agreement in force until then, a false fact. A row stating no term is
-    published as it reads (its start and kinds are true)."""
+    published as it reads (its start and kinds are true). An expired one ("Expired", an
+    export's "Inactive") is dropped only where it runs on, open-ended: its stated end or
+    duration says when it ran out."""
     kinds_value = values.get("kind")
     terms = [*(values.get("term") or ()), *(values.get("end") or ())]
     runs = any(t.end or t.open_ended or t.duration_years for t in terms)
+    # "Expired" beside "Indefinite": only there is the row read as running on ("5 years"
+    # from a start ran out when they say)
+    on = any(t.open_ended for t in terms) and not any(t.end for t in terms)
     stated = all(_states_ended(record.fields.get(name, "")) for name in ("term", "end"))
-    if runs and ((kinds_value is not None and kinds_value.status == ENDED)
-                 or stated and any(t.status == ENDED for t in terms)):
+    statuses = {t.status for t in terms} if stated else set()
+    if kinds_value is not None:
+        statuses.add(kinds_value.status)
+    if (runs and ENDED in statuses) or (on and EXPIRED in statuses):
         return " / ".join(record.fields[name].strip() for name in ("kind", "term", "end")
                           if record.fields.get(name, "").strip())
     return ""
@@ -316,7 +324,7 @@ def _states_ended(text: str) -> bool:
     before it."""
     words = re.findall(r"\w+", text.casefold())
     for i, word in enumerate(words):
-        if parse_kinds(word)[0].status == ENDED:
+        if parse_kinds(word)[0].status in (ENDED, EXPIRED):
             return not any(w in _CONDITIONS for w in words[:i])
     return True
 

@@ -23,6 +23,9 @@ STATUS_PREFIX = "status:"
 # a row saying its agreement is no longer in force although its dates run on ("suspended",
 # "terminated"): no status the graph publishes; the row is reported, not published
 ENDED = "ended"
+# a row saying its agreement ran out ("expired", an export's "inactive"): its stated end says
+# when, and is published; a row running on without an end is reported, not published
+EXPIRED = "expired"
 CONNECTOR = "-"  # value of phrases that only join others ("&", "oraz")
 NUMBER = "{n}"  # placeholder in a phrase: matches one number
 FRACTION = -1  # what NUMBER matched when the number has a fraction ("2,5"): no whole number
@@ -187,7 +190,7 @@ def _kind_phrases(vocabulary: Vocabulary) -> PhraseTable:
 
 def kind_values() -> list[str]:
     """Every value a kind phrase may have: a kind, ``status:`` a status, or the connector."""
-    return [*KINDS, *(STATUS_PREFIX + s for s in (*STATUSES, ENDED)), CONNECTOR]
+    return [*KINDS, *(STATUS_PREFIX + s for s in (*STATUSES, ENDED, EXPIRED)), CONNECTOR]
 
 
 def check_kind_value(value: str) -> None:
