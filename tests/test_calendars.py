@@ -151,3 +151,28 @@ def test_marks_and_month_names_of_other_calendars(cell: str, expected: DateValue
     assert parse_date(cell)[0] == expected
     terms, _ = parse_terms(cell, role="end")
     assert [t.end for t in terms] == [expected]
+
+
+@pytest.mark.parametrize("cell", ["2079/05/16", "2084-05-15", "16.05.2079", "till 2084/05/15"])
+def test_unmarked_years_of_2060_to_2090_in_digits_are_reported_not_gregorian(cell: str) -> None:
+    """An English list of a Nepali university published its unmarked Bikram Sambat dates
+    '2079/05/16' (signed) and '2084/05/15' (valid until) as Gregorian days 54 years ahead."""
+    with using(BUILTIN.with_language("en")):
+        value, flags = parse_date(cell)
+        assert value is None and [(f.code, f.withheld) for f in flags] == [
+            ("date-implausible", True)]
+        for role in ("term", "end"):
+            terms, _ = parse_terms(cell, role=role)
+            assert all(t.start is None and t.end is None for t in terms), role
+
+
+@pytest.mark.parametrize(("cell", "calendar", "expected"), [
+    ("15 May 2079", None, DateValue(2079, 5, 15)),  # a Gregorian month named: a date
+    ("2059/01/01", None, DateValue(2059, 1, 1)),
+    ("2079/05/16", "gregorian", DateValue(2079, 5, 16)),  # the mapping says so
+    ("2079/05/16", "bikram-sambat", DateValue(2022, 9, 1)),
+])
+def test_a_late_year_stays_a_date_where_the_cell_or_the_mapping_says_gregorian(
+        cell: str, calendar: str | None, expected: DateValue) -> None:
+    with using(BUILTIN.with_language("en")):
+        assert parse_date(cell, calendar=calendar) == (expected, [])

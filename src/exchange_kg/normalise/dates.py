@@ -427,10 +427,10 @@ def other_calendar(text: str, declared: str | None = None) -> str | None:
         return "bikram-sambat"  # whatever the mapping says: no Gregorian date is so late
     if declared is not None:
         return None if declared == "gregorian" else declared
-    if not vocabulary.language:
-        return None
-    calendar = CALENDAR_OF_LANGUAGE.get(vocabulary.language.split("-")[0])
-    return calendar if calendar and any(c.isdigit() for c in text) else None
+    calendar = CALENDAR_OF_LANGUAGE.get((vocabulary.language or "").split("-")[0])
+    if calendar and any(c.isdigit() for c in text):
+        return calendar
+    return LATE_YEARS if _only_late_years(text) else None
 
 
 def _named_calendars(text: str) -> set[str]:
@@ -463,6 +463,11 @@ def in_gregorian(text: str, field: str, declared: str | None = None
         return None, Flag(field, "unreadable", f"dated by {CALENDAR_NAMES[calendar]}: only a "
                           "whole day of a year its table holds is converted; not read", text,
                           withheld=True)
+    if calendar == LATE_YEARS:
+        return None, Flag(field, "date-implausible", "a year from 2060 to 2090 in digits: no "
+                          "agreement is dated so late, and Bikram Sambat years are these (map "
+                          "the column with `calendar: bikram-sambat` if it counts them); not "
+                          "read", text, withheld=True)
     return None, calendar_flag(field, calendar, text)
 
 
@@ -471,6 +476,19 @@ def in_gregorian(text: str, field: str, declared: str | None = None
 _DEVANAGARI_DIGIT = re.compile("[\u0966-\u096f]")
 _YEAR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _BIKRAM_SAMBAT_FROM = 2060
+# the Bikram Sambat years of lists written in this century (2090 begins in 2033); a cell of
+# ASCII digits whose years all fall here and that names no Gregorian month is no Gregorian
+# date ("2079/05/16" in an English list of a Nepali university), whatever its language
+_BIKRAM_SAMBAT_UNTIL = 2090
+LATE_YEARS = "late-years"  # what :func:`other_calendar` answers for such a cell: reported
+
+
+def _only_late_years(text: str) -> bool:
+    years = [int(y) for y in _YEAR_DIGITS.findall(text)]
+    if not years or not all(_BIKRAM_SAMBAT_FROM <= y <= _BIKRAM_SAMBAT_UNTIL for y in years):
+        return False
+    return not any(month_number(fold_accents(w)) is not None
+                   for w in re.findall(rf"{_WORD}", text))
 
 
 def _without_gregorian_marks(text: str) -> str:
