@@ -187,9 +187,6 @@ F1 = ("two publishers named 'University of Georgia' (Athens, US; Tbilisi, GE) ar
       "countryless host IRI: the manifest gives a name only")
 F10 = ("a host named by its acronym ('UCL') takes the country of the only rows spelling it, "
        "another list's Belgian 'UCL' (UCLouvain), and becomes that university")
-F11 = ("a leading brand word in capitals is set aside, and the rest is another university's "
-       "name: 'NOVA University Lisbon' is 'University of Lisbon', 'IUAV University of Venice' "
-       "is 'University of Venice'")
 F3_SPELLING = ("one spelling on rows of two cities of one country is one IRI, the city cell "
                "aside")
 
@@ -226,7 +223,6 @@ def test_a_host_named_by_an_acronym_is_not_another_country_s_namesake(
     assert iri(plain, UCL_HOST) != iri(plain, UCLOUVAIN_ACRONYM)
 
 
-@pytest.mark.xfail(strict=True, reason=F11)
 @pytest.mark.parametrize(("a", "b"), [(NOVA, LISBON), (IUAV, VENICE)], ids=["nova", "iuav"])
 def test_a_brand_word_is_part_of_the_name(plain: pyoxigraph.Store, a: tuple[str, ...],
                                           b: tuple[str, ...]) -> None:
@@ -311,7 +307,6 @@ def test_a_brand_word_keeps_two_linked_universities_apart(linked: pyoxigraph.Sto
     assert ror_of(linked, LISBON) == rid(24)
 
 
-@pytest.mark.xfail(strict=True, reason=F11 + ", and linked to IUAV's record")
 def test_a_brand_word_is_part_of_the_name_with_the_registry(linked: pyoxigraph.Store) -> None:
     assert iri(linked, IUAV) != iri(linked, VENICE)
     assert ror_of(linked, VENICE) != rid(26)

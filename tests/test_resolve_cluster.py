@@ -375,6 +375,18 @@ def test_the_same_city_confirms_a_name_one_letter_for_another() -> None:
     assert not together(resolve([d, e]), d, e)
 
 
+@pytest.mark.parametrize(("a", "b", "city"), [
+    ("NOVA University Lisbon", "University of Lisbon", "Lisbon"),
+    ("IUAV University of Venice", "University of Venice", "Venice"),
+    ("WSPIA University of Rzeszow", "University of Rzeszów", "Rzeszów"),
+])
+def test_the_same_city_does_not_join_a_name_with_a_brand_word_to_the_name_without(
+        a: str, b: str, city: str) -> None:
+    # letters that are no initials of the rest may name another body of the very same place
+    x, y = m(a, "PT", city=city, source_id="a"), m(b, "PT", city=city, source_id="b")
+    assert not together(resolve([x, y]), x, y)
+
+
 SAMPLE = [
     ("RWTH Aachen University", "DE"), ("Rheinisch-Westfälische Technische Hochschule Aachen", "DE"),
     ("Aachen University RWTH", "DE"), ("RWTH Aachen", "DE"),

@@ -104,6 +104,9 @@ class Relation:
     longer: str = ""  # "a" | "b" when one name contains the other
     misspelt: bool = False  # read through a weak misspelling: the same city confirms it
     moved: bool = False  # two names of one language, the same words in another order
+    # the difference may name another body of the same place ("WSPIA University of Rzeszow"):
+    # the same city is no evidence then
+    local: bool = False
 
     def __lt__(self, other: Relation) -> bool:
         return (self.score, self.reason) < (other.score, other.reason)
@@ -354,8 +357,8 @@ def relate(a: NameForm, b: NameForm, side_a: Side = Side(), side_b: Side = Side(
         # "University of Washington" / "Washington University in St. Louis": the shared
         # words in another order, as two English names of two institutions often are
         return Relation(0.7, rel.reason + "; its words in another order" + typo_note,
-                        rel.kind, rel.extras, longer, moved=True)
-    return Relation(score, rel.reason + typo_note, rel.kind, rel.extras, longer)
+                        rel.kind, rel.extras, longer, moved=True, local=rel.local)
+    return Relation(score, rel.reason + typo_note, rel.kind, rel.extras, longer, local=rel.local)
 
 
 def _same_tokens(a: NameForm, b: NameForm, al: Alignment, typo: float, note: str) -> Relation:
@@ -387,7 +390,7 @@ def _contained(short: NameForm, long: NameForm, extra_idx: list[int], side: Side
         # "WSPIA University of Rzeszow": letters that do not abbreviate the shared name may
         # name another body of that place; evidence must decide
         return Relation(0.75, f"the same name with the acronym {'/'.join(extras).upper()}, "
-                              "not its initials", "contained", extras)
+                              "not its initials", "contained", extras, local=True)
     plain = tuple(long.flat[i] for i in extra_idx if not long.acronym_flags[i])
     if all(word_class(t) == TYPE for t in plain) and not short.has_type:
         if all(short.acronym_flags):
@@ -767,7 +770,7 @@ def _named(rel: Relation, a: NameForm, b: NameForm) -> Relation:
         return rel
     first, second = sorted((a.raw, b.raw))
     return Relation(rel.score, f"{first!r} ~ {second!r}: {rel.reason}", rel.kind, rel.extras,
-                    rel.longer, rel.misspelt)
+                    rel.longer, rel.misspelt, local=rel.local)
 
 
 def _within(extras: tuple[str, ...], span: tuple[str, ...], acr: str) -> bool:
@@ -791,8 +794,10 @@ def _with_evidence(rel: Relation, g: Group, h: Group) -> Relation:
         notes.append("different websites")
     if g.side.cities and h.side.cities:
         if any(same_place(x, y) for x in g.side.cities for y in h.side.cities):
-            delta += 0.1 if rel.misspelt else 0.05
-            notes.append("same city")
+            if not rel.local:
+                delta += 0.1 if rel.misspelt else 0.05
+            notes.append("same city" + (", as another body of that place would be"
+                                         if rel.local else ""))
         elif all(other_place(x, y) for x in g.side.cities for y in h.side.cities):
             delta -= 0.1
             notes.append("different cities")
