@@ -185,8 +185,6 @@ def rid(n: int) -> str:
 HOSTS_OF_ONE_NAME = [("xc-us-uga", HOST), ("xc-ge-ug", HOST)]
 F1 = ("two publishers named 'University of Georgia' (Athens, US; Tbilisi, GE) are one "
       "countryless host IRI: the manifest gives a name only")
-F10 = ("a host named by its acronym ('UCL') takes the country of the only rows spelling it, "
-       "another list's Belgian 'UCL' (UCLouvain), and becomes that university")
 F3_SPELLING = ("one spelling on rows of two cities of one country is one IRI, the city cell "
                "aside")
 
@@ -217,7 +215,6 @@ def test_two_hosts_of_one_name_are_two_iris(plain: pyoxigraph.Store) -> None:
     assert len(one(plain, HOSTS_OF_ONE_NAME)) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=F10)
 def test_a_host_named_by_an_acronym_is_not_another_country_s_namesake(
         plain: pyoxigraph.Store) -> None:
     assert iri(plain, UCL_HOST) != iri(plain, UCLOUVAIN_ACRONYM)
@@ -286,7 +283,6 @@ def test_two_hosts_of_one_name_are_two_iris_with_the_registry(linked: pyoxigraph
     assert len(one(linked, HOSTS_OF_ONE_NAME)) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=F10 + ", linked to UCLouvain's record")
 def test_a_host_named_by_an_acronym_is_not_linked_to_a_namesake(linked: pyoxigraph.Store) -> None:
     assert iri(linked, UCL_HOST) != iri(linked, UCLOUVAIN_ACRONYM)
     assert ror_of(linked, UCL_HOST) != rid(23)

@@ -150,6 +150,21 @@ def test_a_linked_host_takes_its_record_s_country() -> None:
     assert "ROR" in notes[0].reason
 
 
+def test_an_acronym_takes_a_country_only_from_rows_of_its_own_list() -> None:
+    from dataclasses import replace
+
+    host = replace(m("UCL", None, key=publisher_key("ucl")), source_id="london")
+    other = replace(m("UCL", "BE"), source_id="paris")  # UCLouvain in another list
+    full = replace(m("Sofia University", "BG"), source_id="paris")
+    named = replace(m("Sofia University", None), source_id="london")
+    settled, _ = settle_countries([host, other, full, named])
+    assert [s.country for s in settled] == [None, "BE", "BG", "BG"]
+    own = replace(m("UCL", "GB"), source_id="london")
+    row = replace(m("UCL", None), source_id="london")
+    settled, _ = settle_countries([row, other, own])
+    assert settled[0].country == "GB"
+
+
 def test_layout_countries_yield_to_evidence_stated_ones_need_more() -> None:
     cities = {"beijing": "CN", "rochester": "US"}
     inferred = m("Beijing Planning Consultants", "BN", country_inferred=True)

@@ -98,7 +98,8 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
     city name -> the one country the registry places it in.
 
     A mention without a country takes the country of its ROR link, else that of the other
-    mentions spelling its name the same way when they are all in one country. A mention with
+    mentions spelling its name the same way when they are all in one country (for a name that
+    is an acronym alone, the mentions of its own source). A mention with
     a country is revised as the module docstring says.
     """
     ror_country = ror_country or {}
@@ -106,18 +107,22 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
     cities = cities or {}
     mentions = list(mentions)
     names_in: dict[str, set[str]] = defaultdict(set)
+    listed_in: dict[tuple[str, str], set[str]] = defaultdict(set)  # (key, country) -> sources
     # a million mentions spell a few hundred thousand names: each distinct one is read once
     name_keys: dict[tuple[str, str | None], str | None] = {}
     spelt: dict[str, set[str]] = defaultdict(set)
+    sources: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, country) -> sources
     for m in mentions:
         if m.country:
             spelt[m.country].add(m.name)
+            sources[(m.name, m.country)].add(m.source_id)
     for country, names in sorted(spelt.items()):
         keys = _name_keys(country, sorted(names))
         name_keys.update(((n, country), k) for n, k in keys.items())
-        for key in keys.values():
+        for name, key in keys.items():
             if key:
                 names_in[key].add(country)
+                listed_in[(key, country)] |= sources[(name, country)]
     out: list[Mention] = []
     notes: list[CountryNote] = []
     decided: dict[tuple[object, ...], tuple[str, str] | None] = {}
@@ -143,7 +148,12 @@ def settle_countries(mentions: Iterable[Mention], ror_country: Mapping[str, str]
             country = ror_country[m.key]
             reason = "the country of the ROR record it is linked to"
         else:
-            seen = names_in.get(_cached_key(name_keys, m.name, None) or "", set())
+            key = _cached_key(name_keys, m.name, None) or ""
+            seen = names_in.get(key, set())
+            if _acronym_alone(m.name):
+                # "UCL", "NTU": universities of several countries share an acronym; only
+                # rows of the mention's own list say which one it means
+                seen = {c for c in seen if m.source_id in listed_in[(key, c)]}
             if len(seen) == 1:
                 country = next(iter(seen))
                 reason = "the country under which other rows list the same name"
@@ -200,6 +210,11 @@ def _cached_key(keys: dict[tuple[str, str | None], str | None], name: str,
     if found is keys:
         found = keys[(name, country)] = _name_key(name, country)
     return found  # type: ignore[return-value]
+
+
+def _acronym_alone(name: str) -> bool:
+    form = parse_name(name)
+    return bool(form.flat) and all(form.acronym_flags)
 
 
 def _name_key(name: str, country: str | None) -> str | None:
