@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 import zipfile
@@ -1252,6 +1253,40 @@ def test_labels_a_web_table_repeats_in_its_cells_are_no_part_of_the_values(
     view = open_view(path, [{}])
     assert view.lines[1:] == ["Universität Hamburg\tGermany\t31/05/2029\tyes",
                               "Kyoto University\tJapan (Kansai)\t2030\t"]
+
+
+TYPED_LABELS = [  # a label typed before each value: the column's header or a column's name
+    ["Partner", "Land", "Places", "Programme", "Notes"],
+    ["Partner: Universität Hamburg", "Land: Deutschland", "Plätze: 2", "Erasmus+: KA131",
+     "Note: renewed"],
+    ["Partner: Kyoto University", "Land: Japan", "Plätze: 1", "Bilateral", "Note: new"],
+    ["Partner: Universidad de Granada", "Land: Spanien", "Plätze: 3", "Erasmus+: KA131",
+     "Spring only"]]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "pdf"])
+def test_a_label_typed_before_every_value_of_a_column_is_no_part_of_them(
+        fmt: str, tmp_path: Path) -> None:
+    """'Partner: Universität Hamburg' in every row of the Partner column was published as the
+    institution, 'Land: Deutschland' as an unknown country: the label is the column's header
+    or a word lists name a column with ('Plätze' under 'Places'). A column whose values do
+    not all carry one such label keeps its text ('Erasmus+: KA131' beside 'Bilateral', a
+    note without its label)."""
+    if fmt == "csv":
+        path = tmp_path / "list.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows(TYPED_LABELS)
+    else:
+        if originals.font_path() is None:
+            pytest.skip(originals.FONT_MISSING)
+        path = tmp_path / "list.pdf"
+        originals.write_pdf(originals.Layout(TYPED_LABELS, merges=[]), path,
+                            widths=(50, 30, 20, 30, 30))
+    rows = [line for line in open_view(path, [{}]).lines if "\t" in line]
+    assert rows == ["Partner\tLand\tPlaces\tProgramme\tNotes",
+                    "Universität Hamburg\tDeutschland\t2\tErasmus+: KA131\tNote: renewed",
+                    "Kyoto University\tJapan\t1\tBilateral\tNote: new",
+                    "Universidad de Granada\tSpanien\t3\tErasmus+: KA131\tSpring only"]
 
 
 @pytest.mark.parametrize(("name", "content", "said"), [

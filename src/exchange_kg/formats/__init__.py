@@ -495,12 +495,14 @@ def _one(path: Path, sections: Sequence[dict[str, Any]], key: str) -> Any:
 
 def _tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
             ocr: bool) -> list[Table]:
+    from exchange_kg.formats.labels import without_typed_labels
+
     tables = _own_tables(path, fmt, opts, encoding, ocr)
     if opts.get("transposed"):
         from exchange_kg.formats.grid import transposed
 
-        return [transposed(t) for t in tables]
-    return tables
+        tables = [transposed(t) for t in tables]
+    return [without_typed_labels(t) for t in tables]
 
 
 def _own_tables(path: Path, fmt: str, opts: dict[str, Any], encoding: str | None,
