@@ -1424,6 +1424,19 @@ def test_a_tick_drawn_as_a_picture_is_read(tmp_path: Path) -> None:
     assert open_view(path, [{}]).lines[1:] == ["Duitsland\tja\t\u2713", "Canada"]
 
 
+def test_an_alt_text_repeating_its_file_name_is_no_text_of_the_cell(tmp_path: Path) -> None:
+    """A partner's logo as the partner cell, its alt text 'logo' (the file is logo-5.png):
+    'logo' was published as an institution. An alt text that only repeats words of its
+    image's file name says what the file is, not what it shows; one naming more is read."""
+    path = write_html(tmp_path / "t.html", (
+        "<table><tr><th>Partner</th><th>Country</th></tr>"
+        "<tr><td><a href='https://www.uc.cl'><img src='/files/partners/logo-5.png?v=2' "
+        "alt='Logo'></a></td><td>Chile</td></tr>"
+        "<tr><td><img src='/files/logo-uch.png' alt='Universidad de Chile logo'></td>"
+        "<td>Chile</td></tr></table>"))
+    assert open_view(path, [{}]).lines[1:] == ["\tChile", "Universidad de Chile logo\tChile"]
+
+
 def test_a_spreadsheet_published_as_a_page_has_no_letters_row_or_numbers_column(
         tmp_path: Path) -> None:
     """A sheet published as a web page (Google Sheets' 'Publish to web') shows its column

@@ -580,12 +580,22 @@ def _pictured(cell: Any) -> str:
     drawn by an icon font as a tick mark. Read as empty, a ticked column lost its ticks
     without a word."""
     alts = [" ".join(alt.split()) for img in cell.iter("img")
-            if (alt := img.get("alt") or "").strip()]
+            if (alt := img.get("alt") or "").strip() and not _names_its_file(alt, img)]
     if alts:
         return " ".join(alts)
     ticked = any(_TICK_ICON.search(token) for el in cell.iter() if isinstance(el.tag, str)
                  for token in el.get("class", "").split())
     return "\u2713" if ticked else ""
+
+
+def _names_its_file(alt: str, img: Any) -> bool:
+    """Whether an image's alt text only repeats words of its file's name ('logo' on
+    'partners/logo-5.png'): it says what the file is, not what the picture shows; read as
+    the cell, a partner's logo was published as an institution called 'logo'."""
+    name = (img.get("src") or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", name.rsplit(".", 1)[0])}
+    said = [w.casefold() for w in re.findall(r"[^\W\d_]+", alt)]
+    return bool(said) and all(w in words for w in said)
 
 
 def _header_rows(groups: list[list[Any]]) -> int:
