@@ -557,6 +557,39 @@ def test_a_hidden_row_is_reported_not_read(fmt: str, tmp_path: Path) -> None:
     assert src.result.dispositions[3].status is LineStatus.UNREADABLE
 
 
+OLD_COPIES = [["Partner", "Code", "Valid until", "Valid until", "Places"],
+              ["University of Otago", "NZ", "2021-12-31", "2026-12-31", "2"],
+              ["Aalto University", "FI", "2021-05-31", "2029-05-31", "1"]]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_hidden_column_under_a_shown_ones_header_holds_old_values_not_read(
+        fmt: str, tmp_path: Path) -> None:
+    """The office copied 'Valid until', typed the new ends in the copy and hid the old
+    column: the hidden copy's 2021 ends were read (new-mapping proposed them as the end).
+    Its cells under the header are empty now; the header stays, so a mapping written from
+    the sheet still finds it. A hidden column without a shown twin (a code) is read."""
+    path = tmp_path / f"partner.{fmt}"
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in OLD_COPIES:
+            book.active.append(row)
+        book.active.column_dimensions["B"].hidden = True
+        book.active.column_dimensions["C"].hidden = True
+        book.save(path)
+    else:
+        columns = "".join(f'<table:table-column{hide}/>' for hide in (
+            "", ' table:visibility="collapse" table:number-columns-repeated="2"', "", ""))
+        rows = "".join("<table:table-row>" + "".join(_cell_xml(t) for t in row)
+                       + "</table:table-row>" for row in OLD_COPIES)
+        write_ods(path, f'<table:table table:name="Partner">{columns}{rows}</table:table>')
+    assert open_view(path, [{}]).lines == [
+        "Partner\tCode\tValid until\tValid until\tPlaces",
+        "University of Otago\tNZ\t\t2026-12-31\t2", "Aalto University\tFI\t\t2029-05-31\t1"]
+
+
 def test_a_formula_saved_without_its_value_is_never_an_empty_cell(tmp_path: Path) -> None:
     """A workbook a program wrote holds formulas without their values: a reference to a
     cell ('=Countries!A2', a lookup sheet) has that cell's value; any other formula stays as

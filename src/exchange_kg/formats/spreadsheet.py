@@ -11,7 +11,11 @@ A row hidden in the workbook (hidden by hand, by a filter or in a collapsed grou
 the list shows: offices hide the agreements that ended rather than delete them. Such a row is
 not read and not dropped: it is reported as unreadable, saying it is hidden (XLSX and ODS;
 calamine does not say which rows of an XLS file are hidden, so those are read). Hidden columns
-are read: a mapping names the columns it reads, and new-mapping shows them in the header.
+are read (a mapping names the columns it reads, and a hidden helper column may hold the only
+country code), but not a hidden column under the same header as a visible one: offices hide the
+old values when they type new ones in a copy of the column, and the hidden copy's old ends were
+read as the agreements' ends. Its cells under the header are empty to the readers; the column
+keeps its place and its header, so a mapping's columns and header are the sheet's.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             hidden = _xlsx_hidden_rows(path, name)
             struck = _xlsx_struck_rows(path, name)
             _fill_uncached(path, workbook, name, cells)
+    _empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
+                      _xlsx_hidden_columns(path, name) if _is_xlsx(path) else set())
     blocks = _side_by_side(cells)
     tables: list[Table] = []
     ref = sheet_reference(name)
@@ -222,6 +228,77 @@ def _xlsx_hidden_rows(path: Path, sheet: str) -> set[int]:
                         hidden.add(row)
                     row += 1
                     el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return set()
+    return hidden
+
+
+def _empty_old_copies(cells: list[list[str]], hidden: set[int]) -> None:
+    """Empty the cells of each hidden column below the row where its header stands beside
+    the same header in a shown column (see module doc)."""
+    from exchange_kg.normalise.country import text_key
+
+    for c in sorted(hidden):
+        for r, row in enumerate(cells):
+            key = text_key(row[c]) if c < len(row) else ""
+            if any(ch.isalpha() for ch in key) and any(
+                    k != c and k not in hidden and text_key(text) == key
+                    for k, text in enumerate(row)):
+                for below in cells[r + 1:]:
+                    if c < len(below):
+                        below[c] = ""
+                break
+
+
+_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+
+
+def _xlsx_hidden_columns(path: Path, sheet: str) -> set[int]:
+    """The 0-based columns of an XLSX sheet that are hidden (``<col min max hidden="1">``,
+    declared before the sheet's rows)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(_sheet_part(archive, sheet))
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        return set()
+    head = data.split(b"sheetData", 1)[0]
+    hidden: set[int] = set()
+    for found in _COL.finditer(head):
+        attributes = {k.decode(): v.decode() for k, v in _ATTRIBUTE.findall(found.group(1))}
+        first, last = attributes.get("min", ""), attributes.get("max", "")
+        if attributes.get("hidden") in ("1", "true") and first.isdigit() and last.isdigit():
+            hidden.update(range(int(first) - 1, min(int(last), int(first) + _MAX_REPEATED)))
+    return hidden
+
+
+def _ods_hidden_columns(path: Path, sheet: str) -> set[int]:
+    """The 0-based columns of an ODS sheet that are hidden (``table:visibility`` collapse),
+    declared before the sheet's rows."""
+    from lxml import etree
+
+    hidden: set[int] = set()
+    col = 0
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+            inside = False
+            for event, el in etree.iterparse(stream, events=("start", "end")):
+                if event == "end":
+                    if el.tag == _T + "table-row":  # another sheet's row, done with
+                        el.clear()
+                    continue
+                if el.tag == _T + "table":
+                    if inside:
+                        break
+                    inside = el.get(_T + "name") == sheet
+                elif inside and el.tag == _T + "table-row":
+                    break
+                elif inside and el.tag == _T + "table-column":
+                    repeated = min(int(el.get(_T + "number-columns-repeated", "1")),
+                                   _MAX_REPEATED)
+                    if el.get(_T + "visibility", "visible") != "visible":
+                        hidden.update(range(col, col + repeated))
+                    col += repeated
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return set()
     return hidden
