@@ -1466,8 +1466,10 @@ def test_an_alt_text_repeating_its_file_name_is_no_text_of_the_cell(tmp_path: Pa
         "<tr><td><a href='https://www.uc.cl'><img src='/files/partners/logo-5.png?v=2' "
         "alt='Logo'></a></td><td>Chile</td></tr>"
         "<tr><td><img src='/files/logo-uch.png' alt='Universidad de Chile logo'></td>"
-        "<td>Chile</td></tr></table>"))
-    assert open_view(path, [{}]).lines[1:] == ["\tChile", "Universidad de Chile logo\tChile"]
+        "<td>Chile</td></tr><tr><td><img src='/p/9.png' alt='IMG_2031.JPG'></td>"
+        "<td>Peru</td></tr></table>"))
+    assert open_view(path, [{}]).lines[1:] == ["\tChile", "Universidad de Chile logo\tChile",
+                                               "\tPeru"]
 
 
 def test_a_spreadsheet_published_as_a_page_has_no_letters_row_or_numbers_column(

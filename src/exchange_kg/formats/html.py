@@ -588,12 +588,19 @@ def _pictured(cell: Any) -> str:
     return "\u2713" if ticked else ""
 
 
+# an alt text that is itself a picture's file name ('IMG_2031.jpg', 'logo-uc.png')
+_FILE_NAME = re.compile(r"^\S+\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|ico|avif)$", re.IGNORECASE)
+
+
 def _names_its_file(alt: str, img: Any) -> bool:
-    """Whether an image's alt text only repeats words of its file's name ('logo' on
-    'partners/logo-5.png'): it says what the file is, not what the picture shows; read as
-    the cell, a partner's logo was published as an institution called 'logo'."""
+    """Whether an image's alt text only names its file: repeats words of its file's name
+    ('logo' on 'partners/logo-5.png') or is a file name: it says what the file is, not what
+    the picture shows; read as the cell, a partner's logo was published as an institution
+    called 'logo'."""
+    if _FILE_NAME.match(alt.strip()):
+        return True
     name = (img.get("src") or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", name.rsplit(".", 1)[0])}
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", name)}
     said = [w.casefold() for w in re.findall(r"[^\W\d_]+", alt)]
     return bool(said) and all(w in words for w in said)
 
