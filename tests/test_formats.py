@@ -1472,6 +1472,25 @@ def test_an_alt_text_repeating_its_file_name_is_no_text_of_the_cell(tmp_path: Pa
                                                "\tPeru"]
 
 
+def test_a_link_text_leading_to_several_sites_is_the_links_label_not_a_value(
+        tmp_path: Path) -> None:
+    """A partner cell showing only a 'website' link (the partner's site the only clue):
+    'website' was taken for the partner and the row dropped as naming a column. A link text
+    leading to several sites labels the links; a name linked to its own site, and one link
+    text leading to one site (a programme's page), are values."""
+    rows = [("website", "https://www.uni-heidelberg.de/en", "Erasmus+", "https://erasmus.eu/"),
+            ("Ghent University", "https://www.ugent.be", "Erasmus+", "https://erasmus.eu/x"),
+            ("Website", "https://www.unimelb.edu.au", "Exchange", ""),
+            ("website", "https://ku.dk/english", "Erasmus+", "https://erasmus.eu/")]
+    header = "<table><tr><th>Partner</th><th>Type</th></tr>"
+    path = write_html(tmp_path / "t.html", header + "".join(
+        f"<tr><td><a href='{href}'>{text}</a></td><td>"
+        + (f"<a href='{kind_href}'>{kind}</a>" if kind_href else kind) + "</td></tr>"
+        for text, href, kind, kind_href in rows) + "</table>")
+    assert open_view(path, [{}]).lines[1:] == [
+        "\tErasmus+", "Ghent University\tErasmus+", "\tExchange", "\tErasmus+"]
+
+
 def test_a_spreadsheet_published_as_a_page_has_no_letters_row_or_numbers_column(
         tmp_path: Path) -> None:
     """A sheet published as a web page (Google Sheets' 'Publish to web') shows its column

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from exchange_kg.formats.cards import Cards, find_cards
 from exchange_kg.formats.delimited import decode
@@ -534,6 +535,8 @@ def _table(tables: list[Any], number: int) -> Table:
             _label_key(_text(owner[(h, k)])) for h in range(heads)
             for k in range(c, c + colspan) if (h, k) in owner}
         grid[(r, c)] = _text(cell, _left_out(cell, labels - {""})) or _pictured(cell)
+    for r, c, _, _ in _link_labels(placed, heads, grid):
+        grid[(r, c)] = ""
     width = max((c for _, c in taken), default=-1) + 1
     cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
     locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
@@ -544,6 +547,31 @@ def _table(tables: list[Any], number: int) -> Table:
     return Table(f"table {number}", cells, locations, merges,
                  {r: why for r, why in unreadable.items() if any(cells[r])},
                  {0: chrome} if chrome else {})
+
+
+# a link text that leads to at least this many different sites is the link's label
+LINK_LABEL_SITES = 3
+
+
+def _link_labels(placed: list[tuple[int, int, int, Any]], heads: int,
+                 grid: dict[tuple[int, int], str]) -> list[tuple[int, int, int, Any]]:
+    """The cells below the header that show only a link whose text leads to several sites
+    ('website' to each partner's own site): the text labels the link, it is no value; read
+    as the partner cell, the row's partner was 'website' (a column's name) and the row was
+    dropped with the wrong reason. Empty, the row says it names no partner."""
+    sites: dict[str, set[str]] = {}
+    links: dict[str, list[tuple[int, int, int, Any]]] = {}
+    for r, c, colspan, cell in placed:
+        text = grid.get((r, c), "")
+        anchors = cell.xpath(".//a[@href]")
+        if r < heads or not text or len(anchors) != 1 or _text(anchors[0]) != text:
+            continue
+        site = urlsplit(anchors[0].get("href", "").strip()).hostname
+        if site:
+            sites.setdefault(text.casefold(), set()).add(site.removeprefix("www."))
+            links.setdefault(text.casefold(), []).append((r, c, colspan, cell))
+    return [link for text, found in links.items() if len(sites[text]) >= LINK_LABEL_SITES
+            and len(sites[text]) == len(found) for link in found]
 
 
 def _sheet_chrome(cells: list[list[str]]) -> str:
