@@ -10,7 +10,7 @@ import pytest
 
 from exchange_kg.normalise.dates import DateValue
 from exchange_kg.normalise.term import Term, parse_terms, term_phrases
-from exchange_kg.normalise.vocabulary import Entry, Vocabulary, using
+from exchange_kg.normalise.vocabulary import BUILTIN, Entry, Vocabulary, using
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 POLISH = SOURCES / "pl-partner-universities-2026.tsv"
@@ -984,3 +984,27 @@ def test_a_signing_or_entry_into_force_date_is_the_start(cell: str, start: DateV
 def test_a_label_that_names_no_other_event_leaves_an_end_column_s_end(cell: str) -> None:
     terms, _ = parse_terms(cell, field="end", role="end")
     assert [(t.start, t.end) for t in terms] == [(None, DateValue(2026, 8, 31))]
+
+
+@pytest.mark.parametrize(("language", "cell", "start", "end", "duration"), [
+    ("ja", "令和6年度から5年間", DateValue(2024), None, 5),
+    ("ja", "2024年度から5年間", DateValue(2024), None, 5),
+    ("ja", "2024年度～2028年度", DateValue(2024), DateValue(2029), None),
+    ("ja", "2028年度まで", None, DateValue(2029), None),
+    (None, "2028학년도까지", None, DateValue(2029), None),
+    (None, "2024학년도부터", DateValue(2024), None, None),
+    (None, "2024学年度起", DateValue(2024), None, None),
+    ("zh", "2024年度起", DateValue(2024), None, None),  # zh 年度: as often the calendar year
+    ("zh", "2028年度止", None, DateValue(2028), None),
+    ("ko", "2028년도까지", None, DateValue(2028), None),
+])
+def test_a_japanese_or_korean_school_year_runs_into_the_next_calendar_year(
+        language: str | None, cell: str, start: DateValue | None, end: DateValue | None,
+        duration: int | None) -> None:
+    """'令和6年度から5年間' (from school year 2024, five years) was published as ENDING in
+    2024; a term 'until school year 2028' ends in March 2029 (Korea: February)."""
+    with using(BUILTIN.with_language(language)):
+        for role in ("term", "end"):
+            terms, _ = parse_terms(cell, field=role, role=role)
+            assert [(t.start, t.end, t.duration_years) for t in terms] == [
+                (start, end, duration)], (cell, role)

@@ -176,6 +176,7 @@ class _Draft:
     statuses: list[str] = field(default_factory=list)
     dated: bool = False  # has a start, end, duration or open-endedness (even a garbled one)
     start_at: tuple[int, int] | None = None  # the tokens of the date that started it
+    period_end: DateValue | None = None  # where the period that started it ends ("2028年度")
     # the tokens of a date an end column made the end (no word of the cell said so)
     ended_at: tuple[int, int] | None = None
 
@@ -266,6 +267,12 @@ class _Reader:
             self._placeholder(state)
             return 1, "placeholder"
         value = _date_value(tok)
+        after, runs_on = (self._school_year(i) if value is not None and value.month is None
+                          else (0, False))
+        if value is not None and after:  # "2024年度", "2028학년도": April/March to March/Feb
+            self._year_token(state, tok, value, i, last=i + after,
+                             period_end=DateValue(value.year + 1) if runs_on else None)
+            return 1 + after, "year"
         if value is not None:
             second = _academic_second_year(self.text, self.tokens, i)
             if second is None:
@@ -320,6 +327,24 @@ class _Reader:
             self._year_token(state, tok, None, i)
             return 1, "year"
         return 1, "unknown"
+
+    def _school_year(self, i: int) -> tuple[int, bool]:
+        """How many tokens after the year at ``i`` write it as a school or fiscal year, joined
+        to it (0 if none), and whether that year runs into the next calendar year, where a
+        term written in them ends: ja "2024年度" (April to March), zh "2024学年度", ko
+        "2028학년도" (March to February). zh "2024年度" and ko "2024년도" are as often the
+        calendar year: the year alone."""
+        japanese = (active().language or "").split("-")[0] == "ja"
+        for suffix, school in _SCHOOL_YEAR:
+            j = i + 1
+            for part in suffix:
+                if (j >= len(self.tokens) or self.tokens[j].text != part
+                        or self.tokens[j - 1].end != self.tokens[j].start):
+                    break
+                j += 1
+            else:
+                return len(suffix), school or (japanese and "度" in suffix)
+        return 0, False
 
     def _opens_with_one_date(self, state: _ClauseState, i: int) -> bool:
         """Whether the dash at ``i`` opens its clause and one date follows it, nothing else:
@@ -384,6 +409,7 @@ class _Reader:
                 and not between & {"kind", "connector", "unknown"}):
             # "5 years from 2021", "unbefristet ab 2020": the term read so far had no date
             self._start(current, tok, value, last)
+            current.period_end = period_end
             current.start_at = (i, last)
             state.last_started = current
             return
@@ -392,6 +418,7 @@ class _Reader:
             return
         draft = self._new_draft(state, i)
         self._start(draft, tok, value, last)
+        draft.period_end = period_end
         draft.start_at = (i, last)
         state.last_started = draft
 
@@ -443,8 +470,8 @@ class _Reader:
         # "31.08.2027-dək", "2026-ig": a hyphen may join the word to the date
         if draft is None or state.since_date - {"range"} or draft is not state.current:
             return
-        if draft.closes_range():
-            draft.start, draft.end, draft.fixed = None, draft.start, True
+        if draft.closes_range():  # "2028年度まで": until the period's end
+            draft.start, draft.end, draft.fixed = None, draft.period_end or draft.start, True
             draft.start_at = None
 
     def _other_date(self, current: _Draft | None, first: int, last: int) -> None:
@@ -502,7 +529,8 @@ class _Reader:
         if ended is None or ended[0] is not draft or draft.start is not None \
                 or draft.end is None:
             return False
-        draft.start, draft.end, draft.fixed = draft.end, None, False
+        # the date read, not the end of its period: "2024年度から" starts in 2024
+        draft.start, draft.end, draft.fixed = ended[1] or draft.end, None, False
         draft.start_at, draft.ended_at = draft.ended_at, None
         state.ended_by_role, state.last_started = None, draft
         return True
@@ -749,6 +777,11 @@ class _Reader:
                 status=d.statuses[0] if d.statuses else None,
             ))
         return out
+
+
+# the signs after a year ("2024年" is one token) that make it a school or fiscal year
+_SCHOOL_YEAR = ((("学", "年", "度"), True), (("學", "年", "度"), True), (("학", "년", "도"), True),
+                (("년", "도"), False), (("年", "度"), False), (("度",), False), (("도",), False))
 
 
 def _date_value(tok: Token) -> DateValue | None:
