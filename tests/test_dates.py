@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from exchange_kg.normalise.dates import DateValue, gregorian, parse_date
+from exchange_kg.normalise.term import parse_terms
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 
@@ -598,3 +599,26 @@ def test_an_exports_stand_in_for_an_empty_date_is_reported_not_published(cell: s
 ])
 def test_a_day_near_an_exports_stand_in_is_a_date(cell: str, expected: DateValue) -> None:
     assert parse_date(cell, field="end") == (expected, [])
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("31/05/2029²", DateValue(2029, 5, 31)),
+    ("31.05.2029*", DateValue(2029, 5, 31)),
+    ("2027†", DateValue(2027)),
+])
+def test_a_footnote_mark_after_a_date_is_no_part_of_it(cell: str, expected: DateValue) -> None:
+    """An untuned French list's end '31/05/2029²' (a note under the table) was unreadable."""
+    value, flags = parse_date(cell, field="end")
+    assert value == expected and [(f.code, f.withheld) for f in flags] == [
+        ("footnote-mark", False)]
+    terms, flags = parse_terms(cell, field="end", role="end")
+    assert [t.end for t in terms] == [expected] and "footnote-mark" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2021-03-15 00:00:00", DateValue(2021, 3, 15)),  # pandas / spreadsheet CSV exports
+    ("2021-03-15T09:30:00Z", DateValue(2021, 3, 15)),
+    ("15.03.2021 00:00", DateValue(2021, 3, 15)),
+])
+def test_a_time_of_day_after_a_date_leaves_the_date(cell: str, expected: DateValue) -> None:
+    assert parse_date(cell) == (expected, [])

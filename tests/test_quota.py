@@ -307,3 +307,20 @@ def test_ewp_mobility_codes(cell: str, places: int | None) -> None:
 @pytest.mark.parametrize("cell", ["各2名", "每年2名"])
 def test_places_each_and_a_year_written_before_the_number(cell: str) -> None:
     assert parse_quota(cell) == (QuotaValue(False, (("unspecified", 2),)), [])
+
+
+@pytest.mark.parametrize(("cell", "places", "flagged"), [
+    ("2,0", 2, False), ("3.0", 3, False), ("2,00", 2, False),  # a float column's whole numbers
+    ("3*", 3, True), ("2¹", 2, True),
+])
+def test_whole_numbers_and_footnote_marks_of_quota_cells(cell: str, places: int,
+                                                        flagged: bool) -> None:
+    """An untuned Dutch export's '2,0' places and a French list's '3*' were unreadable."""
+    value, flags = parse_quota(cell)
+    assert value == QuotaValue(False, (("unspecified", places),))
+    assert [f.code for f in flags] == (["footnote-mark"] if flagged else [])
+
+
+@pytest.mark.parametrize("cell", ["2,5", "2,05"])
+def test_a_fraction_of_places_stays_unreadable(cell: str) -> None:
+    assert parse_quota(cell)[0] is None

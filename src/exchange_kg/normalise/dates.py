@@ -522,6 +522,27 @@ def calendar_flag(field: str, calendar: str, raw: str) -> Flag:
                 "it: the date is not read", raw, withheld=True)
 
 
+# a footnote mark glued after a value ("31/05/2029²", "3*", "2027†"): the value is stated,
+# and the mark points to a note under the table (which the readers keep as lines of their own)
+_FOOTNOTE_MARK = re.compile("(?<=\\d)[\u00b9\u00b2\u00b3\u2070\u2074-\u2079*\u2020\u2021]+"
+                            r"(?=[\s;,.)\]]|$)")
+# a time of day after a date, as database and spreadsheet exports write one ("2021-03-15
+# 00:00:00", "2021-03-15T09:30:00Z"): the day is the date
+_TIME_OF_DAY = re.compile(r"(?<=\d)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                          r"(?:\s*(?:Z|UTC|[+-]\d{2}:?\d{2}))?\s*$")
+_NUMERIC_START = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
+
+
+def without_footnote_marks(text: str, field: str) -> tuple[str, list[Flag]]:
+    """The cell without the footnote marks glued to its values, and the flag that says so."""
+    stripped = _FOOTNOTE_MARK.sub("", text)
+    if stripped == text:
+        return text, []
+    return stripped, [Flag(field, "footnote-mark", "a footnote mark after the value points to "
+                           "a note under the table; the value is read without it",
+                           " ".join(text.split()))]
+
+
 def parse_date(text: str, *, field: str = "start", part: bool = False,
                calendar: str | None = None) -> tuple[DateValue | None, list[Flag]]:
     """Read a date cell; garbled parts are dropped with a flag, never guessed.
@@ -532,6 +553,12 @@ def parse_date(text: str, *, field: str = "start", part: bool = False,
     ``calendar``: the calendar the mapping says the column dates by (:func:`in_gregorian`)."""
     raw = text
     if not part:
+        text, marked = without_footnote_marks(text, field)
+        if marked:
+            value, flags = parse_date(text, field=field, calendar=calendar)
+            return value, [*flags, *marked] if value is not None else flags
+        if _NUMERIC_START.match(text.strip()):
+            text = _TIME_OF_DAY.sub("", text.strip())
         converted, reported = in_gregorian(text, field, calendar)
         if converted is None:
             return None, [reported] if reported else []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exchange_kg.normalise.country import MARKS, fold_accents
+from exchange_kg.normalise.dates import without_footnote_marks
 from exchange_kg.normalise.numbers import bounded_int
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
@@ -122,6 +123,9 @@ def says_unstated(text: str) -> bool:
 MAX_QUOTA_DIGITS = 4
 
 
+_WHOLE_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3})[.,]0{1,2}(?![.,]?\d)")
+
+
 def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, list[Flag]]:
     """Read a quota cell; anything not clearly a quota is refused with a flag.
 
@@ -129,6 +133,11 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     that many places; a cell that says the quota is not stated ("N/A", "—") gives nothing.
     """
     raw = text
+    text, marked = without_footnote_marks(text, field)
+    if marked:
+        value, flags = parse_quota(text, field=field)
+        return value, [*flags, *marked] if value is not None else flags
+    text = _WHOLE_NUMBER.sub(r"\1", text)  # "2,0", "3.0": a float column's whole number
     text = _without_yearly(text.strip(), _words())
     if not text:
         return None, []

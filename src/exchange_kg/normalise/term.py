@@ -44,6 +44,7 @@ from exchange_kg.normalise.dates import (
     parse_date,
     placeholder_date,
     starts_with_from,
+    without_footnote_marks,
 )
 from exchange_kg.normalise.kinds import (
     CONNECTOR,
@@ -957,6 +958,10 @@ def parse_terms(text: str, *, field: str = "term", role: str = "term",
     says no more than a day, and is withheld (:func:`_lone_date`). ``calendar``: the one
     the mapping says the column dates by; its dates are converted (:func:`in_gregorian`).
     """
+    text, marked = without_footnote_marks(text, field)
+    if marked:
+        terms, flags = parse_terms(text, field=field, role=role, calendar=calendar)
+        return terms, [*flags, *marked]
     converted, reported = in_gregorian(text, field, calendar)
     if converted is not None:
         return _parse_terms(converted, field, role)
