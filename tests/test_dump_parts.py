@@ -4,6 +4,7 @@ subjects did not change from the dumps it replaces, and the files are those of a
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,8 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("damage", ["none", "a copied part's bytes", "the record",
                                     "no record", "the previous dump gone",
                                     "exchange-kg.nt", "exchange-kg.nq.gz", "exchange-kg.nt.gz",
-                                    "exchange-kg.nq gone"])
+                                    "exchange-kg.nq gone", "exchange-kg.nq, times put back",
+                                    "exchange-kg.ttl, times put back"])
 def test_a_rewrite_copies_unchanged_parts_and_equals_a_clean_write(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool, damage: str) -> None:
     if parallel:
@@ -91,6 +93,11 @@ def test_a_rewrite_copies_unchanged_parts_and_equals_a_clean_write(
     monkeypatch.setattr(dump_parts.Reuse, "save", save)
     if damage == "a copied part's bytes":
         damage_middle(out / "exchange-kg.ttl")
+    elif damage.endswith("times put back"):  # same size and times: the change time differs
+        path = out / damage.partition(",")[0]
+        before = path.stat()
+        damage_middle(path)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     elif damage.startswith("exchange-kg."):  # an N-Triples or N-Quads range, or its member
         name, _, gone = damage.partition(" ")
         if gone:
@@ -115,7 +122,8 @@ def test_a_rewrite_copies_unchanged_parts_and_equals_a_clean_write(
     else:
         assert copied > 0 and written > 0  # the new institution's part(s) written anew
     # the damaged part's copy failed its check and was written anew; a missing dump's too
-    assert (rewritten > 0) is (damage in ("a copied part's bytes", "the previous dump gone"))
+    assert (rewritten > 0) is (damage in ("a copied part's bytes", "the previous dump gone",
+                                          "exchange-kg.ttl, times put back"))
     # and the next rewrite copies everything from what this one wrote
     write(after, out, cache)
     assert copies[-1][0] > 0 and copies[-1][1] == 0
@@ -178,3 +186,33 @@ def test_a_changed_block_under_the_same_subjects_is_written_anew(tmp_path: Path)
     write(after, tmp_path / "clean-out", None)
     same_dumps(tmp_path / "clean-out", out)
     assert b"a list edited by a test" in (out / "exchange-kg.nq").read_bytes()
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_unchanged_previous_dumps_are_copied_unread(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The previous build's dumps, as it left them (same identity), are copied range by
+    range without being read or hashed here; a dump touched since is read and checked."""
+    cache, out = DocumentCache(tmp_path / "cache"), tmp_path / "out"
+    write(built(tmp_path / "before", rows()), out, cache)
+    after = built(tmp_path / "after", rows("Japan\tUniversity of Kobe, Faculty of Law\n"))
+    read: list[str] = []
+    real = dump_parts.read_range
+
+    def read_range(path: Path, start: int, length: int) -> bytes | None:
+        if path.parent == out.resolve():
+            read.append(path.name)
+        return real(path, start, length)
+
+    monkeypatch.setattr(dump_parts, "read_range", read_range)
+    write(after, out, cache)
+    assert read == []
+    write(built(tmp_path / "clean", rows("Japan\tUniversity of Kobe, Faculty of Law\n")),
+          tmp_path / "clean-out", None)
+    same_dumps(tmp_path / "clean-out", out)
+    # the same bytes, touched: the copies are checked (and still the same dumps)
+    for name in DUMPS:
+        os.utime(out / name)
+    write(after, out, cache)
+    assert set(read) == set(DUMPS)
+    same_dumps(tmp_path / "clean-out", out)

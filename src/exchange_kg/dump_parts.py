@@ -21,11 +21,20 @@ range's key. :class:`Kept` records where each range lies in each dump and a dige
 bytes, in the build cache (one entry per output folder, like :mod:`exchange_kg.verdicts`).
 Copied bytes are checked against the recorded digest; a range not found, a file missing or
 bytes that do not match are written anew. The dumps are the same bytes either way.
+
+The record also holds each dump file's identity as the build left it (:func:`identity`:
+device, inode, size, and the modification and change times in nanoseconds, the latter of
+which no program can set back). A previous file that still has it is the file the record
+describes, so its ranges are copied by the kernel (``copy_file_range``) without being read
+or hashed here: that is most of the bytes of a rebuild. Any write to the file, a copy of
+it, or a file put in its place changes the identity, and its ranges are then checked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import pickle
 import queue
 import struct
@@ -99,6 +108,16 @@ class Kept:
     prefixes: bytes
     parts: dict[bytes, dict[str, tuple[int, int, bytes]]] = field(default_factory=dict)
     lines: dict[bytes, Place] = field(default_factory=dict)
+    files: dict[str, tuple[int, ...]] = field(default_factory=dict)  # name -> identity()
+
+
+def identity(path: Path) -> tuple[int, ...] | None:
+    """What tells that ``path`` is still the file a build wrote (None: it is gone)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def text_digest(data: bytes | memoryview) -> bytes:
@@ -142,6 +161,13 @@ class Reuse:
         """Where the N-Triples or N-Quads range ``key`` lies in the previous dumps."""
         kept = self.kept
         return getattr(kept, "lines", {}).get(key) if kept is not None else None
+
+    def trusted(self, name: str) -> bool:
+        """Whether the previous build's dump ``name`` is the file its record describes (its
+        identity unchanged), so that its ranges need no check."""
+        kept = self.kept
+        recorded = getattr(kept, "files", {}).get(name) if kept is not None else None
+        return recorded is not None and identity(self.previous / name) == recorded
 
     def save(self) -> None:
         if self.made is not None:
@@ -202,19 +228,27 @@ def write_lines(path: Path, gz_path: Path, subjects: Sequence[str], digests: Seq
     old = previous.previous / path.name if previous is not None else None
     old_gz = previous.previous / gz_path.name if previous is not None else None
     uses: list[frozenset[str]] = []
-    with dumps.atomic(path) as fh, dumps.atomic(gz_path) as gz_fh:
+    with contextlib.ExitStack() as stack:
+        # the previous files, when they are those the record describes: copied unread
+        fds = [_opened(stack, f) for f in (old, old_gz)] if previous is not None and all(
+            previous.trusted(f.name) for f in (path, gz_path)) else [None, None]
+        fh, gz_fh = (stack.enter_context(dumps.atomic(f)) for f in (path, gz_path))
         members = _Members(gz_fh)
         offset = 0
         try:
             for first, end, key in cut(subjects, digests, kind):
                 place = previous.place(key) if previous is not None else None
-                text = member = None
-                if place is not None and old is not None and old_gz is not None:
+                text: bytes | dumps.Span | None = None
+                member: bytes | dumps.Span | None = None
+                if place is not None and fds[0] is not None and fds[1] is not None:
+                    text = dumps.Span(fds[0], place.offset, place.length)
+                    member = dumps.Span(fds[1], place.gz_offset, place.gz_length)
+                elif place is not None and old is not None and old_gz is not None:
                     text = _checked(old, place.offset, place.length, place.digest)
                     member = _checked(old_gz, place.gz_offset, place.gz_length,
                                       place.gz_digest) if text is not None else None
                 if text is None or place is None:
-                    text, member = text_of(subjects[first:end]), None
+                    text = text_of(subjects[first:end])
                     uses.append(frozenset(dumps.used_prefixes(prefixes, text))
                                 if prefixes else frozenset())
                     out.written += 1
@@ -225,7 +259,7 @@ def write_lines(path: Path, gz_path: Path, subjects: Sequence[str], digests: Seq
                     # checked against these digests as it was read: not hashed again
                     members.put(text, (member, place.gz_digest, place.digest)
                                 if member is not None else None)
-                fh.write(text)
+                dumps.write_piece(fh, text)
                 out.parts.append(Part(offset, offset + len(text), key))
                 offset += len(text)
             if not out.parts:  # no range: still a gzip file, of nothing
@@ -238,6 +272,17 @@ def write_lines(path: Path, gz_path: Path, subjects: Sequence[str], digests: Seq
                                         gz_length, gz_digest, used)
         out.prefixes |= used
     return out
+
+
+def _opened(stack: contextlib.ExitStack, path: Path | None) -> int | None:
+    """A descriptor of ``path`` for reading, closed with ``stack`` (None: not readable)."""
+    try:
+        fd = os.open(path, os.O_RDONLY) if path is not None else None
+    except OSError:
+        return None
+    if fd is not None:
+        stack.callback(os.close, fd)
+    return fd
 
 
 def _checked(path: Path, start: int, length: int, digest: bytes) -> bytes | None:
@@ -258,7 +303,7 @@ def gzip_member(data: bytes, level: int = 6) -> bytes:
 
 
 # a range's text, and its copied member with the member's and the text's digests
-_Item = tuple[bytes, tuple[bytes, bytes, bytes] | None]
+_Item = tuple[bytes | dumps.Span, tuple[bytes | dumps.Span, bytes, bytes] | None]
 
 
 class _Members:
@@ -282,18 +327,21 @@ class _Members:
                 continue
             text, copied = item
             try:
+                member: bytes | dumps.Span
                 if copied is None:
+                    assert isinstance(text, bytes)
                     member = gzip_member(text)
                     member_digest, digest = text_digest(member), text_digest(text)
                 else:
                     member, member_digest, digest = copied
-                self._fh.write(member)
+                dumps.write_piece(self._fh, member)
                 self._made.append((offset, len(member), member_digest, digest))
                 offset += len(member)
             except BaseException as exc:  # handed to the writing thread
                 self._error = exc
 
-    def put(self, text: bytes, copied: tuple[bytes, bytes, bytes] | None) -> None:
+    def put(self, text: bytes | dumps.Span,
+            copied: tuple[bytes | dumps.Span, bytes, bytes] | None) -> None:
         """The next range's text; when it was copied, its member and the digests of the
         member and the text that the copy was checked against (hashing them again cost a
         rebuild at 100x about 6 s, as much as checking them)."""

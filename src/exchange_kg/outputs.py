@@ -6,7 +6,9 @@ Everything goes into a fresh folder that replaces the output folder in one step
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -49,6 +51,10 @@ LINK_FILES = {
 STORE = "store"  # the query store (exchange_kg.serve.store)
 # what a build writes into the output folder: anything else there is not ours to replace
 KNOWN = {*FILES, *LINK_FILES, STORE}
+# the dumps written in parts (dump_parts), which a rebuild copies from
+DUMP_FILES = tuple(f"exchange-kg.{kind}{gz}" for kind in dump_parts.LINE_KINDS
+                   for gz in ("", ".gz")) + tuple(f"exchange-kg.{kind}"
+                                                  for kind in dump_parts.KINDS)
 
 
 @dataclass(frozen=True)
@@ -259,12 +265,17 @@ def write_files(build: BuildResult, rep: dict[str, Any], validation: Validation 
         made.lines.update(nq.places)
         joined = {kind: _Joined(parts, copied[kind], written[kind], made, kind,
                                 reuse.previous / f"exchange-kg.{kind}" if reuse else None,
-                                used, nt_path) for kind in dump_parts.KINDS}
+                                used, nt_path,
+                                reuse is not None and reuse.trusted(f"exchange-kg.{kind}"))
+                  for kind in dump_parts.KINDS}
         dumps.join_pieces(out_dir / "exchange-kg.ttl", header, joined["ttl"].pieces())
         dumps.join_pieces(out_dir / "exchange-kg.jsonld",
                           "".join(f"{line}\n" for line in jsonld.DUMP_HEAD).encode(),
                           joined["jsonld"].pieces(), b",\n", f"\n{jsonld.DUMP_TAIL}\n".encode(),
                           f"{jsonld.DUMP_TAIL}\n".encode())
+        # what the next build checks the files against before copying from them unread
+        made.files = {name: found for name in DUMP_FILES
+                      if (found := dump_parts.identity(out_dir / name)) is not None}
         if reuse is not None:
             reuse.made = made
             reuse.copied = sum(len(c) for c in copied.values()) + nt.copied + nq.copied
@@ -282,9 +293,9 @@ class _Joined:
     def __init__(self, parts: list[dump_parts.Part], copied: dict[int, tuple[int, int, bytes]],
                  written: list[tuple[list[int], Path, Future[list[int]]]],
                  made: dump_parts.Kept, kind: str, previous: Path | None,
-                 prefixes: dict[str, str], nt: Path) -> None:
+                 prefixes: dict[str, str], nt: Path, trusted: bool = False) -> None:
         self.parts, self.copied, self.made, self.kind = parts, copied, made, kind
-        self.previous, self.prefixes = previous, prefixes
+        self.previous, self.prefixes, self.trusted = previous, prefixes, trusted
         self.nt = nt
         self.sources: dict[int, tuple[Path, int, int]] = {}
         for run, path, future in written:
@@ -294,12 +305,29 @@ class _Joined:
                 offset += length
         self.rewritten = 0
 
-    def pieces(self) -> Iterator[tuple[bytes, Callable[[int], None]]]:
-        """Each part's text, and a callback told where the text was placed in the dump."""
+    def pieces(self) -> Iterator[tuple[bytes | dumps.Span, Callable[[int], None]]]:
+        """Each part's text, and a callback told where the text was placed in the dump: a
+        part of the previous dump, when that is the file its record describes
+        (``trusted``), as a span of it, copied unread."""
+        fd = None
+        if self.trusted and self.previous is not None:
+            with contextlib.suppress(OSError):
+                fd = os.open(self.previous, os.O_RDONLY)
+        try:
+            yield from self._pieces(fd)
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _pieces(self, fd: int | None
+                ) -> Iterator[tuple[bytes | dumps.Span, Callable[[int], None]]]:
         for i, part in enumerate(self.parts):
-            data = digest = None
+            data: bytes | dumps.Span | None = None
+            digest = None
             where = self.copied.get(i)
-            if where is not None and self.previous is not None:
+            if where is not None and fd is not None:
+                data, digest = dumps.Span(fd, where[0], where[1]), where[2]
+            elif where is not None and self.previous is not None:
                 data = dump_parts.read_range(self.previous, where[0], where[1])
                 if data is not None and dump_parts.text_digest(data) == where[2]:
                     digest = where[2]  # checked: not hashed again
@@ -312,10 +340,11 @@ class _Joined:
                 self.rewritten += 1
                 data = _part_text(self.nt, self.kind, part.start, part.end, self.prefixes)
             if digest is None:
+                assert isinstance(data, bytes)
                 digest = dump_parts.text_digest(data)
 
-            def placed(offset: int, i: int = i, data: bytes = data, digest: bytes = digest
-                       ) -> None:
+            def placed(offset: int, i: int = i, data: bytes | dumps.Span = data,
+                       digest: bytes = digest) -> None:
                 self.made.parts.setdefault(self.parts[i].digest, {})[self.kind] = (
                     offset, len(data), digest)
             yield data, placed
