@@ -357,10 +357,14 @@ def repair_pairings(agreements: list[Agreement]) -> None:
                     groups[(rec.source_id, f.value)].append(a)
     if not groups:
         return
-    # Agreements by list and described partners, in build order: the candidate witnesses.
+    # Agreements by list and described partners, in build order: the candidate witnesses,
+    # from the lists with such a group only (describing every agreement of a register took
+    # a second at 100x scale, where two lists of forty had one)
+    lists = {a.list_id for group in groups.values() for a in group}
     described: dict[tuple[str, str], list[Agreement]] = defaultdict(list)
     for w in agreements:
-        described[(w.list_id, institution_key(_describe(w)))].append(w)
+        if w.list_id in lists:
+            described[(w.list_id, institution_key(_describe(w)))].append(w)
     for (source_id, _), group in sorted(groups.items()):
         group = list({id(a): a for a in group}.values())  # one may carry the flag twice
         if not 2 <= len(group) <= 6:
