@@ -517,7 +517,6 @@ def test_a_name_one_language_shortens_for_two_countries_names_neither() -> None:
     for cell in ("Сент Мартин", "Віргінські острови", "कोरिया"):
         assert parse_country(cell) is None, cell
     assert parse_country("Корея").code == "KR"  # as 'Korea' (curated: the South, in lists)
-    assert parse_country("Конго").code == "CG"  # a translation of Congo's own name stays
 
 
 def test_a_cell_of_several_countries_says_so() -> None:
@@ -605,3 +604,19 @@ def test_a_code_a_language_writes_for_another_country_is_not_read(
         assert normalise("country", "DE", "country", {})[0] == "DE"
     assert code == expected
     assert [f.code for f in flags] == ([] if expected else ["country-unknown"])
+
+
+@pytest.mark.parametrize("cell", ["Congo", "Kongo", "the Congo", "Конго", "コンゴ", "剛果"])
+def test_a_bare_congo_names_neither_congo(cell: str) -> None:
+    """Belgian lists write 'Congo' for the DR Congo: every bare 'Congo' was published as the
+    Republic of the Congo (CG), Kinshasa's and Lubumbashi's universities too."""
+    assert parse_country(cell) is None
+    assert "Congo" in (unmatched_reason(cell) or "")
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("Congo-Kinshasa", "CD"), ("RD Congo", "CD"), ("Congo-Brazzaville", "CG"),
+    ("République du Congo", "CG"), ("Republic of the Congo", "CG")])
+def test_a_congo_named_in_full_is_that_congo(cell: str, code: str) -> None:
+    match = parse_country(cell)
+    assert match is not None and match.code == code

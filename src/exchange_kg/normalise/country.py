@@ -267,6 +267,12 @@ def _index() -> _Index:
     english = {k: c for k, (c, m) in exact.items() if m in ("alias", "exact")}
     no_code = {_key(name): reason for name, _language, reason, *_ in
                data_rows("country-no-code.tsv")}
+    for name, codes, *_ in data_rows("country-ambiguous.tsv"):
+        names = " or ".join(f"{_name(c)} ({c})" for c in codes.split())
+        key = _key(name)
+        exact.pop(key, None)
+        english.pop(key, None)
+        no_code[key] = f"names {names}: lists write it for both; give the full name"
     homoglyphs = {char: latin for char, latin, *_ in data_rows("homoglyphs.tsv")}
     return _Index(exact, english, no_code, homoglyphs)
 
@@ -291,6 +297,8 @@ def _fuzzy_pool(languages: tuple[str, ...]) -> dict[str, str]:
     others = [lang for lang in languages if lang != "en"]
     for _tier, text, code, _lang in _translated_names(others):
         pool[_key(text).replace(" ", "")][code] += 1
+    for key in idx.no_code:  # a name of two countries is no nearest name of one
+        pool.pop(key.replace(" ", ""), None)
     return _vote(pool)
 
 
@@ -441,7 +449,8 @@ def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...], vocabulary:
     hit = _lookup(key, vocabulary)
     if hit is not None:
         return hit, ""
-    reason = _index().no_code.get(key)
+    no_code = _index().no_code
+    reason = no_code.get(key) or (no_code.get(key[4:]) if key.startswith("the ") else None)
     if reason:
         return None, reason
     hit = _uninverted(text, vocabulary)
