@@ -615,6 +615,26 @@ def test_a_formula_saved_without_its_value_is_never_an_empty_cell(tmp_path: Path
     assert lines[2] == "Total places"  # a total over a range: no text to read a row by
 
 
+def test_a_link_formula_saved_without_its_value_is_the_text_it_shows(tmp_path: Path) -> None:
+    """'=HYPERLINK("https://www.ugent.be/en","Ghent University")' written by a script,
+    saved without its value, was published as an institution named after the formula: the
+    cell shows its second argument (a quoted text, with "" for a quote, or a cell's value),
+    whichever separator the workbook's locale writes."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Partner", "Country"])
+    sheet.append(['=HYPERLINK("https://www.ugent.be/en","Ghent University")', "Belgium"])
+    sheet.append(['=hyperlink("https://www.uu.se/en"; "Uppsala ""UU"" University")', "Sweden"])
+    sheet.append(['=HYPERLINK("https://ut.ee",C4)', "Estonia", "University of Tartu"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    assert open_view(path, [{}]).lines[1:] == [
+        "Ghent University\tBelgium\t", 'Uppsala "UU" University\tSweden\t',
+        "University of Tartu\tEstonia\tUniversity of Tartu"]
+
+
 def test_a_row_struck_through_in_a_workbook_is_reported_not_read(tmp_path: Path) -> None:
     """A row whose every cell is in struck-through type is how many offices mark an ended
     agreement: reported as struck through, not read (it was published as current); a row

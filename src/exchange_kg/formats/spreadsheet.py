@@ -357,6 +357,11 @@ _RANGE = re.compile(r"\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+|\b[A-Z]{1,3}:[A-Z]
 _CELL = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
 _REFERENCE = re.compile(r"(?:(?:'((?:[^']|'')+)'|([^'!=()\s,;]+))!)?\$?([A-Z]{1,3})\$?(\d+)")
 
+# =HYPERLINK(address, shown): a cell showing ``shown`` (a quoted text or a cell's value),
+# the address its link; "," or ";" between them as the workbook's locale writes it
+_HYPERLINK = re.compile(r'(?i:HYPERLINK)\(\s*(?:"(?:[^"]|"")*"|[^,;()]+)\s*[,;]\s*'
+                        r'(?:"((?:[^"]|"")*)"|([^,;()"]+))\s*\)')
+
 
 def _uncached_formulas(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     """The formulas of an XLSX sheet saved without their value (0-based row, column ->
@@ -391,7 +396,10 @@ def _fill_uncached(path: Path, workbook: Any, sheet: str, cells: list[list[str]]
     """Give the cells whose formula was saved without its value what can be known of it.
 
     A formula that only points at another cell ('=Países!A2', '=$B$3') has that cell's value,
-    read from the file; any other ('=EDATE(D4,E4*12)-1') stays as written, '=' and all, so
+    read from the file; a link ('=HYPERLINK("https://www.ugent.be","Ghent University")') has
+    the text it shows (its second argument, a text or a cell's value: read as written, the
+    formula was published as the institution's name); any other ('=EDATE(D4,E4*12)-1')
+    stays as written, '=' and all, so
     the normaliser reports a value it cannot read, where the cell read as empty and the
     field was lost without a word; a total over a range stays empty."""
     formulas = _uncached_formulas(path, sheet)
@@ -411,6 +419,11 @@ def _fill_uncached(path: Path, workbook: Any, sheet: str, cells: list[list[str]]
         formula = uncached.get((r, c))
         if formula is None:
             return grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+        link = _HYPERLINK.fullmatch(formula.strip().removeprefix("="))
+        if link is not None:  # the cell shows its second argument, a text or a cell's
+            if link.group(1) is not None:
+                return link.group(1).replace('""', '"')
+            formula = link.group(2)
         ref = _REFERENCE.fullmatch(formula.strip().removeprefix("="))
         if ref is None or depth > 8:
             # a formula over a range ('=SUM(C4:C9)') is a total of other rows, no value of
