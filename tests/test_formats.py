@@ -710,6 +710,22 @@ def test_a_text_export_in_utf16_with_its_byte_order_mark_is_read(tmp_path: Path)
     assert read_text_lines(path) == ["Country\tInstitution", "Österreich\tUniversität Wien"]
 
 
+def test_a_quoted_cell_over_lines_of_a_text_export_is_one_cell(tmp_path: Path) -> None:
+    """A tab-separated export writes a cell with a line break quoted over two lines: read
+    line by line, 'University of Tartu "Universität Wien' was one wrapped name and 'Institut
+    für Geschichte' a partner of its own. The cell is one, its lines apart by a line break,
+    on the row's first line; the line it took stays blank, so the others keep their numbers.
+    A quote inside a cell that opens none is text."""
+    path = tmp_path / "partners.tsv"
+    path.write_bytes(('Partner\tCountry\r\nUniversity of Tartu\tEstonia\r\n"Universität Wien\n'
+                      'Institut für Geschichte"\tAustria\r\n"Sorbonne ""Paris IV""\n'
+                      '\nFaculté des Lettres"\tFrance\r\nThe "Kyoto\tJapan\r\n').encode("utf-16"))
+    assert open_view(path, [{}]).lines == [
+        "Partner\tCountry", "University of Tartu\tEstonia",
+        "Universität Wien\u2028Institut für Geschichte\tAustria", "",
+        'Sorbonne "Paris IV"\u2028Faculté des Lettres\tFrance', "", "", 'The "Kyoto\tJapan']
+
+
 def test_an_empty_csv_file_is_said_to_be_empty(tmp_path: Path) -> None:
     path = tmp_path / "partners.csv"
     path.write_text("\n\n", encoding="utf-8")

@@ -246,6 +246,10 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
                                   "is wrong)")
     if fmt in ("text", "aligned"):
         lines = read_text_lines(path, encoding)
+        if fmt == "text":
+            from exchange_kg.formats.delimited import joined_quoted_cells
+
+            lines = joined_quoted_cells(lines)
         if fmt == "aligned":
             from exchange_kg.formats.aligned import aligned_lines
 

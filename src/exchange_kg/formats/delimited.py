@@ -171,3 +171,50 @@ def _by_rows(sample: str) -> str | None:
     if not ranked or ranked[0][1] < ROW_SHARE or len(ranked) > 1 and ranked[1][1] >= ranked[0][1]:
         return None
     return ranked[0][0]
+
+
+# a quoted cell of a tab-separated export goes on over at most this many lines
+QUOTED_LINES = 20
+
+
+def joined_quoted_cells(lines: list[str]) -> list[str]:
+    """A tab-separated text's lines with each quoted cell over several lines (a cell with a
+    line break, as a spreadsheet's 'Text (tab-delimited)' or 'Unicode Text' export writes it:
+    ``"Universität Wien`` on one line, ``Institut für Geschichte"<tab>Austria`` on the next)
+    made one cell, its lines apart by a line break in the cell, on the line the row starts;
+    the lines it took stay, blank, so every other line keeps its number. Read line by line,
+    the row's first line was glued to the row above as a wrapped name and its second read as
+    a partner of its own. Only a cell that opens with a quote at a cell's start and closes
+    with one at a cell's end, with no tab between, is joined."""
+    out = list(lines)
+    if not any("\t" in line for line in lines):
+        return out
+    k = 0
+    while k < len(out):
+        cells = out[k].split("\t")
+        end = _closing_line(out, k, cells[-1])
+        if end is not None:
+            rest = out[end].split("\t")
+            parts = [cells[-1][1:], *out[k + 1:end], rest[0][:-1]]
+            joined = in_cell("\n".join(parts).replace('""', '"'))
+            out[k] = "\t".join([*cells[:-1], joined, *rest[1:]])
+            for n in range(k + 1, end + 1):
+                out[n] = ""
+            k = end
+        k += 1
+    return out
+
+
+def _closing_line(lines: list[str], start: int, cell: str) -> int | None:
+    """The line a quoted cell opened at the end of line ``start`` closes on, if it does."""
+    if not cell.startswith('"') or '"' in cell[1:].replace('""', ""):
+        return None
+    for n in range(start + 1, min(start + 1 + QUOTED_LINES, len(lines))):
+        first = lines[n].split("\t")[0]
+        quotes = first.replace('""', "")
+        if '"' in quotes:
+            return n if quotes.endswith('"') and quotes.count('"') == 1 and \
+                first.endswith('"') else None
+        if "\t" in lines[n]:
+            return None
+    return None
