@@ -726,6 +726,19 @@ def test_a_quoted_cell_over_lines_of_a_text_export_is_one_cell(tmp_path: Path) -
         'Sorbonne "Paris IV"\u2028Faculté des Lettres\tFrance', "", "", 'The "Kyoto\tJapan']
 
 
+def test_a_csv_cell_guarded_as_text_reads_as_its_text(tmp_path: Path) -> None:
+    """Exporters write ="01/09/2021" so that a spreadsheet keeps a cell as text: its start
+    and places were unread ('="2"' is no number). The cell is the text inside; a formula of
+    another kind stays as written."""
+    path = tmp_path / "export.csv"
+    path.write_text('Partner,Code,Start,Places,Note\n"University of Tartu",="EE TARTU02",'
+                    '="01/09/2021",="2","=""Q"" 1"\nUniversität Wien,="A  WIEN01",'
+                    '="01/09/2021",="3",=A1&"x"\n', encoding="utf-8")
+    assert open_view(path, [{}]).lines[1:] == [
+        "University of Tartu\tEE TARTU02\t01/09/2021\t2\t=\"Q\" 1",
+        "Universität Wien\tA  WIEN01\t01/09/2021\t3\t=A1&\"x\""]
+
+
 def test_an_empty_csv_file_is_said_to_be_empty(tmp_path: Path) -> None:
     path = tmp_path / "partners.csv"
     path.write_text("\n\n", encoding="utf-8")

@@ -63,13 +63,25 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
             first, line = line + 1, reader.line_num
             # the table's cells, not the text around it (a title, '**Notas**' as written)
             inline = markdown and len(row) > 1
-            cells.append([in_cell(_inline(c) if inline else c) for c in row])
+            cells.append([in_cell(_inline(c) if inline else _unguarded(c)) for c in row])
             lines = tuple(range(first, line + 1))
             locations.append(Location(f"row {len(cells)}", lines))
     except csv.Error as exc:
         raise SourceError(str(path), reader.line_num, f"cannot read the CSV: {exc}") from None
     _refuse_lost_letters(path, cells, locations)
     return Table(path.name, cells, locations)
+
+
+# ="01/09/2021": a text formula exporters write so that a spreadsheet keeps the cell as text
+# (no date or number conversion, leading zeros kept)
+_GUARDED = re.compile(r'="((?:[^"]|"")*)"', re.DOTALL)
+
+
+def _unguarded(cell: str) -> str:
+    """The text a cell written as Excel's text guard (``="EE TARTU02"``) shows: read as
+    written, '="01/09/2021"' and '="2"' were no date and no places."""
+    found = _GUARDED.fullmatch(cell.strip())
+    return found.group(1).replace('""', '"') if found else cell
 
 
 # '?' inside a word ('Bo?aziçi', 'u?ení') or starting one ('?ódzki'): what a program writes
