@@ -635,6 +635,39 @@ def test_a_link_formula_saved_without_its_value_is_the_text_it_shows(tmp_path: P
         "University of Tartu\tEstonia\tUniversity of Tartu"]
 
 
+@pytest.mark.parametrize("legend", ["Rot hinterlegt = Vertrag gekündigt", "红色：已终止"])
+def test_rows_filled_in_a_colour_a_legend_explains_are_reported_not_read(
+        legend: str, tmp_path: Path) -> None:
+    """Rows filled red under a legend in red ('Rot hinterlegt = Vertrag gekündigt') are how
+    offices mark ended agreements: they were published as current. They are reported with
+    the legend, in any language; a row in another fill, a colour no legend explains and a
+    table filled all over are read."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    red, blue = (PatternFill("solid", fgColor=c) for c in ("FFC7CE", "DDEBF7"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Partner", "Land", "Plätze"], ["Universität Wien", "Österreich", 2],
+                ["Universitat de València", "Spanien", 1], ["University of Tartu", "Estland", 1],
+                ["Uniwersytet Warszawski", "Polen", 2], [], [legend]):
+        sheet.append(row)
+    for cell in [*sheet[3], sheet["A7"]]:
+        cell.fill = red
+    for cell in sheet[4]:
+        cell.fill = blue
+    path = tmp_path / "partners.xlsx"
+    book.save(path)
+    view = open_view(path, [{}])
+    assert {n: d.reason for n, d in view.dispositions.items()} == {
+        3: f"row 3 is filled in the colour the legend in row 7 explains ({legend!r}): not read"}
+    for row in sheet.iter_rows(min_row=1, max_row=5):  # the whole table red: no legend
+        for cell in row:
+            cell.fill = red
+    book.save(path)
+    assert open_view(path, [{}]).dispositions == {}
+
+
 def test_a_row_struck_through_in_a_workbook_is_reported_not_read(tmp_path: Path) -> None:
     """A row whose every cell is in struck-through type is how many offices mark an ended
     agreement: reported as struck through, not read (it was published as current); a row

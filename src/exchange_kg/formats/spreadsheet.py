@@ -67,6 +67,8 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             _fill_uncached(path, workbook, name, cells)
     _empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
                       _xlsx_hidden_columns(path, name) if _is_xlsx(path) else set())
+    legended = _legended_rows(cells, _xlsx_filled_rows(path, name)) \
+        if not ods and _is_xlsx(path) else {}
     blocks = _side_by_side(cells)
     tables: list[Table] = []
     ref = sheet_reference(name)
@@ -92,7 +94,9 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             out_cells.append(cells[r][skip:b1])
             letters = f"{column_letters(skip)}{r + 1}:{column_letters(max(last_column, skip))}"
             locations.append(Location(f"{ref}!{letters}{r + 1}"))
-            if r in hidden and any(cells[r][b0:b1]):
+            if r in legended and any(cells[r][b0:b1]):
+                unreadable[r - first_row] = legended[r]
+            elif r in hidden and any(cells[r][b0:b1]):
                 unreadable[r - first_row] = (f"row {r + 1} is hidden in the workbook: "
                                              "not read (unhide it to read it)")
             elif r in struck and any(cells[r][b0:b1]):
@@ -302,6 +306,68 @@ def _ods_hidden_columns(path: Path, sheet: str) -> set[int]:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return set()
     return hidden
+
+
+def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, str]:
+    """The rows filled in a colour a legend on the sheet explains, each with why it is not
+    read: a legend is a line of one cell in that fill that explains ('Rot hinterlegt =
+    Vertrag gekündigt', 'red: terminated'). Offices mark ended agreements so as often as by
+    striking them through; read, they were published as current. What the colour means is
+    the legend's, in any language: the rows are reported with it, not read. A colour on
+    most of the table's rows marks the table, not some of its rows (a note under a table
+    filled all over is no legend)."""
+    legends: dict[str, tuple[int, str]] = {}
+    rows = [r for r, row in enumerate(cells) if sum(1 for c in row if c.strip()) > 1]
+    for r, colour in filled.items():
+        texts = [c for c in cells[r] if c.strip()] if r < len(cells) else []
+        marked = sum(1 for k in rows if filled.get(k) == colour)
+        if len(texts) == 1 and re.search(r"[=:：]", texts[0]) and 2 * marked < len(rows):
+            legends.setdefault(colour, (r, texts[0]))
+    return {r: f"row {r + 1} is filled in the colour the legend in row {legends[colour][0] + 1} "
+            f"explains ({legends[colour][1]!r}): not read" for r, colour in filled.items()
+            if colour in legends and r != legends[colour][0]}
+
+
+def _xlsx_filled_rows(path: Path, sheet: str) -> dict[int, str]:
+    """The 0-based rows of an XLSX sheet whose every cell with a value has one solid fill,
+    each with that fill's colour."""
+    from lxml import etree
+
+    rows: dict[int, set[str | None]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            styles = etree.fromstring(archive.read("xl/styles.xml"))
+            fills = styles.find(_MAIN + "fills")
+            xfs = styles.find(_MAIN + "cellXfs")
+            if fills is None or xfs is None:
+                return {}
+            colours: list[str | None] = []
+            for fill in fills.iter(_MAIN + "fill"):
+                pattern = fill.find(_MAIN + "patternFill")
+                colour = pattern.find(_MAIN + "fgColor") if pattern is not None else None
+                colours.append(" ".join(f"{k}={v}" for k, v in sorted(colour.attrib.items()))
+                               if colour is not None and pattern is not None
+                               and pattern.get("patternType") == "solid" else None)
+            styled = [colours[int(xf.get("fillId") or 0)]
+                      if int(xf.get("fillId") or 0) < len(colours) else None
+                      for xf in xfs.iter(_MAIN + "xf")]
+            if not any(styled):
+                return {}
+            data = archive.read(_sheet_part(archive, sheet))
+            with io.BytesIO(data) as stream:
+                for _, el in etree.iterparse(stream, tag=_MAIN + "c"):
+                    value = el.find(_MAIN + "v")
+                    place = _CELL.fullmatch(el.get("r") or "")
+                    if place is not None and (el.find(_MAIN + "is") is not None or (
+                            value is not None and (value.text or "").strip())):
+                        style = int(el.get("s") or 0)
+                        rows.setdefault(int(place.group(2)) - 1, set()).add(
+                            styled[style] if style < len(styled) else None)
+                    el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return {}
+    return {r: next(iter(found)) for r, found in rows.items()
+            if len(found) == 1 and next(iter(found)) is not None}
 
 
 def _xlsx_struck_rows(path: Path, sheet: str) -> set[int]:
