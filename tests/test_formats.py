@@ -635,6 +635,27 @@ def test_a_link_formula_saved_without_its_value_is_the_text_it_shows(tmp_path: P
         "University of Tartu\tEstonia\tUniversity of Tartu"]
 
 
+def test_a_stray_cell_far_from_the_table_is_an_error_naming_it(tmp_path: Path) -> None:
+    """One space typed at XFD1048576 made the spreadsheet library hold seventeen billion
+    cells: the process aborted without naming the file (or ran on for hours). A sheet whose
+    filled cells reach beyond MAX_SHEET_CELLS is an error naming the cell to delete."""
+    import openpyxl
+
+    from exchange_kg.formats.spreadsheet import MAX_SHEET_CELLS
+
+    book = openpyxl.Workbook()
+    book.active.title = "Partners"
+    book.active.append(["Partner", "Country"])
+    book.active.append(["Universität Wien", "Österreich"])
+    rows = MAX_SHEET_CELLS // 101 + 1
+    book.active[f"CW{rows}"] = " "
+    path = tmp_path / "partners.xlsx"
+    book.save(path)
+    with pytest.raises(SourceError, match=rf"sheet 'Partners' has a filled cell as far as "
+                                          rf"CW{rows}.*Delete it"):
+        open_view(path, [{}])
+
+
 @pytest.mark.parametrize("legend", ["Rot hinterlegt = Vertrag gekündigt", "红色：已终止"])
 def test_rows_filled_in_a_colour_a_legend_explains_are_reported_not_read(
         legend: str, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -508,10 +509,58 @@ def _fill_uncached(path: Path, workbook: Any, sheet: str, cells: list[list[str]]
 def _workbook(path: Path) -> Any:
     import python_calamine
 
+    if _is_xlsx(path):
+        stat = path.stat()
+        _refuse_far_cells(str(path), stat.st_size, stat.st_mtime_ns)
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types per format
         raise SourceError(str(path), None, f"cannot read the spreadsheet: {exc}") from None
+
+
+# A sheet spans at most this many cells (rows x columns up to its farthest filled cell): a
+# partner list has thousands; one stray cell at XFD1048576 makes seventeen billion, which the
+# spreadsheet library tries to hold at once (the process aborts, or runs on for hours).
+MAX_SHEET_CELLS = 5_000_000
+_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>\s*'
+                          rb'<(?:\w+:)?(?:v|is|f)\b')
+
+
+@lru_cache(maxsize=16)
+def _refuse_far_cells(path: str, size: int, mtime: int) -> None:
+    """Stop with the cell to delete when an XLSX sheet's filled cells reach so far that
+    reading it would take more than MAX_SHEET_CELLS cells (``size`` and ``mtime`` key the
+    check to the file's version)."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = etree.fromstring(archive.read("xl/workbook.xml"))
+            for name in [el.get("name") or "" for el in book.iter(_MAIN + "sheet")]:
+                far = (0, 0, "")
+                for found in _FILLED_CELL.finditer(archive.read(_sheet_part(archive, name))):
+                    letters, row = found.group(1).decode(), int(found.group(2))
+                    column = sum((ord(ch) - 64) * 26 ** k
+                                 for k, ch in enumerate(reversed(letters)))
+                    far = (max(far[0], row), max(far[1], column),
+                           f"{letters}{row}" if row * column > _area(far[2]) else far[2])
+                if far[0] * far[1] > MAX_SHEET_CELLS:
+                    raise SourceError(
+                        path, None, f"sheet {name!r} has a filled cell as "
+                        f"far as {far[2]}, which would make it {far[0]:,} rows by {far[1]:,} "
+                        "columns to read: a stray cell far from the table (a space typed "
+                        "there, a keystroke). Delete it (or clear everything right of and "
+                        "below the table) and save the workbook again")
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        return
+
+
+def _area(cell: str) -> int:
+    found = _CELL.fullmatch(cell)
+    if found is None:
+        return 0
+    column = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(found.group(1))))
+    return int(found.group(2)) * column
 
 
 def sheet_names(path: Path) -> list[str]:
