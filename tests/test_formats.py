@@ -793,6 +793,21 @@ def test_a_csv_cell_guarded_as_text_reads_as_its_text(tmp_path: Path) -> None:
         "Universität Wien\tA  WIEN01\t01/09/2021\t3\t=A1&\"x\""]
 
 
+def test_a_flat_opendocument_spreadsheet_says_what_to_save_it_as(tmp_path: Path) -> None:
+    """A .fods (LibreOffice's Flat XML spreadsheet) was taken for a web page (its
+    '<table:table>') and read as one line of glued words, then 'no table header'."""
+    path = tmp_path / "list.fods"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office="urn:oasis:names'
+        ':tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:'
+        'table:1.0" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:'
+        'body><office:spreadsheet><table:table table:name="P"/></office:spreadsheet></office:'
+        'body></office:document>', encoding="utf-8")
+    with pytest.raises(SourceError, match=r"list.fods: a flat OpenDocument spreadsheet \(.fods"
+                                          r"\) is not read: save it as .ods or .xlsx"):
+        open_view(path, [{}])
+
+
 def test_an_empty_csv_file_is_said_to_be_empty(tmp_path: Path) -> None:
     path = tmp_path / "partners.csv"
     path.write_text("\n\n", encoding="utf-8")

@@ -146,7 +146,7 @@ def detect_format(path: Path, declared: str | None = None) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _zipped_format(path, head, by_name)
     lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html")) or b"<table" in lowered:
+    if lowered.startswith((b"<!doctype html", b"<html")) or re.search(rb"<table[\s>]", lowered):
         return "html"
     return by_name or "text"
 
@@ -285,8 +285,15 @@ def _refuse_unread(path: Path, fmt: str) -> None:
         what = "a Word 97-2003 document (.doc)"
     elif fmt == "text" and path.suffix.lower() not in _SUFFIXES:
         with path.open("rb") as f:
-            if f.read(5) == b"{\\rtf":
-                what = "an RTF document"
+            head = f.read(2048)
+        if head.startswith(b"{\\rtf"):
+            what = "an RTF document"
+        elif b"<office:document" in head and b"opendocument.spreadsheet" in head:
+            raise SourceError(str(path), None, "a flat OpenDocument spreadsheet (.fods) is not "
+                              "read: save it as .ods or .xlsx (LibreOffice: File, Save As) and "
+                              "map that file")
+        elif b"<office:document" in head:
+            what = "a flat OpenDocument document (.fodt)"
     if what:
         raise SourceError(str(path), None, f"{what} is not read: save it as .docx or .odt "
                           "(Word, LibreOffice) and map that file")
