@@ -97,7 +97,7 @@ def test_truncated_long_term_is_unknown_not_zero() -> None:
         ("L5", None, ["unreadable"]),  # a cut label with a number is not a cut-off cell
         ("ST10,ST5", None, ["unreadable"]),  # the same kind twice
         ("5 students", QuotaValue(False, (("unspecified", 5),)), []),  # a word that counts
-        ("je 2", QuotaValue(False, (("unspecified", 2),)), []),
+        ("je 2", QuotaValue(False, (("unspecified", 2),), apiece=True), []),  # each party's
         ("2 plazas", QuotaValue(False, (("unspecified", 2),)), []),
         ("5 apples", None, ["unreadable"]),  # a word that counts nothing we know
         ("2 x 5", None, ["unreadable"]),  # two numbers, no unit: which counts what?
@@ -304,9 +304,9 @@ def test_ewp_mobility_codes(cell: str, places: int | None) -> None:
     assert (value.places[0][1] if value else None) == places
 
 
-@pytest.mark.parametrize("cell", ["各2名", "每年2名"])
-def test_places_each_and_a_year_written_before_the_number(cell: str) -> None:
-    assert parse_quota(cell) == (QuotaValue(False, (("unspecified", 2),)), [])
+@pytest.mark.parametrize(("cell", "apiece"), [("各2名", True), ("每年2名", False)])
+def test_places_each_and_a_year_written_before_the_number(cell: str, apiece: bool) -> None:
+    assert parse_quota(cell) == (QuotaValue(False, (("unspecified", 2),), apiece=apiece), [])
 
 
 @pytest.mark.parametrize(("cell", "places", "flagged"), [

@@ -228,7 +228,8 @@ def build_agreements(
     if not terms:
         start = values.get("start")
         base["kinds"] = _erasmus_dated(base["kinds"], start, None, section, record)
-        return [Agreement(**base, start=start, records=[record], doubt=dict(doubt))]
+        return _each_party(
+            [Agreement(**base, start=start, records=[record], doubt=dict(doubt))], record)
     out = []
     for term in terms:
         term = _placed(term, values.get("start"), record)
@@ -249,6 +250,27 @@ def build_agreements(
                 doubt=dict(doubt),
             )
         )
+    return _each_party(out, record)
+
+
+def _each_party(agreements: list[Agreement], record: RawRecord) -> list[Agreement]:
+    """One agreement per party where the row gives each party its places ("Universität Bern
+    / Universität Basel", "je 1"): the row lists separate agreements on the same terms. Without
+    such words several parties stay one agreement: a consortium or joint agreement names
+    its members the same way, and splitting it would state agreements no one signed."""
+    out = []
+    for agreement in agreements:
+        quota = agreement.quota
+        if (len(agreement.parties) < 2 or agreement.consortium
+                or "consortium" in agreement.kinds or quota is None or not quota.apiece):
+            out.append(agreement)
+            continue
+        if agreement is agreements[0]:
+            flag(record, "partner", "agreement-each", f"{len(agreement.parties)} partners "
+                 f"with places for each ({record.fields.get('quota', '').strip()!r}): one "
+                 "agreement each", record.fields.get("partner", ""))
+        out.extend(replace(agreement, parties=(party,), records=list(agreement.records),
+                           doubt=dict(agreement.doubt)) for party in agreement.parties)
     return out
 
 

@@ -31,6 +31,9 @@ _MAX_MARK_LENGTH = 3  # "xx" is a doubled mark; a longer run of x's is not a mar
 class QuotaValue:
     no_student_quota: bool
     places: tuple[tuple[str, int], ...] = ()  # (mobility kind, number of places)
+    # the cell says its places are each named party's ("je 1", "1 each"): a row naming
+    # several partners then states one agreement per partner with these places
+    apiece: bool = False
 
     def places_for(self, mobility: str) -> int | None:
         """Places stated for one mobility kind; None when the cell does not say."""
@@ -46,7 +49,7 @@ class QuotaValue:
 # "yearly" says the places are a year's, as every quota's are ("3 per year").
 # "incoming" and "outgoing" name the direction of places each way ("2 in, 2 out").
 # "none" says there are no student places at all ("no exchange places"): the mark's meaning.
-WORD_MEANINGS = ("places", "each", "unstated", "duration", "student", "staff", "times",
+WORD_MEANINGS = ("places", "each", "apiece", "unstated", "duration", "student", "staff", "times",
                  "yearly", "none", "incoming", "outgoing")
 
 
@@ -62,6 +65,8 @@ class _Words:
     none: frozenset[str]  # cells that say there are no student places ("no places")
     ways: dict[str, str]  # folded word -> "incoming" | "outgoing" ("uit 2 / in 2")
     joins: frozenset[str]  # "and" of "2 in and 2 out" (the term table's connectors)
+    apiece: frozenset[str]  # folded words that give each named party the number ("je")
+    both_ways: frozenset[str]  # folded phrases of the number counting each way ("each way")
 
 
 def _words() -> _Words:
@@ -79,6 +84,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
     yearly: set[str] = set()
     none: set[str] = set()
     ways: dict[str, str] = {}
+    apiece: set[str] = set()
+    both_ways: set[str] = set()
     for entry in entries("quota", vocabulary):
         if entry.value in MOBILITY_KINDS:
             labels.setdefault(entry.text.upper(), entry.value)
@@ -97,6 +104,11 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
         elif entry.value in ("incoming", "outgoing"):
             ways.setdefault(fold_accents(entry.text), entry.value)
         elif entry.value in WORD_MEANINGS:
+            phrase = " ".join(_COUNTED_TOKEN.findall(fold_accents(entry.text)))
+            if entry.value == "apiece":
+                apiece.add(phrase)
+            elif entry.value == "each":
+                both_ways.add(phrase)
             counting.update(fold_accents(w) for w in entry.text.split())
         else:
             raise ValueError(f"quota-words.tsv: unknown meaning {entry.value!r} for "
@@ -105,7 +117,8 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
                   mobility, frozenset(times), tuple(sorted(yearly, key=len, reverse=True)),
                   frozenset(none), ways,
                   frozenset(fold_accents(e.text) for e in entries("terms", vocabulary)
-                            if e.value == "connector" and " " not in e.text))
+                            if e.value == "connector" and " " not in e.text),
+                  frozenset(apiece), frozenset(both_ways))
 
 
 def _cell_key(text: str) -> str:
@@ -127,6 +140,32 @@ _WHOLE_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3})[.,]0{1,2}(?![.,]?\d)")
 
 
 def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, list[Flag]]:
+    """Read a quota cell; anything not clearly a quota is refused with a flag.
+
+    Places said to be each party's ("je 1") are marked :attr:`QuotaValue.apiece`.
+    """
+    value, flags = _parse_quota(text, field)
+    if value is not None and value.places and _says_apiece(text):
+        value = QuotaValue(value.no_student_quota, value.places, apiece=True)
+    return value, flags
+
+
+def _says_apiece(text: str) -> bool:
+    """Whether words of the cell give each named party its one number ("je 2", "1 each").
+
+    Beside a second number the word may share out something else: the time each place lasts
+    ("2 (1 semester each)", Lithuanian "2 studentai po 5 mėn.")."""
+    words = _words()
+    tokens = _COUNTED_TOKEN.findall(fold_accents(text))
+    if sum(t.isdecimal() for t in tokens) != 1:
+        return False
+    spaced = f" {' '.join(tokens)} "
+    for phrase in words.both_ways:  # "2 each way": each direction's, not each party's
+        spaced = spaced.replace(f" {phrase} ", " ")
+    return any(f" {phrase} " in spaced for phrase in words.apiece)
+
+
+def _parse_quota(text: str, field: str) -> tuple[QuotaValue | None, list[Flag]]:
     """Read a quota cell; anything not clearly a quota is refused with a flag.
 
     A number with words that only say what it counts ("2 plazas", "je 2", "3 students") is
