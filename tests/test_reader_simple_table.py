@@ -396,3 +396,23 @@ def test_a_partner_merged_down_over_its_rows_continues_in_a_spreadsheet() -> Non
     other = read([*AREAS[:2], "Spanien\t\tRecht\t1"], "areas", AREA_OPTIONS,
                  ReadContext(grid=True))
     assert other.records[1].fields == {"country": "Spanien", "quota": "1"}
+
+
+SUBROWS = ["Country\tPartner\tType\tPlaces\tEnd",
+           "Switzerland\tUniversité de Genève\tExchange agreement\t2\t31/05/2027",
+           "\t\tFramework agreement\t\t31/12/2028",
+           "Japan\tKeio University\tExchange agreement\t3\t31/03/2027"]
+SUBROW_OPTIONS = {"columns": ["country", "partner", "kind", "quota", "end"],
+                  "header": ["Country", "Partner", "Type", "Places", "End"]}
+
+
+def test_a_row_continuing_a_partner_takes_its_name_never_its_places() -> None:
+    """A partner's framework agreement on a row under its exchange agreement, its places
+    cell empty (a spreadsheet or CSV), was published with the exchange agreement's 2
+    places."""
+    result = read(SUBROWS, "subrows", SUBROW_OPTIONS, ReadContext(grid=True))
+    framework = result.records[1]
+    assert (framework.fields["partner"], framework.fields["country"]) == (
+        "Université de Genève", "Switzerland")
+    assert "quota" not in framework.fields
+    assert framework.fields["end"] == "31/12/2028"

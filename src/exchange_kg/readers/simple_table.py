@@ -602,6 +602,24 @@ def joined(text: str, rest: str) -> str:
     return f"{text}{rest}" if text.endswith("-") and rest[:1].isalpha() else f"{text} {rest}"
 
 
+# The cells that make a row an agreement of its own: its type or its dates.
+_AGREEMENT_OWN = frozenset({"kind", "start", "end", "term"})
+
+
+def _shared(name: str, own: dict[str, str], wraps: bool) -> bool:
+    """Whether a row continuing the row above takes that row's cell of this field when its
+    own is empty. It takes who the partner is, whose cells were merged down. A row that
+    says only more of the agreement above (a subject area and its places) takes the rest
+    too: it is part of that agreement. A row of its own type or dates is another agreement
+    of the partner: where the file keeps its merged ranges (a spreadsheet, a Word or web
+    table: they fill every row they span), its empty cells state nothing; an export that
+    lost them leaves merged cells blank, but even there the places are each agreement's own
+    count (a framework agreement under an exchange agreement does not share its places)."""
+    if name in _NAMING or not own.keys() & _AGREEMENT_OWN:
+        return True
+    return wraps and name != "quota"
+
+
 def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: str,
                   cells: Sequence[str], columns: Sequence[str], number_field: str,
                   header: Sequence[str] = (), wraps: bool = True) -> None:
@@ -636,7 +654,8 @@ def _continuation(result: ReaderResult, anchor: RawRecord, number: int, line: st
     flags = expand_details(fields)
     read = table_columns({"columns": columns})
     for name, text in anchor.fields.items():
-        if name not in fields and name != number_field and name in read:
+        if name not in fields and name != number_field and name in read \
+                and _shared(name, own, wraps):
             fields[name] = text
             flags.append(Flag(name, "merged-cell-inherited",
                               f"cell empty on a row that continues line {anchor.first_line}; "
