@@ -827,3 +827,124 @@ def test_a_column_of_dates_and_lengths_is_the_term_column(tmp_path: Path) -> Non
                    "Australia;University of Melbourne;Three years\n", encoding="utf-8")
     columns = propose(doc, "mous").mapping["sections"][0]["reader"]["options"]["columns"]
     assert columns == ["country", "partner", "term"]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_sheet_of_one_partner_per_column_is_proposed_transposed(tmp_path: Path,
+                                                                  suffix: str) -> None:
+    """Labels down the first column ('Universidad socia', 'País', 'Plazas', 'Vigencia')
+    and a partner in each further column: proposed as it lay, the header was the first
+    row of partners and no agreement was read."""
+    rows = [["Universidad socia", "Universidade do Porto", "Università di Bologna",
+             "Universität Wien"], ["País", "Portugal", "Italia", "Austria"],
+            ["Ciudad", "Porto", "Bolonia", "Viena"], ["Plazas", "2", "3", "1"],
+            ["Vigencia", "2021-2027", "2022-2027", "2023-2029"]]
+    path = tmp_path / f"convenios.{suffix}"
+    if suffix == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        wb.active.append(["Convenios de movilidad 2025-26"])
+        wb.active.append([])
+        for row in rows:
+            wb.active.append(row)
+        wb.save(path)
+    else:
+        path.write_text("Convenios de movilidad 2025-26\n\n"
+                        + "".join(";".join(r) + "\n" for r in rows), "utf-8")
+    proposal = propose(path, "convenios")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options.get("transposed") is True
+    assert options["columns"] == ["partner", "country", "city", "quota", "term"]
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert [(a.parties[0].name, a.quota.places_for("unspecified"), str(a.end)[:4])
+            for a in agreements] == [("Universidade do Porto", 2, "2027"),
+                                     ("Università di Bologna", 3, "2027"),
+                                     ("Universität Wien", 1, "2029")]
+
+
+def test_a_table_with_field_names_in_its_first_column_cells_is_not_transposed(
+        tmp_path: Path) -> None:
+    """A table whose header stands across the top is read as it lies: only its header row
+    labels fields, so the first column's labels do not outnumber it."""
+    path = tmp_path / "partners.csv"
+    path.write_text("Institution;Country;Places;Valid until\n"
+                    "Universität Wien;Austria;2;2027\nUniversidade do Porto;Portugal;1;2028\n"
+                    "Università di Bologna;Italia;3;2026\n", "utf-8")
+    options = propose(path, "partners").mapping["sections"][0]["reader"]["options"]
+    assert "transposed" not in options
+    assert options["columns"] == ["partner", "country", "quota", "end"]
+
+
+def test_a_date_header_naming_its_calendar_gives_the_column_that_calendar(
+        tmp_path: Path) -> None:
+    """'Date signed (B.S.)' over '2078/05/15': the header says the dates are Bikram Sambat.
+    Proposed without the calendar, the column's dates were reported, not read."""
+    path = tmp_path / "mou.csv"
+    path.write_text("Partner university;Country;Date signed (B.S.);Valid until (B.S.)\n"
+                    "Tribhuvan University;Nepal;2078/05/15;2081/05/14\n"
+                    "University of Oslo;Norway;2079/01/10;2080/01/09\n"
+                    "Aarhus University;Denmark;2077/11/02;2081/11/01\n", "utf-8")
+    proposal = propose(path, "mou")
+    fields = proposal.mapping["sections"][0]["fields"]
+    assert fields["start"] == {"normalise": "date", "calendar": "bikram-sambat"}
+    assert fields["end"] == {"normalise": "term", "calendar": "bikram-sambat"}
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert [(str(a.start), str(a.end)) for a in agreements][0] == ("2021-08-31", "2024-08-30")
+
+
+def test_a_legend_spelling_out_an_abbreviation_names_no_rows_type(tmp_path: Path) -> None:
+    """'Note: MoU = Memorandum of Understanding' under a table whose type cells no
+    vocabulary knows was proposed as every row's type: rows of student exchange and double
+    degrees were published as memoranda of understanding."""
+    path = tmp_path / "partners.html"
+    path.write_text(
+        "<html><body><h1>Partner universities</h1><table>"
+        "<tr><th>Institution</th><th>Country</th><th>Qisim</th></tr>"
+        "<tr><td>Universität Wien</td><td>Austria</td><td>MoU</td></tr>"
+        "<tr><td>Kyoto University</td><td>Japan</td><td>Qisim talaba</td></tr>"
+        "<tr><td>Universidad de Chile</td><td>Chile</td><td>Qisim daraja</td></tr>"
+        "</table><p>Note: MoU = Memorandum of Understanding</p></body></html>", "utf-8")
+    assert "kinds" not in propose(path, "partners").mapping["sections"][0]["constants"]
+
+
+def test_captions_of_tables_side_by_side_name_no_type_of_every_row(tmp_path: Path) -> None:
+    """Two tables side by side under 'Europe (Erasmus+) Outside Europe (bilateral
+    exchange)' on one line: proposed as the title, every bilateral partner outside Europe
+    was published as Erasmus+. A title naming one type still gives it."""
+    rows = ("Country;Partner university;Places\nAustria;University of Innsbruck;2\n"
+            "Australia;University of Melbourne;2\nCanada;McGill University;1\n")
+    path = tmp_path / "sides.csv"
+    path.write_text("Europe (Erasmus+) Outside Europe (bilateral exchange)\n" + rows, "utf-8")
+    assert "kinds" not in propose(path, "sides").mapping["sections"][0]["constants"]
+    path.write_text("Partner universities (Erasmus+)\n" + rows, "utf-8")
+    assert propose(path, "sides").mapping["sections"][0]["constants"]["kinds"] == [
+        "erasmus-plus"]
+
+
+@pytest.mark.parametrize(("header", "rows", "columns"), [
+    # an identifier's header run together: 'MOU-2021-003' gave a false type
+    ("AgreementID;Partner;Country;Type",
+     ["MOU-2021-003;University of Auckland;New Zealand;Student exchange",
+      "AGR-2022-011;University of Otago;New Zealand;Student exchange"],
+     ["-", "partner", "country", "kind"]),
+    # a word that begins header words of two fields ('Avtalsperiod', 'Avtalstyp') is cut
+    # short of neither: its cells tell ('Avtal' over types was read as the term, and the
+    # date column beside it as the start)
+    ("Lärosäte;Land;Avtal;Platser",
+     ["Universität Wien;Österrike;Erasmus+;2", "McGill University;Kanada;Utbytesavtal;1",
+      "Aalto-yliopisto;Finland;Nordplus;2"],
+     ["partner", "country", "kind", "quota"]),
+    # a short header word glued to more is another word: Somali 'Dalka' (country) over
+    # country names was proposed as the start ('dal', Italian 'from')
+    ("Lambar;Magaca jaamacadda;Dalka",
+     ["1;Istanbul University;Turkiga", "2;University of Nairobi;Kenya",
+      "3;Addis Ababa University;Itoobiya"],
+     ["row_number", "partner", "country"]),
+])
+def test_header_words_are_not_stretched_to_other_words(
+        tmp_path: Path, header: str, rows: list[str], columns: list[str]) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    options = propose(path, "list").mapping["sections"][0]["reader"]["options"]
+    assert options["columns"] == columns

@@ -433,6 +433,13 @@ def other_calendar(text: str, declared: str | None = None) -> str | None:
     return LATE_YEARS if _only_late_years(text) else None
 
 
+def stated_calendar(text: str) -> str | None:
+    """The one calendar the marks of a text name ("Signed (ዓ.ም)", "Valid to (A.D.)"), else
+    None: a header that says so states the calendar of its column's dates."""
+    named = _named_calendars(text)
+    return next(iter(named)) if len(named) == 1 else None
+
+
 def _named_calendars(text: str) -> set[str]:
     """The calendars the marks of a cell name."""
     vocabulary = active()

@@ -91,7 +91,8 @@ def propose(path: Path, source_id: str) -> Proposal:
     for key, value in document_options.items():
         sections[-1]["reader"]["options"][key] = value
         comments[key] = _undecided(path) if key == "encoding" else \
-            f"CHECK: the {key} that gives a table with a header"
+            "CHECK: one partner per column, the fields' labels down the first" \
+            if key == "transposed" else f"CHECK: the {key} that gives a table with a header"
     # the constants the heading above each table of a page implies (type, your unit)
     headed = table_contexts(path, document_options.get("encoding")) \
         if "table" in document_options else {}
@@ -148,8 +149,10 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
         own = {" ".join(headings[n - 1].split()) for n in headed}
         titles = [t for t in titles if " ".join(t.split()) not in own]
     named = {(kind, title) for title in titles if "\t" not in title and names_a_list(title)
+             and not _LEGEND.search(title)
              for kind in parse_kinds(title)[0].kinds if kind not in GENERIC_KINDS}
-    if len({kind for kind, _ in named}) != 1 or _joins_types(sorted(named)[0][1]):
+    if len({kind for kind, _ in named}) != 1 or _joins_types(sorted(named)[0][1]) \
+            or _captions(sorted(named)[0][1]):
         return
     kind, title = sorted(named)[0]
     for section in sections:
@@ -160,6 +163,11 @@ def _title_kind(path: Path, lines: list[str], header_at: int | None,
             comments["kinds"] = f"CHECK: the title {title!r} names the type of every agreement"
 
 
+# a legend that spells out an abbreviation ("Note: MoU = Memorandum of Understanding"): it
+# names the type the rows' cells abbreviate, not the type of every row
+_LEGEND = re.compile(r"\S\s*[=＝]\s*\S")
+
+
 # "and" in the languages of the lists: a title joining a type with another ("umowy
 # bilateralne i Erasmus+") names two, even where the vocabulary knows only one of them
 _AND = frozenset({"and", "&", "und", "et", "i", "y", "e", "oraz", "och", "og", "ja", "ve", "és",
@@ -168,6 +176,17 @@ _AND = frozenset({"and", "&", "und", "et", "i", "y", "e", "oraz", "och", "og", "
 
 def _joins_types(title: str) -> bool:
     return any(w.casefold() in _AND for w in title.split())
+
+
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+
+
+def _captions(title: str) -> bool:
+    """Whether a line holds the captions of tables side by side, each with its type in
+    brackets ("Europe (Erasmus+) Outside Europe (bilateral exchange)"): brackets that name
+    different types, or a type and something else, title one table each."""
+    groups = _BRACKETED.findall(title)
+    return len(groups) > 1 and len({parse_kinds(g)[0].kinds for g in groups}) > 1
 
 
 def _types_in_column(lines: list[str], header_at: int | None, section: dict[str, Any]

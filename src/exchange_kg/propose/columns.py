@@ -57,7 +57,7 @@ def header_field(cell: str) -> tuple[str | None, str | None]:
 
     Asked for every cell of every line while the header is looked for, so the comparison
     with the whole vocabulary runs in rapidfuzz, and each distinct cell is compared once."""
-    key = text_key(cell)
+    key = text_key(_CAMEL.sub(" ", cell))  # "AgreementID", "EndDate": words run together
     if not key:
         return None, None
     texts, folded_texts, meanings = _header_table()
@@ -73,13 +73,25 @@ def header_field(cell: str) -> tuple[str | None, str | None]:
         if len(t) >= 3 and rest[:1] == " " and folded.startswith(t) \
                 and rest.strip() in folded_texts:
             return meanings[folded_texts.index(rest.strip())]
-    # a header cut short ("Quot") or slightly misread: the first entry it may stand for
+    # a header word with more after it ("Partnerhochschule", "Quota (students)"), cut short
+    # ("Quot", "Estado" of "Estado del convenio") or slightly misread: the first entry it
+    # may stand for. A short word glued to more is another word ("Dal" + "ka", Somali
+    # "country", is no Italian "from"), and a word that begins entries of several fields
+    # ("Avtal": "Avtalsperiod", "Avtalstyp"; "Fecha": "Fecha de firma", "Fecha de
+    # vencimiento") is cut short of none of them.
+    cut = {meanings[i][0] for i, t in enumerate(folded_texts) if t.startswith(folded) and (
+        len(folded) * 5 >= len(t) * 3 or t[len(folded):][:1] == " ")}
     near = [i for i, t in enumerate(folded_texts) if len(t) >= 3 and (
         folded.startswith(t) and not _names_an_identifier(folded[len(t):])
-        or t.startswith(folded))]
+        and (len(t) >= GLUED_MIN or not folded[len(t):][:1].isalpha())
+        or t.startswith(folded) and len(cut) == 1 and meanings[i][0] in cut)]
     near += [i for _, _, i in process.extract(folded, folded_texts, scorer=fuzz.ratio,
                                               score_cutoff=90.0, limit=None)]
     return meanings[min(near)] if near else (None, None)
+
+
+GLUED_MIN = 4  # letters of a header word that may begin a longer word ("Land" + "name")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 # Words after a field's name that make the column an identifier of it ("Partner ID",
@@ -238,6 +250,11 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = field_by_content(values)
             if by_content is not None and name is not None:
                 by_content.add(i)
+        elif name == "start" and any(values) and not any(parse_date(v)[0] for v in values
+                                                         if v):
+            example = next(v for v in values if v)
+            why[cell] = f"its header may name a date, but no cell is one ({example!r})"
+            name = None
         elif name not in DATED and field_by_content(values) == "start":
             name = "start"  # "Agreement Date" is no agreement type: its cells are dates
         elif name == "country" and _statuses_not_countries(values):

@@ -10,7 +10,13 @@ from typing import Any
 
 from exchange_kg.normalise.dates import as_of_phrases, parse_date
 from exchange_kg.normalise.fit import UNSPACED_SCRIPT
-from exchange_kg.propose.header import find_delimiter, header_line, headerless_rows
+from exchange_kg.propose.columns import header_field
+from exchange_kg.propose.header import (
+    find_delimiter,
+    header_line,
+    headerless_rows,
+    split_cells,
+)
 
 
 def document_lines(path: Path) -> tuple[list[str], dict[str, Any]]:
@@ -24,10 +30,39 @@ def document_lines(path: Path) -> tuple[list[str], dict[str, Any]]:
     if found is not None and not found[1] and _no_table(found[0]):
         # a text extract without tabs: its columns may be aligned with spaces
         found = open_table(path, {"format": "aligned"}, depth=3) or found
+    if found is not None and _labels_down(found[0]):
+        # one partner per column, the fields' labels down the first: read each column as a row
+        found = open_table(path, {**found[1], "transposed": True}, depth=3) or found
     if found is None:
         raise ValueError(f"{path}: no sheet, table, encoding or delimiter gives a table with a "
                          "header; say which with the reader options (see the README)")
     return found
+
+
+LABELS_DOWN_MIN = 3  # labels of different fields down the first column, at least
+
+
+def _labels_down(lines: Sequence[str]) -> bool:
+    """Whether a table lists one partner per column: the first cells of consecutive rows
+    label more fields than any row's cells do, and every such row holds values right of
+    its label. A table read as it lies then has the labels for partners."""
+    delimiter = find_delimiter(lines)
+    if delimiter != "\t":
+        return False
+    rows = [split_cells(line, delimiter) for line in lines]
+    across = max((sum(header_field(c)[0] is not None for c in cells) for cells in rows),
+                 default=0)
+    run: set[str] = set()
+    best = 0
+    for cells in rows:
+        labelled = len(cells) > 2 and sum(1 for c in cells[1:] if c) >= 2
+        field = header_field(cells[0])[0] if labelled else None
+        if field is None or field in run:
+            run = set()
+        if field is not None:
+            run.add(field)
+            best = max(best, len(run))
+    return best >= LABELS_DOWN_MIN and best > across
 
 
 def _no_table(lines: Sequence[str]) -> bool:

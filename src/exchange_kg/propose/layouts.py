@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from exchange_kg.normalise.country import parse_country, text_key
+from exchange_kg.normalise.dates import stated_calendar
 from exchange_kg.normalise.fit import looks_like_institution, parse_continent
 from exchange_kg.normalise.header_words import restates_header
 from exchange_kg.normalise.kinds import parse_kinds
@@ -107,6 +108,9 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
     if years:
         checks.append(f"{names[columns.index('term')]!r} read as the agreement's duration in "
                       "years, as its header says ('{n}': duration in the vocabulary)")
+    # a date column's header naming its calendar ("Signed (ዓ.ም)"): its dates are of it
+    calendars = {c: calendar for c, name in zip(columns, names, strict=False)
+                 if c in ("start", "end", "term") and (calendar := stated_calendar(name))}
     options: dict[str, Any] = {"columns": columns, "header": header}
     if delimiter != "\t":
         options["delimiter"] = delimiter
@@ -150,7 +154,8 @@ def table_section(lines: Sequence[str], delimiter: str, header_at: int, lead: in
         if least < len(columns):
             options["min_cells"] = max(least, index.get("partner", 0) + 1)
     return {"reader": reader, "options": options, "columns": columns, "checks": checks,
-            "partners": column("partner") if "partner" in index else [], "term_years": years}
+            "partners": column("partner") if "partner" in index else [], "term_years": years,
+            "calendars": calendars}
 
 
 def _merged(rows: Sequence[Sequence[str]], at: int) -> bool:
@@ -260,6 +265,8 @@ def section_of(table: dict[str, Any], languages: Counter) -> dict[str, Any]:
             fields[name] = {"normalise": "partner", "notation": notation}
         elif name in NOT_PUBLISHED:
             fields[name] = {"normalise": "none", "why": NOT_PUBLISHED[name]}
+        elif name in table.get("calendars", {}):
+            fields[name] = {"normalise": NORMALISERS[name], "calendar": table["calendars"][name]}
         else:
             fields[name] = NORMALISERS.get(name, "text")
     constants: dict[str, Any] = {}
