@@ -948,3 +948,22 @@ def test_header_words_are_not_stretched_to_other_words(
     path.write_text("\n".join([header, *rows]) + "\n", "utf-8")
     options = propose(path, "list").mapping["sections"][0]["reader"]["options"]
     assert options["columns"] == columns
+
+
+def test_a_table_with_a_column_per_academic_year_is_proposed_without_them(
+        tmp_path: Path) -> None:
+    """'Land | Partnerhochschule | Programm | 2022/23 | ... | 2026/27 | Bemerkung': the year
+    columns outnumbered the header words, so no header was found and nothing was proposed.
+    The years are the table's window, not the agreements' dates: they stay unread."""
+    path = tmp_path / "jahre.csv"
+    path.write_text(
+        "Land;Partnerhochschule;Programm;2022/23;2023/24;2024/25;2025/26;2026/27;Bemerkung\n"
+        "Frankreich;Université de Strasbourg;Erasmus+;2;2;2;2;2;\n"
+        "Italien;Università degli Studi di Padova;Erasmus+;2;2;3;3;3;\n"
+        "Polen;Uniwersytet Warszawski;Erasmus+;–;–;2;2;2;neu ab 2024/25\n", "utf-8")
+    proposal = propose(path, "jahre")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["columns"] == ["country", "partner", "kind", *["-"] * 5, "remark"]
+    agreements = pipeline.source_agreements(read_with(proposal, path))
+    assert [(a.parties[0].name, a.start, a.end, a.quota) for a in agreements][0] == (
+        "Université de Strasbourg", None, None, None)

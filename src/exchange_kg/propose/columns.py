@@ -186,6 +186,15 @@ def _termlike(cell: str) -> bool:
                for t in terms)
 
 
+# a header cell naming one year or academic year ("2024/25", "2025–2026", "2026"): the column
+# of a table with a column per year (a pivot), whose cells are that year's places or ticks
+_YEAR_HEADER = re.compile(r"(?:19|20)\d\d(?:\s*[/–-]\s*(?:(?:19|20)?\d\d))?")
+
+
+def names_a_year(cell: str) -> bool:
+    return bool(_YEAR_HEADER.fullmatch(cell.strip()))
+
+
 def _period(cell: str) -> bool:
     """A cell that is one period with its start and its end ("2021-2027")."""
     terms, flags = parse_terms(cell)
@@ -232,11 +241,17 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
     why = unread if unread is not None else {}
     grouped = _grouped_fields(header, groups)
     taken: set[str] = set()
+    years = sum(names_a_year(c) for c in header) > 1
     for i, cell in enumerate(header):
         name, language = header_field(cell)
         values = [r[i] if i < len(r) else "" for r in rows]
         if i in grouped:
             name, language = grouped[i]
+        elif years and names_a_year(cell):
+            why[cell] = ("a column per year: that year's places or ticks, not the agreement's "
+                         "dates; no one of them is the quota")
+            columns.append("-")
+            continue
         elif name == "-" and not _ticks(values):
             why[cell] = ("its header names nothing the graph publishes of an agreement (an "
                          "id, a study code, staff places, the months or days of a stay)")

@@ -11,6 +11,7 @@ from exchange_kg.propose.columns import (
     column_fields,
     field_by_content,
     header_field,
+    names_a_year,
     names_kinds,
 )
 from exchange_kg.readers.cells import is_rule, is_upper_header
@@ -57,8 +58,8 @@ def _worded_header(lines: Sequence[str], delimiter: str) -> tuple[int, int] | No
         if sum(known) < 2:
             continue
         # columns ticking the agreement type they name ("Erasmus+ | Double degree" over x
-        # marks) are headed by the type's name
-        known = [k or names_kinds(c) for k, c in zip(known, cells, strict=True)]
+        # marks) are headed by the type's name; a column per year by the year ("2024/25")
+        known = [k or names_kinds(c) or names_a_year(c) for k, c in zip(known, cells, strict=True)]
         lead = 0
         while lead < len(cells) and not known[lead]:
             lead += 1
