@@ -102,3 +102,22 @@ def test_a_row_named_only_in_the_other_name_column_is_that_partners_agreement(
     codes = {(r.first_line, f.code) for r in read.result.records for f in r.flags}
     assert (7, "partner-from-other-name") in codes
     assert (8, "empty") in codes  # a row naming no one is flagged, not dropped unsaid
+
+
+def test_a_row_identified_only_by_its_erasmus_code_says_so(tmp_path: Path) -> None:
+    """'D  MUNCHEN02' beside an empty name cell: the report said only that the partner cell
+    was empty; it now names the code, so the reader knows which partner to name."""
+    from exchange_kg.agreements import build_agreements
+    from exchange_kg.mapping_spec import load_mapping
+    from exchange_kg.records import RawRecord
+
+    path = tmp_path / "codes.yaml"
+    path.write_text("source: s\nlist: s\nsections:\n  - name: rows\n    reader:\n"
+                    "      name: simple-table\n      options:\n"
+                    "        columns: [erasmus_code, partner, quota]\n"
+                    "    fields:\n      erasmus_code: erasmus-code\n      partner: partner\n"
+                    "      quota: quota\n    constants: {}\n", "utf-8")
+    record = RawRecord("s", (3,), "", {"erasmus_code": "D  MUNCHEN02", "quota": "2"})
+    assert build_agreements(record, load_mapping(path).sections[0], "s", "p") == []
+    (empty,) = [f for f in record.flags if f.code == "empty"]
+    assert "'D  MUNCHEN02'" in empty.message and empty.withheld

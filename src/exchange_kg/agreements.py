@@ -603,8 +603,12 @@ def _partner_from_other_name(record: RawRecord, section: Section, values: dict[s
     names the partner; a row that names no one at all is flagged, never dropped unsaid."""
     other = record.fields.get("other_name", "").strip()
     if not other or "other_name" in {f.field for f in record.flags if f.withheld}:
+        code = record.fields.get("erasmus_code", "").strip()
+        # a code identifies the partner but names no one: the graph needs its name
+        said = f"; only its Erasmus code {code!r} identifies the partner (add its name)" \
+            if code else ""
         record.flags.append(Flag("partner", "empty", "the row's partner cell is empty: no "
-                                 "agreement", "", withheld=True))
+                                 f"agreement{said}", code, withheld=True))
         return
     value, flags = registry.normalise(section.fields["partner"].normaliser, other, "partner",
                                       section.fields["partner"].options)
