@@ -193,3 +193,34 @@ def test_split_cells_pair_up_with_dates_in_any_numeric_order() -> None:
     catolica = next(r for r in result.records if r.first_line == 3)
     assert catolica.lines == (3, 4)
     assert (catolica.fields["start"], catolica.fields["quota"]) == ("21.06.2019", "3")
+
+
+HEADED = {"columns": ["partner", "quota", "end"],
+          "header": ["Partner university", "Places", "Valid until"], "country_headings": True}
+
+
+def test_a_heading_with_words_around_its_country_or_naming_several_sets_the_rows_country(
+        ) -> None:
+    """Heading rows across a web table: 'Spain – 1 partner' was no heading, so Salamanca
+    took the German heading above it; 'USA / Canada' and 'BENELUX' were none either, so the
+    University of Georgia and McGill were published in Georgia, KU Leuven in France."""
+    from exchange_kg.records import ReadContext
+
+    lines = ["Partner university\tPlaces\tValid until",
+             "Germany (2 partners)",                                # 2
+             "Universität Konstanz\t2\t31/05/2029",                 # 3
+             "Spain – 1 partner",                                   # 4
+             "Universidad de Salamanca\t2\t31/05/2029",             # 5
+             "Georgia",                                             # 6
+             "Ilia State University\t1\t31/05/2029",                # 7
+             "USA / Canada",                                        # 8
+             "University of Georgia\t2\t30/06/2028",                # 9
+             "FRANCE",                                              # 10
+             "Sciences Po\t2\t31/05/2029",                          # 11
+             "BENELUX",                                             # 12
+             "KU Leuven\t1\t31/05/2029"]                            # 13
+    result = readers.get("simple-table").read(lines, "test", dict(HEADED),
+                                              ReadContext(grid=True))
+    assert countries(result) == {3: "Germany (2 partners)", 5: "Spain", 7: "Georgia", 9: "",
+                                 11: "FRANCE", 13: ""}
+    assert [status(result, n) for n in (2, 4, 8)] == [("layout", "heading")] * 3

@@ -346,12 +346,35 @@ def heading(cells: Sequence[str], columns: Sequence[str]) -> tuple[str, str | No
         found = parse_country(text, fuzzy=False)
         if found is None and parse_continent(text) is not None:
             return f"heading: {text} (a continent or region)", None
-        return (f"heading: {text} (a country)", text) if found is not None else None
+        if found is not None:
+            return f"heading: {text} (a country)", text
+        return _counted_heading(text)
     if parse_continent(text) is not None:
         return f"heading: {text} (a continent or region)", None
     if parse_country(text, fuzzy=False) is not None:
         return f"heading: {text} (a country)", text
-    return None
+    return _counted_heading(text)
+
+
+# "Spain – 1 partner", "Germany (2 partners)", "USA / Canada": parts of a heading
+_HEADING_PARTS = re.compile(r"\s+[–—-]\s+|\s*[/(),:;|]\s*")
+
+
+def _counted_heading(text: str) -> tuple[str, str | None] | None:
+    """A heading that names its country among other words ("Spain – 1 partner", "Germany
+    (2 partners)"), or several countries ("USA / Canada": its rows' country is not one of
+    them for sure). A part naming a country is a heading only where every other part holds
+    a number or nothing a name could be made of: "University of Georgia" is no heading."""
+    parts = [p.strip() for p in _HEADING_PARTS.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    countries = [p for p in parts if parse_country(p, fuzzy=False) is not None]
+    rest = [p for p in parts if p not in countries]
+    if not countries or any(not re.search(r"\d", p) for p in rest):
+        return None
+    if len(countries) == 1:
+        return f"heading: {text} (a country)", countries[0]
+    return f"heading: {text} (several countries: the rows under it take none of them)", None
 
 
 def read_rows(
@@ -434,6 +457,11 @@ def read_rows(
             heading_country = found[1]
             result.mark(number, LineStatus.LAYOUT, "heading", found[0])
             continue
+        if not wraps and sum(1 for c in cells if c) == 1:
+            # one cell alone in a spreadsheet or web table (no wrapped rest of a name): a
+            # heading in words no table knows ("BENELUX", "Nordic countries") as likely as a
+            # partner without details; the rows below may be in another country
+            heading_country = None
         if continues is not None and anchor is not None and continues(cells):
             _continuation(result, anchor, number, line, cells, columns,
                           options.get("number_field", "row_number"), options.get("header", ()),
