@@ -941,8 +941,31 @@ def test_captions_of_tables_side_by_side_name_no_type_of_every_row(tmp_path: Pat
      ["1;Istanbul University;Turkiga", "2;University of Nairobi;Kenya",
       "3;Addis Ababa University;Itoobiya"],
      ["row_number", "partner", "country"]),
+    # a stay's length is no agreement's term: '1 year' was published as the duration
+    ("Partner;Country;Places;Duration of stay;Signed",
+     ["Universität Wien;Austria;2;5 months;01/09/2021",
+      "Uniwersytet Warszawski;Poland;1;1 year;15/03/2020",
+      "Aalto University;Finland;2;2 semesters;01/02/2022"],
+     ["partner", "country", "quota", "-", "start"]),
+    ("Partner;Country;Places;Duration;Valid until",
+     ["Universität Wien;Austria;2;5 months;31/05/2029",
+      "Aalto University;Finland;2;10 months;31/05/2028",
+      "Universidad de Chile;Chile;1;2 semesters;31/12/2027"],
+     ["partner", "country", "quota", "-", "end"]),
+    # the record's own history is no start: 4 review dates were published as starts
+    ("Partner;Country;Places;Last reviewed;Valid until",
+     ["Universität Wien;Austria;2;12/09/2026;31/05/2029",
+      "Aalto University;Finland;2;02/10/2026;31/05/2028",
+      "Universidad de Chile;Chile;1;15/06/2026;31/12/2027"],
+     ["partner", "country", "quota", "-", "end"]),
+    # ids in a numbering column: the proposal stopped ('no row number in column 1')
+    ("Agreement No.,Partner,Country,Type,Valid until",
+     ["MoU-17,Universität Wien,Austria,Memorandum of understanding,31/05/2029",
+      "DD-2022-3,Aalto University,Finland,Double degree,31/05/2028",
+      "FA/2020/11,Universidad de Chile,Chile,Framework agreement,31/12/2027"],
+     ["-", "partner", "country", "kind", "end"]),
 ])
-def test_header_words_are_not_stretched_to_other_words(
+def test_columns_are_read_for_what_their_header_and_cells_say(
         tmp_path: Path, header: str, rows: list[str], columns: list[str]) -> None:
     path = tmp_path / "list.csv"
     path.write_text("\n".join([header, *rows]) + "\n", "utf-8")

@@ -150,6 +150,17 @@ def parse_quota(text: str, *, field: str = "quota") -> tuple[QuotaValue | None, 
     return value, flags
 
 
+_STAY = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?\s*")
+
+
+def names_a_stay(cell: str) -> bool:
+    """Whether a cell is the length of a stay: a number of months, days or semesters ("5
+    months", "2 Semester"). An agreement's term is counted in years; a column of such cells
+    says how long each student stays."""
+    m = _STAY.fullmatch(cell)
+    return m is not None and fold_accents(m.group(2)) in _words().duration
+
+
 def _says_apiece(text: str) -> bool:
     """Whether words of the cell give each named party its one number ("je 2", "1 each").
 

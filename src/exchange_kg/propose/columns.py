@@ -14,13 +14,13 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from exchange_kg.normalise.country import parse_country, text_key
-from exchange_kg.normalise.dates import parse_date
+from exchange_kg.normalise.dates import parse_date, stated_calendar
 from exchange_kg.normalise.erasmus import parse_erasmus_code
 from exchange_kg.normalise.fit import looks_like_institution, parse_continent
 from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.normalise.level import parse_level
 from exchange_kg.normalise.partner import names_unit
-from exchange_kg.normalise.quota import parse_quota
+from exchange_kg.normalise.quota import names_a_stay, parse_quota
 from exchange_kg.normalise.registry import iso_code
 from exchange_kg.normalise.term import parse_terms
 from exchange_kg.normalise.vocabulary import builtin_entries
@@ -265,8 +265,8 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = field_by_content(values)
             if by_content is not None and name is not None:
                 by_content.add(i)
-        elif name == "start" and any(values) and not any(parse_date(v)[0] for v in values
-                                                         if v):
+        elif name == "start" and any(values) and not any(
+                parse_date(v, calendar=stated_calendar(cell))[0] for v in values if v):
             example = next(v for v in values if v)
             why[cell] = f"its header may name a date, but no cell is one ({example!r})"
             name = None
@@ -276,6 +276,16 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = "kind"  # Italian "Stato" over "Attivo", "In negoziazione": the status
         elif name == "kind" and _share_of_levels(values) > 0.8:
             name = "level"  # "Type: University / Department" says the agreement's level
+        elif name == "row_number" and sum(not v.rstrip(".").isdecimal()
+                                          for v in values if v) * 2 > sum(1 for v in values if v):
+            why[cell] = (f"its cells are identifiers ({next(v for v in values if v)!r}), not "
+                         "the list's numbering")
+            name = None
+        elif name == "term" and any(names_a_stay(v) for v in values if v):
+            why[cell] = (f"its cells are the length of a stay "
+                         f"({next(v for v in values if v and names_a_stay(v))!r}), not the "
+                         "agreement's term")
+            name = None
         elif name == "term" and any(values) and all(
                 _NUMBER.match(v) for v in values if v) and not counts_years(cell):
             why[cell] = (f"its cells are bare numbers ({next(v for v in values if v)!r}): a "
