@@ -387,6 +387,20 @@ def test_the_same_city_does_not_join_a_name_with_a_brand_word_to_the_name_withou
     assert not together(resolve([x, y]), x, y)
 
 
+def test_a_bracket_one_list_gives_two_universities_is_no_acronym_of_either() -> None:
+    """'University of Minnesota (ISEP)', 'University of Oregon (ISEP)' and a row 'ISEP' (the
+    exchange programme itself): the programme's row was published as Minnesota's."""
+    a = m("University of Minnesota", "US", acronym="ISEP", source_id="a")
+    b = m("University of Oregon", "US", acronym="ISEP", source_id="a")
+    isep = m("ISEP", "US", source_id="a")
+    clusters = resolve([a, b, isep])
+    assert not together(clusters, a, isep) and not together(clusters, b, isep)
+    # one university's acronym in brackets still names it
+    c = m("Free University of Brussels", "BE", acronym="ULB", source_id="a")
+    ulb = m("ULB", "BE", source_id="a")
+    assert together(resolve([c, ulb]), c, ulb)
+
+
 SAMPLE = [
     ("RWTH Aachen University", "DE"), ("Rheinisch-Westfälische Technische Hochschule Aachen", "DE"),
     ("Aachen University RWTH", "DE"), ("RWTH Aachen", "DE"),

@@ -842,12 +842,30 @@ def _ambiguous_acronyms(groups: Iterable[Group]) -> frozenset[str]:
     if not bare:
         return frozenset()
     spelt: dict[str, set[str]] = defaultdict(set)
+    givers: dict[str, list[Group]] = defaultdict(list)
     for g in groups:
         for f in g.forms:
             if not f.acronyms:
                 for s in initials(f) & bare:
                     spelt[s].add(g.key)
-    return frozenset(a for a, keys in spelt.items() if len(keys) >= 2)
+        for s in g.given_acronyms & bare:
+            givers[s].append(g)
+    shared = {a for a, gs in givers.items() if _given_by_others(gs)}
+    return frozenset(a for a, keys in spelt.items() if len(keys) >= 2) | shared
+
+
+def _given_by_others(groups: list[Group]) -> bool:
+    """Whether one list gives an acronym to names with no proper word in common ("University
+    of Minnesota (ISEP)", "University of Oregon (ISEP)"): the bracket names an exchange
+    programme or network both take part in, not either university."""
+    for i, g in enumerate(groups):
+        words = {t for f in g.names for t in f.distinctive}
+        sources = {m.source_id for m in g.mentions}
+        for h in groups[i + 1:]:
+            if sources & {m.source_id for m in h.mentions} and words and \
+                    not words & {t for f in h.names for t in f.distinctive}:
+                return True
+    return False
 
 
 def _bare_acronym(form: NameForm) -> bool:
