@@ -332,79 +332,76 @@ def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, 
 def _xlsx_filled_rows(path: Path, sheet: str) -> dict[int, str]:
     """The 0-based rows of an XLSX sheet whose every cell with a value has one solid fill,
     each with that fill's colour."""
-    from lxml import etree
+    rows = _row_styles(path, sheet, _fill_colours)
+    return {r: found[0] for r, found in rows.items() if found[0] and len(set(found)) == 1}
 
-    rows: dict[int, set[str | None]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            styles = etree.fromstring(archive.read("xl/styles.xml"))
-            fills = styles.find(_MAIN + "fills")
-            xfs = styles.find(_MAIN + "cellXfs")
-            if fills is None or xfs is None:
-                return {}
-            colours: list[str | None] = []
-            for fill in fills.iter(_MAIN + "fill"):
-                pattern = fill.find(_MAIN + "patternFill")
-                colour = pattern.find(_MAIN + "fgColor") if pattern is not None else None
-                colours.append(" ".join(f"{k}={v}" for k, v in sorted(colour.attrib.items()))
-                               if colour is not None and pattern is not None
-                               and pattern.get("patternType") == "solid" else None)
-            styled = [colours[int(xf.get("fillId") or 0)]
-                      if int(xf.get("fillId") or 0) < len(colours) else None
-                      for xf in xfs.iter(_MAIN + "xf")]
-            if not any(styled):
-                return {}
-            data = archive.read(_sheet_part(archive, sheet))
-            with io.BytesIO(data) as stream:
-                for _, el in etree.iterparse(stream, tag=_MAIN + "c"):
-                    value = el.find(_MAIN + "v")
-                    place = _CELL.fullmatch(el.get("r") or "")
-                    if place is not None and (el.find(_MAIN + "is") is not None or (
-                            value is not None and (value.text or "").strip())):
-                        style = int(el.get("s") or 0)
-                        rows.setdefault(int(place.group(2)) - 1, set()).add(
-                            styled[style] if style < len(styled) else None)
-                    el.clear()
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
-        return {}
-    return {r: next(iter(found)) for r, found in rows.items()
-            if len(found) == 1 and next(iter(found)) is not None}
+
+def _fill_colours(styles: Any) -> list[Any]:
+    """Each cell style's solid fill colour (its attributes as text), or None."""
+    fills, xfs = styles.find(_MAIN + "fills"), styles.find(_MAIN + "cellXfs")
+    if fills is None or xfs is None:
+        return []
+    colours: list[str | None] = []
+    for fill in fills.iter(_MAIN + "fill"):
+        pattern = fill.find(_MAIN + "patternFill")
+        colour = pattern.find(_MAIN + "fgColor") if pattern is not None else None
+        colours.append(" ".join(f"{k}={v}" for k, v in sorted(colour.attrib.items()))
+                       if colour is not None and pattern is not None
+                       and pattern.get("patternType") == "solid" else None)
+    return [colours[n] if (n := int(xf.get("fillId") or 0)) < len(colours) else None
+            for xf in xfs.iter(_MAIN + "xf")]
 
 
 def _xlsx_struck_rows(path: Path, sheet: str) -> set[int]:
     """The 0-based rows of an XLSX sheet whose every cell with a value is in struck-through
     type: how many offices mark an agreement that ended, as others hide its row. Read as
     current, it would be published as valid."""
+    return {r for r, marks in _row_styles(path, sheet, _struck_styles).items()
+            if marks and all(marks)}
+
+
+def _struck_styles(styles: Any) -> list[Any]:
+    """Whether each cell style's font is struck through."""
+    fonts, xfs = styles.find(_MAIN + "fonts"), styles.find(_MAIN + "cellXfs")
+    if fonts is None or xfs is None:
+        return []
+    struck = {i for i, font in enumerate(fonts.iter(_MAIN + "font"))
+              if (mark := font.find(_MAIN + "strike")) is not None
+              and mark.get("val", "1") not in ("0", "false")}
+    return [int(xf.get("fontId") or 0) in struck for xf in xfs.iter(_MAIN + "xf")]
+
+
+def _row_styles(path: Path, sheet: str, what: Any) -> dict[int, list[Any]]:
+    """What ``what`` says of each cell style (from the workbook's styles), for each cell with
+    a value of an XLSX sheet, by 0-based row; nothing when no style has it."""
     from lxml import etree
 
-    rows: dict[int, list[bool]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            styles = etree.fromstring(archive.read("xl/styles.xml"))
-            fonts = styles.find(_MAIN + "fonts")
-            xfs = styles.find(_MAIN + "cellXfs")
-            if fonts is None or xfs is None:
-                return set()
-            struck_fonts = {i for i, font in enumerate(fonts.iter(_MAIN + "font"))
-                            if (mark := font.find(_MAIN + "strike")) is not None
-                            and mark.get("val", "1") not in ("0", "false")}
-            struck = {i for i, xf in enumerate(xfs.iter(_MAIN + "xf"))
-                      if int(xf.get("fontId") or 0) in struck_fonts}
-            if not struck:
-                return set()
-            data = archive.read(_sheet_part(archive, sheet))
-            with io.BytesIO(data) as stream:
-                for _, el in etree.iterparse(stream, tag=_MAIN + "c"):
-                    value = el.find(_MAIN + "v")
-                    place = _CELL.fullmatch(el.get("r") or "")
-                    if place is not None and (el.find(_MAIN + "is") is not None or (
-                            value is not None and (value.text or "").strip())):
-                        rows.setdefault(int(place.group(2)) - 1, []).append(
-                            int(el.get("s") or 0) in struck)
-                    el.clear()
+            per_style = what(etree.fromstring(archive.read("xl/styles.xml")))
+            if not any(per_style):
+                return {}
+            return {r: [per_style[k] if k < len(per_style) else None for k in found]
+                    for r, found in _value_styles(archive, sheet).items()}
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
-        return set()
-    return {r for r, marks in rows.items() if marks and all(marks)}
+        return {}
+
+
+def _value_styles(archive: zipfile.ZipFile, sheet: str) -> dict[int, list[int]]:
+    """The style of each cell with a value of an XLSX sheet, by 0-based row, read in one
+    streaming pass over the sheet's part."""
+    from lxml import etree
+
+    rows: dict[int, list[int]] = {}
+    with io.BytesIO(archive.read(_sheet_part(archive, sheet))) as stream:
+        for _, el in etree.iterparse(stream, tag=_MAIN + "c"):
+            value = el.find(_MAIN + "v")
+            place = _CELL.fullmatch(el.get("r") or "")
+            if place is not None and (el.find(_MAIN + "is") is not None or (
+                    value is not None and (value.text or "").strip())):
+                rows.setdefault(int(place.group(2)) - 1, []).append(int(el.get("s") or 0))
+            el.clear()
+    return rows
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
@@ -497,7 +494,7 @@ def _fill_uncached(path: Path, workbook: Any, sheet: str, cells: list[list[str]]
             # its own row's: as empty as before, never text a row would be read by
             return "" if _RANGE.search(formula) else "=" + formula
         target = (ref.group(1) or "").replace("''", "'") or ref.group(2) or name
-        column = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(ref.group(3))))
+        column = _column_number(ref.group(3))
         return value(target, int(ref.group(4)) - 1, column - 1, depth + 1)
 
     for (r, c) in sorted(formulas):
@@ -540,8 +537,7 @@ def _refuse_far_cells(path: str, size: int, mtime: int) -> None:
                 far = (0, 0, "")
                 for found in _FILLED_CELL.finditer(archive.read(_sheet_part(archive, name))):
                     letters, row = found.group(1).decode(), int(found.group(2))
-                    column = sum((ord(ch) - 64) * 26 ** k
-                                 for k, ch in enumerate(reversed(letters)))
+                    column = _column_number(letters)
                     far = (max(far[0], row), max(far[1], column),
                            f"{letters}{row}" if row * column > _area(far[2]) else far[2])
                 if far[0] * far[1] > MAX_SHEET_CELLS:
@@ -557,10 +553,12 @@ def _refuse_far_cells(path: str, size: int, mtime: int) -> None:
 
 def _area(cell: str) -> int:
     found = _CELL.fullmatch(cell)
-    if found is None:
-        return 0
-    column = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(found.group(1))))
-    return int(found.group(2)) * column
+    return int(found.group(2)) * _column_number(found.group(1)) if found else 0
+
+
+def _column_number(letters: str) -> int:
+    """A column's 1-based number from its letters ('A' 1, 'AA' 27, 'XFD' 16384)."""
+    return sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(letters)))
 
 
 def sheet_names(path: Path) -> list[str]:
