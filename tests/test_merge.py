@@ -135,6 +135,15 @@ def test_two_campuses_of_one_university_on_rows_alike_are_two_agreements() -> No
     assert len(merge_agreements(rows, ["br"])) == 2
 
 
+def test_rows_alike_but_for_two_acronyms_in_brackets_are_two_agreements() -> None:
+    """'Universidad de Guadalajara (CUCEA)' / '(CUCSH)' (two of its university centres) on
+    rows alike but for the bracket were one agreement: the second was lost."""
+    rows = [agreement("Universidad de Guadalajara", "mx", 2023) for _ in range(3)]
+    for a, acronym in zip(rows, ("CUCEA", "CUCSH", "CUCEA"), strict=True):
+        a.parties = (Party(a.parties[0].name, country="MX", acronym=acronym),)
+    assert len(merge_agreements(rows, ["mx"])) == 2
+
+
 def test_rows_of_a_partner_merged_down_give_places_per_row_not_the_agreements() -> None:
     # a partner's cell merged over its subject areas, 2 places each: 2 is no agreement's
     # number (4 a sum the list does not state); one row alone keeps its places

@@ -109,10 +109,23 @@ def _split_cities(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreemen
     the city cell says which institution it is, as identity reads it (resolve), so the rows
     are agreements with different institutions, not one row twice. Other groups keep their
     key (and their IRIs). So are two campuses of one university ('Universidade Estadual
-    Paulista, campus de Bauru' / '..., campus de Marília') on rows alike but for them."""
+    Paulista, campus de Bauru' / '..., campus de Marília') on rows alike but for them, and
+    rows alike but for two different acronyms in brackets."""
     cities = {id(a): _generic_cities(a) for a in group}
-    return _split_by(group, lambda a, b: cities[id(a)] != cities[id(b)],
-                     lambda a: (cities[id(a)],))
+    acronyms = {id(a): _acronyms(a) for a in group}
+
+    def differ(a: Agreement, b: Agreement) -> bool:
+        x, y = acronyms[id(a)], acronyms[id(b)]
+        return cities[id(a)] != cities[id(b)] or bool(x and y and x != y)
+
+    return _split_by(group, differ, lambda a: (cities[id(a)], acronyms[id(a)])
+                     if acronyms[id(a)] else (cities[id(a)],))
+
+
+def _acronyms(a: Agreement) -> str:
+    """The parties' bracketed short names: 'Universidad de Guadalajara (CUCEA)' / '(CUCSH)'
+    on two rows of one list are two of its bodies, not one row twice."""
+    return KEY_JOIN.join(sorted(p.acronym.casefold() for p in a.parties if p.acronym))
 
 
 def _generic_cities(a: Agreement) -> str:
