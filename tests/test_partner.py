@@ -1303,3 +1303,18 @@ def test_a_short_name_that_shortens_a_unit_like_name_is_its_acronym(
         cell: str, institution: str, acronym: str) -> None:
     party, _ = one(cell)
     assert (party.institution, party.units, party.acronym) == (institution, (), acronym)
+
+
+@pytest.mark.parametrize("cell", ["Kyoto University [1]", "Kyoto University [terminated]",
+                                  "Kyoto University [KU]"])
+def test_one_item_in_square_brackets_is_a_note_not_a_member_list(cell: str) -> None:
+    """'Kyoto University [1]' (a footnote as pages copied from a wiki carry it) was a
+    consortium 'Kyoto University' whose one member was an institution named '1': a false
+    fact, and a consortium of one member fails validation, so the whole build stopped."""
+    value, flags = parse_partner(cell)
+    assert value.consortium is None
+    assert [p.institution for p in value.parties] == ["Kyoto University"]
+    assert "footnote-mark" in {f.code for f in flags}
+    # two items or more are the members of a consortium, as before
+    value, _ = parse_partner("Consortium X [Universität Wien, Univerzita Karlova]")
+    assert value.consortium == "Consortium X" and len(value.parties) == 2

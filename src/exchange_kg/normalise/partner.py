@@ -1171,6 +1171,13 @@ def _consortium(text: str, notation: str, flags: list[Flag]) -> PartnerValue | N
             text,
         )
     members = _members(body)
+    if len(members) < 2 and name is not None and closed >= 0:
+        # "Kyoto University [1]", "University of Leeds [terminated]": one item in square
+        # brackets is a note on the name (a footnote, a status, an acronym), no member list;
+        # a consortium of one member is none, and the item no institution
+        _flag(flags, "footnote-mark", f"a note in square brackets after the name "
+              f"({text[opened:closed + 1]!r}) was removed; the name is read without it", text)
+        return PartnerValue(tuple(_parse_parties(name, notation, flags)))
     parties = tuple(p for m in members for p in _parse_parties(m, notation, flags))
     return PartnerValue(parties, name)
 
