@@ -111,6 +111,8 @@ def _split_cities(group: list[Agreement]) -> dict[tuple[str, ...], list[Agreemen
     key (and their IRIs). So are two campuses of one university ('Universidade Estadual
     Paulista, campus de Bauru' / '..., campus de Marília') on rows alike but for them, and
     rows alike but for two different acronyms in brackets."""
+    if len(group) < 2:  # nothing to tell apart (most groups): no name parsed
+        return {(): group}
     cities = {id(a): _generic_cities(a) for a in group}
     acronyms = {id(a): _acronyms(a) for a in group}
 
