@@ -479,3 +479,30 @@ def test_an_expired_agreement_is_published_with_its_end_not_as_running_on(
         assert all(a.status is None for a in agreements)
         assert published or any(f.code == "agreement-ended" and f.withheld
                                 for f in record.flags)
+
+
+@pytest.mark.parametrize(("cell", "kinds"), [
+    ("MoU (no student exchange)", ("memorandum-of-understanding",)),
+    ("MoU without student exchange", ("memorandum-of-understanding",)),
+    ("Non-exchange MoU", ("memorandum-of-understanding",)),
+    ("Framework agreement (exchange not included)", ("framework",)),
+    ("Convenio Marco (sin intercambio estudiantil)", ("framework",)),
+    ("Acordo de cooperação (sem intercâmbio de estudantes)", ("cooperation-agreement",)),
+    ("Double diplôme (pas d'échange)", ("double-degree",)),
+    ("Accordo quadro (no scambio studenti)", ("framework",)),
+    ("MoU - exchange not covered", ("memorandum-of-understanding",)),
+    ("MoU (student exchange: no)", ("memorandum-of-understanding",)),
+    ("MoU; student exchange", ("memorandum-of-understanding", "student-exchange")),
+])
+def test_a_type_the_cell_denies_is_not_read(cell: str, kinds: tuple[str, ...]) -> None:
+    """'MoU (no student exchange)' and its like in six languages were published as student
+    exchanges."""
+    value, flags = parse_kinds(cell)
+    assert value.kinds == kinds
+    assert ("negated" in [f.code for f in flags]) is (len(kinds) == 1)
+
+
+@pytest.mark.parametrize("cell", ["Not in force", "Nicht aktiv", "Non actif", "Não vigente",
+                                  "Niet actief", "No longer active", "Sin vigencia"])
+def test_a_negated_in_force_word_is_an_expired_status(cell: str) -> None:
+    assert parse_kinds(cell) == (KindValue((), EXPIRED), [])

@@ -1008,3 +1008,28 @@ def test_a_japanese_or_korean_school_year_runs_into_the_next_calendar_year(
             terms, _ = parse_terms(cell, field=role, role=role)
             assert [(t.start, t.end, t.duration_years) for t in terms] == [
                 (start, end, duration)], (cell, role)
+
+
+@pytest.mark.parametrize(("cell", "open_ended", "duration"), [
+    ("5 years (no automatic renewal)", False, 5),
+    ("5 años sin renovación automática", False, 5),
+    ("5 Jahre, keine automatische Verlängerung", False, 5),
+    ("5 ans sans tacite reconduction", False, 5),
+    ("5 anos, sem renovação automática", False, 5),
+    ("5 jaar, niet stilzwijgend verlengd", False, 5),
+    ("5 anni, senza rinnovo tacito", False, 5),
+    ("5 años. Renovación automática: No", False, 5),
+    ("Not open-ended: 3 years", False, 3),
+    ("Open-ended: No", False, None),
+    ("Unbefristet: nein", False, None),
+])
+def test_a_denied_renewal_or_open_end_is_not_published_as_true(
+        cell: str, open_ended: bool, duration: int | None) -> None:
+    """Untuned lists' 'no automatic renewal' (7 languages) was published as renewing
+    automatically, 'Not open-ended: 3 years' and 'Open-ended: No' as open-ended."""
+    terms, flags = parse_terms(cell)
+    assert [(t.open_ended, t.duration_years, t.auto_renewal) for t in terms] == [
+        (open_ended, duration, None)], cell
+    assert "negated" in [f.code for f in flags]
+    assert parse_terms("Automatic renewal - No")[0] == []
+    assert [t.auto_renewal for t in parse_terms("5 years - automatic renewal")[0]] == [True]

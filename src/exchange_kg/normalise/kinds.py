@@ -199,6 +199,47 @@ def check_kind_value(value: str) -> None:
         raise ValueError(f"agreement-kinds.tsv: unknown kind or status {value!r}")
 
 
+# Words that deny the phrase right after them ("no automatic renewal", "sin intercambio",
+# "Non-exchange MoU", "ohne Studierendenaustausch", "pas d'échange"), in the languages of the
+# lists; what may stand between ("no incluye intercambio", "without any exchange")
+NEGATIONS = frozenset({
+    "no", "not", "non", "without", "sin", "sem", "sans", "kein", "keine", "keinen", "ohne",
+    "nicht", "niet", "geen", "senza", "nie", "bez", "ej", "inte", "ikke", "uden", "utan", "ingen",
+    "не", "без", "nao", "ni", "pas"})
+_NEGATION_GAP = frozenset({"-", "d", "de", "di", "of", "a", "an", "any", "the", "incluye",
+                           "inclui", "include", "includes", "including", "cover", "covers",
+                           "prevista", "previsto", "tacite", "tacita"})
+# the answer after a label that denies it ("Automatic renewal: No", "Unbefristet: nein"), and
+# words after a phrase that exclude it ("exchange not included", "(student exchange: no)")
+_NO_ANSWERS = frozenset({"no", "non", "nein", "nee", "nie", "nao", "n", "nej", "нет", "ні"})
+_EXCLUDED_AFTER = (("not", "included"), ("not", "covered"), ("excluded",), ("no", "incluido"),
+                   ("nicht", "enthalten"), ("ausgeschlossen",), ("exclu",), ("exclus",),
+                   ("escluso",), ("excluido",), ("niet", "inbegrepen"))
+
+
+def negated(text: str, tokens: list[Token], i: int, length: int) -> bool:
+    """Whether the phrase at ``tokens[i : i + length]`` is denied by the cell: a negation word
+    before it, a label's answer "no" after it (the last word of its clause, after a colon or
+    a dash), or words after it that exclude it. A denied type is no type of the agreement; a
+    denied renewal no renewal."""
+    j = i - 1
+    while j >= 0 and tokens[j].text in _NEGATION_GAP and tokens[j].text not in NEGATIONS:
+        j -= 1
+    if j >= 0 and tokens[j].text in NEGATIONS and j >= i - 3:
+        return True
+    after = i + length
+    rest = [t.text for t in tokens[after:]]
+    if ";" in rest:
+        rest = rest[: rest.index(";")]
+    if rest and any(tuple(rest[: len(words)]) == words for words in _EXCLUDED_AFTER):
+        return True
+    answer = len(rest) - 1  # "Automatic renewal - No": the dash is a token of its own
+    if rest and rest[-1] in _NO_ANSWERS and all(t == "-" for t in rest[:-1]):
+        between = text[tokens[after - 1].end : tokens[after + answer].start]
+        return any(c in between for c in ":-\u2013(=")
+    return False
+
+
 def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag]]:
     """Read an agreement-type cell into kinds (in order of mention) and a status."""
     tokens = tokenize(text)
@@ -219,7 +260,9 @@ def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag
         if unknown_from is not None:
             flags.append(unknown_kind_flag(text, tokens[unknown_from:i], field))
             unknown_from = None
-        apply_kind_phrase(hit, text, tokens[i : i + hit.length], kinds, statuses, flags, field)
+        if not deny_kind(hit, text, tokens, i, flags, field):
+            apply_kind_phrase(hit, text, tokens[i : i + hit.length], kinds, statuses, flags,
+                              field)
         i += hit.length
     if unknown_from is not None:
         flags.append(unknown_kind_flag(text, tokens[unknown_from:], field))
@@ -264,6 +307,21 @@ def apply_kind_phrase(
             statuses.append(status)
     elif value not in kinds:
         kinds.append(value)
+
+
+def deny_kind(hit: PhraseMatch, text: str, tokens: list[Token], i: int, flags: list[Flag],
+              field: str) -> bool:
+    """Whether a matched type is denied ("MoU (no student exchange)"): then it is reported
+    with the flag ``negated`` and not read."""
+    value = hit.phrase.value
+    if value == CONNECTOR or value.startswith(STATUS_PREFIX):
+        return False
+    if not negated(text, tokens, i, hit.length):
+        return False
+    written = text[tokens[i].start : tokens[i + hit.length - 1].end]
+    flags.append(Flag(field, "negated", f"the cell denies {written!r}: not read as {value}",
+                      " ".join(text.split())))
+    return True
 
 
 def unknown_kind_flag(text: str, tokens: list[Token], field: str) -> Flag:

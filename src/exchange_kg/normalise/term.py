@@ -55,7 +55,9 @@ from exchange_kg.normalise.kinds import (
     PhraseTable,
     Token,
     apply_kind_phrase,
+    deny_kind,
     kind_phrases,
+    negated,
     phrase_tokens,
     tokenize,
 )
@@ -708,6 +710,16 @@ class _Reader:
     def _apply_term(self, draft: _Draft, hit: PhraseMatch, i: int) -> None:
         meaning = hit.phrase.value
         draft.last = max(draft.last, i + hit.length - 1)
+        if meaning in ("open-ended", "auto-renewal") and negated(self.text, self.tokens, i,
+                                                                 hit.length):
+            # "Not open-ended: 3 years" is a fixed term; "no automatic renewal" says no
+            # renewal, which the graph has no value for: neither is published as true
+            written = self._written(i, i + hit.length - 1)
+            self.flags.append(Flag(self.field_name, "negated", f"the cell denies {written!r}",
+                                   " ".join(self.text.split())))
+            if meaning == "open-ended":
+                draft.dated = draft.fixed = True
+            return
         if meaning in ("open-ended", "open-ended-truncated"):
             draft.open_ended = draft.dated = True
             if meaning == "open-ended-truncated":
@@ -735,6 +747,8 @@ class _Reader:
 
     def _apply_kind(self, kinds: list[str], statuses: list[str], hit: PhraseMatch, i: int
                     ) -> None:
+        if deny_kind(hit, self.text, self.tokens, i, self.flags, self.field_name):
+            return
         apply_kind_phrase(hit, self.text, self.tokens[i : i + hit.length], kinds, statuses,
                           self.flags, self.field_name)
 
