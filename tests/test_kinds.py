@@ -506,3 +506,24 @@ def test_a_type_the_cell_denies_is_not_read(cell: str, kinds: tuple[str, ...]) -
                                   "Niet actief", "No longer active", "Sin vigencia"])
 def test_a_negated_in_force_word_is_an_expired_status(cell: str) -> None:
     assert parse_kinds(cell) == (KindValue((), EXPIRED), [])
+
+
+@pytest.mark.parametrize(("cell", "kind"), [
+    ("Studenteaustausch", "student-exchange"),                        # lb
+    ("Rummenofkommes", "framework"),
+    ("Өз ара түшүнүшүү меморандуму", "memorandum-of-understanding"),  # ky
+    ("Студенттик алмашуу келишими", "student-exchange"),
+    ("Эразмус+", "erasmus-plus"),
+    ("موافقتنامه تبادل محصلان", "student-exchange"),                   # Dari
+    ("ਸਹਿਯੋਗ ਸਮਝੌਤਾ", "cooperation-agreement"),                         # pa
+    ("ਦੋਹਰੀ ਡਿਗਰੀ ਸਮਝੌਤਾ", "double-degree"),
+    ("ကျောင်းသားဖလှယ်ရေး သဘောတူစာချုပ်", "student-exchange"),            # my
+    ("Heshiis iskaashi", "cooperation-agreement"),                    # so
+    ("Raamakkoord", "framework"),                                      # nl-BE
+    ("Movilidad Estudiantil", "student-exchange"),                     # es-CO
+    ("Convenio de Doble Título", "double-degree"),                     # es-CL
+    ("Acordo de Mobilidade de Estudantes", "student-exchange"),        # pt-MZ
+    ("برنامج درجة مزدوجة", "double-degree"),                           # ar-EG
+])
+def test_kinds_of_the_lists_of_session_27(cell: str, kind: str) -> None:
+    assert kind in parse_kinds(cell)[0].kinds, cell

@@ -1033,3 +1033,43 @@ def test_a_denied_renewal_or_open_end_is_not_published_as_true(
     assert "negated" in [f.code for f in flags]
     assert parse_terms("Automatic renewal - No")[0] == []
     assert [t.auto_renewal for t in parse_terms("5 years - automatic renewal")[0]] == [True]
+
+
+@pytest.mark.parametrize(("cell", "check"), [
+    ("onbegrenzt", lambda t: t.open_ended is True),                    # lb
+    ("5 Joer", lambda t: t.duration_years == 5),
+    ("verlängert sech automatesch", lambda t: t.auto_renewal is True),
+    ("мөөнөтсүз", lambda t: t.open_ended is True),                     # ky
+    ("ਅਣਮਿੱਥੇ ਸਮੇਂ ਲਈ", lambda t: t.open_ended is True),                 # pa
+    ("5 ਸਾਲ", lambda t: t.duration_years == 5),
+    ("aan xaddidnayn", lambda t: t.open_ended is True),                # so
+    ("5 sano", lambda t: t.duration_years == 5),
+    ("onbepaalde duur", lambda t: t.open_ended is True),               # nl-BE
+])
+def test_terms_of_the_lists_of_session_27(cell: str, check: Any) -> None:
+    terms, _ = parse_terms(cell)
+    assert len(terms) == 1 and check(terms[0]), cell
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("15. Mäerz 2019", DateValue(2019, 3, 15)),     # lb
+    ("31. Mee 2029", DateValue(2029, 5, 31)),
+    ("15 Maarso 2021", DateValue(2021, 3, 15)),     # so
+    ("੧੫ ਮਾਰਚ ੨੦੨੧", DateValue(2021, 3, 15)),       # pa, Gurmukhi digits
+    ("۱۵ حمل ۱۴۰۰", DateValue(2021, 4, 4)),         # Dari: Hamal = Farvardin
+])
+def test_dates_of_the_lists_of_session_27(cell: str, expected: DateValue) -> None:
+    from exchange_kg.normalise.dates import parse_date
+
+    assert parse_date(cell)[0] == expected, cell
+
+
+@pytest.mark.parametrize("cell", ["onbepaalde duur (evaluatie in 2026)",
+                                  "Indefinite (evaluation in 2026)",
+                                  "indéterminée (évaluation en 2026)"])
+def test_an_evaluation_year_is_no_second_agreement(cell: str) -> None:
+    """A Flemish list's 'onbepaalde duur (evaluatie in 2026)' gave a second agreement ending
+    in 2026 once 'onbepaalde duur' was read."""
+    terms, flags = parse_terms(cell)
+    assert [(t.open_ended, t.end) for t in terms] == [(True, None)]
+    assert "unplaced-date" in [f.code for f in flags]
