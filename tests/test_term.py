@@ -1073,3 +1073,28 @@ def test_an_evaluation_year_is_no_second_agreement(cell: str) -> None:
     terms, flags = parse_terms(cell)
     assert [(t.open_ended, t.end) for t in terms] == [(True, None)]
     assert "unplaced-date" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize("cell", [
+    "at least 3 years", "not more than 5 years", "up to 5 years", "min. 3 years",
+    "3 years or more", "5 years (minimum)", "3 to 5 years", "3-5 years", "3 or 5 years",
+    "mínimo 3 años", "entre 3 y 5 años", "hasta 5 años", "No mínimo 3 anos", "au moins 3 ans",
+    "3 ou 5 ans", "mindestens 3 Jahre", "bis zu 5 Jahre", "3–5 Jahre", "almeno 3 anni",
+    "co najmniej 3 lata", "od 3 do 5 lat", "minst 3 år", "最低3年", "3年以上", "3~5年",
+    "5년 이상"])
+def test_a_bound_or_a_range_of_lengths_is_no_duration(cell: str) -> None:
+    """'at least 3 years' was published as a fixed term of exactly three years, '3 to 5
+    years' as five: neither states the term."""
+    terms, flags = parse_terms(cell)
+    assert all(t.duration_years is None and t.open_ended is None for t in terms), cell
+    assert [f.withheld for f in flags if f.code == "duration-bound"] == [True], cell
+
+
+@pytest.mark.parametrize(("cell", "start"), [
+    ("5 years", None), ("2021 - 5 years", DateValue(2021)), ("Phase 1: 5 years", None),
+    ("max 2 students, 5 years", None), ("valid until 5 years after signature", None),
+    ("2021, 5 years or until terminated", DateValue(2021))])
+def test_a_bound_word_away_from_a_length_changes_nothing(cell: str, start: Any) -> None:
+    terms, flags = parse_terms(cell)
+    assert [(t.start, t.duration_years) for t in terms] == [(start, 5)], cell
+    assert "duration-bound" not in [f.code for f in flags]

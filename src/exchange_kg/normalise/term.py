@@ -79,6 +79,8 @@ MEANINGS = (
     "other-date",
     "other-date-after",
     "renewable",
+    "bound",
+    "alternative",
     "connector",
     "filler",
 )
@@ -129,10 +131,22 @@ def suffix_phrases() -> PhraseTable:
     return _term_phrases(active())[1]
 
 
+def bound_phrases() -> PhraseTable:
+    """The words that bound a length ("at least", "bis zu", "or more") or join two lengths
+    ("or"): read only beside a length, so that elsewhere they shadow no other phrase ("bis zu"
+    of "bis")."""
+    return _term_phrases(active())[2]
+
+
+# the meanings that bound a length ("at least", "or") and say nothing of the term by themselves
+_BOUNDING = ("bound", "alternative")
+
+
 @lru_cache(maxsize=64)
-def _term_phrases(vocabulary: Vocabulary) -> tuple[PhraseTable, PhraseTable]:
+def _term_phrases(vocabulary: Vocabulary) -> tuple[PhraseTable, PhraseTable, PhraseTable]:
     phrases = []
     suffixes = []
+    bounds = []
     numbers: dict[str, int] = {}
     for entry in entries("terms", vocabulary):
         if entry.value.startswith(NUMBER_WORD):  # "five	number:5": a number written out
@@ -154,13 +168,15 @@ def _term_phrases(vocabulary: Vocabulary) -> tuple[PhraseTable, PhraseTable]:
                              "written after the date can be a suffix")
         if meaning in _AFTER:
             suffixes.append(phrase)
-        if not entry.text.startswith(SUFFIX):
+        if meaning in _BOUNDING:
+            bounds.append(phrase)
+        elif not entry.text.startswith(SUFFIX):
             phrases.append(phrase)
     # an academic-year word ("a.a. 2021/22 - 2026/27") is understood and changes nothing:
     # read as a word of its own, "a.a." is not the range word "a" twice
     phrases.extend(Phrase(phrase_tokens(e.text), PERIOD, "", e.note)
                    for e in entries("dates", vocabulary) if e.value == "period")
-    return PhraseTable(phrases, numbers), PhraseTable(suffixes)
+    return PhraseTable(phrases, numbers), PhraseTable(suffixes), PhraseTable(bounds)
 
 
 @dataclass
@@ -283,6 +299,9 @@ class _Reader:
                 return 1, "year"
             self._year_token(state, tok, value, i, period_end=second)
             return 2, "year"
+        bound = bound_phrases().match(self.tokens, i)
+        if bound is not None and self._bounds_a_length(i, bound.length, bound.phrase.value):
+            return bound.length, "bound"  # "at least" (5 years): read with the length
         hit = suffix_phrases().match(self.tokens, i) if self._joined(i) else None
         hit = hit or term_phrases().match(self.tokens, i)
         if hit is not None:
@@ -720,6 +739,13 @@ class _Reader:
             if meaning == "open-ended":
                 draft.dated = draft.fixed = True
             return
+        bound = self._bound(i, hit.length) if meaning == "duration" else None
+        if bound is not None:  # "at least 3 years", "3 to 5 years", "bis zu 5 Jahre"
+            written = self._written(*bound)
+            self.flags.append(Flag(self.field_name, "duration-bound", f"{written!r} bounds the "
+                                   "term or gives a range of lengths; it states no duration: "
+                                   "none published", written, withheld=True))
+            return
         if meaning in ("open-ended", "open-ended-truncated"):
             draft.open_ended = draft.dated = True
             if meaning == "open-ended-truncated":
@@ -751,6 +777,63 @@ class _Reader:
             return
         apply_kind_phrase(hit, self.text, self.tokens[i : i + hit.length], kinds, statuses,
                           self.flags, self.field_name)
+
+    def _bound(self, i: int, length: int) -> tuple[int, int] | None:
+        """The tokens of a bound on the length at ``i`` (a duration phrase), if the cell
+        bounds it: a bound word before or after it ("at least 3 years", "mindestens 3 Jahre",
+        "3 years minimum", "3年以上"), a second length before it ("3 to 5 years", "3-5 Jahre",
+        "entre 3 y 5 años", "3 or 5 years"), or an "until" opening a clause that ends with the
+        length ("hasta 5 años", "do 5 lat": up to). "valid until 5 years after signature" is
+        read as before."""
+        last = i + length - 1
+        after = bound_phrases().match(self.tokens, last + 1)
+        if after is not None and after.phrase.value == "bound" \
+                and self._gap(last, last + 1) <= set("("):
+            return i, last + after.length
+        before = self._phrase_ending_at(i - 1)
+        if before is None or not self._gap(i - 1, i) <= set(".:"):
+            return None
+        k, meaning = before
+        if meaning == "bound":
+            return k, last
+        number = k - 1
+        if meaning in ("range", "until", "connector", "alternative") and number >= 0 \
+                and _small(self.tokens, number, 99) and not self._gap(number, k):
+            if self.flags and self.flags[-1].code == \
+                    "unknown-term-text" and self.flags[-1].value == self.tokens[number].text:
+                self.flags.pop()  # "3" of "3 to 5 years" is understood now
+            return number, last
+        clause_ends = last + 1 >= len(self.tokens) or self.tokens[last + 1].text == ";"
+        opens = k == 0 or self.tokens[k - 1].text == ";"
+        if meaning in ("until", "range") and opens and clause_ends \
+                and self.tokens[k].text not in ("-", "\u2013"):
+            return k, last
+        return None
+
+    def _bounds_a_length(self, i: int, length: int, meaning: str) -> bool:
+        """Whether the bound word at ``i`` stands right before or after a duration phrase
+        (an "or" only between two lengths): elsewhere it says nothing of the term."""
+        nxt = term_phrases().match(self.tokens, i + length)
+        if nxt is not None and nxt.phrase.value == "duration" \
+                and self._gap(i + length - 1, i + length) <= set(".:"):
+            return meaning == "bound" or _small(self.tokens, i - 1, 99)
+        before = self._phrase_ending_at(i - 1)
+        return (meaning == "bound" and before is not None and before[1] == "duration"
+                and self._gap(i - 1, i) <= set("("))
+
+    def _phrase_ending_at(self, j: int) -> tuple[int, str] | None:
+        """Where the term phrase or bound that ends at token ``j`` starts, and its meaning."""
+        for table in (bound_phrases(), term_phrases()):
+            for k in range(max(0, j - 4), j + 1):
+                hit = table.match(self.tokens, k)
+                if hit is not None and k + hit.length - 1 == j:
+                    return k, hit.phrase.value
+        return None
+
+    def _gap(self, first: int, second: int) -> set[str]:
+        """The signs between two tokens, spaces left out."""
+        return set("".join(self.text[self.tokens[first].end : self.tokens[second].start]
+                           .split()))
 
     def _flush_unknown(self, unknown: list[int]) -> None:
         if not unknown:
