@@ -1383,6 +1383,38 @@ def test_an_html_row_struck_through_or_hidden_by_the_page_is_reported_not_read(
     assert view.lines[4] == "Lund University\t2029"  # the struck end is void
 
 
+@pytest.mark.parametrize("hide", [
+    "style='display:none'", "hidden", "class='old'", "class='d-none'",
+    "class='col hidden'"])
+def test_a_web_column_the_page_hides_under_a_shown_ones_header_holds_old_values_not_read(
+        hide: str, tmp_path: Path) -> None:
+    """A page keeps the old 'Valid until' column beside the new one and hides it (an inline
+    style, the hidden attribute, a class its style sheet or its framework hides): the old
+    2021 ends were read (new-mapping proposed them as the end). Its cells under the header
+    are empty, as a workbook's hidden old copy is; a column shown on some screens only
+    (hidden inside an @media rule, 'd-none d-md-table-cell') and a hidden column without a
+    shown twin are read."""
+    def page(hide: str, code_hide: str = "") -> str:
+        head = (f"<tr><th>Partner</th><th {code_hide}>Code</th><th {hide}>Valid until</th>"
+                "<th>Valid until</th></tr>")
+        body = "".join(f"<tr><td>{p}</td><td {code_hide}>{c}</td><td {hide}>{old}</td>"
+                       f"<td>{new}</td></tr>" for p, c, old, new in (
+                           ("University of Otago", "NZ", "2021-12-31", "2026-12-31"),
+                           ("Aalto University", "FI", "2021-05-31", "2029-05-31")))
+        return ("<style>/* old copy */ .old { color: red; display : none }"
+                "@media (max-width: 600px) { .narrow { display: none } }</style>"
+                f"<table><thead>{head}</thead><tbody>{body}</tbody></table>")
+
+    path = write_html(tmp_path / "t.html", page(hide, code_hide=hide))
+    assert open_view(path, [{}]).lines == [
+        "Partner\tCode\tValid until\tValid until", "University of Otago\tNZ\t\t2026-12-31",
+        "Aalto University\tFI\t\t2029-05-31"]
+    for shown in ("class='narrow'", "class='d-none d-md-table-cell'",
+                  "class='hidden md:table-cell'"):
+        path = write_html(tmp_path / "t.html", page(shown))
+        assert open_view(path, [{}]).lines[1] == "University of Otago\tNZ\t2021-12-31\t2026-12-31"
+
+
 def test_labels_a_web_table_repeats_in_its_cells_are_no_part_of_the_values(
         tmp_path: Path) -> None:
     """Responsive tables repeat the column's header in each cell, for screen readers (kept

@@ -278,3 +278,24 @@ def _column_index(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - ord("A") + 1
     return index - 1
+
+
+def empty_old_copies(cells: list[list[str]], hidden: set[int]) -> None:
+    """Empty the cells of each hidden column below the row where its header stands beside
+    the same header in a shown column: offices hide the old values when they type new ones
+    in a copy of the column (a workbook's hidden column, a page's column the page does not
+    show), and the hidden copy's old ends were read as the agreements' ends. The column
+    keeps its place and its header, so a mapping's columns and header are the file's. A
+    hidden column without a shown twin is read (a helper column may hold the only code)."""
+    from exchange_kg.normalise.country import text_key
+
+    for c in sorted(hidden):
+        for r, row in enumerate(cells):
+            key = text_key(row[c]) if c < len(row) else ""
+            if any(ch.isalpha() for ch in key) and any(
+                    k != c and k not in hidden and text_key(text) == key
+                    for k, text in enumerate(row)):
+                for below in cells[r + 1:]:
+                    if c < len(below):
+                        below[c] = ""
+                break

@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 
 from exchange_kg.formats.cards import Cards, find_cards
 from exchange_kg.formats.delimited import decode
-from exchange_kg.formats.grid import LINE_BREAK, Merge, Table, column_letters, one_line
+from exchange_kg.formats.grid import (
+    LINE_BREAK,
+    Merge,
+    Table,
+    column_letters,
+    empty_old_copies,
+    one_line,
+)
 from exchange_kg.formats.headings import above, with_country_headings
 from exchange_kg.formats.textdoc import BULLET
 from exchange_kg.records import Location, SourceError
@@ -539,6 +546,7 @@ def _table(tables: list[Any], number: int) -> Table:
         grid[(r, c)] = ""
     width = max((c for _, c in taken), default=-1) + 1
     cells = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    empty_old_copies(cells, _hidden_columns(placed, grid, _hiding_classes(table)))
     locations = [Location(f"table {number}, row {r}") for r in range(1, len(rows) + 1)]
     chrome = _sheet_chrome(cells)
     if chrome:  # the row numbers' column goes with the letters
@@ -547,6 +555,67 @@ def _table(tables: list[Any], number: int) -> Table:
     return Table(f"table {number}", cells, locations, merges,
                  {r: why for r, why in unreadable.items() if any(cells[r])},
                  {0: chrome} if chrome else {})
+
+
+# the classes the common frameworks hide an element with on every screen, when the saved page
+# links their style sheet: Bootstrap's d-none, Bootstrap 3's and Tailwind's hidden, Bulma's
+# is-hidden
+_FRAMEWORK_HIDING = frozenset({"d-none", "hidden", "is-hidden"})
+# a class that shows the element again on some screens: Bootstrap's 'd-md-table-cell',
+# Tailwind's 'md:table-cell', Bootstrap 3's 'visible-lg'
+_SHOWN_ON_SOME = re.compile(r"^(?:d-(?:sm|md|lg|xl|xxl)-(?!none$)|[\w-]+:(?!hidden$)|visible-)",
+                            re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CLASS_SELECTOR = re.compile(r"^[a-z0-9]*\.([\w-]+)$", re.IGNORECASE)
+
+
+def _hiding_classes(el: Any) -> frozenset[str]:
+    """The classes that hide an element on every screen: the frameworks' own, and those
+    the page's style sheets give ``display: none`` outside any ``@media`` rule (a rule
+    inside one hides on some screens only: the column is shown on others)."""
+    found = set(_FRAMEWORK_HIDING)
+    for style in el.getroottree().getroot().iter("style"):
+        text = _CSS_COMMENT.sub("", style.text_content())
+        depth, prelude, body, skip = 0, [], [], False
+        for ch in text:
+            if ch == "{":
+                if depth == 0:
+                    skip = "".join(prelude).strip().startswith("@")
+                depth += 1
+            elif ch == "}":
+                depth = max(depth - 1, 0)
+                if depth == 0:
+                    if not skip and _NONE.search("".join(body)):
+                        found.update(m.group(1) for sel in "".join(prelude).split(",")
+                                     if (m := _CLASS_SELECTOR.match(sel.strip())))
+                    prelude, body = [], []
+            elif depth == 0:
+                prelude.append(ch)
+            elif depth == 1:
+                body.append(ch)
+    return frozenset(found)
+
+
+def _cell_hidden(cell: Any, hiding: frozenset[str]) -> bool:
+    """Whether the page does not show a cell (the ``hidden`` attribute, ``display: none``
+    or ``visibility: hidden``, a class that hides it on every screen)."""
+    if cell.get("hidden") is not None or _INVISIBLE.search(cell.get("style", "")):
+        return True
+    classes = cell.get("class", "").split()
+    return any(c in hiding for c in classes) and not any(_SHOWN_ON_SOME.match(c)
+                                                         for c in classes)
+
+
+def _hidden_columns(placed: list[tuple[int, int, int, Any]], grid: dict[tuple[int, int], str],
+                    hiding: frozenset[str]) -> set[int]:
+    """The columns the page does not show: each of their cells that holds text is hidden
+    (the old 'Valid until' column a page keeps beside the new one, see
+    :func:`.grid.empty_old_copies`)."""
+    seen: dict[int, bool] = {}
+    for r, c, colspan, cell in placed:
+        if colspan == 1 and grid.get((r, c)):
+            seen[c] = seen.get(c, True) and _cell_hidden(cell, hiding)
+    return {c for c, hidden in seen.items() if hidden}
 
 
 # a link text that leads to at least this many different sites is the link's label

@@ -32,6 +32,7 @@ from exchange_kg.formats.grid import (
     Table,
     cell_text,
     column_letters,
+    empty_old_copies,
     in_cell,
     sheet_reference,
 )
@@ -66,8 +67,8 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             hidden = _xlsx_hidden_rows(path, name)
             struck = _xlsx_struck_rows(path, name)
             _fill_uncached(path, workbook, name, cells)
-    _empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
-                      _xlsx_hidden_columns(path, name) if _is_xlsx(path) else set())
+    empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
+                     _xlsx_hidden_columns(path, name) if _is_xlsx(path) else set())
     legended = _legended_rows(cells, _xlsx_filled_rows(path, name)) \
         if not ods and _is_xlsx(path) else {}
     blocks = _side_by_side(cells)
@@ -236,23 +237,6 @@ def _xlsx_hidden_rows(path: Path, sheet: str) -> set[int]:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return set()
     return hidden
-
-
-def _empty_old_copies(cells: list[list[str]], hidden: set[int]) -> None:
-    """Empty the cells of each hidden column below the row where its header stands beside
-    the same header in a shown column (see module doc)."""
-    from exchange_kg.normalise.country import text_key
-
-    for c in sorted(hidden):
-        for r, row in enumerate(cells):
-            key = text_key(row[c]) if c < len(row) else ""
-            if any(ch.isalpha() for ch in key) and any(
-                    k != c and k not in hidden and text_key(text) == key
-                    for k, text in enumerate(row)):
-                for below in cells[r + 1:]:
-                    if c < len(below):
-                        below[c] = ""
-                break
 
 
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
