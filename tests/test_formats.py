@@ -164,7 +164,7 @@ def test_a_table_placed_right_of_column_a_reads_from_its_first_column(tmp_path: 
     assert (view.locations or [])[4].text == "Lista!C5:D5"
 
 
-def write_ods(path: Path, content: str) -> None:
+def write_ods(path: Path, content: str, automatic_styles: str = "") -> None:
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
                    compress_type=zipfile.ZIP_STORED)
@@ -177,7 +177,10 @@ def write_ods(path: Path, content: str) -> None:
         z.writestr("content.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2">
+<office:automatic-styles>{automatic_styles}</office:automatic-styles>
 <office:body><office:spreadsheet>{content}</office:spreadsheet></office:body>
 </office:document-content>""")
 
@@ -201,8 +204,8 @@ def test_ods_merged_ranges_count_repeated_rows_and_columns(tmp_path: Path) -> No
 </table:table>""")
     from exchange_kg.formats.spreadsheet import _ods_layout
 
-    assert _ods_layout(path, "Partners") == ([(3, 1, 4, 1)], {}, set())
-    assert _ods_layout(path, "Other") == ([(0, 0, 4, 0)], {}, set())
+    assert _ods_layout(path, "Partners")[:3] == ([(3, 1, 4, 1)], {}, set())
+    assert _ods_layout(path, "Other")[:3] == ([(0, 0, 4, 0)], {}, set())
 
 
 def write_html(path: Path, body: str) -> Path:
@@ -687,6 +690,46 @@ def test_rows_filled_in_a_colour_a_legend_explains_are_reported_not_read(
             cell.fill = red
     book.save(path)
     assert open_view(path, [{}]).dispositions == {}
+
+
+def test_ods_rows_filled_in_a_colour_a_legend_explains_or_struck_through_are_reported(
+        tmp_path: Path) -> None:
+    """The same in an ODS sheet: rows filled red as the legend under the table ('Rot
+    hinterlegt = Vertrag gekündigt') were published as current; a fill its style inherits
+    counts, a row in another fill or with one cell filled is read; a row struck through in
+    every cell is reported (it was read)."""
+    styles = ('<style:style style:name="red" style:family="table-cell">'
+              '<style:table-cell-properties fo:background-color="#ffc7ce"/></style:style>'
+              '<style:style style:name="red2" style:family="table-cell" '
+              'style:parent-style-name="red"><style:text-properties fo:font-weight="bold"/>'
+              '</style:style>'
+              '<style:style style:name="blue" style:family="table-cell">'
+              '<style:table-cell-properties fo:background-color="#ddebf7"/></style:style>'
+              '<style:style style:name="gone" style:family="table-cell">'
+              '<style:text-properties style:text-line-through-style="solid"/></style:style>')
+    rows = [(["Partner", "Land", "Plätze"], ""),
+            (["Universität Wien", "Österreich", "2"], ""),
+            (["Universitat de València", "Spanien", "1"], "red"),
+            (["University of Tartu", "Estland", "1"], "blue"),
+            (["Uniwersytet Warszawski", "Polen", "2"], "gone"),
+            (["Lunds universitet", "Schweden", "1"], "first"),
+            (["Aarhus Universitet", "Dänemark", "1"], "red2"),
+            ([], ""), (["Rot hinterlegt = Vertrag gekündigt"], "red")]
+
+    def cell(text: str, style: str, c: int) -> str:
+        style = "red" if style == "first" and c == 0 else "" if style == "first" else style
+        return _cell_xml(text, f' table:style-name="{style}"' if style else "")
+
+    body = "".join("<table:table-row>" + "".join(cell(t, style, c) for c, t in enumerate(row))
+                   + "</table:table-row>" for row, style in rows)
+    path = tmp_path / "partners.ods"
+    write_ods(path, f'<table:table table:name="Partner">{body}</table:table>', styles)
+    reasons = {n: d.reason for n, d in open_view(path, [{}]).dispositions.items()}
+    legend = "'Rot hinterlegt = Vertrag gekündigt'"
+    assert reasons == {
+        3: f"row 3 is filled in the colour the legend in row 9 explains ({legend}): not read",
+        5: "row 5 is struck through in the workbook (as an ended agreement is marked): not read",
+        7: f"row 7 is filled in the colour the legend in row 9 explains ({legend}): not read"}
 
 
 def test_a_row_struck_through_in_a_workbook_is_reported_not_read(tmp_path: Path) -> None:

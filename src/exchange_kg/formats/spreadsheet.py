@@ -56,21 +56,24 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
     cells = [[cell_text(v) for v in row] for row in rows]
     hidden: set[int] = set()
     struck: set[int] = set()
+    filled: dict[int, str] = {}
     if ods:
-        merges, texts, hidden = _ods_layout(path, name)
+        merges, texts, hidden, looks = _ods_layout(path, name)
         for (r, c), text in texts.items():
             if r < len(cells) and c < len(cells[r]) and cells[r][c]:
                 cells[r][c] = in_cell(text)
+        filled = _one_fill({r: [fill for fill, _ in found] for r, found in looks.items()})
+        struck = {r for r, found in looks.items() if found and all(s for _, s in found)}
     else:
         merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
         if _is_xlsx(path):
             hidden = _xlsx_hidden_rows(path, name)
             struck = _xlsx_struck_rows(path, name)
             _fill_uncached(path, workbook, name, cells)
+            filled = _one_fill(_row_styles(path, name, _fill_colours))
     empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
                      _xlsx_hidden_columns(path, name) if _is_xlsx(path) else set())
-    legended = _legended_rows(cells, _xlsx_filled_rows(path, name)) \
-        if not ods and _is_xlsx(path) else {}
+    legended = _legended_rows(cells, filled)
     blocks = _side_by_side(cells)
     tables: list[Table] = []
     ref = sheet_reference(name)
@@ -313,11 +316,11 @@ def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, 
             if colour in legends and r != legends[colour][0]}
 
 
-def _xlsx_filled_rows(path: Path, sheet: str) -> dict[int, str]:
-    """The 0-based rows of an XLSX sheet whose every cell with a value has one solid fill,
-    each with that fill's colour."""
-    rows = _row_styles(path, sheet, _fill_colours)
-    return {r: found[0] for r, found in rows.items() if found[0] and len(set(found)) == 1}
+def _one_fill(rows: dict[int, list[Any]]) -> dict[int, str]:
+    """The 0-based rows whose every cell with a value has one fill, each with that fill's
+    colour, from each row's cells' fills (None: no fill)."""
+    return {r: found[0] for r, found in rows.items()
+            if found and found[0] and len(set(found)) == 1}
 
 
 def _fill_colours(styles: Any) -> list[Any]:
@@ -608,10 +611,13 @@ def _listing(names: list[str]) -> str:
 
 
 def _ods_layout(path: Path, sheet: str
-                ) -> tuple[list[Merge], dict[tuple[int, int], str], set[int]]:
+                ) -> tuple[list[Merge], dict[tuple[int, int], str], set[int],
+                           dict[int, list[tuple[str | None, bool]]]]:
     """Merged ranges of one sheet of an ODS file, in the sheet's 0-based row/column numbers,
-    the text of its cells whose paragraphs hold a line break or a tab, and its hidden rows
-    (``table:visibility`` collapse or filter; see module doc)."""
+    the text of its cells whose paragraphs hold a line break or a tab, its hidden rows
+    (``table:visibility`` collapse or filter; see module doc), and the look of each cell with
+    a value, by row: its fill colour (None: none) and whether its type is struck through
+    (see :func:`_legended_rows`, :func:`_xlsx_struck_rows`)."""
     from lxml import etree
 
     from exchange_kg.formats.odt import TEXT_BREAKS, cell_lines
@@ -619,7 +625,11 @@ def _ods_layout(path: Path, sheet: str
     merges: list[Merge] = []
     texts: dict[tuple[int, int], str] = {}
     hidden: set[int] = set()
-    starts: list[int] = []  # the column each open cell starts in
+    starts: list[tuple[int, str | None]] = []  # each open cell's first column and style
+    styles: dict[str, tuple[str | None, str | None, bool | None]] = {}
+    used: dict[int, list[str | None]] = {}  # the style of each cell with a value, by row
+    column_styles: list[str | None] = []
+    row_style: str | None = None
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
             inside = False
@@ -627,6 +637,8 @@ def _ods_layout(path: Path, sheet: str
             row = col = 0
             for event, el in etree.iterparse(stream, events=("start", "end")):
                 tag = el.tag
+                if tag == _ODS_STYLE + "style" and event == "end":
+                    styles[el.get(_ODS_STYLE + "name", "")] = _ods_look(el)
                 if tag == _T + "table":
                     if event == "start":
                         if inside:
@@ -640,12 +652,16 @@ def _ods_layout(path: Path, sheet: str
                             break
                     continue
                 if not inside or depth:
-                    if event == "end" and not inside:
+                    if event == "end" and not inside and not tag.startswith(_ODS_STYLE):
                         el.clear()
                     continue
-                if tag == _T + "table-row":
+                if tag == _T + "table-column" and event == "start":
+                    column_styles += [el.get(_T + "default-cell-style-name")] * min(
+                        int(el.get(_T + "number-columns-repeated", "1")), _MAX_REPEATED)
+                elif tag == _T + "table-row":
                     if event == "start":
                         col = 0
+                        row_style = el.get(_T + "default-cell-style-name")
                     else:
                         repeated = int(el.get(_T + "number-rows-repeated", "1"))
                         if el.get(_T + "visibility", "visible") != "visible":
@@ -657,17 +673,74 @@ def _ods_layout(path: Path, sheet: str
                     cols = int(el.get(_T + "number-columns-spanned", "1"))
                     if rows > 1 or cols > 1:
                         merges.append((row, col, row + rows - 1, col + cols - 1))
-                    starts.append(col)
+                    starts.append((col, el.get(_T + "style-name") or row_style or (
+                        column_styles[col] if col < len(column_styles) else None)))
                     col += int(el.get(_T + "number-columns-repeated", "1"))
                 elif tag in (_T + "table-cell", _T + "covered-table-cell"):
-                    first = starts.pop()
+                    first, style = starts.pop()
+                    if el.get(_OFFICE_VALUE_TYPE) or "".join(el.itertext()).strip():
+                        used.setdefault(row, []).append(style)
                     if next(el.iter(*TEXT_BREAKS), None) is not None:
                         text = cell_lines(el)
                         for k in range(min(col - first, _MAX_REPEATED)):
                             texts[(row, first + k)] = text
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise SourceError(str(path), None, f"cannot read the ODS merged cells: {exc}") from None
-    return merges, texts, hidden
+    looks = _ods_looks(path, styles, {style for found in used.values() for style in found})
+    return merges, texts, hidden, {r: [looks.get(style or "", (None, False)) for style in found]
+                                   for r, found in used.items()}
+
+
+_ODS_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_ODS_FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+_OFFICE_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+
+
+def _ods_look(style: Any) -> tuple[str | None, str | None, bool | None]:
+    """A cell style's parent style, its own fill colour ("" for none) and whether its type
+    is struck through (None where the style does not say)."""
+    fill: str | None = None
+    struck: bool | None = None
+    cell = style.find(_ODS_STYLE + "table-cell-properties")
+    if cell is not None and cell.get(_ODS_FO + "background-color"):
+        colour = cell.get(_ODS_FO + "background-color", "").strip().lower()
+        fill = "" if colour in ("transparent", "none") else colour
+    text = style.find(_ODS_STYLE + "text-properties")
+    if text is not None and text.get(_ODS_STYLE + "text-line-through-style"):
+        struck = text.get(_ODS_STYLE + "text-line-through-style") != "none"
+    return style.get(_ODS_STYLE + "parent-style-name"), fill, struck
+
+
+def _ods_looks(path: Path, styles: dict[str, tuple[str | None, str | None, bool | None]],
+               wanted: set[str | None]) -> dict[str, tuple[str | None, bool]]:
+    """Each wanted cell style's fill colour and struck type, with what it inherits from its
+    parent styles (the named styles of ``styles.xml``: LibreOffice's 'Bad' is filled red)."""
+    from lxml import etree
+
+    if not any(wanted):
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            named = etree.fromstring(archive.read("styles.xml"))
+        for el in named.iter(_ODS_STYLE + "style"):
+            styles.setdefault(el.get(_ODS_STYLE + "name", ""), _ods_look(el))
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        pass
+    looks: dict[str, tuple[str | None, bool]] = {}
+    for own in wanted:
+        fill: str | None = None
+        struck: bool | None = None
+        seen: set[str] = set()
+        name = own
+        while name and name in styles and name not in seen:
+            seen.add(name)
+            parent, own_fill, own_struck = styles[name]
+            fill = own_fill if fill is None else fill
+            struck = own_struck if struck is None else struck
+            name = parent
+        if own and (fill or struck):
+            looks[own] = (fill or None, bool(struck))
+    return looks
 
 
 # A cell with text repeated over more columns than this is damage, not a table.
