@@ -22,6 +22,7 @@ from exchange_kg.link.scoring import (
     close_pairs,
     query_forms,
     score_record,
+    score_records,
 )
 from exchange_kg.link.synthetic import v2_record
 
@@ -151,4 +152,12 @@ def test_screened_scores_are_the_pairwise_ones_on_random_names() -> None:
                 assert _fields(screened) == _fields(pairwise), (ours, index.names[i])
                 compared += 1
                 ruled += screened is not None and screened.score > FUZZY_MAX
+            # the batch gives every record's hit as ``score_record`` does, in record order
+            batch = list(score_records(index, range(len(index)), query, qforms, qcity.lower(),
+                                       close))
+            assert [i for i, _hit in batch] == sorted(i for i, _hit in batch)
+            one_by_one = {i: score_record(index, i, query, qforms, qcity.lower(), close=close)
+                          for i in range(len(index))}
+            assert {i: _fields(hit) for i, hit in batch} == {
+                i: _fields(hit) for i, hit in one_by_one.items() if hit is not None}
     assert compared > 1000 and ruled > 100

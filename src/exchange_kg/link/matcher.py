@@ -60,6 +60,7 @@ from exchange_kg.link.scoring import (
     query_forms,
     same_city_as,
     score_record,
+    score_records,
     spells_out,
     word_overlap,
     words_within_record,
@@ -311,15 +312,11 @@ def _score_records(index: RorIndex, query: InstitutionQuery, qforms: QueryForms,
     countries = index.countries_of(records)
     ordered = [i for i, code in countries.items() if country is None or code in codes]
     close = close_pairs(index, query, qforms, ordered)
-    for i in ordered:
-        if close.others is not None and i not in close.records and i not in close.others:
-            continue  # nothing of it can fit (see close_pairs)
-        hit = score_record(index, i, query, qforms, qcity, close=close)
-        if hit is not None:
-            if country is not None and countries[i] != country:
-                hit.score = round(hit.score * REGION_FACTOR, 3)
-                hit.evidence.add("region")
-            hits[i] = hit
+    for i, hit in score_records(index, ordered, query, qforms, qcity, close):
+        if country is not None and countries[i] != country:
+            hit.score = round(hit.score * REGION_FACTOR, 3)
+            hit.evidence.add("region")
+        hits[i] = hit
 
 
 def _add_city_evidence(index: RorIndex, query: InstitutionQuery, qcity: str,

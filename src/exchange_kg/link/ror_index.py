@@ -368,10 +368,13 @@ class RorIndex:
         """Each record's country, in record order, their rows fetched in a few statements
         (``preload``): a query's candidates before they are screened."""
         records = sorted(set(records))
-        self.preload(records)
         rows = self._rows
-        return dict(zip(records, map(itemgetter(0), map(rows.__getitem__, records)),
-                        strict=True))
+        try:  # a query's candidates are mostly preloaded with its batch's
+            found = list(map(rows.__getitem__, records))
+        except KeyError:
+            self.preload(records)
+            found = list(map(rows.__getitem__, records))
+        return dict(zip(records, map(itemgetter(0), found), strict=True))
 
     def _lookup(self, tab: int, key: str) -> list[int]:
         found = self._lookups.get((tab, key))
