@@ -59,6 +59,9 @@ class Party:
     city: str | None = None
     website: str | None = None
     erasmus_code: str | None = None  # in its normal form ("D  KASSEL01")
+    # the name with the country word the cell writes after it ("Texas A&M University,
+    # Qatar"): the campus's own name when evidence says the bare name is elsewhere
+    with_country: str | None = None
 
 
 @dataclass
@@ -204,6 +207,7 @@ def build_agreements(
             city=cities[i] or city[0] or place[0],
             website=values.get("website"),
             erasmus_code=code,
+            with_country=p.with_country,
         )
         for i, (p, place) in enumerate(zip(partner.parties, places, strict=True))
     )

@@ -284,7 +284,7 @@ def _merge_parties(mine: tuple[Party, ...], theirs: tuple[Party, ...]) -> tuple[
             p = Party(p.name, p.units, p.acronym or q.acronym, p.campus or q.campus,
                       tuple(dict.fromkeys(p.alt_names + q.alt_names)), p.country or q.country,
                       p.city or q.city, p.website or q.website,
-                      p.erasmus_code or q.erasmus_code)
+                      p.erasmus_code or q.erasmus_code, p.with_country or q.with_country)
         out.append(p)
     return tuple(out)
 

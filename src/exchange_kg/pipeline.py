@@ -56,6 +56,7 @@ from exchange_kg.resolve import (
     publisher_mentions,
 )
 from exchange_kg.resolve import cache as resolve_cache
+from exchange_kg.resolve.campus import name_campuses, ror_countries
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.resolve.joined import ror_named, split_joined_parties
 from exchange_kg.resolve.parents import split_parents
@@ -660,6 +661,7 @@ def build(
                                   [d.id for d in documents])
         split_joined_parties(merged, ror_named(ror_index) if ror_index is not None else None)
         split_parents(merged)
+        name_campuses(merged, ror_countries(ror_index) if ror_index is not None else None)
         timings["merge"] = time.perf_counter() - t
         freeze()
         progress(f"normalised {sum(len(s.result.records) for s in sources)} records into "

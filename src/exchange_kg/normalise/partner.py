@@ -51,7 +51,7 @@ from functools import lru_cache
 
 import pycountry
 
-from exchange_kg.normalise.country import WORD, marks_kept, parse_country
+from exchange_kg.normalise.country import WORD, countries_in_name, marks_kept, parse_country
 from exchange_kg.normalise.quota import says_unstated
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
@@ -70,6 +70,10 @@ class PartyName:
     campus: str | None = None  # "Batangas Campus/Laguna Campus", "Sunway Campus"
     alt_names: tuple[str, ...] = ()  # other names given for the institution (translations ...)
     place: str | None = None  # a trailing location that names a country ("Równe, Ukraina")
+    # the name with the country word the cell writes after it ("Texas A&M University,
+    # Qatar"), when that word alone was read as the place: a campus abroad is named so, and
+    # only evidence from other rows says which (see ``resolve.campus``)
+    with_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -571,6 +575,8 @@ class _Draft:
     campus: list[str] = field(default_factory=list)
     alt_names: list[str] = field(default_factory=list)
     place: str | None = None
+    place_mark: str | None = None  # how the cell sets the place off: ", ", " – ", "()"
+    campus_mark: str | None = None  # how it sets the campus off, likewise
 
     def add_acronym(self, text: str) -> None:
         text = _tidy(text)
@@ -586,14 +592,27 @@ class _Draft:
                 units.append(unit)
         campus = ", ".join(c for c in (_tidy(c) for c in self.campus) if c) or None
         alts = tuple(dict.fromkeys(a for a in (_tidy(a) for a in self.alt_names) if a))
-        return PartyName(
-            _tidy(self.institution),
-            tuple(units),
-            self.acronym,
-            campus,
-            alts,
-            _tidy(self.place) if self.place else None,
-        )
+        institution = _tidy(self.institution)
+        place = _tidy(self.place) if self.place else None
+        with_country = _with_country(institution, place, self.place_mark)
+        if with_country is None and place is None and campus and len(self.campus) == 1 \
+                and countries_in_name(campus):
+            with_country = _written(institution, campus, self.campus_mark)
+        return PartyName(institution, tuple(units), self.acronym, campus, alts, place,
+                         with_country)
+
+
+def _with_country(institution: str, place: str | None, mark: str | None) -> str | None:
+    """The name as the cell writes it with its place, when the place is a country alone."""
+    if not place or "," in place or parse_country(place, fuzzy=False) is None:
+        return None
+    return _written(institution, place, mark)
+
+
+def _written(institution: str, qualifier: str, mark: str | None) -> str | None:
+    if not institution or not mark:
+        return None
+    return f"{institution} ({qualifier})" if mark == "()" else f"{institution}{mark}{qualifier}"
 
 
 def _flag(flags: list[Flag], code: str, message: str, value: str | None) -> None:
@@ -780,7 +799,8 @@ def _quotes_restored(value: PartnerValue, text: str) -> PartnerValue:
 
     parties = tuple(replace(p, institution=restored(p.institution),
                             units=tuple(map(restored, p.units)), campus=opt(p.campus),
-                            alt_names=tuple(map(restored, p.alt_names)), place=opt(p.place))
+                            alt_names=tuple(map(restored, p.alt_names)), place=opt(p.place),
+                            with_country=opt(p.with_country))
                     for p in value.parties)
     return PartnerValue(parties, opt(value.consortium))
 
@@ -1431,9 +1451,11 @@ def _apply_dash(text: str, notation: str, draft: _Draft, flags: list[Flag]) -> s
         return right
     if _names_country(right) or _city_of_name(re.sub(r"\s*\([A-Z]{2,3}\)$", "", right), left):
         draft.place = right
+        draft.place_mark = f" {match.group().strip()} "
         return left
     if right_cat is _Cat.CAMPUS:
         draft.campus.append(right)
+        draft.campus_mark = f" {match.group().strip()} "
         return left
     if _translation(left, right):
         draft.alt_names.append(right)
@@ -1529,6 +1551,7 @@ def _take_bracketed_country(pieces: list[_Piece], draft: _Draft) -> list[_Piece]
     if j < len(pieces) and _campus_of_system(pieces[j - 1].core, pieces[j].core):
         j += 1  # "University of California, Berkeley (USA)": Berkeley is the institution's
     draft.place = ", ".join([*(p.core for p in pieces[j:]), last.paren])
+    draft.place_mark = "()"
     return pieces[:j]
 
 
@@ -1584,6 +1607,7 @@ def _take_place(pieces: list[_Piece], draft: _Draft) -> list[_Piece]:
     if j < len(pieces) - 1 and _campus_of_system(pieces[j - 1].core, pieces[j].core):
         j += 1  # "University of California, Davis, USA": Davis is the institution's own
     draft.place = ", ".join(p.core for p in pieces[j:])
+    draft.place_mark = ", "
     return pieces[:j]
 
 
@@ -1723,6 +1747,7 @@ def _take_qualifier(
         return 1
     if cat is _Cat.CAMPUS:
         draft.campus.append(piece.raw)
+        draft.campus_mark = ", "
         return 1
     if cat is _Cat.OTHER and not draft.units:
         run = _continuation_run(pieces, i)
@@ -1804,6 +1829,7 @@ def _institution_paren(
     cat = _category(content)
     if cat is _Cat.CAMPUS:
         draft.campus.append(content)
+        draft.campus_mark = "()"
         return None
     if cat in (_Cat.PLACE, _Cat.OTHER) and len(content.split()) == 1:
         if notation == "parentheses":
