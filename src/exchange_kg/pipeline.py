@@ -60,6 +60,7 @@ from exchange_kg.resolve.campus import name_campuses, ror_countries
 from exchange_kg.resolve.countries import CountryNote
 from exchange_kg.resolve.joined import ror_named, split_joined_parties
 from exchange_kg.resolve.parents import split_parents
+from exchange_kg.resolve.slashed import ror_records, split_slashed_parties
 from exchange_kg.resolve.units import UnitPlan
 from exchange_kg.rules import rules_for
 from exchange_kg.same_list import check_same_lists
@@ -657,8 +658,9 @@ def build(
     # at each full collection (see pool.long_lived)
     with pool.long_lived() as freeze:
         t = time.perf_counter()
-        merged = merge_agreements([a for src in sources for a in src.agreements],
-                                  [d.id for d in documents])
+        read = [a for src in sources for a in src.agreements]
+        split_slashed_parties(read, ror_records(ror_index) if ror_index is not None else None)
+        merged = merge_agreements(read, [d.id for d in documents])
         split_joined_parties(merged, ror_named(ror_index) if ror_index is not None else None)
         split_parents(merged)
         name_campuses(merged, ror_countries(ror_index) if ror_index is not None else None)

@@ -1324,6 +1324,8 @@ def _slash_split(left: str, right: str, whole: str, flags: list[Flag]) -> str | 
     if len(left_pieces) > 1 or len(right_pieces) > 1:
         both_institutions = all(_atom_category(p) is _Cat.INST for p in (left_first, right_first))
         return "parties" if both_institutions else None
+    if _two_acronyms(left, right):
+        return "parties"  # "Université libre de Bruxelles (ULB) / Vrije Universiteit Brussel (VUB)"
     if _overlap(left, right) >= 0.5 or _translation(left, right):
         return "alt-name"
     _flag(
@@ -1333,6 +1335,26 @@ def _slash_split(left: str, right: str, whole: str, flags: list[Flag]) -> str | 
         whole,
     )
     return None
+
+
+def _two_acronyms(left: str, right: str) -> bool:
+    """Whether each half of a slash ends in its own acronym, and they differ: two names that
+    translate alike but abbreviate differently are two institutions ("ULB" / "VUB"), one
+    in two languages keeps one ("TUM" / "TUM")."""
+    ends = [re.search(r"\(([^()]+)\)\s*$", half) for half in (left, right)]
+    if not all(ends) or not all(_is_acronym(m[1].strip()) for m in ends if m):
+        return False
+    a, b = (_fold(m[1]).replace(" ", "") for m in ends if m)
+    return a != b
+
+
+def slash_halves(text: str) -> tuple[str, str] | None:
+    """The two halves of a cell that names an institution twice across one slash ("A / B"),
+    as the parser reads them: the first names the party, the second its other name."""
+    segments = _split_top(_tidy(text), "/")
+    if len(segments) != 2:
+        return None
+    return segments[0][1].strip(), segments[1][1].strip()
 
 
 # --------------------------------------------------------------------------- one party
