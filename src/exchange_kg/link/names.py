@@ -212,10 +212,12 @@ def _public_suffixes() -> tuple[frozenset[str], frozenset[str]]:
     parse runs before the matching workers are forked, with nothing else to do."""
     public, _private = get_suffix_lists(cache=DiskCache(None), urls=(), cache_fetch_timeout=None,
                                         fallback_to_snapshot=True)
-    nodes: set[str] = set()
-    for rule in public:
-        labels = rule.split(".")
-        nodes.update(".".join(labels[k:]) for k in range(len(labels)))
+    nodes = set(public)
+    for rule in public:  # each label suffix a slice after a dot (a third of a split and join)
+        dot = rule.find(".")
+        while dot >= 0:
+            nodes.add(rule[dot + 1:])
+            dot = rule.find(".", dot + 1)
     return frozenset(public), frozenset(nodes)
 
 
