@@ -893,6 +893,46 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
     assert lines == ["\t".join(row) for row in rows]
 
 
+@pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
+@pytest.mark.parametrize("same_header", [False, True])
+def test_pdf_tables_side_by_side_under_other_headers_are_read_one_after_the_other(
+        tmp_path: Path, same_header: bool) -> None:
+    """Two ruled tables printed side by side, each under its own header (Erasmus+ partners
+    left, bilateral ones right): read line by line across the page, each row came between
+    two rows of the other table and no row was read (new-mapping found none). They are read
+    one after the other, left first; under one header they stay line by line."""
+    from fpdf import FPDF
+
+    left = [["Country", "University", "Places"], ["Austria", "University of Innsbruck", "2"],
+            ["Denmark", "Aarhus University", "2"], ["France", "Sciences Po", "1"]]
+    right = [["University", "Country", "Valid until"],
+             ["McGill University", "Canada", "31/08/2028"],
+             ["Hitotsubashi University", "Japan", "31/03/2029"]]
+    if same_header:
+        right = [left[0], *(["Canada", "McGill University", "2"],
+                            ["Japan", "Hitotsubashi University", "1"])]
+    pdf = FPDF(orientation="L")
+    pdf.add_font("body", fname=str(originals.font_path()))
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    pdf.set_xy(15, 15)
+    pdf.cell(200, 8, "Partner universities 2026/27")
+    for x, table in ((15, left), (150, right)):
+        widths = [55 if "University" in row[c] else 30 for c in range(3) for row in table[1:2]]
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                pdf.set_xy(x + sum(widths[:c]), 30 + 8 * r)
+                pdf.cell(widths[c], 8, text, border=1)
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    lines = [line for line in open_view(path, [{}]).lines if line.strip()]
+    rows = ["\t".join(row) for row in (*left, *right)]
+    if same_header:
+        rows = [rows[0], rows[4], *(x for pair in zip(rows[1:3], rows[5:], strict=True)
+                                    for x in pair), rows[3]]
+    assert lines == ["Partner universities 2026/27", *rows]
+
+
 @pytest.mark.parametrize("angle", [90, -90])
 def test_a_table_drawn_sideways_on_the_page_is_read_as_it_is_shown_turned(
         tmp_path: Path, angle: int) -> None:

@@ -215,16 +215,19 @@ def _page(page: Any, number: int, strategy: str) -> _Page:
     boxes: list[tuple[float, float, float, float]] = []
     first: list[_Row] = []
     cut: _Row | None = None
+    per_table: list[list[_Row]] = []
     for table in found:
         end = _cut_at_foot(table, page)
         these = _table_rows(table, number, end)
         rows.extend(these)
+        per_table.append(these)
         first = first or these
         if end is not None:
             cut = these[-1]
         boxes.append(table.bbox if end is None else (*table.bbox[:3], end))
     rows.extend(_text_rows(page, number, boxes))
-    rows.sort(key=lambda r: r[0])
+    order = _one_after_another(boxes, per_table)
+    rows.sort(key=lambda r: order.get(id(r), (r[0], -1, 0.0)))
     cells: list[list[str]] = []
     locations: list[Location] = []
     merges: list[Merge] = []
@@ -238,6 +241,34 @@ def _page(page: Any, number: int, strategy: str) -> _Page:
     return _Page(Table(f"page {number}", cells, locations, merges),
                  [at[id(r)] for r in first], None if cut is None else at[id(cut)],
                  [_size(page, where) for where in locations])
+
+
+def _one_after_another(boxes: list[tuple[float, float, float, float]],
+                       per_table: list[list[_Row]]) -> dict[int, tuple[float, int, float]]:
+    """Where the rows of ruled tables printed side by side go: tables with different
+    headers (the Erasmus+ partners left, the bilateral ones right, each its own columns) are
+    read one after the other, left first, from where the first of them starts; line by line
+    across the page, each row came between two rows of the other table under another
+    header, and no row was read. Tables under one header stay line by line (the readers
+    know a repeated header). Keyed by ``id`` of each row moved."""
+    groups: list[list[int]] = []
+    for k, (x0, top, x1, bottom) in enumerate(boxes):
+        beside = [g for g in groups if any(
+            max(top, boxes[j][1]) < min(bottom, boxes[j][3])
+            and (x1 <= boxes[j][0] or boxes[j][2] <= x0) for j in g)]
+        merged = [k] + [j for g in beside for j in g]
+        groups = [g for g in groups if g not in beside] + [merged]
+    order: dict[int, tuple[float, int, float]] = {}
+    for group in groups:
+        heads = {tuple(one_line(c).casefold() for c in per_table[k][0][1])
+                 for k in group if per_table[k]}
+        if len(group) < 2 or len(heads) < 2:
+            continue
+        start = min(boxes[k][1] for k in group)
+        for place, k in enumerate(sorted(group, key=lambda k: boxes[k][0])):
+            for row in per_table[k]:
+                order[id(row)] = (start, place, row[0])
+    return order
 
 
 # A line in type this much smaller than the table's is no part of its rows.
