@@ -416,3 +416,23 @@ def test_a_row_continuing_a_partner_takes_its_name_never_its_places() -> None:
         "Université de Genève", "Switzerland")
     assert "quota" not in framework.fields
     assert framework.fields["end"] == "31/12/2028"
+
+
+@pytest.mark.parametrize("name", ["simple-table", "merged-cell-table"])
+def test_a_header_in_three_rows_is_layout_every_row_of_it(name: str) -> None:
+    """A header in three rows ('Places per year' over 'Students | Staff' over 'out | in |
+    out | in', 'Term' over 'from | to'): the mapping names the lowest row; the rows above
+    group its columns and are layout, where the top one was reported as a row out of place."""
+    lines = ["Partner\tCountry\tPlaces per year\t\t\t\tTerm\t",
+             "Partner\tCountry\tStudents\t\tStaff\t\tfrom\tto",
+             "Partner\tCountry\tout\tin\tout\tin\tfrom\tto",
+             "Universität Luzern\tSwitzerland\t2\t2\t1\t1\t01.02.2023\t31.01.2028"]
+    options = {"columns": ["partner", "country", "quota", "-", "-", "-", "start", "end"],
+               "header": ["Partner", "Country", "out", "in", "out", "in", "from", "to"]}
+    from exchange_kg.readers import merged_table
+
+    reader = merged_table.read if name == "merged-cell-table" else read
+    result = reader(lines, "three", options)
+    assert {n: (d.status, d.kind) for n, d in result.dispositions.items() if n < 4} == {
+        n: (LineStatus.LAYOUT, "header") for n in (1, 2, 3)}
+    assert [r.fields["partner"] for r in result.records] == ["Universität Luzern"]

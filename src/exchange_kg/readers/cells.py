@@ -90,6 +90,23 @@ def is_upper_header(cells: Sequence[str], header: Sequence[str]) -> bool:
     return down and across
 
 
+# a header takes at most this many rows above its lowest one
+_UPPER_ROWS = 3
+
+
+def upper_header_rows(above: Sequence[Sequence[str]], header: Sequence[str]) -> int:
+    """How many of the rows right above a header's lowest row (nearest last) are its upper
+    rows: a header in three rows ('Places per year' over 'Students | Staff' over 'out | in
+    | out | in') has two, each grouping the columns under it (see :func:`is_upper_header`);
+    its top row was reported as a row out of place."""
+    count = 0
+    for cells in reversed(above[-_UPPER_ROWS:]):
+        if not is_upper_header(cells, header):
+            break
+        count += 1
+    return count
+
+
 def paren_balance(text: str) -> int:
     """Opening minus closing brackets: >0 means the text stops inside a bracket."""
     return sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")

@@ -34,10 +34,10 @@ from exchange_kg.readers.cells import (
     header_at_end,
     is_blank,
     is_total_line,
-    is_upper_header,
     paren_balance,
     row_from_cells,
     split_cells,
+    upper_header_rows,
     value_columns_of,
 )
 from exchange_kg.readers.ocr_passes import (
@@ -230,9 +230,10 @@ def _scan(lines: Sequence[str], opts: _Options, result: ReaderResult) -> _Scan:
     scan = _Scan()
     page = 0
     width = len(opts.columns)
-    upper = {n - 1 for n in range(2, len(lines) + 1)
+    upper = {k for n in range(2, len(lines) + 1)
              if header_at_end(split_cells(lines[n - 1]), opts.header)
-             and is_upper_header(split_cells(lines[n - 2]), opts.header)}
+             for k in range(n - upper_header_rows(
+                 [split_cells(lines[j]) for j in range(max(0, n - 4), n - 1)], opts.header), n)}
     for number, line in enumerate(lines, start=1):
         if is_blank(line):
             continue

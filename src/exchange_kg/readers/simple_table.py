@@ -20,7 +20,13 @@ from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.normalise.header_words import restates_header
 from exchange_kg.readers import check_columns, register, table_columns
-from exchange_kg.readers.cells import fold, is_rule, is_total, is_total_line, is_upper_header
+from exchange_kg.readers.cells import (
+    fold,
+    is_rule,
+    is_total,
+    is_total_line,
+    upper_header_rows,
+)
 from exchange_kg.readers.details import DETAILS_COLUMN, expand_details
 from exchange_kg.readers.realign import realign
 from exchange_kg.records import (
@@ -224,15 +230,16 @@ def _short(text: str, limit: int = 60) -> str:
 
 def upper_header_lines(lines: Sequence[str], header: Sequence[str], delimiter: str = "\t"
                        ) -> set[int]:
-    """Line numbers of the upper rows of a two-row header, wherever the header stands."""
+    """Line numbers of the upper rows of a header in two rows or more, wherever the header
+    stands."""
     out: set[int] = set()
     if not header:
         return out
     for n in range(2, len(lines) + 1):
         line = lines[n - 1]
-        if line.strip() and is_header(split_cells(line, delimiter), header) \
-                and is_upper_header(split_cells(lines[n - 2], delimiter), header):
-            out.add(n - 1)
+        if line.strip() and is_header(split_cells(line, delimiter), header):
+            above = [split_cells(lines[k], delimiter) for k in range(max(0, n - 4), n - 1)]
+            out.update(range(n - upper_header_rows(above, header), n))
     return out
 
 
