@@ -1693,16 +1693,28 @@ def test_a_tick_drawn_as_a_picture_is_read(tmp_path: Path) -> None:
 def test_an_alt_text_repeating_its_file_name_is_no_text_of_the_cell(tmp_path: Path) -> None:
     """A partner's logo as the partner cell, its alt text 'logo' (the file is logo-5.png):
     'logo' was published as an institution. An alt text that only repeats words of its
-    image's file name says what the file is, not what it shows; one naming more is read."""
+    image's file name says what the file is, not what it shows; one naming more is read,
+    without the words that say it is a logo ('Logo of the University of Melbourne' was
+    published whole); an alt text of such words alone ('logo', 'image' on 'l1.png') names
+    no one."""
     path = write_html(tmp_path / "t.html", (
         "<table><tr><th>Partner</th><th>Country</th></tr>"
         "<tr><td><a href='https://www.uc.cl'><img src='/files/partners/logo-5.png?v=2' "
         "alt='Logo'></a></td><td>Chile</td></tr>"
         "<tr><td><img src='/files/logo-uch.png' alt='Universidad de Chile logo'></td>"
         "<td>Chile</td></tr><tr><td><img src='/p/9.png' alt='IMG_2031.JPG'></td>"
-        "<td>Peru</td></tr></table>"))
-    assert open_view(path, [{}]).lines[1:] == ["\tChile", "Universidad de Chile logo\tChile",
-                                               "\tPeru"]
+        "<td>Peru</td></tr>"
+        "<tr><td><img src='l1.png' alt='logo'></td><td>Belgium</td></tr>"
+        "<tr><td><img src='l4.png' alt='Image'></td><td>Chile</td></tr>"
+        "<tr><td><img src='l5.png' alt='Logo of the University of Melbourne'></td>"
+        "<td>Australia</td></tr>"
+        "<tr><td><img src='l6.png' alt='Logo der Universität Wien'></td><td>Austria</td></tr>"
+        "<tr><td><img src='l7.png' alt='Logos Foundation'></td><td>Greece</td></tr>"
+        "</table>"))
+    assert open_view(path, [{}]).lines[1:] == [
+        "\tChile", "Universidad de Chile\tChile", "\tPeru", "\tBelgium", "\tChile",
+        "University of Melbourne\tAustralia", "Universität Wien\tAustria",
+        "Logos Foundation\tGreece"]
 
 
 def test_a_link_text_leading_to_several_sites_is_the_links_label_not_a_value(

@@ -676,13 +676,43 @@ def _pictured(cell: Any) -> str:
     text view and a screen reader give for it: a tick drawn as <img alt="ja">), else a tick
     drawn by an icon font as a tick mark. Read as empty, a ticked column lost its ticks
     without a word."""
-    alts = [" ".join(alt.split()) for img in cell.iter("img")
-            if (alt := img.get("alt") or "").strip() and not _names_its_file(alt, img)]
+    alts = [shown for img in cell.iter("img")
+            if (alt := img.get("alt") or "").strip() and not _names_its_file(alt, img)
+            and (shown := _what_it_shows(alt))]
     if alts:
         return " ".join(alts)
     ticked = any(_TICK_ICON.search(token) for el in cell.iter() if isinstance(el.tag, str)
                  for token in el.get("class", "").split())
     return "\u2713" if ticked else ""
+
+
+# words that say what kind of picture an image is, not whom it shows ('logo', 'image'), in
+# the languages of the lists
+_PICTURE_WORDS = frozenset({
+    "logo", "logos", "logotype", "logotipo", "logotyp", "logotip", "emblem", "emblema", "image",
+    "img", "picture", "pic", "photo", "icon", "banner", "thumbnail", "bild", "abbildung",
+    "imagen", "imagem", "immagine", "foto", "afbeelding", "obrazek", "obraz", "kuva",
+    "billede", "bilde", "kép", "εικόνα", "λογότυπο", "изображение", "логотип", "صورة", "شعار",
+    "图片", "圖片", "标志", "標誌", "画像", "ロゴ", "로고", "이미지"})
+_SIGN = r"(?:logo|logotipo|logotype|logotyp|logotip|emblem|emblema|wappen|escudo|stemma)"
+# 'Logo of the University of Melbourne', 'Logo der Universität Wien', 'Logo: UCL'
+_SIGN_OF = re.compile(rf"^{_SIGN}\s*(?:of\s+(?:the\s+)?|der\s+|des\s+|von\s+(?:der\s+)?"
+                      r"|de\s+(?:la\s+|l['’]\s*)?|del\s+|della\s+|dell['’]\s*|du\s+"
+                      r"|van\s+(?:de\s+)?|[-–—:|]\s*)", re.IGNORECASE)
+# 'Universidad de Chile logo', 'UCL – Logo'
+_SIGN_AFTER = re.compile(rf"\s*[-–—:|]?\s*{_SIGN}$", re.IGNORECASE)
+
+
+def _what_it_shows(alt: str) -> str:
+    """Whom an image's alt text names, the words that say it is a logo or a picture left
+    out: 'Logo of the University of Melbourne' shows the University of Melbourne; 'logo' or
+    'image' alone shows no one ("": the cell names no partner). Read whole, 'logo' and 'Logo
+    of the University of Melbourne' were published as institutions."""
+    text = " ".join(alt.split())
+    if all(w.casefold() in _PICTURE_WORDS for w in re.findall(r"\w+", text)):
+        return ""
+    bare = _SIGN_AFTER.sub("", _SIGN_OF.sub("", text)).strip()
+    return bare if re.search(r"[^\W\d_]", bare) else text
 
 
 # an alt text that is itself a picture's file name ('IMG_2031.jpg', 'logo-uc.png')
