@@ -269,6 +269,35 @@ def test_a_row_struck_through_in_every_cell_is_reported_not_read(tmp_path: Path)
     assert "layout, may be missing" not in shown
 
 
+def test_a_row_struck_through_by_a_character_style_is_reported_not_read(tmp_path: Path) -> None:
+    """A run struck through by its character style ('Ausgelaufen', whose font strikes, or a
+    style based on it) shows struck as a run struck directly: the row was published as
+    current. A run of that style that turns the strike off is not struck."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    ended = document.styles.add_style("Ausgelaufen", WD_STYLE_TYPE.CHARACTER)
+    ended.font.strike = True
+    derived = document.styles.add_style("Alt", WD_STYLE_TYPE.CHARACTER)
+    derived.base_style = ended
+    table = _grid_table(document, [["Partner", "Land", "Bis"],
+                                   ["Universitat Pompeu Fabra", "ES", "31.05.2029"],
+                                   ["Aarhus Universitet", "DK", "31.05.2029"],
+                                   ["Lunds universitet", "SE", "31.05.2029"],
+                                   ["Université de Nantes", "FR", "31.05.2029"]])
+    for r, style in ((1, "Ausgelaufen"), (3, "Alt"), (4, "Ausgelaufen")):
+        for cell in table.rows[r].cells:
+            cell.paragraphs[0].runs[0].style = document.styles[style]
+    table.cell(4, 2).paragraphs[0].runs[0].font.strike = False
+    path = tmp_path / "partner.docx"
+    document.save(str(path))
+    view = open_view(path, [{}])
+    assert {n: d.reason for n, d in view.dispositions.items()} == {
+        n: f"row {n} of table 1 is struck through (as an ended agreement is marked): not read"
+        for n in (2, 4)}
+    assert view.lines[4] == "Université de Nantes\tFR\t31.05.2029"
+
+
 def test_an_odt_row_struck_through_in_every_cell_is_reported_not_read(tmp_path: Path) -> None:
     """The same in Writer: a row whose cells' paragraphs (or spans) have a style striking
     their text through is reported; a struck date beside its new one is left out."""

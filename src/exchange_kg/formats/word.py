@@ -73,6 +73,8 @@ def docx_blocks(path: Path) -> tuple[list[Block], list[str]]:
                 raise SourceError(str(path), None, "not a Word document: the archive has no "
                                   "word/document.xml")
             body = _body(path, archive)
+            _strike_by_style(body, _struck_styles(_part(path, archive, "word/styles.xml",
+                                                        names)))
             numbering = _Numbering(path, *(archive.read(n) if n in names else None
                                            for n in ("word/numbering.xml", "word/styles.xml")))
             furniture = [line for name in sorted(names)
@@ -354,6 +356,54 @@ def _strikes(el: Any) -> tuple[bool, bool]:
         else:
             plain = True
     return struck, plain
+
+
+def _struck_styles(styles: Any) -> set[str]:
+    """The styles (character or paragraph) whose type is struck through, their own or by the
+    style they are based on."""
+    if styles is None:
+        return set()
+    own: dict[str, bool | None] = {}
+    based: dict[str, str] = {}
+    for style in styles.iter(W + "style"):
+        name = style.get(W + "styleId", "")
+        props = style.find(W + "rPr")
+        marks = [m for m in props if m.tag in _STRIKES] if props is not None else []
+        own[name] = any(m.get(_VAL, "true").lower() not in _OFF for m in marks) \
+            if marks else None
+        parent = _val(style, "basedOn")
+        if parent:
+            based[name] = parent
+    struck: set[str] = set()
+    for name in own:
+        seen, at = set(), name
+        while at in own and own[at] is None and at in based and at not in seen:
+            seen.add(at)
+            at = based[at]
+        if own.get(at):
+            struck.add(name)
+    return struck
+
+
+def _strike_by_style(body: Any, struck: set[str]) -> None:
+    """Give a run the strike its character style or its paragraph's style gives it (Word
+    shows it struck as if set on the run; a run's own setting wins): a row struck through a
+    style ('Ausgelaufen') was read as a current agreement while the rows struck directly were
+    reported."""
+    if not struck:
+        return
+    for run in body.iter(_R):
+        props = run.find(W + "rPr")
+        if props is not None and any(m.tag in _STRIKES for m in props):
+            continue
+        paragraph = next(run.iterancestors(_P), None)
+        if _val(props, "rStyle") in struck or _val(
+                paragraph.find(W + "pPr") if paragraph is not None else None,
+                "pStyle") in struck:
+            if props is None:
+                props = run.makeelement(W + "rPr", {})
+                run.insert(0, props)
+            props.append(props.makeelement(W + "strike", {}))
 
 
 def _is_struck(run: Any) -> bool:
