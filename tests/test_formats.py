@@ -593,6 +593,36 @@ def test_a_hidden_column_under_a_shown_ones_header_holds_old_values_not_read(
         "University of Otago\tNZ\t\t2026-12-31\t2", "Aalto University\tFI\t\t2029-05-31\t1"]
 
 
+@pytest.mark.parametrize(("header", "read"), [("College", True), ("Land", True),
+                                              ("Status", False), ("Programme", False)])
+def test_rows_a_saved_filter_hides_by_college_or_country_are_read(
+        header: str, read: bool, tmp_path: Path) -> None:
+    """A workbook saved with its filter on 'College' = Engineering (a view of one college's
+    partners) hides the other colleges' agreements, every one 'Active': they were reported
+    hidden, 4 of 8 lost. Rows a filter hides on a column naming whose or where the partner
+    is are read; a filter on a status or programme column (it may pick the agreements in
+    force) and a row hidden by hand still hide them."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Use the filter to see one part of the list"])
+    sheet.append([header, "Partner", "Status"])
+    for row in (["Engineering", "Politecnico di Milano", "Active"],
+                ["Arts", "Universiteit Utrecht", "Active"],
+                ["Engineering", "TU München", "Active"],
+                ["Science", "University of Auckland", "Active"]):
+        sheet.append(row)
+    sheet.auto_filter.ref = "A2:C6"
+    sheet.auto_filter.add_filter_column(0, ["Engineering"])
+    for r in (4, 5, 6):
+        sheet.row_dimensions[r].hidden = True  # 5 by hand: its value passes the filter
+    path = tmp_path / "partners.xlsx"
+    book.save(path)
+    hidden = sorted(open_view(path, [{}]).dispositions)
+    assert hidden == ([5] if read else [4, 5, 6])
+
+
 def test_a_formula_saved_without_its_value_is_never_an_empty_cell(tmp_path: Path) -> None:
     """A workbook a program wrote holds formulas without their values: a reference to a
     cell ('=Countries!A2', a lookup sheet) has that cell's value; any other formula stays as

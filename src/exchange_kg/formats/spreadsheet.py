@@ -68,6 +68,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
         merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
         if _is_xlsx(path):
             hidden = _xlsx_hidden_rows(path, name)
+            hidden -= _rows_a_view_filters(path, name, cells, hidden)
             struck = _xlsx_struck_rows(path, name)
             _fill_uncached(path, workbook, name, cells)
             filled = _one_fill(_row_styles(path, name, _fill_colours))
@@ -296,6 +297,62 @@ def _ods_hidden_columns(path: Path, sheet: str) -> set[int]:
     return hidden
 
 
+# The fields a column may name where a filter on it shows one part of the list (one
+# college's partners, one country's), not its agreements in force: rows it hides are read.
+_VIEW_FIELDS = frozenset({"unit", "home_unit", "country", "city", "continent", "area", "level",
+                          "partner", "erasmus_code"})
+
+
+def _rows_a_view_filters(path: Path, sheet: str, cells: list[list[str]],
+                         hidden: set[int]) -> set[int]:
+    """The hidden rows of an XLSX sheet that its saved filter hides by the value of a column
+    naming whose or where the partner is ('College' = Engineering, 'Country' = Spain): a
+    view of one part of the list, the rows it hides as current as those it shows (4 of 8
+    agreements were reported hidden). A row hidden by a filter on any other column (a
+    status, an end, a programme) or by hand stays hidden."""
+    from lxml import etree
+
+    from exchange_kg.normalise.header_words import header_word_field
+
+    if not hidden:
+        return set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(_sheet_part(archive, sheet))
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        return set()
+    if b"autoFilter" not in data:
+        return set()
+    try:
+        spec = next((el for _, el in etree.iterparse(io.BytesIO(data), tag=_MAIN + "autoFilter")),
+                    None)
+    except etree.XMLSyntaxError:
+        return set()
+    if spec is None:
+        return set()
+    first = _CELL.match(spec.get("ref", "").split(":")[0])
+    if first is None:
+        return set()
+    top, left = int(first.group(2)) - 1, _column_number(first.group(1)) - 1
+    kept: dict[int, set[str]] = {}
+    for column in spec.iter(_MAIN + "filterColumn"):
+        number = column.get("colId", "")
+        c = left + int(number) if number.isdigit() else -1
+        values = column.find(_MAIN + "filters")
+        header = cells[top][c] if top < len(cells) and 0 <= c < len(cells[top]) else ""
+        if values is None or len(column) != 1 or header_word_field(header) not in _VIEW_FIELDS:
+            return set()  # a filter that may pick the agreements in force: rows stay hidden
+        kept[c] = {" ".join((f.get("val") or "").split()).casefold()
+                   for f in values.iter(_MAIN + "filter")}
+        if values.get("blank") in ("1", "true"):
+            kept[c].add("")
+        if not kept[c] or len(values) != sum(1 for f in values.iter(_MAIN + "filter")):
+            return set()  # dates or other criteria than values
+    return {r for r in hidden if r > top and r < len(cells) and any(
+        " ".join((cells[r][c] if c < len(cells[r]) else "").split()).casefold() not in values
+        for c, values in kept.items())}
+
+
 def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, str]:
     """The rows filled in a colour a legend on the sheet explains, each with why it is not
     read: a legend is a line of one cell in that fill that explains ('Rot hinterlegt =
@@ -434,9 +491,8 @@ def _uncached_formulas(path: Path, sheet: str) -> dict[tuple[int, int], str]:
                     if formula is not None and formula.text and place is not None \
                             and (value is None or not (value.text or "").strip()) \
                             and el.find(_MAIN + "is") is None:
-                        column = sum((ord(ch) - 64) * 26 ** k
-                                     for k, ch in enumerate(reversed(place.group(1)))) - 1
-                        found[(int(place.group(2)) - 1, column)] = formula.text
+                        found[(int(place.group(2)) - 1,
+                               _column_number(place.group(1)) - 1)] = formula.text
                     el.clear()
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return {}
