@@ -924,6 +924,41 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
 
 
 @pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
+def test_pdf_without_rules_cells_wrapped_at_their_top_stay_in_their_row(tmp_path: Path) -> None:
+    """A borderless table whose cells are aligned at their top (as Word and browsers print
+    them), rows apart by the cells' padding: a long name or type wraps onto lines right
+    under the row's first line. Read as rows of their own, 'Chile' and 'States' were
+    published as partners and names were cut at their first line; each row is read whole.
+    Text after the table, a paragraph over two lines, stays as it was."""
+    from fpdf import FPDF
+
+    rows = [["Country", "Partner", "Agreement", "Places"],
+            ["Chile", "Pontificia Universidad Católica de Chile", "Bilateral student exchange",
+             "1"],
+            ["Belgium", "Katholieke Universiteit Leuven", "Erasmus+", "3"],
+            ["United States", "University of Texas at Austin, McCombs School of Business",
+             "Bilateral", "2"]]
+    pdf = FPDF()
+    pdf.add_font("body", fname=str(originals.font_path()))
+    pdf.add_font("body", style="B", fname=str(originals.font_path()))
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    with pdf.table(col_widths=(28, 50, 35, 20), width=133, borders_layout="NONE",
+                   text_align="LEFT", v_align="T", line_height=5, padding=2) as table:
+        for row in rows:
+            tr = table.row()
+            for text in row:
+                tr.cell(text)
+    pdf.ln(4)
+    pdf.multi_cell(60, 5, "Places are per academic year, for one student for a full year.")
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    lines = [line.strip("\t") for line in open_view(path, [{}]).lines if line.strip()]
+    assert lines[:4] == ["\t".join(row) for row in rows]
+    assert len(lines) == 6  # the paragraph's two lines
+
+
+@pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
 @pytest.mark.parametrize("same_header", [False, True])
 def test_pdf_tables_side_by_side_under_other_headers_are_read_one_after_the_other(
         tmp_path: Path, same_header: bool) -> None:
@@ -1454,7 +1489,7 @@ def test_pdf_a_line_in_smaller_type_under_the_table_is_a_note_not_a_name(
         tmp_path: Path) -> None:
     """A note under a table without rulings, in smaller type ('— no places set in the
     agreement.'), is layout: a reader took it, right under the last partner, for the rest of
-    its name. A line in the rows' type under the table (a name wrapped) stays for the reader."""
+    its name. A line in the rows' type right under a row (a name wrapped) is that row's."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -1474,7 +1509,7 @@ def test_pdf_a_line_in_smaller_type_under_the_table_is_a_note_not_a_name(
     view = open_view(path, [{}])
     notes = {view.lines[n - 1]: d.kind for n, d in view.dispositions.items()}
     assert notes == {"- no places set in the agreement.": "note"}
-    assert "(Salvador)" in [line.strip("\t") for line in view.lines]
+    assert "Brazil\tUniversidade Federal da Bahia (Salvador)\t2" in view.lines
 
 
 def test_an_html_row_struck_through_or_hidden_by_the_page_is_reported_not_read(

@@ -578,6 +578,8 @@ def _rows_of(lines: list[list[dict[str, Any]]], number: int, around: bool = Fals
     if centred:
         groups = _odd_centred(groups, lines, split, columns_of)
         groups = _own_column(groups, lines, columns_of)
+    elif not around:
+        groups = _top_aligned(groups, lines, split, columns_of)
     out = []
     for group in groups:
         columns: dict[int, list[str]] = {}
@@ -591,6 +593,60 @@ def _rows_of(lines: list[list[dict[str, Any]]], number: int, around: bool = Fals
         box = _box(min(w["x0"] for w in found), min(w["top"] for w in found),
                    max(w.get("right", w["x1"]) for w in found), max(w["bottom"] for w in found))
         out.append((found[0]["top"], row, Location(f"page {number}, box {box}"), []))
+    return out
+
+
+# A line this close under the line above (of a line's height) is the next line of its
+# paragraph or cell: single spacing, with a little leading.
+_ONE_LINE = 1.5
+# Rows stand apart by at least this much more (of a line's height) than the lines of a cell
+# wrapped: the cells' padding, as a browser or Word prints a table.
+_PADDING = 0.4
+
+
+def _top_aligned(groups: list[list[int]], lines: list[list[dict[str, Any]]],
+                 split: list[list[tuple[float, str]]], columns_of: list[set[int]]
+                 ) -> list[list[int]]:
+    """In a table without rulings whose rows stand apart by their cells' padding, the lines
+    right under a row's first line, one line's height apart, are its cells wrapped (cells
+    aligned at their top, as Word and browsers print them: 'Pontificia Universidad Católica
+    de' over 'Chile', 'Bilateral student' over 'exchange', 'United' over 'States'). Read as
+    rows of their own, 'Chile' and 'and Technology' were published as partners and every
+    name was cut at its first line. A row joins the one above only when that row began
+    farther below its own row above than one line, and begins with cells side by side where
+    two other rows begin theirs (a row of a table, not a justified paragraph), and the
+    table's rows that name their first column usually stand that far apart too: a table
+    printed without padding (every line a row, one line apart) keeps each line a row."""
+    def top(k: int) -> float:
+        return min(w["top"] for w in lines[k])
+
+    def height(k: int) -> float:
+        return max(w["bottom"] - w["top"] for w in lines[k])
+
+    starts = Counter(min(columns_of[g[0]]) for g in groups if len(split[g[0]]) > 1)
+    first_column = min(starts, default=0)
+    # how far below the line above the rows that name their first column begin, usually
+    gaps = sorted(top(g[0]) - top(p[-1]) for p, g in pairwise(groups)
+                  if len(split[g[0]]) > 1 and first_column in columns_of[g[0]])
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
+    out: list[list[int]] = []
+    entered = 0.0  # how far below the row above the current row begins
+    for group in groups:
+        if out:
+            first = group[0]
+            # the row's line above it in its own columns (not a short cell centred beside)
+            last = next((k for k in reversed(out[-1]) if columns_of[k] & columns_of[first]),
+                        out[-1][-1])
+            step = top(first) - top(last)
+            h = max(height(first), height(last))
+            start = top(out[-1][0])
+            if 0 < step <= _ONE_LINE * h and min(entered, usual) >= step + _PADDING * h \
+                    and len(split[out[-1][0]]) > 1 and starts[min(columns_of[out[-1][0]])] >= 3 \
+                    and top(last) - start < 4 * _ONE_LINE * h:
+                out[-1] = out[-1] + group
+                continue
+            entered = step if step > 0 else 0.0
+        out.append(group)
     return out
 
 
