@@ -304,6 +304,33 @@ def test_a_markdown_table_reads_a_link_as_its_text_and_struck_text_as_gone(
     assert open_view(plain, [{"format": "csv", "delimiter": "|"}]).lines[1] == "[Uni](x)\t**2**"
 
 
+def test_a_markdown_tables_under_other_headers_are_reported_not_read_as_partners(
+        tmp_path: Path) -> None:
+    """A README's partner table and, under '## Contacts', a table of people: read as rows
+    of the list, the contacts were published as partners and '## Contacts' was glued to the
+    last partner's name. The tables under another header than the mapping's, with the
+    heading right above each, are reported; partner tables under headings ('## Europe',
+    '## Asia') with the mapping's header are all read."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "# exchange\n\n## Europe\n\n| Partner | Country |\n|:--|:--|\n"
+        "| KTH Royal Institute of Technology | Sweden |\n\n## Asia\n\n"
+        "| Partner | Country |\n|---|---|\n| Tsinghua University | China |\n\n"
+        "## Contacts\n\n| Name | Role | Email |\n|---|---|---|\n"
+        "| Dr. Aoife Byrne | Erasmus+ coordinator | aoife.byrne@tudublin.ie |\n",
+        encoding="utf-8")
+    view = open_view(path, [{"delimiter": "|", "header": ["Partner", "Country"]}],
+                     splits_cells=[True])
+    notes = {n: (d.status, d.kind) for n, d in view.dispositions.items()}
+    assert notes == {15: (LineStatus.LAYOUT, "heading"),
+                     **{n: (LineStatus.UNREADABLE, "table-not-read") for n in (17, 18, 19)}}
+    assert "'Name | Role | Email' is not read" in view.dispositions[17].reason
+    seen = view.lines_for(0)
+    assert seen[14:] == ["", "", "", "", ""] and seen[12] == "| Tsinghua University | China |"
+    # without the mapping's header nothing tells which table is the list's
+    assert open_view(path, [{"delimiter": "|"}], splits_cells=[True]).dispositions == {}
+
+
 def test_csv_under_a_title_and_a_stamp_line_has_the_delimiter_most_rows_split_on(
         tmp_path: Path) -> None:
     """A title and a date stamp of one cell each above the table: the delimiter is the one

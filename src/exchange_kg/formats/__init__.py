@@ -260,7 +260,9 @@ def _open(path: Path, sections: Sequence[dict[str, Any]], ocr: bool,
             lines = markdown_rows(lines)
         options = [{k: v for k, v in s.items() if k not in DOCUMENT_KEYS or k == "delimiter"}
                    for s in sections]
-        return View(fmt, lines, None, [None] * len(sections), options)
+        return View(fmt, lines, None, [None] * len(sections), options,
+                    _other_pipe_tables(lines, sections) if path.suffix.lower() in MARKDOWN
+                    else {})
     options = [{k: v for k, v in s.items() if k not in DOCUMENT_KEYS} for s in sections]
     view = View(fmt, [], [], [], options)
     placed: dict[str, range] = {}
@@ -423,6 +425,41 @@ def _headings_read(view: View) -> dict[str, int]:
     assert view.locations is not None
     return {source: n for n, where in enumerate(view.locations, start=1)
             if (source := heading_source(where))}
+
+
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+
+
+def _other_pipe_tables(lines: list[str], sections: Sequence[dict[str, Any]]
+                       ) -> dict[int, LineDisposition]:
+    """The lines of a Markdown document's pipe tables other than the one the mapping reads
+    (another header: the contacts' 'Name | Role | Email' under the partners), each with the
+    heading right above it: read as rows of
+    the list, the contacts were published as partners and the next table's heading was
+    glued to the last partner's name. Only when a section names the header it reads (the
+    tables under that header are read, whatever headings stand between them)."""
+    from exchange_kg.formats.delimited import pipe_tables
+    from exchange_kg.readers.cells import fold
+
+    wanted = [[fold(str(c)) for c in s["header"]] for s in sections
+              if s.get("delimiter") == "|" and s.get("header")]
+    tables = pipe_tables(lines)
+    if not wanted or not any([fold(c) for c in cells] in wanted for _, _, cells in tables):
+        return {}
+    out: dict[int, LineDisposition] = {}
+    for first, last, cells in tables:
+        if [fold(c) for c in cells] in wanted:
+            continue
+        reason = _not_read(f"the table under the header {' | '.join(cells)!r}", "header:")
+        above = first - 1
+        while above > 0 and not lines[above - 1].strip():
+            above -= 1
+        if above > 0 and _ATX_HEADING.match(lines[above - 1]):
+            out[above] = LineDisposition(above, LineStatus.LAYOUT, "heading",
+                                         f"the heading of a table not read: {reason}")
+        for n in range(first, last + 1):
+            out[n] = LineDisposition(n, LineStatus.UNREADABLE, "table-not-read", reason)
+    return out
 
 
 def _not_read(what: str, option: str) -> str:

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from exchange_kg.formats.encodings import detect
@@ -142,6 +143,25 @@ def markdown_rows(lines: list[str]) -> list[str]:
         return lines
     return ["|".join(_inline(c) for c in line.split("|")) if line.count("|") > 1 else line
             for line in lines]
+
+
+def pipe_tables(lines: Sequence[str]) -> list[tuple[int, int, list[str]]]:
+    """The Markdown pipe tables of a text: each one's first and last 1-based line (header
+    to last row) and its header's cells."""
+    found: list[tuple[int, int, list[str]]] = []
+    n = 1
+    while n < len(lines):
+        head, rule = lines[n - 1], lines[n]
+        if "|" in head and MARKDOWN_RULE.fullmatch(rule.rstrip("\r")):
+            last = n + 1
+            while last < len(lines) and "|" in lines[last] and lines[last].strip():
+                last += 1
+            cells = [c.strip() for c in head.strip().strip("|").split("|")]
+            found.append((n, last, cells))
+            n = last + 1
+        else:
+            n += 1
+    return found
 
 
 def _sniff(path: Path, text: str) -> str:
