@@ -20,6 +20,13 @@ from exchange_kg.normalise.fit import names_a_column
 from exchange_kg.normalise.kinds import ENDED, EXPIRED, parse_kinds
 from exchange_kg.normalise.partner import cell_lines
 from exchange_kg.normalise.quota import QuotaValue
+from exchange_kg.normalise.remark_status import (
+    IN_PROCESS,
+    RemarkStatus,
+    lapses_at_end,
+    remark_places,
+    remark_status,
+)
 from exchange_kg.normalise.term import Term
 from exchange_kg.records import INFERRED_COUNTRY, Flag, RawRecord
 
@@ -115,13 +122,15 @@ MAX_FIELD_CHARS = 5_000
 
 def build_agreements(
     record: RawRecord, section: Section, list_id: str, publisher_key: str,
-    marked: frozenset[str] = frozenset(),
+    marked: frozenset[str] = frozenset(), as_of: DateValue | None = None,
 ) -> list[Agreement]:
     """Normalise one record's fields and turn it into agreements (possibly none).
 
     ``marked`` names the mark fields (a waiver ``*``) that some row of the record's section
     carries: only there does a row without the mark say "no". A list that never uses the
-    mark says nothing about waivers, so nothing is published for it.
+    mark says nothing about waivers, so nothing is published for it. ``as_of`` is the day
+    the list says it is as of: a row it calls expired whose end is still to come then is
+    not in force, whatever its contract's end.
     """
     values: dict[str, Any] = {}
     withheld = {f.field for f in record.flags if f.withheld}
@@ -171,7 +180,9 @@ def build_agreements(
                                  "read across its grain", record.fields["partner"],
                                  withheld=True))
         return []
-    ended = _ended(values, record)
+    remark = remark_status(values.get("remark"))
+    _other_places(values, record)
+    ended = _ended(values, record, remark, as_of)
     if ended:
         record.flags.append(Flag("kind", "agreement-ended", f"the row says the agreement is "
                                  f"suspended, terminated or expired ({ended!r}): not published "
@@ -228,7 +239,11 @@ def build_agreements(
     )
     if partner.consortium and "consortium" not in base["kinds"]:
         base["kinds"] = _merge_kinds(base["kinds"], ("consortium",))
+    if remark is not None and remark.status == IN_PROCESS and base["status"] is None:
+        base["status"] = IN_PROCESS  # a remark that is only "Under negotiation"
     terms = _with_ends(values.get("term") or (), values.get("end") or (), record)
+    if remark is not None and remark.ended_on is not None:
+        terms = _ended_on(terms, remark, values["remark"], record)
     if not terms:
         start = values.get("start")
         base["kinds"] = _erasmus_dated(base["kinds"], start, None, section, record)
@@ -320,13 +335,17 @@ _CONDITIONS = frozenset({"until", "unless", "may", "can", "or", "if", "till", "u
                          "jusqu", "sauf", "peut", "fino", "può", "tot", "tenzij", "kan"})
 
 
-def _ended(values: dict[str, Any], record: RawRecord) -> str:
+def _ended(values: dict[str, Any], record: RawRecord, remark: RemarkStatus | None = None,
+           as_of: DateValue | None = None) -> str:
     """The cell of a row whose status says its agreement is no longer in force (suspended,
     terminated) while its term still runs (an end, an open end, a duration), or "": published,
     it would be an agreement in force until then, a false fact. A row stating no term is
     published as it reads (its start and kinds are true). An expired one ("Expired", an
     export's "Inactive") is dropped only where it runs on, open-ended: its stated end or
-    duration says when it ran out."""
+    duration says when it ran out, unless that end is after the day the list is as of
+    (its contract's end, which the agreement did not reach) and the words do not say it
+    lapses there ("not renewed"). A remark saying so counts as a status cell does, unless
+    it gives the day the agreement ended (then that is its end)."""
     kinds_value = values.get("kind")
     terms = [*(values.get("term") or ()), *(values.get("end") or ())]
     runs = any(t.end or t.open_ended or t.duration_years for t in terms)
@@ -337,10 +356,55 @@ def _ended(values: dict[str, Any], record: RawRecord) -> str:
     statuses = {t.status for t in terms} if stated else set()
     if kinds_value is not None:
         statuses.add(kinds_value.status)
-    if (runs and ENDED in statuses) or (on and EXPIRED in statuses):
-        return " / ".join(record.fields[name].strip() for name in ("kind", "term", "end")
+    if remark is not None and remark.ended_on is None:
+        statuses.add(remark.status)
+    expired_early = (EXPIRED in statuses and as_of is not None
+                     and any(t.end and _later(t.end, as_of) for t in terms)
+                     and not any(lapses_at_end(record.fields.get(name, ""))
+                                 for name in ("kind", "term", "end", "remark")))
+    if (runs and ENDED in statuses) or (on and EXPIRED in statuses) or expired_early:
+        return " / ".join(record.fields[name].strip()
+                          for name in ("kind", "term", "end", "remark")
                           if record.fields.get(name, "").strip())
     return ""
+
+
+def _other_places(values: dict[str, Any], record: RawRecord) -> None:
+    """Withhold the places cell where the row's remark states other places ("Places
+    reduced to 1 from 2026/27" beside 2): which holds when, the list does not say."""
+    quota, stated = values.get("quota"), remark_places(values.get("remark"))
+    if quota is None or not stated or set(stated) == {n for _, n in quota.places}:
+        return
+    del values["quota"]
+    record.flags.append(Flag("quota", "remark-places", f"the remark states other places "
+                             f"({', '.join(map(str, stated))}) than the places cell: the "
+                             "places are not published", values["remark"], withheld=True))
+
+
+def _later(day: DateValue, than: DateValue) -> bool:
+    """Whether ``day`` is certainly after ``than``: a month or year alone is after only
+    where the whole of it is."""
+    for a, b in ((day.year, than.year), (day.month, than.month), (day.day, than.day)):
+        if a is None or b is None or a != b:
+            return a is not None and b is not None and a > b
+    return False
+
+
+def _ended_on(terms: tuple[Term, ...], remark: RemarkStatus, text: str, record: RawRecord
+              ) -> tuple[Term, ...]:
+    """The terms of a row whose remark gives the day its agreement ended ("Ended by the
+    partner on 31/08/2025", "ausgelaufen 31.08.2025"): that day is the end, whatever the
+    contract's end, duration or renewal said."""
+    end = remark.ended_on
+    stated = ", ".join(t.end.isoformat() for t in terms if t.end is not None)
+    flag(record, "end", "remark-ended", f"the remark says the agreement ended "
+         f"({remark.written!r}) on {end.isoformat()}: published with that end"
+         + (f", not {stated}" if stated and stated != end.isoformat() else ""), text)
+    if not terms:
+        return (Term(start=None, end=end, open_ended=False, duration_years=None,
+                     auto_renewal=None, kinds=(), text=text),)
+    return tuple(replace(t, end=end, open_ended=False, duration_years=None, auto_renewal=None,
+                         unplaced=None) for t in terms)
 
 
 def _states_ended(text: str) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exchange_kg.languages import language_iri
+from exchange_kg.normalise.dates import DateValue
 from exchange_kg.yamlfile import DataFileError, load, locate
 
 SCHEMA = {
@@ -90,6 +91,15 @@ class Document:
     @property
     def file_name(self) -> str:
         return self.path.name
+
+    @property
+    def as_of_date(self) -> DateValue | None:
+        """The day (or month, or year) the list states it is as of."""
+        if not self.as_of:
+            return None
+        parts = [int(p) for p in self.as_of.split("-")]
+        return DateValue(parts[0], parts[1] if len(parts) > 1 else None,
+                         parts[2] if len(parts) > 2 else None)
 
     def sha256(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()

@@ -366,7 +366,7 @@ class GraphBuilder:
         language = language_iri(doc.language) or ""  # the manifest refuses unknown ones
         if language:
             self.tables["languages"].append((language,))
-        as_of = _dated(_as_of(doc.as_of)) if doc.as_of else ("", "", "")
+        as_of = _dated(doc.as_of_date) if doc.as_of_date else ("", "", "")
         self.tables["documents"].append((
             iri_, doc.id, doc.title or "", doc.label, language, self.publisher(doc), *as_of,
             doc.original_file_name, doc.file_name, doc.sha256(), doc.notes or ""))
@@ -565,12 +565,6 @@ def _link_source(links: LinkRun | None) -> str:
         return ""
     d = links.dump
     return f"{d.name} (sha256 {d.sha256})" if d.sha256 else d.name
-
-
-def _as_of(text: str) -> DateValue:
-    parts = [int(p) for p in text.split("-")]
-    return DateValue(parts[0], parts[1] if len(parts) > 1 else None,
-                     parts[2] if len(parts) > 2 else None)
 
 
 def _agreement_label(a: Agreement) -> str:

@@ -602,7 +602,8 @@ def source_agreements(src: SourceResult) -> list[Agreement]:
     with using(src.vocabulary):
         for rec, section in zip(src.result.records, src.sections, strict=True):
             out.extend(build_agreements(rec, section, src.mapping.list_id,
-                                        src.document.publisher.key, marked[id(section)]))
+                                        src.document.publisher.key, marked[id(section)],
+                                        as_of=src.document.as_of_date))
     return out
 
 

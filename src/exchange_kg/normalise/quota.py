@@ -121,6 +121,11 @@ def _words_of(vocabulary: Vocabulary) -> _Words:
                   frozenset(apiece), frozenset(both_ways))
 
 
+def counting_words() -> frozenset[str]:
+    """Folded words that say what a number counts ("places", "plazas", "Plätze", "je")."""
+    return _words().counting
+
+
 def _cell_key(text: str) -> str:
     """A whole cell compared ignoring case, accents and spacing ("n/a" = "N/A")."""
     return "".join(fold_accents(text).split())
