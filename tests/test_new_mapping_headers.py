@@ -218,23 +218,31 @@ def test_only_the_agreement_type_may_be_named_by_several_columns(tmp_path: Path)
     assert check_columns({"columns": ["partner", "kind", "kind"]}) != []
 
 
-def test_country_rows_over_their_partners_give_the_rows_their_country(tmp_path: Path) -> None:
-    """A table without a country column, a row "ALLEMAGNE" over the German partners."""
+def _headed_workbook(path: Path, header: list[str], groups) -> Path:  # noqa: ANN001
+    """A sheet of partner rows under heading rows merged across the table."""
     import openpyxl
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Établissement", "Code Erasmus", "Durée (mois)", "Fin de l'accord"])
-    for country, rows in (("ALLEMAGNE", [("Universität Passau", "D PASSAU01", 10, "31/05/2027"),
-                                         ("TU Dresden", "D DRESDEN02", 5, "31/05/2028")]),
-                          ("IRLANDE", [("University College Dublin", "IRLDUBLIN02", 9,
-                                        "31/05/2028")])):
-        ws.append([country])
-        ws.merge_cells(f"A{ws.max_row}:D{ws.max_row}")
+    ws.append(header)
+    last = openpyxl.utils.get_column_letter(len(header))
+    for heading_text, rows in groups:
+        ws.append([heading_text])
+        ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
         for row in rows:
             ws.append(list(row))
-    path = tmp_path / "partenaires.xlsx"
     wb.save(path)
+    return path
+
+
+def test_country_rows_over_their_partners_give_the_rows_their_country(tmp_path: Path) -> None:
+    """A table without a country column, a row "ALLEMAGNE" over the German partners."""
+    path = _headed_workbook(
+        tmp_path / "partenaires.xlsx",
+        ["Établissement", "Code Erasmus", "Durée (mois)", "Fin de l'accord"],
+        (("ALLEMAGNE", [("Universität Passau", "D PASSAU01", 10, "31/05/2027"),
+                        ("TU Dresden", "D DRESDEN02", 5, "31/05/2028")]),
+         ("IRLANDE", [("University College Dublin", "IRLDUBLIN02", 9, "31/05/2028")])))
     proposal = propose(path, "country-rows")
     options = proposal.mapping["sections"][0]["reader"]["options"]
     assert options["country_headings"] is True
@@ -248,6 +256,27 @@ def test_country_rows_over_their_partners_give_the_rows_their_country(tmp_path: 
         ("University College Dublin", "IRLANDE")]
     headings = [d for d in src.result.dispositions.values() if d.kind == "heading"]
     assert len(headings) == 2
+
+
+def test_a_heading_row_naming_no_country_we_know_ends_the_group_above(tmp_path: Path) -> None:
+    """An untuned web table's heading rows 'FRANCE', 'BENELUX': the proposal made 'BENELUX' a
+    title pattern, so the FRANCE heading went on and KU Leuven and Utrecht were published in
+    France. A heading the reader cannot place is no title: it ends the group above."""
+    path = _headed_workbook(
+        tmp_path / "headings.xlsx", ["Partner university", "Places", "Valid until"],
+        (("FRANCE", [("Université de Strasbourg", 2, "31/05/2029"),
+                     ("Sciences Po", 1, "31/05/2028")]),
+         ("ALLIANCE PARTNERS", [("KU Leuven", 2, "31/05/2029"),
+                                ("Universiteit Utrecht", 2, "31/05/2029")]),
+         ("GERMANY", [("Universität Konstanz", 3, "31/05/2029")])))
+    proposal = propose(path, "headings")
+    options = proposal.mapping["sections"][0]["reader"]["options"]
+    assert options["country_headings"] is True
+    assert not any("ALLIANCE" in p for p in options.get("title_patterns", []))
+    src = read_with(proposal, path)
+    assert {r.fields["partner"]: r.fields.get("country", "") for r in src.result.records} == {
+        "Université de Strasbourg": "FRANCE", "Sciences Po": "FRANCE", "KU Leuven": "",
+        "Universiteit Utrecht": "", "Universität Konstanz": "GERMANY"}
 
 
 def test_a_country_row_in_the_partner_column_is_never_an_institution(tmp_path: Path) -> None:
@@ -990,3 +1019,75 @@ def test_a_table_with_a_column_per_academic_year_is_proposed_without_them(
     agreements = pipeline.source_agreements(read_with(proposal, path))
     assert [(a.parties[0].name, a.start, a.end, a.quota) for a in agreements][0] == (
         "Université de Strasbourg", None, None, None)
+
+
+def test_of_two_columns_under_one_header_the_filled_one_is_read(tmp_path: Path) -> None:
+    """An untuned workbook kept its old 'Valid until' and 'Places' columns, hidden, beside the
+    copies the office fills: the proposal read the first (hidden, so empty) and left the
+    filled ones unread, so no end and no places were published."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Country", "Valid until", "Valid until", "Places", "Places"])
+    for name, country, old, new, places in (
+            ("University of Otago", "New Zealand", "31/12/2021", "31/12/2026", 2),
+            ("Aalto University", "Finland", "31/05/2021", "31/05/2029", 1),
+            ("University of Bergen", "Norway", "31/05/2021", "31/05/2029", 2)):
+        ws.append([name, country, old, new, places + 1, places])
+    ws.column_dimensions["C"].hidden = True
+    ws.column_dimensions["E"].hidden = True
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+    proposal = propose(path, "hidden")
+    assert _columns(proposal) == ["partner", "country", "-", "end", "-", "quota"]
+    src = read_with(proposal, path)
+    assert [(r.fields["end"], r.fields["quota"]) for r in src.result.records] == [
+        ("31/12/2026", "2"), ("31/05/2029", "1"), ("31/05/2029", "2")]
+
+
+def test_a_unit_column_whose_header_names_the_partner_is_the_partners_unit(
+        tmp_path: Path) -> None:
+    """An untuned French list's 'Composante partenaire' (the partner's faculty) was proposed
+    as home_unit: Bologna's 'Dipartimento di Scienze Giuridiche' published as the host's own
+    unit. A header that says whose unit it is decides, whatever the values share."""
+    path = tmp_path / "composante.csv"
+    path.write_text(
+        "Établissement partenaire;Composante partenaire;Pays;Places;Fin de l'accord\n"
+        "Université de Genève;Faculté de droit;Suisse;2;31/08/2028\n"
+        "Université de Montréal;Faculté de droit;Canada;2;31/05/2029\n"
+        "Université Laval;Faculté de droit;Canada;1;31/05/2029\n"
+        "Università di Bologna;Dipartimento di Scienze Giuridiche;Italie;1;31/05/2027\n",
+        "utf-8")
+    proposal = propose(path, "composante")
+    assert _columns(proposal)[1] == "unit"
+
+
+@pytest.mark.parametrize(("note", "order"), [
+    ("Dates signed are MM/DD/YYYY.", "mdy"), ("Dates au format JJ/MM/AAAA.", "dmy")])
+def test_a_date_format_the_document_writes_out_decides_the_order(
+        tmp_path: Path, note: str, order: str) -> None:
+    """An untuned US list's signing dates (every day <= 12) and its footer 'Dates signed are
+    MM/DD/YYYY.': no order was proposed, so every start was published as a year only."""
+    path = tmp_path / "us.csv"
+    path.write_text("Partner,Country,Date Signed,Places\n"
+                    "Universidad de los Andes,Colombia,03/04/2021,2\n"
+                    "University of Edinburgh,United Kingdom,11/12/2022,3\n"
+                    f"{note},,,\n", "utf-8")
+    proposal = propose(path, "us")
+    assert proposal.mapping.get("date_order") == order
+    src = read_with(proposal, path)
+    assert src.result.records[0].fields["start"] == "03/04/2021"
+
+
+def test_a_period_in_years_with_a_decimal_comma_is_the_duration(tmp_path: Path) -> None:
+    """An untuned Polish export's 'Okres (lata)' ('7,0', '3,0': the agreement's period in
+    years) was taken for a second column of places, and the real places went unread."""
+    path = tmp_path / "okres.csv"
+    path.write_text("Kraj;Uczelnia partnerska;Liczba miejsc;Okres (lata);Ważna do\n"
+                    "Niemcy;Technische Universität Dresden;2,0;7,0;31.05.2029\n"
+                    "Francja;Université de Lorraine;3,0;7,0;31.05.2029\n"
+                    "Gruzja;Tbilisi State University;1,0;3,0;14.09.2026\n", "utf-8")
+    proposal = propose(path, "okres")
+    assert _columns(proposal) == ["country", "partner", "quota", "term", "end"]
+    assert proposal.mapping["vocabulary"] == {"terms": {"{n}": "duration"}}

@@ -213,7 +213,7 @@ def test_a_heading_with_words_around_its_country_or_naming_several_sets_the_rows
              "Universidad de Salamanca\t2\t31/05/2029",             # 5
              "Georgia",                                             # 6
              "Ilia State University\t1\t31/05/2029",                # 7
-             "USA / Canada",                                        # 8
+             "USA & Canada (2)",                                    # 8
              "University of Georgia\t2\t30/06/2028",                # 9
              "FRANCE",                                              # 10
              "Sciences Po\t2\t31/05/2029",                          # 11
@@ -223,4 +223,9 @@ def test_a_heading_with_words_around_its_country_or_naming_several_sets_the_rows
                                               ReadContext(grid=True))
     assert countries(result) == {3: "Germany (2 partners)", 5: "Spain", 7: "Georgia", 9: "",
                                  11: "FRANCE", 13: ""}
-    assert [status(result, n) for n in (2, 4, 8)] == [("layout", "heading")] * 3
+    assert [status(result, n) for n in (2, 4, 8, 12)] == [("layout", "heading")] * 4
+    # a heading the mapping calls a title ends the group above it all the same
+    lines[11] = "OUR ALLIANCE"
+    options = {**HEADED, "title_patterns": ["^OUR ALLIANCE"]}
+    result = readers.get("simple-table").read(lines, "test", options, ReadContext(grid=True))
+    assert countries(result)[13] == ""

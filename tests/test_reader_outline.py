@@ -233,6 +233,18 @@ def test_numbered_entries_are_entries_and_their_numbers_are_not_names() -> None:
     assert {result.dispositions[n].kind for n in (2, 5)} == {"heading"}
 
 
+def test_a_heading_naming_two_countries_gives_its_entries_neither() -> None:
+    """An untuned web page's heading 'USA & Canada (2)' gave every entry under it Canada, the
+    University of Illinois too, whose entry says ', USA'."""
+    lines = ["Partners", "Germany (1)", "- Freie Universität Berlin", "USA & Canada (2)",
+             "- University of Illinois Urbana-Champaign, USA", "- Queen's University, Canada",
+             "Trinidad and Tobago (1)", "- The University of the West Indies"]
+    result = read(lines, "s", {"start_marker": "^Partners$"})
+    assert [r.fields.get("country") for r in result.records] == [
+        "Germany", None, None, "Trinidad and Tobago"]
+    assert [f.code for f in result.records[1].flags] == ["no-country"]
+
+
 def test_a_numbered_country_is_a_heading_not_an_entry() -> None:
     lines = ["Partners", "1.\tFrance", "• Sorbonne Université", "2. Japan", "• Kyoto University"]
     result = read(lines, "s", {"start_marker": "^Partners$"})

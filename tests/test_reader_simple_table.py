@@ -406,6 +406,24 @@ SUBROW_OPTIONS = {"columns": ["country", "partner", "kind", "quota", "end"],
                   "header": ["Country", "Partner", "Type", "Places", "End"]}
 
 
+@pytest.mark.parametrize(("cell", "read_as_agreement"), [
+    ("Framework agreement", True), ("Accord-cadre", True),
+    ("see the note below", False), ("Law only", False)])
+def test_a_row_naming_only_a_further_agreement_type_continues_the_partner(
+        cell: str, read_as_agreement: bool) -> None:
+    """An untuned French workbook's row ';;Accord-cadre;;;' (the partner's framework
+    agreement, without places or an end) was reported as '3 cells where the table has 6'."""
+    rows = [*SUBROWS[:2], f"\t\t{cell}\t\t", SUBROWS[3]]
+    result = read(rows, "subrows", SUBROW_OPTIONS, ReadContext(grid=True))
+    continuing = [r for r in result.records if r.first_line == 3
+                  and r.fields.get("partner") == "Université de Genève"]
+    assert bool(continuing) is read_as_agreement
+    if read_as_agreement:
+        assert continuing[0].fields["partner"] == "Université de Genève"
+        assert continuing[0].fields["kind"] == cell
+        assert {"quota", "end"}.isdisjoint(continuing[0].fields)
+
+
 def test_a_row_continuing_a_partner_takes_its_name_never_its_places() -> None:
     """A partner's framework agreement on a row under its exchange agreement, its places
     cell empty (a spreadsheet or CSV), was published with the exchange agreement's 2

@@ -13,20 +13,23 @@ from exchange_kg.normalise.remark_status import remark_status
 from exchange_kg.records import RawRecord
 
 
-def _section(tmp_path: Path) -> Section:
+def _section(tmp_path: Path, **fields: str) -> Section:
+    """A table of a partner column and ``fields`` (column -> normaliser)."""
     path = tmp_path / "r.yaml"
+    rules = "".join(f"      {name}: {rule}\n" for name, rule in fields.items())
     path.write_text("source: r\nlist: r\nsections:\n  - name: rows\n    reader:\n"
                     "      name: simple-table\n      options:\n"
-                    "        columns: [partner, end, remark]\n"
-                    "    fields:\n      partner: partner\n      end: term\n"
-                    "      remark: text\n    constants:\n      level: university\n", "utf-8")
+                    f"        columns: [partner, {', '.join(fields)}]\n"
+                    f"    fields:\n      partner: partner\n{rules}"
+                    "    constants:\n      level: university\n", "utf-8")
     return load_mapping(path).sections[0]
 
 
 def _build(tmp_path: Path, remark: str, end: str = "31/05/2029") -> tuple[list, RawRecord]:
     record = RawRecord("r", (4,), "", {"partner": "University of Vienna", "end": end,
                                        "remark": remark})
-    return build_agreements(record, _section(tmp_path), "r", "p"), record
+    return build_agreements(record, _section(tmp_path, end="term", remark="text"), "r",
+                            "p"), record
 
 
 @pytest.mark.parametrize("remark", [
@@ -99,15 +102,6 @@ def test_remarks_without_a_status(text: str) -> None:
     assert remark_status(text) is None
 
 
-def _status_section(tmp_path: Path) -> Section:
-    path = tmp_path / "s.yaml"
-    path.write_text("source: s\nlist: s\nsections:\n  - name: rows\n    reader:\n"
-                    "      name: simple-table\n      options:\n"
-                    "        columns: [partner, end, kind]\n"
-                    "    fields:\n      partner: partner\n      end: term\n"
-                    "      kind: kinds\n    constants:\n      level: university\n", "utf-8")
-    return load_mapping(path).sections[0]
-
 
 @pytest.mark.parametrize(("status", "as_of", "published"), [
     ("Expired", DateValue(2025, 10, 1), False),  # it ran out before the end it states
@@ -126,19 +120,11 @@ def test_an_expired_row_whose_end_is_still_to_come_is_not_in_force(
     were published as agreements in force until then."""
     record = RawRecord("s", (4,), "", {"partner": "University of Edinburgh",
                                        "end": "31/05/2027", "kind": status})
-    agreements = build_agreements(record, _status_section(tmp_path), "s", "p", as_of=as_of)
+    agreements = build_agreements(record, _section(tmp_path, end="term", kind="kinds"), "s", "p",
+                                  as_of=as_of)
     assert bool(agreements) is published
     assert published or any(f.code == "agreement-ended" and f.withheld for f in record.flags)
 
-
-def _quota_section(tmp_path: Path) -> Section:
-    path = tmp_path / "q.yaml"
-    path.write_text("source: q\nlist: q\nsections:\n  - name: rows\n    reader:\n"
-                    "      name: simple-table\n      options:\n"
-                    "        columns: [partner, quota, remark]\n"
-                    "    fields:\n      partner: partner\n      quota: quota\n"
-                    "      remark: text\n    constants:\n      level: university\n", "utf-8")
-    return load_mapping(path).sections[0]
 
 
 @pytest.mark.parametrize(("remark", "published"), [
@@ -150,5 +136,6 @@ def test_a_remark_stating_other_places_withholds_the_places(
     """'Places reduced to 1 from 2026/27' beside a places cell of 2 was published as 2."""
     record = RawRecord("q", (4,), "", {"partner": "Stellenbosch University", "quota": "2",
                                        "remark": remark})
-    (agreement,) = build_agreements(record, _quota_section(tmp_path), "q", "p")
+    (agreement,) = build_agreements(record, _section(tmp_path, quota="quota", remark="text"),
+                                    "q", "p")
     assert (agreement.quota is not None) is published

@@ -333,8 +333,11 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             # a field already named, or already refused (two columns of places that differ:
             # a third column of numbers, "Months", does not become the places)
             why[cell] = f"a second {name} column"
-            name = _second_quota(columns, header, rows, i, name, why) \
-                if name in columns else None
+            if name in columns and _empty_twin(columns, header, rows, name, values, why):
+                why.pop(cell)
+            else:
+                name = _second_quota(columns, header, rows, i, name, why) \
+                    if name in columns else None
         if language not in (None, "mul"):
             languages[language] += 1
         if name is not None:
@@ -390,6 +393,21 @@ def _ticks(values: Sequence[str]) -> bool:
     """A column whose filled cells only tick their rows (x, ✓, yes)."""
     filled = [v.strip().casefold() for v in values if v.strip()]
     return any(v in MARKS for v in filled) and all(v in MARKS or v in NO_MARKS for v in filled)
+
+
+def _empty_twin(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],
+                name: str, values: Sequence[str], why: dict[str, str]) -> bool:
+    """Whether the column already named ``name`` is empty on every row where the new one
+    has values (a column hidden in the workbook or page, its old values kept out of view,
+    beside the copy the office fills): then the filled one is the field, the empty one not."""
+    first = columns.index(name)
+    if not any(v.strip() for v in values) or any(
+            row[first].strip() for row in rows if first < len(row)):
+        return False
+    columns[first] = "-"
+    why[header[first]] = (f"its cells are empty; the {name} is in the column of the same "
+                          "header beside it")
+    return True
 
 
 def _second_quota(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],

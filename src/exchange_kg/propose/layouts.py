@@ -31,7 +31,8 @@ from exchange_kg.readers.outline import split_details, uncounted, unnumbered
 from exchange_kg.readers.simple_table import REPEATABLE
 
 _COUNTED = re.compile(r"^\S.*\(\s*\d+\s*\)$")  # "China (75)": a country with its count
-_BARE = re.compile(r"^\d{1,2}$")  # a length in years, under a header saying so
+# a length in years ("5", "7,0"), under a header saying so
+_BARE = re.compile(r"^\d{1,2}(?:[.,]\d{1,2})?$")
 _BULLET = re.compile(r"^\s*(?:[-\u2013\u2022]\s*\*?|\*)\s*\S")
 _TOTAL_WORDS = ("total", "gesamt", "insgesamt", "razem", "ogółem", "ogolem")
 

@@ -13,6 +13,7 @@ from exchange_kg.normalise.dates import decide_date_order
 from exchange_kg.normalise.fit import looks_like_institution
 from exchange_kg.propose.layouts import pattern_for
 from exchange_kg.propose.proposal import Proposal
+from exchange_kg.readers.cells import fold
 
 # Languages whose lists write numeric dates day first; proposed when the dates cannot say.
 DAY_FIRST_LANGUAGES = frozenset({"de", "es", "fr", "it", "pl", "pt", "nl", "cs", "sk", "hu"})
@@ -30,7 +31,13 @@ def refine(proposal: Proposal, path: Path) -> None:
     order = src.date_order
     proposal.date_order = proposal.mapping.get("date_order") or (order and order.order)
     whole = decide_date_order(src.lines)
-    if order is not None and order.order is None and whole.order is not None \
+    stated = _stated_date_order(src.lines)
+    if order is not None and order.order is None and stated is not None \
+            and not (order.day_first or order.month_first) and whole.order in (None, stated[0]):
+        # "Dates signed are MM/DD/YYYY.": the document says how it writes them
+        proposal.mapping["date_order"] = proposal.date_order = stated[0]
+        proposal.comments["date_order"] = f"the document says its dates are written {stated[1]}"
+    elif order is not None and order.order is None and whole.order is not None \
             and not (order.day_first or order.month_first) and _has_ambiguous_dates(src):
         # the dates read say nothing, but the document's other dates do ("ata o 31/05/2029"
         # in a validity column left unread): the order is the document's, not one column's
@@ -68,6 +75,10 @@ def _whose_unit(proposal: Proposal, src: Any) -> None:
             continue
         header = section["reader"]["options"].get("header", columns)
         name = header[columns.index("unit")] if len(header) == len(columns) else "unit"
+        if _names_the_partner(name):
+            proposal.comments["field:unit"] = (f"{name!r} read as the partner's unit: its "
+                                               "header says whose")
+            continue
         countries: dict[str, set[str]] = {}
         rows = 0
         for rec in src.result.records:
@@ -97,6 +108,34 @@ def _whose_unit(proposal: Proposal, src: Any) -> None:
             proposal.notes.append(
                 f"{name!r} names units, but whose the document does not tell ({evidence}): "
                 "left unread; map it as unit (the partner's) or home_unit (yours)")
+
+
+# Words of a unit column's header that say the unit is the partner's ("Composante
+# partenaire", "Partner faculty", "Facoltà partner", "Wydział partnera", "Facultad socia")
+_PARTNER_WORDS = frozenset({"partner", "partners", "partenaire", "partenaires", "partnera",
+                            "partnerska", "partnerskiej", "socia", "socio", "parceira",
+                            "parceiro", "partnerhochschule", "partneruniversitat",
+                            "partnerinstitution", "host"})
+
+
+def _names_the_partner(header: str) -> bool:
+    return not _PARTNER_WORDS.isdisjoint(fold(text_key(header)).split())
+
+
+# A date format written out in the document ("MM/DD/YYYY", "JJ/MM/AAAA", "TT.MM.JJJJ")
+_FORMAT = re.compile(r"(?<![A-Za-z])(?:(?P<mdy>MM[/.-]DD[/.-](?:YYYY|YY))"
+                     r"|(?P<dmy>(?:DD|JJ|TT|GG)[/.-]MM[/.-](?:YYYY|AAAA|JJJJ|RRRR|YY|AA|JJ)))"
+                     r"(?![A-Za-z])", re.IGNORECASE)
+
+
+def _stated_date_order(lines: list[str]) -> tuple[str, str] | None:
+    """The date order a document states by writing out its format, and how it writes it;
+    None where it states none, or both."""
+    found: dict[str, str] = {}
+    for line in lines:
+        for m in _FORMAT.finditer(line):
+            found.setdefault("mdy" if m.group("mdy") else "dmy", m.group())
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 def _has_ambiguous_dates(src: Any) -> bool:
@@ -134,6 +173,10 @@ def _learn(proposal: Proposal, src: Any) -> bool:
                     (n < first_header or n > last_record)
                     and not any(looks_like_institution(c) for c in cells)):
                 continue  # several cells in the table: a row that could not be read
+            if options.get("country_headings") and first_header < n < last_record \
+                    and len(cells) == 1 and _once(src.lines, text):
+                continue  # a heading the reader knows no country of ("BENELUX"): it ends
+                # the group of the country heading above; a title pattern would hide it
             key = ("footer_patterns" if n > last_record and reader != "merged-cell-table"
                    else "title_patterns")
             pattern = pattern_for(cells[0])
@@ -141,6 +184,11 @@ def _learn(proposal: Proposal, src: Any) -> bool:
                 options.setdefault(key, []).append(pattern)
                 changed = True
     return changed
+
+
+def _once(lines: list[str], text: str) -> bool:
+    """Whether a line's text stands once in the document (a page's running title repeats)."""
+    return sum(1 for line in lines if line.strip() == text) == 1
 
 
 def _page_furniture(record: Any, src: Any) -> bool:

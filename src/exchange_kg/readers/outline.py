@@ -27,6 +27,7 @@ from exchange_kg.normalise.quota import parse_quota
 from exchange_kg.readers import check_columns, register
 from exchange_kg.readers.details import field_of
 from exchange_kg.readers.sections import SECTION_SCHEMA, LayoutPatterns, open_section
+from exchange_kg.readers.simple_table import heading_countries
 from exchange_kg.records import FIELDS, Flag, LineStatus, RawRecord, ReaderResult, SelfCheck
 
 DEFAULT_TOTAL = r"(?i)^total\s+of\s+(?P<n>\d+)\s+(?:institutions?|partners?|universities)\b.*$"
@@ -410,7 +411,13 @@ def _enter_heading(item: _Line, ctx: _Context, no_country: set[str]) -> None:
     if item.heading is None:
         return
     heading = item.heading
-    if heading.casefold() in no_country:
+    named = heading_countries(heading)
+    if named is not None and len(named) > 1:
+        ctx.country = None  # "USA & Canada (2)": its entries' country is not one of them for sure
+        ctx.heading_flag = Flag("country", "no-country", f"listed under {heading!r}, a heading "
+                                f"that names several countries ({', '.join(named)})",
+                                value=heading)
+    elif heading.casefold() in no_country:
         ctx.country = None
         ctx.heading_flag = Flag(
             "country",

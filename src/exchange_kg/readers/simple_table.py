@@ -19,6 +19,7 @@ from exchange_kg.formats.grid import OPEN_ENDS
 from exchange_kg.normalise.country import parse_country
 from exchange_kg.normalise.fit import parse_continent
 from exchange_kg.normalise.header_words import restates_header
+from exchange_kg.normalise.kinds import parse_kinds
 from exchange_kg.readers import check_columns, register, table_columns
 from exchange_kg.readers.cells import (
     fold,
@@ -365,19 +366,36 @@ def heading(cells: Sequence[str], columns: Sequence[str]) -> tuple[str, str | No
 
 # "Spain – 1 partner", "Germany (2 partners)", "USA / Canada": parts of a heading
 _HEADING_PARTS = re.compile(r"\s+[–—-]\s+|\s*[/(),:;|]\s*")
+# "USA & Canada", "Australia and New Zealand": a part naming two countries (split only where
+# the whole part names none: "Trinidad and Tobago", "Bosnia and Herzegovina" are one)
+_JOINED = re.compile(r"\s*&\s*|\s+(?:and|und|et|y|e|i|en|og|och|и|та|ve|és)\s+", re.IGNORECASE)
+
+
+def heading_countries(text: str) -> list[str] | None:
+    """The countries a heading names among counts and other words ("Spain – 1 partner",
+    "Germany (2 partners)", "USA / Canada", "USA & Canada (2)"), each as written; None where
+    a part names no country and holds no number: "University of Georgia" is no heading."""
+    parts = [p.strip() for p in _HEADING_PARTS.split(text) if p and p.strip()]
+    countries: list[str] = []
+    for part in parts:
+        if parse_country(part, fuzzy=False) is not None:
+            countries.append(part)
+            continue
+        if re.search(r"\d", part):
+            continue  # a count: "1 partner", "2"
+        joined = [j.strip() for j in _JOINED.split(part) if j and j.strip()]
+        if len(joined) < 2 or any(parse_country(j, fuzzy=False) is None for j in joined):
+            return None
+        countries.extend(joined)
+    return countries or None
 
 
 def _counted_heading(text: str) -> tuple[str, str | None] | None:
     """A heading that names its country among other words ("Spain – 1 partner", "Germany
     (2 partners)"), or several countries ("USA / Canada": its rows' country is not one of
-    them for sure). A part naming a country is a heading only where every other part holds
-    a number or nothing a name could be made of: "University of Georgia" is no heading."""
-    parts = [p.strip() for p in _HEADING_PARTS.split(text) if p and p.strip()]
-    if len(parts) < 2:
-        return None
-    countries = [p for p in parts if parse_country(p, fuzzy=False) is not None]
-    rest = [p for p in parts if p not in countries]
-    if not countries or any(not re.search(r"\d", p) for p in rest):
+    them for sure)."""
+    countries = heading_countries(text)
+    if countries is None or (len(countries) == 1 and countries[0] == text.strip()):
         return None
     if len(countries) == 1:
         return f"heading: {text} (a country)", countries[0]
@@ -454,6 +472,8 @@ def read_rows(
         if layout is not None:
             if layout[0] == "header":
                 shift = header_offset(cells, options.get("header", ())) or 0
+            elif not wraps and number > header_at and sum(1 for c in cells if c) == 1:
+                heading_country = None  # a title inside a web or spreadsheet table: as below
             result.mark(number, LineStatus.LAYOUT, *layout)
             continue
         moved = aligned(cells, shift)
@@ -728,4 +748,13 @@ def _partner_merged_down(cells: Sequence[str], columns: Sequence[str]) -> bool:
     if any(i < len(cells) and cells[i].strip() for i in named):
         return False  # a country or another name of its own: not the partner above
     own = [c for c in cells if c.strip()]
+    if len(own) == 1:  # "Accord-cadre" alone: a further agreement of the partner above
+        return any(c == "kind" and i < len(cells) and cells[i].strip() and _only_kinds(cells[i])
+                   for i, c in enumerate(columns))
     return len(own) >= 2 and not is_total_line(cells)
+
+
+def _only_kinds(text: str) -> bool:
+    """Whether a cell names agreement types and nothing else."""
+    value, flags = parse_kinds(text)
+    return bool(value.kinds) and not flags
