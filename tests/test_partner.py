@@ -1314,7 +1314,9 @@ def test_one_item_in_square_brackets_is_a_note_not_a_member_list(cell: str) -> N
     value, flags = parse_partner(cell)
     assert value.consortium is None
     assert [p.institution for p in value.parties] == ["Kyoto University"]
-    assert "footnote-mark" in {f.code for f in flags}
+    # a status word is a note on the row (its status read from it), the rest a footnote's mark
+    assert ("partner-note" if "terminated" in cell else "footnote-mark") in {f.code for f in flags}
+    assert value.notes == (("terminated",) if "terminated" in cell else ())
     # two items or more are the members of a consortium, as before
     value, _ = parse_partner("Consortium X [Universität Wien, Univerzita Karlova]")
     assert value.consortium == "Consortium X" and len(value.parties) == 2

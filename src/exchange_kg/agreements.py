@@ -15,7 +15,7 @@ from exchange_kg.mapping_spec import Section
 from exchange_kg.normalise import registry
 from exchange_kg.normalise.country import countries_in_name, parse_country, territory_of
 from exchange_kg.normalise.dates import DateValue
-from exchange_kg.normalise.erasmus import ErasmusCode, city_fits
+from exchange_kg.normalise.erasmus import ErasmusCode, city_fits, parse_erasmus_code
 from exchange_kg.normalise.fit import names_a_column
 from exchange_kg.normalise.kinds import ENDED, EXPIRED, parse_kinds
 from exchange_kg.normalise.partner import cell_lines
@@ -180,7 +180,10 @@ def build_agreements(
                                  "read across its grain", record.fields["partner"],
                                  withheld=True))
         return []
-    remark = remark_status(values.get("remark"))
+    # a note the partner cell writes after the name ("(suspended)") is read alone: the
+    # in-process reading needs the status words by themselves
+    remark = next((r for r in map(remark_status, [values.get("remark"), *partner.notes]) if r),
+                  None)
     _other_places(values, record)
     ended = _ended(values, record, remark, as_of)
     if ended:
@@ -198,8 +201,10 @@ def build_agreements(
                               record)
     unit = _of_one_party(values, "unit", len(partner.parties), record)
     other_name = _of_one_party(values, "other_name", len(partner.parties), record)
-    code = _erasmus_code(values.get("erasmus_code"), country, city[0],
-                         len(partner.parties), record)
+    written = values.get("erasmus_code")
+    if written is None and partner.erasmus_code:  # "D  MUNCHEN01 – LMU München"
+        written = parse_erasmus_code(partner.erasmus_code)[0]
+    code = _erasmus_code(written, country, city[0], len(partner.parties), record)
     cities = [None] * len(partner.parties)
     if lined:
         lines = cell_lines(record.fields.get("city", ""))
@@ -235,7 +240,9 @@ def build_agreements(
         quota=values.get("quota"),
         waiver=_mark(values, record, "waiver", marked),
         city_language=section.city_language,
-        remarks=((values["remark"], record.source_id),) if values.get("remark") else (),
+        # a note the partner cell writes after the name ("(suspended)") is one on the row
+        remarks=tuple((text, record.source_id) for text in
+                      ((values["remark"],) if values.get("remark") else ()) + partner.notes),
     )
     if partner.consortium and "consortium" not in base["kinds"]:
         base["kinds"] = _merge_kinds(base["kinds"], ("consortium",))

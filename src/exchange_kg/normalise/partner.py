@@ -52,8 +52,10 @@ from functools import lru_cache
 import pycountry
 
 from exchange_kg.normalise.country import WORD, countries_in_name, marks_kept, parse_country
-from exchange_kg.normalise.quota import says_unstated
-from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
+from exchange_kg.normalise.erasmus import parse_erasmus_code
+from exchange_kg.normalise.kinds import parse_kinds
+from exchange_kg.normalise.quota import parse_quota, says_unstated
+from exchange_kg.normalise.vocabulary import Vocabulary, active, data_rows, entries
 from exchange_kg.records import Flag
 
 NOTATIONS = ("auto", "parentheses", "comma", "dash")
@@ -80,6 +82,12 @@ class PartyName:
 class PartnerValue:
     parties: tuple[PartyName, ...]  # several for a consortium or a "1) ... 2) ..." list
     consortium: str | None = None  # consortium name when the cell is "Name [A (u), B (u)]"
+    # notes the cell writes after the name ("suspended", "Master only", "NEW!"): on the row,
+    # never in the name (see ``_take_notes``)
+    notes: tuple[str, ...] = ()
+    # an Erasmus code the cell writes before or after the name ("D  MUNCHEN01 – …"), in its
+    # normal form: the partner's code, not a part of its name
+    erasmus_code: str | None = None
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -802,7 +810,7 @@ def _quotes_restored(value: PartnerValue, text: str) -> PartnerValue:
                             alt_names=tuple(map(restored, p.alt_names)), place=opt(p.place),
                             with_country=opt(p.with_country))
                     for p in value.parties)
-    return PartnerValue(parties, opt(value.consortium))
+    return PartnerValue(parties, opt(value.consortium), value.notes, value.erasmus_code)
 
 
 # A cell of more lines than a name, its units and its place take is read as one line: each
@@ -830,14 +838,146 @@ def _parse_line(text: str, notation: str, flags: list[Flag]) -> PartnerValue:
     if not any(c.isalnum() for c in cleaned) or says_unstated(cleaned):
         _flag(flags, "empty", "the partner cell names nothing", text)
         return PartnerValue(())
+    cleaned, code = _take_code(cleaned, flags)
+    cleaned, notes = _take_notes(cleaned, flags)
+    if code is None:
+        cleaned, code = _take_code(cleaned, flags)  # "Universität Wien (A  WIEN01) (neu)"
     items = _numbered_items(cleaned) or _listed_items(cleaned)
     if items:
         parties = tuple(p for item in items for p in _parse_parties(item, notation, flags))
-        return PartnerValue(parties)
+        return PartnerValue(parties, notes=notes, erasmus_code=code)
     consortium = _consortium(cleaned, notation, flags) or _network(cleaned, notation, flags)
     if consortium is not None:
-        return consortium
-    return PartnerValue(tuple(_parse_parties(cleaned, notation, flags)))
+        return replace(consortium, notes=notes, erasmus_code=code)
+    return PartnerValue(tuple(_parse_parties(cleaned, notation, flags)), notes=notes,
+                        erasmus_code=code)
+
+
+_ERASMUS = r"([A-Z]{1,3}\s+[A-Z](?:[A-Z-]*[A-Z])?\s*\d{2,3})"
+_LEADING_CODE = re.compile(r"^" + _ERASMUS + r"(?:\s*[-–—,:]\s*|\s+)(?=\S)")
+_TRAILING_CODE = re.compile(r"\s*(?:[-–—,]\s*|\(\s*)" + _ERASMUS + r"\s*\)?$")
+
+
+def _take_code(text: str, flags: list[Flag]) -> tuple[str, str | None]:
+    """The cell without the Erasmus code it writes before the name ("D  MUNCHEN01 –
+    Ludwig-Maximilians-Universität München", "F PARIS004 Sorbonne Université") or after it
+    ("Universität Wien (A  WIEN01)"), and the code in its normal form. Only a code of a
+    country the programme knows is one; kept in the name, it made the institution one no
+    other list shares, and its country went unread."""
+    for pattern in (_LEADING_CODE, _TRAILING_CODE):
+        found = pattern.search(text)
+        if found is None:
+            continue
+        if pattern is _TRAILING_CODE and found[0].lstrip().startswith("(") \
+                and not found[0].rstrip().endswith(")"):
+            continue
+        code, _ = parse_erasmus_code(found[1])
+        rest = text[found.end():] if pattern is _LEADING_CODE else text[:found.start()]
+        if code is None or code.country is None or not any(c.isalpha() for c in rest):
+            continue
+        _flag(flags, "erasmus-code-in-name", f"the Erasmus code {code.code!r} written in the "
+              "partner cell is the partner's code, not a part of its name", found[1])
+        return _tidy(rest), code.code
+    return text, None
+
+
+# a web address after the name, bare or in brackets: "… https://www.uib.no", "… (www.uib.no)",
+# "… (kuleuven.be)"
+_ADDRESS = re.compile(r"\s*(?:(?:https?://|www\.)[^\s()\[\]]+|[(\[]\s*(?:(?:https?://|www\.)"
+                      r"[^\s()\[\]]+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?)\s*[)\]])$",
+                      re.IGNORECASE)
+
+
+def _take_notes(text: str, flags: list[Flag]) -> tuple[str, tuple[str, ...]]:
+    """The cell without what it writes after the name that is no part of it, and the notes
+    among that. A link's text or address ("[Link]", "(website)", "– website", "(www.uib.no)")
+    is dropped: the page the link leads to is no party and no part of a name. A note on the
+    agreement ("(suspended)", "(NEW!)", "(Master only)", "(2 x 5 months)") is kept as a note,
+    for the row's status to be read from it. Left in the name, each made the institution one
+    of its own, an IRI no other row or registry shares."""
+    notes: list[str] = []
+    while True:
+        address = _ADDRESS.search(text)
+        if address is not None and any(c.isalpha() for c in text[:address.start()]):
+            _flag(flags, "link-text", f"a web address after the name "
+                  f"({address.group().strip()!r}) was removed", text)
+            text = _tidy(text[:address.start()]).rstrip(" -–—,;:")
+            continue
+        part = _trailing_part(text)
+        if part is None:
+            break
+        start, content = part
+        kind = _note_kind(content)
+        rest = _tidy(text[:start]).rstrip(" -–—,;:")
+        if kind is None or not any(c.isalpha() for c in rest):
+            break
+        if kind == "link":
+            _flag(flags, "link-text", f"a link's text after the name ({content!r}) was "
+                  "removed", text)
+        else:
+            _flag(flags, "partner-note", f"{content!r} after the name is a note on the "
+                  "agreement, not a part of the name", content)
+            notes.insert(0, content)
+        text = rest
+    return text, tuple(notes)
+
+
+def _trailing_part(text: str) -> tuple[int, str] | None:
+    """(where it starts, its text) of the last bracket closing the cell, or else of the part
+    after its last top-level spaced dash."""
+    text = text.rstrip()
+    if text.endswith((")", "]")):
+        depth = 0
+        for i in range(len(text) - 1, -1, -1):
+            if text[i] in ")]":
+                depth += 1
+            elif text[i] in "([":
+                depth -= 1
+                if depth == 0:
+                    return i, text[i + 1:-1].strip()
+        return None
+    mask = _top_level(text)
+    dashes = [m for m in re.finditer(r"\s[-–—]\s", text) if all(mask[m.start():m.end()])]
+    if not dashes:
+        return None
+    return dashes[-1].start(), text[dashes[-1].end():].strip()
+
+
+@lru_cache(maxsize=1)
+def _note_words() -> dict[str, frozenset[str]]:
+    """meaning -> the words (folded) of ``partner-note-words.tsv``."""
+    found: dict[str, set[str]] = {}
+    for word, meaning, *_ in data_rows("partner-note-words.tsv"):
+        found.setdefault(meaning, set()).add(" ".join(_fold(word).split()))
+    return {meaning: frozenset(words) for meaning, words in found.items()}
+
+
+def _note_kind(content: str) -> str | None:
+    """What a trailing part is when it is no part of the name: "link", "new", "only",
+    "status", "places"; None when it may be (an acronym, a place, a unit, another name)."""
+    if not content or not any(c.isalpha() for c in content) or _heads(content):
+        return None
+    words = _note_words()
+    folded = " ".join(_fold(content).strip(" !.:*").split())
+    if folded in words.get("link", ()):
+        return "link"
+    if folded in words.get("new", ()):
+        return "new"
+    tokens = content.split()
+    if _fold(tokens[0]) in words.get("ended", ()) \
+            and not any(c.isalpha() for t in tokens[1:] for c in t):
+        return "status"  # "(Closed)", "(ended 2025)"
+    if _is_acronym(content) or _category(content) is not _Cat.OTHER:
+        return None
+    if len(tokens) <= 5 and any(t == t.lower() and _fold(t) in words.get("only", ())
+                                for t in (tokens[0], tokens[-1])):
+        return "only"  # "Master only", "nur Jura"; never "Kun Shan"
+    if parse_kinds(content)[0].status is not None:
+        return "status"  # "(suspended)", "(under negotiation)"
+    quota = parse_quota(content)[0]
+    if quota is not None and quota.places:
+        return "places"
+    return None
 
 
 @lru_cache(maxsize=1 << 17)
