@@ -468,6 +468,12 @@ def _resolve_one(text: str, fuzzy: bool, languages: tuple[str, ...], vocabulary:
             return None, why
     if not fuzzy:
         return None, "no exact country name"
+    abbreviated = [w for w in text.split() if w.rstrip(",").casefold() in _name_abbreviations()]
+    if abbreviated:
+        # "N. Korea" is one letter from "Korea", "Eq. Guinea" from "Guinea": a repair would
+        # drop the very word that tells two countries apart
+        return None, (f"{abbreviated[0]!r} abbreviates a word of the name: no exact name "
+                      "with it spelt out, and no repair")
     if not key.isascii():
         return None, "no country name in this script"
     return _fuzzy(key, languages)
@@ -480,11 +486,40 @@ def _one_country_twice(text: str, langs: tuple[str, ...], vocabulary: Vocabulary
     :func:`countries_listed`)."""
     pieces = [p for p in re.split(r"/|[\n\u2028\u2029]", text) if p.strip()]
     if len(pieces) < 2:
+        pieces = _script_halves(text)  # "中國內地 Mainland China", "澳洲 Australia"
+    if len(pieces) < 2:
         return None
     found = [_resolve_one(p.strip(), False, langs, vocabulary)[0] for p in pieces]
     if any(m is None for m in found) or len({m.code for m in found if m}) != 1:
         return None
     return found[0]
+
+
+def _script_halves(text: str) -> list[str]:
+    """A cell of two names side by side, one in Latin letters and one in a script without
+    them, split where the script changes; [] otherwise."""
+    words = text.split()
+    latin = [_has_latin(w) for w in words]
+    changes = [i for i in range(1, len(words)) if latin[i] != latin[i - 1]]
+    if len(changes) != 1 or any(_has_latin(w) and _has_non_latin_letters(w) for w in words):
+        return []
+    return [" ".join(words[:changes[0]]), " ".join(words[changes[0]:])]
+
+
+def _has_latin(word: str) -> bool:
+    return any(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
+
+
+_FLAG = re.compile(r"^\s*([\U0001F1E6-\U0001F1FF])([\U0001F1E6-\U0001F1FF])\s*$")
+
+
+def _flag_code(text: str) -> CountryMatch | None:
+    """A flag emoji alone ("🇯🇵"): its two regional indicator letters are the ISO code."""
+    found = _FLAG.match(text)
+    if found is None:
+        return None
+    code = "".join(chr(ord(c) - 0x1F1E6 + ord("A")) for c in found.groups())
+    return CountryMatch(code, _name(code), "flag", 100.0) if code in country_codes() else None
 
 
 def _split_parentheses(text: str) -> tuple[str, list[str]]:
@@ -520,6 +555,9 @@ def _resolve_cell(text: str, fuzzy: bool, langs: tuple[str, ...], vocabulary: Vo
                   ) -> tuple[CountryMatch | None, str]:
     """Cached: the cells of a build name the same few hundred countries over and over."""
     text = text.translate(_FULL_WIDTH_BRACKETS)
+    flag = _flag_code(text)
+    if flag is not None:
+        return flag, ""
     # "Chile (2)" must not be a fuzzy "Chile"; "China Hong Kong" must not be a fuzzy anything
     whole, why = _resolve_one(text, False, langs, vocabulary)
     if whole is not None:
