@@ -14,7 +14,7 @@ import pyoxigraph
 import pytest
 
 from conftest import ROOT, run_build
-from exchange_kg import build_cache
+from exchange_kg import build_cache, same_list
 from exchange_kg.build_cache import DocumentCache
 from exchange_kg.manifest import load_manifest
 from exchange_kg.mapping_spec import load_mappings
@@ -332,6 +332,26 @@ def test_a_reading_with_evidence_is_reused_only_while_that_evidence_holds(
     assert cached["gse-partners"].from_cache is not looked_up
     for sid, src in clean.items():
         same_reading(src, cached[sid])
+
+
+def test_a_cached_reading_keeps_the_rows_same_list_compares(
+        project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild compares the documents for one list in two files (``same_list``) by the
+    row keys kept with each reading, not by going through every cached document's
+    agreements again; they are the keys its agreements give."""
+    cache = DocumentCache(tmp_path / "cache")
+    first = read(project_copy, cache)
+
+    def unused(agreement: object) -> None:
+        raise AssertionError("a cached document's rows were keyed again")
+
+    monkeypatch.setattr(same_list, "row_key", unused)
+    again = read(project_copy, cache)
+    assert all(src.from_cache for src in again.values())
+    kept = {sid: src.row_keys for sid, src in again.items()}
+    monkeypatch.undo()
+    assert kept == {sid: same_list.row_keys(src.agreements) for sid, src in first.items()}
+    assert all(len(rows) > 2 for rows in kept.values())
 
 
 def test_a_damaged_entry_is_read_anew(warm: tuple[Path, Path, Path], tmp_path: Path) -> None:

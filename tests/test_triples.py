@@ -69,6 +69,32 @@ def test_reachable_follows_iri_objects_but_not_the_excluded_predicates() -> None
     assert g.reachable([a], frozenset()) == {a, b, c, d}
 
 
+def test_reachable_calls_sharing_their_edges_read_each_block_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's source views reach the same institutions from fifty documents: with the
+    edges shared, each block is decoded once, and every view is what it is alone."""
+    g = TripleGraph()
+    a, b, c, d, e = (iri(EX + n) for n in "abcde")
+    g.add(a, iri(EX + "partner"), b)
+    g.add(d, iri(EX + "partner"), b)
+    g.add(b, iri(EX + "unitOf"), c)
+    g.add(c, iri(EX + "unitOf"), b)  # a cycle
+    g.add(d, iri(EX + "listedIn"), e)
+    g.add(e, iri(EX + "title"), literal("other document"))
+    g.add(c, iri(EX + "label"), literal("c"))
+    skip = frozenset({iri(EX + "listedIn")})
+    alone = [g.reachable(roots, skip) for roots in ([a], [d], [e, b])]
+    decoded: list[bytes] = []
+    original = TripleGraph._decode
+    monkeypatch.setattr(TripleGraph, "_decode",
+                        lambda self, block: decoded.append(block) or original(self, block))
+    edges: dict[str, tuple[str, ...]] = {}
+    shared = [g.reachable(roots, skip, edges) for roots in ([a], [d], [e, b])]
+    assert shared == alone == [{a, b, c}, {d, b, c}, {e, b, c}]
+    assert [tuple(x) for x in shared] == [tuple(x) for x in alone]  # the same order too
+    assert len(decoded) == len(set(decoded)) == 5  # a, b, c, d, e: each once
+
+
 def test_nquads_put_each_graphs_lines_in_it_and_sort_the_whole_file() -> None:
     g = TripleGraph()
     g.add(iri(EX + "z"), iri(EX + "p"), literal("1"))

@@ -536,8 +536,9 @@ class GraphBuilder:
         Tuples, not the sets they are found as: the writers only walk them, and a set took
         four times the bytes (8 MB at 10x, for subjects the graph holds anyway)."""
         views = {}
+        edges: dict[str, tuple[str, ...]] = {}  # each block read once for all the views
         for sid, subjects in sorted(self.subjects_by_source.items()):
-            view = self.graph.reachable(subjects, _NO_FOLLOW)
+            view = self.graph.reachable(subjects, _NO_FOLLOW, edges)
             # a retired IRI goes with the thing that replaced it
             view.update(old for old, new in self.replacements.items() if new in view)
             views[sid] = tuple(view)

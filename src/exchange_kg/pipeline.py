@@ -63,7 +63,7 @@ from exchange_kg.resolve.parents import split_parents
 from exchange_kg.resolve.slashed import ror_records, split_slashed_parties
 from exchange_kg.resolve.units import UnitPlan
 from exchange_kg.rules import rules_for
-from exchange_kg.same_list import check_same_lists
+from exchange_kg.same_list import check_same_lists, row_keys
 from exchange_kg.triples import TripleGraph
 from exchange_kg.yamlfile import DataFileError
 
@@ -88,6 +88,15 @@ class SourceResult:
     from_cache: bool = False  # taken from the build cache, not read in this build
     # the report's account of its lines (``report.summarise_lines``), once they are let go
     line_summary: dict[str, Any] | None = None
+    # its agreements' rows as ``same_list`` compares documents (``same_list.row_keys``),
+    # made where it is read (None: made when asked for)
+    rows: frozenset[bytes] | None = None
+
+    @property
+    def row_keys(self) -> frozenset[bytes]:
+        if self.rows is None:
+            self.rows = row_keys(self.agreements)
+        return self.rows
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -149,6 +158,7 @@ def _forget_lines(sources: list[SourceResult]) -> None:
 def _forget_records(sources: list[SourceResult]) -> None:
     for src in sources:
         src.lines, src.sections, src.locations, src.agreements = [], [], None, []
+        src.rows = None
         src.result = ReaderResult(checks=src.result.checks, notes=src.result.notes)
 
 
@@ -445,12 +455,16 @@ class _Part:
     agreements: list[Agreement] | None = None
     labelled: dict[str, set[str]] | None = None  # the document's own country labels
     lookups: _Lookups | None = None  # the evidence its reading looked up
+    # ``same_list.row_keys`` of the agreements: a rebuild compares the documents' rows
+    # without going through every cached document's agreements again
+    rows: frozenset[bytes] | None = None
 
     def source(self, doc: Document, mapping: Mapping, cached: bool) -> SourceResult:
         assert self.result is not None and self.positions is not None
         sections = [mapping.sections[k] for k in self.positions]
         return SourceResult(doc, mapping, self.lines or [], self.result, sections,
-                            self.locations, self.date_order, self.agreements or [], cached)
+                            self.locations, self.date_order, self.agreements or [], cached,
+                            rows=self.rows)
 
 
 def _part_of(job: _Job, how: _Pass) -> _Part:
@@ -468,8 +482,10 @@ def _part_of(job: _Job, how: _Pass) -> _Part:
     if job.labels_only:
         return _Part(labelled=labelled)
     position = {id(section): k for k, section in enumerate(mapping.sections)}
+    agreements = source_agreements(src)
     return _Part(src.lines, src.result, [position[id(s)] for s in src.sections],
-                 src.locations, src.date_order, source_agreements(src), labelled, lookups)
+                 src.locations, src.date_order, agreements, labelled, lookups,
+                 row_keys(agreements))
 
 
 def _run(jobs: list[_Job], how: _Pass, workers: int | None, progress: Progress,
@@ -651,7 +667,7 @@ def build(
                           f"mapping(s) for unknown source(s) {', '.join(extra)}")
 
     sources = read_sources(documents, mappings, progress, ocr=ocr, cache=cache)
-    check_same_lists([(s.document, s.mapping.list_id, s.agreements) for s in sources])
+    check_same_lists([(s.document, s.mapping.list_id, s.row_keys) for s in sources])
     if forget_records:
         _forget_lines(sources)
     timings["read+normalise"] = time.perf_counter() - t0

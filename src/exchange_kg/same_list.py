@@ -12,10 +12,12 @@ merge (:mod:`.merge`) and are never compared here.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from exchange_kg.records import SourceError
@@ -44,11 +46,28 @@ def row_key(agreement: Agreement) -> Hashable:
             agreement.quota, agreement.waiver)
 
 
+def row_keys(agreements: Iterable[Agreement]) -> frozenset[bytes]:
+    """A document's rows as the comparison sees them: a digest of each :func:`row_key` (the
+    text of its values, which are strings, numbers, dates and tuples of them, so equal keys
+    and equal texts go together). Made where the document is read and kept with its
+    reading in the build cache, so that a rebuild compares the unchanged documents without
+    going through their agreements again."""
+    return frozenset(hashlib.blake2b(repr(row_key(a)).encode("utf-8", "surrogatepass"),
+                                     digest_size=16).digest() for a in agreements)
+
+
 def same_lists(documents: Sequence[tuple[Document, str, list[Agreement]]]
                ) -> list[tuple[Document, Document, int]]:
     """The pairs of documents (with their list ids and agreements) of different lists whose
     rows are the same, with how many rows they share."""
-    rows = [{row_key(a) for a in agreements} for _, _, agreements in documents]
+    return same_rows([(doc, list_id, row_keys(agreements))
+                      for doc, list_id, agreements in documents])
+
+
+def same_rows(documents: Sequence[tuple[Document, str, AbstractSet[Hashable]]]
+              ) -> list[tuple[Document, Document, int]]:
+    """:func:`same_lists` of documents given with their rows' keys (:func:`row_keys`)."""
+    rows = [keys for _, _, keys in documents]
     where: dict[Hashable, list[int]] = {}
     for k, keys in enumerate(rows):
         for key in keys:
@@ -65,13 +84,13 @@ def same_lists(documents: Sequence[tuple[Document, str, list[Agreement]]]
     return out
 
 
-def check_same_lists(documents: Sequence[tuple[Document, str, list[Agreement]]]) -> None:
-    """Stop the build when two documents are one list in two files (see module doc)."""
-    pairs = same_lists(documents)
+def check_same_lists(documents: Sequence[tuple[Document, str, AbstractSet[Hashable]]]) -> None:
+    """Stop the build when two documents are one list in two files (see module doc); each
+    document comes with its list id and its rows' keys (:func:`row_keys`)."""
+    pairs = same_rows(documents)
     if not pairs:
         return
-    counts = {doc.id: len({row_key(a) for a in agreements})
-              for doc, _, agreements in documents}
+    counts = {doc.id: len(keys) for doc, _, keys in documents}
     a, b, n = pairs[0]
     more = f" (and {len(pairs) - 1} more such pair(s))" if len(pairs) > 1 else ""
     shared = (f"all {n} rows of each read the same" if counts[a.id] == counts[b.id] == n

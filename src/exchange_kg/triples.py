@@ -233,25 +233,35 @@ class TripleGraph:
         for s in sorted(blocks if subjects is None else subjects):
             yield subject_chunk(s.encode("utf-8"), self._decode(blocks[s]))
 
-    def reachable(self, roots: Iterable[str], no_follow: frozenset[str]) -> set[str]:
-        """The roots and every subject their IRI objects lead to, except along ``no_follow``."""
+    def reachable(self, roots: Iterable[str], no_follow: frozenset[str],
+                  edges: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+        """The roots and every subject their IRI objects lead to, except along ``no_follow``.
+
+        ``edges`` (subject -> the subjects it leads to) is filled as blocks are read and
+        read before them: calls that share it (the fifty source views of a build, which
+        reach the same institutions again and again) decode and scan each block once."""
         seen: set[str] = set()
         blocks = self._blocks()
         skip = {p.encode("utf-8") for p in no_follow}
+        if edges is None:
+            edges = {}
         todo = list(roots)
         while todo:
             s = todo.pop()
             if s in seen:
                 continue
             seen.add(sys.intern(s))  # the graph's own string (see freeze), not a copy
-            block = blocks.get(s)
-            if block is None:
-                continue
-            for p, o in _IRI_OBJECT.findall(self._decode(block)):
-                if p not in skip:
-                    o = o.decode("utf-8")
-                    if o in blocks and o not in seen:
-                        todo.append(o)
+            out = edges.get(s)
+            if out is None:
+                block = blocks.get(s)
+                if block is None:
+                    continue
+                # interned: the graph's own strings, so the tuples add no copies of them
+                out = edges[s] = tuple(
+                    sys.intern(o) for o in (o.decode("utf-8") for p, o in
+                                            _IRI_OBJECT.findall(self._decode(block))
+                                            if p not in skip) if o in blocks)
+            todo.extend(o for o in out if o not in seen)
         return seen
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph
@@ -34,12 +35,23 @@ from exchange_kg.yamlfile import DataFileError
 @dataclass
 class Validation:
     conforms: bool
-    report: Graph  # the full SHACL validation report graph
     violations: int
     warnings: int
     summary: list[tuple[int, str]]  # (count, "severity shape path: message"), most first
     # the report as Turtle, when the build it replaces wrote the same (verdicts.Reuse)
     turtle: bytes | None = None
+    _report: Graph | None = field(default=None, repr=False)
+    # makes the report graph when it is first asked for: a rebuild whose results are the
+    # previous build's takes their summary and Turtle from it and never needs the graph
+    _make: Callable[[], Graph] | None = field(default=None, repr=False)
+
+    @property
+    def report(self) -> Graph:
+        """The full SHACL validation report graph."""
+        if self._report is None:
+            assert self._make is not None
+            self._report, self._make = self._make(), None
+        return self._report
 
     def text(self, limit: int = 15) -> str:
         if self.conforms and not self.warnings:
@@ -141,20 +153,34 @@ def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
         except shacl.Unsupported:
             engine = "turbo"
     if engine == "native":
-        report = _empty_report()
         triples = graph if graph is not None else TripleGraph.of_store(data)
-        shacl.add_results(report, next(iter(report.subjects(RDF.type, SH.ValidationReport))),
-                          verdicts.check_all(compiled,
-                                             shacl.Data(triples.block, triples.subjects,
-                                                        triples.subjects_stating), reuse),
-                          shapes)
+        core = verdicts.check_all(compiled, shacl.Data(triples.block, triples.subjects,
+                                                       triples.subjects_stating), reuse)
         try:
-            sparql = _add_sparql_results(data, shapes, report, reuse)
+            sparql = _sparql_results(data, shapes, reuse)
         finally:
             if reuse is not None:
                 reuse.release()
+
+        def make(conforms: bool | None = None) -> Graph:
+            report = _empty_report()
+            node = _report_node(report)
+            shacl.add_results(report, node, core, shapes)
+            for row in sparql:
+                _add_result(report, node, *row)
+            if conforms is not None:
+                report.set((node, SH.conforms, Literal(conforms)))
+            return report
+
         if reuse is not None:
-            reuse.key_report([_canon(shapes, term) for term in sparql])
+            reuse.key_report([_canon(shapes, _found(*row)) for row in sparql])
+            kept = reuse.kept_summary()
+            if kept is not None:  # the previous build's results: its summary holds
+                conforms, violations, warnings, summary = kept
+                reuse.note_summary(kept)
+                return Validation(conforms, violations, warnings, summary,
+                                  _make=lambda: make(conforms))
+        report = make()
     elif engine == "turbo":
         _, report, _ = pyshacl_turbo.validate(data, shacl_graph=_core(shapes),
                                               inference="none", allow_warnings=True)
@@ -170,7 +196,7 @@ def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
     counts: Counter[str] = Counter()
     severities: Counter[URIRef] = Counter()
     # only the report's own results: some carry nested detail results of their own
-    report_node = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
+    report_node = _report_node(report)
     for result in report.objects(report_node, SH.result):
         sev = report.value(result, SH.resultSeverity)
         severities[sev] += 1
@@ -181,8 +207,14 @@ def validate(data: pyoxigraph.Store, shapes: Graph, engine: str = "native",
     conforms = severities[SH.Violation] == 0
     report.set((report_node, SH.conforms, Literal(conforms)))
     summary = sorted(((n, what) for what, n in counts.items()), key=lambda t: (-t[0], t[1]))
-    return Validation(conforms, report, severities[SH.Violation],
-                      severities[SH.Warning] + severities[SH.Info], summary)
+    warnings = severities[SH.Warning] + severities[SH.Info]
+    if engine == "native" and reuse is not None:
+        reuse.note_summary((conforms, severities[SH.Violation], warnings, summary))
+    return Validation(conforms, severities[SH.Violation], warnings, summary, _report=report)
+
+
+def _report_node(report: Graph) -> object:
+    return next(iter(report.subjects(RDF.type, SH.ValidationReport)))
 
 
 def _empty_report() -> Graph:
@@ -229,15 +261,25 @@ def _canon(shapes: Graph, row: tuple[object, ...]) -> str:
                     for t in row)
 
 
-def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph,
-                        reuse: verdicts.Reuse | None = None) -> list[tuple[object, ...]]:
-    """Each SHACL-SPARQL constraint's results into the report; returns them as (shape,
-    constraint, then each variable's name and value). With ``reuse``, a constraint whose
-    query :class:`sparql_reach.Reach` can bound runs only for the focus nodes a changed
-    subject can reach; the previous build's results for the others are kept; this build's
-    go into ``reuse.made`` for the next."""
-    found: list[tuple[object, ...]] = []
-    report_node = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
+def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph
+                        ) -> None:
+    """Each SHACL-SPARQL constraint's results into the report."""
+    node = _report_node(report)
+    for row in _sparql_results(store, shapes):
+        _add_result(report, node, *row)
+
+
+SparqlResult = tuple[URIRef, URIRef, URIRef, Literal | None, dict[str, object]]
+
+
+def _sparql_results(store: pyoxigraph.Store, shapes: Graph,
+                    reuse: verdicts.Reuse | None = None) -> list[SparqlResult]:
+    """Each SHACL-SPARQL constraint's results, as :func:`_add_result` takes them (shape,
+    constraint, severity, message, each variable's value by name). With ``reuse``, a
+    constraint whose query :class:`sparql_reach.Reach` can bound runs only for the focus
+    nodes a changed subject can reach; the previous build's results for the others are
+    kept; this build's go into ``reuse.made`` for the next."""
+    found: list[SparqlResult] = []
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
         if (shapes.value(constraint, SH.deactivated) or Literal(False)).toPython():
             continue
@@ -267,12 +309,16 @@ def _add_sparql_results(store: pyoxigraph.Store, shapes: Graph, report: Graph,
                 rows = run()
             if reuse is not None and reuse.made is not None and key is not None:
                 reuse.made.sparql[key] = rows
-            for names, terms in rows:
-                values = dict(zip(names, terms, strict=True))
-                _add_result(report, report_node, shape, constraint, severity, message, values)
-                found.append((shape, constraint,
-                              *(f"{n}={values[n]}" for n in names)))
+            found.extend((shape, constraint, severity, message,
+                          dict(zip(names, terms, strict=True))) for names, terms in rows)
     return found
+
+
+def _found(shape: URIRef, constraint: URIRef, severity: URIRef, message: Literal | None,
+           values: dict[str, object]) -> tuple[object, ...]:
+    """A SHACL-SPARQL result as the report's key reads it: shape, constraint, then each
+    variable's name and value."""
+    return (shape, constraint, *(f"{n}={v}" for n, v in values.items()))
 
 
 Row = tuple[tuple[str, ...], tuple[object, ...]]  # a result: variable names, their values

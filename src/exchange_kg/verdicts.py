@@ -132,6 +132,9 @@ class Kept:
     # variables' names and values
     sparql: dict[str, list[tuple[tuple[str, ...], tuple[object, ...]]]] = field(
         default_factory=dict)
+    # what the validation says of those results (conforms, violations, warnings and the
+    # summary of ``validate.Validation``): a function of them, as the report is
+    summary: tuple[bool, int, int, list[tuple[int, str]]] | None = None
 
 
 @dataclass
@@ -238,6 +241,19 @@ class Reuse:
         for line in [*core, "--", *sorted(sparql)]:
             digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
         self.made.report = (digest.hexdigest(), b"")
+
+    def kept_summary(self) -> tuple[bool, int, int, list[tuple[int, str]]] | None:
+        """The previous build's summary of its results, when they are this build's (keyed
+        by :meth:`key_report`): the report's graph need not be made to count them again."""
+        if self.kept is None or self.made is None or not self.made.report[0] or \
+                self.kept.report[0] != self.made.report[0]:
+            return None
+        return getattr(self.kept, "summary", None)
+
+    def note_summary(self, summary: tuple[bool, int, int, list[tuple[int, str]]]) -> None:
+        """This build's summary of its results, for the next build."""
+        if self.made is not None and self.made.report[0]:
+            self.made.summary = summary
 
     def previous_report(self, out_dir: Path) -> bytes | None:
         """The Turtle of the report the previous build wrote into ``out_dir``, when its
