@@ -893,6 +893,21 @@ def test_a_csv_cell_guarded_as_text_reads_as_its_text(tmp_path: Path) -> None:
         "Universität Wien\tA  WIEN01\t01/09/2021\t3\t=A1&\"x\""]
 
 
+def test_an_apple_numbers_file_says_what_to_export_it_as(tmp_path: Path) -> None:
+    """A Numbers spreadsheet (a zip package of Index/*.iwa parts) was taken for a workbook
+    and stopped with the spreadsheet library's 'Cannot detect file format': the error says
+    what it is and how to export it; a Pages document likewise."""
+    for name in ("list.numbers", "list.pages"):
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("Index/Document.iwa", b"\x00\x01")
+            z.writestr("Metadata/Properties.plist", b"<plist/>")
+        match = r"Apple Numbers spreadsheet \(.numbers\) is not read: export it as .xlsx" \
+            if name.endswith("numbers") else r"Apple iWork document \(.pages\) is not read"
+        with pytest.raises(SourceError, match=match):
+            open_view(path, [{}])
+
+
 def test_a_flat_opendocument_spreadsheet_says_what_to_save_it_as(tmp_path: Path) -> None:
     """A .fods (LibreOffice's Flat XML spreadsheet) was taken for a web page (its
     '<table:table>') and read as one line of glued words, then 'no table header'."""

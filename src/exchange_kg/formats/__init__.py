@@ -283,6 +283,13 @@ def _refuse_unread(path: Path, fmt: str) -> None:
     XML data file would be read as a workbook or as text and fail or read as garbage: say
     what to do instead."""
     what = None
+    if fmt == "xlsx" and _iwork(path):
+        if path.suffix.lower() in (".pages", ".key"):
+            what = f"an Apple iWork document ({path.suffix.lower()})"
+        else:
+            raise SourceError(str(path), None, "an Apple Numbers spreadsheet (.numbers) is not "
+                              "read: export it as .xlsx (Numbers: File, Export To, Excel) and "
+                              "map that file")
     if fmt == "xls" and path.suffix.lower() in (".doc", ".dot"):
         what = "a Word 97-2003 document (.doc)"
     elif fmt == "text" and path.suffix.lower() not in _SUFFIXES:
@@ -306,6 +313,16 @@ def _refuse_unread(path: Path, fmt: str) -> None:
                               "read. Save its records as a table, a row each and a column per "
                               "field (a CSV or XLSX file: open it in a spreadsheet program, "
                               "or export it so), and map that file")
+
+
+def _iwork(path: Path) -> bool:
+    """Whether a zip package is an Apple iWork file (Numbers, Pages, Keynote: its parts in
+    ``Index/*.iwa``), which the spreadsheet library could only call of unknown format."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.startswith("Index/") and n.endswith(".iwa") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _data_file(path: Path) -> str:
