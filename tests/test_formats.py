@@ -650,6 +650,37 @@ def test_rows_a_saved_filter_hides_by_college_or_country_are_read(
     assert hidden == ([5] if read else [4, 5, 6])
 
 
+def test_notes_on_a_workbooks_cells_are_reported_after_the_table(tmp_path: Path) -> None:
+    """A cell's note (a comment: 'Terminated by the partner with effect from 31/08/2025')
+    can say the row's agreement ended while its cells still show the contract's end; no
+    line held it and the report said nothing of it. Each note is a line after its table,
+    reported with its cell; the rows read as before."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Partner", "Country", "Valid until"],
+                ["Université de Strasbourg", "France", "2029-05-31"],
+                ["University of Otago", "New Zealand", "2027-06-30"]):
+        sheet.append(row)
+    sheet["A2"].comment = Comment("Terminated by the partner with effect from 31/08/2025",
+                                  "office")
+    sheet["C3"].comment = Comment("Extended to 30/06/2030", "office")
+    path = tmp_path / "partners.xlsx"
+    book.save(path)
+    view = open_view(path, [{}])
+    assert view.lines[1:] == ["Université de Strasbourg\tFrance\t2029-05-31",
+                              "University of Otago\tNew Zealand\t2027-06-30",
+                              "Terminated by the partner with effect from 31/08/2025",
+                              "Extended to 30/06/2030"]
+    assert {n: d.reason for n, d in view.dispositions.items()} == {
+        4: "the note on cell A2 (row 2) is not read: a note can say the row's agreement "
+           "ended or changed; check the row",
+        5: "the note on cell C3 (row 3) is not read: a note can say the row's agreement "
+           "ended or changed; check the row"}
+
+
 def test_a_formula_saved_without_its_value_is_never_an_empty_cell(tmp_path: Path) -> None:
     """A workbook a program wrote holds formulas without their values: a reference to a
     cell ('=Countries!A2', a lookup sheet) has that cell's value; any other formula stays as

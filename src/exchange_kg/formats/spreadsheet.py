@@ -21,6 +21,7 @@ keeps its place and its header, so a mapping's columns and header are the sheet'
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from functools import lru_cache
@@ -57,6 +58,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
     hidden: set[int] = set()
     struck: set[int] = set()
     filled: dict[int, str] = {}
+    notes: dict[tuple[int, int], str] = {}
     if ods:
         merges, texts, hidden, looks = _ods_layout(path, name)
         for (r, c), text in texts.items():
@@ -70,6 +72,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             hidden = _xlsx_hidden_rows(path, name)
             hidden -= _rows_a_view_filters(path, name, cells, hidden)
             struck = _xlsx_struck_rows(path, name)
+            notes = _xlsx_cell_notes(path, name)
             _fill_uncached(path, workbook, name, cells)
             filled = _one_fill(_row_styles(path, name, _fill_colours))
     empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
@@ -108,6 +111,14 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             elif r in struck and any(cells[r][b0:b1]):
                 unreadable[r - first_row] = (f"row {r + 1} is struck through in the workbook "
                                              "(as an ended agreement is marked): not read")
+        for (r, c), note in sorted(notes.items()):
+            if first_row <= r <= rows[-1] and b0 <= c < b1:
+                where = f"{column_letters(c)}{r + 1}"
+                unreadable[len(out_cells)] = (
+                    f"the note on cell {where} (row {r + 1}) is not read: a note can say the "
+                    "row's agreement ended or changed; check the row")
+                out_cells.append([in_cell(note)])
+                locations.append(Location(f"{ref}!{where} (note)"))
         last = rows[-1] - first_row
         out_merges = [(max(r0, first_row) - first_row, c0 - skip,
                        min(r1 - first_row, last), min(c1, b1 - 1) - skip)
@@ -371,6 +382,38 @@ def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, 
     return {r: f"row {r + 1} is filled in the colour the legend in row {legends[colour][0] + 1} "
             f"explains ({legends[colour][1]!r}): not read" for r, colour in filled.items()
             if colour in legends and r != legends[colour][0]}
+
+
+def _xlsx_cell_notes(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The notes (comments) on an XLSX sheet's cells, by 0-based row and column: offices
+    note on a row that its agreement was terminated, suspended or extended, where the cells
+    still show the contract's end. Nothing reads them yet; each is reported on a line of
+    its own after the table, so the report shows them (they were lost without a word)."""
+    from lxml import etree
+
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            folder, _, base = part.rpartition("/")
+            rels = f"{folder}/_rels/{base}.rels"
+            if rels not in archive.namelist():
+                return found
+            for rel in etree.fromstring(archive.read(rels)).iter(_PACKAGE_REL + "Relationship"):
+                if not rel.get("Type", "").endswith("/comments"):
+                    continue
+                target = rel.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else \
+                    posixpath.normpath(f"{folder}/{target}")
+                for comment in etree.fromstring(archive.read(target)).iter(_MAIN + "comment"):
+                    place = _CELL.fullmatch(comment.get("ref") or "")
+                    text = "".join(t.text or "" for t in comment.iter(_MAIN + "t")).strip()
+                    if place is not None and text:
+                        found[(int(place.group(2)) - 1,
+                               _column_number(place.group(1)) - 1)] = text
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return {}
+    return found
 
 
 def _one_fill(rows: dict[int, list[Any]]) -> dict[int, str]:
