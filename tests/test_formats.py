@@ -650,25 +650,40 @@ def test_rows_a_saved_filter_hides_by_college_or_country_are_read(
     assert hidden == ([5] if read else [4, 5, 6])
 
 
-def test_notes_on_a_workbooks_cells_are_reported_after_the_table(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_notes_on_a_workbooks_cells_are_reported_after_the_table(
+        fmt: str, tmp_path: Path) -> None:
     """A cell's note (a comment: 'Terminated by the partner with effect from 31/08/2025')
     can say the row's agreement ended while its cells still show the contract's end; no
     line held it and the report said nothing of it. Each note is a line after its table,
-    reported with its cell; the rows read as before."""
-    import openpyxl
-    from openpyxl.comments import Comment
+    reported with its cell; the rows read as before (an ODS note is no text of its cell)."""
+    rows = [["Partner", "Country", "Valid until"],
+            ["Université de Strasbourg", "France", "2029-05-31"],
+            ["University of Otago", "New Zealand", "2027-06-30"]]
+    notes = {(1, 0): "Terminated by the partner with effect from 31/08/2025",
+             (2, 2): "Extended to 30/06/2030"}
+    path = tmp_path / f"partners.{fmt}"
+    if fmt == "xlsx":
+        import openpyxl
+        from openpyxl.comments import Comment
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in (["Partner", "Country", "Valid until"],
-                ["Université de Strasbourg", "France", "2029-05-31"],
-                ["University of Otago", "New Zealand", "2027-06-30"]):
-        sheet.append(row)
-    sheet["A2"].comment = Comment("Terminated by the partner with effect from 31/08/2025",
-                                  "office")
-    sheet["C3"].comment = Comment("Extended to 30/06/2030", "office")
-    path = tmp_path / "partners.xlsx"
-    book.save(path)
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for row in rows:
+            sheet.append(row)
+        for (r, c), note in notes.items():
+            sheet.cell(r + 1, c + 1).comment = Comment(note, "office")
+        book.save(path)
+    else:
+        def cell(r: int, c: int, text: str) -> str:
+            note = (f"<office:annotation><text:p>{notes[(r, c)]}</text:p></office:annotation>"
+                    if (r, c) in notes else "")
+            return (f'<table:table-cell office:value-type="string">{note}<text:p>{text}'
+                    "</text:p></table:table-cell>")
+
+        body = "".join("<table:table-row>" + "".join(cell(r, c, t) for c, t in enumerate(row))
+                       + "</table:table-row>" for r, row in enumerate(rows))
+        write_ods(path, f'<table:table table:name="Partners">{body}</table:table>')
     view = open_view(path, [{}])
     assert view.lines[1:] == ["Université de Strasbourg\tFrance\t2029-05-31",
                               "University of Otago\tNew Zealand\t2027-06-30",

@@ -60,7 +60,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
     filled: dict[int, str] = {}
     notes: dict[tuple[int, int], str] = {}
     if ods:
-        merges, texts, hidden, looks = _ods_layout(path, name)
+        merges, texts, hidden, looks, notes = _ods_layout(path, name)
         for (r, c), text in texts.items():
             if r < len(cells) and c < len(cells[r]) and cells[r][c]:
                 cells[r][c] = in_cell(text)
@@ -711,12 +711,13 @@ def _listing(names: list[str]) -> str:
 
 def _ods_layout(path: Path, sheet: str
                 ) -> tuple[list[Merge], dict[tuple[int, int], str], set[int],
-                           dict[int, list[tuple[str | None, bool]]]]:
+                           dict[int, list[tuple[str | None, bool]]], dict[tuple[int, int], str]]:
     """Merged ranges of one sheet of an ODS file, in the sheet's 0-based row/column numbers,
-    the text of its cells whose paragraphs hold a line break or a tab, its hidden rows
-    (``table:visibility`` collapse or filter; see module doc), and the look of each cell with
-    a value, by row: its fill colour (None: none) and whether its type is struck through
-    (see :func:`_legended_rows`, :func:`_xlsx_struck_rows`)."""
+    the text of its cells whose paragraphs hold a line break or a tab (a note left out), its
+    hidden rows (``table:visibility`` collapse or filter; see module doc), and the look of
+    each cell with a value, by row: its fill colour (None: none) and whether its type is
+    struck through (see :func:`_legended_rows`, :func:`_xlsx_struck_rows`), and the notes on
+    its cells (``office:annotation``, see :func:`_xlsx_cell_notes`)."""
     from lxml import etree
 
     from exchange_kg.formats.odt import TEXT_BREAKS, cell_lines
@@ -727,6 +728,7 @@ def _ods_layout(path: Path, sheet: str
     starts: list[tuple[int, str | None]] = []  # each open cell's first column and style
     styles: dict[str, tuple[str | None, str | None, bool | None]] = {}
     used: dict[int, list[str | None]] = {}  # the style of each cell with a value, by row
+    notes: dict[tuple[int, int], str] = {}
     column_styles: list[str | None] = []
     row_style: str | None = None
     try:
@@ -777,6 +779,12 @@ def _ods_layout(path: Path, sheet: str
                     col += int(el.get(_T + "number-columns-repeated", "1"))
                 elif tag in (_T + "table-cell", _T + "covered-table-cell"):
                     first, style = starts.pop()
+                    note = el.find(_ODS_NOTE)
+                    if note is not None:
+                        text = " ".join(" ".join(p.itertext()) for p in note.iter(_ODS_TEXT_P))
+                        if text.strip():
+                            notes[(row, first)] = " ".join(text.split())
+                        el.remove(note)
                     if el.get(_OFFICE_VALUE_TYPE) or "".join(el.itertext()).strip():
                         used.setdefault(row, []).append(style)
                     if next(el.iter(*TEXT_BREAKS), None) is not None:
@@ -787,12 +795,14 @@ def _ods_layout(path: Path, sheet: str
         raise SourceError(str(path), None, f"cannot read the ODS merged cells: {exc}") from None
     looks = _ods_looks(path, styles, {style for found in used.values() for style in found})
     return merges, texts, hidden, {r: [looks.get(style or "", (None, False)) for style in found]
-                                   for r, found in used.items()}
+                                   for r, found in used.items()}, notes
 
 
 _ODS_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _ODS_FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 _OFFICE_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+_ODS_NOTE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation"
+_ODS_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 
 
 def _ods_look(style: Any) -> tuple[str | None, str | None, bool | None]:
