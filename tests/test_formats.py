@@ -696,6 +696,46 @@ def test_notes_on_a_workbooks_cells_are_reported_after_the_table(
            "ended or changed; check the row"}
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_struck_part_of_a_workbook_cell_is_void(fmt: str, tmp_path: Path) -> None:
+    """A workbook cell whose rich text strikes the old value beside the new one ('~~2~~ 1',
+    '~~31.07.2025~~ 31.07.2028', an old name before the new): read whole, '2 1' was
+    published as 21 places, the end was lost and the names glued. The struck part is void,
+    as in a Word cell; a cell struck whole keeps its text (its row says what it means)."""
+    rows = [["Partner", "Places", "Valid until"],
+            [[("Universität Karlsruhe (TH)", True), (" Karlsruher Institut für Technologie",
+                                                    False)], [("2", True), (" 1", False)],
+             [("31.07.2025", True), (" 31.07.2028", False)]],
+            ["Aarhus Universitet", [("3", True)], "31.05.2029"]]
+    path = tmp_path / f"partners.{fmt}"
+    if fmt == "xlsx":
+        import openpyxl
+        from openpyxl.cell.rich_text import CellRichText, TextBlock
+        from openpyxl.cell.text import InlineFont
+
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append([CellRichText([TextBlock(InlineFont(strike=gone), text)
+                                              for text, gone in cell])
+                                if isinstance(cell, list) else cell for cell in row])
+        book.save(path)
+    else:
+        def cell(value: str | list[tuple[str, bool]]) -> str:
+            parts = value if isinstance(value, list) else [(value, False)]
+            text = "".join(f'<text:span text:style-name="T1">{t}</text:span>' if gone else t
+                           for t, gone in parts)
+            return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p>' \
+                "</table:table-cell>"
+
+        body = "".join("<table:table-row>" + "".join(cell(c) for c in row)
+                       + "</table:table-row>" for row in rows)
+        write_ods(path, f'<table:table table:name="Partners">{body}</table:table>',
+                  '<style:style style:name="T1" style:family="text"><style:text-properties '
+                  'style:text-line-through-style="solid"/></style:style>')
+    assert open_view(path, [{}]).lines[1:] == [
+        "Karlsruher Institut für Technologie\t1\t31.07.2028", "Aarhus Universitet\t3\t31.05.2029"]
+
+
 def test_a_formula_saved_without_its_value_is_never_an_empty_cell(tmp_path: Path) -> None:
     """A workbook a program wrote holds formulas without their values: a reference to a
     cell ('=Countries!A2', a lookup sheet) has that cell's value; any other formula stays as

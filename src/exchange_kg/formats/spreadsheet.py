@@ -20,6 +20,7 @@ keeps its place and its header, so a mapping's columns and header are the sheet'
 
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import re
@@ -73,6 +74,9 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
             hidden -= _rows_a_view_filters(path, name, cells, hidden)
             struck = _xlsx_struck_rows(path, name)
             notes = _xlsx_cell_notes(path, name)
+            for (r, c), text in _xlsx_unstruck_texts(path, name).items():
+                if r < len(cells) and c < len(cells[r]) and cells[r][c]:
+                    cells[r][c] = in_cell(text)
             _fill_uncached(path, workbook, name, cells)
             filled = _one_fill(_row_styles(path, name, _fill_colours))
     empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
@@ -382,6 +386,51 @@ def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, 
     return {r: f"row {r + 1} is filled in the colour the legend in row {legends[colour][0] + 1} "
             f"explains ({legends[colour][1]!r}): not read" for r, colour in filled.items()
             if colour in legends and r != legends[colour][0]}
+
+
+def _xlsx_unstruck_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The text of each XLSX cell whose rich text strikes part of it through beside text
+    that is not ('~~2~~ 1', '~~31.07.2025~~ 31.07.2028'), without the struck part, by 0-based
+    row and column: the struck value is void, as in a Word cell; read whole, '2 1' was
+    published as 21 places and the old and new end together as no date."""
+    from lxml import etree
+
+    def unstruck(rich: Any) -> str | None:
+        runs = rich.findall(_MAIN + "r")
+        struck = [any(m.get("val", "1").lower() not in ("0", "false")
+                      for m in run.iterfind(f"{_MAIN}rPr/{_MAIN}strike")) for run in runs]
+        if not any(struck):
+            return None
+        kept = "".join(t.text or "" for run, gone in zip(runs, struck, strict=True)
+                       if not gone for t in run.iter(_MAIN + "t"))
+        return kept.strip() or None
+
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(_sheet_part(archive, sheet))
+            names = archive.namelist()
+            shared_data = archive.read("xl/sharedStrings.xml") \
+                if "xl/sharedStrings.xml" in names else b""
+            if b"strike" not in data and b"strike" not in shared_data:
+                return found
+            shared = [unstruck(si) for si in etree.fromstring(shared_data).iter(_MAIN + "si")] \
+                if b"strike" in shared_data else []
+            for _, el in etree.iterparse(io.BytesIO(data), tag=_MAIN + "c"):
+                place = _CELL.fullmatch(el.get("r") or "")
+                rich = el.find(_MAIN + "is")
+                value = el.find(_MAIN + "v")
+                text = unstruck(rich) if rich is not None else None
+                if text is None and el.get("t") == "s" and value is not None \
+                        and (value.text or "").strip().isdigit() \
+                        and int(value.text) < len(shared):
+                    text = shared[int(value.text)]
+                if place is not None and text is not None:
+                    found[(int(place.group(2)) - 1, _column_number(place.group(1)) - 1)] = text
+                el.clear()
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return {}
+    return found
 
 
 def _xlsx_cell_notes(path: Path, sheet: str) -> dict[tuple[int, int], str]:
@@ -787,8 +836,9 @@ def _ods_layout(path: Path, sheet: str
                         el.remove(note)
                     if el.get(_OFFICE_VALUE_TYPE) or "".join(el.itertext()).strip():
                         used.setdefault(row, []).append(style)
-                    if next(el.iter(*TEXT_BREAKS), None) is not None:
-                        text = cell_lines(el)
+                    kept = _unstruck_cell(el, styles)
+                    if kept is not None or next(el.iter(*TEXT_BREAKS), None) is not None:
+                        text = cell_lines(kept if kept is not None else el)
                         for k in range(min(col - first, _MAX_REPEATED)):
                             texts[(row, first + k)] = text
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
@@ -803,6 +853,37 @@ _ODS_FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 _OFFICE_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 _ODS_NOTE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation"
 _ODS_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+_ODS_SPAN = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}span"
+_ODS_TEXT_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}style-name"
+
+
+def _unstruck_cell(cell: Any, styles: dict[str, tuple[str | None, str | None, bool | None]]
+                   ) -> Any:
+    """An ODS cell without its struck-through spans, when it shows other text beside them
+    ('~~2~~ 1': the struck value is void, see :func:`_xlsx_unstruck_texts`); None when it
+    has none, or nothing else."""
+    def struck(name: str | None) -> bool:
+        seen: set[str] = set()
+        while name and name in styles and name not in seen:
+            seen.add(name)
+            parent, _, own = styles[name]
+            if own is not None:
+                return own
+            name = parent
+        return False
+
+    if not any(struck(span.get(_ODS_TEXT_STYLE)) for span in cell.iter(_ODS_SPAN)):
+        return None
+    kept = copy.deepcopy(cell)
+    for span in [s for s in kept.iter(_ODS_SPAN) if struck(s.get(_ODS_TEXT_STYLE))]:
+        parent, before = span.getparent(), span.getprevious()
+        if span.tail:  # the text after the span stays
+            if before is not None:
+                before.tail = (before.tail or "") + span.tail
+            else:
+                parent.text = (parent.text or "") + span.tail
+        parent.remove(span)
+    return kept if "".join(kept.itertext()).strip() else None
 
 
 def _ods_look(style: Any) -> tuple[str | None, str | None, bool | None]:
