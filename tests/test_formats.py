@@ -304,6 +304,20 @@ def test_a_markdown_table_reads_a_link_as_its_text_and_struck_text_as_gone(
     assert open_view(plain, [{"format": "csv", "delimiter": "|"}]).lines[1] == "[Uni](x)\t**2**"
 
 
+def test_a_br_in_a_markdown_table_cell_is_a_line_break(tmp_path: Path) -> None:
+    """'<br>' is the only way to break a line in a pipe table's cell, and every renderer
+    shows it so: kept as written, 'KTH<br>Royal Institute of Technology' was published as
+    the name."""
+    path = tmp_path / "partners.md"
+    path.write_text("| Partner | Places |\n|---|---|\n| KTH<br>Royal Institute of Technology | 2 |"
+                    "\n| Aalto University <BR/> School of Business | 1 |\n", encoding="utf-8")
+    assert open_view(path, [{"format": "csv", "delimiter": "|"}]).lines[2:4] == [
+        "\tKTH\u2028Royal Institute of Technology\t2\t",
+        "\tAalto University\u2028School of Business\t1\t"]
+    text = open_view(path, [{"delimiter": "|"}], splits_cells=[True]).lines
+    assert text[2] == "| KTH\u2028Royal Institute of Technology | 2 |"
+
+
 def test_a_markdown_tables_under_other_headers_are_reported_not_read_as_partners(
         tmp_path: Path) -> None:
     """A README's partner table and, under '## Contacts', a table of people: read as rows

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exchange_kg.formats.encodings import detect
-from exchange_kg.formats.grid import Table, in_cell
+from exchange_kg.formats.grid import LINE_BREAK, Table, in_cell
 from exchange_kg.records import Location, SourceError
 
 DELIMITERS = ",;\t|"
@@ -125,10 +125,17 @@ _STRUCK = re.compile(r"~~.+?~~")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
+_BR = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
 def _inline(cell: str) -> str:
     """A Markdown table cell's text as a reader shows it: a link its text
     ('[Universidade de Brasília](https://www.unb.br)' is the name), strong emphasis its
-    words, struck-through text gone ('~~2~~ 1': the places are 1 now, the 2 deleted)."""
+    words, struck-through text gone ('~~2~~ 1': the places are 1 now, the 2 deleted), a
+    ``<br>`` a line break in the cell (the only way to break a line in a pipe table: kept
+    as written, it was published in the name)."""
+    if "<" in cell:
+        cell = _BR.sub(LINE_BREAK, cell)
     if not any(mark in cell for mark in "[~*_"):
         return cell
     cell = _LINK.sub(r"\1", cell)
