@@ -889,6 +889,30 @@ def test_ods_rows_filled_in_a_colour_a_legend_explains_or_struck_through_are_rep
         7: f"row 7 is filled in the colour the legend in row 9 explains ({legend}): not read"}
 
 
+def test_rows_written_in_a_colour_a_legend_explains_are_reported_not_read(
+        tmp_path: Path) -> None:
+    """Offices colour the text of ended agreements as often as they fill the cells: rows in
+    red type under a legend in red ('Partners in red: agreement terminated') were published
+    as current. They are reported with the legend; a row with one red cell is read."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Partner", "Country", "Places"], ["Aarhus Universitet", "Denmark", 2],
+                ["Université de Bordeaux", "France", 2], ["Stockholms universitet", "Sweden", 2],
+                ["Universität Innsbruck", "Austria", 1], [],
+                ["Partners in red: agreement terminated"]):
+        sheet.append(row)
+    for cell in [*sheet[3], sheet["A5"], sheet["A7"]]:
+        cell.font = Font(color="FFFF0000")
+    path = tmp_path / "partners.xlsx"
+    book.save(path)
+    assert {n: d.reason for n, d in open_view(path, [{}]).dispositions.items()} == {
+        3: "row 3 is written in the colour the legend in row 7 explains ('Partners in red: "
+           "agreement terminated'): not read"}
+
+
 def test_a_row_struck_through_in_a_workbook_is_reported_not_read(tmp_path: Path) -> None:
     """A row whose every cell is in struck-through type is how many offices mark an ended
     agreement: reported as struck through, not read (it was published as current); a row

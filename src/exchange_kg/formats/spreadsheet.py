@@ -59,6 +59,7 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
     hidden: set[int] = set()
     struck: set[int] = set()
     filled: dict[int, str] = {}
+    inked: dict[int, str] = {}  # rows whose every value is written in one colour not the default
     notes: dict[tuple[int, int], str] = {}
     if ods:
         merges, texts, hidden, looks, notes = _ods_layout(path, name)
@@ -79,9 +80,10 @@ def read_sheet(path: Path, sheet: str | int | None, ods: bool) -> list[Table]:
                     cells[r][c] = in_cell(text)
             _fill_uncached(path, workbook, name, cells)
             filled = _one_fill(_row_styles(path, name, _fill_colours))
+            inked = _one_fill(_row_styles(path, name, _font_colours))
     empty_old_copies(cells, _ods_hidden_columns(path, name) if ods else
                      _xlsx_hidden_columns(path, name) if _is_xlsx(path) else set())
-    legended = _legended_rows(cells, filled)
+    legended = {**_legended_rows(cells, inked, "written in"), **_legended_rows(cells, filled)}
     blocks = _side_by_side(cells)
     tables: list[Table] = []
     ref = sheet_reference(name)
@@ -368,7 +370,8 @@ def _rows_a_view_filters(path: Path, sheet: str, cells: list[list[str]],
         for c, values in kept.items())}
 
 
-def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, str]:
+def _legended_rows(cells: list[list[str]], filled: dict[int, str],
+                   how: str = "filled in") -> dict[int, str]:
     """The rows filled in a colour a legend on the sheet explains, each with why it is not
     read: a legend is a line of one cell in that fill that explains ('Rot hinterlegt =
     Vertrag gekündigt', 'red: terminated'). Offices mark ended agreements so as often as by
@@ -383,7 +386,7 @@ def _legended_rows(cells: list[list[str]], filled: dict[int, str]) -> dict[int, 
         marked = sum(1 for k in rows if filled.get(k) == colour)
         if len(texts) == 1 and re.search(r"[=:：]", texts[0]) and 2 * marked < len(rows):
             legends.setdefault(colour, (r, texts[0]))
-    return {r: f"row {r + 1} is filled in the colour the legend in row {legends[colour][0] + 1} "
+    return {r: f"row {r + 1} is {how} the colour the legend in row {legends[colour][0] + 1} "
             f"explains ({legends[colour][1]!r}): not read" for r, colour in filled.items()
             if colour in legends and r != legends[colour][0]}
 
@@ -494,6 +497,20 @@ def _xlsx_struck_rows(path: Path, sheet: str) -> set[int]:
     current, it would be published as valid."""
     return {r for r, marks in _row_styles(path, sheet, _struck_styles).items()
             if marks and all(marks)}
+
+
+def _font_colours(styles: Any) -> list[Any]:
+    """Each cell style's font colour (its attributes as text), or None for the workbook's
+    default font's (the colour of text nobody coloured)."""
+    fonts, xfs = styles.find(_MAIN + "fonts"), styles.find(_MAIN + "cellXfs")
+    if fonts is None or xfs is None:
+        return []
+    colours = [" ".join(f"{k}={v}" for k, v in sorted(colour.attrib.items()))
+               if (colour := font.find(_MAIN + "color")) is not None else None
+               for font in fonts.iter(_MAIN + "font")]
+    default = colours[0] if colours else None
+    return [colour if (n := int(xf.get("fontId") or 0)) < len(colours)
+            and (colour := colours[n]) != default else None for xf in xfs.iter(_MAIN + "xf")]
 
 
 def _struck_styles(styles: Any) -> list[Any]:
