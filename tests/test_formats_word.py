@@ -298,6 +298,33 @@ def test_a_row_struck_through_by_a_character_style_is_reported_not_read(tmp_path
     assert view.lines[4] == "Université de Nantes\tFR\t31.05.2029"
 
 
+def test_rows_written_in_a_colour_a_legend_explains_are_reported_not_read(
+        tmp_path: Path) -> None:
+    """Rows in red type under a legend paragraph in red ('Partners in red: agreement
+    terminated') were published as current: they are reported with the legend; a row with
+    one red cell, and a colour no legend explains, are read."""
+    from docx.shared import RGBColor
+
+    document = docx.Document()
+    table = _grid_table(document, [["Partner", "Country", "Until"],
+                                   ["Aarhus Universitet", "DK", "31.05.2029"],
+                                   ["Université de Bordeaux", "FR", "31.05.2029"],
+                                   ["Universität Innsbruck", "AT", "31.05.2029"],
+                                   ["Lunds universitet", "SE", "31.05.2029"]])
+    for cell in table.rows[2].cells:
+        cell.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0, 0)
+    table.cell(3, 0).paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0, 0)
+    for cell in table.rows[4].cells:
+        cell.paragraphs[0].runs[0].font.color.rgb = RGBColor(0, 0, 0xFF)
+    legend = document.add_paragraph().add_run("Partners in red: agreement terminated")
+    legend.font.color.rgb = RGBColor(0xFF, 0, 0)
+    path = tmp_path / "partner.docx"
+    document.save(str(path))
+    assert {n: d.reason for n, d in open_view(path, [{}]).dispositions.items()} == {
+        3: "row 3 of table 1 is written in the colour the legend 'Partners in red: agreement "
+           "terminated' explains: not read"}
+
+
 def test_an_odt_row_struck_through_in_every_cell_is_reported_not_read(tmp_path: Path) -> None:
     """The same in Writer: a row whose cells' paragraphs (or spans) have a style striking
     their text through is reported; a struck date beside its new one is left out."""

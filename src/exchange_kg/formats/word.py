@@ -221,8 +221,10 @@ class _Body:
         self.out: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
+        self.legends: dict[str, str] = {}
 
     def blocks(self, body: Any) -> list[Block]:
+        self.legends = _colour_legends(body)
         self._walk(body)
         return self.out
 
@@ -242,7 +244,7 @@ class _Body:
                     self._walk(cell)
             elif el.tag == W + "tbl":
                 self.tables += 1
-                self.out.append(_table(el, self.tables))
+                self.out.append(_table(el, self.tables, self.legends))
             elif el.tag in _WRAPPERS:
                 self._walk(el)
 
@@ -282,7 +284,7 @@ def _children(el: Any, tag: str) -> list[Any]:
     return out
 
 
-def _table(tbl: Any, number: int) -> DocTable:
+def _table(tbl: Any, number: int, legends: dict[str, str] | None = None) -> DocTable:
     cells: list[list[str]] = []
     merges: list[Merge] = []
     down: dict[int, int] = {}  # grid column -> index in merges of a vertical merge still open
@@ -290,10 +292,15 @@ def _table(tbl: Any, number: int) -> DocTable:
             if tr.find(f"{W}trPr/{W}del") is None]  # a row deleted with changes tracked
     boxes = next(tbl.iter(_BOX), None) is not None
     unreadable: dict[int, str] = {}
+    colours = [_colour(tr) for tr in rows] if legends else []
     for r, tr in enumerate(rows):
         if _struck_row(tr):
             unreadable[r] = (f"row {r + 1} of table {number} is struck through (as an ended "
                              "agreement is marked): not read")
+        elif legends and (colour := colours[r]) in legends \
+                and 2 * colours.count(colour) < len(rows):
+            unreadable[r] = (f"row {r + 1} of table {number} is written in the colour the "
+                             f"legend {legends[colour]!r} explains: not read")
         row: list[str] = []
         c = max(0, min(_int(_val(tr.find(_TRPR), "gridBefore")) or 0, _MAX_SPAN))
         row.extend([""] * c)
@@ -330,6 +337,31 @@ def _table(tbl: Any, number: int) -> DocTable:
     merges = [m for m in merges if m[0] != m[2] or m[1] != m[3]]
     caption = _val(tbl.find(W + "tblPr"), "tblCaption") or ""
     return DocTable(number, cells, merges, " ".join(caption.split()), unreadable=unreadable)
+
+
+def _colour(el: Any) -> str | None:
+    """The one colour every run of ``el`` with text is written in, or None (a run in the
+    document's own colour, or runs in several)."""
+    found: set[str | None] = set()
+    for run in el.iter(_R):
+        if "".join(t.text or "" for t in run.iterchildren(_T)).strip():
+            value = _val(run.find(W + "rPr"), "color")
+            found.add(value.upper() if value and value.lower() != "auto" else None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _colour_legends(body: Any) -> dict[str, str]:
+    """The paragraphs outside tables that explain a colour, written in it ('Partners in
+    red: agreement terminated'), by colour: offices write ended agreements' rows in a
+    colour as often as they strike them through; read, they were published as current. What
+    the colour means is the legend's, in any language: its rows are reported with it."""
+    legends: dict[str, str] = {}
+    for p in body.iter(_P):
+        text = " ".join(_text(p).split())
+        if re.search(r"[=:：]", text) and next(p.iterancestors(W + "tbl"), None) is None \
+                and (colour := _colour(p)) is not None:
+            legends.setdefault(colour, text)
+    return legends
 
 
 _STRIKES = (W + "strike", W + "dstrike")
