@@ -1090,6 +1090,31 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
 
 
 @pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
+def test_a_pdf_of_shaped_arabic_in_visual_order_reads_as_written(tmp_path: Path) -> None:
+    """Arabic word processors store a page's text shaped (presentation forms) and in visual
+    order, a table's columns from the right: read as printed, 'ﺓﺮﻫﺎﻘﻟﺍ ﺔﻌﻣﺎﺟ' was published as
+    the partner (جامعة القاهرة reversed) and no country or kind was understood. Each cell
+    reads as written (a date kept as it reads), the columns from the right."""
+    from fpdf import FPDF
+
+    printed = [["ﺔﻟﻭﺪﻟﺍ", "ﺔﻜﻳﺮﺸﻟﺍ ﺔﻬﺠﻟﺍ", "ﻡ"], ["ﺮﺼﻣ", "ﺓﺮﻫﺎﻘﻟﺍ ﺔﻌﻣﺎﺟ", "1"],
+               ["19/11/2023 ﻰﺘﺣ", "Qatar University", "2"]]
+    pdf = FPDF()
+    pdf.add_font("body", fname=str(originals.font_path()))
+    pdf.set_font("body", size=10)
+    pdf.add_page()
+    for row in printed:
+        for text in row:
+            pdf.cell(50, 8, text, border=1, align="R")
+        pdf.ln()
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    assert [line for line in open_view(path, [{}]).lines if line.strip()] == [
+        "م\tالجهة الشريكة\tالدولة", "1\tجامعة القاهرة\tمصر",
+        "2\tQatar University\tحتى 19/11/2023"]
+
+
+@pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
 def test_pdf_without_rules_cells_wrapped_at_their_top_stay_in_their_row(tmp_path: Path) -> None:
     """A borderless table whose cells are aligned at their top (as Word and browsers print
     them), rows apart by the cells' padding: a long name or type wraps onto lines right

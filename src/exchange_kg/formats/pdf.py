@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -237,6 +238,8 @@ def _page(page: Any, number: int, strategy: str) -> _Page:
         merges.extend((r0 + base, c0, r1 + base, c1) for r0, c0, r1, c1 in spans)
         cells.append(row)
         locations.append(where)
+    if any(_SHAPED.search(c) for row in cells for c in row):
+        cells, merges = _right_to_left(cells, merges)
     at = {id(r): k for k, r in enumerate(rows)}
     return _Page(Table(f"page {number}", cells, locations, merges),
                  [at[id(r)] for r in first], None if cut is None else at[id(cut)],
@@ -269,6 +272,52 @@ def _one_after_another(boxes: list[tuple[float, float, float, float]],
             for row in per_table[k]:
                 order[id(row)] = (start, place, row[0])
     return order
+
+
+# Arabic letters in their shaped presentation forms, as a PDF stores text it laid out itself:
+# in visual order, left to right as printed.
+_SHAPED = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+# a run written left to right inside right-to-left text: a date, a number, a Latin word
+_LTR_RUN = re.compile(r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f./:,\-]*")
+
+
+def _logical(text: str) -> str:
+    """A cell of shaped Arabic in visual order as it is written: its characters turned
+    around (a date or a Latin word kept as it reads) and its presentation forms folded to
+    the letters ('ﺓﺮﻫﺎﻘﻟﺍ ﺔﻌﻣﺎﺟ' is جامعة القاهرة): published as printed, the names were
+    other words, reversed, and no country or kind was understood."""
+    if not _RTL.search(text):
+        return text
+    pieces: list[str] = []
+    at = 0
+    for run in _LTR_RUN.finditer(text):
+        pieces.extend(text[at:run.start()])
+        pieces.append(run.group(0))
+        at = run.end()
+    pieces.extend(text[at:])
+    turned = "".join(reversed(pieces))
+    return "".join(unicodedata.normalize("NFKC", ch) if _SHAPED.match(ch) else ch
+                   for ch in turned)
+
+
+def _right_to_left(rows: list[list[str]], merges: list[Merge]
+                   ) -> tuple[list[list[str]], list[Merge]]:
+    """A page printed right to left in shaped letters (see :func:`_logical`): each cell as
+    written, and, where most cells are right-to-left text, each row's cells from the right
+    (the first column is the rightmost, as the page is read), its merged ranges with them."""
+    filled = [c for row in rows if len(row) > 1 for c in row if c.strip()]
+    turn = 2 * sum(1 for c in filled if _RTL.search(c)) > len(filled)
+    width = max((len(row) for row in rows), default=0)
+    out = []
+    for row in rows:
+        row = [_logical(c) for c in row]
+        out.append(list(reversed(row + [""] * (width - len(row)))) if turn and len(row) > 1
+                   else row)
+    if turn:
+        merges = [(r0, width - 1 - c1, r1, width - 1 - c0) if len(rows[r0]) > 1
+                  else (r0, c0, r1, c1) for r0, c0, r1, c1 in merges]
+    return out, merges
 
 
 # A line in type this much smaller than the table's is no part of its rows.
