@@ -1090,6 +1090,44 @@ def test_pdf_without_rules_a_row_of_wrapped_and_centred_cells_is_one_row(tmp_pat
 
 
 @pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
+@pytest.mark.parametrize("over", [True, False])
+def test_a_sheet_printed_down_then_over_reads_its_right_columns_with_their_rows(
+        tmp_path: Path, over: bool) -> None:
+    """A sheet too wide for the paper, printed 'down, then over': page 2 holds the same
+    rows' 'Valid from | Valid until' at the heights they have on page 1. Read alone, its
+    dates were taken for a footer and lost; they are read with their rows. A table going on
+    down the next page (its columns, its header repeated) is not joined."""
+    from fpdf import FPDF
+
+    left = [["Country", "Partner", "Places"], ["Austria", "Universität Wien", "2"],
+            ["Japan", "Kyoto University", "1"]]
+    right = [["Valid from", "Valid until"], ["01.06.2021", "31.05.2029"],
+             ["01.04.2023", "31.03.2028"]] if over else \
+        [left[0], ["France", "Université de Lille", "3"], ["Canada", "McGill University", "2"]]
+    pdf = FPDF()
+    pdf.add_font("body", fname=str(originals.font_path()))
+    pdf.set_font("body", size=10)
+    for table in (left, right):
+        pdf.add_page()
+        widths = [40, 60, 30] if len(table[0]) == 3 and table[0][0] == "Country" else [35, 35]
+        for r, row in enumerate(table):
+            pdf.set_xy(15, 30 + 8 * r)
+            for w, text in zip(widths, row, strict=True):
+                pdf.cell(w, 8, text, border=1)
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    view = open_view(path, [{}])
+    if over:
+        assert view.lines[:3] == ["Country\tPartner\tPlaces\tValid from\tValid until",
+                                  "Austria\tUniversität Wien\t2\t01.06.2021\t31.05.2029",
+                                  "Japan\tKyoto University\t1\t01.04.2023\t31.03.2028"]
+        assert {d.kind for d in view.dispositions.values()} == {"continuation"}
+    else:
+        assert view.lines[:3] == ["\t".join(row) for row in left]
+        assert view.dispositions == {}
+
+
+@pytest.mark.skipif(originals.font_path() is None, reason=originals.FONT_MISSING)
 def test_a_pdf_of_shaped_arabic_in_visual_order_reads_as_written(tmp_path: Path) -> None:
     """Arabic word processors store a page's text shaped (presentation forms) and in visual
     order, a table's columns from the right: read as printed, 'ﺓﺮﻫﺎﻘﻟﺍ ﺔﻌﻣﺎﺟ' was published as

@@ -67,6 +67,7 @@ def read_pages(path: Path, pages: Any, strategy: str, ocr: bool = False) -> list
     for (a, b), (m, n) in zip(pairwise(read), pairwise(numbers), strict=False):
         if n == m + 1:
             _join_cut_row(a, b, m)
+            _join_columns_over(a, b, m)
     for page in read:
         if page.sizes:
             page.table.notes = _notes(page)
@@ -955,6 +956,44 @@ def _join_cut_row(page: _Page, after: _Page, number: int) -> None:
             bottom.cells[rest + 1][c0] = cut_values[c0]
     bottom.joined[rest] = (f"the rest of the row the foot of page {number} cut, under the "
                            "header repeated: read with that row")
+
+
+_BOX = re.compile(r"box ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)$")
+
+
+def _join_columns_over(page: _Page, after: _Page, number: int) -> None:
+    """Read a table's right-hand columns printed on the next page with its rows: a sheet too
+    wide for the paper, printed 'down, then over' (a spreadsheet's default page order),
+    puts the same rows' other columns ('Valid from | Valid until | Remarks') on the next
+    page, each row at the height it has on the first. Read alone, that page's rows of dates
+    were taken for a footer and lost. The next page's first ruled table joins the page's
+    own when both have as many rows, each at the same height as its twin, under another
+    header and in other columns (a table going on down the next page has the same columns,
+    under its header repeated)."""
+    if page.cut is not None or not page.first_table \
+            or len(page.first_table) != len(after.first_table) or len(page.first_table) < 2:
+        return
+    top, bottom = page.table, after.table
+    left, right = page.first_table, after.first_table
+    boxes = [[_BOX.search(t.locations[r].text) for r in rows]
+             for t, rows in ((top, left), (bottom, right))]
+    if not all(all(found) for found in boxes):
+        return
+    spans = [[tuple(float(v) for v in b.groups()) for b in found if b] for found in boxes]
+    same_rows = all(abs(a[1] - b[1]) <= 1.0 and abs(a[3] - b[3]) <= 1.0
+                    for a, b in zip(*spans, strict=True))
+    other_columns = abs(spans[0][0][2] - spans[1][0][2]) > 2.0 \
+        or len(top.cells[left[0]]) != len(bottom.cells[right[0]])
+    if not same_rows or not other_columns \
+            or _plain(top.cells[left[0]]) == _plain(bottom.cells[right[0]]) \
+            or any(r0 in right for r0, _, _, _ in bottom.merges):
+        return
+    width = max(len(top.cells[r]) for r in left)
+    for r, twin in zip(left, right, strict=True):
+        top.cells[r] = [*top.cells[r], *[""] * (width - len(top.cells[r])),
+                        *bottom.cells[twin]]
+        bottom.joined[twin] = (f"the same row's columns printed on page {number + 1}, right of "
+                               f"page {number}'s: read with that row")
 
 
 def _plain(row: list[str]) -> str:
