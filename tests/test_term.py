@@ -1098,3 +1098,39 @@ def test_a_bound_word_away_from_a_length_changes_nothing(cell: str, start: Any) 
     terms, flags = parse_terms(cell)
     assert [(t.start, t.duration_years) for t in terms] == [(start, 5)], cell
     assert "duration-bound" not in [f.code for f in flags]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("na czas określony", (False, None)),
+    ("umowa na czas określony (5 lat)", (False, 5)),
+    ("czas określony", (False, None)),
+    ("befristet", (False, None)),
+    ("a tempo determinato", (False, None)),
+    ("bepaalde duur", (False, None)),
+    ("na czas nieokreślony", (True, None)),
+    ("na czas", (True, None)),  # cut off at the cell's end: read, flagged
+])
+def test_a_fixed_term_in_words_is_no_open_end(cell: str, expected: tuple[Any, Any]) -> None:
+    """'na czas określony' (for a fixed period) was read as a cut-off 'na czas
+    nieokreślony' (indefinite): published as open-ended."""
+    terms, _ = parse_terms(cell)
+    assert [(t.open_ended, t.duration_years) for t in terms] == [expected], cell
+
+
+@pytest.mark.parametrize(("cell", "role", "expected"), [
+    ("extended from 2026 to 2029", "end", (None, DateValue(2029))),
+    ("extended from 2026 to 2029", "term", (None, DateValue(2029))),
+    ("prolongé du 31/05/2026 au 31/05/2029", "end", (None, DateValue(2029, 5, 31))),
+    ("prorrogado del 2026 al 2029", "end", (None, DateValue(2029))),
+    ("31/05/2029 (previously 31/05/2026)", "end", (None, DateValue(2029, 5, 31))),
+    ("31.05.2029 (ursprünglich 31.05.2026)", "end", (None, DateValue(2029, 5, 31))),
+    ("31/05/2029 (antes 31/05/2026)", "term", None),
+])
+def test_the_end_before_an_extension_starts_nothing(cell: str, role: str,
+                                                    expected: Any) -> None:
+    """'extended from 2026 to 2029' was read as a validity from 2026: the old end became a
+    start the cell does not state."""
+    terms, flags = parse_terms(cell, role=role)
+    dated = [(t.start, t.end) for t in terms if t.start or t.end]
+    assert dated == ([] if expected is None else [expected]), cell
+    assert "unplaced-date" in [f.code for f in flags]

@@ -67,6 +67,7 @@ from exchange_kg.records import Flag
 MEANINGS = (
     "open-ended",
     "open-ended-truncated",
+    "fixed-term",
     "duration",
     "auto-renewal",
     "renewal-every",
@@ -78,6 +79,7 @@ MEANINGS = (
     "from-after",
     "other-date",
     "other-date-after",
+    "earlier-date",
     "renewable",
     "bound",
     "alternative",
@@ -304,6 +306,9 @@ class _Reader:
             return bound.length, "bound"  # "at least" (5 years): read with the length
         hit = suffix_phrases().match(self.tokens, i) if self._joined(i) else None
         hit = hit or term_phrases().match(self.tokens, i)
+        if hit is not None and hit.phrase.value == "open-ended-truncated" \
+                and self._word_follows(i + hit.length):
+            return 1, "unknown"  # "na czas określony": no cut-off, another phrase
         if hit is not None:
             meaning = hit.phrase.value
             if meaning == "until-after":
@@ -320,6 +325,10 @@ class _Reader:
                 # after a kind only sets it off
                 state.until = True
             elif meaning == "other-date":
+                state.other, state.until = True, False
+            elif meaning == "earlier-date":  # "31/05/2029 (previously 31/05/2026)"
+                if self.role != "end":
+                    self._replaced(state)
                 state.other, state.until = True, False
             elif meaning == "other-date-after":
                 self._other_after(state)
@@ -497,13 +506,30 @@ class _Reader:
             draft.start_at = None
 
     def _other_date(self, current: _Draft | None, first: int, last: int) -> None:
-        """A date of another event than the agreement's start or end (a renewal, a review):
+        """A date of another event than the agreement's start or end (a renewal, a review, the
+        end before an extension: "extended from 2026 to 2029", "(previously 31/05/2026)"):
         reported, not published; it starts no agreement of its own."""
         written = self._written(first, last)
         if current is not None:
             current.last = max(current.last, last)
         self.flags.append(Flag(self.field_name, "unplaced-date", f"{written!r} dates a "
-                               "renewal or a review, neither the start nor the end; not "
+                               "renewal, a review or an earlier end, neither the start nor "
+                               "the end; not published", written, withheld=True))
+
+    def _replaced(self, state: _ClauseState) -> None:
+        """"31/05/2029 (previously 31/05/2026)" in a term cell: the date before the word
+        replaced an earlier one, which may be an end as well as a start; so may it. Not
+        published as the start a date opening a term cell otherwise is."""
+        draft = state.last_started
+        if draft is None or draft is not state.current or state.since_date - {"range"} \
+                or draft.start_at is None or draft.end is not None:
+            return
+        at = draft.start_at
+        draft.start, draft.start_at, draft.dated = None, None, draft.open_ended
+        state.last_started = None
+        written = self._written(*at)
+        self.flags.append(Flag(self.field_name, "unplaced-date", f"{written!r} replaced an "
+                               "earlier date: it may be the end as well as the start; not "
                                "published", written, withheld=True))
 
     def _other_after(self, state: _ClauseState) -> None:
@@ -729,8 +755,8 @@ class _Reader:
     def _apply_term(self, draft: _Draft, hit: PhraseMatch, i: int) -> None:
         meaning = hit.phrase.value
         draft.last = max(draft.last, i + hit.length - 1)
-        if meaning in ("open-ended", "auto-renewal") and negated(self.text, self.tokens, i,
-                                                                 hit.length):
+        if meaning in ("open-ended", "auto-renewal", "fixed-term") and negated(
+                self.text, self.tokens, i, hit.length):
             # "Not open-ended: 3 years" is a fixed term; "no automatic renewal" says no
             # renewal, which the graph has no value for: neither is published as true
             written = self._written(i, i + hit.length - 1)
@@ -746,7 +772,9 @@ class _Reader:
                                    "term or gives a range of lengths; it states no duration: "
                                    "none published", written, withheld=True))
             return
-        if meaning in ("open-ended", "open-ended-truncated"):
+        if meaning == "fixed-term":  # "na czas określony", "befristet", "fixed-term"
+            draft.dated = draft.fixed = True
+        elif meaning in ("open-ended", "open-ended-truncated"):
             draft.open_ended = draft.dated = True
             if meaning == "open-ended-truncated":
                 written = self._written(i, i + hit.length - 1)
@@ -834,6 +862,11 @@ class _Reader:
         """The signs between two tokens, spaces left out."""
         return set("".join(self.text[self.tokens[first].end : self.tokens[second].start]
                            .split()))
+
+    def _word_follows(self, j: int) -> bool:
+        """Whether a word follows in the clause at token ``j``: a phrase cut off at the end of
+        a cell ("na czas") is not cut off when the cell goes on ("na czas określony")."""
+        return j < len(self.tokens) and self.tokens[j].text[:1].isalpha()
 
     def _flush_unknown(self, unknown: list[int]) -> None:
         if not unknown:
@@ -1022,7 +1055,8 @@ def _whole_date(text: str, role: str, field: str) -> tuple[DateValue | None, lis
 
 # what a label before a colon may say of the date after it other than "ends": it starts the
 # agreement ("entrada en vigor: 15/3/2021", "signed: 15.03.2021"), or dates a renewal
-_NOT_THE_END = frozenset({"from", "from-after", "other-date", "other-date-after"})
+_NOT_THE_END = frozenset({"from", "from-after", "other-date", "other-date-after",
+                          "earlier-date"})
 
 
 def _label_dates_another_event(text: str) -> bool:
