@@ -1134,3 +1134,19 @@ def test_the_end_before_an_extension_starts_nothing(cell: str, role: str,
     dated = [(t.start, t.end) for t in terms if t.start or t.end]
     assert dated == ([] if expected is None else [expected]), cell
     assert "unplaced-date" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize(("cell", "role", "expected"), [
+    ("2019-жылдын 12-апрели", "end", (None, DateValue(2019, 4, 12))),      # ky
+    ("2016-жылдын 22-сентябры", "end", (None, DateValue(2016, 9, 22))),
+    ("2025-жылдын 31-августуна чейин", "term", (None, DateValue(2025, 8, 31))),
+    ("၂၀၂၁ ခုနှစ် ဇန်နဝါရီလ ၂၀ ရက်", "end", (None, DateValue(2021, 1, 20))),  # my
+    ("2019-2024", "term", (DateValue(2019), DateValue(2024))),             # a range still
+])
+def test_kyrgyz_and_burmese_dates_with_their_case_endings(cell: str, role: str,
+                                                          expected: Any) -> None:
+    """Kyrgyz joins case endings to numbers with a hyphen ('2019-жылдын 12-апрели': of the
+    year 2019, 12 April); Burmese marks year, month and day ('ခုနှစ်', 'လ', 'ရက်'). Both
+    were left unread."""
+    terms, _ = parse_terms(cell, role=role)
+    assert [(t.start, t.end) for t in terms] == [expected], cell

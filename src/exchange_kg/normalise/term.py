@@ -1003,9 +1003,20 @@ def _small(tokens: list[Token], j: int, most: int) -> bool:
 
 
 def _past_fillers(tokens: list[Token], j: int) -> int:
-    while j < len(tokens) and is_filler(tokens[j].text):
+    """Past the words a date writes between its parts ("gada", "жылдын"), and a hyphen that
+    joins a number to the word after it ("2019-жылдын 12-апрели": Kyrgyz writes its case
+    endings so); "2019-2024" keeps its dash."""
+    while j < len(tokens):
+        if not (is_filler(tokens[j].text) or _joins_a_word(tokens, j)):
+            break
         j += 1
     return j
+
+
+def _joins_a_word(tokens: list[Token], j: int) -> bool:
+    return (tokens[j].text == "-" and 0 < j < len(tokens) - 1
+            and tokens[j - 1].end == tokens[j].start and tokens[j].end == tokens[j + 1].start
+            and tokens[j - 1].text.isdecimal() and tokens[j + 1].text.isalpha())
 
 
 def _academic_second_year(text: str, tokens: list[Token], i: int) -> DateValue | None:
