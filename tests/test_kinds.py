@@ -527,3 +527,36 @@ def test_a_negated_in_force_word_is_an_expired_status(cell: str) -> None:
 ])
 def test_kinds_of_the_lists_of_session_27(cell: str, kind: str) -> None:
     assert kind in parse_kinds(cell)[0].kinds, cell
+
+
+@pytest.mark.parametrize(("cell", "kinds"), [
+    ("Bilateral agreement (formerly Erasmus+)", ("bilateral",)),
+    ("Erasmus+ until 2021, now bilateral", ("bilateral",)),
+    ("SEMP (vorher Erasmus+)", ()),
+    ("Convenio marco (antes convenio de intercambio)", ("framework",)),
+    ("MoU; student exchange ended 2022", ("memorandum-of-understanding",)),
+    ("Double degree (discontinued), student exchange continues", ("student-exchange",)),
+    ("Erasmus+ (now also bilateral)", ("erasmus-plus", "bilateral")),
+])
+def test_a_type_the_agreement_had_before_is_not_its_type(cell: str,
+                                                          kinds: tuple[str, ...]) -> None:
+    """'SEMP (vorher Erasmus+)' (Swiss lists since 2014) was published as an Erasmus+
+    agreement, 'student exchange ended 2022' as a student exchange."""
+    value, flags = parse_kinds(cell)
+    assert (value.kinds, value.status) == (kinds, None), cell
+    if "also" not in cell:
+        assert "former-kind" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize(("cell", "status"), [
+    ("Erasmus+ (suspended)", "ended"),              # the only type: the agreement ended
+    ("Erasmus+ bilateral ended", "expired"),        # not set apart: the whole agreement
+    ("Erasmus+, currently suspended", "ended"),     # 'currently' qualifies no type
+    ("Ended by the partner on 31/08/2025", "ended"),
+    ("ended 31/05/2026", "expired"),           # ran out then: its end is published
+    ("Suspended until further notice", "ended"),
+    ("replaced by the 2024 agreement", "ended"),
+    ("Not suspended", None),
+])
+def test_an_agreement_that_ended_keeps_its_status(cell: str, status: str | None) -> None:
+    assert parse_kinds(cell)[0].status == status, cell

@@ -247,12 +247,21 @@ def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag
     statuses: list[str] = []
     flags: list[Flag] = []
     unknown_from: int | None = None
+    last_kind: tuple[str, int] | None = None  # the type read last and the token after it
+    spans: dict[str, tuple[int, int]] = {}  # where each type read is written (characters)
+    ended: list[tuple[str, str, int]] = []  # a type, the end status right after it, where
     i = 0
     while i < len(tokens):
         hit = kind_phrases().match(tokens, i)
         if hit is not None and _qualified(hit, tokens, i, unknown_from):
             hit = None  # "Staff exchange" is no student exchange: the unknown word says whose
         if hit is None:
+            if tokens[i].text in _READ_WITH_A_KIND and _names_a_kind(tokens, i + 1):
+                if unknown_from is not None:
+                    flags.append(unknown_kind_flag(text, tokens[unknown_from:i], field))
+                    unknown_from = None
+                i += 1  # "formerly", "now (also)": understood, read with the type after them
+                continue
             if tokens[i].text != ";":
                 unknown_from = i if unknown_from is None else unknown_from
             i += 1
@@ -260,15 +269,62 @@ def parse_kinds(text: str, *, field: str = "kind") -> tuple[KindValue, list[Flag
         if unknown_from is not None:
             flags.append(unknown_kind_flag(text, tokens[unknown_from:i], field))
             unknown_from = None
-        if not deny_kind(hit, text, tokens, i, flags, field):
+        value = hit.phrase.value
+        denied = deny_kind(hit, text, tokens, i, flags, field)
+        if last_kind is not None and last_kind[1] == i and value in _END_STATUSES \
+                and not denied:
+            ended.append((last_kind[0], value[len(STATUS_PREFIX):], i))
+        if not denied:
             apply_kind_phrase(hit, text, tokens[i : i + hit.length], kinds, statuses, flags,
                               field)
+            last_kind = (value, i + hit.length) if value in KINDS else None
+            if value in KINDS:
+                spans.setdefault(value, (tokens[i].start, tokens[i + hit.length - 1].end))
         i += hit.length
     if unknown_from is not None:
         flags.append(unknown_kind_flag(text, tokens[unknown_from:], field))
+    for kind, status, at in ended:  # "MoU; student exchange ended 2022"
+        if _the_type_ended(text, tokens, at, kind, kinds, spans):
+            kinds.remove(kind)
+            if status in statuses:
+                statuses.remove(status)
+            flags.append(Flag(field, "former-kind", f"the cell says {kind} ended, not the "
+                              "agreement: not read as its type", " ".join(text.split())))
     if len(statuses) > 1:
         flags.append(Flag(field, "conflicting-status", f"several statuses: {statuses}", text))
     return KindValue(tuple(kinds), statuses[0] if statuses else None), flags
+
+
+_END_STATUSES = (STATUS_PREFIX + ENDED, STATUS_PREFIX + EXPIRED)
+
+
+def _names_a_kind(tokens: list[Token], k: int) -> bool:
+    while k < len(tokens) and tokens[k].text in _ALSO:
+        k += 1
+    hit = kind_phrases().match(tokens, _past_gap(tokens, k))
+    return hit is not None and hit.phrase.value in KINDS
+
+
+def _the_type_ended(text: str, tokens: list[Token], at: int, kind: str, kinds: list[str],
+                    spans: dict[str, tuple[int, int]]) -> bool:
+    """Whether the end status at token ``at``, right after the type ``kind``, ends that type
+    and not the agreement: another type stays, set apart from it ("MoU; student exchange
+    ended 2022"; not "Erasmus+ bilateral ended"), and the status is written onto the type
+    ("exchange ended") or, in brackets, a type follows it ("Double degree (discontinued),
+    student exchange continues")."""
+    others = [k for k in kinds if k != kind]
+    if not others or kind not in kinds:
+        return False
+    between = text[tokens[at - 1].end : tokens[at].start]
+    if not between.strip():
+        first, last = spans[kind]
+        return all(any(c in ",;" for c in (text[spans[k][1] : first] if spans[k][0] < first
+                                           else text[last : spans[k][0]]))
+                   for k in others)
+    if between.strip() != "(":
+        return False
+    after = (kind_phrases().match(tokens, j) for j in range(at + 1, len(tokens)))
+    return any(hit is not None and hit.phrase.value in others for hit in after)
 
 
 def _qualified(hit: PhraseMatch, tokens: list[Token], i: int, unknown_from: int | None
@@ -277,6 +333,7 @@ def _qualified(hit: PhraseMatch, tokens: list[Token], i: int, unknown_from: int 
     vocabulary knows, which qualify it ("Staff exchange", "Research framework"): what kind
     of exchange the cell means is in the unknown words, so the word alone proves nothing."""
     return (unknown_from is not None and hit.length == 1 and hit.phrase.value != CONNECTOR
+            and not hit.phrase.value.startswith(STATUS_PREFIX)  # "currently suspended"
             and tokens[i].text.isalpha() and tokens[i - 1].text.isalnum())
 
 
@@ -311,17 +368,76 @@ def apply_kind_phrase(
 
 def deny_kind(hit: PhraseMatch, text: str, tokens: list[Token], i: int, flags: list[Flag],
               field: str) -> bool:
-    """Whether a matched type is denied ("MoU (no student exchange)"): then it is reported
-    with the flag ``negated`` and not read."""
+    """Whether a matched type is denied ("MoU (no student exchange)") or past ("formerly
+    Erasmus+"): then it is reported with the flag ``negated`` or ``former-kind`` and not
+    read."""
     value = hit.phrase.value
+    written = text[tokens[i].start : tokens[i + hit.length - 1].end]
+    if value in _END_STATUSES and negated(text, tokens, i, hit.length):
+        flags.append(Flag(field, "negated", f"the cell denies {written!r}: not read as "
+                          f"{value}", " ".join(text.split())))  # "not suspended"
+        return True
     if value == CONNECTOR or value.startswith(STATUS_PREFIX):
         return False
+    if former(tokens, i, hit.length):
+        flags.append(Flag(field, "former-kind", f"the cell says {written!r} was the "
+                          f"agreement's type before: not read as {value}",
+                          " ".join(text.split())))
+        return True
     if not negated(text, tokens, i, hit.length):
         return False
-    written = text[tokens[i].start : tokens[i + hit.length - 1].end]
     flags.append(Flag(field, "negated", f"the cell denies {written!r}: not read as {value}",
                       " ".join(text.split())))
     return True
+
+
+# Words that make the type right after them a past one ("formerly Erasmus+", "SEMP (vorher
+# Erasmus+)", "antes convenio de intercambio", "ex-Erasmus"), and words after which the cell
+# names the type it has now ("Erasmus+ until 2021, now bilateral", "ex-Erasmus, désormais
+# SEMP"): the types before such a word are past ones, unless it adds ("now also").
+FORMER = frozenset({
+    "formerly", "previously", "former", "ex", "vorher", "fruher", "ehemals", "ehemalig",
+    "ehemalige", "ehemaliger", "ehemaliges", "bisher", "antes", "anteriormente", "antiguo",
+    "antigua", "anciennement", "precedemment", "auparavant", "ancien", "ancienne",
+    "precedentemente", "gia", "anteriore", "voorheen", "vroeger", "eerder", "voormalig",
+    "voormalige", "poprzednio", "wczesniej", "dawniej", "dawna", "dawny", "byla", "byly",
+    "tidigare", "tidligere", "forhenvaerende", "drive", "puvodne", "byvaly", "byvala",
+    "бывший", "бывшая", "ранее", "раніше", "колишній", "колишня", "onceden", "eski", "fost",
+    "korabban", "aiemmin", "entinen"})
+_FORMER_GAP = frozenset({"-", ":", "a", "an", "the", "un", "une", "ein", "eine", "el", "la",
+                         "le", "o", "uma", "um", "een", "de", "het", "il", "lo"})
+NOW = frozenset({"now", "currently", "jetzt", "nun", "heute", "desormais", "maintenant",
+                 "actuellement", "ahora", "actualmente", "agora", "atualmente", "ora",
+                 "adesso", "attualmente", "nu", "thans", "momenteel", "teraz", "obecnie",
+                 "nyni", "теперь", "сейчас", "зараз", "тепер", "simdi",
+                 "artik", "acum", "nykyaan"})
+_ALSO = frozenset({"also", "too", "additionally", "auch", "zusatzlich", "aussi", "egalement",
+                   "tambien", "ademas", "tambem", "anche", "ook", "rowniez", "takze", "tez",
+                   "aven", "ogsa", "take", "также", "тоже", "також"})
+_READ_WITH_A_KIND = FORMER | NOW | _ALSO
+
+
+def former(tokens: list[Token], i: int, length: int) -> bool:
+    """Whether the type at ``tokens[i : i + length]`` is a past one: a FORMER word right
+    before it, or a NOW word later in the cell that names another type ("Erasmus+ until
+    2021, now bilateral")."""
+    j = i - 1
+    while j >= 0 and tokens[j].text in _FORMER_GAP and j > i - 3:
+        j -= 1
+    if j >= 0 and tokens[j].text in FORMER:
+        return True
+    for k in range(i + length, len(tokens)):
+        if tokens[k].text in NOW and not (k + 1 < len(tokens)
+                                          and tokens[k + 1].text in _ALSO):
+            hit = kind_phrases().match(tokens, _past_gap(tokens, k + 1))
+            return hit is not None and hit.phrase.value in KINDS
+    return False
+
+
+def _past_gap(tokens: list[Token], k: int) -> int:
+    while k < len(tokens) and tokens[k].text in _FORMER_GAP:
+        k += 1
+    return k
 
 
 def unknown_kind_flag(text: str, tokens: list[Token], field: str) -> Flag:
