@@ -1091,3 +1091,19 @@ def test_a_period_in_years_with_a_decimal_comma_is_the_duration(tmp_path: Path) 
     proposal = propose(path, "okres")
     assert _columns(proposal) == ["country", "partner", "quota", "term", "end"]
     assert proposal.mapping["vocabulary"] == {"terms": {"{n}": "duration"}}
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Vertragsende", "end"), ("Ablaufdatum", "end"), ("Laufzeit bis", "end"),
+    ("Udløber", "end"), ("Udløbsdato", "end"), ("Utløpsdato", "end"),
+    ("Utgångsdatum", "end"), ("Avtalet gäller t.o.m.", "end"), ("Vervaldatum", "end"),
+    ("Fecha de vencimiento", "end"), ("Date d'expiration", "end"),
+    ("Data de vencimento", "end"), ("Agreement ends", "end"), ("Avtal", "kind"),
+    ("Months each", "-"), ("Mois/étudiant", "-"), ("Vertragsnummer", "-"),
+    ("Okres (lata)", "term"), ("Czas trwania (lata)", "term")])
+def test_end_headers_of_untuned_lists_name_the_end(header: str, field: str) -> None:
+    """'Udløber' (Danish: expires) and 'Vertragsende' were unknown: the end column was left
+    unread; 'Mois/étudiant' was taken for a second quota column."""
+    from exchange_kg.normalise.header_words import header_word_field
+
+    assert header_word_field(header) == field
