@@ -560,3 +560,25 @@ def test_a_type_the_agreement_had_before_is_not_its_type(cell: str,
 ])
 def test_an_agreement_that_ended_keeps_its_status(cell: str, status: str | None) -> None:
     assert parse_kinds(cell)[0].status == status, cell
+
+
+@pytest.mark.parametrize("cell", [
+    "Resuelto (R.R. N° 01102-2021-R)", "Dejado sin efecto", "Terminado", "ملغاة", "مفسوخة",
+    "Reziliat", "Încetat", "Incetat", "Rompue", "Extinto", "Void", "Storniert"])
+def test_termination_words_of_further_languages_end_the_agreement(cell: str) -> None:
+    """Each was published as an agreement in force beside its term."""
+    assert parse_kinds(cell)[0].status == "ended", cell
+
+
+@pytest.mark.parametrize(("cell", "kinds"), [
+    ("MoU (unsigned)", ("memorandum-of-understanding",)),
+    ("Proposed student exchange agreement", ("student-exchange",)),
+    ("Borrador de convenio marco", ("framework",)),
+    ("Convenio marco (sin firmar)", ("framework",)),
+    ("Convention d'échange (non signée)", ("student-exchange",)),
+    ("Entwurf Kooperationsvertrag", ("cooperation-agreement",)),
+])
+def test_a_draft_or_unsigned_agreement_is_not_concluded(cell: str,
+                                                         kinds: tuple[str, ...]) -> None:
+    """'MoU (unsigned)' was published as a concluded MoU."""
+    assert parse_kinds(cell)[0] == KindValue(kinds, "in-process"), cell
