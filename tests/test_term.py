@@ -1150,3 +1150,40 @@ def test_kyrgyz_and_burmese_dates_with_their_case_endings(cell: str, role: str,
     were left unread."""
     terms, _ = parse_terms(cell, role=role)
     assert [(t.start, t.end) for t in terms] == [expected], cell
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("WS 2021/22 – SS 2027", (DateValue(2021), DateValue(2027))),
+    ("WiSe 2021/22 – SoSe 2028", (DateValue(2021), DateValue(2028))),
+    ("SoSe 2023 – WiSe 2027/28", (DateValue(2023), DateValue(2028))),
+    ("HS 2022 – FS 2027", (DateValue(2022), DateValue(2027))),      # Swiss semesters
+    ("WS 2022/23 bis SS 2025", (DateValue(2022), DateValue(2025))),
+])
+def test_a_range_of_semesters_ends_in_the_last_semester(cell: str, expected: Any) -> None:
+    """'WS 2021/22 – SS 2027' gave the start only: the semester word after the dash ended the
+    range, and 2027 was withheld."""
+    terms, _ = parse_terms(cell)
+    assert [(t.start, t.end) for t in terms] == [expected], cell
+
+
+@pytest.mark.parametrize(("cell", "start"), [
+    ("mientras dure el convenio marco", None),
+    ("vigente mientras lo esté el Convenio Marco de 2019", None),
+    ("jusqu'à l'échéance de l'accord-cadre (2027)", None),
+    ("co-terminous with the framework MoU", None),
+])
+def test_a_term_naming_another_agreement_lends_no_type_or_year(cell: str, start: Any) -> None:
+    """'vigente mientras lo esté el Convenio Marco de 2019' gave the row the framework's type
+    and its year 2019 as a start."""
+    terms, flags = parse_terms(cell)
+    assert all(not t.kinds and t.start is None and t.end is None for t in terms), cell
+    assert "other-agreement" in [f.code for f in flags]
+
+
+@pytest.mark.parametrize("cell", [
+    "خمس سنوات لا تتجدد تلقائياً", "5 ani, fără prelungire automată",
+    "5 ani, fara prelungire automata", "5 tahun, tidak diperpanjang otomatis",
+    "5 năm, không tự động gia hạn"])
+def test_a_denied_renewal_in_further_languages_is_no_renewal(cell: str) -> None:
+    terms, _ = parse_terms(cell)
+    assert [(t.duration_years, t.auto_renewal) for t in terms] == [(5, None)], cell

@@ -63,6 +63,7 @@ from exchange_kg.normalise.kinds import (
 )
 from exchange_kg.normalise.vocabulary import Vocabulary, active, entries
 from exchange_kg.records import Flag
+from exchange_kg.vocab import KINDS
 
 MEANINGS = (
     "open-ended",
@@ -224,6 +225,7 @@ class _ClauseState:
     ended_by_role: tuple[_Draft, DateValue | None] | None = None
     until: bool = False  # the next date ends a term ("bis", "hasta"; any date of an end cell)
     extended: bool = False  # the next date is the new end of the term before ("verlängert bis")
+    another_ends: int = -1  # the token after a type that names another agreement ("the MoU")
     other: bool = False  # the next date is another event's ("renewed 2024", "review in 2026")
     unknown: list[int] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
@@ -264,8 +266,9 @@ class _Reader:
                 self.unknown_at.add(i)
             else:
                 self._flush_unknown(state.unknown)
+            # "WS 2021/22 – SS 2027": a semester word after the dash names the end's period
             state.after_range = what in ("range", "from-after") or (
-                state.after_range and what in ("connector", "filler"))
+                state.after_range and what in ("connector", "filler", PERIOD))
             state.since_date = set() if what == "year" else state.since_date | {what}
             pos += step
         self._flush_unknown(state.unknown)
@@ -347,6 +350,11 @@ class _Reader:
         if hit is not None:
             if hit.phrase.value == CONNECTOR:  # "&", "valid": joins or fills, says no "and"
                 return hit.length, "filler"
+            if hit.phrase.value in KINDS and i > 0 and (
+                    self.tokens[i - 1].text in _ARTICLES or i == state.another_ends):
+                self._another_agreement(state, i, hit.length)  # "the framework MoU" too
+                state.another_ends = i + hit.length
+                return hit.length, "other"
             if state.current is not None:
                 self._apply_kind(state.current.kinds, state.current.statuses, hit, i)
                 state.current.last = max(state.current.last, i + hit.length - 1)
@@ -868,6 +876,17 @@ class _Reader:
         a cell ("na czas") is not cut off when the cell goes on ("na czas określony")."""
         return j < len(self.tokens) and self.tokens[j].text[:1].isalpha()
 
+    def _another_agreement(self, state: _ClauseState, i: int, length: int) -> None:
+        """"mientras dure el convenio marco", "jusqu'à l'échéance de l'accord-cadre (2027)",
+        "co-terminous with the framework MoU": a type after an article names another
+        agreement (the one this row's depends on), not this row's; the date after it is that
+        agreement's, neither this row's start nor its end."""
+        written = self._written(i, i + length - 1)
+        self.flags.append(Flag(self.field_name, "other-agreement", f"{written!r} names "
+                               "another agreement: its type and dates are not this row's",
+                               " ".join(self.text.split())))
+        state.other, state.until = True, False
+
     def _flush_unknown(self, unknown: list[int]) -> None:
         if not unknown:
             return
@@ -910,6 +929,11 @@ class _Reader:
         return out
 
 
+# the articles before a type that make it another agreement's, named in a term cell ("el
+# convenio marco", "the framework MoU", "l'accord-cadre", "der Rahmenvereinbarung")
+_ARTICLES = frozenset({"el", "del", "al", "los", "las", "la", "le", "l", "du", "des", "au",
+                       "aux", "the", "o", "do", "ao", "da", "dos", "das", "il", "lo", "della",
+                       "dello", "dell", "der", "dem", "den", "het"})
 # the signs after a year ("2024年" is one token) that make it a school or fiscal year
 _SCHOOL_YEAR = ((("学", "年", "度"), True), (("學", "年", "度"), True), (("학", "년", "도"), True),
                 (("년", "도"), False), (("年", "度"), False), (("度",), False), (("도",), False))
