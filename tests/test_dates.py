@@ -622,3 +622,25 @@ def test_a_footnote_mark_after_a_date_is_no_part_of_it(cell: str, expected: Date
 ])
 def test_a_time_of_day_after_a_date_leaves_the_date(cell: str, expected: DateValue) -> None:
     assert parse_date(cell) == (expected, [])
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2018 оны 5 дугаар сарын 14", DateValue(2018, 5, 14)),
+    ("2018 оны 5-р сарын 14", DateValue(2018, 5, 14)),
+    ("2019 оны 1 дүгээр сарын 5-ний", DateValue(2019, 1, 5)),
+    ("2018 оны 12 дугаар сар", DateValue(2018, 12)),
+])
+def test_mongolian_dates_count_their_months(cell: str, expected: DateValue) -> None:
+    """Mongolian counts months ('5 дугаар сар': the 5th month) after the year ('2018 оны'):
+    such dates were unreadable."""
+    assert parse_date(cell)[0] == expected
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2024-1", DateValue(2024)), ("2028-2", DateValue(2028)),   # semesters: no month
+    ("2024-01", DateValue(2024, 1)), ("2024/1", DateValue(2024, 1)), ("2024-3", DateValue(2024, 3)),
+])
+def test_a_year_and_its_semester_is_no_month(cell: str, expected: DateValue) -> None:
+    """'2024-1' / '2028-2' (first, second semester: Peruvian, Colombian, Chilean offices)
+    were published as January 2024 and February 2028."""
+    assert parse_date(cell)[0] == expected

@@ -1100,7 +1100,8 @@ def test_a_period_in_years_with_a_decimal_comma_is_the_duration(tmp_path: Path) 
     ("Fecha de vencimiento", "end"), ("Date d'expiration", "end"),
     ("Data de vencimento", "end"), ("Agreement ends", "end"), ("Avtal", "kind"),
     ("Months each", "-"), ("Mois/étudiant", "-"), ("Vertragsnummer", "-"),
-    ("Okres (lata)", "term"), ("Czas trwania (lata)", "term")])
+    ("Okres (lata)", "term"), ("Czas trwania (lata)", "term"),
+    ("Улс", "country"), ("Байгуулсан огноо", "start"), ("Хүчинтэй хугацаа", "term")])
 def test_end_headers_of_untuned_lists_name_the_end(header: str, field: str) -> None:
     """'Udløber' (Danish: expires) and 'Vertragsende' were unknown: the end column was left
     unread; 'Mois/étudiant' was taken for a second quota column."""

@@ -259,6 +259,7 @@ def gregorian(text: str) -> str:
     date, so the readers of "2027年2月28日" read it. An era year beyond the era's end is left
     as it is (a misreading is not turned into a confident date)."""
     if not text.isascii():
+        text = _MONGOLIAN_YMD.sub(_mongolian_written, text)
         text = solar_hijri.written_gregorian(text, _words().solar_months)
         text = _buddhist_written(text, active())
         if "م" in text and "هـ" not in text and not _HIJRI_MARK.search(text):
@@ -284,6 +285,18 @@ def gregorian(text: str) -> str:
         return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
 
     return pattern.sub(written, text)
+
+
+# "2018 оны 5 дугаар сарын 14" (Mongolian: year, "the 5th month", day; "5-р сарын 14-ний"):
+# months are counted, not named, with an ordinal mark after the number
+_MONGOLIAN_YMD = re.compile(
+    r"(?<!\d)(\d{4})\s*(?:-?\s*(?:оны|онд|он))?\s+(\d{1,2})\s*-?\s*(?:дугаар|дүгээр|р)\s+"
+    r"сар(?:ын|д)?(?:\s+(\d{1,2})(?!\d)(?:\s*-?\s*(?:ний|ны|нд|нээс|ноос|ий|ы))?)?")
+
+
+def _mongolian_written(m: re.Match[str]) -> str:
+    day = f"{int(m.group(3))}日" if m.group(3) else ""
+    return f"{m.group(1)}年{int(m.group(2))}月{day}"
 
 
 def _buddhist_written(text: str, vocabulary: Vocabulary) -> str:
@@ -742,6 +755,12 @@ def _year_first(raw: str, year: int, rest: str, field: str
         flags.append(_garbled(field, raw, "more components than year/month/day; the day is "
                                           "not trusted"))
         parts = parts[:1]
+    if parts in (["1"], ["2"]) and rest.strip().startswith("-"):
+        # "2024-1", "2028-2": the first or second semester of the year, as offices in Peru,
+        # Colombia and Chile write an academic period; no January or February
+        return DateValue(year), flags + [Flag(field, "semester", f"{raw!r} names a semester "
+                                              "of the year, not a month: the year only",
+                                              raw)]
     value, problem = _trusted_prefix(year, parts)
     if problem:
         flags.append(_garbled(field, raw, f"{problem}; kept {value.isoformat()}"))
