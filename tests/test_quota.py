@@ -324,3 +324,14 @@ def test_whole_numbers_and_footnote_marks_of_quota_cells(cell: str, places: int,
 @pytest.mark.parametrize("cell", ["2,5", "2,05"])
 def test_a_fraction_of_places_stays_unreadable(cell: str) -> None:
     assert parse_quota(cell)[0] is None
+
+
+@pytest.mark.parametrize("cell", ["2 1", "3 2", "12 4"])
+def test_numbers_apart_by_a_space_are_no_quota(cell: str) -> None:
+    """'2 1' (out and in) was published as 21 places."""
+    value, flags = parse_quota(cell)
+    assert value is None and [f.code for f in flags] == ["unreadable"]
+
+
+def test_a_space_still_groups_thousands() -> None:
+    assert parse_quota("1 250")[0].places == (("unspecified", 1250),)  # type: ignore[union-attr]

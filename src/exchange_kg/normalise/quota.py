@@ -203,6 +203,13 @@ def _parse_quota(text: str, field: str) -> tuple[QuotaValue | None, list[Flag]]:
         return None, [Flag(field, "unreadable", "not a quota: a number written with leading "
                            "zeros is a code (an ISCED field such as '0413'), not a count", raw,
                            withheld=True)]
+    groups = text.split()
+    if compact.isdecimal() and len(groups) > 1 and not (
+            len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        # "2 1": two numbers (out and in, old and new), not 21; a space groups thousands
+        # only before three digits ("1 250")
+        return None, [Flag(field, "unreadable", "not a quota: numbers apart by a space are "
+                           "several numbers, not one", raw, withheld=True)]
     if compact.isdecimal():
         count = bounded_int(compact, MAX_QUOTA_DIGITS)
         if count is None:
