@@ -1187,3 +1187,31 @@ def test_a_term_naming_another_agreement_lends_no_type_or_year(cell: str, start:
 def test_a_denied_renewal_in_further_languages_is_no_renewal(cell: str) -> None:
     terms, _ = parse_terms(cell)
     assert [(t.duration_years, t.auto_renewal) for t in terms] == [(5, None)], cell
+
+
+@pytest.mark.parametrize(("cell", "check"), [
+    ("бемӯҳлат", lambda t: t.open_ended is True),                       # tg
+    ("5 сол", lambda t: t.duration_years == 5),
+    ("бо тамдиди худкор", lambda t: t.auto_renewal is True),
+    ("möhletsiz", lambda t: t.open_ended is True),                      # tk
+    ("2025-nji ýylyň 31-nji awgusty çenli", lambda t: t.end == DateValue(2025, 8, 31)),
+    ("ເຖິງ 31 ສິງຫາ 2026", lambda t: t.end == DateValue(2026, 8, 31)),   # lo
+    ("ບໍ່ມີກຳນົດ", lambda t: t.open_ended is True),
+    ("تر 2026 پورې", lambda t: t.end == DateValue(2026)),                # ps
+    ("5 کاله", lambda t: t.duration_years == 5),
+])
+def test_terms_of_the_lists_of_session_28(cell: str, check: Any) -> None:
+    terms, _ = parse_terms(cell)
+    assert len(terms) == 1 and check(terms[0]), cell
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("15 марти 2021", DateValue(2021, 3, 15)),                 # tg
+    ("2021-nji ýylyň 15-nji marty", DateValue(2021, 3, 15)),   # tk
+    ("15 ມີນາ ໒໐໒໑", DateValue(2021, 3, 15)),                  # lo, Lao digits
+    ("۱۵ وری ۱۴۰۰", DateValue(2021, 4, 4)),                    # ps: Solar Hijri
+])
+def test_dates_of_the_lists_of_session_28(cell: str, expected: DateValue) -> None:
+    from exchange_kg.normalise.dates import parse_date
+
+    assert parse_date(cell)[0] == expected, cell
