@@ -1108,3 +1108,87 @@ def test_end_headers_of_untuned_lists_name_the_end(header: str, field: str) -> N
     from exchange_kg.normalise.header_words import header_word_field
 
     assert header_word_field(header) == field
+
+
+@pytest.mark.parametrize(("header", "columns"), [
+    ("Partner,Country,Date approved by Senate,Date signed,Last reviewed,Expiry",
+     ["partner", "country", "-", "start", "-", "end"]),
+    ("Partner,Country,Date signed,Renewed on,Valid until",
+     ["partner", "country", "start", "-", "end"]),
+    ("Partner,Country,First signed,Current agreement signed,Expires",
+     ["partner", "country", "-", "start", "end"]),
+    ("Partner,Country,Signed,Original expiry,Extended to",
+     ["partner", "country", "start", "-", "end"]),
+])
+def test_a_header_naming_the_end_decides_it_over_the_order_of_the_date_columns(
+        tmp_path: Path, header: str, columns: list[str]) -> None:
+    """Untuned Kenyan and Peruvian lists with three or four date columns: the proposal took
+    the first two by their order (an approval date as the start, the signing or a renewal
+    as the END) and dropped the column headed 'Expiry' / 'Valid until' / 'Extended to' as a
+    second end column: every row's end was false."""
+    cells = {"Date approved by Senate": "02/02/2019", "Date signed": "15/03/2016",
+             "Last reviewed": "15/06/2024", "Expiry": "14/03/2026", "Renewed on": "15/03/2021",
+             "Valid until": "14/03/2026", "First signed": "15/03/2006",
+             "Current agreement signed": "15/03/2021", "Expires": "14/03/2026",
+             "Signed": "15/03/2016", "Original expiry": "14/03/2021",
+             "Extended to": "14/03/2026"}  # what each header's column holds
+    names = header.split(",")
+    rows = [["Makerere University", "Uganda", *(cells[n] for n in names[2:])],
+            ["University of Nairobi", "Kenya", *(cells[n].replace("15/", "16/").replace(
+                "14/", "13/") for n in names[2:])]]
+    path = tmp_path / "dates.csv"
+    path.write_text("\n".join(",".join(r) for r in [names, *rows]) + "\n", "utf-8")
+    assert _columns(propose(path, "dates")) == columns
+
+
+def test_a_column_of_faculties_before_the_partners_is_no_partner(tmp_path: Path) -> None:
+    """An untuned list headed 'Institution (Faculty) | Partner university | Country': the
+    faculties were proposed as the partners ('Faculty of Engineering' published as an
+    institution in the UK) and the universities dropped as a second partner column."""
+    path = tmp_path / "faculties.csv"
+    path.write_text("Institution (Faculty),Partner university,Country\n"
+                    "Faculty of Engineering,University of Bath,UK\n"
+                    "School of Law,Universidad de Chile,Chile\n"
+                    "Faculty of Medicine,Makerere University,Uganda\n", "utf-8")
+    assert _columns(propose(path, "faculties")) == ["unit", "partner", "country"]
+
+
+def test_sheets_named_for_agreements_no_longer_in_force_give_their_rows_that_status(
+        tmp_path: Path) -> None:
+    """An untuned Kenyan workbook split by status ('Active' with one row, 'Expired',
+    'Terminated'): the one active agreement was lost (its sheet too short to propose) and
+    the terminated ones were published as in force, one open-ended, one until 2028."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    header = ["Partner Institution", "Country", "Date Signed", "Duration / Expiry"]
+    sheets = {"Active": [("Makerere University", "Uganda", "15/03/2021", "5 years")],
+              "Expired": [("University of Glasgow", "United Kingdom", "03/10/2017", "5 years"),
+                          ("University of Bergen", "Norway", "01/09/2015", "Open-ended")],
+              "Terminated": [("University of Oslo", "Norway", "01/02/2016", "Perpetual"),
+                             ("University of York", "United Kingdom", "01/02/2023",
+                              "31/01/2028")]}
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in (header, *rows):
+            ws.append(list(row))
+    path = tmp_path / "status.xlsx"
+    wb.save(path)
+    proposal = propose(path, "status")
+    by_sheet = {s["reader"]["options"]["sheet"]: s["constants"].get("status")
+                for s in proposal.mapping["sections"]}
+    assert by_sheet == {"Active": None, "Expired": "expired", "Terminated": "ended"}
+    src = read_with(proposal, path)
+    partners = {r.fields["partner"] for r in src.result.records}
+    assert "Makerere University" in partners
+
+
+@pytest.mark.parametrize(("label", "status"), [
+    ("Terminated", "ended"), ("Expired", "expired"), ("Convenios no vigentes", "expired"),
+    ("Archiv", "expired"), ("Former partners", "expired"), ("Active", None),
+    ("Convenios vigentes", None), ("Europe", None), ("Formación", None)])
+def test_a_sheet_name_saying_its_agreements_ended(label: str, status: str | None) -> None:
+    from exchange_kg.propose import names_a_status
+
+    assert names_a_status(label) == status

@@ -292,3 +292,16 @@ def test_a_printed_tables_name_still_wraps_onto_the_row_below() -> None:
     lines = [*REGION_LINES[:2], "2;United Kingdom;Manchester Metropolitan;MoU", ";;University;"]
     result = read(lines, "wrapped", REGION_OPTIONS)
     assert result.records[1].fields["partner"] == "Manchester Metropolitan University"
+
+
+def test_a_row_inserted_under_a_number_of_its_own_is_a_row() -> None:
+    """An untuned French list numbered '12', '12 bis', '13', '14a', '14b', '15': the rows
+    '12 bis', '14a' and '14b' were reported as 'no row number' and their agreements lost."""
+    text = [HEADER, "1\tBénin\tUniversité de Parakou", "1 bis\tTogo\tUniversité de Lomé",
+            "2\tTogo\tUniversité de Kara", "3a\tBelgique\tUniversité de Mons",
+            "3b\tBelgique\tUniversité de Namur", "4.\tCanada\tUniversité Laval"]
+    result = read(text, "t", SMALL)
+    assert [r.fields["partner"] for r in result.records] == [
+        "Université de Parakou", "Université de Lomé", "Université de Kara",
+        "Université de Mons", "Université de Namur", "Université Laval"]
+    assert result.checks[0].passed, result.checks[0].detail  # 1..4: 3a stands for 3

@@ -359,3 +359,22 @@ def test_details_after_spaced_middle_dots_are_split_from_the_name() -> None:
     assert split_details("Universitat Politècnica de Catalunya · Col·legi") == (
         "Universitat Politècnica de Catalunya", ["Col·legi"])
     assert split_details("Col·legi Oficial de Metges") is None
+
+
+@pytest.mark.parametrize(("entry", "name", "details"), [
+    ("University of Bath: MoU, valid until 31/12/2026", "University of Bath",
+     ["MoU", "valid until 31/12/2026"]),
+    ("Kyoto University, Japan – Student Exchange – valid until 31/03/2027",
+     "Kyoto University, Japan", ["Student Exchange", "valid until 31/03/2027"]),
+    ("Freie Universität Berlin – Erasmus+, 2 places", "Freie Universität Berlin",
+     ["Erasmus+", "2 places"]),
+    ("Note: see below – 2026", "Note: see below", ["2026"]),  # no institution before the colon
+])
+def test_details_start_after_a_colon_or_the_first_dash_after_a_whole_name(
+        entry: str, name: str, details: list[str]) -> None:
+    """Untuned e-mail and plain-text lists ('University of Bath: MoU, valid until
+    31/12/2026', 'Kyoto University, Japan – Student Exchange – valid until ...') published the
+    whole entry, or its first detail, as the institution's name."""
+    from exchange_kg.readers.outline import split_details
+
+    assert split_details(entry) == (name, details)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,15 @@ def test_a_remark_stating_other_places_withholds_the_places(
     (agreement,) = build_agreements(record, _section(tmp_path, quota="quota", remark="text"),
                                     "q", "p")
     assert (agreement.quota is not None) is published
+
+
+@pytest.mark.parametrize(("status", "end", "published"), [
+    ("ended", "31/01/2028", False), ("ended", "Perpetual", False),
+    ("expired", "Open-ended", False), ("expired", "31/05/2020", True), (None, "Perpetual", True)])
+def test_a_section_of_agreements_no_longer_in_force(tmp_path: Path, status: str | None,
+                                                    end: str, published: bool) -> None:
+    """A workbook's 'Terminated' sheet: its rows were published as in force until 2028 or
+    open-ended."""
+    section = replace(_section(tmp_path, end="term"), status=status)
+    record = RawRecord("r", (4,), "", {"partner": "University of Oslo", "end": end})
+    assert bool(build_agreements(record, section, "r", "p")) is published

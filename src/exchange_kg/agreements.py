@@ -185,7 +185,7 @@ def build_agreements(
     remark = next((r for r in map(remark_status, [values.get("remark"), *partner.notes]) if r),
                   None)
     _other_places(values, record)
-    ended = _ended(values, record, remark, as_of)
+    ended = _ended(values, record, remark, as_of, section.status)
     if ended:
         record.flags.append(Flag("kind", "agreement-ended", f"the row says the agreement is "
                                  f"suspended, terminated or expired ({ended!r}): not published "
@@ -343,7 +343,7 @@ _CONDITIONS = frozenset({"until", "unless", "may", "can", "or", "if", "till", "u
 
 
 def _ended(values: dict[str, Any], record: RawRecord, remark: RemarkStatus | None = None,
-           as_of: DateValue | None = None) -> str:
+           as_of: DateValue | None = None, section_status: str | None = None) -> str:
     """The cell of a row whose status says its agreement is no longer in force (suspended,
     terminated) while its term still runs (an end, an open end, a duration), or "": published,
     it would be an agreement in force until then, a false fact. A row stating no term is
@@ -365,14 +365,17 @@ def _ended(values: dict[str, Any], record: RawRecord, remark: RemarkStatus | Non
         statuses.add(kinds_value.status)
     if remark is not None and remark.ended_on is None:
         statuses.add(remark.status)
+    if section_status is not None:  # a sheet of 'Terminated' agreements
+        statuses.add(section_status)
     expired_early = (EXPIRED in statuses and as_of is not None
                      and any(t.end and _later(t.end, as_of) for t in terms)
                      and not any(lapses_at_end(record.fields.get(name, ""))
                                  for name in ("kind", "term", "end", "remark")))
     if (runs and ENDED in statuses) or (on and EXPIRED in statuses) or expired_early:
-        return " / ".join(record.fields[name].strip()
-                          for name in ("kind", "term", "end", "remark")
-                          if record.fields.get(name, "").strip())
+        return " / ".join([record.fields[name].strip()
+                           for name in ("kind", "term", "end", "remark")
+                           if record.fields.get(name, "").strip()]
+                          + ([f"section: {section_status}"] if section_status else []))
     return ""
 
 

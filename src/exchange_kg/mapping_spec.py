@@ -136,6 +136,7 @@ SCHEMA: dict[str, Any] = {
                             "kinds": {"type": "array", "items": {"enum": list(KINDS)}},
                             "city_language": {"type": "string"},
                             "country": {"type": "string", "minLength": 1},
+                            "status": {"enum": ["ended", "expired"]},
                         },
                     },
                 },
@@ -164,6 +165,9 @@ class Section:
     # the country of the section's rows that give none (a workbook with a sheet per
     # country), as an ISO 3166 code
     country: str | None = None
+    # what a sheet or table of agreements no longer in force says of all its rows ('Expired',
+    # 'Terminated', 'Convenios no vigentes'): "ended" or "expired", read as a status cell
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,7 @@ def load_mapping(path: Path) -> Mapping:
                 kinds=tuple(const.get("kinds", ())),
                 city_language=const.get("city_language"),
                 country=_constant_country(path, i, const.get("country")),
+                status=const.get("status"),
             )
         )
     vocabulary = _vocabulary(path, data.get("vocabulary", {}), data.get("date_order"))

@@ -16,15 +16,16 @@ row of their group alike) the proposal says so in a comment to check, never sile
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from exchange_kg.formats import GRID_FORMATS, detect_format, text_outside_tables
-from exchange_kg.normalise.country import parse_country
+from exchange_kg.normalise.country import parse_country, text_key
 from exchange_kg.normalise.header_words import is_header_word, restates_header
-from exchange_kg.normalise.kinds import parse_kinds
+from exchange_kg.normalise.kinds import ENDED, EXPIRED, parse_kinds
 from exchange_kg.normalise.partner import names_unit
 from exchange_kg.propose.columns import header_field
 from exchange_kg.propose.document import document_lines, open_table, stated_as_of
@@ -49,6 +50,7 @@ from exchange_kg.propose.layouts import (
 from exchange_kg.propose.preview import manifest_entry, preview
 from exchange_kg.propose.proposal import Proposal
 from exchange_kg.propose.refine import read_with, refine
+from exchange_kg.readers.cells import fold
 
 __all__ = ["Proposal", "document_lines", "header_field", "manifest_entry", "preview", "propose",
            "read_with", "stated_as_of"]
@@ -294,12 +296,20 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
     out: list[dict[str, Any]] = []
     for candidate in candidates:
         if key == "table" and headed.get(candidate, {}) == headed.get(chosen, {}) \
-                and _repeats_header(path, candidate, options):
+                and _repeats_header(path, key, candidate, options):
             options["table"] = [*_as_list(options["table"]), candidate]  # however short
             continue
         found = open_table(path, {key: candidate}, depth=3)
         delimiter = find_delimiter(found[0]) if found is not None else None
         header = header_line(found[0], delimiter) if found and delimiter else None
+        if (found is None or delimiter is None or header is None) and key == "sheet" \
+                and _repeats_header(path, key, candidate, options):
+            # a sheet of one or two rows under the first sheet's header ('Active': one
+            # agreement): too short to find a table in, the same table all the same
+            section = copy.deepcopy(first)
+            section["reader"]["options"][key] = candidate
+            out.append(section)
+            continue
         if found is None or delimiter is None or header is None:
             if key == "table" and candidate - 1 in _as_list(options["table"]) \
                     and continues_table(path, detect_format(path), candidate):
@@ -331,12 +341,34 @@ def _other_tables(path: Path, first: dict[str, Any], key: str, chosen: int | str
             section["constants"]["country"] = str(label)
             comments["country"] = ("CHECK: the sheet's name names a country; its rows without "
                                    "a country of their own are read as there")
+        elif key == "sheet" and (status := names_a_status(str(label))) is not None:
+            # 'Expired', 'Terminated', 'Convenios no vigentes': a sheet of agreements no
+            # longer in force; read as in force, each would be a false fact
+            section["constants"]["status"] = status
+            comments["status"] = ("CHECK: the sheet's name says its agreements are no longer "
+                                  "in force; its rows are read with that status")
         elif key == "sheet" and names_unit(str(label)) and "home_unit" not in section["fields"]:
             # a workbook with a sheet per faculty: each sheet lists that unit's partners
             section["constants"]["home_unit"] = str(label)
             comments["home_unit"] = ("CHECK: the sheet's name names one of your units; its "
                                      "rows are read as that unit's agreements")
     return out
+
+
+def names_a_status(label: str) -> str | None:
+    """"ended" or "expired" where a sheet's or table's name says its agreements are no
+    longer in force ('Terminated', 'Expired', 'Convenios no vigentes', 'Archiv'), else None."""
+    words = fold(text_key(label)).split()
+    for text in (label, " ".join(w[:-1] if w.endswith("s") else w for w in words)):
+        status = parse_kinds(text)[0].status  # 'no vigentes', 'vencidos': plural words
+        if status in (ENDED, EXPIRED):
+            return status
+    return EXPIRED if any(w.startswith(_ARCHIVE_WORDS) for w in words) else None
+
+
+# Names of a sheet of former agreements ('Archive', 'Former partners', 'Ehemalige')
+_ARCHIVE_WORDS = ("archiv", "former", "ehemalig", "anciens", "antiguo", "antigos", "vroeger",
+                  "tidigare", "previous")
 
 
 def table_contexts(path: Path, encoding: str | None = None) -> dict[int, dict[str, Any]]:
@@ -360,16 +392,16 @@ def table_contexts(path: Path, encoding: str | None = None) -> dict[int, dict[st
     return out
 
 
-def _repeats_header(path: Path, table: int, options: dict[str, Any]) -> bool:
-    """Whether a further table of the page has the first one's header: one list split into
-    tables (one a country), however few rows a table holds."""
+def _repeats_header(path: Path, key: str, table: int | str, options: dict[str, Any]) -> bool:
+    """Whether a further table of the page, or sheet of the workbook, has the first one's
+    header: one list split into tables or sheets, however few rows each holds."""
     from exchange_kg import formats
     from exchange_kg.records import SourceError
 
     header = options.get("header")
     asked = {k: options[k] for k in ("encoding",) if k in options}
     try:
-        view = formats.open_view(path, [{"table": table, **asked}])
+        view = formats.open_view(path, [{key: table, **asked}])
     except SourceError:
         return False
     own = view.section_lines[0]  # the view holds the tables the option leaves unread too

@@ -265,6 +265,11 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             name = field_by_content(values)
             if by_content is not None and name is not None:
                 by_content.add(i)
+        elif name in ("start", None) and _names_no_agreement_date(cell):
+            why[cell] = ("its header names a date of a decision or review, not when the "
+                         "agreement began or ends")
+            columns.append("-")
+            continue
         elif name == "start" and any(values) and not any(
                 parse_date(v, calendar=stated_calendar(cell))[0] for v in values if v):
             example = next(v for v in values if v)
@@ -333,7 +338,9 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
             # a field already named, or already refused (two columns of places that differ:
             # a third column of numbers, "Months", does not become the places)
             why[cell] = f"a second {name} column"
-            if name in columns and _empty_twin(columns, header, rows, name, values, why):
+            if name in columns and (
+                    _empty_twin(columns, header, rows, name, values, why)
+                    or name == "partner" and _units_before(columns, rows, values)):
                 why.pop(cell)
             else:
                 name = _second_quota(columns, header, rows, i, name, why) \
@@ -345,7 +352,83 @@ def column_fields(header: Sequence[str], rows: Sequence[Sequence[str]],
         columns.append(name or "-")
     if "partner" not in columns:
         _partner_by_content(columns, header, rows)
+    _dates_by_header(columns, header, rows, why)
     return columns, languages
+
+
+# Words of a date header that name a decision about the agreement or a look at it, not its
+# start or end ("Date approved by Senate", "Fecha de aprobación (R.R.)", "Fecha de última
+# evaluación"); folded word starts
+_DECISION_WORDS = ("approv", "aprob", "aprov", "approb", "genehmig", "zatwierdz", "senate",
+                   "senado", "senat", "council", "consejo", "conselho", "board", "evaluac",
+                   "evaluat", "avaliac", "review", "revis", "bewert", "ocen")
+# Words that tell which of two signing dates is the agreement in force's ("Current agreement
+# signed" over "First signed")
+_CURRENT_WORDS = ("current", "actual", "vigente", "aktuell", "actuel", "attuale", "obecn",
+                  "latest", "new", "neu", "nouv", "nuev", "renew", "renov", "verlaeng",
+                  "verlang", "prolong", "extend", "exten")
+_FIRST_WORDS = ("first", "original", "initial", "erst", "primer", "premi", "ursprung",
+                "pierwsz", "orig")
+
+
+def _words_of_header(cell: str) -> list[str]:
+    return fold(text_key(cell)).split()
+
+
+def _names_no_agreement_date(cell: str) -> bool:
+    return any(w.startswith(_DECISION_WORDS) for w in _words_of_header(cell))
+
+
+def _dates_by_header(columns: list[str], header: Sequence[str], rows: Sequence[Sequence[str]],
+                     why: dict[str, str]) -> None:
+    """Where headers name the end, they decide it over the order of the date columns: of
+    'Signed | Original expiry | Extended to' or 'First signed | Current agreement signed |
+    Expires' the order alone made the second column the end and left the real one unread (a
+    false end on every row). The end is the column a header names the end, the one with the
+    later dates where two do ("Extended to" over "Original expiry"); the start the one whose
+    header says it is the current agreement's, over one saying first or original."""
+    ends = [i for i, cell in enumerate(header)
+            if _header_end(cell) and columns[i] in ("-", "start", "end") and _dated(rows, i)]
+    if ends:
+        end = max(ends, key=lambda i: (_latest(rows, i), i))
+        for i, name in enumerate(columns):
+            if name == "end" and i != end:
+                columns[i] = "-"
+                why[header[i]] = (f"{header[end]!r} names the end; these dates are not it (an "
+                                  "earlier end, a signing or renewal)")
+        if columns[end] != "end":
+            columns[end] = "end"
+            why.pop(header[end], None)
+    starts = [i for i, name in enumerate(columns) if name == "start"]
+    signed = [i for i, cell in enumerate(header)
+              if columns[i] in ("-", "start") and _dated(rows, i)
+              and header_field(cell)[0] in ("start", None) and not _names_no_agreement_date(cell)
+              and i not in ends]
+    current = [i for i in signed if any(w.startswith(_CURRENT_WORDS)
+                                        for w in _words_of_header(header[i]))]
+    first = [i for i in starts if any(w.startswith(_FIRST_WORDS)
+                                      for w in _words_of_header(header[i]))]
+    if len(current) == 1 and first and current[0] not in starts:
+        for i in first:
+            columns[i] = "-"
+            why[header[i]] = (f"the first or original agreement's date; {header[current[0]]!r} "
+                              "is the current one's")
+        columns[current[0]] = "start"
+        why.pop(header[current[0]], None)
+
+
+def _header_end(cell: str) -> bool:
+    return header_field(cell)[0] == "end"
+
+
+def _dated(rows: Sequence[Sequence[str]], i: int) -> bool:
+    return any(parse_date(r[i])[0] is not None for r in rows if i < len(r) and r[i].strip())
+
+
+def _latest(rows: Sequence[Sequence[str]], i: int) -> tuple[int, int, int]:
+    days = [parse_date(r[i])[0] for r in rows if i < len(r) and r[i].strip()]
+    return max(((d.year, d.month or 0, d.day or 0) for d in days if d is not None),
+               default=(0, 0, 0))
 
 
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
@@ -407,6 +490,26 @@ def _empty_twin(columns: list[str], header: Sequence[str], rows: Sequence[Sequen
     columns[first] = "-"
     why[header[first]] = (f"its cells are empty; the {name} is in the column of the same "
                           "header beside it")
+    return True
+
+
+UNIT_SHARE = 0.8  # cells of a column that name units, at least, for a column of units
+
+
+def _units_before(columns: list[str], rows: Sequence[Sequence[str]], values: Sequence[str]
+                  ) -> bool:
+    """Whether the column taken for the partner names units ("Faculty of Engineering",
+    "School of Law" under 'Institution (Faculty)') where this one names institutions
+    ('Partner university'): then this is the partner and that a unit column, whose (the
+    host's or the partner's) the unit reading decides. Faculties published as partner
+    institutions were false facts, and the universities were lost."""
+    first = columns.index("partner")
+    units = [r[first] for r in rows if first < len(r) and r[first].strip()]
+    names = [v for v in values if v.strip()]
+    if not units or not names or sum(map(names_unit, units)) < UNIT_SHARE * len(units) \
+            or sum(map(names_unit, names)) > (1 - UNIT_SHARE) * len(names):
+        return False
+    columns[first] = "unit"  # whose: the unit reading says, with a CHECK
     return True
 
 

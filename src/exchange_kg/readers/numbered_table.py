@@ -63,7 +63,11 @@ OPTIONS_SCHEMA: dict[str, Any] = {
     },
 }
 
-_ROW_NUMBER = re.compile(r"^\s*(\d+)\s*(?:\.\s*)?$")  # one way to match: linear
+# "12", "12.", and a row inserted later under a number of its own: "12 bis", "12ter", "14a",
+# "14 b", "14.1" (one way to match: linear)
+_ROW_NUMBER = re.compile(r"^\s*(\d+)\s*(?:\.\s*)?"
+                         r"(?P<inserted>(?:bis|ter|quater|[a-z])\.?|(?<=\.)\d{1,2}\.?)?\s*$",
+                         re.IGNORECASE)
 
 
 def _check(options: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
@@ -230,15 +234,22 @@ def row_number_check(records: list[RawRecord], number_field: str = "row_number")
     """
     numbered: list[tuple[int, int]] = []
     oversized: list[tuple[int, int]] = []  # (digits, line)
+    inserted: dict[int, int] = {}  # "12 bis", "14a": number -> the first such row's line
     for r in records:
         match = _ROW_NUMBER.match(r.fields.get(number_field, ""))
         if match is None:
             continue
         value = bounded_int(match.group(1))
+        if match.group("inserted") and value is not None:
+            inserted.setdefault(value, r.first_line)  # a row inserted after it, or "14a"
+            continue  # and "14b" split from a row 14: outside the numbering 1..N
         if value is None:
             oversized.append((len(match.group(1).lstrip("0")), r.first_line))
         else:
             numbered.append((value, r.first_line))
+    plain = {n for n, _ in numbered}
+    numbered = sorted([*numbered, *((n, line) for n, line in inserted.items() if n not in plain)],
+                      key=lambda item: item[1])
     expected = f"1..{len(numbered) + len(oversized)}"
     values = [n for n, _ in numbered]
     counts = Counter(values)

@@ -315,13 +315,27 @@ def _emit(
 _DETAILS = re.compile(r"^(?P<name>.+\S)\s+[-\u2013\u2014]\s+(?P<tail>\S.*)$")
 # a web page's details after spaced middle dots: "Universität zu Köln · 2 places · 2021-2027"
 _DOTTED = re.compile(r"^(?P<name>.+?\S)\s+[\u00b7\u2022]\s+(?P<tail>\S.*)$")
+# a colon after the whole name: "University of Bath: MoU, valid until 31/12/2026"
+_COLON = re.compile(r"^(?P<name>[^:\uff1a]+?\S)\s*[:\uff1a]\s+(?P<tail>\S.*)$")
 _DETAIL_SEPARATOR = re.compile(r",|\s[\u00b7\u2022]\s")
+_SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 
 
 def split_details(entry: str) -> tuple[str, list[str]] | None:
-    """An entry's name and the details after its last spaced dash (or its first spaced
-    middle dot), split at commas and spaced middle dots."""
-    found = _DETAILS.match(entry) or _DOTTED.match(entry)
+    """An entry's name and the details after a colon that ends a whole institution name,
+    else after its last spaced dash (or its first spaced middle dot), split at commas and
+    spaced middle dots."""
+    colon = _COLON.match(entry)
+    if colon is not None and looks_like_institution(colon.group("name")):
+        found: re.Match[str] | None = colon
+    else:
+        # "Kyoto University, Japan – Student Exchange – valid until 31/03/2027": the details
+        # start at the first spaced dash after a whole name, not the last
+        dashes = _SPACED_DASH.split(entry)
+        if len(dashes) > 2 and looks_like_institution(dashes[0]):
+            return dashes[0].strip(), [p.strip() for d in dashes[1:]
+                                       for p in _DETAIL_SEPARATOR.split(d)]
+        found = _DETAILS.match(entry) or _DOTTED.match(entry)
     if found is None:
         return None
     return found.group("name"), [p.strip() for p in _DETAIL_SEPARATOR.split(found.group("tail"))]
