@@ -498,3 +498,12 @@ def test_the_records_own_word_order_is_not_undone_by_its_translation() -> None:
     assert match(small, q("Westhaven University", "US")).chosen is None
     assert match(small, q("Universidad de Westhaven", "US")).chosen is not None
     assert match(small, q("University of Westhaven", "US")).chosen is not None
+
+
+def test_a_cut_off_name_is_never_linked_to_a_near_name(index: RorIndex) -> None:
+    """'The Hong Kong University of' (a wrapped cell's first line) was linked, fuzzy, to the
+    University of Hong Kong: a name that ends in 'of' is cut off, a near name no evidence."""
+    result = match(index, q("Kastelholm University of", "FI"))
+    assert result.chosen is None
+    assert any(c.ror_id == ror_id(116) for c in result.candidates)  # shown for review
+    assert match(index, q("Kastelholm University", "FI")).chosen is not None

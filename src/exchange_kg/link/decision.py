@@ -4,7 +4,7 @@ rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from functools import partial
@@ -145,6 +145,25 @@ def _follow(index: RorIndex, hit: Hit) -> list[_Proposal]:
     return [own]
 
 
+# words a name never ends in: a name ending in one was cut off ("The Hong Kong University of",
+# the first line of a wrapped cell), and a near name is no evidence for the rest
+_FUNCTION_WORDS = frozenset(("of", "for", "and", "the", "at", "in", "on", "de", "des", "du", "d",
+                             "la", "le", "les", "et", "di", "da", "del", "della", "dello",
+                             "degli", "delle", "e", "y", "i", "u", "do", "dos", "das", "em",
+                             "von", "vom", "van", "der", "den", "für", "fur", "zu", "und", "am",
+                             "im", "och", "og", "av", "na", "w", "z", "ve"))
+
+
+def cut_off(labels: Sequence[str]) -> str | None:
+    """Why no near name may be linked for these labels: every one ends in a word no name
+    ends in, or in '&' or a comma."""
+    ends = [(label.split() or [""])[-1].casefold() for label in labels]
+    if not ends or not all(e in _FUNCTION_WORDS or e in ("&", "-", "–") or e.endswith(",")
+                           for e in ends):
+        return None
+    return f"the name ends in {ends[0]!r}: cut off, and only its own exact name may link it"
+
+
 def link_blocker(c: Candidate) -> str | None:
     """Why a candidate may not be linked, or None."""
     if c.status not in ("active", "inactive", "unknown"):
@@ -168,6 +187,8 @@ def decide(index: RorIndex, query: InstitutionQuery, candidates: list[Candidate]
     top = shown[0]
     runner_up = shown[1] if len(shown) > 1 else None
     blocker = link_blocker(top)
+    if blocker is None and top.method == "fuzzy":
+        blocker = cut_off(query.labels)
     if blocker is None and top.score < CHOSEN_MIN:
         blocker = f"best score {top.score:.3f} is below {CHOSEN_MIN}"
     if blocker is None and runner_up is not None and top.score - runner_up.score < MARGIN:
