@@ -21,8 +21,8 @@ XKG = "https://w3id.org/exchange-kg/ontology#"
 
 def _agreement(cell: str, line: int) -> Agreement:
     value, _ = parse_partner(cell)
-    parties = tuple(Party(name=p.institution, acronym=p.acronym, alt_names=p.alt_names,
-                          country="BE") for p in value.parties)
+    parties = tuple(Party(name=p.institution, units=p.units, acronym=p.acronym,
+                          alt_names=p.alt_names, country="BE") for p in value.parties)
     rec = RawRecord(source_id="s", lines=(line,), raw=cell, fields={"partner": cell})
     return Agreement(list_id="l", level=None, publisher_key="h", home_unit=None,
                      parties=parties, records=[rec])
@@ -80,3 +80,16 @@ def test_the_list_naming_each_half_alone_keeps_the_three_rows_apart(tmp_path: Pa
         frozenset({"Université catholique de Korlu"})}
     institutions = set(g.subjects(SKOS.prefLabel, None)) & set(g.objects(None, has))
     assert len(institutions) == 2
+
+
+def test_a_second_half_read_as_a_unit_is_a_party_when_ror_holds_it_apart() -> None:
+    cell = "Università di Korlu / Scuola Normale di Korlu"
+    assert _read([cell], {"Università di Korlu": frozenset({1}),
+                          "Scuola Normale di Korlu": frozenset({2})}) == [[
+        ("Università di Korlu", ()), ("Scuola Normale di Korlu", ())]]
+    # without a record of its own the second half stays the unit the parser read
+    agreements = [_agreement(cell, 2)]
+    split_slashed_parties(agreements, lambda name, country: frozenset({1}) if "Univ" in name
+                          else frozenset())
+    assert [(p.name, p.units) for p in agreements[0].parties] == [
+        ("Università di Korlu", ("Scuola Normale di Korlu",))]

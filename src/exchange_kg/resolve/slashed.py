@@ -5,11 +5,14 @@ named in two languages, and rightly so; but "Université libre de Bruxelles / Vr
 Universiteit Brussel" and "Katholieke Universiteit Leuven / Université catholique de Louvain"
 translate alike too and are two universities each (split in 1970 and 1968). Read as one, the
 second's agreement is lost and every row naming either half joins one institution. One cell
-cannot tell; the registry and the list's own rows can. The party is split into two parties of
-the one agreement (as a slash between two unlike names is) when
+cannot tell; the registry and the list's own rows can. The same holds for a second half the
+parser took for a unit ("Università di Pisa / Scuola Normale Superiore": the Scuola is an
+institution of its own, not a school of the university). The party is split into two parties
+of the one agreement (as a slash between two unlike names is) when
 
 * ROR has a record of the party's country by each name exactly, and no record by both; or
-* the same list names each half alone, on other rows, in the party's country.
+* the same list names each half alone, on other rows, in the party's country (not for a
+  half read as a unit: only a record of its own says it is no unit).
 
 Anything else stays one institution in two languages, as read.
 """
@@ -68,7 +71,9 @@ def split_slashed_parties(agreements: Sequence[Agreement],
             changed += 1
             kept = tuple(n for n in party.alt_names
                          if institution_key(n) != institution_key(other.name))
-            parties += [replace(party, alt_names=kept), other]
+            units = tuple(u for u in party.units
+                          if institution_key(u) != institution_key(other.name))
+            parties += [replace(party, alt_names=kept, units=units), other]
             if a.records:
                 a.records[0].flags.append(Flag(
                     "partner", "slash-two-institutions",
@@ -82,9 +87,10 @@ def split_slashed_parties(agreements: Sequence[Agreement],
 def _other_name(a: Agreement, party: Party) -> Party | None:
     """The party the second half of the row's slash names, when the parser took it for the
     party's other name."""
-    if not party.alt_names or len(a.parties) != 1:
+    if not (party.alt_names or party.units) or len(a.parties) != 1:
         return None
-    alts = {institution_key(n) for n in party.alt_names}
+    # "Università di Pisa / Scuola Normale Superiore": the second half read as a unit
+    alts = {institution_key(n) for n in (*party.alt_names, *party.units)}
     for rec in a.records:
         halves = slash_halves(rec.fields.get("partner", ""))
         if halves is None:
@@ -93,6 +99,8 @@ def _other_name(a: Agreement, party: Party) -> Party | None:
         if len(left) != 1 or len(right) != 1 or left[0].institution != party.name:
             continue
         r = right[0]
+        if r.units and institution_key(r.institution) not in alts:
+            continue  # "… / Faculty of Law, Other University": not this reading
         if institution_key(r.institution) in alts or institution_key(halves[1]) in alts:
             return Party(name=r.institution, units=r.units, acronym=r.acronym,
                          alt_names=r.alt_names, country=party.country, city=party.city)
@@ -101,6 +109,8 @@ def _other_name(a: Agreement, party: Party) -> Party | None:
 
 def _two(party: Party, other: Party, alone: set[str], records: RorRecords) -> bool:
     mine, theirs = records(party.name, party.country), records(other.name, party.country)
+    if other.name in party.units:  # read as its unit: ROR must hold it as a record apart
+        return bool(theirs) and not mine & theirs
     if mine and theirs and not mine & theirs:
         return True
     own, their = institution_key(party.name), institution_key(other.name)
