@@ -582,3 +582,20 @@ def test_a_draft_or_unsigned_agreement_is_not_concluded(cell: str,
                                                          kinds: tuple[str, ...]) -> None:
     """'MoU (unsigned)' was published as a concluded MoU."""
     assert parse_kinds(cell)[0] == KindValue(kinds, "in-process"), cell
+
+
+@pytest.mark.parametrize(("cell", "status"), [
+    ("En cours", None), ("En cours de validité", None), ("In corso", None),
+    ("In corso di validità", None), ("Em andamento", None),
+    ("En cours de signature", "in-process"),
+    ("In corso di firma", "in-process"), ("Assinatura em andamento", "in-process")])
+def test_an_ongoing_agreement_is_not_in_process(cell: str, status: str | None) -> None:
+    """'En cours' (15/03/2021 - 14/03/2026) was published as an agreement still being
+    negotiated: alone it says the agreement runs."""
+    assert parse_kinds(cell)[0].status == status, cell
+
+
+@pytest.mark.parametrize("cell", ["MoU (excluding student exchange)",
+                                  "مذكرة تفاهم (دون تبادل طلابي)"])
+def test_a_type_excluded_in_further_wordings_is_not_read(cell: str) -> None:
+    assert parse_kinds(cell)[0].kinds == ("memorandum-of-understanding",), cell

@@ -206,7 +206,7 @@ NEGATIONS = frozenset({
     "no", "not", "non", "without", "sin", "sem", "sans", "kein", "keine", "keinen", "ohne",
     "nicht", "niet", "geen", "senza", "nie", "bez", "ej", "inte", "ikke", "uden", "utan", "ingen",
     "не", "без", "nao", "ni", "pas", "لا", "ولا", "غير", "fara", "nu", "tidak", "tanpa", "bukan",
-    "khong", "chua", "ne", "nem", "ei"})
+    "khong", "chua", "ne", "nem", "ei", "excluding", "except", "دون", "بدون", "باستثناء"})
 _NEGATION_GAP = frozenset({"-", "d", "de", "di", "of", "a", "an", "any", "the", "incluye",
                            "inclui", "include", "includes", "including", "cover", "covers",
                            "prevista", "previsto", "tacite", "tacita"})
