@@ -1192,3 +1192,16 @@ def test_a_sheet_name_saying_its_agreements_ended(label: str, status: str | None
     from exchange_kg.propose import names_a_status
 
     assert names_a_status(label) == status
+
+
+@pytest.mark.parametrize("header", ["Partenaire,Pays,Type", "Socio,País,Tipo",
+                                    "Parceiro,País,Tipo"])
+def test_a_first_column_headed_partner_in_french_spanish_portuguese_is_the_partner(
+        tmp_path: Path, header: str) -> None:
+    """'Partenaire', 'Socio', 'Parceiro' as the first header cell: no header word knew them,
+    and new-mapping stopped with an error on its own proposal."""
+    path = tmp_path / "partners.csv"
+    path.write_text(f"{header}\nUniversité de Lomé,Togo,Convention-cadre\n"
+                    "Université de Kara,Togo,Accord d'échange\n"
+                    "Université de Parakou,Bénin,Convention-cadre\n", "utf-8")
+    assert _columns(propose(path, "partners")) == ["partner", "country", "kind"]
