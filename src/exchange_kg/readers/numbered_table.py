@@ -65,9 +65,8 @@ OPTIONS_SCHEMA: dict[str, Any] = {
 
 # "12", "12.", and a row inserted later under a number of its own: "12 bis", "12ter", "14a",
 # "14 b", "14.1" (one way to match: linear)
-_ROW_NUMBER = re.compile(r"^\s*(\d+)\s*(?:\.\s*)?"
-                         r"(?P<inserted>(?:bis|ter|quater|[a-z])\.?|(?<=\.)\d{1,2}\.?)?\s*$",
-                         re.IGNORECASE)
+_ROW_NUMBER = re.compile(r"^\s*(\d+)(?:(?P<inserted>\s?(?:bis|ter|quater|[a-z])\.?|\.\d{1,2}\.?)"
+                         r"|\s*\.)?\s*$", re.IGNORECASE)
 
 
 def _check(options: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
