@@ -88,9 +88,8 @@ def store_of(blocks: dict[pyoxigraph.NamedNode, set[pyoxigraph.Triple]]) -> pyox
 
 def results(store: pyoxigraph.Store, shapes: Graph,
             reuse: verdicts.Reuse | None = None) -> list[str]:
-    report = validate._empty_report()
-    return sorted(" ".join(map(str, row))
-                  for row in validate._add_sparql_results(store, shapes, report, reuse))
+    return sorted(" ".join(map(str, validate._found(*row)))
+                  for row in validate._sparql_results(store, shapes, reuse))
 
 
 def kept(tmp_path: Path, sparql: dict | None = None) -> verdicts.Reuse:
