@@ -21,6 +21,7 @@ from exchange_kg.normalise.kinds import ENDED, EXPIRED, parse_kinds
 from exchange_kg.normalise.partner import cell_lines
 from exchange_kg.normalise.quota import QuotaValue
 from exchange_kg.normalise.remark_status import (
+    CONDITIONS,
     IN_PROCESS,
     RemarkStatus,
     lapses_at_end,
@@ -336,10 +337,6 @@ def _published(status: str | None) -> str | None:
     return None if status in (ENDED, EXPIRED) else status
 
 
-# Words that make a termination a condition, not a fact ("until", "unless", "may" ...)
-_CONDITIONS = frozenset({"until", "unless", "may", "can", "or", "if", "till", "upon", "bis",
-                         "sofern", "falls", "kann", "hasta", "salvo", "salvu", "puede", "pode",
-                         "jusqu", "sauf", "peut", "fino", "può", "tot", "tenzij", "kan"})
 
 
 def _ended(values: dict[str, Any], record: RawRecord, remark: RemarkStatus | None = None,
@@ -425,7 +422,7 @@ def _states_ended(text: str) -> bool:
     words = re.findall(r"\w+", text.casefold())
     for i, word in enumerate(words):
         if parse_kinds(word)[0].status in (ENDED, EXPIRED):
-            return not any(w in _CONDITIONS for w in words[:i])
+            return not any(w in CONDITIONS for w in words[:i])
     return True
 
 
